@@ -1,0 +1,1 @@
+"""Toto ML service: speech, translation and language models behind standard HTTP protocols."""

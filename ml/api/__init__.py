@@ -1,0 +1,1 @@
+"""HTTP adapters: thin routers that validate input and call the engines."""

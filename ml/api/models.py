@@ -1,0 +1,35 @@
+"""``GET /v1/models``: every configured or installed model, OpenAI list format."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends
+
+from ml.api.deps import get_engines
+from ml.container import Engines
+
+router = APIRouter(prefix="/v1", tags=["models"])
+
+_CREATED = 1_700_000_000  # models are local files; a fixed timestamp keeps answers stable
+
+
+def _model(model_id: str, kind: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "id": model_id,
+        "object": "model",
+        "created": _CREATED,
+        "owned_by": "toto",
+        "kind": kind,
+        **extra,
+    }
+
+
+@router.get("/models")
+async def list_models(engines: Annotated[Engines, Depends(get_engines)]) -> dict[str, Any]:
+    data = [_model(name, "stt", engine="faster-whisper") for name in engines.stt.models()]
+    data += [
+        _model(voice.id, "tts", engine=voice.engine, language=voice.language)
+        for voice in engines.tts.voices()
+    ]
+    return {"object": "list", "data": data}

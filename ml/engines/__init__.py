@@ -1,0 +1,1 @@
+"""Engines: one interface per engine kind, backends chosen by configuration."""

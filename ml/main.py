@@ -1,0 +1,54 @@
+"""The FastAPI application: ``uvicorn ml.main:app --host 127.0.0.1 --port 8001``."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")  # nothing is ever fetched from a model hub
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import Depends, FastAPI
+
+from ml.api import audio, health, models
+from ml.container import Engines
+from ml.errors import install_error_handlers
+from ml.observability import RequestMiddleware, configure_logging, metrics_response
+from ml.security import require_api_key
+from ml.settings import Settings, get_settings
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    configure_logging(settings.log_level, settings.log_json)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        app.state.engines.close()
+
+    app = FastAPI(
+        title="Toto ML service",
+        version="1.0.0",
+        description=(
+            "Speech, translation and language models behind standard protocols: "
+            "OpenAI-compatible /v1, LibreTranslate-compatible /translate, and Toto's "
+            "pronunciation assessment and grammar checking."
+        ),
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engines = Engines.build(settings)
+    install_error_handlers(app)
+    app.add_middleware(RequestMiddleware)
+
+    app.include_router(health.router)
+    app.add_route("/metrics", metrics_response, include_in_schema=False)
+    protected = [Depends(require_api_key)]
+    for router in (audio.router, models.router):
+        app.include_router(router, dependencies=protected)
+    return app
+
+
+app = create_app()
