@@ -96,3 +96,34 @@ class EngineGate:
 
     def shutdown(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)
+
+
+class AsyncLimiter:
+    """The same bound for async I/O engines (the LLM proxy): a semaphore plus a queue cap."""
+
+    def __init__(self, engine: str, limits: EngineLimits) -> None:
+        self.engine = engine
+        self.limits = limits
+        self._semaphore = asyncio.Semaphore(limits.concurrency)
+        self._admitted = 0
+
+    def admit(self) -> None:
+        if self._admitted >= self.limits.concurrency + self.limits.queue:
+            ENGINE_ERRORS.labels(self.engine, "saturated").inc()
+            raise unavailable(
+                f"The {self.engine} engine is busy; retry shortly.",
+                code="engine_saturated",
+                retry_after=1,
+            )
+        self._admitted += 1
+        ENGINE_QUEUE_DEPTH.labels(self.engine).inc()
+
+    async def acquire(self) -> None:
+        await self._semaphore.acquire()
+        ENGINE_QUEUE_DEPTH.labels(self.engine).dec()
+        ENGINE_IN_FLIGHT.labels(self.engine).inc()
+
+    def release(self) -> None:
+        self._semaphore.release()
+        self._admitted -= 1
+        ENGINE_IN_FLIGHT.labels(self.engine).dec()

