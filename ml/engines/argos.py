@@ -59,10 +59,14 @@ class ArgosTranslator:
         os.environ.setdefault("XDG_CACHE_HOME", str(data_home / "cache"))
         if self.packages_dir:
             os.environ["ARGOS_PACKAGES_DIR"] = self.packages_dir
-        if importlib.util.find_spec("stanza") is None and "stanza" not in sys.modules:
+        if "stanza" not in sys.modules and importlib.util.find_spec("stanza") is None:
             sys.modules["stanza"] = types.ModuleType("stanza")
-        from argostranslate import translate
+        from argostranslate import settings, translate
 
+        if self.packages_dir:  # also when argostranslate was imported earlier in the process
+            settings.package_data_dir = Path(self.packages_dir)
+            settings.package_dirs = [Path(self.packages_dir)]
+            settings.package_data_dir.mkdir(parents=True, exist_ok=True)
         translate.MiniSBDSentencizer = RegexSentencizer
         translate.StanzaSentencizer = RegexSentencizer
         translate.SpacySentencizerSmall = RegexSentencizer
@@ -85,6 +89,14 @@ class ArgosTranslator:
         translate = self._module()
         translation = translate.get_translation_from_codes(source, target)
         return [translation.translate(text) if text.strip() else text for text in texts]
+
+    def install(self, archive: Path) -> None:
+        """Install an ``.argosmodel`` file into the packages folder and load it."""
+        self._module()
+        from argostranslate import package
+
+        package.install_from_path(archive)
+        self.reload()
 
     def reload(self) -> None:
         """Forget cached packages (after installing new ones)."""

@@ -1,0 +1,71 @@
+"""LibreTranslate-compatible translation, language id and the argos loading path."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from ml.engines.argos import ArgosTranslator
+from ml.engines.mt import ArgosBackend, TranslationService
+from ml.settings import Settings
+
+
+def test_english_to_spanish_with_apertium(ml_client: TestClient) -> None:
+    response = ml_client.post(
+        "/translate", json={"q": "Good morning, my friend.", "source": "en", "target": "es"}
+    )
+    assert response.status_code == 200
+    assert response.json() == {"translatedText": "Buenos días, mi amigo."}
+
+
+def test_auto_source_batch_and_form(ml_client: TestClient) -> None:
+    response = ml_client.post(
+        "/translate", data={"q": ["Thank you.", "The house is big."], "source": "auto",
+                            "target": "es"},
+    )  # fmt: skip
+    body = response.json()
+    assert body["translatedText"][1] == "La casa es grande."
+    assert body["detectedLanguage"][0]["language"] == "en"
+
+
+def test_html_keeps_markup(ml_client: TestClient) -> None:
+    response = ml_client.post(
+        "/translate",
+        json={"q": "<p>The house is <b>big</b>.</p>", "source": "en", "target": "es",
+              "format": "html"},
+    )  # fmt: skip
+    assert response.json()["translatedText"] == "<p>La casa es <b>grande</b>.</p>"
+
+
+def test_unsupported_pair_and_huge_text(ml_client: TestClient) -> None:
+    response = ml_client.post("/translate", json={"q": "Hola", "source": "es", "target": "ja"})
+    assert response.status_code == 400
+    assert "not available" in response.json()["error"]
+    huge = ml_client.post(
+        "/translate", json={"q": "word " * 20_000, "source": "en", "target": "es"}
+    )
+    assert huge.status_code == 413
+    assert "limit" in huge.json()["error"]
+    missing = ml_client.post("/translate", json={"source": "en", "target": "es"})
+    assert missing.status_code == 400
+
+
+def test_detect_and_languages(ml_client: TestClient) -> None:
+    detected = ml_client.post("/detect", data={"q": "Bonjour, comment allez-vous ?"}).json()
+    assert detected[0]["language"] == "fr" and detected[0]["confidence"] > 50
+    languages = {lang["code"]: lang for lang in ml_client.get("/languages").json()}
+    assert "es" in languages["en"]["targets"]
+
+
+def test_argos_package_built_offline_loads_and_translates(
+    tiny_argos_package: Path, tmp_path: Path, ml_settings: Settings
+) -> None:
+    translator = ArgosTranslator(str(tmp_path / "packages"), ml_settings.cache_dir)
+    translator.install(tiny_argos_package)
+    assert ("en", "xx") in translator.pairs()
+    service = TranslationService([ArgosBackend.__new__(ArgosBackend)])
+    service.backends[0].engine = translator  # type: ignore[attr-defined]
+    out = service.translate(["hello world. good morning", "<b>thank you</b>"], "en", "xx", "html")
+    assert isinstance(out[0], str) and out[0]
+    assert out[1].startswith("<b>") and out[1].endswith("</b>")
