@@ -1,0 +1,183 @@
+"""STT/TTS real-time factor and MT sentences per second: through the HTTP service (uvicorn on
+loopback) versus the engine called directly, in the same run. Writes a markdown table.
+
+    .venv/bin/python benchmarks/ml/bench.py [--out benchmarks/ml/results.md]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+import httpx
+
+from ml.audio import decode
+from ml.engines.mt import build_translation_service
+from ml.engines.stt import WhisperEngine
+from ml.engines.tts import EspeakEngine, PiperEngine, SpeechSynthesizer
+from ml.settings import Settings
+
+SENTENCES = [
+    "Good morning, my friend.",
+    "Where is the train station?",
+    "I would like a cup of coffee, please.",
+    "The weather is cold and rainy today.",
+    "We visited the museum yesterday afternoon.",
+    "How much does this ticket cost?",
+    "My sister lives in a small town near the sea.",
+    "Could you speak more slowly, please?",
+]
+SPEECH_TEXT = " ".join(SENTENCES[:4])
+
+
+def best_of(runs: int, func: Callable[[], object]) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--out", default=str(Path(__file__).with_name("results.md")))
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+
+    settings = Settings.from_env()
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "ml.main:app", "--host", "127.0.0.1",
+         "--port", str(port), "--log-level", "warning"],
+        env={**os.environ, "ML_LOG_LEVEL": "WARNING"},
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    headers = {"Authorization": f"Bearer {settings.api_key}"} if settings.api_key else {}
+    try:
+        client = httpx.Client(base_url=base, timeout=120, headers=headers)
+        for _ in range(100):
+            try:
+                if client.get("/health").status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.2)
+
+        with tempfile.TemporaryDirectory() as tmp:
+            wav_path = Path(tmp) / "speech.wav"
+            subprocess.run(
+                ["espeak-ng", "-v", "en-us", "-s", "150", "-w", str(wav_path), SPEECH_TEXT],
+                check=True,
+            )
+            wav = wav_path.read_bytes()
+        audio = decode(wav, max_seconds=600)
+
+        # Engines called directly, in this process, with the same settings.
+        stt = WhisperEngine(settings)
+        piper = PiperEngine(settings)
+        tts = SpeechSynthesizer(settings, [piper, EspeakEngine(settings)])
+        mt = build_translation_service(settings)
+        model = stt.resolve_model(None, "en")
+
+        def stt_direct() -> None:
+            stt.transcribe(decode(wav, max_seconds=600), model=model, language="en",
+                           word_timestamps=False)  # fmt: skip
+
+        def stt_http() -> None:
+            r = client.post("/v1/audio/transcriptions", files={"file": ("a.wav", wav)},
+                            data={"language": "en"})  # fmt: skip
+            r.raise_for_status()
+
+        speech = tts.synthesize(SPEECH_TEXT, voice=None, speed=1.0)
+
+        def tts_direct() -> None:
+            from ml.audio import encode
+
+            s = tts.synthesize(SPEECH_TEXT, voice=None, speed=1.0)
+            encode(s.samples, s.sample_rate, "wav")
+
+        def tts_http() -> None:
+            r = client.post("/v1/audio/speech",
+                            json={"input": SPEECH_TEXT, "response_format": "wav"})  # fmt: skip
+            r.raise_for_status()
+
+        def mt_direct() -> None:
+            for sentence in SENTENCES:
+                mt.translate([sentence], "en", "es", "text")
+
+        def mt_http() -> None:
+            for sentence in SENTENCES:
+                r = client.post("/translate", json={"q": sentence, "source": "en", "target": "es"})
+                r.raise_for_status()
+
+        def mt_http_batch() -> None:
+            r = client.post("/translate", json={"q": SENTENCES, "source": "en", "target": "es"})
+            r.raise_for_status()
+
+        rows = []
+        for name, direct, http, unit in (
+            (
+                f"STT (faster-whisper {model}, incl. VAD check over HTTP)",
+                stt_direct,
+                stt_http,
+                "rtf",
+            ),
+            ("TTS (piper en_US-joe-medium, wav)", tts_direct, tts_http, "rtf"),
+            ("MT en→es (apertium pipe), 1 sentence/request", mt_direct, mt_http, "sps"),
+            ("MT en→es (apertium pipe), 8 sentences/request", mt_direct, mt_http_batch, "sps"),
+        ):
+            direct(), http()  # warm up: load models, start pipes
+            t_direct = best_of(args.runs, direct)
+            t_http = best_of(args.runs, http)
+            if unit == "rtf":
+                seconds = audio.duration if name.startswith("STT") else speech.duration
+                metric = ("real-time factor (lower is better)", t_direct / seconds,
+                          t_http / seconds)  # fmt: skip
+            else:
+                metric = ("sentences/second (higher is better)", len(SENTENCES) / t_direct,
+                          len(SENTENCES) / t_http)  # fmt: skip
+            overhead = (t_http - t_direct) / t_direct * 100
+            rows.append((name, metric[0], metric[1], metric[2], t_http - t_direct, overhead))
+        mt.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+    lines = [
+        "# ML service benchmark",
+        "",
+        f"Machine: {os.cpu_count()} CPU cores; best of {args.runs} runs; speech clip "
+        f"{audio.duration:.1f} s (espeak-ng), synthesized clip {speech.duration:.1f} s.",
+        "Through HTTP = uvicorn on 127.0.0.1 in a separate process; direct = the same engine "
+        "class called in this process.",
+        "",
+        "| job | measure | direct | through HTTP | added time per call | overhead |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name, measure, direct_value, http_value, added, overhead in rows:
+        lines.append(
+            f"| {name} | {measure} | {direct_value:.3f} | {http_value:.3f} | "
+            f"{added * 1000:.1f} ms | {overhead:+.1f} % |"
+        )
+    table = "\n".join(lines) + "\n"
+    Path(args.out).write_text(table)
+    print(table)
+
+
+if __name__ == "__main__":
+    main()
