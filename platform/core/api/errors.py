@@ -1,0 +1,94 @@
+"""One error shape for every JSON 4xx/5xx answer of the API.
+
+    {"code": "validation_error", "message": "…", "fields": {"email": ["…"]}, "request_id": "…"}
+
+``code`` is stable and machine-readable, ``message`` is for people, ``fields`` holds
+per-field messages for validation errors (``non_field_errors`` for the rest).
+"""
+
+import logging
+from typing import Any, cast
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, JsonResponse
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from core.request_context import request_id_var
+
+logger = logging.getLogger(__name__)
+
+
+class ServiceError(exceptions.APIException):
+    """Base for domain errors raised by services: each carries its own status and code."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_code = "error"
+    default_detail = "The request could not be completed."
+
+
+class ServiceUnavailable(ServiceError):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_code = "service_unavailable"
+    default_detail = "A service this request needs is unavailable. Try again shortly."
+
+
+def error_body(code: str, message: str, fields: dict[str, Any] | None = None) -> dict[str, Any]:
+    body: dict[str, Any] = {"code": code, "message": message, "request_id": request_id_var.get()}
+    if fields:
+        body["fields"] = fields
+    return body
+
+
+def _flatten(detail: Any) -> Any:
+    if isinstance(detail, dict):
+        return {key: _flatten(value) for key, value in detail.items()}
+    if isinstance(detail, list):
+        return [_flatten(item) for item in detail]
+    return str(detail)
+
+
+def _code_of(exc: exceptions.APIException) -> str:
+    codes = exc.get_codes()
+    if isinstance(codes, str):
+        return codes
+    return exc.default_code
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(
+            detail=exc.message_dict
+            if hasattr(exc, "error_dict")
+            else {"non_field_errors": exc.messages}
+        )
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        logger.exception("Unhandled API error", exc_info=exc)
+        return Response(
+            error_body("server_error", "Something went wrong on our side."),
+            status=status.HTTP_500_INTERNAL_SERVER_ERROR,
+        )
+
+    if isinstance(exc, exceptions.ValidationError):
+        detail = exc.detail
+        fields = _flatten(detail if isinstance(detail, dict) else {"non_field_errors": detail})
+        response.data = error_body("validation_error", "Some fields are not valid.", fields)
+    else:
+        api_exc = cast(exceptions.APIException, exc)
+        message = api_exc.detail if isinstance(api_exc.detail, str) else api_exc.default_detail
+        response.data = error_body(_code_of(api_exc), str(message))
+    return response
+
+
+def json_error_response(
+    request: HttpRequest, status_code: int, code: str, message: str
+) -> JsonResponse:
+    return JsonResponse(error_body(code, message), status=status_code)

@@ -1,0 +1,41 @@
+from typing import Any
+
+from drf_spectacular.openapi import AutoSchema
+from rest_framework import serializers
+
+
+def only_toto_endpoints(endpoints: list[tuple[Any, ...]], **kwargs: Any) -> list[tuple[Any, ...]]:
+    """Keeps the schema to our versioned API (Wagtail's admin API views are not ours)."""
+    return [endpoint for endpoint in endpoints if endpoint[0].startswith("/api/v1/")]
+
+
+class ErrorSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="Stable, machine-readable error code.")
+    message = serializers.CharField(help_text="What went wrong, for people.")
+    fields = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text="Per-field messages (validation errors only).",
+    )
+    request_id = serializers.CharField(help_text="Quote it when reporting a problem.")
+
+
+class TotoAutoSchema(AutoSchema):
+    """Documents the shared error shape on every operation."""
+
+    error_codes = {
+        "400": "Invalid input.",
+        "401": "Not authenticated.",
+        "403": "Not allowed.",
+        "404": "Not found.",
+        "429": "Too many requests.",
+    }
+
+    def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
+        responses = super()._get_response_bodies(direction)
+        for code, description in self.error_codes.items():
+            if code not in responses:
+                response = self._get_response_for_code(ErrorSerializer, code, direction=direction)
+                response["description"] = description
+                responses[code] = response
+        return responses

@@ -1,0 +1,65 @@
+"""Operator screens for the platform's plumbing, inside the Wagtail admin."""
+
+from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
+from wagtail import hooks
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
+
+
+class PeriodicTaskViewSet(ModelViewSet):
+    model = PeriodicTask
+    icon = "time"
+    menu_label = "Scheduled jobs"
+    list_display = [
+        "name",
+        "task",
+        "enabled",
+        "crontab",
+        "interval",
+        "last_run_at",
+        "total_run_count",
+    ]
+    list_filter = ["enabled", "task"]
+    search_fields = ["name", "task"]
+    form_fields = [
+        "name",
+        "task",
+        "enabled",
+        "crontab",
+        "interval",
+        "one_off",
+        "args",
+        "kwargs",
+        "queue",
+        "expires",
+        "description",
+    ]
+    add_to_admin_menu = False
+
+
+class CrontabScheduleViewSet(ModelViewSet):
+    model = CrontabSchedule
+    icon = "date"
+    menu_label = "Crontab schedules"
+    list_display = ["__str__", "timezone"]
+    form_fields = ["minute", "hour", "day_of_week", "day_of_month", "month_of_year", "timezone"]
+
+
+class IntervalScheduleViewSet(ModelViewSet):
+    model = IntervalSchedule
+    icon = "history"
+    menu_label = "Interval schedules"
+    list_display = ["__str__"]
+    form_fields = ["every", "period"]
+
+
+class SystemViewSetGroup(ViewSetGroup):
+    menu_label = "System"
+    menu_icon = "cogs"
+    menu_order = 9000
+    items = (PeriodicTaskViewSet, CrontabScheduleViewSet, IntervalScheduleViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def register_system_viewsets() -> SystemViewSetGroup:
+    return SystemViewSetGroup()

@@ -1,0 +1,8 @@
+"""The embedded default: one machine, no services but the ML one, everything under var/."""
+
+from .base import *  # noqa: F403
+from .base import VAR_DIR, env
+
+DEBUG = env.bool("DEBUG", default=True)
+for folder in ("media", "mail", "static"):
+    (VAR_DIR / folder).mkdir(parents=True, exist_ok=True)
