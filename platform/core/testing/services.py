@@ -1,0 +1,214 @@
+"""A pytest plugin that starts the real PostgreSQL and Redis servers for a test session.
+
+Loaded with ``-p core.testing.services`` (pyproject addopts) so that it runs before
+pytest-django reads the settings: the servers' ports reach toto.settings.test through the
+environment. Each session gets its own throwaway servers on free loopback ports, so parallel
+sessions and developer machines with their own services don't collide.
+
+As root, PostgreSQL refuses to start: its tools then run in a user namespace where we are an
+ordinary user (MACHINE-NOTES.md). Set TOTO_TEST_DATABASE_PORT / TOTO_TEST_REDIS_URL to use
+servers you run yourself instead.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+PG_BIN_CANDIDATES = [
+    Path("/usr/lib/postgresql/17/bin"),
+    Path("/usr/lib/postgresql/16/bin"),
+    Path("/usr/lib/postgresql/15/bin"),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_for_port(port: int, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as sock:
+            sock.settimeout(0.2)
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.05)
+    raise RuntimeError(f"{what} did not start listening on port {port} within {timeout}s")
+
+
+def _as_unprivileged(command: list[str]) -> list[str]:
+    if os.geteuid() != 0:
+        return command
+    return ["unshare", "--user", "--map-user=1000", "--map-group=1000", *command]
+
+
+@dataclass
+class PostgresServer:
+    port: int
+    datadir: Path
+    bindir: Path
+
+    @classmethod
+    def start(cls, root: Path) -> PostgresServer:
+        bindir = next((path for path in PG_BIN_CANDIDATES if (path / "pg_ctl").exists()), None)
+        if bindir is None:
+            raise RuntimeError("PostgreSQL is not installed: run `make test` (it installs it).")
+        server = cls(port=free_port(), datadir=root / "pgdata", bindir=bindir)
+        subprocess.run(
+            _as_unprivileged(
+                [
+                    str(bindir / "initdb"),
+                    "-D",
+                    str(server.datadir),
+                    "-U",
+                    "postgres",
+                    "--auth=trust",
+                    "--no-sync",
+                    "-E",
+                    "UTF8",
+                    "--locale=C.UTF-8",
+                ]
+            ),
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        options = (
+            f"-p {server.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='{root}'"
+            " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+            " -c max_connections=200"
+        )
+        subprocess.run(
+            _as_unprivileged(
+                [
+                    str(bindir / "pg_ctl"),
+                    "start",
+                    "-D",
+                    str(server.datadir),
+                    "-w",
+                    "-l",
+                    str(root / "postgres.log"),
+                    "-o",
+                    options,
+                ]
+            ),
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        _wait_for_port(server.port, 30, "PostgreSQL")
+        return server
+
+    def stop(self) -> None:
+        subprocess.run(
+            _as_unprivileged(
+                [str(self.bindir / "pg_ctl"), "stop", "-D", str(self.datadir), "-m", "immediate"]
+            ),
+            check=False,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+
+
+@dataclass
+class RedisServer:
+    port: int
+    workdir: Path
+    process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    @classmethod
+    def start(cls, root: Path) -> RedisServer:
+        server = cls(port=free_port(), workdir=root / "redis")
+        server.workdir.mkdir()
+        server.launch()
+        return server
+
+    def launch(self) -> None:
+        executable = shutil.which("redis-server")
+        if executable is None:
+            raise RuntimeError("redis-server is not installed: run `make test` (it installs it).")
+        self.process = subprocess.Popen(
+            [
+                executable,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.workdir),
+                "--daemonize",
+                "no",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        _wait_for_port(self.port, 15, "Redis")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None
+
+    def restart(self) -> None:
+        """Stops and starts the server on the same port (its data is lost, as in a crash)."""
+        self.stop()
+        self.launch()
+
+
+@dataclass
+class TestServices:
+    postgres: PostgresServer | None
+    redis: RedisServer | None
+    root: Path
+
+
+services: TestServices | None = None
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_load_initial_conftests(
+    early_config: pytest.Config, parser: pytest.Parser, args: list[str]
+) -> None:
+    global services
+    if services is not None or os.environ.get("TOTO_TEST_NO_SERVICES"):
+        return
+    root = Path(tempfile.mkdtemp(prefix="toto-test-services-"))
+    postgres = None
+    redis = None
+    if "TOTO_TEST_DATABASE_PORT" not in os.environ:
+        postgres = PostgresServer.start(root)
+        os.environ["TOTO_TEST_DATABASE_PORT"] = str(postgres.port)
+    if "TOTO_TEST_REDIS_URL" not in os.environ:
+        redis = RedisServer.start(root)
+        os.environ["TOTO_TEST_REDIS_URL"] = redis.url
+    services = TestServices(postgres=postgres, redis=redis, root=root)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    global services
+    if services is None:
+        return
+    if services.redis:
+        services.redis.stop()
+    if services.postgres:
+        services.postgres.stop()
+    shutil.rmtree(services.root, ignore_errors=True)
+    services = None
