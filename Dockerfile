@@ -1,0 +1,43 @@
+# syntax=docker/dockerfile:1
+# Multi-stage: wheels are built once, the runtime images carry no compilers.
+# Targets: `web` (daphne; also runs the Celery worker and beat) and `ml` (the ML service).
+
+FROM python:3.11-slim-bookworm AS build
+ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1
+RUN apt-get update && apt-get install -y --no-install-recommends build-essential libpq-dev \
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /build
+COPY requirements.txt ./
+RUN python -m venv /venv && /venv/bin/pip install -r requirements.txt
+COPY ml/requirements.txt ml/requirements-argos.txt ./ml/
+RUN python -m venv /venv-ml && /venv-ml/bin/pip install -r ml/requirements.txt \
+    && /venv-ml/bin/pip install --no-deps -r ml/requirements-argos.txt
+
+FROM python:3.11-slim-bookworm AS web
+RUN apt-get update && apt-get install -y --no-install-recommends libmagic1 curl \
+    && rm -rf /var/lib/apt/lists/* && useradd --create-home --uid 1000 toto
+COPY --from=build /venv /venv
+WORKDIR /app
+COPY --chown=toto:toto . .
+# platform/ is a source root, not a package (see pyproject.toml).
+ENV PATH=/venv/bin:$PATH PYTHONPATH=/app/platform:/app PYTHONUNBUFFERED=1 \
+    DJANGO_SETTINGS_MODULE=toto.settings.production
+RUN SECRET_KEY=build DATABASE_URL=sqlite:////tmp/build.sqlite3 REDIS_URL=redis://build:6379/0 \
+    python manage.py collectstatic --noinput -v0
+USER toto
+EXPOSE 8000
+HEALTHCHECK CMD curl -fsS http://127.0.0.1:8000/api/v1/health/ || exit 1
+CMD ["daphne", "--bind", "0.0.0.0", "--port", "8000", "--proxy-headers", "toto.asgi:application"]
+
+FROM python:3.11-slim-bookworm AS ml
+RUN apt-get update && apt-get install -y --no-install-recommends espeak-ng apertium \
+        apertium-eng-spa apertium-fr-es curl \
+    && rm -rf /var/lib/apt/lists/* && useradd --create-home --uid 1000 toto
+COPY --from=build /venv-ml /venv-ml
+WORKDIR /app
+COPY --chown=toto:toto ml ./ml
+ENV PATH=/venv-ml/bin:$PATH PYTHONUNBUFFERED=1 HF_HUB_OFFLINE=1
+USER toto
+EXPOSE 8001
+HEALTHCHECK CMD curl -fsS http://127.0.0.1:8001/health || exit 1
+CMD ["uvicorn", "ml.main:app", "--host", "0.0.0.0", "--port", "8001", "--proxy-headers"]

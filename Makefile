@@ -1,0 +1,80 @@
+# Toto: two commands from a fresh clone.
+#   make run    install what is missing, migrate, load demo data, serve web (:8000) + ML (:8001)
+#   make test   install what the tests need, then run the whole suite (unit, API, WebSocket, browser)
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+UV := $(BIN)/uv pip install --python $(BIN)/python --quiet
+RUN_PACKAGES := espeak-ng apertium apertium-eng-spa apertium-fr-es libmagic1 sox
+TEST_PACKAGES := $(RUN_PACKAGES) postgresql redis-server chromium fonts-noto-core
+
+.PHONY: help run test test-unit test-e2e install install-test lint format migrate demo \
+	system-packages system-packages-test clean benchmarks
+
+help:
+	@echo "make run    - install, migrate, load demo data, start web on :8000 and ML on :8001"
+	@echo "make test   - install test dependencies and run the whole suite"
+	@echo "make lint   - ruff"
+
+# --- System packages (Debian). Installed only when missing; needs root or sudo. ------------
+system-packages:
+	@scripts/apt-ensure $(RUN_PACKAGES)
+
+system-packages-test:
+	@scripts/apt-ensure $(TEST_PACKAGES)
+
+# --- Python environment. Rebuilt only when a requirements file changes. ---------------------
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: $(BIN)/python requirements.txt requirements-dev.txt ml/requirements.txt ml/requirements-argos.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv
+	$(UV) -r requirements-dev.txt
+	$(UV) --no-deps -r ml/requirements-argos.txt
+	@# platform/ is a source root (not a package): put it and the repository root on sys.path.
+	@printf '%s\n%s\n' "$(CURDIR)/platform" "$(CURDIR)" > \
+		"$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/toto-source-roots.pth"
+	@touch $@
+
+install: system-packages $(VENV)/.installed
+
+install-test: system-packages-test $(VENV)/.installed
+
+# --- Running --------------------------------------------------------------------------------
+migrate: install
+	$(BIN)/python manage.py migrate --noinput -v0
+
+demo: migrate
+	$(BIN)/python manage.py load_demo_data
+
+run: demo
+	@scripts/run
+
+# --- Tests ----------------------------------------------------------------------------------
+test: install-test
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest tests/e2e -p no:asyncio -p no:cacheprovider -o addopts="-ra -p core.testing.services"
+
+test-unit: install-test
+	$(BIN)/python -m pytest
+
+test-e2e: install-test
+	$(BIN)/python -m pytest tests/e2e -p no:asyncio -p no:cacheprovider -o addopts="-ra -p core.testing.services"
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+benchmarks: install-test
+	$(BIN)/python -m benchmarks
+
+clean:
+	rm -rf $(VENV) var
