@@ -11,6 +11,7 @@ import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
+from accounts.roles import Role
 from core.testing.queries import assert_num_queries as _assert_num_queries
 
 
@@ -47,13 +48,69 @@ def user_factory(db: None) -> Callable[..., Any]:
 
 
 @pytest.fixture
-def admin(user_factory: Callable[..., Any]) -> Any:
-    return user_factory(
-        email="admin@example.com",
-        first_name="Ada",
-        last_name="Admin",
-        is_staff=True,
-        is_superuser=True,
+def role_user(user_factory: Callable[..., Any]) -> Callable[..., Any]:
+    """Makes a user holding the given roles: ``role_user(Role.TEACHER, Role.STUDENT)``."""
+    from accounts.services import grant_role
+
+    def make(*roles: Any, **fields: Any) -> Any:
+        user = user_factory(**fields)
+        for role in roles:
+            grant_role(user, role)
+        return user
+
+    return make
+
+
+# Named fixture users, one per role (Zulip's hamlet/iago idea): tests read as stories.
+@pytest.fixture
+def student(role_user: Callable[..., Any]) -> Any:
+    return role_user(Role.STUDENT, email="sam@example.com", first_name="Sam", last_name="Student")
+
+
+@pytest.fixture
+def other_student(role_user: Callable[..., Any]) -> Any:
+    return role_user(Role.STUDENT, email="lena@example.com", first_name="Lena", last_name="Learner")
+
+
+@pytest.fixture
+def teacher(role_user: Callable[..., Any]) -> Any:
+    return role_user(
+        Role.TEACHER,
+        Role.STUDENT,
+        email="tomas@example.com",
+        first_name="Tomás",
+        last_name="Teacher",
+    )
+
+
+@pytest.fixture
+def content_creator(role_user: Callable[..., Any]) -> Any:
+    return role_user(
+        Role.CONTENT_CREATOR, email="cleo@example.com", first_name="Cleo", last_name="Creator"
+    )
+
+
+@pytest.fixture
+def moderator(role_user: Callable[..., Any]) -> Any:
+    return role_user(Role.MODERATOR, email="mo@example.com", first_name="Mo", last_name="Moderator")
+
+
+@pytest.fixture
+def admin(role_user: Callable[..., Any]) -> Any:
+    return role_user(Role.ADMIN, email="ada@example.com", first_name="Ada", last_name="Admin")
+
+
+@pytest.fixture
+def institution(role_user: Callable[..., Any]) -> Any:
+    return role_user(
+        Role.INSTITUTION, email="ines@example.com", first_name="Ines", last_name="Institute"
+    )
+
+
+@pytest.fixture
+def homestay_owner(role_user: Callable[..., Any]) -> Any:
+    return role_user(
+        Role.HOMESTAY_OWNER, email="hana@example.com", first_name="Hana", last_name="Host"
     )
 
 
