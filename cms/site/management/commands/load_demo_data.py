@@ -1,13 +1,24 @@
 """Builds a believable demo site. Idempotent: a second run changes nothing that exists.
 
-Every feature app adds its own step to DEMO_STEPS as it lands, so that `make run` shows each
-role something real.
+Every app may have a ``demo`` module with a ``DEMO_STEPS`` list of functions (each
+idempotent, returning a one-line summary); they run in INSTALLED_APPS order, so an app's
+steps can rely on the demo data of the apps listed before it.
 """
 
+from collections.abc import Callable, Iterator
+from importlib import import_module
+from importlib.util import find_spec
+
+from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from cms.site import demo
+
+def demo_steps() -> Iterator[Callable[[], str]]:
+    for app_config in apps.get_app_configs():
+        module_name = f"{app_config.name}.demo"
+        if find_spec(module_name) is not None:
+            yield from import_module(module_name).DEMO_STEPS
 
 
 class Command(BaseCommand):
@@ -15,7 +26,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, **options: object) -> None:
         with transaction.atomic():
-            for step in demo.DEMO_STEPS:
+            for step in demo_steps():
                 summary = step()
                 if summary:
                     self.stdout.write(f"  {summary}")

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from cms.site import demo
+from accounts import demo
 
 
 class Command(BaseCommand):

@@ -1,0 +1,44 @@
+"""Demo logins, one per role. Idempotent."""
+
+from collections.abc import Callable
+
+from django.contrib.auth import get_user_model
+
+from .roles import Role
+from .services import grant_role
+
+DEMO_PASSWORD = "toto-demo-2026"  # noqa: S105 - printed by `make run`, demo machines only
+
+# One demo login per role: (email, first name, last name, roles).
+DEMO_USERS: list[tuple[str, str, str, tuple[Role, ...]]] = [
+    ("admin@toto.localhost", "Ada", "Admin", (Role.ADMIN,)),
+    ("moderator@toto.localhost", "Mo", "Moderator", (Role.MODERATOR,)),
+    ("creator@toto.localhost", "Cleo", "Creator", (Role.CONTENT_CREATOR,)),
+    ("teacher@toto.localhost", "Tomás", "Teacher", (Role.TEACHER, Role.STUDENT)),
+    ("student@toto.localhost", "Sam", "Student", (Role.STUDENT,)),
+    ("institution@toto.localhost", "Ines", "Institute", (Role.INSTITUTION,)),
+    ("homestay@toto.localhost", "Hana", "Host", (Role.HOMESTAY_OWNER,)),
+]
+
+
+def ensure_demo_users() -> str:
+    user_model = get_user_model()
+    for email, first_name, last_name, roles in DEMO_USERS:
+        user = user_model.objects.filter(email__iexact=email).first()
+        if user is None:
+            user = user_model(email=email, first_name=first_name, last_name=last_name)
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        for role in roles:
+            grant_role(user, role)
+    return f"demo logins: {', '.join(email for email, *_ in DEMO_USERS)} / {DEMO_PASSWORD}"
+
+
+def demo_login_lines() -> list[str]:
+    return [
+        f"{email:<30} {', '.join(role.label for role in roles)}"
+        for email, _first, _last, roles in DEMO_USERS
+    ]
+
+
+DEMO_STEPS: list[Callable[[], str]] = [ensure_demo_users]
