@@ -35,14 +35,23 @@ def user_factory(db: None) -> Callable[..., Any]:
     counter = iter(range(1, 100_000))
 
     def make(
-        email: str | None = None, password: str = "correct-horse-battery", **fields: Any
+        email: str | None = None,
+        password: str = "correct-horse-battery",
+        *,
+        verified: bool = True,
+        **fields: Any,
     ) -> Any:
+        """A user whose primary email is verified unless ``verified=False``."""
+        from allauth.account.models import EmailAddress
+
         number = next(counter)
         fields.setdefault("first_name", f"Test{number}")
         fields.setdefault("last_name", "User")
-        return get_user_model().objects.create_user(
+        user = get_user_model().objects.create_user(
             email=email or f"user{number}@example.com", password=password, **fields
         )
+        EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=verified)
+        return user
 
     return make
 

@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 
 from .roles import Role
@@ -29,6 +30,9 @@ def ensure_demo_users() -> str:
             user = user_model(email=email, first_name=first_name, last_name=last_name)
             user.set_password(DEMO_PASSWORD)
             user.save()
+        EmailAddress.objects.get_or_create(
+            user=user, email=email, defaults={"primary": True, "verified": True}
+        )
         for role in roles:
             grant_role(user, role)
     return f"demo logins: {', '.join(email for email, *_ in DEMO_USERS)} / {DEMO_PASSWORD}"

@@ -16,3 +16,9 @@ def roles_of(user: User) -> set[Role]:
 
 def has_role(user: User, role: Role) -> bool:
     return role in roles_of(user)
+
+
+def is_email_verified(user: User) -> bool:
+    from allauth.account.models import EmailAddress
+
+    return EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists()

@@ -43,3 +43,10 @@ def test_email_is_unique_whatever_its_letter_case(user_factory) -> None:
     user_factory(email="Someone@Example.com")
     with pytest.raises(IntegrityError), transaction.atomic():
         user_factory(email="someone@example.COM")
+
+
+def test_fixture_users_are_verified_unless_asked(student, user_factory) -> None:
+    from accounts.selectors import is_email_verified
+
+    assert is_email_verified(student)
+    assert not is_email_verified(user_factory(verified=False))
