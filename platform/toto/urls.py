@@ -11,6 +11,7 @@ from core.metrics import metrics_view
 
 api_v1 = [
     path("", include("core.urls")),
+    path("", include("credits.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
 ]
 

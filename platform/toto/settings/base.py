@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     # Toto
     "core",
     "accounts",
+    "credits",
     "cms.site",
     "realtime",
     # Wagtail
