@@ -12,6 +12,7 @@ from core.metrics import metrics_view
 api_v1 = [
     path("", include("core.urls")),
     path("", include("credits.api.urls")),
+    path("", include("payments.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
 ]
 

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "core",
     "accounts",
     "credits",
+    "payments",
     "cms.site",
     "realtime",
     # Wagtail
