@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "accounts",
     "credits",
     "payments",
+    "payouts",
+    "referrals",
     "cms.site",
     "realtime",
     # Wagtail
