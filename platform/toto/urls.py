@@ -28,6 +28,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("metrics", metrics_view, name="metrics"),
     path("r/<str:code>/", share_link, name="referral-share-link"),
+    path("", include("payments.urls")),
 ]
 
 if settings.DEBUG:
