@@ -64,6 +64,7 @@ class TransactionSerializer(serializers.ModelSerializer):
     kind = serializers.CharField(source="transfer.kind")
     memo = serializers.CharField(source="transfer.memo")
     transfer = serializers.UUIDField(source="transfer_id")
+    currency = serializers.CharField(help_text="INR, USD, EUR, or CRD for credits.")
 
     class Meta:
         model = Entry

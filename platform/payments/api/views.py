@@ -52,6 +52,8 @@ class PaymentListView(generics.ListAPIView):
     ordering_fields = ["created_at", "amount"]
 
     def get_queryset(self) -> QuerySet[Payment]:
+        if getattr(self, "swagger_fake_view", False):  # schema generation
+            return Payment.objects.none()
         return selectors.payments_for(self.request.user)
 
 
