@@ -8,9 +8,14 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from core.metrics import metrics_view
+from referrals.views import share_link
 
 api_v1 = [
     path("", include("core.urls")),
+    path("", include("credits.api.urls")),
+    path("", include("payments.api.urls")),
+    path("", include("payouts.api.urls")),
+    path("", include("referrals.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
 ]
 
@@ -22,6 +27,8 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("metrics", metrics_view, name="metrics"),
+    path("r/<str:code>/", share_link, name="referral-share-link"),
+    path("", include("payments.urls")),
 ]
 
 if settings.DEBUG:

@@ -31,6 +31,10 @@ INSTALLED_APPS = [
     # Toto
     "core",
     "accounts",
+    "credits",
+    "payments",
+    "payouts",
+    "referrals",
     "cms.site",
     "realtime",
     # Wagtail

@@ -1,0 +1,31 @@
+from rest_framework import status
+
+from core.api.errors import ServiceError
+
+
+class InsufficientCredits(ServiceError):
+    status_code = status.HTTP_402_PAYMENT_REQUIRED
+    default_code = "insufficient_credits"
+    default_detail = "You do not have enough credits for this. Buy credits or subscribe."
+
+
+class InsufficientFunds(ServiceError):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "insufficient_funds"
+    default_detail = "The account does not hold enough for this transfer."
+
+
+class UnbalancedTransfer(ValueError):
+    """A programming error: the legs of a transfer must sum to zero per currency."""
+
+
+class UnknownFeature(ServiceError):
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_code = "unknown_feature"
+    default_detail = "This feature has no credit price."
+
+
+class IdempotencyConflict(ServiceError):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "idempotency_conflict"
+    default_detail = "This idempotency key was already used for another operation."

@@ -1,0 +1,88 @@
+"""Finance screens in the Wagtail admin: the dashboard and the actions on its queues."""
+
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.views.decorators.http import require_POST
+
+from core.api.errors import ServiceError
+from payouts.models import PayoutRequest
+from payouts.services import pay_payout, reject_payout
+from referrals.models import Referral
+from referrals.services import review_referral
+
+from . import services
+from .dashboard import finance_summary
+from .models import Payment
+
+finance_permission = permission_required("payments.change_payment", raise_exception=True)
+
+
+@finance_permission
+def dashboard(request: HttpRequest) -> HttpResponse:
+    return TemplateResponse(request, "payments/admin/finance_dashboard.html", finance_summary())
+
+
+def _done(request: HttpRequest, action: object) -> HttpResponse:
+    try:
+        action()  # type: ignore[operator]
+        messages.success(request, "Done.")
+    except ServiceError as error:
+        messages.error(request, str(error.detail))
+    return redirect("finance_dashboard")
+
+
+@finance_permission
+@require_POST
+def refund(request: HttpRequest, payment_id: str) -> HttpResponse:
+    payment = get_object_or_404(Payment, pk=payment_id)
+    try:
+        amount = Decimal(request.POST["amount"]) if request.POST.get("amount") else None
+    except InvalidOperation:
+        messages.error(request, "Enter the amount as a number.")
+        return redirect("finance_dashboard")
+    return _done(
+        request,
+        lambda: services.refund_payment(
+            payment,
+            amount=amount,
+            reason=request.POST.get("reason", ""),
+            by=request.user,
+            idempotency_key=f"admin:{request.POST.get('nonce') or payment.pk}:{amount}",
+        ),
+    )
+
+
+@finance_permission
+@require_POST
+def confirm_bank_transfer(request: HttpRequest, payment_id: str) -> HttpResponse:
+    payment = get_object_or_404(Payment, pk=payment_id)
+    return _done(request, lambda: services.confirm_bank_transfer(payment, by=request.user))
+
+
+@finance_permission
+@require_POST
+def decide_payout(request: HttpRequest, payout_id: int) -> HttpResponse:
+    payout = get_object_or_404(PayoutRequest, pk=payout_id)
+    if request.POST.get("decision") == "pay":
+        return _done(
+            request,
+            lambda: pay_payout(
+                payout, by=request.user, reference=request.POST.get("reference", "")
+            ),
+        )
+    return _done(
+        request, lambda: reject_payout(payout, by=request.user, note=request.POST.get("note", ""))
+    )
+
+
+@finance_permission
+@require_POST
+def decide_referral(request: HttpRequest, referral_id: int) -> HttpResponse:
+    referral = get_object_or_404(Referral, pk=referral_id)
+    approve = request.POST.get("decision") == "approve"
+    return _done(request, lambda: review_referral(referral, by=request.user, approve=approve))

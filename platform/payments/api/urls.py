@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("payments/", views.PaymentListView.as_view(), name="payments"),
+    path("payments/checkout/", views.CheckoutView.as_view(), name="payments-checkout"),
+    path("payments/webhooks/stripe/", views.StripeWebhookView.as_view(), name="webhook-stripe"),
+    path(
+        "payments/webhooks/razorpay/", views.RazorpayWebhookView.as_view(), name="webhook-razorpay"
+    ),
+    path("payments/<uuid:pk>/", views.PaymentDetailView.as_view(), name="payment-detail"),
+    path(
+        "payments/<uuid:pk>/razorpay/confirm/",
+        views.RazorpayConfirmView.as_view(),
+        name="payment-razorpay-confirm",
+    ),
+    path("payments/<uuid:pk>/invoice/", views.InvoicePdfView.as_view(), name="payment-invoice"),
+]

@@ -1,0 +1,50 @@
+"""Payment settings, read from Django settings first and the environment second, so that an
+operator configures providers with environment variables and tests with ``settings``.
+
+STRIPE_SECRET_KEY, STRIPE_PUBLISHABLE_KEY, STRIPE_WEBHOOK_SECRET, STRIPE_API_BASE (tests),
+STRIPE_PAYPAL_CURRENCIES (currencies in which Stripe offers PayPal on the account),
+RAZORPAY_KEY_ID, RAZORPAY_KEY_SECRET, RAZORPAY_WEBHOOK_SECRET, RAZORPAY_API_BASE (tests),
+BANK_TRANSFER_MINIMUM (per currency), BANK_TRANSFER_DETAILS, INVOICE_SELLER (name and
+address printed on invoices), PAYMENT_PENDING_EXPIRY_HOURS.
+"""
+
+from decimal import Decimal
+from typing import Any
+
+import environ
+from django.conf import settings
+
+_env = environ.Env()
+
+DEFAULTS: dict[str, Any] = {
+    "STRIPE_SECRET_KEY": "",
+    "STRIPE_PUBLISHABLE_KEY": "",
+    "STRIPE_WEBHOOK_SECRET": "",
+    "STRIPE_API_BASE": "",
+    "STRIPE_PAYPAL_CURRENCIES": ["EUR"],
+    "RAZORPAY_KEY_ID": "",
+    "RAZORPAY_KEY_SECRET": "",
+    "RAZORPAY_WEBHOOK_SECRET": "",
+    "RAZORPAY_API_BASE": "",
+    "BANK_TRANSFER_MINIMUM": {"INR": "50000", "USD": "500", "EUR": "500"},
+    "BANK_TRANSFER_DETAILS": "Toto · IBAN XX00 0000 0000 0000 · quote the reference",
+    "INVOICE_SELLER": "Toto\nOpen language learning",
+    "PAYMENT_PENDING_EXPIRY_HOURS": 48,
+}
+
+
+def setting(name: str) -> Any:
+    if hasattr(settings, name):
+        return getattr(settings, name)
+    default = DEFAULTS[name]
+    if isinstance(default, list):
+        return _env.list(name, default=default)
+    if isinstance(default, dict):
+        return _env.dict(name, default=default)
+    if isinstance(default, int):
+        return _env.int(name, default=default)
+    return _env.str(name, default=default)
+
+
+def bank_transfer_minimum(currency: str) -> Decimal:
+    return Decimal(str(setting("BANK_TRANSFER_MINIMUM").get(currency, "0")))

@@ -1,0 +1,41 @@
+from rest_framework import status
+
+from core.api.errors import ServiceError
+
+
+class UnknownPurpose(ServiceError):
+    default_code = "unknown_purpose"
+    default_detail = "Nothing can be bought for this purpose."
+
+
+class InvalidItem(ServiceError):
+    default_code = "invalid_item"
+    default_detail = "This item cannot be bought."
+
+
+class PriceUnavailable(ServiceError):
+    default_code = "price_unavailable"
+    default_detail = "This item has no price in that currency."
+
+
+class ProviderUnavailable(ServiceError):
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_code = "provider_unavailable"
+    default_detail = "This payment method is not available for this payment."
+
+
+class ProviderError(ServiceError):
+    status_code = status.HTTP_502_BAD_GATEWAY
+    default_code = "payment_provider_error"
+    default_detail = "The payment provider did not answer as expected. Try again shortly."
+
+
+class InvalidSignature(ServiceError):
+    default_code = "invalid_signature"
+    default_detail = "The signature does not match."
+
+
+class RefundNotAllowed(ServiceError):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "refund_not_allowed"
+    default_detail = "This payment cannot be refunded by that amount."

@@ -1,0 +1,110 @@
+"""Gap-free invoice and credit-note numbers, and their PDF.
+
+fpdf2 draws the PDF: pure Python, no system libraries, and its core fonts cover the Latin
+text of an invoice (other scripts are transliterated to '?' rather than failing).
+"""
+
+from django.db import transaction
+from django.utils import timezone
+from fpdf import FPDF
+
+from .conf import setting
+from .models import Invoice, InvoiceKind, InvoiceSeries, Payment, Refund
+
+PREFIXES = {InvoiceKind.INVOICE: "INV", InvoiceKind.CREDIT_NOTE: "CN"}
+
+
+def next_number(kind: InvoiceKind) -> str:
+    """Takes the next number of this year's series under a row lock: the caller's
+    transaction holds it until commit, and a rollback gives the number back."""
+    prefix = f"{PREFIXES[kind]}-{timezone.now().year}"
+    InvoiceSeries.objects.get_or_create(prefix=prefix)
+    series = InvoiceSeries.objects.select_for_update().get(prefix=prefix)
+    number = series.next_number
+    series.next_number = number + 1
+    series.save(update_fields=["next_number"])
+    return f"{prefix}-{number:06d}"
+
+
+def _billed_to(payment: Payment) -> str:
+    user = payment.user
+    return f"{user.get_full_name()}\n{user.email}".strip()
+
+
+@transaction.atomic
+def issue_invoice(payment: Payment) -> Invoice:
+    existing = Invoice.objects.filter(payment=payment, kind=InvoiceKind.INVOICE).first()
+    if existing:
+        return existing
+    return Invoice.objects.create(
+        number=next_number(InvoiceKind.INVOICE),
+        kind=InvoiceKind.INVOICE,
+        payment=payment,
+        billed_to=_billed_to(payment),
+        description=payment.description,
+        amount=payment.amount,
+        currency=payment.currency,
+    )
+
+
+@transaction.atomic
+def issue_credit_note(refund: Refund) -> Invoice:
+    existing = Invoice.objects.filter(refund=refund).first()
+    if existing:
+        return existing
+    return Invoice.objects.create(
+        number=next_number(InvoiceKind.CREDIT_NOTE),
+        kind=InvoiceKind.CREDIT_NOTE,
+        payment=refund.payment,
+        refund=refund,
+        billed_to=_billed_to(refund.payment),
+        description=f"Refund: {refund.payment.description}",
+        amount=refund.amount,
+        currency=refund.payment.currency,
+    )
+
+
+def _latin1(text: str) -> str:
+    return text.encode("latin-1", "replace").decode("latin-1")
+
+
+def render_pdf(invoice: Invoice) -> bytes:
+    pdf = FPDF(format="A4")
+    pdf.set_title(invoice.number)
+    pdf.set_creator("Toto")
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 18)
+    title = "Invoice" if invoice.kind == InvoiceKind.INVOICE else "Credit note"
+    pdf.cell(0, 12, _latin1(f"{title} {invoice.number}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", size=10)
+    pdf.multi_cell(0, 5, _latin1(setting("INVOICE_SELLER")), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+    pdf.cell(0, 6, f"Issued: {invoice.issued_at:%Y-%m-%d %H:%M} UTC", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 6, f"Payment: {invoice.payment_id}", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+    pdf.set_font("Helvetica", "B", 10)
+    pdf.cell(0, 6, "Billed to", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", size=10)
+    pdf.multi_cell(0, 5, _latin1(invoice.billed_to), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(6)
+    pdf.set_font("Helvetica", "B", 10)
+    pdf.cell(140, 8, "Description", border="B")
+    pdf.cell(0, 8, "Amount", border="B", align="R", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", size=10)
+    sign = "" if invoice.kind == InvoiceKind.INVOICE else "-"
+    pdf.cell(140, 8, _latin1(invoice.description))
+    pdf.cell(
+        0, 8, f"{sign}{invoice.amount} {invoice.currency}", align="R", new_x="LMARGIN", new_y="NEXT"
+    )
+    pdf.set_font("Helvetica", "B", 11)
+    pdf.cell(140, 10, "Total", border="T")
+    pdf.cell(
+        0,
+        10,
+        f"{sign}{invoice.amount} {invoice.currency}",
+        border="T",
+        align="R",
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    return bytes(pdf.output())

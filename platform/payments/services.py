@@ -1,0 +1,522 @@
+"""Writes on payments: checkout, recording what providers report, refunds, reconciliation.
+
+Provider HTTP calls are made outside database transactions (a slow provider must not hold
+row locks); every state change happens under a lock on the payment row.
+"""
+
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import razorpay
+import stripe
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import User
+
+from . import purposes
+from .conf import bank_transfer_minimum, setting
+from .errors import InvalidSignature, ProviderError, ProviderUnavailable, RefundNotAllowed
+from .invoices import issue_credit_note, issue_invoice
+from .models import (
+    BillingCustomer,
+    Payment,
+    PaymentStatus,
+    Provider,
+    Refund,
+    RefundStatus,
+    from_minor,
+    to_minor,
+)
+from .providers import razorpay_client, stripe_client, stripe_payment_method_types
+from .signals import payment_succeeded
+
+logger = logging.getLogger(__name__)
+
+FINAL_STATUSES = frozenset({PaymentStatus.SUCCEEDED, PaymentStatus.MISMATCH})
+
+
+@dataclass(frozen=True)
+class Checkout:
+    payment: Payment
+    client: dict[str, Any]
+
+
+# --- Checkout ----------------------------------------------------------------------------------
+
+
+def start_checkout(
+    user: User,
+    *,
+    purpose: str,
+    item: dict[str, Any],
+    provider: str,
+    currency: str,
+    idempotency_key: str = "",
+) -> Checkout:
+    """Creates a pending payment at the server's price and asks the provider for what its
+    client needs (a PaymentIntent's client secret, a Razorpay order, bank details)."""
+    if idempotency_key:
+        existing = Payment.objects.filter(user=user, idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return Checkout(existing, existing.client_data)
+
+    handler = purposes.get(purpose)
+    quote = handler.quote(user, item, currency)
+    if provider == Provider.BANK_TRANSFER and quote.amount < bank_transfer_minimum(currency):
+        raise ProviderUnavailable(
+            f"Bank transfer is for amounts from {bank_transfer_minimum(currency)} {currency}."
+        )
+    if provider == Provider.RAZORPAY and not setting("RAZORPAY_KEY_ID"):
+        raise ProviderUnavailable("Razorpay is not configured on this server.")
+    if provider in (Provider.STRIPE, Provider.PAYPAL):
+        stripe_payment_method_types(provider, currency)  # refuses PayPal where not offered
+        if not setting("STRIPE_SECRET_KEY"):
+            raise ProviderUnavailable("Stripe is not configured on this server.")
+
+    try:
+        payment = Payment.objects.create(
+            user=user,
+            purpose=purpose,
+            item=quote.item,
+            description=quote.description,
+            amount=quote.amount,
+            currency=currency,
+            provider=provider,
+            idempotency_key=idempotency_key,
+        )
+    except IntegrityError:
+        existing = Payment.objects.get(user=user, idempotency_key=idempotency_key)
+        return Checkout(existing, existing.client_data)
+
+    try:
+        if provider == Provider.BANK_TRANSFER:
+            client = _bank_transfer_checkout(payment)
+        elif provider == Provider.RAZORPAY:
+            client = _razorpay_checkout(payment)
+        elif handler.recurring and quote.stripe_price_id and provider == Provider.STRIPE:
+            client = _stripe_subscription_checkout(payment, quote.stripe_price_id)
+        else:
+            client = _stripe_checkout(payment)
+    except (
+        stripe.StripeError,
+        razorpay.errors.BadRequestError,
+        razorpay.errors.ServerError,
+        OSError,
+    ) as error:
+        logger.warning("checkout at %s failed for payment %s: %s", provider, payment.pk, error)
+        Payment.objects.filter(pk=payment.pk).update(
+            status=PaymentStatus.FAILED, failure_reason=str(error)[:255]
+        )
+        raise ProviderError() from error
+    client = {"payment_id": str(payment.pk), "provider": provider, **client}
+    Payment.objects.filter(pk=payment.pk).update(client_data=client)
+    payment.client_data = client
+    payment.refresh_from_db(fields=["provider_order_id"])
+    return Checkout(payment, client)
+
+
+def _stripe_checkout(payment: Payment) -> dict[str, Any]:
+    intent = stripe_client().v1.payment_intents.create(
+        params={
+            "amount": payment.minor_amount,
+            "currency": payment.currency.lower(),
+            "payment_method_types": stripe_payment_method_types(payment.provider, payment.currency),
+            "description": payment.description,
+            "metadata": {"payment_id": str(payment.pk), "purpose": payment.purpose},
+        },
+        options={"idempotency_key": f"payment:{payment.pk}"},
+    )
+    Payment.objects.filter(pk=payment.pk).update(provider_order_id=intent.id)
+    return {
+        "publishable_key": setting("STRIPE_PUBLISHABLE_KEY"),
+        "client_secret": intent.client_secret,
+        "payment_intent": intent.id,
+        "amount": payment.minor_amount,
+        "currency": payment.currency,
+        "payment_method_types": list(intent.payment_method_types or []),
+    }
+
+
+def _stripe_customer(user: User) -> str:
+    customer = BillingCustomer.objects.filter(user=user, provider=Provider.STRIPE).first()
+    if customer is not None:
+        return customer.customer_id
+    created = stripe_client().v1.customers.create(
+        params={
+            "email": user.email,
+            "name": user.get_full_name(),
+            "metadata": {"user": str(user.pk)},
+        },
+        options={"idempotency_key": f"customer:{user.pk}"},
+    )
+    BillingCustomer.objects.get_or_create(
+        user=user, provider=Provider.STRIPE, defaults={"customer_id": created.id}
+    )
+    return created.id
+
+
+def _stripe_subscription_checkout(payment: Payment, price_id: str) -> dict[str, Any]:
+    """Stripe Billing: an incomplete subscription whose first invoice the client confirms
+    with the returned secret; `invoice.paid` events then activate and renew it."""
+    subscription = stripe_client().v1.subscriptions.create(
+        params={
+            "customer": _stripe_customer(payment.user),
+            "items": [{"price": price_id}],
+            "payment_behavior": "default_incomplete",
+            "payment_settings": {"save_default_payment_method": "on_subscription"},
+            "expand": ["latest_invoice.confirmation_secret"],
+            "metadata": {"payment_id": str(payment.pk), "user": str(payment.user_id)},
+        },
+        options={"idempotency_key": f"subscription:{payment.pk}"},
+    )
+    invoice = subscription.latest_invoice
+    Payment.objects.filter(pk=payment.pk).update(
+        provider_order_id=invoice.id, item={**payment.item, "subscription": subscription.id}
+    )
+    payment.item = {**payment.item, "subscription": subscription.id}
+    return {
+        "publishable_key": setting("STRIPE_PUBLISHABLE_KEY"),
+        "client_secret": invoice.confirmation_secret.client_secret,
+        "subscription": subscription.id,
+        "amount": payment.minor_amount,
+        "currency": payment.currency,
+    }
+
+
+def _razorpay_checkout(payment: Payment) -> dict[str, Any]:
+    order = razorpay_client().order.create(
+        {
+            "amount": payment.minor_amount,
+            "currency": payment.currency,
+            "receipt": str(payment.pk)[:40],
+            "notes": {"payment_id": str(payment.pk), "purpose": payment.purpose},
+        }
+    )
+    if order.get("amount") != payment.minor_amount or order.get("currency") != payment.currency:
+        raise razorpay.errors.ServerError("Razorpay created an order for another amount.")
+    Payment.objects.filter(pk=payment.pk).update(provider_order_id=order["id"])
+    return {
+        "key_id": setting("RAZORPAY_KEY_ID"),
+        "order_id": order["id"],
+        "amount": payment.minor_amount,
+        "currency": payment.currency,
+        "name": "Toto",
+        "description": payment.description,
+        "prefill": {"email": payment.user.email, "name": payment.user.get_full_name()},
+    }
+
+
+def _bank_transfer_checkout(payment: Payment) -> dict[str, Any]:
+    reference = f"TOTO-{secrets.token_hex(4).upper()}"
+    Payment.objects.filter(pk=payment.pk).update(provider_order_id=reference)
+    return {
+        "reference": reference,
+        "amount": str(payment.amount),
+        "currency": payment.currency,
+        "bank_details": setting("BANK_TRANSFER_DETAILS"),
+    }
+
+
+# --- Recording what happened -------------------------------------------------------------------
+
+
+def mark_succeeded(
+    payment: Payment,
+    *,
+    amount: Decimal,
+    currency: str,
+    provider_payment_id: str = "",
+    fingerprint: str = "",
+    item_updates: dict[str, Any] | None = None,
+    confirmed_by: User | None = None,
+) -> Payment:
+    """Records that the provider took ``amount``. If that is not what we asked for the
+    payment is parked for review and nothing is fulfilled. Idempotent."""
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().get(pk=payment.pk)
+        if fingerprint and not payment.payment_fingerprint:
+            payment.payment_fingerprint = fingerprint
+            payment.save(update_fields=["payment_fingerprint", "updated_at"])
+        if payment.status in FINAL_STATUSES:
+            return payment
+        if amount != payment.amount or currency.upper() != payment.currency:
+            logger.error(
+                "payment %s: provider reported %s %s, expected %s %s",
+                payment.pk,
+                amount,
+                currency,
+                payment.amount,
+                payment.currency,
+            )
+            payment.status = PaymentStatus.MISMATCH
+            payment.failure_reason = f"Provider reported {amount} {currency.upper()}."
+            payment.save(update_fields=["status", "failure_reason", "updated_at"])
+            return payment
+        payment.status = PaymentStatus.SUCCEEDED
+        payment.succeeded_at = timezone.now()
+        payment.provider_payment_id = provider_payment_id or payment.provider_payment_id
+        payment.confirmed_by = confirmed_by
+        if item_updates:
+            payment.item = {**payment.item, **item_updates}
+        payment.save()
+        purposes.get(payment.purpose).fulfil(payment)
+        issue_invoice(payment)
+        payment_succeeded.send(sender=Payment, payment=payment)
+    return payment
+
+
+def mark_failed(
+    payment: Payment, *, reason: str, status: PaymentStatus = PaymentStatus.FAILED
+) -> Payment:
+    """A failure never overrides a success (events arrive in any order)."""
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().get(pk=payment.pk)
+        if payment.status == PaymentStatus.PENDING:
+            payment.status = status
+            payment.failure_reason = reason[:255]
+            payment.save(update_fields=["status", "failure_reason", "updated_at"])
+    return payment
+
+
+def confirm_razorpay_payment(
+    payment: Payment, *, order_id: str, payment_id: str, signature: str
+) -> Payment:
+    """The Razorpay checkout's success handler posts these three values: the signature
+    proves the payment belongs to our order; the amount is then read back from Razorpay."""
+    client = razorpay_client()
+    if order_id != payment.provider_order_id:
+        raise InvalidSignature("This Razorpay order belongs to another payment.")
+    try:
+        client.utility.verify_payment_signature(
+            {
+                "razorpay_order_id": order_id,
+                "razorpay_payment_id": payment_id,
+                "razorpay_signature": signature,
+            }
+        )
+    except razorpay.errors.SignatureVerificationError as error:
+        raise InvalidSignature() from error
+    remote = client.payment.fetch(payment_id)
+    if remote.get("order_id") != order_id or remote.get("status") != "captured":
+        return payment  # authorised but not captured yet: the webhook or reconciliation ends it
+    return mark_succeeded(
+        payment,
+        amount=from_minor(remote["amount"]),
+        currency=remote["currency"],
+        provider_payment_id=payment_id,
+        fingerprint=_razorpay_fingerprint(remote),
+    )
+
+
+def _razorpay_fingerprint(remote: dict[str, Any]) -> str:
+    card = remote.get("card") or {}
+    return str(card.get("id") or remote.get("vpa") or remote.get("email") or "")[:100]
+
+
+def confirm_bank_transfer(payment: Payment, *, by: User, amount: Decimal | None = None) -> Payment:
+    if payment.provider != Provider.BANK_TRANSFER:
+        raise ProviderUnavailable("Only bank transfers are confirmed by hand.")
+    return mark_succeeded(
+        payment,
+        amount=payment.amount if amount is None else amount,
+        currency=payment.currency,
+        confirmed_by=by,
+    )
+
+
+# --- Refunds -----------------------------------------------------------------------------------
+
+
+def refund_payment(
+    payment: Payment,
+    *,
+    amount: Decimal | None = None,
+    reason: str = "",
+    by: User | None = None,
+    idempotency_key: str,
+) -> Refund:
+    """Refunds all of what is left (or ``amount``) at the provider, then reverses the ledger
+    through the payment's purpose and issues a credit note."""
+    existing = Refund.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return existing
+    with transaction.atomic():
+        locked = Payment.objects.select_for_update().get(pk=payment.pk)
+        pending = sum(
+            (r.amount for r in locked.refunds.filter(status=RefundStatus.PENDING)), Decimal("0")
+        )
+        amount = locked.refundable - pending if amount is None else amount
+        if (
+            locked.status != PaymentStatus.SUCCEEDED
+            or amount <= 0
+            or amount > locked.refundable - pending
+        ):
+            raise RefundNotAllowed()
+        refund = Refund.objects.create(
+            payment=locked,
+            amount=amount,
+            reason=reason,
+            requested_by=by,
+            idempotency_key=idempotency_key,
+        )
+    try:
+        provider_refund_id, done = _refund_at_provider(locked, refund)
+    except (
+        stripe.StripeError,
+        razorpay.errors.BadRequestError,
+        razorpay.errors.ServerError,
+        OSError,
+    ) as error:
+        Refund.objects.filter(pk=refund.pk).update(status=RefundStatus.FAILED)
+        raise ProviderError() from error
+    Refund.objects.filter(pk=refund.pk).update(provider_refund_id=provider_refund_id)
+    refund.provider_refund_id = provider_refund_id
+    if done:
+        refund = complete_refund(refund)
+    return refund
+
+
+def _refund_at_provider(payment: Payment, refund: Refund) -> tuple[str, bool]:
+    if payment.provider in (Provider.STRIPE, Provider.PAYPAL):
+        params: dict[str, Any] = {
+            "amount": to_minor(refund.amount),
+            "metadata": {"refund_id": str(refund.pk), "payment_id": str(payment.pk)},
+        }
+        if payment.provider_order_id.startswith("pi_"):
+            params["payment_intent"] = payment.provider_order_id
+        else:
+            params["charge"] = payment.provider_payment_id
+        result = stripe_client().v1.refunds.create(
+            params=params, options={"idempotency_key": f"refund:{refund.pk}"}
+        )
+        return result.id, result.status == "succeeded"
+    if payment.provider == Provider.RAZORPAY:
+        result = razorpay_client().payment.refund(
+            payment.provider_payment_id,
+            {"amount": to_minor(refund.amount), "notes": {"refund_id": str(refund.pk)}},
+        )
+        return result["id"], result.get("status") == "processed"
+    # Bank transfers are refunded by hand: the admin who records it has sent the money.
+    return "", True
+
+
+def complete_refund(refund: Refund) -> Refund:
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().get(pk=refund.payment_id)
+        refund = Refund.objects.select_for_update().get(pk=refund.pk)
+        if refund.status == RefundStatus.SUCCEEDED:
+            return refund
+        payment.amount_refunded += refund.amount
+        payment.save(update_fields=["amount_refunded", "updated_at"])
+        refund.transfer = purposes.get(payment.purpose).reverse(payment, refund)
+        refund.status = RefundStatus.SUCCEEDED
+        refund.completed_at = timezone.now()
+        refund.save()
+        issue_credit_note(refund)
+    return refund
+
+
+def record_provider_refund(
+    payment: Payment, *, provider_refund_id: str, amount: Decimal, refund_id: str = ""
+) -> Refund | None:
+    """A refund the provider reports (ours confirmed, or one made in its dashboard)."""
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().get(pk=payment.pk)
+        refund = Refund.objects.filter(
+            payment=payment, provider_refund_id=provider_refund_id
+        ).first() or (
+            Refund.objects.filter(pk=refund_id, payment=payment).first() if refund_id else None
+        )
+        if refund is None:
+            if payment.status != PaymentStatus.SUCCEEDED or amount > payment.refundable:
+                logger.error(
+                    "refund %s of payment %s cannot be applied", provider_refund_id, payment.pk
+                )
+                return None
+            refund = Refund.objects.create(
+                payment=payment,
+                amount=amount,
+                reason="Refunded at the provider",
+                provider_refund_id=provider_refund_id,
+                idempotency_key=f"{payment.provider}:{provider_refund_id}",
+            )
+        elif not refund.provider_refund_id:
+            refund.provider_refund_id = provider_refund_id
+            refund.save(update_fields=["provider_refund_id"])
+        return complete_refund(refund)
+
+
+# --- Reconciliation ----------------------------------------------------------------------------
+
+
+def reconcile_pending(now: datetime | None = None) -> dict[str, int]:
+    """Asks the providers about payments still pending after a few minutes (a webhook may
+    have been lost) and expires the abandoned ones. Run periodically by Celery beat."""
+    now = now or timezone.now()
+    counts = {"checked": 0, "succeeded": 0, "expired": 0}
+    expiry = now - timedelta(hours=int(setting("PAYMENT_PENDING_EXPIRY_HOURS")))
+    pending = (
+        Payment.objects.filter(
+            status=PaymentStatus.PENDING, created_at__lt=now - timedelta(minutes=5)
+        )
+        .exclude(provider=Provider.BANK_TRANSFER)
+        .exclude(provider_order_id="")
+    )
+    for payment in pending.order_by("created_at")[:500]:
+        counts["checked"] += 1
+        try:
+            succeeded = _reconcile_one(payment)
+        except (
+            stripe.StripeError,
+            razorpay.errors.BadRequestError,
+            razorpay.errors.ServerError,
+            OSError,
+            ProviderUnavailable,
+        ) as error:
+            logger.warning("reconciling payment %s failed: %s", payment.pk, error)
+            continue
+        if succeeded:
+            counts["succeeded"] += 1
+        elif payment.created_at < expiry:
+            mark_failed(payment, reason="Abandoned checkout", status=PaymentStatus.EXPIRED)
+            counts["expired"] += 1
+    return counts
+
+
+def _reconcile_one(payment: Payment) -> bool:
+    if payment.provider == Provider.RAZORPAY:
+        collection = razorpay_client().order.payments(payment.provider_order_id)
+        for remote in collection.get("items", []):
+            if remote.get("status") in ("captured", "refunded"):
+                mark_succeeded(
+                    payment,
+                    amount=from_minor(remote["amount"]),
+                    currency=remote["currency"],
+                    provider_payment_id=remote["id"],
+                    fingerprint=_razorpay_fingerprint(remote),
+                )
+                return True
+        return False
+    if payment.provider_order_id.startswith("pi_"):
+        intent = stripe_client().v1.payment_intents.retrieve(payment.provider_order_id)
+        if intent.status == "succeeded":
+            mark_succeeded(
+                payment,
+                amount=from_minor(intent.amount_received),
+                currency=intent.currency,
+                provider_payment_id=str(intent.latest_charge or ""),
+            )
+            return True
+        if intent.status == "canceled":
+            mark_failed(payment, reason="Canceled at Stripe", status=PaymentStatus.CANCELED)
+        return False
+    return False
+
+
+def epoch(seconds: int | None) -> datetime | None:
+    return datetime.fromtimestamp(seconds, tz=UTC) if seconds else None

@@ -1,0 +1,306 @@
+"""Test support, imported by tests only: Stripe and Razorpay as seen over HTTP: a tiny server on 127.0.0.1 answering the endpoints
+Toto calls with the providers' real object shapes, plus webhook deliveries signed with the
+providers' real schemes. The SDKs themselves (stripe, razorpay) run unmodified."""
+
+import hashlib
+import hmac
+import json
+import secrets
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl
+
+STRIPE_WEBHOOK_SECRET = "whsec_test_" + "a" * 24
+RAZORPAY_KEY_SECRET = "rzp_secret_test"  # noqa: S105 - test fixture
+RAZORPAY_WEBHOOK_SECRET = "rzp_webhook_secret_test"  # noqa: S105 - test fixture
+
+
+def _id(prefix: str) -> str:
+    return f"{prefix}_{secrets.token_hex(7)}"
+
+
+class FakeProviders:
+    def __init__(self) -> None:
+        self.requests: list[tuple[str, str, dict[str, Any]]] = []
+        self.intents: dict[str, dict[str, Any]] = {}
+        self.orders: dict[str, dict[str, Any]] = {}
+        self.rzp_payments: dict[str, dict[str, Any]] = {}
+        self.refund_status = "succeeded"
+        self.lock = threading.Lock()
+        owner = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def _body(self) -> dict[str, Any]:
+                raw = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
+                if self.headers.get("Content-Type", "").startswith("application/json"):
+                    return json.loads(raw or "{}")
+                return dict(parse_qsl(raw))
+
+            def _send(self, status: int, body: dict[str, Any]) -> None:
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_GET(self) -> None:
+                owner.requests.append(("GET", self.path, {}))
+                self._send(*owner.answer("GET", self.path.split("?")[0], {}))
+
+            def do_POST(self) -> None:
+                body = self._body()
+                owner.requests.append(("POST", self.path, body))
+                self._send(*owner.answer("POST", self.path.split("?")[0], body))
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    # --- the provider APIs ---------------------------------------------------------------
+    def answer(self, method: str, path: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        with self.lock:
+            parts = path.strip("/").split("/")
+            if path == "/v1/payment_intents" and method == "POST":
+                return 200, self._create_intent(body)
+            if parts[:2] == ["v1", "payment_intents"] and len(parts) == 3:
+                if parts[2] not in self.intents:
+                    return 404, {
+                        "error": {
+                            "type": "invalid_request_error",
+                            "code": "resource_missing",
+                            "message": "No such payment_intent",
+                        }
+                    }
+                return 200, self.intents[parts[2]]
+            if path == "/v1/refunds" and method == "POST":
+                intent = self.intents.get(body.get("payment_intent", ""), {})
+                return 200, {
+                    "id": _id("re"),
+                    "object": "refund",
+                    "amount": int(body["amount"]),
+                    "currency": intent.get("currency", "usd"),
+                    "charge": intent.get("latest_charge"),
+                    "payment_intent": body.get("payment_intent"),
+                    "status": self.refund_status,
+                    "metadata": {k[9:-1]: v for k, v in body.items() if k.startswith("metadata[")},
+                    "created": int(time.time()),
+                    "reason": None,
+                }
+            if path == "/v1/customers" and method == "POST":
+                return 200, {"id": _id("cus"), "object": "customer", "email": body.get("email")}
+            if path == "/v1/subscriptions" and method == "POST":
+                return 200, self._create_subscription(body)
+            if path == "/v1/transfers" and method == "POST":
+                return 200, {
+                    "id": _id("tr"),
+                    "object": "transfer",
+                    "amount": int(body["amount"]),
+                    "currency": body["currency"],
+                    "destination": body["destination"],
+                    "reversed": False,
+                    "created": int(time.time()),
+                }
+            if path == "/v1/orders" and method == "POST":
+                order = {
+                    "id": _id("order"),
+                    "entity": "order",
+                    "amount": body["amount"],
+                    "amount_paid": 0,
+                    "amount_due": body["amount"],
+                    "currency": body["currency"],
+                    "receipt": body.get("receipt"),
+                    "offer_id": None,
+                    "status": "created",
+                    "attempts": 0,
+                    "notes": body.get("notes", {}),
+                    "created_at": int(time.time()),
+                }
+                self.orders[order["id"]] = order
+                return 200, order
+            if parts[:2] == ["v1", "orders"] and len(parts) == 4 and parts[3] == "payments":
+                items = [p for p in self.rzp_payments.values() if p["order_id"] == parts[2]]
+                return 200, {"entity": "collection", "count": len(items), "items": items}
+            if parts[:2] == ["v1", "payments"] and len(parts) == 3:
+                return 200, self.rzp_payments[parts[2]]
+            if parts[:2] == ["v1", "payments"] and len(parts) == 4 and parts[3] == "refund":
+                return 200, {
+                    "id": _id("rfnd"),
+                    "entity": "refund",
+                    "amount": body["amount"],
+                    "currency": self.rzp_payments[parts[2]]["currency"],
+                    "payment_id": parts[2],
+                    "notes": body.get("notes", {}),
+                    "status": "processed",
+                    "speed_processed": "normal",
+                    "created_at": int(time.time()),
+                }
+            return 404, {"error": {"message": f"fake has no {method} {path}"}}
+
+    def _create_intent(self, body: dict[str, Any]) -> dict[str, Any]:
+        intent_id = _id("pi")
+        intent = {
+            "id": intent_id,
+            "object": "payment_intent",
+            "amount": int(body["amount"]),
+            "amount_capturable": 0,
+            "amount_received": 0,
+            "currency": body["currency"],
+            "client_secret": f"{intent_id}_secret_{secrets.token_hex(8)}",
+            "status": "requires_payment_method",
+            "description": body.get("description"),
+            "metadata": {k[9:-1]: v for k, v in body.items() if k.startswith("metadata[")},
+            "payment_method_types": [
+                v for k, v in sorted(body.items()) if k.startswith("payment_method_types[")
+            ],
+            "latest_charge": None,
+            "livemode": False,
+            "created": int(time.time()),
+        }
+        self.intents[intent_id] = intent
+        return intent
+
+    def _create_subscription(self, body: dict[str, Any]) -> dict[str, Any]:
+        invoice_id, intent_id = _id("in"), _id("pi")
+        return {
+            "id": _id("sub"),
+            "object": "subscription",
+            "status": "incomplete",
+            "customer": body["customer"],
+            "items": {
+                "object": "list",
+                "data": [
+                    {
+                        "id": _id("si"),
+                        "object": "subscription_item",
+                        "price": {"id": body["items[0][price]"], "object": "price"},
+                    }
+                ],
+            },
+            "latest_invoice": {
+                "id": invoice_id,
+                "object": "invoice",
+                "amount_due": 999,
+                "amount_paid": 0,
+                "currency": "usd",
+                "status": "open",
+                "confirmation_secret": {
+                    "client_secret": f"{intent_id}_secret_x",
+                    "type": "payment_intent",
+                },
+            },
+            "metadata": {k[9:-1]: v for k, v in body.items() if k.startswith("metadata[")},
+        }
+
+    # --- what the customer does in the provider's widget -------------------------------------
+    def pay_intent(self, intent_id: str, amount: int | None = None) -> dict[str, Any]:
+        intent = self.intents[intent_id]
+        charge_id = _id("ch")
+        intent.update(
+            status="succeeded", amount_received=amount or intent["amount"], latest_charge=charge_id
+        )
+        return intent
+
+    def pay_order(
+        self, order_id: str, amount: int | None = None, card: str = "card_X1"
+    ) -> dict[str, Any]:
+        order = self.orders[order_id]
+        payment = {
+            "id": _id("pay"),
+            "entity": "payment",
+            "amount": amount or order["amount"],
+            "currency": order["currency"],
+            "status": "captured",
+            "order_id": order_id,
+            "invoice_id": None,
+            "international": False,
+            "method": "card",
+            "amount_refunded": 0,
+            "refund_status": None,
+            "captured": True,
+            "description": None,
+            "card_id": card,
+            "card": {
+                "id": card,
+                "entity": "card",
+                "last4": "1111",
+                "network": "Visa",
+                "type": "credit",
+            },
+            "email": "buyer@example.com",
+            "contact": "+919000090000",
+            "notes": order["notes"],
+            "fee": 1900,
+            "tax": 290,
+            "error_code": None,
+            "created_at": int(time.time()),
+        }
+        order.update(status="paid", amount_paid=payment["amount"], amount_due=0, attempts=1)
+        self.rzp_payments[payment["id"]] = payment
+        return payment
+
+
+def stripe_event(
+    event_type: str,
+    obj: dict[str, Any],
+    secret: str = STRIPE_WEBHOOK_SECRET,
+    event_id: str | None = None,
+) -> tuple[bytes, dict[str, str]]:
+    """A Stripe event in its real envelope, signed t=…,v1=HMAC-SHA256(secret, "t.payload")."""
+    event = {
+        "id": event_id or _id("evt"),
+        "object": "event",
+        "api_version": "2026-10-28.endive",
+        "created": int(time.time()),
+        "data": {"object": obj},
+        "livemode": False,
+        "pending_webhooks": 1,
+        "request": {"id": None, "idempotency_key": None},
+        "type": event_type,
+    }
+    payload = json.dumps(event).encode()
+    timestamp = int(time.time())
+    signature = hmac.new(
+        secret.encode(), f"{timestamp}.".encode() + payload, hashlib.sha256
+    ).hexdigest()
+    return payload, {"HTTP_STRIPE_SIGNATURE": f"t={timestamp},v1={signature}"}
+
+
+def razorpay_event(
+    event: str,
+    payload: dict[str, Any],
+    secret: str = RAZORPAY_WEBHOOK_SECRET,
+    event_id: str | None = None,
+) -> tuple[bytes, dict[str, str]]:
+    """A Razorpay webhook: X-Razorpay-Signature is HMAC-SHA256(body, webhook secret)."""
+    body = json.dumps(
+        {
+            "entity": "event",
+            "account_id": "acc_TestAccount",
+            "event": event,
+            "contains": list(payload),
+            "payload": payload,
+            "created_at": int(time.time()),
+        }
+    ).encode()
+    signature = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    return body, {
+        "HTTP_X_RAZORPAY_SIGNATURE": signature,
+        "HTTP_X_RAZORPAY_EVENT_ID": event_id or _id("evt"),
+    }
+
+
+def razorpay_payment_signature(order_id: str, payment_id: str) -> str:
+    return hmac.new(
+        RAZORPAY_KEY_SECRET.encode(), f"{order_id}|{payment_id}".encode(), hashlib.sha256
+    ).hexdigest()

@@ -1,0 +1,211 @@
+"""Finance in the Wagtail admin: pricing snippets, payments, refunds, payouts, referrals, the
+ledger per user and the dashboard with its approval queues."""
+
+from django.urls import path, reverse
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from credits.models import CreditPackage, Entry, FeaturePrice, Plan
+from payouts.models import CommissionRule, PayeeProfile, PayoutRequest
+from referrals.models import Referral
+
+from . import admin_views
+from .models import Invoice, Payment, Refund
+
+
+class PlanViewSet(SnippetViewSet):
+    model = Plan
+    icon = "pick"
+    list_display = ["name", "slug", "interval", "monthly_free_credits", "unlimited_ai", "active"]
+    list_filter = ["active", "interval"]
+
+
+class CreditPackageViewSet(SnippetViewSet):
+    model = CreditPackage
+    icon = "tag"
+    list_display = ["name", "credits", "active"]
+
+
+class FeaturePriceViewSet(SnippetViewSet):
+    model = FeaturePrice
+    icon = "cog"
+    menu_label = "AI credit prices"
+    list_display = ["feature", "label", "unit", "credits_per_unit", "active"]
+    search_fields = ["feature", "label"]
+
+
+class CommissionRuleViewSet(SnippetViewSet):
+    model = CommissionRule
+    icon = "form"
+    list_display = ["role", "tier", "rate_percent"]
+    list_filter = ["role"]
+
+
+class PricingGroup(SnippetViewSetGroup):
+    menu_label = "Pricing"
+    menu_icon = "tag"
+    menu_order = 8100
+    items = (PlanViewSet, CreditPackageViewSet, FeaturePriceViewSet, CommissionRuleViewSet)
+
+
+register_snippet(PricingGroup)
+
+
+class PaymentViewSet(ModelViewSet):
+    model = Payment
+    name = "finance_payments"
+    url_prefix = "finance/payments"
+    icon = "doc-full"
+    add_to_admin_menu = False
+    inspect_view_enabled = True
+    list_display = ["description", "user", "amount", "currency", "provider", "status", "created_at"]
+    list_filter = ["status", "provider", "currency", "purpose"]
+    search_fields = ["description", "user__email", "provider_order_id"]
+    form_fields = ["failure_reason"]
+    list_export = [
+        "id",
+        "user",
+        "purpose",
+        "amount",
+        "currency",
+        "provider",
+        "status",
+        "amount_refunded",
+        "created_at",
+    ]
+
+
+class RefundViewSet(ModelViewSet):
+    model = Refund
+    name = "finance_refunds"
+    url_prefix = "finance/refunds"
+    icon = "undo"
+    inspect_view_enabled = True
+    list_display = ["payment", "amount", "status", "reason", "created_at"]
+    list_filter = ["status"]
+    form_fields = ["reason"]
+
+
+class InvoiceViewSet(ModelViewSet):
+    model = Invoice
+    name = "finance_invoices"
+    url_prefix = "finance/invoices"
+    icon = "doc-empty"
+    inspect_view_enabled = True
+    list_display = ["number", "kind", "amount", "currency", "issued_at"]
+    list_filter = ["kind", "currency"]
+    search_fields = ["number"]
+    form_fields = ["billed_to"]
+
+
+class PayoutRequestViewSet(ModelViewSet):
+    model = PayoutRequest
+    name = "finance_payouts"
+    url_prefix = "finance/payouts"
+    icon = "redirect"
+    menu_label = "Payout queue"
+    inspect_view_enabled = True
+    list_display = ["payee", "amount", "currency", "method", "status", "requested_at"]
+    list_filter = ["status", "method", "currency"]
+    form_fields = ["note"]
+
+
+class PayeeProfileViewSet(ModelViewSet):
+    model = PayeeProfile
+    name = "finance_payees"
+    url_prefix = "finance/payees"
+    icon = "user"
+    list_display = ["user", "tier", "scheduled_payouts", "stripe_account_id"]
+    form_fields = [
+        "user",
+        "tier",
+        "stripe_account_id",
+        "bank_details",
+        "scheduled_payouts",
+        "minimum_payout",
+    ]
+
+
+class ReferralViewSet(ModelViewSet):
+    model = Referral
+    name = "finance_referrals"
+    url_prefix = "finance/referrals"
+    icon = "group"
+    inspect_view_enabled = True
+    list_display = ["referrer", "referred", "status", "flags", "created_at"]
+    list_filter = ["status"]
+    search_fields = ["referrer__email", "referred__email", "code"]
+    form_fields = ["status"]
+
+
+class LedgerViewSet(ModelViewSet):
+    """The ledger per user: filter by the account holder."""
+
+    model = Entry
+    name = "finance_ledger"
+    url_prefix = "finance/ledger"
+    icon = "list-ul"
+    menu_label = "Ledger"
+    inspect_view_enabled = True
+    list_display = ["created_at", "account", "currency", "amount", "balance_after", "transfer"]
+    list_filter = ["currency", "account__kind", "account__owner"]
+    search_fields = ["account__owner__email", "transfer__idempotency_key"]
+    form_fields = []
+    list_export = ["created_at", "account", "currency", "amount", "balance_after", "transfer"]
+
+
+class FinanceGroup(ViewSetGroup):
+    menu_label = "Finance"
+    menu_icon = "form"
+    menu_order = 8000
+    items = (
+        PaymentViewSet,
+        RefundViewSet,
+        InvoiceViewSet,
+        PayoutRequestViewSet,
+        PayeeProfileViewSet,
+        ReferralViewSet,
+        LedgerViewSet,
+    )
+
+
+@hooks.register("register_admin_viewset")
+def register_finance_viewsets() -> FinanceGroup:
+    return FinanceGroup()
+
+
+@hooks.register("register_admin_urls")
+def finance_urls() -> list:
+    return [
+        path("finance/", admin_views.dashboard, name="finance_dashboard"),
+        path(
+            "finance/payments/<uuid:payment_id>/refund/", admin_views.refund, name="finance_refund"
+        ),
+        path(
+            "finance/payments/<uuid:payment_id>/confirm/",
+            admin_views.confirm_bank_transfer,
+            name="finance_confirm_bank_transfer",
+        ),
+        path("finance/payouts/<int:payout_id>/", admin_views.decide_payout, name="finance_payout"),
+        path(
+            "finance/referrals/<int:referral_id>/",
+            admin_views.decide_referral,
+            name="finance_referral",
+        ),
+    ]
+
+
+class FinanceDashboardMenuItem(MenuItem):
+    def is_shown(self, request) -> bool:  # type: ignore[no-untyped-def]
+        return request.user.has_perm("payments.change_payment")
+
+
+@hooks.register("register_admin_menu_item")
+def finance_dashboard_menu_item() -> MenuItem:
+    return FinanceDashboardMenuItem(
+        "Finance dashboard", reverse("finance_dashboard"), icon_name="view", order=7990
+    )

@@ -1,0 +1,226 @@
+"""Earnings accrue net of commission; payouts hold the amount until an admin pays or rejects."""
+
+import csv
+import io
+from datetime import datetime
+from decimal import Decimal
+
+import stripe
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.roles import Role
+from core.api.errors import ServiceError
+from credits.models import AccountKind, Transfer
+from credits.selectors import transactions_for
+from credits.services import (
+    Leg,
+    platform_account,
+    post_transfer,
+    quantize,
+    reverse_transfer,
+    user_account,
+)
+from payments.errors import ProviderError, ProviderUnavailable
+from payments.models import to_minor
+from payments.providers import stripe_client
+
+from .models import CommissionRule, PayeeProfile, PayoutMethod, PayoutRequest, PayoutStatus
+
+DEFAULT_COMMISSION_PERCENT = Decimal("20")
+
+
+class PayoutNotAllowed(ServiceError):
+    status_code = 409
+    default_code = "payout_not_allowed"
+    default_detail = "This payout cannot be made."
+
+
+def commission_rate(payee: User, role: Role) -> Decimal:
+    profile = PayeeProfile.objects.filter(user=payee).first()
+    tier = profile.tier if profile else "standard"
+    rules = {rule.tier: rule.rate_percent for rule in CommissionRule.objects.filter(role=role)}
+    return rules.get(tier, rules.get("standard", DEFAULT_COMMISSION_PERCENT))
+
+
+def accrue_earning(
+    payee: User,
+    *,
+    gross: Decimal,
+    currency: str,
+    role: Role,
+    idempotency_key: str,
+    memo: str = "",
+    source: AccountKind = AccountKind.PROVIDER_CLEARING,
+) -> Transfer:
+    """Credits a payee's earnings with ``gross`` less the commission for their role and tier
+    (the platform keeps the commission). Called by purposes that sell a payee's service,
+    e.g. a booking's fulfilment, with the payment id in the key."""
+    gross = quantize(gross)
+    commission = quantize(gross * commission_rate(payee, role) / 100)
+    return post_transfer(
+        kind="earning",
+        idempotency_key=idempotency_key,
+        legs=[
+            Leg(platform_account(source, currency), -gross),
+            Leg(user_account(payee, AccountKind.EARNINGS, currency), gross - commission),
+            Leg(platform_account(AccountKind.COMMISSIONS, currency), commission),
+        ],
+        memo=memo,
+        metadata={"role": role, "commission": str(commission)},
+    )
+
+
+def request_payout(
+    payee: User,
+    *,
+    amount: Decimal,
+    currency: str,
+    method: str,
+    idempotency_key: str,
+    scheduled: bool = False,
+) -> PayoutRequest:
+    """Moves ``amount`` out of the payee's earnings into payouts in transit (so it cannot be
+    requested twice) and queues the request for an admin. Refused if earnings are short."""
+    existing = PayoutRequest.objects.filter(idempotency_key=idempotency_key).first()
+    if existing:
+        return existing
+    if method == PayoutMethod.STRIPE_CONNECT:
+        profile = PayeeProfile.objects.filter(user=payee).first()
+        if not profile or not profile.stripe_account_id:
+            raise ProviderUnavailable("Connect a Stripe account before asking for Stripe payouts.")
+    amount = quantize(amount)
+    with transaction.atomic():
+        hold = post_transfer(
+            kind="payout_hold",
+            idempotency_key=f"payout-hold:{idempotency_key}",
+            legs=[
+                Leg(user_account(payee, AccountKind.EARNINGS, currency), -amount),
+                Leg(platform_account(AccountKind.PAYOUTS_IN_TRANSIT, currency), amount),
+            ],
+            memo="Payout requested",
+        )
+        return PayoutRequest.objects.create(
+            payee=payee,
+            amount=amount,
+            currency=currency,
+            method=method,
+            scheduled=scheduled,
+            idempotency_key=idempotency_key,
+            hold=hold,
+        )
+
+
+def _lock(payout: PayoutRequest) -> PayoutRequest:
+    locked = PayoutRequest.objects.select_for_update().get(pk=payout.pk)
+    if locked.status != PayoutStatus.REQUESTED:
+        raise PayoutNotAllowed("This payout was already decided.")
+    return locked
+
+
+def pay_payout(payout: PayoutRequest, *, by: User, reference: str = "") -> PayoutRequest:
+    """Approves a payout: Stripe Connect sends it now; a bank transfer is recorded with the
+    reference the admin used. The held amount then leaves through provider clearing."""
+    if payout.method == PayoutMethod.STRIPE_CONNECT:
+        profile = PayeeProfile.objects.get(user=payout.payee)
+        try:
+            transfer = stripe_client().v1.transfers.create(
+                params={
+                    "amount": to_minor(payout.amount),
+                    "currency": payout.currency.lower(),
+                    "destination": profile.stripe_account_id,
+                    "metadata": {"payout_id": str(payout.pk)},
+                },
+                options={"idempotency_key": f"payout:{payout.pk}"},
+            )
+        except stripe.StripeError as error:
+            raise ProviderError() from error
+        reference = transfer.id
+    elif not reference:
+        raise PayoutNotAllowed("Record the bank transfer's reference.")
+    with transaction.atomic():
+        payout = _lock(payout)
+        payout.settlement = post_transfer(
+            kind="payout",
+            idempotency_key=f"payout-paid:{payout.pk}",
+            legs=[
+                Leg(
+                    platform_account(AccountKind.PAYOUTS_IN_TRANSIT, payout.currency),
+                    -payout.amount,
+                ),
+                Leg(
+                    platform_account(AccountKind.PROVIDER_CLEARING, payout.currency), payout.amount
+                ),
+            ],
+            memo=f"Payout {reference}",
+        )
+        payout.status = PayoutStatus.PAID
+        payout.reference = reference
+        payout.decided_by = by
+        payout.decided_at = timezone.now()
+        payout.save()
+    return payout
+
+
+def reject_payout(payout: PayoutRequest, *, by: User, note: str = "") -> PayoutRequest:
+    with transaction.atomic():
+        payout = _lock(payout)
+        assert payout.hold is not None  # noqa: S101 - every request holds its amount
+        reverse_transfer(payout.hold, idempotency_key=f"payout-release:{payout.pk}")
+        payout.status = PayoutStatus.REJECTED
+        payout.note = note[:255]
+        payout.decided_by = by
+        payout.decided_at = timezone.now()
+        payout.save()
+    return payout
+
+
+def schedule_payouts(now: datetime | None = None) -> int:
+    """Requests a payout of everything earned for payees who chose scheduled payouts."""
+    period = (now or timezone.now()).strftime("%Y-%m-%d")
+    created = 0
+    for profile in PayeeProfile.objects.filter(scheduled_payouts=True).select_related("user"):
+        method = (
+            PayoutMethod.STRIPE_CONNECT if profile.stripe_account_id else PayoutMethod.BANK_TRANSFER
+        )
+        for account in profile.user.ledger_accounts.filter(kind=AccountKind.EARNINGS):
+            if account.balance >= profile.minimum_payout:
+                request_payout(
+                    profile.user,
+                    amount=account.balance,
+                    currency=account.currency,
+                    method=method,
+                    scheduled=True,
+                    idempotency_key=f"scheduled:{profile.user_id}:{account.currency}:{period}",
+                )
+                created += 1
+    return created
+
+
+def statement_csv(payee: User, start: datetime | None = None, end: datetime | None = None) -> str:
+    """The payee's earnings ledger lines as CSV, for their accounts."""
+    entries = (
+        transactions_for(payee)
+        .filter(account__kind=AccountKind.EARNINGS)
+        .order_by("created_at", "id")
+    )
+    if start:
+        entries = entries.filter(created_at__gte=start)
+    if end:
+        entries = entries.filter(created_at__lt=end)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["date", "kind", "description", "currency", "amount", "balance"])
+    for entry in entries:
+        writer.writerow(
+            [
+                entry.created_at.isoformat(),
+                entry.transfer.kind,
+                entry.transfer.memo,
+                entry.currency,
+                entry.amount,
+                entry.balance_after,
+            ]
+        )
+    return out.getvalue()

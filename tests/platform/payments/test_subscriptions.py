@@ -1,0 +1,119 @@
+"""Premium through Stripe Billing: checkout, invoice.paid activates and renews, deletion cancels."""
+
+import time
+from decimal import Decimal
+
+import pytest
+
+from credits.models import PlanPrice, Subscription, SubscriptionStatus
+from credits.services import current_plan
+from payments.models import Payment
+from payments.testing import stripe_event
+
+pytestmark = pytest.mark.django_db
+
+
+def post(client, event_type, obj):
+    payload, headers = stripe_event(event_type, obj)
+    return client.post(
+        "/api/v1/payments/webhooks/stripe/", payload, content_type="application/json", **headers
+    )
+
+
+def invoice(invoice_id, subscription_id, period_end, amount=999):
+    return {
+        "id": invoice_id,
+        "object": "invoice",
+        "amount_paid": amount,
+        "currency": "usd",
+        "status": "paid",
+        "billing_reason": "subscription_cycle",
+        "parent": {
+            "type": "subscription_details",
+            "subscription_details": {"subscription": subscription_id},
+        },
+        "lines": {
+            "object": "list",
+            "data": [
+                {
+                    "object": "line_item",
+                    "period": {"start": period_end - 2592000, "end": period_end},
+                }
+            ],
+        },
+    }
+
+
+def test_stripe_billing_subscription_lifecycle(
+    api_client, client, student, premium_plan, providers
+):
+    PlanPrice.objects.filter(plan=premium_plan, currency="USD").update(
+        stripe_price_id="price_premium_usd"
+    )
+    api_client.force_login(student)
+    response = api_client.post(
+        "/api/v1/payments/checkout/",
+        {
+            "purpose": "subscription",
+            "item": {"plan": "premium"},
+            "provider": "stripe",
+            "currency": "USD",
+        },
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    client_data = response.json()["client"]
+    assert client_data["client_secret"] and client_data["subscription"].startswith("sub_")
+    sent = providers.requests[-1][2]
+    assert sent["items[0][price]"] == "price_premium_usd"
+    assert sent["payment_behavior"] == "default_incomplete"
+
+    payment = Payment.objects.get()
+    end = int(time.time()) + 30 * 86400
+    assert (
+        post(
+            client,
+            "invoice.paid",
+            invoice(payment.provider_order_id, client_data["subscription"], end),
+        ).status_code
+        == 200
+    )
+    assert current_plan(student) == premium_plan
+
+    renewal_end = end + 30 * 86400
+    post(client, "invoice.paid", invoice("in_renewal", client_data["subscription"], renewal_end))
+    assert Payment.objects.filter(status="succeeded").count() == 2
+    subscription = Subscription.objects.get()
+    assert int(subscription.current_period_end.timestamp()) == renewal_end
+    # An old period end arriving late does not shorten the subscription.
+    post(client, "invoice.paid", invoice("in_old", client_data["subscription"], end))
+    subscription.refresh_from_db()
+    assert int(subscription.current_period_end.timestamp()) == renewal_end
+
+    post(
+        client,
+        "customer.subscription.deleted",
+        {"id": client_data["subscription"], "object": "subscription", "status": "canceled"},
+    )
+    post(
+        client,
+        "customer.subscription.updated",
+        {"id": client_data["subscription"], "object": "subscription", "status": "active"},
+    )
+    assert Subscription.objects.get().status == SubscriptionStatus.CANCELED
+    assert current_plan(student) != premium_plan
+
+
+def test_razorpay_subscription_is_one_prepaid_period(student, premium_plan, providers):
+    from credits.services import current_subscription
+    from payments.services import mark_succeeded, start_checkout
+
+    checkout = start_checkout(
+        student,
+        purpose="subscription",
+        item={"plan": "premium"},
+        provider="razorpay",
+        currency="INR",
+    )
+    mark_succeeded(checkout.payment, amount=Decimal("799.00"), currency="INR")
+    assert current_subscription(student).plan == premium_plan

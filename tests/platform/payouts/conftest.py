@@ -1,0 +1,1 @@
+from credits.testing import package  # noqa: F401
