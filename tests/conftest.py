@@ -171,3 +171,22 @@ def ml_service_url() -> Iterator[str]:
     yield url
     server.should_exit = True
     thread.join(timeout=10)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Transactional tests end with a flush that empties every table, including the rows data
+    migrations made (role groups, Wagtail's root page, site and locales, beat schedules).
+    Restoring the database as migrations left it keeps each such test independent of the
+    ones before it."""
+    for item in items:
+        fixtures = getattr(item, "fixturenames", None)
+        if fixtures is None:
+            continue
+        marker = item.get_closest_marker("django_db")
+        transactional = (
+            "transactional_db" in fixtures
+            or "live_server" in fixtures
+            or bool(marker and marker.kwargs.get("transaction"))
+        )
+        if transactional and "django_db_serialized_rollback" not in fixtures:
+            fixtures.append("django_db_serialized_rollback")
