@@ -16,6 +16,8 @@ api_v1 = [
     path("", include("payments.api.urls")),
     path("", include("payouts.api.urls")),
     path("", include("referrals.api.urls")),
+    path("", include("ai.api.urls")),
+    path("", include("translation.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
 ]
 
