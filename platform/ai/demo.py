@@ -1,9 +1,34 @@
 """Demo data: the shipped prompt templates, published. Prices are seeded by migration 0002."""
 
 from collections.abc import Callable
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+
+from credits.models import FeaturePrice
+from credits.services import grant_credits
 
 from .defaults import DEFAULT_PROMPTS
+from .features import Feature
 from .models import PromptTemplate
+
+# The same starting prices as migration 0002 (which seeds a real site); repeated here because a
+# flushed test database (browser tests) loses migration data and the demo must still charge.
+STARTING_PRICES = {
+    Feature.TRANSLATE_TEXT: ("1,000 characters", Decimal("0.10")),
+    Feature.TRANSLATE_VOICE: ("second of audio", Decimal("0.02")),
+    Feature.GRAMMAR_CHECK: ("1,000 characters", Decimal("0.05")),
+    Feature.WRITING_FEEDBACK: ("request", Decimal("1.00")),
+}
+
+
+def ensure_feature_prices() -> str:
+    for feature, (unit, credits) in STARTING_PRICES.items():
+        FeaturePrice.objects.get_or_create(
+            feature=feature,
+            defaults={"label": feature.label, "unit": unit, "credits_per_unit": credits},
+        )
+    return f"AI feature prices: {len(STARTING_PRICES)} features priced"
 
 
 def ensure_prompt_templates() -> str:
@@ -19,4 +44,21 @@ def ensure_prompt_templates() -> str:
     return f"prompt templates: {created} created, {len(DEFAULT_PROMPTS)} in total"
 
 
-DEMO_STEPS: list[Callable[[], str]] = [ensure_prompt_templates]
+def ensure_demo_student_credits() -> str:
+    student = get_user_model().objects.filter(email__iexact="student@toto.localhost").first()
+    if student is None:
+        return "AI credits: demo student missing, skipped"
+    grant_credits(
+        student,
+        Decimal("50"),
+        idempotency_key="demo:ai-credits:student",
+        memo="Demo credits to try translation and feedback",
+    )
+    return "AI credits: 50 for student@toto.localhost"
+
+
+DEMO_STEPS: list[Callable[[], str]] = [
+    ensure_feature_prices,
+    ensure_prompt_templates,
+    ensure_demo_student_credits,
+]

@@ -16,7 +16,7 @@ class PromptTemplateViewSet(SnippetViewSet):
     model = PromptTemplate
     icon = "openquote"
     menu_label = "Prompt templates"
-    list_display = ["__str__", "model_name", "live", "latest_revision_created_at"]
+    list_display = ["__str__", "model_name", "live"]
     list_filter = ["feature", "live"]
     search_fields = ["system_prompt", "user_prompt"]
 
@@ -34,6 +34,8 @@ class ReadOnlyPolicy(ModelPermissionPolicy):
 
 class AIUsageViewSet(ModelViewSet):
     model = AIUsage
+    name = "ai_usage"
+    url_prefix = "ai/usage"
     icon = "time"
     menu_label = "AI usage"
     list_display = [

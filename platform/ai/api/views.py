@@ -30,7 +30,7 @@ def with_usage(metered: Metered[dict[str, Any]]) -> dict[str, Any]:
     usage = metered.usage
     return {
         **metered.result,
-        "usage": {"credits": usage.credits, "cached": usage.outcome == "cached"},
+        "usage": {"credits": f"{usage.credits:.2f}", "cached": usage.outcome == "cached"},
     }
 
 

@@ -26,7 +26,7 @@ from . import serializers as s
 
 
 def usage_of(metered: Metered[Any]) -> dict[str, Any]:
-    return {"credits": metered.usage.credits, "cached": metered.usage.outcome == "cached"}
+    return {"credits": f"{metered.usage.credits:.2f}", "cached": metered.usage.outcome == "cached"}
 
 
 def read_audio(upload: Any) -> tuple[bytes, str]:
