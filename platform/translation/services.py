@@ -46,6 +46,17 @@ def _cache_key(source: str, target: str, text: str) -> str:
     return f"translation:v1:{_engine_id()}:{source}:{target}:{digest}"
 
 
+def check_pair(source: str, target: str) -> None:
+    """Refuse a pair the service has no engine for, with the reason, before calling it."""
+    targets = {item["code"]: set(item.get("targets", [])) for item in client.languages()}
+    if target not in targets:
+        raise AIInputRejected(f"Translation into {target!r} is not available.", "unsupported_pair")
+    if source != "auto" and target not in targets.get(source, set()):
+        raise AIInputRejected(
+            f"Translation from {source!r} into {target!r} is not available.", "unsupported_pair"
+        )
+
+
 def _translate(meter: Meter, text: str, source: str, target: str) -> TextResult:
     """Translate one text, from the cache when the same engine already did it."""
     key = _cache_key(source, target, text)
@@ -56,6 +67,7 @@ def _translate(meter: Meter, text: str, source: str, target: str) -> TextResult:
         return TextResult(**cached)
     if source != "auto" and source == target:
         raise AIInputRejected("The source and target languages are the same.", "same_language", 400)
+    check_pair(source, target)
     answer = client.translate([text], source, target)
     translated = answer["translatedText"][0]
     detected = None

@@ -119,6 +119,8 @@ def openai_server() -> Iterator[type[FakeOpenAI]]:
     FakeOpenAI.requests = []
     FakeOpenAI.status = 200
     url = f"http://127.0.0.1:{server.server_address[1]}/v1"
-    with override_settings(AI_LLM_BASE_URL=url, AI_LLM_API_KEY="sk-test", AI_LLM_MODEL="gpt-4o-mini"):
+    with override_settings(
+        AI_LLM_BASE_URL=url, AI_LLM_API_KEY="sk-test", AI_LLM_MODEL="gpt-4o-mini"
+    ):
         yield FakeOpenAI
     server.shutdown()
