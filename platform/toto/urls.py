@@ -31,6 +31,8 @@ urlpatterns = [
     path("metrics", metrics_view, name="metrics"),
     path("r/<str:code>/", share_link, name="referral-share-link"),
     path("", include("payments.urls")),
+    path("", include("translation.urls")),
+    path("", include("ai.urls")),
 ]
 
 if settings.DEBUG:
