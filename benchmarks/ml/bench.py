@@ -129,6 +129,15 @@ def main() -> None:
             r = client.post("/translate", json={"q": SENTENCES, "source": "en", "target": "es"})
             r.raise_for_status()
 
+        paragraph = " ".join(SENTENCES)
+
+        def mt_direct_paragraph() -> None:
+            mt.translate([paragraph], "en", "es", "text")
+
+        def mt_http_paragraph() -> None:
+            r = client.post("/translate", json={"q": paragraph, "source": "en", "target": "es"})
+            r.raise_for_status()
+
         rows = []
         for name, direct, http, unit in (
             (
@@ -140,6 +149,12 @@ def main() -> None:
             ("TTS (piper en_US-joe-medium, wav)", tts_direct, tts_http, "rtf"),
             ("MT en→es (apertium pipe), 1 sentence/request", mt_direct, mt_http, "sps"),
             ("MT en→es (apertium pipe), 8 sentences/request", mt_direct, mt_http_batch, "sps"),
+            (
+                "MT en→es (apertium pipe), one 8-sentence paragraph/request",
+                mt_direct_paragraph,
+                mt_http_paragraph,
+                "sps",
+            ),
         ):
             direct(), http()  # warm up: load models, start pipes
             t_direct = best_of(args.runs, direct)
