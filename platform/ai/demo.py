@@ -3,10 +3,7 @@
 from collections.abc import Callable
 from decimal import Decimal
 
-from django.contrib.auth import get_user_model
-
 from credits.models import FeaturePrice
-from credits.services import grant_credits
 
 from .defaults import DEFAULT_PROMPTS
 from .features import Feature
@@ -44,21 +41,7 @@ def ensure_prompt_templates() -> str:
     return f"prompt templates: {created} created, {len(DEFAULT_PROMPTS)} in total"
 
 
-def ensure_demo_student_credits() -> str:
-    student = get_user_model().objects.filter(email__iexact="student@toto.localhost").first()
-    if student is None:
-        return "AI credits: demo student missing, skipped"
-    grant_credits(
-        student,
-        Decimal("50"),
-        idempotency_key="demo:ai-credits:student",
-        memo="Demo credits to try translation and feedback",
-    )
-    return "AI credits: 50 for student@toto.localhost"
-
-
 DEMO_STEPS: list[Callable[[], str]] = [
     ensure_feature_prices,
     ensure_prompt_templates,
-    ensure_demo_student_credits,
 ]
