@@ -62,13 +62,12 @@ class ScoresSerializer(serializers.Serializer):
 
 
 class WritingResponseSerializer(serializers.Serializer):
-    mode = serializers.ChoiceField(
-        choices=["llm", "heuristic"],
+    mode = serializers.CharField(
         help_text="llm: scored by the language model with the admin's prompt; heuristic: "
         "computed offline from grammar lints and lexical measures (see measures).",
     )
     scores = ScoresSerializer()
-    cefr_level = serializers.ChoiceField(choices=CEFR_LEVELS)
+    cefr_level = serializers.CharField(help_text="Estimated level, A1 to C2.")
     comments = serializers.ListField(child=serializers.CharField())
     fallback_reason = serializers.CharField(required=False)
     measures = serializers.DictField(required=False)

@@ -2,14 +2,10 @@ from django.conf import settings
 from rest_framework import serializers
 from taggit.serializers import TagListSerializerField
 
+from ai.api.serializers import UsageSerializer
 from translation.models import Conversation, ConversationTurn, PhrasebookEntry, Speaker, Translation
 
 LANGUAGE = {"max_length": 16, "min_length": 2}
-
-
-class UsageSerializer(serializers.Serializer):
-    credits = serializers.DecimalField(max_digits=12, decimal_places=2)
-    cached = serializers.BooleanField()
 
 
 class TextTranslationRequestSerializer(serializers.Serializer):
@@ -63,6 +59,12 @@ class VoiceTranslationResponseSerializer(serializers.Serializer):
     translated_text = serializers.CharField()
     audio = SynthesizedAudioSerializer()
     usage = UsageSerializer()
+
+
+class LanguageSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    targets = serializers.ListField(child=serializers.CharField())
 
 
 class ConversationTurnSerializer(serializers.ModelSerializer):
