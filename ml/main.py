@@ -15,7 +15,7 @@ from ml.api import assessments, audio, chat, health, models, translate
 from ml.container import Engines
 from ml.errors import install_error_handlers
 from ml.observability import RequestMiddleware, configure_logging, metrics_response
-from ml.security import require_api_key
+from ml.security import BodySizeLimit, require_api_key
 from ml.settings import Settings, get_settings
 
 
@@ -41,6 +41,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engines = Engines.build(settings)
     install_error_handlers(app)
+    # Multipart framing adds a little to the audio itself: allow 1 MB on top of the limit.
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_audio_bytes + 1024 * 1024)
     app.add_middleware(RequestMiddleware)
 
     app.include_router(health.router)

@@ -14,7 +14,9 @@ if TYPE_CHECKING:
 _CHUNK = 1024 * 1024
 
 
-def get_engines(request: Request) -> Engines:
+async def get_engines(request: Request) -> Engines:
+    # ``async`` on purpose: FastAPI runs a plain ``def`` dependency in a worker thread, which
+    # cost two thread hops per request (about 0.3 ms, a third of an apertium translation).
     return request.app.state.engines  # type: ignore[no-any-return]
 
 

@@ -16,6 +16,8 @@ api_v1 = [
     path("", include("payments.api.urls")),
     path("", include("payouts.api.urls")),
     path("", include("referrals.api.urls")),
+    path("", include("ai.api.urls")),
+    path("", include("translation.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
 ]
 
@@ -29,6 +31,8 @@ urlpatterns = [
     path("metrics", metrics_view, name="metrics"),
     path("r/<str:code>/", share_link, name="referral-share-link"),
     path("", include("payments.urls")),
+    path("", include("translation.urls")),
+    path("", include("ai.urls")),
 ]
 
 if settings.DEBUG:

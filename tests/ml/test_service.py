@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 from fastapi.testclient import TestClient
 
@@ -67,3 +68,15 @@ def test_saturated_engine_answers_503_with_retry_after(ml_settings: Settings) ->
         assert busy.status_code == 503
         assert busy.headers["Retry-After"]
         assert busy.json()["error"]["code"] == "engine_saturated"
+
+
+def test_declared_oversized_body_is_refused_before_reading(ml_client: Any) -> None:
+    # The declared length alone decides: the service answers 413 without reading the body.
+    limit = ml_client.app.state.settings.max_audio_bytes + 1024 * 1024
+    response = ml_client.post(
+        "/v1/audio/transcriptions",
+        content=b"x" * 16,
+        headers={"Content-Length": str(limit + 1), "Content-Type": "audio/wav"},
+    )
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "request_too_large"

@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "payments",
     "payouts",
     "referrals",
+    "ai",
+    "translation",
     "cms.site",
     "realtime",
     # Wagtail
@@ -281,6 +283,17 @@ CORS_URLS_REGEX = r"^/api/.*$"
 ML_URL = env.str("ML_URL", default="http://127.0.0.1:8001")
 ML_API_KEY = env.str("ML_API_KEY", default="")
 ML_TIMEOUT_SECONDS = env.float("ML_TIMEOUT_SECONDS", default=30.0)
+AI_CONNECT_TIMEOUT_SECONDS = env.float("AI_CONNECT_TIMEOUT_SECONDS", default=3.0)
+# Chat and LLM grammar/writing feedback: the ML service's /v1 proxy unless these point at
+# OpenAI (https://api.openai.com/v1) or another OpenAI-compatible server.
+AI_LLM_BASE_URL = env.str("AI_LLM_BASE_URL", default="")
+AI_LLM_API_KEY = env.str("AI_LLM_API_KEY", default="")
+AI_LLM_MODEL = env.str("AI_LLM_MODEL", default="")
+AI_LLM_TIMEOUT_SECONDS = env.float("AI_LLM_TIMEOUT_SECONDS", default=60.0)
+AI_MAX_TEXT_CHARS = env.int("AI_MAX_TEXT_CHARS", default=10_000)
+AI_MAX_AUDIO_BYTES = env.int("AI_MAX_AUDIO_BYTES", default=10 * 1024 * 1024)
+TRANSLATION_MAX_CHARS = env.int("TRANSLATION_MAX_CHARS", default=5_000)
+TRANSLATION_CACHE_SECONDS = env.int("TRANSLATION_CACHE_SECONDS", default=7 * 24 * 3600)
 
 # --- Observability --------------------------------------------------------------------------
 LOG_FORMAT = env.str("LOG_FORMAT", default="text")  # "json" in production

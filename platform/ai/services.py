@@ -1,0 +1,128 @@
+"""Metering: every AI call goes through ``run_metered``.
+
+Order, and why: the model is called first and the user is charged only when it answered,
+with an idempotency key derived from the request. A failing service therefore charges
+nothing, and a retried request (same ``Idempotency-Key`` header) is charged once. The price
+of this order is that a user without credits can make the service work once per refused
+request; the per-user AI throttle bounds that, and it avoids a reserve/release protocol that
+the ledger would need otherwise. When ``charge`` refuses (402) the result is discarded.
+"""
+
+import logging
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Generic, TypeVar
+
+from credits.errors import InsufficientCredits
+from credits.services import charge
+
+from .errors import AIFeatureDisabled, AIInputRejected, AIUnavailable
+from .models import AISettings, AIUsage, Outcome
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+
+@dataclass
+class Meter:
+    """Filled in by the call: what it used. ``units`` is what is charged (0: nothing)."""
+
+    units: Decimal = Decimal("0")
+    model_name: str = ""
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
+    audio_seconds: float | None = None
+    characters: int | None = None
+    cached: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Metered(Generic[T]):
+    result: T
+    usage: AIUsage
+
+
+def ensure_enabled(feature: str) -> None:
+    if not AISettings.load().is_enabled(feature):
+        raise AIFeatureDisabled()
+
+
+def idempotency_key(user: Any, feature: str, client_key: str | None) -> str:
+    """A client-sent ``Idempotency-Key`` makes a retry free; without one every request is new."""
+    if client_key:
+        return f"ai:{feature}:{user.pk}:{client_key.strip()[:100]}"
+    return f"ai:{feature}:{uuid.uuid4().hex}"
+
+
+def _log(
+    user: Any, feature: str, meter: Meter, started: float, outcome: str, **fields: Any
+) -> AIUsage:
+    return AIUsage.objects.create(
+        user=user,
+        feature=feature,
+        model_name=meter.model_name[:200],
+        prompt_tokens=meter.prompt_tokens,
+        completion_tokens=meter.completion_tokens,
+        audio_seconds=(
+            Decimal(str(round(meter.audio_seconds, 2))) if meter.audio_seconds is not None else None
+        ),
+        characters=meter.characters,
+        units=meter.units,
+        latency_ms=round((time.perf_counter() - started) * 1000),
+        outcome=outcome,
+        **fields,
+    )
+
+
+def run_metered(
+    user: Any,
+    feature: str,
+    call: Callable[[Meter], T],
+    *,
+    client_key: str | None = None,
+    check_enabled: bool = True,
+) -> Metered[T]:
+    if check_enabled:
+        ensure_enabled(feature)
+    meter = Meter()
+    started = time.perf_counter()
+    try:
+        result = call(meter)
+    except AIUnavailable as exc:
+        _log(user, feature, meter, started, Outcome.UNAVAILABLE, error_code=exc.default_code)
+        raise
+    except AIInputRejected as exc:
+        code = exc.get_codes()
+        _log(user, feature, meter, started, Outcome.REJECTED, error_code=str(code)[:60])
+        raise
+    if meter.cached or meter.units <= 0:
+        return Metered(result, _log(user, feature, meter, started, Outcome.CACHED))
+    key = idempotency_key(user, feature, client_key)
+    try:
+        usage_charge = charge(user, feature, meter.units, key)
+    except InsufficientCredits:
+        _log(
+            user,
+            feature,
+            meter,
+            started,
+            Outcome.INSUFFICIENT_CREDITS,
+            error_code="insufficient_credits",
+            idempotency_key=key,
+        )
+        raise
+    usage = _log(
+        user,
+        feature,
+        meter,
+        started,
+        Outcome.OK,
+        credits=usage_charge.credits,
+        idempotency_key=key,
+    )
+    return Metered(result, usage)

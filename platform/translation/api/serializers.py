@@ -1,0 +1,147 @@
+from django.conf import settings
+from rest_framework import serializers
+from taggit.serializers import TagListSerializerField
+
+from ai.api.serializers import UsageSerializer
+from translation.models import Conversation, ConversationTurn, PhrasebookEntry, Speaker, Translation
+
+LANGUAGE = {"max_length": 16, "min_length": 2}
+
+
+class TextTranslationRequestSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=settings.TRANSLATION_MAX_CHARS)
+    target = serializers.CharField(**LANGUAGE)
+    source = serializers.CharField(default="auto", **LANGUAGE)
+
+
+class TranslationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Translation
+        fields = [
+            "id",
+            "mode",
+            "source_language",
+            "target_language",
+            "source_text",
+            "translated_text",
+            "detected",
+            "created_at",
+        ]
+
+
+class TextTranslationResponseSerializer(TranslationSerializer):
+    confidence = serializers.FloatField(allow_null=True)
+    usage = UsageSerializer()
+
+    class Meta(TranslationSerializer.Meta):
+        fields = [*TranslationSerializer.Meta.fields, "confidence", "usage"]
+
+
+class VoiceTranslationRequestSerializer(serializers.Serializer):
+    audio = serializers.FileField(
+        help_text="A recording: webm/opus from MediaRecorder, ogg, mp3, wav, m4a …"
+    )
+    target = serializers.CharField(**LANGUAGE)
+    source = serializers.CharField(required=False, **LANGUAGE)
+
+
+class SynthesizedAudioSerializer(serializers.Serializer):
+    format = serializers.CharField()
+    content_type = serializers.CharField()
+    data = serializers.CharField(help_text="Base64 of the audio file.")
+
+
+class VoiceTranslationResponseSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    source_language = serializers.CharField()
+    target_language = serializers.CharField()
+    transcript = serializers.CharField()
+    translated_text = serializers.CharField()
+    audio = SynthesizedAudioSerializer()
+    usage = UsageSerializer()
+
+
+class LanguageSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    targets = serializers.ListField(child=serializers.CharField())
+
+
+class ConversationTurnSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ConversationTurn
+        fields = [
+            "id",
+            "speaker",
+            "spoken",
+            "source_language",
+            "target_language",
+            "source_text",
+            "translated_text",
+            "created_at",
+        ]
+
+
+class ConversationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Conversation
+        fields = ["id", "language_a", "language_b", "created_at"]
+
+    def validate(self, attrs: dict) -> dict:
+        if attrs["language_a"] == attrs["language_b"]:
+            raise serializers.ValidationError({"language_b": "Choose two different languages."})
+        return attrs
+
+
+class ConversationDetailSerializer(ConversationSerializer):
+    turns = ConversationTurnSerializer(many=True, read_only=True)
+
+    class Meta(ConversationSerializer.Meta):
+        fields = [*ConversationSerializer.Meta.fields, "turns"]
+
+
+class TurnRequestSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=settings.TRANSLATION_MAX_CHARS, required=False)
+    audio = serializers.FileField(required=False)
+    speaker = serializers.ChoiceField(
+        choices=Speaker.choices,
+        required=False,
+        help_text="Who is speaking, used when the language cannot be told apart.",
+    )
+
+    def validate(self, attrs: dict) -> dict:
+        if bool(attrs.get("text")) == bool(attrs.get("audio")):
+            raise serializers.ValidationError("Send either text or audio.")
+        return attrs
+
+
+class TurnResponseSerializer(ConversationTurnSerializer):
+    audio = SynthesizedAudioSerializer(required=False)
+    usage = UsageSerializer()
+
+    class Meta(ConversationTurnSerializer.Meta):
+        fields = [*ConversationTurnSerializer.Meta.fields, "audio", "usage"]
+
+
+class PhrasebookEntrySerializer(serializers.ModelSerializer):
+    tags = TagListSerializerField(required=False)
+
+    class Meta:
+        model = PhrasebookEntry
+        fields = [
+            "id",
+            "source_language",
+            "target_language",
+            "source_text",
+            "translated_text",
+            "note",
+            "tags",
+            "created_at",
+        ]
+        read_only_fields = ["created_at"]
+
+    def to_representation(self, instance: PhrasebookEntry) -> dict:
+        data = super().to_representation(instance)
+        # Sorted in Python from the prefetched tags: no query per entry.
+        data["tags"] = sorted(tag.name for tag in instance.tags.all())
+        return data

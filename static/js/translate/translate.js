@@ -1,0 +1,241 @@
+import { api, explain } from "../ai/api.js";
+import { Recorder, extensionFor } from "./recorder.js";
+
+const $ = (selector, root = document) => root.querySelector(selector);
+const status = $("#status");
+const say = (message) => { status.textContent = message; };
+let last = null; // the latest translation, for copy / share / save
+
+// --- languages -----------------------------------------------------------------------------
+async function loadLanguages() {
+  let languages = [];
+  try {
+    languages = await api("translate/languages/");
+  } catch (error) {
+    say(explain(error));
+  }
+  const defaults = { target: "es", "conversation-a": "en", "conversation-b": "es" };
+  document.querySelectorAll("[data-languages]").forEach((select) => {
+    for (const language of languages) {
+      select.append(new Option(language.name, language.code));
+    }
+    const wanted = defaults[select.dataset.languages];
+    if (wanted && languages.some((l) => l.code === wanted)) select.value = wanted;
+  });
+}
+
+// --- text and voice --------------------------------------------------------------------------
+function show(result) {
+  last = result;
+  $("#translated-text").textContent = result.translated_text;
+  $("#detected").textContent = result.detected || result.transcript
+    ? `Detected: ${result.source_language}` : "";
+  for (const id of ["#copy-button", "#share-button", "#save-button"]) $(id).disabled = false;
+}
+
+async function translateText() {
+  const text = $("#source-text").value.trim();
+  if (!text) return say("Type something to translate.");
+  say("Translating…");
+  try {
+    show(await api("translate/text/", {
+      method: "POST",
+      json: { text, source: $("#source").value, target: $("#target").value },
+    }));
+    say("");
+  } catch (error) {
+    say(explain(error));
+  }
+}
+
+function playBase64(audio, element) {
+  element.src = `data:${audio.content_type};base64,${audio.data}`;
+  element.hidden = false;
+  element.play().catch(() => {}); // autoplay may be blocked; the controls stay visible
+}
+
+async function translateVoice(blob) {
+  const form = new FormData();
+  form.append("audio", blob, `recording.${extensionFor(blob)}`);
+  form.append("target", $("#target").value);
+  if ($("#source").value !== "auto") form.append("source", $("#source").value);
+  say("Listening to your recording…");
+  try {
+    const result = await api("translate/voice/", { method: "POST", form });
+    $("#source-text").value = result.transcript;
+    show({ ...result, source_text: result.transcript });
+    playBase64(result.audio, $("#translated-audio"));
+    say("");
+  } catch (error) {
+    say(explain(error));
+  }
+}
+
+// --- microphone buttons ----------------------------------------------------------------------
+function wireRecorder(button, onAudio) {
+  const canvas = button.parentElement.querySelector(".waveform");
+  let recorder = null;
+  button.addEventListener("click", async () => {
+    if (!recorder) {
+      if (!window.MediaRecorder || !navigator.mediaDevices) return say("This browser cannot record audio.");
+      recorder = new Recorder(canvas);
+      try {
+        await recorder.start();
+      } catch {
+        recorder = null;
+        return say("Microphone access was refused.");
+      }
+      button.setAttribute("aria-pressed", "true");
+      button.querySelector("span").textContent = "Stop";
+      return;
+    }
+    const blob = await recorder.stop();
+    recorder = null;
+    button.setAttribute("aria-pressed", "false");
+    button.querySelector("span").textContent = "Record";
+    onAudio(blob);
+  });
+}
+
+// --- copy, share, phrasebook ----------------------------------------------------------------
+async function copy() {
+  await navigator.clipboard.writeText(last.translated_text);
+  say("Copied.");
+}
+
+async function share() {
+  const text = `${last.source_text} → ${last.translated_text}`;
+  if (navigator.share) {
+    try { await navigator.share({ title: "Translation", text }); } catch { /* cancelled */ }
+    return;
+  }
+  await navigator.clipboard.writeText(text);
+  say("Sharing is not available here: the translation was copied instead.");
+}
+
+async function save() {
+  try {
+    await api("translate/phrasebook/", {
+      method: "POST",
+      json: {
+        source_language: last.source_language, target_language: last.target_language,
+        source_text: last.source_text, translated_text: last.translated_text,
+      },
+    });
+    say("Saved to your phrasebook.");
+    loadPhrasebook();
+  } catch (error) {
+    say(explain(error));
+  }
+}
+
+async function loadPhrasebook() {
+  const list = $("#phrasebook-list");
+  try {
+    const page = await api("translate/phrasebook/?page_size=50");
+    list.replaceChildren(...page.results.map((entry) => {
+      const item = document.createElement("li");
+      item.innerHTML = "<span class=phrase-source></span> → <span class=phrase-target></span> <span class=tags></span>";
+      item.querySelector(".phrase-source").textContent = entry.source_text;
+      item.querySelector(".phrase-target").textContent = entry.translated_text;
+      item.querySelector(".tags").textContent = entry.tags.map((t) => `#${t}`).join(" ");
+      return item;
+    }));
+  } catch (error) {
+    list.textContent = explain(error);
+  }
+}
+
+// --- conversation ----------------------------------------------------------------------------
+let conversationId = null;
+
+async function ensureConversation() {
+  const a = $('[data-languages="conversation-a"]').value;
+  const b = $('[data-languages="conversation-b"]').value;
+  if (!conversationId || ensureConversation.pair !== `${a}:${b}`) {
+    const conversation = await api("translate/conversations/", {
+      method: "POST", json: { language_a: a, language_b: b },
+    });
+    conversationId = conversation.id;
+    ensureConversation.pair = `${a}:${b}`;
+  }
+  return conversationId;
+}
+
+function addTurn(turn) {
+  // The speaker's own words on their side, the translation on the other side.
+  for (const side of ["a", "b"]) {
+    const item = document.createElement("li");
+    const own = side === turn.speaker;
+    item.className = own ? "turn own" : "turn other";
+    item.textContent = own ? turn.source_text : turn.translated_text;
+    item.lang = own ? turn.source_language : turn.target_language;
+    $(`.speaker-${side} .turns`).append(item);
+  }
+}
+
+async function sendTurn(side, payload) {
+  try {
+    const id = await ensureConversation();
+    let turn;
+    if (payload instanceof Blob) {
+      const form = new FormData();
+      form.append("audio", payload, `turn.${extensionFor(payload)}`);
+      form.append("speaker", side);
+      turn = await api(`translate/conversations/${id}/turns/`, { method: "POST", form });
+    } else {
+      turn = await api(`translate/conversations/${id}/turns/`, {
+        method: "POST", json: { text: payload, speaker: side },
+      });
+    }
+    addTurn(turn);
+    if (turn.audio) playBase64(turn.audio, new Audio());
+  } catch (error) {
+    say(explain(error));
+  }
+}
+
+// --- tabs ------------------------------------------------------------------------------------
+function wireTabs() {
+  const tabs = [...document.querySelectorAll('[role="tab"]')];
+  const select = (tab) => {
+    for (const other of tabs) {
+      const selected = other === tab;
+      other.setAttribute("aria-selected", String(selected));
+      other.tabIndex = selected ? 0 : -1;
+      document.getElementById(other.getAttribute("aria-controls")).hidden = !selected;
+    }
+    tab.focus();
+  };
+  tabs.forEach((tab, index) => {
+    tab.addEventListener("click", () => select(tab));
+    tab.addEventListener("keydown", (event) => {
+      const step = { ArrowRight: 1, ArrowLeft: -1 }[event.key];
+      if (step) select(tabs[(index + step + tabs.length) % tabs.length]);
+    });
+  });
+}
+
+wireTabs();
+loadLanguages();
+loadPhrasebook();
+$("#translate-button").addEventListener("click", translateText);
+$("#source-text").addEventListener("keydown", (event) => {
+  if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) translateText();
+});
+$("#copy-button").addEventListener("click", copy);
+$("#share-button").addEventListener("click", share);
+$("#save-button").addEventListener("click", save);
+document.querySelectorAll(".record-button").forEach((button) => {
+  const target = button.dataset.record;
+  wireRecorder(button, (blob) => (target === "text" ? translateVoice(blob) : sendTurn(target, blob)));
+});
+document.querySelectorAll(".turn-form").forEach((form) => {
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const input = form.querySelector("input");
+    if (!input.value.trim()) return;
+    sendTurn(form.closest(".speaker").dataset.side, input.value.trim());
+    input.value = "";
+  });
+});

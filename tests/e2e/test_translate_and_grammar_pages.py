@@ -1,0 +1,65 @@
+"""The translate page and the grammar checker in a real browser, against the real ML service."""
+
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def student_page(
+    page: Any, live_server: Any, demo_site: Any, ml_service_url: str, settings: Any
+) -> Any:
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    settings.ML_URL = ml_service_url
+    settings.ML_API_KEY = ""
+    client = Client()
+    client.force_login(get_user_model().objects.get(email="student@toto.localhost"))
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    return page
+
+
+def test_translate_page_and_grammar_checker(
+    student_page: Any, live_server: Any, screenshot: Any
+) -> None:
+    page = student_page
+    page.goto(live_server.url + "/translate/")
+    expect(page.get_by_role("heading", name="Translate", level=1)).to_be_visible()
+    expect(page.locator("#phrasebook-list li")).to_have_count(8)  # the demo phrasebook
+    expect(page.locator("#target option[value=es]")).to_have_count(1)
+
+    page.get_by_label("Text to translate").fill("We visited the museum yesterday.")
+    page.get_by_role("button", name="Translate", exact=True).click()
+    expect(page.locator("#translated-text")).to_contain_text("museo")
+    expect(page.locator("#detected")).to_contain_text("en")
+    page.get_by_role("button", name="Save to phrasebook").click()
+    expect(page.locator("#status")).to_have_text("Saved to your phrasebook.")
+    expect(page.locator("#phrasebook-list li")).to_have_count(9)
+    screenshot("translated")
+
+    page.get_by_role("tab", name="Conversation").click()
+    page.get_by_label("Say something").first.fill("Good morning, my friend.")
+    page.locator(".speaker-a").get_by_role("button", name="Send").click()
+    expect(page.locator(".speaker-a .turn.own")).to_have_text("Good morning, my friend.")
+    expect(page.locator(".speaker-b .turn.other")).to_contain_text("amigo")
+    screenshot("conversation")
+
+    # One test for both pages: the demo data is loaded once (a second transactional test
+    # would start from a flushed database without the roles' groups).
+    page.goto(live_server.url + "/grammar/")
+    page.get_by_label("Your text").press_sequentially("She dont like apples. This is an test.")
+    expect(page.locator("#grammar-highlights mark").first).to_be_visible()
+    count = page.locator("#grammar-edits li").count()
+    assert count >= 1
+    screenshot("highlighted")
+    page.locator("#grammar-edits .edit").filter(has_text="“an”").first.click()
+    expect(page.get_by_label("Your text")).not_to_have_value(
+        "She dont like apples. This is an test."
+    )
+    expect(page.locator("#grammar-edits li")).not_to_have_count(count)
