@@ -19,7 +19,7 @@ from .api.filters import LessonFilter
 def catalog_context(request: HttpRequest, index_page: Any) -> dict[str, Any]:
     locale = selectors.learner_locale(request)
     filters = LessonFilter(request.GET)
-    data = filters.cleaned_data if filters.is_valid() else {}
+    data = filters.form.cleaned_data if filters.is_valid() else {}
     searching = any(data.get(key) for key in ("search", "level", "language", "category"))
     lessons = selectors.search_lessons(
         locale,

@@ -4,7 +4,7 @@ import django_filters
 from wagtail.models import Page
 
 from cms.learning.blocks import TARGET_LANGUAGES
-from cms.learning.models import CategoryPage, Level, SubcategoryPage
+from cms.learning.models import CategoryPage, LessonPage, Level, SubcategoryPage
 
 
 def course_tree_pages(request: Any) -> Any:
@@ -19,3 +19,7 @@ class LessonFilter(django_filters.FilterSet):
     level = django_filters.ChoiceFilter(choices=Level.choices)
     language = django_filters.ChoiceFilter(choices=TARGET_LANGUAGES)
     category = django_filters.ModelChoiceFilter(queryset=course_tree_pages)
+
+    class Meta:
+        model = LessonPage
+        fields: list[str] = []

@@ -62,7 +62,7 @@ class LessonListView(generics.ListAPIView):
         filters = LessonFilter(self.request.query_params)
         if not filters.is_valid():
             raise ValidationError(filters.errors)
-        data = filters.cleaned_data
+        data = filters.form.cleaned_data
         return selectors.search_lessons(
             selectors.learner_locale(self.request),
             query=data.get("search") or "",
