@@ -37,11 +37,12 @@ class CategoryListView(generics.ListAPIView):
     filter_backends: list[Any] = []
 
     def get_queryset(self) -> Any:
-        return selectors.categories_for_learner(selectors.learner_locale(self.request))
+        return selectors.categories_for_learner(self.locale)
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        self.locale = selectors.learner_locale(request)
         page = self.paginate_queryset(self.get_queryset())
-        tree = selectors.category_tree(page, selectors.learner_locale(request))
+        tree = selectors.category_tree(page, self.locale)
         return self.get_paginated_response(self.get_serializer(tree, many=True).data)
 
 

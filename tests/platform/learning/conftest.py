@@ -1,1 +1,1 @@
-from tests.cms.learning.conftest import learning_tree, make_lesson  # noqa: F401
+from cms.learning.testing import learning_tree, make_lesson  # noqa: F401
