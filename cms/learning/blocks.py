@@ -92,7 +92,12 @@ def collect_strings(data: Any) -> list[str]:
     if isinstance(data, str):
         return [data]
     if isinstance(data, dict):
-        return [text for key, item in data.items() if key not in {"id", "type"} for text in collect_strings(item)]
+        return [
+            text
+            for key, item in data.items()
+            if key not in {"id", "type"}
+            for text in collect_strings(item)
+        ]
     if isinstance(data, list):
         return [text for item in data for text in collect_strings(item)]
     return []
@@ -180,7 +185,9 @@ class VideoBlock(FileTypeMixin, blocks.StructBlock):
     def clean(self, value: Any) -> Any:
         value = super().clean(value)
         if not value.get("captions") and not value.get("transcript"):
-            raise struct_error("transcript", "Add captions or a transcript for learners who cannot hear.")
+            raise struct_error(
+                "transcript", "Add captions or a transcript for learners who cannot hear."
+            )
         return value
 
     def get_api_representation(self, value: Any, context: Any = None) -> dict[str, Any]:
@@ -304,7 +311,11 @@ class ExerciseBlock(blocks.StructBlock):
 
     def public_common(self, value: Any) -> dict[str, Any]:
         definition = self.common_definition(value)
-        return {"type": definition["type"], "points": definition["points"], "hints": definition["hints"]}
+        return {
+            "type": definition["type"],
+            "points": definition["points"],
+            "hints": definition["hints"],
+        }
 
     def get_api_representation(self, value: Any, context: Any = None) -> dict[str, Any]:
         return self.public_representation(value)
@@ -448,7 +459,7 @@ class VoiceResponseBlock(ExerciseBlock):
         help_text="Read aloud: show the expected text. Untick when saying it is the task.",
     )
     pass_score = blocks.IntegerBlock(
-        default=60, min_value=0, max_value=100, help_text="Pronunciation score (0–100) to pass."
+        default=60, min_value=0, max_value=100, help_text="Pronunciation score (0 to 100) to pass."
     )
 
     def definition(self, value: Any) -> dict[str, Any]:
@@ -553,7 +564,10 @@ class MatchingBlock(ExerciseBlock):
             "pairs": [
                 {
                     "left": {"id": opaque_id("left", index, pair["left"]), "text": pair["left"]},
-                    "right": {"id": opaque_id("right", index, pair["right"]), "text": pair["right"]},
+                    "right": {
+                        "id": opaque_id("right", index, pair["right"]),
+                        "text": pair["right"],
+                    },
                 }
                 for index, pair in enumerate(value["pairs"])
             ],
@@ -602,12 +616,14 @@ class DragWordsBlock(ExerciseBlock):
             **self.common_definition(value),
             "instructions": value["instructions"],
             "segments": [
-                {"gap": f"g{s['gap'] + 1}"} if "gap" in s else {"text": s["text"]}
-                for s in segments
+                {"gap": f"g{s['gap'] + 1}"} if "gap" in s else {"text": s["text"]} for s in segments
             ],
-            "gaps": [{"id": f"g{index + 1}", "answer": answer} for index, answer in enumerate(answers)],
+            "gaps": [
+                {"id": f"g{index + 1}", "answer": answer} for index, answer in enumerate(answers)
+            ],
             "words": [
-                {"id": opaque_id("word", index, word), "text": word} for index, word in enumerate(words)
+                {"id": opaque_id("word", index, word), "text": word}
+                for index, word in enumerate(words)
             ],
         }
 

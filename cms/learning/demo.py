@@ -96,7 +96,9 @@ def _video() -> Document | None:
 
 
 def _captions() -> Document:
-    vtt = b"WEBVTT\n\n00:00.000 --> 00:01.500\nHello!\n\n00:01.500 --> 00:03.000\nNice to meet you.\n"
+    vtt = (
+        b"WEBVTT\n\n00:00.000 --> 00:01.500\nHello!\n\n00:01.500 --> 00:03.000\nNice to meet you.\n"
+    )
     return _document("Captions: greetings", "greetings.vtt", vtt)
 
 
@@ -116,14 +118,24 @@ def _embed() -> None:
     )
 
 
-def _common(points: int = 1, hints: list[str] | None = None, right: str = "", wrong: str = "") -> dict[str, Any]:
-    return {"points": points, "hints": hints or [], "feedback_correct": right, "feedback_incorrect": wrong}
+def _common(
+    points: int = 1, hints: list[str] | None = None, right: str = "", wrong: str = ""
+) -> dict[str, Any]:
+    return {
+        "points": points,
+        "hints": hints or [],
+        "feedback_correct": right,
+        "feedback_incorrect": wrong,
+    }
 
 
 def every_exercise_body() -> list[tuple[str, Any]]:
     """The first lesson: every exercise type (the browser test takes it end to end)."""
     return [
-        ("paragraph", "<p>In English we say <b>hello</b> to anyone, at any time of day. <b>Hi</b> is more casual.</p>"),
+        (
+            "paragraph",
+            "<p>In English we say <b>hello</b> to anyone, at any time of day. <b>Hi</b> is more casual.</p>",
+        ),
         (
             "multiple_choice",
             {
@@ -134,7 +146,12 @@ def every_exercise_body() -> list[tuple[str, Any]]:
                     {"text": "How do you do?", "is_correct": False},
                 ],
                 "explanation": "“Hi” is what friends say; the others are more formal.",
-                **_common(1, ["Think of what you say to a friend."], "Well done!", "Friends say something short."),
+                **_common(
+                    1,
+                    ["Think of what you say to a friend."],
+                    "Well done!",
+                    "Friends say something short.",
+                ),
             },
         ),
         (
@@ -143,15 +160,27 @@ def every_exercise_body() -> list[tuple[str, Any]]:
                 "instructions": "Complete the introduction.",
                 "text": "Hello, my name [[is|'s]] Anna. Nice to [[meet]] you!",
                 "ignore_accents": False,
-                **_common(2, ["The verb “to be”, then what you do when you see someone new."], "Perfect!", "Check the verbs."),
+                **_common(
+                    2,
+                    ["The verb “to be”, then what you do when you see someone new."],
+                    "Perfect!",
+                    "Check the verbs.",
+                ),
             },
         ),
         (
             "ordering",
             {
                 "instructions": "Put the conversation in order.",
-                "items": ["Hello!", "Hi, how are you?", "I'm fine, thanks. And you?", "Very well, thank you."],
-                **_common(2, ["It starts with a greeting."], "Great conversation!", "Who speaks first?"),
+                "items": [
+                    "Hello!",
+                    "Hi, how are you?",
+                    "I'm fine, thanks. And you?",
+                    "Very well, thank you.",
+                ],
+                **_common(
+                    2, ["It starts with a greeting."], "Great conversation!", "Who speaks first?"
+                ),
             },
         ),
         (
@@ -183,7 +212,12 @@ def every_exercise_body() -> list[tuple[str, Any]]:
                 "language": "en",
                 "show_text": True,
                 "pass_score": 50,
-                **_common(2, ["Say it slowly and clearly."], "You sound great!", "Try again, a little slower."),
+                **_common(
+                    2,
+                    ["Say it slowly and clearly."],
+                    "You sound great!",
+                    "Try again, a little slower.",
+                ),
             },
         ),
     ]
@@ -193,40 +227,142 @@ def _lessons(media: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     hello_audio = media.get("hello_audio")
     vocabulary_words = [
         {"word": "hello", "translation": "hola", "example": "Hello, Anna!", "audio": hello_audio},
-        {"word": "goodbye", "translation": "adiós", "example": "Goodbye, see you soon.", "audio": None},
-        {"word": "please", "translation": "por favor", "example": "A coffee, please.", "audio": None},
-        {"word": "thank you", "translation": "gracias", "example": "Thank you very much!", "audio": None},
+        {
+            "word": "goodbye",
+            "translation": "adiós",
+            "example": "Goodbye, see you soon.",
+            "audio": None,
+        },
+        {
+            "word": "please",
+            "translation": "por favor",
+            "example": "A coffee, please.",
+            "audio": None,
+        },
+        {
+            "word": "thank you",
+            "translation": "gracias",
+            "example": "Thank you very much!",
+            "audio": None,
+        },
     ]
-    media_blocks: list[tuple[str, Any]] = [("image", {"image": media["cover"], "alt_text": "Two friends waving hello", "caption": "Saying hello"})]
+    media_blocks: list[tuple[str, Any]] = [
+        (
+            "image",
+            {
+                "image": media["cover"],
+                "alt_text": "Two friends waving hello",
+                "caption": "Saying hello",
+            },
+        )
+    ]
     if media.get("video"):
-        media_blocks.append(("video", {"video": media["video"], "poster": media["cover"], "captions": media["captions"], "transcript": "Hello! Nice to meet you."}))
+        media_blocks.append(
+            (
+                "video",
+                {
+                    "video": media["video"],
+                    "poster": media["cover"],
+                    "captions": media["captions"],
+                    "transcript": "Hello! Nice to meet you.",
+                },
+            )
+        )
     if hello_audio:
-        media_blocks.append(("audio", {"audio": hello_audio, "caption": "Listen and repeat", "transcript": "Hello! Good morning!"}))
+        media_blocks.append(
+            (
+                "audio",
+                {
+                    "audio": hello_audio,
+                    "caption": "Listen and repeat",
+                    "transcript": "Hello! Good morning!",
+                },
+            )
+        )
     media_blocks.append(("embed", {"embed": EMBED_URL, "caption": "A short video about greetings"}))
     return {
         "Getting started": [
             {
                 "subcategory": ("Greetings", "Say hello, goodbye and introduce yourself."),
                 "lessons": [
-                    ("Hello and goodbye", "Greet people and say goodbye, from casual to formal.", 15, every_exercise_body() + [("vocabulary", {"title": "Greetings", "words": vocabulary_words})]),
-                    ("Introducing yourself", "Say your name, where you are from and what you do.", 10, [
-                        ("paragraph", "<p>To introduce yourself, say <b>I'm</b> and your name: <i>I'm Sam.</i></p>"),
-                        *media_blocks,
-                        ("fill_blank", {"instructions": "Complete.", "text": "I [[am|'m]] from [[Spain|España]].", "ignore_accents": True, **_common(2)}),
-                    ]),
+                    (
+                        "Hello and goodbye",
+                        "Greet people and say goodbye, from casual to formal.",
+                        15,
+                        [
+                            *every_exercise_body(),
+                            ("vocabulary", {"title": "Greetings", "words": vocabulary_words}),
+                        ],
+                    ),
+                    (
+                        "Introducing yourself",
+                        "Say your name, where you are from and what you do.",
+                        10,
+                        [
+                            (
+                                "paragraph",
+                                "<p>To introduce yourself, say <b>I'm</b> and your name: <i>I'm Sam.</i></p>",
+                            ),
+                            *media_blocks,
+                            (
+                                "fill_blank",
+                                {
+                                    "instructions": "Complete.",
+                                    "text": "I [[am|'m]] from [[Spain|España]].",
+                                    "ignore_accents": True,
+                                    **_common(2),
+                                },
+                            ),
+                        ],
+                    ),
                 ],
             },
             {
                 "subcategory": ("Numbers and time", "Count, tell the time and talk about days."),
                 "lessons": [
-                    ("Numbers one to twenty", "Count from one to twenty and use numbers in prices.", 10, [
-                        ("paragraph", "<p>One, two, three… Numbers from 13 to 19 end in <b>-teen</b>.</p>"),
-                        ("ordering", {"instructions": "Order from small to big.", "items": ["three", "seven", "twelve", "twenty"], **_common(2)}),
-                    ]),
-                    ("Telling the time", "Ask for and say the time.", 12, [
-                        ("paragraph", "<p>Ask <b>What time is it?</b> and answer <i>It's three o'clock.</i></p>"),
-                        ("multiple_choice", {"question": "It is 3:30. What do you say?", "choices": [{"text": "Half past three", "is_correct": True}, {"text": "It's half three o'clock", "is_correct": False}, {"text": "Thirty past three", "is_correct": False}], "explanation": "Thirty minutes past is “half past”.", **_common(1)}),
-                    ]),
+                    (
+                        "Numbers one to twenty",
+                        "Count from one to twenty and use numbers in prices.",
+                        10,
+                        [
+                            (
+                                "paragraph",
+                                "<p>One, two, three… Numbers from 13 to 19 end in <b>-teen</b>.</p>",
+                            ),
+                            (
+                                "ordering",
+                                {
+                                    "instructions": "Order from small to big.",
+                                    "items": ["three", "seven", "twelve", "twenty"],
+                                    **_common(2),
+                                },
+                            ),
+                        ],
+                    ),
+                    (
+                        "Telling the time",
+                        "Ask for and say the time.",
+                        12,
+                        [
+                            (
+                                "paragraph",
+                                "<p>Ask <b>What time is it?</b> and answer <i>It's three o'clock.</i></p>",
+                            ),
+                            (
+                                "multiple_choice",
+                                {
+                                    "question": "It is 3:30. What do you say?",
+                                    "choices": [
+                                        {"text": "Half past three", "is_correct": True},
+                                        {"text": "It's half three o'clock", "is_correct": False},
+                                        {"text": "Thirty past three", "is_correct": False},
+                                    ],
+                                    "explanation": "Thirty minutes past is “half past”.",
+                                    **_common(1),
+                                },
+                            ),
+                        ],
+                    ),
                 ],
             },
         ],
@@ -234,21 +370,77 @@ def _lessons(media: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
             {
                 "subcategory": ("Food and drink", "Order in a café and talk about what you like."),
                 "lessons": [
-                    ("At the café", "Order a drink and a snack politely.", 10, [
-                        ("paragraph", "<p>Use <b>I would like</b> (I'd like) to order politely.</p>"),
-                        ("drag_words", {"instructions": "Complete the order.", "text": "I would [[like]] a [[coffee]], please.", "distractors": ["tea", "want"], **_common(2)}),
-                        ("matching", {"instructions": "Match the food with the Spanish word.", "pairs": [{"left": "bread", "right": "pan"}, {"left": "apple", "right": "manzana"}, {"left": "water", "right": "agua"}], **_common(3)}),
-                    ]),
+                    (
+                        "At the café",
+                        "Order a drink and a snack politely.",
+                        10,
+                        [
+                            (
+                                "paragraph",
+                                "<p>Use <b>I would like</b> (I'd like) to order politely.</p>",
+                            ),
+                            (
+                                "drag_words",
+                                {
+                                    "instructions": "Complete the order.",
+                                    "text": "I would [[like]] a [[coffee]], please.",
+                                    "distractors": ["tea", "want"],
+                                    **_common(2),
+                                },
+                            ),
+                            (
+                                "matching",
+                                {
+                                    "instructions": "Match the food with the Spanish word.",
+                                    "pairs": [
+                                        {"left": "bread", "right": "pan"},
+                                        {"left": "apple", "right": "manzana"},
+                                        {"left": "water", "right": "agua"},
+                                    ],
+                                    **_common(3),
+                                },
+                            ),
+                        ],
+                    ),
                 ],
             },
             {
                 "subcategory": ("Around town", "Find your way and ask for directions."),
                 "lessons": [
-                    ("Asking for directions", "Ask where places are and understand simple directions.", 12, [
-                        ("paragraph", "<p>Ask <b>Where is the station?</b> Answers: <i>turn left</i>, <i>go straight on</i>.</p>"),
-                        ("voice", {"prompt": "Ask where the station is.", "expected_text": "Where is the station?", "language": "en", "show_text": False, "pass_score": 50, **_common(2, ["Start with “Where is…”."])}),
-                        ("multiple_choice", {"question": "Which ones are directions?", "choices": [{"text": "Turn left", "is_correct": True}, {"text": "Go straight on", "is_correct": True}, {"text": "Good night", "is_correct": False}], **_common(2)}),
-                    ]),
+                    (
+                        "Asking for directions",
+                        "Ask where places are and understand simple directions.",
+                        12,
+                        [
+                            (
+                                "paragraph",
+                                "<p>Ask <b>Where is the station?</b> Answers: <i>turn left</i>, <i>go straight on</i>.</p>",
+                            ),
+                            (
+                                "voice",
+                                {
+                                    "prompt": "Ask where the station is.",
+                                    "expected_text": "Where is the station?",
+                                    "language": "en",
+                                    "show_text": False,
+                                    "pass_score": 50,
+                                    **_common(2, ["Start with “Where is…”."]),
+                                },
+                            ),
+                            (
+                                "multiple_choice",
+                                {
+                                    "question": "Which ones are directions?",
+                                    "choices": [
+                                        {"text": "Turn left", "is_correct": True},
+                                        {"text": "Go straight on", "is_correct": True},
+                                        {"text": "Good night", "is_correct": False},
+                                    ],
+                                    **_common(2),
+                                },
+                            ),
+                        ],
+                    ),
                 ],
             },
         ],
@@ -311,7 +503,9 @@ def ensure_learning_tree() -> str:
     count = 0
     for order, (category_title, groups) in enumerate(_lessons(media).items(), 1):
         icon, description = CATEGORIES[category_title]
-        category = CategoryPage(title=category_title, description=description, icon=icon, sort_order=order)
+        category = CategoryPage(
+            title=category_title, description=description, icon=icon, sort_order=order
+        )
         index.add_child(instance=category)
         category.save_revision().publish()
         for group in groups:
@@ -336,8 +530,31 @@ def ensure_learning_tree() -> str:
             "description": "Introduce words, then practise them.",
             "body": [
                 ("paragraph", "<p>Introduce the topic in one or two sentences.</p>"),
-                ("vocabulary", {"title": "New words", "words": [{"word": "word", "translation": "palabra", "example": "A new word.", "audio": None}]}),
-                ("multiple_choice", {"question": "Which word means “palabra”?", "choices": [{"text": "word", "is_correct": True}, {"text": "world", "is_correct": False}], **_common(1)}),
+                (
+                    "vocabulary",
+                    {
+                        "title": "New words",
+                        "words": [
+                            {
+                                "word": "word",
+                                "translation": "palabra",
+                                "example": "A new word.",
+                                "audio": None,
+                            }
+                        ],
+                    },
+                ),
+                (
+                    "multiple_choice",
+                    {
+                        "question": "Which word means “palabra”?",
+                        "choices": [
+                            {"text": "word", "is_correct": True},
+                            {"text": "world", "is_correct": False},
+                        ],
+                        **_common(1),
+                    },
+                ),
             ],
         },
     )
@@ -345,7 +562,12 @@ def ensure_learning_tree() -> str:
 
 
 def _translate(page: Page, locale: Locale) -> Page:
-    from wagtail_localize.models import StringSegment, StringTranslation, Translation, TranslationSource
+    from wagtail_localize.models import (
+        StringSegment,
+        StringTranslation,
+        Translation,
+        TranslationSource,
+    )
 
     source, _ = TranslationSource.get_or_create_from_instance(page)
     translation, _ = Translation.objects.get_or_create(
@@ -366,7 +588,9 @@ def _translate(page: Page, locale: Locale) -> Page:
 
 def ensure_spanish_lesson() -> str:
     spanish = Locale.objects.get(language_code="es")
-    lesson = LessonPage.objects.filter(locale__language_code="en", title="Hello and goodbye").first()
+    lesson = LessonPage.objects.filter(
+        locale__language_code="en", title="Hello and goodbye"
+    ).first()
     if lesson is None:
         return "spanish lesson: skipped"
     if lesson.has_translation(spanish):

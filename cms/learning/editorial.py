@@ -24,7 +24,9 @@ def apply_editorial_policy(index_page: Page) -> None:
         GroupPagePermission.objects.get_or_create(
             group=creators,
             page=index_page,
-            permission=Permission.objects.get(content_type__app_label="wagtailcore", codename=codename),
+            permission=Permission.objects.get(
+                content_type__app_label="wagtailcore", codename=codename
+            ),
         )
     workflow = Workflow.objects.filter(name=LESSON_REVIEW_WORKFLOW, active=True).first()
     if workflow is not None:

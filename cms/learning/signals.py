@@ -8,6 +8,8 @@ from .models import LearningIndexPage
 
 
 @receiver(post_save, sender=LearningIndexPage)
-def attach_editorial_policy(sender: type, instance: LearningIndexPage, created: bool, **kwargs: Any) -> None:
+def attach_editorial_policy(
+    sender: type, instance: LearningIndexPage, created: bool, **kwargs: Any
+) -> None:
     if created and not kwargs.get("raw"):
         apply_editorial_policy(instance)

@@ -30,7 +30,9 @@ def learning_tree(db: None) -> dict[str, Any]:
 
 @pytest.fixture
 def make_lesson(learning_tree: dict[str, Any]) -> Any:
-    def make(title: str = "Hello", body: list[Any] | None = None, publish: bool = True, **fields: Any) -> LessonPage:
+    def make(
+        title: str = "Hello", body: list[Any] | None = None, publish: bool = True, **fields: Any
+    ) -> LessonPage:
         lesson = LessonPage(
             title=title,
             description=fields.pop("description", f"About {title}"),

@@ -37,8 +37,9 @@ class CreatorLessonsPanel(Component):
         )
         statistics = lesson_statistics(lesson.id for lesson in lessons)
         in_review = set(
-            Page.objects.filter(id__in=[lesson.id for lesson in lessons], _workflow_states__status="in_progress")
-            .values_list("id", flat=True)
+            Page.objects.filter(
+                id__in=[lesson.id for lesson in lessons], _workflow_states__status="in_progress"
+            ).values_list("id", flat=True)
         )
         rows = []
         for lesson in lessons:
@@ -76,8 +77,13 @@ def register_admin_urls() -> list[Any]:
 
 
 @hooks.register("register_page_listing_buttons")
-def lesson_from_template_button(page: Page, user: Any, next_url: str | None = None) -> Iterator[Any]:
-    if isinstance(page.specific_deferred, SubcategoryPage) and page.permissions_for_user(user).can_add_subpage():
+def lesson_from_template_button(
+    page: Page, user: Any, next_url: str | None = None
+) -> Iterator[Any]:
+    if (
+        isinstance(page.specific_deferred, SubcategoryPage)
+        and page.permissions_for_user(user).can_add_subpage()
+    ):
         yield ListingButton(
             "Lesson from template",
             reverse("cms_learning_new_lesson_from_template", args=[page.id]),

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
+APOSTROPHES = str.maketrans(dict.fromkeys("\u2019\u2018`\u00b4", "'"))
 
 
 def normalize_text(text: str, *, ignore_accents: bool = False) -> str:
@@ -59,7 +59,9 @@ def _feedback(definition: dict[str, Any], correct: bool) -> str:
     return definition["feedback_correct"] if correct else definition["feedback_incorrect"]
 
 
-def _require_mapping(answer: Any, key: str, expected_keys: list[str], values: set[str] | None) -> dict[str, Any]:
+def _require_mapping(
+    answer: Any, key: str, expected_keys: list[str], values: set[str] | None
+) -> dict[str, Any]:
     value = answer.get(key) if isinstance(answer, dict) else None
     if not isinstance(value, dict):
         raise AnswerErrors({key: ["Send an object keyed by id."]})
@@ -114,7 +116,9 @@ def score_fill_blank(definition: dict[str, Any], answer: Any) -> ScoreResult:
         {
             "id": blank["id"],
             "correct": any(
-                texts_match(given[blank["id"]], accepted, ignore_accents=definition["ignore_accents"])
+                texts_match(
+                    given[blank["id"]], accepted, ignore_accents=definition["ignore_accents"]
+                )
                 for accepted in blank["answers"]
             ),
         }
@@ -128,7 +132,10 @@ def score_ordering(definition: dict[str, Any], answer: Any) -> ScoreResult:
     order = answer.get("order") if isinstance(answer, dict) else None
     if not isinstance(order, list) or sorted(map(str, order)) != sorted(expected):
         raise AnswerErrors({"order": ["Send every item id exactly once, in your order."]})
-    items = [{"id": item_id, "correct": item_id == expected[position]} for position, item_id in enumerate(order)]
+    items = [
+        {"id": item_id, "correct": item_id == expected[position]}
+        for position, item_id in enumerate(order)
+    ]
     return _fraction(definition, items)
 
 

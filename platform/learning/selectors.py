@@ -105,9 +105,14 @@ def ancestry_of(lessons: Iterable[Page]) -> dict[int, Ancestry]:
     """Category and subcategory of each lesson, in one query (tree paths: 4 chars a level)."""
     lessons = list(lessons)
     paths = {p for lesson in lessons for p in (lesson.path[:-4], lesson.path[:-8])}
-    pages = {page.path: page for page in Page.objects.filter(path__in=paths).only("id", "title", "slug", "path")}
+    pages = {
+        page.path: page
+        for page in Page.objects.filter(path__in=paths).only("id", "title", "slug", "path")
+    }
     return {
-        lesson.id: Ancestry(category=pages.get(lesson.path[:-8]), subcategory=pages.get(lesson.path[:-4]))
+        lesson.id: Ancestry(
+            category=pages.get(lesson.path[:-8]), subcategory=pages.get(lesson.path[:-4])
+        )
         for lesson in lessons
     }
 
@@ -144,8 +149,9 @@ def category_tree(categories: Iterable[CategoryPage], locale: Locale) -> list[Ca
     # A fallback lesson lives in the source tree: count it under the translated category
     # through the translation key of its ancestors.
     keys = dict(
-        Page.objects.filter(path__in={p[:-4] for p in lesson_paths} | {p[:-8] for p in lesson_paths})
-        .values_list("path", "translation_key")
+        Page.objects.filter(
+            path__in={p[:-4] for p in lesson_paths} | {p[:-8] for p in lesson_paths}
+        ).values_list("path", "translation_key")
     )
     counts: dict[Any, int] = defaultdict(int)
     for path in lesson_paths:
@@ -219,7 +225,9 @@ def daily_scores(user: Any, days: int = 14) -> list[tuple[Any, int, float]]:
     since = timezone.now() - timedelta(days=days - 1)
     start = since.date()
     rows = (
-        ExerciseAttempt.objects.filter(user=user, status=AttemptStatus.SCORED, created_at__date__gte=start)
+        ExerciseAttempt.objects.filter(
+            user=user, status=AttemptStatus.SCORED, created_at__date__gte=start
+        )
         .values("created_at__date")
         .annotate(count=Count("id"), average=Avg("score"))
     )
@@ -228,7 +236,9 @@ def daily_scores(user: Any, days: int = 14) -> list[tuple[Any, int, float]]:
     for offset in range(days):
         day = start + timedelta(days=offset)
         row = by_day.get(day)
-        series.append((day, row["count"] if row else 0, round(float(row["average"]) * 100, 1) if row else 0.0))
+        series.append(
+            (day, row["count"] if row else 0, round(float(row["average"]) * 100, 1) if row else 0.0)
+        )
     return series
 
 
@@ -246,7 +256,9 @@ def lesson_statistics(lesson_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
     return {
         row["lesson_id"]: {
             "learners": row["learners"],
-            "completion_rate": round(100 * row["completed"] / row["learners"]) if row["learners"] else 0,
+            "completion_rate": round(100 * row["completed"] / row["learners"])
+            if row["learners"]
+            else 0,
             "average_score": round(float(row["average"] or 0), 1),
         }
         for row in rows

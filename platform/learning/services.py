@@ -51,7 +51,9 @@ def find_exercise(lesson: LessonPage, block_id: str) -> Any:
     raise ExerciseNotFound()
 
 
-def _validation_error(errors: dict[str, list[str]], prefix: str = "answer") -> exceptions.ValidationError:
+def _validation_error(
+    errors: dict[str, list[str]], prefix: str = "answer"
+) -> exceptions.ValidationError:
     return exceptions.ValidationError({f"{prefix}.{key}": value for key, value in errors.items()})
 
 
@@ -150,7 +152,9 @@ def assess_voice_attempt(attempt_id: str) -> ExerciseAttempt | None:
     definition = child.block.definition(child.value)
     with attempt.audio.open("rb") as recording:
         data = recording.read()
-    ExerciseAttempt.objects.filter(id=attempt.id).update(assessment_tries=attempt.assessment_tries + 1)
+    ExerciseAttempt.objects.filter(id=attempt.id).update(
+        assessment_tries=attempt.assessment_tries + 1
+    )
     try:
         assessment = ml.assess_pronunciation(
             data,
@@ -161,7 +165,9 @@ def assess_voice_attempt(attempt_id: str) -> ExerciseAttempt | None:
         )
     except ml.MLRejected as exc:
         return _store_voice_result(attempt.id, None, str(exc), definition=definition)
-    return _store_voice_result(attempt.id, score_voice(definition, assessment), assessment=assessment)
+    return _store_voice_result(
+        attempt.id, score_voice(definition, assessment), assessment=assessment
+    )
 
 
 @transaction.atomic
@@ -186,7 +192,11 @@ def _store_voice_result(
     attempt.correct = result.correct
     attempt.result = {
         **result.as_dict(),
-        **({"assessment": {k: assessment.get(k) for k in ("recognized_text", "scores", "fluency")}} if assessment else {}),
+        **(
+            {"assessment": {k: assessment.get(k) for k in ("recognized_text", "scores", "fluency")}}
+            if assessment
+            else {}
+        ),
     }
     attempt.scored_at = timezone.now()
     attempt.save(update_fields=["status", "score", "points", "correct", "result", "scored_at"])
@@ -200,7 +210,9 @@ def _refresh_progress(
     LessonProgress.objects.get_or_create(user=user, lesson=lesson)
     progress = LessonProgress.objects.select_for_update().get(user=user, lesson=lesson)
     exercises = lesson.exercises()
-    maximum = {child.id: Decimal(child.block.definition(child.value)["points"]) for child in exercises}
+    maximum = {
+        child.id: Decimal(child.block.definition(child.value)["points"]) for child in exercises
+    }
     best = dict(
         ExerciseAttempt.objects.filter(
             user=user, lesson=lesson, status=AttemptStatus.SCORED, block_id__in=list(maximum)
@@ -210,7 +222,9 @@ def _refresh_progress(
         .values_list("block_id", "best")
     )
     total = sum(maximum.values())
-    earned = sum(min(best.get(block_id) or Decimal(0), points) for block_id, points in maximum.items())
+    earned = sum(
+        min(best.get(block_id) or Decimal(0), points) for block_id, points in maximum.items()
+    )
     percent = (earned / total * 100).quantize(Decimal("0.01")) if total else Decimal(0)
     progress.best_score = max(progress.best_score, percent)
     if add_attempt:

@@ -61,7 +61,12 @@ def progress_page(request: HttpRequest, index_page: Any) -> HttpResponse:
             "records": records,
             "categories": selectors.progress_by_category(request.user),
             "series": [
-                {"day": day, "count": count, "average": average, "height": round(100 * count / peak)}
+                {
+                    "day": day,
+                    "count": count,
+                    "average": average,
+                    "height": round(100 * count / peak),
+                }
                 for day, count, average in series
             ],
         },

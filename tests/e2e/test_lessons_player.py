@@ -69,7 +69,9 @@ def test_a_learner_completes_a_lesson_with_every_exercise_type(
 
     # Matching: one by drag and drop with the mouse, the others from the lists.
     matching = page.locator("section[data-exercise-type=matching]")
-    matching.locator(".chip", has_text="8 a.m.").drag_to(matching.locator(".match-row", has_text="Good morning"))
+    matching.locator(".chip", has_text="8 a.m.").drag_to(
+        matching.locator(".match-row", has_text="Good morning")
+    )
     expect(matching.get_by_label("Good morning")).to_have_value(re.compile(".+"))
     matching.get_by_label("Good afternoon").select_option(label="3 p.m.")
     matching.get_by_label("Good evening").select_option(label="7 p.m.")
@@ -77,7 +79,9 @@ def test_a_learner_completes_a_lesson_with_every_exercise_type(
 
     # Words into gaps: drag one, place the other by keyboard (select word, then gap).
     words = page.locator("section[data-exercise-type=drag_words]")
-    words.locator(".chip", has_text="Goodbye").drag_to(words.get_by_role("button", name="Gap 1, empty"))
+    words.locator(".chip", has_text="Goodbye").drag_to(
+        words.get_by_role("button", name="Gap 1, empty")
+    )
     words.locator(".chip", has_text="tomorrow").focus()
     page.keyboard.press("Enter")
     words.get_by_role("button", name="Gap 2, empty").focus()
@@ -87,7 +91,10 @@ def test_a_learner_completes_a_lesson_with_every_exercise_type(
     # Voice: upload a recording made with espeak-ng; the ML service scores it.
     voice = page.locator("section[data-exercise-type=voice]")
     wav = tmp_path / "answer.wav"
-    subprocess.run(["espeak-ng", "-v", "en-us", "-s", "140", "-w", str(wav), "Good morning, how are you?"], check=True)
+    subprocess.run(
+        ["espeak-ng", "-v", "en-us", "-s", "140", "-w", str(wav), "Good morning, how are you?"],
+        check=True,
+    )
     voice.locator("input[type=file]").set_input_files(str(wav))
     result = check(voice)
     expect(result).to_contain_text("Listening")

@@ -82,7 +82,12 @@ class LessonSummarySerializer(serializers.ModelSerializer):
         image = lesson.cover_image
         if image is None:
             return None
-        return {"url": image.file.url, "width": image.width, "height": image.height, "alt": image.default_alt_text}
+        return {
+            "url": image.file.url,
+            "width": image.width,
+            "height": image.height,
+            "alt": image.default_alt_text,
+        }
 
     def _ancestor(self, lesson: LessonPage, attribute: str) -> dict[str, Any] | None:
         ancestry = self.context.get("ancestry", {}).get(lesson.id)
@@ -146,7 +151,7 @@ class AttemptInputSerializer(serializers.Serializer):
 
 
 class AttemptSerializer(serializers.ModelSerializer):
-    score = serializers.SerializerMethodField(help_text="0–100, null while pending.")
+    score = serializers.SerializerMethodField(help_text="0 to 100, null while pending.")
     items = serializers.SerializerMethodField()
     feedback = serializers.SerializerMethodField()
     explanation = serializers.SerializerMethodField()

@@ -11,7 +11,9 @@ urlpatterns = [
         views.AttemptCreateView.as_view(),
         name="learning-attempts",
     ),
-    path("lessons/<int:pk>/complete/", views.LessonCompleteView.as_view(), name="learning-complete"),
+    path(
+        "lessons/<int:pk>/complete/", views.LessonCompleteView.as_view(), name="learning-complete"
+    ),
     path("attempts/<uuid:pk>/", views.AttemptDetailView.as_view(), name="learning-attempt"),
     path("progress/", views.ProgressListView.as_view(), name="learning-progress"),
     path(

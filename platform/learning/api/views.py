@@ -25,7 +25,9 @@ from .serializers import (
 )
 
 LOCALE_PARAMETER = OpenApiParameter(
-    "locale", str, description="Language code; defaults to the request's language (Accept-Language)."
+    "locale",
+    str,
+    description="Language code; defaults to the request's language (Accept-Language).",
 )
 
 
@@ -77,7 +79,9 @@ class LessonListView(generics.ListAPIView):
         context = {
             **self.get_serializer_context(),
             "ancestry": selectors.ancestry_of(lessons),
-            "progress": selectors.progress_by_lesson(request.user, [lesson.id for lesson in lessons]),
+            "progress": selectors.progress_by_lesson(
+                request.user, [lesson.id for lesson in lessons]
+            ),
         }
         data = LessonSummarySerializer(lessons, many=True, context=context).data
         return self.get_paginated_response(data)
@@ -108,7 +112,10 @@ class AttemptCreateView(APIView):
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     @extend_schema(
-        request={"application/json": AttemptInputSerializer, "multipart/form-data": AttemptInputSerializer},
+        request={
+            "application/json": AttemptInputSerializer,
+            "multipart/form-data": AttemptInputSerializer,
+        },
         responses={201: AttemptSerializer, 202: AttemptSerializer},
     )
     def post(self, request: Request, pk: int, block_id: str) -> Response:
@@ -127,7 +134,11 @@ class AttemptCreateView(APIView):
             attempt = services.record_attempt(
                 request.user, lesson, block_id, data["answer"], data["time_spent_seconds"]
             )
-        code = status.HTTP_202_ACCEPTED if attempt.status == AttemptStatus.PENDING else status.HTTP_201_CREATED
+        code = (
+            status.HTTP_202_ACCEPTED
+            if attempt.status == AttemptStatus.PENDING
+            else status.HTTP_201_CREATED
+        )
         return Response(AttemptSerializer(attempt).data, status=code)
 
 

@@ -39,14 +39,22 @@ def add_lesson(client: Any, parent: Page, title: str, text: str, action: str) ->
 
 
 def approve(client: Any, lesson: LessonPage, action: str = "approve", comment: str = "") -> Any:
-    task_state = TaskState.objects.get(workflow_state__base_content_type__isnull=False, workflow_state__object_id=str(lesson.id), status="in_progress")
+    task_state = TaskState.objects.get(
+        workflow_state__base_content_type__isnull=False,
+        workflow_state__object_id=str(lesson.id),
+        status="in_progress",
+    )
     url = reverse("wagtailadmin_pages:workflow_action", args=[lesson.id, action, task_state.id])
     return client.post(url, {"comment": comment})
 
 
-def test_creator_submits_moderator_approves_and_the_lesson_is_live(client, learning_tree, content_creator, moderator) -> None:
+def test_creator_submits_moderator_approves_and_the_lesson_is_live(
+    client, learning_tree, content_creator, moderator
+) -> None:
     client.force_login(content_creator)
-    lesson = add_lesson(client, learning_tree["subcategory"], "Greetings", "Say hello.", "action-submit")
+    lesson = add_lesson(
+        client, learning_tree["subcategory"], "Greetings", "Say hello.", "action-submit"
+    )
     assert not lesson.live
     state = WorkflowState.objects.get(object_id=str(lesson.id))
     assert state.status == "in_progress"
@@ -68,7 +76,9 @@ def test_creator_submits_moderator_approves_and_the_lesson_is_live(client, learn
 
 def test_a_creator_cannot_publish(client, learning_tree, content_creator) -> None:
     client.force_login(content_creator)
-    lesson = add_lesson(client, learning_tree["subcategory"], "Numbers", "One, two.", "action-publish")
+    lesson = add_lesson(
+        client, learning_tree["subcategory"], "Numbers", "One, two.", "action-publish"
+    )
     assert not lesson.live, "the publish action is ignored for creators: a draft is saved"
     assert not lesson.permissions_for_user(content_creator).can_publish()
     edit = client.get(reverse("wagtailadmin_pages:edit", args=[lesson.id])).content.decode()
@@ -76,7 +86,9 @@ def test_a_creator_cannot_publish(client, learning_tree, content_creator) -> Non
     assert 'name="action-submit"' in edit
 
 
-def test_a_rejection_returns_to_the_creator_with_the_comment(client, learning_tree, content_creator, moderator) -> None:
+def test_a_rejection_returns_to_the_creator_with_the_comment(
+    client, learning_tree, content_creator, moderator
+) -> None:
     client.force_login(content_creator)
     lesson = add_lesson(client, learning_tree["subcategory"], "Colours", "Red.", "action-submit")
     mail.outbox.clear()
@@ -106,23 +118,34 @@ def test_a_rejection_returns_to_the_creator_with_the_comment(client, learning_tr
 
 def test_rollback_restores_the_earlier_content(client, learning_tree, moderator) -> None:
     client.force_login(moderator)
-    lesson = add_lesson(client, learning_tree["subcategory"], "Food", "Version one.", "action-publish")
+    lesson = add_lesson(
+        client, learning_tree["subcategory"], "Food", "Version one.", "action-publish"
+    )
     first_revision = lesson.latest_revision
     edit_url = reverse("wagtailadmin_pages:edit", args=[lesson.id])
     client.post(edit_url, {**lesson_form("Food", "Version two."), "action-publish": "1"})
     lesson.refresh_from_db()
     assert "Version two." in str(lesson.body)
 
-    compare = client.get(reverse("wagtailadmin_pages:revisions_compare", args=[lesson.id, first_revision.id, "latest"]))
+    compare = client.get(
+        reverse(
+            "wagtailadmin_pages:revisions_compare", args=[lesson.id, first_revision.id, "latest"]
+        )
+    )
     assert compare.status_code == 200
-    revert = client.get(reverse("wagtailadmin_pages:revisions_revert", args=[lesson.id, first_revision.id]))
+    revert = client.get(
+        reverse("wagtailadmin_pages:revisions_revert", args=[lesson.id, first_revision.id])
+    )
     assert revert.status_code == 200
     assert "Version one." in revert.content.decode(), "the editor opens with the earlier content"
     # Saving the form the revert view rendered (its values are the earlier revision's).
     earlier = first_revision.as_object()
     response = client.post(
         edit_url,
-        {**lesson_form(earlier.title, "Version one.", description=earlier.description), "action-publish": "1"},
+        {
+            **lesson_form(earlier.title, "Version one.", description=earlier.description),
+            "action-publish": "1",
+        },
     )
     assert response.status_code == 302
     lesson.refresh_from_db()
@@ -130,7 +153,9 @@ def test_rollback_restores_the_earlier_content(client, learning_tree, moderator)
     assert lesson.revisions.count() == 3
 
 
-def test_a_locked_lesson_cannot_be_edited_by_a_creator(client, learning_tree, content_creator, moderator) -> None:
+def test_a_locked_lesson_cannot_be_edited_by_a_creator(
+    client, learning_tree, content_creator, moderator
+) -> None:
     client.force_login(content_creator)
     lesson = add_lesson(client, learning_tree["subcategory"], "Travel", "Trains.", "action-save")
     client.force_login(moderator)
@@ -138,7 +163,9 @@ def test_a_locked_lesson_cannot_be_edited_by_a_creator(client, learning_tree, co
     lesson.refresh_from_db()
     assert lesson.locked
     client.force_login(content_creator)
-    client.post(reverse("wagtailadmin_pages:edit", args=[lesson.id]), lesson_form("Travel", "Planes."))
+    client.post(
+        reverse("wagtailadmin_pages:edit", args=[lesson.id]), lesson_form("Travel", "Planes.")
+    )
     lesson.refresh_from_db()
     assert "Trains." in str(lesson.get_latest_revision_as_object().body)
 
@@ -151,8 +178,18 @@ def test_scheduled_publishing_waits_for_the_go_live_date(client, learning_tree, 
 
     client.force_login(moderator)
     go_live = timezone.now() + timedelta(minutes=5)
-    url = reverse("wagtailadmin_pages:add", args=["cms_learning", "lessonpage", learning_tree["subcategory"].id])
-    client.post(url, {**lesson_form("Later", "Soon."), "go_live_at": go_live.strftime("%Y-%m-%d %H:%M"), "action-publish": "1"})
+    url = reverse(
+        "wagtailadmin_pages:add",
+        args=["cms_learning", "lessonpage", learning_tree["subcategory"].id],
+    )
+    client.post(
+        url,
+        {
+            **lesson_form("Later", "Soon."),
+            "go_live_at": go_live.strftime("%Y-%m-%d %H:%M"),
+            "action-publish": "1",
+        },
+    )
     lesson = LessonPage.objects.get(title="Later")
     assert not lesson.live
     from wagtail.models import Revision
@@ -172,14 +209,31 @@ def test_scheduled_publishing_waits_for_the_go_live_date(client, learning_tree, 
 def test_preview_shows_the_learner_view_and_the_answer_key(client, make_lesson, moderator) -> None:
     lesson = make_lesson(
         "Quiz",
-        body=[("multiple_choice", {"question": "Hi?", "choices": [{"text": "Yes", "is_correct": True}, {"text": "No", "is_correct": False}], "points": 1, "hints": []})],
+        body=[
+            (
+                "multiple_choice",
+                {
+                    "question": "Hi?",
+                    "choices": [
+                        {"text": "Yes", "is_correct": True},
+                        {"text": "No", "is_correct": False},
+                    ],
+                    "points": 1,
+                    "hints": [],
+                },
+            )
+        ],
     )
     client.force_login(moderator)
     url = reverse("wagtailadmin_pages:preview_on_edit", args=[lesson.id])
     choice = {"text": "Yes", "is_correct": "on"}
     exercise = {
         "question": "Hi?",
-        "choices": {"count": "2", "0": {"value": choice, "deleted": "", "order": "0", "id": ""}, "1": {"value": {"text": "No"}, "deleted": "", "order": "1", "id": ""}},
+        "choices": {
+            "count": "2",
+            "0": {"value": choice, "deleted": "", "order": "0", "id": ""},
+            "1": {"value": {"text": "No"}, "deleted": "", "order": "1", "id": ""},
+        },
         "points": "1",
         "hints": {"count": "0"},
         "feedback_correct": "",

@@ -4,10 +4,10 @@ import json
 from typing import Any
 
 import pytest
+from learning.models import ExerciseAttempt
 from wagtail.models import Locale
 
 from cms.learning.demo import every_exercise_body
-from learning.models import ExerciseAttempt
 
 pytestmark = pytest.mark.django_db
 
@@ -45,17 +45,44 @@ def test_lesson_detail_never_exposes_answers(api_client, student, lesson, exerci
         texts = [item["text"] for item in block["value"]["items"]]
         ids = [item["id"] for item in block["value"]["items"]]
         assert ids == sorted(ids), "listed in id order, not answer order"
-        assert sorted(texts) == sorted(["Hello!", "Hi, how are you?", "I'm fine, thanks. And you?", "Very well, thank you."])
+        assert sorted(texts) == sorted(
+            ["Hello!", "Hi, how are you?", "I'm fine, thanks. And you?", "Very well, thank you."]
+        )
     if exercise_type == "matching":
-        assert [r["id"] for r in block["value"]["right"]] == sorted(r["id"] for r in block["value"]["right"])
+        assert [r["id"] for r in block["value"]["right"]] == sorted(
+            r["id"] for r in block["value"]["right"]
+        )
     if exercise_type == "voice":
-        assert block["value"]["text_to_read"] == "Good morning, how are you?", "read aloud: the text is the task"
+        assert block["value"]["text_to_read"] == "Good morning, how are you?", (
+            "read aloud: the text is the task"
+        )
 
 
-def test_a_voice_task_that_is_not_read_aloud_hides_the_expected_text(api_client, student, make_lesson) -> None:
-    lesson = make_lesson("Directions", body=[("voice", {"prompt": "Ask for the station", "expected_text": "Where is the station?", "language": "en", "show_text": False, "pass_score": 50, "points": 1, "hints": []})])
+def test_a_voice_task_that_is_not_read_aloud_hides_the_expected_text(
+    api_client, student, make_lesson
+) -> None:
+    lesson = make_lesson(
+        "Directions",
+        body=[
+            (
+                "voice",
+                {
+                    "prompt": "Ask for the station",
+                    "expected_text": "Where is the station?",
+                    "language": "en",
+                    "show_text": False,
+                    "pass_score": 50,
+                    "points": 1,
+                    "hints": [],
+                },
+            )
+        ],
+    )
     api_client.force_login(student)
-    assert "Where is the station" not in api_client.get(f"/api/v1/lessons/{lesson.id}/").content.decode()
+    assert (
+        "Where is the station"
+        not in api_client.get(f"/api/v1/lessons/{lesson.id}/").content.decode()
+    )
 
 
 def test_the_lesson_page_html_holds_no_answers(client, student, lesson) -> None:
@@ -78,8 +105,20 @@ def answer_everything(api_client, lesson, wrong: bool = False) -> dict[str, Any]
     answers = {
         "multiple_choice": {"choices": [hi]},
         "fill_blank": {"blanks": {"b1": "IS", "b2": "meet!"}},
-        "ordering": {"order": [order[t] for t in ["Hello!", "Hi, how are you?", "I'm fine, thanks. And you?", "Very well, thank you."]]},
-        "matching": {"matches": {left["id"]: right_by_text[times[left["text"]]] for left in matching["left"]}},
+        "ordering": {
+            "order": [
+                order[t]
+                for t in [
+                    "Hello!",
+                    "Hi, how are you?",
+                    "I'm fine, thanks. And you?",
+                    "Very well, thank you.",
+                ]
+            ]
+        },
+        "matching": {
+            "matches": {left["id"]: right_by_text[times[left["text"]]] for left in matching["left"]}
+        },
         "drag_words": {"gaps": {"g1": words["Goodbye"], "g2": words["tomorrow"]}},
     }
     results = {}
@@ -120,11 +159,15 @@ def test_attempts_are_scored_and_the_lesson_completed(api_client, student, lesso
     assert response.status_code == 202
     assert response.json()["status"] == "pending"
 
-    response = api_client.post(f"/api/v1/lessons/{lesson.id}/complete/", {"time_spent_seconds": 30}, format="json")
+    response = api_client.post(
+        f"/api/v1/lessons/{lesson.id}/complete/", {"time_spent_seconds": 30}, format="json"
+    )
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "completed"
-    assert float(body["best_score"]) == pytest.approx(100 * 10 / 12, abs=0.01), "10 of 12 points until the voice is scored"
+    assert float(body["best_score"]) == pytest.approx(100 * 10 / 12, abs=0.01), (
+        "10 of 12 points until the voice is scored"
+    )
 
     progress = api_client.get("/api/v1/progress/").json()["results"]
     assert progress[0]["lesson"]["id"] == lesson.id
@@ -149,11 +192,15 @@ def test_attempts_are_scored_and_the_lesson_completed(api_client, student, lesso
         ("voice", {"text": "hello"}, "audio"),
     ],
 )
-def test_malformed_attempts_are_400_with_field_errors(api_client, student, lesson, exercise_type, answer, field) -> None:
+def test_malformed_attempts_are_400_with_field_errors(
+    api_client, student, lesson, exercise_type, answer, field
+) -> None:
     api_client.force_login(student)
     block = blocks_by_type(api_client, lesson)[exercise_type]
     response = api_client.post(
-        f"/api/v1/lessons/{lesson.id}/exercises/{block['id']}/attempts/", {"answer": answer}, format="json"
+        f"/api/v1/lessons/{lesson.id}/exercises/{block['id']}/attempts/",
+        {"answer": answer},
+        format="json",
     )
     assert response.status_code == 400
     body = response.json()
@@ -164,12 +211,16 @@ def test_malformed_attempts_are_400_with_field_errors(api_client, student, lesso
 
 def test_unknown_exercise_is_404(api_client, student, lesson) -> None:
     api_client.force_login(student)
-    response = api_client.post(f"/api/v1/lessons/{lesson.id}/exercises/nope/attempts/", {"answer": {}}, format="json")
+    response = api_client.post(
+        f"/api/v1/lessons/{lesson.id}/exercises/nope/attempts/", {"answer": {}}, format="json"
+    )
     assert response.status_code == 404
     assert response.json()["code"] == "exercise_not_found"
 
 
-def test_a_learner_never_sees_another_learners_attempts_or_progress(api_client, student, other_student, lesson) -> None:
+def test_a_learner_never_sees_another_learners_attempts_or_progress(
+    api_client, student, other_student, lesson
+) -> None:
     api_client.force_login(student)
     attempt_id = answer_everything(api_client, lesson)["results"]["ordering"]["id"]
     assert api_client.get(f"/api/v1/attempts/{attempt_id}/").status_code == 200
@@ -183,8 +234,15 @@ def test_the_api_needs_a_login(api_client, lesson) -> None:
 
 
 def test_lesson_list_filters_and_search(api_client, student, make_lesson, learning_tree) -> None:
-    make_lesson("At the café", body=[("paragraph", "<p>Order a cappuccino politely.</p>")], level="A2")
-    make_lesson("Numbers", description="Count to twenty", body=[("paragraph", "<p>one two three</p>")], target_language="es")
+    make_lesson(
+        "At the café", body=[("paragraph", "<p>Order a cappuccino politely.</p>")], level="A2"
+    )
+    make_lesson(
+        "Numbers",
+        description="Count to twenty",
+        body=[("paragraph", "<p>one two three</p>")],
+        target_language="es",
+    )
     make_lesson("Draft", publish=False)
     api_client.force_login(student)
 
@@ -199,19 +257,43 @@ def test_lesson_list_filters_and_search(api_client, student, make_lesson, learni
     assert titles("?level=A2") == ["At the café"]
     assert titles("?language=es") == ["Numbers"]
     assert sorted(titles(f"?category={learning_tree['category'].id}")) == ["At the café", "Numbers"]
-    assert api_client.get("/api/v1/lessons/?level=Z9&category=999999").json()["fields"].keys() == {"level", "category"}
+    assert api_client.get("/api/v1/lessons/?level=Z9&category=999999").json()["fields"].keys() == {
+        "level",
+        "category",
+    }
 
 
 def test_search_does_not_find_a_lesson_by_its_answers(api_client, student, make_lesson) -> None:
-    make_lesson("Fruit", body=[("matching", {"instructions": "Match", "pairs": [{"left": "apple", "right": "manzana"}, {"left": "pear", "right": "pera"}], "points": 1, "hints": []}),
-                                ("fill_blank", {"instructions": "Fill", "text": "I eat [[zucchini]].", "points": 1, "hints": []})])
+    make_lesson(
+        "Fruit",
+        body=[
+            (
+                "matching",
+                {
+                    "instructions": "Match",
+                    "pairs": [
+                        {"left": "apple", "right": "manzana"},
+                        {"left": "pear", "right": "pera"},
+                    ],
+                    "points": 1,
+                    "hints": [],
+                },
+            ),
+            (
+                "fill_blank",
+                {"instructions": "Fill", "text": "I eat [[zucchini]].", "points": 1, "hints": []},
+            ),
+        ],
+    )
     api_client.force_login(student)
     assert api_client.get("/api/v1/lessons/?search=zucchini").json()["count"] == 0
     assert api_client.get("/api/v1/lessons/?search=apple").json()["count"] == 1
 
 
 @pytest.mark.parametrize("page_size", [2, 10])
-def test_lesson_list_query_count_does_not_grow_with_page_size(api_client, student, make_lesson, assert_num_queries, page_size) -> None:
+def test_lesson_list_query_count_does_not_grow_with_page_size(
+    api_client, student, make_lesson, assert_num_queries, page_size
+) -> None:
     for number in range(10):
         make_lesson(f"Lesson {number}", body=every_exercise_body())
     api_client.force_login(student)
@@ -221,7 +303,9 @@ def test_lesson_list_query_count_does_not_grow_with_page_size(api_client, studen
     assert len(response.json()["results"]) == page_size
 
 
-def test_categories_tree_with_lesson_counts(api_client, student, make_lesson, assert_num_queries) -> None:
+def test_categories_tree_with_lesson_counts(
+    api_client, student, make_lesson, assert_num_queries
+) -> None:
     make_lesson("One")
     make_lesson("Two")
     make_lesson("Draft", publish=False)
@@ -232,10 +316,19 @@ def test_categories_tree_with_lesson_counts(api_client, student, make_lesson, as
     category = response.json()["results"][0]
     assert category["title"] == "Basics"
     assert category["lesson_count"] == 2
-    assert category["subcategories"] == [{"id": category["subcategories"][0]["id"], "title": "Greetings", "slug": "greetings", "lesson_count": 2}]
+    assert category["subcategories"] == [
+        {
+            "id": category["subcategories"][0]["id"],
+            "title": "Greetings",
+            "slug": "greetings",
+            "lesson_count": 2,
+        }
+    ]
 
 
-def test_locale_with_fallback_to_the_source(api_client, student, make_lesson, django_capture_on_commit_callbacks) -> None:
+def test_locale_with_fallback_to_the_source(
+    api_client, student, make_lesson, django_capture_on_commit_callbacks
+) -> None:
     from cms.learning.demo import SPANISH, _translate
 
     lesson = make_lesson("Greetings")
@@ -250,7 +343,9 @@ def test_locale_with_fallback_to_the_source(api_client, student, make_lesson, dj
             with django_capture_on_commit_callbacks(execute=True):
                 node = _translate(page, spanish)
     api_client.force_login(student)
-    titles = sorted(item["title"] for item in api_client.get("/api/v1/lessons/?locale=es").json()["results"])
+    titles = sorted(
+        item["title"] for item in api_client.get("/api/v1/lessons/?locale=es").json()["results"]
+    )
     assert titles == ["Numbers", "Saludos"], "translated where it can, the source elsewhere"
     assert api_client.get("/api/v1/lessons/", HTTP_ACCEPT_LANGUAGE="es").json()["count"] == 2
     detail = api_client.get(f"/api/v1/lessons/{lesson.id}/?locale=es").json()

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-
 from learning import services
 from learning.ml import MLUnavailable
 from learning.models import AttemptStatus, ExerciseAttempt
@@ -32,7 +31,9 @@ def speech(tmp_path: Path, text: str) -> bytes:
 
 
 @pytest.mark.django_db
-def test_a_voice_attempt_stays_pending_while_the_ml_service_is_down(api_client, student, make_lesson, settings, tmp_path) -> None:
+def test_a_voice_attempt_stays_pending_while_the_ml_service_is_down(
+    api_client, student, make_lesson, settings, tmp_path
+) -> None:
     settings.ML_URL = "http://127.0.0.1:1"
     lesson = make_lesson("Speak", body=[("voice", VOICE)])
     block_id = lesson.exercises()[0].id
@@ -51,14 +52,20 @@ def test_a_voice_attempt_stays_pending_while_the_ml_service_is_down(api_client, 
     assert attempt.assessment_tries == 1
 
 
-def test_a_voice_attempt_is_scored_by_the_real_ml_service(api_client, student, make_lesson, settings, tmp_path, ml_service_url, celery_worker) -> None:
+def test_a_voice_attempt_is_scored_by_the_real_ml_service(
+    api_client, student, make_lesson, settings, tmp_path, ml_service_url, celery_worker
+) -> None:
     settings.ML_URL = ml_service_url
     lesson = make_lesson("Speak", body=[("voice", VOICE)])
     block_id = lesson.exercises()[0].id
     api_client.force_login(student)
     response = api_client.post(
         f"/api/v1/lessons/{lesson.id}/exercises/{block_id}/attempts/",
-        {"audio": SimpleUploadedFile("a.wav", speech(tmp_path, "Good morning, how are you?"), "audio/wav")},
+        {
+            "audio": SimpleUploadedFile(
+                "a.wav", speech(tmp_path, "Good morning, how are you?"), "audio/wav"
+            )
+        },
         format="multipart",
     )
     assert response.status_code == 202
