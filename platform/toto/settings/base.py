@@ -280,6 +280,10 @@ SPECTACULAR_SETTINGS = {
     # Wagtail ships DRF views of its own (admin API): keep the schema to ours.
     "PREPROCESSING_HOOKS": ["core.api.schema.only_toto_endpoints"],
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "LessonProgressStatusEnum": "learning.models.ProgressStatus",
+        "AttemptStatusEnum": "learning.models.AttemptStatus",
+    },
 }
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
 CORS_URLS_REGEX = r"^/api/.*$"

@@ -52,6 +52,9 @@ def test_a_voice_attempt_stays_pending_while_the_ml_service_is_down(
     assert attempt.assessment_tries == 1
 
 
+# Transactional (the worker reads committed rows); serialized_rollback restores the groups,
+# locales and root page that data migrations made, in case an earlier test flushed them.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_voice_attempt_is_scored_by_the_real_ml_service(
     api_client, student, make_lesson, settings, tmp_path, ml_service_url, celery_worker
 ) -> None:
