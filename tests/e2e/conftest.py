@@ -47,9 +47,7 @@ def screenshot(page, request):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def demo_site(django_db_serialized_rollback, transactional_db):  # type: ignore[no-untyped-def]
-    # Serialized rollback: a live-server test's flush also removes what data migrations made
-    # (groups, root page, locales); the next browser test gets them back.
+def demo_site(transactional_db):  # type: ignore[no-untyped-def]
     from django.core.management import call_command
 
     call_command("load_demo_data", verbosity=0)
