@@ -283,6 +283,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "LessonProgressStatusEnum": "learning.models.ProgressStatus",
         "AttemptStatusEnum": "learning.models.AttemptStatus",
+        "CefrLevelEnum": "cms.learning.models.Level",
     },
 }
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
