@@ -18,6 +18,7 @@ api_v1 = [
     path("", include("referrals.api.urls")),
     path("", include("ai.api.urls")),
     path("", include("translation.api.urls")),
+    path("", include("learning.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
 ]
 

@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "ai",
     "translation",
     "cms.site",
+    "cms.learning",
+    "learning",
     "realtime",
     # Wagtail
     "wagtail_localize",
@@ -45,6 +47,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
+    "wagtail.contrib.routable_page",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -239,6 +242,8 @@ WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default="http://127.0.0
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
+# Lesson media (cms.learning): recordings, videos and their WebVTT captions.
+WAGTAILDOCS_EXTENSIONS += ["mp3", "ogg", "oga", "opus", "wav", "m4a", "mp4", "webm", "ogv", "vtt"]
 
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -275,6 +280,11 @@ SPECTACULAR_SETTINGS = {
     # Wagtail ships DRF views of its own (admin API): keep the schema to ours.
     "PREPROCESSING_HOOKS": ["core.api.schema.only_toto_endpoints"],
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "LessonProgressStatusEnum": "learning.models.ProgressStatus",
+        "AttemptStatusEnum": "learning.models.AttemptStatus",
+        "CefrLevelEnum": "cms.learning.models.Level",
+    },
 }
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
 CORS_URLS_REGEX = r"^/api/.*$"

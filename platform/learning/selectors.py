@@ -1,0 +1,273 @@
+"""Reads for learners. Lessons are public content (live, not view-restricted) served in the
+learner's locale, falling back to the default (source) locale where no live translation
+exists; progress and attempts are private: every function takes the user and reads only
+their rows."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.db.models import Avg, Count, Q, QuerySet
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+from wagtail.models import Locale, Page
+
+from cms.learning.models import CategoryPage, LessonPage, SubcategoryPage
+
+from .models import AttemptStatus, ExerciseAttempt, LessonProgress, ProgressStatus
+
+
+def learner_locale(request: HttpRequest) -> Locale:
+    """``?locale=`` first, then the request's language (LocaleMiddleware: URL prefix, cookie,
+    Accept-Language); the default locale if neither has content."""
+    code = request.GET.get("locale") or getattr(request, "LANGUAGE_CODE", "") or ""
+    locale = Locale.objects.filter(language_code=code).first() if code else None
+    return locale or Locale.get_default()
+
+
+def _localized(queryset: QuerySet[Any], locale: Locale) -> QuerySet[Any]:
+    default = Locale.get_default()
+    live = queryset.live().public()
+    if locale.pk == default.pk:
+        return live.filter(locale=default)
+    translated = live.filter(locale=locale).values("translation_key")
+    return live.filter(Q(locale=locale) | (Q(locale=default) & ~Q(translation_key__in=translated)))
+
+
+def lessons_for_learner(locale: Locale) -> QuerySet[LessonPage]:
+    return _localized(LessonPage.objects.all(), locale).select_related("cover_image", "locale")
+
+
+def categories_for_learner(locale: Locale) -> QuerySet[CategoryPage]:
+    return _localized(CategoryPage.objects.all(), locale).order_by("sort_order", "path")
+
+
+def search_lessons(
+    locale: Locale,
+    *,
+    query: str = "",
+    level: str = "",
+    language: str = "",
+    category: Page | None = None,
+) -> Any:
+    """Filtered lessons; with a query, Wagtail search (PostgreSQL full-text search on
+    PostgreSQL) ordered by relevance."""
+    lessons = lessons_for_learner(locale)
+    if level:
+        lessons = lessons.filter(level=level)
+    if language:
+        lessons = lessons.filter(target_language=language)
+    if category is not None:
+        # A category of another locale still selects its translation's lessons.
+        scopes = Page.objects.filter(translation_key=category.translation_key)
+        condition = Q()
+        for scope in scopes:
+            condition |= Q(path__startswith=scope.path, depth__gt=scope.depth)
+        lessons = lessons.filter(condition)
+    if not query:
+        return lessons.order_by("path")
+    ids = list(lessons.values_list("id", flat=True))
+    return (
+        LessonPage.objects.filter(id__in=ids)
+        .select_related("cover_image", "locale")
+        .search(query, operator="and")
+    )
+
+
+def lesson_for_learner(lesson_id: int, locale: Locale | None = None) -> LessonPage:
+    """The live lesson, in ``locale`` when a live translation exists."""
+    lesson = LessonPage.objects.live().public().filter(id=lesson_id).first()
+    if lesson is None:
+        raise Http404("No such lesson.")
+    if locale is not None and lesson.locale_id != locale.pk:
+        translation = (
+            LessonPage.objects.live()
+            .public()
+            .filter(translation_key=lesson.translation_key, locale=locale)
+            .first()
+        )
+        if translation is not None:
+            return translation
+    return lesson
+
+
+@dataclass(frozen=True)
+class Ancestry:
+    category: Page | None
+    subcategory: Page | None
+
+
+def ancestry_of(lessons: Iterable[Page]) -> dict[int, Ancestry]:
+    """Category and subcategory of each lesson, in one query (tree paths: 4 chars a level)."""
+    lessons = list(lessons)
+    paths = {p for lesson in lessons for p in (lesson.path[:-4], lesson.path[:-8])}
+    pages = {
+        page.path: page
+        for page in Page.objects.filter(path__in=paths).only("id", "title", "slug", "path")
+    }
+    return {
+        lesson.id: Ancestry(
+            category=pages.get(lesson.path[:-8]), subcategory=pages.get(lesson.path[:-4])
+        )
+        for lesson in lessons
+    }
+
+
+def progress_by_lesson(user: Any, lesson_ids: Iterable[int]) -> dict[int, LessonProgress]:
+    if not user.is_authenticated:
+        return {}
+    return {
+        progress.lesson_id: progress
+        for progress in LessonProgress.objects.filter(user=user, lesson_id__in=list(lesson_ids))
+    }
+
+
+@dataclass(frozen=True)
+class CategoryNode:
+    category: CategoryPage
+    subcategories: list[tuple[Page, int]]
+    lesson_count: int
+
+
+def category_tree(categories: Iterable[CategoryPage], locale: Locale) -> list[CategoryNode]:
+    """Categories with their subcategories and live lesson counts: two queries, whatever the
+    number of categories."""
+    categories = list(categories)
+    if not categories:
+        return []
+    lesson_paths = list(lessons_for_learner(locale).values_list("path", flat=True))
+    prefix = Q()
+    for category in categories:
+        prefix |= Q(path__startswith=category.path)
+    subcategories = (
+        _localized(SubcategoryPage.objects.all(), locale).filter(prefix).order_by("path")
+    )
+    # A fallback lesson lives in the source tree: count it under the translated category
+    # through the translation key of its ancestors.
+    keys = dict(
+        Page.objects.filter(
+            path__in={p[:-4] for p in lesson_paths} | {p[:-8] for p in lesson_paths}
+        ).values_list("path", "translation_key")
+    )
+    counts: dict[Any, int] = defaultdict(int)
+    for path in lesson_paths:
+        counts[keys.get(path[:-4])] += 1
+        counts[keys.get(path[:-8])] += 1
+    by_category: dict[str, list[tuple[Page, int]]] = defaultdict(list)
+    for sub in subcategories:
+        by_category[sub.path[:-4]].append((sub, counts[sub.translation_key]))
+    return [
+        CategoryNode(
+            category=category,
+            subcategories=by_category[category.path],
+            lesson_count=counts[category.translation_key],
+        )
+        for category in categories
+    ]
+
+
+def progress_for(user: Any) -> QuerySet[LessonProgress]:
+    return (
+        LessonProgress.objects.filter(user=user)
+        .select_related("lesson")
+        .order_by("-last_activity_at", "-id")
+    )
+
+
+def attempt_for(user: Any, attempt_id: Any) -> ExerciseAttempt:
+    attempt = ExerciseAttempt.objects.filter(user=user, id=attempt_id).first()
+    if attempt is None:
+        raise Http404("No such attempt.")
+    return attempt
+
+
+@dataclass(frozen=True)
+class CategoryProgress:
+    category: Page
+    lessons_started: int
+    lessons_completed: int
+    average_best_score: float
+    attempts: int
+    time_spent_seconds: int
+    last_activity_at: Any
+
+
+def progress_by_category(user: Any) -> list[CategoryProgress]:
+    records = list(progress_for(user))
+    paths = {record.lesson.path[:-8] for record in records}
+    categories = {page.path: page for page in Page.objects.filter(path__in=paths).order_by("path")}
+    grouped: dict[str, list[LessonProgress]] = defaultdict(list)
+    for record in records:
+        grouped[record.lesson.path[:-8]].append(record)
+    summary = []
+    for path, category in categories.items():
+        rows = grouped[path]
+        summary.append(
+            CategoryProgress(
+                category=category,
+                lessons_started=len(rows),
+                lessons_completed=sum(r.status == ProgressStatus.COMPLETED for r in rows),
+                average_best_score=round(sum(float(r.best_score) for r in rows) / len(rows), 2),
+                attempts=sum(r.attempt_count for r in rows),
+                time_spent_seconds=sum(r.time_spent_seconds for r in rows),
+                last_activity_at=max(r.last_activity_at for r in rows),
+            )
+        )
+    return summary
+
+
+def daily_scores(user: Any, days: int = 14) -> list[tuple[Any, int, float]]:
+    """(day, attempts, average score 0..100) for the last ``days`` days, for the chart."""
+    since = timezone.now() - timedelta(days=days - 1)
+    start = since.date()
+    rows = (
+        ExerciseAttempt.objects.filter(
+            user=user, status=AttemptStatus.SCORED, created_at__date__gte=start
+        )
+        .values("created_at__date")
+        .annotate(count=Count("id"), average=Avg("score"))
+    )
+    by_day = {row["created_at__date"]: row for row in rows}
+    series = []
+    for offset in range(days):
+        day = start + timedelta(days=offset)
+        row = by_day.get(day)
+        series.append(
+            (day, row["count"] if row else 0, round(float(row["average"]) * 100, 1) if row else 0.0)
+        )
+    return series
+
+
+def lesson_statistics(lesson_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    """Learners, completion rate and average best score per lesson (creator dashboard)."""
+    rows = (
+        LessonProgress.objects.filter(lesson_id__in=list(lesson_ids))
+        .values("lesson_id")
+        .annotate(
+            learners=Count("user_id"),
+            completed=Count("id", filter=Q(status=ProgressStatus.COMPLETED)),
+            average=Avg("best_score"),
+        )
+    )
+    return {
+        row["lesson_id"]: {
+            "learners": row["learners"],
+            "completion_rate": round(100 * row["completed"] / row["learners"])
+            if row["learners"]
+            else 0,
+            "average_score": round(float(row["average"] or 0), 1),
+        }
+        for row in rows
+    }
+
+
+def stale_pending_voice_attempts(older_than: timedelta) -> list[Any]:
+    return list(
+        ExerciseAttempt.objects.filter(
+            status=AttemptStatus.PENDING, created_at__lt=timezone.now() - older_than
+        ).values_list("id", flat=True)[:500]
+    )

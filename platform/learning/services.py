@@ -1,0 +1,252 @@
+"""Writes: exercise attempts, voice assessment results and lesson completion.
+
+Completion rule: a lesson can be completed once every exercise in its live body has at least
+one attempt (a voice attempt still waiting for its assessment counts: the learner did the
+work). A lesson without exercises can be completed at any time. The lesson's score is the
+percent of its points earned, counting each exercise's best scored attempt; it never goes
+down, and a voice score that arrives after completion still raises it.
+"""
+
+from __future__ import annotations
+
+import logging
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from rest_framework import exceptions, status
+
+from cms.learning.models import LessonPage
+from core.api.errors import ServiceError
+
+from . import ml
+from .models import AttemptStatus, ExerciseAttempt, LessonProgress, ProgressStatus
+from .scoring import AnswerErrors, ScoreResult, score_answer, score_voice
+
+logger = logging.getLogger(__name__)
+
+MAX_AUDIO_BYTES = 10 * 1024 * 1024
+AUDIO_CONTENT_TYPES = ("audio/", "video/webm", "application/octet-stream")
+
+
+class ExerciseNotFound(ServiceError):
+    status_code = status.HTTP_404_NOT_FOUND
+    default_code = "exercise_not_found"
+    default_detail = "This lesson has no exercise with that id."
+
+
+class LessonIncomplete(ServiceError):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "exercises_remaining"
+    default_detail = "Answer every exercise before completing the lesson."
+
+
+def find_exercise(lesson: LessonPage, block_id: str) -> Any:
+    for child in lesson.exercises():
+        if child.id == block_id:
+            return child
+    raise ExerciseNotFound()
+
+
+def _validation_error(
+    errors: dict[str, list[str]], prefix: str = "answer"
+) -> exceptions.ValidationError:
+    return exceptions.ValidationError({f"{prefix}.{key}": value for key, value in errors.items()})
+
+
+def _points(score: float, max_points: Decimal) -> Decimal:
+    return (Decimal(str(score)) * max_points).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def _score_decimal(score: float) -> Decimal:
+    return Decimal(str(score)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+
+
+@transaction.atomic
+def record_attempt(
+    user: Any, lesson: LessonPage, block_id: str, answer: Any, time_spent_seconds: int = 0
+) -> ExerciseAttempt:
+    """Scores a JSON answer at once (every exercise type but voice)."""
+    child = find_exercise(lesson, block_id)
+    definition = child.block.definition(child.value)
+    if definition["type"] == "voice":
+        raise exceptions.ValidationError({"audio": ["Send the recording as a multipart file."]})
+    try:
+        result = score_answer(definition, answer)
+    except AnswerErrors as exc:
+        raise _validation_error(exc.errors) from exc
+    max_points = Decimal(definition["points"])
+    attempt = ExerciseAttempt.objects.create(
+        user=user,
+        lesson=lesson,
+        block_id=block_id,
+        exercise_type=definition["type"],
+        answer=answer,
+        status=AttemptStatus.SCORED,
+        score=_score_decimal(result.score),
+        points=_points(result.score, max_points),
+        max_points=max_points,
+        correct=result.correct,
+        result=result.as_dict(),
+        time_spent_seconds=time_spent_seconds,
+        scored_at=timezone.now(),
+    )
+    _refresh_progress(user, lesson, add_attempt=True, add_seconds=time_spent_seconds)
+    return attempt
+
+
+@transaction.atomic
+def record_voice_attempt(
+    user: Any, lesson: LessonPage, block_id: str, audio: UploadedFile, time_spent_seconds: int = 0
+) -> ExerciseAttempt:
+    """Stores the recording as pending assessment; a Celery task asks the ML service after
+    commit and retries while it is unavailable."""
+    child = find_exercise(lesson, block_id)
+    definition = child.block.definition(child.value)
+    if definition["type"] != "voice":
+        raise exceptions.ValidationError({"answer": ["This exercise takes a JSON answer."]})
+    if audio.size is not None and audio.size > MAX_AUDIO_BYTES:
+        raise exceptions.ValidationError({"audio": ["The recording is larger than 10 MB."]})
+    if audio.size == 0:
+        raise exceptions.ValidationError({"audio": ["The recording is empty."]})
+    if not (audio.content_type or "").startswith(AUDIO_CONTENT_TYPES):
+        raise exceptions.ValidationError({"audio": ["Send an audio file."]})
+    attempt = ExerciseAttempt(
+        user=user,
+        lesson=lesson,
+        block_id=block_id,
+        exercise_type="voice",
+        answer={"content_type": audio.content_type, "size": audio.size},
+        status=AttemptStatus.PENDING,
+        max_points=Decimal(definition["points"]),
+        time_spent_seconds=time_spent_seconds,
+    )
+    attempt.audio.save(audio.name or "recording.webm", audio, save=False)
+    attempt.save()
+    _refresh_progress(user, lesson, add_attempt=True, add_seconds=time_spent_seconds)
+
+    from .tasks import assess_voice_attempt
+
+    transaction.on_commit(lambda: assess_voice_attempt.delay(str(attempt.id)))
+    return attempt
+
+
+def assess_voice_attempt(attempt_id: str) -> ExerciseAttempt | None:
+    """Sends a pending recording to the ML service and stores the score. Raises
+    ``ml.MLUnavailable`` when the service cannot answer now (the caller retries later)."""
+    attempt = (
+        ExerciseAttempt.objects.filter(id=attempt_id, status=AttemptStatus.PENDING)
+        .select_related("lesson")
+        .first()
+    )
+    if attempt is None:
+        return None
+    lesson = attempt.lesson
+    try:
+        child = find_exercise(lesson, attempt.block_id)
+    except ExerciseNotFound:
+        return _store_voice_result(attempt.id, None, "This exercise was removed from the lesson.")
+    definition = child.block.definition(child.value)
+    with attempt.audio.open("rb") as recording:
+        data = recording.read()
+    ExerciseAttempt.objects.filter(id=attempt.id).update(
+        assessment_tries=attempt.assessment_tries + 1
+    )
+    try:
+        assessment = ml.assess_pronunciation(
+            data,
+            filename=attempt.audio.name.rsplit("/", 1)[-1],
+            content_type=attempt.answer.get("content_type") or "application/octet-stream",
+            expected_text=definition["expected_text"],
+            language=definition["language"],
+        )
+    except ml.MLRejected as exc:
+        return _store_voice_result(attempt.id, None, str(exc), definition=definition)
+    return _store_voice_result(
+        attempt.id, score_voice(definition, assessment), assessment=assessment
+    )
+
+
+@transaction.atomic
+def _store_voice_result(
+    attempt_id: Any,
+    result: ScoreResult | None,
+    rejection: str = "",
+    *,
+    definition: dict[str, Any] | None = None,
+    assessment: dict[str, Any] | None = None,
+) -> ExerciseAttempt | None:
+    attempt = ExerciseAttempt.objects.select_for_update().filter(id=attempt_id).first()
+    if attempt is None or attempt.status != AttemptStatus.PENDING:
+        return attempt  # already scored by a concurrent run: tasks are idempotent
+    if result is None:
+        # A recording the service cannot assess (silence, unreadable) scores nothing.
+        feedback = rejection or "The recording could not be assessed."
+        result = ScoreResult(score=0.0, correct=False, feedback=feedback)
+    attempt.status = AttemptStatus.SCORED
+    attempt.score = _score_decimal(result.score)
+    attempt.points = _points(result.score, attempt.max_points)
+    attempt.correct = result.correct
+    attempt.result = {
+        **result.as_dict(),
+        **(
+            {"assessment": {k: assessment.get(k) for k in ("recognized_text", "scores", "fluency")}}
+            if assessment
+            else {}
+        ),
+    }
+    attempt.scored_at = timezone.now()
+    attempt.save(update_fields=["status", "score", "points", "correct", "result", "scored_at"])
+    _refresh_progress(attempt.user, attempt.lesson, add_attempt=False, add_seconds=0)
+    return attempt
+
+
+def _refresh_progress(
+    user: Any, lesson: LessonPage, *, add_attempt: bool, add_seconds: int
+) -> LessonProgress:
+    LessonProgress.objects.get_or_create(user=user, lesson=lesson)
+    progress = LessonProgress.objects.select_for_update().get(user=user, lesson=lesson)
+    exercises = lesson.exercises()
+    maximum = {
+        child.id: Decimal(child.block.definition(child.value)["points"]) for child in exercises
+    }
+    best = dict(
+        ExerciseAttempt.objects.filter(
+            user=user, lesson=lesson, status=AttemptStatus.SCORED, block_id__in=list(maximum)
+        )
+        .values("block_id")
+        .annotate(best=Max("points"))
+        .values_list("block_id", "best")
+    )
+    total = sum(maximum.values())
+    earned = sum(
+        min(best.get(block_id) or Decimal(0), points) for block_id, points in maximum.items()
+    )
+    percent = (earned / total * 100).quantize(Decimal("0.01")) if total else Decimal(0)
+    progress.best_score = max(progress.best_score, percent)
+    if add_attempt:
+        progress.attempt_count += 1
+    progress.time_spent_seconds += max(0, add_seconds)
+    progress.save()
+    return progress
+
+
+@transaction.atomic
+def complete_lesson(user: Any, lesson: LessonPage, time_spent_seconds: int = 0) -> LessonProgress:
+    attempted = set(
+        ExerciseAttempt.objects.filter(user=user, lesson=lesson).values_list("block_id", flat=True)
+    )
+    remaining = [child.id for child in lesson.exercises() if child.id not in attempted]
+    if remaining:
+        raise LessonIncomplete(
+            f"Answer every exercise before completing the lesson ({len(remaining)} left)."
+        )
+    progress = _refresh_progress(user, lesson, add_attempt=False, add_seconds=time_spent_seconds)
+    if progress.status != ProgressStatus.COMPLETED:
+        progress.status = ProgressStatus.COMPLETED
+        progress.completed_at = timezone.now()
+        progress.save(update_fields=["status", "completed_at", "last_activity_at"])
+    return progress

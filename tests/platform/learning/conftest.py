@@ -1,0 +1,1 @@
+from cms.learning.testing import learning_tree, make_lesson  # noqa: F401
