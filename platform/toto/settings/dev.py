@@ -6,3 +6,8 @@ from .base import VAR_DIR, env
 DEBUG = env.bool("DEBUG", default=True)
 for folder in ("media", "mail", "static"):
     (VAR_DIR / folder).mkdir(parents=True, exist_ok=True)
+
+if not HEADLESS_JWT_PRIVATE_KEY:  # noqa: F405
+    from accounts.jwt_keys import load_or_create_private_key
+
+    HEADLESS_JWT_PRIVATE_KEY = load_or_create_private_key(VAR_DIR / "keys" / "jwt-private.pem")
