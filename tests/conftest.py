@@ -143,10 +143,18 @@ def celery_worker(transactional_db: None) -> Iterator[Any]:
     Tasks see committed data only, hence the transactional database.
     """
     from celery.contrib.testing.worker import start_worker
+    from django.conf import settings
 
     from toto.celery import app
 
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker:
+    # Every queue tasks are routed to (email, ml …), not only the default one.
+    queues = sorted(
+        {settings.CELERY_TASK_DEFAULT_QUEUE}
+        | {route["queue"] for route in settings.CELERY_TASK_ROUTES.values() if "queue" in route}
+    )
+    with start_worker(
+        app, pool="solo", perform_ping_check=False, shutdown_timeout=10, queues=queues
+    ) as worker:
         yield worker
 
 

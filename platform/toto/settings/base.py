@@ -208,8 +208,9 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True
-# Sign-up answers "already registered" (the issue asks for a clear 4xx); sign-in and password
-# reset still do not reveal whether an address has an account.
+# Sign-up and password reset answer "already registered" / "no such account" with a clear
+# 4xx (the product asks for it), so whether an address has an account can be learned there;
+# both are rate limited per IP and per address. Sign-in never tells which part was wrong.
 ACCOUNT_PREVENT_ENUMERATION = False
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
