@@ -78,5 +78,5 @@ def delete(request: HttpRequest) -> HttpResponse:
         services.delete_account(request.user)
         logout(request)
         messages.success(request, _("Your account is deleted. Goodbye!"))
-        return redirect("/")
+        return redirect("account_login")
     return render(request, "accounts/delete.html", {"form": form})

@@ -100,6 +100,11 @@ class MemberViewSet(ModelViewSet):
             DateColumn("date_joined", label=_("Joined")),
         ]
 
+    def get_common_view_kwargs(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_common_view_kwargs(
+            **{"add_url_name": None, "delete_url_name": None, "usage_url_name": None, **kwargs}
+        )
+
     def get_urlpatterns(self) -> list[Any]:
         # The listing, the management page (in place of the generic edit form) and the
         # history (the audit log of suspensions and role changes). Accounts are created by
