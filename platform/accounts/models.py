@@ -95,13 +95,17 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.first_name or self.email
 
 
-def _language_choices() -> list[tuple[str, str]]:
+def language_choices() -> list[tuple[str, str]]:
+    """Every language Django knows, by code (native language, languages being learned)."""
     from django.conf.locale import LANG_INFO
 
     return sorted(
         ((code, info["name"]) for code, info in LANG_INFO.items() if "name" in info),
         key=lambda choice: choice[1],
     )
+
+
+_language_choices = language_choices  # the name migration 0003 refers to
 
 
 def _time_zone_choices() -> list[tuple[str, str]]:

@@ -253,3 +253,24 @@ def delete_account(user: User) -> None:
     stored = [file.name for file in files if file]
     transaction.on_commit(lambda: _delete_stored_files(stored))
     logger.info("account %s deleted by its owner", user.pk)
+
+
+@transaction.atomic
+def review_certificate(
+    certificate: TeacherCertificate, *, by: User, verified: bool
+) -> TeacherCertificate:
+    """A moderator's decision on a teacher's certificate, logged."""
+    from .models import VerificationStatus
+
+    certificate = TeacherCertificate.objects.select_for_update().get(pk=certificate.pk)
+    certificate.status = VerificationStatus.VERIFIED if verified else VerificationStatus.REJECTED
+    certificate.reviewed_at = timezone.now()
+    certificate.reviewed_by = by
+    certificate.save(update_fields=["status", "reviewed_at", "reviewed_by"])
+    log(
+        instance=certificate,
+        action="accounts.review_certificate",
+        user=by,
+        data={"status": certificate.status},
+    )
+    return certificate

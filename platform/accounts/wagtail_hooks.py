@@ -7,7 +7,6 @@ from typing import Any
 import django_filters
 from allauth.account.models import EmailAddress
 from django.contrib import messages
-from django.contrib.auth.models import Group
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -22,7 +21,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from . import services
 from .forms import ReactivateForm, RolesForm, SuspendForm
-from .models import User
+from .models import TeacherCertificate, User, VerificationStatus
 from .roles import GROUP_NAMES, Role
 from .selectors import roles_of
 
@@ -32,6 +31,9 @@ def register_account_log_actions(actions: Any) -> None:
     actions.register_action("accounts.suspend", _("Suspend"), _("Suspended"))
     actions.register_action("accounts.reactivate", _("Reactivate"), _("Reactivated"))
     actions.register_action("accounts.set_roles", _("Change roles"), _("Roles changed"))
+    actions.register_action(
+        "accounts.review_certificate", _("Review certificate"), _("Certificate reviewed")
+    )
 
 
 class MemberFilterSet(WagtailFilterSet):
@@ -181,7 +183,6 @@ def manage_member(request: HttpRequest, pk: str) -> HttpResponse:
             "roles_form": roles_form,
             "index_url": reverse(member_viewset.get_url_name("index")),
             "history_url": reverse(member_viewset.get_url_name("history"), args=[member.pk]),
-            "groups": Group.objects.none(),
         },
     )
 
@@ -189,3 +190,91 @@ def manage_member(request: HttpRequest, pk: str) -> HttpResponse:
 @hooks.register("register_admin_viewset")
 def register_member_viewset() -> MemberViewSet:
     return member_viewset
+
+
+class CertificateFilterSet(WagtailFilterSet):
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=VerificationStatus.choices, empty_label=_("Any")
+    )
+
+    class Meta:
+        model = TeacherCertificate
+        fields: list[str] = []
+
+
+class CertificateIndexView(IndexView):
+    def get_base_queryset(self) -> QuerySet[TeacherCertificate]:
+        return TeacherCertificate.objects.select_related("teacher__user").order_by("uploaded_at")
+
+
+class CertificateViewSet(ModelViewSet):
+    """Teachers' certificates waiting for verification, oldest first."""
+
+    model = TeacherCertificate
+    icon = "doc-full"
+    menu_label = _("Teacher certificates")
+    menu_order = 610
+    add_to_admin_menu = True
+    url_prefix = "teacher-certificates"
+    name = "teacher_certificates"
+    index_view_class = CertificateIndexView
+    filterset_class = CertificateFilterSet
+    search_fields = ["title"]
+    inspect_view_enabled = False
+    form_fields = ["title"]
+
+    @property
+    def list_display(self) -> list[Column]:  # type: ignore[override]
+        return [
+            TitleColumn("title", label=_("Title"), url_name=self.get_url_name("edit")),
+            Column("teacher", label=_("Teacher"), accessor="teacher.user.email"),
+            Column("status", label=_("Status"), accessor="get_status_display"),
+            DateColumn("uploaded_at", label=_("Uploaded")),
+        ]
+
+    def get_common_view_kwargs(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_common_view_kwargs(
+            **{"add_url_name": None, "delete_url_name": None, "usage_url_name": None, **kwargs}
+        )
+
+    def get_urlpatterns(self) -> list[Any]:
+        return [
+            path("", self.index_view, name="index"),
+            path("results/", self.index_results_view, name="index_results"),
+            path("edit/<str:pk>/", review_certificate, name="edit"),
+            path("history/<str:pk>/", self.history_view, name="history"),
+            path("history-results/<str:pk>/", self.history_results_view, name="history_results"),
+        ]
+
+
+certificate_viewset = CertificateViewSet()
+
+
+def review_certificate(request: HttpRequest, pk: str) -> HttpResponse:
+    """Shows the file and records a moderator's verify / reject decision."""
+    from django.core.exceptions import PermissionDenied
+
+    if not certificate_viewset.permission_policy.user_has_permission(request.user, "change"):
+        raise PermissionDenied
+    certificate = get_object_or_404(
+        TeacherCertificate.objects.select_related("teacher__user"), pk=pk
+    )
+    if request.method == "POST" and request.POST.get("decision") in {"verify", "reject"}:
+        services.review_certificate(
+            certificate, by=request.user, verified=request.POST["decision"] == "verify"
+        )
+        messages.success(request, _("Decision saved."))
+        return redirect(reverse(certificate_viewset.get_url_name("index")))
+    return TemplateResponse(
+        request,
+        "accounts/admin/review_certificate.html",
+        {
+            "certificate": certificate,
+            "index_url": reverse(certificate_viewset.get_url_name("index")),
+        },
+    )
+
+
+@hooks.register("register_admin_viewset")
+def register_certificate_viewset() -> CertificateViewSet:
+    return certificate_viewset

@@ -410,6 +410,7 @@ SPECTACULAR_SETTINGS = {
         "AttemptStatusEnum": "learning.models.AttemptStatus",
         "CefrLevelEnum": "cms.learning.models.Level",
     },
+    "ENUM_NAME_OVERRIDES": {"LanguageCodeEnum": "accounts.models.language_choices"},
 }
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
 CORS_URLS_REGEX = r"^/api/.*$"

@@ -103,3 +103,29 @@ def test_only_people_allowed_to_change_users_see_the_screens(
         ).status_code in {302, 403}
     student.refresh_from_db()
     assert student.is_active
+
+
+def test_moderators_verify_teacher_certificates(client, moderator, teacher, student) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from accounts.services import add_certificate
+
+    certificate = add_certificate(
+        teacher,
+        title="DELE examiner",
+        upload=SimpleUploadedFile("c.pdf", b"%PDF-1.4\n%%EOF\n"),
+    )
+    client.force_login(moderator)
+    listing = client.get("/admin/teacher-certificates/", {"status": "pending"})
+    assert listing.status_code == 200
+    assert "DELE examiner" in listing.content.decode()
+    response = client.post(
+        f"/admin/teacher-certificates/edit/{certificate.pk}/", {"decision": "verify"}
+    )
+    assert response.status_code == 302
+    certificate.refresh_from_db()
+    assert certificate.status == "verified"
+    assert certificate.reviewed_by == moderator
+
+    client.force_login(student)
+    assert client.get("/admin/teacher-certificates/").status_code in {302, 403}
