@@ -62,3 +62,41 @@ class _SessionUnlessToken:
 
 def TokenOrSessionAuthMiddlewareStack(inner: Any) -> Any:
     return TokenAuthMiddleware(_SessionUnlessToken(inner))
+
+
+def user_group_name(user_id: Any) -> str:
+    """The channel-layer group every signed-in socket of one user joins."""
+    return f"user.{user_id}"
+
+
+def close_user_sockets(user_id: Any) -> None:
+    """Closes every open socket of the user (code 4401) on every web node: called when
+    their access is revoked (suspension, deletion)."""
+    from asgiref.sync import async_to_sync
+    from channels.layers import get_channel_layer
+
+    layer = get_channel_layer()
+    if layer is not None:
+        async_to_sync(layer.group_send)(user_group_name(user_id), {"type": "auth.revoked"})
+
+
+class RevocableSocketMixin:
+    """For consumers serving signed-in users: the socket joins its user's group, so that
+    revoking the user's access closes it at once with code 4401 (the WebSocket twin of the
+    API's 401). Put it before the Channels consumer class in the bases."""
+
+    async def websocket_connect(self, message: dict[str, Any]) -> None:
+        user = self.scope.get("user")  # type: ignore[attr-defined]
+        if user is not None and user.is_authenticated:
+            self._revocation_group = user_group_name(user.pk)
+            await self.channel_layer.group_add(self._revocation_group, self.channel_name)  # type: ignore[attr-defined]
+        await super().websocket_connect(message)  # type: ignore[misc]
+
+    async def websocket_disconnect(self, message: dict[str, Any]) -> None:
+        group = getattr(self, "_revocation_group", None)
+        if group is not None:
+            await self.channel_layer.group_discard(group, self.channel_name)  # type: ignore[attr-defined]
+        await super().websocket_disconnect(message)  # type: ignore[misc]
+
+    async def auth_revoked(self, event: dict[str, Any]) -> None:
+        await self.close(code=4401)  # type: ignore[attr-defined]

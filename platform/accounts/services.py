@@ -195,6 +195,13 @@ def add_certificate(user: User, *, title: str, upload: UploadedFile) -> TeacherC
     return certificate
 
 
+def _close_sockets_on_commit(user: User) -> None:
+    from realtime.auth import close_user_sockets
+
+    user_id = user.pk
+    transaction.on_commit(lambda: close_user_sockets(user_id))
+
+
 @transaction.atomic
 def suspend_user(user: User, *, by: User, reason: str) -> None:
     """Stops the account at once: sessions and API tokens are checked against is_active on
@@ -207,6 +214,7 @@ def suspend_user(user: User, *, by: User, reason: str) -> None:
     user.suspension_reason = reason.strip()
     user.save(update_fields=["is_active", "suspended_at", "suspension_reason"])
     log(instance=user, action="accounts.suspend", user=by, data={"reason": reason.strip()})
+    _close_sockets_on_commit(user)
 
 
 @transaction.atomic
@@ -252,6 +260,7 @@ def delete_account(user: User) -> None:
     user.save()
     stored = [file.name for file in files if file]
     transaction.on_commit(lambda: _delete_stored_files(stored))
+    _close_sockets_on_commit(user)
     logger.info("account %s deleted by its owner", user.pk)
 
 

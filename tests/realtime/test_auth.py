@@ -76,3 +76,27 @@ async def test_the_real_application_serves_token_sockets(student) -> None:
     await socket.send_json_to({"type": "ping"})
     assert await socket.receive_json_from(timeout=5) == {"type": "ping"}
     await socket.disconnect()
+
+
+async def test_suspension_closes_open_sockets_at_once(student, admin) -> None:
+    from accounts.services import suspend_user
+    from core.testing.websockets import connect
+
+    token = await sync_to_async(_login)("sam@example.com")
+    socket = await connect(f"/ws/echo/?token={token}")
+    await socket.send_json_to({"type": "ping"})
+    assert await socket.receive_json_from(timeout=5) == {"type": "ping"}
+    await sync_to_async(suspend_user)(student, by=admin, reason="Spam")
+    assert await socket.receive_output(timeout=5) == {"type": "websocket.close", "code": 4401}
+
+
+async def test_other_peoples_sockets_stay_open(student, other_student, admin) -> None:
+    from accounts.services import suspend_user
+    from core.testing.websockets import connect
+
+    token = await sync_to_async(_login)("lena@example.com")
+    socket = await connect(f"/ws/echo/?token={token}")
+    await sync_to_async(suspend_user)(student, by=admin, reason="Spam")
+    await socket.send_json_to({"type": "ping"})
+    assert await socket.receive_json_from(timeout=5) == {"type": "ping"}
+    await socket.disconnect()
