@@ -197,9 +197,10 @@ WAGTAILADMIN_LOGIN_URL = "/accounts/login/"
 # django-allauth (accounts app): email is the login, verified by a one-time code. allauth
 # ties code verification to the sign-in itself ("mandatory"): signing up or signing in with
 # an unverified address returns a pending "verify_email" step, and the code completes it.
-# Accounts can still be signed in without a verified address: social logins whose provider
-# does not vouch for the address (SOCIALACCOUNT_EMAIL_VERIFICATION = "mandatory"); booking,
-# paying and messaging check accounts.permissions.IsEmailVerified for them.
+# Social logins whose provider does not vouch for the address take the same code step
+# (SOCIALACCOUNT_EMAIL_VERIFICATION). Booking, paying and messaging still check
+# accounts.permissions.IsEmailVerified (defence in depth: accounts made by createsuperuser
+# or scripts may have no verified address).
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 SOCIALACCOUNT_ADAPTER = "accounts.adapter.SocialAccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
@@ -245,7 +246,6 @@ ACCOUNT_RATE_LIMITS = {
     "manage_email": "10/m/user",
     "reauthenticate": "10/m/user",
 }
-ACCOUNT_RATE_LIMITS_ENABLED = env.bool("ACCOUNT_RATE_LIMITS_ENABLED", default=True)
 
 # Two-factor authentication for everyone; required for admins and moderators before they
 # reach the Wagtail admin (accounts.middleware.RequireTwoFactorForStaffMiddleware).

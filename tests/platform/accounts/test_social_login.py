@@ -129,3 +129,24 @@ def test_buttons_appear_only_for_configured_providers(client) -> None:
         page = client.get("/accounts/login/").content.decode()
         assert "/accounts/google/login/" in page
         assert "/accounts/facebook/login/" not in page
+
+
+def test_an_address_google_does_not_vouch_for_is_verified_by_code_first(mailbox, google) -> None:
+    from accounts.testing import code_in
+
+    response = provider_token(google.id_token(email_verified=False, sub="999"))
+    assert response.status_code == 401
+    pending = [flow["id"] for flow in response.json()["data"]["flows"] if flow.get("is_pending")]
+    assert pending == ["verify_email"]
+    user = User.objects.get(email="gina@gmail.com")
+    assert not is_email_verified(user)
+
+    response = APIClient().post(
+        f"{AUTH}/auth/email/verify",
+        {"key": code_in(mailbox[-1])},
+        format="json",
+        HTTP_X_SESSION_TOKEN=response.json()["meta"]["session_token"],
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["meta"]["access_token"]
+    assert is_email_verified(user)
