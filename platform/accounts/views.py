@@ -80,3 +80,15 @@ def delete(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Your account is deleted. Goodbye!"))
         return redirect("account_login")
     return render(request, "accounts/delete.html", {"form": form})
+
+
+@require_http_methods(["GET", "HEAD"])
+def admin_login(request: HttpRequest) -> HttpResponse:
+    """Wagtail's sign-in page sends people to allauth's, which applies two-factor
+    authentication, and back to the admin afterwards."""
+    from django.http import QueryDict
+    from django.urls import reverse
+
+    query = QueryDict(mutable=True)
+    query["next"] = request.GET.get("next") or "/admin/"
+    return redirect(f"{reverse('account_login')}?{query.urlencode(safe='/')}")

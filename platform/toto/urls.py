@@ -2,12 +2,12 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from accounts import views as accounts_views
 from core.metrics import metrics_view
 from referrals.views import share_link
 
@@ -26,7 +26,7 @@ api_v1 = [
 
 urlpatterns = [
     # Everyone signs in through allauth (two-factor authentication applies), the admin too.
-    path("admin/login/", RedirectView.as_view(url="/accounts/login/", query_string=True)),
+    path("admin/login/", accounts_views.admin_login, name="admin-login"),
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),

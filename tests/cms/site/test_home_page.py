@@ -44,5 +44,5 @@ def test_admin_login_is_served(client, demo_site) -> None:
     # The admin signs in through allauth (two-factor authentication applies there).
     response = client.get("/admin/login/", follow=True)
     assert response.status_code == 200
-    assert response.redirect_chain[-1][0] == "/accounts/login/"
+    assert response.redirect_chain[-1][0] == "/accounts/login/?next=/admin/"
     assert b"Sign In" in response.content
