@@ -26,3 +26,9 @@ class NotATeacherError(ServiceError):
 class SuspensionReasonRequired(ServiceError):
     default_code = "reason_required"
     default_detail = "Give a reason for suspending the account."
+
+
+class RoleNotSelfServiceError(ServiceError):
+    status_code = status.HTTP_403_FORBIDDEN
+    default_code = "role_not_self_service"
+    default_detail = "Only the student and teacher roles can be taken on by yourself."

@@ -6,7 +6,8 @@ from django import forms
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from .models import Profile, User
+from .models import LearningLanguage, Profile, User
+from .notifications import DEFAULT_NOTIFICATION_PREFERENCES
 from .roles import Role
 
 
@@ -84,14 +85,76 @@ class ProfileForm(forms.ModelForm):
 
     def __init__(self, *args: Any, instance: Profile, **kwargs: Any) -> None:
         initial = {name: getattr(instance.user, name) for name in self.user_field_names}
+        preferences = {**DEFAULT_NOTIFICATION_PREFERENCES, **instance.notification_preferences}
+        for key in DEFAULT_NOTIFICATION_PREFERENCES:
+            initial[f"notify_{key}"] = preferences[key]
         super().__init__(*args, instance=instance, initial=initial, **kwargs)
+        for key in DEFAULT_NOTIFICATION_PREFERENCES:
+            self.fields[f"notify_{key}"] = forms.BooleanField(
+                label=NOTIFICATION_LABELS.get(key, key), required=False
+            )
         self.order_fields(["first_name", "last_name", *self.Meta.fields])
+
+    def clean_first_name(self) -> str:
+        value = " ".join(self.cleaned_data["first_name"].split())
+        if not value:
+            raise forms.ValidationError(_("Enter a first name."))
+        return value
+
+    def notification_fields(self) -> list[forms.BoundField]:
+        return [self[f"notify_{key}"] for key in DEFAULT_NOTIFICATION_PREFERENCES]
+
+    def profile_field_names(self) -> list[str]:
+        return ["first_name", "last_name", *self.Meta.fields]
 
     def user_changes(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in self.user_field_names}
 
     def profile_changes(self) -> dict[str, Any]:
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+        changes = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        changes["notification_preferences"] = {
+            key: bool(self.cleaned_data[f"notify_{key}"])
+            for key in DEFAULT_NOTIFICATION_PREFERENCES
+        }
+        return changes
+
+
+NOTIFICATION_LABELS = {
+    "email_messages": _("Email me about new messages"),
+    "email_bookings": _("Email me about bookings"),
+    "email_reminders": _("Email me reminders"),
+    "email_news": _("Email me news from Toto"),
+    "push_messages": _("Notify my phone about new messages"),
+    "push_bookings": _("Notify my phone about bookings"),
+    "push_reminders": _("Notify my phone with reminders"),
+}
+
+
+class LearningLanguageForm(forms.ModelForm):
+    class Meta:
+        model = LearningLanguage
+        fields = ["language", "level"]
+
+
+LearningLanguageFormSet = forms.inlineformset_factory(
+    Profile,
+    LearningLanguage,
+    form=LearningLanguageForm,
+    extra=1,
+    max_num=20,
+    can_delete=True,
+)
+
+
+def learning_from_formset(formset: Any) -> list[dict[str, str]]:
+    """The languages the formset leaves, as update_profile takes them (one per language)."""
+    chosen: dict[str, str] = {}
+    for form in formset.forms:
+        data = getattr(form, "cleaned_data", None)
+        if not data or data.get("DELETE") or not data.get("language"):
+            continue
+        chosen[data["language"]] = data["level"]
+    return [{"language": language, "level": level} for language, level in chosen.items()]
 
 
 class AvatarForm(forms.Form):

@@ -72,6 +72,17 @@ def set_roles(user: User, roles: Iterable[Role], *, by: User) -> None:
         )
 
 
+@transaction.atomic
+def add_own_role(user: User, role: Role) -> None:
+    """A person takes on a sign-up role themselves (a learner starts teaching, a teacher
+    starts learning). Other roles are granted by admins or onboarding."""
+    from .errors import RoleNotSelfServiceError
+
+    if role not in SIGNUP_ROLES:
+        raise RoleNotSelfServiceError()
+    grant_role(user, role)
+
+
 def split_full_name(full_name: str) -> tuple[str, str]:
     """First word and the rest: ``get_full_name`` joins them back as they were typed."""
     words = full_name.split()

@@ -14,7 +14,13 @@ from django.views.decorators.http import require_http_methods
 
 from . import selectors, services
 from .errors import InvalidImageError
-from .forms import AvatarForm, DeleteAccountForm, ProfileForm
+from .forms import (
+    AvatarForm,
+    DeleteAccountForm,
+    LearningLanguageFormSet,
+    ProfileForm,
+    learning_from_formset,
+)
 
 
 @login_required
@@ -22,11 +28,13 @@ from .forms import AvatarForm, DeleteAccountForm, ProfileForm
 def profile(request: HttpRequest) -> HttpResponse:
     own = selectors.own_profile(request.user)
     form = ProfileForm(request.POST or None, instance=own)
-    if request.method == "POST" and form.is_valid():
+    languages = LearningLanguageFormSet(request.POST or None, instance=own, prefix="learning")
+    if request.method == "POST" and form.is_valid() and languages.is_valid():
         services.update_profile(
             request.user,
             user_fields=form.user_changes(),
             profile_fields=form.profile_changes(),
+            learning=learning_from_formset(languages),
         )
         messages.success(request, _("Your profile is saved."))
         return redirect("accounts:profile")
@@ -35,6 +43,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         "accounts/profile.html",
         {
             "form": form,
+            "languages": languages,
             "avatar_form": AvatarForm(),
             "profile": own,
             "email_verified": selectors.email_verified_from_prefetch(own.user),

@@ -223,3 +223,7 @@ class CertificateSerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         url = certificate.file.url
         return request.build_absolute_uri(url) if request else url
+
+
+class OwnRoleSerializer(serializers.Serializer):
+    role = serializers.ChoiceField(choices=[Role.STUDENT.value, Role.TEACHER.value])

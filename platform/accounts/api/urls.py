@@ -5,6 +5,7 @@ from . import views
 urlpatterns = [
     path("users/me/", views.MeView.as_view(), name="users-me"),
     path("users/me/avatar/", views.MyAvatarView.as_view(), name="users-me-avatar"),
+    path("users/me/roles/", views.MyRolesView.as_view(), name="users-me-roles"),
     path("users/me/export/", views.MyDataExportView.as_view(), name="users-me-export"),
     path(
         "users/me/certificates/",

@@ -16,6 +16,7 @@ from .serializers import (
     AvatarUploadSerializer,
     CertificateSerializer,
     MeSerializer,
+    OwnRoleSerializer,
     PublicUserSerializer,
     avatar_urls,
 )
@@ -111,4 +112,25 @@ class MyCertificatesView(generics.ListCreateAPIView):
             self.request.user,
             title=serializer.validated_data["title"],
             upload=serializer.validated_data["file"],
+        )
+
+
+class MyRolesView(APIView):
+    serializer_class = OwnRoleSerializer
+
+    @extend_schema(
+        request=OwnRoleSerializer,
+        responses={201: MeSerializer},
+        description="Take on the student or teacher role (a learner who starts teaching).",
+    )
+    def post(self, request: Request) -> Response:
+        from ..roles import Role
+
+        serializer = OwnRoleSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.add_own_role(request.user, Role(serializer.validated_data["role"]))
+        profile = selectors.own_profile(request.user)
+        return Response(
+            MeSerializer(profile, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
         )

@@ -182,3 +182,47 @@ def test_unknown_and_suspended_people_are_404(sam: APIClient, other_student, adm
 
 def test_anonymous_requests_are_401() -> None:
     assert APIClient().get("/api/v1/users/me/").status_code == 401
+
+
+def test_a_learner_starts_teaching_but_cannot_grant_staff_roles(sam: APIClient, student) -> None:
+    response = sam.post("/api/v1/users/me/roles/", {"role": "teacher"}, format="json")
+    assert response.status_code == 201, response.content
+    assert response.json()["roles"] == ["student", "teacher"]
+    assert response.json()["teacher"]["qualification"] == ""
+    for role in ("admin", "moderator", "institution"):
+        refused = sam.post("/api/v1/users/me/roles/", {"role": role}, format="json")
+        assert refused.status_code == 400
+        assert "role" in refused.json()["fields"]
+    assert sam.get("/api/v1/users/me/").json()["roles"] == ["student", "teacher"]
+
+
+def test_the_website_profile_edits_languages_and_notifications(client, student) -> None:
+    client.force_login(student)
+    page = client.get("/accounts/profile/")
+    assert page.status_code == 200
+    form = {
+        "first_name": "Sam",
+        "last_name": "Student",
+        "time_zone": "Asia/Tokyo",
+        "interface_language": "en",
+        "notify_email_messages": "on",
+        "learning-TOTAL_FORMS": "1",
+        "learning-INITIAL_FORMS": "0",
+        "learning-MIN_NUM_FORMS": "0",
+        "learning-MAX_NUM_FORMS": "20",
+        "learning-0-language": "ja",
+        "learning-0-level": "A2",
+    }
+    response = client.post("/accounts/profile/", form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    student.profile.refresh_from_db()
+    assert student.profile.time_zone == "Asia/Tokyo"
+    assert student.profile.notification_preferences["email_messages"] is True
+    assert student.profile.notification_preferences["push_messages"] is False
+    assert list(student.profile.learning.values_list("language", "level")) == [("ja", "A2")]
+
+    refused = client.post("/accounts/profile/", {**form, "first_name": "  ", "phone": "12"})
+    assert refused.status_code == 200
+    assert "This field is required." in refused.content.decode()
+    student.refresh_from_db()
+    assert student.first_name == "Sam"
