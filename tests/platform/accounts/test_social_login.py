@@ -150,3 +150,69 @@ def test_an_address_google_does_not_vouch_for_is_verified_by_code_first(mailbox,
     assert response.status_code == 200, response.content
     assert response.json()["meta"]["access_token"]
     assert is_email_verified(user)
+
+
+FACEBOOK_APP_ID = "4242"
+FACEBOOK = {"facebook": {"APPS": [{"client_id": FACEBOOK_APP_ID, "secret": "fb-secret"}]}}
+
+
+@pytest.fixture
+def facebook():  # type: ignore[no-untyped-def]
+    """Facebook's Graph API as allauth calls it: the app token, debug_token (is the user's
+    token valid and for our app?) and /me."""
+    from allauth.socialaccount.providers.facebook.constants import GRAPH_API_URL
+
+    with (
+        responses.RequestsMock(assert_all_requests_are_fired=False) as mock,
+        override_settings(SOCIALACCOUNT_PROVIDERS=FACEBOOK),
+    ):
+        mock.get(
+            f"{GRAPH_API_URL}/oauth/access_token",
+            json={"access_token": "app|token", "token_type": "bearer"},
+        )
+        mock.get(
+            f"{GRAPH_API_URL}/me",
+            json={
+                "id": "10001",
+                "email": "fiona@example.com",
+                "first_name": "Fiona",
+                "last_name": "Facebook",
+                "name": "Fiona Facebook",
+            },
+        )
+        yield mock, GRAPH_API_URL
+
+
+def facebook_token(access_token: str):  # type: ignore[no-untyped-def]
+    return APIClient().post(
+        f"{AUTH}/auth/provider/token",
+        {
+            "provider": "facebook",
+            "process": "login",
+            "token": {"client_id": FACEBOOK_APP_ID, "access_token": access_token},
+        },
+        format="json",
+    )
+
+
+def test_a_facebook_token_signs_up_after_the_address_is_verified(mailbox, facebook) -> None:
+    mock, graph = facebook
+    mock.get(
+        f"{graph}/debug_token",
+        json={"data": {"is_valid": True, "app_id": FACEBOOK_APP_ID, "user_id": "10001"}},
+    )
+    response = facebook_token("user-token")
+    # Facebook does not vouch for addresses: the code step comes first.
+    assert response.status_code == 401, response.content
+    pending = [flow["id"] for flow in response.json()["data"]["flows"] if flow.get("is_pending")]
+    assert pending == ["verify_email"]
+    user = User.objects.get(email="fiona@example.com")
+    assert user.get_full_name() == "Fiona Facebook"
+    assert roles_of(user) == {Role.STUDENT}
+
+
+def test_a_facebook_token_for_another_app_is_refused(mailbox, facebook) -> None:
+    mock, graph = facebook
+    mock.get(f"{graph}/debug_token", json={"data": {"is_valid": True, "app_id": "9999"}})
+    assert facebook_token("someone-elses-token").status_code == 400
+    assert not User.objects.exists()
