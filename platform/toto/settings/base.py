@@ -409,8 +409,8 @@ SPECTACULAR_SETTINGS = {
         "LessonProgressStatusEnum": "learning.models.ProgressStatus",
         "AttemptStatusEnum": "learning.models.AttemptStatus",
         "CefrLevelEnum": "cms.learning.models.Level",
+        "LanguageCodeEnum": "accounts.models.language_choices",
     },
-    "ENUM_NAME_OVERRIDES": {"LanguageCodeEnum": "accounts.models.language_choices"},
 }
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
 CORS_URLS_REGEX = r"^/api/.*$"
