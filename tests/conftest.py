@@ -58,13 +58,21 @@ def user_factory(db: None) -> Callable[..., Any]:
 
 @pytest.fixture
 def role_user(user_factory: Callable[..., Any]) -> Callable[..., Any]:
-    """Makes a user holding the given roles: ``role_user(Role.TEACHER, Role.STUDENT)``."""
+    """Makes a user holding the given roles: ``role_user(Role.TEACHER, Role.STUDENT)``.
+
+    Admins and moderators get a TOTP authenticator, as the admin requires of them
+    (``accounts.testing.totp_code(user.totp_secret)`` gives a current code)."""
+    from django.conf import settings
+
     from accounts.services import grant_role
+    from accounts.testing import activate_totp
 
     def make(*roles: Any, **fields: Any) -> Any:
         user = user_factory(**fields)
         for role in roles:
             grant_role(user, role)
+        if set(settings.TOTO_MFA_REQUIRED_ROLES).intersection(roles):
+            user.totp_secret = activate_totp(user)
         return user
 
     return make
@@ -135,10 +143,18 @@ def celery_worker(transactional_db: None) -> Iterator[Any]:
     Tasks see committed data only, hence the transactional database.
     """
     from celery.contrib.testing.worker import start_worker
+    from django.conf import settings
 
     from toto.celery import app
 
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker:
+    # Every queue tasks are routed to (email, ml …), not only the default one.
+    queues = sorted(
+        {settings.CELERY_TASK_DEFAULT_QUEUE}
+        | {route["queue"] for route in settings.CELERY_TASK_ROUTES.values() if "queue" in route}
+    )
+    with start_worker(
+        app, pool="solo", perform_ping_check=False, shutdown_timeout=10, queues=queues
+    ) as worker:
         yield worker
 
 

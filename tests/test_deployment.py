@@ -18,7 +18,12 @@ def test_docker_compose_config_is_accepted() -> None:
     result = subprocess.run(
         [compose, "config", "-q"],
         cwd=REPO,
-        env={"PATH": "/usr/bin:/bin", "SECRET_KEY": "k", "POSTGRES_PASSWORD": "p"},
+        env={
+            "PATH": "/usr/bin:/bin",
+            "SECRET_KEY": "k",
+            "POSTGRES_PASSWORD": "p",
+            "HEADLESS_JWT_PRIVATE_KEY": "-----BEGIN PRIVATE KEY-----",
+        },
         capture_output=True,
         text=True,
     )

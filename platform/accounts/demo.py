@@ -5,6 +5,7 @@ from collections.abc import Callable
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 
+from .models import LearningLanguage, Level, Profile, TeacherProfile
 from .roles import Role
 from .services import grant_role
 
@@ -45,4 +46,51 @@ def demo_login_lines() -> list[str]:
     ]
 
 
-DEMO_STEPS: list[Callable[[], str]] = [ensure_demo_users]
+# What the demo people tell about themselves (filled only where still empty).
+DEMO_PROFILES: dict[str, dict[str, object]] = {
+    "student@toto.localhost": {
+        "bio": "Learning Spanish before a semester in Seville.",
+        "city": "Leeds",
+        "country": "GB",
+        "native_language": "en",
+        "time_zone": "Europe/London",
+        "learning": [("es", Level.B1), ("fr", Level.A1)],
+    },
+    "teacher@toto.localhost": {
+        "bio": "Spanish teacher from Seville; conversation and DELE preparation.",
+        "city": "Sevilla",
+        "country": "ES",
+        "native_language": "es",
+        "time_zone": "Europe/Madrid",
+        "learning": [("en", Level.C1)],
+        "qualification": "Máster en Enseñanza de Español como Lengua Extranjera",
+        "years_of_experience": 8,
+    },
+}
+
+
+def ensure_demo_profiles() -> str:
+    user_model = get_user_model()
+    for email, fields in DEMO_PROFILES.items():
+        user = user_model.objects.get(email__iexact=email)
+        profile, _ = Profile.objects.get_or_create(user=user)
+        if not profile.bio:
+            for name in ("bio", "city", "country", "native_language", "time_zone"):
+                setattr(profile, name, fields[name])
+            profile.save()
+        for language, level in fields["learning"]:  # type: ignore[attr-defined]
+            LearningLanguage.objects.get_or_create(
+                profile=profile, language=language, defaults={"level": level}
+            )
+        if "qualification" in fields:
+            TeacherProfile.objects.update_or_create(
+                user=user,
+                defaults={
+                    "qualification": fields["qualification"],
+                    "years_of_experience": fields["years_of_experience"],
+                },
+            )
+    return f"demo profiles: {', '.join(DEMO_PROFILES)}"
+
+
+DEMO_STEPS: list[Callable[[], str]] = [ensure_demo_users, ensure_demo_profiles]

@@ -1,7 +1,9 @@
 import uuid
 
+from django.conf import settings
 from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin
+from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -59,6 +61,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text=_("Unselect this instead of deleting accounts."),
     )
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    # Suspension (by staff, with a reason, audit-logged) and deletion (by the person) both
+    # clear is_active, which ends every session and API token at once.
+    suspended_at = models.DateTimeField(_("suspended at"), null=True, blank=True)
+    suspension_reason = models.TextField(_("suspension reason"), blank=True)
+    deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True)
 
     objects = UserManager()
 
@@ -86,3 +93,173 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.first_name or self.email
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """Every language Django knows, by code (native language, languages being learned)."""
+    from django.conf.locale import LANG_INFO
+
+    return sorted(
+        ((code, info["name"]) for code, info in LANG_INFO.items() if "name" in info),
+        key=lambda choice: choice[1],
+    )
+
+
+_language_choices = language_choices  # the name migration 0003 refers to
+
+
+def _time_zone_choices() -> list[tuple[str, str]]:
+    import zoneinfo
+
+    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
+
+
+def _interface_language_choices() -> list[tuple[str, str]]:
+    return list(settings.LANGUAGES)
+
+
+def default_notification_preferences() -> dict[str, bool]:
+    from .notifications import DEFAULT_NOTIFICATION_PREFERENCES
+
+    return dict(DEFAULT_NOTIFICATION_PREFERENCES)
+
+
+phone_validator = RegexValidator(
+    r"^\+[1-9]\d{6,14}$", _("Enter the number in international form, e.g. +34600123456.")
+)
+country_validator = RegexValidator(r"^[A-Z]{2}$", _("Use the two-letter country code, e.g. ES."))
+
+
+class Gender(models.TextChoices):
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+    NON_BINARY = "non_binary", _("Non-binary")
+    UNDISCLOSED = "undisclosed", _("Prefer not to say")
+
+
+class Profile(models.Model):
+    """What a person tells about themselves. Everything is optional and fillable after
+    sign-up; only the fields in ``PUBLIC_FIELDS`` are ever shown to other people."""
+
+    PUBLIC_FIELDS = ("bio", "city", "country", "status", "native_language")
+
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, primary_key=True, related_name="profile"
+    )
+    phone = models.CharField(_("phone"), max_length=16, blank=True, validators=[phone_validator])
+    gender = models.CharField(_("gender"), max_length=16, blank=True, choices=Gender.choices)
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    avatar = models.ImageField(_("avatar"), upload_to="avatars/", blank=True)
+    avatar_medium = models.ImageField(upload_to="avatars/", blank=True, editable=False)
+    avatar_small = models.ImageField(upload_to="avatars/", blank=True, editable=False)
+    bio = models.TextField(_("bio"), max_length=2000, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    country = models.CharField(
+        _("country"), max_length=2, blank=True, validators=[country_validator]
+    )
+    postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
+    status = models.CharField(_("status"), max_length=140, blank=True)
+    native_language = models.CharField(
+        _("native language"), max_length=16, blank=True, choices=_language_choices
+    )
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="UTC", choices=_time_zone_choices
+    )
+    interface_language = models.CharField(
+        _("interface language"),
+        max_length=16,
+        default="en",
+        choices=_interface_language_choices,
+    )
+    notification_preferences = models.JSONField(
+        _("notification preferences"), default=default_notification_preferences
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("profile")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class Level(models.TextChoices):
+    """CEFR levels."""
+
+    A1 = "A1", _("A1 · Beginner")
+    A2 = "A2", _("A2 · Elementary")
+    B1 = "B1", _("B1 · Intermediate")
+    B2 = "B2", _("B2 · Upper intermediate")
+    C1 = "C1", _("C1 · Advanced")
+    C2 = "C2", _("C2 · Proficient")
+
+
+class LearningLanguage(models.Model):
+    """A language the person is learning, at their current level."""
+
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="learning")
+    language = models.CharField(_("language"), max_length=16, choices=_language_choices)
+    level = models.CharField(_("level"), max_length=2, choices=Level.choices, default=Level.A1)
+
+    class Meta:
+        ordering = ["language"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["profile", "language"], name="accounts_learning_language_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.language} ({self.level})"
+
+
+class VerificationStatus(models.TextChoices):
+    PENDING = "pending", _("Pending verification")
+    VERIFIED = "verified", _("Verified")
+    REJECTED = "rejected", _("Rejected")
+
+
+class TeacherProfile(models.Model):
+    """What a teacher adds to their profile. Certificates wait for a moderator's check."""
+
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, primary_key=True, related_name="teacher_profile"
+    )
+    qualification = models.CharField(_("qualification"), max_length=200, blank=True)
+    years_of_experience = models.PositiveSmallIntegerField(
+        _("years of experience"), default=0, validators=[MaxValueValidator(80)]
+    )
+
+    class Meta:
+        verbose_name = _("teacher profile")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class TeacherCertificate(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    teacher = models.ForeignKey(
+        TeacherProfile, on_delete=models.CASCADE, related_name="certificates"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(_("file"), upload_to="certificates/")
+    content_type = models.CharField(max_length=100, editable=False)
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=VerificationStatus.choices,
+        default=VerificationStatus.PENDING,
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+        verbose_name = _("teacher certificate")
+
+    def __str__(self) -> str:
+        return self.title

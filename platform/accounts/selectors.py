@@ -1,6 +1,14 @@
-"""Reads on accounts."""
+"""Reads on accounts. Who may see what is decided here, not in views."""
 
-from .models import User
+import importlib
+import importlib.util
+from typing import Any
+
+from django.apps import apps
+from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+
+from .models import LearningLanguage, Profile, TeacherCertificate, TeacherProfile, User
 from .roles import ROLE_BY_GROUP_NAME, Role
 
 
@@ -22,3 +30,115 @@ def is_email_verified(user: User) -> bool:
     from allauth.account.models import EmailAddress
 
     return EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists()
+
+
+def _profiles() -> QuerySet[Profile]:
+    return Profile.objects.select_related("user", "user__teacher_profile").prefetch_related(
+        "user__groups",
+        Prefetch("learning", queryset=LearningLanguage.objects.order_by("language")),
+    )
+
+
+def own_profile(user: User) -> Profile:
+    """The signed-in person's profile with everything the profile screens show, in a fixed
+    number of queries (email addresses prefetched for ``email_verified``)."""
+    from allauth.account.models import EmailAddress
+
+    return (
+        _profiles()
+        .prefetch_related(Prefetch("user__emailaddress_set", queryset=EmailAddress.objects.all()))
+        .get(user=user)
+    )
+
+
+def public_profile(user_id: Any) -> Profile:
+    """Someone else's profile as anyone may see it: active accounts only (suspended and
+    deleted people are not found). Serializers show ``Profile.PUBLIC_FIELDS`` only."""
+    return get_object_or_404(_profiles().filter(user__is_active=True), user_id=user_id)
+
+
+def email_verified_from_prefetch(user: User) -> bool:
+    return any(
+        address.verified and address.email.lower() == user.email.lower()
+        for address in user.emailaddress_set.all()
+    )
+
+
+def certificates_of(user: User) -> QuerySet[TeacherCertificate]:
+    return TeacherCertificate.objects.filter(teacher__user=user).order_by("-uploaded_at")
+
+
+def export_personal_data(user: User) -> dict[str, Any]:
+    """Everything Toto holds about the person, as JSON-ready data (the data-portability
+    export). Other apps add their part with a ``<app>.personal_data`` module defining
+    ``export_personal_data(user) -> dict``; it appears under the app's label."""
+    from allauth.account.models import EmailAddress
+    from allauth.mfa.models import Authenticator
+    from allauth.socialaccount.models import SocialAccount
+
+    profile = own_profile(user)
+    account = profile.user
+    teacher: TeacherProfile | None = getattr(account, "teacher_profile", None)
+    data: dict[str, Any] = {
+        "account": {
+            "id": str(account.pk),
+            "email": account.email,
+            "first_name": account.first_name,
+            "last_name": account.last_name,
+            "date_joined": account.date_joined.isoformat(),
+            "last_login": account.last_login.isoformat() if account.last_login else None,
+            "roles": sorted(roles_of(account)),
+        },
+        "email_addresses": [
+            {"email": address.email, "primary": address.primary, "verified": address.verified}
+            for address in EmailAddress.objects.filter(user=user)
+        ],
+        "profile": {
+            "phone": profile.phone,
+            "gender": profile.gender,
+            "date_of_birth": profile.date_of_birth.isoformat() if profile.date_of_birth else None,
+            "bio": profile.bio,
+            "city": profile.city,
+            "country": profile.country,
+            "postal_code": profile.postal_code,
+            "status": profile.status,
+            "native_language": profile.native_language,
+            "time_zone": profile.time_zone,
+            "interface_language": profile.interface_language,
+            "notification_preferences": profile.notification_preferences,
+            "avatar": profile.avatar.url if profile.avatar else None,
+            "learning": [
+                {"language": item.language, "level": item.level} for item in profile.learning.all()
+            ],
+        },
+        "teacher": None,
+        "social_accounts": [
+            {"provider": social.provider, "uid": social.uid, "date_joined": str(social.date_joined)}
+            for social in SocialAccount.objects.filter(user=user)
+        ],
+        "two_factor": sorted(
+            Authenticator.objects.filter(user=user).values_list("type", flat=True)
+        ),
+    }
+    if teacher is not None:
+        data["teacher"] = {
+            "qualification": teacher.qualification,
+            "years_of_experience": teacher.years_of_experience,
+            "certificates": [
+                {
+                    "title": certificate.title,
+                    "status": certificate.status,
+                    "uploaded_at": certificate.uploaded_at.isoformat(),
+                    "file": certificate.file.url,
+                }
+                for certificate in certificates_of(user)
+            ],
+        }
+    for app_config in apps.get_app_configs():
+        if app_config.name == "accounts":
+            continue
+        if importlib.util.find_spec(f"{app_config.name}.personal_data") is None:
+            continue
+        module = importlib.import_module(f"{app_config.name}.personal_data")
+        data[app_config.label] = module.export_personal_data(user)
+    return data

@@ -1,7 +1,9 @@
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
+from realtime.auth import RevocableSocketMixin
 
-class EchoConsumer(AsyncJsonWebsocketConsumer):
+
+class EchoConsumer(RevocableSocketMixin, AsyncJsonWebsocketConsumer):
     """Answers every JSON message with itself: the baseline for real-time benchmarks and the
     smoke test that WebSockets are served at all."""
 

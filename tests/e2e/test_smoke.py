@@ -20,10 +20,18 @@ def test_home_page_and_admin_login_in_a_real_browser(
     expect(page.get_by_role("heading", level=1)).to_contain_text("Aprende idiomas")
     screenshot("home-es")
 
+    # Admins sign in through allauth and, outside `make run`, with a second factor.
+    from django.contrib.auth import get_user_model
+
+    from accounts.testing import activate_totp, totp_code
+
+    secret = activate_totp(get_user_model().objects.get(email="admin@toto.localhost"))
     page.goto(live_server.url + "/admin/login/")
     expect(page.get_by_role("button", name="Sign in")).to_be_visible()
     page.get_by_label("Email").fill("admin@toto.localhost")
     page.get_by_label("Password").fill("toto-demo-2026")
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_label("Code").fill(totp_code(secret))
     page.get_by_role("button", name="Sign in").click()
     expect(page).to_have_url(live_server.url + "/admin/")
     expect(page).to_have_title(re.compile("Dashboard|Panel"))

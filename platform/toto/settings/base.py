@@ -80,6 +80,9 @@ INSTALLED_APPS = [
     "allauth.socialaccount",
     "allauth.mfa",
     "allauth.headless",
+    "allauth.socialaccount.providers.google",
+    "allauth.socialaccount.providers.facebook",
+    "allauth.socialaccount.providers.apple",
 ]
 
 MIDDLEWARE = [
@@ -94,6 +97,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.RequireTwoFactorForStaffMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -185,14 +189,133 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "accounts:profile"
+# The Wagtail admin signs in through allauth too, so that two-factor authentication applies.
+WAGTAILADMIN_LOGIN_URL = "/accounts/login/"
 
-# django-allauth: email is the login; the account flows are configured by the accounts app.
+# django-allauth (accounts app): email is the login, verified by a one-time code. allauth
+# ties code verification to the sign-in itself ("mandatory"): signing up or signing in with
+# an unverified address returns a pending "verify_email" step, and the code completes it.
+# Social logins whose provider does not vouch for the address take the same code step
+# (SOCIALACCOUNT_EMAIL_VERIFICATION). Booking, paying and messaging still check
+# accounts.permissions.IsEmailVerified (defence in depth: accounts made by createsuperuser
+# or scripts may have no verified address).
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "accounts.adapter.SocialAccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
+# Role and full name: this form's fields are validated by the website and headless sign-up.
+ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True
-ACCOUNT_EMAIL_VERIFICATION = "optional"
+# Sign-up and password reset answer "already registered" / "no such account" with a clear
+# 4xx (the product asks for it), so whether an address has an account can be learned there;
+# both are rate limited per IP and per address. Sign-in never tells which part was wrong.
+ACCOUNT_PREVENT_ENUMERATION = False
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_MAX_ATTEMPTS = 3
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_TIMEOUT = 15 * 60
+ACCOUNT_EMAIL_VERIFICATION_SUPPORTS_RESEND = True
+ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = True
+ACCOUNT_PASSWORD_RESET_BY_CODE_MAX_ATTEMPTS = 3
+ACCOUNT_PASSWORD_RESET_BY_CODE_TIMEOUT = 15 * 60
+# One address per account; changing it sends a code to the new one, which replaces the old
+# one only once verified.
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_SESSION_REMEMBER = None
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Toto] "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = env.str("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="http")
+# Every auth action is rate limited (cache-backed, per IP / per key / per user). After five
+# failed sign-ins for one address within five minutes that address is locked for the rest
+# of the window, whatever the IP.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "20/m/ip,5/5m/key",
+    "signup": "20/m/ip",
+    # Sending (or re-sending) a verification code: one per address per 10 s. Wrong codes
+    # are counted by ACCOUNT_EMAIL_VERIFICATION_BY_CODE_MAX_ATTEMPTS: the third one voids it.
+    "confirm_email": "1/10s/key",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/user",
+}
+
+# Two-factor authentication for everyone; required for admins and moderators before they
+# reach the Wagtail admin (accounts.middleware.RequireTwoFactorForStaffMiddleware).
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Toto"
+MFA_RECOVERY_CODE_COUNT = 10
+TOTO_MFA_REQUIRED_ROLES = ["admin", "moderator"]
+
+# Social login: a provider is enabled (and its button shown) only when its credentials are
+# set. The app exchanges a provider token for ours at
+# POST /api/auth/app/v1/auth/provider/token.
+SOCIALACCOUNT_PROVIDERS: dict[str, dict] = {}
+if env.str("GOOGLE_CLIENT_ID", default=""):
+    SOCIALACCOUNT_PROVIDERS["google"] = {
+        "APPS": [
+            {
+                "client_id": env.str("GOOGLE_CLIENT_ID"),
+                "secret": env.str("GOOGLE_CLIENT_SECRET", default=""),
+            }
+        ],
+        "SCOPE": ["openid", "profile", "email"],
+        "EMAIL_AUTHENTICATION": True,
+    }
+if env.str("FACEBOOK_APP_ID", default=""):
+    SOCIALACCOUNT_PROVIDERS["facebook"] = {
+        "APPS": [
+            {"client_id": env.str("FACEBOOK_APP_ID"), "secret": env.str("FACEBOOK_APP_SECRET")}
+        ],
+        "SCOPE": ["email", "public_profile"],
+    }
+if env.str("APPLE_CLIENT_ID", default=""):
+    SOCIALACCOUNT_PROVIDERS["apple"] = {
+        "APPS": [
+            {
+                "client_id": env.str("APPLE_CLIENT_ID"),
+                "secret": env.str("APPLE_KEY_ID"),
+                "key": env.str("APPLE_TEAM_ID"),
+                "settings": {"certificate_key": env.str("APPLE_PRIVATE_KEY", multiline=True)},
+            }
+        ],
+        "EMAIL_AUTHENTICATION": True,
+    }
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_VERIFICATION = "mandatory"
+SOCIALACCOUNT_STORE_TOKENS = False
+
+# allauth headless: the API's authentication, mounted at /api/auth/. The app client gets a
+# JWT access token (5 minutes) and a refresh token that rotates on every use. Validation is
+# stateful: every access token is checked against its server-side session, so signing out
+# revokes it and suspending or deleting the user stops it at once.
+HEADLESS_ONLY = False
+HEADLESS_CLIENTS = ("app", "browser")
+HEADLESS_SERVE_SPECIFICATION = True
+HEADLESS_TOKEN_STRATEGY = "allauth.headless.tokens.strategies.jwt.JWTTokenStrategy"  # noqa: S105
+HEADLESS_JWT_ALGORITHM = "RS256"
+# Empty here: dev.py and test.py make a local key; production.py requires the variable.
+HEADLESS_JWT_PRIVATE_KEY = env.str("HEADLESS_JWT_PRIVATE_KEY", multiline=True, default="")
+HEADLESS_JWT_STATEFUL_VALIDATION_ENABLED = True
+HEADLESS_JWT_ROTATE_REFRESH_TOKEN = True
+HEADLESS_JWT_ACCESS_TOKEN_EXPIRES_IN = env.int("JWT_ACCESS_TOKEN_SECONDS", default=5 * 60)
+HEADLESS_JWT_REFRESH_TOKEN_EXPIRES_IN = env.int(
+    "JWT_REFRESH_TOKEN_SECONDS", default=30 * 24 * 60 * 60
+)
+HEADLESS_FRONTEND_URLS = {
+    "account_confirm_email": "/accounts/confirm-email/{key}/",
+    "account_reset_password_from_key": "/accounts/password/reset/key/{key}/",
+    "account_signup": "/accounts/signup/",
+}
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -248,6 +371,8 @@ WAGTAILDOCS_EXTENSIONS += ["mp3", "ogg", "oga", "opus", "wav", "m4a", "mp4", "we
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Bearer JWT from allauth headless (the app), then the website's session.
+        "allauth.headless.contrib.rest_framework.authentication.JWTTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -284,6 +409,7 @@ SPECTACULAR_SETTINGS = {
         "LessonProgressStatusEnum": "learning.models.ProgressStatus",
         "AttemptStatusEnum": "learning.models.AttemptStatus",
         "CefrLevelEnum": "cms.learning.models.Level",
+        "LanguageCodeEnum": "accounts.models.language_choices",
     },
 }
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])

@@ -6,3 +6,13 @@ from .base import VAR_DIR, env
 DEBUG = env.bool("DEBUG", default=True)
 for folder in ("media", "mail", "static"):
     (VAR_DIR / folder).mkdir(parents=True, exist_ok=True)
+
+if not HEADLESS_JWT_PRIVATE_KEY:  # noqa: F405
+    from accounts.jwt_keys import load_or_create_private_key
+
+    HEADLESS_JWT_PRIVATE_KEY = load_or_create_private_key(VAR_DIR / "keys" / "jwt-private.pem")
+
+# `make run` is a developer's or a demo machine: the demo admin and moderator reach the
+# admin without setting up two-factor authentication first. Production and the tests keep
+# the requirement (base.py); set MFA_REQUIRED_ROLES=admin,moderator to try it here.
+TOTO_MFA_REQUIRED_ROLES = env.list("MFA_REQUIRED_ROLES", default=[])

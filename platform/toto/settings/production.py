@@ -3,6 +3,10 @@
 Required: SECRET_KEY, DATABASE_URL, REDIS_URL, ALLOWED_HOSTS. See README.md "Production".
 """
 
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F403
 from .base import LOGGING, env
 
@@ -11,6 +15,18 @@ SECRET_KEY = env.str("SECRET_KEY")
 DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# The RSA key that signs the API's JWTs (PEM, PKCS#8 or PKCS#1), required: in the variable
+# (newlines may be written as \n) or in a file named by HEADLESS_JWT_PRIVATE_KEY_FILE (a
+# Docker/Kubernetes secret). Rotating it signs everyone out of the app.
+HEADLESS_JWT_PRIVATE_KEY = env.str("HEADLESS_JWT_PRIVATE_KEY", multiline=True, default="")
+if not HEADLESS_JWT_PRIVATE_KEY and env.str("HEADLESS_JWT_PRIVATE_KEY_FILE", default=""):
+    HEADLESS_JWT_PRIVATE_KEY = Path(env.str("HEADLESS_JWT_PRIVATE_KEY_FILE")).read_text()
+if "PRIVATE KEY-----" not in HEADLESS_JWT_PRIVATE_KEY:
+    raise ImproperlyConfigured(
+        "Set HEADLESS_JWT_PRIVATE_KEY (or HEADLESS_JWT_PRIVATE_KEY_FILE) to an RSA private key"
+        " in PEM form, e.g. from `openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048`."
+    )
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
 env.str("REDIS_URL")  # the cache, channel layer and broker were configured from it in base
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -24,6 +40,10 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = True
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 STORAGES = {

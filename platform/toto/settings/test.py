@@ -52,3 +52,8 @@ REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {  # noqa: F405
     "anon": "10000/minute",
     "user": "10000/minute",
 }
+# A signing key per test process; never one that could be used anywhere else.
+from accounts.jwt_keys import generate_private_key_pem  # noqa: E402
+
+HEADLESS_JWT_PRIVATE_KEY = generate_private_key_pem()
+# The API's own throttles and allauth's rate limits stay on: tests of lockout rely on them.

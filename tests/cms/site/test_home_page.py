@@ -41,6 +41,8 @@ def test_unknown_page_gets_the_site_404(client, demo_site) -> None:
 
 
 def test_admin_login_is_served(client, demo_site) -> None:
-    response = client.get("/admin/login/")
+    # The admin signs in through allauth (two-factor authentication applies there).
+    response = client.get("/admin/login/", follow=True)
     assert response.status_code == 200
-    assert b"Sign in" in response.content
+    assert response.redirect_chain[-1][0] == "/accounts/login/?next=/admin/"
+    assert b"Sign In" in response.content

@@ -98,4 +98,5 @@ def test_switched_off_in_the_admin(api_client: Any, funded: Any, ml_down: str) -
 
 
 def test_anonymous_is_refused(api_client: Any, ml_down: str) -> None:
-    assert api_client.post(URL, {"text": "I has a cat."}).status_code == 403
+    # 401 (with WWW-Authenticate: Bearer) now that the API takes bearer tokens.
+    assert api_client.post(URL, {"text": "I has a cat."}).status_code == 401

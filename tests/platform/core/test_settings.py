@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[3]
+# Production requires the API's JWT signing key; a throwaway one for these probes.
+JWT_KEY = __import__("accounts.jwt_keys", fromlist=["x"]).generate_private_key_pem()
 
 _PROBE = """
 import json, django
@@ -64,6 +66,7 @@ def test_production_variables_switch_every_service() -> None:
     shape = _probe(
         "toto.settings.production",
         SECRET_KEY="x" * 64,
+        HEADLESS_JWT_PRIVATE_KEY=JWT_KEY,
         DATABASE_URL="postgres://toto:pw@db:5432/toto",
         REDIS_URL="redis://redis:6379/0",
         ALLOWED_HOSTS="toto.example.org",
@@ -88,6 +91,7 @@ def test_check_deploy_is_clean_with_production_variables() -> None:
         env=_clean_env(
             DJANGO_SETTINGS_MODULE="toto.settings.production",
             SECRET_KEY="k" * 30 + "Zq9!x@Lm#2" * 4,
+            HEADLESS_JWT_PRIVATE_KEY=JWT_KEY,
             DATABASE_URL="postgres://toto:pw@db:5432/toto",
             REDIS_URL="redis://redis:6379/0",
             ALLOWED_HOSTS="toto.example.org",

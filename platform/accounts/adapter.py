@@ -1,0 +1,67 @@
+"""allauth adapters: how Toto sends allauth's emails and finishes social sign-ups."""
+
+from typing import Any
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.models import SocialLogin
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.http import HttpRequest
+
+from .models import User
+from .roles import Role
+
+
+def email_task_kwargs(message: EmailMultiAlternatives) -> dict[str, Any]:
+    html = next(
+        (content for content, mimetype in message.alternatives if mimetype == "text/html"), None
+    )
+    if message.content_subtype == "html":
+        html = str(message.body)
+    return {
+        "subject": str(message.subject),
+        "body": str(message.body),
+        "from_email": str(message.from_email),
+        "to": list(message.to),
+        "html": html,
+        "headers": dict(message.extra_headers),
+    }
+
+
+def enqueue_email(message: EmailMultiAlternatives) -> None:
+    """Hands a rendered email to the mail queue once the surrounding transaction commits
+    (a rolled-back sign-up sends nothing)."""
+    from .tasks import send_email_message
+
+    kwargs = email_task_kwargs(message)
+    transaction.on_commit(lambda: send_email_message.delay(**kwargs))
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        from allauth.core import context as allauth_context
+        from django.contrib.sites.shortcuts import get_current_site
+
+        request = allauth_context.request
+        full_context = {
+            "request": request,
+            "email": email,
+            "current_site": get_current_site(request),
+            **context,
+        }
+        message = self.render_mail(template_prefix, email, full_context)
+        enqueue_email(message)  # type: ignore[arg-type]
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    def save_user(self, request: HttpRequest, sociallogin: SocialLogin, form: Any = None) -> User:
+        from .selectors import roles_of
+        from .services import complete_signup
+
+        user: User = super().save_user(request, sociallogin, form)
+        if not roles_of(user):
+            # People arriving through Google, Facebook or Apple start as learners; they can
+            # become teachers from their profile.
+            complete_signup(user, role=Role.STUDENT, full_name=user.get_full_name())
+        return user

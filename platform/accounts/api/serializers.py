@@ -1,0 +1,229 @@
+from datetime import date
+from typing import Any
+
+from django.db.models.fields.files import ImageFieldFile
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from ..models import LearningLanguage, Profile, TeacherCertificate, TeacherProfile
+from ..notifications import DEFAULT_NOTIFICATION_PREFERENCES
+from ..roles import Role
+from ..selectors import email_verified_from_prefetch, roles_of
+
+MIN_AGE_YEARS = 13
+
+
+class AvatarSerializer(serializers.Serializer):
+    original = serializers.URLField(allow_null=True)
+    medium = serializers.URLField(allow_null=True)
+    small = serializers.URLField(allow_null=True)
+
+
+def _url(request: Any, file: ImageFieldFile) -> str | None:
+    if not file:
+        return None
+    return request.build_absolute_uri(file.url) if request else file.url
+
+
+def avatar_urls(profile: Profile, request: Any) -> dict[str, str | None]:
+    return {
+        "original": _url(request, profile.avatar),
+        "medium": _url(request, profile.avatar_medium),
+        "small": _url(request, profile.avatar_small),
+    }
+
+
+class LearningLanguageSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = LearningLanguage
+        fields = ["language", "level"]
+
+
+class TeacherProfileSerializer(serializers.ModelSerializer):
+    certificates_pending = serializers.SerializerMethodField()
+    certificates_verified = serializers.SerializerMethodField()
+
+    class Meta:
+        model = TeacherProfile
+        fields = [
+            "qualification",
+            "years_of_experience",
+            "certificates_pending",
+            "certificates_verified",
+        ]
+        read_only_fields = ["certificates_pending", "certificates_verified"]
+
+    def get_certificates_pending(self, teacher: TeacherProfile) -> int:
+        return teacher.certificates.filter(status="pending").count()
+
+    def get_certificates_verified(self, teacher: TeacherProfile) -> int:
+        return teacher.certificates.filter(status="verified").count()
+
+
+class MeSerializer(serializers.ModelSerializer):
+    """The signed-in person's own account and profile (GET/PATCH /api/v1/users/me/).
+
+    Email and password change through the auth API (/api/auth/app/v1/account/…), which
+    re-verifies a new address before it replaces the old one."""
+
+    id = serializers.UUIDField(source="user.id", read_only=True)
+    email = serializers.EmailField(source="user.email", read_only=True)
+    email_verified = serializers.SerializerMethodField()
+    first_name = serializers.CharField(source="user.first_name", max_length=150, required=False)
+    last_name = serializers.CharField(
+        source="user.last_name", max_length=150, required=False, allow_blank=True
+    )
+    full_name = serializers.CharField(source="user.get_full_name", read_only=True)
+    roles = serializers.SerializerMethodField()
+    date_joined = serializers.DateTimeField(source="user.date_joined", read_only=True)
+    avatar = serializers.SerializerMethodField()
+    learning = LearningLanguageSerializer(many=True, required=False)
+    teacher = TeacherProfileSerializer(
+        source="user.teacher_profile", required=False, allow_null=True
+    )
+
+    class Meta:
+        model = Profile
+        fields = [
+            "id",
+            "email",
+            "email_verified",
+            "first_name",
+            "last_name",
+            "full_name",
+            "roles",
+            "date_joined",
+            "avatar",
+            "phone",
+            "gender",
+            "date_of_birth",
+            "bio",
+            "city",
+            "country",
+            "postal_code",
+            "status",
+            "native_language",
+            "learning",
+            "time_zone",
+            "interface_language",
+            "notification_preferences",
+            "teacher",
+        ]
+
+    def get_email_verified(self, profile: Profile) -> bool:
+        return email_verified_from_prefetch(profile.user)
+
+    def get_roles(self, profile: Profile) -> list[str]:
+        return sorted(roles_of(profile.user))
+
+    @extend_schema_field(AvatarSerializer)
+    def get_avatar(self, profile: Profile) -> dict[str, str | None]:
+        return avatar_urls(profile, self.context.get("request"))
+
+    def to_representation(self, profile: Profile) -> dict[str, Any]:
+        data = super().to_representation(profile)
+        if not hasattr(profile.user, "teacher_profile"):
+            data["teacher"] = None
+        return data
+
+    def validate_first_name(self, value: str) -> str:
+        value = " ".join(value.split())
+        if not value:
+            raise serializers.ValidationError("Enter a first name.")
+        return value
+
+    def validate_date_of_birth(self, value: date | None) -> date | None:
+        if value is None:
+            return value
+        today = date.today()  # noqa: DTZ011 - a birthday is a calendar date, not an instant
+        age = today.year - value.year - ((today.month, today.day) < (value.month, value.day))
+        if age < MIN_AGE_YEARS:
+            raise serializers.ValidationError(f"You must be at least {MIN_AGE_YEARS} years old.")
+        if age > 130:
+            raise serializers.ValidationError("Enter a real date of birth.")
+        return value
+
+    def validate_notification_preferences(self, value: Any) -> dict[str, bool]:
+        if not isinstance(value, dict):
+            raise serializers.ValidationError("Send an object of switches.")
+        unknown = set(value) - set(DEFAULT_NOTIFICATION_PREFERENCES)
+        if unknown:
+            raise serializers.ValidationError(f"Unknown switches: {', '.join(sorted(unknown))}.")
+        if not all(isinstance(switch, bool) for switch in value.values()):
+            raise serializers.ValidationError("Every switch is true or false.")
+        current = getattr(self.instance, "notification_preferences", None) or {}
+        return {**DEFAULT_NOTIFICATION_PREFERENCES, **current, **value}
+
+    def validate_learning(self, value: list[dict[str, str]]) -> list[dict[str, str]]:
+        languages = [item["language"] for item in value]
+        if len(languages) != len(set(languages)):
+            raise serializers.ValidationError("Each language appears once.")
+        if len(languages) > 20:
+            raise serializers.ValidationError("At most 20 languages.")
+        return value
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        teacher = attrs.get("user", {}).get("teacher_profile")
+        if teacher is not None and Role.TEACHER not in roles_of(self.instance.user):
+            raise serializers.ValidationError({"teacher": ["Only teachers have these fields."]})
+        return attrs
+
+    def update(self, profile: Profile, validated_data: dict[str, Any]) -> Profile:
+        from ..services import update_profile
+
+        user_data = dict(validated_data.pop("user", {}))
+        teacher_fields = user_data.pop("teacher_profile", None)
+        learning = validated_data.pop("learning", None)
+        return update_profile(
+            profile.user,
+            user_fields=user_data,
+            profile_fields=validated_data,
+            learning=learning,
+            teacher_fields=teacher_fields,
+        )
+
+
+class PublicUserSerializer(serializers.ModelSerializer):
+    """What anyone signed in may see of someone else: ``Profile.PUBLIC_FIELDS`` and the
+    languages they learn. Never email, phone, birthday, address or settings."""
+
+    id = serializers.UUIDField(source="user.id", read_only=True)
+    full_name = serializers.CharField(source="user.get_full_name", read_only=True)
+    is_teacher = serializers.SerializerMethodField()
+    avatar = serializers.SerializerMethodField()
+    learning = LearningLanguageSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Profile
+        fields = ["id", "full_name", "is_teacher", "avatar", *Profile.PUBLIC_FIELDS, "learning"]
+        read_only_fields = fields
+
+    def get_is_teacher(self, profile: Profile) -> bool:
+        return Role.TEACHER in roles_of(profile.user)
+
+    @extend_schema_field(AvatarSerializer)
+    def get_avatar(self, profile: Profile) -> dict[str, str | None]:
+        return avatar_urls(profile, self.context.get("request"))
+
+
+class AvatarUploadSerializer(serializers.Serializer):
+    avatar = serializers.FileField(help_text="JPEG, PNG or WebP, at most 5 MB.")
+
+
+class CertificateSerializer(serializers.ModelSerializer):
+    file = serializers.FileField(write_only=True, help_text="PDF, JPEG or PNG, at most 10 MB.")
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = TeacherCertificate
+        fields = ["id", "title", "file", "url", "content_type", "status", "uploaded_at"]
+        read_only_fields = ["id", "url", "content_type", "status", "uploaded_at"]
+
+    def get_url(self, certificate: TeacherCertificate) -> str:
+        request = self.context.get("request")
+        url = certificate.file.url
+        return request.build_absolute_uri(url) if request else url
+
+
+class OwnRoleSerializer(serializers.Serializer):
+    role = serializers.ChoiceField(choices=[Role.STUDENT.value, Role.TEACHER.value])

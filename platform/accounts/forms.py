@@ -1,0 +1,171 @@
+"""Forms of the accounts app, on the website and (the sign-up one) in the headless API."""
+
+from typing import Any
+
+from django import forms
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from .models import LearningLanguage, Profile, User
+from .notifications import DEFAULT_NOTIFICATION_PREFERENCES
+from .roles import Role
+
+
+class SignupForm(forms.Form):
+    """The inputs Toto adds to allauth's sign-up (ACCOUNT_SIGNUP_FORM_CLASS): allauth
+    validates them on the website form and on POST /api/auth/app/v1/auth/signup alike."""
+
+    full_name = forms.CharField(label=_("Full name"), max_length=300, strip=True)
+    role = forms.ChoiceField(
+        label=_("I want to"),
+        choices=[(Role.STUDENT.value, _("Learn")), (Role.TEACHER.value, _("Teach"))],
+        widget=forms.RadioSelect,
+        initial=Role.STUDENT.value,
+    )
+
+    field_order = ["full_name", "email", "password1", "role"]
+
+    def clean_full_name(self) -> str:
+        value = " ".join(self.cleaned_data["full_name"].split())
+        if not value:
+            raise forms.ValidationError(_("Enter your name."))
+        return value
+
+    def signup(self, request: HttpRequest, user: User) -> None:
+        from .services import complete_signup
+
+        complete_signup(
+            user, role=Role(self.cleaned_data["role"]), full_name=self.cleaned_data["full_name"]
+        )
+
+
+class SuspendForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReactivateForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class RolesForm(forms.Form):
+    roles = forms.MultipleChoiceField(
+        label=_("Roles"), choices=Role.choices, widget=forms.CheckboxSelectMultiple, required=False
+    )
+
+
+class ProfileForm(forms.ModelForm):
+    """The website's profile editor; the same fields as PATCH /api/v1/users/me/."""
+
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+
+    class Meta:
+        model = Profile
+        fields = [
+            "bio",
+            "status",
+            "native_language",
+            "phone",
+            "gender",
+            "date_of_birth",
+            "city",
+            "country",
+            "postal_code",
+            "time_zone",
+            "interface_language",
+        ]
+        widgets = {
+            "bio": forms.Textarea(attrs={"rows": 4}),
+            "date_of_birth": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    user_field_names = ("first_name", "last_name")
+
+    def __init__(self, *args: Any, instance: Profile, **kwargs: Any) -> None:
+        initial = {name: getattr(instance.user, name) for name in self.user_field_names}
+        preferences = {**DEFAULT_NOTIFICATION_PREFERENCES, **instance.notification_preferences}
+        for key in DEFAULT_NOTIFICATION_PREFERENCES:
+            initial[f"notify_{key}"] = preferences[key]
+        super().__init__(*args, instance=instance, initial=initial, **kwargs)
+        for key in DEFAULT_NOTIFICATION_PREFERENCES:
+            self.fields[f"notify_{key}"] = forms.BooleanField(
+                label=NOTIFICATION_LABELS.get(key, key), required=False
+            )
+        self.order_fields(["first_name", "last_name", *self.Meta.fields])
+
+    def clean_first_name(self) -> str:
+        value = " ".join(self.cleaned_data["first_name"].split())
+        if not value:
+            raise forms.ValidationError(_("Enter a first name."))
+        return value
+
+    def notification_fields(self) -> list[forms.BoundField]:
+        return [self[f"notify_{key}"] for key in DEFAULT_NOTIFICATION_PREFERENCES]
+
+    def profile_field_names(self) -> list[str]:
+        return ["first_name", "last_name", *self.Meta.fields]
+
+    def user_changes(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.user_field_names}
+
+    def profile_changes(self) -> dict[str, Any]:
+        changes = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        changes["notification_preferences"] = {
+            key: bool(self.cleaned_data[f"notify_{key}"])
+            for key in DEFAULT_NOTIFICATION_PREFERENCES
+        }
+        return changes
+
+
+NOTIFICATION_LABELS = {
+    "email_messages": _("Email me about new messages"),
+    "email_bookings": _("Email me about bookings"),
+    "email_reminders": _("Email me reminders"),
+    "email_news": _("Email me news from Toto"),
+    "push_messages": _("Notify my phone about new messages"),
+    "push_bookings": _("Notify my phone about bookings"),
+    "push_reminders": _("Notify my phone with reminders"),
+}
+
+
+class LearningLanguageForm(forms.ModelForm):
+    class Meta:
+        model = LearningLanguage
+        fields = ["language", "level"]
+
+
+LearningLanguageFormSet = forms.inlineformset_factory(
+    Profile,
+    LearningLanguage,
+    form=LearningLanguageForm,
+    extra=1,
+    max_num=20,
+    can_delete=True,
+)
+
+
+def learning_from_formset(formset: Any) -> list[dict[str, str]]:
+    """The languages the formset leaves, as update_profile takes them (one per language)."""
+    chosen: dict[str, str] = {}
+    for form in formset.forms:
+        data = getattr(form, "cleaned_data", None)
+        if not data or data.get("DELETE") or not data.get("language"):
+            continue
+        chosen[data["language"]] = data["level"]
+    return [{"language": language, "level": level} for language, level in chosen.items()]
+
+
+class AvatarForm(forms.Form):
+    avatar = forms.FileField(
+        label=_("Avatar"),
+        help_text=_("JPEG, PNG or WebP, up to 5 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+
+
+class DeleteAccountForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("I understand that my account and profile will be erased."), required=True
+    )

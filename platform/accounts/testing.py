@@ -1,0 +1,45 @@
+"""Test helpers other apps may use: API tokens, emailed codes, staff with two-factor
+authentication."""
+
+import re
+from typing import Any
+
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret, hotp_value
+
+from .models import User
+
+
+def activate_totp(user: User) -> str:
+    """Gives the user a TOTP authenticator; returns its secret (``totp_code(secret)``)."""
+    secret = generate_totp_secret()
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(user, secret)
+    return secret
+
+
+def totp_code(secret: str) -> str:
+    import time
+
+    from allauth.mfa import app_settings
+
+    counter = int(time.time()) // app_settings.TOTP_PERIOD
+    return f"{hotp_value(secret, counter):0{app_settings.TOTP_DIGITS}d}"
+
+
+AUTH = "/api/auth/app/v1"
+CODE_PATTERN = re.compile(r"^\s*([A-Z0-9]{3,8}(?:-[A-Z0-9]{3,8})?)\s*$", re.MULTILINE)
+
+
+def code_in(message: Any) -> str:
+    """The one-time code in one of allauth's emails."""
+    match = CODE_PATTERN.search(message.body)
+    if match is None:
+        raise AssertionError(f"no code in: {message.body}")
+    return match.group(1)
+
+
+def bearer(client: Any, access_token: str) -> Any:
+    """Makes a DRF test client send the access token as the app does."""
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {access_token}")
+    return client

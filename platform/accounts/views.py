@@ -1,0 +1,103 @@
+"""The website's account pages beyond allauth's own (sign-up, sign-in, codes, passwords and
+two-factor authentication are allauth's views with Toto's templates)."""
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from . import selectors, services
+from .errors import InvalidImageError
+from .forms import (
+    AvatarForm,
+    DeleteAccountForm,
+    LearningLanguageFormSet,
+    ProfileForm,
+    learning_from_formset,
+)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request: HttpRequest) -> HttpResponse:
+    own = selectors.own_profile(request.user)
+    form = ProfileForm(request.POST or None, instance=own)
+    languages = LearningLanguageFormSet(request.POST or None, instance=own, prefix="learning")
+    if request.method == "POST" and form.is_valid() and languages.is_valid():
+        services.update_profile(
+            request.user,
+            user_fields=form.user_changes(),
+            profile_fields=form.profile_changes(),
+            learning=learning_from_formset(languages),
+        )
+        messages.success(request, _("Your profile is saved."))
+        return redirect("accounts:profile")
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "form": form,
+            "languages": languages,
+            "avatar_form": AvatarForm(),
+            "profile": own,
+            "email_verified": selectors.email_verified_from_prefetch(own.user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["POST"])
+def avatar(request: HttpRequest) -> HttpResponse:
+    form = AvatarForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.set_avatar(request.user, form.cleaned_data["avatar"])
+        except InvalidImageError as exc:
+            messages.error(request, str(exc.detail))
+        else:
+            messages.success(request, _("Your new picture is saved."))
+    else:
+        messages.error(request, _("Choose a JPEG, PNG or WebP image of at most 5 MB."))
+    return redirect("accounts:profile")
+
+
+@login_required
+@require_http_methods(["GET"])
+def export(request: HttpRequest) -> HttpResponse:
+    data = selectors.export_personal_data(request.user)
+    response = HttpResponse(
+        json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False),
+        content_type="application/json",
+    )
+    response["Content-Disposition"] = 'attachment; filename="toto-my-data.json"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delete(request: HttpRequest) -> HttpResponse:
+    form = DeleteAccountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.delete_account(request.user)
+        logout(request)
+        messages.success(request, _("Your account is deleted. Goodbye!"))
+        return redirect("account_login")
+    return render(request, "accounts/delete.html", {"form": form})
+
+
+@require_http_methods(["GET", "HEAD"])
+def admin_login(request: HttpRequest) -> HttpResponse:
+    """Wagtail's sign-in page sends people to allauth's, which applies two-factor
+    authentication, and back to the admin afterwards."""
+    from django.http import QueryDict
+    from django.urls import reverse
+
+    query = QueryDict(mutable=True)
+    query["next"] = request.GET.get("next") or "/admin/"
+    return redirect(f"{reverse('account_login')}?{query.urlencode(safe='/')}")

@@ -1,0 +1,280 @@
+"""Operator screens for accounts in the Wagtail admin: the member listing (search and
+filters by role, verified email, suspension and joining date), suspending and reactivating
+with a reason (kept in the object's history) and role assignment."""
+
+from typing import Any
+
+import django_filters
+from allauth.account.models import EmailAddress
+from django.contrib import messages
+from django.db.models import Exists, OuterRef, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn, TitleColumn
+from wagtail.admin.views.generic import IndexView
+from wagtail.admin.viewsets.model import ModelViewSet
+
+from . import services
+from .forms import ReactivateForm, RolesForm, SuspendForm
+from .models import TeacherCertificate, User, VerificationStatus
+from .roles import GROUP_NAMES, Role
+from .selectors import roles_of
+
+
+@hooks.register("register_log_actions")
+def register_account_log_actions(actions: Any) -> None:
+    actions.register_action("accounts.suspend", _("Suspend"), _("Suspended"))
+    actions.register_action("accounts.reactivate", _("Reactivate"), _("Reactivated"))
+    actions.register_action("accounts.set_roles", _("Change roles"), _("Roles changed"))
+    actions.register_action(
+        "accounts.review_certificate", _("Review certificate"), _("Certificate reviewed")
+    )
+
+
+class MemberFilterSet(WagtailFilterSet):
+    role = django_filters.ChoiceFilter(
+        label=_("Role"), choices=Role.choices, method="filter_role", empty_label=_("Any")
+    )
+    verified = django_filters.BooleanFilter(label=_("Email verified"), field_name="verified")
+    suspended = django_filters.BooleanFilter(
+        label=_("Suspended"), field_name="suspended_at", lookup_expr="isnull", exclude=True
+    )
+    date_joined = django_filters.DateFromToRangeFilter(label=_("Joined"))
+
+    class Meta:
+        model = User
+        fields: list[str] = []
+
+    def filter_role(self, queryset: QuerySet[User], name: str, value: str) -> QuerySet[User]:
+        role = Role(value)
+        matches = queryset.filter(groups__name=GROUP_NAMES[role])
+        if role == Role.ADMIN:
+            matches = matches | queryset.filter(is_superuser=True)
+        return matches.distinct()
+
+
+class MemberIndexView(IndexView):
+    def get_base_queryset(self) -> QuerySet[User]:
+        verified = EmailAddress.objects.filter(
+            user=OuterRef("pk"), email__iexact=OuterRef("email"), verified=True
+        )
+        return (
+            User.objects.filter(deleted_at__isnull=True)
+            .annotate(verified=Exists(verified))
+            .prefetch_related("groups")
+            .order_by("-date_joined")
+        )
+
+
+def _roles_label(user: User) -> str:
+    return ", ".join(sorted(Role(role).label for role in roles_of(user))) or "—"
+
+
+class MemberViewSet(ModelViewSet):
+    model = User
+    icon = "user"
+    menu_label = _("Members")
+    menu_order = 600
+    add_to_admin_menu = True
+    url_prefix = "members"
+    name = "members"
+    index_view_class = MemberIndexView
+    filterset_class = MemberFilterSet
+    search_fields = ["email", "first_name", "last_name"]
+    ordering = ["-date_joined"]
+    list_per_page = 50
+    inspect_view_enabled = False
+    form_fields = ["first_name", "last_name"]
+
+    @property
+    def list_display(self) -> list[Column]:  # type: ignore[override]
+        return [
+            TitleColumn("email", label=_("Email"), url_name=self.get_url_name("edit")),
+            Column("name", label=_("Name"), accessor="get_full_name"),
+            Column("roles", label=_("Roles"), accessor=_roles_label),
+            BooleanColumn("verified", label=_("Verified")),
+            BooleanColumn("is_active", label=_("Active")),
+            DateColumn("date_joined", label=_("Joined")),
+        ]
+
+    def get_common_view_kwargs(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_common_view_kwargs(
+            **{"add_url_name": None, "delete_url_name": None, "usage_url_name": None, **kwargs}
+        )
+
+    def get_urlpatterns(self) -> list[Any]:
+        # The listing, the management page (in place of the generic edit form) and the
+        # history (the audit log of suspensions and role changes). Accounts are created by
+        # sign-up and deleted by their owner, never from here.
+        return [
+            path("", self.index_view, name="index"),
+            path("results/", self.index_results_view, name="index_results"),
+            path("edit/<str:pk>/", manage_member, name="edit"),
+            path("history/<str:pk>/", self.history_view, name="history"),
+            path(
+                "history-results/<str:pk>/",
+                self.history_results_view,
+                name="history_results",
+            ),
+        ]
+
+
+member_viewset = MemberViewSet()
+
+
+def _can_manage(request: HttpRequest) -> bool:
+    return member_viewset.permission_policy.user_has_permission(request.user, "change")
+
+
+def manage_member(request: HttpRequest, pk: str) -> HttpResponse:
+    """Suspend or reactivate (with a reason) and assign roles."""
+    if not _can_manage(request):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied
+    member = get_object_or_404(User.objects.prefetch_related("groups"), pk=pk)
+    here = reverse(member_viewset.get_url_name("edit"), args=[member.pk])
+    suspend_form = SuspendForm(prefix="suspend")
+    reactivate_form = ReactivateForm(prefix="reactivate")
+    roles_form = RolesForm(prefix="roles", initial={"roles": sorted(roles_of(member))})
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "suspend":
+            suspend_form = SuspendForm(request.POST, prefix="suspend")
+            if suspend_form.is_valid() and member.pk != request.user.pk:
+                services.suspend_user(
+                    member, by=request.user, reason=suspend_form.cleaned_data["reason"]
+                )
+                messages.success(request, _("The account is suspended."))
+                return redirect(here)
+        elif action == "reactivate":
+            reactivate_form = ReactivateForm(request.POST, prefix="reactivate")
+            if reactivate_form.is_valid():
+                services.reactivate_user(
+                    member, by=request.user, reason=reactivate_form.cleaned_data["reason"]
+                )
+                messages.success(request, _("The account is active again."))
+                return redirect(here)
+        elif action == "roles":
+            roles_form = RolesForm(request.POST, prefix="roles")
+            if roles_form.is_valid():
+                services.set_roles(
+                    member, [Role(r) for r in roles_form.cleaned_data["roles"]], by=request.user
+                )
+                messages.success(request, _("Roles saved."))
+                return redirect(here)
+        messages.error(request, _("The form has errors."))
+    return TemplateResponse(
+        request,
+        "accounts/admin/manage_member.html",
+        {
+            "member": member,
+            "roles": sorted(Role(role).label for role in roles_of(member)),
+            "verified": EmailAddress.objects.filter(
+                user=member, email__iexact=member.email, verified=True
+            ).exists(),
+            "suspend_form": suspend_form,
+            "reactivate_form": reactivate_form,
+            "roles_form": roles_form,
+            "index_url": reverse(member_viewset.get_url_name("index")),
+            "history_url": reverse(member_viewset.get_url_name("history"), args=[member.pk]),
+        },
+    )
+
+
+@hooks.register("register_admin_viewset")
+def register_member_viewset() -> MemberViewSet:
+    return member_viewset
+
+
+class CertificateFilterSet(WagtailFilterSet):
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=VerificationStatus.choices, empty_label=_("Any")
+    )
+
+    class Meta:
+        model = TeacherCertificate
+        fields: list[str] = []
+
+
+class CertificateIndexView(IndexView):
+    def get_base_queryset(self) -> QuerySet[TeacherCertificate]:
+        return TeacherCertificate.objects.select_related("teacher__user").order_by("uploaded_at")
+
+
+class CertificateViewSet(ModelViewSet):
+    """Teachers' certificates waiting for verification, oldest first."""
+
+    model = TeacherCertificate
+    icon = "doc-full"
+    menu_label = _("Teacher certificates")
+    menu_order = 610
+    add_to_admin_menu = True
+    url_prefix = "teacher-certificates"
+    name = "teacher_certificates"
+    index_view_class = CertificateIndexView
+    filterset_class = CertificateFilterSet
+    search_fields = ["title"]
+    inspect_view_enabled = False
+    form_fields = ["title"]
+
+    @property
+    def list_display(self) -> list[Column]:  # type: ignore[override]
+        return [
+            TitleColumn("title", label=_("Title"), url_name=self.get_url_name("edit")),
+            Column("teacher", label=_("Teacher"), accessor="teacher.user.email"),
+            Column("status", label=_("Status"), accessor="get_status_display"),
+            DateColumn("uploaded_at", label=_("Uploaded")),
+        ]
+
+    def get_common_view_kwargs(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_common_view_kwargs(
+            **{"add_url_name": None, "delete_url_name": None, "usage_url_name": None, **kwargs}
+        )
+
+    def get_urlpatterns(self) -> list[Any]:
+        return [
+            path("", self.index_view, name="index"),
+            path("results/", self.index_results_view, name="index_results"),
+            path("edit/<str:pk>/", review_certificate, name="edit"),
+            path("history/<str:pk>/", self.history_view, name="history"),
+            path("history-results/<str:pk>/", self.history_results_view, name="history_results"),
+        ]
+
+
+certificate_viewset = CertificateViewSet()
+
+
+def review_certificate(request: HttpRequest, pk: str) -> HttpResponse:
+    """Shows the file and records a moderator's verify / reject decision."""
+    from django.core.exceptions import PermissionDenied
+
+    if not certificate_viewset.permission_policy.user_has_permission(request.user, "change"):
+        raise PermissionDenied
+    certificate = get_object_or_404(
+        TeacherCertificate.objects.select_related("teacher__user"), pk=pk
+    )
+    if request.method == "POST" and request.POST.get("decision") in {"verify", "reject"}:
+        services.review_certificate(
+            certificate, by=request.user, verified=request.POST["decision"] == "verify"
+        )
+        messages.success(request, _("Decision saved."))
+        return redirect(reverse(certificate_viewset.get_url_name("index")))
+    return TemplateResponse(
+        request,
+        "accounts/admin/review_certificate.html",
+        {
+            "certificate": certificate,
+            "index_url": reverse(certificate_viewset.get_url_name("index")),
+        },
+    )
+
+
+@hooks.register("register_admin_viewset")
+def register_certificate_viewset() -> CertificateViewSet:
+    return certificate_viewset
