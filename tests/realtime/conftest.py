@@ -1,0 +1,57 @@
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from channels.layers import get_channel_layer
+
+
+class GroupSends:
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+
+    def events(self, type_: str | None = None) -> list[dict[str, Any]]:
+        return [
+            message["event"]
+            for _, message in self.calls
+            if "event" in message and (type_ is None or message["event"].get("type") == type_)
+        ]
+
+    def groups(self, type_: str) -> list[str]:
+        return [
+            group for group, message in self.calls if message.get("event", {}).get("type") == type_
+        ]
+
+    def clear(self) -> None:
+        self.calls.clear()
+
+
+@pytest.fixture
+def group_sends(monkeypatch: pytest.MonkeyPatch) -> Iterator[GroupSends]:
+    """Records every group send of the real channel layer (it still sends): Zulip's
+    capture_send_event_calls, to pin how many events an action costs."""
+    layer = get_channel_layer()
+    recorder = GroupSends()
+    original = layer.group_send
+
+    async def recording(group: str, message: dict[str, Any]) -> None:
+        recorder.calls.append((group, message))
+        await original(group, message)
+
+    monkeypatch.setattr(layer, "group_send", recording)
+    yield recorder
+
+
+@pytest.fixture(autouse=True)
+def _role_groups(request: pytest.FixtureRequest) -> None:
+    """Transactional tests flush the database after each test, taking the role groups of
+    the data migration with them: put them back for the named fixture users."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None:
+        return
+    request.getfixturevalue("transactional_db" if marker.kwargs.get("transaction") else "db")
+    from django.contrib.auth.models import Group
+
+    from accounts.roles import GROUP_NAMES
+
+    for name in GROUP_NAMES.values():
+        Group.objects.get_or_create(name=name)
