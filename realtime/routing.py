@@ -1,9 +1,11 @@
 from django.urls import path
 
 from .consumers.chat import ChatConsumer
+from .consumers.notifications import NotificationConsumer
 from .consumers.system import EchoConsumer
 
 websocket_urlpatterns = [
     path("ws/echo/", EchoConsumer.as_asgi()),
     path("ws/chat/", ChatConsumer.as_asgi()),
+    path("ws/notifications/", NotificationConsumer.as_asgi()),
 ]

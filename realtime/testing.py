@@ -2,6 +2,7 @@
 
 from typing import Any
 
+import pytest
 from channels.testing import WebsocketCommunicator
 
 
@@ -21,3 +22,19 @@ async def drain(socket: WebsocketCommunicator, settle: float = 0.3) -> list[dict
     while not await socket.receive_nothing(timeout=settle):
         events.append(await socket.receive_json_from())
     return events
+
+
+@pytest.fixture(autouse=True)
+def role_groups_after_flush(request: pytest.FixtureRequest) -> None:
+    """Transactional tests flush the database after each test, taking the role groups of
+    the data migration with them: put them back for the named fixture users."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None:
+        return
+    request.getfixturevalue("transactional_db" if marker.kwargs.get("transaction") else "db")
+    from django.contrib.auth.models import Group
+
+    from accounts.roles import GROUP_NAMES
+
+    for name in GROUP_NAMES.values():
+        Group.objects.get_or_create(name=name)

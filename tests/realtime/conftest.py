@@ -4,6 +4,8 @@ from typing import Any
 import pytest
 from channels.layers import get_channel_layer
 
+from realtime.testing import role_groups_after_flush as _role_groups  # noqa: F401
+
 
 class GroupSends:
     def __init__(self) -> None:
@@ -39,19 +41,3 @@ def group_sends(monkeypatch: pytest.MonkeyPatch) -> Iterator[GroupSends]:
 
     monkeypatch.setattr(layer, "group_send", recording)
     yield recorder
-
-
-@pytest.fixture(autouse=True)
-def _role_groups(request: pytest.FixtureRequest) -> None:
-    """Transactional tests flush the database after each test, taking the role groups of
-    the data migration with them: put them back for the named fixture users."""
-    marker = request.node.get_closest_marker("django_db")
-    if marker is None:
-        return
-    request.getfixturevalue("transactional_db" if marker.kwargs.get("transaction") else "db")
-    from django.contrib.auth.models import Group
-
-    from accounts.roles import GROUP_NAMES
-
-    for name in GROUP_NAMES.values():
-        Group.objects.get_or_create(name=name)
