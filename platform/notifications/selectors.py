@@ -45,4 +45,4 @@ def in_quiet_hours(user_settings: NotificationSettings, now: dt.datetime | None 
     local = (now or timezone.now()).astimezone(zoneinfo.ZoneInfo(user_settings.time_zone)).time()
     if start < end:
         return start <= local < end
-    return local >= start or local < end  # across midnight, e.g. 22:00–07:00
+    return local >= start or local < end  # across midnight, e.g. 22:00-07:00
