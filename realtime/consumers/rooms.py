@@ -69,6 +69,9 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=CLOSE_FOR_REASON[decision.reason])
             return
         self.room: Room = decision.room  # type: ignore[assignment]
+        if not decision.waiting:
+            await self.enter(accepted=False)
+            return
         await self.accept()
         if decision.waiting:
             await database_sync_to_async(services.wait)(self.room.pk, self.user)
@@ -84,7 +87,9 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
     def _name(self) -> str:
         return self.user.get_full_name() or self.user.email.split("@")[0]
 
-    async def enter(self) -> None:
+    async def enter(self, *, accepted: bool = True) -> None:
+        """Takes a seat (refusing the handshake itself when the room is full), then tells
+        this socket the room's state and everyone else that a peer joined."""
         try:
             attendance, member = await database_sync_to_async(services.join)(
                 self.room.pk, self.user, self.channel_name
@@ -93,6 +98,8 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=CLOSE_FULL)
             return
         self.attendance_id = attendance.pk
+        if not accepted:
+            await self.accept()
         self.peer_id = str(attendance.pk)
         self.role = member.role
         await self.channel_layer.group_add(room_group(self.room.pk), self.channel_name)
