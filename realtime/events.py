@@ -8,8 +8,10 @@ recovered by the client's resume, so a channel-layer failure is logged, never ra
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from asgiref.sync import async_to_sync
@@ -44,4 +46,12 @@ async def asend_to_users(stream: str, user_ids: Iterable[Any], event: dict[str, 
 
 
 def send_to_users(stream: str, user_ids: Iterable[Any], event: dict[str, Any]) -> int:
-    return async_to_sync(asend_to_users)(stream, list(user_ids), event)
+    send = async_to_sync(asend_to_users)
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return send(stream, list(user_ids), event)
+    # Sync code on a thread that also runs an event loop (a sync Playwright test, a Jupyter
+    # shell): async_to_sync refuses to run there, so send from a helper thread.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(send, stream, list(user_ids), event).result()

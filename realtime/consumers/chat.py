@@ -23,6 +23,13 @@ from .base import UserSocketConsumer
 MAX_REPLAY = 1000
 
 
+def in_thread_pool(func: Any) -> Any:
+    """Runs blocking service code in the shared thread pool instead of the single
+    "thread-sensitive" thread that database_sync_to_async uses by default: sends from many
+    sockets then run in parallel (each pool thread keeps its own database connection)."""
+    return database_sync_to_async(func, thread_sensitive=False)
+
+
 class ChatConsumer(UserSocketConsumer):
     stream = CHAT
     require_verified_email = True
@@ -68,7 +75,7 @@ class ChatConsumer(UserSocketConsumer):
     async def on_send(self, content: dict[str, Any]) -> None:
         client_id = str(content.get("client_id") or "")
         try:
-            result = await database_sync_to_async(services.send_message)(
+            result = await in_thread_pool(services.send_message)(
                 self.user,
                 content.get("conversation"),
                 client_id=client_id,
@@ -171,4 +178,4 @@ class ChatConsumer(UserSocketConsumer):
                 return []
             return [services.message_event(m) for m in messages if m.seq <= up_to]
 
-        return await database_sync_to_async(load)()
+        return await in_thread_pool(load)()

@@ -247,3 +247,18 @@ async def test_messages_are_unreadable_in_the_database(student, conversation) ->
     stored = await sync_to_async(Message.objects.get)(pk=result.message.pk)
     assert "secreto" not in stored.body_encrypted
     assert stored.body_encrypted.startswith("gAAAA")  # a Fernet token
+
+
+async def test_an_idle_socket_outlives_the_channel_layer_s_blocking_read(
+    student, other_student, conversation
+) -> None:
+    # channels-redis blocks 5 s per BZPOPMIN: with redis-py's default read timeout an idle
+    # consumer crashed (1011) right then. Stay idle past it, then receive.
+    lena = await connect("/ws/chat/", user=other_student)
+    await drain(lena)
+    await asyncio.sleep(6.5)
+    await sync_to_async(services.send_message)(
+        student, conversation.pk, client_id="late", body="¿sigues ahí?"
+    )
+    assert (await receive_until(lena, "message.new"))["message"]["body"] == "¿sigues ahí?"
+    await lena.disconnect()

@@ -195,7 +195,7 @@ def test_turn_credentials_follow_coturn_s_rest_scheme(api_client, student) -> No
     servers = api_client.get("/api/v1/rooms/ice-servers/").json()
     assert servers[0] == {"urls": ["stun:turn.example.org:3478"]}
     turn = servers[1]
-    expiry, user_part = turn["username"].split(":")
+    _expiry, user_part = turn["username"].split(":")
     assert user_part == student.pk.hex
     expected = base64.b64encode(
         hmac.new(b"s3cret", turn["username"].encode(), hashlib.sha1).digest()

@@ -148,7 +148,15 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": "toto:ch"},
+            # channels-redis blocks 5 s in BZPOPMIN; redis-py 8 times reads out at 5 s by
+            # default, which killed every socket idle that long. Give reads more room.
+            "CONFIG": {
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 15}],
+                # All sockets of a server process share one Redis list: the default of 100
+                # queued events made group sends drop silently under load.
+                "capacity": 2000,
+                "prefix": "toto:ch",
+            },
         }
     }
 else:
