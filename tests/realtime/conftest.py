@@ -27,6 +27,17 @@ class GroupSends:
         self.calls.clear()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_channel_layer() -> Iterator[None]:
+    """A new channel layer object per test: its receive locks belong to one event loop, and
+    a test that restarts Redis or sends from helper threads must not leave state behind."""
+    from channels.layers import channel_layers
+
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()
+
+
 @pytest.fixture
 def group_sends(monkeypatch: pytest.MonkeyPatch) -> Iterator[GroupSends]:
     """Records every group send of the real channel layer (it still sends): Zulip's
