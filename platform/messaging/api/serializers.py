@@ -18,7 +18,7 @@ class UserSummarySerializer(serializers.Serializer):
         return user.get_full_name() or user.email.split("@")[0]
 
 
-class ConversationSerializer(serializers.ModelSerializer):
+class ChatConversationSerializer(serializers.ModelSerializer):
     participants = serializers.SerializerMethodField()
     unread = serializers.SerializerMethodField()
 
@@ -52,7 +52,7 @@ class ConversationSerializer(serializers.ModelSerializer):
         return max(0, conversation.last_seq - last_read)
 
 
-class ConversationCreateSerializer(serializers.Serializer):
+class ChatConversationCreateSerializer(serializers.Serializer):
     participants = serializers.ListField(
         child=serializers.UUIDField(), min_length=1, max_length=100
     )
@@ -126,7 +126,7 @@ class ReportSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "status", "created_at"]
 
 
-class PreferencesSerializer(serializers.Serializer):
+class MessagingPreferencesSerializer(serializers.Serializer):
     send_read_receipts = serializers.BooleanField()
 
 

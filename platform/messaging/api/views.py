@@ -34,21 +34,21 @@ class MessageCursorPagination(CursorPagination):
 
 class ConversationListView(generics.ListCreateAPIView):
     permission_classes = MESSAGING_PERMISSIONS
-    serializer_class = serializers.ConversationSerializer
+    serializer_class = serializers.ChatConversationSerializer
     filter_backends: list[Any] = []
 
     def get_queryset(self) -> Any:
         return selectors.conversations_of(self.request.user)
 
     @extend_schema(
-        request=serializers.ConversationCreateSerializer,
+        request=serializers.ChatConversationCreateSerializer,
         responses={
-            201: serializers.ConversationSerializer,
-            200: serializers.ConversationSerializer,
+            201: serializers.ChatConversationSerializer,
+            200: serializers.ChatConversationSerializer,
         },
     )
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = serializers.ConversationCreateSerializer(data=request.data)
+        data = serializers.ChatConversationCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         conversation, created = services.start_conversation(
             request.user, data.validated_data["participants"], title=data.validated_data["title"]
@@ -62,7 +62,7 @@ class ConversationListView(generics.ListCreateAPIView):
 
 class ConversationDetailView(generics.RetrieveAPIView):
     permission_classes = MESSAGING_PERMISSIONS
-    serializer_class = serializers.ConversationSerializer
+    serializer_class = serializers.ChatConversationSerializer
 
     def get_object(self) -> Any:
         return get_object_or_404(
@@ -234,15 +234,16 @@ class ReportCreateView(generics.CreateAPIView):
 class PreferencesView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses=serializers.PreferencesSerializer)
+    @extend_schema(responses=serializers.MessagingPreferencesSerializer)
     def get(self, request: Request) -> Response:
         return Response({"send_read_receipts": selectors.sends_read_receipts(request.user)})
 
     @extend_schema(
-        request=serializers.PreferencesSerializer, responses=serializers.PreferencesSerializer
+        request=serializers.MessagingPreferencesSerializer,
+        responses=serializers.MessagingPreferencesSerializer,
     )
     def put(self, request: Request) -> Response:
-        data = serializers.PreferencesSerializer(data=request.data)
+        data = serializers.MessagingPreferencesSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         preferences = services.set_preferences(request.user, **data.validated_data)
         return Response({"send_read_receipts": preferences.send_read_receipts})

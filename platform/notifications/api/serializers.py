@@ -24,13 +24,13 @@ class UnreadCountSerializer(serializers.Serializer):
     count = serializers.IntegerField()
 
 
-class SettingsSerializer(serializers.ModelSerializer):
+class NotificationSettingsSerializer(serializers.ModelSerializer):
     class Meta:
         model = NotificationSettings
         fields = ["time_zone", "quiet_hours_start", "quiet_hours_end", "daily_digest"]
 
 
-class PreferencesSerializer(serializers.Serializer):
+class NotificationPreferencesSerializer(serializers.Serializer):
     """``{"preferences": {"<type>": {"in_app": true, "email": false, "push": true}}}``"""
 
     preferences = serializers.DictField(

@@ -40,9 +40,8 @@ class RoomSerializer(serializers.ModelSerializer):
 class VoiceRoomCreateSerializer(serializers.Serializer):
     topic = serializers.CharField(max_length=200)
     language = serializers.CharField(max_length=12)
-    level = serializers.ChoiceField(
-        choices=["", "A1", "A2", "B1", "B2", "C1", "C2"], required=False, default=""
-    )
+    # A CEFR level (A1-C2) or blank; a plain string so the schema has one CEFR enum only.
+    level = serializers.RegexField(r"^(|[ABC][12])$", required=False, default="")
     capacity = serializers.IntegerField(min_value=2, max_value=50, required=False)
 
 
