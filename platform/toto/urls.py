@@ -21,6 +21,9 @@ api_v1 = [
     path("", include("translation.api.urls")),
     path("", include("learning.api.urls")),
     path("", include("accounts.api.urls")),
+    path("", include("messaging.api.urls")),
+    path("", include("notifications.api.urls")),
+    path("", include("rooms.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
 ]
 
@@ -41,6 +44,8 @@ urlpatterns = [
     path("", include("payments.urls")),
     path("", include("translation.urls")),
     path("", include("ai.urls")),
+    path("", include("messaging.urls")),
+    path("", include("rooms.urls")),
 ]
 
 if settings.DEBUG:

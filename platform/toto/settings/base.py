@@ -41,6 +41,9 @@ INSTALLED_APPS = [
     "cms.learning",
     "learning",
     "realtime",
+    "messaging",
+    "notifications",
+    "rooms",
     # Wagtail
     "wagtail_localize",
     "wagtail_localize.locales",
@@ -149,7 +152,15 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": "toto:ch"},
+            # channels-redis blocks 5 s in BZPOPMIN; redis-py 8 times reads out at 5 s by
+            # default, which killed every socket idle that long. Give reads more room.
+            "CONFIG": {
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 15}],
+                # All sockets of a server process share one Redis list: the default of 100
+                # queued events made group sends drop silently under load.
+                "capacity": 2000,
+                "prefix": "toto:ch",
+            },
         }
     }
 else:
@@ -414,6 +425,43 @@ SPECTACULAR_SETTINGS = {
 }
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
 CORS_URLS_REGEX = r"^/api/.*$"
+
+# --- Real time: messaging, notifications, rooms ----------------------------------------------
+# Message bodies are encrypted at rest with MultiFernet: the first key encrypts, every key
+# decrypts. Rotate by prepending a new key, deploying, then running
+# `messaging.reencrypt_messages` (admin or `celery call`); drop the old key afterwards.
+# Without keys (developer machines) one is derived from SECRET_KEY.
+MESSAGING_ENCRYPTION_KEYS = env.list("MESSAGING_ENCRYPTION_KEYS", default=[])
+# Key of the blind search index (HMAC of normalised words); changing it needs a reindex,
+# which the re-encryption task also does.
+MESSAGING_SEARCH_KEY = env.str("MESSAGING_SEARCH_KEY", default="")
+MESSAGING_MAX_BODY_CHARS = env.int("MESSAGING_MAX_BODY_CHARS", default=4000)
+MESSAGING_MAX_GROUP_SIZE = env.int("MESSAGING_MAX_GROUP_SIZE", default=50)
+# Typing indicators are not sent in conversations larger than this (fan-out cost).
+MESSAGING_TYPING_MAX_GROUP_SIZE = env.int("MESSAGING_TYPING_MAX_GROUP_SIZE", default=10)
+MESSAGING_ATTACHMENT_MAX_BYTES = {
+    "image": env.int("MESSAGING_IMAGE_MAX_BYTES", default=5 * 1024 * 1024),
+    "audio": env.int("MESSAGING_AUDIO_MAX_BYTES", default=5 * 1024 * 1024),
+    "file": env.int("MESSAGING_FILE_MAX_BYTES", default=10 * 1024 * 1024),
+}
+PRESENCE_TTL_SECONDS = env.int("PRESENCE_TTL_SECONDS", default=70)
+
+# Push: FCM HTTP v1 (a service-account JSON file) and APNs (a .p8 token key).
+FCM_SERVICE_ACCOUNT_FILE = env.str("FCM_SERVICE_ACCOUNT_FILE", default="")
+APNS_KEY_FILE = env.str("APNS_KEY_FILE", default="")
+APNS_KEY_ID = env.str("APNS_KEY_ID", default="")
+APNS_TEAM_ID = env.str("APNS_TEAM_ID", default="")
+APNS_TOPIC = env.str("APNS_TOPIC", default="")
+APNS_USE_SANDBOX = env.bool("APNS_USE_SANDBOX", default=False)
+
+# WebRTC: STUN/TURN servers handed to clients. TURN credentials follow coturn's REST API
+# scheme (use-auth-secret / static-auth-secret = TURN_SECRET).
+STUN_URLS = env.list("STUN_URLS", default=[])
+TURN_URLS = env.list("TURN_URLS", default=[])
+TURN_SECRET = env.str("TURN_SECRET", default="")
+TURN_CREDENTIAL_TTL_SECONDS = env.int("TURN_CREDENTIAL_TTL_SECONDS", default=6 * 60 * 60)
+ROOMS_DEFAULT_CAPACITY = {"call": 2, "voice": 12, "classroom": 16}
+MATCHMAKING_TIMEOUT_SECONDS = env.int("MATCHMAKING_TIMEOUT_SECONDS", default=60)
 
 # --- ML service -----------------------------------------------------------------------------
 ML_URL = env.str("ML_URL", default="http://127.0.0.1:8001")

@@ -39,7 +39,11 @@ CACHES = {
 CHANNEL_LAYERS = {
     "default": {
         "BACKEND": "channels_redis.core.RedisChannelLayer",
-        "CONFIG": {"hosts": [REDIS_URL], "prefix": "toto-test:ch"},
+        "CONFIG": {
+            "hosts": [{"address": REDIS_URL, "socket_timeout": 15}],
+            "capacity": 2000,
+            "prefix": "toto-test:ch",
+        },
     }
 }
 CELERY_BROKER_URL = REDIS_URL

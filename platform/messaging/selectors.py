@@ -1,0 +1,129 @@
+"""Permission-checked reads on conversations and messages.
+
+Policy: only a conversation's participants read it, list its messages or see its receipts;
+someone else asking gets "not found", never a hint that it exists.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.db.models import Count, F, Q, QuerySet
+
+from accounts.models import User
+from core.api.errors import ServiceError
+
+from . import crypto
+from .models import Block, Conversation, Message, MessagingPreferences, Participant, SearchToken
+
+SEARCH_MAX_RESULTS = 50
+
+
+class ConversationNotFound(ServiceError):
+    status_code = 404
+    default_code = "not_found"
+    default_detail = "No such conversation."
+
+
+def conversations_of(user: User) -> QuerySet[Conversation]:
+    return (
+        Conversation.objects.filter(participants__user=user)
+        .annotate(
+            my_last_read_seq=F("participants__last_read_seq"),
+        )
+        .prefetch_related("participants__user")
+        .order_by(F("last_message_at").desc(nulls_last=True), "-created_at")
+    )
+
+
+def conversation_for(user: User, conversation_id: Any) -> Conversation:
+    try:
+        return Conversation.objects.get(pk=conversation_id, participants__user=user)
+    except (Conversation.DoesNotExist, ValueError, TypeError) as exc:
+        raise ConversationNotFound() from exc
+
+
+def is_participant(user: User, conversation_id: Any) -> bool:
+    return Participant.objects.filter(user=user, conversation_id=conversation_id).exists()
+
+
+def participant_ids(conversation_id: Any) -> list[uuid.UUID]:
+    return list(
+        Participant.objects.filter(conversation_id=conversation_id).values_list(
+            "user_id", flat=True
+        )
+    )
+
+
+def last_seqs_of(user: User) -> dict[str, int]:
+    """conversation id → last sequence number, for every conversation of ``user``."""
+    return {
+        str(conversation_id): last_seq
+        for conversation_id, last_seq in Conversation.objects.filter(
+            participants__user=user
+        ).values_list("id", "last_seq")
+    }
+
+
+def messages_of(user: User, conversation_id: Any) -> QuerySet[Message]:
+    conversation = conversation_for(user, conversation_id)
+    return Message.objects.filter(conversation=conversation)
+
+
+def messages_after(user: User, conversation_id: Any, after_seq: int, limit: int) -> list[Message]:
+    return list(
+        messages_of(user, conversation_id).filter(seq__gt=after_seq).order_by("seq")[:limit]
+    )
+
+
+def is_blocked_between(user_a: Any, user_b: Any) -> bool:
+    return Block.objects.filter(
+        Q(blocker=user_a, blocked=user_b) | Q(blocker=user_b, blocked=user_a)
+    ).exists()
+
+
+def sends_read_receipts(user: User) -> bool:
+    preferences = MessagingPreferences.objects.filter(user=user).first()
+    return preferences is None or preferences.send_read_receipts
+
+
+def contact_ids(user: Any) -> set[uuid.UUID]:
+    """People ``user`` shares a conversation with, minus blocks either way: the ones allowed
+    to see each other's presence."""
+    contacts = set(
+        Participant.objects.filter(conversation__participants__user=user)
+        .exclude(user=user)
+        .values_list("user_id", flat=True)
+    )
+    blocked = Block.objects.filter(Q(blocker=user) | Q(blocked=user)).values_list(
+        "blocker_id", "blocked_id"
+    )
+    for blocker_id, blocked_id in blocked:
+        contacts.discard(blocker_id)
+        contacts.discard(blocked_id)
+    return contacts
+
+
+def search_messages(user: User, query: str, conversation_id: Any = None) -> list[Message]:
+    """Messages in ``user``'s conversations containing every word of ``query`` (whole words,
+    case- and accent-insensitive), newest first, at most SEARCH_MAX_RESULTS. Uses the blind
+    index (see messaging.crypto)."""
+    tokens = sorted(crypto.search_tokens(query))
+    if not tokens:
+        return []
+    conversations = Participant.objects.filter(user=user).values("conversation_id")
+    if conversation_id is not None:
+        conversations = conversations.filter(conversation_id=conversation_id)
+    matching = (
+        SearchToken.objects.filter(token__in=tokens, conversation_id__in=conversations)
+        .values("message_id")
+        .annotate(hits=Count("token", distinct=True))
+        .filter(hits=len(tokens))
+        .values("message_id")
+    )
+    return list(
+        Message.objects.filter(id__in=matching, deleted_at__isnull=True)
+        .select_related("sender")
+        .order_by("-created_at")[:SEARCH_MAX_RESULTS]
+    )

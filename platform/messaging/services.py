@@ -1,0 +1,420 @@
+"""Writes on conversations and messages, and the real-time events they cause.
+
+A message is stored (with its sequence number, allocated under a row lock on the
+conversation) and committed before anything is fanned out; the fan-out then goes to each
+participant's ``chat`` group. Clients that missed events resume from their last sequence.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import magic
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.selectors import is_email_verified
+from core.api.errors import ServiceError
+from realtime.events import CHAT, send_to_users
+
+from . import crypto, selectors
+from .models import (
+    Block,
+    Conversation,
+    Message,
+    MessagingPreferences,
+    Participant,
+    Report,
+    SearchToken,
+)
+
+logger = logging.getLogger(__name__)
+
+ATTACHMENT_TYPES: dict[str, str] = {
+    "image/png": "image",
+    "image/jpeg": "image",
+    "image/webp": "image",
+    "image/gif": "image",
+    "audio/ogg": "audio",
+    "audio/webm": "audio",
+    "video/webm": "audio",  # browsers' MediaRecorder audio notes are sniffed as video/webm
+    "audio/mpeg": "audio",
+    "audio/mp4": "audio",
+    "audio/x-m4a": "audio",
+    "audio/x-wav": "audio",
+    "audio/wav": "audio",
+    "application/pdf": "file",
+    "text/plain": "file",
+}
+
+
+class MessagingError(ServiceError):
+    pass
+
+
+class EmailNotVerified(MessagingError):
+    status_code = 403
+    default_code = "email_not_verified"
+    default_detail = "Verify your email address before you do this."
+
+
+class Blocked(MessagingError):
+    status_code = 403
+    default_code = "blocked"
+    default_detail = "You cannot message this person."
+
+
+class InvalidParticipants(MessagingError):
+    default_code = "invalid_participants"
+    default_detail = "Choose one or more other people to talk to."
+
+
+class InvalidMessage(MessagingError):
+    default_code = "invalid_message"
+    default_detail = "A message needs text or an attachment."
+
+
+class InvalidAttachment(MessagingError):
+    default_code = "invalid_attachment"
+    default_detail = "This file type is not accepted."
+
+
+class AttachmentTooLarge(MessagingError):
+    status_code = 413
+    default_code = "attachment_too_large"
+    default_detail = "This file is too large."
+
+
+class NotYourMessage(MessagingError):
+    status_code = 403
+    default_code = "not_your_message"
+    default_detail = "You can only change your own messages."
+
+
+class MessageNotFound(MessagingError):
+    status_code = 404
+    default_code = "not_found"
+    default_detail = "No such message."
+
+
+def message_event(message: Message, body: str | None = None) -> dict[str, Any]:
+    """The JSON form of a message on sockets and in the API (the same shape in both)."""
+    deleted = message.deleted_at is not None
+    if body is None:
+        body = "" if deleted else crypto.decrypt(message.body_encrypted)
+    attachment = None
+    if message.attachment and not deleted:
+        attachment = {
+            "kind": message.attachment_kind,
+            "mime": message.attachment_mime,
+            "size": message.attachment_size,
+            "name": message.attachment_name,
+            "url": f"/api/v1/conversations/{message.conversation_id}/messages/{message.id}/attachment/",
+        }
+    return {
+        "id": str(message.id),
+        "conversation": str(message.conversation_id),
+        "seq": message.seq,
+        "sender": str(message.sender_id) if message.sender_id else None,
+        "client_id": message.client_id,
+        "body": body,
+        "attachment": attachment,
+        "created_at": message.created_at.isoformat(),
+        "edited_at": message.edited_at.isoformat() if message.edited_at else None,
+        "deleted": deleted,
+    }
+
+
+def _require_verified(user: User) -> None:
+    if not is_email_verified(user):
+        raise EmailNotVerified()
+
+
+def start_conversation(
+    creator: User, participants: list[User], *, title: str = ""
+) -> tuple[Conversation, bool]:
+    """A direct conversation with one other person (the existing one if there is one), or a
+    group with several. Returns (conversation, created)."""
+    _require_verified(creator)
+    others = {user.pk: user for user in participants if user.pk != creator.pk}
+    if not others:
+        raise InvalidParticipants()
+    if len(others) + 1 > settings.MESSAGING_MAX_GROUP_SIZE:
+        raise InvalidParticipants(
+            f"A conversation has at most {settings.MESSAGING_MAX_GROUP_SIZE} people."
+        )
+    if any(not user.is_active for user in others.values()):
+        raise InvalidParticipants()
+    if len(others) == 1:
+        (other,) = others.values()
+        if selectors.is_blocked_between(creator.pk, other.pk):
+            raise Blocked()
+        key = ":".join(sorted([creator.pk.hex, other.pk.hex]))
+        existing = Conversation.objects.filter(direct_key=key).first()
+        if existing is not None:
+            return existing, False
+        try:
+            with transaction.atomic():
+                conversation = Conversation.objects.create(
+                    kind=Conversation.Kind.DIRECT, direct_key=key, created_by=creator
+                )
+                Participant.objects.bulk_create(
+                    [
+                        Participant(conversation=conversation, user=creator),
+                        Participant(conversation=conversation, user=other),
+                    ]
+                )
+        except IntegrityError:  # created concurrently by the other person
+            return Conversation.objects.get(direct_key=key), False
+    else:
+        with transaction.atomic():
+            conversation = Conversation.objects.create(
+                kind=Conversation.Kind.GROUP, title=title[:120], created_by=creator
+            )
+            Participant.objects.bulk_create(
+                [Participant(conversation=conversation, user=creator)]
+                + [Participant(conversation=conversation, user=user) for user in others.values()]
+            )
+    member_ids = [creator.pk, *others]
+    event = {"type": "conversation.new", "conversation": str(conversation.pk)}
+    transaction.on_commit(lambda: send_to_users(CHAT, member_ids, event))
+    return conversation, True
+
+
+def _check_attachment(upload: UploadedFile) -> tuple[str, str]:
+    head = upload.read(4096)
+    upload.seek(0)
+    mime = magic.from_buffer(head, mime=True)
+    kind = ATTACHMENT_TYPES.get(mime)
+    if kind is None:
+        raise InvalidAttachment(f"Files of type {mime} are not accepted.")
+    limit = settings.MESSAGING_ATTACHMENT_MAX_BYTES[kind]
+    if upload.size is None or upload.size > limit:
+        raise AttachmentTooLarge(f"This {kind} is larger than {limit // (1024 * 1024)} MB.")
+    return kind, mime
+
+
+@dataclass
+class SendResult:
+    message: Message
+    created: bool
+    body: str
+
+
+def send_message(
+    sender: User,
+    conversation_id: Any,
+    *,
+    client_id: str,
+    body: str = "",
+    attachment: UploadedFile | None = None,
+) -> SendResult:
+    """Stores a message and fans it out after commit. Idempotent on ``client_id``: sending
+    the same id again returns the stored message and sends nothing."""
+    _require_verified(sender)
+    body = (body or "").strip()
+    client_id = (client_id or "").strip()
+    if not client_id or len(client_id) > 64:
+        raise InvalidMessage("A client_id (at most 64 characters) is required.")
+    if len(body) > settings.MESSAGING_MAX_BODY_CHARS:
+        raise InvalidMessage(
+            f"A message has at most {settings.MESSAGING_MAX_BODY_CHARS} characters."
+        )
+    if not body and attachment is None:
+        raise InvalidMessage()
+    kind = mime = ""
+    if attachment is not None:
+        kind, mime = _check_attachment(attachment)
+
+    with transaction.atomic():
+        # The row lock serialises sequence allocation per conversation (and only there).
+        conversation = (
+            Conversation.objects.select_for_update()
+            .filter(pk=conversation_id, participants__user=sender)
+            .first()
+        )
+        if conversation is None:
+            raise selectors.ConversationNotFound()
+        existing = Message.objects.filter(
+            conversation=conversation, sender=sender, client_id=client_id
+        ).first()
+        if existing is not None:
+            return SendResult(existing, False, crypto.decrypt(existing.body_encrypted))
+        member_ids = selectors.participant_ids(conversation.pk)
+        if conversation.kind == Conversation.Kind.DIRECT:
+            other_ids = [user_id for user_id in member_ids if user_id != sender.pk]
+            if other_ids and selectors.is_blocked_between(sender.pk, other_ids[0]):
+                raise Blocked()
+        now = timezone.now()
+        seq = conversation.last_seq + 1
+        message = Message(
+            conversation=conversation,
+            seq=seq,
+            sender=sender,
+            client_id=client_id,
+            body_encrypted=crypto.encrypt(body),
+            created_at=now,
+        )
+        if attachment is not None:
+            message.attachment_kind = kind
+            message.attachment_mime = mime
+            message.attachment_size = attachment.size
+            message.attachment_name = (attachment.name or "file")[-200:]
+            message.attachment.save(message.attachment_name, attachment, save=False)
+        message.save(force_insert=True)
+        Conversation.objects.filter(pk=conversation.pk).update(last_seq=seq, last_message_at=now)
+        Participant.objects.filter(conversation=conversation, user=sender).update(last_read_seq=seq)
+        tokens = crypto.search_tokens(body)
+        SearchToken.objects.bulk_create(
+            [
+                SearchToken(message=message, conversation=conversation, token=token)
+                for token in tokens
+            ]
+        )
+        event = {"type": "message.new", "message": message_event(message, body)}
+        transaction.on_commit(lambda: send_to_users(CHAT, member_ids, event))
+    return SendResult(message, True, body)
+
+
+def _own_message(user: User, conversation_id: Any, message_id: Any) -> Message:
+    try:
+        message = selectors.messages_of(user, conversation_id).get(pk=message_id)
+    except (Message.DoesNotExist, ValueError) as exc:
+        raise MessageNotFound() from exc
+    if message.sender_id != user.pk:
+        raise NotYourMessage()
+    if message.deleted_at is not None:
+        raise MessageNotFound()
+    return message
+
+
+def edit_message(user: User, conversation_id: Any, message_id: Any, body: str) -> Message:
+    body = (body or "").strip()
+    if not body or len(body) > settings.MESSAGING_MAX_BODY_CHARS:
+        raise InvalidMessage()
+    with transaction.atomic():
+        message = _own_message(user, conversation_id, message_id)
+        message.body_encrypted = crypto.encrypt(body)
+        message.edited_at = timezone.now()
+        message.save(update_fields=["body_encrypted", "edited_at"])
+        SearchToken.objects.filter(message=message).delete()
+        SearchToken.objects.bulk_create(
+            [
+                SearchToken(message=message, conversation_id=message.conversation_id, token=token)
+                for token in crypto.search_tokens(body)
+            ]
+        )
+        member_ids = selectors.participant_ids(message.conversation_id)
+        event = {"type": "message.updated", "message": message_event(message, body)}
+        transaction.on_commit(lambda: send_to_users(CHAT, member_ids, event))
+    return message
+
+
+def delete_message(user: User, conversation_id: Any, message_id: Any) -> Message:
+    """Deletes the content, keeps the row: sequence numbers stay gapless for resuming."""
+    with transaction.atomic():
+        message = _own_message(user, conversation_id, message_id)
+        if message.attachment:
+            message.attachment.delete(save=False)
+        message.body_encrypted = ""
+        message.attachment = ""
+        message.deleted_at = timezone.now()
+        message.save(update_fields=["body_encrypted", "attachment", "deleted_at"])
+        SearchToken.objects.filter(message=message).delete()
+        member_ids = selectors.participant_ids(message.conversation_id)
+        event = {"type": "message.deleted", "message": message_event(message, "")}
+        transaction.on_commit(lambda: send_to_users(CHAT, member_ids, event))
+    return message
+
+
+def mark_read(user: User, conversation_id: Any, seq: int) -> int:
+    """Moves the user's read marker forward (never back). Tells the others only if the
+    user's privacy setting allows read receipts. Returns the marker."""
+    conversation = selectors.conversation_for(user, conversation_id)
+    seq = max(0, min(int(seq), conversation.last_seq))
+    updated = Participant.objects.filter(
+        conversation=conversation, user=user, last_read_seq__lt=seq
+    ).update(last_read_seq=seq)
+    if updated and selectors.sends_read_receipts(user):
+        others = [pk for pk in selectors.participant_ids(conversation.pk) if pk != user.pk]
+        event = {
+            "type": "read",
+            "conversation": str(conversation.pk),
+            "user": str(user.pk),
+            "seq": seq,
+        }
+        transaction.on_commit(lambda: send_to_users(CHAT, others, event))
+    return seq
+
+
+def typing_recipients(user: User, conversation_id: Any) -> list[Any]:
+    """Who is told that ``user`` is typing: nobody above the configured group size."""
+    member_ids = selectors.participant_ids(conversation_id)
+    if user.pk not in member_ids or len(member_ids) > settings.MESSAGING_TYPING_MAX_GROUP_SIZE:
+        return []
+    return [pk for pk in member_ids if pk != user.pk]
+
+
+def block_user(blocker: User, blocked: User) -> Block:
+    if blocker.pk == blocked.pk:
+        raise InvalidParticipants("You cannot block yourself.")
+    block, _ = Block.objects.get_or_create(blocker=blocker, blocked=blocked)
+    return block
+
+
+def unblock_user(blocker: User, blocked_id: Any) -> None:
+    Block.objects.filter(blocker=blocker, blocked_id=blocked_id).delete()
+
+
+def report_user(reporter: User, reported: User, reason: str, message_id: Any = None) -> Report:
+    message = None
+    if message_id is not None:
+        # Only a message the reporter can read may be attached to a report.
+        message = Message.objects.filter(
+            pk=message_id,
+            sender=reported,
+            conversation__participants__user=reporter,
+        ).first()
+        if message is None:
+            raise MessageNotFound()
+    return Report.objects.create(
+        reporter=reporter, reported=reported, message=message, reason=reason.strip()[:2000]
+    )
+
+
+def set_preferences(user: User, *, send_read_receipts: bool) -> MessagingPreferences:
+    preferences, _ = MessagingPreferences.objects.update_or_create(
+        user=user, defaults={"send_read_receipts": send_read_receipts}
+    )
+    return preferences
+
+
+def reencrypt_batch(after_pk: Any = None, batch_size: int = 500) -> tuple[int, Any]:
+    """Re-encrypts one batch of messages under the newest key and rebuilds their search
+    tokens (the search key may have changed too). Returns (count, last pk)."""
+    queryset = Message.objects.order_by("pk").exclude(body_encrypted="")
+    if after_pk is not None:
+        queryset = queryset.filter(pk__gt=after_pk)
+    batch = list(queryset[:batch_size])
+    with transaction.atomic():
+        for message in batch:
+            locked = Message.objects.select_for_update().get(pk=message.pk)
+            if not locked.body_encrypted:
+                continue
+            body = crypto.decrypt(locked.body_encrypted)
+            Message.objects.filter(pk=locked.pk).update(
+                body_encrypted=crypto.rotate(locked.body_encrypted)
+            )
+            SearchToken.objects.filter(message=locked).delete()
+            SearchToken.objects.bulk_create(
+                [
+                    SearchToken(message=locked, conversation_id=locked.conversation_id, token=t)
+                    for t in crypto.search_tokens(body)
+                ]
+            )
+    return len(batch), (batch[-1].pk if batch else None)

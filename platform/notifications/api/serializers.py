@@ -1,0 +1,47 @@
+from typing import Any
+
+from rest_framework import serializers
+
+from ..models import Device, NotificationSettings
+from ..services import notification_event
+
+
+class NotificationSerializer(serializers.Serializer):
+    id = serializers.UUIDField(read_only=True)
+    type = serializers.CharField(read_only=True)
+    title = serializers.CharField(read_only=True)
+    body = serializers.CharField(read_only=True)
+    data = serializers.JSONField(read_only=True)
+    url = serializers.CharField(read_only=True)
+    created_at = serializers.DateTimeField(read_only=True)
+    read = serializers.BooleanField(read_only=True)
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        return notification_event(instance)
+
+
+class UnreadCountSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+
+
+class NotificationSettingsSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = NotificationSettings
+        fields = ["time_zone", "quiet_hours_start", "quiet_hours_end", "daily_digest"]
+
+
+class NotificationPreferencesSerializer(serializers.Serializer):
+    """``{"preferences": {"<type>": {"in_app": true, "email": false, "push": true}}}``"""
+
+    preferences = serializers.DictField(
+        child=serializers.DictField(child=serializers.BooleanField())
+    )
+
+
+class DeviceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Device
+        fields = ["platform", "token", "created_at"]
+        read_only_fields = ["created_at"]
+        # Uniqueness is handled by the service (a token moves to its latest owner).
+        validators: list[Any] = []

@@ -1,0 +1,48 @@
+"""Reads on notifications. A user only ever sees their own."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from .models import Notification, NotificationPreference, NotificationSettings
+from .types import CHANNELS, REGISTRY
+
+
+def notifications_of(user: Any) -> QuerySet[Notification]:
+    return Notification.objects.filter(recipient=user)
+
+
+def unread_count(user: Any) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def settings_of(user: Any) -> NotificationSettings:
+    found = NotificationSettings.objects.filter(user=user).first()
+    return found or NotificationSettings(user=user)
+
+
+def preferences_of(user: Any) -> dict[str, dict[str, bool]]:
+    """type → channel → enabled, defaults filled in from the registry."""
+    result = {
+        key: {channel: channel in kind.default_channels for channel in CHANNELS}
+        for key, kind in REGISTRY.items()
+    }
+    for preference in NotificationPreference.objects.filter(user=user):
+        if preference.type in result:
+            result[preference.type][preference.channel] = preference.enabled
+    return result
+
+
+def in_quiet_hours(user_settings: NotificationSettings, now: dt.datetime | None = None) -> bool:
+    start, end = user_settings.quiet_hours_start, user_settings.quiet_hours_end
+    if start is None or end is None or start == end:
+        return False
+    local = (now or timezone.now()).astimezone(zoneinfo.ZoneInfo(user_settings.time_zone)).time()
+    if start < end:
+        return start <= local < end
+    return local >= start or local < end  # across midnight, e.g. 22:00-07:00

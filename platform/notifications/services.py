@@ -1,0 +1,155 @@
+"""Sending notifications: ``notify(user, type, title, body, data)`` is what other apps call.
+
+The notification is stored, then after commit: pushed live to the user's sockets, and
+handed to Celery for email and mobile push, each only if the user's preferences allow it
+and (for email and push) not during their quiet hours. With the daily digest on, email
+waits for the digest.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from core.api.errors import ServiceError
+from realtime.events import NOTIFICATIONS, send_to_users
+
+from . import selectors
+from .models import Device, Notification, NotificationPreference, NotificationSettings
+from .types import CHANNELS, EMAIL, IN_APP, PUSH, REGISTRY
+
+
+class UnknownNotificationType(ServiceError):
+    default_code = "unknown_notification_type"
+    default_detail = "No such notification type."
+
+
+class NotificationNotFound(ServiceError):
+    status_code = 404
+    default_code = "not_found"
+    default_detail = "No such notification."
+
+
+def notification_event(notification: Notification) -> dict[str, Any]:
+    return {
+        "id": str(notification.id),
+        "type": notification.type,
+        "title": notification.title,
+        "body": notification.body,
+        "data": notification.data,
+        "url": notification.url,
+        "created_at": notification.created_at.isoformat(),
+        "read": notification.read_at is not None,
+    }
+
+
+def notify(
+    user: Any,
+    type: str,
+    title: str,
+    body: str = "",
+    data: dict[str, Any] | None = None,
+    *,
+    url: str = "",
+) -> Notification | None:
+    """Notifies ``user``. Returns the stored notification, or None when the user turned
+    every channel of this type off."""
+    if type not in REGISTRY:
+        raise UnknownNotificationType(f"Unknown notification type {type!r}.")
+    channels = {c for c, on in selectors.preferences_of(user)[type].items() if on}
+    if not channels:
+        return None
+    notification = Notification.objects.create(
+        recipient=user,
+        type=type,
+        title=title[:200],
+        body=body,
+        data=data or {},
+        url=url,
+        read_at=None if IN_APP in channels else timezone.now(),
+    )
+    user_settings = selectors.settings_of(user)
+    quiet = selectors.in_quiet_hours(user_settings)
+
+    def after_commit() -> None:
+        from . import tasks
+
+        if IN_APP in channels:
+            send_to_users(
+                NOTIFICATIONS,
+                [user.pk],
+                {
+                    "type": "notification.new",
+                    "notification": notification_event(notification),
+                    "unread_count": selectors.unread_count(user),
+                },
+            )
+        if EMAIL in channels and not quiet and not user_settings.daily_digest:
+            tasks.send_notification_email.delay(str(notification.pk))
+        if PUSH in channels and not quiet:
+            tasks.send_notification_push.delay(str(notification.pk))
+
+    transaction.on_commit(after_commit)
+    return notification
+
+
+def _announce_count(user: Any) -> None:
+    count = selectors.unread_count(user)
+    transaction.on_commit(
+        lambda: send_to_users(NOTIFICATIONS, [user.pk], {"type": "unread_count", "count": count})
+    )
+
+
+def mark_read(user: Any, notification_id: Any) -> None:
+    updated = Notification.objects.filter(
+        recipient=user, pk=notification_id, read_at__isnull=True
+    ).update(read_at=timezone.now())
+    if not updated and not Notification.objects.filter(recipient=user, pk=notification_id).exists():
+        raise NotificationNotFound()
+    if updated:
+        _announce_count(user)
+
+
+def mark_all_read(user: Any) -> int:
+    updated = Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+    if updated:
+        _announce_count(user)
+    return updated
+
+
+def set_preferences(user: Any, preferences: dict[str, dict[str, bool]]) -> None:
+    for type_key, channels in preferences.items():
+        if type_key not in REGISTRY:
+            raise UnknownNotificationType(f"Unknown notification type {type_key!r}.")
+        for channel, enabled in channels.items():
+            if channel not in CHANNELS:
+                raise ServiceError(f"Unknown channel {channel!r}.")
+            NotificationPreference.objects.update_or_create(
+                user=user, type=type_key, channel=channel, defaults={"enabled": bool(enabled)}
+            )
+
+
+def update_settings(user: Any, **fields: Any) -> NotificationSettings:
+    user_settings, _ = NotificationSettings.objects.get_or_create(user=user)
+    for name, value in fields.items():
+        setattr(user_settings, name, value)
+    user_settings.full_clean()
+    user_settings.save()
+    return user_settings
+
+
+def register_device(user: Any, platform: str, token: str) -> Device:
+    """A token moves to whoever registers it last (a phone changing hands)."""
+    device, _ = Device.objects.update_or_create(
+        platform=platform, token=token, defaults={"user": user, "active": True}
+    )
+    return device
+
+
+def unregister_device(user: Any, token: str) -> int:
+    deleted, _ = Device.objects.filter(user=user, token=token).delete()
+    return deleted

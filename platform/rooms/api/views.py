@@ -1,0 +1,119 @@
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, status
+from rest_framework.parsers import MultiPartParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.permissions import IsEmailVerified
+
+from .. import selectors, services
+from ..models import Attendance, Recording
+from . import serializers
+
+ROOM_PERMISSIONS = [IsAuthenticated, IsEmailVerified]
+
+
+class VoiceRoomListView(generics.ListCreateAPIView):
+    """The voice room directory (open public rooms, ``?language=``), and opening one."""
+
+    permission_classes = ROOM_PERMISSIONS
+    serializer_class = serializers.RoomSerializer
+    filterset_fields = ["language", "level"]
+
+    def get_queryset(self) -> Any:
+        return selectors.voice_directory()
+
+    @extend_schema(
+        request=serializers.VoiceRoomCreateSerializer, responses={201: serializers.RoomSerializer}
+    )
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = serializers.VoiceRoomCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        room = services.create_voice_room(request.user, **data.validated_data)
+        return Response(serializers.RoomSerializer(room).data, status=status.HTTP_201_CREATED)
+
+
+class CallCreateView(APIView):
+    """A private 1:1 call with someone; only the two of them can join its socket."""
+
+    permission_classes = ROOM_PERMISSIONS
+
+    @extend_schema(
+        request=serializers.CallCreateSerializer, responses={201: serializers.RoomSerializer}
+    )
+    def post(self, request: Request) -> Response:
+        data = serializers.CallCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        room = services.create_call(request.user, data.validated_data["user"])
+        from notifications.services import notify
+
+        notify(
+            data.validated_data["user"],
+            "call.incoming",
+            f"{request.user} is calling you",
+            data={"room": str(room.pk)},
+            url=f"/calls/{room.pk}/",
+        )
+        return Response(serializers.RoomSerializer(room).data, status=status.HTTP_201_CREATED)
+
+
+class RoomDetailView(generics.RetrieveAPIView):
+    permission_classes = ROOM_PERMISSIONS
+    serializer_class = serializers.RoomSerializer
+
+    def get_object(self) -> Any:
+        return selectors.room_for(self.request.user, self.kwargs["room_id"])
+
+
+class IceServersView(APIView):
+    permission_classes = ROOM_PERMISSIONS
+
+    @extend_schema(responses=serializers.IceServerSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        return Response(selectors.ice_servers(request.user))
+
+
+class AttendanceView(generics.ListAPIView):
+    """Who was in the room from when to when: for the host or teacher only."""
+
+    permission_classes = ROOM_PERMISSIONS
+    serializer_class = serializers.AttendanceSerializer
+    filter_backends: list[Any] = []
+
+    def get_queryset(self) -> Any:
+        room = selectors.room_for(self.request.user, self.kwargs["room_id"])
+        if room.host_id != self.request.user.pk:
+            raise services.NotAllowed()
+        return Attendance.objects.filter(room=room).order_by("joined_at")
+
+
+class RecordingListView(generics.ListCreateAPIView):
+    """Recordings of a room, for its members to play back; the host uploads one once
+    everyone present agreed to be recorded."""
+
+    permission_classes = ROOM_PERMISSIONS
+    serializer_class = serializers.RecordingSerializer
+    parser_classes = [MultiPartParser]
+    filter_backends: list[Any] = []
+
+    def get_queryset(self) -> Any:
+        room = selectors.room_for(self.request.user, self.kwargs["room_id"])
+        return Recording.objects.filter(room=room)
+
+    @extend_schema(
+        request={"multipart/form-data": serializers.RecordingUploadSerializer},
+        responses={201: serializers.RecordingSerializer},
+    )
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = serializers.RecordingUploadSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        recording = services.save_recording(
+            request.user, self.kwargs["room_id"], data.validated_data["file"]
+        )
+        return Response(
+            serializers.RecordingSerializer(recording).data, status=status.HTTP_201_CREATED
+        )

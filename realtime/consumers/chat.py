@@ -1,0 +1,181 @@
+"""The chat socket, /ws/chat/: sending, receiving, typing, read receipts, presence, resume.
+
+Delivery guarantee on one socket: for each conversation, messages reach the client in
+sequence order with no gap and no duplicate from the moment the socket opened (its
+*baseline*, read at connect), and a ``resume`` fills in what the client missed before.
+Events from the channel layer may arrive out of order or not at all (two senders commit
+concurrently; Redis restarts): a message whose sequence is not the next one makes the
+consumer read the missing ones from the database, which is the source of truth.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from channels.db import database_sync_to_async
+
+from core.api.errors import ServiceError
+from messaging import presence, selectors, services
+from realtime.events import CHAT, asend_to_users
+
+from .base import UserSocketConsumer
+
+MAX_REPLAY = 1000
+
+
+def in_thread_pool(func: Any) -> Any:
+    """Runs blocking service code in the shared thread pool instead of the single
+    "thread-sensitive" thread that database_sync_to_async uses by default: sends from many
+    sockets then run in parallel (each pool thread keeps its own database connection)."""
+    return database_sync_to_async(func, thread_sensitive=False)
+
+
+class ChatConsumer(UserSocketConsumer):
+    stream = CHAT
+    require_verified_email = True
+
+    async def on_open(self) -> None:
+        # conversation id → highest sequence delivered on this socket; the client is known to
+        # hold everything up to it once it has resumed.
+        self.baseline: dict[str, int] = await database_sync_to_async(selectors.last_seqs_of)(
+            self.user
+        )
+        self.delivered: dict[str, int] = dict(self.baseline)
+        came_online = await database_sync_to_async(presence.connected)(self.user.pk)
+        if came_online:
+            await self._broadcast_presence(online=True)
+        await self.send_json({"type": "hello", "user": str(self.user.pk)})
+
+    async def disconnect(self, code: int) -> None:
+        if hasattr(self, "group"):
+            try:
+                went_offline = await database_sync_to_async(presence.disconnected)(self.user.pk)
+                if went_offline:
+                    await self._broadcast_presence(online=False)
+            except Exception:  # noqa: S110 - presence expires by TTL if Redis is gone
+                pass
+        await super().disconnect(code)
+
+    async def _broadcast_presence(self, *, online: bool) -> None:
+        contacts = await database_sync_to_async(selectors.contact_ids)(self.user.pk)
+        await asend_to_users(
+            CHAT, contacts, {"type": "presence", "user": str(self.user.pk), "online": online}
+        )
+
+    def handlers(self) -> dict[str, Any]:
+        return {
+            "message.send": self.on_send,
+            "typing": self.on_typing,
+            "read": self.on_read,
+            "resume": self.on_resume,
+            "ping": self.on_ping,
+        }
+
+    # --- client → server -------------------------------------------------------------------
+    async def on_send(self, content: dict[str, Any]) -> None:
+        client_id = str(content.get("client_id") or "")
+        try:
+            result = await in_thread_pool(services.send_message)(
+                self.user,
+                content.get("conversation"),
+                client_id=client_id,
+                body=str(content.get("body") or ""),
+            )
+        except ServiceError as exc:
+            await self.error(exc.get_codes(), str(exc.detail), client_id=client_id)
+            return
+        await self.send_json(
+            {
+                "type": "message.ack",
+                "client_id": client_id,
+                "conversation": str(result.message.conversation_id),
+                "id": str(result.message.id),
+                "seq": result.message.seq,
+                "duplicate": not result.created,
+            }
+        )
+
+    async def on_typing(self, content: dict[str, Any]) -> None:
+        conversation = content.get("conversation")
+        recipients = await database_sync_to_async(services.typing_recipients)(
+            self.user, conversation
+        )
+        await asend_to_users(
+            CHAT,
+            recipients,
+            {"type": "typing", "conversation": str(conversation), "user": str(self.user.pk)},
+        )
+
+    async def on_read(self, content: dict[str, Any]) -> None:
+        try:
+            await database_sync_to_async(services.mark_read)(
+                self.user, content.get("conversation"), int(content.get("seq") or 0)
+            )
+        except (ServiceError, ValueError) as exc:
+            await self.error("invalid_read", str(exc))
+
+    async def on_ping(self, content: dict[str, Any]) -> None:
+        await database_sync_to_async(presence.heartbeat)(self.user.pk)
+        await self.send_json({"type": "pong"})
+
+    async def on_resume(self, content: dict[str, Any]) -> None:
+        """``{"type": "resume", "conversations": {"<id>": <last seq the client holds>}}``:
+        sends what the client misses up to this socket's baseline, then ``resume.done``."""
+        wanted = content.get("conversations") or {}
+        if not isinstance(wanted, dict):
+            await self.error("invalid_resume", "conversations maps ids to sequence numbers.")
+            return
+        replayed = 0
+        for conversation_id, client_seq in wanted.items():
+            if conversation_id not in self.baseline:
+                continue  # not a participant (or a conversation newer than the socket)
+            try:
+                start = int(client_seq)
+            except (TypeError, ValueError):
+                continue
+            end = self.baseline[conversation_id]
+            if start >= end:
+                continue
+            messages = await self._messages_between(conversation_id, start, end)
+            for message in messages:
+                await self.send_json({"type": "message.new", "message": message})
+            replayed += len(messages)
+        await self.send_json({"type": "resume.done", "replayed": replayed})
+
+    # --- server → client -------------------------------------------------------------------
+    async def stream_event(self, message: dict[str, Any]) -> None:
+        event = message["event"]
+        if event.get("type") == "message.new":
+            await self._deliver_in_order(event["message"])
+            return
+        if event.get("type") == "conversation.new":
+            self.baseline.setdefault(event["conversation"], 0)
+            self.delivered.setdefault(event["conversation"], 0)
+        await self.send_json(event)
+
+    async def _deliver_in_order(self, payload: dict[str, Any]) -> None:
+        conversation_id = payload["conversation"]
+        seq = int(payload["seq"])
+        delivered = self.delivered.get(conversation_id, 0)
+        if seq <= delivered:
+            return  # already sent (gap fill read it from the database first)
+        if seq > delivered + 1:
+            for missing in await self._messages_between(conversation_id, delivered, seq - 1):
+                await self.send_json({"type": "message.new", "message": missing})
+        await self.send_json({"type": "message.new", "message": payload})
+        self.delivered[conversation_id] = seq
+        self.baseline.setdefault(conversation_id, 0)
+
+    async def _messages_between(
+        self, conversation_id: str, after: int, up_to: int
+    ) -> list[dict[str, Any]]:
+        def load() -> list[dict[str, Any]]:
+            try:
+                messages = selectors.messages_after(
+                    self.user, conversation_id, after, min(up_to - after, MAX_REPLAY)
+                )
+            except ServiceError:
+                return []
+            return [services.message_event(m) for m in messages if m.seq <= up_to]
+
+        return await in_thread_pool(load)()

@@ -1,0 +1,57 @@
+"""Fan-out of real-time events to users' sockets over the channel layer.
+
+Every event reaches a user through one group per user and stream (``chat``, ``notifications``),
+whatever the number of sockets (tabs, phone) the user has open, on whichever server. Services
+call these after their transaction commits: the database is the truth and a lost event is
+recovered by the client's resume, so a channel-layer failure is logged, never raised.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+
+logger = logging.getLogger(__name__)
+
+CHAT = "chat"
+NOTIFICATIONS = "notifications"
+
+
+def user_group(stream: str, user_id: Any) -> str:
+    return f"{stream}.{getattr(user_id, 'hex', user_id)}"
+
+
+async def asend_to_users(stream: str, user_ids: Iterable[Any], event: dict[str, Any]) -> int:
+    """Sends ``event`` (a JSON-able dict with a ``type``) to every socket of each user.
+    Returns the number of group sends, which tests pin per action."""
+    layer = get_channel_layer()
+    sent = 0
+    if layer is None:
+        return sent
+    for user_id in user_ids:
+        try:
+            await layer.group_send(
+                user_group(stream, user_id), {"type": "stream.event", "event": event}
+            )
+            sent += 1
+        except Exception:
+            logger.exception("Could not fan out a %s event to %s", event.get("type"), user_id)
+    return sent
+
+
+def send_to_users(stream: str, user_ids: Iterable[Any], event: dict[str, Any]) -> int:
+    send = async_to_sync(asend_to_users)
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return send(stream, list(user_ids), event)
+    # Sync code on a thread that also runs an event loop (a sync Playwright test, a Jupyter
+    # shell): async_to_sync refuses to run there, so send from a helper thread.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(send, stream, list(user_ids), event).result()

@@ -1,0 +1,185 @@
+import { ResumingSocket } from "./socket.js";
+
+const root = document.querySelector(".chat");
+const me = root.dataset.user;
+const list = document.getElementById("conversations");
+const messages = document.getElementById("messages");
+const composer = document.getElementById("composer");
+const body = document.getElementById("message-body");
+const title = document.getElementById("conversation-title");
+const typing = document.getElementById("typing");
+const status = document.getElementById("connection-status");
+const csrf = document.cookie.match(/csrftoken=([^;]+)/)?.[1] ?? "";
+
+const socket = new ResumingSocket("/ws/chat/");
+const shown = new Map(); // conversation id → Map(seq → message)
+const pending = new Map(); // client_id → {conversation, body}
+let current = null;
+let conversations = [];
+
+async function api(path, options = {}) {
+  const response = await fetch(path, {
+    credentials: "same-origin",
+    headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
+    ...options,
+  });
+  if (!response.ok) throw new Error((await response.json()).message);
+  return response.status === 204 ? null : response.json();
+}
+
+function nameOf(conversation) {
+  if (conversation.title) return conversation.title;
+  return conversation.participants.filter((p) => p.id !== me).map((p) => p.name).join(", ");
+}
+
+function renderList() {
+  list.replaceChildren(
+    ...conversations.map((conversation) => {
+      const item = document.createElement("li");
+      const button = document.createElement("button");
+      button.type = "button";
+      button.textContent = nameOf(conversation);
+      if (conversation.unread && conversation.id !== current) {
+        const badge = document.createElement("span");
+        badge.className = "badge";
+        badge.textContent = conversation.unread;
+        badge.setAttribute("aria-label", `${conversation.unread} unread`);
+        button.append(" ", badge);
+      }
+      button.setAttribute("aria-current", conversation.id === current ? "true" : "false");
+      button.addEventListener("click", () => open(conversation.id));
+      item.append(button);
+      return item;
+    }),
+  );
+}
+
+function remember(message) {
+  if (!shown.has(message.conversation)) shown.set(message.conversation, new Map());
+  shown.get(message.conversation).set(message.seq, message);
+  // The resume point is the highest seq with no gap below it.
+  let seq = socket.lastSeq.get(message.conversation) ?? 0;
+  while (shown.get(message.conversation).has(seq + 1)) seq += 1;
+  socket.lastSeq.set(message.conversation, seq);
+}
+
+function renderMessages() {
+  const items = [...(shown.get(current)?.values() ?? [])].sort((a, b) => a.seq - b.seq);
+  messages.replaceChildren(
+    ...items.map((message) => {
+      const item = document.createElement("li");
+      item.className = message.sender === me ? "mine" : "theirs";
+      item.dataset.seq = message.seq;
+      item.textContent = message.deleted ? "(deleted)" : message.body;
+      if (message.attachment) {
+        const link = document.createElement("a");
+        link.href = message.attachment.url;
+        link.textContent = ` 📎 ${message.attachment.name}`;
+        item.append(link);
+      }
+      return item;
+    }),
+    ...[...pending.values()]
+      .filter((p) => p.conversation === current)
+      .map((p) => Object.assign(document.createElement("li"), { className: "mine pending", textContent: p.body })),
+  );
+  messages.lastElementChild?.scrollIntoView({ block: "end" });
+  const last = socket.lastSeq.get(current);
+  if (last && document.visibilityState === "visible") socket.send({ type: "read", conversation: current, seq: last });
+}
+
+async function open(conversationId) {
+  current = conversationId;
+  const conversation = conversations.find((c) => c.id === conversationId);
+  title.textContent = nameOf(conversation);
+  conversation.unread = 0;
+  composer.hidden = false;
+  const page = await api(`/api/v1/conversations/${conversationId}/messages/?page_size=50`);
+  page.results.forEach(remember);
+  renderList();
+  renderMessages();
+  body.focus();
+}
+
+async function loadConversations() {
+  conversations = (await api("/api/v1/conversations/")).results;
+  renderList();
+}
+
+composer.addEventListener("submit", (event) => {
+  event.preventDefault();
+  const text = body.value.trim();
+  if (!text || !current) return;
+  const clientId = crypto.randomUUID();
+  pending.set(clientId, { conversation: current, body: text });
+  body.value = "";
+  renderMessages();
+  const message = { type: "message.send", conversation: current, client_id: clientId, body: text };
+  if (!socket.send(message)) {
+    // No socket: the REST endpoint takes the same client id, so a later retry stays single.
+    api(`/api/v1/conversations/${current}/messages/`, { method: "POST", body: JSON.stringify({ client_id: clientId, body: text }) })
+      .then((stored) => { pending.delete(clientId); remember(stored); renderMessages(); });
+  }
+});
+
+body.addEventListener("keydown", (event) => {
+  if (event.key === "Enter" && !event.shiftKey) {
+    event.preventDefault();
+    composer.requestSubmit();
+  }
+});
+
+let lastTyping = 0;
+body.addEventListener("input", () => {
+  if (current && Date.now() - lastTyping > 3000) {
+    lastTyping = Date.now();
+    socket.send({ type: "typing", conversation: current });
+  }
+});
+
+document.getElementById("new-conversation").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const input = event.target.participant;
+  const conversation = await api("/api/v1/conversations/", { method: "POST", body: JSON.stringify({ participants: [input.value.trim()] }) });
+  input.value = "";
+  await loadConversations();
+  open(conversation.id);
+});
+
+socket.addEventListener("status", ({ detail }) => {
+  status.textContent = detail === "online" ? "Online" : detail === "offline" ? "Reconnecting…" : "Not allowed";
+  status.dataset.state = detail;
+});
+socket.addEventListener("message.ack", ({ detail }) => {
+  pending.delete(detail.client_id);
+});
+socket.addEventListener("message.new", ({ detail }) => {
+  const message = detail.message;
+  pending.delete(message.client_id);
+  remember(message);
+  const conversation = conversations.find((c) => c.id === message.conversation);
+  if (!conversation) return loadConversations();
+  if (message.conversation === current) renderMessages();
+  else if (message.sender !== me) { conversation.unread += 1; renderList(); }
+});
+for (const type of ["message.updated", "message.deleted"]) {
+  socket.addEventListener(type, ({ detail }) => {
+    shown.get(detail.message.conversation)?.set(detail.message.seq, detail.message);
+    if (detail.message.conversation === current) renderMessages();
+  });
+}
+socket.addEventListener("conversation.new", loadConversations);
+let typingTimer;
+socket.addEventListener("typing", ({ detail }) => {
+  if (detail.conversation !== current) return;
+  typing.textContent = "typing…";
+  clearTimeout(typingTimer);
+  typingTimer = setTimeout(() => (typing.textContent = ""), 4000);
+});
+socket.addEventListener("error", ({ detail }) => {
+  if (detail?.client_id) pending.delete(detail.client_id);
+  if (detail?.message) status.textContent = detail.message;
+  renderMessages();
+});
+
+loadConversations();
