@@ -11,6 +11,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 from accounts.selectors import is_email_verified
+from realtime.auth import RevocableSocketMixin
 from realtime.events import user_group
 
 # Close codes (4000-4999 are the application's own, see RFC 6455 §7.4.2).
@@ -22,7 +23,7 @@ CLOSE_REMOVED = 4410
 CLOSE_EMAIL_NOT_VERIFIED = 4412
 
 
-class UserSocketConsumer(AsyncJsonWebsocketConsumer):
+class UserSocketConsumer(RevocableSocketMixin, AsyncJsonWebsocketConsumer):
     stream: str = ""
     require_verified_email = False
 

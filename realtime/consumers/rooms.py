@@ -21,6 +21,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from accounts.selectors import is_email_verified
 from core.api.errors import ServiceError
+from realtime.auth import RevocableSocketMixin
 from rooms import selectors, services
 from rooms.models import Member, Room
 
@@ -51,7 +52,7 @@ def waiting_group(room_id: Any, user_id: Any) -> str:
     return f"room.{room_id.hex}.waiting.{user_id.hex}"
 
 
-class RoomConsumer(AsyncJsonWebsocketConsumer):
+class RoomConsumer(RevocableSocketMixin, AsyncJsonWebsocketConsumer):
     async def connect(self) -> None:
         self.user = self.scope.get("user")
         self.attendance_id: Any = None

@@ -100,3 +100,18 @@ async def test_other_peoples_sockets_stay_open(student, other_student, admin) ->
     await socket.send_json_to({"type": "ping"})
     assert await socket.receive_json_from(timeout=5) == {"type": "ping"}
     await socket.disconnect()
+
+
+@pytest.mark.parametrize("path", ["/ws/chat/", "/ws/notifications/"])
+async def test_suspension_closes_every_kind_of_feature_socket(student, admin, path) -> None:
+    from accounts.services import suspend_user
+    from core.testing.websockets import connect
+
+    token = await sync_to_async(_login)("sam@example.com")
+    socket = await connect(f"{path}?token={token}")
+    await sync_to_async(suspend_user)(student, by=admin, reason="Spam")
+    for _ in range(10):  # the stream may greet first (unread counts, presence …)
+        output = await socket.receive_output(timeout=5)
+        if output["type"] == "websocket.close":
+            break
+    assert output == {"type": "websocket.close", "code": 4401}
