@@ -7,12 +7,14 @@ API validates it, statefully: a signed-out, suspended or deleted user's token is
 anonymous socket may do.
 """
 
+import contextlib
 from typing import Any
 from urllib.parse import parse_qs
 
 from channels.auth import AuthMiddlewareStack
 from channels.db import database_sync_to_async
 from django.contrib.auth.models import AnonymousUser
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 
 @database_sync_to_async
@@ -89,13 +91,21 @@ class RevocableSocketMixin:
         user = self.scope.get("user")  # type: ignore[attr-defined]
         if user is not None and user.is_authenticated:
             self._revocation_group = user_group_name(user.pk)
-            await self.channel_layer.group_add(self._revocation_group, self.channel_name)  # type: ignore[attr-defined]
+            layer = self.channel_layer  # type: ignore[attr-defined]
+            try:
+                await layer.group_add(self._revocation_group, self.channel_name)  # type: ignore[attr-defined]
+            except (ConnectionError, RedisConnectionError):
+                # After a Redis restart the pool's first connection is stale; a second try
+                # gets a fresh one (a second failure propagates and refuses the socket).
+                await layer.group_add(self._revocation_group, self.channel_name)  # type: ignore[attr-defined]
         await super().websocket_connect(message)  # type: ignore[misc]
 
     async def websocket_disconnect(self, message: dict[str, Any]) -> None:
         group = getattr(self, "_revocation_group", None)
         if group is not None:
-            await self.channel_layer.group_discard(group, self.channel_name)  # type: ignore[attr-defined]
+            # With Redis gone (restarting) the group entry expires by itself.
+            with contextlib.suppress(ConnectionError, RedisConnectionError):
+                await self.channel_layer.group_discard(group, self.channel_name)  # type: ignore[attr-defined]
         await super().websocket_disconnect(message)  # type: ignore[misc]
 
     async def auth_revoked(self, event: dict[str, Any]) -> None:
