@@ -8,6 +8,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import IsEmailVerified
+from credits.api.serializers import SubscriptionSerializer
+from credits.models import Subscription
 
 from .. import selectors, services, webhooks
 from ..invoices import render_pdf
@@ -84,6 +86,20 @@ class RazorpayConfirmView(APIView):
             signature=data["razorpay_signature"],
         )
         return Response(PaymentSerializer(payment).data)
+
+
+class SubscriptionCancelView(APIView):
+    @extend_schema(
+        request=None,
+        responses={200: SubscriptionSerializer},
+        summary="Cancel my subscription: it stays until the paid period ends, then stops",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        subscription = Subscription.objects.filter(pk=pk, user=request.user).first()
+        if subscription is None:
+            raise services.SubscriptionNotFound()
+        subscription = services.cancel_subscription(request.user, subscription)
+        return Response(SubscriptionSerializer(subscription).data)
 
 
 class InvoicePdfView(APIView):
