@@ -202,9 +202,7 @@ def test_partial_refund_keeps_the_subscription(
 def test_customer_cancels_at_period_end_at_stripe(
     api_client, client, student, other_student, premium_plan, providers
 ):
-    payment, subscription_id = subscribe_with_stripe(
-        api_client, client, student, premium_plan, providers
-    )
+    _, subscription_id = subscribe_with_stripe(api_client, client, student, premium_plan, providers)
     subscription = Subscription.objects.get()
     api_client.force_login(other_student)
     url = f"/api/v1/payments/subscriptions/{subscription.pk}/cancel/"
