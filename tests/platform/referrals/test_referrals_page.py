@@ -30,7 +30,7 @@ def test_referrals_page_shows_code_link_and_my_referrals_only(
         flags=["shared_ip"],
     )
     Referral.objects.create(referrer=other_student, referred=other, code="OTHER")
-    # session, user, code, programme settings, 2 × permissions (user bar), referrals, site,
+    # session, user, code, programme settings, 2 x permissions (user bar), referrals, site,
     # site settings: the same for any number of referrals.
     with assert_num_queries(9):
         html = client.get("/referrals/").content.decode()
