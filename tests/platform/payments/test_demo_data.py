@@ -57,4 +57,4 @@ def test_money_demo_data_is_believable_and_idempotent(client):
 
     client.force_login(student)
     html = client.get("/payments/").content.decode()
-    assert html.count("(PDF)") == 3 and "refunded" in html
+    assert html.count("(PDF)") == 3 and "status-refunded" in html
