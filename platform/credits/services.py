@@ -323,6 +323,8 @@ def charge(user: User, feature: str, units: Decimal | int, idempotency_key: str)
             if existing.user_id != user.pk or existing.feature != feature:
                 raise IdempotencyConflict()
             return existing
+        if price is None:  # unreachable: a first call found the price above
+            raise UnknownFeature()
 
         plan = current_plan(user, now)
         renew_allowance(user, plan, now)

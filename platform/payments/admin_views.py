@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from core.api.errors import ServiceError
+from credits.requests import user_of
 from payouts.models import PayoutRequest
 from payouts.services import pay_payout, reject_payout
 from referrals.models import Referral
@@ -51,7 +52,7 @@ def refund(request: HttpRequest, payment_id: str) -> HttpResponse:
                 payment,
                 amount=form.cleaned_data["amount"],
                 reason=form.cleaned_data["reason"],
-                by=request.user,
+                by=user_of(request),
                 idempotency_key=f"admin-refund:{form.cleaned_data['nonce']}",
             )
         except ServiceError as error:
@@ -79,7 +80,7 @@ def refund(request: HttpRequest, payment_id: str) -> HttpResponse:
 @require_POST
 def confirm_bank_transfer(request: HttpRequest, payment_id: str) -> HttpResponse:
     payment = get_object_or_404(Payment, pk=payment_id)
-    return _done(request, lambda: services.confirm_bank_transfer(payment, by=request.user))
+    return _done(request, lambda: services.confirm_bank_transfer(payment, by=user_of(request)))
 
 
 @finance_permission
@@ -90,11 +91,12 @@ def decide_payout(request: HttpRequest, payout_id: int) -> HttpResponse:
         return _done(
             request,
             lambda: pay_payout(
-                payout, by=request.user, reference=request.POST.get("reference", "")
+                payout, by=user_of(request), reference=request.POST.get("reference", "")
             ),
         )
     return _done(
-        request, lambda: reject_payout(payout, by=request.user, note=request.POST.get("note", ""))
+        request,
+        lambda: reject_payout(payout, by=user_of(request), note=request.POST.get("note", "")),
     )
 
 
@@ -103,4 +105,4 @@ def decide_payout(request: HttpRequest, payout_id: int) -> HttpResponse:
 def decide_referral(request: HttpRequest, referral_id: int) -> HttpResponse:
     referral = get_object_or_404(Referral, pk=referral_id)
     approve = request.POST.get("decision") == "approve"
-    return _done(request, lambda: review_referral(referral, by=request.user, approve=approve))
+    return _done(request, lambda: review_referral(referral, by=user_of(request), approve=approve))

@@ -28,7 +28,6 @@ class RefundForm(forms.Form):
     def __init__(self, *args: Any, payment: Payment, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.payment = payment
-        self.fields["amount"].max_value = payment.refundable
         self.fields["amount"].widget.attrs.update(
             {"max": str(payment.refundable), "step": "0.01", "placeholder": str(payment.refundable)}
         )

@@ -9,12 +9,13 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 import razorpay
 import stripe
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from stripe.params import RefundCreateParams
 
 from accounts.models import User
 from credits.models import Subscription, SubscriptionStatus
@@ -132,7 +133,11 @@ def _stripe_checkout(payment: Payment) -> dict[str, Any]:
         params={
             "amount": payment.minor_amount,
             "currency": payment.currency.lower(),
-            "payment_method_types": stripe_payment_method_types(payment.provider, payment.currency),
+            # API 2026-10-28.endive (the SDK's pinned version) takes the allowed list under
+            # this name; the PaymentIntent still answers with `payment_method_types`.
+            "allowed_payment_method_types": stripe_payment_method_types(
+                payment.provider, payment.currency
+            ),
             "description": payment.description,
             "metadata": {"payment_id": str(payment.pk), "purpose": payment.purpose},
         },
@@ -181,7 +186,10 @@ def _stripe_subscription_checkout(payment: Payment, price_id: str) -> dict[str, 
         },
         options={"idempotency_key": f"subscription:{payment.pk}"},
     )
-    invoice = subscription.latest_invoice
+    # latest_invoice is expanded (see "expand" above), so it is an Invoice, not its id.
+    invoice = cast(stripe.Invoice, subscription.latest_invoice)
+    if invoice.confirmation_secret is None:
+        raise stripe.InvalidRequestError("The subscription's invoice has no secret.", None)
     Payment.objects.filter(pk=payment.pk).update(
         provider_order_id=invoice.id, item={**payment.item, "subscription": subscription.id}
     )
@@ -390,7 +398,7 @@ def refund_payment(
 
 def _refund_at_provider(payment: Payment, refund: Refund) -> tuple[str, bool]:
     if payment.provider in (Provider.STRIPE, Provider.PAYPAL):
-        params: dict[str, Any] = {
+        params: RefundCreateParams = {
             "amount": to_minor(refund.amount),
             "metadata": {"refund_id": str(refund.pk), "payment_id": str(payment.pk)},
         }

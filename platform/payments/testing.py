@@ -175,7 +175,7 @@ class FakeProviders:
             "description": body.get("description"),
             "metadata": {k[9:-1]: v for k, v in body.items() if k.startswith("metadata[")},
             "payment_method_types": [
-                v for k, v in sorted(body.items()) if k.startswith("payment_method_types[")
+                v for k, v in sorted(body.items()) if k.startswith("allowed_payment_method_types[")
             ],
             "latest_charge": None,
             "livemode": False,

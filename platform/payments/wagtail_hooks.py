@@ -187,7 +187,7 @@ class LedgerViewSet(ModelViewSet):
     list_display = ["created_at", "account", "currency", "amount", "balance_after", "transfer"]
     list_filter = ["currency", "account__kind", "account__owner"]
     search_fields = ["account__owner__email", "transfer__idempotency_key"]
-    form_fields = []
+    form_fields: list[str] = []
     list_export = ["created_at", "account", "currency", "amount", "balance_after", "transfer"]
 
 

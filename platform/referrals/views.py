@@ -4,6 +4,8 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 
+from credits.requests import user_of
+
 from . import selectors, services
 from .models import ReferralProgramSettings
 from .receivers import COOKIE_NAME, SESSION_KEY
@@ -12,7 +14,7 @@ from .receivers import COOKIE_NAME, SESSION_KEY
 @login_required
 def referrals_page(request: HttpRequest) -> HttpResponse:
     """My code and share link, and the friends who joined with it."""
-    code = services.code_for(request.user)
+    code = services.code_for(user_of(request))
     return TemplateResponse(
         request,
         "referrals/referrals.html",
@@ -22,7 +24,7 @@ def referrals_page(request: HttpRequest) -> HttpResponse:
                 reverse("referral-share-link", args=[code.code])
             ),
             "program": ReferralProgramSettings.load(request_or_site=request),
-            "referrals": selectors.referrals_made_by(request.user)[:200],
+            "referrals": selectors.referrals_made_by(user_of(request))[:200],
         },
     )
 
