@@ -17,7 +17,7 @@ TEST_PACKAGES := $(RUN_PACKAGES) postgresql redis-server chromium fonts-noto-cor
 help:
 	@echo "make run    - install, migrate, load demo data, start web on :8000 and ML on :8001"
 	@echo "make test   - install test dependencies and run the whole suite"
-	@echo "make lint   - ruff"
+	@echo "make lint   - ruff, and mypy on the money apps"
 
 # --- System packages (Debian). Installed only when missing; needs root or sudo. ------------
 system-packages:
@@ -68,6 +68,7 @@ test-e2e: install-test
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 format: $(VENV)/.installed
 	$(BIN)/ruff check --fix .

@@ -5,17 +5,28 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 
-from .models import CreditPackage, CreditPackagePrice, FeaturePrice, Plan, PlanPrice
+from .models import (
+    CreditPackage,
+    CreditPackagePrice,
+    FeaturePrice,
+    Plan,
+    PlanPrice,
+    UsageCharge,
+)
 from .services import grant_credits
 
 PACKAGES = [
     ("starter", "Starter", "100", {"USD": "10", "EUR": "9", "INR": "800"}),
     ("learner", "Learner", "500", {"USD": "40", "EUR": "36", "INR": "3200"}),
 ]
+# The AI features platform/ai charges (translate_text, translate_voice, grammar_check,
+# writing_feedback) are priced by its migration 0002 and demo; these are the other features
+# the platform meters. "translation" was an early name of translate_text: demo sites that
+# still have it lose it, unless something was already charged under it.
+RETIRED_FEATURES = ["translation"]
 FEATURES = [
     ("tutor-chat", "AI tutor message", "message", "1"),
     ("speech-assessment", "Pronunciation assessment", "recording", "2"),
-    ("translation", "Translation", "1,000 characters", "0.5"),
     ("voice-tutor", "Voice tutor", "minute", "3"),
 ]
 
@@ -61,6 +72,9 @@ def ensure_pricing() -> str:
             feature=feature,
             defaults={"label": label, "unit": unit, "credits_per_unit": Decimal(credits)},
         )
+    FeaturePrice.objects.filter(feature__in=RETIRED_FEATURES).exclude(
+        feature__in=UsageCharge.objects.values("feature")
+    ).delete()
     return f"pricing: 3 plans, {len(PACKAGES)} credit packages, {len(FEATURES)} AI credit prices"
 
 

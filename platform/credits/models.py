@@ -11,7 +11,9 @@ credits sold are issued from a platform account, AI use flows them into another.
 """
 
 import uuid
+from datetime import datetime
 from decimal import Decimal
+from typing import TypedDict
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -28,8 +30,14 @@ CREDITS = "CRD"
 MONEY_CURRENCIES = [("INR", "Indian rupee"), ("USD", "US dollar"), ("EUR", "Euro")]
 LEDGER_CURRENCIES = [*MONEY_CURRENCIES, (CREDITS, "Toto credits")]
 
+
+class AmountOptions(TypedDict):
+    max_digits: int
+    decimal_places: int
+
+
 # Two decimal places hold cents, paise and fractional credit prices alike.
-AMOUNT = {"max_digits": 18, "decimal_places": 2}
+AMOUNT: AmountOptions = {"max_digits": 18, "decimal_places": 2}
 
 
 class AccountKind(models.TextChoices):
@@ -143,7 +151,7 @@ class Entry(models.Model):
     def save(self, *args: object, **kwargs: object) -> None:
         if self.pk is not None:
             raise AppendOnlyError("Ledger entries are append-only: post a reversing transfer.")
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        super().save(*args, **kwargs)
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("Ledger entries are append-only: post a reversing transfer.")
@@ -342,7 +350,7 @@ class Subscription(models.Model):
     def __str__(self) -> str:
         return f"{self.user} · {self.plan} ({self.status})"
 
-    def is_current(self, now: "timezone.datetime | None" = None) -> bool:
+    def is_current(self, now: datetime | None = None) -> bool:
         now = now or timezone.now()
         return self.status == SubscriptionStatus.ACTIVE and (
             self.current_period_end is None or self.current_period_end > now

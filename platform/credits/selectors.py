@@ -1,9 +1,11 @@
 """Reads on credits, each scoped to the user asking."""
 
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from accounts.models import User
 
@@ -14,19 +16,35 @@ from .models import (
     Entry,
     LedgerAccount,
     Plan,
+    Transfer,
 )
-from .services import current_plan, current_subscription
+from .services import allowance_key, current_plan, current_subscription, period_of, quantize
 
 
-def wallet_summary(user: User) -> dict[str, Any]:
+def effective_allowance(
+    user: User, plan: Plan | None, balance: Decimal, now: datetime | None = None
+) -> Decimal:
+    """What the user may spend from this month's free allowance. ``charge()`` renews the
+    allowance lazily, on the month's first charge; until then the account still holds what
+    was left of last month, and this month's full allowance is what is really available."""
+    period = period_of(now or timezone.now())
+    if Transfer.objects.filter(idempotency_key=allowance_key(user, period)).exists():
+        return balance
+    return quantize(plan.monthly_free_credits) if plan else Decimal("0")
+
+
+def wallet_summary(user: User, now: datetime | None = None) -> dict[str, Any]:
+    now = now or timezone.now()
     balances = {
         (account.kind, account.currency): account.balance
         for account in LedgerAccount.objects.filter(owner=user)
     }
     wallet = balances.get((AccountKind.WALLET, CREDITS), Decimal("0"))
-    allowance = balances.get((AccountKind.ALLOWANCE, CREDITS), Decimal("0"))
-    subscription = current_subscription(user)
-    plan = subscription.plan if subscription else current_plan(user)
+    subscription = current_subscription(user, now)
+    plan = subscription.plan if subscription else current_plan(user, now)
+    allowance = effective_allowance(
+        user, plan, balances.get((AccountKind.ALLOWANCE, CREDITS), Decimal("0")), now
+    )
     return {
         "credits": wallet,
         "allowance": allowance,

@@ -252,12 +252,17 @@ def current_plan(user: User, now: datetime | None = None) -> Plan | None:
     return Plan.objects.filter(is_default=True, active=True).first()
 
 
+def allowance_key(user: User, period: str) -> str:
+    """The idempotency key of a user's allowance renewal for one month (YYYY-MM)."""
+    return f"allowance:{user.pk}:{period}"
+
+
 def renew_allowance(user: User, plan: Plan | None, now: datetime | None = None) -> Transfer:
     """Resets the user's free allowance once per calendar month (UTC): what is left of last
     month's goes back to promotions and this month's is granted. Callers hold the lock on the
     allowance account or accept that the idempotency key makes the renewal happen once."""
     period = period_of(now or timezone.now())
-    key = f"allowance:{user.pk}:{period}"
+    key = allowance_key(user, period)
     existing = Transfer.objects.filter(idempotency_key=key).first()
     if existing is not None:
         return existing
@@ -318,6 +323,8 @@ def charge(user: User, feature: str, units: Decimal | int, idempotency_key: str)
             if existing.user_id != user.pk or existing.feature != feature:
                 raise IdempotencyConflict()
             return existing
+        if price is None:  # unreachable: a first call found the price above
+            raise UnknownFeature()
 
         plan = current_plan(user, now)
         renew_allowance(user, plan, now)

@@ -1,15 +1,15 @@
 """Finance screens in the Wagtail admin: the dashboard and the actions on its queues."""
 
-from decimal import Decimal, InvalidOperation
-
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from core.api.errors import ServiceError
+from credits.requests import user_of
 from payouts.models import PayoutRequest
 from payouts.services import pay_payout, reject_payout
 from referrals.models import Referral
@@ -17,7 +17,8 @@ from referrals.services import review_referral
 
 from . import services
 from .dashboard import finance_summary
-from .models import Payment
+from .forms import RefundForm
+from .models import Payment, PaymentStatus, RefundStatus
 
 finance_permission = permission_required("payments.change_payment", raise_exception=True)
 
@@ -36,24 +37,42 @@ def _done(request: HttpRequest, action: object) -> HttpResponse:
     return redirect("finance_dashboard")
 
 
-@finance_permission
-@require_POST
+@permission_required("payments.add_refund", raise_exception=True)
 def refund(request: HttpRequest, payment_id: str) -> HttpResponse:
-    payment = get_object_or_404(Payment, pk=payment_id)
-    try:
-        amount = Decimal(request.POST["amount"]) if request.POST.get("amount") else None
-    except InvalidOperation:
-        messages.error(request, "Enter the amount as a number.")
-        return redirect("finance_dashboard")
-    return _done(
+    """The refund form of one payment (full or partial, with a reason)."""
+    payment = get_object_or_404(Payment.objects.select_related("user"), pk=payment_id)
+    inspect_url = reverse("finance_payments:inspect", args=[payment.pk])
+    if payment.status != PaymentStatus.SUCCEEDED or payment.refundable <= 0:
+        messages.error(request, "This payment has nothing left to refund.")
+        return redirect(inspect_url)
+    form = RefundForm(request.POST or None, payment=payment)
+    if request.method == "POST" and form.is_valid():
+        try:
+            refund = services.refund_payment(
+                payment,
+                amount=form.cleaned_data["amount"],
+                reason=form.cleaned_data["reason"],
+                by=user_of(request),
+                idempotency_key=f"admin-refund:{form.cleaned_data['nonce']}",
+            )
+        except ServiceError as error:
+            form.add_error(None, str(error.detail))
+        else:
+            if refund.status == RefundStatus.SUCCEEDED:
+                messages.success(
+                    request, f"Refunded {refund.amount} {payment.currency} to {payment.user}."
+                )
+            else:
+                messages.warning(
+                    request,
+                    f"The refund of {refund.amount} {payment.currency} was sent to "
+                    f"{payment.get_provider_display()}; it completes when they confirm it.",
+                )
+            return redirect(inspect_url)
+    return TemplateResponse(
         request,
-        lambda: services.refund_payment(
-            payment,
-            amount=amount,
-            reason=request.POST.get("reason", ""),
-            by=request.user,
-            idempotency_key=f"admin:{request.POST.get('nonce') or payment.pk}:{amount}",
-        ),
+        "payments/admin/refund.html",
+        {"payment": payment, "form": form, "inspect_url": inspect_url},
     )
 
 
@@ -61,7 +80,7 @@ def refund(request: HttpRequest, payment_id: str) -> HttpResponse:
 @require_POST
 def confirm_bank_transfer(request: HttpRequest, payment_id: str) -> HttpResponse:
     payment = get_object_or_404(Payment, pk=payment_id)
-    return _done(request, lambda: services.confirm_bank_transfer(payment, by=request.user))
+    return _done(request, lambda: services.confirm_bank_transfer(payment, by=user_of(request)))
 
 
 @finance_permission
@@ -72,11 +91,12 @@ def decide_payout(request: HttpRequest, payout_id: int) -> HttpResponse:
         return _done(
             request,
             lambda: pay_payout(
-                payout, by=request.user, reference=request.POST.get("reference", "")
+                payout, by=user_of(request), reference=request.POST.get("reference", "")
             ),
         )
     return _done(
-        request, lambda: reject_payout(payout, by=request.user, note=request.POST.get("note", ""))
+        request,
+        lambda: reject_payout(payout, by=user_of(request), note=request.POST.get("note", "")),
     )
 
 
@@ -85,4 +105,4 @@ def decide_payout(request: HttpRequest, payout_id: int) -> HttpResponse:
 def decide_referral(request: HttpRequest, referral_id: int) -> HttpResponse:
     referral = get_object_or_404(Referral, pk=referral_id)
     approve = request.POST.get("decision") == "approve"
-    return _done(request, lambda: review_referral(referral, by=request.user, approve=approve))
+    return _done(request, lambda: review_referral(referral, by=user_of(request), approve=approve))

@@ -59,6 +59,9 @@ def finance_summary(days: int = 30) -> dict[str, Any]:
         "by_provider": _bars(by_provider),
         "refunds": _bars(refunds),
         "outstanding_payouts": _bars(outstanding),
+        "recent_payments": Payment.objects.filter(status=PaymentStatus.SUCCEEDED)
+        .select_related("user")
+        .order_by("-succeeded_at")[:20],
         "pending_bank_transfers": Payment.objects.filter(
             provider=Provider.BANK_TRANSFER, status=PaymentStatus.PENDING
         ).select_related("user")[:50],

@@ -39,3 +39,9 @@ class RefundNotAllowed(ServiceError):
     status_code = status.HTTP_409_CONFLICT
     default_code = "refund_not_allowed"
     default_detail = "This payment cannot be refunded by that amount."
+
+
+class SubscriptionNotFound(ServiceError):
+    status_code = status.HTTP_404_NOT_FOUND
+    default_code = "not_found"
+    default_detail = "No such subscription."

@@ -21,6 +21,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
+from django.db import transaction
 
 from accounts.models import User
 from credits import services as credit_services
@@ -260,6 +261,12 @@ class SubscriptionPurpose(Purpose):
                 provider_subscription_id=subscription_id,
                 status=SubscriptionStatus.CANCELED,
             )
+            if subscription_id.startswith("sub_"):
+                # Stripe Billing would charge again next period: cancel it there too, after
+                # commit and with retries (the refund itself must not wait on Stripe).
+                from .tasks import cancel_stripe_subscription
+
+                transaction.on_commit(lambda: cancel_stripe_subscription.delay(subscription_id))
         return transfer
 
 

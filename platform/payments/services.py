@@ -9,18 +9,26 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 import razorpay
 import stripe
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from stripe.params import RefundCreateParams
 
 from accounts.models import User
+from credits.models import Subscription, SubscriptionStatus
 
 from . import purposes
 from .conf import bank_transfer_minimum, setting
-from .errors import InvalidSignature, ProviderError, ProviderUnavailable, RefundNotAllowed
+from .errors import (
+    InvalidSignature,
+    ProviderError,
+    ProviderUnavailable,
+    RefundNotAllowed,
+    SubscriptionNotFound,
+)
 from .invoices import issue_credit_note, issue_invoice
 from .models import (
     BillingCustomer,
@@ -125,7 +133,11 @@ def _stripe_checkout(payment: Payment) -> dict[str, Any]:
         params={
             "amount": payment.minor_amount,
             "currency": payment.currency.lower(),
-            "payment_method_types": stripe_payment_method_types(payment.provider, payment.currency),
+            # API 2026-10-28.endive (the SDK's pinned version) takes the allowed list under
+            # this name; the PaymentIntent still answers with `payment_method_types`.
+            "allowed_payment_method_types": stripe_payment_method_types(
+                payment.provider, payment.currency
+            ),
             "description": payment.description,
             "metadata": {"payment_id": str(payment.pk), "purpose": payment.purpose},
         },
@@ -174,7 +186,10 @@ def _stripe_subscription_checkout(payment: Payment, price_id: str) -> dict[str, 
         },
         options={"idempotency_key": f"subscription:{payment.pk}"},
     )
-    invoice = subscription.latest_invoice
+    # latest_invoice is expanded (see "expand" above), so it is an Invoice, not its id.
+    invoice = cast(stripe.Invoice, subscription.latest_invoice)
+    if invoice.confirmation_secret is None:
+        raise stripe.InvalidRequestError("The subscription's invoice has no secret.", None)
     Payment.objects.filter(pk=payment.pk).update(
         provider_order_id=invoice.id, item={**payment.item, "subscription": subscription.id}
     )
@@ -383,12 +398,14 @@ def refund_payment(
 
 def _refund_at_provider(payment: Payment, refund: Refund) -> tuple[str, bool]:
     if payment.provider in (Provider.STRIPE, Provider.PAYPAL):
-        params: dict[str, Any] = {
+        params: RefundCreateParams = {
             "amount": to_minor(refund.amount),
             "metadata": {"refund_id": str(refund.pk), "payment_id": str(payment.pk)},
         }
         if payment.provider_order_id.startswith("pi_"):
             params["payment_intent"] = payment.provider_order_id
+        elif payment.provider_order_id.startswith("in_"):
+            params["payment_intent"] = _stripe_invoice_payment_intent(payment.provider_order_id)
         else:
             params["charge"] = payment.provider_payment_id
         result = stripe_client().v1.refunds.create(
@@ -403,6 +420,18 @@ def _refund_at_provider(payment: Payment, refund: Refund) -> tuple[str, bool]:
         return result["id"], result.get("status") == "processed"
     # Bank transfers are refunded by hand: the admin who records it has sent the money.
     return "", True
+
+
+def _stripe_invoice_payment_intent(invoice_id: str) -> str:
+    """The PaymentIntent that paid a Stripe Billing invoice (invoices no longer carry it
+    themselves: their payments are listed under /v1/invoice_payments)."""
+    listing = stripe_client().v1.invoice_payments.list(
+        params={"invoice": invoice_id, "status": "paid"}
+    )
+    for invoice_payment in listing.data:
+        if invoice_payment.payment.type == "payment_intent":
+            return str(invoice_payment.payment.payment_intent)
+    raise RefundNotAllowed("Stripe reports no paid PaymentIntent for this invoice.")
 
 
 def complete_refund(refund: Refund) -> Refund:
@@ -449,6 +478,51 @@ def record_provider_refund(
             refund.provider_refund_id = provider_refund_id
             refund.save(update_fields=["provider_refund_id"])
         return complete_refund(refund)
+
+
+# --- Subscriptions at Stripe ------------------------------------------------------------------
+
+
+def cancel_stripe_subscription(subscription_id: str, *, at_period_end: bool = False) -> None:
+    """Stops Stripe Billing from charging again: at once (after a full refund) or when the
+    paid period ends (the customer's own cancellation). Canceling twice is harmless."""
+    client = stripe_client()
+    try:
+        if at_period_end:
+            client.v1.subscriptions.update(
+                subscription_id,
+                params={"cancel_at_period_end": True},
+                options={"idempotency_key": f"cancel-at-period-end:{subscription_id}"},
+            )
+        else:
+            client.v1.subscriptions.cancel(subscription_id, params={"prorate": False})
+    except stripe.InvalidRequestError as error:
+        remote = stripe_client().v1.subscriptions.retrieve(subscription_id)
+        if remote.status != "canceled":
+            raise
+        logger.info("subscription %s was already canceled at Stripe: %s", subscription_id, error)
+
+
+def cancel_subscription(user: User, subscription: Subscription) -> Subscription:
+    """The customer's own cancellation: the plan stays until the paid period ends and is
+    not renewed. Stripe Billing is told first; prepaid periods (Razorpay, bank transfer)
+    never renew anyway."""
+    if subscription.user_id != user.pk:
+        raise SubscriptionNotFound()
+    if subscription.status == SubscriptionStatus.CANCELED or subscription.cancel_at_period_end:
+        return subscription
+    if subscription.provider in (Provider.STRIPE, Provider.PAYPAL) and (
+        subscription.provider_subscription_id.startswith("sub_")
+    ):
+        try:
+            cancel_stripe_subscription(subscription.provider_subscription_id, at_period_end=True)
+        except (stripe.StripeError, OSError) as error:
+            raise ProviderError() from error
+    Subscription.objects.filter(pk=subscription.pk).update(
+        cancel_at_period_end=True, updated_at=timezone.now()
+    )
+    subscription.refresh_from_db()
+    return subscription
 
 
 # --- Reconciliation ----------------------------------------------------------------------------

@@ -1,3 +1,4 @@
+import stripe
 from celery import shared_task
 
 from . import services
@@ -7,3 +8,14 @@ from . import services
 def reconcile_pending() -> dict[str, int]:
     """Settles payments whose webhook never came; scheduled by a beat row (migration 0002)."""
     return services.reconcile_pending()
+
+
+@shared_task(
+    name="payments.cancel_stripe_subscription",
+    autoretry_for=(stripe.APIConnectionError, stripe.RateLimitError, OSError),
+    retry_backoff=True,
+    max_retries=8,
+)
+def cancel_stripe_subscription(subscription_id: str) -> None:
+    """Cancels at Stripe a subscription that a full refund ended here."""
+    services.cancel_stripe_subscription(subscription_id)

@@ -27,6 +27,9 @@ class FakeProviders:
         self.intents: dict[str, dict[str, Any]] = {}
         self.orders: dict[str, dict[str, Any]] = {}
         self.rzp_payments: dict[str, dict[str, Any]] = {}
+        self.subscriptions: dict[str, dict[str, Any]] = {}
+        # Billing invoices and the PaymentIntent that pays each (the customer's confirmation).
+        self.invoices: dict[str, dict[str, Any]] = {}
         self.refund_status = "succeeded"
         self.lock = threading.Lock()
         owner = self
@@ -50,13 +53,20 @@ class FakeProviders:
                 self.wfile.write(data)
 
             def do_GET(self) -> None:
-                owner.requests.append(("GET", self.path, {}))
-                self._send(*owner.answer("GET", self.path.split("?")[0], {}))
+                path, _, query = self.path.partition("?")
+                params = dict(parse_qsl(query))
+                owner.requests.append(("GET", self.path, params))
+                self._send(*owner.answer("GET", path, params))
 
             def do_POST(self) -> None:
                 body = self._body()
                 owner.requests.append(("POST", self.path, body))
                 self._send(*owner.answer("POST", self.path.split("?")[0], body))
+
+            def do_DELETE(self) -> None:
+                body = self._body()
+                owner.requests.append(("DELETE", self.path, body))
+                self._send(*owner.answer("DELETE", self.path.split("?")[0], body))
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
@@ -97,10 +107,14 @@ class FakeProviders:
                     "created": int(time.time()),
                     "reason": None,
                 }
+            if path == "/v1/invoice_payments" and method == "GET":
+                return 200, self._invoice_payments(body.get("invoice", ""))
             if path == "/v1/customers" and method == "POST":
                 return 200, {"id": _id("cus"), "object": "customer", "email": body.get("email")}
             if path == "/v1/subscriptions" and method == "POST":
                 return 200, self._create_subscription(body)
+            if parts[:2] == ["v1", "subscriptions"] and len(parts) == 3:
+                return self._change_subscription(method, parts[2], body)
             if path == "/v1/transfers" and method == "POST":
                 return 200, {
                     "id": _id("tr"),
@@ -161,7 +175,7 @@ class FakeProviders:
             "description": body.get("description"),
             "metadata": {k[9:-1]: v for k, v in body.items() if k.startswith("metadata[")},
             "payment_method_types": [
-                v for k, v in sorted(body.items()) if k.startswith("payment_method_types[")
+                v for k, v in sorted(body.items()) if k.startswith("allowed_payment_method_types[")
             ],
             "latest_charge": None,
             "livemode": False,
@@ -170,9 +184,53 @@ class FakeProviders:
         self.intents[intent_id] = intent
         return intent
 
+    def _invoice_payments(self, invoice_id: str) -> dict[str, Any]:
+        paid = [
+            {
+                "id": _id("inpay"),
+                "object": "invoice_payment",
+                "invoice": invoice_id,
+                "is_default": True,
+                "status": "paid",
+                "amount_paid": invoice["amount_due"],
+                "currency": invoice["currency"],
+                "payment": {"type": "payment_intent", "payment_intent": invoice["payment_intent"]},
+            }
+            for invoice in self.invoices.values()
+            if invoice["id"] == invoice_id
+        ]
+        return {"object": "list", "data": paid, "has_more": False, "url": "/v1/invoice_payments"}
+
+    def _change_subscription(
+        self, method: str, subscription_id: str, body: dict[str, Any]
+    ) -> tuple[int, dict[str, Any]]:
+        subscription = self.subscriptions.get(subscription_id)
+        if subscription is None:
+            return 404, {
+                "error": {
+                    "type": "invalid_request_error",
+                    "code": "resource_missing",
+                    "message": f"No such subscription: '{subscription_id}'",
+                }
+            }
+        if method == "GET":
+            return 200, subscription
+        if subscription["status"] == "canceled":
+            return 400, {
+                "error": {
+                    "type": "invalid_request_error",
+                    "message": "A canceled subscription can only update its cancellation_details.",
+                }
+            }
+        if method == "DELETE":
+            subscription.update(status="canceled", canceled_at=int(time.time()))
+        elif "cancel_at_period_end" in body:
+            subscription["cancel_at_period_end"] = body["cancel_at_period_end"] == "true"
+        return 200, subscription
+
     def _create_subscription(self, body: dict[str, Any]) -> dict[str, Any]:
         invoice_id, intent_id = _id("in"), _id("pi")
-        return {
+        subscription = {
             "id": _id("sub"),
             "object": "subscription",
             "status": "incomplete",
@@ -200,7 +258,17 @@ class FakeProviders:
                 },
             },
             "metadata": {k[9:-1]: v for k, v in body.items() if k.startswith("metadata[")},
+            "cancel_at_period_end": False,
+            "canceled_at": None,
         }
+        self.subscriptions[subscription["id"]] = subscription
+        self.invoices[invoice_id] = {
+            "id": invoice_id,
+            "amount_due": 999,
+            "currency": "usd",
+            "payment_intent": intent_id,
+        }
+        return subscription
 
     # --- what the customer does in the provider's widget -------------------------------------
     def pay_intent(self, intent_id: str, amount: int | None = None) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from accounts.selectors import is_email_verified
 from core.api.errors import ServiceError
 from credits import selectors as credit_selectors
+from credits.requests import user_of
 
 from . import selectors, services
 from .invoices import render_pdf
@@ -18,11 +19,11 @@ from .invoices import render_pdf
 @login_required
 def wallet(request: HttpRequest) -> HttpResponse:
     context = {
-        "wallet": credit_selectors.wallet_summary(request.user),
+        "wallet": credit_selectors.wallet_summary(user_of(request)),
         "packages": credit_selectors.active_packages(),
         "plans": credit_selectors.active_plans().filter(prices__isnull=False).distinct(),
-        "transactions": credit_selectors.transactions_for(request.user)[:20],
-        "verified": is_email_verified(request.user),
+        "transactions": credit_selectors.transactions_for(user_of(request))[:20],
+        "verified": is_email_verified(user_of(request)),
     }
     return TemplateResponse(request, "credits/wallet.html", context)
 
@@ -30,14 +31,14 @@ def wallet(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def checkout(request: HttpRequest) -> HttpResponse:
-    if not is_email_verified(request.user):
+    if not is_email_verified(user_of(request)):
         messages.error(request, "Verify your email address before paying.")
         return redirect("website-wallet")
     purpose = request.POST.get("purpose", "credits")
     key = "plan" if purpose == "subscription" else "package"
     try:
         result = services.start_checkout(
-            request.user,
+            user_of(request),
             purpose=purpose,
             item={key: request.POST.get("item", "")},
             provider=request.POST.get("provider", "stripe"),
@@ -54,13 +55,15 @@ def checkout(request: HttpRequest) -> HttpResponse:
 @login_required
 def history(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(
-        request, "payments/history.html", {"payments": selectors.payments_for(request.user)[:100]}
+        request,
+        "payments/history.html",
+        {"payments": selectors.payments_for(user_of(request))[:100]},
     )
 
 
 @login_required
 def invoice(request: HttpRequest, payment_id: str) -> HttpResponse:
-    document = selectors.invoice_for(request.user, payment_id, request.GET.get("number"))
+    document = selectors.invoice_for(user_of(request), payment_id, request.GET.get("number"))
     response = HttpResponse(render_pdf(document), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{document.number}.pdf"'
     return response

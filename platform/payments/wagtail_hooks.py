@@ -4,8 +4,11 @@ ledger per user and the dashboard with its approval queues."""
 from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.menus import MenuItem as ListMenuItem
+from wagtail.admin.views.generic.models import IndexView, InspectView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets.button import HeaderButton
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
@@ -14,7 +17,35 @@ from payouts.models import CommissionRule, PayeeProfile, PayoutRequest
 from referrals.models import Referral
 
 from . import admin_views
-from .models import Invoice, Payment, Refund
+from .models import Invoice, Payment, PaymentStatus, Refund
+
+
+def refund_url(user, payment: Payment) -> str | None:  # type: ignore[no-untyped-def]
+    """The refund form of ``payment``, for those allowed to refund and while there is
+    something left to refund."""
+    if (
+        payment.status == PaymentStatus.SUCCEEDED
+        and payment.refundable > 0
+        and user.has_perm("payments.add_refund")
+    ):
+        return reverse("finance_refund", args=[payment.pk])
+    return None
+
+
+class PaymentIndexView(IndexView):
+    def get_list_more_buttons(self, instance: Payment) -> list:
+        buttons = super().get_list_more_buttons(instance)
+        if url := refund_url(self.request.user, instance):
+            buttons.append(ListMenuItem("Refund", url=url, icon_name="undo", priority=40))
+        return buttons
+
+
+class PaymentInspectView(InspectView):
+    def get_header_buttons(self) -> list:
+        buttons = super().get_header_buttons()
+        if url := refund_url(self.request.user, self.object):
+            buttons.append(HeaderButton("Refund", url=url, icon_name="undo"))
+        return buttons
 
 
 class PlanViewSet(SnippetViewSet):
@@ -61,6 +92,8 @@ class PaymentViewSet(ModelViewSet):
     url_prefix = "finance/payments"
     icon = "doc-full"
     add_to_admin_menu = False
+    index_view_class = PaymentIndexView
+    inspect_view_class = PaymentInspectView
     inspect_view_enabled = True
     list_display = ["description", "user", "amount", "currency", "provider", "status", "created_at"]
     list_filter = ["status", "provider", "currency", "purpose"]
@@ -154,7 +187,7 @@ class LedgerViewSet(ModelViewSet):
     list_display = ["created_at", "account", "currency", "amount", "balance_after", "transfer"]
     list_filter = ["currency", "account__kind", "account__owner"]
     search_fields = ["account__owner__email", "transfer__idempotency_key"]
-    form_fields = []
+    form_fields: list[str] = []
     list_export = ["created_at", "account", "currency", "amount", "balance_after", "transfer"]
 
 

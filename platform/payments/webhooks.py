@@ -125,7 +125,7 @@ def handle_stripe_event(event_type: str, obj: dict[str, Any]) -> None:
     elif event_type == "invoice.paid":
         _stripe_invoice_paid(obj)
     elif event_type in ("customer.subscription.updated", "customer.subscription.deleted"):
-        status = {
+        subscription_status = {
             "active": SubscriptionStatus.ACTIVE,
             "trialing": SubscriptionStatus.ACTIVE,
             "past_due": SubscriptionStatus.PAST_DUE,
@@ -134,10 +134,12 @@ def handle_stripe_event(event_type: str, obj: dict[str, Any]) -> None:
             "incomplete_expired": SubscriptionStatus.CANCELED,
         }.get(obj.get("status", ""))
         if event_type.endswith("deleted"):
-            status = SubscriptionStatus.CANCELED
-        if status is not None:
+            subscription_status = SubscriptionStatus.CANCELED
+        if subscription_status is not None:
             set_subscription_status(
-                provider=Provider.STRIPE, provider_subscription_id=obj["id"], status=status
+                provider=Provider.STRIPE,
+                provider_subscription_id=obj["id"],
+                status=subscription_status,
             )
 
 

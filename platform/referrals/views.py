@@ -1,8 +1,32 @@
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 
+from credits.requests import user_of
+
+from . import selectors, services
+from .models import ReferralProgramSettings
 from .receivers import COOKIE_NAME, SESSION_KEY
+
+
+@login_required
+def referrals_page(request: HttpRequest) -> HttpResponse:
+    """My code and share link, and the friends who joined with it."""
+    code = services.code_for(user_of(request))
+    return TemplateResponse(
+        request,
+        "referrals/referrals.html",
+        {
+            "code": code.code,
+            "share_link": request.build_absolute_uri(
+                reverse("referral-share-link", args=[code.code])
+            ),
+            "program": ReferralProgramSettings.load(request_or_site=request),
+            "referrals": selectors.referrals_made_by(user_of(request))[:200],
+        },
+    )
 
 
 def share_link(request: HttpRequest, code: str) -> HttpResponse:

@@ -9,7 +9,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from accounts import views as accounts_views
 from core.metrics import metrics_view
-from referrals.views import share_link
+from referrals.views import referrals_page, share_link
 
 api_v1 = [
     path("", include("core.urls")),
@@ -41,6 +41,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("metrics", metrics_view, name="metrics"),
     path("r/<str:code>/", share_link, name="referral-share-link"),
+    path("referrals/", referrals_page, name="website-referrals"),
     path("", include("payments.urls")),
     path("", include("translation.urls")),
     path("", include("ai.urls")),

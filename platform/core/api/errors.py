@@ -24,7 +24,7 @@ logger = logging.getLogger(__name__)
 class ServiceError(exceptions.APIException):
     """Base for domain errors raised by services: each carries its own status and code."""
 
-    status_code = status.HTTP_400_BAD_REQUEST
+    status_code: int = status.HTTP_400_BAD_REQUEST
     default_code = "error"
     default_detail = "The request could not be completed."
 

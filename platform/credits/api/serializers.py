@@ -1,8 +1,17 @@
+from typing import TypedDict
+
 from rest_framework import serializers
 
 from ..models import CreditPackage, Entry, Plan, Subscription
 
-MONEY = {"max_digits": 18, "decimal_places": 2, "coerce_to_string": True}
+
+class MoneyOptions(TypedDict):
+    max_digits: int
+    decimal_places: int
+    coerce_to_string: bool
+
+
+MONEY: MoneyOptions = {"max_digits": 18, "decimal_places": 2, "coerce_to_string": True}
 
 
 class PriceSerializer(serializers.Serializer):
@@ -38,7 +47,9 @@ class PlanSerializer(serializers.ModelSerializer):
 
 
 class SubscriptionSerializer(serializers.ModelSerializer):
-    plan = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    plan: "serializers.SlugRelatedField[Plan]" = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
 
     class Meta:
         model = Subscription

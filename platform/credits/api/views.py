@@ -4,6 +4,8 @@ from rest_framework import generics, permissions
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from credits.requests import user_of
+
 from .. import selectors
 from ..models import CreditPackage, Entry, Plan
 from .filters import TransactionFilter
@@ -20,7 +22,7 @@ class WalletView(generics.GenericAPIView):
 
     @extend_schema(summary="The signed-in user's credits, allowance, plan and earnings")
     def get(self, request: Request) -> Response:
-        return Response(WalletSerializer(selectors.wallet_summary(request.user)).data)
+        return Response(WalletSerializer(selectors.wallet_summary(user_of(request))).data)
 
 
 class TransactionListView(generics.ListAPIView):
@@ -31,7 +33,7 @@ class TransactionListView(generics.ListAPIView):
     def get_queryset(self) -> QuerySet[Entry]:
         if getattr(self, "swagger_fake_view", False):  # schema generation
             return Entry.objects.none()
-        return selectors.transactions_for(self.request.user)
+        return selectors.transactions_for(user_of(self.request))
 
 
 class CreditPackageListView(generics.ListAPIView):

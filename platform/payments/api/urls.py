@@ -15,5 +15,10 @@ urlpatterns = [
         views.RazorpayConfirmView.as_view(),
         name="payment-razorpay-confirm",
     ),
+    path(
+        "payments/subscriptions/<int:pk>/cancel/",
+        views.SubscriptionCancelView.as_view(),
+        name="subscription-cancel",
+    ),
     path("payments/<uuid:pk>/invoice/", views.InvoicePdfView.as_view(), name="payment-invoice"),
 ]

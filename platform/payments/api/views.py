@@ -8,6 +8,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import IsEmailVerified
+from credits.api.serializers import SubscriptionSerializer
+from credits.models import Subscription
+from credits.requests import user_of
 
 from .. import selectors, services, webhooks
 from ..invoices import render_pdf
@@ -38,7 +41,7 @@ class CheckoutView(APIView):
         serializer = CheckoutRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         checkout = services.start_checkout(
-            request.user,
+            user_of(request),
             idempotency_key=request.headers.get("Idempotency-Key", "")[:200],
             **serializer.validated_data,
         )
@@ -54,14 +57,14 @@ class PaymentListView(generics.ListAPIView):
     def get_queryset(self) -> QuerySet[Payment]:
         if getattr(self, "swagger_fake_view", False):  # schema generation
             return Payment.objects.none()
-        return selectors.payments_for(self.request.user)
+        return selectors.payments_for(user_of(self.request))
 
 
 class PaymentDetailView(generics.RetrieveAPIView):
     serializer_class = PaymentSerializer
 
     def get_object(self) -> Payment:
-        return selectors.payment_for(self.request.user, self.kwargs["pk"])
+        return selectors.payment_for(user_of(self.request), self.kwargs["pk"])
 
 
 class RazorpayConfirmView(APIView):
@@ -73,7 +76,7 @@ class RazorpayConfirmView(APIView):
         summary="Razorpay checkout's success handler posts the signed result here",
     )
     def post(self, request: Request, pk: str) -> Response:
-        payment = selectors.payment_for(request.user, pk)
+        payment = selectors.payment_for(user_of(request), pk)
         serializer = RazorpayConfirmSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -86,6 +89,20 @@ class RazorpayConfirmView(APIView):
         return Response(PaymentSerializer(payment).data)
 
 
+class SubscriptionCancelView(APIView):
+    @extend_schema(
+        request=None,
+        responses={200: SubscriptionSerializer},
+        summary="Cancel my subscription: it stays until the paid period ends, then stops",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        subscription = Subscription.objects.filter(pk=pk, user=user_of(request)).first()
+        if subscription is None:
+            raise services.SubscriptionNotFound()
+        subscription = services.cancel_subscription(user_of(request), subscription)
+        return Response(SubscriptionSerializer(subscription).data)
+
+
 class InvoicePdfView(APIView):
     @extend_schema(
         parameters=[
@@ -95,7 +112,7 @@ class InvoicePdfView(APIView):
         summary="The payment's invoice (or one of its credit notes) as PDF",
     )
     def get(self, request: Request, pk: str) -> HttpResponse:
-        invoice = selectors.invoice_for(request.user, pk, request.query_params.get("number"))
+        invoice = selectors.invoice_for(user_of(request), pk, request.query_params.get("number"))
         response = HttpResponse(render_pdf(invoice), content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{invoice.number}.pdf"'
         return response

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import IsEmailVerified
+from credits.requests import user_of
 
 from .. import services
 from ..models import PayoutRequest
@@ -26,7 +27,7 @@ class PayoutListCreateView(generics.ListCreateAPIView):
     def get_queryset(self) -> QuerySet[PayoutRequest]:
         if getattr(self, "swagger_fake_view", False):  # schema generation
             return PayoutRequest.objects.none()
-        return PayoutRequest.objects.filter(payee=self.request.user).order_by("-requested_at")
+        return PayoutRequest.objects.filter(payee=user_of(self.request)).order_by("-requested_at")
 
     @extend_schema(
         parameters=[OpenApiParameter("Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER)],
@@ -38,8 +39,8 @@ class PayoutListCreateView(generics.ListCreateAPIView):
         # Without a client key every request is its own payout.
         key = request.headers.get("Idempotency-Key") or uuid.uuid4().hex
         payout = services.request_payout(
-            request.user,
-            idempotency_key=f"api:{request.user.pk}:{key}"[:200],
+            user_of(request),
+            idempotency_key=f"api:{user_of(request).pk}:{key}"[:200],
             **serializer.validated_data,
         )
         return Response(PayoutRequestSerializer(payout).data, status=status.HTTP_201_CREATED)
@@ -61,7 +62,7 @@ class StatementView(APIView):
             day = parse_date(request.query_params.get(name, "") or "")
             return datetime.combine(day, time.min, tzinfo=UTC) if day else None
 
-        body = services.statement_csv(request.user, bound("from"), bound("to"))
+        body = services.statement_csv(user_of(request), bound("from"), bound("to"))
         response = HttpResponse(body, content_type="text/csv")
         response["Content-Disposition"] = 'attachment; filename="earnings-statement.csv"'
         return response

@@ -5,6 +5,8 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import generics
 from rest_framework.response import Response
 
+from credits.requests import user_of
+
 from .. import services
 from ..models import Referral
 from .serializers import ReferralSerializer
@@ -19,12 +21,12 @@ class ReferralListView(generics.ListAPIView):
     def get_queryset(self) -> QuerySet[Referral]:
         if getattr(self, "swagger_fake_view", False):  # schema generation
             return Referral.objects.none()
-        return Referral.objects.filter(referrer=self.request.user).select_related("referred")
+        return Referral.objects.filter(referrer=user_of(self.request)).select_related("referred")
 
     @extend_schema(summary="My referral code and share link, with the referrals it brought")
     def list(self, request: Any, *args: Any, **kwargs: Any) -> Response:
         response = super().list(request, *args, **kwargs)
-        code = services.code_for(request.user)
+        code = services.code_for(user_of(request))
         response.data = {
             "code": code.code,
             "share_link": request.build_absolute_uri(f"/r/{code.code}/"),

@@ -57,7 +57,7 @@ def test_client_cannot_set_the_amount(api_client, student, package, providers):
 def test_paypal_through_stripe_where_offered(api_client, student, package, providers):
     api_client.force_login(student)
     assert checkout(api_client, currency="EUR", provider="paypal").status_code == 201
-    assert providers.requests[-1][2]["payment_method_types[0]"] == "paypal"
+    assert providers.requests[-1][2]["allowed_payment_method_types[0]"] == "paypal"
     refused = checkout(api_client, currency="INR", provider="paypal")
     assert refused.status_code == 400
     assert refused.json()["code"] == "provider_unavailable"

@@ -1,0 +1,44 @@
+"""Forms of the finance screens in the Wagtail admin."""
+
+import uuid
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Payment
+
+
+class RefundForm(forms.Form):
+    """A full or partial refund of one payment. The nonce is minted when the form is shown,
+    so submitting the same form twice (double click, browser retry) refunds once."""
+
+    amount = forms.DecimalField(
+        label=_("Amount to refund"),
+        required=False,
+        min_value=Decimal("0.01"),
+        max_digits=18,
+        decimal_places=2,
+        help_text=_("Leave empty to refund everything not yet refunded."),
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=255)
+    nonce = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+
+    def __init__(self, *args: Any, payment: Payment, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.payment = payment
+        self.fields["amount"].widget.attrs.update(
+            {"max": str(payment.refundable), "step": "0.01", "placeholder": str(payment.refundable)}
+        )
+        self.fields["amount"].help_text = _(
+            "Up to %(amount)s %(currency)s. Leave empty to refund all of it."
+        ) % {"amount": payment.refundable, "currency": payment.currency}
+
+    def clean_amount(self) -> Decimal | None:
+        amount: Decimal | None = self.cleaned_data.get("amount")
+        if amount is not None and amount > self.payment.refundable:
+            raise forms.ValidationError(
+                _("At most %(amount)s can still be refunded.") % {"amount": self.payment.refundable}
+            )
+        return amount
