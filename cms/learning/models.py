@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.http import HttpRequest, HttpResponse
@@ -103,7 +104,11 @@ class SubcategoryPage(Page):
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context(request, *args, **kwargs)
-        context["lessons"] = LessonPage.objects.child_of(self).live().select_related("cover_image")
+        from learning.selectors import prefetch_cover_renditions
+
+        lessons = list(LessonPage.objects.child_of(self).live().select_related("cover_image"))
+        prefetch_cover_renditions(lessons)
+        context["lessons"] = lessons
         return context
 
 
@@ -173,15 +178,40 @@ class LessonPage(Page):
         return TemplateResponse(request, self.get_template(request), context)
 
 
+class LessonTemplateQuerySet(models.QuerySet["LessonTemplate"]):
+    def usable_by(self, user: Any) -> LessonTemplateQuerySet:
+        """Templates open to every editor, and those restricted to a group of the user's."""
+        if user.is_superuser:
+            return self.all()
+        return self.filter(
+            models.Q(groups__isnull=True) | models.Q(groups__in=user.groups.all())
+        ).distinct()
+
+
 @register_snippet
 class LessonTemplate(PreviewableMixin, RevisionMixin, models.Model):
-    """A reusable lesson skeleton: a new lesson can start from one (Lessons → From a template)."""
+    """A reusable lesson skeleton: a new lesson can start from one (the "Lesson from template"
+    button on a subcategory in the page explorer)."""
 
     name = models.CharField(max_length=120, unique=True)
     description = models.TextField(blank=True, max_length=600)
+    groups = models.ManyToManyField(
+        "auth.Group",
+        blank=True,
+        related_name="+",
+        help_text="Only members of these groups may start a lesson from this template; "
+        "leave empty for every editor who can add lessons.",
+    )
     body = StreamField(LessonStreamBlock(), blank=True)
 
-    panels = [FieldPanel("name"), FieldPanel("description"), FieldPanel("body")]
+    objects = LessonTemplateQuerySet.as_manager()
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("description"),
+        FieldPanel("groups", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("body"),
+    ]
 
     class Meta:
         ordering = ["name"]

@@ -48,3 +48,22 @@ def make_lesson(learning_tree: dict[str, Any]) -> Any:
         return lesson
 
     return make
+
+
+@pytest.fixture
+def translate_lesson(django_capture_on_commit_callbacks: Any) -> Any:
+    """Translates a lesson and its ancestors with wagtail-localize (strings found in the demo's
+    SPANISH table are translated, the others kept) and returns the live translation."""
+    from .demo import _translate
+
+    def translate(lesson: LessonPage, language_code: str = "es") -> LessonPage:
+        locale = Locale.objects.get(language_code=language_code)
+        chain = [page.specific for page in lesson.get_ancestors().filter(depth__gte=3)]
+        for page in [*chain, lesson]:
+            if not page.has_translation(locale):
+                # wagtail-localize publishes translations after commit.
+                with django_capture_on_commit_callbacks(execute=True):
+                    _translate(page, locale)
+        return lesson.get_translation(locale)
+
+    return translate

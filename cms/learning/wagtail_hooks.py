@@ -35,7 +35,7 @@ class CreatorLessonsPanel(Component):
             .select_related("latest_revision", "locale")
             .order_by("-latest_revision_created_at")[:20]
         )
-        statistics = lesson_statistics(lesson.id for lesson in lessons)
+        statistics = lesson_statistics(lessons)
         in_review = set(
             Page.objects.filter(
                 id__in=[lesson.id for lesson in lessons], _workflow_states__status="in_progress"

@@ -15,11 +15,16 @@ class ProgressStatus(models.TextChoices):
 
 
 class LessonProgress(models.Model):
-    """One row per learner and lesson, derived from their attempts (services keep it current)."""
+    """One row per learner and lesson, derived from their attempts (services keep it current).
+
+    A lesson and its translations are one lesson: the row is keyed by the pages' shared
+    ``translation_key``, so finishing the Spanish translation completes the English lesson
+    too. ``lesson`` is the translation the learner last worked in (links go back to it)."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_progress"
     )
+    translation_key = models.UUIDField()
     lesson = models.ForeignKey(
         "cms_learning.LessonPage", on_delete=models.CASCADE, related_name="progress_records"
     )
@@ -36,7 +41,9 @@ class LessonProgress(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["user", "lesson"], name="one_progress_per_lesson"),
+            models.UniqueConstraint(
+                fields=["user", "translation_key"], name="one_progress_per_lesson"
+            ),
             models.CheckConstraint(
                 condition=models.Q(best_score__gte=0, best_score__lte=100),
                 name="progress_score_is_a_percentage",

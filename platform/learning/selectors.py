@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import Avg, Count, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404, HttpRequest
 from django.utils import timezone
+from wagtail.images import get_image_model
 from wagtail.models import Locale, Page
 
 from cms.learning.models import CategoryPage, LessonPage, SubcategoryPage
@@ -21,12 +22,25 @@ from cms.learning.models import CategoryPage, LessonPage, SubcategoryPage
 from .models import AttemptStatus, ExerciseAttempt, LessonProgress, ProgressStatus
 
 
-def learner_locale(request: HttpRequest) -> Locale:
-    """``?locale=`` first, then the request's language (LocaleMiddleware: URL prefix, cookie,
-    Accept-Language); the default locale if neither has content."""
-    code = request.GET.get("locale") or getattr(request, "LANGUAGE_CODE", "") or ""
-    locale = Locale.objects.filter(language_code=code).first() if code else None
-    return locale or Locale.get_default()
+def learner_locale(request: HttpRequest, *, profile_first: bool = False) -> Locale:
+    """``?locale=`` first; then, with ``profile_first`` (the API) and a signed-in learner, the
+    interface language of their profile, which the apps set once and expect everywhere; then
+    the request's language (LocaleMiddleware: URL prefix, cookie, Accept-Language). The
+    website passes no ``profile_first``: there the URL's language prefix is the reader's
+    explicit choice. The default locale when none of them has content."""
+    explicit = request.GET.get("locale")
+    if explicit:
+        return Locale.objects.filter(language_code=explicit).first() or Locale.get_default()
+    codes = []
+    if profile_first and request.user.is_authenticated:
+        from accounts.models import Profile
+
+        codes += Profile.objects.filter(user=request.user).values_list(
+            "interface_language", flat=True
+        )
+    codes.append(getattr(request, "LANGUAGE_CODE", "") or "")
+    locales = {locale.language_code: locale for locale in Locale.objects.all()}
+    return next((locales[code] for code in codes if code in locales), Locale.get_default())
 
 
 def _localized(queryset: QuerySet[Any], locale: Locale) -> QuerySet[Any]:
@@ -95,6 +109,24 @@ def lesson_for_learner(lesson_id: int, locale: Locale | None = None) -> LessonPa
     return lesson
 
 
+# Lesson cards show covers at this size (16:9), never the uploaded original.
+COVER_RENDITION = "fill-480x270"
+
+
+def prefetch_cover_renditions(lessons: Iterable[LessonPage]) -> None:
+    """One query for the covers' card renditions of a whole page of lessons (the images come
+    with the lessons through select_related). A rendition generated for the first time costs
+    its own queries once; from then on the list costs the same whatever its length."""
+    images = [lesson.cover_image for lesson in lessons if lesson.cover_image is not None]
+    rendition_model = get_image_model().get_rendition_model()
+    prefetch_related_objects(
+        images,
+        Prefetch(
+            "renditions", queryset=rendition_model.objects.filter(filter_spec=COVER_RENDITION)
+        ),
+    )
+
+
 @dataclass(frozen=True)
 class Ancestry:
     category: Page | None
@@ -117,12 +149,22 @@ def ancestry_of(lessons: Iterable[Page]) -> dict[int, Ancestry]:
     }
 
 
-def progress_by_lesson(user: Any, lesson_ids: Iterable[int]) -> dict[int, LessonProgress]:
-    if not user.is_authenticated:
+def progress_by_lesson(user: Any, lessons: Iterable[Page]) -> dict[int, LessonProgress]:
+    """The learner's progress for each of these lessons by page id, whatever translation of
+    the lesson they took (progress is keyed by translation_key)."""
+    lessons = list(lessons)
+    if not user.is_authenticated or not lessons:
         return {}
+    by_key = {
+        progress.translation_key: progress
+        for progress in LessonProgress.objects.filter(
+            user=user, translation_key__in={lesson.translation_key for lesson in lessons}
+        )
+    }
     return {
-        progress.lesson_id: progress
-        for progress in LessonProgress.objects.filter(user=user, lesson_id__in=list(lesson_ids))
+        lesson.id: by_key[lesson.translation_key]
+        for lesson in lessons
+        if lesson.translation_key in by_key
     }
 
 
@@ -242,11 +284,13 @@ def daily_scores(user: Any, days: int = 14) -> list[tuple[Any, int, float]]:
     return series
 
 
-def lesson_statistics(lesson_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
-    """Learners, completion rate and average best score per lesson (creator dashboard)."""
+def lesson_statistics(lessons: Iterable[Page]) -> dict[int, dict[str, Any]]:
+    """Learners, completion rate and average best score per lesson (creator dashboard), its
+    translations included."""
+    keys = {lesson.translation_key: lesson.id for lesson in lessons}
     rows = (
-        LessonProgress.objects.filter(lesson_id__in=list(lesson_ids))
-        .values("lesson_id")
+        LessonProgress.objects.filter(translation_key__in=list(keys))
+        .values("translation_key")
         .annotate(
             learners=Count("user_id"),
             completed=Count("id", filter=Q(status=ProgressStatus.COMPLETED)),
@@ -254,7 +298,7 @@ def lesson_statistics(lesson_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
         )
     )
     return {
-        row["lesson_id"]: {
+        keys[row["translation_key"]]: {
             "learners": row["learners"],
             "completion_rate": round(100 * row["completed"] / row["learners"])
             if row["learners"]

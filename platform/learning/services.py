@@ -1,5 +1,8 @@
 """Writes: exercise attempts, voice assessment results and lesson completion.
 
+A lesson and its translations count as one lesson: attempts in any translation count
+towards it, and there is one progress row (keyed by the translation_key) for all of them.
+
 Completion rule: a lesson can be completed once every exercise in its live body has at least
 one attempt (a voice attempt still waiting for its assessment counts: the learner did the
 work). A lesson without exercises can be completed at any time. The lesson's score is the
@@ -204,19 +207,28 @@ def _store_voice_result(
     return attempt
 
 
+def _attempts_at(user: Any, lesson: LessonPage) -> Any:
+    """The learner's attempts at this lesson in any of its translations (wagtail-localize
+    keeps the block ids of the source in every translation)."""
+    return ExerciseAttempt.objects.filter(user=user, lesson__translation_key=lesson.translation_key)
+
+
 def _refresh_progress(
     user: Any, lesson: LessonPage, *, add_attempt: bool, add_seconds: int
 ) -> LessonProgress:
-    LessonProgress.objects.get_or_create(user=user, lesson=lesson)
-    progress = LessonProgress.objects.select_for_update().get(user=user, lesson=lesson)
+    key = lesson.translation_key
+    LessonProgress.objects.get_or_create(
+        user=user, translation_key=key, defaults={"lesson": lesson}
+    )
+    progress = LessonProgress.objects.select_for_update().get(user=user, translation_key=key)
+    progress.lesson = lesson
     exercises = lesson.exercises()
     maximum = {
         child.id: Decimal(child.block.definition(child.value)["points"]) for child in exercises
     }
     best = dict(
-        ExerciseAttempt.objects.filter(
-            user=user, lesson=lesson, status=AttemptStatus.SCORED, block_id__in=list(maximum)
-        )
+        _attempts_at(user, lesson)
+        .filter(status=AttemptStatus.SCORED, block_id__in=list(maximum))
         .values("block_id")
         .annotate(best=Max("points"))
         .values_list("block_id", "best")
@@ -236,9 +248,7 @@ def _refresh_progress(
 
 @transaction.atomic
 def complete_lesson(user: Any, lesson: LessonPage, time_spent_seconds: int = 0) -> LessonProgress:
-    attempted = set(
-        ExerciseAttempt.objects.filter(user=user, lesson=lesson).values_list("block_id", flat=True)
-    )
+    attempted = set(_attempts_at(user, lesson).values_list("block_id", flat=True))
     remaining = [child.id for child in lesson.exercises() if child.id not in attempted]
     if remaining:
         raise LessonIncomplete(
@@ -248,5 +258,5 @@ def complete_lesson(user: Any, lesson: LessonPage, time_spent_seconds: int = 0) 
     if progress.status != ProgressStatus.COMPLETED:
         progress.status = ProgressStatus.COMPLETED
         progress.completed_at = timezone.now()
-        progress.save(update_fields=["status", "completed_at", "last_activity_at"])
+        progress.save(update_fields=["status", "completed_at", "lesson", "last_activity_at"])
     return progress

@@ -30,13 +30,14 @@ def catalog_context(request: HttpRequest, index_page: Any) -> dict[str, Any]:
     )
     page = Paginator(lessons, 24).get_page(request.GET.get("page"))
     items = list(page.object_list)
+    selectors.prefetch_cover_renditions(items)
     categories = list(selectors.categories_for_learner(locale))
     return {
         "tree": selectors.category_tree(categories, locale),
         "lessons": items,
         "lesson_page": page,
         "ancestry": selectors.ancestry_of(items),
-        "progress": selectors.progress_by_lesson(request.user, [lesson.id for lesson in items]),
+        "progress": selectors.progress_by_lesson(request.user, items),
         "searching": searching,
         "filters": data,
         "levels": Level.choices,
@@ -46,12 +47,54 @@ def catalog_context(request: HttpRequest, index_page: Any) -> dict[str, Any]:
     }
 
 
+CHART_WIDTH, CHART_HEIGHT, CHART_TOP, CHART_BOTTOM, CHART_LEFT = 700, 250, 20, 210, 40
+
+
+def chart_geometry(series: list[tuple[Any, int, float]]) -> dict[str, Any]:
+    """Coordinates of the server-rendered SVG bar chart (exercises per day, with the day's
+    average score written under each bar), and its one-sentence text alternative."""
+    peak = max([count for _, count, _ in series] + [1])
+    plot_height = CHART_BOTTOM - CHART_TOP
+    step = (CHART_WIDTH - CHART_LEFT) / max(len(series), 1)
+    bars = []
+    for index, (day, count, average) in enumerate(series):
+        height = round(plot_height * count / peak, 1)
+        bars.append(
+            {
+                "day": day,
+                "count": count,
+                "average": average,
+                "x": round(CHART_LEFT + index * step + step * 0.15, 1),
+                "width": round(step * 0.7, 1),
+                "y": round(CHART_BOTTOM - height, 1),
+                "height": height,
+                "center": round(CHART_LEFT + index * step + step / 2, 1),
+            }
+        )
+    ticks = sorted({0, peak // 2, peak})
+    total = sum(count for _, count, _ in series)
+    scored = [(count, average) for _, count, average in series if count]
+    overall = round(sum(c * a for c, a in scored) / total, 1) if total else 0.0
+    return {
+        "bars": bars,
+        "ticks": [
+            {"value": tick, "y": round(CHART_BOTTOM - plot_height * tick / peak, 1)}
+            for tick in ticks
+        ],
+        "total": total,
+        "active_days": len(scored),
+        "overall_average": overall,
+        "width": CHART_WIDTH,
+        "height": CHART_HEIGHT,
+        "left": CHART_LEFT,
+        "bottom": CHART_BOTTOM,
+    }
+
+
 def progress_page(request: HttpRequest, index_page: Any) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     records = list(selectors.progress_for(request.user)[:100])
-    series = selectors.daily_scores(request.user)
-    peak = max([count for _, count, _ in series] + [1])
     return TemplateResponse(
         request,
         "learning/progress_page.html",
@@ -60,14 +103,6 @@ def progress_page(request: HttpRequest, index_page: Any) -> HttpResponse:
             "self": index_page,
             "records": records,
             "categories": selectors.progress_by_category(request.user),
-            "series": [
-                {
-                    "day": day,
-                    "count": count,
-                    "average": average,
-                    "height": round(100 * count / peak),
-                }
-                for day, count, average in series
-            ],
+            "chart": chart_geometry(selectors.daily_scores(request.user)),
         },
     )

@@ -9,6 +9,7 @@ from rest_framework import serializers
 from cms.learning.models import LessonPage
 
 from ..models import ExerciseAttempt, LessonProgress
+from ..selectors import COVER_RENDITION
 
 
 class PageRefSerializer(serializers.Serializer):
@@ -82,10 +83,11 @@ class LessonSummarySerializer(serializers.ModelSerializer):
         image = lesson.cover_image
         if image is None:
             return None
+        rendition = image.get_rendition(COVER_RENDITION)
         return {
-            "url": image.file.url,
-            "width": image.width,
-            "height": image.height,
+            "url": rendition.url,
+            "width": rendition.width,
+            "height": rendition.height,
             "alt": image.default_alt_text,
         }
 

@@ -27,7 +27,10 @@ from .serializers import (
 LOCALE_PARAMETER = OpenApiParameter(
     "locale",
     str,
-    description="Language code; defaults to the request's language (Accept-Language).",
+    description=(
+        "Language code; defaults to the interface language of the learner's profile, then to"
+        " the request's language (Accept-Language)."
+    ),
 )
 
 
@@ -42,7 +45,7 @@ class CategoryListView(generics.ListAPIView):
         return selectors.categories_for_learner(self.locale)
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        self.locale = selectors.learner_locale(request)
+        self.locale = selectors.learner_locale(request, profile_first=True)
         page = self.paginate_queryset(self.get_queryset())
         tree = selectors.category_tree(page, self.locale)
         return self.get_paginated_response(self.get_serializer(tree, many=True).data)
@@ -67,7 +70,7 @@ class LessonListView(generics.ListAPIView):
             raise ValidationError(filters.errors)
         data = filters.form.cleaned_data
         return selectors.search_lessons(
-            selectors.learner_locale(self.request),
+            selectors.learner_locale(self.request, profile_first=True),
             query=data.get("search") or "",
             level=data.get("level") or "",
             language=data.get("language") or "",
@@ -76,12 +79,11 @@ class LessonListView(generics.ListAPIView):
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         lessons = list(self.paginate_queryset(self.get_queryset()))
+        selectors.prefetch_cover_renditions(lessons)
         context = {
             **self.get_serializer_context(),
             "ancestry": selectors.ancestry_of(lessons),
-            "progress": selectors.progress_by_lesson(
-                request.user, [lesson.id for lesson in lessons]
-            ),
+            "progress": selectors.progress_by_lesson(request.user, lessons),
         }
         data = LessonSummarySerializer(lessons, many=True, context=context).data
         return self.get_paginated_response(data)
@@ -95,11 +97,13 @@ class LessonDetailView(generics.RetrieveAPIView):
     serializer_class = LessonDetailSerializer
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        lesson = selectors.lesson_for_learner(kwargs["pk"], selectors.learner_locale(request))
+        lesson = selectors.lesson_for_learner(
+            kwargs["pk"], selectors.learner_locale(request, profile_first=True)
+        )
         context = {
             **self.get_serializer_context(),
             "ancestry": selectors.ancestry_of([lesson]),
-            "progress": selectors.progress_by_lesson(request.user, [lesson.id]),
+            "progress": selectors.progress_by_lesson(request.user, [lesson]),
         }
         return Response(LessonDetailSerializer(lesson, context=context).data)
 

@@ -28,3 +28,11 @@ def test_beat_schedules_live_in_the_database(db) -> None:
     task = PeriodicTask.objects.get(name="Purge expired sessions")
     assert task.task == "core.purge_expired_sessions"
     assert task.enabled
+
+
+def test_scheduled_publishing_runs_every_minute_from_core(db) -> None:
+    task = PeriodicTask.objects.get(name="Publish scheduled pages")
+    assert task.task == "core.publish_scheduled_pages"
+    assert (task.interval.every, task.interval.period) == (1, "minutes")
+    assert task.enabled
+    assert task.task in app.tasks, "the name the beat row holds is a registered task"

@@ -1,1 +1,1 @@
-from cms.learning.testing import learning_tree, make_lesson  # noqa: F401
+from cms.learning.testing import learning_tree, make_lesson, translate_lesson  # noqa: F401

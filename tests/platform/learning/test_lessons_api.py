@@ -294,13 +294,45 @@ def test_search_does_not_find_a_lesson_by_its_answers(api_client, student, make_
 def test_lesson_list_query_count_does_not_grow_with_page_size(
     api_client, student, make_lesson, assert_num_queries, page_size
 ) -> None:
+    from cms.learning.demo import _image
+
     for number in range(10):
-        make_lesson(f"Lesson {number}", body=every_exercise_body())
+        cover = _image(f"Cover {number}", (20 * number, 90, 160))
+        make_lesson(f"Lesson {number}", body=every_exercise_body(), cover_image=cover)
     api_client.force_login(student)
-    api_client.get("/api/v1/lessons/")  # warms the site-root cache, as on a running server
-    with assert_num_queries(10):
+    # Warms the site-root cache and makes the card renditions, as on a running server.
+    api_client.get("/api/v1/lessons/")
+    with assert_num_queries(13):
         response = api_client.get(f"/api/v1/lessons/?page_size={page_size}")
-    assert len(response.json()["results"]) == page_size
+    results = response.json()["results"]
+    assert len(results) == page_size
+    for lesson in results:
+        cover = lesson["cover_image"]
+        assert ".fill-480x270" in cover["url"], "a card-sized rendition, not the original"
+        assert (cover["width"], cover["height"]) == (480, 270)
+
+
+def test_the_website_catalog_query_count_does_not_grow_with_the_lessons(
+    client, student, make_lesson, learning_tree
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cms.learning.demo import _image
+
+    url = learning_tree["index"].url
+    client.force_login(student)
+    counts = []
+    for number in range(8):
+        cover = _image(f"Cover {number}", (20 * number, 90, 160))
+        make_lesson(f"Lesson {number}", cover_image=cover)
+        if number in (1, 7):
+            client.get(url)  # makes the new covers' renditions once
+            with CaptureQueriesContext(connection) as queries:
+                html = client.get(url).content.decode()
+            counts.append(len(queries))
+            assert html.count(".fill-480x270") == number + 1
+    assert counts[0] == counts[1], counts
 
 
 def test_categories_tree_with_lesson_counts(
@@ -311,7 +343,7 @@ def test_categories_tree_with_lesson_counts(
     make_lesson("Draft", publish=False)
     api_client.force_login(student)
     api_client.get("/api/v1/categories/")
-    with assert_num_queries(14):
+    with assert_num_queries(16):
         response = api_client.get("/api/v1/categories/")
     category = response.json()["results"][0]
     assert category["title"] == "Basics"
