@@ -534,3 +534,16 @@ def reencrypt_batch(after_pk: Any = None, batch_size: int = 500) -> tuple[int, A
                 ]
             )
     return len(batch), (batch[-1].pk if batch else None)
+
+
+def close_report(report: Report, *, by: User, status: str, note: str) -> Report:
+    """A moderator resolves (acted on it) or dismisses (nothing to act on) a report, with a
+    note kept on the report. Suspending the reported person is done in the member admin."""
+    if status not in (Report.Status.RESOLVED, Report.Status.DISMISSED):
+        raise MessagingError("A report is closed as resolved or dismissed.")
+    report.status = status
+    report.resolution_note = note.strip()[:2000]
+    report.resolved_by = by
+    report.resolved_at = timezone.now()
+    report.save(update_fields=["status", "resolution_note", "resolved_by", "resolved_at"])
+    return report
