@@ -53,9 +53,7 @@ def test_moving_the_profile_moves_quiet_hours(
     with django_capture_on_commit_callbacks(execute=True):
         services.notify(sam_in_tokyo, "message.new", "Lena wrote")
     assert enqueued == []  # 23:30 in Tokyo: held
-    response = api_client.patch(
-        "/api/v1/users/me/", {"time_zone": "Europe/Lisbon"}, format="json"
-    )
+    response = api_client.patch("/api/v1/users/me/", {"time_zone": "Europe/Lisbon"}, format="json")
     assert response.status_code == 200, response.content
     with django_capture_on_commit_callbacks(execute=True):
         services.notify(sam_in_tokyo, "message.new", "Lena wrote again")
