@@ -25,6 +25,9 @@ class Conversation(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     last_seq = models.PositiveBigIntegerField(default=0)
+    # A second counter, for every change (new message, edit, delete): what ``resume``
+    # compares to replay the edits and deletes a client missed (see Message.changed_event).
+    last_event = models.PositiveBigIntegerField(default=0)
     last_message_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -88,6 +91,10 @@ class Message(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
+    # The conversation's event counter when the message was sent, and at its last edit or
+    # delete (null if never changed).
+    created_event = models.PositiveBigIntegerField(default=0)
+    changed_event = models.PositiveBigIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["conversation", "seq"]
@@ -96,6 +103,13 @@ class Message(models.Model):
             models.UniqueConstraint(
                 fields=["conversation", "sender", "client_id"], name="messaging_message_client_id"
             ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["conversation", "changed_event"],
+                condition=Q(changed_event__isnull=False),
+                name="messaging_message_changed",
+            )
         ]
 
     def __str__(self) -> str:
@@ -145,6 +159,7 @@ class Report(models.Model):
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
         RESOLVED = "resolved", _("Resolved")
+        DISMISSED = "dismissed", _("Dismissed")
 
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reports_made"
@@ -156,9 +171,20 @@ class Report(models.Model):
     reason = models.TextField(max_length=2000)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     created_at = models.DateTimeField(default=timezone.now)
+    # What the moderator decided and why (kept for the reported user's record).
+    resolution_note = models.TextField(blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "-created_at"])]
 
     def __str__(self) -> str:
         return f"Report on {self.reported_id} ({self.status})"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
 from accounts.models import User
 from core.api.errors import ServiceError
@@ -56,6 +56,17 @@ def participant_ids(conversation_id: Any) -> list[uuid.UUID]:
     )
 
 
+def resume_points_of(user: User) -> dict[str, tuple[int, int]]:
+    """conversation id → (last sequence number, last event number), for every conversation
+    of ``user``: where a chat socket's replay stops."""
+    return {
+        str(conversation_id): (last_seq, last_event)
+        for conversation_id, last_seq, last_event in Conversation.objects.filter(
+            participants__user=user
+        ).values_list("id", "last_seq", "last_event")
+    }
+
+
 def last_seqs_of(user: User) -> dict[str, int]:
     """conversation id → last sequence number, for every conversation of ``user``."""
     return {
@@ -71,9 +82,57 @@ def messages_of(user: User, conversation_id: Any) -> QuerySet[Message]:
     return Message.objects.filter(conversation=conversation)
 
 
+def visible_messages(user: User, conversation_id: Any) -> QuerySet[Message]:
+    """``messages_of`` with a ``hidden`` flag per message.
+
+    Blocking in groups, the policy: a group is a shared space (a teacher's class, a study
+    group), so a block does not keep two people out of the same group, which would let one
+    member's block eject another or stop a teacher from adding a student. Instead the
+    blocker no longer sees the blocked person's messages (nor their typing, nor a
+    notification for them): the messages stay in the sequence, flagged ``hidden``, without
+    content. In direct conversations a block stops sending altogether (services.Blocked).
+    """
+    return messages_of(user, conversation_id).annotate(
+        hidden=Exists(Block.objects.filter(blocker=user, blocked=OuterRef("sender")))
+    )
+
+
 def messages_after(user: User, conversation_id: Any, after_seq: int, limit: int) -> list[Message]:
     return list(
-        messages_of(user, conversation_id).filter(seq__gt=after_seq).order_by("seq")[:limit]
+        visible_messages(user, conversation_id).filter(seq__gt=after_seq).order_by("seq")[:limit]
+    )
+
+
+def changes_between(
+    user: User, conversation_id: Any, seq_up_to: int, after_event: int, up_to_event: int
+) -> list[Message]:
+    """Messages up to ``seq_up_to`` (those the client holds) edited or deleted after event
+    ``after_event`` and at most ``up_to_event``, in the order the changes happened."""
+    return list(
+        visible_messages(user, conversation_id)
+        .filter(seq__lte=seq_up_to, changed_event__gt=after_event, changed_event__lte=up_to_event)
+        .order_by("changed_event")
+    )
+
+
+def event_of_seq(conversation_id: Any, seq: int) -> int:
+    """The event number at which message ``seq`` was sent (0 before the first message)."""
+    if seq <= 0:
+        return 0
+    found = (
+        Message.objects.filter(conversation_id=conversation_id, seq=seq)
+        .values_list("created_event", flat=True)
+        .first()
+    )
+    return found or 0
+
+
+def blockers_of(sender_id: Any, user_ids: list[Any]) -> set[uuid.UUID]:
+    """Which of ``user_ids`` blocked ``sender_id``."""
+    return set(
+        Block.objects.filter(blocked_id=sender_id, blocker_id__in=user_ids).values_list(
+            "blocker_id", flat=True
+        )
     )
 
 
@@ -124,6 +183,7 @@ def search_messages(user: User, query: str, conversation_id: Any = None) -> list
     )
     return list(
         Message.objects.filter(id__in=matching, deleted_at__isnull=True)
+        .exclude(sender__in=Block.objects.filter(blocker=user).values("blocked"))
         .select_related("sender")
         .order_by("-created_at")[:SEARCH_MAX_RESULTS]
     )

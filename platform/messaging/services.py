@@ -102,13 +102,23 @@ class MessageNotFound(MessagingError):
     default_detail = "No such message."
 
 
-def message_event(message: Message, body: str | None = None) -> dict[str, Any]:
-    """The JSON form of a message on sockets and in the API (the same shape in both)."""
+def message_event(
+    message: Message, body: str | None = None, *, hidden: bool | None = None
+) -> dict[str, Any]:
+    """The JSON form of a message on sockets and in the API (the same shape in both).
+
+    ``hidden``: the viewer blocked the sender (groups only; see selectors.visible_messages):
+    the message keeps its place in the sequence, without content. Defaults to the
+    ``hidden`` annotation of selectors.visible_messages, if any."""
+    if hidden is None:
+        hidden = bool(getattr(message, "hidden", False))
     deleted = message.deleted_at is not None
-    if body is None:
+    if hidden:
+        body = ""
+    elif body is None:
         body = "" if deleted else crypto.decrypt(message.body_encrypted)
     attachment = None
-    if message.attachment and not deleted:
+    if message.attachment and not deleted and not hidden:
         attachment = {
             "kind": message.attachment_kind,
             "mime": message.attachment_mime,
@@ -127,6 +137,10 @@ def message_event(message: Message, body: str | None = None) -> dict[str, Any]:
         "created_at": message.created_at.isoformat(),
         "edited_at": message.edited_at.isoformat() if message.edited_at else None,
         "deleted": deleted,
+        "hidden": hidden,
+        # The conversation's event counter at this version of the message: a client resumes
+        # from the highest it holds to also get the edits and deletes it missed.
+        "event": message.changed_event or message.created_event,
     }
 
 
@@ -252,6 +266,7 @@ def send_message(
                 raise Blocked()
         now = timezone.now()
         seq = conversation.last_seq + 1
+        event_number = conversation.last_event + 1
         message = Message(
             conversation=conversation,
             seq=seq,
@@ -259,6 +274,7 @@ def send_message(
             client_id=client_id,
             body_encrypted=crypto.encrypt(body),
             created_at=now,
+            created_event=event_number,
         )
         if attachment is not None:
             message.attachment_kind = kind
@@ -267,7 +283,9 @@ def send_message(
             message.attachment_name = (attachment.name or "file")[-200:]
             message.attachment.save(message.attachment_name, attachment, save=False)
         message.save(force_insert=True)
-        Conversation.objects.filter(pk=conversation.pk).update(last_seq=seq, last_message_at=now)
+        Conversation.objects.filter(pk=conversation.pk).update(
+            last_seq=seq, last_event=event_number, last_message_at=now
+        )
         Participant.objects.filter(conversation=conversation, user=sender).update(last_read_seq=seq)
         tokens = crypto.search_tokens(body)
         SearchToken.objects.bulk_create(
@@ -276,9 +294,96 @@ def send_message(
                 for token in tokens
             ]
         )
-        event = {"type": "message.new", "message": message_event(message, body)}
-        transaction.on_commit(lambda: send_to_users(CHAT, member_ids, event))
+        _fan_out(conversation, "message.new", message, body, member_ids)
+        transaction.on_commit(lambda: _enqueue_offline_notifications(message.pk))
     return SendResult(message, True, body)
+
+
+def _fan_out(
+    conversation: Conversation, kind: str, message: Message, body: str, member_ids: list[Any]
+) -> None:
+    """Sends ``kind`` for ``message`` to every member after commit; in groups, members who
+    blocked the sender get it without content (``hidden``), so their sequence stays whole."""
+    blockers: set[Any] = set()
+    if conversation.kind == Conversation.Kind.GROUP and message.sender_id is not None:
+        blockers = selectors.blockers_of(message.sender_id, member_ids)
+    visible = {"type": kind, "message": message_event(message, body, hidden=False)}
+    recipients = [pk for pk in member_ids if pk not in blockers]
+    transaction.on_commit(lambda: send_to_users(CHAT, recipients, visible))
+    if blockers:
+        masked = {"type": kind, "message": message_event(message, "", hidden=True)}
+        transaction.on_commit(lambda: send_to_users(CHAT, blockers, masked))
+
+
+def _enqueue_offline_notifications(message_id: Any) -> None:
+    from .tasks import notify_offline_recipients
+
+    try:
+        notify_offline_recipients.delay(str(message_id))
+    except Exception:  # the message is stored and fanned out; a lost nudge is not an error
+        logger.exception("Could not enqueue offline notifications for %s", message_id)
+
+
+def notify_offline_recipients(message_id: Any) -> int:
+    """Notifies (type ``message.new``) the recipients of a message who have no chat socket
+    open, through notifications.notify (their preferences and quiet hours apply). At most
+    one unread ``message.new`` notification per conversation and person: a burst of
+    messages while someone is away is one nudge, not fifty. Returns how many were notified.
+
+    The notification carries no message text: bodies are encrypted at rest here, while
+    notifications are stored in clear, emailed, and pushed through Google's and Apple's
+    servers."""
+    from notifications.models import Notification
+    from notifications.services import notify
+
+    from . import presence
+
+    message = (
+        Message.objects.select_related("sender", "conversation")
+        .filter(pk=message_id, deleted_at__isnull=True)
+        .first()
+    )
+    if message is None or message.sender is None:
+        return 0
+    conversation = message.conversation
+    recipient_ids = [
+        pk for pk in selectors.participant_ids(conversation.pk) if pk != message.sender_id
+    ]
+    blockers = selectors.blockers_of(message.sender_id, recipient_ids)
+    recipient_ids = [pk for pk in recipient_ids if pk not in blockers]
+    if not recipient_ids:
+        return 0
+    status = presence.status_of(recipient_ids)
+    offline = [pk for pk in recipient_ids if not status[str(pk)]["online"]]
+    already = set(
+        Notification.objects.filter(
+            recipient_id__in=offline,
+            type="message.new",
+            read_at__isnull=True,
+            data__conversation=str(conversation.pk),
+        ).values_list("recipient_id", flat=True)
+    )
+    sender_name = message.sender.get_full_name() or message.sender.email.split("@")[0]
+    title = (
+        f"{sender_name} in {conversation.title}"
+        if conversation.kind == Conversation.Kind.GROUP and conversation.title
+        else f"New message from {sender_name}"
+    )
+    notified = 0
+    for user in User.objects.filter(pk__in=[pk for pk in offline if pk not in already]):
+        created = notify(
+            user,
+            "message.new",
+            title,
+            data={
+                "conversation": str(conversation.pk),
+                "message": str(message.pk),
+                "seq": message.seq,
+            },
+            url=f"/chat/?conversation={conversation.pk}",
+        )
+        notified += created is not None
+    return notified
 
 
 def _own_message(user: User, conversation_id: Any, message_id: Any) -> Message:
@@ -293,15 +398,25 @@ def _own_message(user: User, conversation_id: Any, message_id: Any) -> Message:
     return message
 
 
+def _next_event(conversation_id: Any) -> tuple[Conversation, int]:
+    """Allocates the conversation's next event number under its row lock (the same lock
+    that orders sends), so events are unique and increasing per conversation."""
+    conversation = Conversation.objects.select_for_update().get(pk=conversation_id)
+    number = conversation.last_event + 1
+    Conversation.objects.filter(pk=conversation.pk).update(last_event=number)
+    return conversation, number
+
+
 def edit_message(user: User, conversation_id: Any, message_id: Any, body: str) -> Message:
     body = (body or "").strip()
     if not body or len(body) > settings.MESSAGING_MAX_BODY_CHARS:
         raise InvalidMessage()
     with transaction.atomic():
         message = _own_message(user, conversation_id, message_id)
+        conversation, message.changed_event = _next_event(message.conversation_id)
         message.body_encrypted = crypto.encrypt(body)
         message.edited_at = timezone.now()
-        message.save(update_fields=["body_encrypted", "edited_at"])
+        message.save(update_fields=["body_encrypted", "edited_at", "changed_event"])
         SearchToken.objects.filter(message=message).delete()
         SearchToken.objects.bulk_create(
             [
@@ -310,8 +425,7 @@ def edit_message(user: User, conversation_id: Any, message_id: Any, body: str) -
             ]
         )
         member_ids = selectors.participant_ids(message.conversation_id)
-        event = {"type": "message.updated", "message": message_event(message, body)}
-        transaction.on_commit(lambda: send_to_users(CHAT, member_ids, event))
+        _fan_out(conversation, "message.updated", message, body, member_ids)
     return message
 
 
@@ -319,16 +433,16 @@ def delete_message(user: User, conversation_id: Any, message_id: Any) -> Message
     """Deletes the content, keeps the row: sequence numbers stay gapless for resuming."""
     with transaction.atomic():
         message = _own_message(user, conversation_id, message_id)
+        conversation, message.changed_event = _next_event(message.conversation_id)
         if message.attachment:
             message.attachment.delete(save=False)
         message.body_encrypted = ""
         message.attachment = ""
         message.deleted_at = timezone.now()
-        message.save(update_fields=["body_encrypted", "attachment", "deleted_at"])
+        message.save(update_fields=["body_encrypted", "attachment", "deleted_at", "changed_event"])
         SearchToken.objects.filter(message=message).delete()
         member_ids = selectors.participant_ids(message.conversation_id)
-        event = {"type": "message.deleted", "message": message_event(message, "")}
-        transaction.on_commit(lambda: send_to_users(CHAT, member_ids, event))
+        _fan_out(conversation, "message.deleted", message, "", member_ids)
     return message
 
 
@@ -357,7 +471,9 @@ def typing_recipients(user: User, conversation_id: Any) -> list[Any]:
     member_ids = selectors.participant_ids(conversation_id)
     if user.pk not in member_ids or len(member_ids) > settings.MESSAGING_TYPING_MAX_GROUP_SIZE:
         return []
-    return [pk for pk in member_ids if pk != user.pk]
+    others = [pk for pk in member_ids if pk != user.pk]
+    blockers = selectors.blockers_of(user.pk, others) if len(others) > 1 else set()
+    return [pk for pk in others if pk not in blockers]
 
 
 def block_user(blocker: User, blocked: User) -> Block:
@@ -418,3 +534,16 @@ def reencrypt_batch(after_pk: Any = None, batch_size: int = 500) -> tuple[int, A
                 ]
             )
     return len(batch), (batch[-1].pk if batch else None)
+
+
+def close_report(report: Report, *, by: User, status: str, note: str) -> Report:
+    """A moderator resolves (acted on it) or dismisses (nothing to act on) a report, with a
+    note kept on the report. Suspending the reported person is done in the member admin."""
+    if status not in (Report.Status.RESOLVED, Report.Status.DISMISSED):
+        raise MessagingError("A report is closed as resolved or dismissed.")
+    report.status = status
+    report.resolution_note = note.strip()[:2000]
+    report.resolved_by = by
+    report.resolved_at = timezone.now()
+    report.save(update_fields=["status", "resolution_note", "resolved_by", "resolved_at"])
+    return report

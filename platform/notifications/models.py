@@ -11,7 +11,7 @@ from .types import CHANNELS
 
 
 def validate_time_zone(value: str) -> None:
-    if value not in zoneinfo.available_timezones():
+    if value and value not in zoneinfo.available_timezones():
         raise ValidationError(_("Unknown time zone."))
 
 
@@ -46,13 +46,20 @@ class Notification(models.Model):
 
 
 class NotificationSettings(models.Model):
-    """Per user: quiet hours (no email or push; in-app still arrives) in the user's time
-    zone, and the daily digest. The time zone moves to the profile once accounts has one."""
+    """Per user: quiet hours (no email or push; in-app still arrives) and the daily digest,
+    both in the user's local time: the profile's time zone (accounts.Profile.time_zone),
+    unless ``time_zone`` here overrides it (e.g. quiet hours kept at home while travelling)."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_settings"
     )
-    time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
+    time_zone = models.CharField(
+        max_length=64,
+        blank=True,
+        default="",
+        validators=[validate_time_zone],
+        help_text=_("Blank: the time zone of the user's profile."),
+    )
     quiet_hours_start = models.TimeField(null=True, blank=True)
     quiet_hours_end = models.TimeField(null=True, blank=True)
     # With the digest on, emails are not sent one by one but once a day (DIGEST_HOUR local).

@@ -38,11 +38,31 @@ def preferences_of(user: Any) -> dict[str, dict[str, bool]]:
     return result
 
 
+def local_zone(
+    user_settings: NotificationSettings, profile_zone: str | None = None
+) -> zoneinfo.ZoneInfo:
+    """The zone quiet hours and the digest use: the settings' own override, else the
+    profile's time zone (``profile_zone`` when the caller already read it), else UTC."""
+    name = user_settings.time_zone or profile_zone
+    if not name:
+        from accounts.models import Profile
+
+        name = (
+            Profile.objects.filter(user_id=user_settings.user_id)
+            .values_list("time_zone", flat=True)
+            .first()
+        ) or "UTC"
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo("UTC")
+
+
 def in_quiet_hours(user_settings: NotificationSettings, now: dt.datetime | None = None) -> bool:
     start, end = user_settings.quiet_hours_start, user_settings.quiet_hours_end
     if start is None or end is None or start == end:
         return False
-    local = (now or timezone.now()).astimezone(zoneinfo.ZoneInfo(user_settings.time_zone)).time()
+    local = (now or timezone.now()).astimezone(local_zone(user_settings)).time()
     if start < end:
         return start <= local < end
     return local >= start or local < end  # across midnight, e.g. 22:00-07:00

@@ -2,16 +2,16 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import zoneinfo
 
 import httpx
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db.models import F
 from django.template.loader import render_to_string, select_template
 from django.utils import timezone
 
-from . import push
+from . import push, selectors
 from .models import Device, Notification, NotificationSettings
 from .push import ApnsSender, FcmSender, PushNotConfigured
 
@@ -86,10 +86,13 @@ def send_daily_digests(now_iso: str | None = None) -> int:
     time is DIGEST_HOUR their unread notifications of the last day, once a day."""
     now = dt.datetime.fromisoformat(now_iso) if now_iso else timezone.now()
     sent = 0
-    for user_settings in NotificationSettings.objects.filter(daily_digest=True).select_related(
-        "user"
-    ):
-        local = now.astimezone(zoneinfo.ZoneInfo(user_settings.time_zone))
+    digest_settings = (
+        NotificationSettings.objects.filter(daily_digest=True)
+        .select_related("user")
+        .annotate(profile_zone=F("user__profile__time_zone"))
+    )
+    for user_settings in digest_settings:
+        local = now.astimezone(selectors.local_zone(user_settings, user_settings.profile_zone))
         if local.hour != DIGEST_HOUR:
             continue
         if user_settings.last_digest_at and now - user_settings.last_digest_at < dt.timedelta(

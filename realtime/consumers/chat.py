@@ -37,9 +37,11 @@ class ChatConsumer(UserSocketConsumer):
     async def on_open(self) -> None:
         # conversation id → highest sequence delivered on this socket; the client is known to
         # hold everything up to it once it has resumed.
-        self.baseline: dict[str, int] = await database_sync_to_async(selectors.last_seqs_of)(
-            self.user
-        )
+        points = await database_sync_to_async(selectors.resume_points_of)(self.user)
+        self.baseline: dict[str, int] = {key: seq for key, (seq, _) in points.items()}
+        # conversation id → last event number at connect: edits and deletes after it arrive
+        # live on this socket, those before it (and after the client's point) by resume.
+        self.baseline_events: dict[str, int] = {key: event for key, (_, event) in points.items()}
         self.delivered: dict[str, int] = dict(self.baseline)
         came_online = await database_sync_to_async(presence.connected)(self.user.pk)
         if came_online:
@@ -119,28 +121,61 @@ class ChatConsumer(UserSocketConsumer):
         await self.send_json({"type": "pong"})
 
     async def on_resume(self, content: dict[str, Any]) -> None:
-        """``{"type": "resume", "conversations": {"<id>": <last seq the client holds>}}``:
-        sends what the client misses up to this socket's baseline, then ``resume.done``."""
+        """``{"type": "resume", "conversations": {"<id>": <point>}}`` where a point is the
+        last sequence number the client holds, or ``{"seq": N, "event": E}`` with the
+        highest message ``event`` it holds too. Sends the edits and deletes of messages up
+        to N made after E (``message.updated`` / ``message.deleted``; without E, after
+        message N was sent), then the messages after N up to this socket's baseline, then
+        ``resume.done`` {replayed, changes}."""
         wanted = content.get("conversations") or {}
         if not isinstance(wanted, dict):
             await self.error("invalid_resume", "conversations maps ids to sequence numbers.")
             return
-        replayed = 0
-        for conversation_id, client_seq in wanted.items():
+        replayed = changes = 0
+        for conversation_id, point in wanted.items():
             if conversation_id not in self.baseline:
                 continue  # not a participant (or a conversation newer than the socket)
             try:
-                start = int(client_seq)
+                if isinstance(point, dict):
+                    start = int(point.get("seq", 0))
+                    event = int(point["event"]) if point.get("event") is not None else None
+                else:
+                    start, event = int(point), None
             except (TypeError, ValueError):
                 continue
             end = self.baseline[conversation_id]
+            for change in await self._changes_since(conversation_id, min(start, end), event):
+                kind = "message.deleted" if change["deleted"] else "message.updated"
+                await self.send_json({"type": kind, "message": change})
+                changes += 1
             if start >= end:
                 continue
             messages = await self._messages_between(conversation_id, start, end)
             for message in messages:
                 await self.send_json({"type": "message.new", "message": message})
             replayed += len(messages)
-        await self.send_json({"type": "resume.done", "replayed": replayed})
+        await self.send_json({"type": "resume.done", "replayed": replayed, "changes": changes})
+
+    async def _changes_since(
+        self, conversation_id: str, seq_up_to: int, event: int | None
+    ) -> list[dict[str, Any]]:
+        up_to_event = self.baseline_events.get(conversation_id, 0)
+
+        def load() -> list[dict[str, Any]]:
+            after = (
+                event if event is not None else selectors.event_of_seq(conversation_id, seq_up_to)
+            )
+            if seq_up_to <= 0 or after >= up_to_event:
+                return []
+            try:
+                messages = selectors.changes_between(
+                    self.user, conversation_id, seq_up_to, after, up_to_event
+                )
+            except ServiceError:
+                return []
+            return [services.message_event(m) for m in messages[:MAX_REPLAY]]
+
+        return await in_thread_pool(load)()
 
     # --- server → client -------------------------------------------------------------------
     async def stream_event(self, message: dict[str, Any]) -> None:
@@ -150,6 +185,7 @@ class ChatConsumer(UserSocketConsumer):
             return
         if event.get("type") == "conversation.new":
             self.baseline.setdefault(event["conversation"], 0)
+            self.baseline_events.setdefault(event["conversation"], 0)
             self.delivered.setdefault(event["conversation"], 0)
         await self.send_json(event)
 

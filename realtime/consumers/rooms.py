@@ -196,6 +196,7 @@ class RoomConsumer(RevocableSocketMixin, AsyncJsonWebsocketConsumer):
             "pad.update": self.on_pad,
             "recording.request": self.on_recording_request,
             "recording.consent": self.on_recording_consent,
+            "recording.saved": self.on_recording_saved,
         }.get(kind)
         try:
             if kind in SIGNALS:
@@ -316,6 +317,16 @@ class RoomConsumer(RevocableSocketMixin, AsyncJsonWebsocketConsumer):
                 "missing": missing,
             }
         )
+
+    async def on_recording_saved(self, content: dict[str, Any]) -> None:
+        """The teacher's page uploaded a recording (REST): everyone's list reloads."""
+        if self.room.host_id != self.user.pk:
+            raise services.NotAllowed()
+        exists = await database_sync_to_async(
+            lambda: self.room.recordings.filter(pk=content.get("id")).exists()
+        )()
+        if exists:
+            await self.broadcast({"type": "recording.saved", "id": str(content["id"])})
 
     # --- server → client -------------------------------------------------------------------
     async def room_event(self, message: dict[str, Any]) -> None:

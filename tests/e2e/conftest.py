@@ -5,6 +5,8 @@ cannot share one process. Screenshots are written to var/test-artifacts/screensh
 """
 
 import os
+from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -51,3 +53,44 @@ def demo_site(transactional_db):  # type: ignore[no-untyped-def]
     from django.core.management import call_command
 
     call_command("load_demo_data", verbosity=0)
+
+
+@pytest.fixture
+def asgi_live_server(transactional_db: None) -> Iterator[str]:
+    """daphne serving the real ASGI application (Django's live_server only speaks WSGI, so
+    no WebSockets) in a forked process on the test database."""
+    from channels.testing.live import make_application, set_database_connection
+    from daphne.testing import DaphneProcess
+    from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
+    from django.db import connections
+
+    connections.close_all()
+    process = DaphneProcess(
+        "127.0.0.1",
+        partial(make_application, static_wrapper=ASGIStaticFilesHandler),
+        setup=set_database_connection,
+    )
+    process.start()
+    if not process.ready.wait(timeout=30):
+        raise RuntimeError("daphne did not start")
+    yield f"http://127.0.0.1:{process.port.value}"
+    process.terminate()
+    process.join(timeout=10)
+
+
+@pytest.fixture
+def signed_in_page():  # type: ignore[no-untyped-def]
+    """``signed_in_page(browser, base_url, user)``: a page in a fresh browser context (its
+    own cookies) signed in as ``user``."""
+    from django.test import Client
+
+    def open_page(browser, base_url: str, user):  # type: ignore[no-untyped-def]
+        client = Client()
+        client.force_login(user)
+        context = browser.new_context()
+        context.add_cookies(
+            [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base_url}]
+        )
+        return context.new_page()
+
+    return open_page

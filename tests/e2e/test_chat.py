@@ -1,8 +1,6 @@
 """Two people chat live in two browsers, over a real daphne server (HTTP + WebSockets) and
 the session's Redis channel layer."""
 
-from collections.abc import Iterator
-from functools import partial
 from pathlib import Path
 
 import pytest
@@ -13,42 +11,7 @@ pytestmark = pytest.mark.e2e
 ARTIFACTS = Path(__file__).resolve().parents[2] / "var" / "test-artifacts" / "screenshots"
 
 
-@pytest.fixture
-def asgi_live_server(transactional_db: None) -> Iterator[str]:
-    """daphne serving the real ASGI application (Django's live_server only speaks WSGI, so
-    no WebSockets) in a forked process on the test database."""
-    from channels.testing.live import make_application, set_database_connection
-    from daphne.testing import DaphneProcess
-    from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
-    from django.db import connections
-
-    connections.close_all()
-    process = DaphneProcess(
-        "127.0.0.1",
-        partial(make_application, static_wrapper=ASGIStaticFilesHandler),
-        setup=set_database_connection,
-    )
-    process.start()
-    if not process.ready.wait(timeout=30):
-        raise RuntimeError("daphne did not start")
-    yield f"http://127.0.0.1:{process.port.value}"
-    process.terminate()
-    process.join(timeout=10)
-
-
-def signed_in_page(browser, base_url: str, user):  # type: ignore[no-untyped-def]
-    from django.test import Client
-
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context()
-    context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base_url}]
-    )
-    return context.new_page()
-
-
-def test_two_people_chat_live(browser, asgi_live_server, role_user) -> None:
+def test_two_people_chat_live(browser, asgi_live_server, signed_in_page, role_user) -> None:
     from accounts.roles import Role
     from messaging import services
 

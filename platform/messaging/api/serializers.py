@@ -86,6 +86,12 @@ class MessageSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField(read_only=True)
     edited_at = serializers.DateTimeField(read_only=True, allow_null=True)
     deleted = serializers.BooleanField(read_only=True)
+    hidden = serializers.BooleanField(
+        read_only=True, help_text="The sender is someone you blocked (groups): no content."
+    )
+    event = serializers.IntegerField(
+        read_only=True, help_text="The conversation's event number at this version."
+    )
 
     def to_representation(self, instance: Any) -> dict[str, Any]:
         return message_event(instance)

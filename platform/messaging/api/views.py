@@ -78,7 +78,7 @@ class MessageListView(generics.ListCreateAPIView):
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self) -> Any:
-        queryset = selectors.messages_of(self.request.user, self.kwargs["conversation_id"])
+        queryset = selectors.visible_messages(self.request.user, self.kwargs["conversation_id"])
         after = self.request.query_params.get("after")
         if after:
             try:
@@ -147,7 +147,9 @@ class AttachmentView(APIView):
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     def get(self, request: Request, conversation_id: Any, message_id: Any) -> FileResponse:
         message = get_object_or_404(
-            selectors.messages_of(request.user, conversation_id).exclude(attachment=""),
+            selectors.visible_messages(request.user, conversation_id)
+            .exclude(attachment="")
+            .filter(hidden=False),
             pk=message_id,
             deleted_at__isnull=True,
         )

@@ -28,6 +28,12 @@ class NotificationSettingsSerializer(serializers.ModelSerializer):
     class Meta:
         model = NotificationSettings
         fields = ["time_zone", "quiet_hours_start", "quiet_hours_end", "daily_digest"]
+        extra_kwargs = {
+            "time_zone": {
+                "help_text": "Overrides the profile's time zone for quiet hours and the "
+                "digest; blank (the default) follows the profile."
+            }
+        }
 
 
 class NotificationPreferencesSerializer(serializers.Serializer):

@@ -1,7 +1,12 @@
 // Mesh WebRTC over our signalling socket (/ws/rooms/<id>/): one RTCPeerConnection per peer.
-// The newer peer makes the offer to everyone already present; ICE candidates trickle.
+// The newer peer makes the offer to everyone already present; ICE candidates trickle; offers
+// that cross are settled by "perfect negotiation" (the peer with the higher id is polite).
 // Audio asks for echo cancellation and noise suppression; on a weak link (high loss or low
 // bandwidth reported by getStats) video is dropped and the call goes on audio only.
+// State for people and tests: .room[data-connection] is "connected" while at least one peer
+// connection is, each remote media element carries data-connection-state.
+// Classrooms: once everyone present agreed, the teacher records the room's mixed audio
+// (MediaRecorder) and uploads it to /api/v1/rooms/<id>/recordings/ for playback.
 
 const root = document.querySelector(".room");
 const roomId = root.dataset.room;
@@ -9,9 +14,11 @@ const statusEl = document.getElementById("room-status");
 const remote = document.getElementById("remote-media");
 const localVideo = document.getElementById("local-video");
 const people = document.getElementById("people");
+const csrf = document.cookie.match(/csrftoken=([^;]+)/)?.[1] ?? "";
 
 const AUDIO = { echoCancellation: true, noiseSuppression: true, autoGainControl: true };
-const peers = new Map(); // peer id → {pc, element, name}
+const peers = new Map(); // peer id → {pc, element, name, polite, makingOffer, ignoreOffer}
+const names = new Map(); // peer id → display name, from peer.joined
 let ws;
 let me = null;
 let iceServers = [];
@@ -38,19 +45,30 @@ function peerConnection(peerId, name) {
   element.playsInline = true;
   element.setAttribute("aria-label", name);
   remote.append(element);
+  const entry = { pc, element, name, polite: (me?.peer_id ?? "") > peerId, makingOffer: false, ignoreOffer: false };
   localStream.getTracks().forEach((track) => pc.addTrack(track, localStream));
   pc.addEventListener("icecandidate", ({ candidate }) => {
     if (candidate) send({ type: "ice", to: peerId, candidate: candidate.toJSON() });
   });
-  pc.addEventListener("track", ({ streams }) => { element.srcObject = streams[0]; });
+  pc.addEventListener("track", ({ streams }) => {
+    if (!streams[0]) return;
+    element.srcObject = streams[0];
+    mixIntoRecording(streams[0]);
+  });
   pc.addEventListener("connectionstatechange", () => {
+    element.dataset.connectionState = pc.connectionState;
     if (pc.connectionState === "failed") pc.restartIce();
+    showConnection();
   });
   pc.addEventListener("negotiationneeded", async () => {
-    await pc.setLocalDescription();
-    send({ type: "offer", to: peerId, sdp: pc.localDescription });
+    try {
+      entry.makingOffer = true;
+      await pc.setLocalDescription();
+      send({ type: "offer", to: peerId, sdp: pc.localDescription });
+    } finally {
+      entry.makingOffer = false;
+    }
   });
-  const entry = { pc, element, name };
   peers.set(peerId, entry);
   renderPeople();
   return entry;
@@ -63,6 +81,27 @@ function closePeer(peerId) {
   entry.element.remove();
   peers.delete(peerId);
   renderPeople();
+  showConnection();
+}
+
+function showConnection() {
+  const states = [...peers.values()].map(({ pc }) => pc.connectionState);
+  root.dataset.connection = states.includes("connected") ? "connected" : (states[0] ?? "alone");
+}
+
+// Perfect negotiation (W3C WebRTC 1.0, §10.6): an offer that collides with ours is ignored
+// by the impolite peer and wins with the polite one.
+async function onDescription(data) {
+  const entry = peers.get(data.from) ?? peerConnection(data.from, names.get(data.from) ?? "Guest");
+  const { pc } = entry;
+  const collision = data.sdp.type === "offer" && (entry.makingOffer || pc.signalingState !== "stable");
+  entry.ignoreOffer = !entry.polite && collision;
+  if (entry.ignoreOffer) return;
+  await pc.setRemoteDescription(data.sdp);
+  if (data.sdp.type === "offer") {
+    await pc.setLocalDescription();
+    send({ type: "answer", to: data.from, sdp: pc.localDescription });
+  }
 }
 
 function renderPeople() {
@@ -169,26 +208,33 @@ if (board) {
 const handlers = {
   "room.state": async (data) => {
     me = data.you;
+    data.waiting?.forEach((userId) => showWaiting({ user: userId, name: "Someone" }));
     iceServers = data.ice_servers;
     say(`In the room as ${me.role}.`);
     data.whiteboard?.forEach((stroke) => board && drawStroke(stroke));
     if (pad) { pad.value = data.pad.text; padVersion = data.pad.version; }
     await callEveryone(data.peers);
   },
-  "peer.joined": (data) => { say(`${data.name} joined.`); },
   "peer.left": (data) => closePeer(data.peer_id),
-  offer: async (data) => {
-    const entry = peers.get(data.from) ?? peerConnection(data.from, "Guest");
-    await entry.pc.setRemoteDescription(data.sdp);
-    await entry.pc.setLocalDescription();
-    send({ type: "answer", to: data.from, sdp: entry.pc.localDescription });
+  offer: onDescription,
+  answer: onDescription,
+  ice: async (data) => {
+    const entry = peers.get(data.from);
+    try {
+      await entry?.pc.addIceCandidate(data.candidate);
+    } catch (error) {
+      if (!entry.ignoreOffer) console.warn("ICE candidate refused", error);
+    }
   },
-  answer: async (data) => { await peers.get(data.from)?.pc.setRemoteDescription(data.sdp); },
-  ice: async (data) => { await peers.get(data.from)?.pc.addIceCandidate(data.candidate).catch(() => {}); },
   waiting: () => say("Waiting for the teacher to let you in…"),
   admitted: () => say("The teacher let you in."),
-  "waiting.joined": (data) => {
-    if (confirm(`${data.name} is waiting. Let them in?`)) send({ type: "admit", user: data.user });
+  "waiting.joined": (data) => showWaiting(data),
+  "peer.joined": (data) => {
+    names.set(data.peer_id, data.name);
+    say(`${data.name} joined.`);
+    removeWaiting(data.user);
+    // Someone new has not agreed to be recorded: stop, and keep what was recorded so far.
+    if (recorder?.state === "recording") stopRecording(`${data.name} joined: recording stopped.`);
   },
   muted: (data) => {
     if (data.user === root.dataset.user) {
@@ -202,9 +248,130 @@ const handlers = {
   pad: (data) => { padVersion = data.version; if (data.peer_id !== me?.peer_id) pad.value = data.text; },
   "pad.conflict": (data) => { padVersion = data.version; pad.value = data.text; },
   chat: (data) => document.getElementById("room-chat")?.append(Object.assign(document.createElement("li"), { textContent: `${data.name}: ${data.text}` })),
-  "recording.consent_request": () => send({ type: "recording.consent", granted: confirm("The teacher asks to record this class. Do you agree?") }),
-  "recording.consent": (data) => { if (data.everyone) say("Everyone agreed: recording can start."); },
+  "recording.consent_request": () => { consentPrompt.hidden = false; consentPrompt.querySelector("button").focus(); },
+  "recording.consent": (data) => {
+    everyoneAgreed = data.everyone;
+    if (data.user === root.dataset.user) consentPrompt.hidden = true;
+    if (!data.granted && recorder?.state === "recording") stopRecording("Someone withdrew consent: recording stopped.");
+    if (data.everyone) say("Everyone agreed: recording can start.");
+    updateRecordingButtons();
+  },
+  "recording.saved": () => loadRecordings(),
 };
+
+// --- Waiting room (the teacher lets people in) --------------------------------------------
+const waitingList = document.getElementById("waiting-list");
+function showWaiting(data) {
+  if (!waitingList || waitingList.querySelector(`[data-user="${data.user}"]`)) return;
+  const item = document.createElement("li");
+  item.dataset.user = data.user;
+  const button = Object.assign(document.createElement("button"), { type: "button", textContent: `Let ${data.name} in` });
+  button.addEventListener("click", () => { send({ type: "admit", user: data.user }); removeWaiting(data.user); });
+  item.append(`${data.name} is waiting. `, button);
+  waitingList.append(item);
+  waitingList.closest("[hidden]")?.removeAttribute("hidden");
+}
+function removeWaiting(userId) {
+  waitingList?.querySelector(`[data-user="${userId}"]`)?.remove();
+  if (waitingList && !waitingList.children.length) waitingList.closest("section").hidden = true;
+}
+
+// --- Recording (classrooms) ---------------------------------------------------------------
+const consentPrompt = document.getElementById("consent-prompt");
+const startButton = document.getElementById("start-recording");
+const stopButton = document.getElementById("stop-recording");
+const recordingList = document.getElementById("recordings");
+let everyoneAgreed = false;
+let recorder = null;
+let mixer = null; // {context, destination, sources: Set of stream ids}
+
+consentPrompt?.addEventListener("click", (event) => {
+  const answer = event.target.closest("button[data-granted]");
+  if (!answer) return;
+  send({ type: "recording.consent", granted: answer.dataset.granted === "true" });
+  consentPrompt.hidden = true;
+});
+
+function updateRecordingButtons() {
+  if (!startButton) return;
+  const recording = recorder?.state === "recording";
+  startButton.disabled = !everyoneAgreed || recording;
+  stopButton.disabled = !recording;
+  root.dataset.recording = recording ? "on" : "off";
+}
+
+// Every stream in the room (ours and the remote ones) is mixed into one audio track.
+function mixIntoRecording(stream) {
+  if (!mixer || mixer.sources.has(stream.id) || !stream.getAudioTracks().length) return;
+  mixer.context.createMediaStreamSource(stream).connect(mixer.destination);
+  mixer.sources.add(stream.id);
+}
+
+function startRecording() {
+  const context = new AudioContext();
+  mixer = { context, destination: context.createMediaStreamDestination(), sources: new Set() };
+  mixIntoRecording(localStream);
+  for (const { element } of peers.values()) if (element.srcObject) mixIntoRecording(element.srcObject);
+  const type = ["audio/webm;codecs=opus", "audio/webm", "audio/ogg;codecs=opus"].find((t) => MediaRecorder.isTypeSupported(t));
+  recorder = new MediaRecorder(mixer.destination.stream, type ? { mimeType: type } : {});
+  const chunks = [];
+  recorder.addEventListener("dataavailable", ({ data }) => { if (data.size) chunks.push(data); });
+  recorder.addEventListener("stop", () => {
+    mixer.context.close();
+    mixer = null;
+    updateRecordingButtons();
+    uploadRecording(new Blob(chunks, { type: recorder.mimeType || "audio/webm" }));
+  });
+  recorder.start(1000);
+  say("Recording…");
+  updateRecordingButtons();
+}
+
+function stopRecording(message = "Recording stopped: uploading…") {
+  if (recorder?.state !== "recording") return;
+  say(message);
+  recorder.stop();
+}
+
+async function uploadRecording(blob) {
+  const form = new FormData();
+  form.append("file", blob, "recording.webm");
+  const response = await fetch(`/api/v1/rooms/${roomId}/recordings/`, {
+    method: "POST",
+    body: form,
+    headers: { "X-CSRFToken": csrf },
+    credentials: "same-origin",
+  });
+  if (!response.ok) {
+    const problem = await response.json().catch(() => ({}));
+    say(`The recording could not be saved: ${problem.message ?? response.status}`);
+    return;
+  }
+  const saved = await response.json();
+  say("Recording saved.");
+  send({ type: "recording.saved", id: saved.id });
+  loadRecordings();
+}
+
+async function loadRecordings() {
+  if (!recordingList) return;
+  const response = await fetch(`/api/v1/rooms/${roomId}/recordings/`, { credentials: "same-origin" });
+  if (!response.ok) return;
+  const page = await response.json();
+  recordingList.replaceChildren(...page.results.map(renderRecording));
+}
+
+function renderRecording(recording) {
+  const item = document.createElement("li");
+  const when = new Date(recording.created_at).toLocaleString();
+  const player = Object.assign(document.createElement("audio"), { controls: true, preload: "none", src: recording.url });
+  player.setAttribute("aria-label", `Recording of ${when}`);
+  item.append(`${when} · ${Math.round(recording.size / 1024)} KB `, player);
+  return item;
+}
+
+startButton?.addEventListener("click", startRecording);
+stopButton?.addEventListener("click", () => stopRecording());
 
 function connect(retry = 0) {
   const scheme = location.protocol === "https:" ? "wss" : "ws";

@@ -1,0 +1,150 @@
+"""The moderation queue in the Wagtail admin: reports on users and messages, filtered by
+status and date, closed as resolved or dismissed with a note; suspending the reported person
+links to the member admin. Moderators and admins see it (messaging.change_report)."""
+
+from typing import Any
+
+import django_filters
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn, TitleColumn
+from wagtail.admin.views.generic import IndexView
+from wagtail.admin.viewsets.model import ModelViewSet
+
+from . import crypto, services
+from .models import Report
+
+
+class ReportFilterSet(WagtailFilterSet):
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=Report.Status.choices, empty_label=_("Any")
+    )
+    created_at = django_filters.DateFromToRangeFilter(
+        label=_("Reported"), widget=DateRangePickerWidget
+    )
+
+    class Meta:
+        model = Report
+        fields = ["status", "created_at"]
+
+
+class CloseReportForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            (Report.Status.RESOLVED, _("Resolved: acted on it")),
+            (Report.Status.DISMISSED, _("Dismissed: nothing to act on")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea, max_length=2000)
+
+
+class ReportIndexView(IndexView):
+    def get_base_queryset(self) -> Any:
+        return Report.objects.select_related("reporter", "reported").order_by("-created_at")
+
+
+class ReportViewSet(ModelViewSet):
+    model = Report
+    icon = "warning"
+    menu_label = _("Reports")
+    menu_order = 610
+    add_to_admin_menu = True
+    url_prefix = "moderation/reports"
+    name = "reports"
+    filterset_class = ReportFilterSet
+    search_fields = ["reason", "reported__email", "reporter__email"]
+    ordering = ["-created_at"]
+    list_per_page = 50
+    inspect_view_enabled = False
+    index_view_class = ReportIndexView
+
+    @property
+    def list_display(self) -> list[Column]:  # type: ignore[override]
+        return [
+            TitleColumn(
+                "reported",
+                label=_("Reported"),
+                url_name=self.get_url_name("edit"),
+                accessor="reported.email",
+            ),
+            Column("reporter", label=_("By"), accessor="reporter.email"),
+            Column("reason", label=_("Reason")),
+            StatusTagColumn(
+                "status",
+                label=_("Status"),
+                accessor="get_status_display",
+                primary=lambda report: report.status == Report.Status.OPEN,
+            ),
+            DateColumn("created_at", label=_("Reported")),
+        ]
+
+    def get_common_view_kwargs(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_common_view_kwargs(
+            **{"add_url_name": None, "delete_url_name": None, "usage_url_name": None, **kwargs}
+        )
+
+    def get_urlpatterns(self) -> list[Any]:
+        # Reports are made by users (API) and closed here, never created or deleted here.
+        return [
+            path("", self.index_view, name="index"),
+            path("results/", self.index_results_view, name="index_results"),
+            path("edit/<int:pk>/", review_report, name="edit"),
+        ]
+
+
+report_viewset = ReportViewSet()
+
+
+def review_report(request: HttpRequest, pk: int) -> HttpResponse:
+    if not report_viewset.permission_policy.user_has_permission(request.user, "change"):
+        raise PermissionDenied
+    report = get_object_or_404(
+        Report.objects.select_related("reporter", "reported", "resolved_by", "message"), pk=pk
+    )
+    form = CloseReportForm()
+    if request.method == "POST":
+        form = CloseReportForm(request.POST)
+        if form.is_valid():
+            services.close_report(
+                report,
+                by=request.user,  # type: ignore[arg-type]
+                status=form.cleaned_data["status"],
+                note=form.cleaned_data["note"],
+            )
+            messages.success(request, _("The report is closed."))
+            return redirect(report_viewset.get_url_name("index"))
+    quoted = ""
+    if report.message is not None and report.message.body_encrypted:
+        # The reported message is shown to the moderator: reporting it is the reporter's
+        # consent to that (the API only lets a participant quote it).
+        quoted = crypto.decrypt(report.message.body_encrypted)
+    try:
+        member_url = reverse("members:edit", args=[report.reported_id])
+    except NoReverseMatch:  # the accounts admin is not installed
+        member_url = ""
+    return TemplateResponse(
+        request,
+        "messaging/admin/review_report.html",
+        {
+            "report": report,
+            "quoted": quoted,
+            "form": form,
+            "member_url": member_url,
+            "index_url": reverse(report_viewset.get_url_name("index")),
+        },
+    )
+
+
+@hooks.register("register_admin_viewset")
+def register_report_viewset() -> ReportViewSet:
+    return report_viewset
