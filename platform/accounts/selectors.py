@@ -33,6 +33,10 @@ def is_email_verified(user: User) -> bool:
     return EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists()
 
 
+def interface_language_of(user: User) -> str | None:
+    return Profile.objects.filter(user=user).values_list("interface_language", flat=True).first()
+
+
 def pending_verification_email(request: HttpRequest) -> str | None:
     """The address a code was emailed to in this sign-in and can still be entered (allauth
     keeps the pending code in the session; expired or voided codes are dropped here)."""
