@@ -39,6 +39,15 @@ def enqueue_email(message: EmailMultiAlternatives) -> None:
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def get_login_stages(self) -> list[str]:
+        # Sign-in is never held back for the code (see accounts.stages).
+        return [
+            "accounts.stages.EmailVerificationAfterSignInStage"
+            if path == "allauth.account.stages.EmailVerificationStage"
+            else path
+            for path in super().get_login_stages()
+        ]
+
     def get_signup_redirect_url(self, request: HttpRequest) -> str:
         """New accounts are signed in at once; the website shows where the emailed code goes
         (they may leave it for later: a banner on every page links back)."""

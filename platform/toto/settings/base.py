@@ -207,15 +207,18 @@ LOGIN_REDIRECT_URL = "accounts:profile"
 WAGTAILADMIN_LOGIN_URL = "/accounts/login/"
 
 # django-allauth (accounts app): email is the login, verified by a one-time code. The code
-# does not gate signing in ("optional"): sign-up signs the new account in at once (session on
-# the website, access + refresh tokens for the app) and emails a code, which the signed-in
-# user enters whenever they like (website: /accounts/confirm-email/, linked from a banner on
-# every page; API: POST /api/auth/app/v1/auth/email/verify, a new code by
+# does not gate signing in: sign-up signs the new account in at once (session on the
+# website, access + refresh tokens for the app) and emails a code, which the signed-in user
+# enters whenever they like (website: /accounts/confirm-email/, linked from a banner on every
+# page; API: POST /api/auth/app/v1/auth/email/verify, a new code by
 # PUT /api/auth/app/v1/account/email). allauth keeps the pending code in the sign-in's
 # session and voids it after ACCOUNT_EMAIL_VERIFICATION_BY_CODE_MAX_ATTEMPTS wrong tries.
 # Until then booking, paying and messaging answer 403 ``email_not_verified``
-# (accounts.permissions.IsEmailVerified); the profile can be edited. Social logins whose
-# provider does not vouch for the address follow the same policy.
+# (accounts.permissions.IsEmailVerified); the profile can be edited. "mandatory" below is
+# what allauth's code verification requires (a system check); the sign-in step that it
+# would add is replaced by accounts.stages.EmailVerificationAfterSignInStage, which only
+# emails the code at sign-up. Social logins whose provider does not vouch for the address
+# follow the same policy.
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 SOCIALACCOUNT_ADAPTER = "accounts.adapter.SocialAccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
@@ -228,7 +231,7 @@ ACCOUNT_UNIQUE_EMAIL = True
 # 4xx (the product asks for it), so whether an address has an account can be learned there;
 # both are rate limited per IP and per address. Sign-in never tells which part was wrong.
 ACCOUNT_PREVENT_ENUMERATION = False
-ACCOUNT_EMAIL_VERIFICATION = "optional"
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
 ACCOUNT_EMAIL_VERIFICATION_BY_CODE_MAX_ATTEMPTS = 3
 # A code proves the mailbox, it does not sign anyone in: it may wait a day for its owner.
@@ -307,7 +310,7 @@ if env.str("APPLE_CLIENT_ID", default=""):
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
 SOCIALACCOUNT_AUTO_SIGNUP = True
-SOCIALACCOUNT_EMAIL_VERIFICATION = "optional"
+SOCIALACCOUNT_EMAIL_VERIFICATION = "mandatory"
 SOCIALACCOUNT_STORE_TOKENS = False
 
 # allauth headless: the API's authentication, mounted at /api/auth/. The app client gets a
