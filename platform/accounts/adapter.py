@@ -39,6 +39,26 @@ def enqueue_email(message: EmailMultiAlternatives) -> None:
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def get_login_stages(self) -> list[str]:
+        # Sign-in is never held back for the code (see accounts.stages).
+        return [
+            "accounts.stages.EmailVerificationAfterSignInStage"
+            if path == "allauth.account.stages.EmailVerificationStage"
+            else path
+            for path in super().get_login_stages()
+        ]
+
+    def get_signup_redirect_url(self, request: HttpRequest) -> str:
+        """New accounts are signed in at once; the website shows where the emailed code goes
+        (they may leave it for later: a banner on every page links back)."""
+        from django.urls import reverse
+
+        from .selectors import pending_verification_email
+
+        if request.user.is_authenticated and pending_verification_email(request):
+            return reverse("account_email_verification_sent")
+        return super().get_signup_redirect_url(request)
+
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         from allauth.core import context as allauth_context
         from django.contrib.sites.shortcuts import get_current_site

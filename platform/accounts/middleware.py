@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 
@@ -37,3 +38,40 @@ class RequireTwoFactorForStaffMiddleware:
             )
             return redirect(f"/accounts/2fa/totp/activate/?next={request.path}")
         return self.get_response(request)
+
+
+class UserLanguageMiddleware:
+    """A signed-in user's stored interface language wins over the language cookie and the
+    browser's Accept-Language on the website (a language prefix in the URL still wins: it
+    names one translation of a page). Runs after AuthenticationMiddleware. API, admin and
+    asset paths are left alone: the app sends Accept-Language, and Wagtail's admin has its
+    own per-user language preference."""
+
+    skipped_prefixes = ("/api/", "/admin/", "/django-admin/", "/static/", "/media/", "/ws/")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        language = self.language_for(request)
+        if language:
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        if language:
+            response.headers.setdefault("Content-Language", language)
+        return response
+
+    def language_for(self, request: HttpRequest) -> str | None:
+        if request.path_info.startswith(self.skipped_prefixes):
+            return None
+        if not getattr(request.user, "is_authenticated", False):
+            return None
+        if translation.get_language_from_path(request.path_info):
+            return None
+        from .selectors import interface_language_of
+
+        language = interface_language_of(request.user)  # type: ignore[arg-type]
+        if language and language in dict(settings.LANGUAGES):
+            return language
+        return None

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.apps import apps
 from django.db.models import Prefetch, QuerySet
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
 from .models import LearningLanguage, Profile, TeacherCertificate, TeacherProfile, User
@@ -30,6 +31,23 @@ def is_email_verified(user: User) -> bool:
     from allauth.account.models import EmailAddress
 
     return EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists()
+
+
+def interface_language_of(user: User) -> str | None:
+    return Profile.objects.filter(user=user).values_list("interface_language", flat=True).first()
+
+
+def pending_verification_email(request: HttpRequest) -> str | None:
+    """The address a code was emailed to in this sign-in and can still be entered (allauth
+    keeps the pending code in the session; expired or voided codes are dropped here)."""
+    from allauth.account.internal.flows.email_verification_by_code import (
+        EmailVerificationProcess,
+    )
+
+    process = EmailVerificationProcess.resume(request)
+    if process is None or process.state.get("user_id") != str(request.user.pk):
+        return None
+    return process.email
 
 
 def _profiles() -> QuerySet[Profile]:

@@ -8,4 +8,5 @@ urlpatterns = [
     path("profile/avatar/", views.avatar, name="avatar"),
     path("profile/export/", views.export, name="export"),
     path("profile/delete/", views.delete, name="delete"),
+    path("language/", views.set_language, name="set_language"),
 ]

@@ -3,6 +3,7 @@ two-factor authentication are allauth's views with Toto's templates)."""
 
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -89,6 +90,19 @@ def delete(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Your account is deleted. Goodbye!"))
         return redirect("account_login")
     return render(request, "accounts/delete.html", {"form": form})
+
+
+@require_http_methods(["POST"])
+def set_language(request: HttpRequest) -> HttpResponse:
+    """The site's language switcher: Django's set_language (cookie and redirect), and for a
+    signed-in user the choice is also stored as their interface language, which
+    UserLanguageMiddleware applies on every later visit, on any device."""
+    from django.views.i18n import set_language as django_set_language
+
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        services.update_profile(request.user, profile_fields={"interface_language": language})
+    return django_set_language(request)
 
 
 @require_http_methods(["GET", "HEAD"])

@@ -59,6 +59,8 @@ class MemberFilterSet(WagtailFilterSet):
 
 
 class MemberIndexView(IndexView):
+    page_title = _("Members")
+
     def get_base_queryset(self) -> QuerySet[User]:
         verified = EmailAddress.objects.filter(
             user=OuterRef("pk"), email__iexact=OuterRef("email"), verified=True

@@ -1,5 +1,6 @@
-"""Accounts in a real browser: sign up with a role → code → profile and avatar → sign out →
-sign in → forgotten password by code → export → deletion."""
+"""Accounts in a real browser: sign up with a role (signed in at once) → profile while
+unverified, with the banner → code → avatar → sign out → sign in → forgotten password by
+code → export → deletion."""
 
 import json
 import re
@@ -52,25 +53,36 @@ def test_sign_up_verify_profile_sign_in_reset_export_delete(
     screenshot("signup")
     page.get_by_role("button", name="Sign Up").click()
 
+    # Signed in at once, on the code page; the code can wait.
     expect(page).to_have_url(re.compile(r"/accounts/confirm-email/"))
     code = code_in(wait_for_mail("rosa@example.com"))
     screenshot("verify-code")
-    page.get_by_label("Code").fill("WRONG-CODE")
-    page.get_by_role("button", name="Confirm").click()
-    expect(page.locator(".errorlist, ul.errorlist")).to_be_visible()
-    page.get_by_label("Code").fill(code)
-    page.get_by_role("button", name="Confirm").click()
-
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Rosa").click()
     expect(page).to_have_url(url + "/accounts/profile/")
+    banner = page.locator(".verify-banner")
+    expect(banner).to_contain_text("Verify your email address rosa@example.com")
     # The name is shown as typed, never interpreted as HTML.
     expect(page.locator(".profile-name")).to_have_text("Rosa <b>Bold</b> Díaz")
     expect(page.locator(".profile-name b")).to_have_count(0)
 
+    # An unverified account edits its profile.
     page.get_by_label("Bio").fill("Profesora de español.")
     page.get_by_label("Time zone").select_option("Europe/Madrid")
     page.get_by_role("button", name="Save profile").click()
     expect(page.get_by_text("Your profile is saved.")).to_be_visible()
     expect(page.get_by_label("Bio")).to_have_value("Profesora de español.")
+    screenshot("unverified-banner")
+
+    # Later, from the banner: the code.
+    banner.get_by_role("link", name="Enter the code we emailed you").click()
+    expect(page).to_have_url(re.compile(r"/accounts/confirm-email/"))
+    page.get_by_label("Code").fill("WRONG-CODE")
+    page.get_by_role("button", name="Confirm").click()
+    expect(page.locator(".errorlist, ul.errorlist")).to_be_visible()
+    page.get_by_label("Code").fill(code)
+    page.get_by_role("button", name="Confirm").click()
+    expect(page).to_have_url(url + "/accounts/profile/")
+    expect(page.locator(".verify-banner")).to_have_count(0)
 
     page.get_by_label("Avatar").set_input_files(str(avatar_file))
     page.get_by_role("button", name="Upload picture").click()

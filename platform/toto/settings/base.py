@@ -98,6 +98,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.RequireTwoFactorForStaffMiddleware",
@@ -205,13 +206,19 @@ LOGIN_REDIRECT_URL = "accounts:profile"
 # The Wagtail admin signs in through allauth too, so that two-factor authentication applies.
 WAGTAILADMIN_LOGIN_URL = "/accounts/login/"
 
-# django-allauth (accounts app): email is the login, verified by a one-time code. allauth
-# ties code verification to the sign-in itself ("mandatory"): signing up or signing in with
-# an unverified address returns a pending "verify_email" step, and the code completes it.
-# Social logins whose provider does not vouch for the address take the same code step
-# (SOCIALACCOUNT_EMAIL_VERIFICATION). Booking, paying and messaging still check
-# accounts.permissions.IsEmailVerified (defence in depth: accounts made by createsuperuser
-# or scripts may have no verified address).
+# django-allauth (accounts app): email is the login, verified by a one-time code. The code
+# does not gate signing in: sign-up signs the new account in at once (session on the
+# website, access + refresh tokens for the app) and emails a code, which the signed-in user
+# enters whenever they like (website: /accounts/confirm-email/, linked from a banner on every
+# page; API: POST /api/auth/app/v1/auth/email/verify, a new code by
+# PUT /api/auth/app/v1/account/email). allauth keeps the pending code in the sign-in's
+# session and voids it after ACCOUNT_EMAIL_VERIFICATION_BY_CODE_MAX_ATTEMPTS wrong tries.
+# Until then booking, paying and messaging answer 403 ``email_not_verified``
+# (accounts.permissions.IsEmailVerified); the profile can be edited. "mandatory" below is
+# what allauth's code verification requires (a system check); the sign-in step that it
+# would add is replaced by accounts.stages.EmailVerificationAfterSignInStage, which only
+# emails the code at sign-up. Social logins whose provider does not vouch for the address
+# follow the same policy.
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 SOCIALACCOUNT_ADAPTER = "accounts.adapter.SocialAccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
@@ -227,7 +234,8 @@ ACCOUNT_PREVENT_ENUMERATION = False
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
 ACCOUNT_EMAIL_VERIFICATION_BY_CODE_MAX_ATTEMPTS = 3
-ACCOUNT_EMAIL_VERIFICATION_BY_CODE_TIMEOUT = 15 * 60
+# A code proves the mailbox, it does not sign anyone in: it may wait a day for its owner.
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_TIMEOUT = 24 * 60 * 60
 ACCOUNT_EMAIL_VERIFICATION_SUPPORTS_RESEND = True
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = True
 ACCOUNT_PASSWORD_RESET_BY_CODE_MAX_ATTEMPTS = 3

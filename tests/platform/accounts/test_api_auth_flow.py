@@ -19,12 +19,12 @@ SIGNUP = {
 
 
 def test_signup_verify_login_refresh_logout(mailbox, app_client: APIClient) -> None:
+    # Sign-up signs the new account in at once and emails a code.
     response = app_client.post(f"{AUTH}/auth/signup", SIGNUP, format="json")
-    assert response.status_code == 401, response.content
-    body = response.json()
-    pending = [flow for flow in body["data"]["flows"] if flow.get("is_pending")]
-    assert [flow["id"] for flow in pending] == ["verify_email"]
-    session_token = body["meta"]["session_token"]
+    assert response.status_code == 200, response.content
+    meta = response.json()["meta"]
+    assert meta["is_authenticated"] is True
+    assert meta["access_token"] and meta["refresh_token"]
 
     user = User.objects.get(email="new.learner@example.com")
     assert user.first_name == "Nora"
@@ -35,22 +35,28 @@ def test_signup_verify_login_refresh_logout(mailbox, app_client: APIClient) -> N
     assert len(mailbox) == 1
     code = code_in(mailbox[0])
 
-    response = app_client.post(
-        f"{AUTH}/auth/email/verify",
-        {"key": code},
-        format="json",
-        HTTP_X_SESSION_TOKEN=session_token,
-    )
+    client = bearer(APIClient(), meta["access_token"])
+    me = client.get("/api/v1/users/me/")
+    assert me.status_code == 200, me.content
+    assert me.json()["email_verified"] is False
+    # Unverified: paying is refused with a clear code.
+    refused = client.post("/api/v1/payments/checkout/", {}, format="json")
+    assert refused.status_code == 403
+    assert refused.json()["code"] == "email_not_verified"
+
+    # The signed-in user enters the emailed code.
+    response = client.post(f"{AUTH}/auth/email/verify", {"key": code}, format="json")
     assert response.status_code == 200, response.content
-    meta = response.json()["meta"]
-    assert meta["is_authenticated"] is True
+    assert response.json()["meta"]["is_authenticated"] is True
     assert is_email_verified(user)
 
-    me = bearer(APIClient(), meta["access_token"]).get("/api/v1/users/me/")
+    me = client.get("/api/v1/users/me/")
     assert me.status_code == 200, me.content
     assert me.json()["email"] == "new.learner@example.com"
     assert me.json()["full_name"] == "Nora van Learner"
     assert me.json()["email_verified"] is True
+    # Past the permission now: the empty checkout request is merely invalid.
+    assert client.post("/api/v1/payments/checkout/", {}, format="json").status_code == 400
 
     # Sign in again with the password: fresh tokens.
     response = APIClient().post(
@@ -86,5 +92,5 @@ def test_signup_verify_login_refresh_logout(mailbox, app_client: APIClient) -> N
         f"{AUTH}/tokens/refresh", {"refresh_token": refreshed["refresh_token"]}, format="json"
     )
     assert again.status_code == 400
-    # The first sign-in (from verification) is a separate session and still works.
+    # The first sign-in (at sign-up) is a separate session and still works.
     assert bearer(APIClient(), meta["access_token"]).get("/api/v1/users/me/").status_code == 200

@@ -129,3 +129,13 @@ def test_moderators_verify_teacher_certificates(client, moderator, teacher, stud
 
     client.force_login(student)
     assert client.get("/admin/teacher-certificates/").status_code in {302, 403}
+
+
+def test_the_listing_is_titled_members(admin_client) -> None:
+    import re
+
+    page = admin_client.get(INDEX).content.decode()
+    title = re.search(r"<title>(.*?)</title>", page, re.S)
+    assert title is not None
+    assert title.group(1).strip().startswith("Members")
+    assert not re.search(r"<h1[^>]*>\s*Users\s*</h1>", page)

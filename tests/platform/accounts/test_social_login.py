@@ -131,24 +131,24 @@ def test_buttons_appear_only_for_configured_providers(client) -> None:
         assert "/accounts/facebook/login/" not in page
 
 
-def test_an_address_google_does_not_vouch_for_is_verified_by_code_first(mailbox, google) -> None:
+def test_an_address_google_does_not_vouch_for_signs_in_unverified_until_the_code(
+    mailbox, google
+) -> None:
     from accounts.testing import code_in
 
     response = provider_token(google.id_token(email_verified=False, sub="999"))
-    assert response.status_code == 401
-    pending = [flow["id"] for flow in response.json()["data"]["flows"] if flow.get("is_pending")]
-    assert pending == ["verify_email"]
+    assert response.status_code == 200, response.content
     user = User.objects.get(email="gina@gmail.com")
     assert not is_email_verified(user)
+    client = bearer(APIClient(), response.json()["meta"]["access_token"])
+    refused = client.post("/api/v1/payments/checkout/", {}, format="json")
+    assert refused.status_code == 403
+    assert refused.json()["code"] == "email_not_verified"
 
-    response = APIClient().post(
-        f"{AUTH}/auth/email/verify",
-        {"key": code_in(mailbox[-1])},
-        format="json",
-        HTTP_X_SESSION_TOKEN=response.json()["meta"]["session_token"],
+    response = client.post(
+        f"{AUTH}/auth/email/verify", {"key": code_in(mailbox[-1])}, format="json"
     )
     assert response.status_code == 200, response.content
-    assert response.json()["meta"]["access_token"]
     assert is_email_verified(user)
 
 
@@ -195,18 +195,19 @@ def facebook_token(access_token: str):  # type: ignore[no-untyped-def]
     )
 
 
-def test_a_facebook_token_signs_up_after_the_address_is_verified(mailbox, facebook) -> None:
+def test_a_facebook_token_signs_up_with_the_address_still_to_verify(mailbox, facebook) -> None:
     mock, graph = facebook
     mock.get(
         f"{graph}/debug_token",
         json={"data": {"is_valid": True, "app_id": FACEBOOK_APP_ID, "user_id": "10001"}},
     )
     response = facebook_token("user-token")
-    # Facebook does not vouch for addresses: the code step comes first.
-    assert response.status_code == 401, response.content
-    pending = [flow["id"] for flow in response.json()["data"]["flows"] if flow.get("is_pending")]
-    assert pending == ["verify_email"]
+    # Facebook does not vouch for addresses: signed in, and a code is on its way.
+    assert response.status_code == 200, response.content
+    assert response.json()["meta"]["access_token"]
     user = User.objects.get(email="fiona@example.com")
+    assert not is_email_verified(user)
+    assert [message.to for message in mailbox] == [["fiona@example.com"]]
     assert user.get_full_name() == "Fiona Facebook"
     assert roles_of(user) == {Role.STUDENT}
 
