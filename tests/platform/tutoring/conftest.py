@@ -77,3 +77,48 @@ def make_gig() -> Callable[..., Gig]:
         return gig
 
     return make
+
+
+@pytest.fixture
+def providers(settings: Any) -> Any:
+    """Stripe and Razorpay over HTTP on 127.0.0.1 (the money issue's fake, real formats)."""
+    from payments.testing import STRIPE_WEBHOOK_SECRET, FakeProviders
+
+    fake = FakeProviders()
+    settings.STRIPE_SECRET_KEY = "sk_test_toto"
+    settings.STRIPE_PUBLISHABLE_KEY = "pk_test_toto"
+    settings.STRIPE_WEBHOOK_SECRET = STRIPE_WEBHOOK_SECRET
+    settings.STRIPE_API_BASE = fake.url
+    yield fake
+    fake.close()
+
+
+@pytest.fixture
+def paid_booking(api_client: Any, client: Any, providers: Any, make_listing: Any, make_gig: Any, student: Any) -> Callable[..., Any]:
+    """Books and pays a lesson through the API and Stripe's signed webhook."""
+    from payments.models import Payment
+    from payments.testing import stripe_event
+
+    def make(start: Any, *, minutes: int = 60, gig: Any = None, listing: Any = None) -> Any:
+        from tutoring.models import Booking
+
+        listing = listing or make_listing(booking_horizon_days=3660)
+        gig = gig or make_gig(listing)
+        api_client.force_login(student)
+        held = api_client.post(
+            "/api/v1/bookings/", {"gig": gig.pk, "start": start.isoformat(), "duration": minutes}
+        )
+        assert held.status_code == 201, held.json()
+        booking_id = held.json()["id"]
+        checkout = api_client.post(f"/api/v1/bookings/{booking_id}/pay/", {"provider": "stripe"})
+        assert checkout.status_code == 200, checkout.json()
+        payment = Payment.objects.get(pk=checkout.json()["payment_id"])
+        intent = providers.pay_intent(payment.provider_order_id)
+        payload, headers = stripe_event("payment_intent.succeeded", intent)
+        answer = client.post(
+            "/api/v1/payments/webhooks/stripe/", payload, content_type="application/json", **headers
+        )
+        assert answer.status_code == 200, answer.content
+        return Booking.objects.get(pk=booking_id)
+
+    return make
