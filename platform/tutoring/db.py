@@ -49,4 +49,8 @@ class AddPostgresConstraint(Operation):
         return f"Add PostgreSQL constraint {self.constraint.name} on {self.model_name}"
 
     def deconstruct(self) -> tuple[str, list[Any], dict[str, Any]]:
-        return (self.__class__.__qualname__, [], {"model_name": self.model_name, "constraint": self.constraint})
+        return (
+            self.__class__.__qualname__,
+            [],
+            {"model_name": self.model_name, "constraint": self.constraint},
+        )

@@ -8,7 +8,15 @@ from django.conf import settings
 from django.core.mail import send_mail
 
 
-def notify(user: Any, *, kind: str, title: str, body: str, url: str = "", data: dict[str, Any] | None = None) -> None:
+def notify(
+    user: Any,
+    *,
+    kind: str,
+    title: str,
+    body: str,
+    url: str = "",
+    data: dict[str, Any] | None = None,
+) -> None:
     if apps.is_installed("notifications"):
         from notifications.services import notify as send
 

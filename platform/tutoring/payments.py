@@ -58,7 +58,10 @@ def pay_teacher(booking: "Booking", amount: Decimal, *, reason: str) -> None:
         legs=[
             Leg(platform_account(AccountKind.REVENUE, booking.currency), -amount),
             Leg(platform_account(AccountKind.COMMISSIONS, booking.currency), commission),
-            Leg(user_account(booking.teacher.user, AccountKind.EARNINGS, booking.currency), teacher_share),
+            Leg(
+                user_account(booking.teacher.user, AccountKind.EARNINGS, booking.currency),
+                teacher_share,
+            ),
         ],
         memo=f"Lesson {booking.pk}: {reason}",
         metadata={"booking": str(booking.pk), "reason": reason},
@@ -98,9 +101,7 @@ def refund_now(booking: "Booking", amount: Decimal, *, reason: str) -> None:
     )
 
 
-def start_booking_checkout(
-    booking: "Booking", *, provider: str, user: "User"
-) -> dict[str, Any]:
+def start_booking_checkout(booking: "Booking", *, provider: str, user: "User") -> dict[str, Any]:
     from payments.services import start_checkout
 
     checkout = start_checkout(
@@ -165,7 +166,10 @@ def register_purposes() -> None:
                 kind="tutoring_booking",
                 idempotency_key=f"payment:{payment.pk}",
                 legs=[
-                    Leg(platform_account(AccountKind.PROVIDER_CLEARING, payment.currency), -payment.amount),
+                    Leg(
+                        platform_account(AccountKind.PROVIDER_CLEARING, payment.currency),
+                        -payment.amount,
+                    ),
                     Leg(platform_account(AccountKind.REVENUE, payment.currency), payment.amount),
                 ],
                 memo=payment.description,
@@ -200,10 +204,15 @@ def register_purposes() -> None:
                 kind="tutoring_gift",
                 idempotency_key=f"payment:{payment.pk}",
                 legs=[
-                    Leg(platform_account(AccountKind.PROVIDER_CLEARING, payment.currency), -payment.amount),
+                    Leg(
+                        platform_account(AccountKind.PROVIDER_CLEARING, payment.currency),
+                        -payment.amount,
+                    ),
                     Leg(platform_account(AccountKind.COMMISSIONS, payment.currency), commission),
                     Leg(
-                        user_account(gift.booking.teacher.user, AccountKind.EARNINGS, payment.currency),
+                        user_account(
+                            gift.booking.teacher.user, AccountKind.EARNINGS, payment.currency
+                        ),
                         teacher_share,
                     ),
                 ],

@@ -24,7 +24,7 @@ DEFAULTS = {
     "ZOOM_API_BASE": "https://api.zoom.us/v2",
     "ZOOM_OAUTH_URL": "https://zoom.us/oauth/token",
 }
-TOKEN_CACHE_KEY = "tutoring:zoom:token"
+TOKEN_CACHE_KEY = "tutoring:zoom:token"  # noqa: S105 - a cache key, not a secret
 SIGNATURE_TOLERANCE_SECONDS = 300
 
 
@@ -90,7 +90,9 @@ def signature(timestamp: str, body: bytes) -> str:
     return f"v0={digest.hexdigest()}"
 
 
-def verify_webhook(body: bytes, timestamp: str | None, received: str | None, now: float | None = None) -> bool:
+def verify_webhook(
+    body: bytes, timestamp: str | None, received: str | None, now: float | None = None
+) -> bool:
     if not timestamp or not received or not setting("ZOOM_WEBHOOK_SECRET_TOKEN"):
         return False
     try:

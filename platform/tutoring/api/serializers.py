@@ -45,9 +45,22 @@ class GigSerializer(serializers.ModelSerializer):
     class Meta:
         model = Gig
         fields = [
-            "id", "title", "about", "experience", "education", "certificates", "language",
-            "category", "currency", "pricing_mode", "price_per_minute", "durations",
-            "trial_minutes", "trial_price", "package_sizes", "package_discount_percent",
+            "id",
+            "title",
+            "about",
+            "experience",
+            "education",
+            "certificates",
+            "language",
+            "category",
+            "currency",
+            "pricing_mode",
+            "price_per_minute",
+            "durations",
+            "trial_minutes",
+            "trial_price",
+            "package_sizes",
+            "package_discount_percent",
         ]
 
 
@@ -62,14 +75,25 @@ class TeacherCardSerializer(serializers.ModelSerializer):
     name = serializers.CharField(source="user.get_full_name", read_only=True)
     languages = TaughtLanguageSerializer(many=True, read_only=True)
     gigs = GigSerializer(many=True, read_only=True)
-    hourly_from = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True, allow_null=True)
+    hourly_from = serializers.DecimalField(
+        max_digits=14, decimal_places=2, read_only=True, allow_null=True
+    )
     is_favourite = serializers.SerializerMethodField()
 
     class Meta:
         model = TeacherListing
         fields = [
-            "id", "name", "headline", "country", "time_zone", "languages", "gigs",
-            "rating_average", "rating_count", "rating_distribution", "hourly_from",
+            "id",
+            "name",
+            "headline",
+            "country",
+            "time_zone",
+            "languages",
+            "gigs",
+            "rating_average",
+            "rating_count",
+            "rating_distribution",
+            "hourly_from",
             "is_favourite",
         ]
 
@@ -83,9 +107,15 @@ class TeacherDetailSerializer(TeacherCardSerializer):
 
     class Meta(TeacherCardSerializer.Meta):
         fields = [
-            *TeacherCardSerializer.Meta.fields, "about", "intro_video_url",
-            "qualification", "years_of_experience", "buffer_before_minutes",
-            "buffer_after_minutes", "minimum_notice_minutes", "booking_horizon_days",
+            *TeacherCardSerializer.Meta.fields,
+            "about",
+            "intro_video_url",
+            "qualification",
+            "years_of_experience",
+            "buffer_before_minutes",
+            "buffer_after_minutes",
+            "minimum_notice_minutes",
+            "booking_horizon_days",
         ]
 
     def _teacher_profile(self, listing: TeacherListing) -> Any:
@@ -140,10 +170,30 @@ class BookingSerializer(serializers.ModelSerializer):
     class Meta:
         model = Booking
         fields = [
-            "id", "teacher", "learner", "gig", "gig_title", "lesson_type", "status", "start",
-            "end", "start_local", "minutes", "hold_expires_at", "currency", "price",
-            "price_per_minute", "billed_minutes", "billed_amount", "refunded_amount",
-            "provider", "room_id", "zoom_join_url", "paid_at", "completed_at", "cancelled_at",
+            "id",
+            "teacher",
+            "learner",
+            "gig",
+            "gig_title",
+            "lesson_type",
+            "status",
+            "start",
+            "end",
+            "start_local",
+            "minutes",
+            "hold_expires_at",
+            "currency",
+            "price",
+            "price_per_minute",
+            "billed_minutes",
+            "billed_amount",
+            "refunded_amount",
+            "provider",
+            "room_id",
+            "zoom_join_url",
+            "paid_at",
+            "completed_at",
+            "cancelled_at",
         ]
 
     def get_teacher(self, booking: Booking) -> dict[str, str]:
@@ -190,7 +240,9 @@ class ReplySerializer(serializers.Serializer):
 
 
 class PaySerializer(serializers.Serializer):
-    provider = serializers.ChoiceField(choices=["stripe", "paypal", "razorpay", "bank_transfer"], default="stripe")
+    provider = serializers.ChoiceField(
+        choices=["stripe", "paypal", "razorpay", "bank_transfer"], default="stripe"
+    )
 
 
 class GiftCreateSerializer(serializers.Serializer):

@@ -81,7 +81,10 @@ class TeacherViewSet(viewsets.ReadOnlyModelViewSet):
                 "time_zone": str(zone),
                 "duration": minutes,
                 "slots": [
-                    {"start": s.start.astimezone(zone).isoformat(), "end": s.end.astimezone(zone).isoformat()}
+                    {
+                        "start": s.start.astimezone(zone).isoformat(),
+                        "end": s.end.astimezone(zone).isoformat(),
+                    }
                     for s in found
                 ],
             }
@@ -96,11 +99,19 @@ class TeacherViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(
             {
                 "time_zone": str(zone),
-                "slots": [{"start": s.start.astimezone(zone).isoformat(), "end": s.end.astimezone(zone).isoformat()} for s in found],
+                "slots": [
+                    {
+                        "start": s.start.astimezone(zone).isoformat(),
+                        "end": s.end.astimezone(zone).isoformat(),
+                    }
+                    for s in found
+                ],
             }
         )
 
-    @action(detail=True, methods=["post", "delete"], permission_classes=[permissions.IsAuthenticated])
+    @action(
+        detail=True, methods=["post", "delete"], permission_classes=[permissions.IsAuthenticated]
+    )
     def favourite(self, request: Request, pk: str | None = None) -> Response:
         from ..models import Favourite
 
@@ -113,7 +124,9 @@ class TeacherViewSet(viewsets.ReadOnlyModelViewSet):
 
     @action(detail=False, methods=["get"], permission_classes=[permissions.IsAuthenticated])
     def favourites(self, request: Request) -> Response:
-        queryset = self.filter_queryset(self.get_queryset().filter(favourited_by__learner=request.user))
+        queryset = self.filter_queryset(
+            self.get_queryset().filter(favourited_by__learner=request.user)
+        )
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
@@ -175,7 +188,9 @@ def _minutes(request: Request, listing: TeacherListing) -> int:
     gigs = Gig.objects.filter(listing=listing, is_active=True)
     if gig_id:
         gigs = gigs.filter(pk=gig_id)
-    option = gigs.values_list("durations__minutes", flat=True).order_by("durations__minutes").first()
+    option = (
+        gigs.values_list("durations__minutes", flat=True).order_by("durations__minutes").first()
+    )
     return option or 60
 
 
@@ -188,7 +203,9 @@ class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     ordering = ["start"]
 
     def get_queryset(self) -> QuerySet[Booking]:
-        queryset = booking_selectors.bookings_of(self.request.user, role=self.request.query_params.get("as"))
+        queryset = booking_selectors.bookings_of(
+            self.request.user, role=self.request.query_params.get("as")
+        )
         if self.action == "retrieve":
             queryset = queryset.prefetch_related("events")
         return queryset
@@ -210,7 +227,9 @@ class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             return [permissions.IsAuthenticated(), IsEmailVerified()]
         return super().get_permissions()
 
-    @extend_schema(request=serializers.BookingCreateSerializer, responses={201: serializers.BookingSerializer})
+    @extend_schema(
+        request=serializers.BookingCreateSerializer, responses={201: serializers.BookingSerializer}
+    )
     def create(self, request: Request) -> Response:
         """Holds a slot for a few minutes while the learner pays (409 when it is taken)."""
         incoming = serializers.BookingCreateSerializer(data=request.data)
@@ -243,25 +262,35 @@ class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             raise NotAllowed()
         incoming = serializers.PaySerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        client = payments.start_booking_checkout(booking, provider=incoming.validated_data["provider"], user=request.user)
+        client = payments.start_booking_checkout(
+            booking, provider=incoming.validated_data["provider"], user=request.user
+        )
         return Response(client)
 
-    @extend_schema(request=serializers.CancelSerializer, responses={200: serializers.BookingSerializer})
+    @extend_schema(
+        request=serializers.CancelSerializer, responses={200: serializers.BookingSerializer}
+    )
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: str | None = None) -> Response:
         booking = self.get_object()
         incoming = serializers.CancelSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        booking = booking_services.cancel_booking(booking.pk, by=request.user, reason=incoming.validated_data["reason"])
+        booking = booking_services.cancel_booking(
+            booking.pk, by=request.user, reason=incoming.validated_data["reason"]
+        )
         return self._answer(booking)
 
-    @extend_schema(request=serializers.RescheduleSerializer, responses={200: serializers.BookingSerializer})
+    @extend_schema(
+        request=serializers.RescheduleSerializer, responses={200: serializers.BookingSerializer}
+    )
     @action(detail=True, methods=["post"])
     def reschedule(self, request: Request, pk: str | None = None) -> Response:
         booking = self.get_object()
         incoming = serializers.RescheduleSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        booking = booking_services.reschedule_booking(booking.pk, by=request.user, start=incoming.validated_data["start"])
+        booking = booking_services.reschedule_booking(
+            booking.pk, by=request.user, start=incoming.validated_data["start"]
+        )
         return self._answer(booking)
 
     @extend_schema(request=None, responses={200: serializers.BookingSerializer})
@@ -271,15 +300,21 @@ class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         booking = session_services.confirm_completion(self.get_object().pk, by=request.user)
         return self._answer(booking)
 
-    @extend_schema(request=serializers.CancelSerializer, responses={200: serializers.BookingSerializer})
+    @extend_schema(
+        request=serializers.CancelSerializer, responses={200: serializers.BookingSerializer}
+    )
     @action(detail=True, methods=["post"])
     def dispute(self, request: Request, pk: str | None = None) -> Response:
         incoming = serializers.CancelSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        booking = session_services.open_dispute(self.get_object().pk, by=request.user, reason=incoming.validated_data["reason"])
+        booking = session_services.open_dispute(
+            self.get_object().pk, by=request.user, reason=incoming.validated_data["reason"]
+        )
         return self._answer(booking)
 
-    @extend_schema(request=serializers.ReviewWriteSerializer, responses={201: serializers.ReviewSerializer})
+    @extend_schema(
+        request=serializers.ReviewWriteSerializer, responses={201: serializers.ReviewSerializer}
+    )
     @action(detail=True, methods=["post"])
     def review(self, request: Request, pk: str | None = None) -> Response:
         booking = self.get_object()
@@ -290,18 +325,26 @@ class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     def _answer(self, booking: Booking) -> Response:
         booking = booking_selectors.bookings_of(self.request.user).get(pk=booking.pk)
-        return Response(serializers.BookingSerializer(booking, context=self.get_serializer_context()).data)
+        return Response(
+            serializers.BookingSerializer(booking, context=self.get_serializer_context()).data
+        )
 
 
 class ReviewReplyView(generics.GenericAPIView):
     serializer_class = serializers.ReplySerializer
 
-    @extend_schema(request=serializers.ReplySerializer, responses={200: serializers.ReviewSerializer})
+    @extend_schema(
+        request=serializers.ReplySerializer, responses={200: serializers.ReviewSerializer}
+    )
     def post(self, request: Request, pk: str) -> Response:
-        review = get_object_or_404(Review.objects.select_related("booking__learner"), pk=pk, teacher_id=request.user.pk)
+        review = get_object_or_404(
+            Review.objects.select_related("booking__learner"), pk=pk, teacher_id=request.user.pk
+        )
         incoming = self.get_serializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        review = review_services.reply(review, by=request.user, text=incoming.validated_data["text"])
+        review = review_services.reply(
+            review, by=request.user, text=incoming.validated_data["text"]
+        )
         return Response(serializers.ReviewSerializer(review).data)
 
 
@@ -318,7 +361,9 @@ class SessionGiftView(generics.GenericAPIView):
         incoming = self.get_serializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
-        gift = gift_services.create_gift(booking, by=request.user, amount=data["amount"], message=data["message"])
+        gift = gift_services.create_gift(
+            booking, by=request.user, amount=data["amount"], message=data["message"]
+        )
         checkout = payments.start_gift_checkout(gift, provider=data["provider"], user=request.user)
         return Response(
             {"gift": serializers.GiftSerializer(gift).data, "checkout": checkout},

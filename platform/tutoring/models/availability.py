@@ -16,8 +16,8 @@ class Weekday(models.IntegerChoices):
 
 
 class WeeklyHours(models.Model):
-    """Recurring hours, as wall-clock times in the listing's time zone: "Mondays 09:00–12:00"
-    stays 09:00–12:00 local through daylight-saving changes (the UTC instants move)."""
+    """Recurring hours, as wall-clock times in the listing's time zone: "Mondays 09:00-12:00"
+    stays 09:00-12:00 local through daylight-saving changes (the UTC instants move)."""
 
     listing = models.ForeignKey(
         TeacherListing, on_delete=models.CASCADE, related_name="weekly_hours"
@@ -36,7 +36,7 @@ class WeeklyHours(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_weekday_display()} {self.start_time:%H:%M}–{self.end_time:%H:%M}"
+        return f"{self.get_weekday_display()} {self.start_time:%H:%M}-{self.end_time:%H:%M}"
 
 
 class ExceptionKind(models.TextChoices):

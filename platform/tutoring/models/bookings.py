@@ -72,7 +72,9 @@ class GroupSession(models.Model):
             models.CheckConstraint(
                 condition=Q(seats_taken__lte=F("seats")), name="tutoring_session_not_oversold"
             ),
-            models.CheckConstraint(condition=Q(end__gt=F("start")), name="tutoring_session_ordered"),
+            models.CheckConstraint(
+                condition=Q(end__gt=F("start")), name="tutoring_session_ordered"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -145,7 +147,9 @@ class Booking(models.Model):
     class Meta:
         ordering = ["start"]
         constraints = [
-            models.CheckConstraint(condition=Q(end__gt=F("start")), name="tutoring_booking_ordered"),
+            models.CheckConstraint(
+                condition=Q(end__gt=F("start")), name="tutoring_booking_ordered"
+            ),
             models.CheckConstraint(
                 condition=Q(blocked_start__lte=F("start")) & Q(blocked_end__gte=F("end")),
                 name="tutoring_booking_blocked_covers_lesson",
@@ -218,6 +222,9 @@ class TimeRequest(models.Model):
     class Meta:
         ordering = ["-created_at"]
 
+    def __str__(self) -> str:
+        return f"{self.learner} asks for {self.start:%Y-%m-%d %H:%M} ({self.status})"
+
 
 class Gift(models.Model):
     """An amount a learner sends their teacher during a live session."""
@@ -239,3 +246,6 @@ class Gift(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="tutoring_gift_positive"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.currency} from {self.sender}"

@@ -7,9 +7,7 @@ from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 class TutoringSettings(BaseGenericSetting):
     """The marketplace's policies, edited by admins (Settings → Tutoring)."""
 
-    hold_minutes = models.PositiveSmallIntegerField(
-        _("hold while paying (minutes)"), default=10
-    )
+    hold_minutes = models.PositiveSmallIntegerField(_("hold while paying (minutes)"), default=10)
     request_hold_hours = models.PositiveSmallIntegerField(
         _("hold after a time request is accepted (hours)"), default=24
     )

@@ -116,9 +116,7 @@ class TeacherListing(models.Model):
 
 
 class TaughtLanguage(models.Model):
-    listing = models.ForeignKey(
-        TeacherListing, on_delete=models.CASCADE, related_name="languages"
-    )
+    listing = models.ForeignKey(TeacherListing, on_delete=models.CASCADE, related_name="languages")
     language = models.CharField(_("language"), max_length=16)
     native = models.BooleanField(_("native speaker"), default=False)
     min_level = models.CharField(max_length=2, choices=CefrLevel.choices, default=CefrLevel.A1)
@@ -138,7 +136,7 @@ class TaughtLanguage(models.Model):
         indexes = [models.Index(fields=["language"])]
 
     def __str__(self) -> str:
-        return f"{self.language} ({self.min_level}–{self.max_level})"
+        return f"{self.language} ({self.min_level}-{self.max_level})"
 
 
 class Favourite(models.Model):
@@ -155,3 +153,6 @@ class Favourite(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["learner", "listing"], name="tutoring_favourite_once")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.learner} ♥ {self.listing}"

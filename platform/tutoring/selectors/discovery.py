@@ -66,7 +66,9 @@ def listed_teachers() -> QuerySet[TeacherListing]:
                     When(
                         gigs__is_active=True,
                         gigs__pricing_mode="per_minute",
-                        then=ExpressionWrapper(F("gigs__price_per_minute") * 60, output_field=HOURLY),
+                        then=ExpressionWrapper(
+                            F("gigs__price_per_minute") * 60, output_field=HOURLY
+                        ),
                     ),
                     When(
                         gigs__is_active=True,
@@ -82,7 +84,9 @@ def listed_teachers() -> QuerySet[TeacherListing]:
     )
 
 
-def available_between(queryset: QuerySet[TeacherListing], start: datetime, end: datetime) -> QuerySet[TeacherListing]:
+def available_between(
+    queryset: QuerySet[TeacherListing], start: datetime, end: datetime
+) -> QuerySet[TeacherListing]:
     """Teachers with posted weekly hours overlapping [start, end) on their own clock. The
     slots endpoint answers the exact free times; this only narrows the directory."""
     if end - start >= timedelta(days=7):
@@ -150,7 +154,7 @@ def interactions() -> dict[Any, dict[Any, float]]:
 
 
 def collaborative_scores(learner: User) -> dict[Any, float]:
-    """Item-item cosine similarity on the learner × teacher matrix: teachers like the ones
+    """Item-item cosine similarity on the learner-by-teacher matrix: teachers like the ones
     this learner booked and rated well, weighted by those ratings."""
     matrix = interactions()
     mine = matrix.get(learner.pk, {})
@@ -167,7 +171,11 @@ def collaborative_scores(learner: User) -> dict[Any, float]:
             continue
         for known, strength in mine.items():
             other = columns[known]
-            dot = sum(value * other[learner_id] for learner_id, value in column.items() if learner_id in other)
+            dot = sum(
+                value * other[learner_id]
+                for learner_id, value in column.items()
+                if learner_id in other
+            )
             if dot:
                 scores[candidate] += strength / 5 * dot / (norms[candidate] * norms[known])
     return scores

@@ -99,7 +99,9 @@ def weekly_windows(
     return windows
 
 
-def busy_intervals(listing: TeacherListing, start: datetime, end: datetime, now: datetime) -> list[Interval]:
+def busy_intervals(
+    listing: TeacherListing, start: datetime, end: datetime, now: datetime
+) -> list[Interval]:
     """The teacher's blocked time (buffers included) overlapping [start, end): active
     bookings, except holds that have run out, and published group sessions."""
     bookings = (
@@ -124,9 +126,7 @@ def busy_intervals(listing: TeacherListing, start: datetime, end: datetime, now:
     )
 
 
-def available_windows(
-    listing: TeacherListing, start: datetime, end: datetime
-) -> list[Interval]:
+def available_windows(listing: TeacherListing, start: datetime, end: datetime) -> list[Interval]:
     zone = ZoneInfo(listing.time_zone)
     hours = list(listing.weekly_hours.all())
     exceptions = list(

@@ -70,7 +70,9 @@ def _lock_calendar_shared(listing: TeacherListing) -> None:
             )
 
 
-def _expire_stale_holds(listing: TeacherListing, start: datetime, end: datetime, now: datetime) -> None:
+def _expire_stale_holds(
+    listing: TeacherListing, start: datetime, end: datetime, now: datetime
+) -> None:
     """Releases run-out holds over this time first, so that they do not block the insert."""
     stale = list(
         Booking.objects.select_for_update(skip_locked=True).filter(
@@ -123,12 +125,15 @@ def hold_booking(
         raise NotAllowed("You cannot book yourself.")
     if lesson_type not in (LessonType.SINGLE, LessonType.TRIAL):
         raise NotBookable("Book packages and group seats through their own endpoints.")
-    if lesson_type == LessonType.TRIAL and Booking.objects.filter(
-        learner=learner,
-        teacher=listing,
-        lesson_type=LessonType.TRIAL,
-        status__in=[*slots.ACTIVE_BOOKING_STATUSES, BookingStatus.NO_SHOW],
-    ).exists():
+    if (
+        lesson_type == LessonType.TRIAL
+        and Booking.objects.filter(
+            learner=learner,
+            teacher=listing,
+            lesson_type=LessonType.TRIAL,
+            status__in=[*slots.ACTIVE_BOOKING_STATUSES, BookingStatus.NO_SHOW],
+        ).exists()
+    ):
         raise NotBookable("You have already had a trial lesson with this teacher.")
     price = price_of(gig, minutes, lesson_type)
     start = start.astimezone(UTC)
@@ -183,7 +188,9 @@ def lock(booking_id: object) -> Booking:
     )
 
 
-def confirm_payment(booking_id: object, *, payment_reference: str, now: datetime | None = None) -> Booking:
+def confirm_payment(
+    booking_id: object, *, payment_reference: str, now: datetime | None = None
+) -> Booking:
     """The payment of a held booking went through (called by the checkout's fulfilment).
 
     If the hold ran out and someone else took the time meanwhile, the learner is refunded in

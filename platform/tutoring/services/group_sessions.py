@@ -16,7 +16,14 @@ from .bookings import LEARNER_CONSTRAINT, _constraint_of, policy, record
 
 @transaction.atomic
 def publish(
-    gig: Gig, *, by: User, topic: str, start: datetime, minutes: int, price: Decimal, seats: int,
+    gig: Gig,
+    *,
+    by: User,
+    topic: str,
+    start: datetime,
+    minutes: int,
+    price: Decimal,
+    seats: int,
     description: str = "",
 ) -> GroupSession:
     listing = gig.listing
@@ -37,8 +44,15 @@ def publish(
     ).exists():
         raise SlotUnavailable("You have a lesson at this time.")
     return GroupSession.objects.create(
-        teacher=listing, gig=gig, topic=topic, description=description, start=start, end=end,
-        price=price, currency=gig.currency, seats=seats,
+        teacher=listing,
+        gig=gig,
+        topic=topic,
+        description=description,
+        start=start,
+        end=end,
+        price=price,
+        currency=gig.currency,
+        seats=seats,
     )
 
 
@@ -51,8 +65,10 @@ def book_seat(session: GroupSession, *, learner: User, now: datetime | None = No
 
     now = now or timezone.now()
     with transaction.atomic():
-        session = GroupSession.objects.select_for_update().select_related("teacher", "gig").get(
-            pk=session.pk
+        session = (
+            GroupSession.objects.select_for_update()
+            .select_related("teacher", "gig")
+            .get(pk=session.pk)
         )
         if session.cancelled or session.start <= now:
             raise NotBookable("This session cannot be booked any more.")
@@ -61,11 +77,18 @@ def book_seat(session: GroupSession, *, learner: User, now: datetime | None = No
         if session.seats_taken >= session.seats:
             raise SessionSoldOut()
         booking = Booking(
-            teacher=session.teacher, learner=learner, gig=session.gig, group_session=session,
-            lesson_type=LessonType.GROUP, start=session.start, end=session.end,
-            blocked_start=session.start, blocked_end=session.end,
+            teacher=session.teacher,
+            learner=learner,
+            gig=session.gig,
+            group_session=session,
+            lesson_type=LessonType.GROUP,
+            start=session.start,
+            end=session.end,
+            blocked_start=session.start,
+            blocked_end=session.end,
             hold_expires_at=now + timedelta(minutes=policy().hold_minutes),
-            currency=session.currency, price=session.price,
+            currency=session.currency,
+            price=session.price,
         )
         try:
             with transaction.atomic():

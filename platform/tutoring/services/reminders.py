@@ -31,9 +31,9 @@ def send_due_reminders(now: datetime | None = None) -> int:
         ).values_list("pk", flat=True)
         for booking_id in list(due):
             with transaction.atomic():
-                claimed = Booking.objects.filter(pk=booking_id, **{f"{field}__isnull": True}).update(
-                    **{field: now}
-                )
+                claimed = Booking.objects.filter(
+                    pk=booking_id, **{f"{field}__isnull": True}
+                ).update(**{field: now})
                 if not claimed:
                     continue
                 booking = Booking.objects.select_related("teacher__user", "learner", "gig").get(

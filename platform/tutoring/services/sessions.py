@@ -121,7 +121,9 @@ def finish_session(booking_id: object, *, now: datetime | None = None) -> Bookin
     return booking
 
 
-def confirm_completion(booking_id: object, *, by: User | None, now: datetime | None = None) -> Booking:
+def confirm_completion(
+    booking_id: object, *, by: User | None, now: datetime | None = None
+) -> Booking:
     """The learner confirms the lesson took place (``by=None``: the automatic confirmation
     after ``auto_complete_hours`` without a dispute). The teacher is paid."""
     now = now or timezone.now()

@@ -38,13 +38,21 @@ def make_listing(role_user: Callable[..., Any]) -> Callable[..., TeacherListing]
         fields.setdefault("buffer_after_minutes", 0)
         fields.setdefault("minimum_notice_minutes", 0)
         listing = TeacherListing.objects.create(
-            user=user, headline=f"{user.first_name} teaches", time_zone=time_zone,
-            status=status, country=country, **fields,
+            user=user,
+            headline=f"{user.first_name} teaches",
+            time_zone=time_zone,
+            status=status,
+            country=country,
+            **fields,
         )
         for weekday, start, end in EVERY_DAY_9_TO_17 if hours is None else hours:
-            WeeklyHours.objects.create(listing=listing, weekday=weekday, start_time=start, end_time=end)
+            WeeklyHours.objects.create(
+                listing=listing, weekday=weekday, start_time=start, end_time=end
+            )
         for language, low, high in languages:
-            TaughtLanguage.objects.create(listing=listing, language=language, min_level=low, max_level=high)
+            TaughtLanguage.objects.create(
+                listing=listing, language=language, min_level=low, max_level=high
+            )
         return listing
 
     return make
@@ -94,7 +102,9 @@ def providers(settings: Any) -> Any:
 
 
 @pytest.fixture
-def paid_booking(api_client: Any, client: Any, providers: Any, make_listing: Any, make_gig: Any, student: Any) -> Callable[..., Any]:
+def paid_booking(
+    api_client: Any, client: Any, providers: Any, make_listing: Any, make_gig: Any, student: Any
+) -> Callable[..., Any]:
     """Books and pays a lesson through the API and Stripe's signed webhook."""
     from payments.models import Payment
     from payments.testing import stripe_event

@@ -10,7 +10,9 @@ from rest_framework.test import APIClient
 from tutoring.models import Booking, BookingStatus
 
 # Ten days ahead at 10:00 UTC: inside the default horizon, within 09:00-17:00 UTC hours.
-START = (datetime.now(tz=UTC) + timedelta(days=10)).replace(hour=10, minute=0, second=0, microsecond=0)
+START = (datetime.now(tz=UTC) + timedelta(days=10)).replace(
+    hour=10, minute=0, second=0, microsecond=0
+)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -58,29 +60,49 @@ def test_hundred_concurrent_requests_for_one_slot_make_exactly_one_booking(
 
 
 @pytest.mark.django_db
-def test_the_database_itself_refuses_an_overlapping_active_booking(make_listing, make_gig, user_factory) -> None:
+def test_the_database_itself_refuses_an_overlapping_active_booking(
+    make_listing, make_gig, user_factory
+) -> None:
     """Even a write that skips the services cannot overlap (buffers included)."""
     listing = make_listing(buffer_after_minutes=15)
     gig = make_gig(listing)
     fields = {
-        "teacher": listing, "gig": gig, "currency": "EUR", "price": 30,
+        "teacher": listing,
+        "gig": gig,
+        "currency": "EUR",
+        "price": 30,
         "status": BookingStatus.CONFIRMED,
     }
     Booking.objects.create(
-        learner=user_factory(), start=START, end=START + timedelta(hours=1),
-        blocked_start=START, blocked_end=START + timedelta(minutes=75), **fields,
+        learner=user_factory(),
+        start=START,
+        end=START + timedelta(hours=1),
+        blocked_start=START,
+        blocked_end=START + timedelta(minutes=75),
+        **fields,
     )
     later = START + timedelta(minutes=70)
-    with pytest.raises(IntegrityError, match="tutoring_booking_no_teacher_overlap"), transaction.atomic():
+    with (
+        pytest.raises(IntegrityError, match="tutoring_booking_no_teacher_overlap"),
+        transaction.atomic(),
+    ):
         Booking.objects.create(
-            learner=user_factory(), start=later, end=later + timedelta(hours=1),
-            blocked_start=later, blocked_end=later + timedelta(minutes=75), **fields,
+            learner=user_factory(),
+            start=later,
+            end=later + timedelta(hours=1),
+            blocked_start=later,
+            blocked_end=later + timedelta(minutes=75),
+            **fields,
         )
     # A cancelled booking frees its time.
     Booking.objects.update(status=BookingStatus.CANCELLED)
     Booking.objects.create(
-        learner=user_factory(), start=later, end=later + timedelta(hours=1),
-        blocked_start=later, blocked_end=later + timedelta(minutes=75), **fields,
+        learner=user_factory(),
+        start=later,
+        end=later + timedelta(hours=1),
+        blocked_start=later,
+        blocked_end=later + timedelta(minutes=75),
+        **fields,
     )
 
 

@@ -4,11 +4,11 @@ from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
+from tutoring import tasks
+from tutoring.models import BookingStatus
 
 from credits.models import AccountKind
 from credits.services import platform_account, user_account, verify_balances
-from tutoring import tasks
-from tutoring.models import BookingStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -71,8 +71,30 @@ def test_someone_else_cannot_cancel(api_client, paid_booking, other_student) -> 
 def test_reschedule_moves_the_lesson_while_free_to_cancel(api_client, paid_booking) -> None:
     booking = paid_booking(lesson_start(10))
     new_start = booking.start + timedelta(days=1)
-    response = api_client.post(f"/api/v1/bookings/{booking.pk}/reschedule/", {"start": new_start.isoformat()})
+    response = api_client.post(
+        f"/api/v1/bookings/{booking.pk}/reschedule/", {"start": new_start.isoformat()}
+    )
     assert response.status_code == 200, response.json()
     booking.refresh_from_db()
     assert booking.start == new_start
     assert booking.events.last().note.startswith("rescheduled from")
+
+
+def test_booking_list_has_a_pinned_query_count(
+    api_client, make_listing, make_gig, student, user_factory, assert_num_queries
+) -> None:
+    from tutoring.services.bookings import hold_booking
+
+    listing = make_listing(booking_horizon_days=3660)
+    gig = make_gig(listing)
+    for day in range(1, 4):
+        hold_booking(learner=student, gig=gig, start=lesson_start(day + 5), minutes=60)
+    api_client.force_login(student)
+    with assert_num_queries(4):  # session, user, count, page (teacher, learner, gig joined)
+        response = api_client.get("/api/v1/bookings/", {"tz": "Asia/Kolkata"})
+    assert response.json()["count"] == 3
+    assert response.json()["results"][0]["start_local"].endswith("+05:30")
+    api_client.force_login(listing.user)
+    assert api_client.get("/api/v1/bookings/", {"as": "teacher"}).json()["count"] == 3
+    api_client.force_login(user_factory())
+    assert api_client.get("/api/v1/bookings/").json()["count"] == 0

@@ -3,7 +3,6 @@
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
-
 from tutoring.selectors.slots import free_slots
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +17,8 @@ def test_slots_across_dst_changes_for_teacher_and_learner_in_different_zones(
     8 March 2026, Europe on 29 March: for a Berlin learner the lesson is at 15:00, then 14:00
     for three weeks, then 15:00 again."""
     listing = make_listing(
-        time_zone="America/New_York", hours=[(MONDAY, time(9), time(10))],
+        time_zone="America/New_York",
+        hours=[(MONDAY, time(9), time(10))],
         booking_horizon_days=366,
     )
     make_gig(listing)
@@ -60,10 +60,15 @@ def test_slots_api_answers_in_the_learners_zone(api_client, make_listing, make_g
 def test_the_skipped_hour_starts_at_the_first_minute_that_exists(make_listing, make_gig) -> None:
     """Berlin skips 02:00-03:00 on 29 March 2026: hours 02:30-04:00 become 03:00-04:00."""
     listing = make_listing(
-        time_zone="Europe/Berlin", hours=[(6, time(2, 30), time(4))], booking_horizon_days=366,
+        time_zone="Europe/Berlin",
+        hours=[(6, time(2, 30), time(4))],
+        booking_horizon_days=366,
     )
     found = free_slots(
-        listing, 30, datetime(2026, 3, 28, tzinfo=UTC), datetime(2026, 3, 30, tzinfo=UTC),
+        listing,
+        30,
+        datetime(2026, 3, 28, tzinfo=UTC),
+        datetime(2026, 3, 30, tzinfo=UTC),
         now=datetime(2026, 3, 1, tzinfo=UTC),
     )
     assert [slot.start for slot in found] == [
@@ -79,17 +84,37 @@ def test_buffers_notice_horizon_and_time_off(make_listing, make_gig, user_factor
 
     now = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)  # a Monday
     listing = make_listing(
-        hours=[(MONDAY, time(9), time(13))], buffer_after_minutes=15,
-        minimum_notice_minutes=120, booking_horizon_days=7, slot_step_minutes=30,
+        hours=[(MONDAY, time(9), time(13))],
+        buffer_after_minutes=15,
+        minimum_notice_minutes=120,
+        booking_horizon_days=7,
+        slot_step_minutes=30,
     )
     gig = make_gig(listing)
-    day = [s.start.hour * 60 + s.start.minute for s in free_slots(
-        listing, 60, now, now + timedelta(days=1), now=now)]
+    day = [
+        s.start.hour * 60 + s.start.minute
+        for s in free_slots(listing, 60, now, now + timedelta(days=1), now=now)
+    ]
     assert day == [600, 630, 660, 690, 720]  # from 10:00 (two hours' notice) to 12:00
-    hold_booking(learner=user_factory(), gig=gig, start=datetime(2026, 6, 1, 10, 0, tzinfo=UTC), minutes=60, now=now)
-    day = [s.start.hour * 60 + s.start.minute for s in free_slots(
-        listing, 60, now, now + timedelta(days=1), now=now)]
+    hold_booking(
+        learner=user_factory(),
+        gig=gig,
+        start=datetime(2026, 6, 1, 10, 0, tzinfo=UTC),
+        minutes=60,
+        now=now,
+    )
+    day = [
+        s.start.hour * 60 + s.start.minute
+        for s in free_slots(listing, 60, now, now + timedelta(days=1), now=now)
+    ]
     assert day == [690, 720]  # 11:00 is inside the 15-minute buffer after the lesson
-    add_exception(listing, kind=ExceptionKind.TIME_OFF, start=datetime(2026, 6, 1, 12), end=datetime(2026, 6, 1, 13))
-    assert [s.start.hour for s in free_slots(listing, 60, now, now + timedelta(days=1), now=now)] == []
+    add_exception(
+        listing,
+        kind=ExceptionKind.TIME_OFF,
+        start=datetime(2026, 6, 1, 12, tzinfo=UTC),
+        end=datetime(2026, 6, 1, 13, tzinfo=UTC),
+    )
+    assert [
+        s.start.hour for s in free_slots(listing, 60, now, now + timedelta(days=1), now=now)
+    ] == []
     assert free_slots(listing, 60, now + timedelta(days=8), now + timedelta(days=9), now=now) == []
