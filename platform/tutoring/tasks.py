@@ -1,7 +1,8 @@
 """Celery tasks: thin wrappers around the services, idempotent, safe to retry.
 
-Periodic ones (scheduled with django-celery-beat, see migration 0004): ``send_due_reminders``
-every minute, ``expire_holds`` every minute, ``settle_sessions`` every five minutes.
+Periodic ones, meant for django-celery-beat (not yet scheduled by a data migration: add
+them under Settings → Scheduled jobs): ``send_due_reminders`` and ``expire_holds`` every
+minute, ``settle_sessions`` every five minutes.
 """
 
 from decimal import Decimal
