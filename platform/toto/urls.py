@@ -48,6 +48,7 @@ urlpatterns = [
     path("", include("ai.urls")),
     path("", include("messaging.urls")),
     path("", include("rooms.urls")),
+    path("", include("tutoring.urls")),
 ]
 
 if settings.DEBUG:
