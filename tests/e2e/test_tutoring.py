@@ -9,7 +9,6 @@ Stripe's signed ``payment_intent.succeeded`` webhook, posted to the live server.
 
 import json
 import re
-
 from pathlib import Path
 
 import httpx
@@ -83,8 +82,9 @@ def _signed_in(browser, live_server, email: str):  # type: ignore[no-untyped-def
 def test_a_learner_books_and_pays_and_both_see_the_lesson(
     browser, live_server, demo_site, stripe, tmp_path
 ) -> None:
-    from payments.testing import stripe_event
     from tutoring.models import Booking, BookingStatus
+
+    from payments.testing import stripe_event
 
     shots = []
     learner = _signed_in(browser, live_server, "student@toto.localhost")
