@@ -7,6 +7,7 @@ class TutoringConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import payments
+        from . import notify, payments
 
         payments.register_purposes()
+        notify.register_types()

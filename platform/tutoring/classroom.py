@@ -1,11 +1,8 @@
-"""The lesson's meeting place: a Toto classroom (the real-time issue's ``rooms`` app) or a
-Zoom meeting, and who was present when."""
+"""The lesson's meeting place in the real-time issue's ``rooms`` app, and who was present
+when (its recorded ``Attendance``)."""
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
 from typing import TYPE_CHECKING
-
-from django.apps import apps
 
 from .selectors.slots import Interval, merge
 
@@ -17,7 +14,10 @@ def both_present_seconds(
     first: Iterable[Interval], second: Iterable[Interval], within: Interval | None = None
 ) -> int:
     """Seconds during which both people were present (their presence intervals may repeat
-    and overlap: reconnects), optionally clipped to ``within``."""
+    and overlap: reconnects), optionally clipped to ``within``.
+
+    ``rooms.selectors.overlap_seconds`` answers the same without the clipping; billing
+    needs it so that waiting together before the start is not billed."""
     a: Sequence[Interval] = merge(first)
     b: Sequence[Interval] = merge(second)
     total = 0.0
@@ -37,28 +37,37 @@ def both_present_seconds(
 
 
 def create_classroom(booking: "Booking") -> str:
+    """A classroom for the lesson: the teacher hosts and admits the learner."""
     from rooms.services import create_classroom as create
 
     room = create(
-        title=f"{booking.gig.title} · {booking.learner.get_short_name()}",
-        host=booking.teacher.user,
-        participants=[booking.learner],
-        starts_at=booking.start,
-        ends_at=booking.end,
+        booking.teacher.user,
+        [booking.learner],
+        booking.start,
+        topic=f"{booking.gig.title} · {booking.learner.get_short_name()}",
+        language=booking.gig.language,
+        capacity=2,
     )
     return str(room.pk)
 
 
-def attendance(booking: "Booking", until: datetime) -> dict[str, list[Interval]]:
-    """Presence intervals per user id, from the room's recorded attendance (a visit still
-    open counts until ``until``)."""
-    if not booking.room_id or not apps.is_installed("rooms"):
-        return {}
-    from rooms.models import Attendance
+def presence(booking: "Booking") -> tuple[list[Interval], list[Interval]]:
+    """The teacher's and the learner's presence in the lesson's room, from the attendance
+    the room recorded (a visit still open counts until now)."""
+    if not booking.room_id:
+        return [], []
+    from rooms.selectors import presence_intervals
 
-    found: dict[str, list[Interval]] = {}
-    for user_id, joined, left in Attendance.objects.filter(room_id=booking.room_id).values_list(
-        "user_id", "joined_at", "left_at"
-    ):
-        found.setdefault(str(user_id), []).append(Interval(joined, left or until))
-    return found
+    return (
+        [Interval(s, e) for s, e in presence_intervals(booking.room_id, booking.teacher.user)],
+        [Interval(s, e) for s, e in presence_intervals(booking.room_id, booking.learner)],
+    )
+
+
+def room_group(booking: "Booking") -> str | None:
+    """The channel group every socket in the lesson's room listens on."""
+    if not booking.room_id:
+        return None
+    from realtime.consumers.rooms import room_group as group_of
+
+    return group_of(booking.room_id)

@@ -1,11 +1,28 @@
-"""Telling people what happened: through the notifications app (in-app, push, email by their
-preferences) when it is installed, by plain email otherwise. Called from Celery tasks only."""
+"""Telling people what happened, through the notifications app (in-app, email, push by
+their preferences). The marketplace's notification types are registered at start-up."""
 
 from typing import Any
 
-from django.apps import apps
-from django.conf import settings
-from django.core.mail import send_mail
+from notifications.types import CHANNELS, EMAIL, IN_APP, NotificationType, register
+
+TYPES = [
+    NotificationType("tutoring.booking_confirmed", "Lesson booked", frozenset(CHANNELS)),
+    NotificationType("tutoring.booking_cancelled", "Lesson cancelled", frozenset(CHANNELS)),
+    NotificationType("tutoring.reminder", "Lesson reminder", frozenset(CHANNELS)),
+    NotificationType("tutoring.time_request", "Request for a lesson time", frozenset(CHANNELS)),
+    NotificationType(
+        "tutoring.listing_verified", "Teacher profile verified", frozenset({IN_APP, EMAIL})
+    ),
+    NotificationType(
+        "tutoring.listing_rejected", "Teacher profile needs changes", frozenset({IN_APP, EMAIL})
+    ),
+    NotificationType("tutoring.gift", "Gift received", frozenset(CHANNELS)),
+]
+
+
+def register_types() -> None:
+    for notification_type in TYPES:
+        register(notification_type)
 
 
 def notify(
@@ -17,10 +34,6 @@ def notify(
     url: str = "",
     data: dict[str, Any] | None = None,
 ) -> None:
-    if apps.is_installed("notifications"):
-        from notifications.services import notify as send
+    from notifications.services import notify as send
 
-        send(user, kind=kind, title=title, body=body, url=url, data=data or {})
-        return
-    link = f"\n\n{settings.WAGTAILADMIN_BASE_URL}{url}" if url else ""
-    send_mail(f"[Toto] {title}", f"{body}{link}", None, [user.email])
+    send(user, kind, title, body, data or {}, url=url)

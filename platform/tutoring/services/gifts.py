@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.models import User
 
+from .. import classroom
 from ..errors import InvalidBookingState, NotAllowed
 from ..models import Booking, BookingStatus, Gift
 
@@ -31,14 +32,10 @@ def create_gift(booking: Booking, *, by: User, amount: Decimal, message: str = "
     )
 
 
-def room_group(booking: Booking) -> str:
-    """The channel group of the session's room (the real-time issue's naming)."""
-    return f"room.{booking.room_id}" if booking.room_id else f"tutoring.session.{booking.pk}"
-
-
 def gift_event(gift: Gift) -> dict[str, Any]:
+    """What every socket in the room receives (the rooms consumer relays ``room.event``)."""
     return {
-        "type": "room.gift",
+        "type": "gift",
         "gift": str(gift.pk),
         "from": gift.sender.get_short_name(),
         "amount": str(gift.amount),
@@ -55,8 +52,10 @@ def gift_paid(gift: Gift, *, payment_reference: str) -> Gift:
     )
     if updated:
         gift.refresh_from_db()
-        booking = gift.booking
-        event = gift_event(gift)
-        group = room_group(booking)
-        transaction.on_commit(lambda: async_to_sync(get_channel_layer().group_send)(group, event))
+        group = classroom.room_group(gift.booking)
+        if group is not None:
+            message = {"type": "room.event", "event": gift_event(gift)}
+            transaction.on_commit(
+                lambda: async_to_sync(get_channel_layer().group_send)(group, message)
+            )
     return gift

@@ -48,7 +48,7 @@ def send_due_reminders(now: datetime | None = None) -> int:
                     kind="tutoring.reminder",
                     title=f"Lesson {label}",
                     body=f"{booking.gig.title} starts at {booking.start:%H:%M} UTC.",
-                    url=f"/tutoring/sessions/{booking.pk}/",
+                    url=f"/tutoring/bookings/{booking.pk}/",
                     data={"booking": str(booking.pk)},
                 )
             sent += 1

@@ -53,8 +53,7 @@ def presence(booking: Booking, now: datetime) -> tuple[list[Interval], list[Inte
             span = [Interval(booking.meeting_started_at or booking.start, booking.ended_at)]
             return span, span
         return [], []
-    found = classroom.attendance(booking, now)
-    return found.get(str(booking.teacher_id), []), found.get(str(booking.learner_id), [])
+    return classroom.presence(booking)
 
 
 def bill_per_minute(booking: Booking, both_present_seconds: int) -> tuple[int, Decimal]:

@@ -31,36 +31,58 @@ def test_both_present_counts_only_the_overlap_of_their_visits() -> None:
     assert classroom.both_present_seconds(teacher, learner, within=window) == (15 + 5) * 60
 
 
+def attend(booking, user, start, end) -> None:
+    """What the rooms consumer records while someone's socket is in the lesson's room."""
+    from rooms.models import Attendance
+
+    Attendance.objects.create(
+        room_id=booking.room_id, user=user, channel_name="test", joined_at=start, left_at=end
+    )
+
+
+def open_classroom(booking):
+    """The classroom the confirmation task opens: the real rooms app's room."""
+    from rooms.models import Member, Room
+
+    sessions.open_meeting(booking)
+    booking.refresh_from_db()
+    room = Room.objects.get(pk=booking.room_id)
+    assert room.kind == Room.Kind.CLASSROOM and room.host_id == booking.teacher_id
+    assert set(room.members.values_list("user_id", "role")) == {
+        (booking.teacher_id, Member.Role.TEACHER),
+        (booking.learner_id, Member.Role.LEARNER),
+    }
+    return booking
+
+
 def test_per_minute_lesson_bills_the_minutes_both_were_present(
-    paid_booking, make_listing, make_gig, monkeypatch
+    paid_booking, make_listing, make_gig
 ) -> None:
     listing = make_listing(booking_horizon_days=3660)
     gig = make_gig(listing, per_minute="0.50", durations={60: "0"})
     booking = paid_booking(start_in(10), gig=gig, listing=listing)
     assert booking.price == Decimal("30.00")  # the pre-authorised maximum
+    booking = open_classroom(booking)
     s = booking.start
     m = timedelta(minutes=1)
-    recorded = {
-        str(booking.teacher_id): [Interval(s, s + 50 * m)],
-        str(booking.learner_id): [
-            Interval(s + 3 * m, s + 20 * m),
-            Interval(s + 22 * m, s + 45 * m),
-        ],
-    }
-    # The attendance the classroom recorded (the rooms app's records, read through this seam).
-    monkeypatch.setattr(classroom, "attendance", lambda booking, until: recorded)
+    teacher, learner = booking.teacher.user, booking.learner
+    attend(booking, teacher, s - 10 * m, s + 50 * m)  # early: the wait is not billed
+    attend(booking, learner, s - 5 * m, s + 20 * m)
+    attend(booking, learner, s + 22 * m, s + 45 * m)  # reconnected
+    attend(booking, learner, s + 30 * m, s + 35 * m)  # a second tab, counted once
     done = sessions.finish_session(booking.pk, now=booking.end + timedelta(minutes=31))
     assert done.status == BookingStatus.COMPLETED
-    assert done.billed_minutes == 40
-    assert done.billed_amount == Decimal("20.00")
-    assert done.refunded_amount == Decimal("10.00")
+    # Together from the start to minute 20 and from 22 to 45: 43 minutes of the 60 authorised.
+    assert done.billed_minutes == 43
+    assert done.billed_amount == Decimal("21.50")
+    assert done.refunded_amount == Decimal("8.50")
     earnings = user_account(listing.user, AccountKind.EARNINGS, "EUR")
-    assert earnings.balance == Decimal("17.00")  # 20.00 less 15 %
+    assert earnings.balance == Decimal("18.27")  # 21.50 less 15 % (3.23)
     assert verify_balances() == []
 
 
 def test_review_only_after_completion_once_and_aggregates_stay_right(
-    api_client, paid_booking, student, monkeypatch
+    api_client, paid_booking, student
 ) -> None:
     booking = paid_booking(start_in(10))
     url = f"/api/v1/bookings/{booking.pk}/review/"
@@ -68,13 +90,9 @@ def test_review_only_after_completion_once_and_aggregates_stay_right(
     assert early.status_code == 403
     assert early.json()["code"] == "review_not_allowed"
 
-    s = booking.start
-    both = [Interval(s, booking.end)]
-    monkeypatch.setattr(
-        classroom,
-        "attendance",
-        lambda b, until: {str(b.teacher_id): both, str(b.learner_id): both},
-    )
+    booking = open_classroom(booking)
+    attend(booking, booking.teacher.user, booking.start, booking.end)
+    attend(booking, booking.learner, booking.start, booking.end)
     finished = sessions.finish_session(booking.pk, now=booking.end + timedelta(minutes=31))
     assert finished.status == BookingStatus.AWAITING_CONFIRMATION
     assert api_client.post(url, {"rating": 5}).status_code == 403
