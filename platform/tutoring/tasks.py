@@ -1,7 +1,7 @@
 """Celery tasks: thin wrappers around the services, idempotent, safe to retry.
 
-Periodic ones, meant for django-celery-beat (not yet scheduled by a data migration: add
-them under Settings → Scheduled jobs): ``send_due_reminders`` and ``expire_holds`` every
+Periodic ones are scheduled by django-celery-beat rows made in migration 0004 (operators
+change or pause them in the admin): ``send_due_reminders`` and ``expire_holds`` every
 minute, ``settle_sessions`` every five minutes.
 """
 
@@ -84,21 +84,21 @@ def listing_reviewed(listing_id: str) -> None:
         )
 
 
-@shared_task
+@shared_task(name="tutoring.send_due_reminders")
 def send_due_reminders() -> int:
     from .services.reminders import send_due_reminders as send
 
     return send()
 
 
-@shared_task
+@shared_task(name="tutoring.expire_holds")
 def expire_holds() -> int:
     from .services.bookings import expire_holds as expire
 
     return expire()
 
 
-@shared_task
+@shared_task(name="tutoring.settle_sessions")
 def settle_sessions() -> int:
     from .services.sessions import settle_due_sessions
 
