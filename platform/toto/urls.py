@@ -24,6 +24,7 @@ api_v1 = [
     path("", include("messaging.api.urls")),
     path("", include("notifications.api.urls")),
     path("", include("rooms.api.urls")),
+    path("", include("tutoring.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
 ]
 
@@ -47,6 +48,7 @@ urlpatterns = [
     path("", include("ai.urls")),
     path("", include("messaging.urls")),
     path("", include("rooms.urls")),
+    path("", include("tutoring.urls")),
 ]
 
 if settings.DEBUG:

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "referrals",
     "ai",
     "translation",
+    "tutoring",
     "cms.site",
     "cms.learning",
     "learning",

@@ -1,0 +1,257 @@
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from rest_framework import serializers
+
+from ..models import (
+    Booking,
+    BookingEvent,
+    Gift,
+    Gig,
+    GigCategory,
+    GigDuration,
+    LessonType,
+    Review,
+    TaughtLanguage,
+    TeacherListing,
+)
+
+
+def validate_time_zone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise serializers.ValidationError("Unknown time zone.") from None
+    return value
+
+
+class GigCategorySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = GigCategory
+        fields = ["id", "name", "slug", "description", "is_language_teaching"]
+
+
+class GigDurationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = GigDuration
+        fields = ["minutes", "price"]
+
+
+class GigSerializer(serializers.ModelSerializer):
+    category = GigCategorySerializer(read_only=True)
+    durations = GigDurationSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Gig
+        fields = [
+            "id",
+            "title",
+            "about",
+            "experience",
+            "education",
+            "certificates",
+            "language",
+            "category",
+            "currency",
+            "pricing_mode",
+            "price_per_minute",
+            "durations",
+            "trial_minutes",
+            "trial_price",
+            "package_sizes",
+            "package_discount_percent",
+        ]
+
+
+class TaughtLanguageSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = TaughtLanguage
+        fields = ["language", "native", "min_level", "max_level"]
+
+
+class TeacherCardSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="pk", read_only=True)
+    name = serializers.CharField(source="user.get_full_name", read_only=True)
+    languages = TaughtLanguageSerializer(many=True, read_only=True)
+    gigs = GigSerializer(many=True, read_only=True)
+    hourly_from = serializers.DecimalField(
+        max_digits=14, decimal_places=2, read_only=True, allow_null=True
+    )
+    is_favourite = serializers.SerializerMethodField()
+
+    class Meta:
+        model = TeacherListing
+        fields = [
+            "id",
+            "name",
+            "headline",
+            "country",
+            "time_zone",
+            "languages",
+            "gigs",
+            "rating_average",
+            "rating_count",
+            "rating_distribution",
+            "hourly_from",
+            "is_favourite",
+        ]
+
+    def get_is_favourite(self, listing: TeacherListing) -> bool:
+        return listing.pk in self.context.get("favourite_ids", set())
+
+
+class TeacherDetailSerializer(TeacherCardSerializer):
+    qualification = serializers.SerializerMethodField()
+    years_of_experience = serializers.SerializerMethodField()
+
+    class Meta(TeacherCardSerializer.Meta):
+        fields = [
+            *TeacherCardSerializer.Meta.fields,
+            "about",
+            "intro_video_url",
+            "qualification",
+            "years_of_experience",
+            "buffer_before_minutes",
+            "buffer_after_minutes",
+            "minimum_notice_minutes",
+            "booking_horizon_days",
+        ]
+
+    def _teacher_profile(self, listing: TeacherListing) -> Any:
+        return getattr(listing.user, "teacher_profile", None)
+
+    def get_qualification(self, listing: TeacherListing) -> str:
+        return getattr(self._teacher_profile(listing), "qualification", "")
+
+    def get_years_of_experience(self, listing: TeacherListing) -> int:
+        return getattr(self._teacher_profile(listing), "years_of_experience", 0)
+
+
+class SlotQuerySerializer(serializers.Serializer):
+    from_ = serializers.DateTimeField(required=False)
+    to = serializers.DateTimeField(required=False)
+    tz = serializers.CharField(default="UTC", validators=[validate_time_zone])
+    gig = serializers.IntegerField(required=False)
+    duration = serializers.IntegerField(required=False, min_value=5, max_value=600)
+
+    def to_internal_value(self, data: Any) -> Any:
+        data = data.copy()
+        if "from" in data:
+            data["from_"] = data.pop("from")[0] if hasattr(data, "getlist") else data.pop("from")
+        return super().to_internal_value(data)
+
+
+class BookingCreateSerializer(serializers.Serializer):
+    gig = serializers.PrimaryKeyRelatedField(
+        queryset=Gig.objects.select_related("listing").prefetch_related("durations")
+    )
+    start = serializers.DateTimeField()
+    duration = serializers.IntegerField(min_value=5, max_value=600)
+    lesson_type = serializers.ChoiceField(
+        choices=[LessonType.SINGLE, LessonType.TRIAL], default=LessonType.SINGLE
+    )
+    provider = serializers.ChoiceField(choices=["classroom", "zoom"], default="classroom")
+
+
+class BookingEventSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = BookingEvent
+        fields = ["from_status", "to_status", "note", "created_at"]
+
+
+class BookingSerializer(serializers.ModelSerializer):
+    teacher = serializers.SerializerMethodField()
+    learner = serializers.SerializerMethodField()
+    gig_title = serializers.CharField(source="gig.title", read_only=True)
+    minutes = serializers.IntegerField(read_only=True)
+    start_local = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Booking
+        fields = [
+            "id",
+            "teacher",
+            "learner",
+            "gig",
+            "gig_title",
+            "lesson_type",
+            "status",
+            "start",
+            "end",
+            "start_local",
+            "minutes",
+            "hold_expires_at",
+            "currency",
+            "price",
+            "price_per_minute",
+            "billed_minutes",
+            "billed_amount",
+            "refunded_amount",
+            "provider",
+            "room_id",
+            "zoom_join_url",
+            "paid_at",
+            "completed_at",
+            "cancelled_at",
+        ]
+
+    def get_teacher(self, booking: Booking) -> dict[str, str]:
+        return {"id": str(booking.teacher_id), "name": booking.teacher.user.get_full_name()}
+
+    def get_learner(self, booking: Booking) -> dict[str, str]:
+        return {"id": str(booking.learner_id), "name": booking.learner.get_full_name()}
+
+    def get_start_local(self, booking: Booking) -> str:
+        zone = self.context.get("zone") or ZoneInfo("UTC")
+        return booking.start.astimezone(zone).isoformat()
+
+
+class BookingDetailSerializer(BookingSerializer):
+    events = BookingEventSerializer(many=True, read_only=True)
+
+    class Meta(BookingSerializer.Meta):
+        fields = [*BookingSerializer.Meta.fields, "events"]
+
+
+class CancelSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
+
+
+class RescheduleSerializer(serializers.Serializer):
+    start = serializers.DateTimeField()
+
+
+class ReviewWriteSerializer(serializers.Serializer):
+    rating = serializers.IntegerField(min_value=1, max_value=5)
+    text = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
+
+
+class ReviewSerializer(serializers.ModelSerializer):
+    learner = serializers.CharField(source="booking.learner.get_short_name", read_only=True)
+
+    class Meta:
+        model = Review
+        fields = ["booking", "learner", "rating", "text", "reply", "replied_at", "created_at"]
+
+
+class ReplySerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=4000)
+
+
+class PaySerializer(serializers.Serializer):
+    provider = serializers.ChoiceField(
+        choices=["stripe", "paypal", "razorpay", "bank_transfer"], default="stripe"
+    )
+
+
+class GiftCreateSerializer(serializers.Serializer):
+    amount = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=Decimal("1"))
+    message = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+    provider = serializers.ChoiceField(choices=["stripe", "paypal", "razorpay"], default="stripe")
+
+
+class GiftSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Gift
+        fields = ["id", "amount", "currency", "message", "paid_at", "created_at"]

@@ -1,0 +1,15 @@
+from django.urls import include, path
+from rest_framework.routers import DefaultRouter
+
+from . import views
+
+router = DefaultRouter()
+router.register("teachers", views.TeacherViewSet, basename="teacher")
+router.register("gig-categories", views.GigCategoryViewSet, basename="gig-category")
+router.register("bookings", views.BookingViewSet, basename="booking")
+
+urlpatterns = [
+    path("", include(router.urls)),
+    path("reviews/<str:pk>/reply/", views.ReviewReplyView.as_view(), name="review-reply"),
+    path("sessions/<uuid:pk>/gifts/", views.SessionGiftView.as_view(), name="session-gifts"),
+]

@@ -1,0 +1,73 @@
+"""The lesson's meeting place in the real-time issue's ``rooms`` app, and who was present
+when (its recorded ``Attendance``)."""
+
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+from .selectors.slots import Interval, merge
+
+if TYPE_CHECKING:
+    from .models import Booking
+
+
+def both_present_seconds(
+    first: Iterable[Interval], second: Iterable[Interval], within: Interval | None = None
+) -> int:
+    """Seconds during which both people were present (their presence intervals may repeat
+    and overlap: reconnects), optionally clipped to ``within``.
+
+    ``rooms.selectors.overlap_seconds`` answers the same without the clipping; billing
+    needs it so that waiting together before the start is not billed."""
+    a: Sequence[Interval] = merge(first)
+    b: Sequence[Interval] = merge(second)
+    total = 0.0
+    i = j = 0
+    while i < len(a) and j < len(b):
+        start = max(a[i].start, b[j].start)
+        end = min(a[i].end, b[j].end)
+        if within is not None:
+            start, end = max(start, within.start), min(end, within.end)
+        if end > start:
+            total += (end - start).total_seconds()
+        if a[i].end < b[j].end:
+            i += 1
+        else:
+            j += 1
+    return int(total)
+
+
+def create_classroom(booking: "Booking") -> str:
+    """A classroom for the lesson: the teacher hosts and admits the learner."""
+    from rooms.services import create_classroom as create
+
+    room = create(
+        booking.teacher.user,
+        [booking.learner],
+        booking.start,
+        topic=f"{booking.gig.title} · {booking.learner.get_short_name()}",
+        language=booking.gig.language,
+        capacity=2,
+    )
+    return str(room.pk)
+
+
+def presence(booking: "Booking") -> tuple[list[Interval], list[Interval]]:
+    """The teacher's and the learner's presence in the lesson's room, from the attendance
+    the room recorded (a visit still open counts until now)."""
+    if not booking.room_id:
+        return [], []
+    from rooms.selectors import presence_intervals
+
+    return (
+        [Interval(s, e) for s, e in presence_intervals(booking.room_id, booking.teacher.user)],
+        [Interval(s, e) for s, e in presence_intervals(booking.room_id, booking.learner)],
+    )
+
+
+def room_group(booking: "Booking") -> str | None:
+    """The channel group every socket in the lesson's room listens on."""
+    if not booking.room_id:
+        return None
+    from realtime.consumers.rooms import room_group as group_of
+
+    return group_of(booking.room_id)

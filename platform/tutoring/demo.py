@@ -1,0 +1,255 @@
+"""Demo marketplace: verified teachers with gigs in both categories and weekly hours, a
+completed lesson with a review, an upcoming one, a scheduled group session, and a teacher
+waiting in the verification queue. Idempotent."""
+
+from collections.abc import Callable
+from datetime import UTC, datetime, time, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.roles import Role
+from accounts.services import grant_role
+
+from .models import (
+    Booking,
+    BookingEvent,
+    BookingStatus,
+    Gig,
+    GigCategory,
+    GigDuration,
+    GroupSession,
+    ListingStatus,
+    PricingMode,
+    TaughtLanguage,
+    TeacherListing,
+    WeeklyHours,
+)
+
+DEMO_PASSWORD = "toto-demo-2026"  # noqa: S105 - the accounts demo's shared demo password
+
+# email, first, last, zone, country, headline, languages, weekly hours (weekdays, from, to)
+TEACHERS = [
+    (
+        "teacher@toto.localhost",
+        "Tomás",
+        "Teacher",
+        "Europe/Madrid",
+        "ES",
+        "Spanish from Seville: conversation and DELE preparation",
+        [("es", True, "A1", "C2"), ("en", False, "A1", "B2")],
+        (range(7), time(8), time(20)),
+    ),
+    (
+        "mei@toto.localhost",
+        "Mei",
+        "Lin",
+        "Asia/Shanghai",
+        "CN",
+        "Mandarin for beginners, patiently and with lots of speaking",
+        [("zh", True, "A1", "B2")],
+        (range(5), time(18), time(22)),
+    ),
+    (
+        "claire@toto.localhost",
+        "Claire",
+        "Dubois",
+        "Europe/Paris",
+        "FR",
+        "French conversation for travellers and professionals",
+        [("fr", True, "A2", "C1")],
+        (range(1, 6), time(9), time(13)),
+    ),
+    (
+        "priya@toto.localhost",
+        "Priya",
+        "Rao",
+        "Asia/Kolkata",
+        "IN",
+        "Palm reading with two decades of practice",
+        [],
+        (range(5, 7), time(10), time(16)),
+    ),
+]
+
+# teacher email → gigs: (category, title, language, currency, {minutes: price} or rate)
+GIGS = {
+    "teacher@toto.localhost": [
+        ("language-tutor", "Spanish conversation", "es", "EUR", {30: "15.00", 60: "28.00"}, None),
+        ("language-tutor", "DELE exam preparation", "es", "EUR", {45: "0"}, "0.50"),
+    ],
+    "mei@toto.localhost": [
+        ("language-tutor", "Mandarin from zero", "zh", "USD", {30: "12.00", 60: "22.00"}, None),
+    ],
+    "claire@toto.localhost": [
+        ("language-tutor", "French for your trip", "fr", "EUR", {60: "32.00"}, None),
+    ],
+    "priya@toto.localhost": [
+        ("chirologist", "Palm reading session", "", "INR", {30: "900.00", 60: "1600.00"}, None),
+    ],
+}
+
+
+def _user(email: str, first: str, last: str) -> object:
+    user_model = get_user_model()
+    user = user_model.objects.filter(email__iexact=email).first()
+    if user is None:
+        user = user_model(email=email, first_name=first, last_name=last)
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+    EmailAddress.objects.get_or_create(
+        user=user, email=email, defaults={"primary": True, "verified": True}
+    )
+    grant_role(user, Role.TEACHER)
+    return user
+
+
+@transaction.atomic
+def ensure_demo_teachers() -> str:
+    for email, first, last, zone, country, headline, languages, hours in TEACHERS:
+        user = _user(email, first, last)
+        listing, created = TeacherListing.objects.get_or_create(
+            user=user,
+            defaults={
+                "headline": headline,
+                "about": headline + ".",
+                "time_zone": zone,
+                "country": country,
+                "status": ListingStatus.VERIFIED,
+                "reviewed_at": timezone.now(),
+                "minimum_notice_minutes": 120,
+            },
+        )
+        if not created:
+            continue
+        for language, native, low, high in languages:
+            TaughtLanguage.objects.create(
+                listing=listing, language=language, native=native, min_level=low, max_level=high
+            )
+        days, start, end = hours
+        WeeklyHours.objects.bulk_create(
+            [WeeklyHours(listing=listing, weekday=d, start_time=start, end_time=end) for d in days]
+        )
+        for category, title, language, currency, durations, rate in GIGS[email]:
+            gig = Gig.objects.create(
+                listing=listing,
+                category=GigCategory.objects.get(slug=category),
+                title=title,
+                about=f"{title} with {first}.",
+                language=language,
+                currency=currency,
+                pricing_mode=PricingMode.PER_MINUTE if rate else PricingMode.PER_DURATION,
+                price_per_minute=Decimal(rate) if rate else None,
+                trial_minutes=30 if title == "Spanish conversation" else None,
+                trial_price=Decimal("5.00") if title == "Spanish conversation" else None,
+            )
+            for minutes, price in durations.items():
+                GigDuration.objects.create(gig=gig, minutes=minutes, price=Decimal(price))
+    # One more teacher waits for a moderator in Settings → Teacher verification.
+    waiting = _user("newteacher@toto.localhost", "Nico", "Newcomer")
+    TeacherListing.objects.get_or_create(
+        user=waiting,
+        defaults={
+            "headline": "Italian for food lovers",
+            "time_zone": "Europe/Rome",
+            "country": "IT",
+            "status": ListingStatus.PENDING,
+            "submitted_at": timezone.now(),
+        },
+    )
+    return f"tutoring: {len(TEACHERS)} verified teachers, 1 waiting for verification"
+
+
+def _local(zone: str, days: int, hour: int) -> datetime:
+    day = timezone.now().astimezone(ZoneInfo(zone)).date() + timedelta(days=days)
+    return datetime.combine(day, time(hour), tzinfo=ZoneInfo(zone)).astimezone(UTC)
+
+
+def _booking(
+    listing: TeacherListing, learner: object, gig: Gig, start: datetime, **extra: object
+) -> Booking:
+    minutes = gig.durations.first().minutes
+    end = start + timedelta(minutes=minutes)
+    booking = Booking.objects.create(
+        teacher=listing,
+        learner=learner,
+        gig=gig,
+        start=start,
+        end=end,
+        blocked_start=start - timedelta(minutes=listing.buffer_before_minutes),
+        blocked_end=end + timedelta(minutes=listing.buffer_after_minutes),
+        currency=gig.currency,
+        price=gig.price_for(minutes),
+        paid_at=start - timedelta(days=2),
+        confirmed_at=start - timedelta(days=2),
+        status=BookingStatus.CONFIRMED,
+        **extra,
+    )
+    BookingEvent.objects.create(booking=booking, to_status=BookingStatus.HELD, actor=learner)
+    BookingEvent.objects.create(
+        booking=booking,
+        from_status=BookingStatus.HELD,
+        to_status=BookingStatus.CONFIRMED,
+        note="paid",
+    )
+    return booking
+
+
+@transaction.atomic
+def ensure_demo_bookings() -> str:
+    from credits.models import AccountKind
+    from credits.services import Leg, platform_account, post_transfer
+
+    from . import payments
+    from .services import reviews
+
+    listing = TeacherListing.objects.get(user__email="teacher@toto.localhost")
+    if listing.bookings.exists():
+        return "tutoring bookings: already there"
+    learner = get_user_model().objects.get(email="student@toto.localhost")
+    gig = listing.gigs.get(title="Spanish conversation")
+    past = _booking(listing, learner, gig, _local(listing.time_zone, -5, 10))
+    # The money as the checkout would have moved it: paid in, then earned on delivery.
+    post_transfer(
+        kind="tutoring_booking",
+        idempotency_key=f"demo:booking:{past.pk}:paid",
+        legs=[
+            Leg(platform_account(AccountKind.PROVIDER_CLEARING, past.currency), -past.price),
+            Leg(platform_account(AccountKind.REVENUE, past.currency), past.price),
+        ],
+        memo="Demo lesson",
+    )
+    past.status = BookingStatus.COMPLETED
+    past.ended_at = past.completed_at = past.end
+    past.billed_minutes, past.billed_amount = past.minutes, past.price
+    past.save()
+    BookingEvent.objects.create(
+        booking=past,
+        from_status=BookingStatus.CONFIRMED,
+        to_status=BookingStatus.COMPLETED,
+        actor=learner,
+    )
+    payments.pay_teacher(past, past.price, reason="lesson delivered")
+    reviews.write_review(
+        past, by=learner, rating=5, text="Tomás made me talk from the first minute. ¡Gracias!"
+    )
+    _booking(listing, learner, gig, _local(listing.time_zone, 2, 10))
+    GroupSession.objects.create(
+        teacher=listing,
+        gig=gig,
+        topic="Tapas vocabulary: ordering in a Seville bar",
+        description="A relaxed group conversation, six people at most.",
+        start=_local(listing.time_zone, 3, 18),
+        end=_local(listing.time_zone, 3, 18) + timedelta(minutes=60),
+        price=Decimal("8.00"),
+        currency="EUR",
+        seats=6,
+    )
+    return "tutoring bookings: 1 completed with a review, 1 upcoming, 1 group session"
+
+
+DEMO_STEPS: list[Callable[[], str]] = [ensure_demo_teachers, ensure_demo_bookings]

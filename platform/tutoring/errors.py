@@ -1,0 +1,64 @@
+"""Domain errors of the marketplace, each with its HTTP status and stable code."""
+
+from rest_framework import status
+
+from core.api.errors import ServiceError
+
+
+class Conflict(ServiceError):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+    default_detail = "This conflicts with the current state."
+
+
+class SlotTaken(Conflict):
+    default_code = "slot_taken"
+    default_detail = "Someone has just booked this time. Please pick another slot."
+
+
+class LearnerBusy(Conflict):
+    default_code = "learner_busy"
+    default_detail = "You already have a lesson at this time."
+
+
+class SlotUnavailable(Conflict):
+    default_code = "slot_unavailable"
+    default_detail = "The teacher is not available at this time."
+
+
+class SessionSoldOut(Conflict):
+    default_code = "session_sold_out"
+    default_detail = "Every seat of this session is taken."
+
+
+class InvalidBookingState(Conflict):
+    default_code = "invalid_booking_state"
+    default_detail = "The booking cannot do that in its current state."
+
+
+class AlreadyReviewed(Conflict):
+    default_code = "already_reviewed"
+    default_detail = "This booking already has a review."
+
+
+class AlreadyAnswered(Conflict):
+    default_code = "already_answered"
+    default_detail = "This has already been answered."
+
+
+class ReviewNotAllowed(ServiceError):
+    status_code = status.HTTP_403_FORBIDDEN
+    default_code = "review_not_allowed"
+    default_detail = "Only the learner of a completed lesson can review it."
+
+
+class NotBookable(ServiceError):
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_code = "not_bookable"
+    default_detail = "This gig cannot be booked."
+
+
+class NotAllowed(ServiceError):
+    status_code = status.HTTP_403_FORBIDDEN
+    default_code = "not_allowed"
+    default_detail = "You cannot do this."

@@ -1,0 +1,47 @@
+"""The tutoring marketplace, split by concept: teachers and gigs, availability, bookings and
+their sessions, reviews, materials."""
+
+from .availability import AvailabilityException, ExceptionKind, WeeklyHours
+from .bookings import (
+    ACTIVE_BOOKING_STATUSES,
+    Booking,
+    BookingEvent,
+    BookingStatus,
+    Gift,
+    GroupSession,
+    LessonType,
+    MeetingProvider,
+    TimeRequest,
+    TimeRequestStatus,
+)
+from .gigs import Gig, GigCategory, GigDuration, PricingMode
+from .reviews import Review, ReviewStatus
+from .settings import TutoringSettings
+from .teachers import Favourite, ListingStatus, TaughtLanguage, TeacherListing
+
+__all__ = [
+    "ACTIVE_BOOKING_STATUSES",
+    "AvailabilityException",
+    "Booking",
+    "BookingEvent",
+    "BookingStatus",
+    "ExceptionKind",
+    "Favourite",
+    "Gift",
+    "Gig",
+    "GigCategory",
+    "GigDuration",
+    "GroupSession",
+    "LessonType",
+    "ListingStatus",
+    "MeetingProvider",
+    "PricingMode",
+    "Review",
+    "ReviewStatus",
+    "TaughtLanguage",
+    "TeacherListing",
+    "TimeRequest",
+    "TimeRequestStatus",
+    "TutoringSettings",
+    "WeeklyHours",
+]

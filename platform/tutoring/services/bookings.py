@@ -1,0 +1,344 @@
+"""Booking a teacher's time: hold, pay, confirm, reschedule, cancel, finish.
+
+No double booking, ever: PostgreSQL refuses overlapping active bookings of one teacher
+(exclusion constraint ``tutoring_booking_no_teacher_overlap``), so whatever the number of
+concurrent requests for a slot, one insert wins and the others get ``SlotTaken`` (409).
+The slot check before the insert only gives early, friendly answers.
+
+Group sessions share the teacher's calendar without sharing the constraint: publishing a
+session locks the listing row ``FOR UPDATE`` and booking takes it ``FOR SHARE`` (shared
+locks do not block each other), so a session and a lesson can never both be written over
+the same time.
+"""
+
+from datetime import UTC, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from accounts.models import User
+
+from .. import payments
+from ..errors import (
+    InvalidBookingState,
+    LearnerBusy,
+    NotAllowed,
+    NotBookable,
+    SlotTaken,
+    SlotUnavailable,
+)
+from ..models import (
+    Booking,
+    BookingEvent,
+    BookingStatus,
+    Gig,
+    LessonType,
+    PricingMode,
+    TeacherListing,
+    TutoringSettings,
+)
+from ..selectors import slots
+
+CENT = Decimal("0.01")
+TEACHER_CONSTRAINT = "tutoring_booking_no_teacher_overlap"
+LEARNER_CONSTRAINT = "tutoring_booking_no_learner_overlap"
+
+
+def policy() -> TutoringSettings:
+    return TutoringSettings.load()
+
+
+def record(booking: Booking, to_status: str, *, actor: User | None = None, note: str = "") -> None:
+    """Moves ``booking`` to ``to_status`` (saved by the caller) and writes its history."""
+    BookingEvent.objects.create(
+        booking=booking,
+        from_status=booking.status if booking.status != to_status else "",
+        to_status=to_status,
+        actor=actor,
+        note=note[:255],
+    )
+    booking.status = to_status
+
+
+def _lock_calendar_shared(listing: TeacherListing) -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT 1 FROM tutoring_teacherlisting WHERE user_id = %s FOR SHARE",
+                [listing.pk],
+            )
+
+
+def _expire_stale_holds(
+    listing: TeacherListing, start: datetime, end: datetime, now: datetime
+) -> None:
+    """Releases run-out holds over this time first, so that they do not block the insert."""
+    stale = list(
+        Booking.objects.select_for_update(skip_locked=True).filter(
+            teacher=listing,
+            status=BookingStatus.HELD,
+            hold_expires_at__lte=now,
+            blocked_start__lt=end,
+            blocked_end__gt=start,
+        )
+    )
+    for booking in stale:
+        record(booking, BookingStatus.EXPIRED, note="hold ran out")
+        booking.save(update_fields=["status", "updated_at"])
+
+
+def _constraint_of(error: IntegrityError) -> str:
+    diag = getattr(error.__cause__, "diag", None)
+    return getattr(diag, "constraint_name", "") or ""
+
+
+def price_of(gig: Gig, minutes: int, lesson_type: str) -> Decimal:
+    if lesson_type == LessonType.TRIAL:
+        if not gig.trial_minutes or gig.trial_price is None or minutes != gig.trial_minutes:
+            raise NotBookable("This gig has no trial lesson of that length.")
+        return gig.trial_price
+    price = gig.price_for(minutes)
+    if price is None:
+        raise NotBookable(f"This gig is not offered for {minutes} minutes.")
+    return price
+
+
+def hold_booking(
+    *,
+    learner: User,
+    gig: Gig,
+    start: datetime,
+    minutes: int,
+    lesson_type: str = LessonType.SINGLE,
+    now: datetime | None = None,
+    hold_for: timedelta | None = None,
+    check_availability: bool = True,
+    actor: User | None = None,
+) -> Booking:
+    """Holds ``minutes`` of the gig's teacher from ``start`` for ``learner`` while they pay."""
+    now = now or timezone.now()
+    listing = gig.listing
+    if not listing.is_listed or not gig.is_active:
+        raise NotBookable()
+    if learner.pk == listing.user_id:
+        raise NotAllowed("You cannot book yourself.")
+    if lesson_type not in (LessonType.SINGLE, LessonType.TRIAL):
+        raise NotBookable("Book packages and group seats through their own endpoints.")
+    if (
+        lesson_type == LessonType.TRIAL
+        and Booking.objects.filter(
+            learner=learner,
+            teacher=listing,
+            lesson_type=LessonType.TRIAL,
+            status__in=[*slots.ACTIVE_BOOKING_STATUSES, BookingStatus.NO_SHOW],
+        ).exists()
+    ):
+        raise NotBookable("You have already had a trial lesson with this teacher.")
+    price = price_of(gig, minutes, lesson_type)
+    start = start.astimezone(UTC)
+    end = start + timedelta(minutes=minutes)
+    blocked_start = start - timedelta(minutes=listing.buffer_before_minutes)
+    blocked_end = end + timedelta(minutes=listing.buffer_after_minutes)
+    if check_availability and not slots.is_bookable(listing, start, minutes, now=now):
+        if slots.busy_intervals(listing, blocked_start, blocked_end, now):
+            raise SlotTaken()
+        raise SlotUnavailable()
+    hold_for = hold_for or timedelta(minutes=policy().hold_minutes)
+    with transaction.atomic():
+        _lock_calendar_shared(listing)
+        _expire_stale_holds(listing, blocked_start, blocked_end, now)
+        if slots.exists_overlapping_session(listing, slots.Interval(blocked_start, blocked_end)):
+            raise SlotUnavailable()
+        booking = Booking(
+            teacher=listing,
+            learner=learner,
+            gig=gig,
+            lesson_type=lesson_type,
+            start=start,
+            end=end,
+            blocked_start=blocked_start,
+            blocked_end=blocked_end,
+            hold_expires_at=now + hold_for,
+            currency=gig.currency,
+            price=price,
+            price_per_minute=gig.price_per_minute
+            if gig.pricing_mode == PricingMode.PER_MINUTE
+            else None,
+        )
+        try:
+            with transaction.atomic():
+                booking.save(force_insert=True)
+        except IntegrityError as error:
+            constraint = _constraint_of(error)
+            if constraint == TEACHER_CONSTRAINT:
+                raise SlotTaken() from error
+            if constraint == LEARNER_CONSTRAINT:
+                raise LearnerBusy() from error
+            raise
+        record(booking, BookingStatus.HELD, actor=actor or learner)
+    return booking
+
+
+def lock(booking_id: object) -> Booking:
+    return (
+        Booking.objects.select_for_update(of=("self",))
+        .select_related("gig", "teacher")
+        .get(pk=booking_id)
+    )
+
+
+def confirm_payment(
+    booking_id: object, *, payment_reference: str, now: datetime | None = None
+) -> Booking:
+    """The payment of a held booking went through (called by the checkout's fulfilment).
+
+    If the hold ran out and someone else took the time meanwhile, the learner is refunded in
+    full and the booking stays expired: paying late never produces a double booking.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        booking = lock(booking_id)
+        if booking.paid_at is not None:
+            return booking  # the provider repeats its events: confirming is idempotent
+        booking.paid_at = now
+        booking.payment_reference = payment_reference
+        if booking.status not in (BookingStatus.HELD, BookingStatus.EXPIRED):
+            booking.save(update_fields=["paid_at", "payment_reference", "updated_at"])
+            return booking
+        record(booking, BookingStatus.CONFIRMED, note="paid")
+        booking.confirmed_at = now
+        booking.hold_expires_at = None
+        try:
+            with transaction.atomic():
+                booking.save()
+        except IntegrityError:
+            booking.refresh_from_db()
+            booking.paid_at = now
+            booking.payment_reference = payment_reference
+            record(booking, BookingStatus.EXPIRED, note="paid after the hold ran out; refunded")
+            booking.refunded_amount = booking.price
+            booking.save()
+            payments.refund(booking, booking.price, reason="slot taken after the hold ran out")
+            return booking
+        from .. import tasks
+
+        transaction.on_commit(lambda: tasks.booking_confirmed.delay(str(booking.pk)))
+    return booking
+
+
+def refund_fraction(booking: Booking, *, by_teacher: bool, now: datetime) -> Decimal:
+    """The cancellation policy: teachers' cancellations are refunded in full; learners'
+    free until ``free_cancellation_hours`` before the start, then partly."""
+    if by_teacher:
+        return Decimal("1")
+    settings = policy()
+    if booking.start - now >= timedelta(hours=settings.free_cancellation_hours):
+        return Decimal("1")
+    return Decimal(settings.late_cancellation_refund_percent) / 100
+
+
+def _amount(price: Decimal, fraction: Decimal) -> Decimal:
+    return (price * fraction).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def cancel_booking(
+    booking_id: object, *, by: User, reason: str = "", now: datetime | None = None
+) -> Booking:
+    now = now or timezone.now()
+    with transaction.atomic():
+        booking = lock(booking_id)
+        by_teacher = by.pk == booking.teacher_id
+        if not by_teacher and by.pk != booking.learner_id:
+            raise NotAllowed()
+        if booking.status == BookingStatus.HELD:
+            record(booking, BookingStatus.CANCELLED, actor=by, note=reason)
+        elif booking.status == BookingStatus.CONFIRMED and booking.start > now:
+            fraction = refund_fraction(booking, by_teacher=by_teacher, now=now)
+            refund = _amount(booking.price, fraction)
+            record(booking, BookingStatus.CANCELLED, actor=by, note=reason or f"refund {refund}")
+            booking.refunded_amount = refund
+            if refund:
+                payments.refund(booking, refund, reason="cancelled")
+            if refund < booking.price:
+                payments.pay_teacher(booking, booking.price - refund, reason="late cancellation")
+        else:
+            raise InvalidBookingState("Only upcoming bookings can be cancelled.")
+        booking.cancelled_at = now
+        booking.cancellation_reason = reason
+        booking.save()
+        if booking.group_session_id:
+            from .sessions import release_seat
+
+            release_seat(booking.group_session_id)
+        from .. import tasks
+
+        transaction.on_commit(lambda: tasks.booking_cancelled.delay(str(booking.pk)))
+    return booking
+
+
+def reschedule_booking(
+    booking_id: object, *, by: User, start: datetime, now: datetime | None = None
+) -> Booking:
+    """Moves an upcoming lesson. Learners may do so while it is still free to cancel; the
+    teacher any time before it starts. The row is updated in place, so the exclusion
+    constraint checks the new time against every other booking atomically."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        booking = lock(booking_id)
+        by_teacher = by.pk == booking.teacher_id
+        if not by_teacher and by.pk != booking.learner_id:
+            raise NotAllowed()
+        if booking.group_session_id or booking.status not in (
+            BookingStatus.HELD,
+            BookingStatus.CONFIRMED,
+        ):
+            raise InvalidBookingState("Only upcoming lessons can be rescheduled.")
+        if booking.start <= now:
+            raise InvalidBookingState("The lesson has already started.")
+        if not by_teacher and refund_fraction(booking, by_teacher=False, now=now) < 1:
+            raise InvalidBookingState("It is too late to reschedule; you can still cancel.")
+        listing = booking.teacher
+        minutes = booking.minutes
+        if not slots.is_bookable(listing, start, minutes, now=now):
+            raise SlotUnavailable()
+        old_start = booking.start
+        booking.start = start
+        booking.end = start + timedelta(minutes=minutes)
+        booking.blocked_start = start - timedelta(minutes=listing.buffer_before_minutes)
+        booking.blocked_end = booking.end + timedelta(minutes=listing.buffer_after_minutes)
+        booking.reminder_24h_sent_at = None
+        booking.reminder_15m_sent_at = None
+        _lock_calendar_shared(listing)
+        try:
+            with transaction.atomic():
+                booking.save()
+        except IntegrityError as error:
+            if _constraint_of(error) == LEARNER_CONSTRAINT:
+                raise LearnerBusy() from error
+            raise SlotTaken() from error
+        BookingEvent.objects.create(
+            booking=booking,
+            from_status=booking.status,
+            to_status=booking.status,
+            actor=by,
+            note=f"rescheduled from {old_start.isoformat()}",
+        )
+    return booking
+
+
+def expire_holds(now: datetime | None = None) -> int:
+    now = now or timezone.now()
+    count = 0
+    with transaction.atomic():
+        for booking in Booking.objects.select_for_update(skip_locked=True).filter(
+            status=BookingStatus.HELD, hold_expires_at__lte=now
+        ):
+            record(booking, BookingStatus.EXPIRED, note="hold ran out")
+            booking.save(update_fields=["status", "updated_at"])
+            if booking.group_session_id:
+                from .sessions import release_seat
+
+                release_seat(booking.group_session_id)
+            count += 1
+    return count

@@ -1,0 +1,180 @@
+"""What happens around the lesson itself: the meeting, attendance-based billing, completion,
+no-shows, disputes, and seats in group sessions."""
+
+import logging
+from datetime import datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounts.models import User
+
+from .. import classroom, payments
+from ..errors import InvalidBookingState, NotAllowed
+from ..models import Booking, BookingStatus, MeetingProvider, PricingMode
+from ..models.bookings import GroupSession
+from ..selectors.slots import Interval
+from .bookings import lock, policy, record
+
+logger = logging.getLogger(__name__)
+CENT = Decimal("0.01")
+
+
+def open_meeting(booking: Booking) -> None:
+    """Creates the classroom room or the Zoom meeting once (idempotent: called by a task)."""
+    if booking.provider == MeetingProvider.ZOOM:
+        if booking.zoom_meeting_id:
+            return
+        from .. import zoom
+
+        meeting = zoom.create_meeting(
+            topic=f"{booking.gig.title} · {booking.learner.get_short_name()}",
+            start=booking.start,
+            minutes=booking.minutes,
+        )
+        Booking.objects.filter(pk=booking.pk, zoom_meeting_id="").update(
+            zoom_meeting_id=str(meeting["id"]),
+            zoom_join_url=meeting["join_url"],
+            zoom_start_url=meeting.get("start_url", ""),
+        )
+        return
+    if booking.room_id:
+        return
+    room_id = classroom.create_classroom(booking)
+    Booking.objects.filter(pk=booking.pk, room_id="").update(room_id=room_id)
+
+
+def presence(booking: Booking, now: datetime) -> tuple[list[Interval], list[Interval]]:
+    if booking.provider == MeetingProvider.ZOOM:
+        # Zoom reports the meeting's start and end (webhook); both are counted as present.
+        if booking.ended_at and booking.confirmed_at:
+            span = [Interval(booking.meeting_started_at or booking.start, booking.ended_at)]
+            return span, span
+        return [], []
+    return classroom.presence(booking)
+
+
+def bill_per_minute(booking: Booking, both_present_seconds: int) -> tuple[int, Decimal]:
+    """Whole minutes both were present, at most the booked (pre-authorised) length."""
+    minutes = min(both_present_seconds // 60, booking.minutes)
+    assert booking.price_per_minute is not None  # noqa: S101 - per-minute bookings have it
+    amount = min((booking.price_per_minute * minutes).quantize(CENT, ROUND_HALF_UP), booking.price)
+    return minutes, amount
+
+
+def finish_session(booking_id: object, *, now: datetime | None = None) -> Booking:
+    """Ends a lesson once its time is over, from the recorded attendance:
+
+    * nobody, or only one of the two, showed up → a no-show, refunded by policy;
+    * per-minute gigs bill the minutes both were present, refund the rest of the
+      pre-authorised amount and pay the teacher at once;
+    * fixed-price gigs wait for the learner's confirmation (or ``auto_complete_hours``).
+    """
+    now = now or timezone.now()
+    settings = policy()
+    with transaction.atomic():
+        booking = lock(booking_id)
+        if booking.status not in (BookingStatus.CONFIRMED, BookingStatus.IN_PROGRESS):
+            raise InvalidBookingState("Only confirmed lessons can be finished.")
+        if now < booking.end:
+            raise InvalidBookingState("The lesson is not over yet.")
+        teacher, learner = presence(booking, now)
+        lesson = Interval(booking.start, booking.end + timedelta(minutes=30))
+        together = classroom.both_present_seconds(teacher, learner, within=lesson)
+        booking.ended_at = booking.ended_at or now
+        if together == 0:
+            learner_came, teacher_came = bool(learner), bool(teacher)
+            percent = (
+                settings.learner_no_show_refund_percent
+                if teacher_came and not learner_came
+                else settings.teacher_no_show_refund_percent
+            )
+            refund = (booking.price * Decimal(percent) / 100).quantize(CENT, ROUND_HALF_UP)
+            absent = "learner" if teacher_came and not learner_came else "teacher"
+            record(booking, BookingStatus.NO_SHOW, note=f"{absent} did not show; refund {refund}")
+            booking.refunded_amount = refund
+            booking.save()
+            if refund:
+                payments.refund(booking, refund, reason=f"{absent} no-show")
+            if refund < booking.price:
+                payments.pay_teacher(booking, booking.price - refund, reason="learner no-show")
+            return booking
+        if booking.gig.pricing_mode == PricingMode.PER_MINUTE and booking.price_per_minute:
+            minutes, amount = bill_per_minute(booking, together)
+            booking.billed_minutes, booking.billed_amount = minutes, amount
+            refund = booking.price - amount
+            booking.refunded_amount = refund
+            booking.completed_at = now
+            record(booking, BookingStatus.COMPLETED, note=f"{minutes} min billed")
+            booking.save()
+            if refund:
+                payments.refund(booking, refund, reason="unused pre-authorised minutes")
+            payments.pay_teacher(booking, amount, reason=f"{minutes} minutes")
+            return booking
+        booking.billed_minutes = min(together // 60, booking.minutes)
+        booking.billed_amount = booking.price
+        record(booking, BookingStatus.AWAITING_CONFIRMATION, note="waiting for the learner")
+        booking.save()
+    return booking
+
+
+def confirm_completion(
+    booking_id: object, *, by: User | None, now: datetime | None = None
+) -> Booking:
+    """The learner confirms the lesson took place (``by=None``: the automatic confirmation
+    after ``auto_complete_hours`` without a dispute). The teacher is paid."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        booking = lock(booking_id)
+        if by is not None and by.pk != booking.learner_id:
+            raise NotAllowed()
+        if booking.status != BookingStatus.AWAITING_CONFIRMATION:
+            raise InvalidBookingState("This lesson is not waiting for a confirmation.")
+        booking.completed_at = now
+        record(booking, BookingStatus.COMPLETED, actor=by, note="" if by else "automatically")
+        booking.save()
+        payments.pay_teacher(booking, booking.price, reason="lesson delivered")
+    return booking
+
+
+def open_dispute(booking_id: object, *, by: User, reason: str) -> Booking:
+    with transaction.atomic():
+        booking = lock(booking_id)
+        if by.pk != booking.learner_id:
+            raise NotAllowed()
+        if booking.status != BookingStatus.AWAITING_CONFIRMATION:
+            raise InvalidBookingState("Only lessons waiting for your confirmation can be disputed.")
+        record(booking, BookingStatus.DISPUTED, actor=by, note=reason)
+        booking.save()
+    return booking
+
+
+def settle_due_sessions(now: datetime | None = None) -> int:
+    """Finishes lessons whose time is over and auto-confirms fixed-price ones left without
+    a dispute. Each booking in its own transaction: one failure does not stop the rest."""
+    now = now or timezone.now()
+    done = 0
+    for booking_id in Booking.objects.filter(
+        status__in=[BookingStatus.CONFIRMED, BookingStatus.IN_PROGRESS],
+        end__lte=now - timedelta(minutes=30),
+    ).values_list("pk", flat=True):
+        try:
+            finish_session(booking_id, now=now)
+            done += 1
+        except Exception:
+            logger.exception("could not finish booking %s", booking_id)
+    deadline = now - timedelta(hours=policy().auto_complete_hours)
+    for booking_id in Booking.objects.filter(
+        status=BookingStatus.AWAITING_CONFIRMATION, ended_at__lte=deadline
+    ).values_list("pk", flat=True):
+        confirm_completion(booking_id, by=None, now=now)
+        done += 1
+    return done
+
+
+def release_seat(session_id: object) -> None:
+    GroupSession.objects.filter(pk=session_id, seats_taken__gt=0).update(
+        seats_taken=F("seats_taken") - 1
+    )

@@ -1,0 +1,120 @@
+"""Teacher onboarding and the verification queue."""
+
+from collections.abc import Iterable
+from datetime import datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+
+from ..errors import Conflict, NotAllowed
+from ..models import (
+    AvailabilityException,
+    ExceptionKind,
+    ListingStatus,
+    TaughtLanguage,
+    TeacherListing,
+    WeeklyHours,
+)
+
+
+def _profile_value(user: User, field: str, default: str) -> str:
+    profile = getattr(user, "profile", None)
+    return getattr(profile, field, None) or default
+
+
+@transaction.atomic
+def save_listing(user: User, **fields: Any) -> TeacherListing:
+    """Creates or updates the teacher's listing. A verified listing whose public text
+    changes stays listed: verification is about the person, not the wording."""
+    languages = fields.pop("languages", None)
+    listing = TeacherListing.objects.select_for_update().filter(user=user).first()
+    if listing is None:
+        listing = TeacherListing(
+            user=user,
+            time_zone=_profile_value(user, "time_zone", "UTC"),
+            country=_profile_value(user, "country", ""),
+        )
+    for name, value in fields.items():
+        setattr(listing, name, value)
+    listing.full_clean(exclude=["user"])
+    listing.save()
+    if languages is not None:
+        set_languages(listing, languages)
+    return listing
+
+
+def set_languages(listing: TeacherListing, languages: Iterable[dict[str, Any]]) -> None:
+    listing.languages.all().delete()
+    TaughtLanguage.objects.bulk_create(
+        [TaughtLanguage(listing=listing, **language) for language in languages]
+    )
+
+
+@transaction.atomic
+def submit_for_verification(listing: TeacherListing) -> TeacherListing:
+    listing = TeacherListing.objects.select_for_update().get(pk=listing.pk)
+    if listing.status == ListingStatus.VERIFIED:
+        raise Conflict("This listing is already verified.")
+    if not listing.languages.exists() and not listing.gigs.exists():
+        raise Conflict("Add the languages you teach or a gig before asking for verification.")
+    listing.status = ListingStatus.PENDING
+    listing.submitted_at = timezone.now()
+    listing.rejection_reason = ""
+    listing.save(update_fields=["status", "submitted_at", "rejection_reason", "updated_at"])
+    return listing
+
+
+def _decide(listing: TeacherListing, *, by: User, status: str, reason: str) -> TeacherListing:
+    if not (by.is_superuser or by.has_perm("tutoring.change_teacherlisting")):
+        raise NotAllowed()
+    with transaction.atomic():
+        listing = TeacherListing.objects.select_for_update().get(pk=listing.pk)
+        listing.status = status
+        listing.rejection_reason = reason
+        listing.reviewed_at = timezone.now()
+        listing.reviewed_by = by
+        listing.save()
+        from .. import tasks
+
+        listing_id = str(listing.pk)
+        transaction.on_commit(lambda: tasks.listing_reviewed.delay(listing_id))
+    return listing
+
+
+def approve(listing: TeacherListing, *, by: User) -> TeacherListing:
+    return _decide(listing, by=by, status=ListingStatus.VERIFIED, reason="")
+
+
+def reject(listing: TeacherListing, *, by: User, reason: str) -> TeacherListing:
+    if not reason.strip():
+        raise Conflict("Say why, so that the teacher can fix it.")
+    return _decide(listing, by=by, status=ListingStatus.REJECTED, reason=reason.strip())
+
+
+@transaction.atomic
+def set_weekly_hours(listing: TeacherListing, hours: Iterable[tuple[int, time, time]]) -> None:
+    """Replaces the weekly hours (wall-clock times in the listing's time zone)."""
+    listing.weekly_hours.all().delete()
+    rows = [WeeklyHours(listing=listing, weekday=d, start_time=s, end_time=e) for d, s, e in hours]
+    for row in rows:
+        row.full_clean(exclude=["listing"])
+    WeeklyHours.objects.bulk_create(rows)
+
+
+def add_exception(
+    listing: TeacherListing, *, kind: ExceptionKind, start: datetime, end: datetime, note: str = ""
+) -> AvailabilityException:
+    """``start``/``end`` may be naive: they are then wall-clock times in the listing's zone."""
+    zone = ZoneInfo(listing.time_zone)
+    if timezone.is_naive(start):
+        start = start.replace(tzinfo=zone)
+    if timezone.is_naive(end):
+        end = end.replace(tzinfo=zone)
+    exception = AvailabilityException(listing=listing, kind=kind, start=start, end=end, note=note)
+    exception.full_clean()
+    exception.save()
+    return exception

@@ -1,0 +1,105 @@
+"""Celery tasks: thin wrappers around the services, idempotent, safe to retry.
+
+Periodic ones are scheduled by django-celery-beat rows made in migration 0004 (operators
+change or pause them in the admin): ``send_due_reminders`` and ``expire_holds`` every
+minute, ``settle_sessions`` every five minutes.
+"""
+
+from decimal import Decimal
+
+from celery import shared_task
+
+from .models import Booking, ListingStatus, TeacherListing
+
+
+@shared_task
+def booking_confirmed(booking_id: str) -> None:
+    from .notify import notify
+    from .services.sessions import open_meeting
+
+    booking = Booking.objects.select_related("teacher__user", "learner", "gig").get(pk=booking_id)
+    open_meeting(booking)
+    when = f"{booking.start:%Y-%m-%d %H:%M} UTC"
+    notify(
+        booking.teacher.user,
+        kind="tutoring.booking_confirmed",
+        title="New lesson booked",
+        body=f"{booking.learner.get_short_name()} booked {booking.gig.title} on {when}.",
+        url="/tutoring/dashboard/",
+        data={"booking": booking_id},
+    )
+    notify(
+        booking.learner,
+        kind="tutoring.booking_confirmed",
+        title="Your lesson is confirmed",
+        body=f"{booking.gig.title} with {booking.teacher.user.get_short_name()} on {when}.",
+        url="/tutoring/dashboard/",
+        data={"booking": booking_id},
+    )
+
+
+@shared_task
+def booking_cancelled(booking_id: str) -> None:
+    from .notify import notify
+
+    booking = Booking.objects.select_related("teacher__user", "learner", "gig").get(pk=booking_id)
+    for person in (booking.teacher.user, booking.learner):
+        notify(
+            person,
+            kind="tutoring.booking_cancelled",
+            title="Lesson cancelled",
+            body=f"{booking.gig.title} on {booking.start:%Y-%m-%d %H:%M} UTC was cancelled.",
+            url="/tutoring/dashboard/",
+            data={"booking": booking_id},
+        )
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=8)
+def refund_booking(booking_id: str, amount: str, reason: str) -> None:
+    from .payments import refund_now
+
+    refund_now(Booking.objects.get(pk=booking_id), Decimal(amount), reason=reason)
+
+
+@shared_task
+def listing_reviewed(listing_id: str) -> None:
+    from .notify import notify
+
+    listing = TeacherListing.objects.select_related("user").get(pk=listing_id)
+    if listing.status == ListingStatus.VERIFIED:
+        notify(
+            listing.user,
+            kind="tutoring.listing_verified",
+            title="You are verified",
+            body="Your teacher profile is now listed. Learners can book you.",
+            url="/tutoring/dashboard/",
+        )
+    elif listing.status == ListingStatus.REJECTED:
+        notify(
+            listing.user,
+            kind="tutoring.listing_rejected",
+            title="Your teacher profile needs changes",
+            body=f"It was not verified: {listing.rejection_reason}",
+            url="/tutoring/dashboard/",
+        )
+
+
+@shared_task(name="tutoring.send_due_reminders")
+def send_due_reminders() -> int:
+    from .services.reminders import send_due_reminders as send
+
+    return send()
+
+
+@shared_task(name="tutoring.expire_holds")
+def expire_holds() -> int:
+    from .services.bookings import expire_holds as expire
+
+    return expire()
+
+
+@shared_task(name="tutoring.settle_sessions")
+def settle_sessions() -> int:
+    from .services.sessions import settle_due_sessions
+
+    return settle_due_sessions()

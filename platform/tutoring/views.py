@@ -1,0 +1,234 @@
+"""Website pages of the marketplace: the directory, a teacher's page with slots in the
+learner's time zone, booking and paying, and the learner's and teacher's dashboards.
+
+Thin: reads go through the selectors, writes through the services, errors of the services
+become messages on the page they came from.
+"""
+
+from collections import defaultdict
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.selectors import is_email_verified
+from core.api.errors import ServiceError
+
+from . import payments
+from .api.filters import TeacherFilter
+from .models import BookingStatus, Gig, GigCategory
+from .selectors import bookings as booking_selectors
+from .selectors import dashboard, discovery, slots
+from .services import bookings as booking_services
+
+DIRECTORY_PAGE_SIZE = 12
+SLOT_DAYS = 7
+
+
+def learner_zone(request: HttpRequest) -> ZoneInfo:
+    """The zone times are shown in: ``?tz=``, else the signed-in user's profile, else UTC."""
+    candidates = [request.GET.get("tz", "")]
+    if request.user.is_authenticated:
+        candidates.append(getattr(getattr(request.user, "profile", None), "time_zone", ""))
+    for name in candidates:
+        if name:
+            try:
+                return ZoneInfo(name)
+            except (ZoneInfoNotFoundError, ValueError):
+                continue
+    return ZoneInfo("UTC")
+
+
+def directory(request: HttpRequest) -> HttpResponse:
+    filterset = TeacherFilter(request.GET or None, queryset=discovery.listed_teachers())
+    queryset = filterset.qs if filterset.is_bound else filterset.queryset
+    page = Paginator(
+        queryset.order_by("-rating_average", "-rating_count", "user_id"), DIRECTORY_PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    return TemplateResponse(
+        request,
+        "tutoring/directory.html",
+        {
+            "filter": filterset,
+            "page_obj": page,
+            "categories": GigCategory.objects.all(),
+            "favourite_ids": discovery.favourite_ids(request.user),
+            "query": request.GET.copy(),
+        },
+    )
+
+
+def teacher(request: HttpRequest, pk: str) -> HttpResponse:
+    listing = get_object_or_404(discovery.listed_teachers(), pk=pk)
+    zone = learner_zone(request)
+    gigs = list(listing.gigs.all())
+    gig = next((g for g in gigs if str(g.pk) == request.GET.get("gig")), gigs[0] if gigs else None)
+    durations = [d.minutes for d in gig.durations.all()] if gig else []
+    try:
+        minutes = int(request.GET.get("duration") or (durations[0] if durations else 60))
+    except ValueError:
+        minutes = durations[0] if durations else 60
+    if durations and minutes not in durations:
+        minutes = durations[0]
+    now = timezone.now()
+    found = slots.free_slots(listing, minutes, now, now + timedelta(days=SLOT_DAYS)) if gig else []
+    by_day: dict[Any, list[datetime]] = defaultdict(list)
+    for slot in found:
+        local = slot.start.astimezone(zone)
+        by_day[local.date()].append(local)
+    return TemplateResponse(
+        request,
+        "tutoring/teacher.html",
+        {
+            "listing": listing,
+            "gigs": gigs,
+            "gig": gig,
+            "minutes": minutes,
+            "price": gig.price_for(minutes) if gig else None,
+            "slot_days": sorted(by_day.items()),
+            "zone": zone,
+            "reviews": booking_selectors.published_reviews(listing)[:10],
+            "is_favourite": listing.pk in discovery.favourite_ids(request.user),
+            "verified": request.user.is_authenticated and is_email_verified(request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def book(request: HttpRequest, pk: str) -> HttpResponse:
+    listing = get_object_or_404(discovery.listed_teachers(), pk=pk)
+    back = reverse("tutoring-teacher", args=[listing.pk])
+    if not is_email_verified(request.user):
+        messages.error(request, "Verify your email address before booking.")
+        return redirect(back)
+    gig = get_object_or_404(
+        Gig.objects.select_related("listing").prefetch_related("durations"),
+        pk=request.POST.get("gig"),
+        listing=listing,
+    )
+    try:
+        start = datetime.fromisoformat(request.POST.get("start", ""))
+        minutes = int(request.POST.get("duration", ""))
+    except ValueError:
+        messages.error(request, "Pick a time from the list.")
+        return redirect(back)
+    if timezone.is_naive(start):
+        messages.error(request, "Pick a time from the list.")
+        return redirect(back)
+    try:
+        booking = booking_services.hold_booking(
+            learner=request.user, gig=gig, start=start, minutes=minutes
+        )
+    except ServiceError as error:
+        messages.error(request, str(error.detail))
+        return redirect(f"{back}?gig={gig.pk}&duration={minutes}")
+    return redirect("tutoring-pay", pk=booking.pk)
+
+
+def _own_booking(request: HttpRequest, pk: str) -> Any:
+    return get_object_or_404(booking_selectors.bookings_of(request.user), pk=pk)
+
+
+@login_required
+def pay(request: HttpRequest, pk: str) -> HttpResponse:
+    booking = _own_booking(request, pk)
+    if booking.learner_id != request.user.pk:
+        raise Http404
+    if booking.status != BookingStatus.HELD:
+        return redirect("tutoring-booking", pk=booking.pk)
+    try:
+        client = payments.start_booking_checkout(booking, provider="stripe", user=request.user)
+    except ServiceError as error:
+        messages.error(request, str(error.detail))
+        return redirect("tutoring-booking", pk=booking.pk)
+    client = {
+        **client,
+        "return_url": request.build_absolute_uri(reverse("tutoring-booking", args=[booking.pk])),
+    }
+    return TemplateResponse(
+        request,
+        "tutoring/pay.html",
+        {"booking": booking, "client": client, "zone": learner_zone(request)},
+    )
+
+
+@login_required
+def booking_detail(request: HttpRequest, pk: str) -> HttpResponse:
+    booking = _own_booking(request, pk)
+    return TemplateResponse(
+        request,
+        "tutoring/booking.html",
+        {
+            "booking": booking,
+            "events": booking.events.all(),
+            "zone": learner_zone(request),
+            "is_teacher": booking.teacher_id == request.user.pk,
+            "payment_processing": booking.status == BookingStatus.HELD
+            and bool(request.GET.get("payment_intent")),
+        },
+    )
+
+
+@login_required
+@require_POST
+def cancel(request: HttpRequest, pk: str) -> HttpResponse:
+    booking = _own_booking(request, pk)
+    try:
+        booking_services.cancel_booking(
+            booking.pk, by=request.user, reason=request.POST.get("reason", "")[:500]
+        )
+        messages.success(request, "The lesson is cancelled.")
+    except ServiceError as error:
+        messages.error(request, str(error.detail))
+    return redirect("tutoring-booking", pk=booking.pk)
+
+
+@login_required
+def learner_dashboard(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    return TemplateResponse(
+        request,
+        "tutoring/learner_dashboard.html",
+        {
+            "upcoming": dashboard.upcoming(user, role="learner"),
+            "history": dashboard.history(user, role="learner")[:20],
+            "spend": dashboard.spend(user),
+            "zone": learner_zone(request),
+            "listing": dashboard.listing_of(user),
+        },
+    )
+
+
+@login_required
+def teacher_dashboard(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    listing = dashboard.listing_of(user)
+    if listing is None:
+        messages.info(request, "Create your teacher profile to teach on Toto.")
+        return redirect("tutoring-dashboard")
+    return TemplateResponse(
+        request,
+        "tutoring/teacher_dashboard.html",
+        {
+            "listing": listing,
+            "upcoming": dashboard.upcoming(user, role="teacher"),
+            "requests": dashboard.pending_requests(user),
+            "earnings": dashboard.earnings(user),
+            "payouts": dashboard.payouts(user),
+            "students": dashboard.students(user)[:50],
+            "zone": learner_zone(request),
+            "calendar_url": request.build_absolute_uri(
+                reverse("tutoring-calendar", args=[listing.calendar_token])
+            ),
+        },
+    )

@@ -1,0 +1,183 @@
+"""A learner finds a teacher, books a slot shown in their own time zone and pays with
+Stripe; both the learner and the teacher then see the lesson on their dashboards.
+
+Stripe is mocked at the HTTP boundary only: the browser's requests to js.stripe.com and
+api.stripe.com are answered by a stand-in for Stripe.js and by payments.testing's fake
+Stripe API (the server side talks to the same fake), and the confirmation arrives as
+Stripe's signed ``payment_intent.succeeded`` webhook, posted to the live server.
+"""
+
+import json
+import re
+from pathlib import Path
+
+import httpx
+import pytest
+from django.test import Client
+from playwright.sync_api import Route, expect
+
+pytestmark = pytest.mark.e2e
+ARTIFACTS = Path(__file__).resolve().parents[2] / "var" / "test-artifacts" / "screenshots"
+
+# What the page uses of Stripe.js: Stripe(key), elements({clientSecret}).create("payment")
+# .mount(selector), and confirmPayment({elements, confirmParams: {return_url}}), which
+# confirms the intent with the publishable key and redirects with Stripe's query string.
+STRIPE_JS = """
+window.Stripe = (publishableKey) => {
+  let secret = null;
+  return {
+    elements: ({ clientSecret }) => {
+      secret = clientSecret;
+      return { create: () => ({ mount: (selector) => {
+        document.querySelector(selector).innerHTML =
+          '<label>Card number <input name="cardnumber" autocomplete="cc-number"></label>';
+      } }) };
+    },
+    confirmPayment: async ({ confirmParams }) => {
+      const intent = secret.split("_secret_")[0];
+      const response = await fetch(`https://api.stripe.com/v1/payment_intents/${intent}/confirm`, {
+        method: "POST",
+        headers: { "Content-Type": "application/x-www-form-urlencoded",
+                   "Authorization": `Bearer ${publishableKey}` },
+        body: `client_secret=${encodeURIComponent(secret)}`,
+      });
+      if (!response.ok) return { error: { message: "Your card was declined." } };
+      const url = new URL(confirmParams.return_url);
+      url.searchParams.set("payment_intent", intent);
+      url.searchParams.set("payment_intent_client_secret", secret);
+      url.searchParams.set("redirect_status", "succeeded");
+      window.location.href = url.toString();
+      return {};
+    },
+  };
+};
+"""
+
+
+@pytest.fixture
+def stripe(settings):  # type: ignore[no-untyped-def]
+    from payments.testing import STRIPE_WEBHOOK_SECRET, FakeProviders
+
+    fake = FakeProviders()
+    settings.STRIPE_SECRET_KEY = "sk_test_toto"
+    settings.STRIPE_PUBLISHABLE_KEY = "pk_test_toto"
+    settings.STRIPE_WEBHOOK_SECRET = STRIPE_WEBHOOK_SECRET
+    settings.STRIPE_API_BASE = fake.url
+    yield fake
+    fake.close()
+
+
+def _signed_in(browser, live_server, email: str):  # type: ignore[no-untyped-def]
+    from accounts.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(email=email))
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    return context
+
+
+def test_a_learner_books_and_pays_and_both_see_the_lesson(
+    browser, live_server, demo_site, stripe, tmp_path
+) -> None:
+    from tutoring.models import Booking, BookingStatus
+
+    from payments.testing import stripe_event
+
+    shots = []
+    learner = _signed_in(browser, live_server, "student@toto.localhost")
+    page = learner.new_page()
+
+    def shot(target, label: str) -> None:  # type: ignore[no-untyped-def]
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        path = ARTIFACTS / f"test_tutoring-{label}.png"
+        target.screenshot(path=str(path), full_page=True)
+        shots.append(path)
+
+    def stripe_js(route: Route) -> None:
+        route.fulfill(status=200, content_type="application/javascript", body=STRIPE_JS)
+
+    def stripe_api(route: Route) -> None:
+        intent_id = route.request.url.rstrip("/").split("/")[-2]
+        if intent_id not in stripe.intents:
+            route.fulfill(status=404, content_type="application/json", body="{}")
+            return
+        intent = stripe.pay_intent(intent_id)
+        route.fulfill(
+            status=200,
+            content_type="application/json",
+            headers={"Access-Control-Allow-Origin": "*"},
+            body=json.dumps(intent),
+        )
+
+    page.route("https://js.stripe.com/**", stripe_js)
+    page.route("https://api.stripe.com/v1/payment_intents/*/confirm", stripe_api)
+
+    # The directory, filtered to Spanish teachers.
+    page.goto(live_server.url + "/tutoring/")
+    page.get_by_role("textbox", name="Language taught").fill("es")
+    page.get_by_role("button", name="Search").click()
+    expect(page.get_by_role("link", name="Tomás Teacher")).to_be_visible()
+    expect(page.get_by_role("link", name="Mei Lin")).to_have_count(0)
+    shot(page, "directory")
+
+    # The teacher's page: gigs, the review, and slots in the learner's zone (London).
+    page.get_by_role("link", name="Tomás Teacher").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tomás Teacher")
+    expect(page.get_by_text("Times are shown in Europe/London")).to_be_visible()
+    expect(page.get_by_text("Tomás made me talk from the first minute")).to_be_visible()
+    shot(page, "teacher-page")
+    slot = page.locator("button.slot").first
+    slot_label = slot.get_attribute("aria-label")
+    slot.click()
+
+    # Pay: the held booking, Stripe's form, the redirect back to the booking.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Pay for your lesson")
+    expect(page.get_by_label("Card number")).to_be_visible()
+    page.get_by_label("Card number").fill("4242 4242 4242 4242")
+    shot(page, "pay")
+    page.get_by_role("button", name=re.compile(r"^Pay ")).click()
+    page.wait_for_url(re.compile(r"/tutoring/bookings/[0-9a-f-]+/\?payment_intent="))
+    booking_id = re.search(r"/tutoring/bookings/([0-9a-f-]+)/", page.url).group(1)  # type: ignore[union-attr]
+    expect(page.get_by_text("Your payment is being confirmed")).to_be_visible()
+    assert Booking.objects.get(pk=booking_id).status == BookingStatus.HELD
+
+    # Stripe's signed webhook reaches the server; the booking is confirmed.
+    intent = next(i for i in stripe.intents.values() if i["status"] == "succeeded")
+    payload, headers = stripe_event("payment_intent.succeeded", intent)
+    answer = httpx.post(
+        f"{live_server.url}/api/v1/payments/webhooks/stripe/",
+        content=payload,
+        headers={
+            "Content-Type": "application/json",
+            "Stripe-Signature": headers["HTTP_STRIPE_SIGNATURE"],
+        },
+    )
+    assert answer.status_code == 200, answer.text
+    page.goto(f"{live_server.url}/tutoring/bookings/{booking_id}/")
+    expect(page.get_by_test_id("booking-status")).to_have_text("Confirmed")
+    shot(page, "booking-confirmed")
+
+    # The learner's dashboard lists it as upcoming, and the spend counts it.
+    page.goto(live_server.url + "/tutoring/dashboard/")
+    upcoming = page.get_by_test_id("upcoming")
+    expect(upcoming.locator(f"a[href='/tutoring/bookings/{booking_id}/']")).to_be_visible()
+    shot(page, "learner-dashboard")
+
+    # The teacher sees it too, with the learner's name.
+    teacher = _signed_in(browser, live_server, "teacher@toto.localhost")
+    teacher_page = teacher.new_page()
+    teacher_page.goto(live_server.url + "/tutoring/teach/")
+    row = teacher_page.get_by_test_id("teacher-upcoming").locator(
+        "tr", has=teacher_page.locator(f"a[href='/tutoring/bookings/{booking_id}/']")
+    )
+    expect(row).to_contain_text("Sam Student")
+    expect(row).to_contain_text("Confirmed")
+    shot(teacher_page, "teacher-dashboard")
+    teacher_page.locator(f"a[href='/tutoring/bookings/{booking_id}/']").click()
+    expect(teacher_page.get_by_test_id("booking-status")).to_have_text("Confirmed")
+    assert slot_label and "Book" in slot_label
+    teacher.close()
+    learner.close()
