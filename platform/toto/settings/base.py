@@ -430,6 +430,11 @@ SPECTACULAR_SETTINGS = {
         "AttemptStatusEnum": "learning.models.AttemptStatus",
         "CefrLevelEnum": "cms.learning.models.Level",
         "LanguageCodeEnum": "accounts.models.language_choices",
+        "TeacherLevelEnum": "tutoring.models.teachers.CefrLevel",
+        "BookingStatusEnum": "tutoring.models.bookings.BookingStatus",
+        "TutoringLessonTypeEnum": "tutoring.models.bookings.LessonType",
+        "MeetingProviderEnum": "tutoring.models.bookings.MeetingProvider",
+        "PaymentProviderEnum": "payments.models.Provider",
     },
 }
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])

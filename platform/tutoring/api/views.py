@@ -41,6 +41,9 @@ class TeacherViewSet(viewsets.ReadOnlyModelViewSet):
     """The teacher directory: verified teachers only."""
 
     permission_classes = [permissions.AllowAny]
+    # The listing's primary key is its user's id: say so, so the schema types {id} as a UUID.
+    lookup_field = "user_id"
+    lookup_url_kwarg = "id"
     filterset_class = TeacherFilter
     filter_backends = [*viewsets.ReadOnlyModelViewSet.filter_backends]
     ordering_fields = ["rating_average", "rating_count", "hourly_from", "created_at"]
@@ -69,9 +72,9 @@ class TeacherViewSet(viewsets.ReadOnlyModelViewSet):
         ],
     )
     @action(detail=True, methods=["get"])
-    def slots(self, request: Request, pk: str | None = None) -> Response:
+    def slots(self, request: Request, id: str | None = None) -> Response:
         """Free slots, answered in the learner's time zone."""
-        listing = get_object_or_404(discovery.listed_teachers(), pk=pk)
+        listing = get_object_or_404(discovery.listed_teachers(), pk=id)
         zone = _zone(request)
         start, end = _range(request, zone)
         minutes = _minutes(request, listing)
@@ -91,9 +94,9 @@ class TeacherViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
     @action(detail=True, methods=["get"], url_path="next-slots")
-    def next_slots(self, request: Request, pk: str | None = None) -> Response:
+    def next_slots(self, request: Request, id: str | None = None) -> Response:
         """The teacher's next free slots (what a chat's "when are you free?" answers)."""
-        listing = get_object_or_404(discovery.listed_teachers(), pk=pk)
+        listing = get_object_or_404(discovery.listed_teachers(), pk=id)
         zone = _zone(request)
         found = slots.next_free_slots(listing, _minutes(request, listing), count=5)
         return Response(
@@ -112,10 +115,10 @@ class TeacherViewSet(viewsets.ReadOnlyModelViewSet):
     @action(
         detail=True, methods=["post", "delete"], permission_classes=[permissions.IsAuthenticated]
     )
-    def favourite(self, request: Request, pk: str | None = None) -> Response:
+    def favourite(self, request: Request, id: str | None = None) -> Response:
         from ..models import Favourite
 
-        listing = get_object_or_404(discovery.listed_teachers(), pk=pk)
+        listing = get_object_or_404(discovery.listed_teachers(), pk=id)
         if request.method == "DELETE":
             Favourite.objects.filter(learner=request.user, listing=listing).delete()
             return Response(status=status.HTTP_204_NO_CONTENT)
@@ -142,8 +145,8 @@ class TeacherViewSet(viewsets.ReadOnlyModelViewSet):
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     @action(detail=True, methods=["get"], serializer_class=serializers.ReviewSerializer)
-    def reviews(self, request: Request, pk: str | None = None) -> Response:
-        listing = get_object_or_404(discovery.listed_teachers(), pk=pk)
+    def reviews(self, request: Request, id: str | None = None) -> Response:
+        listing = get_object_or_404(discovery.listed_teachers(), pk=id)
         queryset = booking_selectors.published_reviews(listing)
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(serializers.ReviewSerializer(page, many=True).data)

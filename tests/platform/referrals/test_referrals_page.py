@@ -30,9 +30,10 @@ def test_referrals_page_shows_code_link_and_my_referrals_only(
         flags=["shared_ip"],
     )
     Referral.objects.create(referrer=other_student, referred=other, code="OTHER")
-    # session, user, code, programme settings, 2 x permissions (user bar), referrals, site,
-    # site settings: the same for any number of referrals.
-    with assert_num_queries(9):
+    # session, user, interface language, code, programme settings, 2 x permissions (user
+    # bar), verified-email banner, referrals, site, site settings: the same for any number of
+    # referrals.
+    with assert_num_queries(11):
         html = client.get("/referrals/").content.decode()
     assert "Farah" in html and "Waiting for a first purchase" in html
     assert "Quinn" in html and "Being checked" in html and "shared_ip" not in html
