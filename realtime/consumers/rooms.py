@@ -21,7 +21,6 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from accounts.selectors import is_email_verified
 from core.api.errors import ServiceError
-from realtime.auth import RevocableSocketMixin
 from rooms import selectors, services
 from rooms.models import Member, Room
 
@@ -52,7 +51,7 @@ def waiting_group(room_id: Any, user_id: Any) -> str:
     return f"room.{room_id.hex}.waiting.{user_id.hex}"
 
 
-class RoomConsumer(RevocableSocketMixin, AsyncJsonWebsocketConsumer):
+class RoomConsumer(AsyncJsonWebsocketConsumer):
     async def connect(self) -> None:
         self.user = self.scope.get("user")
         self.attendance_id: Any = None
