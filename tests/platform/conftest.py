@@ -1,5 +1,5 @@
-"""Fixtures for the AI features: the real ML service, a dead one, credits, and a fake OpenAI
-server on loopback speaking OpenAI's real chat-completion JSON."""
+"""Fixtures shared by the AI and translation tests: the real ML service, a dead one, credits,
+and a fake OpenAI server on loopback speaking OpenAI's real chat-completion JSON."""
 
 import json
 import threading
