@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "ai",
     "translation",
     "tutoring",
+    "materials",
     "cms.site",
     "cms.learning",
     "learning",
