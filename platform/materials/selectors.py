@@ -161,6 +161,7 @@ def purchases_of(learner: User) -> QuerySet[PackPurchase]:
         PackPurchase.objects.filter(learner=learner, status=PurchaseStatus.PAID)
         .select_related("pack__teacher")
         .annotate(item_count=Count("pack__items", distinct=True))
+        .order_by("-purchased_at", "pk")
     )
 
 
