@@ -50,6 +50,7 @@ urlpatterns = [
     path("", include("messaging.urls")),
     path("", include("rooms.urls")),
     path("", include("tutoring.urls")),
+    path("", include("materials.urls")),
 ]
 
 if settings.DEBUG:
