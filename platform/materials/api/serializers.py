@@ -196,9 +196,7 @@ class PackWriteSerializer(serializers.Serializer):
 
 
 class CheckoutSerializer(serializers.Serializer):
-    provider = serializers.ChoiceField(
-        choices=[Provider.STRIPE, Provider.PAYPAL, Provider.RAZORPAY], default=Provider.STRIPE
-    )
+    provider = serializers.ChoiceField(choices=Provider.choices, default=Provider.STRIPE)
 
 
 class PurchaseSerializer(serializers.ModelSerializer):
