@@ -70,8 +70,9 @@ def library_of(teacher: User) -> QuerySet[Material]:
     )
 
 
-def own_material(teacher: User, material_id: Any) -> Material:
-    return Material.objects.get(pk=material_id, teacher=teacher)
+def own_materials(teacher: User) -> QuerySet[Material]:
+    """The teacher's materials, without the list's extras (tags, share counts)."""
+    return Material.objects.filter(teacher_id=teacher.pk)
 
 
 def shares_of(material: Material) -> QuerySet[MaterialShare]:

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -112,7 +113,7 @@ def library(request: HttpRequest) -> HttpResponse:
 @require_POST
 def share(request: HttpRequest, pk: str) -> HttpResponse:
     teacher = _teacher_or_404(request)
-    material = get_object_or_404(selectors.library_of(teacher), pk=pk)
+    material = get_object_or_404(selectors.own_materials(teacher), pk=pk)
     learner_id = request.POST.get("learner", "")
     try:
         if request.POST.get("action") == "unshare":
@@ -121,8 +122,8 @@ def share(request: HttpRequest, pk: str) -> HttpResponse:
         else:
             services.share_material(material, learner_id=learner_id)
             messages.success(request, _("Shared."))
-    except (ServiceError, ValueError) as error:
-        messages.error(request, str(getattr(error, "detail", error)))
+    except (ServiceError, ValueError, ValidationError):
+        messages.error(request, _("You can share materials only with learners who booked you."))
     return redirect("materials-library")
 
 
@@ -160,6 +161,8 @@ def pack_detail(request: HttpRequest, pk: str) -> HttpResponse:
             "owned": owned,
             "is_own": pack.teacher_id == request.user.pk,
             "rating_form": RatingForm() if is_buyer and not rated else None,
+            # Back from Stripe: the purchase appears when Stripe's webhook has arrived.
+            "payment_processing": not owned and bool(request.GET.get("payment_intent")),
             "ratings": selectors.ratings_of(pack)[:20],
         },
     )

@@ -90,7 +90,7 @@ class MaterialViewSet(
     )
     @action(detail=True, methods=["get", "post"], filterset_class=None, ordering_fields=[])
     def shares(self, request: Request, pk: str | None = None) -> Response:
-        material = self.get_object()
+        material = get_object_or_404(selectors.own_materials(request.user), pk=pk)
         if request.method == "POST":
             data = serializers.ShareSerializer(data=request.data)
             data.is_valid(raise_exception=True)
@@ -104,7 +104,7 @@ class MaterialViewSet(
 class MaterialUnshareView(APIView):
     @extend_schema(responses={204: None})
     def delete(self, request: Request, pk: Any, learner_id: Any) -> Response:
-        material = get_object_or_404(selectors.library_of(request.user), pk=pk)
+        material = get_object_or_404(selectors.own_materials(request.user), pk=pk)
         if not services.unshare_material(material, learner_id=learner_id):
             return Response(status=status.HTTP_404_NOT_FOUND)
         return Response(status=status.HTTP_204_NO_CONTENT)

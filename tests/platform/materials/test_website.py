@@ -128,12 +128,16 @@ def test_marketplace_filters_detail_buy_and_rate(
     )
 
     detail = client.get(f"/materials/packs/{spanish['id']}/").content.decode()
-    assert "Free sample" in detail and "Buy for 12.50 EUR" in detail
+    assert "Sign in to buy this pack" in detail and "Free sample" not in detail
     client.force_login(student)
+    detail = client.get(f"/materials/packs/{spanish['id']}/").content.decode()
+    assert "Free sample" in detail and "Buy for 12.50 EUR" in detail
     pay = client.post(f"/materials/packs/{spanish['id']}/buy/")
     assert pay.status_code == 200
     assert "checkout-client" in pay.content.decode() and "client_secret" in pay.content.decode()
 
+    back = client.get(f"/materials/packs/{spanish['id']}/", {"payment_intent": "pi_x"})
+    assert "Your payment is being confirmed" in back.content.decode()
     buy_pack(spanish["id"], student)
     client.force_login(student)
     detail = client.get(f"/materials/packs/{spanish['id']}/").content.decode()
