@@ -25,6 +25,7 @@ api_v1 = [
     path("", include("notifications.api.urls")),
     path("", include("rooms.api.urls")),
     path("", include("tutoring.api.urls")),
+    path("", include("materials.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
 ]
 
@@ -49,6 +50,7 @@ urlpatterns = [
     path("", include("messaging.urls")),
     path("", include("rooms.urls")),
     path("", include("tutoring.urls")),
+    path("", include("materials.urls")),
 ]
 
 if settings.DEBUG:

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "ai",
     "translation",
     "tutoring",
+    "materials",
     "cms.site",
     "cms.learning",
     "learning",
@@ -435,6 +436,9 @@ SPECTACULAR_SETTINGS = {
         "TutoringLessonTypeEnum": "tutoring.models.bookings.LessonType",
         "MeetingProviderEnum": "tutoring.models.bookings.MeetingProvider",
         "PaymentProviderEnum": "payments.models.Provider",
+        "MaterialKindEnum": "materials.models.MaterialKind",
+        "MaterialPackStatusEnum": "materials.models.PackStatus",
+        "PackPurchaseStatusEnum": "materials.models.PurchaseStatus",
     },
 }
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])

@@ -1,0 +1,110 @@
+"""The person's materials data for the data-portability export (collected by
+``accounts.selectors.export_personal_data`` under the key ``materials``).
+
+Files are listed by title, type and size, not embedded: the person downloads them through
+the usual permission-checked view."""
+
+from typing import Any
+
+from accounts.models import User
+
+from .models import Material, MaterialPack, MaterialShare, PackPurchase, PackRating
+
+
+def export_personal_data(user: User) -> dict[str, Any]:
+    return {
+        "library": [
+            {
+                "id": str(material.pk),
+                "title": material.title,
+                "description": material.description,
+                "kind": material.kind,
+                "content_type": material.content_type,
+                "original_name": material.original_name,
+                "size": material.size,
+                "tags": sorted(tag.name for tag in material.tags.all()),
+                "created_at": material.created_at.isoformat(),
+                "shared_with": [str(share.learner_id) for share in material.shares.all()],
+            }
+            for material in Material.objects.filter(teacher=user).prefetch_related("tags", "shares")
+        ],
+        "packs": [
+            {
+                "id": str(pack.pk),
+                "title": pack.title,
+                "description": pack.description,
+                "language": pack.language,
+                "level": pack.level,
+                "price": str(pack.price),
+                "currency": pack.currency,
+                "status": pack.status,
+                "materials": [str(item.material_id) for item in pack.items.all()],
+            }
+            for pack in MaterialPack.objects.filter(teacher=user).prefetch_related("items")
+        ],
+        "shared_with_me": [
+            {
+                "material": str(share.material_id),
+                "title": share.material.title,
+                "teacher": str(share.material.teacher_id),
+                "shared_at": share.shared_at.isoformat(),
+            }
+            for share in MaterialShare.objects.filter(learner=user).select_related("material")
+        ],
+        "purchases": [
+            {
+                "pack": str(purchase.pack_id),
+                "title": purchase.pack.title,
+                "amount": str(purchase.amount),
+                "currency": purchase.currency,
+                "status": purchase.status,
+                "payment": str(purchase.payment_id) if purchase.payment_id else None,
+                "purchased_at": purchase.purchased_at.isoformat(),
+            }
+            for purchase in PackPurchase.objects.filter(learner=user).select_related("pack")
+        ],
+        "ratings": [
+            {
+                "pack": str(rating.pack_id),
+                "rating": rating.rating,
+                "text": rating.text,
+                "created_at": rating.created_at.isoformat(),
+            }
+            for rating in PackRating.objects.filter(learner=user)
+        ],
+    }
+
+
+def erase_personal_data(user: User) -> dict[str, int]:
+    """What account deletion should do here (accounts has no per-app erase hook yet; this is
+    ready for one, named like ``export_personal_data``).
+
+    * Shares with the person end, and their ratings lose their text (the stars stay in the
+      aggregates: other buyers relied on them).
+    * Purchases stay: the payment records they point at must be kept by law.
+    * As a teacher: packs leave the marketplace; materials no buyer paid for are deleted
+      with their files; materials inside sold packs stay for their buyers.
+    """
+    from django.core.files.storage import default_storage
+    from django.db import transaction
+
+    from .models import PackItem, PackStatus
+
+    with transaction.atomic():
+        shares = MaterialShare.objects.filter(learner=user).delete()[0]
+        ratings = PackRating.objects.filter(learner=user).exclude(text="").update(text="")
+        unpublished = MaterialPack.objects.filter(teacher=user).update(status=PackStatus.DRAFT)
+        sold = Material.objects.filter(
+            teacher=user, pack_items__pack__purchases__isnull=False
+        ).values("pk")
+        removable = Material.objects.filter(teacher=user).exclude(pk__in=sold)
+        PackItem.objects.filter(material__in=removable).delete()
+        names = list(removable.values_list("file", flat=True))
+        removable.delete()
+        transaction.on_commit(lambda: [default_storage.delete(name) for name in names])
+    return {
+        "shares_ended": shares,
+        "ratings_cleared": ratings,
+        "packs_unpublished": unpublished,
+        "materials_deleted": len(names),
+    }

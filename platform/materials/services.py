@@ -1,0 +1,351 @@
+"""Writes on materials: the library, sharing, packs, purchases and ratings."""
+
+import uuid
+from collections.abc import Iterable, Sequence
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+import magic
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import Avg, Count, ProtectedError
+from django.utils import timezone
+
+from accounts.models import User
+
+from . import conf, selectors
+from .errors import (
+    AlreadyRated,
+    InvalidMaterialFile,
+    InvalidPack,
+    MaterialInUse,
+    MaterialTooLarge,
+    NotATeacher,
+    NotYourLearner,
+    RatingNotAllowed,
+)
+from .models import (
+    Material,
+    MaterialKind,
+    MaterialPack,
+    MaterialShare,
+    PackItem,
+    PackPurchase,
+    PackRating,
+    PackStatus,
+    PurchaseStatus,
+)
+
+# What libmagic reports for the files we accept, by kind. The file's name and the client's
+# Content-Type are never trusted: the first bytes decide.
+ACCEPTED_TYPES: dict[str, MaterialKind] = {
+    "application/pdf": MaterialKind.PDF,
+    "audio/mpeg": MaterialKind.AUDIO,
+    "audio/x-wav": MaterialKind.AUDIO,
+    "audio/wav": MaterialKind.AUDIO,
+    "audio/ogg": MaterialKind.AUDIO,
+    "audio/flac": MaterialKind.AUDIO,
+    "audio/x-flac": MaterialKind.AUDIO,
+    "audio/x-m4a": MaterialKind.AUDIO,
+    "audio/mp4": MaterialKind.AUDIO,
+    "audio/aac": MaterialKind.AUDIO,
+    "audio/webm": MaterialKind.AUDIO,
+    "video/mp4": MaterialKind.VIDEO,
+    "video/webm": MaterialKind.VIDEO,
+    "video/quicktime": MaterialKind.VIDEO,
+    "video/ogg": MaterialKind.VIDEO,
+    "video/x-matroska": MaterialKind.VIDEO,
+}
+MAX_TAGS = 10
+
+
+def _require_teacher(user: User) -> None:
+    if not selectors.is_teacher(user):
+        raise NotATeacher()
+
+
+def check_material_file(upload: UploadedFile) -> tuple[MaterialKind, str]:
+    """The file's kind and MIME type, from its content; refuses others and oversized ones."""
+    upload.seek(0)
+    head = upload.read(8192)
+    upload.seek(0)
+    mime = str(magic.from_buffer(head, mime=True)) if head else "application/x-empty"
+    kind = ACCEPTED_TYPES.get(mime)
+    if kind is None:
+        raise InvalidMaterialFile(
+            f"This file's content is {mime}; upload a PDF, an audio or a video file."
+        )
+    limit = conf.max_bytes(kind)
+    if upload.size is None or upload.size > limit:
+        raise MaterialTooLarge(f"A {kind.label.lower()} may be at most {limit // 2**20} MB.")
+    return kind, mime
+
+
+def _clean_tags(tags: Iterable[str]) -> list[str]:
+    # The API refuses more than MAX_TAGS; this keeps any other caller within it too.
+    return sorted({tag.strip().lower()[:100] for tag in tags if tag and tag.strip()})[:MAX_TAGS]
+
+
+def upload_material(
+    teacher: User,
+    *,
+    upload: UploadedFile,
+    title: str,
+    description: str = "",
+    tags: Sequence[str] = (),
+) -> Material:
+    _require_teacher(teacher)
+    kind, mime = check_material_file(upload)
+    material = Material(
+        teacher=teacher,
+        title=title.strip() or (upload.name or "")[:200],
+        description=description,
+        kind=kind,
+        content_type=mime,
+        original_name=(upload.name or f"{kind}")[-255:],
+        size=upload.size or 0,
+    )
+    material.file.save(upload.name or uuid.uuid4().hex, upload, save=False)
+    try:
+        with transaction.atomic():
+            material.save()
+            material.tags.set(_clean_tags(tags))
+    except Exception:
+        # The file is stored before the row; a row that fails must not leave it behind.
+        default_storage.delete(material.file.name)
+        raise
+    return material
+
+
+@transaction.atomic
+def update_material(
+    material: Material,
+    *,
+    title: str | None = None,
+    description: str | None = None,
+    tags: Sequence[str] | None = None,
+) -> Material:
+    fields = ["updated_at"]
+    if title is not None:
+        material.title = title.strip()
+        fields.append("title")
+    if description is not None:
+        material.description = description
+        fields.append("description")
+    material.save(update_fields=fields)
+    if tags is not None:
+        material.tags.set(_clean_tags(tags))
+    return material
+
+
+def delete_material(material: Material) -> None:
+    name = material.file.name
+    try:
+        with transaction.atomic():
+            material.delete()
+    except ProtectedError as error:
+        raise MaterialInUse() from error
+    transaction.on_commit(lambda: default_storage.delete(name))
+
+
+def share_material(material: Material, *, learner_id: Any) -> MaterialShare:
+    """Shares with one of the teacher's learners (someone who booked a lesson with them).
+    Sharing twice is harmless."""
+    if not selectors.is_learner_of(material.teacher, learner_id):
+        raise NotYourLearner()
+    share, _ = MaterialShare.objects.get_or_create(material=material, learner_id=learner_id)
+    return share
+
+
+def unshare_material(material: Material, *, learner_id: Any) -> bool:
+    deleted, _ = MaterialShare.objects.filter(material=material, learner_id=learner_id).delete()
+    return bool(deleted)
+
+
+# --- Packs ----------------------------------------------------------------------------------
+
+
+def _set_items(pack: MaterialPack, material_ids: Sequence[Any], preview_id: Any | None) -> None:
+    ids = list(dict.fromkeys(str(value) for value in material_ids))
+    if not ids:
+        raise InvalidPack("A pack holds at least one material.")
+    owned = {
+        str(pk)
+        for pk in Material.objects.filter(pk__in=ids, teacher_id=pack.teacher_id).values_list(
+            "pk", flat=True
+        )
+    }
+    missing = [value for value in ids if value not in owned]
+    if missing:
+        raise InvalidPack("A pack holds only materials from your own library.")
+    if preview_id is not None and str(preview_id) not in owned:
+        raise InvalidPack("The free sample must be one of the pack's materials.")
+    pack.items.all().delete()
+    PackItem.objects.bulk_create(
+        PackItem(
+            pack=pack,
+            material_id=value,
+            position=position,
+            is_preview=preview_id is not None and value == str(preview_id),
+        )
+        for position, value in enumerate(ids)
+    )
+
+
+@transaction.atomic
+def create_pack(
+    teacher: User,
+    *,
+    title: str,
+    language: str,
+    level: str,
+    price: Decimal,
+    currency: str,
+    material_ids: Sequence[Any],
+    preview_id: Any | None = None,
+    description: str = "",
+) -> MaterialPack:
+    _require_teacher(teacher)
+    pack = MaterialPack.objects.create(
+        teacher=teacher,
+        title=title.strip(),
+        description=description,
+        language=language.strip().lower(),
+        level=level,
+        price=price,
+        currency=currency,
+    )
+    _set_items(pack, material_ids, preview_id)
+    return pack
+
+
+_UNSET: Any = object()
+
+
+@transaction.atomic
+def update_pack(
+    pack: MaterialPack,
+    *,
+    material_ids: Sequence[Any] | None = None,
+    preview_id: Any = _UNSET,
+    **fields: Any,
+) -> MaterialPack:
+    """Changes a pack. Price changes apply to later purchases only (a purchase keeps what
+    was paid)."""
+    pack = MaterialPack.objects.select_for_update().get(pk=pack.pk)
+    for name, value in fields.items():
+        setattr(pack, name, value.strip().lower() if name == "language" else value)
+    pack.save()
+    if material_ids is not None or preview_id is not _UNSET:
+        current = list(pack.items.values_list("material_id", flat=True))
+        preview = (
+            pack.items.filter(is_preview=True).values_list("material_id", flat=True).first()
+            if preview_id is _UNSET
+            else preview_id
+        )
+        _set_items(pack, material_ids if material_ids is not None else current, preview)
+    return pack
+
+
+@transaction.atomic
+def publish_pack(pack: MaterialPack) -> MaterialPack:
+    pack = MaterialPack.objects.select_for_update().get(pk=pack.pk)
+    if not pack.items.exists():
+        raise InvalidPack("A pack holds at least one material.")
+    if pack.status != PackStatus.PUBLISHED:
+        pack.status = PackStatus.PUBLISHED
+        pack.published_at = pack.published_at or timezone.now()
+        pack.save(update_fields=["status", "published_at", "updated_at"])
+    return pack
+
+
+@transaction.atomic
+def unpublish_pack(pack: MaterialPack) -> MaterialPack:
+    """Takes a pack off sale; its buyers keep their downloads."""
+    pack = MaterialPack.objects.select_for_update().get(pk=pack.pk)
+    pack.status = PackStatus.DRAFT
+    pack.save(update_fields=["status", "updated_at"])
+    return pack
+
+
+@transaction.atomic
+def moderate_pack(pack: MaterialPack, *, hidden: bool, note: str = "") -> MaterialPack:
+    pack = MaterialPack.objects.select_for_update().get(pk=pack.pk)
+    pack.hidden = hidden
+    pack.moderation_note = note
+    pack.save(update_fields=["hidden", "moderation_note", "updated_at"])
+    return pack
+
+
+# --- Purchases (called by the ``material_pack`` payment purpose) -----------------------------
+
+
+def record_purchase(*, pack_id: Any, learner: User, payment: Any) -> PackPurchase:
+    """Runs inside the payment's transaction. A second successful payment for a pack the
+    learner already owns (two tabs, two providers) keeps the first purchase; the extra
+    payment stays visible to finance for a refund."""
+    purchase, created = PackPurchase.objects.get_or_create(
+        pack_id=pack_id,
+        learner=learner,
+        defaults={"payment": payment, "amount": payment.amount, "currency": payment.currency},
+    )
+    if not created and purchase.status == PurchaseStatus.REFUNDED:
+        purchase.status = PurchaseStatus.PAID
+        purchase.payment = payment
+        purchase.amount = payment.amount
+        purchase.currency = payment.currency
+        purchase.refunded_at = None
+        purchase.save()
+    return purchase
+
+
+def revoke_purchase(payment: Any) -> None:
+    """A fully refunded purchase gives up its downloads (and its rating's weight)."""
+    purchase = PackPurchase.objects.select_for_update().filter(payment=payment).first()
+    if purchase is None or purchase.status == PurchaseStatus.REFUNDED:
+        return
+    purchase.status = PurchaseStatus.REFUNDED
+    purchase.refunded_at = timezone.now()
+    purchase.save(update_fields=["status", "refunded_at"])
+    if PackRating.objects.filter(pack_id=purchase.pack_id, learner_id=purchase.learner_id).delete()[
+        0
+    ]:
+        refresh_rating(purchase.pack_id)
+
+
+# --- Ratings --------------------------------------------------------------------------------
+
+
+def refresh_rating(pack_id: Any) -> MaterialPack:
+    """Recomputes the aggregates in SQL from the ratings; call with the pack row locked."""
+    pack = MaterialPack.objects.select_for_update().get(pk=pack_id)
+    totals = PackRating.objects.filter(pack_id=pack_id).aggregate(
+        count=Count("pk"), average=Avg("rating")
+    )
+    pack.rating_count = totals["count"]
+    pack.rating_average = (
+        Decimal(str(totals["average"])).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        if totals["count"]
+        else Decimal("0")
+    )
+    pack.save(update_fields=["rating_count", "rating_average"])
+    return pack
+
+
+def rate_pack(pack: MaterialPack, *, by: User, rating: int, text: str = "") -> PackRating:
+    if not 1 <= rating <= 5:
+        raise RatingNotAllowed("A rating is 1 to 5 stars.")
+    with transaction.atomic():
+        MaterialPack.objects.select_for_update().get(pk=pack.pk)
+        if not PackPurchase.objects.filter(
+            pack=pack, learner=by, status=PurchaseStatus.PAID
+        ).exists():
+            raise RatingNotAllowed()
+        try:
+            with transaction.atomic():
+                created = PackRating.objects.create(pack=pack, learner=by, rating=rating, text=text)
+        except IntegrityError as error:
+            raise AlreadyRated() from error
+        refresh_rating(pack.pk)
+    return created

@@ -1,0 +1,114 @@
+"""The materials part of the data export, erasure on account deletion, and the demo data."""
+
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_export_holds_library_shares_purchases_and_ratings(
+    api_client: Any,
+    teacher: Any,
+    student: Any,
+    upload: Any,
+    book_lesson: Any,
+    make_pack: Any,
+    buy_pack: Any,
+) -> None:
+    from accounts.selectors import export_personal_data
+
+    book_lesson(teacher, student)
+    handout = upload(teacher, title="Handout", tags=["verbs"])
+    api_client.force_login(teacher)
+    api_client.post(f"/api/v1/materials/{handout['id']}/shares/", {"learner": str(student.pk)})
+    pack = make_pack(teacher)
+    buy_pack(pack["id"], student)
+    api_client.force_login(student)
+    api_client.post(
+        f"/api/v1/material-packs/{pack['id']}/ratings/", {"rating": 5, "text": "¡Bien!"}
+    )
+
+    mine = export_personal_data(student)["materials"]
+    assert [row["title"] for row in mine["shared_with_me"]] == ["Handout"]
+    assert mine["purchases"][0]["pack"] == pack["id"]
+    assert mine["purchases"][0]["amount"] == "12.50"
+    assert mine["ratings"][0]["text"] == "¡Bien!"
+    assert mine["library"] == [] and mine["packs"] == []
+
+    theirs = export_personal_data(teacher)["materials"]
+    assert {row["title"] for row in theirs["library"]} == {"Handout", "Sample", "Workbook"}
+    handout_row = next(row for row in theirs["library"] if row["title"] == "Handout")
+    assert handout_row["shared_with"] == [str(student.pk)] and handout_row["tags"] == ["verbs"]
+    assert theirs["packs"][0]["title"] == "Spanish A2 pack"
+    # Nobody else's data leaks into either export.
+    assert theirs["purchases"] == [] and theirs["shared_with_me"] == []
+
+
+def test_erasure_keeps_what_buyers_paid_for(
+    api_client: Any,
+    teacher: Any,
+    student: Any,
+    upload: Any,
+    book_lesson: Any,
+    make_pack: Any,
+    buy_pack: Any,
+) -> None:
+    from materials.models import Material, MaterialPack, MaterialShare, PackRating
+    from materials.personal_data import erase_personal_data
+
+    book_lesson(teacher, student)
+    loose = upload(teacher, title="Loose")
+    api_client.force_login(teacher)
+    api_client.post(f"/api/v1/materials/{loose['id']}/shares/", {"learner": str(student.pk)})
+    pack = make_pack(teacher)
+    buy_pack(pack["id"], student)
+    api_client.force_login(student)
+    api_client.post(f"/api/v1/material-packs/{pack['id']}/ratings/", {"rating": 4, "text": "Nice"})
+
+    assert erase_personal_data(student) == {
+        "shares_ended": 1,
+        "ratings_cleared": 1,
+        "packs_unpublished": 0,
+        "materials_deleted": 0,
+    }
+    assert PackRating.objects.get().rating == 4
+    result = erase_personal_data(teacher)
+    assert result["packs_unpublished"] == 1 and result["materials_deleted"] == 1
+    assert not Material.objects.filter(pk=loose["id"]).exists()
+    assert Material.objects.filter(teacher=teacher).count() == 2  # the sold pack's items
+    assert MaterialPack.objects.get().status == "draft"
+    assert not MaterialShare.objects.exists()
+    api_client.force_login(student)
+    item = pack["items"][1]
+    assert api_client.get(item["download_url"]).status_code == 200  # the buyer keeps it
+
+
+def test_demo_materials_are_idempotent_and_downloadable(client: Any) -> None:
+    from django.contrib.auth import get_user_model
+    from materials.demo import DEMO_STEPS as materials_steps
+    from materials.models import Material, MaterialPack, MaterialShare
+    from tutoring.demo import DEMO_STEPS as tutoring_steps
+
+    from accounts.demo import DEMO_STEPS as accounts_steps
+
+    steps = [*accounts_steps, *tutoring_steps, *materials_steps]
+    first = [step() for step in steps]
+    second = [step() for step in steps]
+    assert any("3 new" in line for line in first), first
+    assert any("0 new" in line for line in second), second
+    teacher = get_user_model().objects.get(email="teacher@toto.localhost")
+    student = get_user_model().objects.get(email="student@toto.localhost")
+    assert Material.objects.filter(teacher=teacher).count() == 3
+    assert set(Material.objects.values_list("kind", flat=True)) == {"pdf", "audio"}
+    assert MaterialShare.objects.filter(learner=student).count() == 1
+    pack = MaterialPack.objects.get()
+    assert pack.is_listed and pack.items.count() == 3
+
+    client.force_login(student)
+    html = client.get("/materials/").content.decode()
+    assert "Ser or estar?" in html
+    shared = Material.objects.get(shares__learner=student)
+    answer = client.get(f"/api/v1/materials/{shared.pk}/download/")
+    assert answer.status_code == 200
+    assert b"".join(answer.streaming_content).startswith(b"%PDF")
