@@ -2,11 +2,13 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from . import views
+from .time_requests import TimeRequestViewSet
 
 router = DefaultRouter()
 router.register("teachers", views.TeacherViewSet, basename="teacher")
 router.register("gig-categories", views.GigCategoryViewSet, basename="gig-category")
 router.register("bookings", views.BookingViewSet, basename="booking")
+router.register("time-requests", TimeRequestViewSet, basename="time-request")
 
 urlpatterns = [
     path("", include(router.urls)),
