@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
+from wagtail.log_actions import log
 
 from accounts.models import User
 
@@ -78,6 +79,12 @@ def _decide(listing: TeacherListing, *, by: User, status: str, reason: str) -> T
         listing.reviewed_at = timezone.now()
         listing.reviewed_by = by
         listing.save()
+        action = (
+            "tutoring.approve_listing"
+            if status == ListingStatus.VERIFIED
+            else "tutoring.reject_listing"
+        )
+        log(instance=listing, action=action, user=by, data={"reason": reason})
         from .. import tasks
 
         listing_id = str(listing.pk)
