@@ -63,7 +63,7 @@ def _profile(user: Any) -> TeacherListing | None:
 
 def _profile_answer(listing: TeacherListing, code: int = status.HTTP_200_OK) -> Response:
     certificates = TeacherCertificate.objects.filter(teacher__user_id=listing.pk)
-    serializer = serializers.TeacherProfileSerializer(
+    serializer = serializers.TeacherListingProfileSerializer(
         listing, context={"certificates": certificates}
     )
     return Response(serializer.data, status=code)
@@ -71,9 +71,9 @@ def _profile_answer(listing: TeacherListing, code: int = status.HTTP_200_OK) -> 
 
 class TeacherProfileView(APIView):
     permission_classes = TEACHER_ONLY
-    serializer_class = serializers.TeacherProfileSerializer
+    serializer_class = serializers.TeacherListingProfileSerializer
 
-    @extend_schema(responses=serializers.TeacherProfileSerializer)
+    @extend_schema(responses=serializers.TeacherListingProfileSerializer)
     def get(self, request: Request) -> Response:
         """The teacher's listing; 409 ``listing_missing`` until the first PATCH."""
         listing = _profile(request.user)
@@ -82,13 +82,13 @@ class TeacherProfileView(APIView):
         return _profile_answer(listing)
 
     @extend_schema(
-        request=serializers.TeacherProfileSerializer,
-        responses={200: serializers.TeacherProfileSerializer},
+        request=serializers.TeacherListingProfileSerializer,
+        responses={200: serializers.TeacherListingProfileSerializer},
     )
     def patch(self, request: Request) -> Response:
         """Creates (201) or updates the listing; ``languages`` replaces the languages taught."""
         listing = _profile(request.user)
-        incoming = serializers.TeacherProfileSerializer(listing, data=request.data, partial=True)
+        incoming = serializers.TeacherListingProfileSerializer(listing, data=request.data, partial=True)
         incoming.is_valid(raise_exception=True)
         data = dict(incoming.validated_data)
         profile_fields = data.pop("user", {}).get("teacher_profile", {})
@@ -104,7 +104,7 @@ class TeacherProfileView(APIView):
 class SubmitForVerificationView(APIView):
     permission_classes = TEACHER_ONLY
 
-    @extend_schema(request=None, responses={200: serializers.TeacherProfileSerializer})
+    @extend_schema(request=None, responses={200: serializers.TeacherListingProfileSerializer})
     def post(self, request: Request) -> Response:
         """Puts the listing in the moderators' verification queue."""
         services.submit_for_verification(own_listing(request.user))

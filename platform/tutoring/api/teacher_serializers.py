@@ -54,7 +54,7 @@ class CertificateSummarySerializer(serializers.ModelSerializer):
         fields = ["id", "title", "status", "uploaded_at"]
 
 
-class TeacherProfileSerializer(serializers.ModelSerializer):
+class TeacherListingProfileSerializer(serializers.ModelSerializer):
     """The listing plus the qualification and experience kept on the accounts profile."""
 
     id = serializers.UUIDField(source="pk", read_only=True)
