@@ -90,7 +90,7 @@ class TeacherListingViewSet(ModelViewSet):
     form_fields = ["headline"]
 
     @property
-    def list_display(self) -> list[Column]:  # type: ignore[override]
+    def list_display(self) -> list[Column]:
         return [
             TitleColumn("user", label=_("Teacher"), url_name=self.get_url_name("edit")),
             Column("email", label=_("Email"), accessor="user.email"),
@@ -205,7 +205,7 @@ class BookingViewSet(ModelViewSet):
     ]
 
     @property
-    def list_display(self) -> list[Column]:  # type: ignore[override]
+    def list_display(self) -> list[Column]:
         return [
             TitleColumn(
                 "start",
@@ -271,7 +271,7 @@ class ReviewViewSet(ModelViewSet):
     form_fields = ["status"]
 
     @property
-    def list_display(self) -> list[Column]:  # type: ignore[override]
+    def list_display(self) -> list[Column]:
         return [
             TitleColumn(
                 "text",

@@ -88,7 +88,9 @@ class TeacherProfileView(APIView):
     def patch(self, request: Request) -> Response:
         """Creates (201) or updates the listing; ``languages`` replaces the languages taught."""
         listing = _profile(request.user)
-        incoming = serializers.TeacherListingProfileSerializer(listing, data=request.data, partial=True)
+        incoming = serializers.TeacherListingProfileSerializer(
+            listing, data=request.data, partial=True
+        )
         incoming.is_valid(raise_exception=True)
         data = dict(incoming.validated_data)
         profile_fields = data.pop("user", {}).get("teacher_profile", {})

@@ -92,7 +92,7 @@ class TimeRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         return time_requests_of(self.request.user, role=self.request.query_params.get("as"))
 
     def get_permissions(self) -> list[Any]:
-        if self.action in ("create", "accept"):
+        if self.action == "create":
             return [permissions.IsAuthenticated(), IsEmailVerified()]
         return super().get_permissions()
 
