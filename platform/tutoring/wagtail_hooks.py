@@ -12,10 +12,11 @@ from typing import Any
 
 import django_filters
 from django.db.models import Case, IntegerField, QuerySet, Value, When
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+from wagtail.admin.site_summary import SummaryItem
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.viewsets.base import ViewSetGroup
@@ -327,3 +328,24 @@ class MarketplaceGroup(ViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_marketplace_viewsets() -> MarketplaceGroup:
     return MarketplaceGroup()
+
+
+class PendingTeachersSummaryItem(SummaryItem):
+    """On the admin home: how many teachers wait for verification, linking to the queue."""
+
+    order = 250
+    template_name = "tutoring/admin/summary_pending_teachers.html"
+
+    def is_shown(self) -> bool:
+        return self.request.user.has_perm("tutoring.change_teacherlisting")
+
+    def get_context_data(self, parent_context: Any) -> dict[str, Any]:
+        return {
+            "total": TeacherListing.objects.filter(status=ListingStatus.PENDING).count(),
+            "url": reverse("tutoring_teachers:index") + "?status=pending",
+        }
+
+
+@hooks.register("construct_homepage_summary_items")
+def add_pending_teachers_summary(request: Any, items: list[SummaryItem]) -> None:
+    items.append(PendingTeachersSummaryItem(request))

@@ -285,3 +285,14 @@ def test_admins_add_gig_categories_and_moderators_cannot(client, admin, moderato
     assert "calligraphy" in {
         c["slug"] for c in client.get("/api/v1/gig-categories/").json()["results"]
     }
+
+
+def test_the_admin_home_counts_the_queue_for_moderators_only(
+    client, moderator, content_creator, submitted
+) -> None:
+    client.force_login(moderator)
+    home = client.get("/admin/").content.decode()
+    assert "1 teacher waiting for verification" in home
+    assert f"{QUEUE}?status=pending" in home
+    client.force_login(content_creator)
+    assert "waiting for verification" not in client.get("/admin/").content.decode()
