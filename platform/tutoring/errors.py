@@ -67,3 +67,8 @@ class NotAllowed(ServiceError):
 class ListingMissing(Conflict):
     default_code = "listing_missing"
     default_detail = "Create your teacher profile first (PATCH /api/v1/teacher/profile/)."
+
+
+class AlreadyRequested(Conflict):
+    default_code = "already_requested"
+    default_detail = "You have already asked this teacher for this time."

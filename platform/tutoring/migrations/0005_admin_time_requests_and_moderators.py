@@ -54,5 +54,13 @@ class Migration(migrations.Migration):
                 fields=["gig", "status", "start"], name="tutoring_ti_gig_id_7a28bb_idx"
             ),
         ),
+        migrations.AddConstraint(
+            model_name="timerequest",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "pending")),
+                fields=("learner", "gig", "start"),
+                name="tutoring_time_request_pending_once",
+            ),
+        ),
         migrations.RunPython(grant, migrations.RunPython.noop),
     ]

@@ -223,6 +223,14 @@ class TimeRequest(models.Model):
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["gig", "status", "start"])]
+        constraints = [
+            # A repeated click (or a retried request) asks once.
+            models.UniqueConstraint(
+                fields=["learner", "gig", "start"],
+                condition=Q(status="pending"),
+                name="tutoring_time_request_pending_once",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.learner} asks for {self.start:%Y-%m-%d %H:%M} ({self.status})"

@@ -10,12 +10,12 @@ pending. The learner then pays within ``TutoringSettings.request_hold_hours``.
 
 from datetime import UTC, datetime, timedelta
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
 
-from ..errors import AlreadyAnswered, InvalidBookingState, NotAllowed, NotBookable
+from ..errors import AlreadyAnswered, AlreadyRequested, InvalidBookingState, NotAllowed, NotBookable
 from ..models import Gig, LessonType, TimeRequest, TimeRequestStatus
 from .bookings import hold_booking, policy, price_of
 
@@ -45,15 +45,18 @@ def request_time(
     if start <= now:
         raise NotBookable("Ask for a time in the future.")
     price_of(gig, minutes, LessonType.SINGLE)  # the gig must offer this length
-    with transaction.atomic():
-        time_request = TimeRequest.objects.create(
-            learner=learner,
-            gig=gig,
-            start=start.astimezone(UTC),
-            minutes=minutes,
-            message=message,
-        )
-        _notify_on_commit(time_request.pk)
+    try:
+        with transaction.atomic():
+            time_request = TimeRequest.objects.create(
+                learner=learner,
+                gig=gig,
+                start=start.astimezone(UTC),
+                minutes=minutes,
+                message=message,
+            )
+            _notify_on_commit(time_request.pk)
+    except IntegrityError as error:
+        raise AlreadyRequested() from error
     return time_request
 
 

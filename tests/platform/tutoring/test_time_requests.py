@@ -182,3 +182,13 @@ def test_request_lists_have_a_pinned_query_count(
     api_client.force_login(teacher)
     with assert_num_queries(4):
         assert api_client.get(URL, {"as": "teacher"}).json()["count"] == 7
+
+
+def test_asking_twice_for_the_same_time_asks_once(api_client, gig, student) -> None:
+    first = ask(api_client, student, gig)
+    again = ask(api_client, student, gig)
+    assert again.status_code == 409 and again.json()["code"] == "already_requested"
+    assert TimeRequest.objects.count() == 1
+    # Once withdrawn, the learner may ask again.
+    api_client.post(f"{URL}{first.json()['id']}/withdraw/")
+    assert ask(api_client, student, gig).status_code == 201
