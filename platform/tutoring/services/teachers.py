@@ -218,10 +218,10 @@ def save_gig(
 
 @transaction.atomic
 def remove_gig(gig: Gig) -> bool:
-    """Deletes a gig never booked; a booked one is deactivated instead (its bookings keep
-    pointing at it). Returns whether it was deleted."""
+    """Deletes a gig never booked nor asked for; otherwise it is deactivated (its bookings
+    and learners' time requests keep pointing at it). Returns whether it was deleted."""
     gig = Gig.objects.select_for_update().get(pk=gig.pk)
-    if gig.bookings.exists() or gig.group_sessions.exists():
+    if gig.bookings.exists() or gig.group_sessions.exists() or gig.time_requests.exists():
         gig.is_active = False
         gig.save(update_fields=["is_active"])
         return False
