@@ -62,3 +62,13 @@ class NotAllowed(ServiceError):
     status_code = status.HTTP_403_FORBIDDEN
     default_code = "not_allowed"
     default_detail = "You cannot do this."
+
+
+class ListingMissing(Conflict):
+    default_code = "listing_missing"
+    default_detail = "Create your teacher profile first (PATCH /api/v1/teacher/profile/)."
+
+
+class AlreadyRequested(Conflict):
+    default_code = "already_requested"
+    default_detail = "You have already asked this teacher for this time."

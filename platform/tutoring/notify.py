@@ -11,6 +11,9 @@ TYPES = [
     NotificationType("tutoring.reminder", "Lesson reminder", frozenset(CHANNELS)),
     NotificationType("tutoring.time_request", "Request for a lesson time", frozenset(CHANNELS)),
     NotificationType(
+        "tutoring.time_request_answered", "Answer to your lesson request", frozenset(CHANNELS)
+    ),
+    NotificationType(
         "tutoring.listing_verified", "Teacher profile verified", frozenset({IN_APP, EMAIL})
     ),
     NotificationType(

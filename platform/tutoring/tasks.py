@@ -103,3 +103,56 @@ def settle_sessions() -> int:
     from .services.sessions import settle_due_sessions
 
     return settle_due_sessions()
+
+
+@shared_task
+def time_request_changed(request_id: str) -> None:
+    """Tells the other side: the teacher of a new or withdrawn request, the learner of an
+    accepted or declined one."""
+    from .models import TimeRequest, TimeRequestStatus
+    from .notify import notify
+
+    time_request = TimeRequest.objects.select_related("learner", "gig__listing__user").get(
+        pk=request_id
+    )
+    teacher = time_request.gig.listing.user
+    learner = time_request.learner
+    when = f"{time_request.start:%Y-%m-%d %H:%M} UTC"
+    data = {"time_request": request_id}
+    if time_request.status == TimeRequestStatus.PENDING:
+        notify(
+            teacher,
+            kind="tutoring.time_request",
+            title="A learner asks for a lesson time",
+            body=f"{learner.get_short_name()} asks for {time_request.gig.title} on {when}.",
+            url="/tutoring/teach/",
+            data=data,
+        )
+    elif time_request.status == TimeRequestStatus.WITHDRAWN:
+        notify(
+            teacher,
+            kind="tutoring.time_request",
+            title="A lesson request was withdrawn",
+            body=f"{learner.get_short_name()} no longer asks for {when}.",
+            url="/tutoring/teach/",
+            data=data,
+        )
+    elif time_request.status == TimeRequestStatus.ACCEPTED:
+        notify(
+            learner,
+            kind="tutoring.time_request_answered",
+            title="Your lesson request was accepted",
+            body=f"{teacher.get_short_name()} accepted {when}. Pay to confirm the lesson.",
+            url=f"/tutoring/bookings/{time_request.booking_id}/",
+            data={**data, "booking": str(time_request.booking_id)},
+        )
+    elif time_request.status == TimeRequestStatus.DECLINED:
+        note = f" {time_request.decline_reason}" if time_request.decline_reason else ""
+        notify(
+            learner,
+            kind="tutoring.time_request_answered",
+            title="Your lesson request was declined",
+            body=f"{teacher.get_short_name()} cannot teach on {when}.{note}",
+            url="/tutoring/dashboard/",
+            data=data,
+        )

@@ -196,6 +196,7 @@ class TimeRequestStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
     ACCEPTED = "accepted", _("Accepted")
     DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn by the learner")
 
 
 class TimeRequest(models.Model):
@@ -221,6 +222,15 @@ class TimeRequest(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["gig", "status", "start"])]
+        constraints = [
+            # A repeated click (or a retried request) asks once.
+            models.UniqueConstraint(
+                fields=["learner", "gig", "start"],
+                condition=Q(status="pending"),
+                name="tutoring_time_request_pending_once",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.learner} asks for {self.start:%Y-%m-%d %H:%M} ({self.status})"

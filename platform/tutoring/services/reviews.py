@@ -10,6 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
+from wagtail.log_actions import log
 
 from accounts.models import User
 
@@ -70,11 +71,19 @@ def reply(review: Review, *, by: User, text: str) -> Review:
     return review
 
 
-def moderate(review: Review, *, status: str, note: str = "") -> Review:
+def moderate(review: Review, *, status: str, note: str = "", by: User | None = None) -> Review:
+    """Publishes or hides a review; the aggregates follow in the same transaction. Logged
+    (Wagtail's audit log) with the moderator and the note."""
     with transaction.atomic():
         review = Review.objects.select_for_update().get(pk=review.pk)
         review.status = status
         review.moderation_note = note
         review.save(update_fields=["status", "moderation_note"])
         refresh_rating(review.teacher_id)
+        log(
+            instance=review,
+            action="tutoring.moderate_review",
+            user=by,
+            data={"status": status, "note": note},
+        )
     return review

@@ -2,11 +2,13 @@
 
 from collections.abc import Iterable
 from datetime import datetime, time
+from itertools import pairwise
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
+from wagtail.log_actions import log
 
 from accounts.models import User
 
@@ -14,11 +16,15 @@ from ..errors import Conflict, NotAllowed
 from ..models import (
     AvailabilityException,
     ExceptionKind,
+    Gig,
+    GigDuration,
     ListingStatus,
+    PricingMode,
     TaughtLanguage,
     TeacherListing,
     WeeklyHours,
 )
+from ..models.availability import Weekday
 
 
 def _profile_value(user: User, field: str, default: str) -> str:
@@ -78,6 +84,12 @@ def _decide(listing: TeacherListing, *, by: User, status: str, reason: str) -> T
         listing.reviewed_at = timezone.now()
         listing.reviewed_by = by
         listing.save()
+        action = (
+            "tutoring.approve_listing"
+            if status == ListingStatus.VERIFIED
+            else "tutoring.reject_listing"
+        )
+        log(instance=listing, action=action, user=by, data={"reason": reason})
         from .. import tasks
 
         listing_id = str(listing.pk)
@@ -115,6 +127,115 @@ def add_exception(
     if timezone.is_naive(end):
         end = end.replace(tzinfo=zone)
     exception = AvailabilityException(listing=listing, kind=kind, start=start, end=end, note=note)
+    exception.full_clean()
+    exception.save()
+    return exception
+
+
+# --- The teacher's own side: profile, gigs, hours ---------------------------------------
+
+
+def save_teacher_profile(user: User, **fields: Any) -> None:
+    """Qualification and years of experience live on ``accounts.TeacherProfile``."""
+    from accounts.models import TeacherProfile
+
+    if not fields:
+        return
+    profile, _ = TeacherProfile.objects.get_or_create(user=user)
+    for name, value in fields.items():
+        setattr(profile, name, value)
+    profile.full_clean(exclude=["user"])
+    profile.save()
+
+
+def _overlaps(hours: list[tuple[int, time, time]]) -> list[str]:
+    problems = []
+    by_day = sorted(hours)
+    for (day, _start, end), (next_day, next_start, _next_end) in pairwise(by_day):
+        if day == next_day and next_start < end:
+            problems.append(
+                f"{Weekday(day).label}: {next_start:%H:%M} starts before {end:%H:%M} ends."
+            )
+    return problems
+
+
+def replace_weekly_hours(listing: TeacherListing, hours: list[tuple[int, time, time]]) -> None:
+    """Replaces the whole week. Intervals of one day must not overlap (touching is fine:
+    09:00-12:00 and 12:00-15:00 are one bookable stretch)."""
+    from django.core.exceptions import ValidationError
+
+    for day, start, end in hours:
+        if end <= start:
+            raise ValidationError(
+                {"hours": [f"{Weekday(day).label}: {end:%H:%M} is not after {start:%H:%M}."]}
+            )
+    if problems := _overlaps(hours):
+        raise ValidationError({"hours": problems})
+    set_weekly_hours(listing, hours)
+
+
+@transaction.atomic
+def save_gig(
+    listing: TeacherListing,
+    gig: Gig | None = None,
+    *,
+    durations: list[dict[str, Any]] | None = None,
+    **fields: Any,
+) -> Gig:
+    """Creates or updates one of the teacher's gigs; ``durations`` replaces the options.
+
+    A gig's currency is fixed once it has bookings: their prices, refunds and the teacher's
+    earnings are in it. Charging in another currency is a new gig."""
+    from django.core.exceptions import ValidationError
+
+    if gig is None:
+        gig = Gig(listing=listing)
+    else:
+        gig = Gig.objects.select_for_update().get(pk=gig.pk, listing=listing)
+        new_currency = fields.get("currency", gig.currency)
+        if new_currency != gig.currency and gig.bookings.exists():
+            raise ValidationError(
+                {
+                    "currency": [
+                        f"This gig has bookings in {gig.currency}; "
+                        f"create a new gig to charge in {new_currency}."
+                    ]
+                }
+            )
+    for name, value in fields.items():
+        setattr(gig, name, value)
+    if gig.pricing_mode != PricingMode.PER_MINUTE:
+        gig.price_per_minute = None
+    gig.full_clean(exclude=["listing"])
+    gig.save()
+    if durations is not None:
+        gig.durations.all().delete()
+        GigDuration.objects.bulk_create(
+            [GigDuration(gig=gig, minutes=d["minutes"], price=d["price"]) for d in durations]
+        )
+    return gig
+
+
+@transaction.atomic
+def remove_gig(gig: Gig) -> bool:
+    """Deletes a gig never booked nor asked for; otherwise it is deactivated (its bookings
+    and learners' time requests keep pointing at it). Returns whether it was deleted."""
+    gig = Gig.objects.select_for_update().get(pk=gig.pk)
+    if gig.bookings.exists() or gig.group_sessions.exists() or gig.time_requests.exists():
+        gig.is_active = False
+        gig.save(update_fields=["is_active"])
+        return False
+    gig.delete()
+    return True
+
+
+def update_exception(exception: AvailabilityException, **fields: Any) -> AvailabilityException:
+    zone = ZoneInfo(exception.listing.time_zone)
+    for name in ("start", "end"):
+        if name in fields and timezone.is_naive(fields[name]):
+            fields[name] = fields[name].replace(tzinfo=zone)
+    for name, value in fields.items():
+        setattr(exception, name, value)
     exception.full_clean()
     exception.save()
     return exception

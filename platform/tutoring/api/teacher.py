@@ -1,0 +1,203 @@
+"""The teacher's own side of the marketplace, under ``/api/v1/teacher/``.
+
+Only users holding the teacher role get in (403 ``not_a_teacher``), and every query is
+scoped to the requesting teacher's listing: another teacher's gig or exception is a 404.
+
+- ``profile/`` GET, PATCH (creates the listing on the first PATCH); ``profile/submit/`` POST
+- ``gigs/`` CRUD; deleting a booked gig deactivates it
+- ``hours/`` GET, PUT (replaces the week, in the listing's time zone)
+- ``exceptions/`` CRUD (time off, extra hours)
+
+Certificates are uploaded through the accounts API (``POST /api/v1/users/me/certificates/``,
+checked by content, pending a moderator) and listed in ``profile/``.
+"""
+
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.db.models import Prefetch, QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, permissions, status, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import TeacherCertificate
+from accounts.roles import Role
+from accounts.selectors import has_role
+
+from ..errors import ListingMissing
+from ..models import AvailabilityException, Gig, GigDuration, TeacherListing
+from ..services import teachers as services
+from . import teacher_serializers as serializers
+
+
+class IsTeacher(permissions.BasePermission):
+    message = "Only teachers have a teacher listing."
+    code = "not_a_teacher"
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        user = request.user
+        return bool(user and user.is_authenticated and has_role(user, Role.TEACHER))
+
+
+TEACHER_ONLY = [permissions.IsAuthenticated, IsTeacher]
+
+
+def own_listing(user: Any) -> TeacherListing:
+    listing = TeacherListing.objects.filter(user=user).first()
+    if listing is None:
+        raise ListingMissing()
+    return listing
+
+
+def _profile(user: Any) -> TeacherListing | None:
+    return (
+        TeacherListing.objects.filter(user=user)
+        .select_related("user__teacher_profile")
+        .prefetch_related("languages")
+        .first()
+    )
+
+
+def _profile_answer(listing: TeacherListing, code: int = status.HTTP_200_OK) -> Response:
+    certificates = TeacherCertificate.objects.filter(teacher__user_id=listing.pk)
+    serializer = serializers.TeacherListingProfileSerializer(
+        listing, context={"certificates": certificates}
+    )
+    return Response(serializer.data, status=code)
+
+
+class TeacherProfileView(APIView):
+    permission_classes = TEACHER_ONLY
+    serializer_class = serializers.TeacherListingProfileSerializer
+
+    @extend_schema(responses=serializers.TeacherListingProfileSerializer)
+    def get(self, request: Request) -> Response:
+        """The teacher's listing; 409 ``listing_missing`` until the first PATCH."""
+        listing = _profile(request.user)
+        if listing is None:
+            raise ListingMissing()
+        return _profile_answer(listing)
+
+    @extend_schema(
+        request=serializers.TeacherListingProfileSerializer,
+        responses={200: serializers.TeacherListingProfileSerializer},
+    )
+    def patch(self, request: Request) -> Response:
+        """Creates (201) or updates the listing; ``languages`` replaces the languages taught."""
+        listing = _profile(request.user)
+        incoming = serializers.TeacherListingProfileSerializer(
+            listing, data=request.data, partial=True
+        )
+        incoming.is_valid(raise_exception=True)
+        data = dict(incoming.validated_data)
+        profile_fields = data.pop("user", {}).get("teacher_profile", {})
+        with transaction.atomic():
+            services.save_teacher_profile(request.user, **profile_fields)
+            services.save_listing(request.user, **data)
+        return _profile_answer(
+            _profile(request.user),  # type: ignore[arg-type]
+            status.HTTP_201_CREATED if listing is None else status.HTTP_200_OK,
+        )
+
+
+class SubmitForVerificationView(APIView):
+    permission_classes = TEACHER_ONLY
+
+    @extend_schema(request=None, responses={200: serializers.TeacherListingProfileSerializer})
+    def post(self, request: Request) -> Response:
+        """Puts the listing in the moderators' verification queue."""
+        services.submit_for_verification(own_listing(request.user))
+        return _profile_answer(_profile(request.user))  # type: ignore[arg-type]
+
+
+class TeacherGigViewSet(viewsets.ModelViewSet):
+    permission_classes = TEACHER_ONLY
+    serializer_class = serializers.TeacherGigSerializer
+    filterset_fields = ["is_active", "category__slug"]
+    ordering_fields = ["title", "created_at"]
+    ordering = ["title", "id"]
+
+    def get_queryset(self) -> QuerySet[Gig]:
+        if getattr(self, "swagger_fake_view", False):
+            return Gig.objects.none()
+        return (
+            Gig.objects.filter(listing__user=self.request.user)
+            .select_related("category")
+            .prefetch_related(Prefetch("durations", queryset=GigDuration.objects.all()))
+        )
+
+    def perform_create(self, serializer: serializers.TeacherGigSerializer) -> None:
+        data = dict(serializer.validated_data)
+        serializer.instance = services.save_gig(own_listing(self.request.user), **data)
+
+    def perform_update(self, serializer: serializers.TeacherGigSerializer) -> None:
+        data = dict(serializer.validated_data)
+        gig = serializer.instance
+        serializer.instance = services.save_gig(gig.listing, gig, **data)
+
+    def perform_destroy(self, instance: Gig) -> None:
+        services.remove_gig(instance)
+
+
+class WeeklyHoursView(generics.GenericAPIView):
+    permission_classes = TEACHER_ONLY
+    serializer_class = serializers.WeeklyHoursSerializer
+
+    def _answer(self, listing: TeacherListing) -> Response:
+        return Response(
+            serializers.WeeklyHoursSerializer(
+                {"time_zone": listing.time_zone, "hours": listing.weekly_hours.all()}
+            ).data
+        )
+
+    def get(self, request: Request) -> Response:
+        """The weekly hours, as wall-clock times in ``time_zone``."""
+        return self._answer(own_listing(request.user))
+
+    def put(self, request: Request) -> Response:
+        """Replaces the whole week. Overlapping intervals of a day are a 400."""
+        listing = own_listing(request.user)
+        incoming = self.get_serializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        services.replace_weekly_hours(
+            listing,
+            [
+                (item["weekday"], item["start_time"], item["end_time"])
+                for item in incoming.validated_data["hours"]
+            ],
+        )
+        return self._answer(listing)
+
+
+class AvailabilityExceptionViewSet(viewsets.ModelViewSet):
+    permission_classes = TEACHER_ONLY
+    serializer_class = serializers.AvailabilityExceptionSerializer
+    filterset_fields = ["kind"]
+    ordering = ["start", "id"]
+
+    def get_queryset(self) -> QuerySet[AvailabilityException]:
+        if getattr(self, "swagger_fake_view", False):
+            return AvailabilityException.objects.none()
+        return AvailabilityException.objects.filter(listing__user=self.request.user)
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        context = super().get_serializer_context()
+        if getattr(self, "swagger_fake_view", False) or not self.request.user.is_authenticated:
+            return context
+        listing = TeacherListing.objects.filter(user=self.request.user).only("time_zone").first()
+        if listing is not None:
+            context["zone"] = ZoneInfo(listing.time_zone)
+        return context
+
+    def perform_create(self, serializer: serializers.AvailabilityExceptionSerializer) -> None:
+        serializer.instance = services.add_exception(
+            own_listing(self.request.user), **serializer.validated_data
+        )
+
+    def perform_update(self, serializer: serializers.AvailabilityExceptionSerializer) -> None:
+        serializer.instance = services.update_exception(
+            serializer.instance, **serializer.validated_data
+        )
