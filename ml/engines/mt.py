@@ -91,7 +91,12 @@ class ApertiumBackend:
 
     def translate(self, texts: list[str], source: str, target: str, *, html: bool) -> list[str]:
         pipe = self._pipe((source, target))
-        return [pipe.translate(text, html=html) if text.strip() else text for text in texts]
+        todo = [i for i, text in enumerate(texts) if text.strip()]
+        translated = list(texts)
+        for i, text in zip(todo, pipe.translate_many([texts[i] for i in todo], html=html),
+                           strict=True):  # fmt: skip
+            translated[i] = text
+        return translated
 
     def close(self) -> None:
         with self._lock:
