@@ -39,13 +39,34 @@ SENTENCES = [
 SPEECH_TEXT = " ".join(SENTENCES[:4])
 
 
-def best_of(runs: int, func: Callable[[], object]) -> float:
-    times = []
+def interleaved_best(
+    runs: int, direct: Callable[[], object], http: Callable[[], object]
+) -> tuple[float, float]:
+    """Best of ``runs`` for each side, alternating direct and HTTP so that both see the same
+    background load (other work on this shared machine shifts both, not one)."""
+    best_direct = best_http = float("inf")
     for _ in range(runs):
-        started = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - started)
-    return min(times)
+        for func, side in ((direct, "direct"), (http, "http")):
+            started = time.perf_counter()
+            func()
+            elapsed = time.perf_counter() - started
+            if side == "direct":
+                best_direct = min(best_direct, elapsed)
+            else:
+                best_http = min(best_http, elapsed)
+    return best_direct, best_http
+
+
+def server_seconds(client: httpx.Client, route: str) -> tuple[float, float]:
+    """(sum, count) of the service's own request-latency histogram for ``route``."""
+    total = count = 0.0
+    for line in client.get("/metrics").text.splitlines():
+        if f'route="{route}"' in line and 'method="POST"' in line:
+            if line.startswith("ml_http_request_duration_seconds_sum"):
+                total = float(line.rsplit(" ", 1)[1])
+            elif line.startswith("ml_http_request_duration_seconds_count"):
+                count = float(line.rsplit(" ", 1)[1])
+    return total, count
 
 
 def free_port() -> int:
@@ -116,18 +137,23 @@ def main() -> None:
                             json={"input": SPEECH_TEXT, "response_format": "wav"})  # fmt: skip
             r.raise_for_status()
 
-        def mt_direct() -> None:
-            for sentence in SENTENCES:
-                mt.translate([sentence], "en", "es", "text")
+        def mt_rows(size: int) -> tuple[Callable[[], None], Callable[[], None]]:
+            """``size`` sentences per request as a list ``q``; direct = one engine call with the
+            same list (1 → one sentence per call, 8 times)."""
+            texts = (SENTENCES * 8)[: max(size, len(SENTENCES))]
+            batches = [texts[i : i + size] for i in range(0, len(texts), size)]
 
-        def mt_http() -> None:
-            for sentence in SENTENCES:
-                r = client.post("/translate", json={"q": sentence, "source": "en", "target": "es"})
-                r.raise_for_status()
+            def direct() -> None:
+                for batch in batches:
+                    mt.translate(batch, "en", "es", "text")
 
-        def mt_http_batch() -> None:
-            r = client.post("/translate", json={"q": SENTENCES, "source": "en", "target": "es"})
-            r.raise_for_status()
+            def http() -> None:
+                for batch in batches:
+                    q: str | list[str] = batch[0] if size == 1 else batch
+                    r = client.post("/translate", json={"q": q, "source": "en", "target": "es"})
+                    r.raise_for_status()
+
+            return direct, http
 
         paragraph = " ".join(SENTENCES)
 
@@ -138,39 +164,45 @@ def main() -> None:
             r = client.post("/translate", json={"q": paragraph, "source": "en", "target": "es"})
             r.raise_for_status()
 
+        jobs: list[tuple[str, Callable[[], None], Callable[[], None], str, int, int, str]] = [
+            # (name, direct, http, unit, sentences per timed run, requests per run, route)
+            (f"STT (faster-whisper {model}, incl. VAD check over HTTP)", stt_direct, stt_http,
+             "rtf", 0, 1, "/v1/audio/transcriptions"),
+            ("TTS (piper en_US-joe-medium, wav)", tts_direct, tts_http, "rtf", 0, 1,
+             "/v1/audio/speech"),
+        ]  # fmt: skip
+        for size in (1, 8, 32):
+            direct, http = mt_rows(size)
+            sentences = max(size, len(SENTENCES))
+            jobs.append((f"MT en→es (apertium pipe), {size} sentence{'s' * (size > 1)}/request",
+                         direct, http, "sps", sentences, sentences // size, "/translate"))  # fmt: skip
+        jobs.append(("MT en→es (apertium pipe), one 8-sentence paragraph/request",
+                     mt_direct_paragraph, mt_http_paragraph, "sps", len(SENTENCES), 1,
+                     "/translate"))  # fmt: skip
+
+        load_before = os.getloadavg()
         rows = []
-        for name, direct, http, unit in (
-            (
-                f"STT (faster-whisper {model}, incl. VAD check over HTTP)",
-                stt_direct,
-                stt_http,
-                "rtf",
-            ),
-            ("TTS (piper en_US-joe-medium, wav)", tts_direct, tts_http, "rtf"),
-            ("MT en→es (apertium pipe), 1 sentence/request", mt_direct, mt_http, "sps"),
-            ("MT en→es (apertium pipe), 8 sentences/request", mt_direct, mt_http_batch, "sps"),
-            (
-                "MT en→es (apertium pipe), one 8-sentence paragraph/request",
-                mt_direct_paragraph,
-                mt_http_paragraph,
-                "sps",
-            ),
-        ):
+        for name, direct, http, unit, sentences, calls, route in jobs:
             direct(), http()  # warm up: load models, start pipes
-            t_direct = best_of(args.runs, direct)
-            t_http = best_of(args.runs, http)
+            runs = args.runs if unit == "rtf" else args.runs * 10
+            before = server_seconds(client, route)
+            t_direct, t_http = interleaved_best(runs, direct, http)
+            after = server_seconds(client, route)
+            requests = after[1] - before[1]
+            server_ms = (after[0] - before[0]) / requests * 1000 if requests else float("nan")
             if unit == "rtf":
                 seconds = audio.duration if name.startswith("STT") else speech.duration
                 metric = ("real-time factor (lower is better)", t_direct / seconds,
                           t_http / seconds)  # fmt: skip
             else:
-                metric = ("sentences/second (higher is better)", len(SENTENCES) / t_direct,
-                          len(SENTENCES) / t_http)  # fmt: skip
+                metric = ("sentences/second (higher is better)", sentences / t_direct,
+                          sentences / t_http)  # fmt: skip
             overhead = (t_http - t_direct) / t_direct * 100
-            calls = len(SENTENCES) if http is mt_http else 1  # HTTP requests per timed run
             rows.append(
-                (name, metric[0], metric[1], metric[2], (t_http - t_direct) / calls, overhead)
-            )
+                (name, metric[0], metric[1], metric[2], (t_http - t_direct) / calls, server_ms,
+                 overhead)
+            )  # fmt: skip
+        load_after = os.getloadavg()
         mt.close()
     finally:
         server.terminate()
@@ -179,18 +211,22 @@ def main() -> None:
     lines = [
         "# ML service benchmark",
         "",
-        f"Machine: {os.cpu_count()} CPU cores; best of {args.runs} runs; speech clip "
+        f"Machine: {os.cpu_count()} CPU cores, shared (1-minute load average "
+        f"{load_before[0]:.2f} before, {load_after[0]:.2f} after the run); speech clip "
         f"{audio.duration:.1f} s (espeak-ng), synthesized clip {speech.duration:.1f} s.",
-        "Through HTTP = uvicorn on 127.0.0.1 in a separate process; direct = the same engine "
-        "class called in this process.",
+        "Through HTTP = uvicorn on 127.0.0.1 in a separate process, called with httpx (the "
+        "platform's client); direct = the same engine class called in this process with the "
+        f"same input. Direct and HTTP runs alternate; best of {args.runs} (STT, TTS) or "
+        f"{args.runs * 10} (MT) each.",
         "",
-        "| job | measure | direct | through HTTP | added time per request | overhead |",
-        "|---|---|---|---|---|---|",
+        "| job | measure | direct | through HTTP | added per request | time inside the "
+        "service per request (mean, engine included) | overhead |",
+        "|---|---|---|---|---|---|---|",
     ]
-    for name, measure, direct_value, http_value, added, overhead in rows:
+    for name, measure, direct_value, http_value, added, server_ms, overhead in rows:
         lines.append(
             f"| {name} | {measure} | {direct_value:.3f} | {http_value:.3f} | "
-            f"{added * 1000:.1f} ms | {overhead:+.1f} % |"
+            f"{added * 1000:.2f} ms | {server_ms:.2f} ms | {overhead:+.1f} % |"
         )
     table = "\n".join(lines) + "\n"
     Path(args.out).write_text(table)
