@@ -65,6 +65,22 @@ def test_spanish_with_multilingual_model(
     assert "juan" in response.json()["text"].lower()
 
 
+def test_without_a_language_the_language_is_detected(
+    ml_client: TestClient, espeak_wav: Callable[..., bytes]
+) -> None:
+    """No ``language``: a multilingual model listens (not the English-only default), so
+    Spanish speech comes back as Spanish words and ``spanish``."""
+    response = transcribe(
+        ml_client,
+        espeak_wav("Buenos días, me llamo Juan.", voice="es"),
+        response_format="verbose_json",
+    )
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["language"] == "spanish" and body["model"] == "base"
+    assert "juan" in body["text"].lower()
+
+
 @pytest.mark.parametrize(
     ("data", "status", "code"),
     [
