@@ -139,6 +139,21 @@ def test_speech_formats_and_espeak_voices(ml_client: TestClient, fmt: str) -> No
     assert decode(response.content, max_seconds=60).duration > 0.3
 
 
+@pytest.mark.parametrize(
+    ("voice", "expected"),
+    [("en", "en_US-joe-medium"), ("en-us", "en_US-joe-medium"), ("en-gb", "espeak:en-gb"),
+     ("pt", "espeak:pt"), ("fr", "espeak:fr-fr")],
+)  # fmt: skip
+def test_a_language_code_without_region_finds_a_voice(
+    ml_client: TestClient, voice: str, expected: str
+) -> None:
+    """The platform asks for a bare language ("en"): a voice of any region of it answers,
+    Piper first."""
+    response = ml_client.post("/v1/audio/speech", json={"input": "Hello.", "voice": voice})
+    assert response.status_code == 200, response.text
+    assert response.headers["x-voice"] == expected
+
+
 def test_unknown_voice_is_a_clear_400(ml_client: TestClient) -> None:
     response = ml_client.post("/v1/audio/speech", json={"input": "Hi", "voice": "nobody-xx"})
     assert response.status_code == 400
