@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -39,34 +40,24 @@ SENTENCES = [
 SPEECH_TEXT = " ".join(SENTENCES[:4])
 
 
-def interleaved_best(
+def interleaved(
     runs: int, direct: Callable[[], object], http: Callable[[], object]
-) -> tuple[float, float]:
-    """Best of ``runs`` for each side, alternating direct and HTTP so that both see the same
-    background load (other work on this shared machine shifts both, not one)."""
-    best_direct = best_http = float("inf")
+) -> tuple[float, float, float]:
+    """Alternate direct and HTTP runs so both see the same background load (other work on
+    this shared machine shifts both, not one). Returns the best time of each side and the
+    median over rounds of the HTTP run's extra time relative to the direct run beside it."""
+    pairs: list[tuple[float, float]] = []
     for _ in range(runs):
-        for func, side in ((direct, "direct"), (http, "http")):
+        times = []
+        for func in (direct, http):
             started = time.perf_counter()
             func()
-            elapsed = time.perf_counter() - started
-            if side == "direct":
-                best_direct = min(best_direct, elapsed)
-            else:
-                best_http = min(best_http, elapsed)
-    return best_direct, best_http
-
-
-def server_seconds(client: httpx.Client, route: str) -> tuple[float, float]:
-    """(sum, count) of the service's own request-latency histogram for ``route``."""
-    total = count = 0.0
-    for line in client.get("/metrics").text.splitlines():
-        if f'route="{route}"' in line and 'method="POST"' in line:
-            if line.startswith("ml_http_request_duration_seconds_sum"):
-                total = float(line.rsplit(" ", 1)[1])
-            elif line.startswith("ml_http_request_duration_seconds_count"):
-                count = float(line.rsplit(" ", 1)[1])
-    return total, count
+            times.append(time.perf_counter() - started)
+        pairs.append((times[0], times[1]))
+    best_direct = min(d for d, _ in pairs)
+    best_http = min(h for _, h in pairs)
+    paired = statistics.median((h - d) / d for d, h in pairs)
+    return best_direct, best_http, paired
 
 
 def free_port() -> int:
@@ -164,32 +155,26 @@ def main() -> None:
             r = client.post("/translate", json={"q": paragraph, "source": "en", "target": "es"})
             r.raise_for_status()
 
-        jobs: list[tuple[str, Callable[[], None], Callable[[], None], str, int, int, str]] = [
-            # (name, direct, http, unit, sentences per timed run, requests per run, route)
+        jobs: list[tuple[str, Callable[[], None], Callable[[], None], str, int, int]] = [
+            # (name, direct, http, unit, sentences per timed run, requests per run)
             (f"STT (faster-whisper {model}, incl. VAD check over HTTP)", stt_direct, stt_http,
-             "rtf", 0, 1, "/v1/audio/transcriptions"),
-            ("TTS (piper en_US-joe-medium, wav)", tts_direct, tts_http, "rtf", 0, 1,
-             "/v1/audio/speech"),
+             "rtf", 0, 1),
+            ("TTS (piper en_US-joe-medium, wav)", tts_direct, tts_http, "rtf", 0, 1),
         ]  # fmt: skip
         for size in (1, 8, 32):
             direct, http = mt_rows(size)
             sentences = max(size, len(SENTENCES))
             jobs.append((f"MT en→es (apertium pipe), {size} sentence{'s' * (size > 1)}/request",
-                         direct, http, "sps", sentences, sentences // size, "/translate"))  # fmt: skip
+                         direct, http, "sps", sentences, sentences // size))  # fmt: skip
         jobs.append(("MT en→es (apertium pipe), one 8-sentence paragraph/request",
-                     mt_direct_paragraph, mt_http_paragraph, "sps", len(SENTENCES), 1,
-                     "/translate"))  # fmt: skip
+                     mt_direct_paragraph, mt_http_paragraph, "sps", len(SENTENCES), 1))  # fmt: skip
 
         load_before = os.getloadavg()
         rows = []
-        for name, direct, http, unit, sentences, calls, route in jobs:
+        for name, direct, http, unit, sentences, calls in jobs:
             direct(), http()  # warm up: load models, start pipes
-            runs = args.runs if unit == "rtf" else args.runs * 10
-            before = server_seconds(client, route)
-            t_direct, t_http = interleaved_best(runs, direct, http)
-            after = server_seconds(client, route)
-            requests = after[1] - before[1]
-            server_ms = (after[0] - before[0]) / requests * 1000 if requests else float("nan")
+            runs = args.runs if unit == "rtf" else args.runs * 20
+            t_direct, t_http, paired = interleaved(runs, direct, http)
             if unit == "rtf":
                 seconds = audio.duration if name.startswith("STT") else speech.duration
                 metric = ("real-time factor (lower is better)", t_direct / seconds,
@@ -199,8 +184,8 @@ def main() -> None:
                           sentences / t_http)  # fmt: skip
             overhead = (t_http - t_direct) / t_direct * 100
             rows.append(
-                (name, metric[0], metric[1], metric[2], (t_http - t_direct) / calls, server_ms,
-                 overhead)
+                (name, metric[0], metric[1], metric[2], (t_http - t_direct) / calls, overhead,
+                 paired * 100)
             )  # fmt: skip
         load_after = os.getloadavg()
         mt.close()
@@ -216,20 +201,24 @@ def main() -> None:
         f"{audio.duration:.1f} s (espeak-ng), synthesized clip {speech.duration:.1f} s.",
         "Through HTTP = uvicorn on 127.0.0.1 in a separate process, called with httpx (the "
         "platform's client); direct = the same engine class called in this process with the "
-        f"same input. Direct and HTTP runs alternate; best of {args.runs} (STT, TTS) or "
-        f"{args.runs * 10} (MT) each.",
+        f"same input. Direct and HTTP runs alternate: {args.runs} rounds (STT, TTS) or "
+        f"{args.runs * 20} (MT).",
         "",
-        "| job | measure | direct | through HTTP | added per request | time inside the "
-        "service per request (mean, engine included) | overhead |",
+        "| job | measure | direct (best) | through HTTP (best) | added per request (best vs "
+        "best) | overhead (best vs best) | overhead (median of paired rounds) |",
         "|---|---|---|---|---|---|---|",
     ]
-    for name, measure, direct_value, http_value, added, server_ms, overhead in rows:
+    for name, measure, direct_value, http_value, added, overhead, paired in rows:
         lines.append(
             f"| {name} | {measure} | {direct_value:.3f} | {http_value:.3f} | "
-            f"{added * 1000:.2f} ms | {server_ms:.2f} ms | {overhead:+.1f} % |"
+            f"{added * 1000:.2f} ms | {overhead:+.1f} % | {paired:+.1f} % |"
         )
     table = "\n".join(lines) + "\n"
-    Path(args.out).write_text(table)
+    out = Path(args.out)
+    # Hand-written sections ("## …") after the table survive a rerun.
+    previous = out.read_text() if out.exists() else ""
+    notes = previous[previous.index("\n## ") :] if "\n## " in previous else ""
+    out.write_text(table + notes)
     print(table)
 
 
