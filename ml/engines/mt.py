@@ -91,10 +91,11 @@ class ApertiumBackend:
 
     def translate(self, texts: list[str], source: str, target: str, *, html: bool) -> list[str]:
         pipe = self._pipe((source, target))
+        # Blank texts stay as they are; the rest go through the pipe as one batch.
         todo = [i for i, text in enumerate(texts) if text.strip()]
+        done = pipe.translate_many([texts[i] for i in todo], html=html)
         translated = list(texts)
-        for i, text in zip(todo, pipe.translate_many([texts[i] for i in todo], html=html),
-                           strict=True):  # fmt: skip
+        for i, text in zip(todo, done, strict=True):
             translated[i] = text
         return translated
 
