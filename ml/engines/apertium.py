@@ -73,6 +73,13 @@ def unescape(stream: str) -> str:
     return "".join(out)
 
 
+def _clean(raw: bytes) -> str:
+    """One answer: decoded whole (a character may span reads), the added ``.[]`` removed."""
+    answer = raw.decode("utf-8").rstrip()
+    answer = answer.removesuffix("[]").removesuffix(".")
+    return unescape(answer).strip()
+
+
 class ApertiumPipe:
     """One running pipeline for one pair; one request at a time (guarded by a lock)."""
 
@@ -99,7 +106,16 @@ class ApertiumPipe:
         )
 
     def translate(self, text: str, *, html: bool = False) -> str:
-        payload = (escape(text, html=html) + ".[]\0").encode("utf-8")
+        return self.translate_many([text], html=html)[0]
+
+    def translate_many(self, texts: list[str], *, html: bool = False) -> list[str]:
+        """Translate a batch in one round trip: every request is written at once and the
+        answers are read back in order, so the pipeline's stages work on consecutive texts at
+        the same time instead of waiting for one sentence to leave before the next enters."""
+        # A NUL inside a text would end its answer early: the stream format cannot carry it.
+        payload = b"".join(
+            (escape(text.replace("\0", ""), html=html) + ".[]\0").encode("utf-8") for text in texts
+        )
         with self._lock:
             if self._process is None or self._process.poll() is not None:
                 self._process = self._start()
@@ -110,17 +126,15 @@ class ApertiumPipe:
                     # Writing a large input while the pipe's output fills would deadlock.
                     writer = threading.Thread(target=self._write, args=(process, payload))
                     writer.start()
-                    raw = self._read_answer(process)
+                    answers = self._read_answers(process, len(texts))
                     writer.join()
                 else:
                     self._write(process, payload)
-                    raw = self._read_answer(process)
+                    answers = self._read_answers(process, len(texts))
             except (BrokenPipeError, EOFError):
                 self.close_locked()
                 raise RuntimeError("the apertium pipeline stopped") from None
-        answer = raw.decode("utf-8").rstrip()
-        answer = answer.removesuffix("[]").removesuffix(".")
-        return unescape(answer).strip()
+        return [_clean(raw) for raw in answers]
 
     @staticmethod
     def _write(process: subprocess.Popen[bytes], payload: bytes) -> None:
@@ -129,16 +143,20 @@ class ApertiumPipe:
         process.stdin.flush()
 
     @staticmethod
-    def _read_answer(process: subprocess.Popen[bytes]) -> bytes:
+    def _read_answers(process: subprocess.Popen[bytes], count: int) -> list[bytes]:
+        """Read ``count`` NUL-terminated answers."""
         assert process.stdout is not None  # noqa: S101
-        buffer = bytearray()
+        answers: list[bytes] = []
+        buffer = b""
         while True:
+            *done, buffer = buffer.split(b"\0")
+            answers.extend(done)
+            if len(answers) >= count:
+                return answers
             chunk = process.stdout.read1(65536)
             if not chunk:
                 raise EOFError
             buffer += chunk
-            if buffer.endswith(b"\0"):
-                return bytes(buffer[:-1])
 
     def close_locked(self) -> None:
         if self._process is not None and self._process.poll() is None:

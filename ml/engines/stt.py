@@ -136,8 +136,13 @@ class WhisperEngine:
         return model.endswith(".en")
 
     def resolve_model(self, requested: str | None, language: str | None) -> str:
-        """Map an OpenAI model name (or none) to an installed model suited to the language."""
-        english = language is None or language.lower().split("-")[0] == "en"
+        """Map an OpenAI model name (or none) to an installed model suited to the language.
+
+        Without a language the speech's language is unknown: a multilingual model (which
+        detects it) is preferred, so Spanish speech is not forced through an English-only one.
+        """
+        auto = not language
+        english = not auto and str(language).lower().split("-")[0] == "en"
         if requested and requested not in self.OPENAI_ALIASES:
             if requested not in self._paths:
                 raise bad_request(
@@ -145,7 +150,7 @@ class WhisperEngine:
                     code="model_not_found",
                     param="model",
                 )
-            if not english and self.is_english_only(requested):
+            if not auto and not english and self.is_english_only(requested):
                 raise bad_request(
                     f"Model {requested!r} is English-only; use a multilingual model for "
                     f"language {language!r}.",
@@ -159,6 +164,8 @@ class WhisperEngine:
         if preferred in self._paths:
             return preferred
         candidates = [m for m in self.models() if english or not self.is_english_only(m)]
+        if auto and not candidates:  # only English models installed: English it is
+            candidates = self.models()
         if not candidates:
             raise bad_request(
                 f"No speech-to-text model is installed for language {language!r}.",

@@ -158,16 +158,25 @@ class SpeechSynthesizer:
         name = voice or self.default_voice
         if name in OPENAI_VOICES:
             name = self.default_voice
-        # A bare language tag ("es", "en-gb") picks a Piper voice for it, else espeak-ng.
+        # A bare language tag ("es", "en-gb") picks a Piper voice for it, else espeak-ng; a
+        # tag without a region ("en") takes a voice of any region ("en_US", espeak's "en-us").
         candidates = [name]
         if ":" not in name and len(name) <= 6:
             lang = name.lower().replace("_", "-")
-            candidates += [
-                v.id
-                for v in self.voices()
-                if v.engine == "piper" and v.language.lower().replace("_", "-") == lang
-            ]
+            voices = self.voices()
+
+            def tag(voice: VoiceInfo) -> str:
+                return voice.language.lower().replace("_", "-")
+
+            piper = [v for v in voices if v.engine == "piper"]
+            espeak = [v for v in voices if v.engine != "piper"]
+            candidates += [v.id for v in piper if tag(v) == lang]
+            candidates += [v.id for v in piper if tag(v).split("-")[0] == lang]
             candidates.append(f"{ESPEAK_PREFIX}{lang}")
+            regional = [v for v in espeak if tag(v).split("-")[0] == lang]
+            # The language's home region first: "fr" → fr-fr rather than fr-be.
+            regional.sort(key=lambda v: tag(v) != f"{lang}-{lang}")
+            candidates += [v.id for v in regional]
         for candidate in candidates:
             for engine in self.engines:
                 if engine.has_voice(candidate):

@@ -36,16 +36,41 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
 
 
 @pytest.fixture
-def screenshot(page, request):  # type: ignore[no-untyped-def]
-    """Saves a full-page screenshot named after the test: ``screenshot("after-login")``."""
+def screenshot(request):  # type: ignore[no-untyped-def]
+    """Saves a full-page screenshot named after the test: ``screenshot("after-login")``; of
+    another page than the ``page`` fixture's with ``screenshot("label", page=other)``."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
 
-    def take(label: str) -> Path:
+    def take(label: str, page=None) -> Path:  # type: ignore[no-untyped-def]
+        page = page or request.getfixturevalue("page")
         path = ARTIFACTS / f"{request.node.name}-{label}.png"
         page.screenshot(path=str(path), full_page=True)
         return path
 
     return take
+
+
+@pytest.fixture
+def browser_with_microphone(browser_type, browser_type_launch_args):  # type: ignore[no-untyped-def]
+    """``browser_with_microphone(wav)``: a separate Chromium whose microphone plays ``wav``
+    (once, then silence) and grants microphone access without asking. Only the test that
+    asks for it gets these flags; the session's shared browser is untouched."""
+    browsers = []
+
+    def launch(wav: Path):  # type: ignore[no-untyped-def]
+        args = [
+            *browser_type_launch_args["args"],
+            "--use-fake-ui-for-media-stream",
+            "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-audio-capture={wav}%noloop",
+        ]
+        browser = browser_type.launch(**{**browser_type_launch_args, "args": args})
+        browsers.append(browser)
+        return browser
+
+    yield launch
+    for browser in browsers:
+        browser.close()
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """The translate page and the grammar checker in a real browser, against the real ML service."""
 
+import re
 from typing import Any
 
 import pytest
@@ -52,13 +53,29 @@ def test_translate_page_and_grammar_checker(
 
     # One test for both pages: the demo data is loaded once (a second transactional test
     # would start from a flushed database without the roles' groups).
+    # Live suggestions while typing: no button, one check once the typing pauses (debounced),
+    # not one per keystroke.
     page.goto(live_server.url + "/grammar/")
-    page.get_by_label("Your text").press_sequentially("She dont like apples. This is an test.")
+    checks: list[Any] = []
+    page.on(
+        "request",
+        lambda r: (
+            checks.append(r) if r.method == "POST" and "/api/v1/ai/grammar/" in r.url else None
+        ),
+    )
+    typed = "She dont like apples. This is an test."
+    page.get_by_label("Your text").press_sequentially(typed, delay=20)
     expect(page.locator("#grammar-highlights mark").first).to_be_visible()
     count = page.locator("#grammar-edits li").count()
     assert count >= 1
+    # 38 keystrokes; a stall of the shared machine may split the typing into two pauses.
+    assert 1 <= len(checks) <= 3, [c.post_data_json for c in checks]
+    assert checks[-1].post_data_json == {"text": typed, "language": "en"}
+    assert page.get_by_role("button", name=re.compile("check", re.IGNORECASE)).count() == 0
     screenshot("highlighted")
-    page.locator("#grammar-edits .edit").filter(has_text="“an”").first.click()
+    # Taking a suggestion changes the text: it is checked again.
+    with page.expect_request(lambda r: r.method == "POST" and "/api/v1/ai/grammar/" in r.url):
+        page.locator("#grammar-edits .edit").filter(has_text="“an”").first.click()
     expect(page.get_by_label("Your text")).not_to_have_value(
         "She dont like apples. This is an test."
     )

@@ -65,6 +65,22 @@ def test_spanish_with_multilingual_model(
     assert "juan" in response.json()["text"].lower()
 
 
+def test_without_a_language_the_language_is_detected(
+    ml_client: TestClient, espeak_wav: Callable[..., bytes]
+) -> None:
+    """No ``language``: a multilingual model listens (not the English-only default), so
+    Spanish speech comes back as Spanish words and ``spanish``."""
+    response = transcribe(
+        ml_client,
+        espeak_wav("Buenos días, me llamo Juan.", voice="es"),
+        response_format="verbose_json",
+    )
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["language"] == "spanish" and body["model"] == "base"
+    assert "juan" in body["text"].lower()
+
+
 @pytest.mark.parametrize(
     ("data", "status", "code"),
     [
@@ -121,6 +137,21 @@ def test_speech_formats_and_espeak_voices(ml_client: TestClient, fmt: str) -> No
     assert response.status_code == 200
     assert response.headers["x-voice"] == "espeak:es"
     assert decode(response.content, max_seconds=60).duration > 0.3
+
+
+@pytest.mark.parametrize(
+    ("voice", "expected"),
+    [("en", "en_US-joe-medium"), ("en-us", "en_US-joe-medium"), ("en-gb", "espeak:en-gb"),
+     ("pt", "espeak:pt"), ("fr", "espeak:fr-fr")],
+)  # fmt: skip
+def test_a_language_code_without_region_finds_a_voice(
+    ml_client: TestClient, voice: str, expected: str
+) -> None:
+    """The platform asks for a bare language ("en"): a voice of any region of it answers,
+    Piper first."""
+    response = ml_client.post("/v1/audio/speech", json={"input": "Hello.", "voice": voice})
+    assert response.status_code == 200, response.text
+    assert response.headers["x-voice"] == expected
 
 
 def test_unknown_voice_is_a_clear_400(ml_client: TestClient) -> None:

@@ -29,6 +29,30 @@ def test_auto_source_batch_and_form(ml_client: TestClient) -> None:
     assert body["detectedLanguage"][0]["language"] == "en"
 
 
+def test_a_batch_goes_through_the_pipe_at_once_with_answers_in_order(
+    ml_client: TestClient,
+) -> None:
+    """A list ``q`` is written to the apertium pipe in one go; each answer must still be its
+    own text's, the same as one by one, with empty texts and NULs kept out of the stream."""
+    sentences = ["The house is big.", "Good morning, my friend.", "Thank you.", "We eat bread."]
+    one_by_one = [
+        ml_client.post("/translate", json={"q": s, "source": "en", "target": "es"}).json()[
+            "translatedText"
+        ]
+        for s in sentences
+    ]
+    batch = sentences * 10 + ["  ", "The house\0 is big."]
+    response = ml_client.post("/translate", json={"q": batch, "source": "en", "target": "es"})
+    assert response.status_code == 200, response.json()
+    translated = response.json()["translatedText"]
+    assert translated[:40] == one_by_one * 10
+    assert translated[40] == "  "
+    assert translated[41] == "La casa es grande."
+    # The pipe is still in step afterwards.
+    again = ml_client.post("/translate", json={"q": "Thank you.", "source": "en", "target": "es"})
+    assert again.json()["translatedText"] == one_by_one[2]
+
+
 def test_html_keeps_markup(ml_client: TestClient) -> None:
     response = ml_client.post(
         "/translate",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import sentencepiece as spm
@@ -19,6 +20,9 @@ CORPUS = [
     "where is the train station",
     "thank you very much",
     "i would like a coffee please",
+    "quick brown foxes jump over lazy dogs",
+    "pack my box with five dozen liquor jugs",
+    "we visited twelve beautiful villages yesterday",
 ] * 20
 
 
@@ -38,9 +42,16 @@ def _shape(name: str, vocab: int) -> tuple[int, ...]:
     return (D_MODEL, D_MODEL)
 
 
-def _set(spec: object, path: list[str], value: np.ndarray) -> None:
+def _child(spec: Any, part: str) -> Any:
+    if hasattr(spec, part):
+        return getattr(spec, part)
+    prefix, _, index = part.rpartition("_")  # "layer_0" names spec.layer[0]
+    return getattr(spec, prefix)[int(index)]
+
+
+def _set(spec: Any, path: list[str], value: np.ndarray) -> None:
     for part in path[:-1]:
-        spec = spec[int(part)] if part.isdigit() else getattr(spec, part)  # type: ignore[index]
+        spec = _child(spec, part)
     setattr(spec, path[-1], value)
 
 
