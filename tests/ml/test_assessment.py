@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
-from conftest import wav_bytes
 from fastapi.testclient import TestClient
+from ml_fakes import wav_bytes
 
 from ml.audio import decode
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from conftest import COMPLETION, STREAM_CHUNKS, FakeLLM
 from fastapi.testclient import TestClient
+from ml_fakes import COMPLETION, STREAM_CHUNKS, FakeLLM
 
 MESSAGES = [{"role": "user", "content": "Say hello in Spanish"}]
 

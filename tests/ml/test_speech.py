@@ -8,8 +8,8 @@ from collections.abc import Callable
 import av
 import numpy as np
 import pytest
-from conftest import wav_bytes
 from fastapi.testclient import TestClient
+from ml_fakes import wav_bytes
 
 from ml.audio import decode, encode
 
