@@ -89,9 +89,15 @@ class User(AbstractBaseUser, PermissionsMixin):
         self.email = self.__class__.objects.normalize_email(self.email)
 
     def get_full_name(self) -> str:
+        if self.deleted_at is not None:
+            # Whatever still points at a deleted account (a review, a message, an old
+            # booking) shows it anonymously.
+            return str(_("Former member"))
         return f"{self.first_name} {self.last_name}".strip()
 
     def get_short_name(self) -> str:
+        if self.deleted_at is not None:
+            return str(_("Former member"))
         return self.first_name or self.email
 
 

@@ -244,11 +244,22 @@ def reactivate_user(user: User, *, by: User, reason: str) -> None:
 def delete_account(user: User) -> None:
     """The person's own deletion: the account is deactivated and everything that says who
     they were is erased. The user row itself stays, anonymised, so that records the law
-    requires us to keep (invoices, payments) still point at something."""
+    requires us to keep (invoices, payments, ledger entries) still point at something.
+
+    Every app's ``personal_data.erase_personal_data(user)`` runs first, in this transaction
+    (the contract: accounts.selectors.export_personal_data); if any fails, nothing is
+    deleted. Sessions and API tokens stop at once (is_active is checked on every request),
+    open sockets are closed after the commit."""
     from allauth.mfa.models import Authenticator
     from allauth.socialaccount.models import SocialAccount
 
+    from .selectors import personal_data_modules
+
     user = User.objects.select_for_update().get(pk=user.pk)
+    for _label, module in personal_data_modules():
+        erase = getattr(module, "erase_personal_data", None)
+        if erase is not None:
+            erase(user)
     profile = Profile.objects.select_for_update().get(user=user)
     files = [getattr(profile, field) for field in ("avatar", "avatar_medium", "avatar_small")]
     teacher = TeacherProfile.objects.filter(user=user).first()

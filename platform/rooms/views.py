@@ -20,8 +20,6 @@ def room_page(request: HttpRequest, room_id: str) -> HttpResponse:
     except ServiceError as exc:
         raise Http404 from exc
     recordings = (
-        selectors.recordings_for(request.user, room.pk)
-        if room.kind == room.Kind.CLASSROOM
-        else []
+        selectors.recordings_for(request.user, room.pk) if room.kind == room.Kind.CLASSROOM else []
     )
     return render(request, "rooms/room.html", {"room": room, "recordings": recordings})

@@ -35,7 +35,9 @@ def test_an_unverified_learner_cannot_pay_a_held_booking(
 ):
     learner = user_factory(verified=False)
     # Held (by the service: the API refuses it) as if before the address changed.
-    booking = hold_booking(learner=learner, gig=make_gig(make_listing()), start=_start(), minutes=60)
+    booking = hold_booking(
+        learner=learner, gig=make_gig(make_listing()), start=_start(), minutes=60
+    )
     api_client.force_login(learner)
     response = api_client.post(f"/api/v1/bookings/{booking.pk}/pay/", {"provider": "stripe"})
     assert response.status_code == 403
