@@ -141,7 +141,6 @@ def export_personal_data(user: User) -> dict[str, Any]:
             "native_language": profile.native_language,
             "time_zone": profile.time_zone,
             "interface_language": profile.interface_language,
-            "notification_preferences": profile.notification_preferences,
             "avatar": profile.avatar.url if profile.avatar else None,
             "learning": [
                 {"language": item.language, "level": item.level} for item in profile.learning.all()

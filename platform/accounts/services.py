@@ -111,9 +111,11 @@ def update_profile(
     profile_fields: Mapping[str, Any] | None = None,
     learning: list[Mapping[str, str]] | None = None,
     teacher_fields: Mapping[str, Any] | None = None,
+    notification_preferences: dict[str, dict[str, bool]] | None = None,
 ) -> Profile:
     """Applies already validated changes. ``learning``, when given, replaces the list of
-    languages being learned."""
+    languages being learned; ``notification_preferences`` ({type: {channel: bool}}) go to
+    the notifications app, their one source of truth."""
     profile = Profile.objects.select_for_update().get(user=user)
     if user_fields:
         for name, value in user_fields.items():
@@ -136,6 +138,10 @@ def update_profile(
         for name, value in teacher_fields.items():
             setattr(teacher, name, value)
         teacher.save(update_fields=list(teacher_fields))
+    if notification_preferences:
+        from .notifications import set_preferences
+
+        set_preferences(user, notification_preferences)
     return profile
 
 
