@@ -463,6 +463,13 @@ def test_deletion_erases_everywhere_keeps_the_books_and_spares_others(
     )
     assert Entry.objects.count() == entries_before
     assert verify_balances() == []
+    # A refund after the deletion is credited to the name and address on the invoice.
+    from payments.invoices import issue_credit_note
+    from payments.models import Refund
+
+    payment = Payment.objects.get(user=user)
+    refund = Refund.objects.create(payment=payment, amount=Decimal("9.00"), idempotency_key="r")
+    assert issue_credit_note(refund).billed_to == payment.invoices.get(kind="invoice").billed_to
     assert PayoutRequest.objects.filter(payee=user).count() == 1
     assert PayeeProfile.objects.get(user=user).bank_details == ""
     subscription.refresh_from_db()
