@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from .models import LearningLanguage, Profile, User
-from .notifications import DEFAULT_NOTIFICATION_PREFERENCES
+from .notifications import preferences_of, website_switches
 from .roles import Role
 
 
@@ -84,14 +84,18 @@ class ProfileForm(forms.ModelForm):
     user_field_names = ("first_name", "last_name")
 
     def __init__(self, *args: Any, instance: Profile, **kwargs: Any) -> None:
+        from notifications.types import REGISTRY
+
         initial = {name: getattr(instance.user, name) for name in self.user_field_names}
-        preferences = {**DEFAULT_NOTIFICATION_PREFERENCES, **instance.notification_preferences}
-        for key in DEFAULT_NOTIFICATION_PREFERENCES:
-            initial[f"notify_{key}"] = preferences[key]
+        # The switches are the notifications app's preferences (accounts.notifications).
+        self.switches = website_switches()
+        preferences = preferences_of(instance.user)
+        for name, key, channel in self.switches:
+            initial[name] = preferences[key][channel]
         super().__init__(*args, instance=instance, initial=initial, **kwargs)
-        for key in DEFAULT_NOTIFICATION_PREFERENCES:
-            self.fields[f"notify_{key}"] = forms.BooleanField(
-                label=NOTIFICATION_LABELS.get(key, key), required=False
+        for name, key, channel in self.switches:
+            self.fields[name] = forms.BooleanField(
+                label=f"{REGISTRY[key].label}: {CHANNEL_LABELS[channel]}", required=False
             )
         self.order_fields(["first_name", "last_name", *self.Meta.fields])
 
@@ -102,7 +106,7 @@ class ProfileForm(forms.ModelForm):
         return value
 
     def notification_fields(self) -> list[forms.BoundField]:
-        return [self[f"notify_{key}"] for key in DEFAULT_NOTIFICATION_PREFERENCES]
+        return [self[name] for name, _key, _channel in self.switches]
 
     def profile_field_names(self) -> list[str]:
         return ["first_name", "last_name", *self.Meta.fields]
@@ -111,23 +115,16 @@ class ProfileForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.user_field_names}
 
     def profile_changes(self) -> dict[str, Any]:
-        changes = {name: self.cleaned_data[name] for name in self.Meta.fields}
-        changes["notification_preferences"] = {
-            key: bool(self.cleaned_data[f"notify_{key}"])
-            for key in DEFAULT_NOTIFICATION_PREFERENCES
-        }
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+    def notification_changes(self) -> dict[str, dict[str, bool]]:
+        changes: dict[str, dict[str, bool]] = {}
+        for name, key, channel in self.switches:
+            changes.setdefault(key, {})[channel] = bool(self.cleaned_data[name])
         return changes
 
 
-NOTIFICATION_LABELS = {
-    "email_messages": _("Email me about new messages"),
-    "email_bookings": _("Email me about bookings"),
-    "email_reminders": _("Email me reminders"),
-    "email_news": _("Email me news from Toto"),
-    "push_messages": _("Notify my phone about new messages"),
-    "push_bookings": _("Notify my phone about bookings"),
-    "push_reminders": _("Notify my phone with reminders"),
-}
+CHANNEL_LABELS = {"email": _("email"), "push": _("phone")}
 
 
 class LearningLanguageForm(forms.ModelForm):

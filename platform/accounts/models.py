@@ -89,9 +89,15 @@ class User(AbstractBaseUser, PermissionsMixin):
         self.email = self.__class__.objects.normalize_email(self.email)
 
     def get_full_name(self) -> str:
+        if self.deleted_at is not None:
+            # Whatever still points at a deleted account (a review, a message, an old
+            # booking) shows it anonymously.
+            return str(_("Former member"))
         return f"{self.first_name} {self.last_name}".strip()
 
     def get_short_name(self) -> str:
+        if self.deleted_at is not None:
+            return str(_("Former member"))
         return self.first_name or self.email
 
 
@@ -119,9 +125,17 @@ def _interface_language_choices() -> list[tuple[str, str]]:
 
 
 def default_notification_preferences() -> dict[str, bool]:
-    from .notifications import DEFAULT_NOTIFICATION_PREFERENCES
-
-    return dict(DEFAULT_NOTIFICATION_PREFERENCES)
+    """The former Profile.notification_preferences default, kept for migration 0003 (the
+    notifications app's preferences replaced the field in 0005)."""
+    return {
+        "email_messages": True,
+        "email_bookings": True,
+        "email_reminders": True,
+        "email_news": False,
+        "push_messages": True,
+        "push_bookings": True,
+        "push_reminders": True,
+    }
 
 
 phone_validator = RegexValidator(
@@ -170,9 +184,6 @@ class Profile(models.Model):
         max_length=16,
         default="en",
         choices=_interface_language_choices,
-    )
-    notification_preferences = models.JSONField(
-        _("notification preferences"), default=default_notification_preferences
     )
     updated_at = models.DateTimeField(auto_now=True)
 

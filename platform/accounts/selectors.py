@@ -2,6 +2,7 @@
 
 import importlib
 import importlib.util
+from types import ModuleType
 from typing import Any
 
 from django.apps import apps
@@ -88,8 +89,25 @@ def certificates_of(user: User) -> QuerySet[TeacherCertificate]:
 
 def export_personal_data(user: User) -> dict[str, Any]:
     """Everything Toto holds about the person, as JSON-ready data (the data-portability
-    export). Other apps add their part with a ``<app>.personal_data`` module defining
-    ``export_personal_data(user) -> dict``; it appears under the app's label."""
+    export, ``GET /api/v1/users/me/export/``).
+
+    The personal-data contract, for every app that stores anything about a person: a
+    ``<app>.personal_data`` module defining
+
+    - ``export_personal_data(user) -> dict``: everything the app holds about the person,
+      JSON-ready (datetimes ISO 8601, money as decimal strings: see accounts.exporting),
+      never another person's data (others appear by id at most). It appears under the
+      app's label. It must cost a fixed number of queries, whatever the number of rows
+      (select_related / prefetch_related): the whole export's count is pinned in
+      tests/platform/accounts/test_personal_data_across_apps.py.
+    - ``erase_personal_data(user) -> None`` (optional): called by
+      ``accounts.services.delete_account`` inside its transaction, with the user row locked
+      and not yet anonymised. It deletes or anonymises what the app holds about the person
+      and keeps what the law requires (invoices, payments, ledger entries, payouts) or what
+      others need (reviews, conversations' shape), tied to the anonymised account only. It
+      sends nothing itself: files and provider calls go after the commit
+      (``transaction.on_commit``). Its module docstring says what is kept and why.
+    """
     from allauth.account.models import EmailAddress
     from allauth.mfa.models import Authenticator
     from allauth.socialaccount.models import SocialAccount
@@ -123,7 +141,6 @@ def export_personal_data(user: User) -> dict[str, Any]:
             "native_language": profile.native_language,
             "time_zone": profile.time_zone,
             "interface_language": profile.interface_language,
-            "notification_preferences": profile.notification_preferences,
             "avatar": profile.avatar.url if profile.avatar else None,
             "learning": [
                 {"language": item.language, "level": item.level} for item in profile.learning.all()
@@ -152,11 +169,21 @@ def export_personal_data(user: User) -> dict[str, Any]:
                 for certificate in certificates_of(user)
             ],
         }
+    for label, module in personal_data_modules():
+        data[label] = module.export_personal_data(user)
+    return data
+
+
+def personal_data_modules() -> list[tuple[str, ModuleType]]:
+    """(app label, ``<app>.personal_data`` module) of every installed app that has one, in
+    INSTALLED_APPS order."""
+    found = []
     for app_config in apps.get_app_configs():
         if app_config.name == "accounts":
             continue
         if importlib.util.find_spec(f"{app_config.name}.personal_data") is None:
             continue
-        module = importlib.import_module(f"{app_config.name}.personal_data")
-        data[app_config.label] = module.export_personal_data(user)
-    return data
+        found.append(
+            (app_config.label, importlib.import_module(f"{app_config.name}.personal_data"))
+        )
+    return found

@@ -111,9 +111,11 @@ def update_profile(
     profile_fields: Mapping[str, Any] | None = None,
     learning: list[Mapping[str, str]] | None = None,
     teacher_fields: Mapping[str, Any] | None = None,
+    notification_preferences: dict[str, dict[str, bool]] | None = None,
 ) -> Profile:
     """Applies already validated changes. ``learning``, when given, replaces the list of
-    languages being learned."""
+    languages being learned; ``notification_preferences`` ({type: {channel: bool}}) go to
+    the notifications app, their one source of truth."""
     profile = Profile.objects.select_for_update().get(user=user)
     if user_fields:
         for name, value in user_fields.items():
@@ -136,6 +138,10 @@ def update_profile(
         for name, value in teacher_fields.items():
             setattr(teacher, name, value)
         teacher.save(update_fields=list(teacher_fields))
+    if notification_preferences:
+        from .notifications import set_preferences
+
+        set_preferences(user, notification_preferences)
     return profile
 
 
@@ -244,11 +250,22 @@ def reactivate_user(user: User, *, by: User, reason: str) -> None:
 def delete_account(user: User) -> None:
     """The person's own deletion: the account is deactivated and everything that says who
     they were is erased. The user row itself stays, anonymised, so that records the law
-    requires us to keep (invoices, payments) still point at something."""
+    requires us to keep (invoices, payments, ledger entries) still point at something.
+
+    Every app's ``personal_data.erase_personal_data(user)`` runs first, in this transaction
+    (the contract: accounts.selectors.export_personal_data); if any fails, nothing is
+    deleted. Sessions and API tokens stop at once (is_active is checked on every request),
+    open sockets are closed after the commit."""
     from allauth.mfa.models import Authenticator
     from allauth.socialaccount.models import SocialAccount
 
+    from .selectors import personal_data_modules
+
     user = User.objects.select_for_update().get(pk=user.pk)
+    for _label, module in personal_data_modules():
+        erase = getattr(module, "erase_personal_data", None)
+        if erase is not None:
+            erase(user)
     profile = Profile.objects.select_for_update().get(user=user)
     files = [getattr(profile, field) for field in ("avatar", "avatar_medium", "avatar_small")]
     teacher = TeacherProfile.objects.filter(user=user).first()

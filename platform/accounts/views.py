@@ -36,6 +36,7 @@ def profile(request: HttpRequest) -> HttpResponse:
             user_fields=form.user_changes(),
             profile_fields=form.profile_changes(),
             learning=learning_from_formset(languages),
+            notification_preferences=form.notification_changes(),
         )
         messages.success(request, _("Your profile is saved."))
         return redirect("accounts:profile")

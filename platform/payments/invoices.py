@@ -57,11 +57,18 @@ def issue_credit_note(refund: Refund) -> Invoice:
         kind=InvoiceKind.CREDIT_NOTE,
         payment=refund.payment,
         refund=refund,
-        billed_to=_billed_to(refund.payment),
+        billed_to=_credit_note_billed_to(refund.payment),
         description=f"Refund: {refund.payment.description}",
         amount=refund.amount,
         currency=refund.payment.currency,
     )
+
+
+def _credit_note_billed_to(payment: Payment) -> str:
+    """A credit note is addressed as the invoice it corrects was (the account may have been
+    deleted and anonymised since: the invoice keeps the name as issued)."""
+    invoice = Invoice.objects.filter(payment=payment, kind=InvoiceKind.INVOICE).first()
+    return invoice.billed_to if invoice is not None else _billed_to(payment)
 
 
 def _latin1(text: str) -> str:

@@ -16,6 +16,7 @@ def reconcile_pending() -> dict[str, int]:
     retry_backoff=True,
     max_retries=8,
 )
-def cancel_stripe_subscription(subscription_id: str) -> None:
-    """Cancels at Stripe a subscription that a full refund ended here."""
-    services.cancel_stripe_subscription(subscription_id)
+def cancel_stripe_subscription(subscription_id: str, at_period_end: bool = False) -> None:
+    """Cancels at Stripe a subscription that a full refund ended here (at once), or whose
+    owner deleted their account (at the end of the paid period)."""
+    services.cancel_stripe_subscription(subscription_id, at_period_end=at_period_end)

@@ -1,6 +1,7 @@
 import uuid
 
 from django.conf import settings
+from django.core.files.storage import Storage, storages
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -98,13 +99,19 @@ def recording_path(instance: "Recording", filename: str) -> str:
     return f"rooms/{instance.room_id}/recordings/{uuid.uuid4().hex}.webm"
 
 
+def private_storage() -> Storage:
+    """Recordings live in the "private" storage: never served by the web server, only by
+    the permission-checked view (rooms.api.views.RecordingFileView)."""
+    return storages["private"]
+
+
 class Recording(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="recordings")
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    file = models.FileField(upload_to=recording_path)
+    file = models.FileField(upload_to=recording_path, storage=private_storage)
     mime = models.CharField(max_length=60)
     size = models.PositiveIntegerField()
     created_at = models.DateTimeField(default=timezone.now)

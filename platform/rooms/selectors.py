@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from core.api.errors import ServiceError
 
-from .models import Attendance, Member, Room
+from .models import Attendance, Member, Recording, Room
 
 
 class RoomNotFound(ServiceError):
@@ -44,6 +44,34 @@ def visible_rooms(user: Any) -> QuerySet[Room]:
         Q(kind=Room.Kind.VOICE)
         | Q(members__user=user, members__state__in=["invited", "waiting", "admitted"])
     ).distinct()
+
+
+class RecordingNotFound(ServiceError):
+    status_code = 404
+    default_code = "not_found"
+    default_detail = "No such recording."
+
+
+# Who took part in a room: everyone let in (or invited to a call or class), not people left
+# in the waiting room or removed by the host.
+PARTICIPANT_STATES = ("invited", "admitted")
+
+
+def recordings_for(user: Any, room_id: Any) -> QuerySet[Recording]:
+    """A room's recordings, for its participants only (a public voice room's recordings are
+    not public: its listeners are members once they joined)."""
+    return Recording.objects.filter(
+        room_id=room_id,
+        room__members__user=user,
+        room__members__state__in=PARTICIPANT_STATES,
+    ).order_by("-created_at")
+
+
+def recording_for(user: Any, room_id: Any, recording_id: Any) -> Recording:
+    try:
+        return recordings_for(user, room_id).get(pk=recording_id)
+    except (Recording.DoesNotExist, ValueError) as exc:
+        raise RecordingNotFound() from exc
 
 
 def room_for(user: Any, room_id: Any) -> Room:

@@ -19,5 +19,7 @@ def room_page(request: HttpRequest, room_id: str) -> HttpResponse:
         room = selectors.room_for(request.user, room_id)
     except ServiceError as exc:
         raise Http404 from exc
-    recordings = room.recordings.all() if room.kind == room.Kind.CLASSROOM else []
+    recordings = (
+        selectors.recordings_for(request.user, room.pk) if room.kind == room.Kind.CLASSROOM else []
+    )
     return render(request, "rooms/room.html", {"room": room, "recordings": recordings})

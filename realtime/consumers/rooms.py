@@ -7,7 +7,7 @@ waiting room, chat, whiteboard, pad, screen sharing, recording consent). Who is 
 in the database (Attendance rows, which billing also uses), never in process memory, so
 sockets of one room may sit on different servers.
 
-Close codes: 4401 not signed in, 4403 not allowed in this room, 4404 no such room (or ended),
+Close codes: 4401 not signed in (or access revoked while connected), 4403 not allowed in this room, 4404 no such room (or ended),
 4409 full, 4410 removed by the host, 4412 email not verified.
 """
 
@@ -21,6 +21,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from accounts.selectors import is_email_verified
 from core.api.errors import ServiceError
+from realtime.auth import RevocableSocketMixin
 from rooms import selectors, services
 from rooms.models import Member, Room
 
@@ -51,7 +52,10 @@ def waiting_group(room_id: Any, user_id: Any) -> str:
     return f"room.{room_id.hex}.waiting.{user_id.hex}"
 
 
-class RoomConsumer(AsyncJsonWebsocketConsumer):
+class RoomConsumer(RevocableSocketMixin, AsyncJsonWebsocketConsumer):
+    # RevocableSocketMixin: suspending or deleting the user closes this socket at once
+    # (4401), like their chat and notification sockets.
+
     async def connect(self) -> None:
         self.user = self.scope.get("user")
         self.attendance_id: Any = None

@@ -83,10 +83,16 @@ def test_a_classroom_is_recorded_with_consent_and_listed_for_playback(
     assert recording.uploaded_by == tomas
     assert recording.mime in {"audio/webm", "video/webm"} and recording.size > 1000
     assert sorted(recording.consented_user_ids) == sorted([str(tomas.pk), str(sam.pk)])
+    with recording.file.open("rb") as stored:
+        expected = stored.read()
     for page in (teacher, learner):  # the learner's list reloads on recording.saved
         players = page.locator("#recordings audio")
         expect(players).to_have_count(1)
-        expect(players).to_have_attribute("src", recording.file.url)
+        # Served by the permission-checked view (the file is in the private storage).
+        src = f"/api/v1/rooms/{room.pk}/recordings/{recording.pk}/file/"
+        expect(players).to_have_attribute("src", src)
+        played = page.request.get(asgi_live_server + src)
+        assert played.status == 200 and played.body() == expected
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     teacher.screenshot(path=str(ARTIFACTS / "classroom-teacher.png"), full_page=True)

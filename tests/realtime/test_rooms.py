@@ -266,3 +266,23 @@ async def test_random_matching_pairs_same_language_and_level_or_says_no_partner(
     assert "No partner found" in none["message"]
     for socket in (a, b, c):
         await socket.disconnect()
+
+
+async def test_suspension_closes_an_open_room_socket_at_once(student, other_student, admin) -> None:
+    from accounts.services import suspend_user
+
+    room = await sync_to_async(services.create_call)(student, other_student)
+    sam = await connect(f"/ws/rooms/{room.pk}/", user=student)
+    await receive_until(sam, "room.state")
+    lena = await connect(f"/ws/rooms/{room.pk}/", user=other_student)
+    await receive_until(lena, "room.state")
+    await sync_to_async(suspend_user)(student, by=admin, reason="Abuse in a call")
+    for _ in range(10):  # room events may arrive before the close
+        output = await sam.receive_output(timeout=5)
+        if output["type"] == "websocket.close":
+            break
+    assert output == {"type": "websocket.close", "code": 4401}
+    await sam.disconnect()  # what the server sends the app once the socket is closed
+    # The other person stays, and is told the suspended peer left.
+    assert (await receive_until(lena, "peer.left"))["peer_id"]
+    await lena.disconnect()

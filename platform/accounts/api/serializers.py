@@ -6,7 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..models import LearningLanguage, Profile, TeacherCertificate, TeacherProfile
-from ..notifications import DEFAULT_NOTIFICATION_PREFERENCES
+from ..notifications import preferences_of, validate_preferences
 from ..roles import Role
 from ..selectors import email_verified_from_prefetch, roles_of
 
@@ -60,6 +60,31 @@ class TeacherProfileSerializer(serializers.ModelSerializer):
         return teacher.certificates.filter(status="verified").count()
 
 
+@extend_schema_field(
+    {
+        "type": "object",
+        "additionalProperties": {
+            "type": "object",
+            "additionalProperties": {"type": "boolean"},
+        },
+        "example": {"message.new": {"in_app": True, "email": False, "push": True}},
+    }
+)
+class NotificationPreferencesField(serializers.Field):
+    """The notifications app's preferences, ``{type: {channel: bool}}`` for every type (the
+    same as GET /api/v1/notifications/preferences/, their one source of truth). A PATCH sends
+    only the switches it changes."""
+
+    def to_representation(self, profile: Profile) -> dict[str, dict[str, bool]]:
+        return preferences_of(profile.user)
+
+    def to_internal_value(self, data: Any) -> dict[str, Any]:
+        try:
+            return {"notification_preferences": validate_preferences(data)}
+        except ValueError as exc:
+            raise serializers.ValidationError(str(exc)) from exc
+
+
 class MeSerializer(serializers.ModelSerializer):
     """The signed-in person's own account and profile (GET/PATCH /api/v1/users/me/).
 
@@ -78,6 +103,7 @@ class MeSerializer(serializers.ModelSerializer):
     date_joined = serializers.DateTimeField(source="user.date_joined", read_only=True)
     avatar = serializers.SerializerMethodField()
     learning = LearningLanguageSerializer(many=True, required=False)
+    notification_preferences = NotificationPreferencesField(source="*", required=False)
     teacher = TeacherProfileSerializer(
         source="user.teacher_profile", required=False, allow_null=True
     )
@@ -143,17 +169,6 @@ class MeSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError("Enter a real date of birth.")
         return value
 
-    def validate_notification_preferences(self, value: Any) -> dict[str, bool]:
-        if not isinstance(value, dict):
-            raise serializers.ValidationError("Send an object of switches.")
-        unknown = set(value) - set(DEFAULT_NOTIFICATION_PREFERENCES)
-        if unknown:
-            raise serializers.ValidationError(f"Unknown switches: {', '.join(sorted(unknown))}.")
-        if not all(isinstance(switch, bool) for switch in value.values()):
-            raise serializers.ValidationError("Every switch is true or false.")
-        current = getattr(self.instance, "notification_preferences", None) or {}
-        return {**DEFAULT_NOTIFICATION_PREFERENCES, **current, **value}
-
     def validate_learning(self, value: list[dict[str, str]]) -> list[dict[str, str]]:
         languages = [item["language"] for item in value]
         if len(languages) != len(set(languages)):
@@ -174,12 +189,14 @@ class MeSerializer(serializers.ModelSerializer):
         user_data = dict(validated_data.pop("user", {}))
         teacher_fields = user_data.pop("teacher_profile", None)
         learning = validated_data.pop("learning", None)
+        notification_preferences = validated_data.pop("notification_preferences", None)
         return update_profile(
             profile.user,
             user_fields=user_data,
             profile_fields=validated_data,
             learning=learning,
             teacher_fields=teacher_fields,
+            notification_preferences=notification_preferences,
         )
 
 

@@ -1,4 +1,5 @@
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 from rest_framework import serializers
 
 from ..models import Attendance, Recording, Room
@@ -61,6 +62,13 @@ class AttendanceSerializer(serializers.ModelSerializer):
         fields = ["user", "joined_at", "left_at"]
 
 
+def recording_url(recording: Recording) -> str:
+    return reverse(
+        "room-recording-file",
+        kwargs={"room_id": recording.room_id, "recording_id": recording.pk},
+    )
+
+
 class RecordingSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField()
 
@@ -69,7 +77,8 @@ class RecordingSerializer(serializers.ModelSerializer):
         fields = ["id", "mime", "size", "created_at", "consented_user_ids", "url"]
 
     def get_url(self, recording: Recording) -> str:
-        return recording.file.url
+        """The permission-checked file view (the file has no public URL)."""
+        return recording_url(recording)
 
 
 class RecordingUploadSerializer(serializers.Serializer):

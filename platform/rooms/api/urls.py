@@ -14,5 +14,10 @@ urlpatterns = [
         views.RecordingListView.as_view(),
         name="room-recordings",
     ),
+    path(
+        "rooms/<uuid:room_id>/recordings/<uuid:recording_id>/file/",
+        views.RecordingFileView.as_view(),
+        name="room-recording-file",
+    ),
     path("calls/", views.CallCreateView.as_view(), name="call-create"),
 ]

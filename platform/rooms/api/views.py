@@ -1,5 +1,7 @@
 from typing import Any
 
+from django.http import FileResponse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.parsers import MultiPartParser
@@ -11,7 +13,7 @@ from rest_framework.views import APIView
 from accounts.permissions import IsEmailVerified
 
 from .. import selectors, services
-from ..models import Attendance, Recording
+from ..models import Attendance
 from . import serializers
 
 ROOM_PERMISSIONS = [IsAuthenticated, IsEmailVerified]
@@ -101,8 +103,8 @@ class RecordingListView(generics.ListCreateAPIView):
     filter_backends: list[Any] = []
 
     def get_queryset(self) -> Any:
-        room = selectors.room_for(self.request.user, self.kwargs["room_id"])
-        return Recording.objects.filter(room=room)
+        selectors.room_for(self.request.user, self.kwargs["room_id"])  # 404 for strangers
+        return selectors.recordings_for(self.request.user, self.kwargs["room_id"])
 
     @extend_schema(
         request={"multipart/form-data": serializers.RecordingUploadSerializer},
@@ -115,5 +117,22 @@ class RecordingListView(generics.ListCreateAPIView):
             request.user, self.kwargs["room_id"], data.validated_data["file"]
         )
         return Response(
-            serializers.RecordingSerializer(recording).data, status=status.HTTP_201_CREATED
+            serializers.RecordingSerializer(recording, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
         )
+
+
+class RecordingFileView(APIView):
+    """The recording itself, streamed to the room's participants only (404 for anyone else:
+    whether a recording exists is not told). Files sit in the "private" storage, which the
+    web server does not serve."""
+
+    permission_classes = ROOM_PERMISSIONS
+
+    @extend_schema(responses={(200, "video/webm"): OpenApiTypes.BINARY})
+    def get(self, request: Request, room_id: Any, recording_id: Any) -> FileResponse:
+        recording = selectors.recording_for(request.user, room_id, recording_id)
+        response = FileResponse(recording.file.open("rb"), content_type=recording.mime)
+        response["Cache-Control"] = "private, max-age=3600"
+        response["X-Content-Type-Options"] = "nosniff"
+        return response

@@ -4,7 +4,7 @@ from .base import *  # noqa: F403
 from .base import VAR_DIR, env
 
 DEBUG = env.bool("DEBUG", default=True)
-for folder in ("media", "mail", "static"):
+for folder in ("media", "private", "mail", "static"):
     (VAR_DIR / folder).mkdir(parents=True, exist_ok=True)
 
 if not HEADLESS_JWT_PRIVATE_KEY:  # noqa: F405

@@ -9,6 +9,10 @@ from rest_framework.test import APIClient
 
 from accounts.testing import AUTH
 
+# The cross-app personal-data test creates lessons, buys credits and subscribes.
+from cms.learning.testing import learning_tree, make_lesson  # noqa: F401
+from credits.testing import package, premium_plan  # noqa: F401
+
 
 @pytest.fixture
 def mailbox(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Any]]:

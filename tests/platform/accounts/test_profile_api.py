@@ -6,6 +6,7 @@ from rest_framework.test import APIClient
 from accounts.models import LearningLanguage
 from accounts.services import suspend_user
 from accounts.testing import bearer
+from notifications.selectors import preferences_of
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +18,8 @@ def sam(student, api_client: APIClient) -> APIClient:
 
 
 def test_me_shows_the_account_and_profile(sam: APIClient, assert_num_queries) -> None:
-    with assert_num_queries(6):
+    # Session, user, profile, groups, languages, email addresses, notification preferences.
+    with assert_num_queries(7):
         response = sam.get("/api/v1/users/me/")
     assert response.status_code == 200
     body = response.json()
@@ -26,7 +28,12 @@ def test_me_shows_the_account_and_profile(sam: APIClient, assert_num_queries) ->
     assert body["roles"] == ["student"]
     assert body["email_verified"] is True
     assert body["time_zone"] == "UTC"
-    assert body["notification_preferences"]["email_messages"] is True
+    # The notifications app's preferences (their one source of truth), defaults filled in.
+    assert body["notification_preferences"]["message.new"] == {
+        "in_app": True,
+        "email": False,
+        "push": True,
+    }
     assert body["avatar"] == {"original": None, "medium": None, "small": None}
     assert body["teacher"] is None
 
@@ -51,7 +58,7 @@ def test_patch_updates_the_profile_and_languages(sam: APIClient, student) -> Non
             "phone": "+447700900123",
             "date_of_birth": "1999-04-01",
             "learning": [{"language": "es", "level": "B1"}, {"language": "fr", "level": "A1"}],
-            "notification_preferences": {"email_news": True},
+            "notification_preferences": {"system": {"email": False}},
         },
         format="json",
     )
@@ -62,8 +69,12 @@ def test_patch_updates_the_profile_and_languages(sam: APIClient, student) -> Non
         {"language": "es", "level": "B1"},
         {"language": "fr", "level": "A1"},
     ]
-    assert body["notification_preferences"]["email_news"] is True
-    assert body["notification_preferences"]["push_messages"] is True
+    assert body["notification_preferences"]["system"]["email"] is False
+    assert body["notification_preferences"]["system"]["push"] is True
+    # Stored where the notifications app reads it, and shown by its own API alike.
+    assert student.notification_preferences.get().enabled is False
+    own_api = sam.get("/api/v1/notifications/preferences/").json()["preferences"]
+    assert own_api == body["notification_preferences"]
     student.profile.refresh_from_db()
     assert student.profile.time_zone == "Europe/Madrid"
 
@@ -88,8 +99,13 @@ def test_patch_updates_the_profile_and_languages(sam: APIClient, student) -> Non
             {"learning": [{"language": "es", "level": "A1"}, {"language": "es", "level": "B1"}]},
             "learning",
         ),
-        ({"notification_preferences": {"carrier_pigeon": True}}, "notification_preferences"),
-        ({"notification_preferences": {"email_news": "yes"}}, "notification_preferences"),
+        (
+            {"notification_preferences": {"carrier.pigeon": {"email": True}}},
+            "notification_preferences",
+        ),
+        ({"notification_preferences": {"system": {"fax": True}}}, "notification_preferences"),
+        ({"notification_preferences": {"system": {"email": "yes"}}}, "notification_preferences"),
+        ({"notification_preferences": {"system": True}}, "notification_preferences"),
         ({"first_name": "   "}, "first_name"),
         ({"teacher": {"qualification": "PhD"}}, "teacher"),
     ],
@@ -205,7 +221,7 @@ def test_the_website_profile_edits_languages_and_notifications(client, student) 
         "last_name": "Student",
         "time_zone": "Asia/Tokyo",
         "interface_language": "en",
-        "notify_email_messages": "on",
+        "notify_message__new__email": "on",
         "learning-TOTAL_FORMS": "1",
         "learning-INITIAL_FORMS": "0",
         "learning-MIN_NUM_FORMS": "0",
@@ -217,8 +233,10 @@ def test_the_website_profile_edits_languages_and_notifications(client, student) 
     assert response.status_code == 302, response.content.decode()[:2000]
     student.profile.refresh_from_db()
     assert student.profile.time_zone == "Asia/Tokyo"
-    assert student.profile.notification_preferences["email_messages"] is True
-    assert student.profile.notification_preferences["push_messages"] is False
+    preferences = preferences_of(student)
+    assert preferences["message.new"]["email"] is True  # ticked (off by default)
+    assert preferences["message.new"]["push"] is False  # unticked
+    assert preferences["message.new"]["in_app"] is True  # not on the page: in-app always
     assert list(student.profile.learning.values_list("language", "level")) == [("ja", "A2")]
 
     refused = client.post("/accounts/profile/", {**form, "first_name": "  ", "phone": "12"})

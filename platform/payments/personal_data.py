@@ -1,0 +1,95 @@
+"""The person's payments, refunds and invoices: exported; KEPT on account deletion.
+
+Invoices and the payments behind them are accounting records the law requires us to keep
+(for years): nothing here is erased. An invoice keeps the name and address it was issued to
+(``billed_to``, as issued), but once the account is anonymised nothing leads from the
+account to that name any more. Erasure only stops what would charge the person again: a
+Stripe subscription still renewing is cancelled at the end of its paid period."""
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from accounts.exporting import amount, iso
+from accounts.models import User
+from credits.models import Subscription, SubscriptionStatus
+
+from .models import BillingCustomer, Invoice, Payment, Provider, Refund
+
+
+def export_personal_data(user: User) -> dict[str, Any]:
+    payments = (
+        Payment.objects.filter(user=user)
+        .order_by("created_at")
+        .prefetch_related(
+            Prefetch("refunds", queryset=Refund.objects.order_by("created_at")),
+            Prefetch("invoices", queryset=Invoice.objects.order_by("issued_at", "number")),
+        )
+    )
+    return {
+        "payments": [
+            {
+                "id": str(payment.pk),
+                "purpose": payment.purpose,
+                "description": payment.description,
+                "amount": amount(payment.amount),
+                "currency": payment.currency,
+                "provider": payment.provider,
+                "status": payment.status,
+                "amount_refunded": amount(payment.amount_refunded),
+                "created_at": iso(payment.created_at),
+                "succeeded_at": iso(payment.succeeded_at),
+                "refunds": [
+                    {
+                        "amount": amount(refund.amount),
+                        "status": refund.status,
+                        "reason": refund.reason,
+                        "created_at": iso(refund.created_at),
+                    }
+                    for refund in payment.refunds.all()
+                ],
+                "invoices": [
+                    {
+                        "number": invoice.number,
+                        "kind": invoice.kind,
+                        "billed_to": invoice.billed_to,
+                        "description": invoice.description,
+                        "amount": amount(invoice.amount),
+                        "currency": invoice.currency,
+                        "issued_at": iso(invoice.issued_at),
+                    }
+                    for invoice in payment.invoices.all()
+                ],
+            }
+            for payment in payments
+        ],
+        "billing_customers": [
+            {"provider": customer.provider, "customer_id": customer.customer_id}
+            for customer in BillingCustomer.objects.filter(user=user).order_by("provider")
+        ],
+    }
+
+
+def erase_personal_data(user: User) -> None:
+    renewing = (
+        Subscription.objects.select_for_update()
+        .filter(
+            user=user,
+            cancel_at_period_end=False,
+            provider__in=[Provider.STRIPE, Provider.PAYPAL],
+            provider_subscription_id__startswith="sub_",
+        )
+        .exclude(status=SubscriptionStatus.CANCELED)
+    )
+    ids = list(renewing.values_list("provider_subscription_id", flat=True))
+    renewing.update(cancel_at_period_end=True, updated_at=timezone.now())
+    for subscription_id in ids:
+        transaction.on_commit(lambda sid=subscription_id: _cancel_at_stripe(sid))
+
+
+def _cancel_at_stripe(subscription_id: str) -> None:
+    from .tasks import cancel_stripe_subscription
+
+    cancel_stripe_subscription.delay(subscription_id, at_period_end=True)
