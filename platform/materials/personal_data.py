@@ -76,8 +76,8 @@ def export_personal_data(user: User) -> dict[str, Any]:
 
 
 def erase_personal_data(user: User) -> dict[str, int]:
-    """What account deletion should do here (accounts has no per-app erase hook yet; this is
-    ready for one, named like ``export_personal_data``).
+    """Account deletion's part here (called by accounts.services.delete_account inside its
+    transaction; the contract is in accounts.selectors.export_personal_data).
 
     * Shares with the person end, and their ratings lose their text (the stars stay in the
       aggregates: other buyers relied on them).

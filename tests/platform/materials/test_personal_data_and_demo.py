@@ -53,7 +53,10 @@ def test_erasure_keeps_what_buyers_paid_for(
     book_lesson: Any,
     make_pack: Any,
     buy_pack: Any,
+    other_student: Any,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
+    from django.core.files.storage import default_storage
     from materials.models import Material, MaterialPack, MaterialShare, PackRating
     from materials.personal_data import erase_personal_data
 
@@ -63,25 +66,36 @@ def test_erasure_keeps_what_buyers_paid_for(
     api_client.post(f"/api/v1/materials/{loose['id']}/shares/", {"learner": str(student.pk)})
     pack = make_pack(teacher)
     buy_pack(pack["id"], student)
+    buy_pack(pack["id"], other_student)
     api_client.force_login(student)
     api_client.post(f"/api/v1/material-packs/{pack['id']}/ratings/", {"rating": 4, "text": "Nice"})
 
-    assert erase_personal_data(student) == {
-        "shares_ended": 1,
-        "ratings_cleared": 1,
+    # Deleting the account (the public surface) runs this app's erase hook.
+    api_client.force_login(student)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert api_client.delete("/api/v1/users/me/").status_code == 204
+    assert not MaterialShare.objects.filter(learner=student).exists()
+    rating = PackRating.objects.get()
+    assert (rating.rating, rating.text) == (4, "")
+    assert erase_personal_data(student) == {  # and running it again finds nothing left
+        "shares_ended": 0,
+        "ratings_cleared": 0,
         "packs_unpublished": 0,
         "materials_deleted": 0,
     }
-    assert PackRating.objects.get().rating == 4
-    result = erase_personal_data(teacher)
-    assert result["packs_unpublished"] == 1 and result["materials_deleted"] == 1
+    sold_file = Material.objects.get(pk=pack["items"][1]["id"]).file.name
+    loose_file = Material.objects.get(pk=loose["id"]).file.name
+    api_client.force_login(teacher)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert api_client.delete("/api/v1/users/me/").status_code == 204
+    assert not default_storage.exists(loose_file) and default_storage.exists(sold_file)
     assert not Material.objects.filter(pk=loose["id"]).exists()
     assert Material.objects.filter(teacher=teacher).count() == 2  # the sold pack's items
     assert MaterialPack.objects.get().status == "draft"
     assert not MaterialShare.objects.exists()
-    api_client.force_login(student)
+    api_client.force_login(other_student)
     item = pack["items"][1]
-    assert api_client.get(item["download_url"]).status_code == 200  # the buyer keeps it
+    assert api_client.get(item["download_url"]).status_code == 200  # a buyer keeps it
 
 
 def test_demo_materials_are_idempotent_and_downloadable(client: Any) -> None:
