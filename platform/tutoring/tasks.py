@@ -54,6 +54,28 @@ def booking_cancelled(booking_id: str) -> None:
         )
 
 
+@shared_task
+def group_session_cancelled(session_id: str, learner_ids: list[str], reason: str) -> None:
+    from accounts.models import User
+
+    from .models import GroupSession
+    from .notify import notify
+
+    session = GroupSession.objects.select_related("teacher__user").get(pk=session_id)
+    body = f"{session.topic} on {session.start:%Y-%m-%d %H:%M} UTC was cancelled by the teacher."
+    if reason:
+        body += f" {reason}"
+    for learner in User.objects.filter(pk__in=set(learner_ids)):
+        notify(
+            learner,
+            kind="tutoring.booking_cancelled",
+            title="Group session cancelled",
+            body=body + " Any payment is refunded in full.",
+            url="/tutoring/dashboard/",
+            data={"group_session": session_id},
+        )
+
+
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=8)
 def refund_booking(booking_id: str, amount: str, reason: str) -> None:
     from .payments import refund_now

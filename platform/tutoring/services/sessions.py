@@ -6,7 +6,6 @@ from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
@@ -14,7 +13,6 @@ from accounts.models import User
 from .. import classroom, payments
 from ..errors import InvalidBookingState, NotAllowed
 from ..models import Booking, BookingStatus, MeetingProvider, PricingMode
-from ..models.bookings import GroupSession
 from ..selectors.slots import Interval
 from .bookings import lock, policy, record
 
@@ -41,6 +39,18 @@ def open_meeting(booking: Booking) -> None:
         )
         return
     if booking.room_id:
+        return
+    if booking.group_session_id:
+        # Seats meet in their session's one room, joined when the seat is paid.
+        from .group_sessions import lock_session
+
+        with transaction.atomic():
+            session = lock_session(booking.group_session_id)
+            if not session.room_id:
+                session.room_id = classroom.create_group_classroom(session)
+                session.save(update_fields=["room_id"])
+            classroom.seat_learner(booking, session.room_id)
+            Booking.objects.filter(pk=booking.pk).update(room_id=session.room_id)
         return
     room_id = classroom.create_classroom(booking)
     Booking.objects.filter(pk=booking.pk, room_id="").update(room_id=room_id)
@@ -172,9 +182,3 @@ def settle_due_sessions(now: datetime | None = None) -> int:
         confirm_completion(booking_id, by=None, now=now)
         done += 1
     return done
-
-
-def release_seat(session_id: object) -> None:
-    GroupSession.objects.filter(pk=session_id, seats_taken__gt=0).update(
-        seats_taken=F("seats_taken") - 1
-    )
