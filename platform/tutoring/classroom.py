@@ -68,9 +68,12 @@ def room_group(booking: "Booking") -> str | None:
     """The channel group every socket in the lesson's room listens on."""
     if not booking.room_id:
         return None
+    import uuid
+
     from realtime.consumers.rooms import room_group as group_of
 
-    return group_of(booking.room_id)
+    # The consumer names its group from the room's UUID (hex); room_id is stored as text.
+    return group_of(uuid.UUID(booking.room_id))
 
 
 def create_group_classroom(session: "GroupSession") -> str:

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from accounts.models import User
 
-from ..models import ListingStatus
+from ..models import Booking, ListingStatus
 from ..models.bookings import GroupSession
 
 
@@ -30,3 +30,13 @@ def upcoming_sessions(now: datetime | None = None) -> QuerySet[GroupSession]:
 def sessions_of_teacher(user: User) -> QuerySet[GroupSession]:
     """A teacher's own sessions, past and cancelled included."""
     return _base().filter(teacher_id=user.pk)
+
+
+def seat_for_gift(user: User, session_id: object) -> Booking | None:
+    """The seat through which ``user`` sends a gift to group session ``session_id``: their
+    paid seat if they have one, else any of theirs (the gift service then says why not)."""
+    from ..services.gifts import GIFTABLE
+
+    seats = Booking.objects.filter(group_session_id=session_id, learner_id=user.pk)
+    seats = seats.select_related("teacher__user", "learner", "gig")
+    return seats.filter(status__in=GIFTABLE).first() or seats.order_by("-created_at").first()
