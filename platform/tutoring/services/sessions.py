@@ -58,11 +58,13 @@ def open_meeting(booking: Booking) -> None:
 
 def presence(booking: Booking, now: datetime) -> tuple[list[Interval], list[Interval]]:
     if booking.provider == MeetingProvider.ZOOM:
-        # Zoom reports the meeting's start and end (webhook); both are counted as present.
-        if booking.ended_at and booking.confirmed_at:
-            span = [Interval(booking.meeting_started_at or booking.start, booking.ended_at)]
-            return span, span
-        return [], []
+        # Zoom's participant_joined / participant_left webhooks: the host is the teacher.
+        teacher: list[Interval] = []
+        learner: list[Interval] = []
+        for visit in booking.zoom_attendance.all():
+            span = Interval(visit.joined_at, visit.left_at or now)
+            (teacher if visit.is_host else learner).append(span)
+        return teacher, learner
     return classroom.presence(booking)
 
 
@@ -74,13 +76,18 @@ def bill_per_minute(booking: Booking, both_present_seconds: int) -> tuple[int, D
     return minutes, amount
 
 
-def finish_session(booking_id: object, *, now: datetime | None = None) -> Booking:
+def finish_session(
+    booking_id: object, *, now: datetime | None = None, meeting_ended: bool = False
+) -> Booking:
     """Ends a lesson once its time is over, from the recorded attendance:
 
     * nobody, or only one of the two, showed up → a no-show, refunded by policy;
     * per-minute gigs bill the minutes both were present, refund the rest of the
       pre-authorised amount and pay the teacher at once;
     * fixed-price gigs wait for the learner's confirmation (or ``auto_complete_hours``).
+
+    ``meeting_ended``: the meeting provider said the meeting is over (Zoom's
+    ``meeting.ended``), which may be before the booked end.
     """
     now = now or timezone.now()
     settings = policy()
@@ -88,7 +95,7 @@ def finish_session(booking_id: object, *, now: datetime | None = None) -> Bookin
         booking = lock(booking_id)
         if booking.status not in (BookingStatus.CONFIRMED, BookingStatus.IN_PROGRESS):
             raise InvalidBookingState("Only confirmed lessons can be finished.")
-        if now < booking.end:
+        if now < booking.end and not meeting_ended:
             raise InvalidBookingState("The lesson is not over yet.")
         teacher, learner = presence(booking, now)
         lesson = Interval(booking.start, booking.end + timedelta(minutes=30))
