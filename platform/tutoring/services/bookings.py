@@ -245,9 +245,11 @@ def confirm_payment(
         record(booking, BookingStatus.CONFIRMED, note="paid")
         booking.confirmed_at = now
         booking.hold_expires_at = None
-        if session is not None and session.room_id:
-            booking.room_id = session.room_id
-            classroom.seat_learner(booking, session.room_id)
+        if session is not None:
+            from .group_sessions import room_of
+
+            booking.room_id = room_of(session)
+            classroom.seat_learner(booking, booking.room_id)
         try:
             with transaction.atomic():
                 booking.save()

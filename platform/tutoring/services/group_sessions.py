@@ -105,8 +105,7 @@ def publish(
         currency=gig.currency,
         seats=seats,
     )
-    session.room_id = classroom.create_group_classroom(session)
-    session.save(update_fields=["room_id"])
+    room_of(session)
     return session
 
 
@@ -209,6 +208,14 @@ def book_seat(session: GroupSession, *, learner: User, now: datetime | None = No
         session.save(update_fields=["seats_taken"])
         record(booking, BookingStatus.HELD, actor=learner)
     return booking
+
+
+def room_of(session: GroupSession) -> str:
+    """The session's one classroom, made now if it has none yet (with the row locked)."""
+    if not session.room_id:
+        session.room_id = classroom.create_group_classroom(session)
+        session.save(update_fields=["room_id"])
+    return session.room_id
 
 
 def seat_paid(session: GroupSession, booking: Booking) -> bool:

@@ -42,15 +42,12 @@ def open_meeting(booking: Booking) -> None:
         return
     if booking.group_session_id:
         # Seats meet in their session's one room, joined when the seat is paid.
-        from .group_sessions import lock_session
+        from .group_sessions import lock_session, room_of
 
         with transaction.atomic():
-            session = lock_session(booking.group_session_id)
-            if not session.room_id:
-                session.room_id = classroom.create_group_classroom(session)
-                session.save(update_fields=["room_id"])
-            classroom.seat_learner(booking, session.room_id)
-            Booking.objects.filter(pk=booking.pk).update(room_id=session.room_id)
+            room_id = room_of(lock_session(booking.group_session_id))
+            classroom.seat_learner(booking, room_id)
+            Booking.objects.filter(pk=booking.pk).update(room_id=room_id)
         return
     room_id = classroom.create_classroom(booking)
     Booking.objects.filter(pk=booking.pk, room_id="").update(room_id=room_id)
