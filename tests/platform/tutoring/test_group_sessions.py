@@ -309,3 +309,55 @@ def test_the_teacher_cannot_book_their_own_session_nor_a_learner_twice(
     assert api_client.post(f"/api/v1/group-sessions/{session.pk}/book/").status_code == 201
     twice = api_client.post(f"/api/v1/group-sessions/{session.pk}/book/")
     assert (twice.status_code, twice.json()["code"]) == (409, "learner_busy")
+
+
+def test_attendance_is_per_learner_in_the_shared_room(publish, buy_seat, user_factory) -> None:
+    """One room, but each seat is settled from its own learner's presence with the teacher."""
+    from tutoring.models import TutoringSettings
+    from tutoring.services import sessions
+
+    from rooms.models import Attendance
+
+    session = publish(seats=3)
+    came, absent = user_factory(), user_factory()
+    seat_came, seat_absent = buy_seat(session, came), buy_seat(session, absent)
+    teacher = session.teacher.user
+    for user in (teacher, came):  # what the room's consumer records while their socket is in
+        Attendance.objects.create(
+            room_id=session.room_id,
+            user=user,
+            channel_name="test",
+            joined_at=session.start,
+            left_at=session.end,
+        )
+    assert sessions.settle_due_sessions(now=session.end + timedelta(minutes=31)) == 2
+    seat_came.refresh_from_db()
+    seat_absent.refresh_from_db()
+    assert seat_came.status == BookingStatus.AWAITING_CONFIRMATION
+    assert seat_came.billed_minutes == 60
+    assert seat_absent.status == BookingStatus.NO_SHOW
+    percent = TutoringSettings.load().learner_no_show_refund_percent
+    assert seat_absent.refunded_amount == (Decimal("12.00") * percent / 100).quantize(
+        Decimal("0.01")
+    )
+    assert verify_balances() == []
+
+
+def test_a_teacher_lists_their_own_sessions_with_rooms_and_the_public_does_not_see_them(
+    api_client, publish, make_listing, make_gig, assert_num_queries
+) -> None:
+    listing = make_listing(booking_horizon_days=3660)
+    gig = make_gig(listing)
+    for day in (5, 6, 7):
+        publish(listing=listing, gig=gig, start=at(day).isoformat())
+    cancelled = GroupSession.objects.order_by("start").last()
+    api_client.post(f"/api/v1/group-sessions/{cancelled.pk}/cancel/", {})
+    with assert_num_queries(5):  # session, user, verified email, count, page
+        mine = api_client.get("/api/v1/group-sessions/", {"mine": "1"})
+    assert mine.json()["count"] == 3  # the cancelled one too
+    assert all(row["room_id"] for row in mine.json()["results"])
+    api_client.logout()
+    public = api_client.get("/api/v1/group-sessions/").json()
+    assert public["count"] == 2
+    assert "room_id" not in public["results"][0]
+    assert api_client.get("/api/v1/group-sessions/", {"mine": "1"}).status_code in (401, 403)
