@@ -7,13 +7,16 @@ minute, ``settle_sessions`` every five minutes.
 
 from decimal import Decimal
 
+import httpx
 from celery import shared_task
 
 from .models import Booking, ListingStatus, TeacherListing
+from .zoom import ZoomError
 
 
-@shared_task
+@shared_task(autoretry_for=(ZoomError, httpx.TransportError), retry_backoff=True, max_retries=8)
 def booking_confirmed(booking_id: str) -> None:
+    """Opens the meeting (idempotent, so a retry after Zoom failed is safe), then tells both."""
     from .notify import notify
     from .services.sessions import open_meeting
 

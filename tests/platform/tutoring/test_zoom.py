@@ -221,3 +221,28 @@ def test_events_of_unknown_meetings_are_acknowledged_and_ignored(client, fake_zo
     }
     assert deliver(client, stranger) == (200, {"received": True, "duplicate": False})
     assert not Booking.objects.exists()
+
+
+def test_a_refused_zoom_request_leaves_no_meeting_and_the_task_retries(
+    api_client, fake_zoom, settings, make_listing, make_gig, student
+) -> None:
+    from tutoring.services.bookings import confirm_payment
+    from tutoring.zoom import ZoomError
+
+    listing = make_listing(booking_horizon_days=3660)
+    api_client.force_login(student)
+    held = api_client.post(
+        "/api/v1/bookings/",
+        {
+            "gig": make_gig(listing).pk,
+            "start": START.isoformat(),
+            "duration": 60,
+            "provider": "zoom",
+        },
+    )
+    confirm_payment(held.json()["id"], payment_reference="pay_1")
+    settings.ZOOM_CLIENT_SECRET = "wrong"
+    with pytest.raises(ZoomError, match="token request failed: 400"):
+        tasks.booking_confirmed(held.json()["id"])  # run directly, autoretry re-raises
+    assert Booking.objects.get(pk=held.json()["id"]).zoom_meeting_id == ""
+    assert [r["path"] for r in fake_zoom.requests] == ["/oauth/token"]
