@@ -113,6 +113,7 @@ class GroupSessionViewSet(
     teacher's own, past and cancelled included)."""
 
     filterset_class = GroupSessionFilter
+    lookup_value_regex = "[0-9a-fA-F-]{32,36}"  # a session's UUID; anything else is a 404
     ordering_fields = ["start", "price", "created_at"]
     ordering = ["start", "id"]
 

@@ -309,6 +309,7 @@ def test_the_teacher_cannot_book_their_own_session_nor_a_learner_twice(
     assert api_client.post(f"/api/v1/group-sessions/{session.pk}/book/").status_code == 201
     twice = api_client.post(f"/api/v1/group-sessions/{session.pk}/book/")
     assert (twice.status_code, twice.json()["code"]) == (409, "learner_busy")
+    assert api_client.post("/api/v1/group-sessions/not-a-session/book/").status_code == 404
 
 
 def test_attendance_is_per_learner_in_the_shared_room(publish, buy_seat, user_factory) -> None:
