@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tutoring', '0004_beat_schedules'),
+        ('tutoring', '0005_admin_time_requests_and_moderators'),
     ]
 
     operations = [
