@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from .selectors.slots import Interval, merge
 
 if TYPE_CHECKING:
-    from .models import Booking
+    from .models import Booking, GroupSession
 
 
 def both_present_seconds(
@@ -68,6 +68,60 @@ def room_group(booking: "Booking") -> str | None:
     """The channel group every socket in the lesson's room listens on."""
     if not booking.room_id:
         return None
+    import uuid
+
     from realtime.consumers.rooms import room_group as group_of
 
-    return group_of(booking.room_id)
+    # The consumer names its group from the room's UUID (hex); room_id is stored as text.
+    return group_of(uuid.UUID(booking.room_id))
+
+
+def create_group_classroom(session: "GroupSession") -> str:
+    """The one classroom of a group session: the teacher hosts; learners are added as their
+    seats are paid (``seat_learner``). Room for every seat plus the teacher."""
+    from rooms.services import create_classroom as create
+
+    room = create(
+        session.teacher.user,
+        [],
+        session.start,
+        topic=session.topic,
+        language=session.gig.language,
+        capacity=session.seats + 1,
+    )
+    return str(room.pk)
+
+
+def seat_learner(booking: "Booking", room_id: str) -> None:
+    """Lets a paid seat's learner into the session's room. They paid for their seat, so they
+    are admitted at once rather than waiting for the teacher one by one."""
+    from rooms.models import Member
+
+    Member.objects.update_or_create(
+        room_id=room_id,
+        user=booking.learner,
+        defaults={"role": Member.Role.LEARNER, "state": Member.State.ADMITTED},
+    )
+
+
+def unseat_learner(booking: "Booking", room_id: str) -> None:
+    from rooms.models import Member
+
+    Member.objects.filter(room_id=room_id, user_id=booking.learner_id).delete()
+
+
+def update_group_classroom(session: "GroupSession") -> None:
+    """Keeps the room's capacity, time and topic with the session's; a cancelled session's
+    room is ended, so nobody can enter it any more."""
+    from django.utils import timezone
+
+    from rooms.models import Room
+
+    if not session.room_id:
+        return
+    Room.objects.filter(pk=session.room_id).update(
+        capacity=session.seats + 1,
+        starts_at=session.start,
+        topic=session.topic[:200],
+        ended_at=timezone.now() if session.cancelled else None,
+    )

@@ -22,7 +22,6 @@ from .models import (
     Gig,
     GigCategory,
     GigDuration,
-    GroupSession,
     ListingStatus,
     PricingMode,
     TaughtLanguage,
@@ -205,7 +204,7 @@ def ensure_demo_bookings() -> str:
     from credits.services import Leg, platform_account, post_transfer
 
     from . import payments
-    from .services import reviews
+    from .services import group_sessions, reviews
 
     listing = TeacherListing.objects.get(user__email="teacher@toto.localhost")
     if listing.bookings.exists():
@@ -238,15 +237,14 @@ def ensure_demo_bookings() -> str:
         past, by=learner, rating=5, text="Tomás made me talk from the first minute. ¡Gracias!"
     )
     _booking(listing, learner, gig, _local(listing.time_zone, 2, 10))
-    GroupSession.objects.create(
-        teacher=listing,
-        gig=gig,
+    group_sessions.publish(  # with its classroom, as a teacher publishes it
+        gig,
+        by=listing.user,
         topic="Tapas vocabulary: ordering in a Seville bar",
         description="A relaxed group conversation, six people at most.",
         start=_local(listing.time_zone, 3, 18),
-        end=_local(listing.time_zone, 3, 18) + timedelta(minutes=60),
+        minutes=60,
         price=Decimal("8.00"),
-        currency="EUR",
         seats=6,
     )
     return "tutoring bookings: 1 completed with a review, 1 upcoming, 1 group session"

@@ -7,13 +7,16 @@ minute, ``settle_sessions`` every five minutes.
 
 from decimal import Decimal
 
+import httpx
 from celery import shared_task
 
 from .models import Booking, ListingStatus, TeacherListing
+from .zoom import ZoomError
 
 
-@shared_task
+@shared_task(autoretry_for=(ZoomError, httpx.TransportError), retry_backoff=True, max_retries=8)
 def booking_confirmed(booking_id: str) -> None:
+    """Opens the meeting (idempotent, so a retry after Zoom failed is safe), then tells both."""
     from .notify import notify
     from .services.sessions import open_meeting
 
@@ -51,6 +54,28 @@ def booking_cancelled(booking_id: str) -> None:
             body=f"{booking.gig.title} on {booking.start:%Y-%m-%d %H:%M} UTC was cancelled.",
             url="/tutoring/dashboard/",
             data={"booking": booking_id},
+        )
+
+
+@shared_task
+def group_session_cancelled(session_id: str, learner_ids: list[str], reason: str) -> None:
+    from accounts.models import User
+
+    from .models import GroupSession
+    from .notify import notify
+
+    session = GroupSession.objects.select_related("teacher__user").get(pk=session_id)
+    body = f"{session.topic} on {session.start:%Y-%m-%d %H:%M} UTC was cancelled by the teacher."
+    if reason:
+        body += f" {reason}"
+    for learner in User.objects.filter(pk__in=set(learner_ids)):
+        notify(
+            learner,
+            kind="tutoring.booking_cancelled",
+            title="Group session cancelled",
+            body=body + " Any payment is refunded in full.",
+            url="/tutoring/dashboard/",
+            data={"group_session": session_id},
         )
 
 

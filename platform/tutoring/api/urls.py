@@ -31,3 +31,15 @@ urlpatterns = [
     ),
     path("teacher/hours/", WeeklyHoursView.as_view(), name="teacher-hours"),
 ]
+
+from rest_framework.routers import SimpleRouter  # noqa: E402
+
+from .group_sessions import GroupSessionViewSet  # noqa: E402
+
+group_sessions = SimpleRouter()
+group_sessions.register("group-sessions", GroupSessionViewSet, basename="group-session")
+urlpatterns += group_sessions.urls
+
+from .zoom import ZoomWebhookView  # noqa: E402
+
+urlpatterns.append(path("zoom/webhook/", ZoomWebhookView.as_view(), name="zoom-webhook"))

@@ -352,7 +352,8 @@ class ReviewReplyView(generics.GenericAPIView):
 
 
 class SessionGiftView(generics.GenericAPIView):
-    """POST /sessions/{booking id}/gifts/: a gift during the live session; answers the
+    """POST /sessions/{id}/gifts/: a gift during the live session, where ``id`` is a
+    lesson's booking or a group session (the sender's paid seat in it); answers the
     checkout the client completes with the provider."""
 
     serializer_class = serializers.GiftCreateSerializer
@@ -360,7 +361,15 @@ class SessionGiftView(generics.GenericAPIView):
 
     @extend_schema(request=serializers.GiftCreateSerializer, responses={201: dict})
     def post(self, request: Request, pk: str) -> Response:
-        booking = get_object_or_404(booking_selectors.bookings_of(request.user), pk=pk)
+        booking = booking_selectors.bookings_of(request.user).filter(pk=pk).first()
+        if booking is None:
+            from ..models import GroupSession
+            from ..selectors.group_sessions import seat_for_gift
+
+            get_object_or_404(GroupSession, pk=pk)  # sessions are public; lessons are not
+            booking = seat_for_gift(request.user, pk)
+            if booking is None:
+                raise NotAllowed("Only learners with a seat in this session can send a gift.")
         incoming = self.get_serializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data

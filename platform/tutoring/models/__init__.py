@@ -15,6 +15,7 @@ from .bookings import (
     TimeRequestStatus,
 )
 from .gigs import Gig, GigCategory, GigDuration, PricingMode
+from .meetings import ZoomAttendance, ZoomWebhookEvent
 from .reviews import Review, ReviewStatus
 from .settings import TutoringSettings
 from .teachers import Favourite, ListingStatus, TaughtLanguage, TeacherListing
@@ -44,4 +45,6 @@ __all__ = [
     "TimeRequestStatus",
     "TutoringSettings",
     "WeeklyHours",
+    "ZoomAttendance",
+    "ZoomWebhookEvent",
 ]

@@ -64,6 +64,9 @@ class GroupSession(models.Model):
     seats = models.PositiveSmallIntegerField()
     seats_taken = models.PositiveSmallIntegerField(default=0, editable=False)
     cancelled = models.BooleanField(default=False)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    # The one classroom (rooms app) every seat of the session meets in, made on publishing.
+    room_id = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -75,7 +78,10 @@ class GroupSession(models.Model):
             models.CheckConstraint(
                 condition=Q(end__gt=F("start")), name="tutoring_session_ordered"
             ),
+            models.CheckConstraint(condition=Q(seats__gte=1), name="tutoring_session_has_seats"),
+            models.CheckConstraint(condition=Q(price__gte=0), name="tutoring_session_price_sane"),
         ]
+        indexes = [models.Index(fields=["cancelled", "start"])]
 
     def __str__(self) -> str:
         return f"{self.topic} ({self.start:%Y-%m-%d %H:%M})"

@@ -13,13 +13,14 @@ the same time.
 
 from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
 
-from .. import payments
+from .. import classroom, payments
 from ..errors import (
     InvalidBookingState,
     LearnerBusy,
@@ -39,6 +40,9 @@ from ..models import (
     TutoringSettings,
 )
 from ..selectors import slots
+
+if TYPE_CHECKING:
+    from ..models.bookings import GroupSession
 
 CENT = Decimal("0.01")
 TEACHER_CONSTRAINT = "tutoring_booking_no_teacher_overlap"
@@ -188,6 +192,19 @@ def lock(booking_id: object) -> Booking:
     )
 
 
+def lock_with_session(booking_id: object) -> tuple[Booking, "GroupSession | None"]:
+    """Locks a booking and, for a group seat, its session first (the seats' lock order)."""
+    from ..models.bookings import GroupSession
+
+    session = (
+        GroupSession.objects.select_for_update(of=("self",))
+        .select_related("teacher__user", "gig")
+        .filter(bookings=booking_id)
+        .first()
+    )
+    return lock(booking_id), session
+
+
 def confirm_payment(
     booking_id: object, *, payment_reference: str, now: datetime | None = None
 ) -> Booking:
@@ -198,17 +215,41 @@ def confirm_payment(
     """
     now = now or timezone.now()
     with transaction.atomic():
-        booking = lock(booking_id)
+        booking, session = lock_with_session(booking_id)
         if booking.paid_at is not None:
             return booking  # the provider repeats its events: confirming is idempotent
         booking.paid_at = now
         booking.payment_reference = payment_reference
+        if booking.status == BookingStatus.CANCELLED:
+            # Cancelled while the learner was paying (by them, or the whole session by the
+            # teacher): the money goes back in full.
+            booking.refunded_amount = booking.price
+            booking.save()
+            if booking.price:
+                payments.refund(booking, booking.price, reason="paid after cancellation")
+            return booking
         if booking.status not in (BookingStatus.HELD, BookingStatus.EXPIRED):
             booking.save(update_fields=["paid_at", "payment_reference", "updated_at"])
             return booking
+        if session is not None:
+            from .group_sessions import seat_paid
+
+            if not seat_paid(session, booking):
+                note = "paid after the session was cancelled or sold out; refunded"
+                if booking.status != BookingStatus.EXPIRED:
+                    record(booking, BookingStatus.EXPIRED, note=note)
+                booking.refunded_amount = booking.price
+                booking.save()
+                payments.refund(booking, booking.price, reason="no seat left")
+                return booking
         record(booking, BookingStatus.CONFIRMED, note="paid")
         booking.confirmed_at = now
         booking.hold_expires_at = None
+        if session is not None:
+            from .group_sessions import room_of
+
+            booking.room_id = room_of(session)
+            classroom.seat_learner(booking, booking.room_id)
         try:
             with transaction.atomic():
                 booking.save()
@@ -247,7 +288,7 @@ def cancel_booking(
 ) -> Booking:
     now = now or timezone.now()
     with transaction.atomic():
-        booking = lock(booking_id)
+        booking, session = lock_with_session(booking_id)
         by_teacher = by.pk == booking.teacher_id
         if not by_teacher and by.pk != booking.learner_id:
             raise NotAllowed()
@@ -267,10 +308,10 @@ def cancel_booking(
         booking.cancelled_at = now
         booking.cancellation_reason = reason
         booking.save()
-        if booking.group_session_id:
-            from .sessions import release_seat
+        if session is not None:
+            from .group_sessions import release_seat
 
-            release_seat(booking.group_session_id)
+            release_seat(session, booking)
         from .. import tasks
 
         transaction.on_commit(lambda: tasks.booking_cancelled.delay(str(booking.pk)))
@@ -328,17 +369,15 @@ def reschedule_booking(
 
 
 def expire_holds(now: datetime | None = None) -> int:
+    from .group_sessions import expire_seat_holds
+
     now = now or timezone.now()
     count = 0
     with transaction.atomic():
         for booking in Booking.objects.select_for_update(skip_locked=True).filter(
-            status=BookingStatus.HELD, hold_expires_at__lte=now
+            status=BookingStatus.HELD, hold_expires_at__lte=now, group_session__isnull=True
         ):
             record(booking, BookingStatus.EXPIRED, note="hold ran out")
             booking.save(update_fields=["status", "updated_at"])
-            if booking.group_session_id:
-                from .sessions import release_seat
-
-                release_seat(booking.group_session_id)
             count += 1
-    return count
+    return count + expire_seat_holds(now)

@@ -6,7 +6,6 @@ from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
@@ -14,7 +13,6 @@ from accounts.models import User
 from .. import classroom, payments
 from ..errors import InvalidBookingState, NotAllowed
 from ..models import Booking, BookingStatus, MeetingProvider, PricingMode
-from ..models.bookings import GroupSession
 from ..selectors.slots import Interval
 from .bookings import lock, policy, record
 
@@ -42,17 +40,28 @@ def open_meeting(booking: Booking) -> None:
         return
     if booking.room_id:
         return
+    if booking.group_session_id:
+        # Seats meet in their session's one room, joined when the seat is paid.
+        from .group_sessions import lock_session, room_of
+
+        with transaction.atomic():
+            room_id = room_of(lock_session(booking.group_session_id))
+            classroom.seat_learner(booking, room_id)
+            Booking.objects.filter(pk=booking.pk).update(room_id=room_id)
+        return
     room_id = classroom.create_classroom(booking)
     Booking.objects.filter(pk=booking.pk, room_id="").update(room_id=room_id)
 
 
 def presence(booking: Booking, now: datetime) -> tuple[list[Interval], list[Interval]]:
     if booking.provider == MeetingProvider.ZOOM:
-        # Zoom reports the meeting's start and end (webhook); both are counted as present.
-        if booking.ended_at and booking.confirmed_at:
-            span = [Interval(booking.meeting_started_at or booking.start, booking.ended_at)]
-            return span, span
-        return [], []
+        # Zoom's participant_joined / participant_left webhooks: the host is the teacher.
+        teacher: list[Interval] = []
+        learner: list[Interval] = []
+        for visit in booking.zoom_attendance.all():
+            span = Interval(visit.joined_at, visit.left_at or now)
+            (teacher if visit.is_host else learner).append(span)
+        return teacher, learner
     return classroom.presence(booking)
 
 
@@ -64,13 +73,18 @@ def bill_per_minute(booking: Booking, both_present_seconds: int) -> tuple[int, D
     return minutes, amount
 
 
-def finish_session(booking_id: object, *, now: datetime | None = None) -> Booking:
+def finish_session(
+    booking_id: object, *, now: datetime | None = None, meeting_ended: bool = False
+) -> Booking:
     """Ends a lesson once its time is over, from the recorded attendance:
 
     * nobody, or only one of the two, showed up → a no-show, refunded by policy;
     * per-minute gigs bill the minutes both were present, refund the rest of the
       pre-authorised amount and pay the teacher at once;
     * fixed-price gigs wait for the learner's confirmation (or ``auto_complete_hours``).
+
+    ``meeting_ended``: the meeting provider said the meeting is over (Zoom's
+    ``meeting.ended``), which may be before the booked end.
     """
     now = now or timezone.now()
     settings = policy()
@@ -78,7 +92,7 @@ def finish_session(booking_id: object, *, now: datetime | None = None) -> Bookin
         booking = lock(booking_id)
         if booking.status not in (BookingStatus.CONFIRMED, BookingStatus.IN_PROGRESS):
             raise InvalidBookingState("Only confirmed lessons can be finished.")
-        if now < booking.end:
+        if now < booking.end and not meeting_ended:
             raise InvalidBookingState("The lesson is not over yet.")
         teacher, learner = presence(booking, now)
         lesson = Interval(booking.start, booking.end + timedelta(minutes=30))
@@ -172,9 +186,3 @@ def settle_due_sessions(now: datetime | None = None) -> int:
         confirm_completion(booking_id, by=None, now=now)
         done += 1
     return done
-
-
-def release_seat(session_id: object) -> None:
-    GroupSession.objects.filter(pk=session_id, seats_taken__gt=0).update(
-        seats_taken=F("seats_taken") - 1
-    )
