@@ -189,6 +189,16 @@ def ml_service_url() -> Iterator[str]:
     thread.join(timeout=10)
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Any:
+    """Sockets a test left open are ended before its fixtures (and its event loop) are torn
+    down: core.testing.websockets.end_open_sockets says why."""
+    from core.testing.websockets import end_open_sockets
+
+    end_open_sockets()
+    return (yield)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Transactional tests end with a flush that empties every table, including the rows data
     migrations made (role groups, Wagtail's root page, site and locales, beat schedules).

@@ -5,10 +5,9 @@ import uuid
 
 import pytest
 from asgiref.sync import sync_to_async
-from channels.testing import WebsocketCommunicator
 from django.test import override_settings
 
-from core.testing.websockets import connect
+from core.testing.websockets import connect, refused
 from messaging import services
 from messaging.models import Message
 from realtime.testing import drain, receive_until
@@ -23,30 +22,12 @@ def conversation(student, other_student):
 
 
 async def test_an_anonymous_socket_is_closed_with_4401() -> None:
-    from toto.asgi import application
-
-    socket = WebsocketCommunicator(
-        application,
-        "/ws/chat/",
-        headers=[(b"origin", b"http://localhost"), (b"host", b"localhost")],
-    )
-    connected, code = await socket.connect(timeout=5)
-    assert not connected
-    assert code == 4401
+    assert await refused("/ws/chat/") == 4401
 
 
 async def test_an_unverified_user_is_closed_with_4412(user_factory) -> None:
-    from toto.asgi import application
-
     user = await sync_to_async(user_factory)(verified=False)
-    socket = WebsocketCommunicator(
-        application,
-        "/ws/chat/",
-        headers=[(b"origin", b"http://localhost"), (b"host", b"localhost")],
-    )
-    socket.scope["user"] = user
-    connected, code = await socket.connect(timeout=5)
-    assert (connected, code) == (False, 4412)
+    assert await refused("/ws/chat/", user=user) == 4412
 
 
 async def test_a_message_is_acknowledged_with_a_sequence_and_reaches_the_other(

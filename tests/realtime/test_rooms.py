@@ -7,10 +7,9 @@ import hmac
 
 import pytest
 from asgiref.sync import sync_to_async
-from channels.testing import WebsocketCommunicator
 from django.test import override_settings
 
-from core.testing.websockets import connect
+from core.testing.websockets import connect, refused
 from realtime.testing import drain, receive_until
 from rooms import selectors, services
 from rooms.models import Attendance, Member
@@ -18,25 +17,12 @@ from rooms.models import Attendance, Member
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-async def refused(path: str, user) -> int:
-    from toto.asgi import application
-
-    socket = WebsocketCommunicator(
-        application, path, headers=[(b"origin", b"http://localhost"), (b"host", b"localhost")]
-    )
-    if user is not None:
-        socket.scope["user"] = user
-    connected, code = await socket.connect(timeout=5)
-    assert not connected
-    return code
-
-
 async def test_nobody_joins_another_s_private_call(student, other_student, user_factory) -> None:
     room = await sync_to_async(services.create_call)(student, other_student)
     intruder = await sync_to_async(user_factory)()
-    assert await refused(f"/ws/rooms/{room.pk}/", intruder) == 4403
-    assert await refused(f"/ws/rooms/{room.pk}/", None) == 4401
-    assert await refused("/ws/rooms/00000000-0000-0000-0000-000000000000/", intruder) == 4404
+    assert await refused(f"/ws/rooms/{room.pk}/", user=intruder) == 4403
+    assert await refused(f"/ws/rooms/{room.pk}/", user=None) == 4401
+    assert await refused("/ws/rooms/00000000-0000-0000-0000-000000000000/", user=intruder) == 4404
     # Nor can a peer of another room be addressed: relays go only to peers of one's room.
     other_room = await sync_to_async(services.create_voice_room)(intruder, "Charla", "es")
     sam = await connect(f"/ws/rooms/{room.pk}/", user=student)
@@ -63,7 +49,7 @@ async def test_capacity_is_enforced_and_joining_costs_one_event(
     second = await connect(f"/ws/rooms/{room.pk}/", user=other_student)
     await receive_until(second, "room.state")
     assert [m["event"]["type"] for _, m in group_sends.calls] == ["peer.joined"]
-    assert await refused(f"/ws/rooms/{room.pk}/", host) == 4409
+    assert await refused(f"/ws/rooms/{room.pk}/", user=host) == 4409
     group_sends.clear()
     await second.disconnect()
     await receive_until(first, "peer.left")
@@ -92,7 +78,7 @@ async def test_the_voice_room_host_promotes_mutes_and_removes(student, other_stu
     await host.send_json_to({"type": "remove", "user": str(other_student.pk)})
     await receive_until(guest, "removed")
     assert (await guest.receive_output(timeout=5))["code"] == 4410
-    assert await refused(f"/ws/rooms/{room.pk}/", other_student) == 4410
+    assert await refused(f"/ws/rooms/{room.pk}/", user=other_student) == 4410
     await host.disconnect()
 
 
@@ -101,7 +87,7 @@ async def test_classroom_learners_wait_until_the_teacher_admits_them(
 ) -> None:
     room = await sync_to_async(services.create_classroom)(teacher, [student], topic="Spanish A2")
     outsider = await sync_to_async(user_factory)()
-    assert await refused(f"/ws/rooms/{room.pk}/", outsider) == 4403
+    assert await refused(f"/ws/rooms/{room.pk}/", user=outsider) == 4403
     learner = await connect(f"/ws/rooms/{room.pk}/", user=student)
     assert (await learner.receive_json_from(timeout=5))["type"] == "waiting"
     await learner.send_json_to({"type": "chat", "text": "hola"})

@@ -1,9 +1,64 @@
 """Connecting to the real ASGI application's WebSockets in tests, over the configured
 channel layer (Redis in tests)."""
 
+import logging
 from typing import Any
 
 from channels.testing import WebsocketCommunicator
+
+logger = logging.getLogger(__name__)
+
+# Every socket a test opened, so that the test session can end those the test left open
+# (see end_open_sockets).
+_opened: list[WebsocketCommunicator] = []
+
+
+def _communicator(
+    path: str,
+    user: Any,
+    headers: list[tuple[bytes, bytes]] | None,
+    subprotocols: list[str] | None = None,
+) -> WebsocketCommunicator:
+    from toto.asgi import application
+
+    all_headers = [(b"origin", b"http://localhost"), (b"host", b"localhost"), *(headers or [])]
+    communicator = WebsocketCommunicator(
+        application, path, headers=all_headers, subprotocols=subprotocols
+    )
+    if user is not None:
+        communicator.scope["user"] = user
+    _opened.append(communicator)
+    return communicator
+
+
+async def _end(communicator: WebsocketCommunicator, code: int) -> None:
+    """Ends a refused socket's application as a server does (``websocket.disconnect``).
+
+    Left running, the consumer keeps waiting on the channel layer until the communicator is
+    garbage-collected, which cancels it at an arbitrary moment, or until the event loop's
+    teardown cancels every task at once; cancelled that way, channels-redis's receive could
+    wait forever on its own cleanup task and hang the test session (seen in
+    tests/realtime/test_rooms.py about one run in five before sockets were ended like this).
+    """
+    await communicator.disconnect(code=code, timeout=5)
+
+
+def end_open_sockets() -> None:
+    """Ends, on their own event loop, the applications of sockets a test left open (a
+    socket the server closed, a test that failed half-way). Called by the root conftest
+    before each test's fixtures are torn down, while the test's loop still exists."""
+    opened, _opened[:] = list(_opened), []
+    for communicator in opened:
+        future = communicator.future
+        if future.done():
+            continue
+        loop = future.get_loop()
+        if loop.is_closed() or loop.is_running():
+            continue
+        try:
+            loop.run_until_complete(_end(communicator, 1000))
+        except Exception:  # a consumer that fails on disconnect must not hide the test result
+            logger.exception("A test socket's application failed while being ended")
 
 
 async def connect(
@@ -18,15 +73,22 @@ async def connect(
     ``user`` puts an authenticated user in the scope directly, as the session middleware
     would; token authentication is exercised by passing ``?token=`` in the path.
     """
-    from toto.asgi import application
-
-    all_headers = [(b"origin", b"http://localhost"), (b"host", b"localhost"), *(headers or [])]
-    communicator = WebsocketCommunicator(
-        application, path, headers=all_headers, subprotocols=subprotocols
-    )
-    if user is not None:
-        communicator.scope["user"] = user
+    communicator = _communicator(path, user, headers, subprotocols)
     connected, code = await communicator.connect(timeout=5)
     if not connected:
+        await _end(communicator, code or 1000)
         raise AssertionError(f"WebSocket {path} refused the connection (close code {code})")
     return communicator
+
+
+async def refused(
+    path: str, *, user: Any = None, headers: list[tuple[bytes, bytes]] | None = None
+) -> int:
+    """Opens a socket the server must refuse and returns its close code (4401, 4403 …)."""
+    communicator = _communicator(path, user, headers)
+    connected, code = await communicator.connect(timeout=5)
+    if connected:
+        await communicator.disconnect()
+        raise AssertionError(f"WebSocket {path} accepted a connection it should refuse")
+    await _end(communicator, code or 1000)
+    return code or 1000
