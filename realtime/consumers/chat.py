@@ -39,19 +39,22 @@ def within_rate(user_id: Any, action: str, per_minute: int) -> bool:
         return True
 
 
+class RateLimited(ServiceError):
+    status_code = 429
+    default_code = "rate_limited"
+    default_detail = "Too many requests; try again in a minute."
+
+
 def ask_slots(user: Any, content: dict[str, Any]) -> dict[str, Any]:
     if not within_rate(user.pk, "slots", SLOTS_PER_MINUTE):
-        return {"code": "rate_limited", "message": "Too many requests; try again in a minute."}
+        raise RateLimited()
     try:
         count = int(content.get("count") or 5)
     except (TypeError, ValueError):
         count = 5
-    try:
-        return next_slots_in_conversation(
-            user, content.get("conversation"), count=count, gig_id=content.get("gig")
-        )
-    except ServiceError as exc:
-        return {"code": exc.get_codes(), "message": str(exc.detail)}
+    return next_slots_in_conversation(
+        user, content.get("conversation"), count=count, gig_id=content.get("gig")
+    )
 
 
 def in_thread_pool(func: Any) -> Any:
@@ -152,11 +155,11 @@ class ChatConsumer(UserSocketConsumer):
         """``{"type": "slots", "conversation": id, "count": 5}`` → the next free slots of the
         teacher on the other side of a direct conversation, in the asker's zone, to this
         socket only (see tutoring.selectors.chat)."""
-        answer = await in_thread_pool(ask_slots)(self.user, content)
-        if "code" in answer:
-            await self.error(
-                answer["code"], answer["message"], conversation=str(content.get("conversation"))
-            )
+        try:
+            answer = await in_thread_pool(ask_slots)(self.user, content)
+        except ServiceError as exc:
+            conversation = str(content.get("conversation"))
+            await self.error(exc.get_codes(), str(exc.detail), conversation=conversation)
             return
         await self.send_json({"type": "slots", **answer})
 

@@ -9,6 +9,7 @@ answer is written in (the asker's profile). The slots themselves come from
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -66,8 +67,8 @@ def conversation_teacher(user: Any, conversation_id: Any) -> TeacherListing:
     """The listed teacher on the other side of ``user``'s direct conversation, with its
     active gigs and their durations prefetched."""
     try:
-        conversation = conversation_for(user, conversation_id)
-    except ConversationNotFound:
+        conversation = conversation_for(user, uuid.UUID(str(conversation_id)))
+    except (ConversationNotFound, ValueError):
         raise NotAMember() from None
     if conversation.kind != Conversation.Kind.DIRECT:
         raise NotDirect()

@@ -77,6 +77,7 @@ def test_the_gig_asked_for_sets_the_length(make_listing, make_gig, student, teac
     [
         ("stranger", "not_a_member"),
         ("no-such-conversation", "not_a_member"),
+        ("not-an-id", "not_a_member"),
         ("group", "not_direct"),
         ("pending-teacher", "not_a_teacher"),
         ("classmate", "not_a_teacher"),
@@ -99,6 +100,8 @@ def test_who_may_ask(case, code, make_listing, make_gig, student, other_student,
         asker = other_student
     elif case == "no-such-conversation":
         conversation.pk = "00000000-0000-0000-0000-000000000000"
+    elif case == "not-an-id":
+        conversation.pk = "nope"
     elif case == "group":
         conversation, _ = messaging.start_conversation(
             student, [teacher, other_student], title="Class"
