@@ -13,6 +13,8 @@ from __future__ import annotations
 from typing import Any
 
 from channels.db import database_sync_to_async
+from django.core.cache import cache
+from tutoring.selectors.chat import next_slots_in_conversation
 
 from core.api.errors import ServiceError
 from messaging import presence, selectors, services
@@ -21,6 +23,38 @@ from realtime.events import CHAT, asend_to_users
 from .base import UserSocketConsumer
 
 MAX_REPLAY = 1000
+# "slots" reads a teacher's calendar (about ten queries): a user asks at most this many times
+# a minute, over all their sockets.
+SLOTS_PER_MINUTE = 10
+
+
+def within_rate(user_id: Any, action: str, per_minute: int) -> bool:
+    """A fixed one-minute window per user and action, counted in the shared cache."""
+    key = f"chat-rate:{action}:{user_id}"
+    cache.add(key, 0, timeout=60)
+    try:
+        return cache.incr(key) <= per_minute
+    except ValueError:  # the window expired between add and incr
+        cache.set(key, 1, timeout=60)
+        return True
+
+
+class RateLimited(ServiceError):
+    status_code = 429
+    default_code = "rate_limited"
+    default_detail = "Too many requests; try again in a minute."
+
+
+def ask_slots(user: Any, content: dict[str, Any]) -> dict[str, Any]:
+    if not within_rate(user.pk, "slots", SLOTS_PER_MINUTE):
+        raise RateLimited()
+    try:
+        count = int(content.get("count") or 5)
+    except (TypeError, ValueError):
+        count = 5
+    return next_slots_in_conversation(
+        user, content.get("conversation"), count=count, gig_id=content.get("gig")
+    )
 
 
 def in_thread_pool(func: Any) -> Any:
@@ -71,6 +105,7 @@ class ChatConsumer(UserSocketConsumer):
             "read": self.on_read,
             "resume": self.on_resume,
             "ping": self.on_ping,
+            "slots": self.on_slots,
         }
 
     # --- client → server -------------------------------------------------------------------
@@ -115,6 +150,18 @@ class ChatConsumer(UserSocketConsumer):
             )
         except (ServiceError, ValueError) as exc:
             await self.error("invalid_read", str(exc))
+
+    async def on_slots(self, content: dict[str, Any]) -> None:
+        """``{"type": "slots", "conversation": id, "count": 5}`` → the next free slots of the
+        teacher on the other side of a direct conversation, in the asker's zone, to this
+        socket only (see tutoring.selectors.chat)."""
+        try:
+            answer = await in_thread_pool(ask_slots)(self.user, content)
+        except ServiceError as exc:
+            conversation = str(content.get("conversation"))
+            await self.error(exc.get_codes(), str(exc.detail), conversation=conversation)
+            return
+        await self.send_json({"type": "slots", **answer})
 
     async def on_ping(self, content: dict[str, Any]) -> None:
         await database_sync_to_async(presence.heartbeat)(self.user.pk)

@@ -9,6 +9,9 @@ const body = document.getElementById("message-body");
 const title = document.getElementById("conversation-title");
 const typing = document.getElementById("typing");
 const status = document.getElementById("connection-status");
+const slotsPanel = document.getElementById("slots-panel");
+const slotsButton = document.getElementById("slots-button");
+const slotsResult = document.getElementById("slots-result");
 const csrf = document.cookie.match(/csrftoken=([^;]+)/)?.[1] ?? "";
 
 const socket = new ResumingSocket("/ws/chat/");
@@ -16,6 +19,9 @@ const shown = new Map(); // conversation id → Map(seq → message)
 const pending = new Map(); // client_id → {conversation, body}
 let current = null;
 let conversations = [];
+const listedTeachers = new Map(); // user id → Promise<boolean>
+// Errors of the "slots" action (tutoring.selectors.chat), shown next to the button.
+const SLOT_ERRORS = new Set(["not_a_member", "not_direct", "not_a_teacher", "no_lessons", "rate_limited"]);
 
 async function api(path, options = {}) {
   const response = await fetch(path, {
@@ -88,10 +94,62 @@ function renderMessages() {
   if (last && document.visibilityState === "visible") socket.send({ type: "read", conversation: current, seq: last });
 }
 
+function isListedTeacher(userId) {
+  if (!listedTeachers.has(userId)) {
+    const found = fetch(`/api/v1/teachers/${userId}/`, { credentials: "same-origin" }).then((r) => r.ok, () => false);
+    listedTeachers.set(userId, found);
+  }
+  return listedTeachers.get(userId);
+}
+
+// "Next free times" shows when the other person of a direct conversation is a listed teacher.
+async function showSlotsButton(conversation) {
+  slotsPanel.hidden = true;
+  slotsResult.replaceChildren();
+  const others = conversation.participants.filter((p) => p.id !== me);
+  if (conversation.kind !== "direct" || others.length !== 1) return;
+  if ((await isListedTeacher(others[0].id)) && current === conversation.id) slotsPanel.hidden = false;
+}
+
+function renderSlots(answer) {
+  if (answer.conversation !== current) return;
+  const day = new Intl.DateTimeFormat(undefined, { timeZone: answer.tz, weekday: "short", day: "numeric", month: "short" });
+  const clock = new Intl.DateTimeFormat(undefined, { timeZone: answer.tz, hour: "2-digit", minute: "2-digit" });
+  if (!answer.slots.length) {
+    slotsResult.replaceChildren(Object.assign(document.createElement("p"), { textContent: "No free time in the next weeks." }));
+    return;
+  }
+  const intro = Object.assign(document.createElement("p"), { textContent: `Next free times (${answer.tz}); choose one to book:` });
+  const items = document.createElement("ul");
+  items.setAttribute("aria-label", "Next free times");
+  for (const slot of answer.slots) {
+    const start = new Date(slot.start);
+    const end = new Date(slot.end);
+    const link = document.createElement("a");
+    link.href = answer.book_url;
+    link.textContent = `${day.format(start)}, ${clock.format(start)}–${clock.format(end)}`;
+    const item = document.createElement("li");
+    const time = document.createElement("time");
+    time.dateTime = slot.start;
+    time.append(link);
+    item.append(time);
+    items.append(item);
+  }
+  slotsResult.replaceChildren(intro, items);
+}
+
+slotsButton.addEventListener("click", () => {
+  if (!current) return;
+  const asked = socket.send({ type: "slots", conversation: current, count: 5 });
+  slotsResult.replaceChildren(Object.assign(document.createElement("p"), { textContent: asked ? "Looking…" : "Offline: try again in a moment." }));
+});
+socket.addEventListener("slots", ({ detail }) => renderSlots(detail));
+
 async function open(conversationId) {
   current = conversationId;
   const conversation = conversations.find((c) => c.id === conversationId);
   title.textContent = nameOf(conversation);
+  showSlotsButton(conversation);
   conversation.unread = 0;
   composer.hidden = false;
   const page = await api(`/api/v1/conversations/${conversationId}/messages/?page_size=50`);
@@ -177,6 +235,10 @@ socket.addEventListener("typing", ({ detail }) => {
   typingTimer = setTimeout(() => (typing.textContent = ""), 4000);
 });
 socket.addEventListener("error", ({ detail }) => {
+  if (SLOT_ERRORS.has(detail?.code)) {
+    if (detail.conversation === current) slotsResult.replaceChildren(Object.assign(document.createElement("p"), { textContent: detail.message }));
+    return;
+  }
   if (detail?.client_id) pending.delete(detail.client_id);
   if (detail?.message) status.textContent = detail.message;
   renderMessages();
