@@ -3,6 +3,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
 from tutoring.models.gigs import CURRENCIES
 from tutoring.models.teachers import CefrLevel
 

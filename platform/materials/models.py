@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
+
 from tutoring.models.gigs import CURRENCIES, MONEY
 from tutoring.models.teachers import CefrLevel
 

@@ -16,11 +16,11 @@ Everyone else gets a 404, not a 403: they are not told the material exists.
 from typing import Any
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
-from tutoring.models import Booking, BookingStatus
 
 from accounts.models import User
 from accounts.roles import Role
 from accounts.selectors import has_role
+from tutoring.models import Booking, BookingStatus
 
 from .models import (
     Material,

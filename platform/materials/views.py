@@ -15,9 +15,9 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from tutoring.models.teachers import CefrLevel
 
 from core.api.errors import ServiceError
+from tutoring.models.teachers import CefrLevel
 
 from . import payments, selectors, services
 from .api.filters import PackFilter

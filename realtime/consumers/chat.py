@@ -14,11 +14,11 @@ from typing import Any
 
 from channels.db import database_sync_to_async
 from django.core.cache import cache
-from tutoring.selectors.chat import next_slots_in_conversation
 
 from core.api.errors import ServiceError
 from messaging import presence, selectors, services
 from realtime.events import CHAT, asend_to_users
+from tutoring.selectors.chat import next_slots_in_conversation
 
 from .base import UserSocketConsumer
 

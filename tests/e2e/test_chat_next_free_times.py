@@ -12,6 +12,7 @@ pytestmark = pytest.mark.e2e
 
 
 def listed_teacher(role_user):  # type: ignore[no-untyped-def]
+    from accounts.roles import Role
     from tutoring.models import (
         Gig,
         GigCategory,
@@ -20,8 +21,6 @@ def listed_teacher(role_user):  # type: ignore[no-untyped-def]
         TeacherListing,
         WeeklyHours,
     )
-
-    from accounts.roles import Role
 
     user = role_user(Role.TEACHER, email="tomas@example.com", first_name="Tomás", last_name="T")
     listing = TeacherListing.objects.create(

@@ -83,7 +83,6 @@ def test_a_learner_buys_a_pack_and_finds_it_in_my_materials(
     browser, live_server, demo_site, stripe
 ) -> None:
     from materials.models import PackPurchase
-
     from payments.testing import stripe_event
 
     learner = _signed_in(browser, live_server, "student@toto.localhost")

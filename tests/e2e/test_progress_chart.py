@@ -16,10 +16,9 @@ pytestmark = pytest.mark.e2e
 def test_the_progress_chart_is_readable_without_sight_and_with_the_keyboard(
     page, live_server, demo_site, screenshot
 ) -> None:
-    from learning.models import AttemptStatus, ExerciseAttempt
-
     from accounts.models import User
     from cms.learning.models import LessonPage
+    from learning.models import AttemptStatus, ExerciseAttempt
 
     student = User.objects.get(email="student@toto.localhost")
     lesson = LessonPage.objects.get(title="Hello and goodbye", locale__language_code="en")

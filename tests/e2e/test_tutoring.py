@@ -82,9 +82,8 @@ def _signed_in(browser, live_server, email: str):  # type: ignore[no-untyped-def
 def test_a_learner_books_and_pays_and_both_see_the_lesson(
     browser, live_server, demo_site, stripe, tmp_path
 ) -> None:
-    from tutoring.models import Booking, BookingStatus
-
     from payments.testing import stripe_event
+    from tutoring.models import Booking, BookingStatus
 
     shots = []
     learner = _signed_in(browser, live_server, "student@toto.localhost")

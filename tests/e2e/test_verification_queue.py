@@ -17,12 +17,12 @@ def test_moderator_reviews_a_teacher_in_the_verification_queue(
     page, live_server, transactional_db, role_user, screenshot
 ) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
-    from tutoring.models import GigCategory, ListingStatus, TaughtLanguage, TeacherListing
-    from tutoring.services.teachers import save_gig
 
     from accounts.roles import Role
     from accounts.services import add_certificate
     from accounts.testing import totp_code
+    from tutoring.models import GigCategory, ListingStatus, TaughtLanguage, TeacherListing
+    from tutoring.services.teachers import save_gig
 
     page.set_default_timeout(10_000)
     moderator = role_user(Role.MODERATOR, email="mo@example.com", first_name="Mo")

@@ -1,5 +1,6 @@
 import django_filters
 from django.db.models import Q, QuerySet
+
 from tutoring.models.gigs import CURRENCIES
 from tutoring.models.teachers import CefrLevel
 

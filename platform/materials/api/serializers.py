@@ -4,10 +4,10 @@ from typing import Any
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
-from tutoring.models.gigs import CURRENCIES
-from tutoring.models.teachers import CefrLevel
 
 from payments.models import Provider
+from tutoring.models.gigs import CURRENCIES
+from tutoring.models.teachers import CefrLevel
 
 from ..models import Material, MaterialPack, MaterialShare, PackItem, PackPurchase, PackRating
 from ..services import MAX_TAGS

@@ -96,11 +96,8 @@ def _everything(
 ) -> None:
     """Data in every app for ``person``; ``mark`` is in every text they write. Called again
     (another mark and day), it adds as much again."""
-    from learning.models import ExerciseAttempt, LessonProgress
-    from tutoring.models import Booking, Favourite, Gift, Review, TimeRequest
-    from tutoring.services.bookings import hold_booking
-
     from ai.models import AIUsage
+    from learning.models import ExerciseAttempt, LessonProgress
     from messaging import services as messaging
     from notifications.models import (
         Device,
@@ -114,6 +111,8 @@ def _everything(
     from rooms import services as rooms
     from rooms.models import Recording
     from translation.models import Conversation, PhrasebookEntry, Translation
+    from tutoring.models import Booking, Favourite, Gift, Review, TimeRequest
+    from tutoring.services.bookings import hold_booking
 
     # messaging
     conversation, _ = messaging.start_conversation(person, [other])
@@ -258,9 +257,8 @@ def world(teacher, other_student, role_user, admin, make_lesson, package, settin
 
 def _everything_for_lena(lena: Any, third: Any, lesson: Any, admin: Any) -> None:
     """Lena's own data in the same apps (she is not a teacher)."""
-    from learning.models import ExerciseAttempt
-
     from ai.models import AIUsage
+    from learning.models import ExerciseAttempt
     from messaging import services as messaging
     from notifications.models import Device, Notification
     from translation.models import PhrasebookEntry, Translation
@@ -394,13 +392,10 @@ EXPORT_QUERIES = 65
 def test_deletion_erases_everywhere_keeps_the_books_and_spares_others(
     world, teacher, other_student, login_tokens, django_capture_on_commit_callbacks, monkeypatch
 ) -> None:
-    from learning.models import ExerciseAttempt
-    from tutoring.api.serializers import ReviewSerializer
-    from tutoring.models import Booking, Gift, Review, TeacherListing, TimeRequest
-
     from ai.models import AIUsage
     from credits.models import Entry, Subscription
     from credits.services import verify_balances
+    from learning.models import ExerciseAttempt
     from messaging import crypto
     from messaging.models import Block, Message
     from notifications.models import Device, Notification, NotificationSettings
@@ -410,6 +405,8 @@ def test_deletion_erases_everywhere_keeps_the_books_and_spares_others(
     from referrals.models import ReferralCode, SignupRecord
     from rooms.models import Attendance, Recording, Room
     from translation.models import Conversation, PhrasebookEntry, Translation
+    from tutoring.api.serializers import ReviewSerializer
+    from tutoring.models import Booking, Gift, Review, TeacherListing, TimeRequest
 
     subscription = Subscription.objects.create(
         user=teacher,
@@ -517,14 +514,13 @@ def _plan() -> Any:
 
 
 def _snapshot(person: Any) -> dict[str, Any]:
-    from learning.models import ExerciseAttempt
-    from tutoring.models import Booking
-
     from ai.models import AIUsage
+    from learning.models import ExerciseAttempt
     from messaging.models import Message
     from notifications.models import Device, Notification
     from payments.models import Invoice, Payment
     from translation.models import PhrasebookEntry, Translation
+    from tutoring.models import Booking
 
     return {
         "messages": list(Message.objects.filter(sender=person).values_list("body_encrypted")),

@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 from django.db import IntegrityError, connection, transaction
-from learning.models import AttemptStatus, ExerciseAttempt
 
 from cms.learning.demo import every_exercise_body
+from learning.models import AttemptStatus, ExerciseAttempt
 
 pytestmark = pytest.mark.django_db
 

@@ -4,10 +4,10 @@ import json
 from typing import Any
 
 import pytest
-from learning.models import ExerciseAttempt
 from wagtail.models import Locale
 
 from cms.learning.demo import every_exercise_body
+from learning.models import ExerciseAttempt
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,6 @@
 """Pure scoring functions, per exercise type, on the definitions the blocks produce."""
 
 import pytest
-from learning.scoring import AnswerErrors, normalize_text, score_answer, score_voice, texts_match
 
 from cms.learning.blocks import (
     DragWordsBlock,
@@ -11,6 +10,7 @@ from cms.learning.blocks import (
     OrderingBlock,
     VoiceResponseBlock,
 )
+from learning.scoring import AnswerErrors, normalize_text, score_answer, score_voice, texts_match
 
 COMMON = {"points": 2, "hints": [], "feedback_correct": "Yes!", "feedback_incorrect": "No."}
 

@@ -4,9 +4,9 @@ interface language."""
 from typing import Any
 
 import pytest
-from learning.models import LessonProgress
 
 from accounts.models import Profile
+from learning.models import LessonProgress
 
 pytestmark = pytest.mark.django_db
 

@@ -7,6 +7,7 @@ from unittest import mock
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+
 from learning import services
 from learning.ml import MLUnavailable
 from learning.models import AttemptStatus, ExerciseAttempt

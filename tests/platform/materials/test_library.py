@@ -5,9 +5,9 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from materials.samples import mp4_bytes, pdf_bytes, wav_bytes
 
 from accounts.roles import Role
+from materials.samples import mp4_bytes, pdf_bytes, wav_bytes
 
 pytestmark = pytest.mark.django_db
 

@@ -119,10 +119,9 @@ def test_buying_pays_the_teacher_less_commission_and_unlocks_downloads(
     buy_pack: Any,
     assert_num_queries: Any,
 ) -> None:
-    from materials.models import PackPurchase
-
     from credits.models import AccountKind
     from credits.services import platform_account, user_account
+    from materials.models import PackPurchase
 
     pack = make_pack(teacher, price="12.50")
     payment = buy_pack(pack["id"], student)
@@ -189,10 +188,9 @@ def test_one_purchase_per_learner_and_checkout_is_idempotent(
         **headers,
     )
     assert replay.status_code == 200
-    from materials.models import PackPurchase
-
     from credits.models import AccountKind
     from credits.services import user_account
+    from materials.models import PackPurchase
 
     assert PackPurchase.objects.filter(learner=student).count() == 1
     assert user_account(teacher, AccountKind.EARNINGS, "EUR").balance == Decimal("10.00")
@@ -257,10 +255,9 @@ def test_ratings_by_buyers_once_with_aggregates(
 def test_admin_refund_reverses_the_earning_and_ends_access(
     api_client: Any, teacher: Any, student: Any, make_pack: Any, buy_pack: Any
 ) -> None:
-    from materials.models import PackPurchase
-
     from credits.models import AccountKind
     from credits.services import platform_account, user_account
+    from materials.models import PackPurchase
     from payments.services import refund_payment
 
     pack = make_pack(teacher, price="12.50")

@@ -5,6 +5,7 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+
 from materials.samples import pdf_bytes
 
 pytestmark = pytest.mark.django_db

@@ -57,6 +57,7 @@ def test_erasure_keeps_what_buyers_paid_for(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     from django.core.files.storage import default_storage
+
     from materials.models import Material, MaterialPack, MaterialShare, PackRating
     from materials.personal_data import erase_personal_data
 
@@ -100,11 +101,11 @@ def test_erasure_keeps_what_buyers_paid_for(
 
 def test_demo_materials_are_idempotent_and_downloadable(client: Any) -> None:
     from django.contrib.auth import get_user_model
+
+    from accounts.demo import DEMO_STEPS as accounts_steps
     from materials.demo import DEMO_STEPS as materials_steps
     from materials.models import Material, MaterialPack, MaterialShare
     from tutoring.demo import DEMO_STEPS as tutoring_steps
-
-    from accounts.demo import DEMO_STEPS as accounts_steps
 
     steps = [*accounts_steps, *tutoring_steps, *materials_steps]
     first = [step() for step in steps]

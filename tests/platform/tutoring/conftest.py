@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+
 from tutoring.models import (
     Gig,
     GigCategory,
@@ -250,6 +251,7 @@ class FakeZoom:
 @pytest.fixture
 def fake_zoom(settings: Any) -> Any:
     from django.core.cache import cache
+
     from tutoring import zoom
 
     fake = FakeZoom()

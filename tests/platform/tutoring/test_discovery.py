@@ -3,9 +3,9 @@
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
-from tutoring.models import ListingStatus
 
 from accounts.roles import Role
+from tutoring.models import ListingStatus
 
 pytestmark = pytest.mark.django_db
 

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.db import IntegrityError, connection, connections, transaction
 from rest_framework.test import APIClient
+
 from tutoring.models import Booking, BookingStatus
 
 # Ten days ahead at 10:00 UTC: inside the default horizon, within 09:00-17:00 UTC hours.

@@ -4,6 +4,7 @@ the directory API."""
 from datetime import UTC, datetime, timedelta
 
 import pytest
+
 from tutoring.models import Booking, Favourite, ListingStatus
 from tutoring.services.bookings import hold_booking
 

@@ -9,14 +9,14 @@ import pytest
 from asgiref.sync import sync_to_async
 from django.utils import timezone
 from rest_framework.test import APIClient
-from tutoring.models import Booking, BookingStatus, Gift, GroupSession
-from tutoring.services import group_sessions
 
 from core.testing.websockets import connect
 from credits.models import AccountKind
 from credits.services import user_account, verify_balances
 from realtime.testing import drain, receive_until
 from realtime.testing import role_groups_after_flush as _role_groups  # noqa: F401
+from tutoring.models import Booking, BookingStatus, Gift, GroupSession
+from tutoring.services import group_sessions
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection, connections
 from rest_framework.test import APIClient
+
 from tutoring.errors import SessionSoldOut
 from tutoring.models import Booking, BookingStatus
 from tutoring.services import bookings as booking_services

@@ -5,11 +5,11 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from tutoring import tasks
-from tutoring.models import Booking, BookingStatus, GroupSession
 
 from credits.models import AccountKind
 from credits.services import platform_account, user_account, verify_balances
+from tutoring import tasks
+from tutoring.models import Booking, BookingStatus, GroupSession
 
 pytestmark = pytest.mark.django_db
 
@@ -314,10 +314,9 @@ def test_the_teacher_cannot_book_their_own_session_nor_a_learner_twice(
 
 def test_attendance_is_per_learner_in_the_shared_room(publish, buy_seat, user_factory) -> None:
     """One room, but each seat is settled from its own learner's presence with the teacher."""
+    from rooms.models import Attendance
     from tutoring.models import TutoringSettings
     from tutoring.services import sessions
-
-    from rooms.models import Attendance
 
     session = publish(seats=3)
     came, absent = user_factory(), user_factory()

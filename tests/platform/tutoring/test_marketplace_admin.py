@@ -8,6 +8,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from wagtail.models import ModelLogEntry
+
+from accounts.roles import Role
+from accounts.services import add_certificate
+from notifications.models import Notification
 from tutoring import tasks
 from tutoring.models import (
     BookingEvent,
@@ -18,11 +23,6 @@ from tutoring.models import (
     ReviewStatus,
     TeacherListing,
 )
-from wagtail.models import ModelLogEntry
-
-from accounts.roles import Role
-from accounts.services import add_certificate
-from notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
 

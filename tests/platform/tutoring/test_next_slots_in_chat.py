@@ -5,11 +5,11 @@ tests/realtime/test_chat_slots.py)."""
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from tutoring.selectors.chat import next_slots_in_conversation
-from tutoring.services.bookings import hold_booking
 
 from accounts.models import Profile
 from messaging import services as messaging
+from tutoring.selectors.chat import next_slots_in_conversation
+from tutoring.services.bookings import hold_booking
 
 pytestmark = pytest.mark.django_db
 
@@ -85,9 +85,8 @@ def test_the_gig_asked_for_sets_the_length(make_listing, make_gig, student, teac
     ],
 )
 def test_who_may_ask(case, code, make_listing, make_gig, student, other_student, teacher) -> None:
-    from tutoring.models import ListingStatus
-
     from core.api.errors import ServiceError
+    from tutoring.models import ListingStatus
 
     asker = student
     listing = make_listing(

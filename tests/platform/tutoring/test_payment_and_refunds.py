@@ -4,11 +4,11 @@ from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
-from tutoring import tasks
-from tutoring.models import BookingStatus
 
 from credits.models import AccountKind
 from credits.services import platform_account, user_account, verify_balances
+from tutoring import tasks
+from tutoring.models import BookingStatus
 
 pytestmark = pytest.mark.django_db
 

@@ -6,15 +6,15 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
-from tutoring import tasks
-from tutoring.models import BookingStatus
-from tutoring.services import bookings as booking_services
-from tutoring.services import sessions
 
 from credits.models import AccountKind
 from credits.services import user_account
 from notifications.models import Notification
 from toto.celery import app
+from tutoring import tasks
+from tutoring.models import BookingStatus
+from tutoring.services import bookings as booking_services
+from tutoring.services import sessions
 
 pytestmark = pytest.mark.django_db
 

@@ -4,13 +4,13 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+
+from credits.models import AccountKind
+from credits.services import user_account, verify_balances
 from tutoring import classroom
 from tutoring.models import BookingStatus
 from tutoring.selectors.slots import Interval
 from tutoring.services import sessions
-
-from credits.models import AccountKind
-from credits.services import user_account, verify_balances
 
 pytestmark = pytest.mark.django_db
 

@@ -3,6 +3,7 @@
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
+
 from tutoring.selectors.slots import free_slots
 
 pytestmark = pytest.mark.django_db

@@ -6,14 +6,14 @@ from datetime import UTC, datetime
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+
+from accounts.roles import Role
 from tutoring.models import (
     AvailabilityException,
     Gig,
     ListingStatus,
     TeacherListing,
 )
-
-from accounts.roles import Role
 
 pytestmark = pytest.mark.django_db
 

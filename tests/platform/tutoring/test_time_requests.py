@@ -5,11 +5,11 @@ or declines; the learner is told either way and may withdraw."""
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
-from tutoring import tasks
-from tutoring.models import Booking, BookingStatus, TimeRequest, TimeRequestStatus
 
 from accounts.roles import Role
 from notifications.models import Notification
+from tutoring import tasks
+from tutoring.models import Booking, BookingStatus, TimeRequest, TimeRequestStatus
 
 pytestmark = pytest.mark.django_db
 

@@ -4,12 +4,12 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from tutoring.models import Booking
-from tutoring.services.bookings import hold_booking
 
 from messaging.models import Message
 from messaging.services import start_conversation
 from payments.models import Payment
+from tutoring.models import Booking
+from tutoring.services.bookings import hold_booking
 
 pytestmark = pytest.mark.django_db
 

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 from icalendar import Calendar
+
 from tutoring.services import bookings as booking_services
 
 pytestmark = pytest.mark.django_db
@@ -49,6 +50,7 @@ def test_directory_lists_verified_teachers_in_a_fixed_number_of_queries(
 ) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
+
     from tutoring.models import ListingStatus
 
     for _ in range(3):

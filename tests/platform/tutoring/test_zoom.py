@@ -9,11 +9,11 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from tutoring import tasks
-from tutoring.models import Booking, BookingStatus, ZoomAttendance, ZoomWebhookEvent
 
 from credits.models import AccountKind
 from credits.services import user_account, verify_balances
+from tutoring import tasks
+from tutoring.models import Booking, BookingStatus, ZoomAttendance, ZoomWebhookEvent
 
 pytestmark = pytest.mark.django_db
 
