@@ -11,7 +11,7 @@ import numpy as np
 from faster_whisper import decode_audio
 from faster_whisper.vad import VadOptions, get_speech_timestamps
 
-from ml.errors import bad_request, too_large, unprocessable
+from ml.errors import ServiceError, bad_request, too_large, unprocessable
 
 SAMPLE_RATE = 16_000
 
@@ -88,8 +88,39 @@ def speech_spans(audio: DecodedAudio, *, min_silence_ms: int = 300) -> list[Spee
 def require_speech(audio: DecodedAudio) -> list[SpeechSpan]:
     spans = speech_spans(audio)
     if not spans:
-        raise unprocessable("No speech was detected in the audio.", code="no_speech", param="file")
+        raise _no_speech()
     return spans
+
+
+# Windows for has_speech: long enough for the VAD's context, overlapping by more than the
+# shortest speech it reports (250 ms), so an utterance cut by a window edge is still whole in
+# one of the two windows.
+_WINDOW_SECONDS = 4.0
+_OVERLAP_SECONDS = 0.5
+
+
+def has_speech(audio: DecodedAudio) -> bool:
+    """Whether there is any speech, stopping at the first window that has some: a clip that
+    starts talking costs one 4 s window of VAD, not the whole clip (Whisper, run next, finds
+    the words itself). Silence and noise still cost a full pass, as with speech_spans."""
+    window = int(_WINDOW_SECONDS * SAMPLE_RATE)
+    step = window - int(_OVERLAP_SECONDS * SAMPLE_RATE)
+    options = VadOptions(min_silence_duration_ms=300, speech_pad_ms=30)
+    samples = audio.samples
+    for start in range(0, max(len(samples) - int(_OVERLAP_SECONDS * SAMPLE_RATE), 1), step):
+        chunk = samples[start : start + window]
+        if get_speech_timestamps(chunk, vad_options=options, sampling_rate=SAMPLE_RATE):
+            return True
+    return False
+
+
+def require_any_speech(audio: DecodedAudio) -> None:
+    if not has_speech(audio):
+        raise _no_speech()
+
+
+def _no_speech() -> ServiceError:
+    return unprocessable("No speech was detected in the audio.", code="no_speech", param="file")
 
 
 # ---- encoding -----------------------------------------------------------------------------

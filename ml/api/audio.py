@@ -113,7 +113,7 @@ async def transcriptions(
     want_words = response_format == "verbose_json" and "word" in granularities
 
     def work() -> Transcript:
-        audio_io.require_speech(decoded)
+        audio_io.require_any_speech(decoded)
         return engines.stt.transcribe(
             decoded,
             model=model_name,

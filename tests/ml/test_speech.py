@@ -158,3 +158,25 @@ def test_unknown_voice_is_a_clear_400(ml_client: TestClient) -> None:
     response = ml_client.post("/v1/audio/speech", json={"input": "Hi", "voice": "nobody-xx"})
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "voice_not_found"
+
+
+def test_speech_anywhere_in_a_long_clip_is_found_and_noise_is_not(espeak_wav) -> None:
+    """The transcription endpoint's speech check stops at the first window with speech; it
+    must still find speech late in a clip and across a window edge, and not in noise."""
+    from ml.audio import DecodedAudio, decode, has_speech
+
+    words = decode(espeak_wav("Where is the station?"), max_seconds=60).samples
+    rate = 16_000
+
+    def clip(silence_before: float, total: float = 20.0) -> DecodedAudio:
+        samples = np.zeros(int(total * rate), dtype=np.float32)
+        start = int(silence_before * rate)
+        samples[start : start + len(words)] = words[: len(samples) - start]
+        return DecodedAudio(samples)
+
+    assert has_speech(clip(0.0))
+    assert has_speech(clip(17.0))  # only at the end
+    assert has_speech(clip(3.3))  # across the first window's edge (3.5-4.0 s overlap)
+    assert not has_speech(DecodedAudio(np.zeros(20 * rate, dtype=np.float32)))
+    noise = np.random.default_rng(7).normal(0, 0.01, 20 * rate).astype(np.float32)
+    assert not has_speech(DecodedAudio(noise))
