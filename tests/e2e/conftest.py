@@ -119,3 +119,77 @@ def signed_in_page():  # type: ignore[no-untyped-def]
         return context.new_page()
 
     return open_page
+
+
+# What the page uses of Stripe.js: Stripe(key), elements({clientSecret}).create("payment")
+# .mount(selector), and confirmPayment({elements, confirmParams: {return_url}}), which
+# confirms the intent with the publishable key and redirects with Stripe's query string.
+STRIPE_JS = """
+window.Stripe = (publishableKey) => {
+  let secret = null;
+  return {
+    elements: ({ clientSecret }) => {
+      secret = clientSecret;
+      return { create: () => ({ mount: (selector) => {
+        document.querySelector(selector).innerHTML =
+          '<label>Card number <input name="cardnumber" autocomplete="cc-number"></label>';
+      } }) };
+    },
+    confirmPayment: async ({ confirmParams }) => {
+      const intent = secret.split("_secret_")[0];
+      const response = await fetch(`https://api.stripe.com/v1/payment_intents/${intent}/confirm`, {
+        method: "POST",
+        headers: { "Content-Type": "application/x-www-form-urlencoded",
+                   "Authorization": `Bearer ${publishableKey}` },
+        body: `client_secret=${encodeURIComponent(secret)}`,
+      });
+      if (!response.ok) return { error: { message: "Your card was declined." } };
+      const url = new URL(confirmParams.return_url);
+      url.searchParams.set("payment_intent", intent);
+      url.searchParams.set("payment_intent_client_secret", secret);
+      url.searchParams.set("redirect_status", "succeeded");
+      window.location.href = url.toString();
+      return {};
+    },
+  };
+};
+"""
+
+
+@pytest.fixture
+def stripe(settings):  # type: ignore[no-untyped-def]
+    """payments.testing's fake Stripe API, with the server configured to talk to it, and
+    ``stripe.route(page)`` answering the page's Stripe.js and its confirm call (Stripe
+    mocked at the HTTP boundary only)."""
+    import json
+
+    from payments.testing import STRIPE_WEBHOOK_SECRET, FakeProviders
+
+    fake = FakeProviders()
+    settings.STRIPE_SECRET_KEY = "sk_test_toto"
+    settings.STRIPE_PUBLISHABLE_KEY = "pk_test_toto"
+    settings.STRIPE_WEBHOOK_SECRET = STRIPE_WEBHOOK_SECRET
+    settings.STRIPE_API_BASE = fake.url
+
+    def stripe_js(route):  # type: ignore[no-untyped-def]
+        route.fulfill(status=200, content_type="application/javascript", body=STRIPE_JS)
+
+    def confirm(route):  # type: ignore[no-untyped-def]
+        intent_id = route.request.url.rstrip("/").split("/")[-2]
+        if intent_id not in fake.intents:
+            route.fulfill(status=404, content_type="application/json", body="{}")
+            return
+        route.fulfill(
+            status=200,
+            content_type="application/json",
+            headers={"Access-Control-Allow-Origin": "*"},
+            body=json.dumps(fake.pay_intent(intent_id)),
+        )
+
+    def route(page):  # type: ignore[no-untyped-def]
+        page.route("https://js.stripe.com/**", stripe_js)
+        page.route("https://api.stripe.com/v1/payment_intents/*/confirm", confirm)
+
+    fake.route = route
+    yield fake
+    fake.close()

@@ -6,60 +6,16 @@ js.stripe.com and api.stripe.com are answered by a stand-in for Stripe.js and by
 payments.testing's fake Stripe API, and Stripe's signed webhook is posted to the live server.
 """
 
-import json
 import re
 from pathlib import Path
 
 import httpx
 import pytest
 from django.test import Client
-from playwright.sync_api import Route, expect
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
 ARTIFACTS = Path(__file__).resolve().parents[2] / "var" / "test-artifacts" / "screenshots"
-
-STRIPE_JS = """
-window.Stripe = (publishableKey) => {
-  let secret = null;
-  return {
-    elements: ({ clientSecret }) => {
-      secret = clientSecret;
-      return { create: () => ({ mount: (selector) => {
-        document.querySelector(selector).innerHTML =
-          '<label>Card number <input name="cardnumber" autocomplete="cc-number"></label>';
-      } }) };
-    },
-    confirmPayment: async ({ confirmParams }) => {
-      const intent = secret.split("_secret_")[0];
-      const response = await fetch(`https://api.stripe.com/v1/payment_intents/${intent}/confirm`, {
-        method: "POST",
-        headers: { "Content-Type": "application/x-www-form-urlencoded",
-                   "Authorization": `Bearer ${publishableKey}` },
-        body: `client_secret=${encodeURIComponent(secret)}`,
-      });
-      if (!response.ok) return { error: { message: "Your card was declined." } };
-      const url = new URL(confirmParams.return_url);
-      url.searchParams.set("payment_intent", intent);
-      url.searchParams.set("redirect_status", "succeeded");
-      window.location.href = url.toString();
-      return {};
-    },
-  };
-};
-"""
-
-
-@pytest.fixture
-def stripe(settings):  # type: ignore[no-untyped-def]
-    from payments.testing import STRIPE_WEBHOOK_SECRET, FakeProviders
-
-    fake = FakeProviders()
-    settings.STRIPE_SECRET_KEY = "sk_test_toto"
-    settings.STRIPE_PUBLISHABLE_KEY = "pk_test_toto"
-    settings.STRIPE_WEBHOOK_SECRET = STRIPE_WEBHOOK_SECRET
-    settings.STRIPE_API_BASE = fake.url
-    yield fake
-    fake.close()
 
 
 def _signed_in(browser, live_server, email: str, width: int = 1200):  # type: ignore[no-untyped-def]
@@ -88,21 +44,7 @@ def test_a_learner_buys_a_pack_and_finds_it_in_my_materials(
     learner = _signed_in(browser, live_server, "student@toto.localhost")
     page = learner.new_page()
 
-    def stripe_js(route: Route) -> None:
-        route.fulfill(status=200, content_type="application/javascript", body=STRIPE_JS)
-
-    def stripe_api(route: Route) -> None:
-        intent_id = route.request.url.rstrip("/").split("/")[-2]
-        intent = stripe.pay_intent(intent_id)
-        route.fulfill(
-            status=200,
-            content_type="application/json",
-            headers={"Access-Control-Allow-Origin": "*"},
-            body=json.dumps(intent),
-        )
-
-    page.route("https://js.stripe.com/**", stripe_js)
-    page.route("https://api.stripe.com/v1/payment_intents/*/confirm", stripe_api)
+    stripe.route(page)
 
     page.goto(live_server.url + "/")
     page.get_by_role("link", name="Materials", exact=True).click()

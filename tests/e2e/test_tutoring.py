@@ -7,64 +7,16 @@ Stripe API (the server side talks to the same fake), and the confirmation arrive
 Stripe's signed ``payment_intent.succeeded`` webhook, posted to the live server.
 """
 
-import json
 import re
 from pathlib import Path
 
 import httpx
 import pytest
 from django.test import Client
-from playwright.sync_api import Route, expect
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
 ARTIFACTS = Path(__file__).resolve().parents[2] / "var" / "test-artifacts" / "screenshots"
-
-# What the page uses of Stripe.js: Stripe(key), elements({clientSecret}).create("payment")
-# .mount(selector), and confirmPayment({elements, confirmParams: {return_url}}), which
-# confirms the intent with the publishable key and redirects with Stripe's query string.
-STRIPE_JS = """
-window.Stripe = (publishableKey) => {
-  let secret = null;
-  return {
-    elements: ({ clientSecret }) => {
-      secret = clientSecret;
-      return { create: () => ({ mount: (selector) => {
-        document.querySelector(selector).innerHTML =
-          '<label>Card number <input name="cardnumber" autocomplete="cc-number"></label>';
-      } }) };
-    },
-    confirmPayment: async ({ confirmParams }) => {
-      const intent = secret.split("_secret_")[0];
-      const response = await fetch(`https://api.stripe.com/v1/payment_intents/${intent}/confirm`, {
-        method: "POST",
-        headers: { "Content-Type": "application/x-www-form-urlencoded",
-                   "Authorization": `Bearer ${publishableKey}` },
-        body: `client_secret=${encodeURIComponent(secret)}`,
-      });
-      if (!response.ok) return { error: { message: "Your card was declined." } };
-      const url = new URL(confirmParams.return_url);
-      url.searchParams.set("payment_intent", intent);
-      url.searchParams.set("payment_intent_client_secret", secret);
-      url.searchParams.set("redirect_status", "succeeded");
-      window.location.href = url.toString();
-      return {};
-    },
-  };
-};
-"""
-
-
-@pytest.fixture
-def stripe(settings):  # type: ignore[no-untyped-def]
-    from payments.testing import STRIPE_WEBHOOK_SECRET, FakeProviders
-
-    fake = FakeProviders()
-    settings.STRIPE_SECRET_KEY = "sk_test_toto"
-    settings.STRIPE_PUBLISHABLE_KEY = "pk_test_toto"
-    settings.STRIPE_WEBHOOK_SECRET = STRIPE_WEBHOOK_SECRET
-    settings.STRIPE_API_BASE = fake.url
-    yield fake
-    fake.close()
 
 
 def _signed_in(browser, live_server, email: str):  # type: ignore[no-untyped-def]
@@ -95,24 +47,7 @@ def test_a_learner_books_and_pays_and_both_see_the_lesson(
         target.screenshot(path=str(path), full_page=True)
         shots.append(path)
 
-    def stripe_js(route: Route) -> None:
-        route.fulfill(status=200, content_type="application/javascript", body=STRIPE_JS)
-
-    def stripe_api(route: Route) -> None:
-        intent_id = route.request.url.rstrip("/").split("/")[-2]
-        if intent_id not in stripe.intents:
-            route.fulfill(status=404, content_type="application/json", body="{}")
-            return
-        intent = stripe.pay_intent(intent_id)
-        route.fulfill(
-            status=200,
-            content_type="application/json",
-            headers={"Access-Control-Allow-Origin": "*"},
-            body=json.dumps(intent),
-        )
-
-    page.route("https://js.stripe.com/**", stripe_js)
-    page.route("https://api.stripe.com/v1/payment_intents/*/confirm", stripe_api)
+    stripe.route(page)
 
     # The directory, filtered to Spanish teachers.
     page.goto(live_server.url + "/tutoring/")

@@ -1,6 +1,7 @@
-// Pays for a material pack with Stripe's own Payment Element. Stripe.js comes from Stripe's
-// servers; when it cannot be reached the page says so instead of showing a dead button.
-// The pack becomes the learner's when Stripe's signed webhook arrives, never by this script.
+// Pays one checkout with Stripe's own Payment Element (lessons, material packs …). Stripe.js
+// comes from Stripe's servers; when it cannot be reached the page says so, in the words of
+// the status element's data-unavailable, instead of showing a dead button. What was bought
+// becomes the learner's when Stripe's signed webhook arrives, never by this script.
 const client = JSON.parse(document.getElementById("checkout-client").textContent);
 const status = document.getElementById("checkout-status");
 const button = document.getElementById("pay-button");
@@ -20,9 +21,7 @@ async function start() {
   try {
     await loadStripe();
   } catch {
-    status.textContent =
-      "The secure payment form could not be loaded (Stripe cannot be reached from this " +
-      "browser). Nothing has been charged; try again later.";
+    status.textContent = status.dataset.unavailable;
     status.classList.add("message", "message-error");
     return;
   }
@@ -33,7 +32,7 @@ async function start() {
   status.textContent = "";
   button.addEventListener("click", async () => {
     button.disabled = true;
-    status.textContent = "Paying…";
+    status.textContent = status.dataset.paying;
     const { error } = await stripe.confirmPayment({
       elements, confirmParams: { return_url: client.return_url },
     });
