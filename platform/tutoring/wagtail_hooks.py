@@ -49,6 +49,18 @@ def _no_add_or_delete(viewset: ModelViewSet, **kwargs: Any) -> dict[str, Any]:
     )
 
 
+def _decision_urls(viewset: ModelViewSet, route: str, view: Any) -> list[Any]:
+    """A listing whose "edit" is a decision screen (verify a teacher, moderate a review),
+    with the history Wagtail's audit log keeps; nothing is added or deleted here."""
+    return [
+        path("", viewset.index_view, name="index"),
+        path("results/", viewset.index_results_view, name="index_results"),
+        path(f"{route}/<str:pk>/", partial(view, viewset=viewset), name="edit"),
+        path("history/<str:pk>/", viewset.history_view, name="history"),
+        path("history-results/<str:pk>/", viewset.history_results_view, name="history_results"),
+    ]
+
+
 # --- Teacher verification -------------------------------------------------------------
 
 
@@ -105,17 +117,7 @@ class TeacherListingViewSet(ModelViewSet):
 
     def get_urlpatterns(self) -> list[Any]:
         # Listings are written by their teachers; here they are only verified or rejected.
-        return [
-            path("", self.index_view, name="index"),
-            path("results/", self.index_results_view, name="index_results"),
-            path(
-                "review/<str:pk>/",
-                partial(admin_views.review_listing, viewset=self),
-                name="edit",
-            ),
-            path("history/<str:pk>/", self.history_view, name="history"),
-            path("history-results/<str:pk>/", self.history_results_view, name="history_results"),
-        ]
+        return _decision_urls(self, "review", admin_views.review_listing)
 
 
 # --- Bookings (read-only) ---------------------------------------------------------------
@@ -290,17 +292,7 @@ class ReviewViewSet(ModelViewSet):
         return _no_add_or_delete(self, **kwargs)
 
     def get_urlpatterns(self) -> list[Any]:
-        return [
-            path("", self.index_view, name="index"),
-            path("results/", self.index_results_view, name="index_results"),
-            path(
-                "moderate/<str:pk>/",
-                partial(admin_views.moderate_review, viewset=self),
-                name="edit",
-            ),
-            path("history/<str:pk>/", self.history_view, name="history"),
-            path("history-results/<str:pk>/", self.history_results_view, name="history_results"),
-        ]
+        return _decision_urls(self, "moderate", admin_views.moderate_review)
 
 
 # --- Gig categories (admins add more) ---------------------------------------------------
