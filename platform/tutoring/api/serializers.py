@@ -38,30 +38,34 @@ class GigDurationSerializer(serializers.ModelSerializer):
         fields = ["minutes", "price"]
 
 
+# What learners see of a gig; the teacher's own view adds its state (teacher_serializers).
+GIG_FIELDS = [
+    "id",
+    "title",
+    "about",
+    "experience",
+    "education",
+    "certificates",
+    "language",
+    "category",
+    "currency",
+    "pricing_mode",
+    "price_per_minute",
+    "durations",
+    "trial_minutes",
+    "trial_price",
+    "package_sizes",
+    "package_discount_percent",
+]
+
+
 class GigSerializer(serializers.ModelSerializer):
     category = GigCategorySerializer(read_only=True)
     durations = GigDurationSerializer(many=True, read_only=True)
 
     class Meta:
         model = Gig
-        fields = [
-            "id",
-            "title",
-            "about",
-            "experience",
-            "education",
-            "certificates",
-            "language",
-            "category",
-            "currency",
-            "pricing_mode",
-            "price_per_minute",
-            "durations",
-            "trial_minutes",
-            "trial_price",
-            "package_sizes",
-            "package_discount_percent",
-        ]
+        fields = GIG_FIELDS
 
 
 class TaughtLanguageSerializer(serializers.ModelSerializer):

@@ -23,7 +23,7 @@ from ..models import (
     WeeklyHours,
 )
 from ..models.gigs import CURRENCIES
-from .serializers import validate_time_zone
+from .serializers import GIG_FIELDS, validate_time_zone
 
 LEVELS = ["A1", "A2", "B1", "B2", "C1", "C2"]
 PRICE = {"max_digits": 12, "decimal_places": 2, "min_value": Decimal("0")}
@@ -151,22 +151,7 @@ class TeacherGigSerializer(serializers.ModelSerializer):
     class Meta:
         model = Gig
         fields = [
-            "id",
-            "title",
-            "about",
-            "experience",
-            "education",
-            "certificates",
-            "language",
-            "category",
-            "currency",
-            "pricing_mode",
-            "price_per_minute",
-            "durations",
-            "trial_minutes",
-            "trial_price",
-            "package_sizes",
-            "package_discount_percent",
+            *GIG_FIELDS,
             "lesson_types",
             "is_active",
             "created_at",
