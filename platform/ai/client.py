@@ -12,6 +12,8 @@ Every failure is mapped to a platform error: connection errors, timeouts and 5xx
 """
 
 import logging
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -159,10 +161,53 @@ def _post_json(path: str, payload: dict[str, Any]) -> Any:
 # --- LibreTranslate-compatible and Toto-specific calls ------------------------------------------
 
 
-def translate(texts: list[str], source: str, target: str) -> dict[str, Any]:
+def translate(texts: list[str], source: str, target: str, fmt: str = "text") -> dict[str, Any]:
     """LibreTranslate ``/translate`` with a batch of texts: ``translatedText`` is a list and,
-    with ``source="auto"``, ``detectedLanguage`` a list of {language, confidence}."""
-    return _post_json("/translate", {"q": texts, "source": source, "target": target})  # type: ignore[no-any-return]
+    with ``source="auto"``, ``detectedLanguage`` a list of {language, confidence}. With
+    ``fmt="html"`` only the text between tags is translated."""
+    payload: dict[str, Any] = {"q": texts, "source": source, "target": target}
+    if fmt != "text":
+        payload["format"] = fmt
+    return _post_json("/translate", payload)  # type: ignore[no-any-return]
+
+
+def _chunks(texts: list[str], size: int, max_chars: int) -> Iterator[list[str]]:
+    """Cut ``texts`` into requests the service accepts: at most ``size`` texts and
+    ``max_chars`` characters each (a single longer text goes alone and the service says 413)."""
+    chunk: list[str] = []
+    chars = 0
+    for text in texts:
+        if chunk and (len(chunk) == size or chars + len(text) > max_chars):
+            yield chunk
+            chunk, chars = [], 0
+        chunk.append(text)
+        chars += len(text)
+    if chunk:
+        yield chunk
+
+
+def translate_many(texts: list[str], source: str, target: str, fmt: str = "text") -> list[str]:
+    """Translate any number of texts in order, for bulk work such as a page's strings.
+
+    They go in the service's batch size (``ML_TRANSLATE_BATCH``) with up to
+    ``ML_TRANSLATE_IN_FLIGHT`` requests at once, so that sending the next batch overlaps the
+    engine's work on the current one. Any failed batch fails the whole call: the caller saves
+    nothing rather than half a page.
+    """
+    chunks = list(_chunks(texts, settings.ML_TRANSLATE_BATCH, settings.ML_TRANSLATE_MAX_CHARS))
+
+    def send(chunk: list[str]) -> list[str]:
+        translated = translate(chunk, source, target, fmt)["translatedText"]
+        if not isinstance(translated, list) or len(translated) != len(chunk):
+            raise AIUnavailable()
+        return [str(text) for text in translated]
+
+    if len(chunks) <= 1:
+        return [text for chunk in chunks for text in send(chunk)]
+    with ThreadPoolExecutor(
+        max_workers=settings.ML_TRANSLATE_IN_FLIGHT, thread_name_prefix="ml-translate"
+    ) as pool:
+        return [text for done in pool.map(send, chunks) for text in done]
 
 
 def detect(text: str) -> list[dict[str, Any]]:

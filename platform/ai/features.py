@@ -3,7 +3,8 @@
 Prices per unit live in the credits app (``credits.FeaturePrice``, seeded by migration
 ai/0002 and editable in the admin); whether a feature is on lives in ``ai.AISettings``.
 Units: text translation and grammar per started 1,000 characters, voice per started second
-of audio, writing feedback per request.
+of audio, writing feedback per request. Editors' machine translation of pages is logged but
+not charged.
 """
 
 from decimal import ROUND_CEILING, Decimal
@@ -17,6 +18,7 @@ class Feature(models.TextChoices):
     TRANSLATE_VOICE = "translate_voice", _("Voice translation")
     GRAMMAR_CHECK = "grammar_check", _("Grammar check")
     WRITING_FEEDBACK = "writing_feedback", _("Writing feedback")
+    CONTENT_TRANSLATION = "content_translation", _("Machine translation of pages (editors)")
 
 
 def per_thousand_chars(text: str) -> Decimal:

@@ -85,6 +85,11 @@ class AISettings(BaseGenericSetting):
     translate_voice_enabled = models.BooleanField(_("voice translation"), default=True)
     grammar_check_enabled = models.BooleanField(_("grammar check"), default=True)
     writing_feedback_enabled = models.BooleanField(_("writing feedback"), default=True)
+    content_translation_enabled = models.BooleanField(
+        _("machine translation of pages"),
+        default=True,
+        help_text=_('The editors\' "Translate with Toto translation service" button.'),
+    )
     writing_feedback_uses_llm = models.BooleanField(
         _("use the LLM for writing feedback when one is configured"),
         default=True,
@@ -98,6 +103,7 @@ class AISettings(BaseGenericSetting):
                 FieldPanel("translate_voice_enabled"),
                 FieldPanel("grammar_check_enabled"),
                 FieldPanel("writing_feedback_enabled"),
+                FieldPanel("content_translation_enabled"),
             ],
             _("Features"),
         ),
@@ -114,6 +120,7 @@ class AISettings(BaseGenericSetting):
 class Outcome(models.TextChoices):
     OK = "ok", _("Succeeded, charged")
     CACHED = "cached", _("Answered from cache, not charged")
+    FREE = "free", _("Succeeded, not charged")
     REJECTED = "rejected", _("Input rejected")
     UNAVAILABLE = "unavailable", _("Service unavailable")
     INSUFFICIENT_CREDITS = "insufficient_credits", _("Refused: not enough credits")

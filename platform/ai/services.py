@@ -100,8 +100,10 @@ def run_metered(
         code = exc.get_codes()
         _log(user, feature, meter, started, Outcome.REJECTED, error_code=str(code)[:60])
         raise
-    if meter.cached or meter.units <= 0:
+    if meter.cached:
         return Metered(result, _log(user, feature, meter, started, Outcome.CACHED))
+    if meter.units <= 0:
+        return Metered(result, _log(user, feature, meter, started, Outcome.FREE))
     key = idempotency_key(user, feature, client_key)
     try:
         usage_charge = charge(user, feature, meter.units, key)

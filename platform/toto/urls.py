@@ -10,6 +10,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from accounts import views as accounts_views
 from core.metrics import metrics_view
 from referrals.views import referrals_page, share_link
+from translation import admin_views as translation_admin_views
 
 api_v1 = [
     path("", include("core.urls")),
@@ -32,6 +33,11 @@ api_v1 = [
 urlpatterns = [
     # Everyone signs in through allauth (two-factor authentication applies), the admin too.
     path("admin/login/", accounts_views.admin_login, name="admin-login"),
+    # Takes the place of wagtail-localize's own view at its URL (metering, clear errors).
+    path(
+        "admin/localize/translate/<int:translation_id>/machine_translate/",
+        translation_admin_views.machine_translate,
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),

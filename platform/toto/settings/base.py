@@ -343,6 +343,8 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("es", "Español")]
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAIL_I18N_ENABLED = True
+# The translation editor's "Translate with …" button: the ML service (translation.machine).
+WAGTAILLOCALIZE_MACHINE_TRANSLATOR = {"CLASS": "translation.machine.TotoMachineTranslator"}
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
@@ -496,6 +498,11 @@ MATCHMAKING_TIMEOUT_SECONDS = env.int("MATCHMAKING_TIMEOUT_SECONDS", default=60)
 ML_URL = env.str("ML_URL", default="http://127.0.0.1:8001")
 ML_API_KEY = env.str("ML_API_KEY", default="")
 ML_TIMEOUT_SECONDS = env.float("ML_TIMEOUT_SECONDS", default=30.0)
+# Bulk translation (the editors' machine translation of a page): texts per request, at most
+# the service's ML_MAX_BATCH and ML_MAX_TEXT_CHARS, and how many requests are in flight at once.
+ML_TRANSLATE_BATCH = env.int("ML_TRANSLATE_BATCH", default=64)
+ML_TRANSLATE_MAX_CHARS = env.int("ML_TRANSLATE_MAX_CHARS", default=20_000)
+ML_TRANSLATE_IN_FLIGHT = env.int("ML_TRANSLATE_IN_FLIGHT", default=2)
 AI_CONNECT_TIMEOUT_SECONDS = env.float("AI_CONNECT_TIMEOUT_SECONDS", default=3.0)
 # Chat and LLM grammar/writing feedback: the ML service's /v1 proxy unless these point at
 # OpenAI (https://api.openai.com/v1) or another OpenAI-compatible server.
