@@ -2,6 +2,12 @@
 loopback) versus the engine called directly, in the same run. Writes a markdown table.
 
     .venv/bin/python benchmarks/ml/bench.py [--out benchmarks/ml/results.md]
+
+MT is measured two ways. Throughput ("bulk"): a 256-sentence page through the platform's own
+bulk client, ``ai.client.translate_many`` (what the editors' machine translation sends: the
+service's batch size, two requests in flight), against the same batches given to the engine
+from two threads. Per request: 1, 8 or 32 sentences per request, one request at a time, which
+shows the fixed cost of a request rather than a throughput.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -70,6 +77,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", default=str(Path(__file__).with_name("results.md")))
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument(
+        "--only", default="", help="run only the jobs whose name contains this (e.g. MT)"
+    )
     args = parser.parse_args()
 
     settings = Settings.from_env()
@@ -146,6 +156,29 @@ def main() -> None:
 
             return direct, http
 
+        # The platform's bulk client, configured as the platform runs it, against this server.
+        os.environ.update(
+            DJANGO_SETTINGS_MODULE="toto.settings.dev", ML_URL=base, ML_API_KEY=settings.api_key
+        )
+        import django
+
+        django.setup()
+        from django.conf import settings as django_settings
+
+        from ai import client as platform_client
+
+        page = SENTENCES * 32
+        batch = django_settings.ML_TRANSLATE_BATCH
+        in_flight = django_settings.ML_TRANSLATE_IN_FLIGHT
+        page_batches = [page[i : i + batch] for i in range(0, len(page), batch)]
+        engine_threads = ThreadPoolExecutor(max_workers=in_flight)
+
+        def mt_bulk_direct() -> None:
+            list(engine_threads.map(lambda b: mt.translate(b, "en", "es", "text"), page_batches))
+
+        def mt_bulk_http() -> None:
+            platform_client.translate_many(page, "en", "es")
+
         paragraph = " ".join(SENTENCES)
 
         def mt_direct_paragraph() -> None:
@@ -160,6 +193,9 @@ def main() -> None:
             (f"STT (faster-whisper {model}, incl. VAD check over HTTP)", stt_direct, stt_http,
              "rtf", 0, 1),
             ("TTS (piper en_US-joe-medium, wav)", tts_direct, tts_http, "rtf", 0, 1),
+            (f"MT en→es (apertium pipe), bulk: a {len(page)}-sentence page, {batch} per request, "
+             f"{in_flight} in flight (`ai.client.translate_many`)", mt_bulk_direct, mt_bulk_http,
+             "sps", len(page), len(page_batches)),
         ]  # fmt: skip
         for size in (1, 8, 32):
             direct, http = mt_rows(size)
@@ -169,11 +205,12 @@ def main() -> None:
         jobs.append(("MT en→es (apertium pipe), one 8-sentence paragraph/request",
                      mt_direct_paragraph, mt_http_paragraph, "sps", len(SENTENCES), 1))  # fmt: skip
 
+        jobs = [job for job in jobs if args.only in job[0]]
         load_before = os.getloadavg()
         rows = []
         for name, direct, http, unit, sentences, calls in jobs:
             direct(), http()  # warm up: load models, start pipes
-            runs = args.runs if unit == "rtf" else args.runs * 20
+            runs = args.runs if unit == "rtf" else args.runs * (4 if "bulk" in name else 20)
             t_direct, t_http, paired = interleaved(runs, direct, http)
             if unit == "rtf":
                 seconds = audio.duration if name.startswith("STT") else speech.duration
@@ -188,6 +225,7 @@ def main() -> None:
                  paired * 100)
             )  # fmt: skip
         load_after = os.getloadavg()
+        engine_threads.shutdown()
         mt.close()
     finally:
         server.terminate()
@@ -201,8 +239,8 @@ def main() -> None:
         f"{audio.duration:.1f} s (espeak-ng), synthesized clip {speech.duration:.1f} s.",
         "Through HTTP = uvicorn on 127.0.0.1 in a separate process, called with httpx (the "
         "platform's client); direct = the same engine class called in this process with the "
-        f"same input. Direct and HTTP runs alternate: {args.runs} rounds (STT, TTS) or "
-        f"{args.runs * 20} (MT).",
+        f"same input. Direct and HTTP runs alternate: {args.runs} rounds (STT, TTS), "
+        f"{args.runs * 4} (MT bulk) or {args.runs * 20} (MT per request).",
         "",
         "| job | measure | direct (best) | through HTTP (best) | added per request (best vs "
         "best) | overhead (best vs best) | overhead (median of paired rounds) |",
