@@ -56,7 +56,7 @@ class ReportIndexView(IndexView):
 class ReportViewSet(ModelViewSet):
     model = Report
     icon = "warning"
-    menu_label = _("Reports")
+    menu_label = _("Member reports")
     menu_order = 610
     add_to_admin_menu = True
     url_prefix = "moderation/reports"
