@@ -5,6 +5,7 @@ cannot share one process. Screenshots are written to var/test-artifacts/screensh
 """
 
 import os
+import re
 from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
@@ -119,6 +120,27 @@ def signed_in_page():  # type: ignore[no-untyped-def]
         return context.new_page()
 
     return open_page
+
+
+@pytest.fixture
+def staff_sign_in():  # type: ignore[no-untyped-def]
+    """``staff_sign_in(page, url, user)``: opens an admin ``url``, signs in through the form as
+    a staff ``user`` (test password) with their TOTP code, and waits to be back at ``url``."""
+    from playwright.sync_api import expect
+
+    from accounts.testing import totp_code
+
+    def sign_in(page, url: str, user, password: str = "correct-horse-battery") -> None:  # type: ignore[no-untyped-def]
+        page.goto(url)
+        page.get_by_label("Email").fill(user.email)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Sign In").click()
+        expect(page).to_have_url(re.compile(r"/accounts/2fa/authenticate/"))
+        page.get_by_label("Code").fill(totp_code(user.totp_secret))
+        page.get_by_role("button", name="Sign In").click()
+        expect(page).to_have_url(url)
+
+    return sign_in
 
 
 # What the page uses of Stripe.js: Stripe(key), elements({clientSecret}).create("payment")

@@ -2,8 +2,6 @@
 "Translate with Toto translation service": the real ML service (apertium) fills every missing
 string, and the editor shows the Spanish text."""
 
-import re
-
 import pytest
 from playwright.sync_api import expect
 
@@ -14,10 +12,9 @@ pytestmark = pytest.mark.e2e
 
 def test_a_moderator_machine_translates_a_lesson_in_the_editor(
     page, live_server, transactional_db, role_user, make_lesson, translate_lesson,  # noqa: F811
-    ml_service_url, settings, screenshot,
+    ml_service_url, settings, screenshot, staff_sign_in,
 ) -> None:  # fmt: skip
     from accounts.roles import Role
-    from accounts.testing import totp_code
 
     settings.ML_URL = ml_service_url
     page.set_default_timeout(15_000)
@@ -29,14 +26,7 @@ def test_a_moderator_machine_translates_a_lesson_in_the_editor(
     spanish = translate_lesson(english, "es")
 
     edit_url = f"{live_server.url}/admin/pages/{spanish.id}/edit/"
-    page.goto(edit_url)
-    page.get_by_label("Email").fill("mo@example.com")
-    page.get_by_label("Password").fill("correct-horse-battery")
-    page.get_by_role("button", name="Sign In").click()
-    expect(page).to_have_url(re.compile(r"/accounts/2fa/authenticate/"))
-    page.get_by_label("Code").fill(totp_code(moderator.totp_secret))
-    page.get_by_role("button", name="Sign In").click()
-    expect(page).to_have_url(edit_url)
+    staff_sign_in(page, edit_url, moderator)
 
     button = page.get_by_role("button", name="Translate with Toto translation service")
     expect(button).to_be_enabled()

@@ -14,13 +14,12 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def test_moderator_reviews_a_teacher_in_the_verification_queue(
-    page, live_server, transactional_db, role_user, screenshot
+    page, live_server, transactional_db, role_user, screenshot, staff_sign_in
 ) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from accounts.roles import Role
     from accounts.services import add_certificate
-    from accounts.testing import totp_code
     from tutoring.models import GigCategory, ListingStatus, TaughtLanguage, TeacherListing
     from tutoring.services.teachers import save_gig
 
@@ -58,14 +57,7 @@ def test_moderator_reviews_a_teacher_in_the_verification_queue(
     )
 
     url = live_server.url
-    page.goto(url + "/admin/tutoring/teachers/")
-    page.get_by_label("Email").fill("mo@example.com")
-    page.get_by_label("Password").fill("correct-horse-battery")
-    page.get_by_role("button", name="Sign In").click()
-    expect(page).to_have_url(re.compile(r"/accounts/2fa/authenticate/"))
-    page.get_by_label("Code").fill(totp_code(moderator.totp_secret))
-    page.get_by_role("button", name="Sign In").click()
-    expect(page).to_have_url(url + "/admin/tutoring/teachers/")
+    staff_sign_in(page, url + "/admin/tutoring/teachers/", moderator)
     expect(page.get_by_role("link", name="Tomás")).to_be_visible()
     screenshot("queue")
 
