@@ -1,4 +1,5 @@
-"""Optional shared API key between the platform and the service (``Authorization: Bearer``)."""
+"""Optional shared API key between the platform and the service: ``Authorization: Bearer``, or
+LibreTranslate's ``api_key`` field in the body of ``/translate`` and ``/detect``."""
 
 from __future__ import annotations
 
@@ -8,7 +9,22 @@ import json
 from fastapi import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from ml.api.translate import read_payload
 from ml.errors import ServiceError
+
+# LibreTranslate's own clients send the key as ``api_key`` in the body of these requests.
+_LIBRETRANSLATE_POSTS = frozenset({"/translate", "/detect"})
+
+
+async def _body_api_key(request: Request) -> str | None:
+    if request.method != "POST" or request.url.path not in _LIBRETRANSLATE_POSTS:
+        return None
+    try:
+        # Parsed once: Starlette keeps the body, so the endpoint reads the same payload.
+        key = (await read_payload(request)).get("api_key")
+    except ServiceError:
+        return None
+    return key if isinstance(key, str) else None
 
 
 async def require_api_key(request: Request) -> None:
@@ -17,7 +33,10 @@ async def require_api_key(request: Request) -> None:
         return
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip(), expected):
+    if scheme.lower() == "bearer" and hmac.compare_digest(token.strip(), expected):
+        return
+    body_key = None if header else await _body_api_key(request)
+    if body_key is None or not hmac.compare_digest(body_key.strip(), expected):
         raise ServiceError(
             401,
             "Missing or invalid API key: send 'Authorization: Bearer <ML_API_KEY>'.",

@@ -21,7 +21,7 @@ LANGUAGE_NAMES = {
 }  # fmt: skip
 
 
-async def _payload(request: Request) -> dict[str, Any]:
+async def read_payload(request: Request) -> dict[str, Any]:
     """LibreTranslate clients send JSON or form data; ``q`` may repeat in a form."""
     content_type = request.headers.get("content-type", "")
     if content_type.startswith("application/json"):
@@ -76,7 +76,7 @@ def _detection_json(detection: Detection | None) -> dict[str, Any]:
 async def translate(
     request: Request, engines: Annotated[Engines, Depends(get_engines)]
 ) -> dict[str, Any]:
-    payload = await _payload(request)
+    payload = await read_payload(request)
     texts, batch = _texts(engines, payload)
     source = str(payload.get("source") or "auto").lower()
     target = str(payload.get("target") or "").lower()
@@ -111,7 +111,7 @@ async def translate(
 async def detect(
     request: Request, engines: Annotated[Engines, Depends(get_engines)]
 ) -> list[dict[str, Any]]:
-    payload = await _payload(request)
+    payload = await read_payload(request)
     texts, _ = _texts(engines, payload)
     text = "\n".join(texts)
     detections = await engines.gates["text"].run(lambda: engines.langid.detect(text, k=3))

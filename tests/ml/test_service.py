@@ -49,6 +49,25 @@ def test_api_key_is_required_when_configured(ml_settings: Settings) -> None:
         assert ok.status_code == 200
 
 
+def test_libretranslate_clients_may_send_the_key_in_the_body(ml_settings: Settings) -> None:
+    """LibreTranslate's own clients (wagtail-localize's LibreTranslator, the JS and Python
+    libraries) put ``api_key`` in the JSON or form body of /translate and /detect."""
+    with TestClient(create_app(replace(ml_settings, api_key="secret"))) as client:
+        request = {"q": "Good morning", "source": "en", "target": "es"}
+        ok = client.post("/translate", json={**request, "api_key": "secret"})
+        assert ok.status_code == 200 and ok.json()["translatedText"] == "Buenos días"
+        form = client.post("/detect", data={"q": "Buenos días, amigo", "api_key": "secret"})
+        assert form.status_code == 200 and form.json()[0]["language"] == "es"
+        for refused in ({**request, "api_key": "wrong"}, request):
+            denied = client.post("/translate", json=refused)
+            assert denied.status_code == 401 and isinstance(denied.json()["error"], str)
+        # A wrong header is not rescued by a right body key.
+        mixed = client.post(
+            "/translate", json={**request, "api_key": "secret"}, headers={"Authorization": "x"}
+        )
+        assert mixed.status_code == 401
+
+
 def test_saturated_engine_answers_503_with_retry_after(ml_settings: Settings) -> None:
     import threading
 
