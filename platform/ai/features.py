@@ -21,6 +21,11 @@ class Feature(models.TextChoices):
     CONTENT_TRANSLATION = "content_translation", _("Machine translation of pages (editors)")
 
 
+# Logged in the usage log but never charged, so they have no price (editors are staff).
+UNCHARGED_FEATURES = frozenset({Feature.CONTENT_TRANSLATION})
+CHARGED_FEATURES = frozenset(Feature) - UNCHARGED_FEATURES
+
+
 def per_thousand_chars(text: str) -> Decimal:
     """Characters are billed in started blocks of 1,000 (a 10-character phrase is 1 unit)."""
     return (Decimal(len(text)) / 1000).to_integral_value(rounding=ROUND_CEILING) or Decimal(1)

@@ -4,15 +4,16 @@ from decimal import Decimal
 
 import pytest
 
-from ai.features import Feature
+from ai.features import CHARGED_FEATURES, Feature
 from credits.models import FeaturePrice, UsageCharge
 
 pytestmark = pytest.mark.django_db
 
 
-def test_every_ai_feature_has_a_price_after_migrations():
+def test_every_charged_ai_feature_has_a_price_after_migrations():
     priced = set(FeaturePrice.objects.filter(active=True).values_list("feature", flat=True))
-    assert set(Feature.values) <= priced
+    assert set(CHARGED_FEATURES) <= priced
+    assert Feature.CONTENT_TRANSLATION not in priced  # editors' machine translation is free
 
 
 def test_demo_prices_every_ai_feature_and_retires_the_old_translation_code():
@@ -27,7 +28,7 @@ def test_demo_prices_every_ai_feature_and_retires_the_old_translation_code():
     ensure_feature_prices()
     ensure_pricing()  # idempotent
     features = set(FeaturePrice.objects.values_list("feature", flat=True))
-    assert set(Feature.values) <= features
+    assert set(CHARGED_FEATURES) <= features
     assert "translation" not in features
 
 
