@@ -422,6 +422,12 @@ def test_deletion_erases_everywhere_keeps_the_books_and_spares_others(
     monkeypatch.setattr(
         cancel_stripe_subscription, "delay", lambda *a, **kw: cancelled.append((a, kw))
     )
+    from tutoring import tasks as tutoring_tasks
+
+    lessons_cancelled: list[str] = []
+    monkeypatch.setattr(
+        tutoring_tasks.booking_cancelled, "delay", lambda pk: lessons_cancelled.append(pk)
+    )
     voice_file = ExerciseAttempt.objects.get(user=teacher, block_id="b2").audio.name
     recording_file = Recording.objects.get(uploaded_by=teacher).file.name
     invoices_before = list(Invoice.objects.order_by("number").values_list("number", "billed_to"))
@@ -509,6 +515,8 @@ def test_deletion_erases_everywhere_keeps_the_books_and_spares_others(
     # test_deletion_with_money_in_flight.py).
     assert lena_before["bookings"] == [("held",)]
     assert _snapshot(other_student) == {**lena_before, "bookings": [("cancelled",)]}
+    (lena_booking,) = Booking.objects.filter(learner=other_student)
+    assert lessons_cancelled == [str(lena_booking.pk)]  # she is told after the commit
     lena_message = Message.objects.get(sender=other_student)
     assert crypto.decrypt(lena_message.body_encrypted) == "Hola LENA"
 
