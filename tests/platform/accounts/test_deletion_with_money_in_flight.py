@@ -270,6 +270,51 @@ def test_a_teacher_leaving_cancels_every_upcoming_lesson_and_session_and_refunds
     assert all("closed their account" in body for bodies in told.values() for body in bodies)
 
 
+def test_a_payment_landing_after_the_deletion_is_refunded_in_full(
+    student,
+    api_client,
+    client,
+    make_listing,
+    make_gig,
+    providers,
+    enqueued,
+    django_capture_on_commit_callbacks,
+) -> None:
+    """The learner was paying for a held lesson when they deleted the account: the hold is
+    released, and when Stripe's payment arrives it goes straight back."""
+    from payments.testing import stripe_event
+
+    listing = make_listing(booking_horizon_days=3660)
+    gig = make_gig(listing)
+    api_client.force_login(student)
+    held = api_client.post(
+        "/api/v1/bookings/", {"gig": gig.pk, "start": at(10).isoformat(), "duration": 60}
+    )
+    checkout = api_client.post(f"/api/v1/bookings/{held.json()['id']}/pay/", {"provider": "stripe"})
+    payment = Payment.objects.get(pk=checkout.json()["payment_id"])
+    assert delete_account(student, django_capture_on_commit_callbacks).status_code == 204
+    booking = Booking.objects.get(pk=held.json()["id"])
+    assert (booking.status, booking.refunded_amount) == (BookingStatus.CANCELLED, 0)
+
+    payload, headers = stripe_event(
+        "payment_intent.succeeded", providers.pay_intent(payment.provider_order_id)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = client.post(
+            "/api/v1/payments/webhooks/stripe/", payload, content_type="application/json", **headers
+        )
+    assert answer.status_code == 200
+    booking.refresh_from_db()
+    assert (booking.status, booking.refunded_amount) == (BookingStatus.CANCELLED, Decimal("30"))
+    assert named(enqueued, tasks.refund_booking) == [
+        (str(booking.pk), "30.00", "paid after cancellation")
+    ]
+    run([entry for entry in enqueued if entry[0] == tasks.refund_booking.name])
+    assert stripe_refunds(providers) == ["3000"]
+    assert platform_account(AccountKind.REVENUE, "EUR").balance == Decimal("0.00")
+    assert verify_balances() == []
+
+
 def test_a_refund_the_provider_refuses_is_kept_failed_with_the_money_still_held(
     student, admin, paid_booking, providers, enqueued, settings, django_capture_on_commit_callbacks
 ) -> None:
