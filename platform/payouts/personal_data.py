@@ -1,6 +1,15 @@
 """The person's earnings payouts: payee settings and payout requests. Payout requests are
 accounting records and are KEPT on account deletion; the bank details are erased and
-scheduled payouts stop (earnings still owed are paid out by an admin on request)."""
+scheduled payouts stop.
+
+Deletion is refused (409, ``services.check_account_deletable``) while money is still owed to
+the person: a bank-transfer payout awaiting an admin (``payout_pending``: it needs the bank
+details) or earnings not yet asked for (``earnings_unpaid``: nobody could ask for them
+afterwards). The message says what to do and when deletion becomes possible. A pending
+Stripe Connect payout does not block: it needs only the connected account's id, which is
+kept. Earnings that arrive after the deletion (a lesson delivered just before it, settled
+afterwards) stay on the ledger, owed to the anonymised account, for an admin to pay out if
+the former member asks (docs/decisions.md)."""
 
 from typing import Any
 
@@ -8,6 +17,7 @@ from accounts.exporting import amount, iso
 from accounts.models import User
 
 from .models import PayeeProfile, PayoutRequest
+from .services import check_account_deletable
 
 
 def export_personal_data(user: User) -> dict[str, Any]:
@@ -38,4 +48,5 @@ def export_personal_data(user: User) -> dict[str, Any]:
 
 
 def erase_personal_data(user: User) -> None:
+    check_account_deletable(user)
     PayeeProfile.objects.filter(user=user).update(bank_details="", scheduled_payouts=False)

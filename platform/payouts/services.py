@@ -12,7 +12,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.roles import Role
 from core.api.errors import ServiceError
-from credits.models import AccountKind, Transfer
+from credits.models import AccountKind, LedgerAccount, Transfer
 from credits.selectors import transactions_for
 from credits.services import (
     Leg,
@@ -35,6 +35,55 @@ class PayoutNotAllowed(ServiceError):
     status_code = 409
     default_code = "payout_not_allowed"
     default_detail = "This payout cannot be made."
+
+
+class PayoutPending(ServiceError):
+    status_code = 409
+    default_code = "payout_pending"
+    default_detail = (
+        "A payout to your bank account is still being processed and needs your bank details. "
+        "You can delete your account once it has been paid."
+    )
+
+
+class EarningsUnpaid(ServiceError):
+    status_code = 409
+    default_code = "earnings_unpaid"
+    default_detail = (
+        "You have earnings that have not been paid out. Ask for a payout first; you can "
+        "delete your account once it has been paid."
+    )
+
+
+def check_account_deletable(user: User) -> None:
+    """Refuses an account deletion that would leave money owed to the person with no way to
+    send it: a bank-transfer payout awaiting an admin (its bank details would be erased), or
+    earnings not yet asked for (nobody could ask for them any more). The earnings accounts
+    are locked first, as every payout request locks them, so none can start meanwhile."""
+    accounts = list(
+        LedgerAccount.objects.select_for_update()
+        .filter(owner=user, kind=AccountKind.EARNINGS)
+        .order_by("pk")
+    )
+    pending = (
+        PayoutRequest.objects.filter(
+            payee=user, status=PayoutStatus.REQUESTED, method=PayoutMethod.BANK_TRANSFER
+        )
+        .order_by("requested_at")
+        .first()
+    )
+    if pending is not None:
+        raise PayoutPending(
+            f"Your bank-transfer payout of {pending.amount} {pending.currency}, requested on "
+            f"{pending.requested_at:%Y-%m-%d}, is still being processed and needs your bank "
+            "details. You can delete your account once it has been paid."
+        )
+    owed = [f"{account.balance} {account.currency}" for account in accounts if account.balance > 0]
+    if owed:
+        raise EarningsUnpaid(
+            f"You have earnings not yet paid out ({', '.join(owed)}). Ask for a payout first; "
+            "you can delete your account once it has been paid."
+        )
 
 
 def commission_rate(payee: User, role: Role) -> Decimal:

@@ -6,8 +6,14 @@ texts erased, favourites go, messages written with time requests and gifts are e
 Bookings, gifts and their money stay (accounting records). Reviews the person wrote keep
 their rating and text (the teacher's record) but are attributed anonymously: the account's
 name is gone, and accounts.User shows a deleted account as "Former member".
-Not done here: cancelling and refunding the person's upcoming paid lessons (an admin does it
-from the bookings admin)."""
+Upcoming lessons are cancelled (``services.departures.cancel_upcoming_lessons``): as a
+teacher, every upcoming one-to-one lesson and group session, each learner refunded in full
+and told; as a learner, every upcoming lesson and group seat, refunded in full whatever the
+notice, the teacher told. Held (unpaid) bookings are released. Refunds go through the same
+ledger steps and after-commit Celery task as any cancellation (a provider that fails leaves
+a failed Refund row and the money still held in revenue, for the finance admin's refund
+form). Lessons under way or in the past are left as they are: they settle as usual, and a
+deleted teacher's earnings from them stay on the ledger (see payouts.personal_data)."""
 
 from typing import Any
 
@@ -29,6 +35,7 @@ from .models import (
     TimeRequest,
 )
 from .models.teachers import new_calendar_token
+from .services.departures import cancel_upcoming_lessons
 
 
 def _listing(user: User) -> dict[str, Any] | None:
@@ -199,6 +206,8 @@ def export_personal_data(user: User) -> dict[str, Any]:
 
 
 def erase_personal_data(user: User) -> None:
+    # Unlisting first: this write locks the listing row, which every new booking of the
+    # teacher takes FOR SHARE, so no lesson slips in between the cancellations and the commit.
     TeacherListing.objects.filter(user=user).update(
         status=ListingStatus.DRAFT,
         headline="",
@@ -210,6 +219,7 @@ def erase_personal_data(user: User) -> None:
     Gig.objects.filter(listing__user=user).update(
         is_active=False, about="", experience="", education="", certificates=""
     )
+    cancel_upcoming_lessons(user)
     Favourite.objects.filter(learner=user).delete()
     TimeRequest.objects.filter(learner=user).update(message="")
     Gift.objects.filter(sender=user).update(message="")

@@ -46,12 +46,18 @@ def booking_cancelled(booking_id: str) -> None:
     from .notify import notify
 
     booking = Booking.objects.select_related("teacher__user", "learner", "gig").get(pk=booking_id)
+    body = f"{booking.gig.title} on {booking.start:%Y-%m-%d %H:%M} UTC was cancelled."
+    if booking.cancellation_reason:
+        body += f" {booking.cancellation_reason}"
+    # A deleted account is told nothing: its notifications were erased with it.
     for person in (booking.teacher.user, booking.learner):
+        if person.deleted_at is not None:
+            continue
         notify(
             person,
             kind="tutoring.booking_cancelled",
             title="Lesson cancelled",
-            body=f"{booking.gig.title} on {booking.start:%Y-%m-%d %H:%M} UTC was cancelled.",
+            body=body,
             url="/tutoring/dashboard/",
             data={"booking": booking_id},
         )

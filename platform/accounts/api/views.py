@@ -9,6 +9,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.schema import ErrorSerializer
+
 from .. import selectors, services
 from ..models import TeacherCertificate
 from .serializers import (
@@ -44,11 +46,23 @@ class MeView(APIView):
         return Response(MeSerializer(fresh, context={"request": request}).data)
 
     @extend_schema(
-        responses={204: OpenApiResponse(description="Deactivated and anonymised.")},
+        responses={
+            204: OpenApiResponse(description="Deactivated and anonymised."),
+            409: OpenApiResponse(
+                ErrorSerializer,
+                description=(
+                    "Money is still owed to the person: `payout_pending` (a bank-transfer "
+                    "payout awaits payment) or `earnings_unpaid` (earnings not yet asked "
+                    "for). The message says what to do; delete again once it is paid."
+                ),
+            ),
+        },
         description=(
             "Deletes the account: it is deactivated at once (every token and session stops "
             "working) and everything personal is erased. Records the law requires us to keep, "
-            "such as invoices, stay attached to the anonymised account."
+            "such as invoices, stay attached to the anonymised account. Upcoming lessons are "
+            "cancelled first: as a learner, refunded in full; as a teacher, every learner "
+            "refunded in full; held bookings released; the other side is notified."
         ),
     )
     def delete(self, request: Request) -> Response:

@@ -284,8 +284,16 @@ def _amount(price: Decimal, fraction: Decimal) -> Decimal:
 
 
 def cancel_booking(
-    booking_id: object, *, by: User, reason: str = "", now: datetime | None = None
+    booking_id: object,
+    *,
+    by: User,
+    reason: str = "",
+    now: datetime | None = None,
+    full_refund: bool = False,
 ) -> Booking:
+    """Cancels an upcoming booking: a hold is released, a paid lesson refunded by the policy
+    (``refund_fraction``), or in full with ``full_refund`` (the learner's account deletion:
+    they cannot come to the lesson any more, whatever the notice)."""
     now = now or timezone.now()
     with transaction.atomic():
         booking, session = lock_with_session(booking_id)
@@ -295,7 +303,11 @@ def cancel_booking(
         if booking.status == BookingStatus.HELD:
             record(booking, BookingStatus.CANCELLED, actor=by, note=reason)
         elif booking.status == BookingStatus.CONFIRMED and booking.start > now:
-            fraction = refund_fraction(booking, by_teacher=by_teacher, now=now)
+            fraction = (
+                Decimal("1")
+                if full_refund
+                else refund_fraction(booking, by_teacher=by_teacher, now=now)
+            )
             refund = _amount(booking.price, fraction)
             record(booking, BookingStatus.CANCELLED, actor=by, note=reason or f"refund {refund}")
             booking.refunded_amount = refund

@@ -252,7 +252,7 @@ def world(teacher, other_student, role_user, admin, make_lesson, package, settin
     lesson = make_lesson("Saludos")
     _everything(teacher, "TOMAS", other_student, third, lesson, admin)
     _everything_for_lena(other_student, third, lesson, admin)
-    return {"third": third, "lesson": lesson}
+    return {"third": third, "lesson": lesson, "admin": admin}
 
 
 def _everything_for_lena(lena: Any, third: Any, lesson: Any, admin: Any) -> None:
@@ -408,6 +408,9 @@ def test_deletion_erases_everywhere_keeps_the_books_and_spares_others(
     from tutoring.api.serializers import ReviewSerializer
     from tutoring.models import Booking, Gift, Review, TeacherListing, TimeRequest
 
+    # Deletion waits until no money is owed to the person (payouts.personal_data): the
+    # pending bank-transfer payout is paid and the rest of the earnings asked for and paid.
+    _pay_out_everything(teacher, world["admin"])
     subscription = Subscription.objects.create(
         user=teacher,
         plan=_plan(),
@@ -418,6 +421,12 @@ def test_deletion_erases_everywhere_keeps_the_books_and_spares_others(
     cancelled: list[tuple[Any, ...]] = []
     monkeypatch.setattr(
         cancel_stripe_subscription, "delay", lambda *a, **kw: cancelled.append((a, kw))
+    )
+    from tutoring import tasks as tutoring_tasks
+
+    lessons_cancelled: list[str] = []
+    monkeypatch.setattr(
+        tutoring_tasks.booking_cancelled, "delay", lambda pk: lessons_cancelled.append(pk)
     )
     voice_file = ExerciseAttempt.objects.get(user=teacher, block_id="b2").audio.name
     recording_file = Recording.objects.get(uploaded_by=teacher).file.name
@@ -468,7 +477,7 @@ def test_deletion_erases_everywhere_keeps_the_books_and_spares_others(
     payment = Payment.objects.get(user=user)
     refund = Refund.objects.create(payment=payment, amount=Decimal("9.00"), idempotency_key="r")
     assert issue_credit_note(refund).billed_to == payment.invoices.get(kind="invoice").billed_to
-    assert PayoutRequest.objects.filter(payee=user).count() == 1
+    assert PayoutRequest.objects.filter(payee=user).count() == 2
     assert PayeeProfile.objects.get(user=user).bank_details == ""
     subscription.refresh_from_db()
     assert subscription.cancel_at_period_end is True
@@ -501,10 +510,34 @@ def test_deletion_erases_everywhere_keeps_the_books_and_spares_others(
     assert not Room.objects.filter(host=user, ended_at__isnull=True).exists()
     assert Attendance.objects.filter(user=user).count() == 1
 
-    # Lena's data is as it was, her messages still readable.
-    assert _snapshot(other_student) == lena_before
+    # Lena's data is as it was, her messages still readable; only the lesson she was holding
+    # with Tomás is released (his upcoming lessons are cancelled, tested in
+    # test_deletion_with_money_in_flight.py).
+    assert lena_before["bookings"] == [("held",)]
+    assert _snapshot(other_student) == {**lena_before, "bookings": [("cancelled",)]}
+    (lena_booking,) = Booking.objects.filter(learner=other_student)
+    assert lessons_cancelled == [str(lena_booking.pk)]  # she is told after the commit
     lena_message = Message.objects.get(sender=other_student)
     assert crypto.decrypt(lena_message.body_encrypted) == "Hola LENA"
+
+
+def _pay_out_everything(person: Any, admin: Any) -> None:
+    from credits.models import AccountKind
+    from credits.services import user_account
+    from payouts.models import PayoutRequest
+    from payouts.services import pay_payout, request_payout
+
+    for payout in PayoutRequest.objects.filter(payee=person, status="requested"):
+        pay_payout(payout, by=admin, reference=f"SEPA-{payout.pk}")
+    earnings = user_account(person, AccountKind.EARNINGS, "EUR")
+    payout = request_payout(
+        person,
+        amount=earnings.balance,
+        currency="EUR",
+        method="bank_transfer",
+        idempotency_key="before-deletion",
+    )
+    pay_payout(payout, by=admin, reference="SEPA-last")
 
 
 def _plan() -> Any:

@@ -54,12 +54,23 @@ def test_erasure_keeps_what_buyers_paid_for(
     make_pack: Any,
     buy_pack: Any,
     other_student: Any,
+    admin: Any,
+    monkeypatch: Any,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     from django.core.files.storage import default_storage
 
+    from credits.models import AccountKind
+    from credits.services import user_account
     from materials.models import Material, MaterialPack, MaterialShare, PackRating
     from materials.personal_data import erase_personal_data
+    from payouts.services import pay_payout, request_payout
+    from tutoring import tasks
+
+    # Deleting cancels the upcoming lesson on each side; its tasks are only queued here.
+    queued: list[str] = []
+    for task in (tasks.refund_booking, tasks.booking_cancelled):
+        monkeypatch.setattr(task, "delay", lambda *args, name=task.name: queued.append(name))
 
     book_lesson(teacher, student)
     loose = upload(teacher, title="Loose")
@@ -86,6 +97,13 @@ def test_erasure_keeps_what_buyers_paid_for(
     }
     sold_file = Material.objects.get(pk=pack["items"][1]["id"]).file.name
     loose_file = Material.objects.get(pk=loose["id"]).file.name
+    # The teacher's earnings from the packs are paid out first: deletion waits for money
+    # owed to the person (payouts.personal_data).
+    earned = user_account(teacher, AccountKind.EARNINGS, "EUR").balance
+    payout = request_payout(
+        teacher, amount=earned, currency="EUR", method="bank_transfer", idempotency_key="all"
+    )
+    pay_payout(payout, by=admin, reference="SEPA-1")
     api_client.force_login(teacher)
     with django_capture_on_commit_callbacks(execute=True):
         assert api_client.delete("/api/v1/users/me/").status_code == 204
