@@ -84,16 +84,12 @@ def test_an_expired_request_cannot_be_accepted_and_is_listed_as_expired(
     for user, side in ((teacher, "teacher"), (student, "learner")):
         api_client.force_login(user)
         listed = api_client.get(URL, {"as": side}).json()["results"]
-        assert [(row["id"], row["status"]) for row in listed] == [
-            (str(time_request.pk), "expired")
-        ]
+        assert [(row["id"], row["status"]) for row in listed] == [(str(time_request.pk), "expired")]
         only_expired = api_client.get(URL, {"status": "expired"}).json()["results"]
         assert len(only_expired) == 1
 
 
-def test_an_expired_request_frees_the_learner_to_ask_for_the_same_time_again(
-    gig, student
-) -> None:
+def test_an_expired_request_frees_the_learner_to_ask_for_the_same_time_again(gig, student) -> None:
     """The one-pending-request-per-time constraint counts pending requests only."""
     time_request = _request(gig, student, -1)
     tasks.expire_time_requests()
