@@ -90,6 +90,10 @@ class GroupSession(models.Model):
     def seats_left(self) -> int:
         return self.seats - self.seats_taken
 
+    @property
+    def minutes(self) -> int:
+        return int((self.end - self.start).total_seconds() // 60)
+
 
 class Booking(models.Model):
     """One learner's lesson with one teacher (or their seat in a group session).
