@@ -19,7 +19,7 @@ LOCAL_INPUT = "%Y-%m-%dT%H:%M"
 
 class GroupSessionSearchForm(forms.Form):
     language = forms.CharField(
-        label=_("Language"),
+        label=_("Language taught"),
         required=False,
         max_length=16,
         widget=forms.TextInput(attrs={"placeholder": "es", "size": 6}),
@@ -64,11 +64,9 @@ class GroupSessionForm(forms.Form):
             del self.fields["gig"]
         else:
             self.fields["gig"].queryset = gigs
+        self.locked = locked
         for name in locked:
             self.fields[name].disabled = True
-            self.fields[name].help_text = _(
-                "Seats are taken: learners keep the time, length and price they booked."
-            )
 
     @staticmethod
     def initial_of(session: Any, zone: Any) -> dict[str, Any]:

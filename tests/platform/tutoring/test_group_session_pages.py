@@ -359,3 +359,11 @@ def test_the_teacher_cancels_with_a_reason_and_the_seat_is_cancelled(
     again = client.post(f"{TEACH}{session.pk}/cancel/", follow=True)
     assert _messages(again) == ["Only upcoming sessions can be cancelled."]
     assert session.cancelled_at is not None and session.cancelled_at <= timezone.now()
+
+
+def test_the_api_filters_by_level_the_same_way(api_client, session_of, make_listing) -> None:
+    beginners = session_of(make_listing(languages=[("es", "A1", "A2")]), topic="Beginners")
+    session_of(make_listing(languages=[("es", "B2", "C2")]), topic="Advanced", days=11)
+    found = api_client.get("/api/v1/group-sessions/", {"level": "A2"}).json()["results"]
+    assert [row["id"] for row in found] == [str(beginners.pk)]
+    assert api_client.get("/api/v1/group-sessions/", {"level": "Z1"}).status_code == 400
