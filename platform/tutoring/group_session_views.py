@@ -202,6 +202,10 @@ def edit_session(request: HttpRequest, pk: str) -> HttpResponse:
     session = get_object_or_404(selectors.sessions_of_teacher(request.user), pk=pk)
     zone = _zone_of(listing)
     current = GroupSessionForm.initial_of(session, zone)
+    editable = not session.cancelled and session.start > timezone.now()
+    if request.method == "POST" and not editable:
+        messages.error(request, _("Only upcoming sessions can be changed."))
+        return redirect("tutoring-teach-session", pk=session.pk)
     locked = services.EDITABLE_BEFORE_FIRST_SEAT if session.seats_taken else ()
     form = GroupSessionForm(request.POST or None, initial=current, locked=locked)
     if request.method == "POST" and not _refuse_unverified(request, form):
@@ -227,7 +231,7 @@ def edit_session(request: HttpRequest, pk: str) -> HttpResponse:
             "listing": listing,
             "zone": zone,
             "session": session,
-            "editable": not session.cancelled and session.start > timezone.now(),
+            "editable": editable,
             "cancel_form": CancelSessionForm(),
         },
     )

@@ -358,6 +358,8 @@ def test_the_teacher_cancels_with_a_reason_and_the_seat_is_cancelled(
     assert "This session is cancelled; it can no longer change." in page
     again = client.post(f"{TEACH}{session.pk}/cancel/", follow=True)
     assert _messages(again) == ["Only upcoming sessions can be cancelled."]
+    edited = client.post(f"{TEACH}{session.pk}/", {"topic": "Back on"}, follow=True)
+    assert _messages(edited) == ["Only upcoming sessions can be changed."]
     assert session.cancelled_at is not None and session.cancelled_at <= timezone.now()
 
 
