@@ -1,5 +1,5 @@
 """Demo marketplace: verified teachers with gigs in both categories and weekly hours, a
-completed lesson with a review, an upcoming one, a scheduled group session, and a teacher
+completed lesson with a review, an upcoming one, two scheduled group sessions, and a teacher
 waiting in the verification queue. Idempotent."""
 
 from collections.abc import Callable
@@ -250,4 +250,30 @@ def ensure_demo_bookings() -> str:
     return "tutoring bookings: 1 completed with a review, 1 upcoming, 1 group session"
 
 
-DEMO_STEPS: list[Callable[[], str]] = [ensure_demo_teachers, ensure_demo_bookings]
+@transaction.atomic
+def ensure_demo_group_sessions() -> str:
+    """A second group session, by another teacher in another language, so that the
+    sessions page has something to filter."""
+    from .services import group_sessions
+
+    listing = TeacherListing.objects.get(user__email="claire@toto.localhost")
+    if listing.group_sessions.exists():
+        return "tutoring group sessions: already there"
+    group_sessions.publish(
+        listing.gigs.get(title="French for your trip"),
+        by=listing.user,
+        topic="Café French: small talk for your first day in Paris",
+        description="Greetings, ordering and asking the way, in a group of four.",
+        start=_local(listing.time_zone, 4, 10),
+        minutes=45,
+        price=Decimal("10.00"),
+        seats=4,
+    )
+    return "tutoring group sessions: 1 more, in French"
+
+
+DEMO_STEPS: list[Callable[[], str]] = [
+    ensure_demo_teachers,
+    ensure_demo_bookings,
+    ensure_demo_group_sessions,
+]

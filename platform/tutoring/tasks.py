@@ -2,7 +2,8 @@
 
 Periodic ones are scheduled by django-celery-beat rows made in migration 0004 (operators
 change or pause them in the admin): ``send_due_reminders`` and ``expire_holds`` every
-minute, ``settle_sessions`` every five minutes.
+minute, ``settle_sessions`` every five minutes; ``expire_time_requests`` (migration
+0006_time_request_expiry) every five minutes.
 """
 
 from decimal import Decimal
@@ -136,10 +137,17 @@ def settle_sessions() -> int:
     return settle_due_sessions()
 
 
+@shared_task(name="tutoring.expire_time_requests")
+def expire_time_requests() -> int:
+    from .services.time_requests import expire_passed_requests
+
+    return expire_passed_requests()
+
+
 @shared_task
 def time_request_changed(request_id: str) -> None:
     """Tells the other side: the teacher of a new or withdrawn request, the learner of an
-    accepted or declined one."""
+    accepted, declined or expired one."""
     from .models import TimeRequest, TimeRequestStatus
     from .notify import notify
 
@@ -185,5 +193,17 @@ def time_request_changed(request_id: str) -> None:
             title="Your lesson request was declined",
             body=f"{teacher.get_short_name()} cannot teach on {when}.{note}",
             url="/tutoring/dashboard/",
+            data=data,
+        )
+    elif time_request.status == TimeRequestStatus.EXPIRED:
+        notify(
+            learner,
+            kind="tutoring.time_request_answered",
+            title="Your lesson request expired",
+            body=(
+                f"{teacher.get_short_name()} did not answer your request for {when} in time."
+                " Pick one of their free times or ask for another."
+            ),
+            url=f"/tutoring/teachers/{time_request.gig.listing_id}/",
             data=data,
         )

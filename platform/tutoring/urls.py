@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import calendar, views
+from . import calendar, group_session_views, views
 
 urlpatterns = [
     path("tutoring/", views.directory, name="tutoring-directory"),
@@ -12,4 +12,39 @@ urlpatterns = [
     path("tutoring/dashboard/", views.learner_dashboard, name="tutoring-dashboard"),
     path("tutoring/teach/", views.teacher_dashboard, name="tutoring-teach"),
     path("tutoring/calendar/<str:token>.ics", calendar.feed, name="tutoring-calendar"),
+    path(
+        "tutoring/group-sessions/",
+        group_session_views.session_list,
+        name="tutoring-group-sessions",
+    ),
+    path(
+        "tutoring/group-sessions/<uuid:pk>/",
+        group_session_views.session_detail,
+        name="tutoring-group-session",
+    ),
+    path(
+        "tutoring/group-sessions/<uuid:pk>/book/",
+        group_session_views.book_seat,
+        name="tutoring-group-session-book",
+    ),
+    path(
+        "tutoring/teach/group-sessions/",
+        group_session_views.teacher_sessions,
+        name="tutoring-teach-sessions",
+    ),
+    path(
+        "tutoring/teach/group-sessions/new/",
+        group_session_views.publish_session,
+        name="tutoring-teach-session-new",
+    ),
+    path(
+        "tutoring/teach/group-sessions/<uuid:pk>/",
+        group_session_views.edit_session,
+        name="tutoring-teach-session",
+    ),
+    path(
+        "tutoring/teach/group-sessions/<uuid:pk>/cancel/",
+        group_session_views.cancel_session,
+        name="tutoring-teach-session-cancel",
+    ),
 ]

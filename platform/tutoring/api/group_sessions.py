@@ -18,6 +18,7 @@ from accounts.permissions import IsEmailVerified
 
 from ..models import Gig
 from ..models.bookings import GroupSession
+from ..models.teachers import CefrLevel
 from ..selectors import bookings as booking_selectors
 from ..selectors import group_sessions as selectors
 from ..services import group_sessions as services
@@ -100,10 +101,20 @@ class GroupSessionFilter(django_filters.FilterSet):
     min_price = django_filters.NumberFilter(field_name="price", lookup_expr="gte")
     max_price = django_filters.NumberFilter(field_name="price", lookup_expr="lte")
     min_seats_left = django_filters.NumberFilter(field_name="open_seats", lookup_expr="gte")
+    level = django_filters.ChoiceFilter(
+        choices=CefrLevel.choices,
+        method="filter_level",
+        help_text="CEFR level the teacher teaches the session's language at.",
+    )
 
     class Meta:
         model = GroupSession
         fields = ["language", "category", "teacher"]
+
+    def filter_level(
+        self, queryset: QuerySet[GroupSession], name: str, value: str
+    ) -> QuerySet[GroupSession]:
+        return selectors.suited_to_level(queryset, value)
 
 
 class GroupSessionViewSet(

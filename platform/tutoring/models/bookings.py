@@ -90,6 +90,10 @@ class GroupSession(models.Model):
     def seats_left(self) -> int:
         return self.seats - self.seats_taken
 
+    @property
+    def minutes(self) -> int:
+        return int((self.end - self.start).total_seconds() // 60)
+
 
 class Booking(models.Model):
     """One learner's lesson with one teacher (or their seat in a group session).
@@ -203,6 +207,7 @@ class TimeRequestStatus(models.TextChoices):
     ACCEPTED = "accepted", _("Accepted")
     DECLINED = "declined", _("Declined")
     WITHDRAWN = "withdrawn", _("Withdrawn by the learner")
+    EXPIRED = "expired", _("Expired unanswered")
 
 
 class TimeRequest(models.Model):
@@ -228,7 +233,15 @@ class TimeRequest(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["gig", "status", "start"])]
+        indexes = [
+            models.Index(fields=["gig", "status", "start"]),
+            # The expiry sweep's lookup: pending requests by time.
+            models.Index(
+                fields=["start"],
+                condition=Q(status="pending"),
+                name="tutoring_time_request_due",
+            ),
+        ]
         constraints = [
             # A repeated click (or a retried request) asks once.
             models.UniqueConstraint(

@@ -15,7 +15,9 @@ def bookings_of(user: User, role: str | None = None) -> QuerySet[Booking]:
         scope = Q(learner_id=user.pk)
     else:
         scope = Q(teacher_id=user.pk) | Q(learner_id=user.pk)
-    return Booking.objects.filter(scope).select_related("teacher__user", "learner", "gig")
+    return Booking.objects.filter(scope).select_related(
+        "teacher__user", "learner", "gig", "group_session"
+    )
 
 
 def published_reviews(listing: TeacherListing) -> QuerySet[Review]:

@@ -1,13 +1,15 @@
 """Reads of group sessions: the public listing and a teacher's own."""
 
+from collections.abc import Iterable
 from datetime import datetime
 
-from django.db.models import F, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import User
 
-from ..models import Booking, ListingStatus
+from ..models import ACTIVE_BOOKING_STATUSES, Booking, BookingStatus, ListingStatus, TaughtLanguage
 from ..models.bookings import GroupSession
 
 
@@ -30,6 +32,67 @@ def upcoming_sessions(now: datetime | None = None) -> QuerySet[GroupSession]:
 def sessions_of_teacher(user: User) -> QuerySet[GroupSession]:
     """A teacher's own sessions, past and cancelled included."""
     return _base().filter(teacher_id=user.pk)
+
+
+def suited_to_level(sessions: QuerySet[GroupSession], level: str) -> QuerySet[GroupSession]:
+    """Sessions whose teacher teaches the session's language at CEFR ``level`` (A1 … C2:
+    their code order is the levels' order). A session has no level of its own; the
+    teacher's declared range for that language is what a learner can go by."""
+    return sessions.filter(
+        Exists(
+            TaughtLanguage.objects.filter(
+                listing_id=OuterRef("teacher_id"),
+                language=OuterRef("gig__language"),
+                min_level__lte=level,
+                max_level__gte=level,
+            )
+        )
+    )
+
+
+def session_for(user: User, pk: object) -> GroupSession:
+    """One session as ``user`` may see it: any state (a learner follows a link to a
+    cancelled one) of a verified, active teacher, or any of their own. Else 404."""
+    visible = Q(teacher__status=ListingStatus.VERIFIED, teacher__user__is_active=True)
+    if user.is_authenticated:
+        visible |= Q(teacher_id=user.pk)
+    session = _base().filter(visible, pk=pk).first()
+    if session is None:
+        raise Http404("No such group session.")
+    return session
+
+
+def _holding(now: datetime) -> Q:
+    """A seat that counts: paid or later, or held with its hold still running."""
+    return Q(status__in=ACTIVE_BOOKING_STATUSES) & ~Q(
+        status=BookingStatus.HELD, hold_expires_at__lte=now
+    )
+
+
+def seat_of(user: User, session: GroupSession, now: datetime | None = None) -> Booking | None:
+    """``user``'s seat in ``session``, if they hold one."""
+    if not user.is_authenticated:
+        return None
+    return (
+        Booking.objects.filter(_holding(now or timezone.now()), group_session=session)
+        .filter(learner_id=user.pk)
+        .first()
+    )
+
+
+def seated_session_ids(
+    user: User, sessions: Iterable[GroupSession], now: datetime | None = None
+) -> set[object]:
+    """Which of ``sessions`` ``user`` holds a seat in: one query for a page of them."""
+    if not user.is_authenticated:
+        return set()
+    return set(
+        Booking.objects.filter(
+            _holding(now or timezone.now()),
+            learner_id=user.pk,
+            group_session__in=[session.pk for session in sessions],
+        ).values_list("group_session_id", flat=True)
+    )
 
 
 def seat_for_gift(user: User, session_id: object) -> Booking | None:

@@ -6,6 +6,9 @@ the posted-hours check (being outside them is the point of a request): the buffe
 group sessions and PostgreSQL's exclusion constraint apply exactly as for any booking, so
 a request that now overlaps another lesson is refused with ``slot_taken`` (409) and stays
 pending. The learner then pays within ``TutoringSettings.request_hold_hours``.
+
+A request still pending when its time comes is expired by the periodic
+``expire_passed_requests`` (the learner is told); it can then no longer be answered.
 """
 
 from datetime import UTC, datetime, timedelta
@@ -129,3 +132,22 @@ def withdraw(request_id: object, *, by: User, now: datetime | None = None) -> Ti
         time_request.save(update_fields=["status", "answered_at"])
         _notify_on_commit(time_request.pk)
     return time_request
+
+
+def expire_passed_requests(now: datetime | None = None) -> int:
+    """Marks every pending request whose time has come as expired and tells each learner.
+    Rows another transaction holds (an answer in flight) are skipped: that answer decides
+    them, or the next run does."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        passed = list(
+            TimeRequest.objects.select_for_update(skip_locked=True)
+            .filter(status=TimeRequestStatus.PENDING, start__lte=now)
+            .values_list("pk", flat=True)
+        )
+        TimeRequest.objects.filter(pk__in=passed).update(
+            status=TimeRequestStatus.EXPIRED, answered_at=now
+        )
+        for request_id in passed:
+            _notify_on_commit(request_id)
+    return len(passed)
