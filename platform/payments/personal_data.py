@@ -6,6 +6,7 @@ Invoices and the payments behind them are accounting records the law requires us
 account to that name any more. Erasure only stops what would charge the person again: a
 Stripe subscription still renewing is cancelled at the end of its paid period."""
 
+from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -86,7 +87,7 @@ def erase_personal_data(user: User) -> None:
     ids = list(renewing.values_list("provider_subscription_id", flat=True))
     renewing.update(cancel_at_period_end=True, updated_at=timezone.now())
     for subscription_id in ids:
-        transaction.on_commit(lambda sid=subscription_id: _cancel_at_stripe(sid))
+        transaction.on_commit(partial(_cancel_at_stripe, subscription_id))
 
 
 def _cancel_at_stripe(subscription_id: str) -> None:
