@@ -87,7 +87,7 @@ class Settings:
     max_assessment_seconds: float = 60.0
     max_text_chars: int = 20_000
     max_speech_chars: int = 4096
-    max_batch: int = 64
+    max_batch: int = 128
 
     # Bounded concurrency per engine kind.
     stt_limits: EngineLimits = EngineLimits(1, 8, 300.0)

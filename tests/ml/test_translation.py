@@ -75,6 +75,19 @@ def test_unsupported_pair_and_huge_text(ml_client: TestClient) -> None:
     assert missing.status_code == 400
 
 
+def test_a_batch_over_the_limit_is_refused_whole(ml_client: TestClient) -> None:
+    limit = ml_client.app.state.settings.max_batch  # type: ignore[attr-defined]
+    at_limit = ml_client.post("/translate", json={"q": ["Yes."] * limit, "source": "en",
+                                                  "target": "es"})  # fmt: skip
+    assert at_limit.status_code == 200 and len(at_limit.json()["translatedText"]) == limit
+    over = ml_client.post("/translate", json={"q": ["Yes."] * (limit + 1), "source": "en",
+                                              "target": "es"})  # fmt: skip
+    assert over.status_code == 413
+    assert over.json()["error"] == (
+        f"Invalid request: {limit + 1} texts; the batch limit is {limit}"
+    )
+
+
 def test_detect_and_languages(ml_client: TestClient) -> None:
     detected = ml_client.post("/detect", data={"q": "Bonjour, comment allez-vous ?"}).json()
     assert detected[0]["language"] == "fr" and detected[0]["confidence"] > 50

@@ -500,7 +500,7 @@ ML_API_KEY = env.str("ML_API_KEY", default="")
 ML_TIMEOUT_SECONDS = env.float("ML_TIMEOUT_SECONDS", default=30.0)
 # Bulk translation (the editors' machine translation of a page): texts per request, at most
 # the service's ML_MAX_BATCH and ML_MAX_TEXT_CHARS, and how many requests are in flight at once.
-ML_TRANSLATE_BATCH = env.int("ML_TRANSLATE_BATCH", default=64)
+ML_TRANSLATE_BATCH = env.int("ML_TRANSLATE_BATCH", default=128)
 ML_TRANSLATE_MAX_CHARS = env.int("ML_TRANSLATE_MAX_CHARS", default=20_000)
 ML_TRANSLATE_IN_FLIGHT = env.int("ML_TRANSLATE_IN_FLIGHT", default=2)
 AI_CONNECT_TIMEOUT_SECONDS = env.float("AI_CONNECT_TIMEOUT_SECONDS", default=3.0)
