@@ -1,0 +1,34 @@
+"""The service decodes uploads exactly as faster-whisper's ``decode_audio`` does, without the
+full garbage collection that function runs after every file."""
+
+from __future__ import annotations
+
+import gc
+import io
+from collections.abc import Callable
+from unittest import mock
+
+import numpy as np
+import pytest
+from faster_whisper import decode_audio
+
+from ml.audio import decode, encode
+
+
+@pytest.mark.parametrize("fmt", ["wav", "mp3", "opus", "flac"])
+def test_decoding_matches_faster_whisper_sample_for_sample(
+    espeak_wav: Callable[..., bytes], fmt: str
+) -> None:
+    wav = espeak_wav("Where is the train station? I would like a coffee.")
+    data = wav if fmt == "wav" else encode(decode(wav, max_seconds=60).samples, 16000, fmt)
+    reference = decode_audio(io.BytesIO(data), sampling_rate=16000)
+    decoded = decode(data, max_seconds=60).samples
+    assert decoded.dtype == np.float32 and len(decoded) > 16000
+    np.testing.assert_array_equal(decoded, reference)
+
+
+def test_decoding_collects_only_the_young_generations(espeak_wav: Callable[..., bytes]) -> None:
+    wav = espeak_wav("Good morning.")
+    with mock.patch.object(gc, "collect", wraps=gc.collect) as collect:
+        decode(wav, max_seconds=60)
+    assert collect.call_args_list == [mock.call(1)]
