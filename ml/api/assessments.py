@@ -39,10 +39,11 @@ async def pronunciation(
     if not normalize_words(expected_text):
         raise bad_request("expected_text contains no words.", param="expected_text")
     data = await read_upload(file, settings.max_audio_bytes)
-    decoded = audio_io.decode(data, max_seconds=settings.max_assessment_seconds)
     model_name = engines.stt.resolve_model(model, language)
 
     def work() -> Assessment:
+        # Decoded on the engine's worker, not the event loop: a long upload takes a while.
+        decoded = audio_io.decode(data, max_seconds=settings.max_assessment_seconds)
         spans = audio_io.require_speech(decoded)
         # Never pass the expected text as a prompt: Whisper would "hear" it in wrong readings.
         transcript = engines.stt.transcribe(

@@ -105,7 +105,6 @@ async def transcriptions(
     without ``timestamp_granularities[]`` both are returned. Silent audio → 422 ``no_speech``."""
     settings = engines.settings
     data = await read_upload(file, settings.max_audio_bytes)
-    decoded = audio_io.decode(data, max_seconds=settings.max_audio_seconds)
     model_name = engines.stt.resolve_model(model, language)
     if prompt:
         check_text_length(prompt, 2000, "prompt")
@@ -113,6 +112,8 @@ async def transcriptions(
     want_words = response_format == "verbose_json" and "word" in granularities
 
     def work() -> Transcript:
+        # Decoded on the engine's worker, not the event loop: a long upload takes a while.
+        decoded = audio_io.decode(data, max_seconds=settings.max_audio_seconds)
         audio_io.require_any_speech(decoded)
         return engines.stt.transcribe(
             decoded,

@@ -6,10 +6,12 @@ from __future__ import annotations
 import gc
 import io
 from collections.abc import Callable
+from typing import Any
 from unittest import mock
 
 import numpy as np
 import pytest
+from fastapi.testclient import TestClient
 from faster_whisper import decode_audio
 
 from ml.audio import decode, encode
@@ -32,3 +34,32 @@ def test_decoding_collects_only_the_young_generations(espeak_wav: Callable[..., 
     with mock.patch.object(gc, "collect", wraps=gc.collect) as collect:
         decode(wav, max_seconds=60)
     assert collect.call_args_list == [mock.call(1)]
+
+
+def test_uploads_are_decoded_on_the_engine_worker_not_the_event_loop(
+    ml_client: TestClient, espeak_wav: Callable[..., bytes]
+) -> None:
+    """A long upload takes a while to decode; on the event loop it would stall every request."""
+    import threading
+
+    import ml.audio
+
+    threads: list[str] = []
+    real_decode = ml.audio.decode
+
+    def recording_decode(data: bytes, *, max_seconds: float) -> Any:
+        threads.append(threading.current_thread().name)
+        return real_decode(data, max_seconds=max_seconds)
+
+    wav = espeak_wav("Good morning, my friend.")
+    with mock.patch.object(ml.audio, "decode", recording_decode):
+        heard = ml_client.post(
+            "/v1/audio/transcriptions", files={"file": ("a.wav", wav)}, data={"language": "en"}
+        )
+        scored = ml_client.post(
+            "/v1/assessments/pronunciation",
+            files={"file": ("a.wav", wav)},
+            data={"expected_text": "Good morning, my friend.", "language": "en"},
+        )
+    assert heard.status_code == 200 and scored.status_code == 200
+    assert len(threads) == 2 and all(name.startswith("ml-stt") for name in threads), threads
