@@ -212,6 +212,26 @@ def stripe(settings):  # type: ignore[no-untyped-def]
         page.route("https://js.stripe.com/**", stripe_js)
         page.route("https://api.stripe.com/v1/payment_intents/*/confirm", confirm)
 
+    def send_payment_succeeded(server_url: str) -> None:
+        """Stripe's signed ``payment_intent.succeeded`` for the intent the page paid, posted
+        to the server's webhook as Stripe would."""
+        import httpx
+
+        from payments.testing import stripe_event
+
+        intent = next(i for i in fake.intents.values() if i["status"] == "succeeded")
+        payload, headers = stripe_event("payment_intent.succeeded", intent)
+        answer = httpx.post(
+            f"{server_url}/api/v1/payments/webhooks/stripe/",
+            content=payload,
+            headers={
+                "Content-Type": "application/json",
+                "Stripe-Signature": headers["HTTP_STRIPE_SIGNATURE"],
+            },
+        )
+        assert answer.status_code == 200, answer.text
+
     fake.route = route
+    fake.send_payment_succeeded = send_payment_succeeded
     yield fake
     fake.close()
