@@ -264,12 +264,13 @@ def ensure_demo_group_sessions() -> str:
         by=listing.user,
         topic="Café French: small talk for your first day in Paris",
         description="Greetings, ordering and asking the way, in a group of four.",
+        level="A2",
         start=_local(listing.time_zone, 4, 10),
         minutes=45,
         price=Decimal("10.00"),
         seats=4,
     )
-    return "tutoring group sessions: 1 more, in French"
+    return "tutoring group sessions: 1 more, in French, at A2"
 
 
 DEMO_STEPS: list[Callable[[], str]] = [

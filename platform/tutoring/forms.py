@@ -41,6 +41,15 @@ class GroupSessionForm(forms.Form):
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
+    level = forms.ChoiceField(
+        label=_("Level"),
+        required=False,
+        choices=[("", _("All levels")), *CefrLevel.choices],
+        help_text=_(
+            "Learners searching for a level find a session at that level; one for all levels"
+            " is found by learners of every level you teach in this language."
+        ),
+    )
     start = forms.DateTimeField(
         label=_("Starts at"),
         input_formats=[LOCAL_INPUT],
@@ -75,6 +84,7 @@ class GroupSessionForm(forms.Form):
         return {
             "topic": session.topic,
             "description": session.description,
+            "level": session.level,
             "start": local,
             "minutes": int((session.end - session.start) / timedelta(minutes=1)),
             "price": session.price,

@@ -8,7 +8,6 @@ Thin, like ``views``: reads through ``selectors.group_sessions``, writes through
 
 from datetime import datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -32,6 +31,7 @@ from .selectors import dashboard
 from .selectors import group_sessions as selectors
 from .services import group_sessions as services
 from .views import learner_zone
+from .zones import teaching_zone
 
 PAGE_SIZE = 12
 TEACHER_PAGE_SIZE = 20
@@ -94,7 +94,8 @@ def session_detail(request: HttpRequest, pk: str) -> HttpResponse:
             "state": state,
             "seat": seat,
             "is_teacher": is_teacher,
-            "zone": learner_zone(request),
+            # Its teacher reads it in their teaching zone, as on their own session pages.
+            "zone": teaching_zone(session.teacher) if is_teacher else learner_zone(request),
             "verified": request.user.is_authenticated and is_email_verified(request.user),
             "room_id": session.room_id
             if room_open and (is_teacher or (seat and seat.room_id))
@@ -130,13 +131,6 @@ def _listing_or_none(request: HttpRequest) -> TeacherListing | None:
     return listing
 
 
-def _zone_of(listing: TeacherListing) -> ZoneInfo:
-    try:
-        return ZoneInfo(listing.time_zone)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
-
-
 @login_required
 def teacher_sessions(request: HttpRequest) -> HttpResponse:
     listing = _listing_or_none(request)
@@ -154,7 +148,7 @@ def teacher_sessions(request: HttpRequest) -> HttpResponse:
             "listing": listing,
             "page_obj": page,
             "past": mine.filter(start__lte=now).order_by("-start")[:PAST_SHOWN],
-            "zone": _zone_of(listing),
+            "zone": teaching_zone(listing),
         },
     )
 
@@ -171,7 +165,7 @@ def publish_session(request: HttpRequest) -> HttpResponse:
     listing = _listing_or_none(request)
     if listing is None:
         return redirect("tutoring-dashboard")
-    zone = _zone_of(listing)
+    zone = teaching_zone(listing)
     gigs = Gig.objects.filter(listing=listing, is_active=True).order_by("title")
     form = GroupSessionForm(request.POST or None, gigs=gigs)
     if request.method == "POST" and not _refuse_unverified(request, form):
@@ -200,7 +194,7 @@ def edit_session(request: HttpRequest, pk: str) -> HttpResponse:
         return redirect("tutoring-dashboard")
     # Another teacher's session is a 404 here (the service would refuse it too).
     session = get_object_or_404(selectors.sessions_of_teacher(request.user), pk=pk)
-    zone = _zone_of(listing)
+    zone = teaching_zone(listing)
     current = GroupSessionForm.initial_of(session, zone)
     editable = not session.cancelled and session.start > timezone.now()
     if request.method == "POST" and not editable:

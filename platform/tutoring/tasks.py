@@ -12,7 +12,11 @@ import httpx
 from celery import shared_task
 
 from .models import Booking, ListingStatus, TeacherListing
+from .zones import profile_zone, teaching_zone, when
 from .zoom import ZoomError
+
+# Every time in a notification is the recipient's: the teacher's in their teaching zone (the
+# listing's), the learner's in their profile zone, each naming its zone (see ``zones``).
 
 
 @shared_task(autoretry_for=(ZoomError, httpx.TransportError), retry_backoff=True, max_retries=8)
@@ -21,14 +25,17 @@ def booking_confirmed(booking_id: str) -> None:
     from .notify import notify
     from .services.sessions import open_meeting
 
-    booking = Booking.objects.select_related("teacher__user", "learner", "gig").get(pk=booking_id)
+    booking = Booking.objects.select_related("teacher__user", "learner__profile", "gig").get(
+        pk=booking_id
+    )
     open_meeting(booking)
-    when = f"{booking.start:%Y-%m-%d %H:%M} UTC"
+    teacher_when = when(booking.start, teaching_zone(booking.teacher))
+    learner_when = when(booking.start, profile_zone(booking.learner))
     notify(
         booking.teacher.user,
         kind="tutoring.booking_confirmed",
         title="New lesson booked",
-        body=f"{booking.learner.get_short_name()} booked {booking.gig.title} on {when}.",
+        body=f"{booking.learner.get_short_name()} booked {booking.gig.title} on {teacher_when}.",
         url="/tutoring/dashboard/",
         data={"booking": booking_id},
     )
@@ -36,7 +43,9 @@ def booking_confirmed(booking_id: str) -> None:
         booking.learner,
         kind="tutoring.booking_confirmed",
         title="Your lesson is confirmed",
-        body=f"{booking.gig.title} with {booking.teacher.user.get_short_name()} on {when}.",
+        body=(
+            f"{booking.gig.title} with {booking.teacher.user.get_short_name()} on {learner_when}."
+        ),
         url="/tutoring/dashboard/",
         data={"booking": booking_id},
     )
@@ -46,14 +55,18 @@ def booking_confirmed(booking_id: str) -> None:
 def booking_cancelled(booking_id: str) -> None:
     from .notify import notify
 
-    booking = Booking.objects.select_related("teacher__user", "learner", "gig").get(pk=booking_id)
-    body = f"{booking.gig.title} on {booking.start:%Y-%m-%d %H:%M} UTC was cancelled."
-    if booking.cancellation_reason:
-        body += f" {booking.cancellation_reason}"
+    booking = Booking.objects.select_related("teacher__user", "learner__profile", "gig").get(
+        pk=booking_id
+    )
+    reason = f" {booking.cancellation_reason}" if booking.cancellation_reason else ""
     # A deleted account is told nothing: its notifications were erased with it.
-    for person in (booking.teacher.user, booking.learner):
+    for person, zone in (
+        (booking.teacher.user, teaching_zone(booking.teacher)),
+        (booking.learner, profile_zone(booking.learner)),
+    ):
         if person.deleted_at is not None:
             continue
+        body = f"{booking.gig.title} on {when(booking.start, zone)} was cancelled.{reason}"
         notify(
             person,
             kind="tutoring.booking_cancelled",
@@ -72,15 +85,16 @@ def group_session_cancelled(session_id: str, learner_ids: list[str], reason: str
     from .notify import notify
 
     session = GroupSession.objects.select_related("teacher__user").get(pk=session_id)
-    body = f"{session.topic} on {session.start:%Y-%m-%d %H:%M} UTC was cancelled by the teacher."
-    if reason:
-        body += f" {reason}"
-    for learner in User.objects.filter(pk__in=set(learner_ids)):
+    note = f" {reason}" if reason else ""
+    learners = User.objects.filter(pk__in=set(learner_ids), deleted_at__isnull=True)
+    for learner in learners.select_related("profile"):
+        on = when(session.start, profile_zone(learner))
         notify(
             learner,
             kind="tutoring.booking_cancelled",
             title="Group session cancelled",
-            body=body + " Any payment is refunded in full.",
+            body=f"{session.topic} on {on} was cancelled by the teacher.{note}"
+            " Any payment is refunded in full.",
             url="/tutoring/dashboard/",
             data={"group_session": session_id},
         )
@@ -151,19 +165,26 @@ def time_request_changed(request_id: str) -> None:
     from .models import TimeRequest, TimeRequestStatus
     from .notify import notify
 
-    time_request = TimeRequest.objects.select_related("learner", "gig__listing__user").get(
+    time_request = TimeRequest.objects.select_related("learner__profile", "gig__listing__user").get(
         pk=request_id
     )
     teacher = time_request.gig.listing.user
     learner = time_request.learner
-    when = f"{time_request.start:%Y-%m-%d %H:%M} UTC"
+    # Each side reads the time in their own zone; a deleted account is told nothing.
+    if time_request.status in (TimeRequestStatus.PENDING, TimeRequestStatus.WITHDRAWN):
+        recipient, zone = teacher, teaching_zone(time_request.gig.listing)
+    else:
+        recipient, zone = learner, profile_zone(learner)
+    if recipient.deleted_at is not None:
+        return
+    on = when(time_request.start, zone)
     data = {"time_request": request_id}
     if time_request.status == TimeRequestStatus.PENDING:
         notify(
             teacher,
             kind="tutoring.time_request",
             title="A learner asks for a lesson time",
-            body=f"{learner.get_short_name()} asks for {time_request.gig.title} on {when}.",
+            body=f"{learner.get_short_name()} asks for {time_request.gig.title} on {on}.",
             url="/tutoring/teach/",
             data=data,
         )
@@ -172,7 +193,7 @@ def time_request_changed(request_id: str) -> None:
             teacher,
             kind="tutoring.time_request",
             title="A lesson request was withdrawn",
-            body=f"{learner.get_short_name()} no longer asks for {when}.",
+            body=f"{learner.get_short_name()} no longer asks for {on}.",
             url="/tutoring/teach/",
             data=data,
         )
@@ -181,7 +202,7 @@ def time_request_changed(request_id: str) -> None:
             learner,
             kind="tutoring.time_request_answered",
             title="Your lesson request was accepted",
-            body=f"{teacher.get_short_name()} accepted {when}. Pay to confirm the lesson.",
+            body=f"{teacher.get_short_name()} accepted {on}. Pay to confirm the lesson.",
             url=f"/tutoring/bookings/{time_request.booking_id}/",
             data={**data, "booking": str(time_request.booking_id)},
         )
@@ -191,7 +212,7 @@ def time_request_changed(request_id: str) -> None:
             learner,
             kind="tutoring.time_request_answered",
             title="Your lesson request was declined",
-            body=f"{teacher.get_short_name()} cannot teach on {when}.{note}",
+            body=f"{teacher.get_short_name()} cannot teach on {on}.{note}",
             url="/tutoring/dashboard/",
             data=data,
         )
@@ -201,7 +222,7 @@ def time_request_changed(request_id: str) -> None:
             kind="tutoring.time_request_answered",
             title="Your lesson request expired",
             body=(
-                f"{teacher.get_short_name()} did not answer your request for {when} in time."
+                f"{teacher.get_short_name()} did not answer your request for {on} in time."
                 " Pick one of their free times or ask for another."
             ),
             url=f"/tutoring/teachers/{time_request.gig.listing_id}/",

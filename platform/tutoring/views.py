@@ -8,7 +8,7 @@ become messages on the page they came from.
 from collections import defaultdict
 from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -29,23 +29,19 @@ from .models import BookingStatus, Gig, GigCategory
 from .selectors import bookings as booking_selectors
 from .selectors import dashboard, discovery, slots
 from .services import bookings as booking_services
+from .zones import profile_zone, teaching_zone, zone_named
 
 DIRECTORY_PAGE_SIZE = 12
 SLOT_DAYS = 7
 
 
 def learner_zone(request: HttpRequest) -> ZoneInfo:
-    """The zone times are shown in: ``?tz=``, else the signed-in user's profile, else UTC."""
-    candidates = [request.GET.get("tz", "")]
-    if request.user.is_authenticated:
-        candidates.append(getattr(getattr(request.user, "profile", None), "time_zone", ""))
-    for name in candidates:
-        if name:
-            try:
-                return ZoneInfo(name)
-            except (ZoneInfoNotFoundError, ValueError):
-                continue
-    return ZoneInfo("UTC")
+    """The zone a learner's pages show times in: ``?tz=`` (a valid one), else the signed-in
+    user's profile zone, else UTC. Teachers' own pages use ``zones.teaching_zone``."""
+    asked = request.GET.get("tz", "")
+    if asked and zone_named(asked).key == asked:
+        return zone_named(asked)
+    return profile_zone(request.user) if request.user.is_authenticated else zone_named("")
 
 
 def directory(request: HttpRequest) -> HttpResponse:
@@ -171,7 +167,10 @@ def booking_detail(request: HttpRequest, pk: str) -> HttpResponse:
         {
             "booking": booking,
             "events": booking.events.all(),
-            "zone": learner_zone(request),
+            # The teacher reads their lesson in their teaching zone, the learner in theirs.
+            "zone": teaching_zone(booking.teacher)
+            if booking.teacher_id == request.user.pk
+            else learner_zone(request),
             "is_teacher": booking.teacher_id == request.user.pk,
             "payment_processing": booking.status == BookingStatus.HELD
             and bool(request.GET.get("payment_intent")),
@@ -226,7 +225,7 @@ def teacher_dashboard(request: HttpRequest) -> HttpResponse:
             "earnings": dashboard.earnings(user),
             "payouts": dashboard.payouts(user),
             "students": dashboard.students(user)[:50],
-            "zone": learner_zone(request),
+            "zone": teaching_zone(listing),  # the zone their weekly hours are written in
             "calendar_url": request.build_absolute_uri(
                 reverse("tutoring-calendar", args=[listing.calendar_token])
             ),

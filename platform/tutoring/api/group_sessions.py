@@ -24,6 +24,10 @@ from ..selectors import group_sessions as selectors
 from ..services import group_sessions as services
 from .serializers import BookingSerializer, CancelSerializer
 
+LEVEL_HELP = (
+    "CEFR level the session is for; blank (the default) for all levels the teacher teaches."
+)
+
 
 class GroupSessionSerializer(serializers.ModelSerializer):
     teacher = serializers.SerializerMethodField()
@@ -44,6 +48,7 @@ class GroupSessionSerializer(serializers.ModelSerializer):
             "category",
             "topic",
             "description",
+            "level",
             "start",
             "end",
             "minutes",
@@ -75,6 +80,13 @@ class GroupSessionWriteSerializer(serializers.Serializer):
     gig = serializers.PrimaryKeyRelatedField(queryset=Gig.objects.select_related("listing"))
     topic = serializers.CharField(max_length=160)
     description = serializers.CharField(required=False, allow_blank=True, default="")
+    level = serializers.ChoiceField(
+        choices=CefrLevel.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=LEVEL_HELP,
+    )
     start = serializers.DateTimeField()
     minutes = serializers.IntegerField(min_value=10, max_value=480)
     price = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0"))
@@ -84,6 +96,12 @@ class GroupSessionWriteSerializer(serializers.Serializer):
 class GroupSessionEditSerializer(serializers.Serializer):
     topic = serializers.CharField(max_length=160, required=False)
     description = serializers.CharField(required=False, allow_blank=True)
+    level = serializers.ChoiceField(
+        choices=CefrLevel.choices,
+        required=False,
+        allow_blank=True,
+        help_text=LEVEL_HELP + " Fixed once a seat is taken.",
+    )
     start = serializers.DateTimeField(required=False)
     minutes = serializers.IntegerField(min_value=10, max_value=480, required=False)
     price = serializers.DecimalField(
@@ -104,7 +122,10 @@ class GroupSessionFilter(django_filters.FilterSet):
     level = django_filters.ChoiceFilter(
         choices=CefrLevel.choices,
         method="filter_level",
-        help_text="CEFR level the teacher teaches the session's language at.",
+        help_text=(
+            "Sessions for a learner at this CEFR level: those set at this level, and those"
+            " for all levels (blank ``level``) whose teacher teaches the language at it."
+        ),
     )
 
     class Meta:

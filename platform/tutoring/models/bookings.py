@@ -6,7 +6,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from .gigs import CURRENCIES, MONEY, Gig
-from .teachers import TeacherListing
+from .teachers import CefrLevel, TeacherListing
 
 
 class LessonType(models.TextChoices):
@@ -48,7 +48,11 @@ class MeetingProvider(models.TextChoices):
 class GroupSession(models.Model):
     """A session the teacher publishes at a fixed time with a topic, a price per seat and a
     number of seats. ``seats_taken`` only changes with this row locked, and the database
-    refuses it above ``seats``: a session is never oversold."""
+    refuses it above ``seats``: a session is never oversold.
+
+    ``level`` is the CEFR level the session is pitched at; blank means open to every level
+    the teacher teaches in the gig's language (``selectors.group_sessions.suited_to_level``).
+    """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     teacher = models.ForeignKey(
@@ -57,6 +61,13 @@ class GroupSession(models.Model):
     gig = models.ForeignKey(Gig, on_delete=models.PROTECT, related_name="group_sessions")
     topic = models.CharField(_("topic"), max_length=160)
     description = models.TextField(_("description"), blank=True)
+    level = models.CharField(
+        _("level"),
+        max_length=2,
+        choices=CefrLevel.choices,
+        blank=True,
+        help_text=_("The CEFR level the session is for; blank: open to all levels taught."),
+    )
     start = models.DateTimeField()
     end = models.DateTimeField()
     price = models.DecimalField(**MONEY)

@@ -35,19 +35,23 @@ def sessions_of_teacher(user: User) -> QuerySet[GroupSession]:
 
 
 def suited_to_level(sessions: QuerySet[GroupSession], level: str) -> QuerySet[GroupSession]:
-    """Sessions whose teacher teaches the session's language at CEFR ``level`` (A1 … C2:
-    their code order is the levels' order). A session has no level of its own; the
-    teacher's declared range for that language is what a learner can go by."""
-    return sessions.filter(
-        Exists(
-            TaughtLanguage.objects.filter(
-                listing_id=OuterRef("teacher_id"),
-                language=OuterRef("gig__language"),
-                min_level__lte=level,
-                max_level__gte=level,
-            )
+    """Sessions for a learner at CEFR ``level``: those the teacher set at that level, and
+    those set at no level ("all levels") whose teacher teaches the session's language at
+    ``level`` (A1 … C2: their code order is the levels' order).
+
+    A session set at another level never matches: a B1 learner who asks for B1 expects
+    neither an A1 nor a C1 class. A session without a level is open to everyone the teacher
+    teaches, which is what a learner reading "All levels" expects, but not beyond: an A1
+    learner is not shown an "all levels" session of a teacher who only teaches C1-C2."""
+    taught_at_level = Exists(
+        TaughtLanguage.objects.filter(
+            listing_id=OuterRef("teacher_id"),
+            language=OuterRef("gig__language"),
+            min_level__lte=level,
+            max_level__gte=level,
         )
     )
+    return sessions.filter(Q(level=level) | (Q(level="") & taught_at_level))
 
 
 def session_for(user: User, pk: object) -> GroupSession:

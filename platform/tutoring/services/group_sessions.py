@@ -29,11 +29,13 @@ from ..errors import (
 )
 from ..models import ACTIVE_BOOKING_STATUSES, Booking, BookingStatus, Gig, LessonType
 from ..models.bookings import GroupSession
+from ..models.teachers import CefrLevel
 from .bookings import LEARNER_CONSTRAINT, _constraint_of, policy, record
 
 MAX_SEATS = 100
 EDITABLE_ANY_TIME = ("topic", "description", "seats")
-EDITABLE_BEFORE_FIRST_SEAT = ("start", "minutes", "price")
+# The level is part of what a learner booked, like the time and the price.
+EDITABLE_BEFORE_FIRST_SEAT = ("start", "minutes", "price", "level")
 
 
 def _check_calendar(
@@ -61,7 +63,11 @@ def _check_calendar(
         raise SlotUnavailable("You have another session at this time.")
 
 
-def _validate(*, start: datetime, minutes: int, price: Decimal, seats: int, now: datetime) -> None:
+def _validate(
+    *, start: datetime, minutes: int, price: Decimal, seats: int, level: str, now: datetime
+) -> None:
+    if level and level not in CefrLevel.values:
+        raise NotBookable("The level is one of A1, A2, B1, B2, C1, C2, or none (all levels).")
     if start <= now:
         raise NotBookable("A session starts in the future.")
     if not 10 <= minutes <= 480:
@@ -83,14 +89,23 @@ def publish(
     price: Decimal,
     seats: int,
     description: str = "",
+    level: str = "",
     now: datetime | None = None,
 ) -> GroupSession:
+    """Publishes a session; ``level`` is its CEFR level, blank for all levels."""
     listing = gig.listing
     if by.pk != listing.user_id:
         raise NotAllowed()
     if not listing.is_listed or not gig.is_active:
         raise NotBookable("Only verified teachers publish sessions, on an active gig.")
-    _validate(start=start, minutes=minutes, price=price, seats=seats, now=now or timezone.now())
+    _validate(
+        start=start,
+        minutes=minutes,
+        price=price,
+        seats=seats,
+        level=level,
+        now=now or timezone.now(),
+    )
     listing = type(listing).objects.select_for_update().select_related("user").get(pk=listing.pk)
     end = start + timedelta(minutes=minutes)
     _check_calendar(listing, start, end)
@@ -99,6 +114,7 @@ def publish(
         gig=gig,
         topic=topic,
         description=description,
+        level=level,
         start=start,
         end=end,
         price=price,
@@ -122,7 +138,8 @@ def edit(
     session_id: object, *, by: User, now: datetime | None = None, **changes: Any
 ) -> GroupSession:
     """Topic, description and seats (never below those taken) change until the start; the
-    time, length and price only while no seat is taken: a learner keeps what they booked."""
+    time, length, price and level only while no seat is taken: a learner keeps what they
+    booked."""
     now = now or timezone.now()
     session = lock_session(session_id)
     if by.pk != session.teacher_id:
@@ -134,7 +151,7 @@ def edit(
         raise NotBookable(f"Cannot change {', '.join(sorted(unknown))}.")
     if session.seats_taken and set(changes) & set(EDITABLE_BEFORE_FIRST_SEAT):
         raise InvalidBookingState(
-            "Seats are taken: the time, length and price can no longer change."
+            "Seats are taken: the time, length, price and level can no longer change."
         )
     seats = changes.get("seats", session.seats)
     if seats < session.seats_taken:
@@ -142,7 +159,8 @@ def edit(
     start = changes.get("start", session.start)
     minutes = changes.get("minutes", int((session.end - session.start).total_seconds() // 60))
     price = changes.get("price", session.price)
-    _validate(start=start, minutes=minutes, price=price, seats=seats, now=now)
+    level = changes.get("level", session.level)
+    _validate(start=start, minutes=minutes, price=price, seats=seats, level=level, now=now)
     end = start + timedelta(minutes=minutes)
     if (start, end) != (session.start, session.end):
         listing = type(session.teacher).objects.select_for_update().get(pk=session.teacher_id)
@@ -150,6 +168,7 @@ def edit(
     session.topic = changes.get("topic", session.topic)
     session.description = changes.get("description", session.description)
     session.start, session.end, session.price, session.seats = start, end, price, seats
+    session.level = level
     session.save()
     classroom.update_group_classroom(session)
     return session

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from ..models import Booking, BookingStatus
 from ..notify import notify
+from ..zones import profile_zone, teaching_zone, when
 
 REMINDERS = (
     ("reminder_24h_sent_at", timedelta(hours=24), "in 24 hours"),
@@ -36,18 +37,22 @@ def send_due_reminders(now: datetime | None = None) -> int:
                 ).update(**{field: now})
                 if not claimed:
                     continue
-                booking = Booking.objects.select_related("teacher__user", "learner", "gig").get(
-                    pk=booking_id
-                )
+                booking = Booking.objects.select_related(
+                    "teacher__user", "learner__profile", "gig"
+                ).get(pk=booking_id)
             # A 24-hour reminder is pointless when the 15-minute one is already due.
             if field == "reminder_24h_sent_at" and booking.start - now <= timedelta(minutes=15):
                 continue
-            for person in (booking.learner, booking.teacher.user):
+            # Each in their own zone: the learner's profile zone, the teacher's teaching zone.
+            for person, zone in (
+                (booking.learner, profile_zone(booking.learner)),
+                (booking.teacher.user, teaching_zone(booking.teacher)),
+            ):
                 notify(
                     person,
                     kind="tutoring.reminder",
                     title=f"Lesson {label}",
-                    body=f"{booking.gig.title} starts at {booking.start:%H:%M} UTC.",
+                    body=f"{booking.gig.title} starts at {when(booking.start, zone, '%H:%M')}.",
                     url=f"/tutoring/bookings/{booking.pk}/",
                     data={"booking": str(booking.pk)},
                 )

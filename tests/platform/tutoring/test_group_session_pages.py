@@ -318,7 +318,12 @@ def test_only_the_teacher_edits_and_seats_taken_lock_time_and_price(
     services.book_seat(session, learner=student)
     client.force_login(teacher)
     form = client.get(f"{TEACH}{session.pk}/").context["form"]
-    assert {n for n, f in form.fields.items() if f.disabled} == {"start", "minutes", "price"}
+    assert {n for n, f in form.fields.items() if f.disabled} == {
+        "start",
+        "minutes",
+        "price",
+        "level",
+    }
     answer = client.post(
         f"{TEACH}{session.pk}/",
         {
