@@ -18,7 +18,7 @@ from referrals.services import review_referral
 from . import services
 from .dashboard import finance_summary
 from .forms import RefundForm
-from .models import Payment, PaymentStatus, RefundStatus
+from .models import Payment, PaymentStatus, Refund, RefundStatus
 
 finance_permission = permission_required("payments.change_payment", raise_exception=True)
 
@@ -62,6 +62,8 @@ def refund(request: HttpRequest, payment_id: str) -> HttpResponse:
                 messages.success(
                     request, f"Refunded {refund.amount} {payment.currency} to {payment.user}."
                 )
+            elif refund.status in (RefundStatus.RETRYING, RefundStatus.ATTENTION):
+                messages.error(request, _refund_outcome(refund))
             else:
                 messages.warning(
                     request,
@@ -73,6 +75,46 @@ def refund(request: HttpRequest, payment_id: str) -> HttpResponse:
         request,
         "payments/admin/refund.html",
         {"payment": payment, "form": form, "inspect_url": inspect_url},
+    )
+
+
+def _refund_outcome(refund: Refund) -> str:
+    money = f"{refund.amount} {refund.payment.currency}"
+    if refund.status == RefundStatus.SUCCEEDED:
+        return f"Refunded {money} to {refund.payment.user}."
+    if refund.status == RefundStatus.RETRYING:
+        when = refund.next_retry_at.strftime("%Y-%m-%d %H:%M UTC") if refund.next_retry_at else ""
+        return (
+            f"The provider did not refund {money} ({refund.last_error}). "
+            f"It is sent again automatically at {when}."
+        )
+    if refund.status == RefundStatus.ATTENTION:
+        return f"The refund of {money} was not made: {refund.last_error}"
+    return f"The refund of {money} was sent; it completes when the provider confirms it."
+
+
+@permission_required("payments.add_refund", raise_exception=True)
+def retry_refund(request: HttpRequest, refund_id: str) -> HttpResponse:
+    """ "Retry now" for a refund the provider failed: a confirmation page, and on POST one
+    send through the same service as the automatic retries."""
+    refund = get_object_or_404(Refund.objects.select_related("payment__user"), pk=refund_id)
+    back = reverse("finance_refund_attention:index")
+    if not refund.can_retry_now:
+        messages.error(request, "This refund is not waiting for a retry.")
+        return redirect(back)
+    if request.method == "POST":
+        retried = services.retry_refund(str(refund.pk), force=True)
+        if retried is None:
+            messages.warning(request, "This refund is being sent right now. Look again shortly.")
+        elif retried.status == RefundStatus.SUCCEEDED:
+            messages.success(request, _refund_outcome(retried))
+        elif retried.status == RefundStatus.PENDING:
+            messages.warning(request, _refund_outcome(retried))
+        else:
+            messages.error(request, _refund_outcome(retried))
+        return redirect(back)
+    return TemplateResponse(
+        request, "payments/admin/retry_refund.html", {"refund": refund, "back_url": back}
     )
 
 

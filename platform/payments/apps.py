@@ -7,6 +7,6 @@ class PaymentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import purposes
+        from . import notifications, purposes  # noqa: F401 - registers notification types
 
         purposes.register_builtin_purposes()

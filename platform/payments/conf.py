@@ -5,7 +5,10 @@ STRIPE_SECRET_KEY, STRIPE_PUBLISHABLE_KEY, STRIPE_WEBHOOK_SECRET, STRIPE_API_BAS
 STRIPE_PAYPAL_CURRENCIES (currencies in which Stripe offers PayPal on the account),
 RAZORPAY_KEY_ID, RAZORPAY_KEY_SECRET, RAZORPAY_WEBHOOK_SECRET, RAZORPAY_API_BASE (tests),
 BANK_TRANSFER_MINIMUM (per currency), BANK_TRANSFER_DETAILS, INVOICE_SELLER (name and
-address printed on invoices), PAYMENT_PENDING_EXPIRY_HOURS.
+address printed on invoices), PAYMENT_PENDING_EXPIRY_HOURS, REFUND_RETRY_DELAYS (seconds
+before each automatic retry of a refund the provider failed; one retry per item),
+REFUND_SEND_LEASE_SECONDS (after this long a send that never reported back, e.g. its worker
+died, is taken over by the retry sweep).
 """
 
 from decimal import Decimal
@@ -30,6 +33,9 @@ DEFAULTS: dict[str, Any] = {
     "BANK_TRANSFER_DETAILS": "Toto · IBAN XX00 0000 0000 0000 · quote the reference",
     "INVOICE_SELLER": "Toto\nOpen language learning",
     "PAYMENT_PENDING_EXPIRY_HOURS": 48,
+    # 1 min, 5 min, 30 min, 2 h, 12 h: six sends in all over about 15 hours.
+    "REFUND_RETRY_DELAYS": [60, 300, 1800, 7200, 43200],
+    "REFUND_SEND_LEASE_SECONDS": 900,
 }
 
 
@@ -44,6 +50,10 @@ def setting(name: str) -> Any:
     if isinstance(default, int):
         return _env.int(name, default=default)
     return _env.str(name, default=default)
+
+
+def refund_retry_delays() -> list[int]:
+    return [int(delay) for delay in setting("REFUND_RETRY_DELAYS")]
 
 
 def bank_transfer_minimum(currency: str) -> Decimal:

@@ -134,8 +134,15 @@ class WebhookEvent(models.Model):
 
 class RefundStatus(models.TextChoices):
     PENDING = "pending", _("Pending at the provider")
+    RETRYING = "retrying", _("Provider failed: retry scheduled")
+    ATTENTION = "attention", _("Needs a finance admin")
     SUCCEEDED = "succeeded", _("Succeeded")
     FAILED = "failed", _("Failed")
+
+
+# Refunds whose amount is spoken for: sent, being retried or waiting for an admin. A new
+# refund of the same payment may only take what these leave.
+OPEN_REFUND_STATUSES = (RefundStatus.PENDING, RefundStatus.RETRYING, RefundStatus.ATTENTION)
 
 
 class Refund(models.Model):
@@ -158,6 +165,25 @@ class Refund(models.Model):
     credits_unrecovered = models.DecimalField(
         **AMOUNT, default=Decimal("0"), help_text=_("Credits already spent when refunded.")
     )
+    attempts = models.PositiveSmallIntegerField(
+        default=0, help_text=_("How many times the refund was sent to the provider.")
+    )
+    last_error = models.CharField(max_length=255, blank=True)
+    next_retry_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_(
+            "When the refund is sent again. While it is being sent: when a stalled send is "
+            "taken over."
+        ),
+    )
+    provider_key = models.CharField(
+        max_length=100,
+        blank=True,
+        editable=False,
+        help_text=_("The idempotency key sent to the provider (empty: refund:<id>)."),
+    )
     created_at = models.DateTimeField(default=timezone.now)
     completed_at = models.DateTimeField(null=True, blank=True)
 
@@ -174,6 +200,14 @@ class Refund(models.Model):
 
     def __str__(self) -> str:
         return f"Refund {self.amount} {self.payment.currency} of {self.payment_id}"
+
+    @property
+    def idempotency_key_at_provider(self) -> str:
+        return self.provider_key or f"refund:{self.pk}"
+
+    @property
+    def can_retry_now(self) -> bool:
+        return self.status in (RefundStatus.RETRYING, RefundStatus.ATTENTION)
 
 
 class InvoiceKind(models.TextChoices):

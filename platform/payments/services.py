@@ -14,14 +14,16 @@ from typing import Any, cast
 import razorpay
 import stripe
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from stripe.params import RefundCreateParams
 
 from accounts.models import User
+from core.api.errors import ServiceError
 from credits.models import Subscription, SubscriptionStatus
 
 from . import purposes
-from .conf import bank_transfer_minimum, setting
+from .conf import bank_transfer_minimum, refund_retry_delays, setting
 from .errors import (
     InvalidSignature,
     ProviderError,
@@ -31,6 +33,7 @@ from .errors import (
 )
 from .invoices import issue_credit_note, issue_invoice
 from .models import (
+    OPEN_REFUND_STATUSES,
     BillingCustomer,
     Payment,
     PaymentStatus,
@@ -40,6 +43,7 @@ from .models import (
     from_minor,
     to_minor,
 )
+from .notifications import REFUND_ATTENTION
 from .providers import razorpay_client, stripe_client, stripe_payment_method_types
 from .signals import payment_succeeded
 
@@ -356,20 +360,26 @@ def refund_payment(
     idempotency_key: str,
 ) -> Refund:
     """Refunds all of what is left (or ``amount``) at the provider, then reverses the ledger
-    through the payment's purpose and issues a credit note."""
+    through the payment's purpose and issues a credit note.
+
+    If the provider cannot be reached or fails (5xx, 429, timeout) the refund is returned
+    as ``retrying`` and the retry sweep sends it again later; if the provider refuses it
+    (4xx) it is returned as ``attention`` and finance admins are told. Either way the held
+    money stays where it is until the provider confirms."""
     existing = Refund.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
         return existing
     with transaction.atomic():
         locked = Payment.objects.select_for_update().get(pk=payment.pk)
-        pending = sum(
-            (r.amount for r in locked.refunds.filter(status=RefundStatus.PENDING)), Decimal("0")
+        open_amount = sum(
+            (r.amount for r in locked.refunds.filter(status__in=OPEN_REFUND_STATUSES)),
+            Decimal("0"),
         )
-        amount = locked.refundable - pending if amount is None else amount
+        amount = locked.refundable - open_amount if amount is None else amount
         if (
             locked.status != PaymentStatus.SUCCEEDED
             or amount <= 0
-            or amount > locked.refundable - pending
+            or amount > locked.refundable - open_amount
         ):
             raise RefundNotAllowed()
         refund = Refund.objects.create(
@@ -378,22 +388,199 @@ def refund_payment(
             reason=reason,
             requested_by=by,
             idempotency_key=idempotency_key,
+            attempts=1,
+            next_retry_at=timezone.now() + _send_lease(),
         )
+    return _send_refund(locked, refund)
+
+
+def _send_lease() -> timedelta:
+    return timedelta(seconds=int(setting("REFUND_SEND_LEASE_SECONDS")))
+
+
+PROVIDER_ERRORS: tuple[type[BaseException], ...] = (
+    stripe.StripeError,
+    razorpay.errors.BadRequestError,
+    razorpay.errors.GatewayError,
+    razorpay.errors.ServerError,
+    OSError,
+    ServiceError,
+)
+
+
+def is_retryable(error: BaseException) -> bool:
+    """A failure that may go away by itself: the provider unreachable or timing out, a 5xx,
+    a 429. A provider's answer about the request itself (4xx: already refunded, invalid
+    request, authentication) is definitive: sending it again changes nothing."""
+    if isinstance(error, stripe.StripeError):
+        if isinstance(error, (stripe.APIConnectionError, stripe.RateLimitError)):
+            return True
+        status = error.http_status
+        return status is None or status >= 500 or status == 429
+    if isinstance(error, (razorpay.errors.ServerError, razorpay.errors.GatewayError)):
+        return True  # the SDK raises ServerError for every non-4xx error code
+    if isinstance(error, razorpay.errors.BadRequestError):
+        return False
+    return isinstance(error, OSError)  # connection refused, timeouts (requests' errors too)
+
+
+def _send_refund(payment: Payment, refund: Refund) -> Refund:
+    """One send of a refund this process has claimed (status pending, lease taken)."""
     try:
-        provider_refund_id, done = _refund_at_provider(locked, refund)
-    except (
-        stripe.StripeError,
-        razorpay.errors.BadRequestError,
-        razorpay.errors.ServerError,
-        OSError,
-    ) as error:
-        Refund.objects.filter(pk=refund.pk).update(status=RefundStatus.FAILED)
-        raise ProviderError() from error
-    Refund.objects.filter(pk=refund.pk).update(provider_refund_id=provider_refund_id)
-    refund.provider_refund_id = provider_refund_id
+        provider_refund_id, done = _refund_at_provider(payment, refund)
+    except PROVIDER_ERRORS as error:
+        logger.warning("refund %s at %s failed: %r", refund.pk, payment.provider, error)
+        return _refund_attempt_failed(refund, error)
+    Refund.objects.filter(pk=refund.pk, status=RefundStatus.PENDING).update(
+        provider_refund_id=provider_refund_id, next_retry_at=None
+    )
+    refund.refresh_from_db()
     if done:
         refund = complete_refund(refund)
     return refund
+
+
+def _refund_attempt_failed(refund: Refund, error: BaseException) -> Refund:
+    retryable = is_retryable(error)
+    delays = refund_retry_delays()
+    with transaction.atomic():
+        refund = (
+            Refund.objects.select_for_update(of=("self",))
+            .select_related("payment")
+            .get(pk=refund.pk)
+        )
+        if refund.status != RefundStatus.PENDING or refund.provider_refund_id:
+            return refund  # a webhook settled it meanwhile
+        detail = getattr(error, "user_message", None) or str(error) or type(error).__name__
+        refund.last_error = f"{type(error).__name__}: {detail}"[:255]
+        if retryable and refund.attempts <= len(delays):
+            refund.status = RefundStatus.RETRYING
+            refund.next_retry_at = timezone.now() + timedelta(seconds=delays[refund.attempts - 1])
+        else:
+            refund.status = RefundStatus.ATTENTION
+            refund.next_retry_at = None
+            if not retryable:
+                # Nothing was refunded: an admin's retry may use a new key (a provider replays
+                # a stored refusal for the same key).
+                refund.provider_key = f"refund:{refund.pk}:{refund.attempts}"
+            _notify_finance_admins(refund, retryable=retryable)
+        refund.save(update_fields=["status", "last_error", "next_retry_at", "provider_key"])
+    return refund
+
+
+def _notify_finance_admins(refund: Refund, *, retryable: bool) -> None:
+    from django.contrib.auth.models import Permission
+    from django.db.models import Q
+    from django.urls import reverse
+
+    from notifications.services import notify
+
+    permission = Permission.objects.get(content_type__app_label="payments", codename="add_refund")
+    admins = User.objects.filter(
+        Q(is_superuser=True) | Q(groups__permissions=permission) | Q(user_permissions=permission),
+        is_active=True,
+    ).distinct()
+    why = (
+        f"the provider still failed after {refund.attempts} attempts"
+        if retryable
+        else "the provider refused it"
+    )
+    for admin in admins:
+        notify(
+            admin,
+            REFUND_ATTENTION,
+            f"Refund of {refund.amount} {refund.payment.currency} needs attention",
+            f"It was not sent: {why} ({refund.last_error}). Retry it from the finance admin.",
+            {"refund": str(refund.pk), "payment": str(refund.payment_id)},
+            url=reverse("finance_refund_attention:index"),
+        )
+
+
+def retry_refund(
+    refund_id: str, *, force: bool = False, now: datetime | None = None
+) -> Refund | None:
+    """Sends a refund again if it is due (``force``: an admin's "retry now", for refunds
+    retrying or needing attention). The claim happens under a row lock that other workers
+    skip, and moves the refund back to pending with a lease, so two runs never send the same
+    refund at once. Returns None when another worker holds it."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        refund = (
+            Refund.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("payment")
+            .filter(pk=refund_id)
+            .first()
+        )
+        if refund is None:
+            return None
+        stalled = (
+            refund.status == RefundStatus.PENDING
+            and not refund.provider_refund_id
+            and refund.next_retry_at is not None
+        )
+        due = (
+            (refund.status == RefundStatus.RETRYING or stalled)
+            and refund.next_retry_at is not None
+            and refund.next_retry_at <= now
+        )
+        if not (due or (force and refund.can_retry_now)):
+            return refund
+        refund.status = RefundStatus.PENDING
+        refund.attempts += 1
+        refund.next_retry_at = now + _send_lease()
+        refund.save(update_fields=["status", "attempts", "next_retry_at"])
+    payment = refund.payment
+    try:
+        found = _refund_found_at_provider(payment, refund)
+    except PROVIDER_ERRORS as error:
+        return _refund_attempt_failed(refund, error)
+    if found is not None:
+        provider_refund_id, done = found
+        Refund.objects.filter(pk=refund.pk).update(
+            provider_refund_id=provider_refund_id, next_retry_at=None
+        )
+        refund.refresh_from_db()
+        return complete_refund(refund) if done else refund
+    return _send_refund(payment, refund)
+
+
+def retry_due_refunds(now: datetime | None = None, limit: int = 200) -> dict[str, int]:
+    """The retry sweep (Celery beat, every minute): sends again every refund whose retry is
+    due, and takes over sends whose worker never reported back."""
+    now = now or timezone.now()
+    due = list(
+        Refund.objects.filter(
+            Q(status=RefundStatus.RETRYING) | Q(status=RefundStatus.PENDING, provider_refund_id=""),
+            next_retry_at__lte=now,
+        )
+        .order_by("next_retry_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    counts = {"due": len(due), "succeeded": 0, "retrying": 0, "attention": 0, "skipped": 0}
+    for refund_id in due:
+        refund = retry_refund(str(refund_id), now=now)
+        if refund is None:
+            counts["skipped"] += 1
+        elif refund.status == RefundStatus.SUCCEEDED:
+            counts["succeeded"] += 1
+        elif refund.status == RefundStatus.RETRYING:
+            counts["retrying"] += 1
+        elif refund.status == RefundStatus.ATTENTION:
+            counts["attention"] += 1
+    return counts
+
+
+def _refund_found_at_provider(payment: Payment, refund: Refund) -> tuple[str, bool] | None:
+    """Razorpay takes no idempotency key for refunds: before sending one again, look for it
+    by the refund id we put in its notes (a send that timed out may have gone through).
+    Stripe needs no look-up: the same Idempotency-Key answers with the refund it made."""
+    if payment.provider != Provider.RAZORPAY:
+        return None
+    listing = razorpay_client().payment.fetch_multiple_refund(payment.provider_payment_id)
+    for remote in listing.get("items", []):
+        if (remote.get("notes") or {}).get("refund_id") == str(refund.pk):
+            return remote["id"], remote.get("status") == "processed"
+    return None
 
 
 def _refund_at_provider(payment: Payment, refund: Refund) -> tuple[str, bool]:
@@ -409,7 +596,7 @@ def _refund_at_provider(payment: Payment, refund: Refund) -> tuple[str, bool]:
         else:
             params["charge"] = payment.provider_payment_id
         result = stripe_client().v1.refunds.create(
-            params=params, options={"idempotency_key": f"refund:{refund.pk}"}
+            params=params, options={"idempotency_key": refund.idempotency_key_at_provider}
         )
         return result.id, result.status == "succeeded"
     if payment.provider == Provider.RAZORPAY:
@@ -445,6 +632,7 @@ def complete_refund(refund: Refund) -> Refund:
         refund.transfer = purposes.get(payment.purpose).reverse(payment, refund)
         refund.status = RefundStatus.SUCCEEDED
         refund.completed_at = timezone.now()
+        refund.next_retry_at = None
         refund.save()
         issue_credit_note(refund)
     return refund

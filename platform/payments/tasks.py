@@ -10,6 +10,13 @@ def reconcile_pending() -> dict[str, int]:
     return services.reconcile_pending()
 
 
+@shared_task(name="payments.retry_due_refunds")
+def retry_due_refunds() -> dict[str, int]:
+    """Sends again the refunds a provider failed, once their backoff is over; scheduled by a
+    beat row (migration 0003_refund_retries)."""
+    return services.retry_due_refunds()
+
+
 @shared_task(
     name="payments.cancel_stripe_subscription",
     autoretry_for=(stripe.APIConnectionError, stripe.RateLimitError, OSError),

@@ -31,6 +31,17 @@ class FakeProviders:
         # Billing invoices and the PaymentIntent that pays each (the customer's confirmation).
         self.invoices: dict[str, dict[str, Any]] = {}
         self.refund_status = "succeeded"
+        # Refunds made, in order (Stripe's and Razorpay's), and Stripe's answers by
+        # Idempotency-Key: the same key answers with the refund it made, as Stripe does.
+        self.refunds: list[dict[str, Any]] = []
+        self.idempotent: dict[str, dict[str, Any]] = {}
+        # Answers to give instead of the real one: path -> [(status, body), ...], in order.
+        self.failures: dict[str, list[tuple[int, dict[str, Any]]]] = {}
+        # Paths whose next request is carried out but answered 504 (the answer lost on the
+        # way back, as in a timeout), and the Idempotency-Key of each POST.
+        self.lost_answers: list[str] = []
+        self.keys: list[tuple[str, str]] = []
+        self.delay = 0.0
         self.lock = threading.Lock()
         owner = self
 
@@ -47,6 +58,10 @@ class FakeProviders:
             def _send(self, status: int, body: dict[str, Any]) -> None:
                 data = json.dumps(body).encode()
                 self.send_response(status)
+                if status >= 500:
+                    # What Stripe sends when a retry in the same call would not help; keeps
+                    # the SDK's own network retries out of the way of the tests.
+                    self.send_header("Stripe-Should-Retry", "false")
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
@@ -61,7 +76,9 @@ class FakeProviders:
             def do_POST(self) -> None:
                 body = self._body()
                 owner.requests.append(("POST", self.path, body))
-                self._send(*owner.answer("POST", self.path.split("?")[0], body))
+                key = self.headers.get("Idempotency-Key", "")
+                owner.keys.append((self.path, key))
+                self._send(*owner.answer("POST", self.path.split("?")[0], body, key))
 
             def do_DELETE(self) -> None:
                 body = self._body()
@@ -77,89 +94,119 @@ class FakeProviders:
         self.server.shutdown()
         self.server.server_close()
 
+    def fail(self, path: str, *answers: tuple[int, dict[str, Any]]) -> None:
+        """The next requests to ``path`` get these answers, e.g. ``(500, STRIPE_500)``."""
+        self.failures.setdefault(path, []).extend(answers)
+
     # --- the provider APIs ---------------------------------------------------------------
-    def answer(self, method: str, path: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    def answer(
+        self, method: str, path: str, body: dict[str, Any], key: str = ""
+    ) -> tuple[int, dict[str, Any]]:
+        if self.delay:
+            time.sleep(self.delay)
         with self.lock:
-            parts = path.strip("/").split("/")
-            if path == "/v1/payment_intents" and method == "POST":
-                return 200, self._create_intent(body)
-            if parts[:2] == ["v1", "payment_intents"] and len(parts) == 3:
-                if parts[2] not in self.intents:
-                    return 404, {
-                        "error": {
-                            "type": "invalid_request_error",
-                            "code": "resource_missing",
-                            "message": "No such payment_intent",
-                        }
+            if self.failures.get(path):
+                return self.failures[path].pop(0)
+            answer = self._answer(method, path, body, key)
+            if path in self.lost_answers:
+                self.lost_answers.remove(path)
+                return 504, {"error": {"code": "SERVER_ERROR", "description": "Gateway timeout"}}
+            return answer
+
+    def _answer(
+        self, method: str, path: str, body: dict[str, Any], key: str
+    ) -> tuple[int, dict[str, Any]]:
+        parts = path.strip("/").split("/")
+        if path == "/v1/payment_intents" and method == "POST":
+            return 200, self._create_intent(body)
+        if parts[:2] == ["v1", "payment_intents"] and len(parts) == 3:
+            if parts[2] not in self.intents:
+                return 404, {
+                    "error": {
+                        "type": "invalid_request_error",
+                        "code": "resource_missing",
+                        "message": "No such payment_intent",
                     }
-                return 200, self.intents[parts[2]]
-            if path == "/v1/refunds" and method == "POST":
-                intent = self.intents.get(body.get("payment_intent", ""), {})
-                return 200, {
-                    "id": _id("re"),
-                    "object": "refund",
-                    "amount": int(body["amount"]),
-                    "currency": intent.get("currency", "usd"),
-                    "charge": intent.get("latest_charge"),
-                    "payment_intent": body.get("payment_intent"),
-                    "status": self.refund_status,
-                    "metadata": {k[9:-1]: v for k, v in body.items() if k.startswith("metadata[")},
-                    "created": int(time.time()),
-                    "reason": None,
                 }
-            if path == "/v1/invoice_payments" and method == "GET":
-                return 200, self._invoice_payments(body.get("invoice", ""))
-            if path == "/v1/customers" and method == "POST":
-                return 200, {"id": _id("cus"), "object": "customer", "email": body.get("email")}
-            if path == "/v1/subscriptions" and method == "POST":
-                return 200, self._create_subscription(body)
-            if parts[:2] == ["v1", "subscriptions"] and len(parts) == 3:
-                return self._change_subscription(method, parts[2], body)
-            if path == "/v1/transfers" and method == "POST":
-                return 200, {
-                    "id": _id("tr"),
-                    "object": "transfer",
-                    "amount": int(body["amount"]),
-                    "currency": body["currency"],
-                    "destination": body["destination"],
-                    "reversed": False,
-                    "created": int(time.time()),
-                }
-            if path == "/v1/orders" and method == "POST":
-                order = {
-                    "id": _id("order"),
-                    "entity": "order",
-                    "amount": body["amount"],
-                    "amount_paid": 0,
-                    "amount_due": body["amount"],
-                    "currency": body["currency"],
-                    "receipt": body.get("receipt"),
-                    "offer_id": None,
-                    "status": "created",
-                    "attempts": 0,
-                    "notes": body.get("notes", {}),
-                    "created_at": int(time.time()),
-                }
-                self.orders[order["id"]] = order
-                return 200, order
-            if parts[:2] == ["v1", "orders"] and len(parts) == 4 and parts[3] == "payments":
-                items = [p for p in self.rzp_payments.values() if p["order_id"] == parts[2]]
-                return 200, {"entity": "collection", "count": len(items), "items": items}
-            if parts[:2] == ["v1", "payments"] and len(parts) == 3:
-                return 200, self.rzp_payments[parts[2]]
-            if parts[:2] == ["v1", "payments"] and len(parts) == 4 and parts[3] == "refund":
-                return 200, {
-                    "id": _id("rfnd"),
-                    "entity": "refund",
-                    "amount": body["amount"],
-                    "currency": self.rzp_payments[parts[2]]["currency"],
-                    "payment_id": parts[2],
-                    "notes": body.get("notes", {}),
-                    "status": "processed",
-                    "speed_processed": "normal",
-                    "created_at": int(time.time()),
-                }
-            return 404, {"error": {"message": f"fake has no {method} {path}"}}
+            return 200, self.intents[parts[2]]
+        if path == "/v1/refunds" and method == "POST":
+            if key and key in self.idempotent:
+                return 200, self.idempotent[key]
+            intent = self.intents.get(body.get("payment_intent", ""), {})
+            refund = {
+                "id": _id("re"),
+                "object": "refund",
+                "amount": int(body["amount"]),
+                "currency": intent.get("currency", "usd"),
+                "charge": intent.get("latest_charge"),
+                "payment_intent": body.get("payment_intent"),
+                "status": self.refund_status,
+                "metadata": {k[9:-1]: v for k, v in body.items() if k.startswith("metadata[")},
+                "created": int(time.time()),
+                "reason": None,
+            }
+            self.refunds.append(refund)
+            if key:
+                self.idempotent[key] = refund
+            return 200, refund
+        if path == "/v1/invoice_payments" and method == "GET":
+            return 200, self._invoice_payments(body.get("invoice", ""))
+        if path == "/v1/customers" and method == "POST":
+            return 200, {"id": _id("cus"), "object": "customer", "email": body.get("email")}
+        if path == "/v1/subscriptions" and method == "POST":
+            return 200, self._create_subscription(body)
+        if parts[:2] == ["v1", "subscriptions"] and len(parts) == 3:
+            return self._change_subscription(method, parts[2], body)
+        if path == "/v1/transfers" and method == "POST":
+            return 200, {
+                "id": _id("tr"),
+                "object": "transfer",
+                "amount": int(body["amount"]),
+                "currency": body["currency"],
+                "destination": body["destination"],
+                "reversed": False,
+                "created": int(time.time()),
+            }
+        if path == "/v1/orders" and method == "POST":
+            order = {
+                "id": _id("order"),
+                "entity": "order",
+                "amount": body["amount"],
+                "amount_paid": 0,
+                "amount_due": body["amount"],
+                "currency": body["currency"],
+                "receipt": body.get("receipt"),
+                "offer_id": None,
+                "status": "created",
+                "attempts": 0,
+                "notes": body.get("notes", {}),
+                "created_at": int(time.time()),
+            }
+            self.orders[order["id"]] = order
+            return 200, order
+        if parts[:2] == ["v1", "orders"] and len(parts) == 4 and parts[3] == "payments":
+            items = [p for p in self.rzp_payments.values() if p["order_id"] == parts[2]]
+            return 200, {"entity": "collection", "count": len(items), "items": items}
+        if parts[:2] == ["v1", "payments"] and len(parts) == 3:
+            return 200, self.rzp_payments[parts[2]]
+        if parts[:2] == ["v1", "payments"] and parts[3:] == ["refunds"] and method == "GET":
+            items = [r for r in self.refunds if r.get("payment_id") == parts[2]]
+            return 200, {"entity": "collection", "count": len(items), "items": items}
+        if parts[:2] == ["v1", "payments"] and len(parts) == 4 and parts[3] == "refund":
+            refund = {
+                "id": _id("rfnd"),
+                "entity": "refund",
+                "amount": body["amount"],
+                "currency": self.rzp_payments[parts[2]]["currency"],
+                "payment_id": parts[2],
+                "notes": body.get("notes", {}),
+                "status": "processed",
+                "speed_processed": "normal",
+                "created_at": int(time.time()),
+            }
+            self.refunds.append(refund)
+            return 200, refund
+        return 404, {"error": {"message": f"fake has no {method} {path}"}}
 
     def _create_intent(self, body: dict[str, Any]) -> dict[str, Any]:
         intent_id = _id("pi")
@@ -316,6 +363,19 @@ class FakeProviders:
         order.update(status="paid", amount_paid=payment["amount"], amount_due=0, attempts=1)
         self.rzp_payments[payment["id"]] = payment
         return payment
+
+
+STRIPE_500 = {"error": {"type": "api_error", "message": "An unknown error occurred."}}
+STRIPE_ALREADY_REFUNDED = {
+    "error": {
+        "type": "invalid_request_error",
+        "code": "charge_already_refunded",
+        "message": "Charge ch_1 has already been refunded.",
+    }
+}
+RAZORPAY_500 = {
+    "error": {"code": "SERVER_ERROR", "description": "The server encountered an error."}
+}
 
 
 def stripe_event(

@@ -17,7 +17,7 @@ from payouts.models import CommissionRule, PayeeProfile, PayoutRequest
 from referrals.models import Referral
 
 from . import admin_views
-from .models import Invoice, Payment, PaymentStatus, Refund
+from .models import Invoice, Payment, PaymentStatus, Refund, RefundStatus
 
 
 def refund_url(user, payment: Payment) -> str | None:  # type: ignore[no-untyped-def]
@@ -46,6 +46,44 @@ class PaymentInspectView(InspectView):
         if url := refund_url(self.request.user, self.object):
             buttons.append(HeaderButton("Refund", url=url, icon_name="undo"))
         return buttons
+
+
+def retry_url(user, refund: Refund) -> str | None:  # type: ignore[no-untyped-def]
+    """ "Retry now" for a refund the provider failed, for those allowed to refund."""
+    if refund.can_retry_now and user.has_perm("payments.add_refund"):
+        return reverse("finance_refund_retry", args=[refund.pk])
+    return None
+
+
+class RefundIndexView(IndexView):
+    def get_base_queryset(self):  # type: ignore[no-untyped-def]
+        # Refund.__str__ shows the payment's currency.
+        return super().get_base_queryset().select_related("payment")
+
+    def get_list_more_buttons(self, instance: Refund) -> list:
+        buttons = super().get_list_more_buttons(instance)
+        if url := retry_url(self.request.user, instance):
+            buttons.append(ListMenuItem("Retry now", url=url, icon_name="rotate", priority=40))
+        return buttons
+
+
+class RefundInspectView(InspectView):
+    def get_header_buttons(self) -> list:
+        buttons = super().get_header_buttons()
+        if url := retry_url(self.request.user, self.object):
+            buttons.append(HeaderButton("Retry now", url=url, icon_name="rotate"))
+        return buttons
+
+
+class AttentionRefundIndexView(RefundIndexView):
+    page_title = "Refunds needing attention"
+
+    def get_base_queryset(self):  # type: ignore[no-untyped-def]
+        return (
+            super()
+            .get_base_queryset()
+            .filter(status__in=[RefundStatus.ATTENTION, RefundStatus.RETRYING])
+        )
 
 
 class PlanViewSet(SnippetViewSet):
@@ -117,8 +155,34 @@ class RefundViewSet(ModelViewSet):
     name = "finance_refunds"
     url_prefix = "finance/refunds"
     icon = "undo"
+    index_view_class = RefundIndexView
+    inspect_view_class = RefundInspectView
     inspect_view_enabled = True
-    list_display = ["payment", "amount", "status", "reason", "created_at"]
+    list_display = ["payment", "amount", "status", "attempts", "reason", "created_at"]
+    list_filter = ["status"]
+    form_fields = ["reason"]
+
+
+class AttentionRefundViewSet(ModelViewSet):
+    """Refunds a provider failed: those still retried automatically and those that need a
+    finance admin (refused, or retries exhausted), with a "Retry now" button."""
+
+    model = Refund
+    name = "finance_refund_attention"
+    url_prefix = "finance/refunds-attention"
+    icon = "warning"
+    menu_label = "Refunds needing attention"
+    index_view_class = AttentionRefundIndexView
+    inspect_view_enabled = False
+    list_display = [
+        "payment",
+        "amount",
+        "status",
+        "attempts",
+        "last_error",
+        "next_retry_at",
+        "created_at",
+    ]
     list_filter = ["status"]
     form_fields = ["reason"]
 
@@ -198,6 +262,7 @@ class FinanceGroup(ViewSetGroup):
     items = (
         PaymentViewSet,
         RefundViewSet,
+        AttentionRefundViewSet,
         InvoiceViewSet,
         PayoutRequestViewSet,
         PayeeProfileViewSet,
@@ -217,6 +282,11 @@ def finance_urls() -> list:
         path("finance/", admin_views.dashboard, name="finance_dashboard"),
         path(
             "finance/payments/<uuid:payment_id>/refund/", admin_views.refund, name="finance_refund"
+        ),
+        path(
+            "finance/refunds/<uuid:refund_id>/retry/",
+            admin_views.retry_refund,
+            name="finance_refund_retry",
         ),
         path(
             "finance/payments/<uuid:payment_id>/confirm/",

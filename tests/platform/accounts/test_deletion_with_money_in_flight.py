@@ -315,32 +315,32 @@ def test_a_payment_landing_after_the_deletion_is_refunded_in_full(
     assert verify_balances() == []
 
 
-def test_a_refund_the_provider_refuses_is_kept_failed_with_the_money_still_held(
+def test_a_refund_the_provider_fails_is_retried_with_the_money_held_meanwhile(
     student, admin, paid_booking, providers, enqueued, settings, django_capture_on_commit_callbacks
 ) -> None:
     """Stripe unreachable when the queued refund runs: what any cancellation does then. The
-    refund is recorded as failed, the money stays in revenue (the ledger still balances),
-    and the finance admin's refund (a new key) sends it once Stripe answers again."""
-    from payments.errors import ProviderError
-    from payments.services import refund_payment
+    refund waits for its automatic retry, the money stays in revenue (the ledger still
+    balances), and the retry sweep sends it once Stripe answers again."""
+    from django.utils import timezone
+
+    from payments.services import retry_due_refunds
 
     booking = paid_booking(at(10))
     assert delete_account(student, django_capture_on_commit_callbacks).status_code == 204
     reachable = settings.STRIPE_API_BASE
     settings.STRIPE_API_BASE = "http://127.0.0.1:9"  # discard port: connection refused
-    with pytest.raises(ProviderError):
-        run(enqueued)
+    run(enqueued)
     refund = Refund.objects.get()
-    assert refund.status == RefundStatus.FAILED and refund.amount == Decimal("30.00")
+    assert refund.status == RefundStatus.RETRYING and refund.amount == Decimal("30.00")
     booking.refresh_from_db()
     assert (booking.status, booking.refunded_amount) == ("cancelled", Decimal("30.00"))
     assert platform_account(AccountKind.REVENUE, "EUR").balance == Decimal("30.00")
     assert verify_balances() == []
 
     settings.STRIPE_API_BASE = reachable
-    payment = Payment.objects.get(item__booking=str(booking.pk))
-    again = refund_payment(payment, by=admin, reason="retry", idempotency_key="admin-refund:1")
-    assert again.status == RefundStatus.SUCCEEDED
+    assert retry_due_refunds(now=timezone.now() + timedelta(minutes=2))["succeeded"] == 1
+    refund.refresh_from_db()
+    assert refund.status == RefundStatus.SUCCEEDED and refund.attempts == 2
     assert stripe_refunds(providers) == ["3000"]
     assert platform_account(AccountKind.REVENUE, "EUR").balance == Decimal("0.00")
     assert verify_balances() == []

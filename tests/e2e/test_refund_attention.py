@@ -1,0 +1,71 @@
+"""The finance admin's "Refunds needing attention" in a real browser: a refund Stripe
+failed shows with its attempts, error and next retry, and "Retry now" sends it."""
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def fake_stripe(settings: Any) -> Iterator[Any]:
+    from payments.testing import STRIPE_WEBHOOK_SECRET, FakeProviders
+
+    fake = FakeProviders()
+    settings.STRIPE_SECRET_KEY = "sk_test_toto"
+    settings.STRIPE_PUBLISHABLE_KEY = "pk_test_toto"
+    settings.STRIPE_WEBHOOK_SECRET = STRIPE_WEBHOOK_SECRET
+    settings.STRIPE_API_BASE = fake.url
+    yield fake
+    fake.close()
+
+
+def test_finance_admin_sees_a_failed_refund_and_retries_it(
+    page, live_server, demo_site, fake_stripe, screenshot
+):  # type: ignore[no-untyped-def]
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from accounts.testing import activate_totp
+    from payments.models import RefundStatus
+    from payments.services import refund_payment, start_checkout
+    from payments.testing import STRIPE_500
+    from payments.webhooks import handle_stripe_event
+
+    users = get_user_model().objects
+    buyer = users.filter(is_superuser=False, is_active=True).order_by("email").first()
+    checkout = start_checkout(
+        buyer, purpose="credits", item={"package": "starter"}, provider="stripe", currency="USD"
+    )
+    handle_stripe_event(
+        "payment_intent.succeeded", fake_stripe.pay_intent(checkout.payment.provider_order_id)
+    )
+    fake_stripe.fail("/v1/refunds", (500, STRIPE_500))
+    refund = refund_payment(checkout.payment, reason="Lesson cancelled", idempotency_key="e2e")
+    assert refund.status == RefundStatus.RETRYING
+
+    admin = users.get(email="admin@toto.localhost")
+    activate_totp(admin)
+    client = Client()
+    client.force_login(admin)
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(live_server.url + "/admin/finance/refunds-attention/")
+    row = page.get_by_role("row").filter(has_text="Provider failed: retry scheduled")
+    expect(row).to_contain_text("unknown error")
+    screenshot("attention-list")
+
+    page.goto(live_server.url + f"/admin/finance/refunds/{refund.pk}/retry/")
+    expect(page.get_by_role("heading", name=re.compile("Retry refund"))).to_be_visible()
+    screenshot("retry-confirm")
+    page.get_by_role("button", name="Retry now").click()
+    expect(page.get_by_text(re.compile(r"Refunded 10\.00 USD"))).to_be_visible()
+    screenshot("retried")
+    refund.refresh_from_db()
+    assert refund.status == RefundStatus.SUCCEEDED and len(fake_stripe.refunds) == 1
