@@ -117,12 +117,16 @@ class MaterialDownloadView(APIView):
     @extend_schema(
         responses={
             (200, "application/octet-stream"): OpenApiTypes.BINARY,
+            (206, "application/octet-stream"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The byte range asked for (Range header)"
+            ),
+            416: OpenApiResponse(description="The range starts past the end of the file"),
             302: OpenApiResponse(description="A short-lived signed URL (remote storage)"),
         }
     )
     def get(self, request: Request, pk: Any) -> HttpResponseBase:
         material = get_object_or_404(selectors.downloadable(request.user), pk=pk)
-        return serve_material(material)
+        return serve_material(request, material)
 
 
 class SharedMaterialListView(generics.ListAPIView):
