@@ -89,8 +89,13 @@ class PackStatus(models.TextChoices):
     PUBLISHED = "published", _("Published")
 
 
+# The smallest price of a paid pack (payment providers refuse smaller charges); 0 is free.
+MIN_PRICE = Decimal("0.50")
+
+
 class MaterialPack(models.Model):
     """A set of a teacher's materials sold together. Listed while published and not hidden.
+    A price of 0 makes it free: learners get it without a payment (``services.get_free_pack``).
 
     ``rating_average``/``rating_count`` are recomputed in SQL from the ratings, in the
     transaction that changes one, with this row locked (``services.rate_pack``)."""
@@ -124,7 +129,9 @@ class MaterialPack(models.Model):
     class Meta:
         ordering = ["-published_at", "-created_at"]
         constraints = [
-            models.CheckConstraint(condition=Q(price__gt=0), name="materials_pack_price_positive"),
+            models.CheckConstraint(
+                condition=Q(price=0) | Q(price__gte=MIN_PRICE), name="materials_pack_free_or_paid"
+            ),
             models.CheckConstraint(
                 condition=Q(rating_average__gte=0) & Q(rating_average__lte=5),
                 name="materials_pack_rating_in_range",
@@ -137,6 +144,10 @@ class MaterialPack(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_free(self) -> bool:
+        return self.price == 0
 
     @property
     def is_listed(self) -> bool:
@@ -172,7 +183,8 @@ class PurchaseStatus(models.TextChoices):
 
 class PackPurchase(models.Model):
     """A learner's purchase of a pack: one per learner and pack, created when the payment
-    succeeds (the ``material_pack`` purpose's fulfilment)."""
+    succeeds (the ``material_pack`` purpose's fulfilment), or, for a free pack, when the
+    learner gets it (no payment, amount 0)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     pack = models.ForeignKey(MaterialPack, on_delete=models.PROTECT, related_name="purchases")

@@ -1,8 +1,9 @@
 """How packs are sold through the money issue's payments and ledger.
 
 Checkout purpose ``material_pack``: item ``{"pack": id}``; the amount is the pack's price
-(the server's, never the client's), refused when the pack is not listed, is the buyer's own
-or is already theirs.
+(the server's, never the client's), refused when the pack is not listed, is the buyer's own,
+is already theirs or is free (free packs never reach the checkout or the ledger:
+``services.get_free_pack``).
 
 Ledger, per currency (``credits.models.AccountKind``):
 
@@ -37,9 +38,11 @@ def start_pack_checkout(pack: "MaterialPack", *, user: "User", provider: str) ->
     from payments.models import Payment, PaymentStatus
     from payments.services import start_checkout
 
-    from .errors import AlreadyPurchased
+    from .errors import AlreadyPurchased, PackIsFree
     from .models import PackPurchase, PurchaseStatus
 
+    if pack.is_free:
+        raise PackIsFree()
     if PackPurchase.objects.filter(pack=pack, learner=user, status=PurchaseStatus.PAID).exists():
         raise AlreadyPurchased()
     attempts = list(
@@ -92,6 +95,8 @@ def register_purposes() -> None:
                 raise InvalidItem("No pack for sale with that id.")
             if pack.teacher_id == user.pk:
                 raise InvalidItem("This is your own pack.")
+            if pack.is_free:
+                raise InvalidItem("This pack is free: get it without paying.")
             if PackPurchase.objects.filter(
                 pack=pack, learner=user, status=PurchaseStatus.PAID
             ).exists():

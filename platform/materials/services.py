@@ -16,6 +16,7 @@ from accounts.models import User
 
 from . import conf, selectors
 from .errors import (
+    AlreadyPurchased,
     AlreadyRated,
     InvalidMaterialFile,
     InvalidPack,
@@ -23,6 +24,8 @@ from .errors import (
     MaterialTooLarge,
     NotATeacher,
     NotYourLearner,
+    PackNotForSale,
+    PackNotFree,
     RatingNotAllowed,
 )
 from .models import (
@@ -298,6 +301,41 @@ def record_purchase(*, pack_id: Any, learner: User, payment: Any) -> PackPurchas
         purchase.refunded_at = None
         purchase.save()
     return purchase
+
+
+def get_free_pack(pack: MaterialPack, *, learner: User) -> PackPurchase:
+    """Gives a free pack to a learner: a purchase of 0 without a payment, so downloads,
+    "My materials" and ratings work as for a bought pack. No provider and no ledger are
+    involved (nothing is paid, nobody earns). Once per learner: getting it again returns the
+    same purchase. Callers require a verified email address, as for paid checkouts."""
+    with transaction.atomic():
+        # The pack's row lock orders this with a price change (update_pack locks it too).
+        pack = MaterialPack.objects.select_for_update().get(pk=pack.pk)
+        if not pack.is_listed or pack.teacher_id == learner.pk:
+            raise PackNotForSale()
+        if not pack.is_free:
+            raise PackNotFree()
+        purchase = (
+            PackPurchase.objects.select_for_update().filter(pack=pack, learner=learner).first()
+        )
+        if purchase is None:
+            return PackPurchase.objects.create(
+                pack=pack,
+                learner=learner,
+                payment=None,
+                amount=Decimal("0"),
+                currency=pack.currency,
+            )
+        if purchase.status == PurchaseStatus.PAID:
+            raise AlreadyPurchased()
+        # Bought, refunded, and the pack has become free since: theirs again, for nothing.
+        purchase.status = PurchaseStatus.PAID
+        purchase.payment = None
+        purchase.amount = Decimal("0")
+        purchase.currency = pack.currency
+        purchase.refunded_at = None
+        purchase.save()
+        return purchase
 
 
 def revoke_purchase(payment: Any) -> None:

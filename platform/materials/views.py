@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.selectors import is_email_verified
 from core.api.errors import ServiceError
 from tutoring.models.teachers import CefrLevel
 
@@ -182,6 +183,23 @@ def buy(request: HttpRequest, pk: str) -> HttpResponse:
         "return_url": request.build_absolute_uri(reverse("materials-pack", args=[pack.pk])),
     }
     return TemplateResponse(request, "materials/pay.html", {"pack": pack, "client": client})
+
+
+@login_required
+@require_POST
+def get_free(request: HttpRequest, pk: str) -> HttpResponse:
+    """The "Get it free" button of a free pack (the API's ``POST …/get/``)."""
+    pack = get_object_or_404(selectors.listed_packs(), pk=pk)
+    if not is_email_verified(request.user):  # the API's refusal (403 email_not_verified)
+        messages.error(request, _("Verify your email address before you get a pack."))
+        return redirect("materials-pack", pk=pack.pk)
+    try:
+        services.get_free_pack(pack, learner=request.user)
+    except ServiceError as error:
+        messages.error(request, str(error.detail))
+    else:
+        messages.success(request, _("The pack is yours: find it in My materials."))
+    return redirect("materials-pack", pk=pack.pk)
 
 
 @login_required
