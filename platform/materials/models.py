@@ -239,3 +239,42 @@ class PackRating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rating}★ {self.pack}"
+
+
+class EarningsDebt(models.Model):
+    """What a teacher owes the platform after a pack refund their earnings could not cover
+    (they had been paid out). The platform fronted ``amount`` from its revenue account in
+    the refund's transfer; the teacher's next pack earnings in the currency repay it first
+    (``recovered``), oldest debt first (``services.recover_debts``)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    teacher = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="earnings_debts"
+    )
+    refund = models.OneToOneField(
+        "payments.Refund", on_delete=models.PROTECT, related_name="materials_debt"
+    )
+    pack = models.ForeignKey(MaterialPack, on_delete=models.PROTECT, related_name="debts")
+    amount = models.DecimalField(_("owed"), **MONEY)
+    recovered = models.DecimalField(_("repaid"), **MONEY, default=Decimal("0"))
+    currency = models.CharField(max_length=3, choices=CURRENCIES)
+    created_at = models.DateTimeField(auto_now_add=True)
+    settled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="materials_debt_positive"),
+            models.CheckConstraint(
+                condition=Q(recovered__gte=0) & Q(recovered__lte=models.F("amount")),
+                name="materials_debt_recovered_in_range",
+            ),
+        ]
+        indexes = [models.Index(fields=["teacher", "currency", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.teacher} owes {self.outstanding} {self.currency}"
+
+    @property
+    def outstanding(self) -> Decimal:
+        return self.amount - self.recovered

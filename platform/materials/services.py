@@ -29,6 +29,7 @@ from .errors import (
     RatingNotAllowed,
 )
 from .models import (
+    EarningsDebt,
     Material,
     MaterialKind,
     MaterialPack,
@@ -350,6 +351,50 @@ def revoke_purchase(payment: Any) -> None:
         0
     ]:
         refresh_rating(purchase.pack_id)
+
+
+def recover_debts(teacher: User, *, currency: str, idempotency_key: str) -> Decimal:
+    """Repays the teacher's outstanding debts in ``currency`` (refunds after a payout) from
+    their earnings, oldest first, as far as the earnings hold: one transfer from earnings to
+    the platform's revenue account, which fronted them. Returns the amount repaid. Runs in
+    the caller's transaction (a pack sale's fulfilment, after its earning is credited)."""
+    from credits.models import AccountKind, LedgerAccount, Transfer
+    from credits.services import Leg, platform_account, post_transfer, user_account
+
+    debts = list(
+        EarningsDebt.objects.select_for_update()
+        .filter(teacher=teacher, currency=currency, settled_at__isnull=True)
+        .order_by("created_at", "pk")
+    )
+    if not debts or Transfer.objects.filter(idempotency_key=idempotency_key).exists():
+        return Decimal("0")
+    account = LedgerAccount.objects.select_for_update().get(
+        pk=user_account(teacher, AccountKind.EARNINGS, currency).pk
+    )
+    available = min(sum((debt.outstanding for debt in debts), Decimal("0")), account.balance)
+    if available <= 0:
+        return Decimal("0")
+    post_transfer(
+        kind="materials_debt_recovery",
+        idempotency_key=idempotency_key,
+        legs=[
+            Leg(account, -available),
+            Leg(platform_account(AccountKind.REVENUE, currency), available),
+        ],
+        memo="Repayment of refunds made after a payout",
+        metadata={"debts": [str(debt.pk) for debt in debts]},
+    )
+    left = available
+    now = timezone.now()
+    for debt in debts:
+        part = min(left, debt.outstanding)
+        if part <= 0:
+            break
+        debt.recovered += part
+        left -= part
+        debt.settled_at = now if debt.outstanding == 0 else None
+        debt.save(update_fields=["recovered", "settled_at"])
+    return available
 
 
 # --- Ratings --------------------------------------------------------------------------------

@@ -103,6 +103,7 @@ def library(request: HttpRequest) -> HttpResponse:
             "materials": materials,
             "learners": list(selectors.learners_of(teacher)),
             "packs": selectors.packs_of(teacher).order_by("-created_at"),
+            "debts": selectors.outstanding_debts(teacher),
             "upload_form": upload_form,
             "pack_form": pack_form,
         },

@@ -10,7 +10,15 @@ from tutoring.models.gigs import CURRENCIES
 from tutoring.models.teachers import CefrLevel
 
 from ..forms import free_or_paid_error
-from ..models import Material, MaterialPack, MaterialShare, PackItem, PackPurchase, PackRating
+from ..models import (
+    EarningsDebt,
+    Material,
+    MaterialPack,
+    MaterialShare,
+    PackItem,
+    PackPurchase,
+    PackRating,
+)
 from ..services import MAX_TAGS
 
 
@@ -232,3 +240,23 @@ class RatingSerializer(serializers.ModelSerializer):
 
     def get_learner_name(self, rating: PackRating) -> str:
         return str(rating.learner.get_short_name())
+
+
+class EarningsDebtSerializer(serializers.ModelSerializer):
+    pack = serializers.UUIDField(source="pack_id", read_only=True)
+    pack_title = serializers.CharField(source="pack.title", read_only=True)
+    outstanding = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
+
+    class Meta:
+        model = EarningsDebt
+        fields = [
+            "id",
+            "pack",
+            "pack_title",
+            "amount",
+            "recovered",
+            "outstanding",
+            "currency",
+            "created_at",
+            "settled_at",
+        ]

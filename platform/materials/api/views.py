@@ -139,6 +139,19 @@ class SharedMaterialListView(generics.ListAPIView):
         return selectors.shared_with(self.request.user)
 
 
+class EarningsDebtListView(generics.ListAPIView):
+    """The signed-in teacher's debts from pack refunds made after their earnings were paid
+    out: the platform fronted the amount, and the next pack sales in the currency repay it."""
+
+    serializer_class = serializers.EarningsDebtSerializer
+    filter_backends: list[Any] = []
+
+    def get_queryset(self) -> QuerySet[Any]:
+        if getattr(self, "swagger_fake_view", False):
+            return selectors.debts_of(self.request.user).none()
+        return selectors.debts_of(self.request.user)
+
+
 class PackViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
