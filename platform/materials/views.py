@@ -130,7 +130,15 @@ def share(request: HttpRequest, pk: str) -> HttpResponse:
 
 
 def marketplace(request: HttpRequest) -> HttpResponse:
-    filterset = PackFilter(request.GET or None, queryset=selectors.listed_packs())
+    # The form sends every field; an "Any" (empty) choice means no filter, not an invalid one.
+    data = request.GET.copy()
+    for key in list(data):
+        values = [value for value in data.getlist(key) if value.strip()]
+        if values:
+            data.setlist(key, values)
+        else:
+            del data[key]
+    filterset = PackFilter(data or None, queryset=selectors.listed_packs())
     queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
     order = ORDERINGS.get(request.GET.get("sort", ""), ORDERINGS["new"])
     page = Paginator(queryset.order_by(*order), PAGE_SIZE).get_page(request.GET.get("page"))

@@ -185,6 +185,12 @@ def test_website_shows_free_filters_and_gets_the_pack(
     html = client.get("/materials/packs/", {"free": "true"}).content.decode()
     assert "Free verbs" in html and "Paid idioms" not in html
     assert '<option value="true" selected>' in html
+    # As the form sends it: every field, "Any" being empty.
+    html = client.get(
+        "/materials/packs/?q=&language=&level=&free=true&max_price=&min_rating=&sort=new"
+    ).content.decode()
+    assert "Free verbs" in html and "Paid idioms" not in html
+    assert "Some filters were not understood" not in html
     html = client.get("/materials/packs/", {"free": "false"}).content.decode()
     assert "Free verbs" not in html and "Paid idioms" in html
 
