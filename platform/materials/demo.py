@@ -105,4 +105,32 @@ def ensure_demo_pack() -> str:
     return f"materials: published the pack “{title}” ({len(items)} items)"
 
 
-DEMO_STEPS: list[Callable[[], str]] = [ensure_demo_materials, ensure_demo_pack]
+def ensure_demo_free_pack() -> str:
+    teacher = get_user_model().objects.filter(email=TEACHER).first()
+    if teacher is None:
+        return "materials: no demo teacher"
+    title = "Ser or estar? Free taster"
+    if MaterialPack.objects.filter(teacher=teacher, title=title).exists():
+        return "materials: demo free pack already there"
+    items = list(Material.objects.filter(teacher=teacher, title__in=[LIBRARY[1][0], LIBRARY[2][0]]))
+    if not items:
+        return "materials: no demo materials for a free pack"
+    pack = services.create_pack(
+        teacher,
+        title=title,
+        description="The ser/estar guide and a short recording, free for anyone to keep.",
+        language="es",
+        level="A2",
+        price=Decimal("0"),
+        currency="EUR",
+        material_ids=[item.pk for item in items],
+    )
+    services.publish_pack(pack)
+    return f"materials: published the free pack “{title}” ({len(items)} items)"
+
+
+DEMO_STEPS: list[Callable[[], str]] = [
+    ensure_demo_materials,
+    ensure_demo_pack,
+    ensure_demo_free_pack,
+]

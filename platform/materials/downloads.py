@@ -1,31 +1,149 @@
 """Serving a material's file once the caller has been checked (``selectors.downloadable``).
 
-On the local file system Django streams the file itself. On remote storage (S3 in
-production) the answer is a redirect to a signed URL valid for a minute: the bytes come
-from the bucket (with range requests, so players can seek), and the URL is useless to
-anyone it is passed on to after that.
+On the local file system Django streams the file itself, with single-range requests
+(``Range: bytes=a-b``, ``bytes=a-``, ``bytes=-n``) so that audio and video players can seek
+and interrupted downloads can resume: 206 with ``Content-Range``, 416 for a range past the
+end, ``If-Range`` against a strong ETag or the exact Last-Modified date. Django 5.2's
+``FileResponse`` does not do ranges; the rules follow RFC 9110 §14 (whitenoise's range
+handling was the reference). Several ranges in one header (multipart/byteranges) are
+answered with the whole file, which the RFC allows. The bytes are read in blocks from the
+open file, never loaded whole.
+
+On remote storage (S3 in production) the answer is a redirect to a signed URL valid for a
+minute: the bytes come from the bucket (with range requests, so players can seek), and the
+URL is useless to anyone it is passed on to after that.
 """
 
+import os
+import re
+from typing import IO
 from urllib.parse import quote
 
 from django.core.files.storage import FileSystemStorage
-from django.http import FileResponse, HttpResponseBase, HttpResponseRedirect
+from django.http import (
+    FileResponse,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseRedirect,
+)
+from django.utils.http import http_date, parse_http_date_safe
 
 from . import conf
 from .models import Material
+
+RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+
+
+class FileRange:
+    """A read-only view of ``length`` bytes of an open file from ``start``: what
+    ``FileResponse`` streams for a 206. It has no ``tell``/``seek`` and no ``name``, so
+    ``FileResponse`` neither measures nor names it (the view sets those headers)."""
+
+    def __init__(self, file: IO[bytes], start: int, length: int) -> None:
+        self.file = file
+        self.remaining = length
+        file.seek(start)
+
+    def read(self, size: int = -1) -> bytes:
+        if self.remaining <= 0:
+            return b""
+        if size < 0 or size > self.remaining:
+            size = self.remaining
+        data = self.file.read(size)
+        self.remaining -= len(data)
+        return data
+
+    def close(self) -> None:
+        self.file.close()
+
+
+class UnsatisfiableRange(Exception):
+    """The range starts past the end of the file (answered 416)."""
+
+
+def parse_range(header: str, size: int) -> tuple[int, int] | None:
+    """The (first, last) byte positions ``header`` asks for, or ``None`` when the header is
+    to be ignored (malformed, several ranges) and the whole file sent. Raises
+    ``UnsatisfiableRange`` when no byte of the file is in the range."""
+    match = RANGE.match(header.replace(" ", ""))
+    if match is None:
+        return None
+    first, last = match.groups()
+    if not first and not last:
+        return None
+    if not first:  # bytes=-n: the last n bytes
+        suffix = int(last)
+        if suffix == 0 or size == 0:
+            raise UnsatisfiableRange()
+        return max(size - suffix, 0), size - 1
+    start = int(first)
+    end = int(last) if last else size - 1
+    if last and end < start:
+        return None  # invalid syntax: ignored
+    if start >= size:
+        raise UnsatisfiableRange()
+    return start, min(end, size - 1)
 
 
 def _disposition(material: Material) -> str:
     return f"inline; filename*=UTF-8''{quote(material.original_name)}"
 
 
-def serve_material(material: Material) -> HttpResponseBase:
+def _etag(material: Material, size: int, mtime: float) -> str:
+    return f'"{material.pk.hex}-{size:x}-{int(mtime * 1000):x}"'
+
+
+def _range_applies(request: HttpRequest, etag: str, mtime: int) -> bool:
+    """``If-Range``: the range holds only while the file is the one the client has."""
+    condition = request.headers.get("If-Range")
+    if not condition:
+        return True
+    if condition.startswith('"'):
+        return condition == etag  # strong comparison: weak tags never match
+    date = parse_http_date_safe(condition)
+    return date is not None and date == mtime
+
+
+def _local_response(request: HttpRequest, material: Material) -> HttpResponseBase:
+    file = material.file.open("rb")
+    stat = os.fstat(file.fileno())
+    size, mtime = stat.st_size, int(stat.st_mtime)
+    etag = _etag(material, size, stat.st_mtime)
+    header = request.headers.get("Range")
+    response: HttpResponseBase
+    try:
+        wanted = (
+            parse_range(header, size) if header and _range_applies(request, etag, mtime) else None
+        )
+    except UnsatisfiableRange:
+        file.close()
+        response = HttpResponse(status=416)
+        response["Content-Range"] = f"bytes */{size}"
+    else:
+        if wanted is None:
+            response = FileResponse(file, content_type=material.content_type)
+            response["Content-Length"] = str(size)
+        else:
+            first, last = wanted
+            response = FileResponse(
+                FileRange(file, first, last - first + 1),
+                status=206,
+                content_type=material.content_type,
+            )
+            response["Content-Range"] = f"bytes {first}-{last}/{size}"
+            response["Content-Length"] = str(last - first + 1)
+        response["Content-Disposition"] = _disposition(material)
+    response["Accept-Ranges"] = "bytes"
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(mtime)
+    return response
+
+
+def serve_material(request: HttpRequest, material: Material) -> HttpResponseBase:
     storage = material.file.storage
     if isinstance(storage, FileSystemStorage):
-        response: HttpResponseBase = FileResponse(
-            material.file.open("rb"), content_type=material.content_type
-        )
-        response["Content-Disposition"] = _disposition(material)
+        response = _local_response(request, material)
     else:
         url = storage.url(
             material.file.name,

@@ -47,6 +47,18 @@ class PackNotForSale(ServiceError):
     default_detail = "This pack cannot be bought."
 
 
+class PackIsFree(ServiceError):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "pack_is_free"
+    default_detail = "This pack is free: get it without paying."
+
+
+class PackNotFree(ServiceError):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "pack_not_free"
+    default_detail = "This pack is sold: buy it through the checkout."
+
+
 class AlreadyPurchased(ServiceError):
     status_code = status.HTTP_409_CONFLICT
     default_code = "already_purchased"

@@ -7,7 +7,17 @@ from django.utils.translation import gettext_lazy as _
 from tutoring.models.gigs import CURRENCIES
 from tutoring.models.teachers import CefrLevel
 
-from .models import Material
+from .models import MIN_PRICE, Material
+
+
+def free_or_paid_error(price: Decimal | None) -> str | None:
+    """Why ``price`` is not a pack's price (0 for free, or at least MIN_PRICE), if it is not."""
+    if price is not None and 0 < price < MIN_PRICE:
+        return str(
+            _("A paid pack costs at least %(minimum)s; enter 0 to give it away for free.")
+            % {"minimum": MIN_PRICE}
+        )
+    return None
 
 
 class UploadForm(forms.Form):
@@ -34,7 +44,11 @@ class PackForm(forms.Form):
     )
     level = forms.ChoiceField(label=_("Level"), choices=CefrLevel.choices)
     price = forms.DecimalField(
-        label=_("Price"), max_digits=12, decimal_places=2, min_value=Decimal("0.50")
+        label=_("Price"),
+        max_digits=12,
+        decimal_places=2,
+        min_value=Decimal("0"),
+        help_text=_("0 makes the pack free."),
     )
     currency = forms.ChoiceField(label=_("Currency"), choices=CURRENCIES)
     materials = forms.ModelMultipleChoiceField(
@@ -56,6 +70,8 @@ class PackForm(forms.Form):
         preview, materials = data.get("preview"), data.get("materials")
         if preview is not None and materials is not None and preview not in materials:
             self.add_error("preview", _("The free sample must be one of the pack's materials."))
+        if error := free_or_paid_error(data.get("price")):
+            self.add_error("price", error)
         return data
 
 

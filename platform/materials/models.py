@@ -89,8 +89,13 @@ class PackStatus(models.TextChoices):
     PUBLISHED = "published", _("Published")
 
 
+# The smallest price of a paid pack (payment providers refuse smaller charges); 0 is free.
+MIN_PRICE = Decimal("0.50")
+
+
 class MaterialPack(models.Model):
     """A set of a teacher's materials sold together. Listed while published and not hidden.
+    A price of 0 makes it free: learners get it without a payment (``services.get_free_pack``).
 
     ``rating_average``/``rating_count`` are recomputed in SQL from the ratings, in the
     transaction that changes one, with this row locked (``services.rate_pack``)."""
@@ -124,7 +129,9 @@ class MaterialPack(models.Model):
     class Meta:
         ordering = ["-published_at", "-created_at"]
         constraints = [
-            models.CheckConstraint(condition=Q(price__gt=0), name="materials_pack_price_positive"),
+            models.CheckConstraint(
+                condition=Q(price=0) | Q(price__gte=MIN_PRICE), name="materials_pack_free_or_paid"
+            ),
             models.CheckConstraint(
                 condition=Q(rating_average__gte=0) & Q(rating_average__lte=5),
                 name="materials_pack_rating_in_range",
@@ -137,6 +144,10 @@ class MaterialPack(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_free(self) -> bool:
+        return self.price == 0
 
     @property
     def is_listed(self) -> bool:
@@ -172,7 +183,8 @@ class PurchaseStatus(models.TextChoices):
 
 class PackPurchase(models.Model):
     """A learner's purchase of a pack: one per learner and pack, created when the payment
-    succeeds (the ``material_pack`` purpose's fulfilment)."""
+    succeeds (the ``material_pack`` purpose's fulfilment), or, for a free pack, when the
+    learner gets it (no payment, amount 0)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     pack = models.ForeignKey(MaterialPack, on_delete=models.PROTECT, related_name="purchases")
@@ -227,3 +239,42 @@ class PackRating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rating}★ {self.pack}"
+
+
+class EarningsDebt(models.Model):
+    """What a teacher owes the platform after a pack refund their earnings could not cover
+    (they had been paid out). The platform fronted ``amount`` from its revenue account in
+    the refund's transfer; the teacher's next pack earnings in the currency repay it first
+    (``recovered``), oldest debt first (``services.recover_debts``)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    teacher = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="earnings_debts"
+    )
+    refund = models.OneToOneField(
+        "payments.Refund", on_delete=models.PROTECT, related_name="materials_debt"
+    )
+    pack = models.ForeignKey(MaterialPack, on_delete=models.PROTECT, related_name="debts")
+    amount = models.DecimalField(_("owed"), **MONEY)
+    recovered = models.DecimalField(_("repaid"), **MONEY, default=Decimal("0"))
+    currency = models.CharField(max_length=3, choices=CURRENCIES)
+    created_at = models.DateTimeField(auto_now_add=True)
+    settled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="materials_debt_positive"),
+            models.CheckConstraint(
+                condition=Q(recovered__gte=0) & Q(recovered__lte=models.F("amount")),
+                name="materials_debt_recovered_in_range",
+            ),
+        ]
+        indexes = [models.Index(fields=["teacher", "currency", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.teacher} owes {self.outstanding} {self.currency}"
+
+    @property
+    def outstanding(self) -> Decimal:
+        return self.amount - self.recovered

@@ -1,8 +1,9 @@
 """How packs are sold through the money issue's payments and ledger.
 
 Checkout purpose ``material_pack``: item ``{"pack": id}``; the amount is the pack's price
-(the server's, never the client's), refused when the pack is not listed, is the buyer's own
-or is already theirs.
+(the server's, never the client's), refused when the pack is not listed, is the buyer's own,
+is already theirs or is free (free packs never reach the checkout or the ledger:
+``services.get_free_pack``).
 
 Ledger, per currency (``credits.models.AccountKind``):
 
@@ -10,10 +11,18 @@ Ledger, per currency (``credits.models.AccountKind``):
             takes for teachers (``payouts.services.accrue_earning``) → commissions
 * refunded: the same legs reversed in proportion to the refund (earnings and commission
             give back their share); a full refund also ends the buyer's access.
+            When the teacher's earnings no longer hold their share (it was paid out), they
+            give what is there and the platform's revenue account fronts the rest, recorded
+            as an ``EarningsDebt`` of the teacher, in the same transfer: the refund (already
+            made at the provider when this runs) never fails for it and no balance goes
+            below zero.
+* next sale: after the earning is credited, outstanding debts in that currency are
+            repaid from the earnings to revenue first (``services.recover_debts``).
 
 Transfers are keyed by the payment or refund id, so replays move nothing.
 """
 
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -37,9 +46,11 @@ def start_pack_checkout(pack: "MaterialPack", *, user: "User", provider: str) ->
     from payments.models import Payment, PaymentStatus
     from payments.services import start_checkout
 
-    from .errors import AlreadyPurchased
+    from .errors import AlreadyPurchased, PackIsFree
     from .models import PackPurchase, PurchaseStatus
 
+    if pack.is_free:
+        raise PackIsFree()
     if PackPurchase.objects.filter(pack=pack, learner=user, status=PurchaseStatus.PAID).exists():
         raise AlreadyPurchased()
     attempts = list(
@@ -64,12 +75,66 @@ def start_pack_checkout(pack: "MaterialPack", *, user: "User", provider: str) ->
     return checkout.client
 
 
+def mirror_amounts(amounts: Sequence[Decimal], fraction: Decimal) -> list[Decimal]:
+    """The reversing amounts of one currency's legs for ``fraction`` of them, rounded as
+    ``credits.services.reverse_transfer`` rounds them (the last leg takes the remainder)."""
+    from credits.services import quantize
+
+    mirrored = [quantize(-amount * fraction) for amount in amounts[:-1]]
+    return [*mirrored, -sum(mirrored, Decimal("0"))]
+
+
+def reverse_earning(payment: Any, refund: Any) -> Any:
+    """The refund's ledger transfer (see the module docstring). Runs in the refund's
+    transaction; the teacher's earnings account is locked before its balance is read, as a
+    payout request locks it, so no payout can take the money meanwhile."""
+    from credits.models import AccountKind, LedgerAccount, Transfer
+    from credits.services import Leg, platform_account, post_transfer, reverse_transfer
+
+    from .models import EarningsDebt, MaterialPack
+
+    key = f"refund:{refund.pk}"
+    memo = f"Refund of {payment.description}"
+    fraction = Decimal(refund.amount) / Decimal(payment.amount)
+    earning = Transfer.objects.get(idempotency_key=f"payment:{payment.pk}")
+    entries = list(earning.entries.select_related("account").order_by("id"))
+    amounts = mirror_amounts([entry.amount for entry in entries], fraction)
+    earnings_index = next(
+        index
+        for index, entry in enumerate(entries)
+        if entry.account.kind == AccountKind.EARNINGS and entry.account.owner_id is not None
+    )
+    account = LedgerAccount.objects.select_for_update().get(pk=entries[earnings_index].account_id)
+    share = -amounts[earnings_index]
+    shortfall = share - min(share, max(account.balance, Decimal("0")))
+    if shortfall <= 0 or Transfer.objects.filter(idempotency_key=key).exists():
+        return reverse_transfer(earning, idempotency_key=key, memo=memo, fraction=fraction)
+    legs = [Leg(entry.account, amount) for entry, amount in zip(entries, amounts, strict=True)]
+    legs[earnings_index] = Leg(account, -(share - shortfall))
+    legs.append(Leg(platform_account(AccountKind.REVENUE, payment.currency), -shortfall))
+    transfer = post_transfer(
+        kind=f"reversal:{earning.kind}"[:40],
+        idempotency_key=key,
+        legs=legs,
+        memo=memo,
+        metadata={"teacher_debt": str(shortfall)},
+        reverses=earning,
+    )
+    EarningsDebt.objects.create(
+        teacher_id=account.owner_id,
+        refund=refund,
+        pack=MaterialPack.objects.get(pk=payment.item["pack"]),
+        amount=shortfall,
+        currency=payment.currency,
+    )
+    return transfer
+
+
 def register_purposes() -> None:
     if not apps.is_installed("payments"):
         return
     from accounts.roles import Role
     from credits.models import Transfer
-    from credits.services import reverse_transfer
     from payments.errors import InvalidItem
     from payments.purposes import Purpose, Quote, register
     from payouts.services import accrue_earning
@@ -92,6 +157,8 @@ def register_purposes() -> None:
                 raise InvalidItem("No pack for sale with that id.")
             if pack.teacher_id == user.pk:
                 raise InvalidItem("This is your own pack.")
+            if pack.is_free:
+                raise InvalidItem("This pack is free: get it without paying.")
             if PackPurchase.objects.filter(
                 pack=pack, learner=user, status=PurchaseStatus.PAID
             ).exists():
@@ -116,15 +183,14 @@ def register_purposes() -> None:
                 memo=payment.description,
             )
             services.record_purchase(pack_id=pack.pk, learner=payment.user, payment=payment)
+            services.recover_debts(
+                pack.teacher,
+                currency=payment.currency,
+                idempotency_key=f"debt-recovery:payment:{payment.pk}",
+            )
 
         def reverse(self, payment: Any, refund: Any) -> Transfer:
-            earning = Transfer.objects.get(idempotency_key=f"payment:{payment.pk}")
-            transfer = reverse_transfer(
-                earning,
-                idempotency_key=f"refund:{refund.pk}",
-                memo=f"Refund of {payment.description}",
-                fraction=Decimal(refund.amount) / Decimal(payment.amount),
-            )
+            transfer: Transfer = reverse_earning(payment, refund)
             if payment.amount_refunded >= payment.amount:
                 services.revoke_purchase(payment)
             return transfer

@@ -8,7 +8,14 @@ from typing import Any
 
 from accounts.models import User
 
-from .models import Material, MaterialPack, MaterialShare, PackPurchase, PackRating
+from .models import (
+    EarningsDebt,
+    Material,
+    MaterialPack,
+    MaterialShare,
+    PackPurchase,
+    PackRating,
+)
 
 
 def export_personal_data(user: User) -> dict[str, Any]:
@@ -71,6 +78,17 @@ def export_personal_data(user: User) -> dict[str, Any]:
                 "created_at": rating.created_at.isoformat(),
             }
             for rating in PackRating.objects.filter(learner=user)
+        ],
+        "refund_debts": [
+            {
+                "pack": str(debt.pack_id),
+                "refund": str(debt.refund_id),
+                "amount": str(debt.amount),
+                "recovered": str(debt.recovered),
+                "currency": debt.currency,
+                "created_at": debt.created_at.isoformat(),
+            }
+            for debt in EarningsDebt.objects.filter(teacher=user)
         ],
     }
 

@@ -15,7 +15,7 @@ Everyone else gets a 404, not a 403: they are not told the material exists.
 
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 
 from accounts.models import User
 from accounts.roles import Role
@@ -23,6 +23,7 @@ from accounts.selectors import has_role
 from tutoring.models import Booking, BookingStatus
 
 from .models import (
+    EarningsDebt,
     Material,
     MaterialPack,
     MaterialShare,
@@ -168,3 +169,23 @@ def purchases_of(learner: User) -> QuerySet[PackPurchase]:
 
 def ratings_of(pack: MaterialPack) -> QuerySet[PackRating]:
     return pack.ratings.select_related("learner")
+
+
+def debts_of(teacher: User) -> QuerySet[EarningsDebt]:
+    """The teacher's debts from pack refunds made after a payout, outstanding first."""
+    return (
+        EarningsDebt.objects.filter(teacher_id=teacher.pk)
+        .select_related("pack")
+        .order_by(F("settled_at").desc(nulls_first=True), "-created_at", "pk")
+    )
+
+
+def outstanding_debts(teacher: User) -> list[dict[str, Any]]:
+    """What the teacher still owes, per currency: ``[{"currency", "amount"}]``."""
+    rows = (
+        EarningsDebt.objects.filter(teacher_id=teacher.pk, settled_at__isnull=True)
+        .values("currency")
+        .annotate(amount=Sum(F("amount") - F("recovered")))
+        .order_by("currency")
+    )
+    return [{"currency": row["currency"], "amount": row["amount"]} for row in rows]

@@ -16,6 +16,7 @@ from accounts.models import User
 
 from . import conf, selectors
 from .errors import (
+    AlreadyPurchased,
     AlreadyRated,
     InvalidMaterialFile,
     InvalidPack,
@@ -23,9 +24,12 @@ from .errors import (
     MaterialTooLarge,
     NotATeacher,
     NotYourLearner,
+    PackNotForSale,
+    PackNotFree,
     RatingNotAllowed,
 )
 from .models import (
+    EarningsDebt,
     Material,
     MaterialKind,
     MaterialPack,
@@ -300,6 +304,41 @@ def record_purchase(*, pack_id: Any, learner: User, payment: Any) -> PackPurchas
     return purchase
 
 
+def get_free_pack(pack: MaterialPack, *, learner: User) -> PackPurchase:
+    """Gives a free pack to a learner: a purchase of 0 without a payment, so downloads,
+    "My materials" and ratings work as for a bought pack. No provider and no ledger are
+    involved (nothing is paid, nobody earns). Once per learner: getting it again returns the
+    same purchase. Callers require a verified email address, as for paid checkouts."""
+    with transaction.atomic():
+        # The pack's row lock orders this with a price change (update_pack locks it too).
+        pack = MaterialPack.objects.select_for_update().get(pk=pack.pk)
+        if not pack.is_listed or pack.teacher_id == learner.pk:
+            raise PackNotForSale()
+        if not pack.is_free:
+            raise PackNotFree()
+        purchase = (
+            PackPurchase.objects.select_for_update().filter(pack=pack, learner=learner).first()
+        )
+        if purchase is None:
+            return PackPurchase.objects.create(
+                pack=pack,
+                learner=learner,
+                payment=None,
+                amount=Decimal("0"),
+                currency=pack.currency,
+            )
+        if purchase.status == PurchaseStatus.PAID:
+            raise AlreadyPurchased()
+        # Bought, refunded, and the pack has become free since: theirs again, for nothing.
+        purchase.status = PurchaseStatus.PAID
+        purchase.payment = None
+        purchase.amount = Decimal("0")
+        purchase.currency = pack.currency
+        purchase.refunded_at = None
+        purchase.save()
+        return purchase
+
+
 def revoke_purchase(payment: Any) -> None:
     """A fully refunded purchase gives up its downloads (and its rating's weight)."""
     purchase = PackPurchase.objects.select_for_update().filter(payment=payment).first()
@@ -312,6 +351,50 @@ def revoke_purchase(payment: Any) -> None:
         0
     ]:
         refresh_rating(purchase.pack_id)
+
+
+def recover_debts(teacher: User, *, currency: str, idempotency_key: str) -> Decimal:
+    """Repays the teacher's outstanding debts in ``currency`` (refunds after a payout) from
+    their earnings, oldest first, as far as the earnings hold: one transfer from earnings to
+    the platform's revenue account, which fronted them. Returns the amount repaid. Runs in
+    the caller's transaction (a pack sale's fulfilment, after its earning is credited)."""
+    from credits.models import AccountKind, LedgerAccount, Transfer
+    from credits.services import Leg, platform_account, post_transfer, user_account
+
+    debts = list(
+        EarningsDebt.objects.select_for_update()
+        .filter(teacher=teacher, currency=currency, settled_at__isnull=True)
+        .order_by("created_at", "pk")
+    )
+    if not debts or Transfer.objects.filter(idempotency_key=idempotency_key).exists():
+        return Decimal("0")
+    account = LedgerAccount.objects.select_for_update().get(
+        pk=user_account(teacher, AccountKind.EARNINGS, currency).pk
+    )
+    available = min(sum((debt.outstanding for debt in debts), Decimal("0")), account.balance)
+    if available <= 0:
+        return Decimal("0")
+    post_transfer(
+        kind="materials_debt_recovery",
+        idempotency_key=idempotency_key,
+        legs=[
+            Leg(account, -available),
+            Leg(platform_account(AccountKind.REVENUE, currency), available),
+        ],
+        memo="Repayment of refunds made after a payout",
+        metadata={"debts": [str(debt.pk) for debt in debts]},
+    )
+    left = available
+    now = timezone.now()
+    for debt in debts:
+        part = min(left, debt.outstanding)
+        if part <= 0:
+            break
+        debt.recovered += part
+        left -= part
+        debt.settled_at = now if debt.outstanding == 0 else None
+        debt.save(update_fields=["recovered", "settled_at"])
+    return available
 
 
 # --- Ratings --------------------------------------------------------------------------------

@@ -9,5 +9,6 @@ urlpatterns = [
     path("materials/packs/", views.marketplace, name="materials-marketplace"),
     path("materials/packs/<uuid:pk>/", views.pack_detail, name="materials-pack"),
     path("materials/packs/<uuid:pk>/buy/", views.buy, name="materials-buy"),
+    path("materials/packs/<uuid:pk>/get/", views.get_free, name="materials-get"),
     path("materials/packs/<uuid:pk>/rate/", views.rate, name="materials-rate"),
 ]

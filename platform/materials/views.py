@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.selectors import is_email_verified
 from core.api.errors import ServiceError
 from tutoring.models.teachers import CefrLevel
 
@@ -102,6 +103,7 @@ def library(request: HttpRequest) -> HttpResponse:
             "materials": materials,
             "learners": list(selectors.learners_of(teacher)),
             "packs": selectors.packs_of(teacher).order_by("-created_at"),
+            "debts": selectors.outstanding_debts(teacher),
             "upload_form": upload_form,
             "pack_form": pack_form,
         },
@@ -128,7 +130,15 @@ def share(request: HttpRequest, pk: str) -> HttpResponse:
 
 
 def marketplace(request: HttpRequest) -> HttpResponse:
-    filterset = PackFilter(request.GET or None, queryset=selectors.listed_packs())
+    # The form sends every field; an "Any" (empty) choice means no filter, not an invalid one.
+    data = request.GET.copy()
+    for key in list(data):
+        values = [value for value in data.getlist(key) if value.strip()]
+        if values:
+            data.setlist(key, values)
+        else:
+            del data[key]
+    filterset = PackFilter(data or None, queryset=selectors.listed_packs())
     queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset
     order = ORDERINGS.get(request.GET.get("sort", ""), ORDERINGS["new"])
     page = Paginator(queryset.order_by(*order), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -182,6 +192,23 @@ def buy(request: HttpRequest, pk: str) -> HttpResponse:
         "return_url": request.build_absolute_uri(reverse("materials-pack", args=[pack.pk])),
     }
     return TemplateResponse(request, "materials/pay.html", {"pack": pack, "client": client})
+
+
+@login_required
+@require_POST
+def get_free(request: HttpRequest, pk: str) -> HttpResponse:
+    """The "Get it free" button of a free pack (the API's ``POST …/get/``)."""
+    pack = get_object_or_404(selectors.listed_packs(), pk=pk)
+    if not is_email_verified(request.user):  # the API's refusal (403 email_not_verified)
+        messages.error(request, _("Verify your email address before you get a pack."))
+        return redirect("materials-pack", pk=pack.pk)
+    try:
+        services.get_free_pack(pack, learner=request.user)
+    except ServiceError as error:
+        messages.error(request, str(error.detail))
+    else:
+        messages.success(request, _("The pack is yours: find it in My materials."))
+    return redirect("materials-pack", pk=pack.pk)
 
 
 @login_required

@@ -12,7 +12,7 @@ from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn, TitleColu
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from .models import Material, MaterialPack
+from .models import EarningsDebt, Material, MaterialPack
 
 
 class _ModerationOnly(ModelViewSet):
@@ -91,11 +91,74 @@ class MaterialViewSet(_ModerationOnly):
         return Material.objects.select_related("teacher")
 
 
+class EarningsDebtViewSet(ModelViewSet):
+    """Read-only: teachers' debts from pack refunds made after their earnings were paid
+    out (the refund's ledger transfer fronted them from revenue; their next pack sales repay
+    them). They change only through the refund and sale paths."""
+
+    model = EarningsDebt
+    icon = "warning"
+    menu_label = _("Refund debts")
+    url_prefix = "materials/debts"
+    name = "materials_debts"
+    add_to_admin_menu = False
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    list_per_page = 50
+    list_filter = ["currency", "settled_at"]
+    search_fields = ["teacher__email", "pack__title"]
+    ordering = ["-created_at"]
+
+    @property
+    def list_display(self) -> list[Column]:  # type: ignore[override]
+        return [
+            Column("teacher", label=_("Teacher"), accessor="teacher.email"),
+            Column("pack", label=_("Pack"), accessor="pack.title"),
+            Column("amount", label=_("Owed")),
+            Column("recovered", label=_("Repaid")),
+            Column("currency", label=_("Currency")),
+            DateColumn("created_at", label=_("Refunded")),
+            DateColumn("settled_at", label=_("Settled")),
+        ]
+
+    inspect_view_fields = [
+        "teacher",
+        "pack",
+        "refund",
+        "amount",
+        "recovered",
+        "currency",
+        "created_at",
+        "settled_at",
+    ]
+    form_fields = ["amount"]  # required by ModelViewSet; the edit view is not routed
+
+    def get_common_view_kwargs(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_common_view_kwargs(
+            **{
+                "add_url_name": None,
+                "delete_url_name": None,
+                "edit_url_name": None,
+                **kwargs,
+            }
+        )
+
+    def get_urlpatterns(self) -> list[Any]:
+        return [
+            pattern
+            for pattern in super().get_urlpatterns()
+            if getattr(pattern, "name", "") in ("index", "index_results", "inspect")
+        ]
+
+    def get_queryset(self, request: Any) -> Any:
+        return EarningsDebt.objects.select_related("teacher", "pack")
+
+
 class MaterialsViewSetGroup(ViewSetGroup):
     menu_label = _("Materials")
     menu_icon = "folder-open-inverse"
     menu_order = 620
-    items = (MaterialPackViewSet, MaterialViewSet)
+    items = (MaterialPackViewSet, MaterialViewSet, EarningsDebtViewSet)
 
 
 @hooks.register("register_admin_viewset")

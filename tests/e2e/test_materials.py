@@ -1,5 +1,6 @@
 """A learner browses the material packs, buys the demo pack with Stripe and finds it with
-the handout their teacher shared in "My materials"; the teacher sees their library.
+the handout their teacher shared in "My materials"; the teacher sees their library. Another
+learner gets the free demo pack and seeks in its recording (a range request).
 
 Stripe is mocked at the HTTP boundary only, as in test_tutoring: the browser's requests to
 js.stripe.com and api.stripe.com are answered by a stand-in for Stripe.js and by
@@ -108,3 +109,35 @@ def test_a_learner_buys_a_pack_and_finds_it_in_my_materials(
     phone_page.goto(live_server.url + "/materials/packs/")
     _shot(phone_page, "marketplace-phone")
     phone.close()
+
+
+def test_a_learner_gets_a_free_pack_and_seeks_in_its_recording(
+    browser, live_server, demo_site
+) -> None:
+    from materials.models import PackPurchase
+
+    learner = _signed_in(browser, live_server, "student@toto.localhost")
+    page = learner.new_page()
+    page.goto(live_server.url + "/materials/packs/")
+    page.get_by_role("combobox", name="Price").select_option("true")
+    page.get_by_role("button", name="Search").click()
+    packs = page.get_by_test_id("packs")
+    expect(packs).to_contain_text("Ser or estar? Free taster")
+    expect(packs).to_contain_text("Free")
+    expect(packs).not_to_contain_text("Spanish A2 starter pack")
+    _shot(page, "marketplace-free")
+
+    page.get_by_role("link", name="Ser or estar? Free taster").click()
+    page.get_by_role("button", name="Get it free").click()
+    expect(page.get_by_test_id("owned")).to_be_visible()
+    _shot(page, "free-pack-owned")
+    purchase = PackPurchase.objects.get(learner__email="student@toto.localhost", amount=0)
+    assert purchase.payment_id is None
+
+    link = page.get_by_role("link", name=re.compile("Open Listening"))
+    url = live_server.url + link.get_attribute("href")
+    seek = page.request.get(url, headers={"Range": "bytes=44-"})
+    assert seek.status == 206
+    assert seek.headers["content-range"].startswith("bytes 44-")
+    assert seek.headers["content-type"].startswith("audio/")
+    learner.close()

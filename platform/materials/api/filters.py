@@ -16,10 +16,25 @@ class PackFilter(django_filters.FilterSet):
     max_price = django_filters.NumberFilter(field_name="price", lookup_expr="lte")
     min_rating = django_filters.NumberFilter(field_name="rating_average", lookup_expr="gte")
     teacher = django_filters.UUIDFilter(field_name="teacher_id")
+    free = django_filters.BooleanFilter(method="filter_free", label="Free packs only (or paid)")
 
     class Meta:
         model = MaterialPack
-        fields = ["q", "language", "level", "currency", "min_price", "max_price", "min_rating"]
+        fields = [
+            "q",
+            "language",
+            "level",
+            "currency",
+            "min_price",
+            "max_price",
+            "min_rating",
+            "free",
+        ]
+
+    def filter_free(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
+        if value is None:
+            return queryset
+        return queryset.filter(price=0) if value else queryset.filter(price__gt=0)
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         value = value.strip()

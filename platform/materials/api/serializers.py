@@ -9,7 +9,16 @@ from payments.models import Provider
 from tutoring.models.gigs import CURRENCIES
 from tutoring.models.teachers import CefrLevel
 
-from ..models import Material, MaterialPack, MaterialShare, PackItem, PackPurchase, PackRating
+from ..forms import free_or_paid_error
+from ..models import (
+    EarningsDebt,
+    Material,
+    MaterialPack,
+    MaterialShare,
+    PackItem,
+    PackPurchase,
+    PackRating,
+)
 from ..services import MAX_TAGS
 
 
@@ -139,6 +148,7 @@ class PackItemSerializer(serializers.ModelSerializer):
 class PackCardSerializer(serializers.ModelSerializer):
     teacher = TeacherSerializer(read_only=True)
     item_count = serializers.IntegerField(read_only=True)
+    is_free = serializers.BooleanField(read_only=True, help_text="Price 0: got without paying.")
 
     class Meta:
         model = MaterialPack
@@ -149,6 +159,7 @@ class PackCardSerializer(serializers.ModelSerializer):
             "level",
             "price",
             "currency",
+            "is_free",
             "teacher",
             "item_count",
             "rating_average",
@@ -180,10 +191,20 @@ class PackWriteSerializer(serializers.Serializer):
     description = serializers.CharField(required=False, allow_blank=True)
     language = serializers.RegexField(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})?$", max_length=16)
     level = serializers.ChoiceField(choices=CefrLevel.choices)
-    price = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0.50"))
+    price = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        min_value=Decimal("0"),
+        help_text="0 makes the pack free; a paid pack costs at least 0.50.",
+    )
     currency = serializers.ChoiceField(choices=CURRENCIES)
     materials = serializers.ListField(child=serializers.UUIDField(), min_length=1, max_length=100)
     preview = serializers.UUIDField(required=False, allow_null=True)
+
+    def validate_price(self, price: Decimal) -> Decimal:
+        if error := free_or_paid_error(price):
+            raise serializers.ValidationError(error)
+        return price
 
     def validate(self, data: dict[str, Any]) -> dict[str, Any]:
         preview = data.get("preview")
@@ -219,3 +240,23 @@ class RatingSerializer(serializers.ModelSerializer):
 
     def get_learner_name(self, rating: PackRating) -> str:
         return str(rating.learner.get_short_name())
+
+
+class EarningsDebtSerializer(serializers.ModelSerializer):
+    pack = serializers.UUIDField(source="pack_id", read_only=True)
+    pack_title = serializers.CharField(source="pack.title", read_only=True)
+    outstanding = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
+
+    class Meta:
+        model = EarningsDebt
+        fields = [
+            "id",
+            "pack",
+            "pack_title",
+            "amount",
+            "recovered",
+            "outstanding",
+            "currency",
+            "created_at",
+            "settled_at",
+        ]

@@ -13,6 +13,7 @@ urlpatterns = [
         views.SharedMaterialListView.as_view(),
         name="materials-shared",
     ),
+    path("materials/debts/", views.EarningsDebtListView.as_view(), name="materials-debts"),
     path(
         "materials/<uuid:pk>/download/",
         views.MaterialDownloadView.as_view(),

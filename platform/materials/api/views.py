@@ -117,12 +117,16 @@ class MaterialDownloadView(APIView):
     @extend_schema(
         responses={
             (200, "application/octet-stream"): OpenApiTypes.BINARY,
+            (206, "application/octet-stream"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The byte range asked for (Range header)"
+            ),
+            416: OpenApiResponse(description="The range starts past the end of the file"),
             302: OpenApiResponse(description="A short-lived signed URL (remote storage)"),
         }
     )
     def get(self, request: Request, pk: Any) -> HttpResponseBase:
         material = get_object_or_404(selectors.downloadable(request.user), pk=pk)
-        return serve_material(material)
+        return serve_material(request, material)
 
 
 class SharedMaterialListView(generics.ListAPIView):
@@ -133,6 +137,19 @@ class SharedMaterialListView(generics.ListAPIView):
 
     def get_queryset(self) -> QuerySet[Material]:
         return selectors.shared_with(self.request.user)
+
+
+class EarningsDebtListView(generics.ListAPIView):
+    """The signed-in teacher's debts from pack refunds made after their earnings were paid
+    out: the platform fronted the amount, and the next pack sales in the currency repay it."""
+
+    serializer_class = serializers.EarningsDebtSerializer
+    filter_backends: list[Any] = []
+
+    def get_queryset(self) -> QuerySet[Any]:
+        if getattr(self, "swagger_fake_view", False):
+            return selectors.debts_of(self.request.user).none()
+        return selectors.debts_of(self.request.user)
 
 
 class PackViewSet(
@@ -152,7 +169,7 @@ class PackViewSet(
     def get_permissions(self) -> list[Any]:
         if self.action in ("list", "retrieve", "ratings") and self.request.method == "GET":
             return [permissions.AllowAny()]
-        if self.action == "buy":
+        if self.action in ("buy", "get_free"):
             return [permissions.IsAuthenticated(), IsEmailVerified()]
         return [permissions.IsAuthenticated()]
 
@@ -241,7 +258,8 @@ class PackViewSet(
     @action(detail=True, methods=["post"])
     def buy(self, request: Request, pk: str | None = None) -> Response:
         """Starts the checkout (the money issue's payments); the pack is the learner's when
-        the provider confirms the payment."""
+        the provider confirms the payment. A free pack answers 409 ``pack_is_free`` (use
+        ``get``)."""
         pack = self.get_object()
         data = serializers.CheckoutSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -249,6 +267,18 @@ class PackViewSet(
             pack, user=request.user, provider=data.validated_data["provider"]
         )
         return Response(client)
+
+    @extend_schema(request=None, responses={201: serializers.PurchaseSerializer})
+    @action(detail=True, methods=["post"], url_path="get", url_name="get")
+    def get_free(self, request: Request, pk: str | None = None) -> Response:
+        """Gets a free pack (price 0): it becomes the learner's at once, with no payment.
+        Once per learner (409 ``already_purchased``); a paid pack answers 409
+        ``pack_not_free`` (use ``buy``). Needs a verified email address, as buying does."""
+        purchase = services.get_free_pack(self.get_object(), learner=request.user)
+        purchase = selectors.purchases_of(request.user).get(pk=purchase.pk)
+        return Response(
+            serializers.PurchaseSerializer(purchase).data, status=status.HTTP_201_CREATED
+        )
 
     @extend_schema(methods=["GET"], request=None, responses=serializers.RatingSerializer(many=True))
     @extend_schema(

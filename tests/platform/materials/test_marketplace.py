@@ -32,7 +32,7 @@ def test_teacher_publishes_a_pack_of_own_materials_only(
 
     invalid = api_client.post(
         "/api/v1/material-packs/",
-        {**body, "level": "Z9", "price": "0", "materials": [], "preview": theirs["id"]},
+        {**body, "level": "Z9", "price": "0.30", "materials": [], "preview": theirs["id"]},
     )
     assert invalid.status_code == 400
     assert {"level", "price", "materials"} <= set(invalid.json()["fields"])

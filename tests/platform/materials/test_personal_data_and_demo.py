@@ -135,8 +135,10 @@ def test_demo_materials_are_idempotent_and_downloadable(client: Any) -> None:
     assert Material.objects.filter(teacher=teacher).count() == 3
     assert set(Material.objects.values_list("kind", flat=True)) == {"pdf", "audio"}
     assert MaterialShare.objects.filter(learner=student).count() == 1
-    pack = MaterialPack.objects.get()
+    pack = MaterialPack.objects.get(price__gt=0)
     assert pack.is_listed and pack.items.count() == 3
+    free = MaterialPack.objects.get(price=0)
+    assert free.is_listed and free.is_free and free.items.count() == 2
 
     client.force_login(student)
     html = client.get("/materials/").content.decode()
