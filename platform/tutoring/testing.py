@@ -107,14 +107,29 @@ def providers(settings: Any) -> Any:
     fake.close()
 
 
+def pay_with_stripe(api_client: Any, client: Any, providers: Any, booking_id: str) -> None:
+    """Pays a held booking (a lesson or a seat) as the signed-in learner: the checkout, then
+    Stripe's signed ``payment_intent.succeeded`` webhook."""
+    from payments.models import Payment
+    from payments.testing import stripe_event
+
+    checkout = api_client.post(f"/api/v1/bookings/{booking_id}/pay/", {"provider": "stripe"})
+    assert checkout.status_code == 200, checkout.json()  # noqa: S101 - test helper
+    payment = Payment.objects.get(pk=checkout.json()["payment_id"])
+    intent = providers.pay_intent(payment.provider_order_id)
+    payload, headers = stripe_event("payment_intent.succeeded", intent)
+    answer = client.post(
+        "/api/v1/payments/webhooks/stripe/", payload, content_type="application/json", **headers
+    )
+    assert answer.status_code == 200, answer.content  # noqa: S101 - test helper
+
+
 @pytest.fixture
 def paid_booking(
     api_client: Any, client: Any, providers: Any, make_listing: Any, make_gig: Any, student: Any
 ) -> Callable[..., Any]:
     """Books and pays a lesson through the API and Stripe's signed webhook (as ``student``
     unless another ``learner`` is given; the API client stays signed in as them)."""
-    from payments.models import Payment
-    from payments.testing import stripe_event
 
     def make(
         start: Any,
@@ -133,16 +148,25 @@ def paid_booking(
             "/api/v1/bookings/", {"gig": gig.pk, "start": start.isoformat(), "duration": minutes}
         )
         assert held.status_code == 201, held.json()  # noqa: S101 - test helper
-        booking_id = held.json()["id"]
-        checkout = api_client.post(f"/api/v1/bookings/{booking_id}/pay/", {"provider": "stripe"})
-        assert checkout.status_code == 200, checkout.json()  # noqa: S101 - test helper
-        payment = Payment.objects.get(pk=checkout.json()["payment_id"])
-        intent = providers.pay_intent(payment.provider_order_id)
-        payload, headers = stripe_event("payment_intent.succeeded", intent)
-        answer = client.post(
-            "/api/v1/payments/webhooks/stripe/", payload, content_type="application/json", **headers
-        )
-        assert answer.status_code == 200, answer.content  # noqa: S101 - test helper
-        return Booking.objects.get(pk=booking_id)
+        pay_with_stripe(api_client, client, providers, held.json()["id"])
+        return Booking.objects.get(pk=held.json()["id"])
 
     return make
+
+
+@pytest.fixture
+def buy_seat(api_client: Any, client: Any, providers: Any) -> Callable[..., Any]:
+    """Holds a group seat through the API as ``learner`` and, unless ``pay=False``, pays it
+    through Stripe's signed webhook."""
+
+    def buy(session: Any, learner: Any, *, pay: bool = True) -> Any:
+        from tutoring.models import Booking
+
+        api_client.force_login(learner)
+        held = api_client.post(f"/api/v1/group-sessions/{session.pk}/book/")
+        assert held.status_code == 201, held.json()  # noqa: S101 - test helper
+        if pay:
+            pay_with_stripe(api_client, client, providers, held.json()["id"])
+        return Booking.objects.get(pk=held.json()["id"])
+
+    return buy

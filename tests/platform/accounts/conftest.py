@@ -14,7 +14,13 @@ from cms.learning.testing import learning_tree, make_lesson  # noqa: F401
 from credits.testing import package, premium_plan  # noqa: F401
 
 # Deleting an account with lessons booked and paid (test_deletion_with_money_in_flight.py).
-from tutoring.testing import make_gig, make_listing, paid_booking, providers  # noqa: F401
+from tutoring.testing import (  # noqa: F401
+    buy_seat,
+    make_gig,
+    make_listing,
+    paid_booking,
+    providers,
+)
 
 
 @pytest.fixture

@@ -65,35 +65,6 @@ def delete_account(user: User, capture: Callable[..., Any]) -> Any:
         return client.delete("/api/v1/users/me/")
 
 
-@pytest.fixture
-def buy_seat(api_client: APIClient, client: Any, providers: Any) -> Callable[..., Booking]:
-    """A group seat held through the API and paid through Stripe's signed webhook."""
-    from payments.testing import stripe_event
-
-    def buy(session: GroupSession, learner: User, *, pay: bool = True) -> Booking:
-        api_client.force_login(learner)
-        held = api_client.post(f"/api/v1/group-sessions/{session.pk}/book/")
-        assert held.status_code == 201, held.json()
-        if pay:
-            checkout = api_client.post(
-                f"/api/v1/bookings/{held.json()['id']}/pay/", {"provider": "stripe"}
-            )
-            assert checkout.status_code == 200, checkout.json()
-            payment = Payment.objects.get(pk=checkout.json()["payment_id"])
-            intent = providers.pay_intent(payment.provider_order_id)
-            payload, headers = stripe_event("payment_intent.succeeded", intent)
-            answer = client.post(
-                "/api/v1/payments/webhooks/stripe/",
-                payload,
-                content_type="application/json",
-                **headers,
-            )
-            assert answer.status_code == 200, answer.content
-        return Booking.objects.get(pk=held.json()["id"])
-
-    return buy
-
-
 def publish(listing: Any, gig: Any, *, days: int = 12, seats: int = 5) -> GroupSession:
     from tutoring.services.group_sessions import publish as publish_session
 

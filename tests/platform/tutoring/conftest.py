@@ -6,6 +6,7 @@ import pytest
 
 from tutoring.testing import (  # noqa: F401
     EVERY_DAY_9_TO_17,
+    buy_seat,
     make_gig,
     make_listing,
     paid_booking,

@@ -9,7 +9,7 @@ import pytest
 from credits.models import AccountKind
 from credits.services import platform_account, user_account, verify_balances
 from tutoring import tasks
-from tutoring.models import Booking, BookingStatus, GroupSession
+from tutoring.models import BookingStatus, GroupSession
 
 pytestmark = pytest.mark.django_db
 
@@ -41,37 +41,6 @@ def publish(api_client, make_listing, make_gig):
         return GroupSession.objects.get(pk=response.json()["id"])
 
     return make
-
-
-@pytest.fixture
-def buy_seat(api_client, client, providers):
-    """Holds a seat through the API and pays it through Stripe's signed webhook."""
-    from payments.models import Payment
-    from payments.testing import stripe_event
-
-    def buy(session, learner, *, pay: bool = True):
-        api_client.force_login(learner)
-        held = api_client.post(f"/api/v1/group-sessions/{session.pk}/book/")
-        assert held.status_code == 201, held.json()
-        booking_id = held.json()["id"]
-        if pay:
-            checkout = api_client.post(
-                f"/api/v1/bookings/{booking_id}/pay/", {"provider": "stripe"}
-            )
-            assert checkout.status_code == 200, checkout.json()
-            payment = Payment.objects.get(pk=checkout.json()["payment_id"])
-            intent = providers.pay_intent(payment.provider_order_id)
-            payload, headers = stripe_event("payment_intent.succeeded", intent)
-            answer = client.post(
-                "/api/v1/payments/webhooks/stripe/",
-                payload,
-                content_type="application/json",
-                **headers,
-            )
-            assert answer.status_code == 200, answer.content
-        return Booking.objects.get(pk=booking_id)
-
-    return buy
 
 
 def test_teacher_publishes_and_edits_a_session(api_client, publish, user_factory) -> None:
