@@ -14,6 +14,9 @@ from rest_framework.test import APIClient
 from accounts.roles import Role
 from core.testing.queries import assert_num_queries as _assert_num_queries
 
+# ``providers``: Stripe and Razorpay faked on 127.0.0.1, for every test that pays.
+pytest_plugins = ["payments.testing"]
+
 
 @pytest.fixture(autouse=True)
 def _clear_cache() -> Iterator[None]:

@@ -8,9 +8,12 @@ import json
 import secrets
 import threading
 import time
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl
+
+import pytest
 
 STRIPE_WEBHOOK_SECRET = "whsec_test_" + "a" * 24
 RAZORPAY_KEY_SECRET = "rzp_secret_test"  # noqa: S105 - test fixture
@@ -432,3 +435,20 @@ def razorpay_payment_signature(order_id: str, payment_id: str) -> str:
     return hmac.new(
         RAZORPAY_KEY_SECRET.encode(), f"{order_id}|{payment_id}".encode(), hashlib.sha256
     ).hexdigest()
+
+
+@pytest.fixture
+def providers(settings: Any) -> Iterator[FakeProviders]:
+    """Stripe and Razorpay on 127.0.0.1, with the server's settings pointing at them (import
+    this fixture into the conftest of the tests that pay)."""
+    fake = FakeProviders()
+    settings.STRIPE_SECRET_KEY = "sk_test_toto"  # noqa: S105 - test fixture
+    settings.STRIPE_PUBLISHABLE_KEY = "pk_test_toto"
+    settings.STRIPE_WEBHOOK_SECRET = STRIPE_WEBHOOK_SECRET
+    settings.STRIPE_API_BASE = fake.url
+    settings.RAZORPAY_KEY_ID = "rzp_test_toto"
+    settings.RAZORPAY_KEY_SECRET = RAZORPAY_KEY_SECRET
+    settings.RAZORPAY_WEBHOOK_SECRET = RAZORPAY_WEBHOOK_SECRET
+    settings.RAZORPAY_API_BASE = fake.url
+    yield fake
+    fake.close()

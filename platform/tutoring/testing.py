@@ -93,20 +93,6 @@ def make_gig() -> Callable[..., Gig]:
     return make
 
 
-@pytest.fixture
-def providers(settings: Any) -> Any:
-    """Stripe and Razorpay over HTTP on 127.0.0.1 (the money issue's fake, real formats)."""
-    from payments.testing import STRIPE_WEBHOOK_SECRET, FakeProviders
-
-    fake = FakeProviders()
-    settings.STRIPE_SECRET_KEY = "sk_test_toto"  # noqa: S105 - test fixture
-    settings.STRIPE_PUBLISHABLE_KEY = "pk_test_toto"
-    settings.STRIPE_WEBHOOK_SECRET = STRIPE_WEBHOOK_SECRET
-    settings.STRIPE_API_BASE = fake.url
-    yield fake
-    fake.close()
-
-
 def pay_with_stripe(api_client: Any, client: Any, providers: Any, booking_id: str) -> None:
     """Pays a held booking (a lesson or a seat) as the signed-in learner: the checkout, then
     Stripe's signed ``payment_intent.succeeded`` webhook."""

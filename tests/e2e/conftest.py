@@ -179,19 +179,13 @@ window.Stripe = (publishableKey) => {
 
 
 @pytest.fixture
-def stripe(settings):  # type: ignore[no-untyped-def]
+def stripe(providers):  # type: ignore[no-untyped-def]
     """payments.testing's fake Stripe API, with the server configured to talk to it, and
     ``stripe.route(page)`` answering the page's Stripe.js and its confirm call (Stripe
     mocked at the HTTP boundary only)."""
     import json
 
-    from payments.testing import STRIPE_WEBHOOK_SECRET, FakeProviders
-
-    fake = FakeProviders()
-    settings.STRIPE_SECRET_KEY = "sk_test_toto"
-    settings.STRIPE_PUBLISHABLE_KEY = "pk_test_toto"
-    settings.STRIPE_WEBHOOK_SECRET = STRIPE_WEBHOOK_SECRET
-    settings.STRIPE_API_BASE = fake.url
+    fake = providers
 
     def stripe_js(route):  # type: ignore[no-untyped-def]
         route.fulfill(status=200, content_type="application/javascript", body=STRIPE_JS)
@@ -233,5 +227,4 @@ def stripe(settings):  # type: ignore[no-untyped-def]
 
     fake.route = route
     fake.send_payment_succeeded = send_payment_succeeded
-    yield fake
-    fake.close()
+    return fake

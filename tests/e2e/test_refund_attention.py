@@ -2,8 +2,6 @@
 failed shows with its attempts, error and next retry, and "Retry now" sends it."""
 
 import re
-from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from playwright.sync_api import expect
@@ -11,21 +9,8 @@ from playwright.sync_api import expect
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture
-def fake_stripe(settings: Any) -> Iterator[Any]:
-    from payments.testing import STRIPE_WEBHOOK_SECRET, FakeProviders
-
-    fake = FakeProviders()
-    settings.STRIPE_SECRET_KEY = "sk_test_toto"
-    settings.STRIPE_PUBLISHABLE_KEY = "pk_test_toto"
-    settings.STRIPE_WEBHOOK_SECRET = STRIPE_WEBHOOK_SECRET
-    settings.STRIPE_API_BASE = fake.url
-    yield fake
-    fake.close()
-
-
 def test_finance_admin_sees_a_failed_refund_and_retries_it(
-    page, live_server, demo_site, fake_stripe, screenshot
+    page, live_server, demo_site, stripe, screenshot
 ):  # type: ignore[no-untyped-def]
     from django.contrib.auth import get_user_model
     from django.test import Client
@@ -42,9 +27,9 @@ def test_finance_admin_sees_a_failed_refund_and_retries_it(
         buyer, purpose="credits", item={"package": "starter"}, provider="stripe", currency="USD"
     )
     handle_stripe_event(
-        "payment_intent.succeeded", fake_stripe.pay_intent(checkout.payment.provider_order_id)
+        "payment_intent.succeeded", stripe.pay_intent(checkout.payment.provider_order_id)
     )
-    fake_stripe.fail("/v1/refunds", (500, STRIPE_500))
+    stripe.fail("/v1/refunds", (500, STRIPE_500))
     refund = refund_payment(checkout.payment, reason="Lesson cancelled", idempotency_key="e2e")
     assert refund.status == RefundStatus.RETRYING
 
@@ -68,4 +53,4 @@ def test_finance_admin_sees_a_failed_refund_and_retries_it(
     expect(page.get_by_text(re.compile(r"Refunded 10\.00 USD"))).to_be_visible()
     screenshot("retried")
     refund.refresh_from_db()
-    assert refund.status == RefundStatus.SUCCEEDED and len(fake_stripe.refunds) == 1
+    assert refund.status == RefundStatus.SUCCEEDED and len(stripe.refunds) == 1

@@ -5,7 +5,6 @@ Stripe's signed ``payment_intent.succeeded`` webhook to the live server."""
 
 import re
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,19 +12,6 @@ import pytest
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-def fake_stripe(settings: Any) -> Iterator[Any]:
-    from payments.testing import STRIPE_WEBHOOK_SECRET, FakeProviders
-
-    fake = FakeProviders()
-    settings.STRIPE_SECRET_KEY = "sk_test_toto"
-    settings.STRIPE_PUBLISHABLE_KEY = "pk_test_toto"
-    settings.STRIPE_WEBHOOK_SECRET = STRIPE_WEBHOOK_SECRET
-    settings.STRIPE_API_BASE = fake.url
-    yield fake
-    fake.close()
 
 
 def log_in(page: Any, live_server: Any, email: str) -> None:
@@ -58,7 +44,7 @@ def deliver_stripe_webhook(live_server: Any, event_type: str, obj: dict[str, Any
 
 
 def test_student_buys_credits_pays_and_downloads_the_invoice(
-    page: Any, live_server: Any, demo_site: Any, fake_stripe: Any, screenshot: Any, tmp_path: Path
+    page: Any, live_server: Any, demo_site: Any, stripe: Any, screenshot: Any, tmp_path: Path
 ) -> None:
     from payments.models import Payment, PaymentStatus
 
@@ -87,9 +73,9 @@ def test_student_buys_credits_pays_and_downloads_the_invoice(
         user__email="student@toto.localhost", status=PaymentStatus.PENDING
     )
     assert payment.amount == 10 and payment.currency == "USD"
-    created = [r for r in fake_stripe.requests if r[:2] == ("POST", "/v1/payment_intents")]
+    created = [r for r in stripe.requests if r[:2] == ("POST", "/v1/payment_intents")]
     assert len(created) == 1 and created[0][2]["amount"] == "1000"
-    intent = fake_stripe.pay_intent(payment.provider_order_id)
+    intent = stripe.pay_intent(payment.provider_order_id)
     assert deliver_stripe_webhook(live_server, "payment_intent.succeeded", intent) == 200
 
     page.goto(url + "/wallet/")

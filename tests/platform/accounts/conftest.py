@@ -19,7 +19,6 @@ from tutoring.testing import (  # noqa: F401
     make_gig,
     make_listing,
     paid_booking,
-    providers,
 )
 
 

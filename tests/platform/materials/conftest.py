@@ -1,7 +1,7 @@
 """Fixtures for materials: real files (a generated PDF, a WAV, an MP4 header), a teacher's
 booked learner, and a purchase paid through Stripe's signed webhook (provider on loopback)."""
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -80,19 +80,6 @@ def book_lesson() -> Callable[..., Any]:
         )
 
     return make
-
-
-@pytest.fixture
-def providers(settings: Any) -> Iterator[Any]:
-    from payments.testing import STRIPE_WEBHOOK_SECRET, FakeProviders
-
-    fake = FakeProviders()
-    settings.STRIPE_SECRET_KEY = "sk_test_toto"
-    settings.STRIPE_PUBLISHABLE_KEY = "pk_test_toto"
-    settings.STRIPE_WEBHOOK_SECRET = STRIPE_WEBHOOK_SECRET
-    settings.STRIPE_API_BASE = fake.url
-    yield fake
-    fake.close()
 
 
 @pytest.fixture
