@@ -12,6 +12,9 @@ from pathlib import Path
 
 import pytest
 
+# A teacher with hours and a gig, for the browser tests that book or ask for times.
+from tutoring.testing import make_gig, make_listing  # noqa: F401
+
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "var" / "test-artifacts" / "screenshots"

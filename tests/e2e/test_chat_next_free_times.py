@@ -2,8 +2,6 @@
 teacher's booking page (real daphne server, the chat socket, the learner's time zone)."""
 
 import re
-from datetime import time
-from decimal import Decimal
 
 import pytest
 from playwright.sync_api import expect
@@ -11,42 +9,16 @@ from playwright.sync_api import expect
 pytestmark = pytest.mark.e2e
 
 
-def listed_teacher(role_user):  # type: ignore[no-untyped-def]
+def listed_teacher(role_user, make_listing, make_gig):  # type: ignore[no-untyped-def]
     from accounts.roles import Role
-    from tutoring.models import (
-        Gig,
-        GigCategory,
-        GigDuration,
-        ListingStatus,
-        TeacherListing,
-        WeeklyHours,
-    )
 
     user = role_user(Role.TEACHER, email="tomas@example.com", first_name="Tomás", last_name="T")
-    listing = TeacherListing.objects.create(
-        user=user,
-        headline="Spanish with Tomás",
-        time_zone="Europe/Madrid",
-        status=ListingStatus.VERIFIED,
-        country="ES",
-        minimum_notice_minutes=0,
-    )
-    for weekday in range(7):
-        WeeklyHours.objects.create(
-            listing=listing, weekday=weekday, start_time=time(9), end_time=time(17)
-        )
-    category, _ = GigCategory.objects.get_or_create(
-        slug="language-tutor", defaults={"name": "Language tutor"}
-    )
-    gig = Gig.objects.create(
-        listing=listing, category=category, title="Conversation", about="Let's talk."
-    )
-    GigDuration.objects.create(gig=gig, minutes=60, price=Decimal("30.00"))
+    gig = make_gig(make_listing(user, time_zone="Europe/Madrid"), title="Conversation")
     return user, gig
 
 
 def test_a_learner_asks_a_teacher_for_free_times_from_the_chat(
-    browser, asgi_live_server, signed_in_page, role_user, screenshot
+    browser, asgi_live_server, signed_in_page, role_user, screenshot, make_listing, make_gig
 ) -> None:
     from accounts.models import Profile
     from accounts.roles import Role
@@ -55,7 +27,7 @@ def test_a_learner_asks_a_teacher_for_free_times_from_the_chat(
     sam = role_user(Role.STUDENT, email="sam@example.com", first_name="Sam", last_name="Student")
     lena = role_user(Role.STUDENT, email="lena@example.com", first_name="Lena", last_name="L")
     Profile.objects.update_or_create(user=sam, defaults={"time_zone": "Asia/Kolkata"})
-    tomas, gig = listed_teacher(role_user)
+    tomas, gig = listed_teacher(role_user, make_listing, make_gig)
     services.start_conversation(sam, [tomas])
     services.start_conversation(sam, [lena])
 

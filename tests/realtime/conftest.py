@@ -6,6 +6,9 @@ from channels.layers import get_channel_layer
 
 from realtime.testing import role_groups_after_flush as _role_groups  # noqa: F401
 
+# The chat's "slots" action needs a teacher with hours and a gig.
+from tutoring.testing import make_gig, make_listing  # noqa: F401
+
 
 class GroupSends:
     def __init__(self) -> None:

@@ -1,8 +1,7 @@
 """The chat's "slots" action over the real ASGI app and Redis: a learner asks the teacher of
 a direct conversation for their next free times and only the asking socket gets the answer."""
 
-from datetime import UTC, datetime, time, timedelta
-from decimal import Decimal
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from asgiref.sync import sync_to_async
@@ -15,38 +14,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def gig(teacher):
+def gig(teacher, make_listing, make_gig):
     """Tomás, a verified teacher in UTC, free 09:00-17:00 every day, with a 60-minute gig."""
-    from tutoring.models import (
-        Gig,
-        GigCategory,
-        GigDuration,
-        ListingStatus,
-        TeacherListing,
-        WeeklyHours,
-    )
-
-    listing = TeacherListing.objects.create(
-        user=teacher,
-        headline="Spanish with Tomás",
-        time_zone="UTC",
-        status=ListingStatus.VERIFIED,
-        country="ES",
-        buffer_after_minutes=0,
-        minimum_notice_minutes=0,
-    )
-    for weekday in range(7):
-        WeeklyHours.objects.create(
-            listing=listing, weekday=weekday, start_time=time(9), end_time=time(17)
-        )
-    category, _ = GigCategory.objects.get_or_create(
-        slug="language-tutor", defaults={"name": "Language tutor"}
-    )
-    gig = Gig.objects.create(
-        listing=listing, category=category, title="Conversation", about="Let's talk."
-    )
-    GigDuration.objects.create(gig=gig, minutes=60, price=Decimal("30.00"))
-    return gig
+    return make_gig(make_listing(teacher), title="Conversation")
 
 
 @pytest.fixture
