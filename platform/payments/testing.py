@@ -407,6 +407,23 @@ def stripe_event(
     return payload, {"HTTP_STRIPE_SIGNATURE": f"t={timestamp},v1={signature}"}
 
 
+def deliver_payment_succeeded(providers: "FakeProviders", payment: Any, client: Any = None) -> Any:
+    """Stripe pays ``payment``'s PaymentIntent and delivers the signed
+    ``payment_intent.succeeded`` to the server's webhook (through ``client``, a Django test
+    client, or a fresh one), as Stripe would; the webhook must accept it."""
+    from django.test import Client
+
+    payload, headers = stripe_event(
+        "payment_intent.succeeded", providers.pay_intent(payment.provider_order_id)
+    )
+    poster: Any = client or Client()
+    answer = poster.post(
+        "/api/v1/payments/webhooks/stripe/", payload, content_type="application/json", **headers
+    )
+    assert answer.status_code == 200, answer.content  # noqa: S101 - test helper
+    return answer
+
+
 def razorpay_event(
     event: str,
     payload: dict[str, Any],

@@ -97,17 +97,12 @@ def pay_with_stripe(api_client: Any, client: Any, providers: Any, booking_id: st
     """Pays a held booking (a lesson or a seat) as the signed-in learner: the checkout, then
     Stripe's signed ``payment_intent.succeeded`` webhook."""
     from payments.models import Payment
-    from payments.testing import stripe_event
+    from payments.testing import deliver_payment_succeeded
 
     checkout = api_client.post(f"/api/v1/bookings/{booking_id}/pay/", {"provider": "stripe"})
     assert checkout.status_code == 200, checkout.json()  # noqa: S101 - test helper
     payment = Payment.objects.get(pk=checkout.json()["payment_id"])
-    intent = providers.pay_intent(payment.provider_order_id)
-    payload, headers = stripe_event("payment_intent.succeeded", intent)
-    answer = client.post(
-        "/api/v1/payments/webhooks/stripe/", payload, content_type="application/json", **headers
-    )
-    assert answer.status_code == 200, answer.content  # noqa: S101 - test helper
+    deliver_payment_succeeded(providers, payment, client)
 
 
 @pytest.fixture

@@ -253,7 +253,7 @@ def test_a_payment_landing_after_the_deletion_is_refunded_in_full(
 ) -> None:
     """The learner was paying for a held lesson when they deleted the account: the hold is
     released, and when Stripe's payment arrives it goes straight back."""
-    from payments.testing import stripe_event
+    from payments.testing import deliver_payment_succeeded
 
     listing = make_listing(booking_horizon_days=3660)
     gig = make_gig(listing)
@@ -267,14 +267,8 @@ def test_a_payment_landing_after_the_deletion_is_refunded_in_full(
     booking = Booking.objects.get(pk=held.json()["id"])
     assert (booking.status, booking.refunded_amount) == (BookingStatus.CANCELLED, 0)
 
-    payload, headers = stripe_event(
-        "payment_intent.succeeded", providers.pay_intent(payment.provider_order_id)
-    )
     with django_capture_on_commit_callbacks(execute=True):
-        answer = client.post(
-            "/api/v1/payments/webhooks/stripe/", payload, content_type="application/json", **headers
-        )
-    assert answer.status_code == 200
+        deliver_payment_succeeded(providers, payment, client)
     booking.refresh_from_db()
     assert (booking.status, booking.refunded_amount) == (BookingStatus.CANCELLED, Decimal("30"))
     assert named(enqueued, tasks.refund_booking) == [

@@ -114,19 +114,14 @@ def make_pack(upload: Any, api_client: Any) -> Callable[..., dict[str, Any]]:
 def buy_pack(api_client: Any, client: Any, providers: Any) -> Callable[..., Any]:
     """Buys a pack through the API and Stripe's signed ``payment_intent.succeeded``."""
     from payments.models import Payment
-    from payments.testing import stripe_event
+    from payments.testing import deliver_payment_succeeded
 
     def make(pack_id: str, learner: Any) -> Any:
         api_client.force_login(learner)
         checkout = api_client.post(f"/api/v1/material-packs/{pack_id}/buy/", {"provider": "stripe"})
         assert checkout.status_code == 200, checkout.json()
         payment = Payment.objects.get(pk=checkout.json()["payment_id"])
-        intent = providers.pay_intent(payment.provider_order_id)
-        payload, headers = stripe_event("payment_intent.succeeded", intent)
-        answer = client.post(
-            "/api/v1/payments/webhooks/stripe/", payload, content_type="application/json", **headers
-        )
-        assert answer.status_code == 200, answer.content
+        deliver_payment_succeeded(providers, payment, client)
         return Payment.objects.get(pk=payment.pk)
 
     return make

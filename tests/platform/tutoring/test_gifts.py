@@ -31,19 +31,12 @@ def _fresh_channel_layer() -> Iterator[None]:
 
 
 def pay_with_stripe(providers, payment_id: str) -> None:
-    from django.test import Client
 
     from payments.models import Payment
-    from payments.testing import stripe_event
+    from payments.testing import deliver_payment_succeeded
 
     payment = Payment.objects.get(pk=payment_id)
-    payload, headers = stripe_event(
-        "payment_intent.succeeded", providers.pay_intent(payment.provider_order_id)
-    )
-    answer = Client().post(
-        "/api/v1/payments/webhooks/stripe/", payload, content_type="application/json", **headers
-    )
-    assert answer.status_code == 200, answer.content
+    deliver_payment_succeeded(providers, payment)
 
 
 def api(user) -> APIClient:

@@ -234,7 +234,7 @@ def test_a_seat_paid_after_the_session_was_cancelled_is_refunded(
     api_client, publish, buy_seat, student, providers, client
 ) -> None:
     from payments.models import Payment
-    from payments.testing import stripe_event
+    from payments.testing import deliver_payment_succeeded
 
     session = publish(seats=2)
     seat = buy_seat(session, student, pay=False)
@@ -242,12 +242,7 @@ def test_a_seat_paid_after_the_session_was_cancelled_is_refunded(
     api_client.force_login(session.teacher.user)
     api_client.post(f"/api/v1/group-sessions/{session.pk}/cancel/", {})
     payment = Payment.objects.get(pk=checkout.json()["payment_id"])
-    payload, headers = stripe_event(
-        "payment_intent.succeeded", providers.pay_intent(payment.provider_order_id)
-    )
-    client.post(
-        "/api/v1/payments/webhooks/stripe/", payload, content_type="application/json", **headers
-    )
+    deliver_payment_succeeded(providers, payment, client)
     seat.refresh_from_db()
     assert seat.status == BookingStatus.CANCELLED
     assert seat.paid_at is not None and seat.refunded_amount == Decimal("12.00")

@@ -89,7 +89,7 @@ def zoom_lesson(api_client, client, providers, fake_zoom, make_listing, make_gig
     """A per-minute lesson (0.50 a minute, an hour pre-authorised) booked on Zoom, paid, and
     confirmed: the task the confirmation enqueues creates the meeting."""
     from payments.models import Payment
-    from payments.testing import stripe_event
+    from payments.testing import deliver_payment_succeeded
 
     listing = make_listing(booking_horizon_days=3660)
     gig = make_gig(listing, per_minute="0.50", durations={60: "0"})
@@ -101,12 +101,7 @@ def zoom_lesson(api_client, client, providers, fake_zoom, make_listing, make_gig
     assert held.status_code == 201, held.json()
     checkout = api_client.post(f"/api/v1/bookings/{held.json()['id']}/pay/", {})
     payment = Payment.objects.get(pk=checkout.json()["payment_id"])
-    payload, headers = stripe_event(
-        "payment_intent.succeeded", providers.pay_intent(payment.provider_order_id)
-    )
-    client.post(
-        "/api/v1/payments/webhooks/stripe/", payload, content_type="application/json", **headers
-    )
+    deliver_payment_succeeded(providers, payment, client)
     tasks.booking_confirmed(held.json()["id"])  # enqueued on commit of the payment
     return Booking.objects.select_related("learner", "teacher__user").get(pk=held.json()["id"])
 
