@@ -6,6 +6,7 @@ cannot share one process. Screenshots are written to var/test-artifacts/screensh
 
 import os
 import re
+import time
 from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
@@ -75,6 +76,47 @@ def browser_with_microphone(browser_type, browser_type_launch_args):  # type: ig
     yield launch
     for browser in browsers:
         browser.close()
+
+
+@pytest.fixture(autouse=True)
+def _settled_database(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Let the server finish before the test database is flushed.
+
+    A browser test ends when its last expectation holds, but the page may still have a
+    request in flight (a debounced grammar check, a progress save). If the live server is
+    inside a transaction when pytest-django's flush truncates every table, PostgreSQL
+    detects a deadlock and the teardown errors. This fixture is set up after
+    ``transactional_db`` and before the test's pages and browser contexts, so it is torn
+    down after they are closed (no new requests) and before the flush: it waits until no
+    other connection to the test database has been busy for a moment.
+    """
+    uses_database = {"transactional_db", "live_server", "asgi_live_server"} & set(
+        request.fixturenames
+    )
+    if not uses_database:
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    yield
+    from django.db import connection
+
+    busy_sql = (
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+        " AND pid <> pg_backend_pid() AND state IN ('active', 'idle in transaction')"
+    )
+    deadline = time.monotonic() + 15
+    quiet_since = None
+    while time.monotonic() < deadline:
+        with connection.cursor() as cursor:
+            cursor.execute(busy_sql)
+            busy = cursor.fetchone()[0]
+        if busy:
+            quiet_since = None
+        elif quiet_since is None:
+            quiet_since = time.monotonic()
+        elif time.monotonic() - quiet_since >= 0.3:
+            return
+        time.sleep(0.05)
 
 
 @pytest.fixture
