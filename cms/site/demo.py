@@ -32,8 +32,8 @@ def ensure_home_page() -> str:
                     {
                         "heading": "Speak from your first lesson",
                         "text": "Short lessons, real conversations, and feedback that helps.",
-                        "button_label": "Browse the API",
-                        "button_link": "http://127.0.0.1:8000/api/docs/",
+                        "button_label": "Start learning",
+                        "button_link": "/learn/",
                     },
                 ),
                 (

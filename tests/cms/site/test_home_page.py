@@ -46,3 +46,35 @@ def test_admin_login_is_served(client, demo_site) -> None:
     assert response.status_code == 200
     assert response.redirect_chain[-1][0] == "/accounts/login/?next=/admin/"
     assert b"Sign In" in response.content
+
+
+def test_the_hero_button_links_to_a_path_on_this_site(client, demo_site) -> None:
+    html = client.get("/").content.decode()
+    assert '<a class="button" href="/learn/">Start learning</a>' in html
+    assert client.get("/learn/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "link",
+    ["/learn/", "/tutoring/?language=es#results", "https://example.com/", "http://example.com"],
+)
+def test_hero_links_accept_site_paths_and_web_addresses(link: str) -> None:
+    from cms.site.blocks import HeroBlock
+
+    block = HeroBlock()
+    value = block.to_python({"heading": "Hi", "button_label": "Go", "button_link": link})
+    block.clean(value)
+
+
+@pytest.mark.parametrize(
+    "link", ["javascript:alert(1)", "//evil.example/", "learn", "/a path/", "ftp://x.org/"]
+)
+def test_hero_links_refuse_other_schemes_and_bare_words(link: str) -> None:
+    from django.core.exceptions import ValidationError
+
+    from cms.site.blocks import HeroBlock
+
+    block = HeroBlock()
+    value = block.to_python({"heading": "Hi", "button_label": "Go", "button_link": link})
+    with pytest.raises(ValidationError):
+        block.clean(value)
