@@ -13,6 +13,8 @@ from typing import Any
 import django_filters
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.urls import path, reverse
+from django.utils.dateformat import format as date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
@@ -213,7 +215,11 @@ class BookingViewSet(ModelViewSet):
             TitleColumn(
                 "start",
                 label=_("Lesson"),
-                accessor=lambda b: f"{b.start:%Y-%m-%d %H:%M} UTC · {b.gig.title}",
+                # In the admin's own time zone (Wagtail activates the one in their
+                # account settings for every admin view), named so it is never ambiguous.
+                accessor=lambda b: (
+                    f"{date_format(localtime(b.start), 'Y-m-d H:i T')} · {b.gig.title}"
+                ),
                 url_name=self.get_url_name("inspect"),
                 sort_key="start",
             ),

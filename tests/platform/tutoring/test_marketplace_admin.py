@@ -199,6 +199,25 @@ def test_bookings_filter_search_and_show_their_history_read_only(
     assert client.post(f"{BOOKINGS}delete/{later.pk}/").status_code == 404
 
 
+def test_bookings_show_their_times_in_the_admins_own_time_zone(client, moderator, bookings) -> None:
+    from zoneinfo import ZoneInfo
+
+    from wagtail.users.models import UserProfile
+
+    soon, _later = bookings
+    client.force_login(moderator)
+    utc = soon.start.astimezone(UTC)
+    assert f"{utc:%Y-%m-%d %H:%M} UTC" in client.get(BOOKINGS).content.decode()
+
+    profile = UserProfile.get_for_user(moderator)
+    profile.current_time_zone = "Asia/Kolkata"  # UTC+5:30 all year, no DST to guess
+    profile.save()
+    page = client.get(BOOKINGS).content.decode()
+    local = soon.start.astimezone(ZoneInfo("Asia/Kolkata"))
+    assert f"{local:%Y-%m-%d %H:%M} IST" in page
+    assert f"{utc:%Y-%m-%d %H:%M} UTC" not in page
+
+
 def test_bookings_listing_costs_the_same_whatever_its_length(
     client, moderator, make_listing, make_gig, user_factory
 ) -> None:
