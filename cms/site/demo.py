@@ -23,7 +23,7 @@ def ensure_home_page() -> str:
             slug="toto",  # "home" is taken by the placeholder removed below
             locale=english,
             introduction=(
-                "Toto brings lessons, live tutors, conversation practice and study abroad "
+                "Toto brings lessons, live tutors, translation and writing feedback "
                 "together in one open platform."
             ),
             body=[
@@ -41,7 +41,10 @@ def ensure_home_page() -> str:
                     [
                         {"title": "Lessons", "text": "Courses built by teachers, from A1 to C2."},
                         {"title": "Tutors", "text": "Book a verified teacher for a live class."},
-                        {"title": "Practice", "text": "Talk with an AI tutor and get scored."},
+                        {
+                            "title": "Practice",
+                            "text": "Translate a conversation and get your writing checked.",
+                        },
                     ],
                 ),
             ],
@@ -65,8 +68,8 @@ def ensure_home_page() -> str:
         translation = home.copy_for_translation(spanish)
         translation.title = "Aprende idiomas usándolos"
         translation.introduction = (
-            "Toto reúne lecciones, tutores en vivo, práctica de conversación y estudios en el "
-            "extranjero en una plataforma abierta."
+            "Toto reúne lecciones, tutores en vivo, traducción y correcciones de tus textos "
+            "en una plataforma abierta."
         )
         translation.save_revision().publish()
 
