@@ -71,7 +71,7 @@ class AccountAdapter(DefaultAccountAdapter):
             **context,
         }
         message = self.render_mail(template_prefix, email, full_context)
-        enqueue_email(message)  # type: ignore[arg-type]
+        enqueue_email(message)
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):

@@ -1,6 +1,7 @@
 """Demo logins, one per role. Idempotent."""
 
 from collections.abc import Callable
+from typing import NotRequired, TypedDict
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
@@ -46,8 +47,19 @@ def demo_login_lines() -> list[str]:
     ]
 
 
+class DemoProfile(TypedDict):
+    bio: str
+    city: str
+    country: str
+    native_language: str
+    time_zone: str
+    learning: list[tuple[str, Level]]
+    qualification: NotRequired[str]
+    years_of_experience: NotRequired[int]
+
+
 # What the demo people tell about themselves (filled only where still empty).
-DEMO_PROFILES: dict[str, dict[str, object]] = {
+DEMO_PROFILES: dict[str, DemoProfile] = {
     "student@toto.localhost": {
         "bio": "Learning Spanish before a semester in Seville.",
         "city": "Leeds",
@@ -78,7 +90,7 @@ def ensure_demo_profiles() -> str:
             for name in ("bio", "city", "country", "native_language", "time_zone"):
                 setattr(profile, name, fields[name])
             profile.save()
-        for language, level in fields["learning"]:  # type: ignore[attr-defined]
+        for language, level in fields["learning"]:
             LearningLanguage.objects.get_or_create(
                 profile=profile, language=language, defaults={"level": level}
             )

@@ -1,12 +1,12 @@
 """Helpers for the apps' ``personal_data`` modules (see accounts.selectors.export_personal_data
 for the contract): values as the JSON export shows them, whatever renders it."""
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
 
-def iso(value: date | datetime | None) -> str | None:
+def iso(value: date | datetime | time | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 

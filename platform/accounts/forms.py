@@ -1,5 +1,6 @@
 """Forms of the accounts app, on the website and (the sign-up one) in the headless API."""
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
@@ -83,7 +84,9 @@ class ProfileForm(forms.ModelForm):
 
     user_field_names = ("first_name", "last_name")
 
-    def __init__(self, *args: Any, instance: Profile, **kwargs: Any) -> None:
+    def __init__(
+        self, data: Mapping[str, Any] | None = None, *, instance: Profile, **kwargs: Any
+    ) -> None:
         from notifications.types import REGISTRY
 
         initial = {name: getattr(instance.user, name) for name in self.user_field_names}
@@ -92,7 +95,7 @@ class ProfileForm(forms.ModelForm):
         preferences = preferences_of(instance.user)
         for name, key, channel in self.switches:
             initial[name] = preferences[key][channel]
-        super().__init__(*args, instance=instance, initial=initial, **kwargs)
+        super().__init__(data, instance=instance, initial=initial, **kwargs)
         for name, key, channel in self.switches:
             self.fields[name] = forms.BooleanField(
                 label=f"{REGISTRY[key].label}: {CHANNEL_LABELS[channel]}", required=False

@@ -79,7 +79,8 @@ def public_profile(user_id: Any) -> Profile:
 def email_verified_from_prefetch(user: User) -> bool:
     return any(
         address.verified and address.email.lower() == user.email.lower()
-        for address in user.emailaddress_set.all()
+        # allauth (untyped) adds this reverse relation to the user model.
+        for address in user.emailaddress_set.all()  # type: ignore[attr-defined]
     )
 
 

@@ -2,7 +2,7 @@
 
 import logging
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from allauth.account.models import EmailAddress
@@ -109,7 +109,7 @@ def update_profile(
     *,
     user_fields: Mapping[str, Any] | None = None,
     profile_fields: Mapping[str, Any] | None = None,
-    learning: list[Mapping[str, str]] | None = None,
+    learning: Sequence[Mapping[str, str]] | None = None,
     teacher_fields: Mapping[str, Any] | None = None,
     notification_preferences: dict[str, dict[str, bool]] | None = None,
 ) -> Profile:

@@ -22,17 +22,19 @@ from .forms import (
     ProfileForm,
     learning_from_formset,
 )
+from .requests import user_of
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
-    own = selectors.own_profile(request.user)
+    user = user_of(request)
+    own = selectors.own_profile(user)
     form = ProfileForm(request.POST or None, instance=own)
     languages = LearningLanguageFormSet(request.POST or None, instance=own, prefix="learning")
     if request.method == "POST" and form.is_valid() and languages.is_valid():
         services.update_profile(
-            request.user,
+            user,
             user_fields=form.user_changes(),
             profile_fields=form.profile_changes(),
             learning=learning_from_formset(languages),
@@ -59,7 +61,7 @@ def avatar(request: HttpRequest) -> HttpResponse:
     form = AvatarForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.set_avatar(request.user, form.cleaned_data["avatar"])
+            services.set_avatar(user_of(request), form.cleaned_data["avatar"])
         except InvalidImageError as exc:
             messages.error(request, str(exc.detail))
         else:
@@ -72,7 +74,7 @@ def avatar(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET"])
 def export(request: HttpRequest) -> HttpResponse:
-    data = selectors.export_personal_data(request.user)
+    data = selectors.export_personal_data(user_of(request))
     response = HttpResponse(
         json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False),
         content_type="application/json",
@@ -86,7 +88,7 @@ def export(request: HttpRequest) -> HttpResponse:
 def delete(request: HttpRequest) -> HttpResponse:
     form = DeleteAccountForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.delete_account(request.user)
+        services.delete_account(user_of(request))
         logout(request)
         messages.success(request, _("Your account is deleted. Goodbye!"))
         return redirect("account_login")

@@ -22,6 +22,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from . import services
 from .forms import ReactivateForm, RolesForm, SuspendForm
 from .models import TeacherCertificate, User, VerificationStatus
+from .requests import user_of
 from .roles import GROUP_NAMES, Role
 from .selectors import roles_of
 
@@ -94,7 +95,7 @@ class MemberViewSet(ModelViewSet):
     form_fields = ["first_name", "last_name"]
 
     @property
-    def list_display(self) -> list[Column]:  # type: ignore[override]
+    def list_display(self) -> list[Column]:
         return [
             TitleColumn("email", label=_("Email"), url_name=self.get_url_name("edit")),
             Column("name", label=_("Name"), accessor="get_full_name"),
@@ -150,7 +151,7 @@ def manage_member(request: HttpRequest, pk: str) -> HttpResponse:
             suspend_form = SuspendForm(request.POST, prefix="suspend")
             if suspend_form.is_valid() and member.pk != request.user.pk:
                 services.suspend_user(
-                    member, by=request.user, reason=suspend_form.cleaned_data["reason"]
+                    member, by=user_of(request), reason=suspend_form.cleaned_data["reason"]
                 )
                 messages.success(request, _("The account is suspended."))
                 return redirect(here)
@@ -158,7 +159,7 @@ def manage_member(request: HttpRequest, pk: str) -> HttpResponse:
             reactivate_form = ReactivateForm(request.POST, prefix="reactivate")
             if reactivate_form.is_valid():
                 services.reactivate_user(
-                    member, by=request.user, reason=reactivate_form.cleaned_data["reason"]
+                    member, by=user_of(request), reason=reactivate_form.cleaned_data["reason"]
                 )
                 messages.success(request, _("The account is active again."))
                 return redirect(here)
@@ -166,7 +167,7 @@ def manage_member(request: HttpRequest, pk: str) -> HttpResponse:
             roles_form = RolesForm(request.POST, prefix="roles")
             if roles_form.is_valid():
                 services.set_roles(
-                    member, [Role(r) for r in roles_form.cleaned_data["roles"]], by=request.user
+                    member, [Role(r) for r in roles_form.cleaned_data["roles"]], by=user_of(request)
                 )
                 messages.success(request, _("Roles saved."))
                 return redirect(here)
@@ -226,7 +227,7 @@ class CertificateViewSet(ModelViewSet):
     form_fields = ["title"]
 
     @property
-    def list_display(self) -> list[Column]:  # type: ignore[override]
+    def list_display(self) -> list[Column]:
         return [
             TitleColumn("title", label=_("Title"), url_name=self.get_url_name("edit")),
             Column("teacher", label=_("Teacher"), accessor="teacher.user.email"),
@@ -263,7 +264,7 @@ def review_certificate(request: HttpRequest, pk: str) -> HttpResponse:
     )
     if request.method == "POST" and request.POST.get("decision") in {"verify", "reject"}:
         services.review_certificate(
-            certificate, by=request.user, verified=request.POST["decision"] == "verify"
+            certificate, by=user_of(request), verified=request.POST["decision"] == "verify"
         )
         messages.success(request, _("Decision saved."))
         return redirect(reverse(certificate_viewset.get_url_name("index")))

@@ -60,7 +60,7 @@ def _openai_client(base_url: str, api_key: str, timeout: float, connect: float) 
     return openai.OpenAI(
         base_url=base_url,
         api_key=api_key or "not-needed",
-        timeout=httpx.Timeout(timeout, connect=connect),
+        timeout=openai.Timeout(timeout, connect=connect),
         max_retries=0,  # a retry doubles the learner's wait; the page offers "try again"
     )
 
@@ -168,7 +168,7 @@ def translate(texts: list[str], source: str, target: str, fmt: str = "text") -> 
     payload: dict[str, Any] = {"q": texts, "source": source, "target": target}
     if fmt != "text":
         payload["format"] = fmt
-    return _post_json("/translate", payload)  # type: ignore[no-any-return]
+    return _post_json("/translate", payload)
 
 
 def _chunks(texts: list[str], size: int, max_chars: int) -> Iterator[list[str]]:
@@ -211,14 +211,14 @@ def translate_many(texts: list[str], source: str, target: str, fmt: str = "text"
 
 
 def detect(text: str) -> list[dict[str, Any]]:
-    return _post_json("/detect", {"q": text})  # type: ignore[no-any-return]
+    return _post_json("/detect", {"q": text})
 
 
 def languages() -> list[dict[str, Any]]:
     """Cached for five minutes: the installed pairs change only when the operator adds some."""
     cached = cache.get("ai:languages")
     if cached is not None:
-        return cached  # type: ignore[no-any-return]
+        return cached
     try:
         response = _service().get("/languages")
         response.raise_for_status()
@@ -226,11 +226,11 @@ def languages() -> list[dict[str, Any]]:
         raise AIUnavailable() from exc
     found = response.json()
     cache.set("ai:languages", found, 300)
-    return found  # type: ignore[no-any-return]
+    return found
 
 
 def check_grammar(text: str, language: str) -> dict[str, Any]:
-    return _post_json("/v1/grammar/check", {"text": text, "language": language})  # type: ignore[no-any-return]
+    return _post_json("/v1/grammar/check", {"text": text, "language": language})
 
 
 # --- OpenAI-compatible calls --------------------------------------------------------------------

@@ -23,7 +23,7 @@ def ensure_feature_prices() -> str:
     for feature, (unit, credits) in STARTING_PRICES.items():
         FeaturePrice.objects.get_or_create(
             feature=feature,
-            defaults={"label": feature.label, "unit": unit, "credits_per_unit": credits},
+            defaults={"label": str(feature.label), "unit": unit, "credits_per_unit": credits},
         )
     return f"AI feature prices: {len(STARTING_PRICES)} features priced"
 

@@ -22,7 +22,7 @@ class AIInputRejected(ServiceError):
     """The service refused the input (empty or silent audio, too long, unsupported language
     pair …). Carries the service's own status (400, 413 or 422) and machine code."""
 
-    status_code = status.HTTP_400_BAD_REQUEST
+    status_code: int = status.HTTP_400_BAD_REQUEST
     default_code = "ai_input_rejected"
     default_detail = "The AI service could not process this input."
 

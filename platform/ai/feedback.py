@@ -29,7 +29,7 @@ def check_grammar(
         if found is not None:
             meter.cached = True
             meter.model_name = found["engine"]
-            return found  # type: ignore[no-any-return]
+            return found
         found = client.check_grammar(text, language)
         meter.model_name = str(found.get("engine", ""))
         meter.units = per_thousand_chars(text)

@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from wagtail.images import get_image_model
 from wagtail.models import Locale, Page
+from wagtail.query import PageQuerySet
 
 from cms.learning.models import CategoryPage, LessonPage, SubcategoryPage
 
@@ -31,7 +32,7 @@ def learner_locale(request: HttpRequest, *, profile_first: bool = False) -> Loca
     explicit = request.GET.get("locale")
     if explicit:
         return Locale.objects.filter(language_code=explicit).first() or Locale.get_default()
-    codes = []
+    codes: list[str] = []
     if profile_first and request.user.is_authenticated:
         from accounts.models import Profile
 
@@ -43,7 +44,7 @@ def learner_locale(request: HttpRequest, *, profile_first: bool = False) -> Loca
     return next((locales[code] for code in codes if code in locales), Locale.get_default())
 
 
-def _localized(queryset: QuerySet[Any], locale: Locale) -> QuerySet[Any]:
+def _localized(queryset: PageQuerySet, locale: Locale) -> PageQuerySet:
     default = Locale.get_default()
     live = queryset.live().public()
     if locale.pk == default.pk:

@@ -161,7 +161,7 @@ def assess_voice_attempt(attempt_id: str) -> ExerciseAttempt | None:
     try:
         assessment = ml.assess_pronunciation(
             data,
-            filename=attempt.audio.name.rsplit("/", 1)[-1],
+            filename=(attempt.audio.name or "").rsplit("/", 1)[-1],
             content_type=attempt.answer.get("content_type") or "application/octet-stream",
             expected_text=definition["expected_text"],
             language=definition["language"],

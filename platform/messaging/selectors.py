@@ -7,7 +7,7 @@ someone else asking gets "not found", never a hint that it exists.
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
@@ -16,6 +16,9 @@ from core.api.errors import ServiceError
 
 from . import crypto
 from .models import Block, Conversation, Message, MessagingPreferences, Participant, SearchToken
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 SEARCH_MAX_RESULTS = 50
 
@@ -82,7 +85,15 @@ def messages_of(user: User, conversation_id: Any) -> QuerySet[Message]:
     return Message.objects.filter(conversation=conversation)
 
 
-def visible_messages(user: User, conversation_id: Any) -> QuerySet[Message]:
+class Hidden(TypedDict):
+    """The annotation ``visible_messages`` adds to each message."""
+
+    hidden: bool
+
+
+def visible_messages(
+    user: User, conversation_id: Any
+) -> QuerySet[WithAnnotations[Message, Hidden]]:
     """``messages_of`` with a ``hidden`` flag per message.
 
     Blocking in groups, the policy: a group is a shared space (a teacher's class, a study

@@ -19,6 +19,8 @@ from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn, TitleCo
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from accounts.requests import user_of
+
 from . import crypto, services
 from .models import Report
 
@@ -69,7 +71,7 @@ class ReportViewSet(ModelViewSet):
     index_view_class = ReportIndexView
 
     @property
-    def list_display(self) -> list[Column]:  # type: ignore[override]
+    def list_display(self) -> list[Column]:
         return [
             TitleColumn(
                 "reported",
@@ -117,7 +119,7 @@ def review_report(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             services.close_report(
                 report,
-                by=request.user,  # type: ignore[arg-type]
+                by=user_of(request),
                 status=form.cleaned_data["status"],
                 note=form.cleaned_data["note"],
             )

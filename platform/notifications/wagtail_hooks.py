@@ -3,6 +3,7 @@ and how many went out in the last 30 days (and how many are still unread). For p
 may view notifications (admins)."""
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -25,7 +26,7 @@ def notification_types(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm(PERMISSION):
         raise PermissionDenied
     since = timezone.now() - dt.timedelta(days=30)
-    counts = {
+    counts: dict[str, Mapping[str, object]] = {
         row["type"]: row
         for row in Notification.objects.filter(created_at__gte=since)
         .values("type")

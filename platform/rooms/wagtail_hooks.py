@@ -53,7 +53,7 @@ class VoiceRoomViewSet(ModelViewSet):
     index_view_class = VoiceRoomIndexView
 
     @property
-    def list_display(self) -> list[Column]:  # type: ignore[override]
+    def list_display(self) -> list[Column]:
         return [
             Column("topic", label=_("Topic")),
             Column("language", label=_("Language")),

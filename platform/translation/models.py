@@ -87,7 +87,8 @@ class TaggedPhrase(TaggedItemBase):
     )
 
 
-class PhrasebookEntry(models.Model):
+# taggit ships no types: the stubs' plugin cannot build the ``tagged_items`` reverse manager.
+class PhrasebookEntry(models.Model):  # type: ignore[django-manager-missing]
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="phrasebook"
     )

@@ -59,7 +59,7 @@ def export_personal_data(user: User) -> dict[str, Any]:
             }
             for entry in PhrasebookEntry.objects.filter(user=user)
             .order_by("created_at", "id")
-            .prefetch_related("tags")
+            .prefetch_related("tags")  # type: ignore[misc]  # taggit's manager is untyped
         ],
     }
 

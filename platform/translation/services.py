@@ -291,7 +291,9 @@ def _check_unique(user: Any, fields: dict[str, Any], exclude: int | None = None)
         source_language=fields["source_language"],
         target_language=fields["target_language"],
         source_text=fields["source_text"],
-    ).exclude(pk=exclude)
+    )
+    if exclude is not None:
+        clash = clash.exclude(pk=exclude)
     if clash.exists():
         raise ValidationError({"source_text": "This phrase is already in your phrasebook."})
 

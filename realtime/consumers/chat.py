@@ -15,7 +15,7 @@ from typing import Any
 from channels.db import database_sync_to_async
 from django.core.cache import cache
 
-from core.api.errors import ServiceError
+from core.api.errors import ServiceError, code_of
 from messaging import presence, selectors, services
 from realtime.events import CHAT, asend_to_users
 from tutoring.selectors.chat import next_slots_in_conversation
@@ -119,7 +119,7 @@ class ChatConsumer(UserSocketConsumer):
                 body=str(content.get("body") or ""),
             )
         except ServiceError as exc:
-            await self.error(exc.get_codes(), str(exc.detail), client_id=client_id)
+            await self.error(code_of(exc), str(exc.detail), client_id=client_id)
             return
         await self.send_json(
             {
@@ -159,7 +159,7 @@ class ChatConsumer(UserSocketConsumer):
             answer = await in_thread_pool(ask_slots)(self.user, content)
         except ServiceError as exc:
             conversation = str(content.get("conversation"))
-            await self.error(exc.get_codes(), str(exc.detail), conversation=conversation)
+            await self.error(code_of(exc), str(exc.detail), conversation=conversation)
             return
         await self.send_json({"type": "slots", **answer})
 

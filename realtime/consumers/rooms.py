@@ -72,14 +72,14 @@ class RoomConsumer(RevocableSocketMixin, AsyncJsonWebsocketConsumer):
         if not decision.allowed:
             await self.close(code=CLOSE_FOR_REASON[decision.reason])
             return
-        self.room: Room = decision.room  # type: ignore[assignment]
+        self.room: Room = decision.room
         if not decision.waiting:
             await self.enter(accepted=False)
             return
         await self.accept()
         if decision.waiting:
             await database_sync_to_async(services.wait)(self.room.pk, self.user)
-            self.waiting_group = waiting_group(self.room.pk, self.user.pk)
+            self.waiting_group: str | None = waiting_group(self.room.pk, self.user.pk)
             await self.channel_layer.group_add(self.waiting_group, self.channel_name)
             await self.send_json({"type": "waiting", "room": str(self.room.pk)})
             await self.broadcast(
@@ -220,7 +220,9 @@ class RoomConsumer(RevocableSocketMixin, AsyncJsonWebsocketConsumer):
         if target is None:
             await self.error("unknown_peer", "That peer is not in this room.")
             return
-        payload = {k: content[k] for k in ("sdp", "candidate", "kind") if k in content}
+        payload: dict[str, Any] = {
+            k: content[k] for k in ("sdp", "candidate", "kind") if k in content
+        }
         await self.channel_layer.send(
             target["channel_name"],
             {
@@ -325,8 +327,11 @@ class RoomConsumer(RevocableSocketMixin, AsyncJsonWebsocketConsumer):
         """The teacher's page uploaded a recording (REST): everyone's list reloads."""
         if self.room.host_id != self.user.pk:
             raise services.NotAllowed()
+        recording_id = content.get("id")
+        if recording_id is None:
+            return
         exists = await database_sync_to_async(
-            lambda: self.room.recordings.filter(pk=content.get("id")).exists()
+            lambda: self.room.recordings.filter(pk=recording_id).exists()
         )()
         if exists:
             await self.broadcast({"type": "recording.saved", "id": str(content["id"])})

@@ -179,7 +179,9 @@ class MeSerializer(serializers.ModelSerializer):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         teacher = attrs.get("user", {}).get("teacher_profile")
-        if teacher is not None and Role.TEACHER not in roles_of(self.instance.user):
+        # Bound to the signed-in person's profile (PATCH /users/me/): without one, no teacher.
+        profile = self.instance
+        if teacher is not None and (profile is None or Role.TEACHER not in roles_of(profile.user)):
             raise serializers.ValidationError({"teacher": ["Only teachers have these fields."]})
         return attrs
 

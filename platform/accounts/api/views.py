@@ -7,12 +7,14 @@ from rest_framework import generics, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
 from rest_framework.views import APIView
 
 from core.api.schema import ErrorSerializer
 
 from .. import selectors, services
 from ..models import TeacherCertificate
+from ..requests import user_of
 from .serializers import (
     AvatarSerializer,
     AvatarUploadSerializer,
@@ -31,18 +33,18 @@ class MeView(APIView):
 
     @extend_schema(responses=MeSerializer)
     def get(self, request: Request) -> Response:
-        profile = selectors.own_profile(request.user)
+        profile = selectors.own_profile(user_of(request))
         return Response(MeSerializer(profile, context={"request": request}).data)
 
     @extend_schema(request=MeSerializer, responses=MeSerializer)
     def patch(self, request: Request) -> Response:
-        profile = selectors.own_profile(request.user)
+        profile = selectors.own_profile(user_of(request))
         serializer = MeSerializer(
             profile, data=request.data, partial=True, context={"request": request}
         )
         serializer.is_valid(raise_exception=True)
         serializer.save()
-        fresh = selectors.own_profile(request.user)
+        fresh = selectors.own_profile(user_of(request))
         return Response(MeSerializer(fresh, context={"request": request}).data)
 
     @extend_schema(
@@ -66,7 +68,7 @@ class MeView(APIView):
         ),
     )
     def delete(self, request: Request) -> Response:
-        services.delete_account(request.user)
+        services.delete_account(user_of(request))
         if hasattr(request, "session"):
             logout(request._request)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -80,12 +82,12 @@ class MyAvatarView(APIView):
     def post(self, request: Request) -> Response:
         serializer = AvatarUploadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        profile = services.set_avatar(request.user, serializer.validated_data["avatar"])
+        profile = services.set_avatar(user_of(request), serializer.validated_data["avatar"])
         return Response(avatar_urls(profile, request), status=status.HTTP_201_CREATED)
 
     @extend_schema(responses={204: None})
     def delete(self, request: Request) -> Response:
-        services.remove_avatar(request.user)
+        services.remove_avatar(user_of(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -94,7 +96,7 @@ class MyDataExportView(APIView):
         responses={200: OpenApiResponse(description="All personal data as JSON.")},
     )
     def get(self, request: Request) -> Response:
-        data = selectors.export_personal_data(request.user)
+        data = selectors.export_personal_data(user_of(request))
         return Response(
             data, headers={"Content-Disposition": 'attachment; filename="toto-my-data.json"'}
         )
@@ -119,11 +121,11 @@ class MyCertificatesView(generics.ListCreateAPIView):
     def get_queryset(self) -> Any:
         if getattr(self, "swagger_fake_view", False):
             return TeacherCertificate.objects.none()
-        return selectors.certificates_of(self.request.user)
+        return selectors.certificates_of(user_of(self.request))
 
-    def perform_create(self, serializer: CertificateSerializer) -> None:
+    def perform_create(self, serializer: BaseSerializer[TeacherCertificate]) -> None:
         serializer.instance = services.add_certificate(
-            self.request.user,
+            user_of(self.request),
             title=serializer.validated_data["title"],
             upload=serializer.validated_data["file"],
         )
@@ -142,8 +144,8 @@ class MyRolesView(APIView):
 
         serializer = OwnRoleSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.add_own_role(request.user, Role(serializer.validated_data["role"]))
-        profile = selectors.own_profile(request.user)
+        services.add_own_role(user_of(request), Role(serializer.validated_data["role"]))
+        profile = selectors.own_profile(user_of(request))
         return Response(
             MeSerializer(profile, context={"request": request}).data,
             status=status.HTTP_201_CREATED,

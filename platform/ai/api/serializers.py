@@ -4,10 +4,8 @@ from rest_framework import serializers
 from ai.writing import CEFR_LEVELS
 
 
-def text_field(**kwargs: object) -> serializers.CharField:
-    return serializers.CharField(
-        max_length=settings.AI_MAX_TEXT_CHARS, trim_whitespace=False, **kwargs
-    )
+def text_field() -> serializers.CharField:
+    return serializers.CharField(max_length=settings.AI_MAX_TEXT_CHARS, trim_whitespace=False)
 
 
 class GrammarRequestSerializer(serializers.Serializer):

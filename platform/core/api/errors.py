@@ -50,7 +50,8 @@ def _flatten(detail: Any) -> Any:
     return str(detail)
 
 
-def _code_of(exc: exceptions.APIException) -> str:
+def code_of(exc: exceptions.APIException) -> str:
+    """The error's one machine code (a field-by-field detail has the exception's default)."""
     codes = exc.get_codes()
     if isinstance(codes, str):
         return codes
@@ -84,7 +85,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     else:
         api_exc = cast(exceptions.APIException, exc)
         message = api_exc.detail if isinstance(api_exc.detail, str) else api_exc.default_detail
-        response.data = error_body(_code_of(api_exc), str(message))
+        response.data = error_body(code_of(api_exc), str(message))
     return response
 
 

@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, Literal
 
 from drf_spectacular.openapi import AutoSchema
 from rest_framework import serializers
@@ -12,7 +12,8 @@ def only_toto_endpoints(endpoints: list[tuple[Any, ...]], **kwargs: Any) -> list
 class ErrorSerializer(serializers.Serializer):
     code = serializers.CharField(help_text="Stable, machine-readable error code.")
     message = serializers.CharField(help_text="What went wrong, for people.")
-    fields = serializers.DictField(
+    # DRF's metaclass pops declared fields off the class, so ``Serializer.fields`` survives.
+    fields = serializers.DictField(  # type: ignore[assignment]
         child=serializers.ListField(child=serializers.CharField()),
         required=False,
         help_text="Per-field messages (validation errors only).",
@@ -31,7 +32,9 @@ class TotoAutoSchema(AutoSchema):
         "429": "Too many requests.",
     }
 
-    def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
+    def _get_response_bodies(
+        self, direction: Literal["request", "response"] = "response"
+    ) -> dict[str, Any]:
         responses = super()._get_response_bodies(direction)
         for code, description in self.error_codes.items():
             if code not in responses:

@@ -46,7 +46,8 @@ class CategoryListView(generics.ListAPIView):
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         self.locale = selectors.learner_locale(request, profile_first=True)
-        page = self.paginate_queryset(self.get_queryset())
+        # Every list is paginated (DEFAULT_PAGINATION_CLASS), so there is always a page.
+        page = self.paginate_queryset(self.get_queryset()) or []
         tree = selectors.category_tree(page, self.locale)
         return self.get_paginated_response(self.get_serializer(tree, many=True).data)
 
@@ -78,7 +79,7 @@ class LessonListView(generics.ListAPIView):
         )
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        lessons = list(self.paginate_queryset(self.get_queryset()))
+        lessons = list(self.paginate_queryset(self.get_queryset()) or [])
         selectors.prefetch_cover_renditions(lessons)
         context = {
             **self.get_serializer_context(),

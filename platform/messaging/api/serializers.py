@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth import get_user_model
 from drf_spectacular.utils import extend_schema_field
@@ -37,9 +37,9 @@ class ChatConversationSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(UserSummarySerializer(many=True))
     def get_participants(self, conversation: Conversation) -> list[dict[str, Any]]:
-        return UserSummarySerializer(
-            [p.user for p in conversation.participants.all()], many=True
-        ).data
+        users = [p.user for p in conversation.participants.all()]
+        # many=True: DRF's __new__ makes a ListSerializer, whose data is a list (a ReturnList).
+        return cast(list[dict[str, Any]], UserSummarySerializer(users, many=True).data)
 
     def get_unread(self, conversation: Conversation) -> int:
         last_read = getattr(conversation, "my_last_read_seq", None)

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import IsEmailVerified
+from accounts.requests import user_of
 from core.api.pagination import CursorPagination
 
 from .. import presence, selectors, services
@@ -38,7 +39,7 @@ class ConversationListView(generics.ListCreateAPIView):
     filter_backends: list[Any] = []
 
     def get_queryset(self) -> Any:
-        return selectors.conversations_of(self.request.user)
+        return selectors.conversations_of(user_of(self.request))
 
     @extend_schema(
         request=serializers.ChatConversationCreateSerializer,
@@ -51,9 +52,11 @@ class ConversationListView(generics.ListCreateAPIView):
         data = serializers.ChatConversationCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         conversation, created = services.start_conversation(
-            request.user, data.validated_data["participants"], title=data.validated_data["title"]
+            user_of(request),
+            data.validated_data["participants"],
+            title=data.validated_data["title"],
         )
-        conversation = selectors.conversations_of(request.user).get(pk=conversation.pk)
+        conversation = selectors.conversations_of(user_of(request)).get(pk=conversation.pk)
         return Response(
             self.get_serializer(conversation).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
@@ -66,7 +69,7 @@ class ConversationDetailView(generics.RetrieveAPIView):
 
     def get_object(self) -> Any:
         return get_object_or_404(
-            selectors.conversations_of(self.request.user), pk=self.kwargs["conversation_id"]
+            selectors.conversations_of(user_of(self.request)), pk=self.kwargs["conversation_id"]
         )
 
 
@@ -78,7 +81,7 @@ class MessageListView(generics.ListCreateAPIView):
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self) -> Any:
-        queryset = selectors.visible_messages(self.request.user, self.kwargs["conversation_id"])
+        queryset = selectors.visible_messages(user_of(self.request), self.kwargs["conversation_id"])
         after = self.request.query_params.get("after")
         if after:
             try:
@@ -109,7 +112,7 @@ class MessageListView(generics.ListCreateAPIView):
         data = serializers.MessageCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         result = services.send_message(
-            request.user,
+            user_of(request),
             self.kwargs["conversation_id"],
             client_id=data.validated_data["client_id"],
             body=data.validated_data["body"],
@@ -131,13 +134,13 @@ class MessageDetailView(APIView):
         data = serializers.MessageEditSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         message = services.edit_message(
-            request.user, conversation_id, message_id, data.validated_data["body"]
+            user_of(request), conversation_id, message_id, data.validated_data["body"]
         )
         return Response(services.message_event(message))
 
     @extend_schema(responses={204: None})
     def delete(self, request: Request, conversation_id: Any, message_id: Any) -> Response:
-        services.delete_message(request.user, conversation_id, message_id)
+        services.delete_message(user_of(request), conversation_id, message_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -147,7 +150,7 @@ class AttachmentView(APIView):
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     def get(self, request: Request, conversation_id: Any, message_id: Any) -> FileResponse:
         message = get_object_or_404(
-            selectors.visible_messages(request.user, conversation_id)
+            selectors.visible_messages(user_of(request), conversation_id)
             .exclude(attachment="")
             .filter(hidden=False),
             pk=message_id,
@@ -168,7 +171,7 @@ class ReadView(APIView):
     def post(self, request: Request, conversation_id: Any) -> Response:
         data = serializers.ReadSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        seq = services.mark_read(request.user, conversation_id, data.validated_data["seq"])
+        seq = services.mark_read(user_of(request), conversation_id, data.validated_data["seq"])
         return Response({"seq": seq})
 
 
@@ -195,7 +198,7 @@ class SearchView(generics.ListAPIView):
         if not query:
             raise ValidationError({"q": ["Type something to search for."]})
         return selectors.search_messages(
-            self.request.user, query, self.request.query_params.get("conversation") or None
+            user_of(self.request), query, self.request.query_params.get("conversation") or None
         )
 
 
@@ -205,11 +208,11 @@ class BlockListView(generics.ListCreateAPIView):
     filter_backends: list[Any] = []
 
     def get_queryset(self) -> Any:
-        return Block.objects.filter(blocker=self.request.user).order_by("-created_at")
+        return Block.objects.filter(blocker=user_of(self.request)).order_by("-created_at")
 
     def perform_create(self, serializer: Any) -> None:
         serializer.instance = services.block_user(
-            self.request.user, serializer.validated_data["blocked"]
+            user_of(self.request), serializer.validated_data["blocked"]
         )
 
 
@@ -218,7 +221,7 @@ class BlockDetailView(APIView):
 
     @extend_schema(responses={204: None})
     def delete(self, request: Request, user_id: Any) -> Response:
-        services.unblock_user(request.user, user_id)
+        services.unblock_user(user_of(request), user_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -229,7 +232,7 @@ class ReportCreateView(generics.CreateAPIView):
     def perform_create(self, serializer: Any) -> None:
         data = serializer.validated_data
         serializer.instance = services.report_user(
-            self.request.user, data["reported"], data["reason"], data.get("message")
+            user_of(self.request), data["reported"], data["reason"], data.get("message")
         )
 
 
@@ -238,7 +241,7 @@ class PreferencesView(APIView):
 
     @extend_schema(responses=serializers.MessagingPreferencesSerializer)
     def get(self, request: Request) -> Response:
-        return Response({"send_read_receipts": selectors.sends_read_receipts(request.user)})
+        return Response({"send_read_receipts": selectors.sends_read_receipts(user_of(request))})
 
     @extend_schema(
         request=serializers.MessagingPreferencesSerializer,
@@ -247,7 +250,7 @@ class PreferencesView(APIView):
     def put(self, request: Request) -> Response:
         data = serializers.MessagingPreferencesSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        preferences = services.set_preferences(request.user, **data.validated_data)
+        preferences = services.set_preferences(user_of(request), **data.validated_data)
         return Response({"send_read_receipts": preferences.send_read_receipts})
 
 

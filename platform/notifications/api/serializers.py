@@ -11,7 +11,8 @@ class NotificationSerializer(serializers.Serializer):
     type = serializers.CharField(read_only=True)
     title = serializers.CharField(read_only=True)
     body = serializers.CharField(read_only=True)
-    data = serializers.JSONField(read_only=True)
+    # DRF's metaclass pops declared fields off the class, so ``Serializer.data`` survives.
+    data = serializers.JSONField(read_only=True)  # type: ignore[assignment]
     url = serializers.CharField(read_only=True)
     created_at = serializers.DateTimeField(read_only=True)
     read = serializers.BooleanField(read_only=True)

@@ -1,3 +1,5 @@
+from typing import TypedDict
+
 from django.conf import settings
 from rest_framework import serializers
 from taggit.serializers import TagListSerializerField
@@ -5,13 +7,20 @@ from taggit.serializers import TagListSerializerField
 from ai.api.serializers import UsageSerializer
 from translation.models import Conversation, ConversationTurn, PhrasebookEntry, Speaker, Translation
 
-LANGUAGE = {"max_length": 16, "min_length": 2}
+
+class _LanguageLength(TypedDict):
+    max_length: int
+    min_length: int
+
+
+LANGUAGE: _LanguageLength = {"max_length": 16, "min_length": 2}
 
 
 class TextTranslationRequestSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=settings.TRANSLATION_MAX_CHARS)
     target = serializers.CharField(**LANGUAGE)
-    source = serializers.CharField(default="auto", **LANGUAGE)
+    # DRF's metaclass pops declared fields off the class, so ``Field.source`` survives.
+    source = serializers.CharField(default="auto", **LANGUAGE)  # type: ignore[assignment]
 
 
 class TranslationSerializer(serializers.ModelSerializer):
@@ -42,13 +51,15 @@ class VoiceTranslationRequestSerializer(serializers.Serializer):
         help_text="A recording: webm/opus from MediaRecorder, ogg, mp3, wav, m4a …"
     )
     target = serializers.CharField(**LANGUAGE)
-    source = serializers.CharField(required=False, **LANGUAGE)
+    # DRF's metaclass pops declared fields off the class, so ``Field.source`` survives.
+    source = serializers.CharField(required=False, **LANGUAGE)  # type: ignore[assignment]
 
 
 class SynthesizedAudioSerializer(serializers.Serializer):
     format = serializers.CharField()
     content_type = serializers.CharField()
-    data = serializers.CharField(help_text="Base64 of the audio file.")
+    # DRF's metaclass pops declared fields off the class, so ``Serializer.data`` survives.
+    data = serializers.CharField(help_text="Base64 of the audio file.")  # type: ignore[assignment]
 
 
 class VoiceTranslationResponseSerializer(serializers.Serializer):

@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -11,6 +11,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
 from rest_framework.throttling import ScopedRateThrottle, UserRateThrottle
 from rest_framework.views import APIView
 
@@ -143,7 +144,7 @@ class ConversationViewSet(
             return s.ConversationDetailSerializer
         return s.ConversationSerializer
 
-    def perform_create(self, serializer: s.ConversationSerializer) -> None:
+    def perform_create(self, serializer: BaseSerializer[Conversation]) -> None:
         serializer.instance = services.start_conversation(
             self.request.user,
             serializer.validated_data["language_a"].lower(),
@@ -172,18 +173,19 @@ class ConversationViewSet(
         data = serializer.validated_data
         key = request.headers.get("Idempotency-Key")
         if data.get("text"):
-            metered, turn = services.add_text_turn(
+            typed, turn = services.add_text_turn(
                 request.user, conversation, data["text"], data.get("speaker"), client_key=key
             )
             body = s.ConversationTurnSerializer(turn).data
+            body["usage"] = usage_of(typed)
         else:
             audio, filename = read_audio(data["audio"])
-            metered, turn = services.add_spoken_turn(
+            spoken, turn = services.add_spoken_turn(
                 request.user, conversation, audio, filename, data.get("speaker"), client_key=key
             )
             body = s.ConversationTurnSerializer(turn).data
-            body["audio"] = metered.result["audio"]
-        body["usage"] = usage_of(metered)
+            body["audio"] = spoken.result["audio"]
+            body["usage"] = usage_of(spoken)
         return Response(body, status=status.HTTP_201_CREATED)
 
     throttle_scope = "ai"
@@ -213,15 +215,17 @@ class PhrasebookViewSet(viewsets.ModelViewSet[PhrasebookEntry]):
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().list(request, *args, **kwargs)
 
-    def perform_create(self, serializer: s.PhrasebookEntrySerializer) -> None:
+    def perform_create(self, serializer: BaseSerializer[PhrasebookEntry]) -> None:
         data = dict(serializer.validated_data)
         tags = data.pop("tags", [])
         serializer.instance = services.save_phrase(self.request.user, tags=tags, **data)
 
-    def perform_update(self, serializer: s.PhrasebookEntrySerializer) -> None:
+    def perform_update(self, serializer: BaseSerializer[PhrasebookEntry]) -> None:
         data = dict(serializer.validated_data)
         tags = data.pop("tags", None)
-        serializer.instance = services.update_phrase(serializer.instance, tags=tags, **data)
+        # UpdateModelMixin.update binds the entry it fetched: an update always has one.
+        entry = cast(PhrasebookEntry, serializer.instance)
+        serializer.instance = services.update_phrase(entry, tags=tags, **data)
 
     @extend_schema(
         parameters=[
