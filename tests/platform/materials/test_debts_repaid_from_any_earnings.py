@@ -130,6 +130,59 @@ def test_a_delivered_lesson_repays_debts_oldest_first_partially_then_in_full(
     assert verify_balances() == []
 
 
+def test_a_gift_in_a_live_group_session_repays_the_debt(
+    api_client: Any,
+    client: Any,
+    teacher: Any,
+    owe: Any,
+    make_listing: Any,
+    make_gig: Any,
+    student: Any,
+    providers: Any,
+) -> None:
+    from django.utils import timezone
+
+    from credits.services import verify_balances
+    from payments.models import Payment
+    from payments.testing import deliver_payment_succeeded
+    from tutoring.models import Booking, GroupSession
+    from tutoring.services import group_sessions
+    from tutoring.testing import pay_with_stripe
+
+    (debt,) = owe(teacher, "10.00")  # owes 8.00
+    listing = make_listing(teacher)
+    session = group_sessions.publish(
+        make_gig(listing),
+        by=teacher,
+        topic="Charla",
+        start=start_in(3),
+        minutes=60,
+        price=Decimal("8.00"),
+        seats=4,
+    )
+    api_client.force_login(student)
+    seat = api_client.post(f"/api/v1/group-sessions/{session.pk}/book/").json()
+    pay_with_stripe(api_client, client, providers, seat["id"])
+    now = timezone.now()  # the session's time comes
+    moved = {"start": now - timedelta(minutes=5), "end": now + timedelta(minutes=55)}
+    GroupSession.objects.filter(pk=session.pk).update(**moved)
+    Booking.objects.filter(group_session=session).update(
+        **moved, blocked_start=moved["start"], blocked_end=moved["end"]
+    )
+    sent = api_client.post(
+        f"/api/v1/sessions/{session.pk}/gifts/", {"amount": "5.00", "provider": "stripe"}
+    )
+    assert sent.status_code == 201, sent.json()
+    payment = Payment.objects.get(pk=sent.json()["checkout"]["payment_id"])
+    deliver_payment_succeeded(providers, payment, client)
+
+    debt.refresh_from_db()
+    assert (debt.recovered, debt.outstanding) == (Decimal("4.25"), Decimal("3.75"))  # 5 - 15 %
+    # Revenue: the seat held until the session is delivered, less the 3.75 still fronted.
+    assert _balances(teacher) == (Decimal("0.00"), Decimal("4.25"))
+    assert verify_balances() == []
+
+
 def test_payout_requests_cannot_take_what_is_owed(
     api_client: Any, teacher: Any, admin: Any, owe: Any, assert_num_queries: Any
 ) -> None:
