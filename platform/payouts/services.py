@@ -164,13 +164,12 @@ def request_payout(
         account.refresh_from_db(fields=["balance"])
         if amount > account.balance:
             debt = (
-                f" ({owed} {currency} of your earnings repay refunds made after an earlier payout)"
+                f": you owe {owed} {currency} for refunds made after an earlier payout, "
+                "repaid first from your earnings"
                 if owed > 0
                 else ""
             )
-            raise PayoutExceedsPayable(
-                f"You can ask for up to {max(account.balance, Decimal('0'))} {currency}{debt}."
-            )
+            raise PayoutExceedsPayable(f"You can ask for up to {account.balance} {currency}{debt}.")
         hold = post_transfer(
             kind="payout_hold",
             idempotency_key=f"payout-hold:{idempotency_key}",

@@ -201,8 +201,8 @@ def test_payout_requests_cannot_take_what_is_owed(
     assert refused.status_code == 409
     assert refused.json()["code"] == "insufficient_funds"
     assert refused.json()["message"] == (
-        "You can ask for up to 0.00 EUR (8.00 EUR of your earnings repay refunds made after "
-        "an earlier payout)."
+        "You can ask for up to 0.00 EUR: you owe 8.00 EUR for refunds made after an earlier "
+        "payout, repaid first from your earnings."
     )
 
     # An earning of 20.00 net: 8.00 repays the debt, 12.00 is payable.
@@ -268,8 +268,8 @@ def test_a_debt_recorded_before_lessons_repaid_it_is_settled_by_the_payout_reque
     refused = api_client.post("/api/v1/payouts/", body, format="json")
     assert refused.status_code == 409
     assert refused.json()["message"] == (
-        "You can ask for up to 12.00 EUR (8.00 EUR of your earnings repay refunds made after "
-        "an earlier payout)."
+        "You can ask for up to 12.00 EUR: you owe 8.00 EUR for refunds made after an earlier "
+        "payout, repaid first from your earnings."
     )
     assert _balances(teacher) == (Decimal("20.00"), Decimal("-8.00"))  # nothing moved
 
