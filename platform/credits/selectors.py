@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.models import User
 
+from . import claims
 from .models import (
     CREDITS,
     AccountKind,
@@ -51,12 +52,44 @@ def wallet_summary(user: User, now: datetime | None = None) -> dict[str, Any]:
         "available": wallet + allowance,
         "plan": plan,
         "subscription": subscription,
-        "earnings": [
-            {"currency": currency, "balance": balance}
-            for (kind, currency), balance in sorted(balances.items())
-            if kind == AccountKind.EARNINGS
-        ],
+        "earnings": earnings_summary(
+            user,
+            {
+                currency: balance
+                for (kind, currency), balance in balances.items()
+                if kind == AccountKind.EARNINGS
+            },
+        ),
     }
+
+
+def earnings_summary(
+    user: User, balances: dict[str, Decimal] | None = None
+) -> list[dict[str, Any]]:
+    """Per currency: ``balance`` (the earnings account), ``outstanding_debt`` (what the user
+    owes the platform against their earnings, ``claims``) and ``payable``, the most a payout
+    may take. ``balances`` (earnings by currency) saves the query when the caller has them;
+    one query for the debts whatever their number."""
+    if balances is None:
+        balances = dict(
+            LedgerAccount.objects.filter(owner=user, kind=AccountKind.EARNINGS).values_list(
+                "currency", "balance"
+            )
+        )
+    debts = claims.outstanding(user.pk)
+    rows = []
+    for currency in sorted(set(balances) | set(debts)):
+        balance = balances.get(currency, Decimal("0.00"))
+        debt = debts.get(currency, Decimal("0.00"))
+        rows.append(
+            {
+                "currency": currency,
+                "balance": balance,
+                "outstanding_debt": debt,
+                "payable": max(balance - debt, Decimal("0.00")),
+            }
+        )
+    return rows
 
 
 def transactions_for(user: User) -> QuerySet[Entry]:

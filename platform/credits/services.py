@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.models import User
 
+from . import claims
 from .errors import (
     IdempotencyConflict,
     InsufficientCredits,
@@ -141,6 +142,12 @@ def post_transfer(
             leg.account.balance = account.balance
         Entry.objects.bulk_create(entries)
         LedgerAccount.objects.bulk_update(locked.values(), ["balance"])
+        # Debts against earnings are repaid first from whatever credits them (credits.claims),
+        # still under this transfer's lock on the earnings account.
+        for account_id in sorted({leg.account.pk for leg in legs if leg.amount > 0}):
+            account = locked[account_id]
+            if account.kind == AccountKind.EARNINGS and account.owner_id is not None:
+                claims.recover(account, source_key=idempotency_key)
     return transfer
 
 

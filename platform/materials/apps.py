@@ -7,6 +7,15 @@ class MaterialsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import payments
+        from credits import claims
+
+        from . import payments, services
 
         payments.register_purposes()
+        claims.register(
+            claims.Claim(
+                name="materials_refund_debts",
+                outstanding=services.outstanding_debts,
+                recover=services.recover_debts,
+            )
+        )

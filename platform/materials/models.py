@@ -244,8 +244,10 @@ class PackRating(models.Model):
 class EarningsDebt(models.Model):
     """What a teacher owes the platform after a pack refund their earnings could not cover
     (they had been paid out). The platform fronted ``amount`` from its revenue account in
-    the refund's transfer; the teacher's next pack earnings in the currency repay it first
-    (``recovered``), oldest debt first (``services.recover_debts``)."""
+    the refund's transfer; whatever next credits the teacher's earnings in the currency (a
+    lesson, a gift, a seat, a pack sale) or a payout request repays it first
+    (``recovered``), oldest debt first (``services.recover_debts``, a ``credits.claims``
+    claim)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     teacher = models.ForeignKey(

@@ -16,8 +16,10 @@ Ledger, per currency (``credits.models.AccountKind``):
             as an ``EarningsDebt`` of the teacher, in the same transfer: the refund (already
             made at the provider when this runs) never fails for it and no balance goes
             below zero.
-* next sale: after the earning is credited, outstanding debts in that currency are
-            repaid from the earnings to revenue first (``services.recover_debts``).
+* next earning: whatever credits the teacher's earnings in that currency (a pack sale, a
+            lesson, a gift, a rejected payout's hold) repays outstanding debts first, from
+            the earnings to revenue (``services.recover_debts``, registered as a
+            ``credits.claims.Claim``); payout requests repay them before holding a payout.
 
 Transfers are keyed by the payment or refund id, so replays move nothing.
 """
@@ -182,12 +184,8 @@ def register_purposes() -> None:
                 idempotency_key=f"payment:{payment.pk}",
                 memo=payment.description,
             )
+            # Crediting the earning repaid the teacher's debts first (``credits.claims``).
             services.record_purchase(pack_id=pack.pk, learner=payment.user, payment=payment)
-            services.recover_debts(
-                pack.teacher,
-                currency=payment.currency,
-                idempotency_key=f"debt-recovery:payment:{payment.pk}",
-            )
 
         def reverse(self, payment: Any, refund: Any) -> Transfer:
             transfer: Transfer = reverse_earning(payment, refund)

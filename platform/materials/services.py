@@ -353,38 +353,43 @@ def revoke_purchase(payment: Any) -> None:
         refresh_rating(purchase.pack_id)
 
 
-def recover_debts(teacher: User, *, currency: str, idempotency_key: str) -> Decimal:
-    """Repays the teacher's outstanding debts in ``currency`` (refunds after a payout) from
-    their earnings, oldest first, as far as the earnings hold: one transfer from earnings to
-    the platform's revenue account, which fronted them. Returns the amount repaid. Runs in
-    the caller's transaction (a pack sale's fulfilment, after its earning is credited)."""
-    from credits.models import AccountKind, LedgerAccount, Transfer
-    from credits.services import Leg, platform_account, post_transfer, user_account
+def outstanding_debts(teacher_id: Any) -> dict[str, Decimal]:
+    """What the teacher still owes for refunds made after a payout, per currency."""
+    from django.db.models import F, Sum
 
+    rows = (
+        EarningsDebt.objects.filter(teacher_id=teacher_id, settled_at__isnull=True)
+        .values("currency")
+        .annotate(total=Sum(F("amount") - F("recovered")))
+        .order_by()
+    )
+    return {row["currency"]: row["total"] for row in rows}
+
+
+def recover_debts(account: Any, idempotency_key: str) -> Decimal:
+    """Repays the owner's outstanding debts in the earnings ``account``'s currency (refunds
+    after a payout) from it, oldest first, as far as it holds: one transfer from earnings to
+    the platform's revenue account, which fronted them. Returns the amount repaid.
+
+    Registered as a ``credits.claims.Claim``: the ledger runs it in the transaction of every
+    transfer that credits earnings (any lesson, gift, seat or pack sale) and payouts before
+    holding a payout. The earnings account is locked before the debts, as everywhere."""
+    from credits.models import AccountKind, LedgerAccount, Transfer
+    from credits.services import Leg, platform_account, post_transfer
+
+    account = LedgerAccount.objects.select_for_update().get(pk=account.pk)
     debts = list(
         EarningsDebt.objects.select_for_update()
-        .filter(teacher=teacher, currency=currency, settled_at__isnull=True)
+        .filter(teacher_id=account.owner_id, currency=account.currency, settled_at__isnull=True)
         .order_by("created_at", "pk")
     )
     if not debts or Transfer.objects.filter(idempotency_key=idempotency_key).exists():
         return Decimal("0")
-    account = LedgerAccount.objects.select_for_update().get(
-        pk=user_account(teacher, AccountKind.EARNINGS, currency).pk
-    )
     available = min(sum((debt.outstanding for debt in debts), Decimal("0")), account.balance)
     if available <= 0:
         return Decimal("0")
-    post_transfer(
-        kind="materials_debt_recovery",
-        idempotency_key=idempotency_key,
-        legs=[
-            Leg(account, -available),
-            Leg(platform_account(AccountKind.REVENUE, currency), available),
-        ],
-        memo="Repayment of refunds made after a payout",
-        metadata={"debts": [str(debt.pk) for debt in debts]},
-    )
     left = available
+    repaid: dict[str, str] = {}
     now = timezone.now()
     for debt in debts:
         part = min(left, debt.outstanding)
@@ -394,6 +399,17 @@ def recover_debts(teacher: User, *, currency: str, idempotency_key: str) -> Deci
         left -= part
         debt.settled_at = now if debt.outstanding == 0 else None
         debt.save(update_fields=["recovered", "settled_at"])
+        repaid[str(debt.pk)] = str(part)
+    post_transfer(
+        kind="materials_debt_recovery",
+        idempotency_key=idempotency_key,
+        legs=[
+            Leg(account, -available),
+            Leg(platform_account(AccountKind.REVENUE, account.currency), available),
+        ],
+        memo="Repayment of refunds made after a payout",
+        metadata={"debts": repaid},
+    )
     return available
 
 

@@ -12,8 +12,10 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.roles import Role
 from core.api.errors import ServiceError
+from credits import claims
+from credits.errors import InsufficientFunds
 from credits.models import AccountKind, LedgerAccount, Transfer
-from credits.selectors import transactions_for
+from credits.selectors import earnings_summary, transactions_for
 from credits.services import (
     Leg,
     platform_account,
@@ -44,6 +46,13 @@ class PayoutPending(ServiceError):
         "A payout to your bank account is still being processed and needs your bank details. "
         "You can delete your account once it has been paid."
     )
+
+
+class PayoutExceedsPayable(InsufficientFunds):
+    """More than the payee may ask for: their earnings less what they owe (same code as the
+    ledger's refusal, which clients already handle; the message gives the number)."""
+
+    default_detail = "You cannot ask for more than your payable earnings."
 
 
 class EarningsUnpaid(ServiceError):
@@ -131,7 +140,10 @@ def request_payout(
     scheduled: bool = False,
 ) -> PayoutRequest:
     """Moves ``amount`` out of the payee's earnings into payouts in transit (so it cannot be
-    requested twice) and queues the request for an admin. Refused if earnings are short."""
+    requested twice) and queues the request for an admin. Under the earnings account's lock,
+    what the payee owes in the currency is repaid from the earnings first (a real transfer,
+    ``credits.claims``); a request for more than what is left is refused (409) with the
+    payable amount in the message, and nothing moves."""
     existing = PayoutRequest.objects.filter(idempotency_key=idempotency_key).first()
     if existing:
         return existing
@@ -141,11 +153,28 @@ def request_payout(
             raise ProviderUnavailable("Connect a Stripe account before asking for Stripe payouts.")
     amount = quantize(amount)
     with transaction.atomic():
+        account = LedgerAccount.objects.select_for_update().get(
+            pk=user_account(payee, AccountKind.EARNINGS, currency).pk
+        )
+        existing = PayoutRequest.objects.filter(idempotency_key=idempotency_key).first()
+        if existing:  # a concurrent call with the same key committed while we waited
+            return existing
+        owed = claims.outstanding(payee.pk).get(currency, Decimal("0"))
+        claims.recover(account, source_key=f"payout:{idempotency_key}")
+        account.refresh_from_db(fields=["balance"])
+        if amount > account.balance:
+            debt = (
+                f": you owe {owed} {currency} for refunds made after an earlier payout, "
+                "repaid first from your earnings"
+                if owed > 0
+                else ""
+            )
+            raise PayoutExceedsPayable(f"You can ask for up to {account.balance} {currency}{debt}.")
         hold = post_transfer(
             kind="payout_hold",
             idempotency_key=f"payout-hold:{idempotency_key}",
             legs=[
-                Leg(user_account(payee, AccountKind.EARNINGS, currency), -amount),
+                Leg(account, -amount),
                 Leg(platform_account(AccountKind.PAYOUTS_IN_TRANSIT, currency), amount),
             ],
             memo="Payout requested",
@@ -233,15 +262,15 @@ def schedule_payouts(now: datetime | None = None) -> int:
         method = (
             PayoutMethod.STRIPE_CONNECT if profile.stripe_account_id else PayoutMethod.BANK_TRANSFER
         )
-        for account in profile.user.ledger_accounts.filter(kind=AccountKind.EARNINGS):
-            if account.balance >= profile.minimum_payout:
+        for row in earnings_summary(profile.user):
+            if row["payable"] > 0 and row["payable"] >= profile.minimum_payout:
                 request_payout(
                     profile.user,
-                    amount=account.balance,
-                    currency=account.currency,
+                    amount=row["payable"],
+                    currency=row["currency"],
                     method=method,
                     scheduled=True,
-                    idempotency_key=f"scheduled:{profile.user_id}:{account.currency}:{period}",
+                    idempotency_key=f"scheduled:{profile.user_id}:{row['currency']}:{period}",
                 )
                 created += 1
     return created

@@ -58,7 +58,15 @@ class SubscriptionSerializer(serializers.ModelSerializer):
 
 class EarningsSerializer(serializers.Serializer):
     currency = serializers.CharField()
-    balance = serializers.DecimalField(**MONEY)
+    balance = serializers.DecimalField(**MONEY, help_text="What the earnings account holds.")
+    outstanding_debt = serializers.DecimalField(
+        **MONEY,
+        help_text="What is owed to the platform in this currency (e.g. a sale refunded after "
+        "a payout); repaid first from the next earnings or payout request.",
+    )
+    payable = serializers.DecimalField(
+        **MONEY, help_text="The most a payout request may ask for: balance less the debt."
+    )
 
 
 class WalletSerializer(serializers.Serializer):

@@ -61,20 +61,20 @@ def spend(learner: User) -> list[dict[str, Any]]:
 
 
 def earnings(teacher: User) -> list[dict[str, Any]]:
-    """Per currency: ``available`` is the earnings account's balance (paid out on request);
+    """Per currency: ``available`` is what a payout may take (the earnings account's balance
+    less ``owed``, what the teacher owes the platform, repaid first: ``credits.claims``);
     ``pending`` the teacher's share of lessons paid but not delivered yet."""
-    from credits.models import AccountKind, LedgerAccount
+    from credits.selectors import earnings_summary
 
     from ..payments import commission_rate
 
     share = 1 - commission_rate()
     found: dict[str, dict[str, Decimal]] = defaultdict(
-        lambda: {"available": Decimal("0"), "pending": Decimal("0")}
+        lambda: {"available": Decimal("0"), "owed": Decimal("0"), "pending": Decimal("0")}
     )
-    for currency, balance in LedgerAccount.objects.filter(
-        owner=teacher, kind=AccountKind.EARNINGS
-    ).values_list("currency", "balance"):
-        found[currency]["available"] = balance
+    for row in earnings_summary(teacher):
+        found[row["currency"]]["available"] = row["payable"]
+        found[row["currency"]]["owed"] = row["outstanding_debt"]
     for row in (
         Booking.objects.filter(teacher_id=teacher.pk, status__in=PENDING_EARNINGS)
         .values("currency")

@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from materials.samples import pdf_bytes
+from tutoring.testing import make_gig, make_listing, paid_booking  # noqa: F401
 
 
 @pytest.fixture
