@@ -18,12 +18,22 @@ def activate_totp(user: User) -> str:
     return secret
 
 
-def totp_code(secret: str) -> str:
+def totp_code(secret: str, *, margin: float = 5.0) -> str:
+    """The authenticator app's current code for ``secret``.
+
+    allauth accepts only the current period's code (no tolerance), so a code read in the
+    last seconds of its period can expire before a slow browser or a busy machine submits
+    it. Within ``margin`` seconds of the period's end this waits for the next period.
+    """
     import time
 
     from allauth.mfa import app_settings
 
-    counter = int(time.time()) // app_settings.TOTP_PERIOD
+    period = app_settings.TOTP_PERIOD
+    left = period - time.time() % period
+    if left < margin:
+        time.sleep(left + 0.05)
+    counter = int(time.time()) // period
     return f"{hotp_value(secret, counter):0{app_settings.TOTP_DIGITS}d}"
 
 
