@@ -6,6 +6,7 @@ cash it had booked as returned, finance admins are told once and the learner not
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 
 from credits.models import AccountKind, Transfer
 from credits.services import platform_account, user_account, verify_balances
@@ -53,6 +54,9 @@ def test_stripe_failure_after_success_takes_the_cash_back_once_and_asks_finance(
     refund = refund_payment(payment, reason="Changed my mind", idempotency_key="r1")
     assert refund.status == RefundStatus.SUCCEEDED
     assert user_account(student, AccountKind.WALLET).balance == Decimal("0.00")
+    learner = Client()
+    learner.force_login(student)
+    assert "status-refunded" in learner.get("/payments/").content.decode()
 
     failed = providers.fail_refund(refund.provider_refund_id, "expired_or_canceled_card")
     # Stripe sends all three for one failure, and may deliver each more than once.
@@ -80,6 +84,8 @@ def test_stripe_failure_after_success_takes_the_cash_back_once_and_asks_finance(
     assert [n.recipient for n in notices] == [admin]
     assert "expired_or_canceled_card" in notices.get().body
     assert Notification.objects.filter(recipient=student).count() == learner_notices
+    # The learner's payment history no longer says "Refunded": they did not get it.
+    assert "status-refunded" not in learner.get("/payments/").content.decode()
     # A stale success event for the failed refund books nothing.
     deliver_stripe(client, "refund.updated", {**failed, "status": "succeeded"})
     refund.refresh_from_db()
