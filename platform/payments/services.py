@@ -6,6 +6,7 @@ row locks); every state change happens under a lock on the payment row.
 
 import logging
 import secrets
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -687,11 +688,16 @@ def _refund_cash(payment: Payment, refund: Refund, *, paid_out: bool) -> Transfe
 
 
 def _find_refund(payment: Payment, provider_refund_id: str, refund_id: str) -> Refund | None:
-    """Our refund for a provider's: by its id, by our id in its metadata or notes, or as
-    one of its failed sends."""
+    """Our refund for a provider's: by its id, by our id in its metadata or notes (anyone
+    can type metadata in the provider's dashboard: not an id of ours is ignored), or as one
+    of its failed sends."""
+    try:
+        ours = uuid.UUID(refund_id) if refund_id else None
+    except ValueError:
+        ours = None
     return (
         Refund.objects.filter(payment=payment, provider_refund_id=provider_refund_id).first()
-        or (Refund.objects.filter(pk=refund_id, payment=payment).first() if refund_id else None)
+        or (Refund.objects.filter(pk=ours, payment=payment).first() if ours else None)
         or Refund.objects.filter(
             payment=payment, failures__contains=[{"provider_refund_id": provider_refund_id}]
         ).first()

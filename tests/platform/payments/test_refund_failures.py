@@ -161,7 +161,13 @@ def test_a_refund_made_in_the_stripe_dashboard_that_fails_is_undone_once(
         "metadata": {},
     }
     deliver_stripe(client, "refund.created", remote)
-    failed = {**remote, "status": "failed", "failure_reason": "lost_or_stolen_card"}
+    # Someone typed metadata in the dashboard: not an id of ours, no error either.
+    failed = {
+        **remote,
+        "status": "failed",
+        "failure_reason": "lost_or_stolen_card",
+        "metadata": {"refund_id": "ticket 4711"},
+    }
     deliver_stripe(client, "refund.failed", failed)
     # The success arriving again (another event id) does not make a second refund.
     deliver_stripe(client, "refund.updated", remote)
