@@ -119,17 +119,17 @@ def handle_stripe_event(event_type: str, obj: dict[str, Any]) -> None:
             )
             services.mark_failed(payment, reason=error, status=status)
     elif event_type in STRIPE_REFUND_EVENTS:
-        status = obj.get("status")
-        if status not in ("succeeded", *STRIPE_REFUND_FAILED):
+        refund_status = str(obj.get("status") or "")
+        if refund_status not in ("succeeded", *STRIPE_REFUND_FAILED):
             return  # pending, requires_action: a later event says how it ended
         payment = _payment_by_order(obj.get("payment_intent"), obj.get("metadata"))
         if payment is None:
             return
-        if status in STRIPE_REFUND_FAILED:
+        if refund_status in STRIPE_REFUND_FAILED:
             services.record_refund_failure(
                 payment,
                 provider_refund_id=obj["id"],
-                reason=obj.get("failure_reason") or status,
+                reason=str(obj.get("failure_reason") or refund_status),
                 refund_id=(obj.get("metadata") or {}).get("refund_id", ""),
             )
             return
@@ -283,7 +283,9 @@ def handle_razorpay_event(event_type: str, payload: dict[str, Any]) -> None:
         payment = _razorpay_payment_of_refund(refund, entity)
         if payment is None:
             return
-        notes = refund.get("notes") if isinstance(refund.get("notes"), dict) else {}
+        notes = refund.get("notes")
+        if not isinstance(notes, dict):
+            notes = {}  # Razorpay sends [] for a refund without notes
         services.record_refund_failure(
             payment,
             provider_refund_id=refund["id"],
