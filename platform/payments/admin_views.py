@@ -17,7 +17,7 @@ from referrals.services import review_referral
 
 from . import services
 from .dashboard import finance_summary
-from .forms import RefundForm
+from .forms import RefundForm, ResolveRefundForm
 from .models import Payment, PaymentStatus, Refund, RefundStatus
 
 finance_permission = permission_required("payments.change_payment", raise_exception=True)
@@ -115,6 +115,36 @@ def retry_refund(request: HttpRequest, refund_id: str) -> HttpResponse:
         return redirect(back)
     return TemplateResponse(
         request, "payments/admin/retry_refund.html", {"refund": refund, "back_url": back}
+    )
+
+
+@permission_required("payments.add_refund", raise_exception=True)
+def resolve_refund(request: HttpRequest, refund_id: str) -> HttpResponse:
+    """ "Mark resolved" for a refund needing attention: the customer got the money back
+    another way. A form with a required note; on POST the refund is booked as made and
+    leaves the attention list."""
+    refund = get_object_or_404(Refund.objects.select_related("payment__user"), pk=refund_id)
+    back = reverse("finance_refund_attention:index")
+    if not refund.can_resolve:
+        messages.error(request, "Only a refund needing a finance admin can be marked resolved.")
+        return redirect(back)
+    form = ResolveRefundForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.resolve_refund(refund, by=user_of(request), note=form.cleaned_data["note"])
+        except ServiceError as error:
+            form.add_error(None, str(error.detail))
+        else:
+            messages.success(
+                request,
+                f"Refund of {refund.amount} {refund.payment.currency} to "
+                f"{refund.payment.user} marked resolved.",
+            )
+            return redirect(back)
+    return TemplateResponse(
+        request,
+        "payments/admin/resolve_refund.html",
+        {"refund": refund, "form": form, "back_url": back},
     )
 
 

@@ -4,7 +4,7 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -20,6 +20,15 @@ def _bars(rows: list[tuple[str, Decimal]]) -> list[dict[str, Any]]:
         {"label": label, "value": value, "percent": int(value * 100 / peak)}
         for label, value in rows
     ]
+
+
+def refunds_needing_attention() -> dict[str, int]:
+    """What "Refunds needing attention" lists, counted in one query: those waiting for a
+    finance admin and those still retried automatically."""
+    return Refund.objects.aggregate(
+        attention=Count("pk", filter=Q(status=RefundStatus.ATTENTION)),
+        retrying=Count("pk", filter=Q(status=RefundStatus.RETRYING)),
+    )
 
 
 def finance_summary(days: int = 30) -> dict[str, Any]:
@@ -58,6 +67,7 @@ def finance_summary(days: int = 30) -> dict[str, Any]:
         "revenue_by_day": {currency: _bars(rows) for currency, rows in by_day.items()},
         "by_provider": _bars(by_provider),
         "refunds": _bars(refunds),
+        "refund_attention": refunds_needing_attention(),
         "outstanding_payouts": _bars(outstanding),
         "recent_payments": Payment.objects.filter(status=PaymentStatus.SUCCEEDED)
         .select_related("user")

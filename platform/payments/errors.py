@@ -45,3 +45,15 @@ class SubscriptionNotFound(ServiceError):
     status_code = status.HTTP_404_NOT_FOUND
     default_code = "not_found"
     default_detail = "No such subscription."
+
+
+class RefundNotResolvable(ServiceError):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "refund_not_resolvable"
+    default_detail = "Only a refund waiting for a finance admin can be marked resolved."
+
+
+class ResolutionNoteRequired(ServiceError):
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_code = "resolution_note_required"
+    default_detail = "Say how the customer got their money back."

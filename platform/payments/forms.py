@@ -42,3 +42,17 @@ class RefundForm(forms.Form):
                 _("At most %(amount)s can still be refunded.") % {"amount": self.payment.refundable}
             )
         return amount
+
+
+class ResolveRefundForm(forms.Form):
+    """Closes a refund needing attention: how the customer got their money back."""
+
+    note = forms.CharField(
+        label=_("How was it resolved?"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            'E.g. "refunded by bank transfer on 2026-11-20, reference SEPA-123". Kept with '
+            "the refund and in the audit log."
+        ),
+    )

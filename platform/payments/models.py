@@ -184,6 +184,25 @@ class Refund(models.Model):
         editable=False,
         help_text=_("The idempotency key sent to the provider (empty: refund:<id>)."),
     )
+    failures = models.JSONField(
+        default=list,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "Refunds the provider accepted and then reported failed: provider_refund_id, "
+            "reason, at, and the ledger transfer that took the money back (if it was booked)."
+        ),
+    )
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The finance admin who marked it resolved (refunded another way)."),
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolution_note = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     completed_at = models.DateTimeField(null=True, blank=True)
 
@@ -208,6 +227,16 @@ class Refund(models.Model):
     @property
     def can_retry_now(self) -> bool:
         return self.status in (RefundStatus.RETRYING, RefundStatus.ATTENTION)
+
+    @property
+    def can_resolve(self) -> bool:
+        """Only a refund waiting for an admin: one still retried automatically is left to
+        the sweep (it may be at the provider right now)."""
+        return self.status == RefundStatus.ATTENTION
+
+    @property
+    def failed_provider_refund_ids(self) -> set[str]:
+        return {str(failure.get("provider_refund_id", "")) for failure in self.failures}
 
 
 class InvoiceKind(models.TextChoices):

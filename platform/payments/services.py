@@ -6,6 +6,7 @@ row locks); every state change happens under a lock on the payment row.
 
 import logging
 import secrets
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -20,7 +21,8 @@ from stripe.params import RefundCreateParams
 
 from accounts.models import User
 from core.api.errors import ServiceError
-from credits.models import Subscription, SubscriptionStatus
+from credits.models import AccountKind, Subscription, SubscriptionStatus, Transfer
+from credits.services import Leg, platform_account, post_transfer
 
 from . import purposes
 from .conf import bank_transfer_minimum, refund_retry_delays, setting
@@ -29,6 +31,8 @@ from .errors import (
     ProviderError,
     ProviderUnavailable,
     RefundNotAllowed,
+    RefundNotResolvable,
+    ResolutionNoteRequired,
     SubscriptionNotFound,
 )
 from .invoices import issue_credit_note, issue_invoice
@@ -431,11 +435,13 @@ def _send_refund(payment: Payment, refund: Refund) -> Refund:
     except PROVIDER_ERRORS as error:
         logger.warning("refund %s at %s failed: %r", refund.pk, payment.provider, error)
         return _refund_attempt_failed(refund, error)
-    Refund.objects.filter(pk=refund.pk, status=RefundStatus.PENDING).update(
+    claimed = Refund.objects.filter(pk=refund.pk, status=RefundStatus.PENDING).update(
         provider_refund_id=provider_refund_id, next_retry_at=None
     )
     refund.refresh_from_db()
-    if done:
+    # Not pending any more: a webhook settled it meanwhile (succeeded, or failed at the
+    # provider already: then this answer's "done" is stale and must not book it).
+    if done and claimed:
         refund = complete_refund(refund)
     return refund
 
@@ -463,12 +469,23 @@ def _refund_attempt_failed(refund: Refund, error: BaseException) -> Refund:
                 # Nothing was refunded: an admin's retry may use a new key (a provider replays
                 # a stored refusal for the same key).
                 refund.provider_key = f"refund:{refund.pk}:{refund.attempts}"
-            _notify_finance_admins(refund, retryable=retryable)
+            why = (
+                f"the provider still failed after {refund.attempts} attempts"
+                if retryable
+                else "the provider refused it"
+            )
+            _notify_finance_admins(
+                refund,
+                f"It was not sent: {why} ({refund.last_error}). Retry it from the finance admin.",
+            )
         refund.save(update_fields=["status", "last_error", "next_retry_at", "provider_key"])
     return refund
 
 
-def _notify_finance_admins(refund: Refund, *, retryable: bool) -> None:
+def _notify_finance_admins(refund: Refund, body: str) -> None:
+    """Every finance admin (``payments.add_refund``, superusers included) is told, in the
+    app and by email, with a link to "Refunds needing attention". Runs in the caller's
+    transaction: nothing is sent if it rolls back."""
     from django.contrib.auth.models import Permission
     from django.db.models import Q
     from django.urls import reverse
@@ -480,17 +497,12 @@ def _notify_finance_admins(refund: Refund, *, retryable: bool) -> None:
         Q(is_superuser=True) | Q(groups__permissions=permission) | Q(user_permissions=permission),
         is_active=True,
     ).distinct()
-    why = (
-        f"the provider still failed after {refund.attempts} attempts"
-        if retryable
-        else "the provider refused it"
-    )
     for admin in admins:
         notify(
             admin,
             REFUND_ATTENTION,
             f"Refund of {refund.amount} {refund.payment.currency} needs attention",
-            f"It was not sent: {why} ({refund.last_error}). Retry it from the finance admin.",
+            body,
             {"refund": str(refund.pk), "payment": str(refund.payment_id)},
             url=reverse("finance_refund_attention:index"),
         )
@@ -577,7 +589,10 @@ def _refund_found_at_provider(payment: Payment, refund: Refund) -> tuple[str, bo
     if payment.provider != Provider.RAZORPAY:
         return None
     listing = razorpay_client().payment.fetch_multiple_refund(payment.provider_payment_id)
+    failed = refund.failed_provider_refund_ids
     for remote in listing.get("items", []):
+        if remote.get("status") == "failed" or remote["id"] in failed:
+            continue  # an earlier send that Razorpay failed: this retry makes a new one
         if (remote.get("notes") or {}).get("refund_id") == str(refund.pk):
             return remote["id"], remote.get("status") == "processed"
     return None
@@ -622,6 +637,10 @@ def _stripe_invoice_payment_intent(invoice_id: str) -> str:
 
 
 def complete_refund(refund: Refund) -> Refund:
+    """Books a refund the provider confirmed (or a finance admin made another way): the
+    purpose reverses the ledger and a credit note is issued. A refund booked before whose
+    money the provider then failed to return (``record_refund_failure``) only pays its
+    cash out again: the rest of its booking never stopped standing."""
     with transaction.atomic():
         payment = Payment.objects.select_for_update().get(pk=refund.payment_id)
         refund = Refund.objects.select_for_update().get(pk=refund.pk)
@@ -629,7 +648,10 @@ def complete_refund(refund: Refund) -> Refund:
             return refund
         payment.amount_refunded += refund.amount
         payment.save(update_fields=["amount_refunded", "updated_at"])
-        refund.transfer = purposes.get(payment.purpose).reverse(payment, refund)
+        if refund.transfer_id is None:
+            refund.transfer = purposes.get(payment.purpose).reverse(payment, refund)
+        else:
+            _refund_cash(payment, refund, paid_out=True)
         refund.status = RefundStatus.SUCCEEDED
         refund.completed_at = timezone.now()
         refund.next_retry_at = None
@@ -638,17 +660,62 @@ def complete_refund(refund: Refund) -> Refund:
     return refund
 
 
+def _refund_cash(payment: Payment, refund: Refund, *, paid_out: bool) -> Transfer:
+    """The cash leg of a booked refund on its own: out to the provider (``paid_out``) or
+    back from it when the provider failed the refund after accepting it. The money owed to
+    the customer is held in revenue meanwhile, where the refund's booking took it from;
+    keyed by the refund and its failure count, so each step posts once."""
+    sign = 1 if paid_out else -1
+    step = "paid" if paid_out else "failed"
+    return post_transfer(
+        kind=f"refund_{step}",
+        idempotency_key=f"refund-{step}:{refund.pk}:{len(refund.failures)}",
+        legs=[
+            Leg(platform_account(AccountKind.REVENUE, payment.currency), -sign * refund.amount),
+            Leg(
+                platform_account(AccountKind.PROVIDER_CLEARING, payment.currency),
+                sign * refund.amount,
+            ),
+        ],
+        memo=(
+            f"Refund of {payment.description} paid out again"
+            if paid_out
+            else f"Refund of {payment.description} failed at the provider: money back"
+        ),
+        metadata={"payment": str(payment.pk), "refund": str(refund.pk)},
+        reverses=None if paid_out else refund.transfer,
+    )
+
+
+def _find_refund(payment: Payment, provider_refund_id: str, refund_id: str) -> Refund | None:
+    """Our refund for a provider's: by its id, by our id in its metadata or notes (anyone
+    can type metadata in the provider's dashboard: not an id of ours is ignored), or as one
+    of its failed sends."""
+    try:
+        ours = uuid.UUID(refund_id) if refund_id else None
+    except ValueError:
+        ours = None
+    return (
+        Refund.objects.filter(payment=payment, provider_refund_id=provider_refund_id).first()
+        or (Refund.objects.filter(pk=ours, payment=payment).first() if ours else None)
+        or Refund.objects.filter(
+            payment=payment, failures__contains=[{"provider_refund_id": provider_refund_id}]
+        ).first()
+    )
+
+
 def record_provider_refund(
     payment: Payment, *, provider_refund_id: str, amount: Decimal, refund_id: str = ""
 ) -> Refund | None:
     """A refund the provider reports (ours confirmed, or one made in its dashboard)."""
     with transaction.atomic():
         payment = Payment.objects.select_for_update().get(pk=payment.pk)
-        refund = Refund.objects.filter(
-            payment=payment, provider_refund_id=provider_refund_id
-        ).first() or (
-            Refund.objects.filter(pk=refund_id, payment=payment).first() if refund_id else None
-        )
+        refund = _find_refund(payment, provider_refund_id, refund_id)
+        if refund is not None and provider_refund_id in refund.failed_provider_refund_ids:
+            # A success event overtaken by the failure of the same provider refund: a
+            # failure is final at both providers.
+            logger.info("refund %s already failed at the provider: ignored", provider_refund_id)
+            return refund
         if refund is None:
             if payment.status != PaymentStatus.SUCCEEDED or amount > payment.refundable:
                 logger.error(
@@ -666,6 +733,107 @@ def record_provider_refund(
             refund.provider_refund_id = provider_refund_id
             refund.save(update_fields=["provider_refund_id"])
         return complete_refund(refund)
+
+
+def record_refund_failure(
+    payment: Payment, *, provider_refund_id: str, reason: str, refund_id: str = ""
+) -> Refund | None:
+    """A refund the provider accepted and then failed (Stripe's ``refund.failed``, a
+    refund ``failed`` or ``canceled`` on ``refund.updated``; Razorpay's ``refund.failed``):
+    the customer did not get the money. The refund goes back to "needs a finance admin",
+    with the provider's reason; if it was booked, only its cash comes back in the ledger
+    (the customer is still owed it: credits taken back, earnings reversed and the credit
+    note stand), and finance admins are told. The learner is told nothing: payments never
+    told them "refunded" either. Once per provider refund, in whatever order the events
+    come."""
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().get(pk=payment.pk)
+        found = _find_refund(payment, provider_refund_id, refund_id)
+        if found is None:
+            logger.warning(
+                "refund %s of payment %s failed at the provider but is not ours",
+                provider_refund_id,
+                payment.pk,
+            )
+            return None
+        refund = Refund.objects.select_for_update().get(pk=found.pk)
+        if provider_refund_id in refund.failed_provider_refund_ids:
+            return refund  # this failure was recorded already
+        failure: dict[str, Any] = {
+            "provider_refund_id": provider_refund_id,
+            "reason": reason[:200],
+            "at": timezone.now().isoformat(),
+            "reversal": "",
+        }
+        if refund.provider_refund_id and refund.provider_refund_id != provider_refund_id:
+            # An older send, superseded by the one the refund now waits for: noted only.
+            refund.failures = [*refund.failures, failure]
+            refund.save(update_fields=["failures"])
+            return refund
+        booked = refund.status == RefundStatus.SUCCEEDED
+        if booked:
+            failure["reversal"] = str(_refund_cash(payment, refund, paid_out=False).pk)
+            payment.amount_refunded -= refund.amount
+            payment.save(update_fields=["amount_refunded", "updated_at"])
+        refund.failures = [*refund.failures, failure]
+        refund.status = RefundStatus.ATTENTION
+        refund.provider_refund_id = ""
+        refund.next_retry_at = None
+        refund.completed_at = None
+        refund.last_error = (
+            f"{payment.get_provider_display()} failed the refund after accepting it: {reason}"
+        )[:255]
+        # A retry must make a new refund at the provider, not replay the failed one.
+        refund.provider_key = f"refund:{refund.pk}:failed:{len(refund.failures)}"
+        refund.save(
+            update_fields=[
+                "failures",
+                "status",
+                "provider_refund_id",
+                "next_retry_at",
+                "completed_at",
+                "last_error",
+                "provider_key",
+            ]
+        )
+        _notify_finance_admins(
+            refund,
+            f"{payment.get_provider_display()} accepted it, then reported it failed ({reason}). "
+            "The customer has not got the money back"
+            + (" and the ledger has taken the refunded cash back" if booked else "")
+            + ". Retry it, or mark it resolved once refunded another way, from the finance "
+            "admin.",
+        )
+    return refund
+
+
+def resolve_refund(refund: Refund, *, by: User, note: str) -> Refund:
+    """A finance admin closes a refund needing attention: the customer got the money back
+    another way (a bank transfer, the provider's dashboard …), said in ``note``. The refund
+    is booked as made (or its cash paid out again, if it had been booked and then failed),
+    and who, when and the note are kept on it and in Wagtail's audit log."""
+    from wagtail.log_actions import log
+
+    note = note.strip()
+    if not note:
+        raise ResolutionNoteRequired()
+    with transaction.atomic():
+        Payment.objects.select_for_update().get(pk=refund.payment_id)
+        refund = Refund.objects.select_for_update().get(pk=refund.pk)
+        if not refund.can_resolve:
+            raise RefundNotResolvable()
+        refund.resolved_by = by
+        refund.resolved_at = timezone.now()
+        refund.resolution_note = note
+        refund.save(update_fields=["resolved_by", "resolved_at", "resolution_note"])
+        refund = complete_refund(refund)
+        log(
+            instance=refund,
+            action="payments.resolve_refund",
+            user=by,
+            data={"note": note, "amount": str(refund.amount)},
+        )
+    return refund
 
 
 # --- Subscriptions at Stripe ------------------------------------------------------------------

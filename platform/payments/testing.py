@@ -320,6 +320,20 @@ class FakeProviders:
         }
         return subscription
 
+    def fail_refund(
+        self, refund_id: str, reason: str = "expired_or_canceled_card"
+    ) -> dict[str, Any]:
+        """The bank gives up on a refund the provider had accepted: Stripe's refund turns
+        ``failed`` with a ``failure_reason``, Razorpay's ``failed``. Returns the refund as
+        the provider now shows it (the object its webhooks carry)."""
+        with self.lock:
+            refund = next(r for r in self.refunds if r["id"] == refund_id)
+            if refund.get("object") == "refund":
+                refund.update(status="failed", failure_reason=reason)
+            else:
+                refund.update(status="failed")
+            return dict(refund)
+
     # --- what the customer does in the provider's widget -------------------------------------
     def pay_intent(self, intent_id: str, amount: int | None = None) -> dict[str, Any]:
         intent = self.intents[intent_id]

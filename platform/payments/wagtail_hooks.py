@@ -55,6 +55,13 @@ def retry_url(user, refund: Refund) -> str | None:  # type: ignore[no-untyped-de
     return None
 
 
+def resolve_url(user, refund: Refund) -> str | None:  # type: ignore[no-untyped-def]
+    """ "Mark resolved" for a refund needing a finance admin, for those allowed to refund."""
+    if refund.can_resolve and user.has_perm("payments.add_refund"):
+        return reverse("finance_refund_resolve", args=[refund.pk])
+    return None
+
+
 class RefundIndexView(IndexView):
     def get_base_queryset(self):  # type: ignore[no-untyped-def]
         # Refund.__str__ shows the payment's currency.
@@ -64,6 +71,8 @@ class RefundIndexView(IndexView):
         buttons = super().get_list_more_buttons(instance)
         if url := retry_url(self.request.user, instance):
             buttons.append(ListMenuItem("Retry now", url=url, icon_name="rotate", priority=40))
+        if url := resolve_url(self.request.user, instance):
+            buttons.append(ListMenuItem("Mark resolved", url=url, icon_name="tick", priority=41))
         return buttons
 
 
@@ -72,6 +81,8 @@ class RefundInspectView(InspectView):
         buttons = super().get_header_buttons()
         if url := retry_url(self.request.user, self.object):
             buttons.append(HeaderButton("Retry now", url=url, icon_name="rotate"))
+        if url := resolve_url(self.request.user, self.object):
+            buttons.append(HeaderButton("Mark resolved", url=url, icon_name="tick"))
         return buttons
 
 
@@ -161,11 +172,27 @@ class RefundViewSet(ModelViewSet):
     list_display = ["payment", "amount", "status", "attempts", "reason", "created_at"]
     list_filter = ["status"]
     form_fields = ["reason"]
+    inspect_view_fields = [
+        "payment",
+        "amount",
+        "reason",
+        "status",
+        "provider_refund_id",
+        "attempts",
+        "last_error",
+        "failures",
+        "resolved_by",
+        "resolved_at",
+        "resolution_note",
+        "created_at",
+        "completed_at",
+    ]
 
 
 class AttentionRefundViewSet(ModelViewSet):
     """Refunds a provider failed: those still retried automatically and those that need a
-    finance admin (refused, or retries exhausted), with a "Retry now" button."""
+    finance admin (refused, retries exhausted, or failed after the provider accepted
+    them), with "Retry now" and "Mark resolved" buttons."""
 
     model = Refund
     name = "finance_refund_attention"
@@ -276,6 +303,13 @@ def register_finance_viewsets() -> FinanceGroup:
     return FinanceGroup()
 
 
+@hooks.register("register_log_actions")
+def register_payments_log_actions(actions) -> None:  # type: ignore[no-untyped-def]
+    actions.register_action(
+        "payments.resolve_refund", "Mark refund resolved", "Refund marked resolved"
+    )
+
+
 @hooks.register("register_admin_urls")
 def finance_urls() -> list:
     return [
@@ -287,6 +321,11 @@ def finance_urls() -> list:
             "finance/refunds/<uuid:refund_id>/retry/",
             admin_views.retry_refund,
             name="finance_refund_retry",
+        ),
+        path(
+            "finance/refunds/<uuid:refund_id>/resolve/",
+            admin_views.resolve_refund,
+            name="finance_refund_resolve",
         ),
         path(
             "finance/payments/<uuid:payment_id>/confirm/",

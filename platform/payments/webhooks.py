@@ -81,6 +81,15 @@ def _card_fingerprint(charge: dict[str, Any]) -> str:
     return ""
 
 
+# Events whose object is a Refund. A refund Stripe accepted may still fail (the card was
+# closed, the bank refused it): ``refund.failed``, and ``status: "failed"`` with a
+# ``failure_reason`` on the ``refund.updated``/``charge.refund.updated`` sent with it.
+STRIPE_REFUND_EVENTS = frozenset(
+    {"refund.created", "refund.updated", "refund.failed", "charge.refund.updated"}
+)
+STRIPE_REFUND_FAILED = ("failed", "canceled")
+
+
 def handle_stripe_event(event_type: str, obj: dict[str, Any]) -> None:
     if event_type == "payment_intent.succeeded":
         payment = _payment_by_order(obj["id"], obj.get("metadata"))
@@ -109,11 +118,20 @@ def handle_stripe_event(event_type: str, obj: dict[str, Any]) -> None:
                 PaymentStatus.CANCELED if event_type.endswith("canceled") else PaymentStatus.FAILED
             )
             services.mark_failed(payment, reason=error, status=status)
-    elif event_type in ("refund.created", "refund.updated"):
-        if obj.get("status") != "succeeded":
-            return
+    elif event_type in STRIPE_REFUND_EVENTS:
+        refund_status = str(obj.get("status") or "")
+        if refund_status not in ("succeeded", *STRIPE_REFUND_FAILED):
+            return  # pending, requires_action: a later event says how it ended
         payment = _payment_by_order(obj.get("payment_intent"), obj.get("metadata"))
         if payment is None:
+            return
+        if refund_status in STRIPE_REFUND_FAILED:
+            services.record_refund_failure(
+                payment,
+                provider_refund_id=obj["id"],
+                reason=str(obj.get("failure_reason") or refund_status),
+                refund_id=(obj.get("metadata") or {}).get("refund_id", ""),
+            )
             return
         _settle_before_refund(payment)
         services.record_provider_refund(
@@ -260,15 +278,24 @@ def handle_razorpay_event(event_type: str, payload: dict[str, Any]) -> None:
         ).first()
         if payment:
             services.mark_failed(payment, reason=entity.get("error_description") or "failed")
+    elif event_type == "refund.failed":
+        refund = (payload.get("refund") or {}).get("entity") or {}
+        payment = _razorpay_payment_of_refund(refund, entity)
+        if payment is None:
+            return
+        notes = refund.get("notes")
+        if not isinstance(notes, dict):
+            notes = {}  # Razorpay sends [] for a refund without notes
+        services.record_refund_failure(
+            payment,
+            provider_refund_id=refund["id"],
+            # Razorpay's refund entity carries no reason of its own.
+            reason=str(refund.get("error_description") or "Razorpay could not process it"),
+            refund_id=str(notes.get("refund_id", "")),
+        )
     elif event_type == "refund.processed":
         refund = (payload.get("refund") or {}).get("entity") or {}
-        payment = Payment.objects.filter(
-            provider=Provider.RAZORPAY, provider_payment_id=refund.get("payment_id", "")
-        ).first()
-        if payment is None and entity.get("order_id"):
-            payment = Payment.objects.filter(
-                provider=Provider.RAZORPAY, provider_order_id=entity["order_id"]
-            ).first()
+        payment = _razorpay_payment_of_refund(refund, entity)
         if payment is None:
             return
         _settle_before_refund(payment)
@@ -280,3 +307,16 @@ def handle_razorpay_event(event_type: str, payload: dict[str, Any]) -> None:
             if isinstance(refund.get("notes"), dict)
             else "",
         )
+
+
+def _razorpay_payment_of_refund(
+    refund: dict[str, Any], payment_entity: dict[str, Any]
+) -> Payment | None:
+    payment = Payment.objects.filter(
+        provider=Provider.RAZORPAY, provider_payment_id=refund.get("payment_id", "")
+    ).first()
+    if payment is None and payment_entity.get("order_id"):
+        payment = Payment.objects.filter(
+            provider=Provider.RAZORPAY, provider_order_id=payment_entity["order_id"]
+        ).first()
+    return payment

@@ -54,3 +54,57 @@ def test_finance_admin_sees_a_failed_refund_and_retries_it(
     screenshot("retried")
     refund.refresh_from_db()
     assert refund.status == RefundStatus.SUCCEEDED and len(stripe.refunds) == 1
+
+
+def test_finance_admin_follows_the_dashboard_count_and_marks_a_refund_resolved(
+    page, live_server, demo_site, stripe, screenshot
+):  # type: ignore[no-untyped-def]
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from accounts.testing import activate_totp
+    from payments.models import RefundStatus
+    from payments.services import refund_payment, start_checkout
+    from payments.testing import STRIPE_ALREADY_REFUNDED
+    from payments.webhooks import handle_stripe_event
+
+    users = get_user_model().objects
+    buyer = users.filter(is_superuser=False, is_active=True).order_by("email").first()
+    checkout = start_checkout(
+        buyer, purpose="credits", item={"package": "starter"}, provider="stripe", currency="USD"
+    )
+    handle_stripe_event(
+        "payment_intent.succeeded", stripe.pay_intent(checkout.payment.provider_order_id)
+    )
+    stripe.fail("/v1/refunds", (400, STRIPE_ALREADY_REFUNDED))
+    refund = refund_payment(checkout.payment, reason="Lesson cancelled", idempotency_key="e2e")
+    assert refund.status == RefundStatus.ATTENTION
+
+    admin = users.get(email="admin@toto.localhost")
+    activate_totp(admin)
+    client = Client()
+    client.force_login(admin)
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(live_server.url + "/admin/finance/")
+    count = page.get_by_role("link", name=re.compile(r"\d+ waiting for a finance admin"))
+    expect(count).to_be_visible()
+    screenshot("dashboard-count")
+    count.click()
+    row = page.get_by_role("row").filter(has_text="already been refunded")
+    expect(row).to_be_visible()
+    row.get_by_role("button", name="More options").click()
+    row.get_by_role("link", name="Mark resolved").click()
+    expect(page.get_by_role("heading", name=re.compile("Mark refund resolved"))).to_be_visible()
+    page.get_by_role("button", name="Mark resolved").click()  # no note yet
+    expect(page.get_by_text("This field is required.")).to_be_visible()
+    screenshot("resolve-form-error")
+    page.get_by_label("How was it resolved?").fill("Refunded by bank transfer on 2026-11-20")
+    page.get_by_role("button", name="Mark resolved").click()
+    expect(page.get_by_text(re.compile("marked resolved"))).to_be_visible()
+    expect(page.get_by_role("row").filter(has_text="already been refunded")).to_have_count(0)
+    screenshot("resolved")
+    refund.refresh_from_db()
+    assert refund.status == RefundStatus.SUCCEEDED and refund.resolved_by == admin

@@ -38,3 +38,32 @@ def pay_for_credits(client, providers):  # type: ignore[no-untyped-def]
         return checkout.payment
 
     return pay
+
+
+@pytest.fixture
+def razorpay_payment(api_client, student, package, providers):  # type: ignore[no-untyped-def]  # noqa: F811
+    """The starter package paid in INR through Razorpay's checkout (order, payment, the
+    signed confirmation)."""
+    from payments.models import Payment
+    from payments.testing import razorpay_payment_signature
+
+    api_client.force_login(student)
+    body = {"purpose": "credits", "item": {"package": "starter"}, "provider": "razorpay"}
+    checkout = api_client.post(
+        "/api/v1/payments/checkout/", {**body, "currency": "INR"}, format="json"
+    ).json()
+    order_id = checkout["client"]["order_id"]
+    paid = providers.pay_order(order_id)
+    url = f"/api/v1/payments/{checkout['payment']['id']}/razorpay/confirm/"
+    signature = razorpay_payment_signature(order_id, paid["id"])
+    answer = api_client.post(
+        url,
+        {
+            "razorpay_order_id": order_id,
+            "razorpay_payment_id": paid["id"],
+            "razorpay_signature": signature,
+        },
+        format="json",
+    )
+    assert answer.json()["status"] == "succeeded"
+    return Payment.objects.get(pk=checkout["payment"]["id"])

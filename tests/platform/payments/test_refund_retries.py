@@ -13,14 +13,13 @@ from credits.models import AccountKind
 from credits.services import user_account, verify_balances
 from notifications.models import Notification
 from payments import tasks
-from payments.models import Payment, Refund, RefundStatus
+from payments.models import Refund, RefundStatus
 from payments.services import refund_payment, retry_due_refunds
 from payments.testing import (
     RAZORPAY_500,
     STRIPE_500,
     STRIPE_ALREADY_REFUNDED,
     razorpay_event,
-    razorpay_payment_signature,
     stripe_event,
 )
 
@@ -101,30 +100,6 @@ def test_a_refund_made_but_answered_with_an_error_is_not_made_again(
     payment.refresh_from_db()
     assert payment.amount_refunded == Decimal("10.00")
     assert verify_balances() == []
-
-
-@pytest.fixture
-def razorpay_payment(api_client, student, package, providers):
-    api_client.force_login(student)
-    body = {"purpose": "credits", "item": {"package": "starter"}, "provider": "razorpay"}
-    checkout = api_client.post(
-        "/api/v1/payments/checkout/", {**body, "currency": "INR"}, format="json"
-    ).json()
-    order_id = checkout["client"]["order_id"]
-    paid = providers.pay_order(order_id)
-    url = f"/api/v1/payments/{checkout['payment']['id']}/razorpay/confirm/"
-    signature = razorpay_payment_signature(order_id, paid["id"])
-    answer = api_client.post(
-        url,
-        {
-            "razorpay_order_id": order_id,
-            "razorpay_payment_id": paid["id"],
-            "razorpay_signature": signature,
-        },
-        format="json",
-    )
-    assert answer.json()["status"] == "succeeded"
-    return Payment.objects.get(pk=checkout["payment"]["id"])
 
 
 def test_razorpay_retry_finds_the_refund_a_lost_answer_made(student, providers, razorpay_payment):

@@ -1,0 +1,184 @@
+"""Closing a refund needing attention from the Wagtail admin: "Mark resolved" with a
+required note (who, when and the note kept, in Wagtail's audit log too), for finance admins
+only; and the finance dashboard's count of refunds needing attention."""
+
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from wagtail.models import ModelLogEntry
+
+from credits.models import AccountKind
+from credits.services import user_account, verify_balances
+from payments.dashboard import refunds_needing_attention
+from payments.models import Invoice, InvoiceKind, Refund, RefundStatus
+from payments.services import refund_payment
+from payments.testing import STRIPE_500, STRIPE_ALREADY_REFUNDED, stripe_event
+
+pytestmark = pytest.mark.django_db
+
+LIST = "/admin/finance/refunds-attention/"
+REFUNDS = "/v1/refunds"
+NOTE = "Refunded by bank transfer on 2026-11-20, reference SEPA-123."
+# As the attention list's own test: session, user, groups, TOTP check, admin profile,
+# count, locale, root pages (2), the page of refunds with their payments (one join).
+QUERIES = 10
+
+
+def resolve_url(refund: Refund) -> str:
+    return f"/admin/finance/refunds/{refund.pk}/resolve/"
+
+
+@pytest.fixture
+def refused_refund(student, package, providers, pay_for_credits):
+    def make(answer=(400, STRIPE_ALREADY_REFUNDED), user=None):  # type: ignore[no-untyped-def]
+        payment = pay_for_credits(user or student)
+        providers.fail(REFUNDS, answer)
+        return refund_payment(payment, reason="Cancelled", idempotency_key=f"r:{payment.pk}")
+
+    return make
+
+
+@pytest.fixture
+def bookkeeper(role_user):  # type: ignore[no-untyped-def]
+    """Sees the finance admin but may not refund (no payments.add_refund)."""
+    user = role_user(email="books@example.com")
+    group = Group.objects.create(name="Bookkeepers")
+    group.permissions.set(
+        Permission.objects.filter(
+            content_type__app_label__in=["wagtailadmin", "payments"],
+            codename__in=["access_admin", "view_refund", "view_payment", "change_payment"],
+        )
+    )
+    user.groups.add(group)
+    return user
+
+
+def test_mark_resolved_books_the_refund_keeps_the_note_and_clears_the_list(
+    client, admin, student, other_student, refused_refund
+):
+    refund = refused_refund()
+    retrying = refused_refund((500, STRIPE_500), user=other_student)
+    client.force_login(admin)
+    html = client.get(LIST).content.decode()
+    assert "Mark resolved" in html and resolve_url(refund) in html
+    # One still retried automatically is left to the sweep.
+    assert resolve_url(retrying) not in html
+
+    form = client.get(resolve_url(refund))
+    assert form.status_code == 200
+    assert b"already been refunded" in form.content and b'name="note"' in form.content
+
+    answer = client.post(resolve_url(refund), {"note": NOTE}, follow=True)
+    assert answer.redirect_chain[-1][0] == LIST
+    assert "marked resolved" in answer.content.decode()
+    assert resolve_url(refund) not in answer.content.decode()
+    refund.refresh_from_db()
+    assert refund.status == RefundStatus.SUCCEEDED
+    assert (refund.resolved_by, refund.resolution_note) == (admin, NOTE)
+    assert refund.resolved_at is not None
+    entry = ModelLogEntry.objects.get(action="payments.resolve_refund")
+    assert entry.user_id == admin.pk and entry.object_id == str(refund.pk)
+    assert entry.data["note"] == NOTE
+    # Refunded another way: the books say so (credits taken back, credit note issued).
+    refund.payment.refresh_from_db()
+    assert refund.payment.amount_refunded == Decimal("10.00")
+    assert user_account(student, AccountKind.WALLET).balance == Decimal("0.00")
+    assert Invoice.objects.filter(kind=InvoiceKind.CREDIT_NOTE, refund=refund).exists()
+    assert verify_balances() == []
+    # Resolving twice does nothing more.
+    again = client.post(resolve_url(refund), {"note": NOTE}, follow=True)
+    assert "Only a refund needing a finance admin" in again.content.decode()
+    assert ModelLogEntry.objects.filter(action="payments.resolve_refund").count() == 1
+
+
+@pytest.mark.parametrize("note", ["", "   "])
+def test_a_missing_note_is_a_form_error(client, admin, refused_refund, note):
+    refund = refused_refund()
+    client.force_login(admin)
+    answer = client.post(resolve_url(refund), {"note": note})
+    assert answer.status_code == 200
+    assert answer.context["form"].errors["note"]
+    refund.refresh_from_db()
+    assert refund.status == RefundStatus.ATTENTION and refund.resolved_by is None
+    assert not ModelLogEntry.objects.filter(action="payments.resolve_refund").exists()
+
+
+def test_resolving_a_refund_failed_after_success_pays_its_cash_out_once(
+    client, admin, student, package, providers, pay_for_credits
+):
+    payment = pay_for_credits(student)
+    refund = refund_payment(payment, idempotency_key="r1")
+    failed = providers.fail_refund(refund.provider_refund_id, "lost_or_stolen_card")
+    payload, headers = stripe_event("refund.failed", failed)
+    client.post(
+        "/api/v1/payments/webhooks/stripe/", payload, content_type="application/json", **headers
+    )
+    refund.refresh_from_db()
+    assert refund.status == RefundStatus.ATTENTION
+    client.force_login(admin)
+    assert resolve_url(refund) in client.get(LIST).content.decode()
+    inspect = client.get(f"/admin/finance/refunds/inspect/{refund.pk}/").content.decode()
+    assert resolve_url(refund) in inspect and "lost_or_stolen_card" in inspect
+    client.post(resolve_url(refund), {"note": NOTE})
+    refund.refresh_from_db()
+    assert refund.status == RefundStatus.SUCCEEDED
+    inspect = client.get(f"/admin/finance/refunds/inspect/{refund.pk}/").content.decode()
+    assert NOTE in inspect and resolve_url(refund) not in inspect
+    payment.refresh_from_db()
+    assert payment.amount_refunded == Decimal("10.00")
+    assert len(providers.refunds) == 1  # nothing sent to Stripe again
+    assert Invoice.objects.filter(kind=InvoiceKind.CREDIT_NOTE).count() == 1
+    assert verify_balances() == []
+
+
+def test_only_finance_admins_may_resolve(client, bookkeeper, moderator, student, refused_refund):
+    refund = refused_refund()
+    for user in (bookkeeper, moderator, student):
+        client.force_login(user)
+        assert client.get(resolve_url(refund)).status_code in (302, 403), user
+        assert client.post(resolve_url(refund), {"note": NOTE}).status_code in (302, 403), user
+    client.force_login(bookkeeper)
+    # Wagtail answers a PermissionDenied in its admin with a redirect and a message.
+    refused = client.post(resolve_url(refund), {"note": NOTE}, follow=True)
+    assert refused.redirect_chain == [("/admin/", 302)]
+    assert "do not have permission" in refused.content.decode()
+    page = client.get(LIST)
+    assert page.status_code == 200
+    assert resolve_url(refund).encode() not in page.content
+    assert b"Mark resolved" not in page.content
+    refund.refresh_from_db()
+    assert refund.status == RefundStatus.ATTENTION and refund.resolved_by is None
+
+
+def test_the_list_with_resolve_buttons_costs_the_same_queries_whatever_its_length(
+    client, admin, other_student, refused_refund, assert_num_queries
+):
+    refused_refund()
+    client.force_login(admin)
+    with assert_num_queries(QUERIES):
+        assert client.get(LIST).status_code == 200
+    refused_refund(user=other_student)
+    refused_refund((500, STRIPE_500))
+    with assert_num_queries(QUERIES):
+        page = client.get(LIST)
+    assert page.content.decode().count("Mark resolved") == 2
+
+
+def test_the_dashboard_counts_refunds_needing_attention_in_one_query(
+    client, admin, other_student, refused_refund, assert_num_queries
+):
+    client.force_login(admin)
+    assert (
+        b"<strong>0</strong> waiting for a finance admin" in client.get("/admin/finance/").content
+    )
+    refused_refund()
+    refused_refund(user=other_student)
+    refused_refund((500, STRIPE_500))
+    with assert_num_queries(1):
+        assert refunds_needing_attention() == {"attention": 2, "retrying": 1}
+    html = client.get("/admin/finance/").content.decode()
+    assert "Refunds needing attention" in html
+    assert f'href="{LIST}?status=attention"' in html
+    assert "<strong>2</strong> waiting for a finance admin" in html
+    assert f'href="{LIST}?status=retrying">1 being retried automatically' in html
