@@ -8,8 +8,8 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from accounts.requests import user_of
 from core.api.errors import ServiceError
-from credits.requests import user_of
 from payouts.models import PayoutRequest
 from payouts.services import pay_payout, reject_payout
 from referrals.models import Referral

@@ -7,10 +7,10 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
 
+from accounts.requests import user_of
 from accounts.selectors import is_email_verified
 from core.api.errors import ServiceError
 from credits import selectors as credit_selectors
-from credits.requests import user_of
 
 from . import selectors, services
 from .invoices import render_pdf

@@ -4,7 +4,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 
-from credits.requests import user_of
+from accounts.requests import user_of
 
 from . import selectors, services
 from .models import ReferralProgramSettings

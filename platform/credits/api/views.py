@@ -4,7 +4,7 @@ from rest_framework import generics, permissions
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from credits.requests import user_of
+from accounts.requests import user_of
 
 from .. import selectors
 from ..models import CreditPackage, Entry, Plan

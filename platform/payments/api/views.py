@@ -8,9 +8,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import IsEmailVerified
+from accounts.requests import user_of
 from credits.api.serializers import SubscriptionSerializer
 from credits.models import Subscription
-from credits.requests import user_of
 
 from .. import selectors, services, webhooks
 from ..invoices import render_pdf

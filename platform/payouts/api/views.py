@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import IsEmailVerified
-from credits.requests import user_of
+from accounts.requests import user_of
 
 from .. import services
 from ..models import PayoutRequest

@@ -5,7 +5,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import generics
 from rest_framework.response import Response
 
-from credits.requests import user_of
+from accounts.requests import user_of
 
 from .. import services
 from ..models import Referral
