@@ -698,10 +698,17 @@ def _find_refund(payment: Payment, provider_refund_id: str, refund_id: str) -> R
     return (
         Refund.objects.filter(payment=payment, provider_refund_id=provider_refund_id).first()
         or (Refund.objects.filter(pk=ours, payment=payment).first() if ours else None)
-        or Refund.objects.filter(
-            payment=payment, failures__contains=[{"provider_refund_id": provider_refund_id}]
-        ).first()
+        or _refund_that_failed_as(payment, provider_refund_id)
     )
+
+
+def _refund_that_failed_as(payment: Payment, provider_refund_id: str) -> Refund | None:
+    # A payment has a handful of refunds: looked through here rather than with a JSON
+    # containment lookup, which SQLite (the development database) does not support.
+    for refund in Refund.objects.filter(payment=payment).order_by("created_at"):
+        if provider_refund_id in refund.failed_provider_refund_ids:
+            return refund
+    return None
 
 
 def record_provider_refund(
