@@ -9,31 +9,37 @@ from playwright.sync_api import expect
 pytestmark = pytest.mark.e2e
 
 
-def test_finance_admin_sees_a_failed_refund_and_retries_it(
-    page, live_server, demo_site, stripe, screenshot
-):  # type: ignore[no-untyped-def]
+def failed_refund(stripe, failure):  # type: ignore[no-untyped-def]
+    """A learner's paid credit package whose refund Stripe answers with ``failure``."""
     from django.contrib.auth import get_user_model
-    from django.test import Client
 
-    from accounts.testing import activate_totp
-    from payments.models import RefundStatus
     from payments.services import refund_payment, start_checkout
-    from payments.testing import STRIPE_500
     from payments.webhooks import handle_stripe_event
 
-    users = get_user_model().objects
-    buyer = users.filter(is_superuser=False, is_active=True).order_by("email").first()
+    buyer = (
+        get_user_model()
+        .objects.filter(is_superuser=False, is_active=True)
+        .order_by("email")
+        .first()
+    )
     checkout = start_checkout(
         buyer, purpose="credits", item={"package": "starter"}, provider="stripe", currency="USD"
     )
     handle_stripe_event(
         "payment_intent.succeeded", stripe.pay_intent(checkout.payment.provider_order_id)
     )
-    stripe.fail("/v1/refunds", (500, STRIPE_500))
-    refund = refund_payment(checkout.payment, reason="Lesson cancelled", idempotency_key="e2e")
-    assert refund.status == RefundStatus.RETRYING
+    stripe.fail("/v1/refunds", failure)
+    return refund_payment(checkout.payment, reason="Lesson cancelled", idempotency_key="e2e")
 
-    admin = users.get(email="admin@toto.localhost")
+
+def sign_in_as_admin(page, live_server):  # type: ignore[no-untyped-def]
+    """The demo admin (with TOTP set up, as admins must) signed in to the browser."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from accounts.testing import activate_totp
+
+    admin = get_user_model().objects.get(email="admin@toto.localhost")
     activate_totp(admin)
     client = Client()
     client.force_login(admin)
@@ -41,6 +47,18 @@ def test_finance_admin_sees_a_failed_refund_and_retries_it(
         [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
     )
     page.set_viewport_size({"width": 1280, "height": 900})
+    return admin
+
+
+def test_finance_admin_sees_a_failed_refund_and_retries_it(
+    page, live_server, demo_site, stripe, screenshot
+):  # type: ignore[no-untyped-def]
+    from payments.models import RefundStatus
+    from payments.testing import STRIPE_500
+
+    refund = failed_refund(stripe, (500, STRIPE_500))
+    assert refund.status == RefundStatus.RETRYING
+    sign_in_as_admin(page, live_server)
     page.goto(live_server.url + "/admin/finance/refunds-attention/")
     row = page.get_by_role("row").filter(has_text="Provider failed: retry scheduled")
     expect(row).to_contain_text("unknown error")
@@ -59,35 +77,12 @@ def test_finance_admin_sees_a_failed_refund_and_retries_it(
 def test_finance_admin_follows_the_dashboard_count_and_marks_a_refund_resolved(
     page, live_server, demo_site, stripe, screenshot
 ):  # type: ignore[no-untyped-def]
-    from django.contrib.auth import get_user_model
-    from django.test import Client
-
-    from accounts.testing import activate_totp
     from payments.models import RefundStatus
-    from payments.services import refund_payment, start_checkout
     from payments.testing import STRIPE_ALREADY_REFUNDED
-    from payments.webhooks import handle_stripe_event
 
-    users = get_user_model().objects
-    buyer = users.filter(is_superuser=False, is_active=True).order_by("email").first()
-    checkout = start_checkout(
-        buyer, purpose="credits", item={"package": "starter"}, provider="stripe", currency="USD"
-    )
-    handle_stripe_event(
-        "payment_intent.succeeded", stripe.pay_intent(checkout.payment.provider_order_id)
-    )
-    stripe.fail("/v1/refunds", (400, STRIPE_ALREADY_REFUNDED))
-    refund = refund_payment(checkout.payment, reason="Lesson cancelled", idempotency_key="e2e")
+    refund = failed_refund(stripe, (400, STRIPE_ALREADY_REFUNDED))
     assert refund.status == RefundStatus.ATTENTION
-
-    admin = users.get(email="admin@toto.localhost")
-    activate_totp(admin)
-    client = Client()
-    client.force_login(admin)
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
-    page.set_viewport_size({"width": 1280, "height": 900})
+    admin = sign_in_as_admin(page, live_server)
     page.goto(live_server.url + "/admin/finance/")
     count = page.get_by_role("link", name=re.compile(r"\d+ waiting for a finance admin"))
     expect(count).to_be_visible()
