@@ -1,4 +1,5 @@
 import pytest
+from django.contrib.auth.models import Group, Permission
 
 from credits.testing import (  # noqa: F401
     feature_price,
@@ -67,3 +68,18 @@ def razorpay_payment(api_client, student, package, providers):  # type: ignore[n
     )
     assert answer.json()["status"] == "succeeded"
     return Payment.objects.get(pk=checkout["payment"]["id"])
+
+
+@pytest.fixture
+def bookkeeper(role_user):  # type: ignore[no-untyped-def]
+    """Sees the finance admin but may not refund (no payments.add_refund)."""
+    user = role_user(email="books@example.com")
+    group = Group.objects.create(name="Bookkeepers")
+    group.permissions.set(
+        Permission.objects.filter(
+            content_type__app_label__in=["wagtailadmin", "payments"],
+            codename__in=["access_admin", "view_refund", "view_payment", "change_payment"],
+        )
+    )
+    user.groups.add(group)
+    return user

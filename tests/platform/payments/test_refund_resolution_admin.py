@@ -5,7 +5,6 @@ only; and the finance dashboard's count of refunds needing attention."""
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 from wagtail.models import ModelLogEntry
 
 from credits.models import AccountKind
@@ -37,21 +36,6 @@ def refused_refund(student, package, providers, pay_for_credits):
         return refund_payment(payment, reason="Cancelled", idempotency_key=f"r:{payment.pk}")
 
     return make
-
-
-@pytest.fixture
-def bookkeeper(role_user):  # type: ignore[no-untyped-def]
-    """Sees the finance admin but may not refund (no payments.add_refund)."""
-    user = role_user(email="books@example.com")
-    group = Group.objects.create(name="Bookkeepers")
-    group.permissions.set(
-        Permission.objects.filter(
-            content_type__app_label__in=["wagtailadmin", "payments"],
-            codename__in=["access_admin", "view_refund", "view_payment", "change_payment"],
-        )
-    )
-    user.groups.add(group)
-    return user
 
 
 def test_mark_resolved_books_the_refund_keeps_the_note_and_clears_the_list(
