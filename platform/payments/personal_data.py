@@ -48,6 +48,13 @@ def export_personal_data(user: User) -> dict[str, Any]:
                         "status": refund.status,
                         "reason": refund.reason,
                         "created_at": iso(refund.created_at),
+                        # Why the provider failed it, and how a finance admin settled it.
+                        "failures": [
+                            {"reason": failure.get("reason", ""), "at": failure.get("at", "")}
+                            for failure in refund.failures
+                        ],
+                        "resolved_at": iso(refund.resolved_at),
+                        "resolution_note": refund.resolution_note,
                     }
                     for refund in payment.refunds.all()
                 ],

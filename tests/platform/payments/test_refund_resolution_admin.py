@@ -114,6 +114,13 @@ def test_resolving_a_refund_failed_after_success_pays_its_cash_out_once(
     assert len(providers.refunds) == 1  # nothing sent to Stripe again
     assert Invoice.objects.filter(kind=InvoiceKind.CREDIT_NOTE).count() == 1
     assert verify_balances() == []
+    # The learner's data export tells them what happened to their refund.
+    from payments.personal_data import export_personal_data
+
+    (exported,) = export_personal_data(student)["payments"][0]["refunds"]
+    assert exported["status"] == "succeeded" and exported["resolution_note"] == NOTE
+    assert [f["reason"] for f in exported["failures"]] == [refund.failures[0]["reason"]]
+    assert "lost_or_stolen_card" in exported["failures"][0]["reason"]
 
 
 def test_only_finance_admins_may_resolve(client, bookkeeper, moderator, student, refused_refund):
