@@ -9,9 +9,11 @@ from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel
 
+from credits.models import AmountOptions
+
 from .teachers import TeacherListing
 
-MONEY = {"max_digits": 12, "decimal_places": 2}
+MONEY: AmountOptions = {"max_digits": 12, "decimal_places": 2}
 CURRENCIES = [("EUR", "Euro"), ("USD", "US dollar"), ("INR", "Indian rupee")]
 
 
