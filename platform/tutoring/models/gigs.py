@@ -17,7 +17,8 @@ MONEY: AmountOptions = {"max_digits": 12, "decimal_places": 2}
 CURRENCIES = [("EUR", "Euro"), ("USD", "US dollar"), ("INR", "Indian rupee")]
 
 
-class GigCategory(models.Model):
+# Gig is a modelcluster ClusterableModel (untyped): the stubs' plugin cannot build ``gigs``.
+class GigCategory(models.Model):  # type: ignore[django-manager-missing]
     """What kind of service a gig is ("Language tutor", "Chirologist" …). Admins add more
     as Wagtail snippets."""
 
