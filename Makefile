@@ -17,7 +17,7 @@ TEST_PACKAGES := $(RUN_PACKAGES) postgresql redis-server chromium fonts-noto-cor
 help:
 	@echo "make run    - install, migrate, load demo data, start web on :8000 and ML on :8001"
 	@echo "make test   - install test dependencies and run the whole suite"
-	@echo "make lint   - ruff, and strict mypy on the platform apps (not yet materials, tutoring) and realtime/"
+	@echo "make lint   - ruff, and strict mypy on the platform apps and realtime/"
 
 # --- System packages (Debian). Installed only when missing; needs root or sudo. ------------
 system-packages:

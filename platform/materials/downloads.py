@@ -16,7 +16,7 @@ URL is useless to anyone it is passed on to after that.
 
 import os
 import re
-from typing import IO
+from typing import IO, Protocol, cast
 from urllib.parse import quote
 
 from django.core.files.storage import FileSystemStorage
@@ -140,12 +140,22 @@ def _local_response(request: HttpRequest, material: Material) -> HttpResponseBas
     return response
 
 
+class SigningStorage(Protocol):
+    """What the remote storage (django-storages' ``S3Storage``, chosen in settings) offers:
+    ``url`` signs an address for a while, with the response headers S3 is to send."""
+
+    def url(
+        self, name: str | None, parameters: dict[str, str] | None = None, expire: int | None = None
+    ) -> str: ...
+
+
 def serve_material(request: HttpRequest, material: Material) -> HttpResponseBase:
     storage = material.file.storage
     if isinstance(storage, FileSystemStorage):
         response = _local_response(request, material)
     else:
-        url = storage.url(
+        # Not the local disk: settings.STORAGES put S3Storage here, which the stubs cannot know.
+        url = cast(SigningStorage, storage).url(
             material.file.name,
             parameters={
                 "ResponseContentDisposition": _disposition(material),

@@ -1,9 +1,10 @@
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from tutoring.models.gigs import CURRENCIES
 from tutoring.models.teachers import CefrLevel
 
@@ -59,11 +60,12 @@ class PackForm(forms.Form):
     )
     publish = forms.BooleanField(label=_("Publish now"), required=False, initial=True)
 
-    def __init__(self, *args: Any, teacher: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, teacher: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         own = Material.objects.filter(teacher=teacher).order_by("title")
-        self.fields["materials"].queryset = own  # type: ignore[attr-defined]
-        self.fields["preview"].queryset = own  # type: ignore[attr-defined]
+        # The form's copies of the choice fields declared above (fields are typed Field).
+        cast("forms.ModelMultipleChoiceField[Material]", self.fields["materials"]).queryset = own
+        cast("forms.ModelChoiceField[Material]", self.fields["preview"]).queryset = own
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -37,7 +37,8 @@ class TaggedMaterial(TaggedItemBase):
     )
 
 
-class Material(models.Model):
+# taggit ships no types: the stubs' plugin cannot build the ``tagged_items`` reverse manager.
+class Material(models.Model):  # type: ignore[django-manager-missing]
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     teacher = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="teaching_materials"

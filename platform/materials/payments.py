@@ -32,6 +32,8 @@ from django.apps import apps
 
 if TYPE_CHECKING:
     from accounts.models import User
+    from credits.models import Transfer
+    from payments.models import Payment, Refund
 
     from .models import MaterialPack
 
@@ -86,7 +88,7 @@ def mirror_amounts(amounts: Sequence[Decimal], fraction: Decimal) -> list[Decima
     return [*mirrored, -sum(mirrored, Decimal("0"))]
 
 
-def reverse_earning(payment: Any, refund: Any) -> Any:
+def reverse_earning(payment: "Payment", refund: "Refund") -> "Transfer":
     """The refund's ledger transfer (see the module docstring). Runs in the refund's
     transaction; the teacher's earnings account is locked before its balance is read, as a
     payout request locks it, so no payout can take the money meanwhile."""
@@ -101,8 +103,8 @@ def reverse_earning(payment: Any, refund: Any) -> Any:
     earning = Transfer.objects.get(idempotency_key=f"payment:{payment.pk}")
     entries = list(earning.entries.select_related("account").order_by("id"))
     amounts = mirror_amounts([entry.amount for entry in entries], fraction)
-    earnings_index = next(
-        index
+    earnings_index, teacher_id = next(
+        (index, entry.account.owner_id)
         for index, entry in enumerate(entries)
         if entry.account.kind == AccountKind.EARNINGS and entry.account.owner_id is not None
     )
@@ -123,7 +125,7 @@ def reverse_earning(payment: Any, refund: Any) -> Any:
         reverses=earning,
     )
     EarningsDebt.objects.create(
-        teacher_id=account.owner_id,
+        teacher_id=teacher_id,
         refund=refund,
         pack=MaterialPack.objects.get(pk=payment.item["pack"]),
         amount=shortfall,
@@ -174,7 +176,7 @@ def register_purposes() -> None:
                 item={"pack": str(pack.pk), "teacher": str(pack.teacher_id)},
             )
 
-        def fulfil(self, payment: Any) -> None:
+        def fulfil(self, payment: "Payment") -> None:
             pack = MaterialPack.objects.select_related("teacher").get(pk=payment.item["pack"])
             accrue_earning(
                 pack.teacher,
@@ -187,8 +189,8 @@ def register_purposes() -> None:
             # Crediting the earning repaid the teacher's debts first (``credits.claims``).
             services.record_purchase(pack_id=pack.pk, learner=payment.user, payment=payment)
 
-        def reverse(self, payment: Any, refund: Any) -> Transfer:
-            transfer: Transfer = reverse_earning(payment, refund)
+        def reverse(self, payment: "Payment", refund: "Refund") -> Transfer:
+            transfer = reverse_earning(payment, refund)
             if payment.amount_refunded >= payment.amount:
                 services.revoke_purchase(payment)
             return transfer

@@ -15,6 +15,7 @@ Everyone else gets a 404, not a 403: they are not told the material exists.
 
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 
 from accounts.models import User
@@ -45,8 +46,8 @@ LEARNER_BOOKING_STATUSES = (
 )
 
 
-def is_teacher(user: User) -> bool:
-    return bool(user.is_authenticated and has_role(user, Role.TEACHER))
+def is_teacher(user: User | AnonymousUser) -> bool:
+    return isinstance(user, User) and has_role(user, Role.TEACHER)
 
 
 def learners_of(teacher: User) -> QuerySet[User]:
@@ -67,7 +68,7 @@ def library_of(teacher: User) -> QuerySet[Material]:
     return (
         Material.objects.filter(teacher=teacher)
         .annotate(share_count=Count("shares", distinct=True))
-        .prefetch_related("tags")
+        .prefetch_related("tags")  # type: ignore[misc]  # taggit's manager is untyped
     )
 
 
@@ -86,7 +87,7 @@ def shared_with(learner: User) -> QuerySet[Material]:
         Material.objects.filter(shares__learner=learner, hidden=False)
         .annotate(shared_at=F("shares__shared_at"))
         .select_related("teacher")
-        .prefetch_related("tags")
+        .prefetch_related("tags")  # type: ignore[misc]  # taggit's manager is untyped
         .order_by("-shared_at")
     )
 
@@ -97,8 +98,8 @@ def _paid_purchase(user: User, pack_ref: Any) -> QuerySet[PackPurchase]:
     )
 
 
-def downloadable(user: User) -> QuerySet[Material]:
-    if not user.is_authenticated:
+def downloadable(user: User | AnonymousUser) -> QuerySet[Material]:
+    if not isinstance(user, User):
         return Material.objects.none()
     shared = MaterialShare.objects.filter(material=OuterRef("pk"), learner_id=user.pk)
     bought = PackItem.objects.filter(
@@ -135,12 +136,12 @@ def packs_of(teacher: User) -> QuerySet[MaterialPack]:
     )
 
 
-def visible_packs(user: User) -> QuerySet[MaterialPack]:
+def visible_packs(user: User | AnonymousUser) -> QuerySet[MaterialPack]:
     """Listed packs, the user's own (drafts too) and those they bought (even if hidden
     since)."""
     condition = Q(status=PackStatus.PUBLISHED, hidden=False)
-    if user.is_authenticated:
-        condition |= Q(teacher_id=user.pk) | Exists(_paid_purchase(user, OuterRef("pk")))
+    if isinstance(user, User):
+        condition |= Q(teacher_id=user.pk) | Q(Exists(_paid_purchase(user, OuterRef("pk"))))
     return (
         MaterialPack.objects.filter(condition)
         .select_related("teacher")
@@ -152,8 +153,8 @@ def pack_items(pack: MaterialPack) -> QuerySet[PackItem]:
     return pack.items.select_related("material")
 
 
-def can_download_pack(user: User, pack: MaterialPack) -> bool:
-    if not user.is_authenticated:
+def can_download_pack(user: User | AnonymousUser, pack: MaterialPack) -> bool:
+    if not isinstance(user, User):
         return False
     return pack.teacher_id == user.pk or _paid_purchase(user, pack).exists()
 

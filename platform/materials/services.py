@@ -111,13 +111,15 @@ def upload_material(
         size=upload.size or 0,
     )
     material.file.save(upload.name or uuid.uuid4().hex, upload, save=False)
+    stored = material.file.name
     try:
         with transaction.atomic():
             material.save()
             material.tags.set(_clean_tags(tags))
     except Exception:
         # The file is stored before the row; a row that fails must not leave it behind.
-        default_storage.delete(material.file.name)
+        if stored:  # set by the save above; the field's type allows none
+            default_storage.delete(stored)
         raise
     return material
 
@@ -150,7 +152,8 @@ def delete_material(material: Material) -> None:
             material.delete()
     except ProtectedError as error:
         raise MaterialInUse() from error
-    transaction.on_commit(lambda: default_storage.delete(name))
+    if name:  # a material always has its file; the field's type allows none
+        transaction.on_commit(lambda: default_storage.delete(name))
 
 
 def share_material(material: Material, *, learner_id: Any) -> MaterialShare:

@@ -3,8 +3,6 @@ marketplace (list, detail, buy). Thin: reads through the selectors, writes throu
 services; a service's refusal becomes a message on the page it came from. Files are linked
 to the API's permission-checked download view, never to storage URLs."""
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -16,6 +14,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.models import User
+from accounts.requests import user_of
 from accounts.selectors import is_email_verified
 from core.api.errors import ServiceError
 from tutoring.models.teachers import CefrLevel
@@ -35,18 +35,21 @@ ORDERINGS = {
 
 @login_required
 def my_materials(request: HttpRequest) -> HttpResponse:
-    shared = Paginator(selectors.shared_with(request.user), 24).get_page(request.GET.get("page"))
+    shared = Paginator(selectors.shared_with(user_of(request)), 24).get_page(
+        request.GET.get("page")
+    )
     return TemplateResponse(
         request,
         "materials/my_materials.html",
-        {"shared": shared, "purchases": selectors.purchases_of(request.user)[:50]},
+        {"shared": shared, "purchases": selectors.purchases_of(user_of(request))[:50]},
     )
 
 
-def _teacher_or_404(request: HttpRequest) -> Any:
-    if not selectors.is_teacher(request.user):
+def _teacher_or_404(request: HttpRequest) -> User:
+    teacher = user_of(request)
+    if not selectors.is_teacher(teacher):
         raise Http404
-    return request.user
+    return teacher
 
 
 @login_required
@@ -161,7 +164,7 @@ def pack_detail(request: HttpRequest, pk: str) -> HttpResponse:
     pack = get_object_or_404(selectors.visible_packs(request.user), pk=pk)
     owned = selectors.can_download_pack(request.user, pack)
     is_buyer = owned and pack.teacher_id != request.user.pk
-    rated = is_buyer and pack.ratings.filter(learner=request.user).exists()
+    rated = is_buyer and pack.ratings.filter(learner_id=request.user.pk).exists()
     return TemplateResponse(
         request,
         "materials/pack.html",
@@ -183,7 +186,7 @@ def pack_detail(request: HttpRequest, pk: str) -> HttpResponse:
 def buy(request: HttpRequest, pk: str) -> HttpResponse:
     pack = get_object_or_404(selectors.listed_packs(), pk=pk)
     try:
-        client = payments.start_pack_checkout(pack, user=request.user, provider="stripe")
+        client = payments.start_pack_checkout(pack, user=user_of(request), provider="stripe")
     except ServiceError as error:
         messages.error(request, str(error.detail))
         return redirect("materials-pack", pk=pack.pk)
@@ -199,11 +202,11 @@ def buy(request: HttpRequest, pk: str) -> HttpResponse:
 def get_free(request: HttpRequest, pk: str) -> HttpResponse:
     """The "Get it free" button of a free pack (the API's ``POST …/get/``)."""
     pack = get_object_or_404(selectors.listed_packs(), pk=pk)
-    if not is_email_verified(request.user):  # the API's refusal (403 email_not_verified)
+    if not is_email_verified(user_of(request)):  # the API's refusal (403 email_not_verified)
         messages.error(request, _("Verify your email address before you get a pack."))
         return redirect("materials-pack", pk=pack.pk)
     try:
-        services.get_free_pack(pack, learner=request.user)
+        services.get_free_pack(pack, learner=user_of(request))
     except ServiceError as error:
         messages.error(request, str(error.detail))
     else:
@@ -220,7 +223,7 @@ def rate(request: HttpRequest, pk: str) -> HttpResponse:
         try:
             services.rate_pack(
                 pack,
-                by=request.user,
+                by=user_of(request),
                 rating=form.cleaned_data["rating"],
                 text=form.cleaned_data["text"],
             )

@@ -45,7 +45,7 @@ class MaterialPackViewSet(_ModerationOnly):
     form_fields = ["hidden", "moderation_note"]
 
     @property
-    def list_display(self) -> list[Column]:  # type: ignore[override]
+    def list_display(self) -> list[Column]:
         return [
             TitleColumn("title", label=_("Title"), url_name=self.get_url_name("edit")),
             Column("teacher", label=_("Teacher"), accessor="teacher.email"),
@@ -76,7 +76,7 @@ class MaterialViewSet(_ModerationOnly):
     form_fields = ["hidden"]
 
     @property
-    def list_display(self) -> list[Column]:  # type: ignore[override]
+    def list_display(self) -> list[Column]:
         return [
             TitleColumn("title", label=_("Title"), url_name=self.get_url_name("edit")),
             Column("teacher", label=_("Teacher"), accessor="teacher.email"),
@@ -110,7 +110,7 @@ class EarningsDebtViewSet(ModelViewSet):
     ordering = ["-created_at"]
 
     @property
-    def list_display(self) -> list[Column]:  # type: ignore[override]
+    def list_display(self) -> list[Column]:
         return [
             Column("teacher", label=_("Teacher"), accessor="teacher.email"),
             Column("pack", label=_("Pack"), accessor="pack.title"),

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import TeacherCertificate
+from accounts.requests import user_of
 
 from .models import Gig, ListingStatus, Review, ReviewStatus, TeacherListing
 from .services import reviews as review_services
@@ -65,14 +66,14 @@ def review_listing(request: HttpRequest, pk: str, *, viewset: Any) -> HttpRespon
     if request.method == "POST":
         decision = request.POST.get("decision")
         if decision == "approve":
-            teacher_services.approve(listing, by=request.user)
+            teacher_services.approve(listing, by=user_of(request))
             messages.success(request, _("%(name)s is verified.") % {"name": listing.user})
             return redirect(index_url)
         if decision == "reject":
             reject_form = RejectForm(request.POST, prefix="reject")
             if reject_form.is_valid():
                 teacher_services.reject(
-                    listing, by=request.user, reason=reject_form.cleaned_data["reason"]
+                    listing, by=user_of(request), reason=reject_form.cleaned_data["reason"]
                 )
                 messages.success(
                     request, _("%(name)s was asked for changes.") % {"name": listing.user}
@@ -113,7 +114,7 @@ def moderate_review(request: HttpRequest, pk: str, *, viewset: Any) -> HttpRespo
                 review,
                 status=form.cleaned_data["status"],
                 note=form.cleaned_data["note"],
-                by=request.user,
+                by=user_of(request),
             )
             messages.success(request, _("Review saved."))
             return redirect(index_url)

@@ -5,6 +5,7 @@ waiting in the verification queue. Idempotent."""
 from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from allauth.account.models import EmailAddress
@@ -12,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.roles import Role
 from accounts.services import grant_role
 
@@ -32,7 +34,10 @@ from .models import (
 DEMO_PASSWORD = "toto-demo-2026"  # noqa: S105 - the accounts demo's shared demo password
 
 # email, first, last, zone, country, headline, languages, weekly hours (weekdays, from, to)
-TEACHERS = [
+DemoTeacher = tuple[
+    str, str, str, str, str, str, list[tuple[str, bool, str, str]], tuple[range, time, time]
+]
+TEACHERS: list[DemoTeacher] = [
     (
         "teacher@toto.localhost",
         "Tomás",
@@ -76,7 +81,8 @@ TEACHERS = [
 ]
 
 # teacher email → gigs: (category, title, language, currency, {minutes: price} or rate)
-GIGS = {
+DemoGig = tuple[str, str, str, str, dict[int, str], str | None]
+GIGS: dict[str, list[DemoGig]] = {
     "teacher@toto.localhost": [
         ("language-tutor", "Spanish conversation", "es", "EUR", {30: "15.00", 60: "28.00"}, None),
         ("language-tutor", "DELE exam preparation", "es", "EUR", {45: "0"}, "0.50"),
@@ -93,7 +99,7 @@ GIGS = {
 }
 
 
-def _user(email: str, first: str, last: str) -> object:
+def _user(email: str, first: str, last: str) -> User:
     user_model = get_user_model()
     user = user_model.objects.filter(email__iexact=email).first()
     if user is None:
@@ -169,9 +175,11 @@ def _local(zone: str, days: int, hour: int) -> datetime:
 
 
 def _booking(
-    listing: TeacherListing, learner: object, gig: Gig, start: datetime, **extra: object
+    listing: TeacherListing, learner: User, gig: Gig, start: datetime, **extra: Any
 ) -> Booking:
     minutes = gig.durations.first().minutes
+    price = gig.price_for(minutes)
+    assert price is not None  # noqa: S101 - minutes is one of the gig's own durations
     end = start + timedelta(minutes=minutes)
     booking = Booking.objects.create(
         teacher=listing,
@@ -182,7 +190,7 @@ def _booking(
         blocked_start=start - timedelta(minutes=listing.buffer_before_minutes),
         blocked_end=end + timedelta(minutes=listing.buffer_after_minutes),
         currency=gig.currency,
-        price=gig.price_for(minutes),
+        price=price,
         paid_at=start - timedelta(days=2),
         confirmed_at=start - timedelta(days=2),
         status=BookingStatus.CONFIRMED,

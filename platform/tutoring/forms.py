@@ -4,7 +4,7 @@ views add to the form."""
 
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import QuerySet
@@ -72,7 +72,8 @@ class GroupSessionForm(forms.Form):
         if gigs is None:
             del self.fields["gig"]
         else:
-            self.fields["gig"].queryset = gigs
+            # The form's copy of the ModelChoiceField declared above (fields are typed Field).
+            cast("forms.ModelChoiceField[Gig]", self.fields["gig"]).queryset = gigs
         self.locked = locked
         for name in locked:
             self.fields[name].disabled = True

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import IsEmailVerified
+from accounts.requests import user_of
 from accounts.selectors import is_email_verified
 from core.api.errors import ServiceError
 
@@ -137,7 +138,7 @@ def teacher_sessions(request: HttpRequest) -> HttpResponse:
     if listing is None:
         return redirect("tutoring-dashboard")
     now = timezone.now()
-    mine = selectors.sessions_of_teacher(request.user)
+    mine = selectors.sessions_of_teacher(user_of(request))
     page = Paginator(
         mine.filter(start__gt=now).order_by("start", "id"), TEACHER_PAGE_SIZE
     ).get_page(request.GET.get("page"))
@@ -154,7 +155,7 @@ def teacher_sessions(request: HttpRequest) -> HttpResponse:
 
 
 def _refuse_unverified(request: HttpRequest, form: GroupSessionForm) -> bool:
-    if is_email_verified(request.user):
+    if is_email_verified(user_of(request)):
         return False
     form.add_error(None, IsEmailVerified.message)
     return True
@@ -174,7 +175,7 @@ def publish_session(request: HttpRequest) -> HttpResponse:
         if valid:
             data = dict(form.cleaned_data)
             try:
-                session = services.publish(data.pop("gig"), by=request.user, **data)
+                session = services.publish(data.pop("gig"), by=user_of(request), **data)
             except ServiceError as error:
                 form.add_error(None, str(error.detail))
             else:
@@ -193,7 +194,7 @@ def edit_session(request: HttpRequest, pk: str) -> HttpResponse:
     if listing is None:
         return redirect("tutoring-dashboard")
     # Another teacher's session is a 404 here (the service would refuse it too).
-    session = get_object_or_404(selectors.sessions_of_teacher(request.user), pk=pk)
+    session = get_object_or_404(selectors.sessions_of_teacher(user_of(request)), pk=pk)
     zone = teaching_zone(listing)
     current = GroupSessionForm.initial_of(session, zone)
     editable = not session.cancelled and session.start > timezone.now()
@@ -209,7 +210,7 @@ def edit_session(request: HttpRequest, pk: str) -> HttpResponse:
             changes = _changes(form.cleaned_data, session, current, locked)
             try:
                 if changes:
-                    services.edit(session.pk, by=request.user, **changes)
+                    services.edit(session.pk, by=user_of(request), **changes)
             except ServiceError as error:
                 form.add_error(None, str(error.detail))
             else:
@@ -245,9 +246,9 @@ def _changes(
 @login_required
 @require_POST
 def cancel_session(request: HttpRequest, pk: str) -> HttpResponse:
-    session = get_object_or_404(selectors.sessions_of_teacher(request.user), pk=pk)
+    session = get_object_or_404(selectors.sessions_of_teacher(user_of(request)), pk=pk)
     back = redirect("tutoring-teach-session", pk=session.pk)
-    if not is_email_verified(request.user):
+    if not is_email_verified(user_of(request)):
         messages.error(request, IsEmailVerified.message)
         return back
     form = CancelSessionForm(request.POST)
@@ -255,7 +256,7 @@ def cancel_session(request: HttpRequest, pk: str) -> HttpResponse:
         messages.error(request, _("The reason is too long (500 characters at most)."))
         return back
     try:
-        services.cancel_session(session.pk, by=request.user, reason=form.cleaned_data["reason"])
+        services.cancel_session(session.pk, by=user_of(request), reason=form.cleaned_data["reason"])
     except ServiceError as error:
         messages.error(request, str(error.detail))
     else:

@@ -111,7 +111,7 @@ def refund_booking(booking_id: str, amount: str, reason: str) -> None:
 def listing_reviewed(listing_id: str) -> None:
     from .notify import notify
 
-    listing = TeacherListing.objects.select_related("user").get(pk=listing_id)
+    listing = TeacherListing.objects.select_related("user").get(user_id=listing_id)
     if listing.status == ListingStatus.VERIFIED:
         notify(
             listing.user,

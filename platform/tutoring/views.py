@@ -20,12 +20,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accounts.requests import user_of
 from accounts.selectors import is_email_verified
 from core.api.errors import ServiceError
 
 from . import payments
 from .api.filters import TeacherFilter
-from .models import BookingStatus, Gig, GigCategory
+from .models import Booking, BookingStatus, Gig, GigCategory
 from .selectors import bookings as booking_selectors
 from .selectors import dashboard, discovery, slots
 from .services import bookings as booking_services
@@ -104,7 +105,7 @@ def teacher(request: HttpRequest, pk: str) -> HttpResponse:
 def book(request: HttpRequest, pk: str) -> HttpResponse:
     listing = get_object_or_404(discovery.listed_teachers(), pk=pk)
     back = reverse("tutoring-teacher", args=[listing.pk])
-    if not is_email_verified(request.user):
+    if not is_email_verified(user_of(request)):
         messages.error(request, "Verify your email address before booking.")
         return redirect(back)
     gig = get_object_or_404(
@@ -123,7 +124,7 @@ def book(request: HttpRequest, pk: str) -> HttpResponse:
         return redirect(back)
     try:
         booking = booking_services.hold_booking(
-            learner=request.user, gig=gig, start=start, minutes=minutes
+            learner=user_of(request), gig=gig, start=start, minutes=minutes
         )
     except ServiceError as error:
         messages.error(request, str(error.detail))
@@ -131,8 +132,8 @@ def book(request: HttpRequest, pk: str) -> HttpResponse:
     return redirect("tutoring-pay", pk=booking.pk)
 
 
-def _own_booking(request: HttpRequest, pk: str) -> Any:
-    return get_object_or_404(booking_selectors.bookings_of(request.user), pk=pk)
+def _own_booking(request: HttpRequest, pk: str) -> Booking:
+    return get_object_or_404(booking_selectors.bookings_of(user_of(request)), pk=pk)
 
 
 @login_required
@@ -184,7 +185,7 @@ def cancel(request: HttpRequest, pk: str) -> HttpResponse:
     booking = _own_booking(request, pk)
     try:
         booking_services.cancel_booking(
-            booking.pk, by=request.user, reason=request.POST.get("reason", "")[:500]
+            booking.pk, by=user_of(request), reason=request.POST.get("reason", "")[:500]
         )
         messages.success(request, "The lesson is cancelled.")
     except ServiceError as error:
@@ -194,7 +195,7 @@ def cancel(request: HttpRequest, pk: str) -> HttpResponse:
 
 @login_required
 def learner_dashboard(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user = user_of(request)
     return TemplateResponse(
         request,
         "tutoring/learner_dashboard.html",
@@ -210,7 +211,7 @@ def learner_dashboard(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def teacher_dashboard(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user = user_of(request)
     listing = dashboard.listing_of(user)
     if listing is None:
         messages.info(request, "Create your teacher profile to teach on Toto.")

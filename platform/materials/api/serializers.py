@@ -1,5 +1,5 @@
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
@@ -178,9 +178,11 @@ class PackDetailSerializer(PackCardSerializer):
 
     @extend_schema_field(PackItemSerializer(many=True))
     def get_items(self, pack: MaterialPack) -> list[dict[str, Any]]:
-        return PackItemSerializer(
-            pack.items.select_related("material"), many=True, context=self.context
-        ).data
+        items = pack.items.select_related("material")
+        # many=True: DRF's __new__ makes a ListSerializer, whose data is a list (a ReturnList).
+        return cast(
+            list[dict[str, Any]], PackItemSerializer(items, many=True, context=self.context).data
+        )
 
     def get_owned(self, pack: MaterialPack) -> bool:
         return bool(self.context.get("can_download"))

@@ -12,11 +12,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import IsEmailVerified
+from accounts.requests import user_of
 
 from .. import payments, selectors, services
 from ..downloads import serve_material
 from ..errors import NotATeacher
-from ..models import Material, MaterialPack
+from ..models import EarningsDebt, Material, MaterialPack
 from . import serializers
 from .filters import MaterialFilter, PackFilter
 
@@ -40,7 +41,7 @@ class MaterialViewSet(
     def get_queryset(self) -> QuerySet[Material]:
         if getattr(self, "swagger_fake_view", False):
             return Material.objects.none()
-        return selectors.library_of(self.request.user)
+        return selectors.library_of(user_of(self.request))
 
     @extend_schema(
         request={"multipart/form-data": serializers.MaterialUploadSerializer},
@@ -50,7 +51,7 @@ class MaterialViewSet(
         data = serializers.MaterialUploadSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         material = services.upload_material(
-            request.user,
+            user_of(request),
             upload=data.validated_data["file"],
             title=data.validated_data["title"],
             description=data.validated_data["description"],
@@ -79,7 +80,7 @@ class MaterialViewSet(
         """The teacher's learners: who materials can be shared with."""
         if not selectors.is_teacher(request.user):
             raise NotATeacher()
-        page = self.paginate_queryset(selectors.learners_of(request.user))
+        page = self.paginate_queryset(selectors.learners_of(user_of(request)))
         return self.get_paginated_response(serializers.LearnerSerializer(page, many=True).data)
 
     @extend_schema(methods=["GET"], request=None, responses=serializers.ShareSerializer(many=True))
@@ -90,7 +91,7 @@ class MaterialViewSet(
     )
     @action(detail=True, methods=["get", "post"], filterset_class=None, ordering_fields=[])
     def shares(self, request: Request, pk: str | None = None) -> Response:
-        material = get_object_or_404(selectors.own_materials(request.user), pk=pk)
+        material = get_object_or_404(selectors.own_materials(user_of(request)), pk=pk)
         if request.method == "POST":
             data = serializers.ShareSerializer(data=request.data)
             data.is_valid(raise_exception=True)
@@ -104,7 +105,7 @@ class MaterialViewSet(
 class MaterialUnshareView(APIView):
     @extend_schema(responses={204: None})
     def delete(self, request: Request, pk: Any, learner_id: Any) -> Response:
-        material = get_object_or_404(selectors.own_materials(request.user), pk=pk)
+        material = get_object_or_404(selectors.own_materials(user_of(request)), pk=pk)
         if not services.unshare_material(material, learner_id=learner_id):
             return Response(status=status.HTTP_404_NOT_FOUND)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -136,7 +137,7 @@ class SharedMaterialListView(generics.ListAPIView):
     filter_backends: list[Any] = []
 
     def get_queryset(self) -> QuerySet[Material]:
-        return selectors.shared_with(self.request.user)
+        return selectors.shared_with(user_of(self.request))
 
 
 class EarningsDebtListView(generics.ListAPIView):
@@ -146,10 +147,10 @@ class EarningsDebtListView(generics.ListAPIView):
     serializer_class = serializers.EarningsDebtSerializer
     filter_backends: list[Any] = []
 
-    def get_queryset(self) -> QuerySet[Any]:
+    def get_queryset(self) -> QuerySet[EarningsDebt]:
         if getattr(self, "swagger_fake_view", False):
-            return selectors.debts_of(self.request.user).none()
-        return selectors.debts_of(self.request.user)
+            return EarningsDebt.objects.none()
+        return selectors.debts_of(user_of(self.request))
 
 
 class PackViewSet(
@@ -179,9 +180,9 @@ class PackViewSet(
         if self.action == "list":
             return selectors.listed_packs()
         if self.action == "mine":
-            return selectors.packs_of(self.request.user)
+            return selectors.packs_of(user_of(self.request))
         if self.action in ("partial_update", "update", "publish", "unpublish"):
-            return selectors.packs_of(self.request.user)
+            return selectors.packs_of(user_of(self.request))
         return selectors.visible_packs(self.request.user)
 
     def get_serializer_class(self) -> Any:
@@ -208,7 +209,7 @@ class PackViewSet(
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         pack = services.create_pack(
-            request.user,
+            user_of(request),
             material_ids=values.pop("materials"),
             preview_id=values.pop("preview", None),
             **values,
@@ -248,7 +249,7 @@ class PackViewSet(
     @action(detail=False, methods=["get"], filterset_class=None, ordering_fields=[])
     def purchased(self, request: Request) -> Response:
         """The packs the signed-in learner bought."""
-        page = self.paginate_queryset(selectors.purchases_of(request.user))
+        page = self.paginate_queryset(selectors.purchases_of(user_of(request)))
         return self.get_paginated_response(serializers.PurchaseSerializer(page, many=True).data)
 
     @extend_schema(
@@ -264,7 +265,7 @@ class PackViewSet(
         data = serializers.CheckoutSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         client = payments.start_pack_checkout(
-            pack, user=request.user, provider=data.validated_data["provider"]
+            pack, user=user_of(request), provider=data.validated_data["provider"]
         )
         return Response(client)
 
@@ -274,8 +275,8 @@ class PackViewSet(
         """Gets a free pack (price 0): it becomes the learner's at once, with no payment.
         Once per learner (409 ``already_purchased``); a paid pack answers 409
         ``pack_not_free`` (use ``buy``). Needs a verified email address, as buying does."""
-        purchase = services.get_free_pack(self.get_object(), learner=request.user)
-        purchase = selectors.purchases_of(request.user).get(pk=purchase.pk)
+        purchase = services.get_free_pack(self.get_object(), learner=user_of(request))
+        purchase = selectors.purchases_of(user_of(request)).get(pk=purchase.pk)
         return Response(
             serializers.PurchaseSerializer(purchase).data, status=status.HTTP_201_CREATED
         )
@@ -294,7 +295,7 @@ class PackViewSet(
             data.is_valid(raise_exception=True)
             rating = services.rate_pack(
                 pack,
-                by=request.user,
+                by=user_of(request),
                 rating=data.validated_data["rating"],
                 text=data.validated_data.get("text", ""),
             )

@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.permissions import IsEmailVerified
+from accounts.requests import user_of
 
 from ..models import Gig
 from ..models.bookings import GroupSession
@@ -178,7 +179,7 @@ class GroupSessionViewSet(
         incoming = GroupSessionWriteSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = dict(incoming.validated_data)
-        session = services.publish(data.pop("gig"), by=request.user, **data)
+        session = services.publish(data.pop("gig"), by=user_of(request), **data)
         return self._answer(session, status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -188,7 +189,7 @@ class GroupSessionViewSet(
         session = self.get_object()
         incoming = GroupSessionEditSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        session = services.edit(session.pk, by=request.user, **incoming.validated_data)
+        session = services.edit(session.pk, by=user_of(request), **incoming.validated_data)
         return self._answer(session)
 
     @extend_schema(request=CancelSerializer, responses={200: TeacherGroupSessionSerializer})
@@ -199,7 +200,7 @@ class GroupSessionViewSet(
         incoming = CancelSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         session = services.cancel_session(
-            session.pk, by=request.user, reason=incoming.validated_data["reason"]
+            session.pk, by=user_of(request), reason=incoming.validated_data["reason"]
         )
         return self._answer(session)
 
@@ -209,10 +210,10 @@ class GroupSessionViewSet(
         """Holds a seat while the learner pays (409 ``session_sold_out`` when none is left);
         pay it with ``POST /bookings/{id}/pay/``."""
         session = get_object_or_404(selectors.upcoming_sessions(), pk=pk)
-        booking = services.book_seat(session, learner=request.user)
-        booking = booking_selectors.bookings_of(request.user).get(pk=booking.pk)
+        booking = services.book_seat(session, learner=user_of(request))
+        booking = booking_selectors.bookings_of(user_of(request)).get(pk=booking.pk)
         return Response(BookingSerializer(booking).data, status=status.HTTP_201_CREATED)
 
     def _answer(self, session: GroupSession, code: int = status.HTTP_200_OK) -> Response:
-        session = selectors.sessions_of_teacher(self.request.user).get(pk=session.pk)
+        session = selectors.sessions_of_teacher(user_of(self.request)).get(pk=session.pk)
         return Response(TeacherGroupSessionSerializer(session).data, status=code)

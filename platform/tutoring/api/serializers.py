@@ -18,12 +18,11 @@ from ..models import (
 )
 
 
-def validate_time_zone(value: str) -> str:
+def validate_time_zone(value: str) -> None:
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
         raise serializers.ValidationError("Unknown time zone.") from None
-    return value
 
 
 class GigCategorySerializer(serializers.ModelSerializer):

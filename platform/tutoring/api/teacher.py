@@ -21,9 +21,11 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import generics, permissions, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
 from rest_framework.views import APIView
 
-from accounts.models import TeacherCertificate
+from accounts.models import TeacherCertificate, User
+from accounts.requests import user_of
 from accounts.roles import Role
 from accounts.selectors import has_role
 
@@ -45,14 +47,14 @@ class IsTeacher(permissions.BasePermission):
 TEACHER_ONLY = [permissions.IsAuthenticated, IsTeacher]
 
 
-def own_listing(user: Any) -> TeacherListing:
+def own_listing(user: User) -> TeacherListing:
     listing = TeacherListing.objects.filter(user=user).first()
     if listing is None:
         raise ListingMissing()
     return listing
 
 
-def _profile(user: Any) -> TeacherListing | None:
+def _profile(user: User) -> TeacherListing | None:
     return (
         TeacherListing.objects.filter(user=user)
         .select_related("user__teacher_profile")
@@ -76,7 +78,7 @@ class TeacherProfileView(APIView):
     @extend_schema(responses=serializers.TeacherListingProfileSerializer)
     def get(self, request: Request) -> Response:
         """The teacher's listing; 409 ``listing_missing`` until the first PATCH."""
-        listing = _profile(request.user)
+        listing = _profile(user_of(request))
         if listing is None:
             raise ListingMissing()
         return _profile_answer(listing)
@@ -87,7 +89,7 @@ class TeacherProfileView(APIView):
     )
     def patch(self, request: Request) -> Response:
         """Creates (201) or updates the listing; ``languages`` replaces the languages taught."""
-        listing = _profile(request.user)
+        listing = _profile(user_of(request))
         incoming = serializers.TeacherListingProfileSerializer(
             listing, data=request.data, partial=True
         )
@@ -95,10 +97,10 @@ class TeacherProfileView(APIView):
         data = dict(incoming.validated_data)
         profile_fields = data.pop("user", {}).get("teacher_profile", {})
         with transaction.atomic():
-            services.save_teacher_profile(request.user, **profile_fields)
-            services.save_listing(request.user, **data)
+            services.save_teacher_profile(user_of(request), **profile_fields)
+            services.save_listing(user_of(request), **data)
         return _profile_answer(
-            _profile(request.user),  # type: ignore[arg-type]
+            _profile(user_of(request)),  # type: ignore[arg-type]  # saved just above
             status.HTTP_201_CREATED if listing is None else status.HTTP_200_OK,
         )
 
@@ -109,8 +111,9 @@ class SubmitForVerificationView(APIView):
     @extend_schema(request=None, responses={200: serializers.TeacherListingProfileSerializer})
     def post(self, request: Request) -> Response:
         """Puts the listing in the moderators' verification queue."""
-        services.submit_for_verification(own_listing(request.user))
-        return _profile_answer(_profile(request.user))  # type: ignore[arg-type]
+        services.submit_for_verification(own_listing(user_of(request)))
+        # own_listing found it just above.
+        return _profile_answer(_profile(user_of(request)))  # type: ignore[arg-type]
 
 
 class TeacherGigViewSet(viewsets.ModelViewSet):
@@ -124,18 +127,19 @@ class TeacherGigViewSet(viewsets.ModelViewSet):
         if getattr(self, "swagger_fake_view", False):
             return Gig.objects.none()
         return (
-            Gig.objects.filter(listing__user=self.request.user)
+            Gig.objects.filter(listing__user=user_of(self.request))
             .select_related("category")
             .prefetch_related(Prefetch("durations", queryset=GigDuration.objects.all()))
         )
 
-    def perform_create(self, serializer: serializers.TeacherGigSerializer) -> None:
+    def perform_create(self, serializer: BaseSerializer[Gig]) -> None:
         data = dict(serializer.validated_data)
-        serializer.instance = services.save_gig(own_listing(self.request.user), **data)
+        serializer.instance = services.save_gig(own_listing(user_of(self.request)), **data)
 
-    def perform_update(self, serializer: serializers.TeacherGigSerializer) -> None:
+    def perform_update(self, serializer: BaseSerializer[Gig]) -> None:
         data = dict(serializer.validated_data)
         gig = serializer.instance
+        assert gig is not None  # noqa: S101 - update() built the serializer on the object
         serializer.instance = services.save_gig(gig.listing, gig, **data)
 
     def perform_destroy(self, instance: Gig) -> None:
@@ -155,11 +159,11 @@ class WeeklyHoursView(generics.GenericAPIView):
 
     def get(self, request: Request) -> Response:
         """The weekly hours, as wall-clock times in ``time_zone``."""
-        return self._answer(own_listing(request.user))
+        return self._answer(own_listing(user_of(request)))
 
     def put(self, request: Request) -> Response:
         """Replaces the whole week. Overlapping intervals of a day are a 400."""
-        listing = own_listing(request.user)
+        listing = own_listing(user_of(request))
         incoming = self.get_serializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         services.replace_weekly_hours(
@@ -181,23 +185,24 @@ class AvailabilityExceptionViewSet(viewsets.ModelViewSet):
     def get_queryset(self) -> QuerySet[AvailabilityException]:
         if getattr(self, "swagger_fake_view", False):
             return AvailabilityException.objects.none()
-        return AvailabilityException.objects.filter(listing__user=self.request.user)
+        return AvailabilityException.objects.filter(listing__user=user_of(self.request))
 
     def get_serializer_context(self) -> dict[str, Any]:
-        context = super().get_serializer_context()
-        if getattr(self, "swagger_fake_view", False) or not self.request.user.is_authenticated:
+        context = dict(super().get_serializer_context())
+        user = self.request.user
+        if getattr(self, "swagger_fake_view", False) or not user.is_authenticated:
             return context
-        listing = TeacherListing.objects.filter(user=self.request.user).only("time_zone").first()
+        listing = TeacherListing.objects.filter(user=user).only("time_zone").first()
         if listing is not None:
             context["zone"] = ZoneInfo(listing.time_zone)
         return context
 
-    def perform_create(self, serializer: serializers.AvailabilityExceptionSerializer) -> None:
+    def perform_create(self, serializer: BaseSerializer[AvailabilityException]) -> None:
         serializer.instance = services.add_exception(
-            own_listing(self.request.user), **serializer.validated_data
+            own_listing(user_of(self.request)), **serializer.validated_data
         )
 
-    def perform_update(self, serializer: serializers.AvailabilityExceptionSerializer) -> None:
-        serializer.instance = services.update_exception(
-            serializer.instance, **serializer.validated_data
-        )
+    def perform_update(self, serializer: BaseSerializer[AvailabilityException]) -> None:
+        exception = serializer.instance
+        assert exception is not None  # noqa: S101 - update() built the serializer on the object
+        serializer.instance = services.update_exception(exception, **serializer.validated_data)

@@ -6,7 +6,7 @@ per-minute gig without its rate, a currency change on a gig that has bookings…
 
 from collections import Counter
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypedDict, cast
 
 from rest_framework import serializers
 
@@ -26,7 +26,15 @@ from ..models.gigs import CURRENCIES
 from .serializers import GIG_FIELDS, validate_time_zone
 
 LEVELS = ["A1", "A2", "B1", "B2", "C1", "C2"]
-PRICE = {"max_digits": 12, "decimal_places": 2, "min_value": Decimal("0")}
+
+
+class PriceOptions(TypedDict):
+    max_digits: int
+    decimal_places: int
+    min_value: Decimal
+
+
+PRICE: PriceOptions = {"max_digits": 12, "decimal_places": 2, "min_value": Decimal("0")}
 
 
 class TaughtLanguageInputSerializer(serializers.ModelSerializer):
@@ -208,7 +216,8 @@ class WeeklyHoursSerializer(serializers.Serializer):
     """The whole week at once, in the listing's time zone."""
 
     time_zone = serializers.CharField(read_only=True)
-    hours = WeeklyHoursItemSerializer(many=True, max_length=7 * 24)
+    # many=True hands max_length to the ListSerializer (DRF 3.14+); the stubs do not list it.
+    hours = WeeklyHoursItemSerializer(many=True, max_length=7 * 24)  # type: ignore[call-arg]
 
     def validate_hours(self, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
         for item in value:
@@ -230,7 +239,8 @@ class AvailabilityExceptionSerializer(serializers.ModelSerializer):
         super().__init__(*args, **kwargs)
         if zone := self.context.get("zone"):
             for name in ("start", "end"):
-                self.fields[name].timezone = zone
+                # The model's DateTimeFields: ModelSerializer builds them, the stubs cannot see it.
+                cast(serializers.DateTimeField, self.fields[name]).timezone = zone
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         start = attrs.get("start", getattr(self.instance, "start", None))

@@ -4,7 +4,8 @@ A learner asks for a time outside the posted hours (POST), and may withdraw whil
 pending; the teacher accepts (a held booking is made, 409 ``slot_taken`` when the time is no
 longer free) or declines with a note. Each side lists its own (``?as=teacher|learner``)."""
 
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -14,10 +15,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.permissions import IsEmailVerified
+from accounts.requests import user_of
 
 from ..models import Gig, TimeRequest
 from ..selectors.time_requests import time_requests_of
 from ..services import time_requests as services
+
+if TYPE_CHECKING:
+    from rest_framework.permissions import _SupportsHasPermission
 
 
 class TimeRequestCreateSerializer(serializers.Serializer):
@@ -89,15 +94,15 @@ class TimeRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     def get_queryset(self) -> QuerySet[TimeRequest]:
         if getattr(self, "swagger_fake_view", False):
             return TimeRequest.objects.none()
-        return time_requests_of(self.request.user, role=self.request.query_params.get("as"))
+        return time_requests_of(user_of(self.request), role=self.request.query_params.get("as"))
 
-    def get_permissions(self) -> list[Any]:
+    def get_permissions(self) -> Sequence["_SupportsHasPermission"]:
         if self.action == "create":
             return [permissions.IsAuthenticated(), IsEmailVerified()]
         return super().get_permissions()
 
     def _answer(self, time_request: TimeRequest, code: int = status.HTTP_200_OK) -> Response:
-        fresh = time_requests_of(self.request.user).get(pk=time_request.pk)
+        fresh = time_requests_of(user_of(self.request)).get(pk=time_request.pk)
         return Response(TimeRequestSerializer(fresh).data, status=code)
 
     @extend_schema(request=TimeRequestCreateSerializer, responses={201: TimeRequestSerializer})
@@ -107,7 +112,7 @@ class TimeRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
         time_request = services.request_time(
-            learner=request.user,
+            learner=user_of(request),
             gig=data["gig"],
             start=data["start"],
             minutes=data["duration"],
@@ -119,7 +124,7 @@ class TimeRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     @action(detail=True, methods=["post"])
     def accept(self, request: Request, pk: str | None = None) -> Response:
         """The teacher accepts: the time is held for the learner to pay (409 if taken)."""
-        time_request = services.accept(self.get_object().pk, by=request.user)
+        time_request = services.accept(self.get_object().pk, by=user_of(request))
         return self._answer(time_request)
 
     @extend_schema(request=DeclineSerializer, responses={200: TimeRequestSerializer})
@@ -128,12 +133,12 @@ class TimeRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         incoming = DeclineSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         time_request = services.decline(
-            self.get_object().pk, by=request.user, note=incoming.validated_data["note"]
+            self.get_object().pk, by=user_of(request), note=incoming.validated_data["note"]
         )
         return self._answer(time_request)
 
     @extend_schema(request=None, responses={200: TimeRequestSerializer})
     @action(detail=True, methods=["post"])
     def withdraw(self, request: Request, pk: str | None = None) -> Response:
-        time_request = services.withdraw(self.get_object().pk, by=request.user)
+        time_request = services.withdraw(self.get_object().pk, by=user_of(request))
         return self._answer(time_request)

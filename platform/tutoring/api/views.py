@@ -1,5 +1,6 @@
+from collections.abc import Sequence
 from datetime import UTC, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
@@ -11,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.permissions import IsEmailVerified
+from accounts.requests import user_of
 
 from .. import payments
 from ..errors import NotAllowed, NotBookable
@@ -23,6 +25,9 @@ from ..services import reviews as review_services
 from ..services import sessions as session_services
 from . import serializers
 from .filters import TeacherFilter
+
+if TYPE_CHECKING:
+    from rest_framework.permissions import _SupportsHasPermission
 
 
 def _zone(request: Request) -> ZoneInfo:
@@ -45,7 +50,6 @@ class TeacherViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "user_id"
     lookup_url_kwarg = "id"
     filterset_class = TeacherFilter
-    filter_backends = [*viewsets.ReadOnlyModelViewSet.filter_backends]
     ordering_fields = ["rating_average", "rating_count", "hourly_from", "created_at"]
     ordering = ["-rating_average", "-rating_count", "user_id"]
 
@@ -58,9 +62,10 @@ class TeacherViewSet(viewsets.ReadOnlyModelViewSet):
         return serializers.TeacherCardSerializer
 
     def get_serializer_context(self) -> dict[str, Any]:
-        context = super().get_serializer_context()
-        context["favourite_ids"] = discovery.favourite_ids(self.request.user)
-        return context
+        return {
+            **super().get_serializer_context(),
+            "favourite_ids": discovery.favourite_ids(self.request.user),
+        }
 
     @extend_schema(
         parameters=[
@@ -120,22 +125,22 @@ class TeacherViewSet(viewsets.ReadOnlyModelViewSet):
 
         listing = get_object_or_404(discovery.listed_teachers(), pk=id)
         if request.method == "DELETE":
-            Favourite.objects.filter(learner=request.user, listing=listing).delete()
+            Favourite.objects.filter(learner=user_of(request), listing=listing).delete()
             return Response(status=status.HTTP_204_NO_CONTENT)
-        Favourite.objects.get_or_create(learner=request.user, listing=listing)
+        Favourite.objects.get_or_create(learner=user_of(request), listing=listing)
         return Response(status=status.HTTP_201_CREATED)
 
     @action(detail=False, methods=["get"], permission_classes=[permissions.IsAuthenticated])
     def favourites(self, request: Request) -> Response:
         queryset = self.filter_queryset(
-            self.get_queryset().filter(favourited_by__learner=request.user)
+            self.get_queryset().filter(favourited_by__learner=user_of(request))
         )
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     @action(detail=False, methods=["get"], permission_classes=[permissions.IsAuthenticated])
     def recommended(self, request: Request) -> Response:
-        listings = discovery.recommended(request.user)
+        listings = discovery.recommended(user_of(request))
         page = self.paginate_queryset(listings)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
@@ -206,8 +211,10 @@ class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     ordering = ["start"]
 
     def get_queryset(self) -> QuerySet[Booking]:
+        if getattr(self, "swagger_fake_view", False):
+            return Booking.objects.none()
         queryset = booking_selectors.bookings_of(
-            self.request.user, role=self.request.query_params.get("as")
+            user_of(self.request), role=self.request.query_params.get("as")
         )
         if self.action == "retrieve":
             queryset = queryset.prefetch_related("events")
@@ -221,11 +228,9 @@ class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return serializers.BookingSerializer
 
     def get_serializer_context(self) -> dict[str, Any]:
-        context = super().get_serializer_context()
-        context["zone"] = _zone(self.request)
-        return context
+        return {**super().get_serializer_context(), "zone": _zone(self.request)}
 
-    def get_permissions(self) -> list[Any]:
+    def get_permissions(self) -> Sequence["_SupportsHasPermission"]:
         if self.action in ("create", "pay"):
             return [permissions.IsAuthenticated(), IsEmailVerified()]
         return super().get_permissions()
@@ -242,7 +247,7 @@ class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         if not gig.listing.is_listed:
             raise NotBookable()
         booking = booking_services.hold_booking(
-            learner=request.user,
+            learner=user_of(request),
             gig=gig,
             start=data["start"],
             minutes=data["duration"],
@@ -250,7 +255,7 @@ class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         )
         if data["provider"] != booking.provider:
             Booking.objects.filter(pk=booking.pk).update(provider=data["provider"])
-        booking = booking_selectors.bookings_of(request.user).get(pk=booking.pk)
+        booking = booking_selectors.bookings_of(user_of(request)).get(pk=booking.pk)
         return Response(
             serializers.BookingSerializer(booking, context=self.get_serializer_context()).data,
             status=status.HTTP_201_CREATED,
@@ -279,7 +284,7 @@ class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         incoming = serializers.CancelSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         booking = booking_services.cancel_booking(
-            booking.pk, by=request.user, reason=incoming.validated_data["reason"]
+            booking.pk, by=user_of(request), reason=incoming.validated_data["reason"]
         )
         return self._answer(booking)
 
@@ -292,7 +297,7 @@ class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         incoming = serializers.RescheduleSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         booking = booking_services.reschedule_booking(
-            booking.pk, by=request.user, start=incoming.validated_data["start"]
+            booking.pk, by=user_of(request), start=incoming.validated_data["start"]
         )
         return self._answer(booking)
 
@@ -300,7 +305,7 @@ class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @action(detail=True, methods=["post"])
     def confirm(self, request: Request, pk: str | None = None) -> Response:
         """The learner confirms a fixed-price lesson took place: the teacher is paid."""
-        booking = session_services.confirm_completion(self.get_object().pk, by=request.user)
+        booking = session_services.confirm_completion(self.get_object().pk, by=user_of(request))
         return self._answer(booking)
 
     @extend_schema(
@@ -311,7 +316,7 @@ class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         incoming = serializers.CancelSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         booking = session_services.open_dispute(
-            self.get_object().pk, by=request.user, reason=incoming.validated_data["reason"]
+            self.get_object().pk, by=user_of(request), reason=incoming.validated_data["reason"]
         )
         return self._answer(booking)
 
@@ -323,11 +328,13 @@ class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         booking = self.get_object()
         incoming = serializers.ReviewWriteSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        review = review_services.write_review(booking, by=request.user, **incoming.validated_data)
+        review = review_services.write_review(
+            booking, by=user_of(request), **incoming.validated_data
+        )
         return Response(serializers.ReviewSerializer(review).data, status=status.HTTP_201_CREATED)
 
     def _answer(self, booking: Booking) -> Response:
-        booking = booking_selectors.bookings_of(self.request.user).get(pk=booking.pk)
+        booking = booking_selectors.bookings_of(user_of(self.request)).get(pk=booking.pk)
         return Response(
             serializers.BookingSerializer(booking, context=self.get_serializer_context()).data
         )
@@ -346,7 +353,7 @@ class ReviewReplyView(generics.GenericAPIView):
         incoming = self.get_serializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         review = review_services.reply(
-            review, by=request.user, text=incoming.validated_data["text"]
+            review, by=user_of(request), text=incoming.validated_data["text"]
         )
         return Response(serializers.ReviewSerializer(review).data)
 
@@ -361,22 +368,24 @@ class SessionGiftView(generics.GenericAPIView):
 
     @extend_schema(request=serializers.GiftCreateSerializer, responses={201: dict})
     def post(self, request: Request, pk: str) -> Response:
-        booking = booking_selectors.bookings_of(request.user).filter(pk=pk).first()
+        booking = booking_selectors.bookings_of(user_of(request)).filter(pk=pk).first()
         if booking is None:
             from ..models import GroupSession
             from ..selectors.group_sessions import seat_for_gift
 
             get_object_or_404(GroupSession, pk=pk)  # sessions are public; lessons are not
-            booking = seat_for_gift(request.user, pk)
+            booking = seat_for_gift(user_of(request), pk)
             if booking is None:
                 raise NotAllowed("Only learners with a seat in this session can send a gift.")
         incoming = self.get_serializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
         gift = gift_services.create_gift(
-            booking, by=request.user, amount=data["amount"], message=data["message"]
+            booking, by=user_of(request), amount=data["amount"], message=data["message"]
         )
-        checkout = payments.start_gift_checkout(gift, provider=data["provider"], user=request.user)
+        checkout = payments.start_gift_checkout(
+            gift, provider=data["provider"], user=user_of(request)
+        )
         return Response(
             {"gift": serializers.GiftSerializer(gift).data, "checkout": checkout},
             status=status.HTTP_201_CREATED,

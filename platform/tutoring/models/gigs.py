@@ -9,13 +9,16 @@ from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel
 
+from credits.models import AmountOptions
+
 from .teachers import TeacherListing
 
-MONEY = {"max_digits": 12, "decimal_places": 2}
+MONEY: AmountOptions = {"max_digits": 12, "decimal_places": 2}
 CURRENCIES = [("EUR", "Euro"), ("USD", "US dollar"), ("INR", "Indian rupee")]
 
 
-class GigCategory(models.Model):
+# Gig is a modelcluster ClusterableModel (untyped): the stubs' plugin cannot build ``gigs``.
+class GigCategory(models.Model):  # type: ignore[django-manager-missing]
     """What kind of service a gig is ("Language tutor", "Chirologist" …). Admins add more
     as Wagtail snippets."""
 

@@ -33,7 +33,8 @@ class CefrLevel(models.TextChoices):
     C2 = "C2", "C2"
 
 
-class TeacherListing(models.Model):
+# Gig is a modelcluster ClusterableModel (untyped): the stubs' plugin cannot build ``gigs``.
+class TeacherListing(models.Model):  # type: ignore[django-manager-missing]
     """A teacher's place in the marketplace.
 
     Qualification, years of experience and certificates belong to the teacher's profile

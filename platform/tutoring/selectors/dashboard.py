@@ -5,6 +5,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
@@ -75,15 +76,15 @@ def earnings(teacher: User) -> list[dict[str, Any]]:
     for row in earnings_summary(teacher):
         found[row["currency"]]["available"] = row["payable"]
         found[row["currency"]]["owed"] = row["outstanding_debt"]
-    for row in (
+    for pending in (
         Booking.objects.filter(teacher_id=teacher.pk, status__in=PENDING_EARNINGS)
         .values("currency")
         .annotate(total=Sum("price"), refunded=Sum("refunded_amount"))
         .order_by()
     ):
-        found[row["currency"]]["pending"] = ((row["total"] - row["refunded"]) * share).quantize(
-            Decimal("0.01")
-        )
+        found[pending["currency"]]["pending"] = (
+            (pending["total"] - pending["refunded"]) * share
+        ).quantize(Decimal("0.01"))
     return [{"currency": c, **amounts} for c, amounts in sorted(found.items())]
 
 
@@ -123,7 +124,7 @@ def students(teacher: User) -> QuerySet[User]:
     )
 
 
-def listing_of(user: User) -> TeacherListing | None:
+def listing_of(user: User | AnonymousUser) -> TeacherListing | None:
     if not user.is_authenticated:
         return None
     return TeacherListing.objects.filter(user=user).first()

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.db.models import (
     Case,
@@ -186,12 +187,13 @@ def recommended(learner: User, limit: int = 20) -> list[TeacherListing]:
     ids = [listing.pk for listing in candidates]
     content = content_scores(learner, ids)
     collaborative = collaborative_scores(learner)
+    scores: dict[Any, float] = {}
     for listing in candidates:
         quality = float(listing.rating_average) / 5 * min(listing.rating_count, 10) / 10
-        listing.score = (
+        scores[listing.pk] = (
             content.get(listing.pk, 0.0) * 2 + collaborative.get(listing.pk, 0.0) + quality * 0.5
         )
-    candidates.sort(key=lambda listing: (-listing.score, str(listing.pk)))
+    candidates.sort(key=lambda listing: (-scores[listing.pk], str(listing.pk)))
     return candidates[:limit]
 
 
@@ -204,14 +206,12 @@ def trending(now: datetime | None = None, limit: int = 20) -> list[TeacherListin
     ).values_list("teacher_id", "created_at"):
         popularity[teacher_id] += 0.5 ** ((now - created) / TRENDING_HALF_LIFE)
     candidates = list(listed_teachers().filter(pk__in=list(popularity)))
-    for listing in candidates:
-        listing.score = popularity[listing.pk]
-    candidates.sort(key=lambda listing: -listing.score)
+    candidates.sort(key=lambda listing: -popularity[listing.pk])
     return candidates[:limit]
 
 
-def favourite_ids(learner: User) -> set[Any]:
-    if not learner.is_authenticated:
+def favourite_ids(learner: User | AnonymousUser) -> set[Any]:
+    if not isinstance(learner, User):
         return set()
     return set(Favourite.objects.filter(learner=learner).values_list("listing_id", flat=True))
 

@@ -2,7 +2,9 @@
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import TYPE_CHECKING, Any, TypedDict
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -12,8 +14,17 @@ from accounts.models import User
 from ..models import ACTIVE_BOOKING_STATUSES, Booking, BookingStatus, ListingStatus, TaughtLanguage
 from ..models.bookings import GroupSession
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
-def _base() -> QuerySet[GroupSession]:
+
+class OpenSeats(TypedDict):
+    """The annotation ``_base`` adds to each session: seats not taken yet."""
+
+    open_seats: int
+
+
+def _base() -> "QuerySet[WithAnnotations[GroupSession, OpenSeats]]":
     return GroupSession.objects.select_related("teacher__user", "gig__category").annotate(
         open_seats=F("seats") - F("seats_taken")
     )
@@ -54,7 +65,7 @@ def suited_to_level(sessions: QuerySet[GroupSession], level: str) -> QuerySet[Gr
     return sessions.filter(Q(level=level) | (Q(level="") & taught_at_level))
 
 
-def session_for(user: User, pk: object) -> GroupSession:
+def session_for(user: User | AnonymousUser, pk: Any) -> "WithAnnotations[GroupSession, OpenSeats]":
     """One session as ``user`` may see it: any state (a learner follows a link to a
     cancelled one) of a verified, active teacher, or any of their own. Else 404."""
     visible = Q(teacher__status=ListingStatus.VERIFIED, teacher__user__is_active=True)
@@ -73,7 +84,9 @@ def _holding(now: datetime) -> Q:
     )
 
 
-def seat_of(user: User, session: GroupSession, now: datetime | None = None) -> Booking | None:
+def seat_of(
+    user: User | AnonymousUser, session: GroupSession, now: datetime | None = None
+) -> Booking | None:
     """``user``'s seat in ``session``, if they hold one."""
     if not user.is_authenticated:
         return None
@@ -85,7 +98,7 @@ def seat_of(user: User, session: GroupSession, now: datetime | None = None) -> B
 
 
 def seated_session_ids(
-    user: User, sessions: Iterable[GroupSession], now: datetime | None = None
+    user: User | AnonymousUser, sessions: Iterable[GroupSession], now: datetime | None = None
 ) -> set[object]:
     """Which of ``sessions`` ``user`` holds a seat in: one query for a page of them."""
     if not user.is_authenticated:
@@ -99,7 +112,7 @@ def seated_session_ids(
     )
 
 
-def seat_for_gift(user: User, session_id: object) -> Booking | None:
+def seat_for_gift(user: User, session_id: Any) -> Booking | None:
     """The seat through which ``user`` sends a gift to group session ``session_id``: their
     paid seat if they have one, else any of theirs (the gift service then says why not)."""
     from ..services.gifts import GIFTABLE

@@ -13,7 +13,7 @@ the same time.
 
 from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -184,7 +184,7 @@ def hold_booking(
     return booking
 
 
-def lock(booking_id: object) -> Booking:
+def lock(booking_id: Any) -> Booking:
     return (
         Booking.objects.select_for_update(of=("self",))
         .select_related("gig", "teacher")
@@ -192,7 +192,7 @@ def lock(booking_id: object) -> Booking:
     )
 
 
-def lock_with_session(booking_id: object) -> tuple[Booking, "GroupSession | None"]:
+def lock_with_session(booking_id: Any) -> tuple[Booking, "GroupSession | None"]:
     """Locks a booking and, for a group seat, its session first (the seats' lock order)."""
     from ..models.bookings import GroupSession
 
@@ -206,7 +206,7 @@ def lock_with_session(booking_id: object) -> tuple[Booking, "GroupSession | None
 
 
 def confirm_payment(
-    booking_id: object, *, payment_reference: str, now: datetime | None = None
+    booking_id: Any, *, payment_reference: str, now: datetime | None = None
 ) -> Booking:
     """The payment of a held booking went through (called by the checkout's fulfilment).
 
@@ -284,7 +284,7 @@ def _amount(price: Decimal, fraction: Decimal) -> Decimal:
 
 
 def cancel_booking(
-    booking_id: object,
+    booking_id: Any,
     *,
     by: User,
     reason: str = "",
@@ -331,7 +331,7 @@ def cancel_booking(
 
 
 def reschedule_booking(
-    booking_id: object, *, by: User, start: datetime, now: datetime | None = None
+    booking_id: Any, *, by: User, start: datetime, now: datetime | None = None
 ) -> Booking:
     """Moves an upcoming lesson. Learners may do so while it is still free to cancel; the
     teacher any time before it starts. The row is updated in place, so the exclusion

@@ -125,7 +125,7 @@ def publish(
     return session
 
 
-def lock_session(session_id: object) -> GroupSession:
+def lock_session(session_id: Any) -> GroupSession:
     return (
         GroupSession.objects.select_for_update(of=("self",))
         .select_related("teacher__user", "gig")
@@ -134,9 +134,7 @@ def lock_session(session_id: object) -> GroupSession:
 
 
 @transaction.atomic
-def edit(
-    session_id: object, *, by: User, now: datetime | None = None, **changes: Any
-) -> GroupSession:
+def edit(session_id: Any, *, by: User, now: datetime | None = None, **changes: Any) -> GroupSession:
     """Topic, description and seats (never below those taken) change until the start; the
     time, length, price and level only while no seat is taken: a learner keeps what they
     booked."""
@@ -261,7 +259,7 @@ def release_seat(session: GroupSession, booking: Booking) -> None:
 
 
 def cancel_session(
-    session_id: object, *, by: User, reason: str = "", now: datetime | None = None
+    session_id: Any, *, by: User, reason: str = "", now: datetime | None = None
 ) -> GroupSession:
     """The teacher cancels: every seat is cancelled, paid ones refunded in full through the
     ledger (and the provider, after commit), and every learner is told."""

@@ -6,6 +6,7 @@ they can never drift from the reviews, even under concurrent writes.
 """
 
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count
@@ -18,7 +19,7 @@ from ..errors import AlreadyAnswered, AlreadyReviewed, NotAllowed, ReviewNotAllo
 from ..models import Booking, BookingStatus, Review, ReviewStatus, TeacherListing
 
 
-def refresh_rating(listing_id: object) -> TeacherListing:
+def refresh_rating(listing_id: Any) -> TeacherListing:
     listing = TeacherListing.objects.select_for_update().get(pk=listing_id)
     counts = dict(
         Review.objects.filter(teacher_id=listing_id, status=ReviewStatus.PUBLISHED)

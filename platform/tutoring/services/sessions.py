@@ -4,6 +4,7 @@ no-shows, disputes, and seats in group sessions."""
 import logging
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -74,7 +75,7 @@ def bill_per_minute(booking: Booking, both_present_seconds: int) -> tuple[int, D
 
 
 def finish_session(
-    booking_id: object, *, now: datetime | None = None, meeting_ended: bool = False
+    booking_id: Any, *, now: datetime | None = None, meeting_ended: bool = False
 ) -> Booking:
     """Ends a lesson once its time is over, from the recorded attendance:
 
@@ -134,9 +135,7 @@ def finish_session(
     return booking
 
 
-def confirm_completion(
-    booking_id: object, *, by: User | None, now: datetime | None = None
-) -> Booking:
+def confirm_completion(booking_id: Any, *, by: User | None, now: datetime | None = None) -> Booking:
     """The learner confirms the lesson took place (``by=None``: the automatic confirmation
     after ``auto_complete_hours`` without a dispute). The teacher is paid."""
     now = now or timezone.now()
@@ -153,7 +152,7 @@ def confirm_completion(
     return booking
 
 
-def open_dispute(booking_id: object, *, by: User, reason: str) -> Booking:
+def open_dispute(booking_id: Any, *, by: User, reason: str) -> Booking:
     with transaction.atomic():
         booking = lock(booking_id)
         if by.pk != booking.learner_id:

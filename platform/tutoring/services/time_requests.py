@@ -12,6 +12,7 @@ A request still pending when its time comes is expired by the periodic
 """
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -23,7 +24,7 @@ from ..models import Gig, LessonType, TimeRequest, TimeRequestStatus
 from .bookings import hold_booking, policy, price_of
 
 
-def _notify_on_commit(request_id: object) -> None:
+def _notify_on_commit(request_id: Any) -> None:
     from .. import tasks
 
     request_key = str(request_id)
@@ -63,7 +64,7 @@ def request_time(
     return time_request
 
 
-def _lock(request_id: object) -> TimeRequest:
+def _lock(request_id: Any) -> TimeRequest:
     return (
         TimeRequest.objects.select_for_update(of=("self",))
         .select_related("gig__listing")
@@ -76,7 +77,7 @@ def _answerable(time_request: TimeRequest) -> None:
         raise AlreadyAnswered(f"This request is already {time_request.get_status_display()}.")
 
 
-def accept(request_id: object, *, by: User, now: datetime | None = None) -> TimeRequest:
+def accept(request_id: Any, *, by: User, now: datetime | None = None) -> TimeRequest:
     """The teacher accepts: a held booking is made for the requested time."""
     now = now or timezone.now()
     with transaction.atomic():
@@ -106,7 +107,7 @@ def accept(request_id: object, *, by: User, now: datetime | None = None) -> Time
 
 
 def decline(
-    request_id: object, *, by: User, note: str = "", now: datetime | None = None
+    request_id: Any, *, by: User, note: str = "", now: datetime | None = None
 ) -> TimeRequest:
     with transaction.atomic():
         time_request = _lock(request_id)
@@ -121,7 +122,7 @@ def decline(
     return time_request
 
 
-def withdraw(request_id: object, *, by: User, now: datetime | None = None) -> TimeRequest:
+def withdraw(request_id: Any, *, by: User, now: datetime | None = None) -> TimeRequest:
     with transaction.atomic():
         time_request = _lock(request_id)
         if by.pk != time_request.learner_id:
