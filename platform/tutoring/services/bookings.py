@@ -11,11 +11,12 @@ locks do not block each other), so a session and a lesson can never both be writ
 the same time.
 """
 
+import logging
 from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
@@ -45,6 +46,8 @@ if TYPE_CHECKING:
     from ..models.bookings import GroupSession
 
 CENT = Decimal("0.01")
+logger = logging.getLogger(__name__)
+
 TEACHER_CONSTRAINT = "tutoring_booking_no_teacher_overlap"
 LEARNER_CONSTRAINT = "tutoring_booking_no_learner_overlap"
 
@@ -90,6 +93,30 @@ def _expire_stale_holds(
     for booking in stale:
         record(booking, BookingStatus.EXPIRED, note="hold ran out")
         booking.save(update_fields=["status", "updated_at"])
+
+
+# PostgreSQL checks an exclusion constraint after inserting the row: two overlapping rows
+# written at the same moment each wait for the other's transaction, and PostgreSQL aborts
+# one of them as a deadlock. That one is written again (in a new savepoint): the retry waits
+# for the other to finish, then fails on the constraint (a clean 409) or goes through.
+OVERLAP_DEADLOCK_RETRIES = 5
+
+
+def save_against_overlaps(booking: Booking, **save_kwargs: Any) -> None:
+    """Saves ``booking`` in a savepoint, retrying the writes PostgreSQL aborted as
+    deadlocks between overlapping bookings. An ``IntegrityError`` (the overlap itself) is
+    left to the caller, who knows which error to answer with."""
+    for attempt in range(1, OVERLAP_DEADLOCK_RETRIES + 1):
+        try:
+            with transaction.atomic():
+                booking.save(**save_kwargs)
+            return
+        except OperationalError as error:
+            if getattr(error.__cause__, "sqlstate", None) != "40P01":
+                raise
+            if attempt == OVERLAP_DEADLOCK_RETRIES:
+                raise
+            logger.info("booking write aborted as a deadlock, retry %s", attempt)
 
 
 def _constraint_of(error: IntegrityError) -> str:
@@ -171,8 +198,7 @@ def hold_booking(
             else None,
         )
         try:
-            with transaction.atomic():
-                booking.save(force_insert=True)
+            save_against_overlaps(booking, force_insert=True)
         except IntegrityError as error:
             constraint = _constraint_of(error)
             if constraint == TEACHER_CONSTRAINT:
@@ -364,8 +390,7 @@ def reschedule_booking(
         booking.reminder_15m_sent_at = None
         _lock_calendar_shared(listing)
         try:
-            with transaction.atomic():
-                booking.save()
+            save_against_overlaps(booking)
         except IntegrityError as error:
             if _constraint_of(error) == LEARNER_CONSTRAINT:
                 raise LearnerBusy() from error

@@ -30,7 +30,13 @@ from ..errors import (
 from ..models import ACTIVE_BOOKING_STATUSES, Booking, BookingStatus, Gig, LessonType
 from ..models.bookings import GroupSession
 from ..models.teachers import CefrLevel
-from .bookings import LEARNER_CONSTRAINT, _constraint_of, policy, record
+from .bookings import (
+    LEARNER_CONSTRAINT,
+    _constraint_of,
+    policy,
+    record,
+    save_against_overlaps,
+)
 
 MAX_SEATS = 100
 EDITABLE_ANY_TIME = ("topic", "description", "seats")
@@ -215,8 +221,7 @@ def book_seat(session: GroupSession, *, learner: User, now: datetime | None = No
             price=session.price,
         )
         try:
-            with transaction.atomic():
-                booking.save(force_insert=True)
+            save_against_overlaps(booking, force_insert=True)
         except IntegrityError as error:
             if _constraint_of(error) == LEARNER_CONSTRAINT:
                 raise LearnerBusy("You already have a seat or a lesson at this time.") from error

@@ -122,3 +122,70 @@ def test_an_expired_hold_no_longer_blocks_the_slot(make_listing, make_gig, user_
     assert first.status == BookingStatus.EXPIRED
     assert second.status == BookingStatus.HELD
     assert [e.to_status for e in first.events.all()] == ["held", "expired"]
+
+
+@pytest.fixture
+def deadlocks_on_insert():  # type: ignore[no-untyped-def]
+    """``deadlocks_on_insert(n)``: the next ``n`` inserts into bookings fail the way
+    PostgreSQL fails the loser of two overlapping inserts (SQLSTATE 40P01). A sequence
+    counts them, since a rolled-back savepoint does not undo ``nextval``."""
+
+    def arm(count: int) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("CREATE SEQUENCE test_booking_deadlocks")
+            cursor.execute(
+                f"""
+                CREATE FUNCTION test_booking_deadlock() RETURNS trigger AS $$
+                BEGIN
+                    IF nextval('test_booking_deadlocks') <= {int(count)} THEN
+                        RAISE EXCEPTION 'deadlock detected' USING ERRCODE = 'deadlock_detected';
+                    END IF;
+                    RETURN NEW;
+                END $$ LANGUAGE plpgsql
+                """
+            )
+            cursor.execute(
+                "CREATE TRIGGER test_booking_deadlock BEFORE INSERT ON tutoring_booking"
+                " FOR EACH ROW EXECUTE FUNCTION test_booking_deadlock()"
+            )
+
+    return arm  # the test's transaction is rolled back, and the trigger with it
+
+
+@pytest.mark.django_db
+def test_a_hold_aborted_as_a_deadlock_is_written_again(
+    make_listing, make_gig, user_factory, deadlocks_on_insert
+) -> None:
+    """Two overlapping holds inserted at the same moment wait on each other in the
+    exclusion check and PostgreSQL aborts one as a deadlock (seen under load in the test
+    above: 500s instead of 409s). The aborted write is retried in a new savepoint."""
+    learner = user_factory()
+    gig = make_gig(make_listing())
+    deadlocks_on_insert(2)
+    client = APIClient()
+    client.force_login(learner)
+    response = client.post(
+        "/api/v1/bookings/",
+        {"gig": gig.pk, "start": START.isoformat(), "duration": 60},
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    assert Booking.objects.get().learner == learner
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT last_value FROM test_booking_deadlocks")
+        assert cursor.fetchone()[0] == 3  # two aborted writes, then the one that went in
+
+
+@pytest.mark.django_db
+def test_a_write_that_keeps_deadlocking_is_not_retried_forever(
+    make_listing, make_gig, user_factory, deadlocks_on_insert
+) -> None:
+    from django.db import OperationalError
+
+    from tutoring.services.bookings import OVERLAP_DEADLOCK_RETRIES, hold_booking
+
+    gig = make_gig(make_listing())
+    deadlocks_on_insert(OVERLAP_DEADLOCK_RETRIES)
+    with pytest.raises(OperationalError, match="deadlock"), transaction.atomic():
+        hold_booking(learner=user_factory(), gig=gig, start=START, minutes=60)
+    assert not Booking.objects.exists()
