@@ -83,3 +83,20 @@ def bookkeeper(role_user):  # type: ignore[no-untyped-def]
     )
     user.groups.add(group)
     return user
+
+
+@pytest.fixture
+def failed_refund(request, student, providers, pay_for_credits):  # type: ignore[no-untyped-def]
+    """``failed_refund(answer=(status, body), user=None)``: a paid credit package whose refund
+    Stripe answers with ``answer`` (a 500 by default: retried; a 4xx: needs an admin)."""
+    from payments.services import refund_payment
+    from payments.testing import STRIPE_500
+
+    request.getfixturevalue("package")  # the "starter" credit package bought
+
+    def make(answer=(500, STRIPE_500), user=None):  # type: ignore[no-untyped-def]
+        payment = pay_for_credits(user or student)
+        providers.fail("/v1/refunds", answer)
+        return refund_payment(payment, reason="Cancelled", idempotency_key=f"r:{payment.pk}")
+
+    return make

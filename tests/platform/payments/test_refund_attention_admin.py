@@ -8,7 +8,6 @@ from django.contrib.auth.models import Permission
 
 from credits.services import verify_balances
 from payments.models import Refund, RefundStatus
-from payments.services import refund_payment
 from payments.testing import STRIPE_500, STRIPE_ALREADY_REFUNDED
 
 pytestmark = pytest.mark.django_db
@@ -18,16 +17,6 @@ REFUNDS = "/v1/refunds"
 # Session, user, groups, TOTP check, admin profile, count, locale, root pages (2), the page
 # of refunds with their payments (one join).
 QUERIES = 10
-
-
-@pytest.fixture
-def failed_refund(student, package, providers, pay_for_credits):
-    def make(answer=(500, STRIPE_500), user=None):  # type: ignore[no-untyped-def]
-        payment = pay_for_credits(user or student)
-        providers.fail(REFUNDS, answer)
-        return refund_payment(payment, reason="Cancelled", idempotency_key=f"r:{payment.pk}")
-
-    return make
 
 
 def retry_url(refund: Refund) -> str:

@@ -12,12 +12,13 @@ from credits.services import user_account, verify_balances
 from payments.dashboard import refunds_needing_attention
 from payments.models import Invoice, InvoiceKind, Refund, RefundStatus
 from payments.services import refund_payment
-from payments.testing import STRIPE_500, STRIPE_ALREADY_REFUNDED, stripe_event
+from payments.testing import STRIPE_ALREADY_REFUNDED, stripe_event
 
 pytestmark = pytest.mark.django_db
 
 LIST = "/admin/finance/refunds-attention/"
-REFUNDS = "/v1/refunds"
+# A 4xx from Stripe: not retried, the refund waits for a finance admin.
+REFUSED = (400, STRIPE_ALREADY_REFUNDED)
 NOTE = "Refunded by bank transfer on 2026-11-20, reference SEPA-123."
 # As the attention list's own test: session, user, groups, TOTP check, admin profile,
 # count, locale, root pages (2), the page of refunds with their payments (one join).
@@ -28,21 +29,11 @@ def resolve_url(refund: Refund) -> str:
     return f"/admin/finance/refunds/{refund.pk}/resolve/"
 
 
-@pytest.fixture
-def refused_refund(student, package, providers, pay_for_credits):
-    def make(answer=(400, STRIPE_ALREADY_REFUNDED), user=None):  # type: ignore[no-untyped-def]
-        payment = pay_for_credits(user or student)
-        providers.fail(REFUNDS, answer)
-        return refund_payment(payment, reason="Cancelled", idempotency_key=f"r:{payment.pk}")
-
-    return make
-
-
 def test_mark_resolved_books_the_refund_keeps_the_note_and_clears_the_list(
-    client, admin, student, other_student, refused_refund
+    client, admin, student, other_student, failed_refund
 ):
-    refund = refused_refund()
-    retrying = refused_refund((500, STRIPE_500), user=other_student)
+    refund = failed_refund(REFUSED)
+    retrying = failed_refund(user=other_student)
     client.force_login(admin)
     html = client.get(LIST).content.decode()
     assert "Mark resolved" in html and resolve_url(refund) in html
@@ -77,8 +68,8 @@ def test_mark_resolved_books_the_refund_keeps_the_note_and_clears_the_list(
 
 
 @pytest.mark.parametrize("note", ["", "   "])
-def test_a_missing_note_is_a_form_error(client, admin, refused_refund, note):
-    refund = refused_refund()
+def test_a_missing_note_is_a_form_error(client, admin, failed_refund, note):
+    refund = failed_refund(REFUSED)
     client.force_login(admin)
     answer = client.post(resolve_url(refund), {"note": note})
     assert answer.status_code == 200
@@ -123,8 +114,8 @@ def test_resolving_a_refund_failed_after_success_pays_its_cash_out_once(
     assert "lost_or_stolen_card" in exported["failures"][0]["reason"]
 
 
-def test_only_finance_admins_may_resolve(client, bookkeeper, moderator, student, refused_refund):
-    refund = refused_refund()
+def test_only_finance_admins_may_resolve(client, bookkeeper, moderator, student, failed_refund):
+    refund = failed_refund(REFUSED)
     for user in (bookkeeper, moderator, student):
         client.force_login(user)
         assert client.get(resolve_url(refund)).status_code in (302, 403), user
@@ -143,29 +134,29 @@ def test_only_finance_admins_may_resolve(client, bookkeeper, moderator, student,
 
 
 def test_the_list_with_resolve_buttons_costs_the_same_queries_whatever_its_length(
-    client, admin, other_student, refused_refund, assert_num_queries
+    client, admin, other_student, failed_refund, assert_num_queries
 ):
-    refused_refund()
+    failed_refund(REFUSED)
     client.force_login(admin)
     with assert_num_queries(QUERIES):
         assert client.get(LIST).status_code == 200
-    refused_refund(user=other_student)
-    refused_refund((500, STRIPE_500))
+    failed_refund(REFUSED, user=other_student)
+    failed_refund()
     with assert_num_queries(QUERIES):
         page = client.get(LIST)
     assert page.content.decode().count("Mark resolved") == 2
 
 
 def test_the_dashboard_counts_refunds_needing_attention_in_one_query(
-    client, admin, other_student, refused_refund, assert_num_queries
+    client, admin, other_student, failed_refund, assert_num_queries
 ):
     client.force_login(admin)
     assert (
         b"<strong>0</strong> waiting for a finance admin" in client.get("/admin/finance/").content
     )
-    refused_refund()
-    refused_refund(user=other_student)
-    refused_refund((500, STRIPE_500))
+    failed_refund(REFUSED)
+    failed_refund(REFUSED, user=other_student)
+    failed_refund()
     with assert_num_queries(1):
         assert refunds_needing_attention() == {"attention": 2, "retrying": 1}
     html = client.get("/admin/finance/").content.decode()
