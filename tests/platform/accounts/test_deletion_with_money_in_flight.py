@@ -13,11 +13,10 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from accounts.models import User
+from accounts.testing import queries_to_delete_account
 from credits.models import AccountKind
 from credits.services import platform_account, user_account, verify_balances
 from payments.models import Payment, Refund, RefundStatus
@@ -323,12 +322,7 @@ def test_deletion_costs_a_fixed_number_of_queries_per_upcoming_lesson(
         learner = user_factory()
         for day in range(lessons):
             paid_booking(at(first_day + day), gig=gig, learner=learner)
-        client = APIClient()
-        client.force_login(learner)
-        client.get("/api/v1/users/me/")  # warm: session, content types
-        with CaptureQueriesContext(connection) as queries:
-            assert client.delete("/api/v1/users/me/").status_code == 204
-        return len(queries.captured_queries)
+        return queries_to_delete_account(learner)
 
     one, three = cost(1, first_day=10), cost(3, first_day=20)
     assert (one, three - one) == (DELETION_QUERIES_WITH_ONE_LESSON, 2 * QUERIES_PER_LESSON)

@@ -10,12 +10,11 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from accounts.models import User
 from accounts.roles import Role
+from accounts.testing import queries_to_delete_account
 from notifications.models import Notification
 from tutoring import tasks
 from tutoring.models import Gig, TimeRequest, TimeRequestStatus
@@ -155,12 +154,7 @@ def test_each_pending_request_costs_a_fixed_number_of_queries(role_user, gig_of,
         learner = role_user(Role.STUDENT)
         for day in range(requests):
             ask(learner, gig, first_day + day)
-        client = APIClient()
-        client.force_login(learner)
-        client.get("/api/v1/users/me/")  # warm: session, content types
-        with CaptureQueriesContext(connection) as queries:
-            assert client.delete("/api/v1/users/me/").status_code == 204
-        return len(queries.captured_queries)
+        return queries_to_delete_account(learner)
 
     one, three = cost(1, first_day=10), cost(3, first_day=20)
     # Each: its savepoint, the row lock (with the gig and listing), the save, the release.
