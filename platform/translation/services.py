@@ -381,3 +381,19 @@ def export_anki(entries: Iterable[PhrasebookEntry]) -> str:
             )
         )
     return "\n".join(lines) + "\n"
+
+
+# --- history ----------------------------------------------------------------------------------
+
+
+def delete_translation(user: Any, translation_id: int) -> None:
+    """Forget one translation of the user's history (another user's id: 404)."""
+    deleted, _ = Translation.objects.filter(user=user, pk=translation_id).delete()
+    if not deleted:
+        raise Translation.DoesNotExist
+
+
+def clear_history(user: Any) -> int:
+    """Forget the user's whole translation history; the phrasebook stays."""
+    deleted, _ = Translation.objects.filter(user=user).delete()
+    return deleted
