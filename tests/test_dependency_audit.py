@@ -17,7 +17,7 @@ def run_with_report(tmp_path: Path, report: dict) -> subprocess.CompletedProcess
     fake = tmp_path / "pip-audit"
     fake.write_text(f"#!/bin/sh\ncat <<'JSON'\n{json.dumps(report)}\nJSON\n")
     fake.chmod(0o755)
-    return subprocess.run(  # noqa: S603
+    return subprocess.run(
         [sys.executable, str(SCRIPT)],
         env={**os.environ, "PIP_AUDIT": str(fake)},
         capture_output=True,
