@@ -17,7 +17,7 @@ TEST_PACKAGES := $(RUN_PACKAGES) postgresql redis-server chromium fonts-noto-cor
 help:
 	@echo "make run    - install, migrate, load demo data, start web on :8000 and ML on :8001"
 	@echo "make test   - install test dependencies and run the whole suite"
-	@echo "make lint   - ruff, and strict mypy on the platform apps and realtime/"
+	@echo "make lint   - ruff, strict mypy on the platform apps and realtime/, dependency audit"
 
 # --- System packages (Debian). Installed only when missing; needs root or sudo. ------------
 system-packages:
@@ -69,6 +69,7 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/python scripts/audit-dependencies
 
 format: $(VENV)/.installed
 	$(BIN)/ruff check --fix .

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Request
 from ml.api.deps import get_engines
 from ml.container import Engines
 from ml.engines.langid import Detection
+from ml.engines.mt import Route
 from ml.errors import bad_request, too_large
 
 router = APIRouter(tags=["translate"])
@@ -86,7 +87,7 @@ async def translate(
     if fmt not in ("text", "html"):
         raise bad_request("Invalid request: format must be text or html", param="format")
 
-    def work() -> tuple[list[str], list[Detection | None]]:
+    def work() -> tuple[list[str], Route | None, list[Detection | None]]:
         detections: list[Detection | None] = []
         if source == "auto":
             detections = [engines.langid.best(text) for text in texts]
@@ -97,10 +98,17 @@ async def translate(
             chosen = best.language
         else:
             chosen = source
-        return engines.mt.translate(texts, chosen, target, fmt), detections
+        translated, route = engines.mt.translate_routed(texts, chosen, target, fmt)
+        return translated, route, detections
 
-    translated, detections = await engines.gates["mt"].run(work)
+    translated, route, detections = await engines.gates["mt"].run(work)
     body: dict[str, Any] = {"translatedText": translated if batch else translated[0]}
+    # Beyond LibreTranslate's shape (its clients ignore extra keys): which engine answered,
+    # and the pivot language when no engine does the pair directly.
+    if route is not None:
+        body["engine"] = route.engine
+        if route.pivot:
+            body["pivot"] = route.pivot
     if source == "auto":
         found = [_detection_json(d) for d in detections]
         body["detectedLanguage"] = found if batch else found[0]
@@ -120,11 +128,22 @@ async def detect(
 
 @router.get("/languages")
 async def languages(engines: Annotated[Engines, Depends(get_engines)]) -> list[dict[str, Any]]:
+    """LibreTranslate's list, with the pairs reached through a pivot among the targets and
+    named in ``pivots`` (target → pivot language), so clients can label them."""
     targets: dict[str, set[str]] = {}
+    pivots: dict[str, dict[str, str]] = {}
     for source, target in engines.mt.pairs():
         targets.setdefault(source, {source}).add(target)
         targets.setdefault(target, {target})
+    for (source, target), pivot in engines.mt.pivots().items():
+        targets[source].add(target)
+        pivots.setdefault(source, {})[target] = pivot
     return [
-        {"code": code, "name": LANGUAGE_NAMES.get(code, code), "targets": sorted(found)}
+        {
+            "code": code,
+            "name": LANGUAGE_NAMES.get(code, code),
+            "targets": sorted(found),
+            "pivots": dict(sorted(pivots.get(code, {}).items())),
+        }
         for code, found in sorted(targets.items())
     ]

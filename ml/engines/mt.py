@@ -10,6 +10,7 @@ import re
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Protocol
 
 import httpx
@@ -158,26 +159,88 @@ class RemoteLibreTranslate:
         return list(translated) if isinstance(translated, list) else [translated]
 
 
+@dataclass(frozen=True)
+class Route:
+    """How a pair is translated: one backend, or two through a pivot language when no
+    installed engine does the pair directly (en→fr as en→es→fr with apertium)."""
+
+    hops: tuple[tuple[Translator, str, str], ...]
+
+    @property
+    def pivot(self) -> str | None:
+        return self.hops[0][2] if len(self.hops) > 1 else None
+
+    @property
+    def engine(self) -> str:
+        names = list(dict.fromkeys(backend.name for backend, _, _ in self.hops))
+        return "+".join(names)
+
+
 class TranslationService:
     def __init__(self, backends: list[Translator]) -> None:
         self.backends = backends
 
     def pairs(self) -> dict[Pair, str]:
-        """Every pair and the backend that serves it (earlier backends win)."""
+        """Every pair an engine does directly, and the backend that serves it (earlier
+        backends win)."""
         found: dict[Pair, str] = {}
         for backend in self.backends:
             for pair in backend.pairs():
                 found.setdefault(pair, backend.name)
         return found
 
-    def supports(self, source: str, target: str) -> bool:
-        return source == target or any((source, target) in b.pairs() for b in self.backends)
+    def pivots(self) -> dict[Pair, str]:
+        """Pairs no engine does directly but two can through one pivot language, and that
+        pivot. English first, then alphabetical, so the choice is stable."""
+        direct = self.pairs()
+        onward: dict[str, set[str]] = {}
+        for source, target in direct:
+            onward.setdefault(source, set()).add(target)
+        found: dict[Pair, str] = {}
+        for source, middles in onward.items():
+            for pivot in sorted(middles, key=lambda code: (code != "en", code)):
+                for target in onward.get(pivot, set()):
+                    pair = (source, target)
+                    if target != source and pair not in direct and pair not in found:
+                        found[pair] = pivot
+        return found
 
-    def backend_for(self, source: str, target: str) -> Translator:
+    def supports(self, source: str, target: str) -> bool:
+        return (
+            source == target
+            or (source, target) in self.pairs()
+            or ((source, target) in self.pivots())
+        )
+
+    def _direct(self, source: str, target: str) -> Translator | None:
         for backend in self.backends:
             if (source, target) in backend.pairs():
                 return backend
-        raise bad_request(
+        return None
+
+    def backend_for(self, source: str, target: str) -> Translator:
+        backend = self._direct(source, target)
+        if backend is None:
+            raise self._unsupported(source, target)
+        return backend
+
+    def route(self, source: str, target: str) -> Route:
+        backend = self._direct(source, target)
+        if backend is not None:
+            return Route(((backend, source, target),))
+        pivot = self.pivots().get((source, target))
+        if pivot is None:
+            raise self._unsupported(source, target)
+        return Route(
+            (
+                (self.backend_for(source, pivot), source, pivot),
+                (self.backend_for(pivot, target), pivot, target),
+            )
+        )
+
+    @staticmethod
+    def _unsupported(source: str, target: str) -> ServiceError:
+        return bad_request(
             f"Translation from {source!r} to {target!r} is not available; "
             "GET /languages lists the supported pairs.",
             code="unsupported_pair",
@@ -185,10 +248,18 @@ class TranslationService:
         )
 
     def translate(self, texts: list[str], source: str, target: str, fmt: str) -> list[str]:
+        return self.translate_routed(texts, source, target, fmt)[0]
+
+    def translate_routed(
+        self, texts: list[str], source: str, target: str, fmt: str
+    ) -> tuple[list[str], Route | None]:
+        """The translations and the route that made them (None when nothing was to do)."""
         if source == target:
-            return list(texts)
-        backend = self.backend_for(source, target)
-        return backend.translate(texts, source, target, html=fmt == "html")
+            return list(texts), None
+        route = self.route(source, target)
+        for backend, hop_source, hop_target in route.hops:
+            texts = backend.translate(texts, hop_source, hop_target, html=fmt == "html")
+        return texts, route
 
     def close(self) -> None:
         for backend in self.backends:
@@ -203,4 +274,4 @@ def build_translation_service(settings: Settings) -> TranslationService:
     return TranslationService(backends)
 
 
-__all__ = ["TranslationService", "Translator", "build_translation_service"]
+__all__ = ["Route", "TranslationService", "Translator", "build_translation_service"]

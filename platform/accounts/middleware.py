@@ -2,12 +2,13 @@
 Wagtail admin: without an authenticator they are sent to set one up first."""
 
 from collections.abc import Callable
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 
@@ -43,9 +44,10 @@ class RequireTwoFactorForStaffMiddleware:
 class UserLanguageMiddleware:
     """A signed-in user's stored interface language wins over the language cookie and the
     browser's Accept-Language on the website (a language prefix in the URL still wins: it
-    names one translation of a page). Runs after AuthenticationMiddleware. API, admin and
-    asset paths are left alone: the app sends Accept-Language, and Wagtail's admin has its
-    own per-user language preference."""
+    names one translation of a page), and every time on the website is shown in their own
+    time zone. Runs after AuthenticationMiddleware. API, admin and asset paths are left
+    alone: the app sends Accept-Language and gets ISO times with their offset, and Wagtail's
+    admin has its own per-user language and time zone preferences."""
 
     skipped_prefixes = ("/api/", "/admin/", "/django-admin/", "/static/", "/media/", "/ws/")
 
@@ -53,25 +55,37 @@ class UserLanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        language = self.language_for(request)
+        language, zone = self.preferences_for(request)
         if language:
             translation.activate(language)
             request.LANGUAGE_CODE = language
-        response = self.get_response(request)
+        if zone:
+            timezone.activate(zone)
+        try:
+            response = self.get_response(request)
+        finally:
+            if zone:
+                timezone.deactivate()
         if language:
             response.headers.setdefault("Content-Language", language)
         return response
 
-    def language_for(self, request: HttpRequest) -> str | None:
+    def preferences_for(self, request: HttpRequest) -> tuple[str | None, ZoneInfo | None]:
         if request.path_info.startswith(self.skipped_prefixes):
-            return None
+            return None, None
         if not getattr(request.user, "is_authenticated", False):
-            return None
-        if translation.get_language_from_path(request.path_info):
-            return None
-        from .selectors import interface_language_of
+            return None, None
+        from .selectors import website_preferences_of
 
-        language = interface_language_of(request.user)  # type: ignore[arg-type]
+        language, zone_name = website_preferences_of(request.user)  # type: ignore[arg-type]
+        zone = None
+        if zone_name:
+            try:
+                zone = ZoneInfo(zone_name)
+            except (ZoneInfoNotFoundError, ValueError):
+                zone = None
+        if translation.get_language_from_path(request.path_info):
+            return None, zone
         if language and language in dict(settings.LANGUAGES):
-            return language
-        return None
+            return language, zone
+        return None, zone

@@ -38,6 +38,12 @@ def interface_language_of(user: User) -> str | None:
     return Profile.objects.filter(user=user).values_list("interface_language", flat=True).first()
 
 
+def website_preferences_of(user: User) -> tuple[str | None, str | None]:
+    """The interface language and time zone the website is shown in, in one query."""
+    row = Profile.objects.filter(user=user).values_list("interface_language", "time_zone").first()
+    return (row[0], row[1]) if row else (None, None)
+
+
 def pending_verification_email(request: HttpRequest) -> str | None:
     """The address a code was emailed to in this sign-in and can still be entered (allauth
     keeps the pending code in the session; expired or voided codes are dropped here)."""

@@ -1,5 +1,8 @@
 from django.urls import path
 
-from .views import GrammarPageView
+from .views import GrammarPageView, WritingPageView
 
-urlpatterns = [path("grammar/", GrammarPageView.as_view(), name="grammar-page")]
+urlpatterns = [
+    path("grammar/", GrammarPageView.as_view(), name="grammar-page"),
+    path("writing/", WritingPageView.as_view(), name="writing-page"),
+]

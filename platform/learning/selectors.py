@@ -231,6 +231,7 @@ def attempt_for(user: Any, attempt_id: Any) -> ExerciseAttempt:
 @dataclass(frozen=True)
 class CategoryProgress:
     category: Page
+    lessons_total: int
     lessons_started: int
     lessons_completed: int
     average_best_score: float
@@ -246,12 +247,21 @@ def progress_by_category(user: Any) -> list[CategoryProgress]:
     grouped: dict[str, list[LessonProgress]] = defaultdict(list)
     for record in records:
         grouped[record.lesson.path[:-8]].append(record)
+    # Out of how many: the category's live lessons (two levels below it), in one query.
+    totals: dict[str, int] = defaultdict(int)
+    if categories:
+        under = Q()
+        for path in categories:
+            under |= Q(path__startswith=path, depth=len(path) // 4 + 2)
+        for lesson_path in LessonPage.objects.live().filter(under).values_list("path", flat=True):
+            totals[lesson_path[:-8]] += 1
     summary = []
     for path, category in categories.items():
         rows = grouped[path]
         summary.append(
             CategoryProgress(
                 category=category,
+                lessons_total=max(totals[path], len(rows)),
                 lessons_started=len(rows),
                 lessons_completed=sum(r.status == ProgressStatus.COMPLETED for r in rows),
                 average_best_score=round(sum(float(r.best_score) for r in rows) / len(rows), 2),

@@ -26,6 +26,14 @@ class Translation(models.Model):
     detected = models.BooleanField(
         default=False, help_text=_("The source language was detected, not chosen.")
     )
+    engine = models.CharField(
+        max_length=60, blank=True, help_text=_("The engine that translated (e.g. apertium).")
+    )
+    pivot_language = models.CharField(
+        max_length=16,
+        blank=True,
+        help_text=_("The language translated through when no engine does the pair directly."),
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

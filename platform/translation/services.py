@@ -34,6 +34,8 @@ class TextResult:
     translated_text: str
     detected: bool
     confidence: float | None
+    engine: str = ""
+    pivot_language: str = ""
 
 
 def _engine_id() -> str:
@@ -43,7 +45,7 @@ def _engine_id() -> str:
 
 def _cache_key(source: str, target: str, text: str) -> str:
     digest = sha256(text.encode()).hexdigest()
-    return f"translation:v1:{_engine_id()}:{source}:{target}:{digest}"
+    return f"translation:v2:{_engine_id()}:{source}:{target}:{digest}"
 
 
 def check_pair(source: str, target: str) -> None:
@@ -86,6 +88,8 @@ def _translate(meter: Meter, text: str, source: str, target: str) -> TextResult:
         translated_text=translated,
         detected=detected is not None,
         confidence=float(detected.get("confidence", 0.0)) if detected else None,
+        engine=str(answer.get("engine") or "")[:60],
+        pivot_language=str(answer.get("pivot") or "")[:16],
     )
     cache.set(key, result.__dict__, settings.TRANSLATION_CACHE_SECONDS)
     return result
@@ -109,6 +113,8 @@ def translate_text(
         source_text=result.source_text,
         translated_text=result.translated_text,
         detected=result.detected,
+        engine=result.engine,
+        pivot_language=result.pivot_language,
     )
     return metered, record
 
@@ -153,6 +159,8 @@ def translate_voice(
             "target_language": target,
             "transcript": transcript,
             "translated_text": result.translated_text,
+            "engine": result.engine,
+            "pivot_language": result.pivot_language,
             "audio": {
                 "format": VOICE_FORMAT,
                 "content_type": "audio/mpeg",
@@ -169,6 +177,8 @@ def translate_voice(
         source_text=metered.result["transcript"],
         translated_text=metered.result["translated_text"],
         detected=source is None,
+        engine=metered.result["engine"],
+        pivot_language=metered.result["pivot_language"],
     )
     return metered, record
 
@@ -371,3 +381,19 @@ def export_anki(entries: Iterable[PhrasebookEntry]) -> str:
             )
         )
     return "\n".join(lines) + "\n"
+
+
+# --- history ----------------------------------------------------------------------------------
+
+
+def delete_translation(user: Any, translation_id: int) -> None:
+    """Forget one translation of the user's history (another user's id: 404)."""
+    deleted, _ = Translation.objects.filter(user=user, pk=translation_id).delete()
+    if not deleted:
+        raise Translation.DoesNotExist
+
+
+def clear_history(user: Any) -> int:
+    """Forget the user's whole translation history; the phrasebook stays."""
+    deleted, _ = Translation.objects.filter(user=user).delete()
+    return deleted

@@ -1,5 +1,14 @@
 from django.urls import path
 
-from .views import TranslatePageView
+from . import views
 
-urlpatterns = [path("translate/", TranslatePageView.as_view(), name="translate-page")]
+urlpatterns = [
+    path("translate/", views.TranslatePageView.as_view(), name="translate-page"),
+    path("translate/history/", views.history, name="translate-history"),
+    path(
+        "translate/history/<int:translation_id>/delete/",
+        views.delete_history_item,
+        name="translate-history-delete",
+    ),
+    path("translate/history/clear/", views.clear_history, name="translate-history-clear"),
+]

@@ -38,11 +38,29 @@ def test_translate_page_and_grammar_checker(
     page.get_by_label("Text to translate").fill("We visited the museum yesterday.")
     page.get_by_role("button", name="Translate", exact=True).click()
     expect(page.locator("#translated-text")).to_contain_text("museo")
-    expect(page.locator("#detected")).to_contain_text("en")
+    expect(page.locator("#detected")).to_contain_text("Detected: English")
+    expect(page.locator("#detected")).to_contain_text("Translated by apertium")
     page.get_by_role("button", name="Save to phrasebook").click()
     expect(page.locator("#status")).to_have_text("Saved to your phrasebook.")
     expect(page.locator("#phrasebook-list li")).to_have_count(9)
     screenshot("translated")
+
+    # Only pairs an engine can do are offered; en→fr goes through Spanish and says so.
+    page.locator("#source").select_option("en")
+    expect(page.locator("#target option[value=fr]")).to_have_text("French (through Spanish)")
+    expect(page.locator("#target option[value=en]")).to_have_count(0)
+    page.locator("#target").select_option("fr")
+    page.get_by_label("Text to translate").fill("The house is big.")
+    page.get_by_role("button", name="Translate", exact=True).click()
+    expect(page.locator("#translated-text")).to_contain_text("maison")
+    expect(page.locator("#detected")).to_have_text("Translated by apertium through Spanish.")
+
+    # A phrase can be deleted from the phrasebook.
+    first = page.locator("#phrasebook-list li").first
+    phrase = first.locator(".phrase-source").inner_text()
+    first.get_by_role("button", name=re.compile("^Delete")).click()
+    expect(page.locator("#status")).to_have_text(f"“{phrase}” was removed from your phrasebook.")
+    expect(page.locator("#phrasebook-list li")).to_have_count(8)
 
     page.get_by_role("tab", name="Conversation").click()
     page.get_by_label("Say something").first.fill("Good morning, my friend.")
@@ -80,3 +98,34 @@ def test_translate_page_and_grammar_checker(
         "She dont like apples. This is an test."
     )
     expect(page.locator("#grammar-edits li")).not_to_have_count(count)
+
+    # The translation history: both translations, newest first, searchable, deletable.
+    page.goto(live_server.url + "/translate/history/")
+    items = page.locator(".history-item")
+    expect(items).to_have_count(2)
+    expect(items.first).to_contain_text("through es")
+    page.get_by_label("Find a translation").fill("museum")
+    page.get_by_role("button", name="Search").click()
+    expect(items).to_have_count(1)
+    items.first.get_by_role("button", name=re.compile("^Delete")).click()
+    expect(page.get_by_role("status")).to_contain_text("removed from your history")
+    expect(items).to_have_count(1)  # the other one is still there
+    screenshot("history")
+
+    # Writing feedback: scores, an estimated level and advice, offline.
+    page.goto(live_server.url + "/writing/")
+    page.get_by_label("Your text").fill(
+        "Last weekend I visited my grandmother. We cooked a big lunch together and "
+        "talked about her garden. In the evening we watched an old film."
+    )
+    page.get_by_label("The task (optional)").fill("Write about your weekend")
+    page.get_by_role("button", name="Get feedback").click()
+    expect(page.locator("#writing-cefr")).to_have_text(re.compile(r"^[ABC][12]$"))
+    expect(page.locator("#writing-scores meter")).to_have_count(4)
+    expect(page.locator("#writing-comments li").first).to_be_visible()
+    expect(page.locator("#writing-mode")).to_contain_text("Scored offline")
+    screenshot("writing")
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot("writing-phone")
+    page.goto(live_server.url + "/translate/history/")
+    screenshot("history-phone")

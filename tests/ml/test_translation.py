@@ -16,7 +16,7 @@ def test_english_to_spanish_with_apertium(ml_client: TestClient) -> None:
         "/translate", json={"q": "Good morning, my friend.", "source": "en", "target": "es"}
     )
     assert response.status_code == 200
-    assert response.json() == {"translatedText": "Buenos días, mi amigo."}
+    assert response.json() == {"translatedText": "Buenos días, mi amigo.", "engine": "apertium"}
 
 
 def test_auto_source_batch_and_form(ml_client: TestClient) -> None:
@@ -106,3 +106,25 @@ def test_argos_package_built_offline_loads_and_translates(
     out = service.translate(["hello world. good morning", "<b>thank you</b>"], "en", "xx", "html")
     assert isinstance(out[0], str) and out[0]
     assert out[1].startswith("<b>") and out[1].endswith("</b>")
+
+
+def test_a_pair_without_an_engine_goes_through_a_pivot_and_says_so(
+    ml_client: TestClient,
+) -> None:
+    """Debian has apertium en↔es and es↔fr but no en→fr: the service offers en→fr through
+    Spanish, translates in two hops and names the engine and the pivot."""
+    languages = {lang["code"]: lang for lang in ml_client.get("/languages").json()}
+    assert "fr" in languages["en"]["targets"]
+    assert languages["en"]["pivots"] == {"fr": "es"}
+    assert "fr" not in languages["es"]["pivots"]  # es→fr is direct
+
+    direct = ml_client.post("/translate", json={"q": "The house", "source": "en", "target": "es"})
+    assert direct.json()["engine"] == "apertium" and "pivot" not in direct.json()
+
+    response = ml_client.post(
+        "/translate", json={"q": "The house is big.", "source": "en", "target": "fr"}
+    )
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["engine"] == "apertium" and body["pivot"] == "es"
+    assert "maison" in body["translatedText"].lower()

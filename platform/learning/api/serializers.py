@@ -226,6 +226,9 @@ class ProgressSerializer(serializers.ModelSerializer):
 
 class CategoryProgressSerializer(serializers.Serializer):
     category = PageRefSerializer()
+    lessons_total = serializers.IntegerField(
+        help_text="Live lessons in the category (at least those the learner started)."
+    )
     lessons_started = serializers.IntegerField()
     lessons_completed = serializers.IntegerField()
     average_best_score = serializers.FloatField()

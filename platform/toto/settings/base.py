@@ -346,6 +346,9 @@ WAGTAIL_I18N_ENABLED = True
 # The translation editor's "Translate with …" button: the ML service (translation.machine).
 WAGTAILLOCALIZE_MACHINE_TRANSLATOR = {"CLASS": "translation.machine.TotoMachineTranslator"}
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates on the website: one style for every page (toto/formats), in the user's time zone
+# (accounts.middleware.UserLanguageMiddleware activates it).
+FORMAT_MODULE_PATH = ["toto.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -34,6 +34,8 @@ class TranslationSerializer(serializers.ModelSerializer):
             "source_text",
             "translated_text",
             "detected",
+            "engine",
+            "pivot_language",
             "created_at",
         ]
 
@@ -68,6 +70,10 @@ class VoiceTranslationResponseSerializer(serializers.Serializer):
     target_language = serializers.CharField()
     transcript = serializers.CharField()
     translated_text = serializers.CharField()
+    engine = serializers.CharField(help_text="The engine that translated (e.g. apertium).")
+    pivot_language = serializers.CharField(
+        help_text="The language translated through, or empty when the pair is direct."
+    )
     audio = SynthesizedAudioSerializer()
     usage = UsageSerializer()
 
@@ -76,6 +82,11 @@ class LanguageSerializer(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
     targets = serializers.ListField(child=serializers.CharField())
+    pivots = serializers.DictField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="Targets no engine does directly, each with the language translated through.",
+    )
 
 
 class ConversationTurnSerializer(serializers.ModelSerializer):

@@ -121,6 +121,9 @@ class HistoryViewSet(
             return Translation.objects.none()
         return selectors.history_for(self.request.user, self.request.query_params.get("search", ""))
 
+    def perform_destroy(self, instance: Translation) -> None:
+        services.delete_translation(self.request.user, instance.pk)
+
 
 class ConversationViewSet(
     mixins.CreateModelMixin,

@@ -11,8 +11,8 @@ export class ApiError extends Error {
   }
 }
 
-export async function api(path, { method = "GET", json, form, signal } = {}) {
-  const headers = { "X-CSRFToken": csrf(), Accept: "application/json" };
+export async function api(path, { method = "GET", json, form, signal, headers: extra = {} } = {}) {
+  const headers = { "X-CSRFToken": csrf(), Accept: "application/json", ...extra };
   let body;
   if (json !== undefined) {
     headers["Content-Type"] = "application/json";

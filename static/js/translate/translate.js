@@ -7,29 +7,63 @@ const say = (message) => { status.textContent = message; };
 let last = null; // the latest translation, for copy / share / save
 
 // --- languages -----------------------------------------------------------------------------
+// Only pairs an installed engine can do are offered: the "To" list follows the "From"
+// choice, and a target reached through a pivot language says so.
+let languages = [];
+const nameOf = (code) => languages.find((l) => l.code === code)?.name ?? code;
+
+function fillTargets() {
+  const select = $("#target");
+  const source = $("#source").value;
+  const previous = select.value || "es";
+  const options = [];
+  if (source === "auto") {
+    const reachable = new Set(languages.flatMap((l) => l.targets));
+    for (const language of languages) {
+      if (reachable.has(language.code)) options.push(new Option(language.name, language.code));
+    }
+  } else {
+    const from = languages.find((l) => l.code === source);
+    for (const code of from?.targets ?? []) {
+      if (code === source) continue;
+      const pivot = from.pivots?.[code];
+      const label = pivot ? `${nameOf(code)} (through ${nameOf(pivot)})` : nameOf(code);
+      options.push(new Option(label, code));
+    }
+  }
+  select.replaceChildren(...options);
+  if (options.some((option) => option.value === previous)) select.value = previous;
+  if (!options.length) say(`Nothing can be translated from ${nameOf(source)} on this server.`);
+}
+
 async function loadLanguages() {
-  let languages = [];
   try {
     languages = await api("translate/languages/");
   } catch (error) {
     say(explain(error));
   }
-  const defaults = { target: "es", "conversation-a": "en", "conversation-b": "es" };
-  document.querySelectorAll("[data-languages]").forEach((select) => {
+  const defaults = { "conversation-a": "en", "conversation-b": "es" };
+  document.querySelectorAll("[data-languages]:not(#target)").forEach((select) => {
     for (const language of languages) {
-      select.append(new Option(language.name, language.code));
+      if (select.dataset.languages === "source" || language.targets.length > 1) {
+        select.append(new Option(language.name, language.code));
+      }
     }
     const wanted = defaults[select.dataset.languages];
     if (wanted && languages.some((l) => l.code === wanted)) select.value = wanted;
   });
+  fillTargets();
 }
 
 // --- text and voice --------------------------------------------------------------------------
 function show(result) {
   last = result;
   $("#translated-text").textContent = result.translated_text;
-  $("#detected").textContent = result.detected || result.transcript
-    ? `Detected: ${result.source_language}` : "";
+  const detected = result.detected || result.transcript
+    ? `Detected: ${nameOf(result.source_language)}. ` : "";
+  let engine = result.engine ? `Translated by ${result.engine}` : "";
+  if (engine && result.pivot_language) engine += ` through ${nameOf(result.pivot_language)}`;
+  $("#detected").textContent = `${detected}${engine ? `${engine}.` : ""}`;
   for (const id of ["#copy-button", "#share-button", "#save-button"]) $(id).disabled = false;
 }
 
@@ -133,16 +167,37 @@ async function loadPhrasebook() {
   const list = $("#phrasebook-list");
   try {
     const page = await api("translate/phrasebook/?page_size=50");
+    if (!page.results.length) {
+      const empty = document.createElement("li");
+      empty.className = "empty-state";
+      empty.textContent = "Nothing saved yet: translate something and press “Save to phrasebook”.";
+      list.replaceChildren(empty);
+      return;
+    }
     list.replaceChildren(...page.results.map((entry) => {
       const item = document.createElement("li");
-      item.innerHTML = "<span class=phrase-source></span> → <span class=phrase-target></span> <span class=tags></span>";
+      item.innerHTML = "<span class=phrase-source></span> → <span class=phrase-target></span> <span class=tags></span> <button type=button class='button button-ghost phrase-delete'>Delete</button>";
       item.querySelector(".phrase-source").textContent = entry.source_text;
       item.querySelector(".phrase-target").textContent = entry.translated_text;
       item.querySelector(".tags").textContent = entry.tags.map((t) => `#${t}`).join(" ");
+      const remove = item.querySelector(".phrase-delete");
+      remove.setAttribute("aria-label", `Delete “${entry.source_text}” from the phrasebook`);
+      remove.addEventListener("click", () => deletePhrase(entry, item));
       return item;
     }));
   } catch (error) {
     list.textContent = explain(error);
+  }
+}
+
+async function deletePhrase(entry, item) {
+  try {
+    await api(`translate/phrasebook/${entry.id}/`, { method: "DELETE" });
+    item.remove();
+    say(`“${entry.source_text}” was removed from your phrasebook.`);
+    if (!$("#phrasebook-list").children.length) loadPhrasebook();
+  } catch (error) {
+    say(explain(error));
   }
 }
 
@@ -218,6 +273,7 @@ function wireTabs() {
 
 wireTabs();
 loadLanguages();
+$("#source").addEventListener("change", fillTargets);
 loadPhrasebook();
 $("#translate-button").addEventListener("click", translateText);
 $("#source-text").addEventListener("keydown", (event) => {

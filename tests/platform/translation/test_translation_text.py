@@ -87,3 +87,19 @@ def test_history_is_private_searchable_and_query_count_is_pinned(
         assert api_client.get("/api/v1/translate/history/").json()["count"] == 6
     assert api_client.delete(f"/api/v1/translate/history/{theirs.pk}/").status_code == 404
     assert Translation.objects.filter(pk=theirs.pk).exists()
+
+
+def test_english_to_french_goes_through_spanish_and_names_the_engine(
+    api_client: Any, funded: Any, live_ml: str
+) -> None:
+    """No installed engine does en→fr; apertium does en→es→fr, and the answer says so."""
+    api_client.force_login(funded)
+    languages = {lang["code"]: lang for lang in api_client.get(
+        "/api/v1/translate/languages/").json()}  # fmt: skip
+    assert "fr" in languages["en"]["targets"] and languages["en"]["pivots"] == {"fr": "es"}
+    response = api_client.post(URL, {"text": "The house is big.", "source": "en", "target": "fr"})
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert "maison" in body["translated_text"].lower()
+    assert body["engine"] == "apertium" and body["pivot_language"] == "es"
+    assert Translation.objects.get(user=funded).pivot_language == "es"
