@@ -146,3 +146,50 @@ def test_a_recording_stored_before_sniffing_is_only_ever_a_download(
     assert answer["Content-Type"] == "application/octet-stream"
     assert answer["Content-Disposition"].startswith("attachment;")
     assert answer["X-Content-Type-Options"] == "nosniff"
+
+
+def test_on_s3_the_recording_is_a_short_signed_redirect_for_its_learner_only(
+    api_client: APIClient, student, other_student, make_lesson, settings
+) -> None:
+    """django-storages' real S3Storage signs locally: no request reaches S3."""
+    from urllib.parse import parse_qs, urlparse
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {"location": "private", "default_acl": "private", "querystring_auth": True},
+        },
+    }
+    settings.AWS_STORAGE_BUCKET_NAME = "toto-media"
+    settings.AWS_S3_REGION_NAME = "eu-west-1"
+    settings.AWS_S3_ENDPOINT_URL = "https://s3.eu-west-1.amazonaws.com"
+    settings.AWS_ACCESS_KEY_ID = "AKIAEXAMPLEEXAMPLE00"
+    settings.AWS_SECRET_ACCESS_KEY = "secret-example"  # a placeholder: nothing is sent
+    settings.AWS_S3_SIGNATURE_VERSION = "s3v4"
+    lesson = make_lesson("Speak", body=[("voice", VOICE)])
+    attempt = ExerciseAttempt.objects.create(
+        user=student,
+        lesson=lesson,
+        block_id=lesson.exercises()[0].id,
+        exercise_type="voice",
+        answer={"content_type": "audio/ogg", "size": 10},
+        audio=f"learning/attempts/{student.pk}/take.ogg",
+        status=AttemptStatus.PENDING,
+        max_points=2,
+    )
+    url = f"/api/v1/attempts/{attempt.id}/recording/"
+
+    api_client.force_login(student)
+    answer = api_client.get(url)
+    assert answer.status_code == 302
+    location = urlparse(answer["Location"])
+    query = parse_qs(location.query)
+    assert location.path.endswith(f"/private/learning/attempts/{student.pk}/take.ogg")
+    assert query["X-Amz-Expires"] == ["60"]
+    assert query["response-content-type"] == ["audio/ogg"]
+    assert query["response-content-disposition"] == ["inline; filename*=UTF-8''take.ogg"]
+    assert answer["X-Content-Type-Options"] == "nosniff"
+
+    api_client.force_login(other_student)
+    assert api_client.get(url).status_code == 404
