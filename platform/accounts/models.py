@@ -9,6 +9,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.uploads import private_storage
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -254,7 +256,8 @@ class TeacherCertificate(models.Model):
         TeacherProfile, on_delete=models.CASCADE, related_name="certificates"
     )
     title = models.CharField(_("title"), max_length=200)
-    file = models.FileField(_("file"), upload_to="certificates/")
+    # Private: the teacher and moderators open it through a permission-checked view.
+    file = models.FileField(_("file"), upload_to="certificates/", storage=private_storage)
     content_type = models.CharField(max_length=100, editable=False)
     status = models.CharField(
         _("status"),

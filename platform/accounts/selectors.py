@@ -7,8 +7,9 @@ from typing import Any
 
 from django.apps import apps
 from django.db.models import Prefetch, QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 
 from .models import LearningLanguage, Profile, TeacherCertificate, TeacherProfile, User
 from .roles import ROLE_BY_GROUP_NAME, Role
@@ -94,6 +95,18 @@ def certificates_of(user: User) -> QuerySet[TeacherCertificate]:
     return TeacherCertificate.objects.filter(teacher__user=user).order_by("-uploaded_at")
 
 
+def certificate_file_for(user: User, certificate_id: Any) -> TeacherCertificate:
+    """A certificate whose file ``user`` may open: their own, or any for moderators (who
+    verify them); 404 for anyone else."""
+    certificates = TeacherCertificate.objects.all()
+    if not has_role(user, Role.MODERATOR):
+        certificates = certificates.filter(teacher__user=user)
+    certificate = certificates.filter(pk=certificate_id).first()
+    if certificate is None:
+        raise Http404("No such certificate.")
+    return certificate
+
+
 def export_personal_data(user: User) -> dict[str, Any]:
     """Everything Toto holds about the person, as JSON-ready data (the data-portability
     export, ``GET /api/v1/users/me/export/``).
@@ -171,7 +184,7 @@ def export_personal_data(user: User) -> dict[str, Any]:
                     "title": certificate.title,
                     "status": certificate.status,
                     "uploaded_at": certificate.uploaded_at.isoformat(),
-                    "file": certificate.file.url,
+                    "file": reverse("users-me-certificate-file", args=[certificate.pk]),
                 }
                 for certificate in certificates_of(user)
             ],

@@ -12,6 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.log_actions import log
 
+from core.uploads import RejectedUpload, checked_type, stored_name
+
 from .errors import (
     InvalidDocumentError,
     InvalidImageError,
@@ -25,7 +27,7 @@ from .roles import GROUP_NAMES, SIGNUP_ROLES, STAFF_ROLES, Role
 logger = logging.getLogger(__name__)
 
 MAX_CERTIFICATE_BYTES = 10 * 1024 * 1024
-CERTIFICATE_TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
+CERTIFICATE_TYPES = frozenset({"application/pdf", "image/jpeg", "image/png"})
 
 
 @transaction.atomic
@@ -184,15 +186,6 @@ def remove_avatar(user: User) -> Profile:
     return profile
 
 
-def _document_type(upload: UploadedFile) -> str:
-    import magic
-
-    upload.seek(0)
-    head = upload.read(4096)
-    upload.seek(0)
-    return str(magic.from_buffer(head, mime=True))
-
-
 @transaction.atomic
 def add_certificate(user: User, *, title: str, upload: UploadedFile) -> TeacherCertificate:
     """Stores a teacher's certificate, pending a moderator's verification."""
@@ -201,13 +194,12 @@ def add_certificate(user: User, *, title: str, upload: UploadedFile) -> TeacherC
         raise NotATeacherError()
     if upload.size is None or upload.size > MAX_CERTIFICATE_BYTES:
         raise InvalidDocumentError()
-    content_type = _document_type(upload)
-    if content_type not in CERTIFICATE_TYPES:
-        raise InvalidDocumentError()
+    try:
+        content_type = checked_type(upload, CERTIFICATE_TYPES)
+    except RejectedUpload as exc:
+        raise InvalidDocumentError() from exc
     certificate = TeacherCertificate(teacher=teacher, title=title, content_type=content_type)
-    certificate.file.save(
-        f"{uuid.uuid4().hex}.{CERTIFICATE_TYPES[content_type]}", upload, save=False
-    )
+    certificate.file.save(stored_name(content_type), upload, save=False)
     certificate.save()
     return certificate
 

@@ -8,7 +8,7 @@ import django_filters
 from allauth.account.models import EmailAddress
 from django.contrib import messages
 from django.db.models import Exists, OuterRef, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -20,6 +20,7 @@ from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from . import services
+from .downloads import serve_certificate
 from .forms import ReactivateForm, RolesForm, SuspendForm
 from .models import TeacherCertificate, User, VerificationStatus
 from .requests import user_of
@@ -245,6 +246,7 @@ class CertificateViewSet(ModelViewSet):
             path("", self.index_view, name="index"),
             path("results/", self.index_results_view, name="index_results"),
             path("edit/<str:pk>/", review_certificate, name="edit"),
+            path("file/<str:pk>/", certificate_file, name="file"),
             path("history/<str:pk>/", self.history_view, name="history"),
             path("history-results/<str:pk>/", self.history_results_view, name="history_results"),
         ]
@@ -274,8 +276,19 @@ def review_certificate(request: HttpRequest, pk: str) -> HttpResponse:
         {
             "certificate": certificate,
             "index_url": reverse(certificate_viewset.get_url_name("index")),
+            "file_url": reverse(certificate_viewset.get_url_name("file"), args=[certificate.pk]),
         },
     )
+
+
+def certificate_file(request: HttpRequest, pk: str) -> HttpResponseBase:
+    """The certificate's file for the moderator reviewing it (the private storage is never
+    served directly)."""
+    from django.core.exceptions import PermissionDenied
+
+    if not certificate_viewset.permission_policy.user_has_permission(request.user, "change"):
+        raise PermissionDenied
+    return serve_certificate(request, get_object_or_404(TeacherCertificate, pk=pk))
 
 
 @hooks.register("register_admin_viewset")

@@ -8,6 +8,8 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
+from core.uploads import private_storage
+
 
 class ProgressStatus(models.TextChoices):
     IN_PROGRESS = "in_progress", "In progress"
@@ -61,6 +63,7 @@ class AttemptStatus(models.TextChoices):
 
 
 def attempt_audio_path(instance: ExerciseAttempt, filename: str) -> str:
+    # ``filename`` is ours (services.record_voice_attempt: the sniffed type's extension).
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
     return f"learning/attempts/{instance.user_id}/{instance.id}.{extension[:8]}"
 
@@ -79,7 +82,8 @@ class ExerciseAttempt(models.Model):
     block_id = models.CharField(max_length=64)
     exercise_type = models.CharField(max_length=32)
     answer = models.JSONField(default=dict, blank=True)
-    audio = models.FileField(upload_to=attempt_audio_path, blank=True)
+    # Private: only the learner (and moderators) fetch it, through AttemptRecordingView.
+    audio = models.FileField(upload_to=attempt_audio_path, storage=private_storage, blank=True)
     status = models.CharField(max_length=16, choices=AttemptStatus.choices)
     score = models.DecimalField(max_digits=5, decimal_places=4, null=True, blank=True)
     points = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)

@@ -18,6 +18,8 @@ from wagtail.images import get_image_model
 from wagtail.models import Locale, Page
 from wagtail.query import PageQuerySet
 
+from accounts.roles import Role
+from accounts.selectors import has_role
 from cms.learning.models import CategoryPage, LessonPage, SubcategoryPage
 
 from .models import AttemptStatus, ExerciseAttempt, LessonProgress, ProgressStatus
@@ -225,6 +227,20 @@ def attempt_for(user: Any, attempt_id: Any) -> ExerciseAttempt:
     attempt = ExerciseAttempt.objects.filter(user=user, id=attempt_id).first()
     if attempt is None:
         raise Http404("No such attempt.")
+    return attempt
+
+
+def attempt_recording_for(user: Any, attempt_id: Any) -> ExerciseAttempt:
+    """A voice attempt's recording, for the learner who made it and for moderators (who act
+    on reports); 404 for anyone else, so whether it exists is not told."""
+    if not user.is_authenticated:
+        raise Http404("No such recording.")
+    attempts = ExerciseAttempt.objects.exclude(audio="")
+    if not has_role(user, Role.MODERATOR):
+        attempts = attempts.filter(user=user)
+    attempt = attempts.filter(id=attempt_id).first()
+    if attempt is None:
+        raise Http404("No such recording.")
     return attempt
 
 

@@ -24,6 +24,7 @@ from rest_framework import exceptions, status
 
 from cms.learning.models import LessonPage
 from core.api.errors import ServiceError
+from core.uploads import AUDIO_TYPES, RejectedUpload, checked_type, stored_name
 
 from . import ml
 from .models import AttemptStatus, ExerciseAttempt, LessonProgress, ProgressStatus
@@ -32,7 +33,6 @@ from .scoring import AnswerErrors, ScoreResult, score_answer, score_voice
 logger = logging.getLogger(__name__)
 
 MAX_AUDIO_BYTES = 10 * 1024 * 1024
-AUDIO_CONTENT_TYPES = ("audio/", "video/webm", "application/octet-stream")
 
 
 class ExerciseNotFound(ServiceError):
@@ -115,19 +115,24 @@ def record_voice_attempt(
         raise exceptions.ValidationError({"audio": ["The recording is larger than 10 MB."]})
     if audio.size == 0:
         raise exceptions.ValidationError({"audio": ["The recording is empty."]})
-    if not (audio.content_type or "").startswith(AUDIO_CONTENT_TYPES):
-        raise exceptions.ValidationError({"audio": ["Send an audio file."]})
+    try:
+        # The content decides; the client's name and declared type are never used.
+        mime = checked_type(audio, AUDIO_TYPES)
+    except RejectedUpload as exc:
+        raise exceptions.ValidationError(
+            {"audio": [f"Send an audio recording (this file's content is {exc.mime})."]}
+        ) from exc
     attempt = ExerciseAttempt(
         user=user,
         lesson=lesson,
         block_id=block_id,
         exercise_type="voice",
-        answer={"content_type": audio.content_type, "size": audio.size},
+        answer={"content_type": mime, "size": audio.size},
         status=AttemptStatus.PENDING,
         max_points=Decimal(definition["points"]),
         time_spent_seconds=time_spent_seconds,
     )
-    attempt.audio.save(audio.name or "recording.webm", audio, save=False)
+    attempt.audio.save(stored_name(mime, attempt.id.hex), audio, save=False)
     attempt.save()
     _refresh_progress(user, lesson, add_attempt=True, add_seconds=time_spent_seconds)
 

@@ -1,7 +1,8 @@
 """A teacher's library of files, what they share with their learners, and the packs they sell.
 
-Files live in Django's default storage (S3 in production) under paths nobody is told: every
-download goes through a permission-checked view (``materials.selectors.downloadable``).
+Files live in the private storage (outside MEDIA_ROOT; a private prefix on S3) under our
+own names: every download goes through a permission-checked view
+(``materials.selectors.downloadable``).
 """
 
 import uuid
@@ -15,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
+from core.uploads import private_storage
 from tutoring.models.gigs import CURRENCIES, MONEY
 from tutoring.models.teachers import CefrLevel
 
@@ -47,7 +49,7 @@ class Material(models.Model):  # type: ignore[django-manager-missing]
     description = models.TextField(_("description"), blank=True)
     kind = models.CharField(_("kind"), max_length=8, choices=MaterialKind.choices)
     content_type = models.CharField(max_length=100, editable=False)
-    file = models.FileField(upload_to=material_path, max_length=255)
+    file = models.FileField(upload_to=material_path, storage=private_storage, max_length=255)
     original_name = models.CharField(max_length=255, editable=False)
     size = models.PositiveBigIntegerField(editable=False)
     tags = TaggableManager(through=TaggedMaterial, blank=True)

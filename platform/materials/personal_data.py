@@ -131,7 +131,8 @@ def erase_personal_data(user: User) -> dict[str, int]:
 
 
 def _delete_files(names: list[str]) -> None:
-    from django.core.files.storage import default_storage
+    from core.uploads import private_storage
 
+    storage = private_storage()
     for name in names:
-        default_storage.delete(name)
+        storage.delete(name)

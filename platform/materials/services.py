@@ -1,18 +1,16 @@
 """Writes on materials: the library, sharing, packs, purchases and ratings."""
 
-import uuid
 from collections.abc import Iterable, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-import magic
-from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count, ProtectedError
 from django.utils import timezone
 
 from accounts.models import User
+from core.uploads import RejectedUpload, checked_type, private_storage, stored_name
 
 from . import conf, selectors
 from .errors import (
@@ -71,15 +69,13 @@ def _require_teacher(user: User) -> None:
 
 def check_material_file(upload: UploadedFile) -> tuple[MaterialKind, str]:
     """The file's kind and MIME type, from its content; refuses others and oversized ones."""
-    upload.seek(0)
-    head = upload.read(8192)
-    upload.seek(0)
-    mime = str(magic.from_buffer(head, mime=True)) if head else "application/x-empty"
-    kind = ACCEPTED_TYPES.get(mime)
-    if kind is None:
+    try:
+        mime = checked_type(upload, ACCEPTED_TYPES)
+    except RejectedUpload as exc:
         raise InvalidMaterialFile(
-            f"This file's content is {mime}; upload a PDF, an audio or a video file."
-        )
+            f"This file's content is {exc.mime}; upload a PDF, an audio or a video file."
+        ) from exc
+    kind = ACCEPTED_TYPES[mime]
     limit = conf.max_bytes(kind)
     if upload.size is None or upload.size > limit:
         raise MaterialTooLarge(f"A {kind.label.lower()} may be at most {limit // 2**20} MB.")
@@ -110,7 +106,7 @@ def upload_material(
         original_name=(upload.name or f"{kind}")[-255:],
         size=upload.size or 0,
     )
-    material.file.save(upload.name or uuid.uuid4().hex, upload, save=False)
+    material.file.save(stored_name(mime), upload, save=False)
     stored = material.file.name
     try:
         with transaction.atomic():
@@ -119,7 +115,7 @@ def upload_material(
     except Exception:
         # The file is stored before the row; a row that fails must not leave it behind.
         if stored:  # set by the save above; the field's type allows none
-            default_storage.delete(stored)
+            private_storage().delete(stored)
         raise
     return material
 
@@ -153,7 +149,7 @@ def delete_material(material: Material) -> None:
     except ProtectedError as error:
         raise MaterialInUse() from error
     if name:  # a material always has its file; the field's type allows none
-        transaction.on_commit(lambda: default_storage.delete(name))
+        transaction.on_commit(lambda: private_storage().delete(name))
 
 
 def share_material(material: Material, *, learner_id: Any) -> MaterialShare:

@@ -6,6 +6,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.uploads import private_storage
+
 
 class Conversation(models.Model):
     """A 1:1 or group conversation. ``last_seq`` is the sequence number of its newest
@@ -60,8 +62,8 @@ class Participant(models.Model):
 
 
 def attachment_path(instance: "Message", filename: str) -> str:
-    # Random names: attachment URLs are never guessable, and they are served only through
-    # the permission-checked download endpoint anyway.
+    # ``filename`` is ours (services.send_message: the sniffed type's extension); the
+    # sender's name is kept in ``attachment_name`` for the download's Content-Disposition.
     return f"messaging/{instance.conversation_id}/{uuid.uuid4().hex}/{filename[-80:]}"
 
 
@@ -83,7 +85,7 @@ class Message(models.Model):
     client_id = models.CharField(max_length=64)
     # Fernet token (MultiFernet, see messaging.crypto); empty once the message is deleted.
     body_encrypted = models.TextField(blank=True)
-    attachment = models.FileField(upload_to=attachment_path, blank=True)
+    attachment = models.FileField(upload_to=attachment_path, storage=private_storage, blank=True)
     attachment_kind = models.CharField(max_length=10, choices=AttachmentKind.choices, blank=True)
     attachment_mime = models.CharField(max_length=100, blank=True)
     attachment_size = models.PositiveIntegerField(null=True, blank=True)

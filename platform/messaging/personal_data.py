@@ -111,7 +111,8 @@ def erase_personal_data(user: User) -> None:
 
 
 def _delete_files(names: list[str]) -> None:
-    from django.core.files.storage import default_storage
+    from core.uploads import private_storage
 
+    storage = private_storage()
     for name in names:
-        default_storage.delete(name)
+        storage.delete(name)

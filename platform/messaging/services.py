@@ -11,7 +11,6 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-import magic
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -20,6 +19,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.selectors import is_email_verified
 from core.api.errors import ServiceError
+from core.uploads import RejectedUpload, checked_type, stored_name
 from realtime.events import CHAT, send_to_users
 
 from . import crypto, selectors
@@ -201,12 +201,11 @@ def start_conversation(
 
 
 def _check_attachment(upload: UploadedFile) -> tuple[str, str]:
-    head = upload.read(4096)
-    upload.seek(0)
-    mime = magic.from_buffer(head, mime=True)
-    kind = ATTACHMENT_TYPES.get(mime)
-    if kind is None:
-        raise InvalidAttachment(f"Files of type {mime} are not accepted.")
+    try:
+        mime = checked_type(upload, ATTACHMENT_TYPES)
+    except RejectedUpload as exc:
+        raise InvalidAttachment(f"Files of type {exc.mime} are not accepted.") from exc
+    kind = ATTACHMENT_TYPES[mime]
     limit = settings.MESSAGING_ATTACHMENT_MAX_BYTES[kind]
     if upload.size is None or upload.size > limit:
         raise AttachmentTooLarge(f"This {kind} is larger than {limit // (1024 * 1024)} MB.")
@@ -281,7 +280,7 @@ def send_message(
             message.attachment_mime = mime
             message.attachment_size = attachment.size
             message.attachment_name = (attachment.name or "file")[-200:]
-            message.attachment.save(message.attachment_name, attachment, save=False)
+            message.attachment.save(stored_name(mime), attachment, save=False)
         message.save(force_insert=True)
         Conversation.objects.filter(pk=conversation.pk).update(
             last_seq=seq, last_event=event_number, last_message_at=now

@@ -1,10 +1,12 @@
 import uuid
 
 from django.conf import settings
-from django.core.files.storage import Storage, storages
+from django.core.files.storage import Storage
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from core.uploads import private_storage as core_private_storage
 
 
 class Room(models.Model):
@@ -96,13 +98,16 @@ class Attendance(models.Model):
 
 
 def recording_path(instance: "Recording", filename: str) -> str:
-    return f"rooms/{instance.room_id}/recordings/{uuid.uuid4().hex}.webm"
+    # ``filename`` is ours (services.save_recording: the sniffed type's extension).
+    extension = filename.rsplit(".", 1)[-1] if "." in filename else "webm"
+    return f"rooms/{instance.room_id}/recordings/{uuid.uuid4().hex}.{extension}"
 
 
 def private_storage() -> Storage:
     """Recordings live in the "private" storage: never served by the web server, only by
-    the permission-checked view (rooms.api.views.RecordingFileView)."""
-    return storages["private"]
+    the permission-checked view (rooms.api.views.RecordingFileView). Kept here because
+    migrations name it; core.uploads.private_storage is the same storage."""
+    return core_private_storage()
 
 
 class Recording(models.Model):

@@ -8,19 +8,21 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-import magic
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
 from core.api.errors import ServiceError
+from core.uploads import RejectedUpload, checked_type, stored_name
 
 from .models import Attendance, MatchRequest, Member, Recording, Room
 
 LEVELS = ("A1", "A2", "B1", "B2", "C1", "C2")
 MAX_STROKES = 5000
 RECORDING_MAX_BYTES = 500 * 1024 * 1024
+# What browsers' MediaRecorder produces for a room recording (WebM or Ogg).
+RECORDING_TYPES = frozenset({"video/webm", "audio/webm", "audio/ogg", "video/ogg"})
 
 
 class RoomError(ServiceError):
@@ -253,11 +255,10 @@ def save_recording(user: Any, room_id: Any, upload: UploadedFile) -> Recording:
     )
     if not everyone:
         raise ConsentMissing()
-    head = upload.read(4096)
-    upload.seek(0)
-    mime = magic.from_buffer(head, mime=True)
-    if mime not in {"video/webm", "audio/webm", "audio/ogg", "video/ogg"}:
-        raise InvalidRecording()
+    try:
+        mime = checked_type(upload, RECORDING_TYPES)
+    except RejectedUpload as exc:
+        raise InvalidRecording() from exc
     if (upload.size or 0) > RECORDING_MAX_BYTES:
         raise InvalidRecording("This recording is too large.")
     recording = Recording(
@@ -267,7 +268,7 @@ def save_recording(user: Any, room_id: Any, upload: UploadedFile) -> Recording:
         size=upload.size or 0,
         consented_user_ids=[str(pk) for pk in agreed],
     )
-    recording.file.save("recording.webm", upload, save=False)
+    recording.file.save(stored_name(mime), upload, save=False)
     recording.save()
     return recording
 

@@ -8,6 +8,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from accounts import views as accounts_views
+from core.media import public_media_urlpatterns
 from core.metrics import metrics_view
 from referrals.views import referrals_page, share_link
 from translation import admin_views as translation_admin_views
@@ -60,11 +61,13 @@ urlpatterns = [
 ]
 
 if settings.DEBUG:
-    from django.conf.urls.static import static
     from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 
     urlpatterns += staticfiles_urlpatterns()
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# --- Media: public files only, in every runtime shape (core.media). Private files are
+# served by their apps' permission-checked views, never from here.
+urlpatterns += public_media_urlpatterns()
 
 # Wagtail's page serving comes last: it answers every path not matched above.
 urlpatterns += i18n_patterns(path("", include(wagtail_urls)), prefix_default_language=False)

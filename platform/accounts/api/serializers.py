@@ -2,6 +2,7 @@ from datetime import date
 from typing import Any
 
 from django.db.models.fields.files import ImageFieldFile
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -240,7 +241,7 @@ class CertificateSerializer(serializers.ModelSerializer):
 
     def get_url(self, certificate: TeacherCertificate) -> str:
         request = self.context.get("request")
-        url = certificate.file.url
+        url = reverse("users-me-certificate-file", args=[certificate.pk])
         return request.build_absolute_uri(url) if request else url
 
 

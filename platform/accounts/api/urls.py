@@ -12,5 +12,10 @@ urlpatterns = [
         views.MyCertificatesView.as_view(),
         name="users-me-certificates",
     ),
+    path(
+        "users/me/certificates/<uuid:pk>/file/",
+        views.MyCertificateFileView.as_view(),
+        name="users-me-certificate-file",
+    ),
     path("users/<uuid:user_id>/", views.PublicUserView.as_view(), name="users-detail"),
 ]

@@ -2,6 +2,8 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib.auth import logout
+from django.http import HttpResponseBase
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -13,6 +15,7 @@ from rest_framework.views import APIView
 from core.api.schema import ErrorSerializer
 
 from .. import selectors, services
+from ..downloads import serve_certificate
 from ..models import TeacherCertificate
 from ..requests import user_of
 from .serializers import (
@@ -129,6 +132,21 @@ class MyCertificatesView(generics.ListCreateAPIView):
             title=serializer.validated_data["title"],
             upload=serializer.validated_data["file"],
         )
+
+
+class MyCertificateFileView(APIView):
+    """A certificate's file, for the teacher who uploaded it and for moderators; 404 for
+    anyone else."""
+
+    @extend_schema(
+        responses={
+            (200, "application/octet-stream"): OpenApiTypes.BINARY,
+            302: OpenApiResponse(description="A short-lived signed URL (remote storage)"),
+        }
+    )
+    def get(self, request: Request, pk: UUID) -> HttpResponseBase:
+        certificate = selectors.certificate_file_for(user_of(request), pk)
+        return serve_certificate(request, certificate)
 
 
 class MyRolesView(APIView):

@@ -15,6 +15,11 @@ urlpatterns = [
         "lessons/<int:pk>/complete/", views.LessonCompleteView.as_view(), name="learning-complete"
     ),
     path("attempts/<uuid:pk>/", views.AttemptDetailView.as_view(), name="learning-attempt"),
+    path(
+        "attempts/<uuid:pk>/recording/",
+        views.AttemptRecordingView.as_view(),
+        name="learning-attempt-recording",
+    ),
     path("progress/", views.ProgressListView.as_view(), name="learning-progress"),
     path(
         "progress/categories/",

@@ -2,13 +2,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from django.http import HttpResponseBase
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from core.downloads import PrivateFile, serve_private_file
+from core.uploads import AUDIO_TYPES
 
 from .. import selectors, services
 from ..models import AttemptStatus
@@ -154,6 +160,36 @@ class AttemptDetailView(generics.RetrieveAPIView):
 
     def get_object(self) -> Any:
         return selectors.attempt_for(self.request.user, self.kwargs["pk"])
+
+
+class AttemptRecordingView(APIView):
+    """A voice attempt's recording, as stored (our type, never the client's): for the
+    learner who made it and for moderators; 404 for anyone else, signed in or not."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        responses={
+            (200, "audio/*"): OpenApiTypes.BINARY,
+            (206, "audio/*"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The byte range asked for (Range header)"
+            ),
+            302: OpenApiResponse(description="A short-lived signed URL (remote storage)"),
+        }
+    )
+    def get(self, request: Request, pk: Any) -> HttpResponseBase:
+        attempt = selectors.attempt_recording_for(request.user, pk)
+        declared = attempt.answer.get("content_type") or ""
+        # Recordings stored before uploads were sniffed kept the client's declared type:
+        # anything not audio is handed out as bytes to download, never shown.
+        audio = declared in AUDIO_TYPES
+        item = PrivateFile(
+            attempt.audio,
+            declared if audio else "application/octet-stream",
+            (attempt.audio.name or "").rsplit("/", 1)[-1],
+            inline=audio,
+        )
+        return serve_private_file(request, item)
 
 
 class LessonCompleteView(APIView):

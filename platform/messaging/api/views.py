@@ -1,9 +1,9 @@
 from typing import Any
 
-from django.http import FileResponse
+from django.http import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 from accounts.permissions import IsEmailVerified
 from accounts.requests import user_of
 from core.api.pagination import CursorPagination
+from core.downloads import PrivateFile, serve_private_file
 
 from .. import presence, selectors, services
 from ..models import Block, Message
@@ -147,8 +148,16 @@ class MessageDetailView(APIView):
 class AttachmentView(APIView):
     permission_classes = MESSAGING_PERMISSIONS
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
-    def get(self, request: Request, conversation_id: Any, message_id: Any) -> FileResponse:
+    """A message's attachment, for the conversation's members only (404 for anyone else):
+    images and audio notes inline, other files to download, always as the sniffed type."""
+
+    @extend_schema(
+        responses={
+            (200, "application/octet-stream"): OpenApiTypes.BINARY,
+            302: OpenApiResponse(description="A short-lived signed URL (remote storage)"),
+        }
+    )
+    def get(self, request: Request, conversation_id: Any, message_id: Any) -> HttpResponseBase:
         message = get_object_or_404(
             selectors.visible_messages(user_of(request), conversation_id)
             .exclude(attachment="")
@@ -156,12 +165,13 @@ class AttachmentView(APIView):
             pk=message_id,
             deleted_at__isnull=True,
         )
-        return FileResponse(
-            message.attachment.open("rb"),
-            content_type=message.attachment_mime,
-            as_attachment=message.attachment_kind == Message.AttachmentKind.FILE,
-            filename=message.attachment_name,
+        item = PrivateFile(
+            message.attachment,
+            message.attachment_mime,
+            message.attachment_name,
+            inline=message.attachment_kind != Message.AttachmentKind.FILE,
         )
+        return serve_private_file(request, item)
 
 
 class ReadView(APIView):

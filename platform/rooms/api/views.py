@@ -1,8 +1,8 @@
 from typing import Any
 
-from django.http import FileResponse
+from django.http import HttpResponseBase
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import IsAuthenticated
@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import IsEmailVerified
+from core.downloads import PrivateFile, serve_private_file
 
 from .. import selectors, services
 from ..models import Attendance
@@ -129,10 +130,13 @@ class RecordingFileView(APIView):
 
     permission_classes = ROOM_PERMISSIONS
 
-    @extend_schema(responses={(200, "video/webm"): OpenApiTypes.BINARY})
-    def get(self, request: Request, room_id: Any, recording_id: Any) -> FileResponse:
+    @extend_schema(
+        responses={
+            (200, "video/webm"): OpenApiTypes.BINARY,
+            302: OpenApiResponse(description="A short-lived signed URL (remote storage)"),
+        }
+    )
+    def get(self, request: Request, room_id: Any, recording_id: Any) -> HttpResponseBase:
         recording = selectors.recording_for(request.user, room_id, recording_id)
-        response = FileResponse(recording.file.open("rb"), content_type=recording.mime)
-        response["Cache-Control"] = "private, max-age=3600"
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        name = (recording.file.name or "").rsplit("/", 1)[-1]
+        return serve_private_file(request, PrivateFile(recording.file, recording.mime, name))

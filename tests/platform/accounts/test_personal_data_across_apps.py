@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage, storages
+from django.core.files.storage import storages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
@@ -429,6 +429,7 @@ def test_deletion_erases_everywhere_keeps_the_books_and_spares_others(
         tutoring_tasks.booking_cancelled, "delay", lambda pk: lessons_cancelled.append(pk)
     )
     voice_file = ExerciseAttempt.objects.get(user=teacher, block_id="b2").audio.name
+    assert storages["private"].exists(voice_file)
     recording_file = Recording.objects.get(uploaded_by=teacher).file.name
     invoices_before = list(Invoice.objects.order_by("number").values_list("number", "billed_to"))
     entries_before = Entry.objects.count()
@@ -503,7 +504,7 @@ def test_deletion_erases_everywhere_keeps_the_books_and_spares_others(
     assert not AIUsage.objects.filter(user=user).exists()
     # learning: attempts kept (append-only), the voice recording's file deleted.
     assert ExerciseAttempt.objects.filter(user=user).count() == 2
-    assert not default_storage.exists(voice_file)
+    assert not storages["private"].exists(voice_file)
     # rooms: their recording and its file gone, their open class ended, attendance kept.
     assert not Recording.objects.filter(uploaded_by=user).exists()
     assert not storages["private"].exists(recording_file)

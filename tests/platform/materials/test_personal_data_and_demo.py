@@ -58,8 +58,7 @@ def test_erasure_keeps_what_buyers_paid_for(
     monkeypatch: Any,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    from django.core.files.storage import default_storage
-
+    from core.uploads import private_storage
     from credits.models import AccountKind
     from credits.services import user_account
     from materials.models import Material, MaterialPack, MaterialShare, PackRating
@@ -67,6 +66,7 @@ def test_erasure_keeps_what_buyers_paid_for(
     from payouts.services import pay_payout, request_payout
     from tutoring import tasks
 
+    private = private_storage()
     # Deleting cancels the upcoming lesson on each side; its tasks are only queued here.
     queued: list[str] = []
     for task in (tasks.refund_booking, tasks.booking_cancelled):
@@ -107,7 +107,7 @@ def test_erasure_keeps_what_buyers_paid_for(
     api_client.force_login(teacher)
     with django_capture_on_commit_callbacks(execute=True):
         assert api_client.delete("/api/v1/users/me/").status_code == 204
-    assert not default_storage.exists(loose_file) and default_storage.exists(sold_file)
+    assert not private.exists(loose_file) and private.exists(sold_file)
     assert not Material.objects.filter(pk=loose["id"]).exists()
     assert Material.objects.filter(teacher=teacher).count() == 2  # the sold pack's items
     assert MaterialPack.objects.get().status == "draft"

@@ -1,4 +1,4 @@
-"""With S3 as the default storage (production), a permitted download is a redirect to a
+"""With S3 as the private storage (production), a permitted download is a redirect to a
 presigned URL that expires within a minute; nobody else gets one. django-storages' real
 S3Storage signs the URL locally (no request reaches S3: the row points at a stored name)."""
 
@@ -14,7 +14,10 @@ pytestmark = pytest.mark.django_db
 def s3(settings: Any) -> None:
     settings.STORAGES = {
         **settings.STORAGES,
-        "default": {"BACKEND": "storages.backends.s3.S3Storage"},
+        "private": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {"location": "private", "default_acl": "private", "querystring_auth": True},
+        },
     }
     settings.AWS_STORAGE_BUCKET_NAME = "toto-media"
     settings.AWS_S3_REGION_NAME = "eu-west-1"
@@ -47,12 +50,13 @@ def test_download_redirects_to_a_short_lived_signed_url(
     assert answer.status_code == 302
     url = urlparse(answer["Location"])
     query = parse_qs(url.query)
-    assert url.path.endswith(f"/materials/{teacher.pk}/abc.pdf")
+    assert url.path.endswith(f"/private/materials/{teacher.pk}/abc.pdf")
     assert query["X-Amz-Expires"] == ["60"]
     assert "X-Amz-Signature" in query
     assert query["response-content-type"] == ["application/pdf"]
     assert "filename*=UTF-8''verbos%20pr%C3%A9sent.pdf" in query["response-content-disposition"][0]
     assert answer["Cache-Control"] == "private, no-store"
+    assert answer["X-Content-Type-Options"] == "nosniff"
 
     api_client.force_login(other_student)
     assert api_client.get(f"/api/v1/materials/{material.pk}/download/").status_code == 404

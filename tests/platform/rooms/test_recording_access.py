@@ -49,7 +49,11 @@ def test_participants_stream_the_recording(recorded_class, api_client, teacher, 
         response = api_client.get(file_url)
         assert response.status_code == 200
         assert response["Content-Type"] == "video/webm"
-        assert response["Cache-Control"] == "private, max-age=3600"
+        # Like every private file (core.downloads): not kept by any cache, never sniffed.
+        assert response["Cache-Control"] == "private, no-store"
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert response["Content-Disposition"].startswith("inline;")
+        assert recording.file.name.endswith(".webm")
         assert _body(response) == _webm()
         assert [
             item["url"]
