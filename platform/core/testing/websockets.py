@@ -84,11 +84,19 @@ async def connect(
 async def refused(
     path: str, *, user: Any = None, headers: list[tuple[bytes, bytes]] | None = None
 ) -> int:
-    """Opens a socket the server must refuse and returns its close code (4401, 4403 …)."""
+    """Opens a socket the server must refuse and returns its close code (4401, 4403 …).
+
+    Refusals are accepted, then closed with the code (a refused handshake only tells the
+    client "HTTP 403"): one that is not fails the test."""
     communicator = _communicator(path, user, headers)
     connected, code = await communicator.connect(timeout=5)
-    if connected:
-        await communicator.disconnect()
-        raise AssertionError(f"WebSocket {path} accepted a connection it should refuse")
-    await _end(communicator, code or 1000)
-    return code or 1000
+    if not connected:
+        await _end(communicator, code or 1000)
+        raise AssertionError(f"WebSocket {path} was refused at the handshake, not with a code")
+    for _ in range(20):  # a consumer may greet before it closes
+        output = await communicator.receive_output(timeout=5)
+        if output["type"] == "websocket.close":
+            await _end(communicator, output.get("code") or 1000)
+            return int(output.get("code") or 1000)
+    await communicator.disconnect()
+    raise AssertionError(f"WebSocket {path} accepted a connection it should refuse")
