@@ -219,6 +219,9 @@ class JsonSocketConsumer(AsyncJsonWebsocketConsumer):
 
     async def receive_json(self, content: dict[str, Any], **kwargs: Any) -> None:
         handler = self.handlers().get(content["type"])
+        if handler is None and content["type"] == "ping":
+            await self.send_json({"type": "pong"})  # every socket answers a keep-alive
+            return
         if handler is None:
             raise BadFrame("unknown_type", f"Unknown message type {content['type']!r}.")
         await handler(content)
