@@ -7,7 +7,8 @@ waiting room, chat, whiteboard, pad, screen sharing, recording consent). Who is 
 in the database (Attendance rows, which billing also uses), never in process memory, so
 sockets of one room may sit on different servers.
 
-Close codes: 4401 not signed in (or access revoked while connected), 4403 not allowed in this room, 4404 no such room (or ended),
+Close codes (sent after accepting; see realtime/README.md): 4401 not signed in (or access
+revoked while connected), 4403 not allowed in this room, 4404 no such room (or ended),
 4409 full, 4410 removed by the host, 4412 email not verified.
 """
 
