@@ -5,7 +5,6 @@ out, and a token's expiry, close the sockets opened under that sign-in with 4401
 import asyncio
 import time
 from collections.abc import Iterator
-from functools import partial
 
 import pytest
 from asgiref.sync import sync_to_async
@@ -131,21 +130,33 @@ async def test_a_token_socket_closes_when_its_token_expires(student) -> None:
 
 @pytest.fixture
 def asgi_server(transactional_db: None) -> Iterator[str]:
-    """daphne serving the real ASGI application on a loopback port (as tests/e2e does)."""
-    from channels.testing.live import make_application, set_database_connection
-    from daphne.testing import DaphneProcess
-    from django.db import connections
+    """The real ASGI application behind a real server on a loopback port. uvicorn in a
+    thread of this process rather than daphne in a forked one: forking the test process
+    (with its thread pools and Redis connections) made the child drop connections now and
+    then, and the handshake and close frames on the wire are the same."""
+    import threading
 
-    connections.close_all()
-    process = DaphneProcess(
-        "127.0.0.1", partial(make_application, static_wrapper=None), setup=set_database_connection
+    import uvicorn
+
+    from core.testing.services import free_port
+    from toto.asgi import application
+
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(
+            application, host="127.0.0.1", port=port, log_level="warning", lifespan="off"
+        )
     )
-    process.start()
-    if not process.ready.wait(timeout=60):
-        raise RuntimeError("daphne did not start")
-    yield f"ws://127.0.0.1:{process.port.value}"
-    process.terminate()
-    process.join(timeout=10)
+    thread = threading.Thread(target=server.run, name="asgi-server", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("the ASGI server did not start")
+        time.sleep(0.05)
+    yield f"ws://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
 
 
 def test_a_real_server_speaks_close_codes_to_clients_without_origin(
