@@ -18,9 +18,7 @@ def create_schedule(apps, schema_editor):
 
 
 def remove_schedule(apps, schema_editor):
-    apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(
-        name=SCHEDULE[0]
-    ).delete()
+    apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(name=SCHEDULE[0]).delete()
 
 
 class Migration(migrations.Migration):
