@@ -1,35 +1,71 @@
 """WebSocket authentication: the API's JWT as ``?token=`` or the website session.
 
 A socket that brings ``?token=`` is judged by the token alone (an invalid one leaves the
-socket anonymous rather than falling back to a cookie). The token is validated as the HTTP
-API validates it, statefully: a signed-out, suspended or deleted user's token is refused.
-``scope["user"]`` is always set, AnonymousUser if neither applies; consumers decide what an
-anonymous socket may do.
+socket anonymous rather than falling back to a cookie, and the consumer closes it with 4401).
+The token is validated as the HTTP API validates it, statefully: a signed-out, suspended or
+deleted user's token is refused. ``scope["user"]`` is always set, AnonymousUser if neither
+applies; consumers decide what an anonymous socket may do.
+
+Origin: a browser attaches its cookies to a socket opened by any page, so a socket that
+relies on the session must come from one of our own origins (cross-site WebSocket hijacking).
+A token is no ambient credential: token sockets need no ``Origin`` (native apps and Python
+clients send none). Every refusal is a close code after accepting, never a bare HTTP 403,
+so that clients can tell "refresh your token" (4401) from "forbidden" (4403).
 """
 
+from __future__ import annotations
+
 import contextlib
+import hashlib
+from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlparse
 
 from channels.auth import AuthMiddlewareStack
 from channels.db import database_sync_to_async
 from django.contrib.auth.models import AnonymousUser
-from redis.exceptions import ConnectionError as RedisConnectionError
+
+from realtime.events import send_to_group
+
+CLOSE_FORBIDDEN = 4403
+
+
+@dataclass(frozen=True)
+class TokenAccess:
+    """What a socket's access token grants: whom, until when, and under which session (the
+    session that signing out of the app ends)."""
+
+    user: Any
+    expires_at: float | None = None
+    session_key: str | None = None
 
 
 @database_sync_to_async
-def user_from_access_token(token: str) -> Any:
-    from allauth.headless.tokens.strategies.jwt.internal import validate_access_token
+def access_from_token(token: str) -> TokenAccess:
+    from allauth.headless.tokens.strategies.jwt.internal import (
+        session_key_from_sid,
+        validate_access_token,
+    )
 
     result = validate_access_token(token)
     if result is None:
-        return AnonymousUser()
-    user = result[0]
+        return TokenAccess(AnonymousUser())
+    user, payload = result
     # Stateful validation already loaded the user through the auth backend (is_active
     # checked); force the lazy object so that no query happens later in async code.
     if not getattr(user, "is_active", False):
-        return AnonymousUser()
-    return user
+        return TokenAccess(AnonymousUser())
+    sid = payload.get("sid")
+    exp = payload.get("exp")
+    return TokenAccess(
+        user,
+        expires_at=float(exp) if isinstance(exp, int | float) else None,
+        session_key=session_key_from_sid(sid) if isinstance(sid, str) else None,
+    )
+
+
+async def user_from_access_token(token: str) -> Any:
+    return (await access_from_token(token)).user
 
 
 def token_from_scope(scope: dict[str, Any]) -> str | None:
@@ -45,7 +81,8 @@ class TokenAuthMiddleware:
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> Any:
         token = token_from_scope(scope)
         if token is not None:
-            scope = {**scope, "user": await user_from_access_token(token)}
+            access = await access_from_token(token)
+            scope = {**scope, "user": access.user, "token_access": access}
         return await self.inner(scope, receive, send)
 
 
@@ -66,47 +103,57 @@ def TokenOrSessionAuthMiddlewareStack(inner: Any) -> Any:
     return TokenAuthMiddleware(_SessionUnlessToken(inner))
 
 
+async def refuse_socket(receive: Any, send: Any, code: int) -> None:
+    """An ASGI app that accepts the handshake and closes at once with ``code``: browsers
+    and clients see the code, where a refused handshake only says HTTP 403."""
+    message = await receive()
+    if message["type"] != "websocket.connect":
+        return
+    await send({"type": "websocket.accept"})
+    await send({"type": "websocket.close", "code": code})
+
+
+class OriginUnlessTokenMiddleware:
+    """Origin check (ALLOWED_HOSTS, as Channels' AllowedHostsOriginValidator) for sockets
+    that would rely on cookies; token sockets skip it. A foreign or missing Origin on a
+    cookie socket is closed with 4403."""
+
+    def __init__(self, inner: Any) -> None:
+        from channels.security.websocket import AllowedHostsOriginValidator
+
+        self.inner = inner
+        self.validator = AllowedHostsOriginValidator(inner)
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> Any:
+        if scope.get("type") != "websocket" or token_from_scope(scope) is not None:
+            return await self.inner(scope, receive, send)
+        origin = None
+        for name, value in scope.get("headers", []):
+            if name == b"origin":
+                with contextlib.suppress(UnicodeDecodeError):
+                    origin = urlparse(value.decode("latin1"))
+        if self.validator.valid_origin(origin):
+            return await self.inner(scope, receive, send)
+        return await refuse_socket(receive, send, CLOSE_FORBIDDEN)
+
+
 def user_group_name(user_id: Any) -> str:
     """The channel-layer group every signed-in socket of one user joins."""
     return f"user.{user_id}"
 
 
+def session_group_name(session_key: str) -> str:
+    """The group of every socket opened under one sign-in (a browser session, or the
+    session behind an app's tokens). Hashed: the key itself must not cross Redis."""
+    return "session." + hashlib.sha256(session_key.encode()).hexdigest()[:40]
+
+
 def close_user_sockets(user_id: Any) -> None:
     """Closes every open socket of the user (code 4401) on every web node: called when
     their access is revoked (suspension, deletion)."""
-    from asgiref.sync import async_to_sync
-    from channels.layers import get_channel_layer
-
-    layer = get_channel_layer()
-    if layer is not None:
-        async_to_sync(layer.group_send)(user_group_name(user_id), {"type": "auth.revoked"})
+    send_to_group(user_group_name(user_id), {"type": "auth.revoked"})
 
 
-class RevocableSocketMixin:
-    """For consumers serving signed-in users: the socket joins its user's group, so that
-    revoking the user's access closes it at once with code 4401 (the WebSocket twin of the
-    API's 401). Put it before the Channels consumer class in the bases."""
-
-    async def websocket_connect(self, message: dict[str, Any]) -> None:
-        user = self.scope.get("user")  # type: ignore[attr-defined]
-        if user is not None and user.is_authenticated:
-            self._revocation_group = user_group_name(user.pk)
-            layer = self.channel_layer  # type: ignore[attr-defined]
-            try:
-                await layer.group_add(self._revocation_group, self.channel_name)  # type: ignore[attr-defined]
-            except (ConnectionError, RedisConnectionError):
-                # After a Redis restart the pool's first connection is stale; a second try
-                # gets a fresh one (a second failure propagates and refuses the socket).
-                await layer.group_add(self._revocation_group, self.channel_name)  # type: ignore[attr-defined]
-        await super().websocket_connect(message)  # type: ignore[misc]
-
-    async def websocket_disconnect(self, message: dict[str, Any]) -> None:
-        group = getattr(self, "_revocation_group", None)
-        if group is not None:
-            # With Redis gone (restarting) the group entry expires by itself.
-            with contextlib.suppress(ConnectionError, RedisConnectionError):
-                await self.channel_layer.group_discard(group, self.channel_name)  # type: ignore[attr-defined]
-        await super().websocket_disconnect(message)  # type: ignore[misc]
-
-    async def auth_revoked(self, event: dict[str, Any]) -> None:
-        await self.close(code=4401)  # type: ignore[attr-defined]
+def close_session_sockets(session_key: str) -> None:
+    """Closes (4401) every socket opened under one session: called when it signs out."""
+    send_to_group(session_group_name(session_key), {"type": "auth.revoked"})

@@ -27,6 +27,32 @@ def user_group(stream: str, user_id: Any) -> str:
     return f"{stream}.{getattr(user_id, 'hex', user_id)}"
 
 
+def room_group(room_id: Any) -> str:
+    """Every socket present in one room (realtime.consumers.rooms)."""
+    return f"room.{getattr(room_id, 'hex', str(room_id).replace('-', ''))}"
+
+
+def send_to_group(group: str, message: dict[str, Any]) -> None:
+    """A channel-layer group send from sync code (a Celery task, a signal receiver); a
+    failure is logged, never raised."""
+
+    async def send() -> None:
+        layer = get_channel_layer()
+        if layer is not None:
+            await layer.group_send(group, message)
+
+    try:
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            async_to_sync(send)()
+            return
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pool.submit(async_to_sync(send)).result()
+    except Exception:
+        logger.exception("Could not send %s to %s", message.get("type"), group)
+
+
 async def asend_to_users(stream: str, user_ids: Iterable[Any], event: dict[str, Any]) -> int:
     """Sends ``event`` (a JSON-able dict with a ``type``) to every socket of each user.
     Returns the number of group sends, which tests pin per action."""

@@ -88,10 +88,21 @@ class Attendance(models.Model):
     channel_name = models.CharField(max_length=200)
     joined_at = models.DateTimeField(default=timezone.now)
     left_at = models.DateTimeField(null=True, blank=True)
+    # Refreshed by the socket's heartbeat: a row left open by a dead server stops being
+    # refreshed, and the stale-attendance sweep closes it at this time.
+    last_seen_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["joined_at"]
-        indexes = [models.Index(fields=["room", "left_at"]), models.Index(fields=["room", "user"])]
+        indexes = [
+            models.Index(fields=["room", "left_at"]),
+            models.Index(fields=["room", "user"]),
+            models.Index(
+                fields=["last_seen_at"],
+                condition=models.Q(left_at__isnull=True),
+                name="rooms_attendance_open_seen",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user_id} in {self.room_id} from {self.joined_at}"

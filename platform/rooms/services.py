@@ -10,7 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from core.api.errors import ServiceError
@@ -145,6 +145,32 @@ def wait(room_id: Any, user: Any) -> None:
 
 def leave(attendance_id: Any) -> None:
     Attendance.objects.filter(pk=attendance_id, left_at__isnull=True).update(left_at=timezone.now())
+
+
+def touch_attendance(attendance_id: Any) -> None:
+    """The socket holding this seat is alive (its heartbeat or a client ping)."""
+    Attendance.objects.filter(pk=attendance_id, left_at__isnull=True).update(
+        last_seen_at=timezone.now()
+    )
+
+
+def release_stale_attendance(now: dt.datetime | None = None) -> list[tuple[str, str, str]]:
+    """Closes attendance rows whose socket has not been seen for
+    ROOMS_ATTENDANCE_STALE_SECONDS (its server restarted or died without cleanup), as of
+    when it was last seen, so that billing and overlap do not count the dead time. Returns
+    (room id, attendance id, user id) of each, for telling the rooms' remaining peers."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(seconds=settings.ROOMS_ATTENDANCE_STALE_SECONDS)
+    with transaction.atomic():
+        stale = list(
+            Attendance.objects.select_for_update(skip_locked=True)
+            .filter(left_at__isnull=True, last_seen_at__lt=cutoff)
+            .values_list("pk", "room_id", "user_id")
+        )
+        Attendance.objects.filter(pk__in=[pk for pk, _, _ in stale]).update(
+            left_at=models.F("last_seen_at")
+        )
+    return [(str(room_id), str(pk), str(user_id)) for pk, room_id, user_id in stale]
 
 
 def _require_host(room_id: Any, user: Any) -> Room:

@@ -10,15 +10,18 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "toto.settings.dev")
 django_asgi_app = get_asgi_application()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
-from realtime.auth import TokenOrSessionAuthMiddlewareStack  # noqa: E402
+from realtime.auth import (  # noqa: E402
+    OriginUnlessTokenMiddleware,
+    TokenOrSessionAuthMiddlewareStack,
+)
 from realtime.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(
+        # Origin is checked for cookie sockets only; token sockets (native apps) send none.
+        "websocket": OriginUnlessTokenMiddleware(
             TokenOrSessionAuthMiddlewareStack(URLRouter(websocket_urlpatterns))
         ),
     }

@@ -20,7 +20,7 @@ from messaging import presence, selectors, services
 from realtime.events import CHAT, asend_to_users
 from tutoring.selectors.chat import next_slots_in_conversation
 
-from .base import UserSocketConsumer
+from .base import UserSocketConsumer, int_field
 
 MAX_REPLAY = 1000
 # "slots" reads a teacher's calendar (about ten queries): a user asks at most this many times
@@ -82,7 +82,7 @@ class ChatConsumer(UserSocketConsumer):
             await self._broadcast_presence(online=True)
         await self.send_json({"type": "hello", "user": str(self.user.pk)})
 
-    async def disconnect(self, code: int) -> None:
+    async def release(self) -> None:
         if hasattr(self, "group"):
             try:
                 went_offline = await database_sync_to_async(presence.disconnected)(self.user.pk)
@@ -90,7 +90,7 @@ class ChatConsumer(UserSocketConsumer):
                     await self._broadcast_presence(online=False)
             except Exception:  # noqa: S110 - presence expires by TTL if Redis is gone
                 pass
-        await super().disconnect(code)
+        await super().release()
 
     async def _broadcast_presence(self, *, online: bool) -> None:
         contacts = await database_sync_to_async(selectors.contact_ids)(self.user.pk)
@@ -146,9 +146,9 @@ class ChatConsumer(UserSocketConsumer):
     async def on_read(self, content: dict[str, Any]) -> None:
         try:
             await database_sync_to_async(services.mark_read)(
-                self.user, content.get("conversation"), int(content.get("seq") or 0)
+                self.user, content.get("conversation"), int_field(content, "seq", default=0)
             )
-        except (ServiceError, ValueError) as exc:
+        except ServiceError as exc:
             await self.error("invalid_read", str(exc))
 
     async def on_slots(self, content: dict[str, Any]) -> None:

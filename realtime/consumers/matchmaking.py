@@ -84,9 +84,9 @@ class MatchConsumer(UserSocketConsumer):
         self._cancel_timer()
         await self.send_json(message["event"])
 
-    async def disconnect(self, code: int) -> None:
+    async def release(self) -> None:
         if getattr(self, "timer", None) is not None:
             self._cancel_timer()
             with contextlib.suppress(Exception):
                 await database_sync_to_async(services.cancel_match)(self.user)
-        await super().disconnect(code)
+        await super().release()

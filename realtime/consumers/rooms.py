@@ -7,7 +7,8 @@ waiting room, chat, whiteboard, pad, screen sharing, recording consent). Who is 
 in the database (Attendance rows, which billing also uses), never in process memory, so
 sockets of one room may sit on different servers.
 
-Close codes: 4401 not signed in (or access revoked while connected), 4403 not allowed in this room, 4404 no such room (or ended),
+Close codes (sent after accepting; see realtime/README.md): 4401 not signed in (or access
+revoked while connected), 4403 not allowed in this room, 4404 no such room (or ended),
 4409 full, 4410 removed by the host, 4412 email not verified.
 """
 
@@ -17,11 +18,10 @@ import contextlib
 from typing import Any
 
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
 
 from accounts.selectors import is_email_verified
-from core.api.errors import ServiceError
-from realtime.auth import RevocableSocketMixin
+from realtime.events import room_group
 from rooms import selectors, services
 from rooms.models import Member, Room
 
@@ -32,6 +32,9 @@ from .base import (
     CLOSE_NOT_FOUND,
     CLOSE_REMOVED,
     CLOSE_UNAUTHENTICATED,
+    JsonSocketConsumer,
+    int_field,
+    uuid_field,
 )
 
 CLOSE_FOR_REASON = {
@@ -44,17 +47,15 @@ BROADCAST_BY_ANYONE = ("screen.start", "screen.stop")
 MAX_CHAT_CHARS = 2000
 
 
-def room_group(room_id: Any) -> str:
-    return f"room.{getattr(room_id, 'hex', room_id)}"
-
-
 def waiting_group(room_id: Any, user_id: Any) -> str:
     return f"room.{room_id.hex}.waiting.{user_id.hex}"
 
 
-class RoomConsumer(RevocableSocketMixin, AsyncJsonWebsocketConsumer):
-    # RevocableSocketMixin: suspending or deleting the user closes this socket at once
-    # (4401), like their chat and notification sockets.
+class RoomConsumer(JsonSocketConsumer):
+    """A seat (an Attendance row) is held from ``enter`` until ``release``, which the base
+    runs however the socket ends. A row whose server died without running it (restart,
+    killed process) stops being refreshed by ``heartbeat`` and is released by the
+    ``rooms.release_stale_attendance`` sweep."""
 
     async def connect(self) -> None:
         self.user = self.scope.get("user")
@@ -102,6 +103,7 @@ class RoomConsumer(RevocableSocketMixin, AsyncJsonWebsocketConsumer):
             await self.close(code=CLOSE_FULL)
             return
         self.attendance_id = attendance.pk
+        self.call_every(settings.ROOMS_HEARTBEAT_SECONDS, self.heartbeat)
         if not accepted:
             await self.accept()
         self.peer_id = str(attendance.pk)
@@ -153,13 +155,18 @@ class RoomConsumer(RevocableSocketMixin, AsyncJsonWebsocketConsumer):
             "pad": {"text": room.pad_text, "version": room.pad_version},
         }
 
-    async def disconnect(self, code: int) -> None:
+    async def heartbeat(self) -> None:
+        if self.attendance_id is not None:
+            await database_sync_to_async(services.touch_attendance)(self.attendance_id)
+
+    async def release(self) -> None:
         if getattr(self, "waiting_group", None):
             with contextlib.suppress(Exception):
                 await self.channel_layer.group_discard(self.waiting_group, self.channel_name)
-        if self.attendance_id is None:
+        if getattr(self, "attendance_id", None) is None:
             return
-        await database_sync_to_async(services.leave)(self.attendance_id)
+        attendance_id, self.attendance_id = self.attendance_id, None
+        await database_sync_to_async(services.leave)(attendance_id)
         with contextlib.suppress(Exception):
             await self.broadcast(
                 {"type": "peer.left", "peer_id": self.peer_id, "user": str(self.user.pk)}
@@ -171,22 +178,25 @@ class RoomConsumer(RevocableSocketMixin, AsyncJsonWebsocketConsumer):
             room_group(self.room.pk), {"type": "room.event", "event": event}
         )
 
-    async def error(self, code: str, message: str) -> None:
-        await self.send_json({"type": "error", "code": code, "message": message})
-
     # --- client → server -------------------------------------------------------------------
-    async def receive_json(self, content: Any, **kwargs: Any) -> None:
-        if not isinstance(content, dict) or not isinstance(content.get("type"), str):
-            await self.error("invalid_message", "Every message is a JSON object with a type.")
-            return
+    async def receive_json(self, content: dict[str, Any], **kwargs: Any) -> None:
         kind = content["type"]
         if kind == "ping":
+            await self.heartbeat()
             await self.send_json({"type": "pong"})
             return
         if self.attendance_id is None:
             await self.error("waiting", "Wait until the teacher lets you in.")
             return
-        handler = {
+        if kind in SIGNALS:
+            await self.on_signal(content)
+        elif kind in BROADCAST_BY_ANYONE:
+            await self.broadcast({"type": kind, "peer_id": self.peer_id, "user": str(self.user.pk)})
+        else:
+            await super().receive_json(content)
+
+    def handlers(self) -> dict[str, Any]:
+        return {
             "hand.raise": self.on_hand,
             "hand.lower": self.on_hand,
             "speaker.set": self.on_speaker,
@@ -200,20 +210,7 @@ class RoomConsumer(RevocableSocketMixin, AsyncJsonWebsocketConsumer):
             "recording.request": self.on_recording_request,
             "recording.consent": self.on_recording_consent,
             "recording.saved": self.on_recording_saved,
-        }.get(kind)
-        try:
-            if kind in SIGNALS:
-                await self.on_signal(content)
-            elif kind in BROADCAST_BY_ANYONE:
-                await self.broadcast(
-                    {"type": kind, "peer_id": self.peer_id, "user": str(self.user.pk)}
-                )
-            elif handler is not None:
-                await handler(content)
-            else:
-                await self.error("unknown_type", f"Unknown message type {kind!r}.")
-        except ServiceError as exc:
-            await self.error(str(exc.get_codes()), str(exc.detail))
+        }
 
     async def on_signal(self, content: dict[str, Any]) -> None:
         target = self.peers.get(str(content.get("to")))
@@ -238,36 +235,35 @@ class RoomConsumer(RevocableSocketMixin, AsyncJsonWebsocketConsumer):
 
     async def on_speaker(self, content: dict[str, Any]) -> None:
         speaker = bool(content.get("speaker", True))
+        user_id = uuid_field(content, "user")
         await database_sync_to_async(services.set_speaker)(
-            self.user, self.room.pk, content.get("user"), speaker
+            self.user, self.room.pk, user_id, speaker
         )
         await self.broadcast(
             {
                 "type": "role.changed",
-                "user": str(content.get("user")),
+                "user": str(user_id),
                 "role": "speaker" if speaker else "listener",
             }
         )
 
     async def on_mute(self, content: dict[str, Any]) -> None:
-        await database_sync_to_async(services.mute)(self.user, self.room.pk, content.get("user"))
-        await self.broadcast({"type": "muted", "user": str(content.get("user"))})
+        user_id = uuid_field(content, "user")
+        await database_sync_to_async(services.mute)(self.user, self.room.pk, user_id)
+        await self.broadcast({"type": "muted", "user": str(user_id)})
 
     async def on_remove(self, content: dict[str, Any]) -> None:
-        channels = await database_sync_to_async(services.remove)(
-            self.user, self.room.pk, content.get("user")
-        )
+        user_id = uuid_field(content, "user")
+        channels = await database_sync_to_async(services.remove)(self.user, self.room.pk, user_id)
         for channel in channels:
             await self.channel_layer.send(channel, {"type": "room.kick"})
-        await self.broadcast({"type": "removed", "user": str(content.get("user"))})
+        await self.broadcast({"type": "removed", "user": str(user_id)})
 
     async def on_admit(self, content: dict[str, Any]) -> None:
-        learner = str(content.get("user"))
+        learner = uuid_field(content, "user")
         if await database_sync_to_async(services.admit)(self.user, self.room.pk, learner):
-            import uuid
-
             await self.channel_layer.group_send(
-                waiting_group(self.room.pk, uuid.UUID(learner)), {"type": "room.admitted"}
+                waiting_group(self.room.pk, learner), {"type": "room.admitted"}
             )
 
     async def on_chat(self, content: dict[str, Any]) -> None:
@@ -293,7 +289,7 @@ class RoomConsumer(RevocableSocketMixin, AsyncJsonWebsocketConsumer):
 
     async def on_pad(self, content: dict[str, Any]) -> None:
         ok, version, text = await database_sync_to_async(services.update_pad)(
-            self.room.pk, str(content.get("text", "")), int(content.get("base_version", -1))
+            self.room.pk, str(content.get("text", "")), int_field(content, "base_version")
         )
         if ok:
             await self.broadcast(
@@ -327,14 +323,14 @@ class RoomConsumer(RevocableSocketMixin, AsyncJsonWebsocketConsumer):
         """The teacher's page uploaded a recording (REST): everyone's list reloads."""
         if self.room.host_id != self.user.pk:
             raise services.NotAllowed()
-        recording_id = content.get("id")
-        if recording_id is None:
+        if content.get("id") is None:
             return
+        recording_id = uuid_field(content, "id")
         exists = await database_sync_to_async(
             lambda: self.room.recordings.filter(pk=recording_id).exists()
         )()
         if exists:
-            await self.broadcast({"type": "recording.saved", "id": str(content["id"])})
+            await self.broadcast({"type": "recording.saved", "id": str(recording_id)})
 
     # --- server → client -------------------------------------------------------------------
     async def room_event(self, message: dict[str, Any]) -> None:

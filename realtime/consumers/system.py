@@ -1,20 +1,11 @@
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from typing import Any
 
-from realtime.auth import RevocableSocketMixin
+from .base import JsonSocketConsumer
 
 
-class EchoConsumer(RevocableSocketMixin, AsyncJsonWebsocketConsumer):
+class EchoConsumer(JsonSocketConsumer):
     """Answers every JSON message with itself: the baseline for real-time benchmarks and the
-    smoke test that WebSockets are served at all."""
+    smoke test that WebSockets are served at all (frames are checked by the base)."""
 
-    async def receive_json(self, content, **kwargs):  # type: ignore[no-untyped-def]
-        if not isinstance(content, dict) or "type" not in content:
-            await self.send_json(
-                {
-                    "type": "error",
-                    "code": "invalid_message",
-                    "message": "Every message is a JSON object with a type.",
-                }
-            )
-            return
+    async def receive_json(self, content: dict[str, Any], **kwargs: Any) -> None:
         await self.send_json(content)

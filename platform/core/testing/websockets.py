@@ -18,10 +18,13 @@ def _communicator(
     user: Any,
     headers: list[tuple[bytes, bytes]] | None,
     subprotocols: list[str] | None = None,
+    origin: bytes | None = b"http://localhost",
 ) -> WebsocketCommunicator:
     from toto.asgi import application
 
-    all_headers = [(b"origin", b"http://localhost"), (b"host", b"localhost"), *(headers or [])]
+    all_headers = [(b"host", b"localhost"), *(headers or [])]
+    if origin is not None:  # None: a client that sends no Origin (native apps)
+        all_headers.insert(0, (b"origin", origin))
     communicator = WebsocketCommunicator(
         application, path, headers=all_headers, subprotocols=subprotocols
     )
@@ -67,13 +70,14 @@ async def connect(
     user: Any = None,
     headers: list[tuple[bytes, bytes]] | None = None,
     subprotocols: list[str] | None = None,
+    origin: bytes | None = b"http://localhost",
 ) -> WebsocketCommunicator:
     """Opens a socket to ``path`` (e.g. ``/ws/echo/?token=…``) and asserts the handshake.
 
     ``user`` puts an authenticated user in the scope directly, as the session middleware
     would; token authentication is exercised by passing ``?token=`` in the path.
     """
-    communicator = _communicator(path, user, headers, subprotocols)
+    communicator = _communicator(path, user, headers, subprotocols, origin)
     connected, code = await communicator.connect(timeout=5)
     if not connected:
         await _end(communicator, code or 1000)
@@ -82,13 +86,25 @@ async def connect(
 
 
 async def refused(
-    path: str, *, user: Any = None, headers: list[tuple[bytes, bytes]] | None = None
+    path: str,
+    *,
+    user: Any = None,
+    headers: list[tuple[bytes, bytes]] | None = None,
+    origin: bytes | None = b"http://localhost",
 ) -> int:
-    """Opens a socket the server must refuse and returns its close code (4401, 4403 …)."""
-    communicator = _communicator(path, user, headers)
+    """Opens a socket the server must refuse and returns its close code (4401, 4403 …).
+
+    Refusals are accepted, then closed with the code (a refused handshake only tells the
+    client "HTTP 403"): one that is not fails the test."""
+    communicator = _communicator(path, user, headers, origin=origin)
     connected, code = await communicator.connect(timeout=5)
-    if connected:
-        await communicator.disconnect()
-        raise AssertionError(f"WebSocket {path} accepted a connection it should refuse")
-    await _end(communicator, code or 1000)
-    return code or 1000
+    if not connected:
+        await _end(communicator, code or 1000)
+        raise AssertionError(f"WebSocket {path} was refused at the handshake, not with a code")
+    for _ in range(20):  # a consumer may greet before it closes
+        output = await communicator.receive_output(timeout=5)
+        if output["type"] == "websocket.close":
+            await _end(communicator, output.get("code") or 1000)
+            return int(output.get("code") or 1000)
+    await communicator.disconnect()
+    raise AssertionError(f"WebSocket {path} accepted a connection it should refuse")

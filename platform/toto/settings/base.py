@@ -497,6 +497,12 @@ TURN_CREDENTIAL_TTL_SECONDS = env.int("TURN_CREDENTIAL_TTL_SECONDS", default=6 *
 ROOMS_DEFAULT_CAPACITY = {"call": 2, "voice": 12, "classroom": 16}
 MATCHMAKING_TIMEOUT_SECONDS = env.int("MATCHMAKING_TIMEOUT_SECONDS", default=60)
 
+# Room sockets refresh their attendance row's last_seen_at every ROOMS_HEARTBEAT_SECONDS
+# (and on each client ping); the rooms.release_stale_attendance sweep (every minute) releases
+# rows not seen for ROOMS_ATTENDANCE_STALE_SECONDS: seats left by a server that died.
+ROOMS_HEARTBEAT_SECONDS = env.int("ROOMS_HEARTBEAT_SECONDS", default=30)
+ROOMS_ATTENDANCE_STALE_SECONDS = env.int("ROOMS_ATTENDANCE_STALE_SECONDS", default=120)
+
 # --- ML service -----------------------------------------------------------------------------
 ML_URL = env.str("ML_URL", default="http://127.0.0.1:8001")
 ML_API_KEY = env.str("ML_API_KEY", default="")
