@@ -106,3 +106,14 @@ def test_argos_package_built_offline_loads_and_translates(
     out = service.translate(["hello world. good morning", "<b>thank you</b>"], "en", "xx", "html")
     assert isinstance(out[0], str) and out[0]
     assert out[1].startswith("<b>") and out[1].endswith("</b>")
+
+
+def test_deeply_nested_json_is_a_400_not_a_500(ml_client: TestClient) -> None:
+    headers = {"content-type": "application/json"}
+    for body in (b"[" * 100_000, b'{"q": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"):
+        response = ml_client.post("/translate", content=body, headers=headers)
+        assert response.status_code == 400
+        assert "nested too deeply" in response.json()["error"]
+    # An OpenAI-style endpoint answers its own shape.
+    chat = ml_client.post("/v1/chat/completions", content=b"[" * 100_000, headers=headers)
+    assert chat.status_code in (400, 422) and "error" in chat.json()
