@@ -79,7 +79,13 @@ def refusal(request: HttpRequest, status_code: int, code: str, message: str) -> 
     """A 4xx for input refused outside a view: the error shape on the API, a page elsewhere."""
     if _wants_json(request):
         return json_error_response(request, status_code, code, message)
-    return render(request, "400.html", {"message": message}, status=status_code)
+    try:
+        return render(request, "400.html", {"message": message}, status=status_code)
+    except Exception:
+        # The request itself may be what is wrong (a host not allowed makes every
+        # get_host() raise again): a page without the site's chrome then.
+        page = loader.get_template("400-plain.html").render({"message": message})
+        return HttpResponse(page, status=status_code)
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
