@@ -27,7 +27,9 @@ RUN SECRET_KEY=build DATABASE_URL=sqlite:////tmp/build.sqlite3 REDIS_URL=redis:/
 USER toto
 EXPOSE 8000
 HEALTHCHECK CMD curl -fsS http://127.0.0.1:8000/api/v1/health/ || exit 1
-CMD ["daphne", "--bind", "0.0.0.0", "--port", "8000", "--proxy-headers", "toto.asgi:application"]
+# No --proxy-headers: daphne would take the leftmost X-Forwarded-For entry, which the
+# client writes, as REMOTE_ADDR. TRUSTED_PROXY_COUNT reads the proxy's own entry instead.
+CMD ["daphne", "--bind", "0.0.0.0", "--port", "8000", "toto.asgi:application"]
 
 FROM python:3.11-slim-bookworm AS ml
 RUN apt-get update && apt-get install -y --no-install-recommends espeak-ng apertium \

@@ -107,6 +107,12 @@ def install_error_handlers(app: FastAPI) -> None:
         )
         return error_response(request, error)
 
+    @app.exception_handler(RecursionError)
+    async def _too_deep(request: Request, exc: RecursionError) -> JSONResponse:
+        # Whatever parser met it, a body nested deeper than Python recurses is bad input.
+        error = bad_request("The request is nested too deeply.", code="too_deeply_nested")
+        return error_response(request, error)
+
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         logger.exception("unhandled error", extra={"path": request.url.path})

@@ -30,6 +30,9 @@ async def read_payload(request: Request) -> dict[str, Any]:
             body = await request.json()
         except ValueError:
             raise bad_request("The body is not valid JSON.") from None
+        except RecursionError:
+            # json.loads recurses per nesting level: 100k "[" would otherwise be a 500.
+            raise bad_request("The JSON is nested too deeply.", code="too_deeply_nested") from None
         if not isinstance(body, dict):
             raise bad_request("The body must be a JSON object.")
         return body

@@ -28,3 +28,36 @@ class RequestIdMiddleware:
             request_id_var.reset(token)
         response[REQUEST_ID_HEADER] = request_id
         return response
+
+
+# Daphne (Twisted) drops the connection without an answer when the request line is over
+# 16 kB and answers a bare 400 when all headers pass 16 kB; under that, this is the limit.
+MAX_QUERY_STRING = 8 * 1024
+
+
+class BadInputMiddleware:
+    """Input refused in the error shape instead of a 500 or a silent drop: a query string
+    over MAX_QUERY_STRING (414), and bad input found while a view reads the request (a body
+    over the limit, too many fields, JSON nested too deep) in views outside DRF, such as
+    allauth's headless API."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if len(request.META.get("QUERY_STRING", "")) > MAX_QUERY_STRING:
+            return self._refuse(request, 414, "uri_too_long", "The address is too long.")
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        from .api.errors import bad_input
+
+        refused = bad_input(exception)
+        if refused is None:
+            return None
+        return self._refuse(request, *refused)
+
+    def _refuse(self, request: HttpRequest, status: int, code: str, message: str) -> HttpResponse:
+        from .views import refusal
+
+        return refusal(request, status, code, message)

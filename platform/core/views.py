@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from . import selectors
-from .api.errors import json_error_response
+from .api.errors import bad_input, json_error_response
 
 
 class ServiceCheckSerializer(serializers.Serializer):
@@ -62,6 +62,30 @@ class ReadyView(APIView):
 
 def _wants_json(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Django's answer to input it refuses before any view runs (too many form fields, a
+    body over the limit, a suspicious header): JSON on the API, the friendly page elsewhere."""
+    status_code, code, message = (exception is not None and bad_input(exception)) or (
+        400,
+        "bad_request",
+        "The request could not be understood.",
+    )
+    return refusal(request, status_code, code, message)
+
+
+def refusal(request: HttpRequest, status_code: int, code: str, message: str) -> HttpResponse:
+    """A 4xx for input refused outside a view: the error shape on the API, a page elsewhere."""
+    if _wants_json(request):
+        return json_error_response(request, status_code, code, message)
+    try:
+        return render(request, "400.html", {"message": message}, status=status_code)
+    except Exception:
+        # The request itself may be what is wrong (a host not allowed makes every
+        # get_host() raise again): a page without the site's chrome then.
+        page = loader.get_template("400-plain.html").render({"message": message})
+        return HttpResponse(page, status=status_code)
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

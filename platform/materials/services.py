@@ -10,6 +10,7 @@ from django.db.models import Avg, Count, ProtectedError
 from django.utils import timezone
 
 from accounts.models import User
+from core.tags import set_tags
 from core.uploads import RejectedUpload, checked_type, private_storage, stored_name
 
 from . import conf, selectors
@@ -82,9 +83,10 @@ def check_material_file(upload: UploadedFile) -> tuple[MaterialKind, str]:
     return kind, mime
 
 
-def _clean_tags(tags: Iterable[str]) -> list[str]:
-    # The API refuses more than MAX_TAGS; this keeps any other caller within it too.
-    return sorted({tag.strip().lower()[:100] for tag in tags if tag and tag.strip()})[:MAX_TAGS]
+def _set_tags(material: Material, tags: Iterable[str]) -> None:
+    # Material tags are lower-case (the library filters by them); the cap and the bulk
+    # write are the shared ones.
+    set_tags(material.tags, (tag.lower() for tag in tags), limit=MAX_TAGS)
 
 
 def upload_material(
@@ -111,7 +113,7 @@ def upload_material(
     try:
         with transaction.atomic():
             material.save()
-            material.tags.set(_clean_tags(tags))
+            _set_tags(material, tags)
     except Exception:
         # The file is stored before the row; a row that fails must not leave it behind.
         if stored:  # set by the save above; the field's type allows none
@@ -137,7 +139,7 @@ def update_material(
         fields.append("description")
     material.save(update_fields=fields)
     if tags is not None:
-        material.tags.set(_clean_tags(tags))
+        _set_tags(material, tags)
     return material
 
 

@@ -148,8 +148,16 @@ def blockers_of(sender_id: Any, user_ids: list[Any]) -> set[uuid.UUID]:
 
 
 def is_blocked_between(user_a: Any, user_b: Any) -> bool:
+    """The one block check for one person reaching another (direct chats, calls, random
+    matching): a block either way stops it. Other apps (rooms) call this one, so a
+    block means the same everywhere."""
+    return is_blocked_with_any(user_a, [user_b])
+
+
+def is_blocked_with_any(user: Any, others: list[Any]) -> bool:
+    """Whether ``user`` blocked, or was blocked by, any of ``others`` (one query)."""
     return Block.objects.filter(
-        Q(blocker=user_a, blocked=user_b) | Q(blocker=user_b, blocked=user_a)
+        Q(blocker=user, blocked__in=others) | Q(blocked=user, blocker__in=others)
     ).exists()
 
 

@@ -186,6 +186,11 @@ def start_conversation(
         except IntegrityError:  # created concurrently by the other person
             return Conversation.objects.get(direct_key=key), False
     else:
+        # A group would still deliver its title and a "conversation.new" to someone who
+        # blocked the creator. Refused without saying which member it is: that would tell
+        # the creator who blocked them.
+        if selectors.is_blocked_with_any(creator.pk, list(others)):
+            raise Blocked("You cannot start a group with everyone you chose.")
         with transaction.atomic():
             conversation = Conversation.objects.create(
                 kind=Conversation.Kind.GROUP, title=title[:120], created_by=creator

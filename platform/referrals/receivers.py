@@ -4,6 +4,7 @@ from allauth.account.signals import user_signed_up
 from django.dispatch import receiver
 from django.http import HttpRequest
 
+from core.net import client_ip
 from payments.models import Payment
 from payments.signals import payment_succeeded
 
@@ -17,7 +18,7 @@ def request_meta(request: HttpRequest | None) -> dict[str, Any]:
     if request is None:
         return {}
     return {
-        "ip": request.META.get("REMOTE_ADDR"),
+        "ip": client_ip(request),
         "device_id": request.headers.get("X-Device-Id", ""),
         "user_agent": request.headers.get("User-Agent", ""),
     }

@@ -56,8 +56,28 @@ def _capacity(kind: str, capacity: int | None) -> int:
     return capacity or settings.ROOMS_DEFAULT_CAPACITY[kind]
 
 
+class InvalidCall(RoomError):
+    default_code = "invalid_call"
+    default_detail = "You cannot call yourself."
+
+
+class CallBlocked(RoomError):
+    status_code = 403
+    default_code = "blocked"
+    default_detail = "You cannot call this person."
+
+
 @transaction.atomic
 def create_call(caller: Any, callee: Any) -> Room:
+    """A private call between two people. Every path that creates one (the API, random
+    matching) comes here, so the self and block checks cannot be skipped."""
+    # Rooms may import messaging (never the reverse): its block check is the one check.
+    from messaging.selectors import is_blocked_between
+
+    if caller.pk == callee.pk:
+        raise InvalidCall()
+    if is_blocked_between(caller.pk, callee.pk):
+        raise CallBlocked()
     room = Room.objects.create(kind=Room.Kind.CALL, host=caller, capacity=2)
     Member.objects.bulk_create(
         [

@@ -11,11 +11,14 @@ django_asgi_app = get_asgi_application()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
+from core.server import answer_overlong_request_lines  # noqa: E402
 from realtime.auth import (  # noqa: E402
     OriginUnlessTokenMiddleware,
     TokenOrSessionAuthMiddlewareStack,
 )
 from realtime.routing import websocket_urlpatterns  # noqa: E402
+
+answer_overlong_request_lines()
 
 application = ProtocolTypeRouter(
     {

@@ -72,5 +72,6 @@ urlpatterns += public_media_urlpatterns()
 # Wagtail's page serving comes last: it answers every path not matched above.
 urlpatterns += i18n_patterns(path("", include(wagtail_urls)), prefix_default_language=False)
 
+handler400 = "core.views.bad_request"
 handler404 = "core.views.page_not_found"
 handler500 = "core.views.server_error"

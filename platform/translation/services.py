@@ -20,6 +20,7 @@ from ai import client
 from ai.errors import AIInputRejected
 from ai.features import Feature, per_second, per_thousand_chars
 from ai.services import Meter, Metered, ensure_enabled, run_metered
+from core.tags import set_tags
 
 from .models import Conversation, ConversationTurn, Mode, PhrasebookEntry, Speaker, Translation
 
@@ -312,7 +313,7 @@ def _check_unique(user: Any, fields: dict[str, Any], exclude: int | None = None)
 def save_phrase(user: Any, *, tags: Iterable[str] = (), **fields: Any) -> PhrasebookEntry:
     _check_unique(user, fields)
     entry = PhrasebookEntry.objects.create(user=user, **fields)
-    entry.tags.set(list(tags))
+    set_tags(entry.tags, tags)
     return entry
 
 
@@ -325,7 +326,7 @@ def update_phrase(
     _check_unique(entry.user, entry.__dict__, exclude=entry.pk)
     entry.save()
     if tags is not None:
-        entry.tags.set(list(tags))
+        set_tags(entry.tags, tags)
     return entry
 
 

@@ -128,3 +128,14 @@ def test_a_pair_without_an_engine_goes_through_a_pivot_and_says_so(
     body = response.json()
     assert body["engine"] == "apertium" and body["pivot"] == "es"
     assert "maison" in body["translatedText"].lower()
+
+
+def test_deeply_nested_json_is_a_400_not_a_500(ml_client: TestClient) -> None:
+    headers = {"content-type": "application/json"}
+    for body in (b"[" * 100_000, b'{"q": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"):
+        response = ml_client.post("/translate", content=body, headers=headers)
+        assert response.status_code == 400
+        assert "nested too deeply" in response.json()["error"]
+    # An OpenAI-style endpoint answers its own shape.
+    chat = ml_client.post("/v1/chat/completions", content=b"[" * 100_000, headers=headers)
+    assert chat.status_code in (400, 422) and "error" in chat.json()

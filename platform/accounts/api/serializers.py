@@ -103,7 +103,8 @@ class MeSerializer(serializers.ModelSerializer):
     roles = serializers.SerializerMethodField()
     date_joined = serializers.DateTimeField(source="user.date_joined", read_only=True)
     avatar = serializers.SerializerMethodField()
-    learning = LearningLanguageSerializer(many=True, required=False)
+    # The count is checked before any item (the validator below says the same in words).
+    learning = LearningLanguageSerializer(many=True, required=False, max_length=20)  # type: ignore[call-arg]
     notification_preferences = NotificationPreferencesField(source="*", required=False)
     teacher = TeacherProfileSerializer(
         source="user.teacher_profile", required=False, allow_null=True

@@ -2,6 +2,7 @@ from django.conf import settings
 from rest_framework import serializers
 
 from ai.writing import CEFR_LEVELS
+from core.api.fields import LanguageCodeField
 
 
 def text_field() -> serializers.CharField:
@@ -10,7 +11,7 @@ def text_field() -> serializers.CharField:
 
 class GrammarRequestSerializer(serializers.Serializer):
     text = text_field()
-    language = serializers.CharField(max_length=16, default="en")
+    language = LanguageCodeField(default="en")
 
     def validate_text(self, value: str) -> str:
         if not value.strip():
@@ -44,7 +45,7 @@ class WritingRequestSerializer(serializers.Serializer):
     text = text_field()
     task = serializers.CharField(max_length=2000, allow_blank=True, default="")
     level = serializers.ChoiceField(choices=CEFR_LEVELS, default="B1")
-    language = serializers.CharField(max_length=16, default="en")
+    language = LanguageCodeField(default="en")
 
     def validate_text(self, value: str) -> str:
         if len(value.split()) < 3:

@@ -9,7 +9,12 @@ per-field messages for validation errors (``non_field_errors`` for the rest).
 import logging
 from typing import Any, cast
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, JsonResponse
 from rest_framework import exceptions, status
@@ -58,7 +63,23 @@ def code_of(exc: exceptions.APIException) -> str:
     return exc.default_code
 
 
+def bad_input(exc: Exception) -> tuple[int, str, str] | None:
+    """Status, code and message for input Django refuses while reading a request (body too
+    large, too many fields, nesting too deep for the parser): a 4xx, never a 500."""
+    if isinstance(exc, RequestDataTooBig):
+        return 413, "request_too_large", "The request body is too large."
+    if isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
+        return 400, "too_many_fields", "The request has too many fields."
+    if isinstance(exc, RecursionError):
+        return 400, "too_deeply_nested", "The request is nested too deeply."
+    return None
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    refused = bad_input(exc)
+    if refused is not None:
+        status_code, code, text = refused
+        return Response(error_body(code, text), status=status_code)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
             detail=exc.message_dict

@@ -5,6 +5,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.api import fields as core_fields
 from payments.models import Provider
 from tutoring.models.gigs import CURRENCIES
 from tutoring.models.teachers import CefrLevel
@@ -34,16 +35,10 @@ class TeacherSerializer(serializers.Serializer):
         return str(user.get_full_name() or user.get_short_name())
 
 
-class TagListField(serializers.ListField):
-    child = serializers.CharField(max_length=100)
-
+class TagListField(core_fields.TagListField):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("max_length", MAX_TAGS)
-        kwargs.setdefault("required", False)
         super().__init__(**kwargs)
-
-    def to_representation(self, data: Any) -> list[str]:
-        return sorted(tag.name for tag in data.all())
 
 
 class MaterialSerializer(serializers.ModelSerializer):
@@ -77,9 +72,7 @@ class MaterialUploadSerializer(serializers.Serializer):
     file = serializers.FileField(allow_empty_file=False)
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(required=False, allow_blank=True, default="")
-    tags = serializers.ListField(
-        child=serializers.CharField(max_length=100), required=False, max_length=MAX_TAGS
-    )
+    tags = TagListField()
 
 
 class SharedMaterialSerializer(serializers.ModelSerializer):
@@ -191,7 +184,7 @@ class PackDetailSerializer(PackCardSerializer):
 class PackWriteSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(required=False, allow_blank=True)
-    language = serializers.RegexField(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})?$", max_length=16)
+    language = core_fields.LanguageCodeField()
     level = serializers.ChoiceField(choices=CefrLevel.choices)
     price = serializers.DecimalField(
         max_digits=12,
@@ -200,7 +193,9 @@ class PackWriteSerializer(serializers.Serializer):
         help_text="0 makes the pack free; a paid pack costs at least 0.50.",
     )
     currency = serializers.ChoiceField(choices=CURRENCIES)
-    materials = serializers.ListField(child=serializers.UUIDField(), min_length=1, max_length=100)
+    materials = core_fields.BoundedListField(
+        child=serializers.UUIDField(), min_length=1, max_length=100
+    )
     preview = serializers.UUIDField(required=False, allow_null=True)
 
     def validate_price(self, price: Decimal) -> Decimal:

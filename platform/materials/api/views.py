@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from accounts.permissions import IsEmailVerified
 from accounts.requests import user_of
+from core.api.parsers import JSONParser
 
 from .. import payments, selectors, services
 from ..downloads import serve_material
@@ -35,7 +36,7 @@ class MaterialViewSet(
     filterset_class = MaterialFilter
     ordering_fields = ["created_at", "title", "size"]
     ordering = ["-created_at"]
-    parser_classes = [parsers.MultiPartParser, parsers.FormParser, parsers.JSONParser]
+    parser_classes = [parsers.MultiPartParser, parsers.FormParser, JSONParser]
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Material]:

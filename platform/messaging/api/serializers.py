@@ -4,6 +4,8 @@ from django.contrib.auth import get_user_model
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.api.fields import BoundedListField
+
 from ..models import Block, Conversation, Report
 from ..services import message_event
 
@@ -53,9 +55,7 @@ class ChatConversationSerializer(serializers.ModelSerializer):
 
 
 class ChatConversationCreateSerializer(serializers.Serializer):
-    participants = serializers.ListField(
-        child=serializers.UUIDField(), min_length=1, max_length=100
-    )
+    participants = BoundedListField(child=serializers.UUIDField(), min_length=1, max_length=100)
     title = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
 
     def validate_participants(self, value: list[Any]) -> list[Any]:

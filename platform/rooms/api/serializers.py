@@ -2,6 +2,8 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from rest_framework import serializers
 
+from core.api.fields import LanguageCodeField
+
 from ..models import Attendance, Recording, Room
 
 User = get_user_model()
@@ -40,7 +42,7 @@ class RoomSerializer(serializers.ModelSerializer):
 
 class VoiceRoomCreateSerializer(serializers.Serializer):
     topic = serializers.CharField(max_length=200)
-    language = serializers.CharField(max_length=12)
+    language = LanguageCodeField(max_length=12)
     # A CEFR level (A1-C2) or blank; a plain string so the schema has one CEFR enum only.
     level = serializers.RegexField(r"^(|[ABC][12])$", required=False, default="")
     capacity = serializers.IntegerField(min_value=2, max_value=50, required=False)

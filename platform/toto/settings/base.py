@@ -92,6 +92,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "core.middleware.RequestIdMiddleware",
+    # Oversized query strings and unreadable bodies answer 4xx (input-hardening).
+    "core.middleware.BadInputMiddleware",
     "core.metrics.PrometheusMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -406,6 +408,12 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "tx
 WAGTAILDOCS_EXTENSIONS += ["mp3", "ogg", "oga", "opus", "wav", "m4a", "mp4", "webm", "ogv", "vtt"]
 
 # --- API ------------------------------------------------------------------------------------
+# How many reverse proxies in front of the web process append to X-Forwarded-For: 0 when
+# clients connect directly (every forwarded address is then ignored), 1 behind one proxy.
+# DRF's throttles, allauth's rate limits and core.net.client_ip all read this one number.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Bearer JWT from allauth headless (the app), then the website's session.
@@ -421,6 +429,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "core.api.schema.TotoAutoSchema",
     "EXCEPTION_HANDLER": "core.api.errors.exception_handler",
+    # Bounded size and nesting (input-hardening); the form parsers are DRF's.
+    "DEFAULT_PARSER_CLASSES": [
+        "core.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
@@ -432,6 +446,9 @@ REST_FRAMEWORK = {
         "ai": env.str("THROTTLE_AI", default="30/minute"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # Throttles key anonymous clients by address: X-Forwarded-For is read only as far as
+    # the configured proxies wrote it (None would trust the whole, client-forged header).
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Toto API",

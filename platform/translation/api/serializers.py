@@ -2,9 +2,9 @@ from typing import TypedDict
 
 from django.conf import settings
 from rest_framework import serializers
-from taggit.serializers import TagListSerializerField
 
 from ai.api.serializers import UsageSerializer
+from core.api.fields import LanguageCodeField, TagListField
 from translation.models import Conversation, ConversationTurn, PhrasebookEntry, Speaker, Translation
 
 
@@ -18,9 +18,9 @@ LANGUAGE: _LanguageLength = {"max_length": 16, "min_length": 2}
 
 class TextTranslationRequestSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=settings.TRANSLATION_MAX_CHARS)
-    target = serializers.CharField(**LANGUAGE)
+    target = LanguageCodeField(**LANGUAGE)
     # DRF's metaclass pops declared fields off the class, so ``Field.source`` survives.
-    source = serializers.CharField(default="auto", **LANGUAGE)  # type: ignore[assignment]
+    source = LanguageCodeField(default="auto", also=("auto",), **LANGUAGE)  # type: ignore[assignment]
 
 
 class TranslationSerializer(serializers.ModelSerializer):
@@ -52,9 +52,9 @@ class VoiceTranslationRequestSerializer(serializers.Serializer):
     audio = serializers.FileField(
         help_text="A recording: webm/opus from MediaRecorder, ogg, mp3, wav, m4a …"
     )
-    target = serializers.CharField(**LANGUAGE)
+    target = LanguageCodeField(**LANGUAGE)
     # DRF's metaclass pops declared fields off the class, so ``Field.source`` survives.
-    source = serializers.CharField(required=False, **LANGUAGE)  # type: ignore[assignment]
+    source = LanguageCodeField(required=False, also=("auto",), **LANGUAGE)  # type: ignore[assignment]
 
 
 class SynthesizedAudioSerializer(serializers.Serializer):
@@ -105,6 +105,9 @@ class ConversationTurnSerializer(serializers.ModelSerializer):
 
 
 class ConversationSerializer(serializers.ModelSerializer):
+    language_a = LanguageCodeField()
+    language_b = LanguageCodeField()
+
     class Meta:
         model = Conversation
         fields = ["id", "language_a", "language_b", "created_at"]
@@ -146,7 +149,9 @@ class TurnResponseSerializer(ConversationTurnSerializer):
 
 
 class PhrasebookEntrySerializer(serializers.ModelSerializer):
-    tags = TagListSerializerField(required=False)
+    source_language = LanguageCodeField()
+    target_language = LanguageCodeField()
+    tags = TagListField()
 
     class Meta:
         model = PhrasebookEntry
@@ -161,9 +166,3 @@ class PhrasebookEntrySerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = ["created_at"]
-
-    def to_representation(self, instance: PhrasebookEntry) -> dict:
-        data = super().to_representation(instance)
-        # Sorted in Python from the prefetched tags: no query per entry.
-        data["tags"] = sorted(tag.name for tag in instance.tags.all())
-        return data

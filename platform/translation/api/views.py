@@ -7,7 +7,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.filters import SearchFilter
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -20,6 +20,7 @@ from ai import client
 from ai.api.views import IDEMPOTENCY_HEADER
 from ai.errors import AIInputRejected
 from ai.services import Metered
+from core.api.parsers import JSONParser
 from translation import selectors, services
 from translation.models import Conversation, PhrasebookEntry, Translation
 

@@ -11,6 +11,7 @@ from typing import Any, TypedDict, cast
 from rest_framework import serializers
 
 from accounts.models import TeacherCertificate, language_choices
+from core.api.fields import BoundedListField, LanguageCodeField
 
 from ..models import (
     AvailabilityException,
@@ -78,7 +79,8 @@ class TeacherListingProfileSerializer(serializers.ModelSerializer):
         min_value=0,
         max_value=80,
     )
-    languages = TaughtLanguageInputSerializer(many=True, required=False)
+    # The stubs lack ListSerializer's max_length (checked before any item is).
+    languages = TaughtLanguageInputSerializer(many=True, required=False, max_length=20)  # type: ignore[call-arg]
     time_zone = serializers.CharField(required=False, validators=[validate_time_zone])
     certificates = serializers.SerializerMethodField()
 
@@ -142,7 +144,8 @@ class GigDurationInputSerializer(serializers.ModelSerializer):
 class TeacherGigSerializer(serializers.ModelSerializer):
     category = serializers.SlugRelatedField(slug_field="slug", queryset=GigCategory.objects.all())
     currency = serializers.ChoiceField(choices=CURRENCIES)
-    durations = GigDurationInputSerializer(many=True)
+    language = LanguageCodeField(required=False, allow_blank=True)
+    durations = GigDurationInputSerializer(many=True, max_length=12)  # type: ignore[call-arg]
     price_per_minute = serializers.DecimalField(
         max_digits=12, decimal_places=2, min_value=Decimal("0.01"), required=False, allow_null=True
     )
@@ -150,7 +153,7 @@ class TeacherGigSerializer(serializers.ModelSerializer):
         min_value=10, max_value=120, required=False, allow_null=True
     )
     trial_price = serializers.DecimalField(**PRICE, required=False, allow_null=True)
-    package_sizes = serializers.ListField(
+    package_sizes = BoundedListField(
         child=serializers.IntegerField(min_value=2, max_value=50), required=False, max_length=5
     )
     package_discount_percent = serializers.IntegerField(min_value=0, max_value=90, required=False)

@@ -232,3 +232,25 @@ def test_files_are_not_exposed_by_url(api_client: Any, teacher: Any, upload: Any
     stored = Material.objects.get(pk=material["id"]).file.name
     assert stored.startswith(f"materials/{teacher.pk}/")
     assert "verbs" not in stored  # the stored name says nothing about the file
+
+
+def test_material_tags_are_capped_and_deduplicated(
+    api_client: Any, teacher: Any, pdf_file: Any
+) -> None:
+    api_client.force_login(teacher)
+    refused = api_client.post(
+        "/api/v1/materials/",
+        {"file": pdf_file(), "title": "Many", "tags": ["t"] * 200},
+        format="multipart",
+    )
+    assert refused.status_code == 400 and "tags" in refused.json()["fields"]
+    answer = api_client.post(
+        "/api/v1/materials/",
+        {"file": pdf_file(), "title": "Few", "tags": ["Verbs", "verbs", "VERBS", "a2"]},
+        format="multipart",
+    )
+    assert answer.status_code == 201, answer.json()
+    assert answer.json()["tags"] == ["a2", "verbs"]
+    material_id = answer.json()["id"]
+    patched = api_client.patch(f"/api/v1/materials/{material_id}/", {"tags": ["x"] * 500})
+    assert patched.status_code == 400 and "tags" in patched.json()["fields"]

@@ -46,7 +46,9 @@ def test_second_identical_request_is_served_from_the_cache(
 @pytest.mark.parametrize(
     ("payload", "status", "code"),
     [
-        ({"text": "Hello", "source": "en", "target": "xx"}, 400, "unsupported_pair"),
+        ({"text": "Hello", "source": "en", "target": "sw"}, 400, "unsupported_pair"),
+        # Not a language code at all: refused before the engine is asked.
+        ({"text": "Hello", "source": "en", "target": "xx"}, 400, "validation_error"),
         ({"text": "x" * 100_000, "target": "es"}, 400, "validation_error"),
         ({"text": "", "target": "es"}, 400, "validation_error"),
         ({"text": "Hello", "source": "es", "target": "es"}, 400, "same_language"),
