@@ -65,7 +65,7 @@ function handle({ ok, answer }) {
   if (answer.status === "requires_action") {
     form.hidden = true;
     step.hidden = false;
-    say(answer.message, "info");
+    say("", "");
     step.querySelector("[data-action=approve]").focus();
     return;
   }

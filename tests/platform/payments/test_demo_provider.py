@@ -319,3 +319,61 @@ def test_development_has_it_on_by_default() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[-2:] == ["True", "True"]
+
+
+# --- Website ---------------------------------------------------------------------------------
+
+
+def test_the_wallet_preselects_the_demo_card_without_stripe_keys(client, student, package):
+    client.force_login(student)
+    page = client.get("/wallet/").content.decode()
+    assert '<option value="demo" selected>' in page
+    assert '<option value="stripe">' in page
+
+
+def test_the_wallet_keeps_stripe_first_when_it_is_configured(client, student, package, settings):
+    settings.STRIPE_SECRET_KEY = "sk_test_toto"
+    client.force_login(student)
+    page = client.get("/wallet/").content.decode()
+    assert '<option value="stripe" selected>' in page
+    assert '<option value="demo">' in page
+
+
+def test_the_wallet_offers_no_demo_card_when_it_is_off(client, student, package, settings):
+    settings.PAYMENTS_DEMO_ENABLED = False
+    client.force_login(student)
+    assert 'value="demo"' not in client.get("/wallet/").content.decode()
+
+
+def test_the_checkout_page_shows_the_labelled_demo_form(client, student, package):
+    client.force_login(student)
+    page = client.post(
+        "/payments/checkout/", {"purpose": "credits", "item": "starter", "currency": "USD"}
+    )
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Demo payment — no real money" in html
+    assert "4242 4242 4242 4242" in html
+    assert "4000 0000 0000 0002" in html
+    assert "4000 0000 0000 3220" in html
+    assert "js/payments/demo-card.js" in html
+    assert "js/payments/checkout.js" not in html
+    assert Payment.objects.get(user=student).provider == "demo"
+
+
+def test_the_result_page_says_how_it_went_and_stays_on_this_site(
+    client, api_client, checkout, student
+):
+    payment_id = checkout()["payment"]["id"]
+    confirm(api_client, payment_id, GOOD)
+    client.force_login(student)
+    answer = client.get(f"/payments/{payment_id}/done/?next=https://evil.example/", follow=True)
+    assert answer.redirect_chain[0][0] == "/wallet/"
+    assert "Payment received: Starter: 100 credits" in answer.content.decode()
+    assert "no real money was taken" in answer.content.decode()
+
+
+def test_the_result_page_is_the_payers_only(client, checkout, other_student):
+    payment_id = checkout()["payment"]["id"]
+    client.force_login(other_student)
+    assert client.get(f"/payments/{payment_id}/done/").status_code == 404
