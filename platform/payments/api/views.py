@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 
 from accounts.permissions import IsEmailVerified
 from accounts.requests import user_of
+from core.api.schema import ErrorSerializer
 from credits.api.serializers import SubscriptionSerializer
 from credits.models import Subscription
 
@@ -99,14 +100,16 @@ class DemoConfirmView(APIView):
         responses={
             200: DemoConfirmResponseSerializer,
             400: OpenApiResponse(
+                ErrorSerializer,
                 description="Not a demo test card, a bad expiry or CVC (validation_error), "
                 "or the demo provider is off or this is not a demo payment "
-                "(provider_unavailable)."
+                "(provider_unavailable).",
             ),
-            404: OpenApiResponse(description="No such payment of yours."),
+            404: OpenApiResponse(ErrorSerializer, description="No such payment of yours."),
             409: OpenApiResponse(
+                ErrorSerializer,
                 description="The payment expired or was canceled (payment_not_payable), or "
-                "an action was sent with no confirmation step waiting (no_action_pending)."
+                "an action was sent with no confirmation step waiting (no_action_pending).",
             ),
         },
         summary="Pay a demo payment with a test card (no real money); answer its 3-D "
