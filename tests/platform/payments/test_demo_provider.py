@@ -377,3 +377,18 @@ def test_the_result_page_is_the_payers_only(client, checkout, other_student):
     payment_id = checkout()["payment"]["id"]
     client.force_login(other_student)
     assert client.get(f"/payments/{payment_id}/done/").status_code == 404
+
+
+def test_the_schema_documents_the_confirm_endpoint_and_its_errors(api_client):
+    schema = api_client.get(
+        "/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json"
+    ).json()
+    operation = schema["paths"]["/api/v1/payments/{id}/demo/confirm/"]["post"]
+    assert "4000 0000 0000 3220" in operation["description"]
+    assert operation["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith(
+        "/DemoConfirmRequest"
+    )
+    for code in ("400", "404", "409"):
+        body = operation["responses"][code]["content"]["application/json"]["schema"]
+        assert body["$ref"].endswith("/Error")
+    assert "demo" in schema["components"]["schemas"]["PaymentProviderEnum"]["enum"]
