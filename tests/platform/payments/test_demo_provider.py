@@ -14,6 +14,7 @@ from credits.models import AccountKind, Subscription, SubscriptionStatus, Transf
 from credits.services import user_account
 from payments.models import Invoice, InvoiceKind, Payment, PaymentStatus
 from payments.services import refund_payment
+from tutoring.testing import make_gig, make_listing  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.django_db
 
@@ -392,3 +393,45 @@ def test_the_schema_documents_the_confirm_endpoint_and_its_errors(api_client):
         body = operation["responses"][code]["content"]["application/json"]["schema"]
         assert body["$ref"].endswith("/Error")
     assert "demo" in schema["components"]["schemas"]["PaymentProviderEnum"]["enum"]
+
+
+# --- Other purposes: a lesson through the tutoring API ----------------------------------------
+
+
+@pytest.fixture
+def held_lesson(api_client, student, request):
+    from datetime import UTC, datetime, timedelta
+
+    listing = request.getfixturevalue("make_listing")(booking_horizon_days=30)
+    gig = request.getfixturevalue("make_gig")(listing)
+    start = (datetime.now(tz=UTC) + timedelta(days=3)).replace(
+        hour=10, minute=0, second=0, microsecond=0
+    )
+    api_client.force_login(student)
+    held = api_client.post(
+        "/api/v1/bookings/", {"gig": gig.pk, "start": start.isoformat(), "duration": 60}
+    )
+    assert held.status_code == 201, held.json()
+    return held.json()["id"]
+
+
+def test_a_lesson_paid_with_the_demo_card_is_confirmed(api_client, held_lesson):
+    from tutoring.models import Booking, BookingStatus
+
+    pay = api_client.post(f"/api/v1/bookings/{held_lesson}/pay/", {"provider": "demo"})
+    assert pay.status_code == 200, pay.json()
+    assert pay.json()["provider"] == "demo"
+    assert Booking.objects.get(pk=held_lesson).status == BookingStatus.HELD
+    answer = confirm(api_client, pay.json()["payment_id"], GOOD)
+    assert answer.json()["status"] == "succeeded"
+    assert Booking.objects.get(pk=held_lesson).status == BookingStatus.CONFIRMED
+
+
+def test_the_lesson_pay_page_uses_the_demo_card_without_stripe_keys(client, student, held_lesson):
+    client.force_login(student)
+    page = client.get(f"/tutoring/bookings/{held_lesson}/pay/")
+    html = page.content.decode()
+    assert "Demo payment — no real money" in html
+    assert "js/payments/demo-card.js" in html
+    assert "stripe-element.js" not in html
+    assert Payment.objects.get(item__booking=held_lesson).provider == "demo"
