@@ -44,6 +44,13 @@ def payment_key(pack: "MaterialPack", attempt: int) -> str:
     return f"pack:{pack.pk}:{attempt}"
 
 
+def website_card_provider() -> str:
+    """The provider the website's Pay button uses (the demo card on a fresh `make run`)."""
+    from payments.conf import website_card_provider as choose
+
+    return choose()
+
+
 def start_pack_checkout(pack: "MaterialPack", *, user: "User", provider: str) -> dict[str, Any]:
     """Starts (or resumes) the learner's checkout for a pack: a pending payment is reused,
     a failed one is replaced by a new attempt, a succeeded one means the pack is theirs."""

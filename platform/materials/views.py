@@ -186,7 +186,9 @@ def pack_detail(request: HttpRequest, pk: str) -> HttpResponse:
 def buy(request: HttpRequest, pk: str) -> HttpResponse:
     pack = get_object_or_404(selectors.listed_packs(), pk=pk)
     try:
-        client = payments.start_pack_checkout(pack, user=user_of(request), provider="stripe")
+        client = payments.start_pack_checkout(
+            pack, user=user_of(request), provider=payments.website_card_provider()
+        )
     except ServiceError as error:
         messages.error(request, str(error.detail))
         return redirect("materials-pack", pk=pack.pk)

@@ -8,7 +8,8 @@ BANK_TRANSFER_MINIMUM (per currency), BANK_TRANSFER_DETAILS, INVOICE_SELLER (nam
 address printed on invoices), PAYMENT_PENDING_EXPIRY_HOURS, REFUND_RETRY_DELAYS (seconds
 before each automatic retry of a refund the provider failed; one retry per item),
 REFUND_SEND_LEASE_SECONDS (after this long a send that never reported back, e.g. its worker
-died, is taken over by the retry sweep).
+died, is taken over by the retry sweep), PAYMENTS_DEMO_ENABLED (the demo provider's test
+cards; on only in the embedded development settings, refused by production's).
 """
 
 from decimal import Decimal
@@ -36,6 +37,7 @@ DEFAULTS: dict[str, Any] = {
     # 1 min, 5 min, 30 min, 2 h, 12 h: six sends in all over about 15 hours.
     "REFUND_RETRY_DELAYS": [60, 300, 1800, 7200, 43200],
     "REFUND_SEND_LEASE_SECONDS": 900,
+    "PAYMENTS_DEMO_ENABLED": False,
 }
 
 
@@ -47,6 +49,8 @@ def setting(name: str) -> Any:
         return _env.list(name, default=default)
     if isinstance(default, dict):
         return _env.dict(name, default=default)
+    if isinstance(default, bool):  # before int: a bool is an int
+        return _env.bool(name, default=default)
     if isinstance(default, int):
         return _env.int(name, default=default)
     return _env.str(name, default=default)
@@ -58,3 +62,20 @@ def refund_retry_delays() -> list[int]:
 
 def bank_transfer_minimum(currency: str) -> Decimal:
     return Decimal(str(setting("BANK_TRANSFER_MINIMUM").get(currency, "0")))
+
+
+def demo_enabled() -> bool:
+    return bool(setting("PAYMENTS_DEMO_ENABLED"))
+
+
+def stripe_configured() -> bool:
+    return bool(setting("STRIPE_SECRET_KEY"))
+
+
+def website_card_provider() -> str:
+    """What the website's Pay buttons use: Stripe's card form when Stripe is set up, else
+    the demo provider's when it is on (a fresh `make run`), else Stripe, which then says it
+    is not configured."""
+    if demo_enabled() and not stripe_configured():
+        return "demo"
+    return "stripe"

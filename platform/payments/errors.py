@@ -57,3 +57,15 @@ class ResolutionNoteRequired(ServiceError):
     status_code = status.HTTP_400_BAD_REQUEST
     default_code = "resolution_note_required"
     default_detail = "Say how the customer got their money back."
+
+
+class PaymentNotPayable(ServiceError):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "payment_not_payable"
+    default_detail = "This payment can no longer be paid: start a new checkout."
+
+
+class NoActionPending(ServiceError):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "no_action_pending"
+    default_detail = "This payment has no step waiting for your confirmation: send a card."

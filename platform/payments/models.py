@@ -23,6 +23,8 @@ class Provider(models.TextChoices):
     PAYPAL = "paypal", _("PayPal (through Stripe)")
     RAZORPAY = "razorpay", "Razorpay"
     BANK_TRANSFER = "bank_transfer", _("Bank transfer")
+    # Development and demos only: production settings refuse to turn it on.
+    DEMO = "demo", _("Demo (test cards, no real money)")
 
 
 class PaymentStatus(models.TextChoices):

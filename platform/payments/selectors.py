@@ -17,6 +17,11 @@ def payment_for(user: User, payment_id: str) -> Payment:
     return get_object_or_404(queryset, pk=payment_id)
 
 
+def own_payment(user: User, payment_id: str) -> Payment:
+    """Only the payer's, staff included: paying is the payer's own act."""
+    return get_object_or_404(Payment.objects.filter(user=user), pk=payment_id)
+
+
 def invoice_for(user: User, payment_id: str, number: str | None = None) -> Invoice:
     payment = payment_for(user, payment_id)
     invoices = Invoice.objects.filter(payment=payment).select_related("payment")

@@ -25,9 +25,12 @@ from credits.models import AccountKind, Subscription, SubscriptionStatus, Transf
 from credits.services import Leg, platform_account, post_transfer
 
 from . import purposes
-from .conf import bank_transfer_minimum, refund_retry_delays, setting
+from .conf import bank_transfer_minimum, demo_enabled, refund_retry_delays, setting
+from .demo_cards import DECLINE_REASON, TEST_CARDS, CardOutcome, card_for
 from .errors import (
     InvalidSignature,
+    NoActionPending,
+    PaymentNotPayable,
     ProviderError,
     ProviderUnavailable,
     RefundNotAllowed,
@@ -89,6 +92,8 @@ def start_checkout(
         )
     if provider == Provider.RAZORPAY and not setting("RAZORPAY_KEY_ID"):
         raise ProviderUnavailable("Razorpay is not configured on this server.")
+    if provider == Provider.DEMO and not demo_enabled():
+        raise ProviderUnavailable(DEMO_DISABLED)
     if provider in (Provider.STRIPE, Provider.PAYPAL):
         stripe_payment_method_types(provider, currency)  # refuses PayPal where not offered
         if not setting("STRIPE_SECRET_KEY"):
@@ -114,6 +119,10 @@ def start_checkout(
             client = _bank_transfer_checkout(payment)
         elif provider == Provider.RAZORPAY:
             client = _razorpay_checkout(payment)
+        elif provider == Provider.DEMO:
+            # A recurring purpose (a plan) is paid like Razorpay's: one payment, one
+            # prepaid period, activated by the purpose's fulfil.
+            client = _demo_checkout(payment)
         elif handler.recurring and quote.stripe_price_id and provider == Provider.STRIPE:
             client = _stripe_subscription_checkout(payment, quote.stripe_price_id)
         else:
@@ -245,6 +254,23 @@ def _bank_transfer_checkout(payment: Payment) -> dict[str, Any]:
     }
 
 
+DEMO_DISABLED = "The demo payment provider is turned off on this server."
+
+
+def _demo_checkout(payment: Payment) -> dict[str, Any]:
+    Payment.objects.filter(pk=payment.pk).update(provider_order_id=f"demo_{secrets.token_hex(10)}")
+    return {
+        "demo": True,
+        "amount": payment.minor_amount,
+        "currency": payment.currency,
+        "description": payment.description,
+        "test_cards": [
+            {"number": card.number, "outcome": card.outcome.value, "label": str(card.label)}
+            for card in TEST_CARDS
+        ],
+    }
+
+
 # --- Recording what happened -------------------------------------------------------------------
 
 
@@ -334,6 +360,95 @@ def confirm_razorpay_payment(
         provider_payment_id=payment_id,
         fingerprint=_razorpay_fingerprint(remote),
     )
+
+
+@dataclass(frozen=True)
+class DemoOutcome:
+    payment: Payment
+    # succeeded, failed, requires_action, or the status of a payment settled before.
+    status: str
+    message: str
+
+
+def confirm_demo_payment(payment: Payment, *, card: str = "", action: str = "") -> DemoOutcome:
+    """The demo provider's card form, standing in for what Stripe.js and Stripe's webhook do
+    together: a test card settles the payment through ``mark_succeeded`` (ledger, invoice,
+    the purpose's fulfilment), the declined card through ``mark_failed``, the 3-D Secure
+    card waits for ``action`` "approve" or "cancel". A failed payment may be paid again
+    with another card, as a Stripe PaymentIntent may; a settled one answers its status."""
+    if payment.provider != Provider.DEMO:
+        raise ProviderUnavailable("Only demo payments are paid with test cards.")
+    if not demo_enabled():
+        raise ProviderUnavailable(DEMO_DISABLED)
+    with transaction.atomic():
+        locked = Payment.objects.select_for_update().get(pk=payment.pk)
+        if locked.status in FINAL_STATUSES:
+            return DemoOutcome(locked, locked.status, _demo_message(locked.status))
+        if locked.status not in (PaymentStatus.PENDING, PaymentStatus.FAILED):
+            raise PaymentNotPayable()
+        waiting = locked.client_data.get("next_action") == "confirm"
+        if action:
+            if not waiting:
+                raise NoActionPending()
+            last4 = str(locked.client_data.get("card_last4", ""))
+            _set_demo_step(locked, None)
+            if action == "cancel":
+                return _demo_failed(locked, "You canceled the confirmation of this payment.")
+        else:
+            test_card = card_for(card)
+            if test_card is None:  # the serializer refuses unknown numbers first
+                raise ProviderUnavailable("That is not one of the demo test cards.")
+            last4 = test_card.last4
+            if test_card.outcome == CardOutcome.DECLINE:
+                _set_demo_step(locked, None)
+                return _demo_failed(locked, DECLINE_REASON)
+            if test_card.outcome == CardOutcome.REQUIRES_ACTION:
+                _set_demo_step(locked, last4)
+                if locked.status == PaymentStatus.FAILED:  # a new attempt after a decline
+                    locked.status = PaymentStatus.PENDING
+                    locked.failure_reason = ""
+                    locked.save(update_fields=["status", "failure_reason", "updated_at"])
+                return DemoOutcome(locked, "requires_action", _demo_message("requires_action"))
+        settled = mark_succeeded(
+            locked,
+            amount=locked.amount,
+            currency=locked.currency,
+            provider_payment_id=f"demo_ch_{secrets.token_hex(10)}",
+            fingerprint=f"demo-card-{last4}",
+        )
+    return DemoOutcome(settled, settled.status, _demo_message(settled.status))
+
+
+def _set_demo_step(payment: Payment, last4: str | None) -> None:
+    """Whether the 3-D Secure card's confirmation is awaited, kept in the client data as
+    Stripe's PaymentIntent keeps its ``next_action``."""
+    data = {
+        key: value
+        for key, value in payment.client_data.items()
+        if key not in ("next_action", "card_last4")
+    }
+    if last4 is not None:
+        data |= {"next_action": "confirm", "card_last4": last4}
+    if data != payment.client_data:
+        payment.client_data = data
+        payment.save(update_fields=["client_data", "updated_at"])
+
+
+def _demo_failed(payment: Payment, reason: str) -> DemoOutcome:
+    if payment.status == PaymentStatus.PENDING:
+        payment = mark_failed(payment, reason=reason)
+    else:  # failed before: this attempt's reason replaces the last one
+        payment.failure_reason = reason
+        payment.save(update_fields=["failure_reason", "updated_at"])
+    return DemoOutcome(payment, PaymentStatus.FAILED, reason)
+
+
+def _demo_message(status: str) -> str:
+    return {
+        PaymentStatus.SUCCEEDED: "Payment received (demo: no real money was taken).",
+        PaymentStatus.MISMATCH: "This payment is being reviewed.",
+        "requires_action": "Confirm this payment to finish it (like your bank's 3-D Secure).",
+    }.get(status, "")
 
 
 def _razorpay_fingerprint(remote: dict[str, Any]) -> str:
@@ -620,6 +735,8 @@ def _refund_at_provider(payment: Payment, refund: Refund) -> tuple[str, bool]:
             {"amount": to_minor(refund.amount), "notes": {"refund_id": str(refund.pk)}},
         )
         return result["id"], result.get("status") == "processed"
+    if payment.provider == Provider.DEMO:
+        return f"demo_re_{refund.pk.hex}", True  # no money moved, so none to send back
     # Bank transfers are refunded by hand: the admin who records it has sent the money.
     return "", True
 

@@ -5,6 +5,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts.requests import user_of
@@ -13,7 +15,9 @@ from core.api.errors import ServiceError
 from credits import selectors as credit_selectors
 
 from . import selectors, services
+from .conf import demo_enabled, website_card_provider
 from .invoices import render_pdf
+from .models import PaymentStatus, Provider
 
 
 @login_required
@@ -24,6 +28,9 @@ def wallet(request: HttpRequest) -> HttpResponse:
         "plans": credit_selectors.active_plans().filter(prices__isnull=False).distinct(),
         "transactions": credit_selectors.transactions_for(user_of(request))[:20],
         "verified": is_email_verified(user_of(request)),
+        # The demo card is offered wherever it is on, and preselected without Stripe keys.
+        "demo_enabled": demo_enabled(),
+        "card_provider": website_card_provider(),
     }
     return TemplateResponse(request, "credits/wallet.html", context)
 
@@ -41,7 +48,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
             user_of(request),
             purpose=purpose,
             item={key: request.POST.get("item", "")},
-            provider=request.POST.get("provider", "stripe"),
+            provider=request.POST.get("provider", website_card_provider()),
             currency=request.POST.get("currency", "USD"),
         )
     except ServiceError as error:
@@ -50,6 +57,30 @@ def checkout(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(
         request, "payments/checkout.html", {"payment": result.payment, "client": result.client}
     )
+
+
+@login_required
+def payment_done(request: HttpRequest, payment_id: str) -> HttpResponse:
+    """Where a card form lands after paying: says how the payment went and leads on to what
+    was bought (``next``: the lesson, the pack; the wallet otherwise)."""
+    payment = selectors.own_payment(user_of(request), payment_id)
+    next_url = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = reverse("website-wallet")
+    amount = f"{payment.amount} {payment.currency}"
+    if payment.status == PaymentStatus.SUCCEEDED:
+        demo = (
+            " Demo payment: no real money was taken." if payment.provider == Provider.DEMO else ""
+        )
+        messages.success(request, f"Payment received: {payment.description} ({amount}).{demo}")
+    elif payment.status == PaymentStatus.PENDING:
+        messages.info(request, "Your payment is being confirmed; this can take a moment.")
+    else:
+        reason = f" {payment.failure_reason}" if payment.failure_reason else ""
+        messages.error(request, f"The payment of {amount} did not go through.{reason}")
+    return redirect(next_url)
 
 
 @login_required

@@ -101,6 +101,13 @@ def refund_now(booking: "Booking", amount: Decimal, *, reason: str) -> None:
     )
 
 
+def website_card_provider() -> str:
+    """The provider the website's Pay button uses (the demo card on a fresh `make run`)."""
+    from payments.conf import website_card_provider as choose
+
+    return choose()
+
+
 def start_booking_checkout(booking: "Booking", *, provider: str, user: "User") -> dict[str, Any]:
     from payments.services import start_checkout
 

@@ -144,7 +144,9 @@ def pay(request: HttpRequest, pk: str) -> HttpResponse:
     if booking.status != BookingStatus.HELD:
         return redirect("tutoring-booking", pk=booking.pk)
     try:
-        client = payments.start_booking_checkout(booking, provider="stripe", user=request.user)
+        client = payments.start_booking_checkout(
+            booking, provider=payments.website_card_provider(), user=request.user
+        )
     except ServiceError as error:
         messages.error(request, str(error.detail))
         return redirect("tutoring-booking", pk=booking.pk)

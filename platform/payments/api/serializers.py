@@ -1,8 +1,12 @@
+import re
+
+from django.utils import timezone
 from rest_framework import serializers
 
 from credits.models import MONEY_CURRENCIES
 
 from .. import purposes
+from ..demo_cards import TEST_CARDS, card_for
 from ..models import Invoice, Payment, Provider
 
 
@@ -73,3 +77,68 @@ class RazorpayConfirmSerializer(serializers.Serializer):
     razorpay_order_id = serializers.CharField()
     razorpay_payment_id = serializers.CharField()
     razorpay_signature = serializers.CharField()
+
+
+_TEST_CARD_LIST = ", ".join(f"{card.spaced} ({card.label})" for card in TEST_CARDS)
+
+
+class DemoConfirmSerializer(serializers.Serializer):
+    """A demo card (first call) or the answer to the confirmation step (second call)."""
+
+    card = serializers.CharField(
+        required=False, max_length=40, help_text=f"A demo test card: {_TEST_CARD_LIST}."
+    )
+    expiry = serializers.CharField(
+        required=False, max_length=7, help_text="MM/YY, this month or later."
+    )
+    cvc = serializers.CharField(required=False, max_length=4, help_text="Any 3 or 4 digits.")
+    action = serializers.ChoiceField(
+        choices=["approve", "cancel"],
+        required=False,
+        help_text="Only after an answer of requires_action: approve or cancel the payment.",
+    )
+
+    def validate_card(self, value: str) -> str:
+        card = card_for(value)
+        if card is None:
+            raise serializers.ValidationError(
+                f"Not a demo test card. Use one of: {_TEST_CARD_LIST}."
+            )
+        return card.number
+
+    def validate_expiry(self, value: str) -> str:
+        found = re.fullmatch(r"\s*(\d{1,2})\s*/\s*(\d{2}|\d{4})\s*", value)
+        if found is None or not 1 <= int(found[1]) <= 12:
+            raise serializers.ValidationError("Write the expiry date as MM/YY.")
+        month, year = int(found[1]), int(found[2]) % 100 + 2000
+        today = timezone.localdate()
+        if (year, month) < (today.year, today.month):
+            raise serializers.ValidationError("This card has expired.")
+        return f"{month:02d}/{year % 100:02d}"
+
+    def validate_cvc(self, value: str) -> str:
+        if not re.fullmatch(r"\d{3,4}", value.strip()):
+            raise serializers.ValidationError("The CVC is 3 or 4 digits.")
+        return value.strip()
+
+    def validate(self, attrs: dict) -> dict:
+        if attrs.get("action"):
+            return attrs
+        missing = {
+            name: ["This field is required."]
+            for name in ("card", "expiry", "cvc")
+            if not attrs.get(name)
+        }
+        if missing:
+            raise serializers.ValidationError(missing)
+        return attrs
+
+
+class DemoConfirmResponseSerializer(serializers.Serializer):
+    status = serializers.CharField(
+        help_text="succeeded, failed (see failure_reason), requires_action (answer with "
+        "action approve or cancel), or the status of a payment settled before (mismatch)."
+    )
+    message = serializers.CharField()
+    failure_reason = serializers.CharField()
+    payment = PaymentSerializer()

@@ -16,6 +16,11 @@ urlpatterns = [
         name="payment-razorpay-confirm",
     ),
     path(
+        "payments/<uuid:pk>/demo/confirm/",
+        views.DemoConfirmView.as_view(),
+        name="payment-demo-confirm",
+    ),
+    path(
         "payments/subscriptions/<int:pk>/cancel/",
         views.SubscriptionCancelView.as_view(),
         name="subscription-cancel",

@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 
 from accounts.permissions import IsEmailVerified
 from accounts.requests import user_of
+from core.api.schema import ErrorSerializer
 from credits.api.serializers import SubscriptionSerializer
 from credits.models import Subscription
 
@@ -19,6 +20,8 @@ from .filters import PaymentFilter
 from .serializers import (
     CheckoutRequestSerializer,
     CheckoutResponseSerializer,
+    DemoConfirmResponseSerializer,
+    DemoConfirmSerializer,
     PaymentSerializer,
     RazorpayConfirmSerializer,
 )
@@ -87,6 +90,50 @@ class RazorpayConfirmView(APIView):
             signature=data["razorpay_signature"],
         )
         return Response(PaymentSerializer(payment).data)
+
+
+class DemoConfirmView(APIView):
+    permission_classes = [permissions.IsAuthenticated, IsEmailVerified]
+
+    @extend_schema(
+        request=DemoConfirmSerializer,
+        responses={
+            200: DemoConfirmResponseSerializer,
+            400: OpenApiResponse(
+                ErrorSerializer,
+                description="Not a demo test card, a bad expiry or CVC (validation_error), "
+                "or the demo provider is off or this is not a demo payment "
+                "(provider_unavailable).",
+            ),
+            404: OpenApiResponse(ErrorSerializer, description="No such payment of yours."),
+            409: OpenApiResponse(
+                ErrorSerializer,
+                description="The payment expired or was canceled (payment_not_payable), or "
+                "an action was sent with no confirmation step waiting (no_action_pending).",
+            ),
+        },
+        summary="Pay a demo payment with a test card (no real money); answer its 3-D "
+        "Secure-like step",
+        description="Development and demo servers only. 4242 4242 4242 4242 succeeds, "
+        "4000 0000 0000 0002 is declined, 4000 0000 0000 3220 answers requires_action: then "
+        'send {"action": "approve"} or {"action": "cancel"}. A payment that succeeded '
+        "answers its status again without doing anything.",
+    )
+    def post(self, request: Request, pk: str) -> Response:
+        payment = selectors.own_payment(user_of(request), pk)
+        serializer = DemoConfirmSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        outcome = services.confirm_demo_payment(
+            payment, card=data.get("card", ""), action=data.get("action", "")
+        )
+        body = {
+            "status": outcome.status,
+            "message": outcome.message,
+            "failure_reason": outcome.payment.failure_reason if outcome.status == "failed" else "",
+            "payment": PaymentSerializer(outcome.payment).data,
+        }
+        return Response(body)
 
 
 class SubscriptionCancelView(APIView):

@@ -388,6 +388,11 @@ if AWS_STORAGE_BUCKET_NAME:
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# --- Payments: the demo provider -------------------------------------------------------------
+# Test cards, no real money (payments.services.confirm_demo_payment). Off here; the embedded
+# development settings turn it on, production refuses it.
+PAYMENTS_DEMO_ENABLED = False
+
 # --- Email ----------------------------------------------------------------------------------
 EMAIL_URL = env.str("EMAIL_URL", default="")
 if EMAIL_URL:

@@ -16,3 +16,7 @@ if not HEADLESS_JWT_PRIVATE_KEY:  # noqa: F405
 # admin without setting up two-factor authentication first. Production and the tests keep
 # the requirement (base.py); set MFA_REQUIRED_ROLES=admin,moderator to try it here.
 TOTO_MFA_REQUIRED_ROLES = env.list("MFA_REQUIRED_ROLES", default=[])
+
+# --- Payments: the demo provider (test cards, no real money) ---------------------------------
+# So that Pay / Buy / Subscribe work on a fresh `make run` without Stripe keys.
+PAYMENTS_DEMO_ENABLED = env.bool("PAYMENTS_DEMO_ENABLED", default=True)

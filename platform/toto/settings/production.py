@@ -27,6 +27,17 @@ if "PRIVATE KEY-----" not in HEADLESS_JWT_PRIVATE_KEY:
         " in PEM form, e.g. from `openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048`."
     )
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
+
+# --- Payments: the demo provider -------------------------------------------------------------
+# Its test cards buy credits, lessons and plans for no money: never on a real server. Read
+# here (not left to payments.conf's environment fallback) so that the variable cannot
+# switch it on behind this check.
+PAYMENTS_DEMO_ENABLED = env.bool("PAYMENTS_DEMO_ENABLED", default=False)
+if PAYMENTS_DEMO_ENABLED:
+    raise ImproperlyConfigured(
+        "PAYMENTS_DEMO_ENABLED is for development and demos only: its test cards pay for "
+        "anything without money. Unset it in production."
+    )
 env.str("REDIS_URL")  # the cache, channel layer and broker were configured from it in base
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -244,14 +244,18 @@ class ReplySerializer(serializers.Serializer):
 
 class PaySerializer(serializers.Serializer):
     provider = serializers.ChoiceField(
-        choices=["stripe", "paypal", "razorpay", "bank_transfer"], default="stripe"
+        # demo: the demo provider's test cards, where the server has it on.
+        choices=["stripe", "paypal", "razorpay", "bank_transfer", "demo"],
+        default="stripe",
     )
 
 
 class GiftCreateSerializer(serializers.Serializer):
     amount = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=Decimal("1"))
     message = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
-    provider = serializers.ChoiceField(choices=["stripe", "paypal", "razorpay"], default="stripe")
+    provider = serializers.ChoiceField(
+        choices=["stripe", "paypal", "razorpay", "demo"], default="stripe"
+    )
 
 
 class GiftSerializer(serializers.ModelSerializer):
