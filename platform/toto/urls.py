@@ -59,15 +59,16 @@ urlpatterns = [
     path("", include("materials.urls")),
 ]
 
+# Static files are served by WhiteNoise (settings MIDDLEWARE), DEBUG or not.
 if settings.DEBUG:
     from django.conf.urls.static import static
-    from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 
-    urlpatterns += staticfiles_urlpatterns()
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 # Wagtail's page serving comes last: it answers every path not matched above.
 urlpatterns += i18n_patterns(path("", include(wagtail_urls)), prefix_default_language=False)
 
+handler400 = "core.views.bad_request"
+handler403 = "core.views.permission_denied"
 handler404 = "core.views.page_not_found"
 handler500 = "core.views.server_error"
