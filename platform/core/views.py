@@ -79,12 +79,14 @@ _FALLBACK_TEXT = {
 }
 
 
-def _error_page(request: HttpRequest, template: str, status: int) -> HttpResponse:
+def _error_page(
+    request: HttpRequest, template: str, status: int, context: dict[str, object] | None = None
+) -> HttpResponse:
     # The branded page needs what base.html reads (the user's session, the site's settings,
     # the request's host): whatever broke the request (a database that is down, a host that
     # is not allowed) may break that too, and then a self-contained page still answers.
     try:
-        return render(request, template, status=status)
+        return render(request, template, context, status=status)
     except Exception:
         logger.exception("The branded %s page could not be rendered", status)
         title, message = _FALLBACK_TEXT[status]
@@ -106,6 +108,16 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
             request, 403, "permission_denied", "You do not have permission to do this."
         )
     return _error_page(request, "403.html", 403)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent without its CSRF token (an expired page, cookies off): the site's 403 page
+    rather than Django's plain one; JSON under /api/."""
+    if _wants_json(request):
+        return json_error_response(
+            request, 403, "csrf_failed", "CSRF verification failed: send the CSRF token."
+        )
+    return _error_page(request, "403.html", 403, {"csrf_failed": True})
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -113,6 +113,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "toto.urls"
+# The site's own 403 page (or JSON under /api/) instead of Django's plain CSRF page.
+CSRF_FAILURE_VIEW = "core.views.csrf_failure"
 WSGI_APPLICATION = "toto.wsgi.application"
 ASGI_APPLICATION = "toto.asgi.application"
 

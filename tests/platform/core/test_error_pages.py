@@ -119,6 +119,15 @@ def test_a_disallowed_host_still_gets_a_page(client_: Client) -> None:
     assert "Bad request" in response.content.decode()
 
 
+def test_a_form_without_its_csrf_token_gets_the_branded_403(settings: Any) -> None:
+    settings.DEBUG = False
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/accounts/login/", {"login": "a@example.com", "password": "x"})
+    assert_branded(response, 403, "This form has expired")
+    api = client.post("/api/v1/no-such-endpoint/", {})
+    assert api.status_code == 403 and api.json()["code"] == "csrf_failed"
+
+
 def test_api_errors_stay_json(client_: Client) -> None:
     response = client_.get("/api/v1/test-errors/boom/")
     assert response.status_code == 500
