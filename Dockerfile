@@ -23,6 +23,7 @@ COPY --chown=toto:toto . .
 ENV PATH=/venv/bin:$PATH PYTHONPATH=/app/platform:/app PYTHONUNBUFFERED=1 \
     DJANGO_SETTINGS_MODULE=toto.settings.production
 RUN SECRET_KEY=build DATABASE_URL=sqlite:////tmp/build.sqlite3 REDIS_URL=redis://build:6379/0 \
+    HEADLESS_JWT_PRIVATE_KEY="-----BEGIN PRIVATE KEY----- (not used to collect static files)" \
     python manage.py collectstatic --noinput -v0
 USER toto
 EXPOSE 8000

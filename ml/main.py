@@ -11,13 +11,21 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI
+from starlette.requests import Request
+from starlette.responses import Response
 
 from ml.api import assessments, audio, chat, health, models, translate
 from ml.container import Engines
 from ml.errors import install_error_handlers
 from ml.observability import RequestMiddleware, configure_logging, metrics_response
-from ml.security import BodySizeLimit, require_api_key
+from ml.security import BodySizeLimit, metrics_allowed, require_api_key
 from ml.settings import Settings, get_settings
+
+
+def metrics(request: Request) -> Response:
+    if not metrics_allowed(request):
+        return Response(status_code=401, headers={"WWW-Authenticate": "Bearer"})
+    return metrics_response(request)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -50,7 +58,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(RequestMiddleware)
 
     app.include_router(health.router)
-    app.add_route("/metrics", metrics_response, include_in_schema=False)
+    app.add_route("/metrics", metrics, include_in_schema=False)
     protected = [Depends(require_api_key)]
     for router in (
         audio.router,

@@ -45,6 +45,21 @@ async def require_api_key(request: Request) -> None:
         )
 
 
+def metrics_allowed(request: Request) -> bool:
+    """Open while neither the API key nor a metrics token is set (a bare development service);
+    otherwise only for a Bearer token equal to either."""
+    settings = request.app.state.settings
+    accepted = [token for token in (settings.metrics_token, settings.api_key) if token]
+    if not accepted:
+        return True
+    scheme, _, given = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer":
+        return False
+    # Compared with every accepted token, so the timing does not tell which one matched.
+    matches = [hmac.compare_digest(given.strip(), token) for token in accepted]
+    return any(matches)
+
+
 class BodySizeLimit:
     """Refuses a request whose declared ``Content-Length`` exceeds the limit with 413 before a
     byte of the body is read (the upload readers still enforce it for chunked bodies)."""

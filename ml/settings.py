@@ -51,6 +51,9 @@ class EngineLimits:
 @dataclass(frozen=True)
 class Settings:
     api_key: str = ""
+    # Prometheus scrapes /metrics with this Bearer token, or with the API key: whenever either
+    # is set, /metrics is closed to everyone else.
+    metrics_token: str = ""
     cache_dir: Path = Path.home() / ".cache" / "toto-ml"
     log_level: str = "INFO"
     log_json: bool = True
@@ -112,6 +115,7 @@ class Settings:
         base = cls()
         return cls(
             api_key=_env("ML_API_KEY"),
+            metrics_token=_env("ML_METRICS_TOKEN"),
             cache_dir=Path(_env("ML_CACHE_DIR") or base.cache_dir),
             log_level=_env("ML_LOG_LEVEL", base.log_level).upper(),
             log_json=_env_bool("ML_LOG_JSON", base.log_json),

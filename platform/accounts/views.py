@@ -115,6 +115,27 @@ def admin_login(request: HttpRequest) -> HttpResponse:
     from django.http import QueryDict
     from django.urls import reverse
 
+    if request.user.is_authenticated:
+        # Wagtail sends a signed-in user without admin access here; allauth would send them
+        # straight back to the admin, and round again: tell them instead.
+        return admin_not_for_you(request)
     query = QueryDict(mutable=True)
     query["next"] = request.GET.get("next") or "/admin/"
     return redirect(f"{reverse('account_login')}?{query.urlencode(safe='/')}")
+
+
+def admin_not_for_you(request: HttpRequest) -> HttpResponse:
+    """Where a learner or a teacher lands on opening /admin/: the admin is the team's, and
+    their own pages are linked from here."""
+    from .roles import Role
+
+    user = user_of(request)
+    # Wagtail's own refusal ("You do not have permission …") would be repeated above what this
+    # page says: mark the pending messages read and show none.
+    list(messages.get_messages(request))
+    return render(
+        request,
+        "accounts/admin_not_for_you.html",
+        {"is_teacher": selectors.has_role(user, Role.TEACHER), "messages": []},
+        status=403,
+    )

@@ -1,3 +1,4 @@
+import logging
 from dataclasses import asdict
 
 from django.http import HttpRequest, HttpResponse
@@ -12,6 +13,8 @@ from rest_framework.views import APIView
 
 from . import selectors
 from .api.errors import bad_input, json_error_response
+
+logger = logging.getLogger(__name__)
 
 
 class ServiceCheckSerializer(serializers.Serializer):
@@ -64,6 +67,35 @@ def _wants_json(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
 
 
+# Said by the self-contained page when the branded one cannot be rendered.
+_FALLBACK_TEXT = {
+    400: ("Bad request", "The link or form may be incomplete or out of date."),
+    403: ("Not allowed", "Your account does not have access to this page."),
+    404: ("Page not found", "Sorry, we could not find that page."),
+    500: (
+        "Something went wrong",
+        "We have been told about it and are looking into it. Please try again in a moment.",
+    ),
+}
+
+
+def _error_page(
+    request: HttpRequest, template: str, status: int, context: dict[str, object] | None = None
+) -> HttpResponse:
+    # The branded page needs what base.html reads (the user's session, the site's settings,
+    # the request's host): whatever broke the request (a database that is down, a host that
+    # is not allowed) may break that too, and then a self-contained page still answers.
+    try:
+        return render(request, template, context, status=status)
+    except Exception:
+        logger.exception("The branded %s page could not be rendered", status)
+        title, message = _FALLBACK_TEXT[status]
+        page = loader.get_template("error_fallback.html").render(
+            {"title": title, "message": message}
+        )
+        return HttpResponse(page, status=status)
+
+
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """Django's answer to input it refuses before any view runs (too many form fields, a
     body over the limit, a suspicious header): JSON on the API, the friendly page elsewhere."""
@@ -84,14 +116,34 @@ def refusal(request: HttpRequest, status_code: int, code: str, message: str) -> 
     except Exception:
         # The request itself may be what is wrong (a host not allowed makes every
         # get_host() raise again): a page without the site's chrome then.
-        page = loader.get_template("400-plain.html").render({"message": message})
+        page = loader.get_template("error_fallback.html").render(
+            {"title": "Bad request", "message": message}
+        )
         return HttpResponse(page, status=status_code)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if _wants_json(request):
+        return json_error_response(
+            request, 403, "permission_denied", "You do not have permission to do this."
+        )
+    return _error_page(request, "403.html", 403)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent without its CSRF token (an expired page, cookies off): the site's 403 page
+    rather than Django's plain one; JSON under /api/."""
+    if _wants_json(request):
+        return json_error_response(
+            request, 403, "csrf_failed", "CSRF verification failed: send the CSRF token."
+        )
+    return _error_page(request, "403.html", 403, {"csrf_failed": True})
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if _wants_json(request):
         return json_error_response(request, 404, "not_found", "Not found.")
-    return render(request, "404.html", status=404)
+    return _error_page(request, "404.html", 404)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
@@ -99,5 +151,4 @@ def server_error(request: HttpRequest) -> HttpResponse:
         return json_error_response(
             request, 500, "server_error", "Something went wrong on our side."
         )
-    # No request context: whatever broke the request may break context processors too.
-    return HttpResponse(loader.get_template("500.html").render(), status=500)
+    return _error_page(request, "500.html", 500)

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
@@ -60,10 +59,7 @@ urlpatterns = [
     path("", include("materials.urls")),
 ]
 
-if settings.DEBUG:
-    from django.contrib.staticfiles.urls import staticfiles_urlpatterns
-
-    urlpatterns += staticfiles_urlpatterns()
+# Static files are served by WhiteNoise (settings MIDDLEWARE), DEBUG or not.
 
 # --- Media: public files only, in every runtime shape (core.media). Private files are
 # served by their apps' permission-checked views, never from here.
@@ -73,5 +69,6 @@ urlpatterns += public_media_urlpatterns()
 urlpatterns += i18n_patterns(path("", include(wagtail_urls)), prefix_default_language=False)
 
 handler400 = "core.views.bad_request"
+handler403 = "core.views.permission_denied"
 handler404 = "core.views.page_not_found"
 handler500 = "core.views.server_error"

@@ -99,3 +99,30 @@ def test_declared_oversized_body_is_refused_before_reading(ml_client: Any) -> No
     )
     assert response.status_code == 413
     assert response.json()["error"]["code"] == "request_too_large"
+
+
+def test_metrics_need_the_api_key_when_one_is_set(ml_settings: Settings) -> None:
+    with TestClient(create_app(replace(ml_settings, api_key="secret"))) as client:
+        assert client.get("/metrics").status_code == 401
+        assert client.get("/metrics", headers={"Authorization": "Bearer wrong"}).status_code == 401
+        allowed = client.get("/metrics", headers={"Authorization": "Bearer secret"})
+        assert allowed.status_code == 200
+        assert "ml_http_requests_total" in allowed.text
+
+
+def test_metrics_take_their_own_token_too(ml_settings: Settings) -> None:
+    settings = replace(ml_settings, api_key="secret", metrics_token="scraper")
+    with TestClient(create_app(settings)) as client:
+        assert client.get("/metrics").status_code == 401
+        assert (
+            client.get("/metrics", headers={"Authorization": "Bearer scraper"}).status_code == 200
+        )
+        # The metrics token opens nothing but the metrics.
+        assert (
+            client.get("/v1/models", headers={"Authorization": "Bearer scraper"}).status_code == 401
+        )
+    with TestClient(create_app(replace(ml_settings, metrics_token="scraper"))) as client:
+        assert client.get("/metrics").status_code == 401
+        assert (
+            client.get("/metrics", headers={"Authorization": "Bearer scraper"}).status_code == 200
+        )

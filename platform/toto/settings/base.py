@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     # Third party
     "rest_framework",
     "drf_spectacular",
+    # Swagger UI and ReDoc served from our /static/, so the API docs work offline.
+    "drf_spectacular_sidecar",
     "django_filters",
     "corsheaders",
     "channels",
@@ -96,6 +98,8 @@ MIDDLEWARE = [
     "core.middleware.BadInputMiddleware",
     "core.metrics.PrometheusMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files in every shape (runserver, daphne, the production image): DEBUG or not.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -111,6 +115,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "toto.urls"
+# The site's own 403 page (or JSON under /api/) instead of Django's plain CSRF page.
+CSRF_FAILURE_VIEW = "core.views.csrf_failure"
 WSGI_APPLICATION = "toto.wsgi.application"
 ASGI_APPLICATION = "toto.asgi.application"
 
@@ -140,6 +146,20 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite behind a web server: concurrent requests wait for the write lock instead of
+    # failing with "database is locked". WAL lets readers go on while one writer writes;
+    # IMMEDIATE takes the write lock when a transaction begins, so a transaction that read
+    # first cannot fail to upgrade its lock (SQLITE_BUSY without waiting) half-way through.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;"
+            ),
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -207,8 +227,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "accounts:profile"
-# The Wagtail admin signs in through allauth too, so that two-factor authentication applies.
-WAGTAILADMIN_LOGIN_URL = "/accounts/login/"
+# The Wagtail admin signs in through allauth too, so that two-factor authentication applies:
+# accounts.views.admin_login sends people there, and tells a signed-in user without admin
+# access that the admin is the team's (allauth would send them back to the admin, a loop).
+WAGTAILADMIN_LOGIN_URL = "/admin/login/"
 
 # django-allauth (accounts app): email is the login, verified by a one-time code. The code
 # does not gate signing in: sign-up signs the new account in at once (session on the
@@ -464,6 +486,10 @@ SPECTACULAR_SETTINGS = {
     # Wagtail ships DRF views of its own (admin API): keep the schema to ours.
     "PREPROCESSING_HOOKS": ["core.api.schema.only_toto_endpoints"],
     "COMPONENT_SPLIT_REQUEST": True,
+    # /api/docs/ loads Swagger UI from drf_spectacular_sidecar's static files, not a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
         "LessonProgressStatusEnum": "learning.models.ProgressStatus",
         "AttemptStatusEnum": "learning.models.AttemptStatus",

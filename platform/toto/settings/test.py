@@ -24,6 +24,9 @@ DATABASES = {
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = tempfile.mkdtemp(prefix="toto-media-")
+# WhiteNoise serves from the source folders here too, as under `make run`: nothing collected.
+STATIC_ROOT = tempfile.mkdtemp(prefix="toto-static-")
+WHITENOISE_USE_FINDERS = True
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "private": {

@@ -83,6 +83,6 @@ def test_a_host_that_is_not_allowed_is_a_400_page_not_a_500() -> None:
     # The friendly page's own rendering asks for the host again: the plain page answers.
     response = Client().get("/", HTTP_HOST="evil.example")
     assert response.status_code == 400
-    assert b"We could not read that request" in response.content
+    assert b"We could not understand that request" in response.content
     api = Client().get("/api/v1/health/", HTTP_HOST="evil.example")
     assert api.status_code == 400 and api.json()["code"] == "bad_request"
