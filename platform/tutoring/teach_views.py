@@ -621,7 +621,12 @@ def earnings(request: HttpRequest) -> HttpResponse:
     payout_form = forms.PayoutForm(
         request.POST if action == "payout" else None,
         currencies=currencies,
-        initial={"key": uuid.uuid4().hex, "currency": currencies[0]},
+        initial={
+            "key": uuid.uuid4().hex,
+            "currency": currencies[0],
+            # What can be asked for now, so that "Request payout" alone takes it all.
+            "amount": rows[0]["available"] if rows and rows[0]["available"] > 0 else None,
+        },
     )
     payee = PayeeProfile.objects.filter(user=user).first()
     bank_form = forms.BankDetailsForm(
