@@ -79,6 +79,7 @@ def _deliver(booking_id: str, learner, api_client, client, providers) -> None:  
     sessions.confirm_completion(booking.pk, by=learner, now=after)
 
 
+@pytest.mark.timeout(900)  # one long journey; the machine is shared
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
 def test_a_new_teacher_onboards_is_verified_publishes_teaches_and_asks_for_a_payout(
     page,
@@ -103,6 +104,15 @@ def test_a_new_teacher_onboards_is_verified_publishes_teaches_and_asks_for_a_pay
     GigCategory.objects.get_or_create(
         slug="language-tutor", defaults={"name": "Language tutor", "is_language_teaching": True}
     )
+
+    def shot(label: str) -> None:
+        """A screenshot, and no page scrolls sideways (the phone's 390 px included)."""
+        screenshot(label)
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, f"{label} scrolls sideways by {overflow}px"
+
     mail.outbox = []
     page.set_viewport_size(VIEWPORTS[viewport])
     page.set_default_timeout(15_000)
@@ -124,7 +134,7 @@ def test_a_new_teacher_onboards_is_verified_publishes_teaches_and_asks_for_a_pay
     page.goto(url + "/tutoring/teach/")
     checklist = page.get_by_test_id("checklist")
     expect(checklist).to_contain_text("Create your teacher profile")
-    screenshot("checklist")
+    shot("checklist")
     checklist.get_by_role("link", name="Create your teacher profile").click()
 
     # 1. Profile: a missing headline is pointed out next to its field.
@@ -137,7 +147,7 @@ def test_a_new_teacher_onboards_is_verified_publishes_teaches_and_asks_for_a_pay
     page.get_by_label("Headline").fill("Spanish from Seville, patient and fun")
     page.get_by_label("About you").fill("I teach conversation and grammar for DELE exams.")
     page.get_by_label("Time zone").select_option("Europe/Madrid")
-    screenshot("wizard-profile")
+    shot("wizard-profile")
     page.get_by_role("button", name="Save and continue").click()
 
     # 2. Photo and intro video.
@@ -153,7 +163,7 @@ def test_a_new_teacher_onboards_is_verified_publishes_teaches_and_asks_for_a_pay
     page.locator("#id_lang-1-language").select_option("en")
     page.locator("#id_lang-1-min_level").select_option("A1")
     page.locator("#id_lang-1-max_level").select_option("B2")
-    screenshot("wizard-languages")
+    shot("wizard-languages")
     page.get_by_role("button", name="Save and continue").click()
 
     # 4. Qualifications and a certificate.
@@ -164,7 +174,7 @@ def test_a_new_teacher_onboards_is_verified_publishes_teaches_and_asks_for_a_pay
     expect(page.get_by_test_id("certificates")).to_contain_text("DELE examiner")
     page.get_by_label("Qualification", exact=True).fill("MA in Hispanic philology")
     page.get_by_label("Years of teaching experience").fill("8")
-    screenshot("wizard-qualifications")
+    shot("wizard-qualifications")
     page.get_by_role("button", name="Save and continue").click()
 
     # 5. Submit for verification; the status says it is waiting.
@@ -173,7 +183,7 @@ def test_a_new_teacher_onboards_is_verified_publishes_teaches_and_asks_for_a_pay
     expect(steps.locator("li.done")).to_have_count(4)
     page.get_by_role("button", name="Submit for verification").click()
     expect(page.get_by_test_id("listing-status")).to_have_text("Waiting for verification")
-    screenshot("wizard-submitted")
+    shot("wizard-submitted")
 
     # A moderator approves through the verification queue's service; the dashboard shows it.
     listing = TeacherListing.objects.get(user__email="nora@example.com")
@@ -183,7 +193,7 @@ def test_a_new_teacher_onboards_is_verified_publishes_teaches_and_asks_for_a_pay
     page.goto(url + "/tutoring/teach/")
     expect(page.get_by_test_id("listing-status")).to_have_text("Verified")
     expect(checklist.locator("li.done")).to_have_count(2)
-    screenshot("dashboard-verified")
+    shot("dashboard-verified")
 
     # A gig: its errors shown next to the fields, then published.
     checklist.get_by_role("link", name="Publish a gig").click()
@@ -199,14 +209,14 @@ def test_a_new_teacher_onboards_is_verified_publishes_teaches_and_asks_for_a_pay
         "Say which language this gig teaches."
     )
     expect(page.get_by_test_id("error-trial_price")).to_be_visible()
-    screenshot("gig-errors")
+    shot("gig-errors")
     page.get_by_label("Language taught").select_option("es")
     page.get_by_label("Trial lesson price").fill("5.00")
     page.get_by_label("Package sizes").fill("5, 10")
     page.get_by_role("button", name="Save gig").click()
     expect(page.get_by_test_id("gigs")).to_contain_text("Conversational Spanish")
     expect(page.get_by_test_id("gigs")).to_contain_text("Published")
-    screenshot("gigs")
+    shot("gigs")
 
     # Weekly hours in the teaching zone, with a second Monday slot added without scripts.
     page.get_by_role("navigation", name="Teaching").get_by_role("link", name="Hours").click()
@@ -220,7 +230,7 @@ def test_a_new_teacher_onboards_is_verified_publishes_teaches_and_asks_for_a_pay
     page.get_by_role("button", name="Save weekly hours").click()
     expect(page.get_by_text("Your weekly hours are saved.")).to_be_visible()
     expect(page.get_by_label("Monday slot 2 to")).to_have_value("19:00")
-    screenshot("hours")
+    shot("hours")
     assert listing.weekly_hours.count() == 6
 
     # A learner asks for a time outside those hours; the teacher accepts it.
@@ -240,7 +250,7 @@ def test_a_new_teacher_onboards_is_verified_publishes_teaches_and_asks_for_a_pay
     page.get_by_role("link", name="Answer requests").click()
     card = page.get_by_test_id(f"request-{asked.pk}")
     expect(card).to_contain_text("Before work, please?")
-    screenshot("requests")
+    shot("requests")
     card.get_by_role("button", name="Accept Lea Learner's request").click()
     expect(page.get_by_text("Accepted: Lea Learner has the time held")).to_be_visible()
     booking_id = str(TimeRequest.objects.get(pk=asked.pk).booking_id)
@@ -252,7 +262,7 @@ def test_a_new_teacher_onboards_is_verified_publishes_teaches_and_asks_for_a_pay
     expect(available).not_to_have_text("0")
     amount = available.inner_text()
     assert float(amount) > 0
-    screenshot("earnings")
+    shot("earnings")
     page.get_by_label("Bank details").fill("Nora Navarro · ES91 2100 0418 4502 0005 1332")
     page.get_by_role("button", name="Save bank details").click()
     expect(page.get_by_text("Your bank details are saved.")).to_be_visible()
@@ -261,7 +271,7 @@ def test_a_new_teacher_onboards_is_verified_publishes_teaches_and_asks_for_a_pay
     expect(page.get_by_text("Payout requested")).to_be_visible()
     expect(page.get_by_test_id("payouts")).to_contain_text("Awaiting approval")
     expect(page.get_by_test_id("available-EUR")).to_have_text("0.00")
-    screenshot("payout-requested")
+    shot("payout-requested")
     payout = PayoutRequest.objects.get(payee__email="nora@example.com")
     assert (str(payout.amount), payout.method) == (amount, "bank_transfer")
     assert TeacherListing.objects.get(pk=listing.pk).status == ListingStatus.VERIFIED
