@@ -698,3 +698,18 @@ def test_the_checklist_follows_the_teacher_to_their_first_booking(
     response = client.get(TEACH)
     assert all(item["done"] for item in response.context["checklist"])
     assert 'data-testid="checklist"' not in response.content.decode()
+
+
+def test_a_teacher_without_a_listing_is_taken_to_onboarding_from_group_sessions(
+    teacher_client,
+) -> None:
+    for path in (TEACH + "group-sessions/", TEACH + "group-sessions/new/"):
+        assert teacher_client.get(path)["Location"] == TEACH + "onboarding/"
+
+
+def test_enter_in_the_hours_form_saves_rather_than_removing_a_slot(client, teacher, listed) -> None:
+    client.force_login(teacher)
+    page = client.get(TEACH + "hours/").content.decode()
+    form = page[page.index('class="week-form"') :]
+    first_button = form[form.index("<button") : form.index("</button>")]
+    assert 'value="week"' in first_button
