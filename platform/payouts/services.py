@@ -130,6 +130,14 @@ def accrue_earning(
     )
 
 
+def save_bank_details(payee: User, bank_details: str) -> PayeeProfile:
+    """Where a bank-transfer payout goes: the admin who pays it reads these details."""
+    profile, _ = PayeeProfile.objects.get_or_create(user=payee)
+    profile.bank_details = bank_details.strip()
+    profile.save(update_fields=["bank_details"])
+    return profile
+
+
 def request_payout(
     payee: User,
     *,

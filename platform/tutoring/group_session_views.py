@@ -132,11 +132,22 @@ def _listing_or_none(request: HttpRequest) -> TeacherListing | None:
     return listing
 
 
+def _without_listing(request: HttpRequest) -> HttpResponse:
+    """A teacher still without a listing is taken to the onboarding wizard; anyone else to
+    their own dashboard."""
+    from accounts.roles import Role
+    from accounts.selectors import has_role
+
+    if request.user.is_authenticated and has_role(user_of(request), Role.TEACHER):
+        return redirect("tutoring-teach-onboarding")
+    return redirect("tutoring-dashboard")
+
+
 @login_required
 def teacher_sessions(request: HttpRequest) -> HttpResponse:
     listing = _listing_or_none(request)
     if listing is None:
-        return redirect("tutoring-dashboard")
+        return _without_listing(request)
     now = timezone.now()
     mine = selectors.sessions_of_teacher(user_of(request))
     page = Paginator(
@@ -165,7 +176,7 @@ def _refuse_unverified(request: HttpRequest, form: GroupSessionForm) -> bool:
 def publish_session(request: HttpRequest) -> HttpResponse:
     listing = _listing_or_none(request)
     if listing is None:
-        return redirect("tutoring-dashboard")
+        return _without_listing(request)
     zone = teaching_zone(listing)
     gigs = Gig.objects.filter(listing=listing, is_active=True).order_by("title")
     form = GroupSessionForm(request.POST or None, gigs=gigs)
@@ -192,7 +203,7 @@ def publish_session(request: HttpRequest) -> HttpResponse:
 def edit_session(request: HttpRequest, pk: str) -> HttpResponse:
     listing = _listing_or_none(request)
     if listing is None:
-        return redirect("tutoring-dashboard")
+        return _without_listing(request)
     # Another teacher's session is a 404 here (the service would refuse it too).
     session = get_object_or_404(selectors.sessions_of_teacher(user_of(request)), pk=pk)
     zone = teaching_zone(listing)

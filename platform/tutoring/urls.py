@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import calendar, group_session_views, views
+from . import calendar, group_session_views, teach_views, views
 
 urlpatterns = [
     path("tutoring/", views.directory, name="tutoring-directory"),
@@ -47,4 +47,37 @@ urlpatterns = [
         group_session_views.cancel_session,
         name="tutoring-teach-session-cancel",
     ),
+    # The teacher's own pages (teach_views).
+    path("tutoring/teach/onboarding/", teach_views.onboarding, name="tutoring-teach-onboarding"),
+    path(
+        "tutoring/teach/onboarding/<slug:step>/",
+        teach_views.onboarding_step,
+        name="tutoring-teach-onboarding-step",
+    ),
+    path("tutoring/teach/gigs/", teach_views.gig_list, name="tutoring-teach-gigs"),
+    path("tutoring/teach/gigs/new/", teach_views.gig_new, name="tutoring-teach-gig-new"),
+    path("tutoring/teach/gigs/<int:pk>/", teach_views.gig_edit, name="tutoring-teach-gig"),
+    path(
+        "tutoring/teach/gigs/<int:pk>/archive/",
+        teach_views.gig_archive,
+        name="tutoring-teach-gig-archive",
+    ),
+    path("tutoring/teach/hours/", teach_views.hours, name="tutoring-teach-hours"),
+    path(
+        "tutoring/teach/hours/exceptions/<int:pk>/remove/",
+        teach_views.exception_remove,
+        name="tutoring-teach-exception-remove",
+    ),
+    path("tutoring/teach/requests/", teach_views.requests, name="tutoring-teach-requests"),
+    path(
+        "tutoring/teach/requests/<uuid:pk>/accept/",
+        teach_views.request_accept,
+        name="tutoring-teach-request-accept",
+    ),
+    path(
+        "tutoring/teach/requests/<uuid:pk>/decline/",
+        teach_views.request_decline,
+        name="tutoring-teach-request-decline",
+    ),
+    path("tutoring/teach/earnings/", teach_views.earnings, name="tutoring-teach-earnings"),
 ]

@@ -213,16 +213,22 @@ def learner_dashboard(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def teacher_dashboard(request: HttpRequest) -> HttpResponse:
+    """The teacher's hub: a checklist until they can be booked, then their lessons,
+    requests, earnings and links to every teacher page."""
+    from accounts.roles import Role
+    from accounts.selectors import has_role
+
+    from .teach_views import checklist
+
     user = user_of(request)
     listing = dashboard.listing_of(user)
-    if listing is None:
-        messages.info(request, "Create your teacher profile to teach on Toto.")
+    if listing is None and not has_role(user, Role.TEACHER):
+        messages.info(request, "Sign up as a teacher to teach on Toto.")
         return redirect("tutoring-dashboard")
-    return TemplateResponse(
-        request,
-        "tutoring/teacher_dashboard.html",
-        {
-            "listing": listing,
+    steps = checklist(user, listing)
+    context: dict[str, Any] = {"listing": listing, "checklist": steps}
+    if listing is not None:
+        context |= {
             "upcoming": dashboard.upcoming(user, role="teacher"),
             "requests": dashboard.pending_requests(user),
             "earnings": dashboard.earnings(user),
@@ -232,5 +238,6 @@ def teacher_dashboard(request: HttpRequest) -> HttpResponse:
             "calendar_url": request.build_absolute_uri(
                 reverse("tutoring-calendar", args=[listing.calendar_token])
             ),
-        },
-    )
+        }
+    context["setup_done"] = all(step["done"] for step in steps)
+    return TemplateResponse(request, "tutoring/teacher_dashboard.html", context)

@@ -206,3 +206,6 @@ class AvailabilityExceptionViewSet(viewsets.ModelViewSet):
         exception = serializer.instance
         assert exception is not None  # noqa: S101 - update() built the serializer on the object
         serializer.instance = services.update_exception(exception, **serializer.validated_data)
+
+    def perform_destroy(self, instance: AvailabilityException) -> None:
+        services.remove_exception(instance)

@@ -239,3 +239,8 @@ def update_exception(exception: AvailabilityException, **fields: Any) -> Availab
     exception.full_clean()
     exception.save()
     return exception
+
+
+def remove_exception(exception: AvailabilityException) -> None:
+    """Deletes a one-off change: the weekly hours apply again for its time."""
+    exception.delete()
