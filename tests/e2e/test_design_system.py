@@ -2,6 +2,8 @@
 learner and a teacher use, at phone sizes, each checked with axe-core (no serious or critical
 WCAG 2.1 AA violation), for sideways scrolling, and screenshotted."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -198,3 +200,57 @@ def test_the_sign_up_and_sign_in_pages_fit_a_phone_and_pass_axe(
     page.set_viewport_size(viewport)
     for label, path in [("sign-in", "/accounts/login/"), ("sign-up", "/accounts/signup/")]:
         _visit(page, live_server.url + path, label, axe, no_sideways_scroll, screenshot)
+
+
+def test_on_a_phone_the_lesson_is_one_step_at_a_time_and_ends_with_a_celebration(
+    browser, live_server, demo_site, signed_in_page, axe, no_sideways_scroll, screenshot
+) -> None:
+    from accounts.models import User
+    from cms.learning.models import LessonPage
+
+    lesson = LessonPage.objects.live().get(title="Telling the time")
+    page = signed_in_page(
+        browser, live_server.url, User.objects.get(email="student@toto.localhost")
+    )
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(live_server.url + lesson.url)
+    progress = page.get_by_role("progressbar", name="Lesson progress")
+    expect(progress).to_have_attribute("aria-valuetext", "Step 1 of 2")
+    exercise = page.locator("section.exercise")
+    finish = page.get_by_role("button", name="Finish lesson")
+    expect(exercise).to_be_visible()
+    expect(finish).to_be_hidden()
+    back = page.get_by_role("button", name="Back")
+    expect(back).to_be_disabled()
+    screenshot("step-1")
+    no_sideways_scroll(page)
+    axe(page)
+
+    # Immediate feedback on the exercise, in its live region, before moving on.
+    exercise.get_by_role("radio").first.check()
+    exercise.get_by_role("button", name="Check").click()
+    expect(exercise.locator(".exercise-result")).to_contain_text(re.compile(r"\S"))
+
+    page.get_by_role("button", name="Continue").click()
+    expect(progress).to_have_attribute("aria-valuetext", "Step 2 of 2")
+    expect(exercise).to_be_hidden()
+    expect(page.get_by_role("button", name="Continue")).to_be_hidden()
+    # Focus follows the step, so a screen reader or keyboard user starts at the new step.
+    assert page.evaluate("document.activeElement.classList.contains('lesson-finish')")
+
+    finish.click()
+    expect(page.locator(".finish-result")).to_contain_text("Lesson completed!")
+    expect(page.locator(".lesson")).to_have_class(re.compile("is-celebrating"))
+    screenshot("celebration")
+    axe(page)
+
+    back.click()
+    expect(progress).to_have_attribute("aria-valuetext", "Step 1 of 2")
+    expect(exercise).to_be_visible()
+
+    # On a wide screen the whole lesson is one page again, without the step controls.
+    page.set_viewport_size({"width": 1280, "height": 900})
+    expect(progress).to_be_hidden()
+    expect(exercise).to_be_visible()
+    expect(finish).to_be_visible()
+    page.context.close()
