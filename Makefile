@@ -46,6 +46,7 @@ FRONTEND_SOURCES := package-lock.json scripts/build-frontend.mjs $(shell find st
 	$(wildcard static/js/*/*.js)
 
 node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "The front end needs Node.js 20+ and npm (e.g. apt-get install nodejs npm)." >&2; exit 1; }
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
