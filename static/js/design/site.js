@@ -30,3 +30,11 @@ if (main) {
     });
   }).observe(main, { childList: true, subtree: true });
 }
+
+// On narrow screens the sections are a strip that scrolls sideways: bring the current one
+// into view so people see where they are.
+const current = document.querySelector(".nav-links [aria-current=page]");
+const strip = current?.closest(".nav-links");
+if (current && strip && strip.scrollWidth > strip.clientWidth) {
+  strip.scrollLeft = current.offsetLeft - (strip.clientWidth - current.offsetWidth) / 2;
+}
