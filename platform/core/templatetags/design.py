@@ -3,6 +3,7 @@
 from django import template
 from django.templatetags.static import static
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -42,4 +43,4 @@ def nav_current(context: template.Context, prefix: str) -> str:
     path = getattr(request, "path", "")
     if prefix == "/" and path != "/":
         return ""
-    return format_html(' aria-current="page"') if path.startswith(prefix) else ""
+    return mark_safe(' aria-current="page"') if path.startswith(prefix) else ""
