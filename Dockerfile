@@ -20,6 +20,7 @@ WORKDIR /build
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY scripts/build-frontend.mjs ./scripts/
+COPY frontend ./frontend
 COPY static ./static
 COPY templates ./templates
 COPY platform ./platform

@@ -41,7 +41,7 @@ $(VENV)/.installed: $(BIN)/python requirements.txt requirements-dev.txt ml/requi
 
 # --- Front end (npm). Rebuilt only when the lock file, a stylesheet source, a template or the
 # build script changed: Tailwind scans the templates for the classes they use. --------------
-FRONTEND_SOURCES := package-lock.json scripts/build-frontend.mjs $(shell find static/src \
+FRONTEND_SOURCES := package-lock.json scripts/build-frontend.mjs $(shell find frontend \
 	templates platform cms -name '*.css' -o -name '*.html' -o -name 'icons.txt' 2>/dev/null) \
 	$(wildcard static/js/*/*.js)
 

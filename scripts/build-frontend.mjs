@@ -1,4 +1,4 @@
-// Builds static/dist/ from node_modules and static/src/: the Tailwind stylesheet, Alpine's
+// Builds static/dist/ from node_modules and frontend/: the Tailwind stylesheet, Alpine's
 // minified build, and one SVG sprite holding only the Lucide icons the templates use
 // ({% icon "name" %}), so pages fetch a few kilobytes instead of 2,500 icon files.
 // Run by `make` (see the Makefile's static/dist/.built target), never by hand in production.
@@ -12,17 +12,17 @@ mkdirSync(dist, { recursive: true });
 
 execFileSync(
   join(root, "node_modules/.bin/tailwindcss"),
-  ["-i", "static/src/toto.css", "-o", "static/dist/toto.css", "--minify"],
+  ["-i", "frontend/toto.css", "-o", "static/dist/toto.css", "--minify"],
   { cwd: root, stdio: "inherit" },
 );
 
 copyFileSync(join(root, "node_modules/alpinejs/dist/cdn.min.js"), join(dist, "alpine.min.js"));
 
 // Icons the templates name, plus the ones JavaScript sets at run time (listed in
-// static/src/icons.txt, one per line).
+// frontend/icons.txt, one per line).
 const ICON_TAG = /\{%\s*icon\s+["']([a-z0-9-]+)["']/g;
 const names = new Set(
-  readFileSync(join(root, "static/src/icons.txt"), "utf8").split(/\s+/).filter(Boolean),
+  readFileSync(join(root, "frontend/icons.txt"), "utf8").split(/\s+/).filter(Boolean),
 );
 function scan(folder) {
   if (!existsSync(folder)) return;

@@ -13,7 +13,7 @@ def icon(name: str, label: str = "", size: str = "") -> str:
     """A Lucide icon from the sprite built into static/dist/icons.svg.
 
     The build collects the names written literally as ``{% icon "name" %}`` in templates, so
-    the name must be a string literal (names set from JavaScript go in static/src/icons.txt).
+    the name must be a string literal (names set from JavaScript go in frontend/icons.txt).
     Without ``label`` the icon is decoration and hidden from assistive technology; with it,
     the icon is the only text and is announced as an image.
     """
