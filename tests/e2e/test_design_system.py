@@ -222,7 +222,7 @@ def test_on_a_phone_the_lesson_is_one_step_at_a_time_and_ends_with_a_celebration
     expect(finish).to_be_hidden()
     back = page.get_by_role("button", name="Back")
     expect(back).to_be_disabled()
-    screenshot("step-1")
+    screenshot("step-1", page=page)
     no_sideways_scroll(page)
     axe(page)
 
@@ -241,7 +241,7 @@ def test_on_a_phone_the_lesson_is_one_step_at_a_time_and_ends_with_a_celebration
     finish.click()
     expect(page.locator(".finish-result")).to_contain_text("Lesson completed!")
     expect(page.locator(".lesson")).to_have_class(re.compile("is-celebrating"))
-    screenshot("celebration")
+    screenshot("celebration", page=page)
     axe(page)
 
     back.click()
