@@ -13,12 +13,27 @@ COPY ml/requirements.txt ml/requirements-argos.txt ./ml/
 RUN python -m venv /venv-ml && /venv-ml/bin/pip install -r ml/requirements.txt \
     && /venv-ml/bin/pip install --no-deps -r ml/requirements-argos.txt
 
+# The design system (docs/design.md): Tailwind scans the templates, so they are copied in.
+# Not built in this project's CI (no Docker there); `make frontend` runs the same script.
+FROM node:20-bookworm-slim AS frontend
+WORKDIR /build
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY scripts/build-frontend.mjs ./scripts/
+COPY frontend ./frontend
+COPY static ./static
+COPY templates ./templates
+COPY platform ./platform
+COPY cms ./cms
+RUN node scripts/build-frontend.mjs
+
 FROM python:3.11-slim-bookworm AS web
 RUN apt-get update && apt-get install -y --no-install-recommends libmagic1 curl \
     && rm -rf /var/lib/apt/lists/* && useradd --create-home --uid 1000 toto
 COPY --from=build /venv /venv
 WORKDIR /app
 COPY --chown=toto:toto . .
+COPY --from=frontend --chown=toto:toto /build/static/dist ./static/dist
 # platform/ is a source root, not a package (see pyproject.toml).
 ENV PATH=/venv/bin:$PATH PYTHONPATH=/app/platform:/app PYTHONUNBUFFERED=1 \
     DJANGO_SETTINGS_MODULE=toto.settings.production

@@ -11,7 +11,7 @@ UV := $(BIN)/uv pip install --python $(BIN)/python --quiet
 RUN_PACKAGES := espeak-ng apertium apertium-eng-spa apertium-fr-es apertium-lex-tools libmagic1 sox
 TEST_PACKAGES := $(RUN_PACKAGES) postgresql redis-server chromium fonts-noto-core docker-compose
 
-.PHONY: help run test test-unit test-e2e install install-test lint format migrate demo \
+.PHONY: help run test test-unit test-e2e install install-test lint format migrate demo frontend \
 	system-packages system-packages-test clean benchmarks
 
 help:
@@ -39,9 +39,26 @@ $(VENV)/.installed: $(BIN)/python requirements.txt requirements-dev.txt ml/requi
 		"$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/toto-source-roots.pth"
 	@touch $@
 
-install: system-packages $(VENV)/.installed
+# --- Front end (npm). Rebuilt only when the lock file, a stylesheet source, a template or the
+# build script changed: Tailwind scans the templates for the classes they use. --------------
+FRONTEND_SOURCES := package-lock.json scripts/build-frontend.mjs $(shell find frontend \
+	templates platform cms -name '*.css' -o -name '*.html' -o -name 'icons.txt' 2>/dev/null) \
+	$(wildcard static/js/*/*.js)
 
-install-test: system-packages-test $(VENV)/.installed
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "The front end needs Node.js 20+ and npm (e.g. apt-get install nodejs npm)." >&2; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+static/dist/.built: node_modules/.installed $(FRONTEND_SOURCES)
+	node scripts/build-frontend.mjs
+	@touch $@
+
+frontend: static/dist/.built
+
+install: system-packages $(VENV)/.installed frontend
+
+install-test: system-packages-test $(VENV)/.installed frontend
 
 # --- Running --------------------------------------------------------------------------------
 migrate: install
@@ -79,4 +96,4 @@ benchmarks: install-test
 	$(BIN)/python -m benchmarks
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var node_modules static/dist

@@ -152,3 +152,28 @@ def server_error(request: HttpRequest) -> HttpResponse:
             request, 500, "server_error", "Something went wrong on our side."
         )
     return _error_page(request, "500.html", 500)
+
+
+# Colour tokens shown on the style guide: (token, what it is for).
+STYLE_GUIDE_COLOURS = [
+    ("brand-700", "Buttons, links, brand"),
+    ("brand-800", "Hover, headings on tint"),
+    ("brand-50", "Selected, tinted fills"),
+    ("accent-500", "Highlights, celebration"),
+    ("ink", "Body text"),
+    ("muted", "Secondary text"),
+    ("canvas", "Page background"),
+    ("surface", "Cards, inputs"),
+    ("soft", "Quiet fills"),
+    ("line", "Borders"),
+    ("line-strong", "Input borders"),
+    ("success-700", "Success text"),
+    ("warning-500", "Warnings"),
+    ("danger-700", "Errors, destructive"),
+    ("info-700", "Information"),
+]
+
+
+def style_guide(request: HttpRequest) -> HttpResponse:
+    """The living style guide: every shared component in its states (docs/design.md)."""
+    return render(request, "core/style_guide.html", {"colours": STYLE_GUIDE_COLOURS})

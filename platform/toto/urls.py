@@ -9,6 +9,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from accounts import views as accounts_views
 from core.media import public_media_urlpatterns
 from core.metrics import metrics_view
+from core.views import style_guide
 from referrals.views import referrals_page, share_link
 from translation import admin_views as translation_admin_views
 
@@ -48,6 +49,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("metrics", metrics_view, name="metrics"),
+    path("style-guide/", style_guide, name="style-guide"),
     path("r/<str:code>/", share_link, name="referral-share-link"),
     path("referrals/", referrals_page, name="website-referrals"),
     path("", include("payments.urls")),

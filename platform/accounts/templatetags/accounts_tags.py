@@ -4,6 +4,8 @@ from typing import Any
 
 from django import template
 
+from .. import selectors
+from ..roles import Role
 from ..selectors import is_email_verified, pending_verification_email
 
 register = template.Library()
@@ -31,3 +33,11 @@ def verify_email_banner(context: dict[str, Any]) -> dict[str, Any]:
         "pending": pending_verification_email(request) is not None,
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.filter
+def has_role(user: Any, role: str) -> bool:
+    """``{% if user|has_role:"teacher" %}``: for navigation only; views still check."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return selectors.has_role(user, Role(role))
