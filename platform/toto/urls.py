@@ -59,6 +59,11 @@ urlpatterns = [
     path("", include("materials.urls")),
 ]
 
+# Learner website pages: the notification centre.
+urlpatterns += [
+    path("", include("notifications.urls")),
+]
+
 if settings.DEBUG:
     from django.conf.urls.static import static
     from django.contrib.staticfiles.urls import staticfiles_urlpatterns
