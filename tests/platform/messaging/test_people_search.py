@@ -75,7 +75,7 @@ def test_message_button_refuses_across_a_block(client, student, other_student):
     assert "You cannot message this person." in response.content.decode()
 
 
-def test_profiles_carry_the_message_button(client, student, make_listing):
+def test_profiles_carry_the_message_button(client, student, make_listing):  # noqa: F811
     listing = make_listing()
     client.force_login(student)
     page = client.get(f"/tutoring/teachers/{listing.pk}/").content.decode()
