@@ -287,3 +287,26 @@ def test_message_button_on_a_teacher_page_opens_the_chat(
     expect(page.locator("#conversation-title")).to_have_text(listing.user.get_full_name())
     expect(page.get_by_role("textbox", name="Message")).to_be_visible()
     page.context.close()
+
+
+def test_two_learners_find_each_other_for_a_practice_call(
+    media_browser, asgi_live_server, role_user, screenshot, viewport
+) -> None:
+    sam, lena = people(role_user)
+    pages = [open_as(media_browser, asgi_live_server, user, viewport) for user in (sam, lena)]
+    for page in pages:
+        page.goto(asgi_live_server + "/rooms/")
+        page.get_by_role("link", name="Find a practice partner").click()
+        page.get_by_label("Language").select_option("es")
+        page.get_by_label("Level").select_option("A2")
+    pages[0].get_by_role("button", name="Find a partner").click()
+    expect(pages[0].get_by_role("status")).to_have_text("Looking for a partner…")
+    no_sideways_scroll(pages[0])
+    screenshot("practice-waiting", page=pages[0])
+    pages[1].get_by_role("button", name="Find a partner").click()
+    for page in pages:
+        page.wait_for_url("**/calls/*/")
+    assert pages[0].url == pages[1].url
+    screenshot("practice-call", page=pages[1])
+    for page in pages:
+        page.context.close()
