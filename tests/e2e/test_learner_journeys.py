@@ -307,6 +307,14 @@ def test_two_learners_find_each_other_for_a_practice_call(
     for page in pages:
         page.wait_for_url("**/calls/*/")
     assert pages[0].url == pages[1].url
+    # No black stage: the participant list names both and shows who speaks (Chromium's fake
+    # microphone beeps).
+    listed = pages[1].get_by_role("list", name="People in the room").get_by_role("listitem")
+    expect(listed).to_have_count(2, timeout=20_000)
+    expect(listed.filter(has_text="Lena Learner (you)")).to_have_count(1)
+    expect(listed.filter(has_text="Sam Student")).to_have_count(1)
+    expect(pages[1].locator('#people li[data-speaking="true"]').first).to_be_visible(timeout=20_000)
+    no_sideways_scroll(pages[1])
     screenshot("practice-call", page=pages[1])
     for page in pages:
         page.context.close()
