@@ -182,13 +182,17 @@ def booking_detail(request: HttpRequest, pk: str) -> HttpResponse:
             "classroom_open": booking_selectors.classroom_is_open(booking),
             "review": booking_selectors.review_of(booking),
             "can_tip": booking.learner_id == request.user.pk and gift_services.can_gift(booking),
-            "tip_providers": TIP_PROVIDERS,
+            "tip_providers": tip_providers(),
         },
     )
 
 
-# The same choices the wallet offers for small card payments.
-TIP_PROVIDERS = [("stripe", "Card (Stripe)"), ("paypal", "PayPal"), ("razorpay", "Razorpay (INR)")]
+def tip_providers() -> list[tuple[str, str]]:
+    """Every payment provider but bank transfer, which is for large amounts only (a
+    provider added to payments, such as a demo one, is offered without a change here)."""
+    from payments.models import Provider
+
+    return [(value, str(label)) for value, label in Provider.choices if value != "bank_transfer"]
 
 
 @login_required

@@ -145,6 +145,7 @@ def test_learner_joins_the_classroom_then_reviews_and_tips(
     tip = learner.get_by_role("form", name="Tip")
     tip.get_by_label("Amount (EUR)").fill("7.50")
     tip.get_by_label("Message (optional)").fill("¡Gracias!")
+    tip.get_by_label("Pay with").select_option("stripe")
     tip.get_by_role("button", name="Send tip").click()
     expect(learner.get_by_role("heading", name="Checkout")).to_be_visible()
     expect(learner.get_by_test_id("checkout-amount")).to_have_text("7.50 EUR")
