@@ -58,6 +58,7 @@ def open_as(browser, base_url: str, user, viewport: dict[str, int]):  # type: ig
     )
     page = context.new_page()
     page.set_default_timeout(15_000)
+    page.set_default_navigation_timeout(45_000)  # first loads are slow on a busy machine
     return page
 
 
@@ -298,8 +299,9 @@ def test_two_learners_find_each_other_for_a_practice_call(
     for page in pages:
         page.goto(asgi_live_server + "/rooms/")
         page.get_by_role("link", name="Find a practice partner").click()
-        page.get_by_label("Language").select_option("es")
-        page.get_by_label("Level").select_option("A2")
+        form = page.locator("#practice-form")
+        form.get_by_label("Language").select_option("es")
+        form.get_by_label("Level").select_option("A2")
     pages[0].get_by_role("button", name="Find a partner").click()
     expect(pages[0].get_by_role("status")).to_have_text("Looking for a partner…")
     no_sideways_scroll(pages[0])
