@@ -206,3 +206,37 @@ def search_messages(user: User, query: str, conversation_id: Any = None) -> list
         .select_related("sender")
         .order_by("-created_at")[:SEARCH_MAX_RESULTS]
     )
+
+
+PEOPLE_SEARCH_MIN_LENGTH = 2
+PEOPLE_SEARCH_MAX_WORDS = 4
+
+
+def find_people(user: User, query: str) -> QuerySet[User]:
+    """People ``user`` may start a chat with whose name contains every word of ``query``.
+
+    Privacy policy: only names are searched (never email addresses or anything else on the
+    profile), and only people who can receive messages — active, not suspended or deleted,
+    with a verified email address. Anyone who blocked ``user``, or whom ``user`` blocked, is
+    left out, so a search never tells that someone exists behind a block."""
+    from allauth.account.models import EmailAddress
+
+    words = query.split()[:PEOPLE_SEARCH_MAX_WORDS]
+    if len("".join(words)) < PEOPLE_SEARCH_MIN_LENGTH:
+        return User.objects.none()
+    people = User.objects.filter(
+        is_active=True, suspended_at__isnull=True, deleted_at__isnull=True
+    ).exclude(pk=user.pk)
+    for word in words:
+        people = people.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
+    verified = EmailAddress.objects.filter(
+        user=OuterRef("pk"), email__iexact=OuterRef("email"), verified=True
+    )
+    blocked_by_me = Block.objects.filter(blocker=user).values("blocked_id")
+    blocking_me = Block.objects.filter(blocked=user).values("blocker_id")
+    return (
+        people.filter(Exists(verified))
+        .exclude(pk__in=blocked_by_me)
+        .exclude(pk__in=blocking_me)
+        .order_by("first_name", "last_name", "pk")
+    )

@@ -4,7 +4,7 @@ from django.shortcuts import render
 
 from core.api.errors import ServiceError
 
-from . import selectors
+from . import selectors, services
 
 
 @login_required
@@ -23,3 +23,27 @@ def room_page(request: HttpRequest, room_id: str) -> HttpResponse:
         selectors.recordings_for(request.user, room.pk) if room.kind == room.Kind.CLASSROOM else []
     )
     return render(request, "rooms/room.html", {"room": room, "recordings": recordings})
+
+
+@login_required
+def practice(request: HttpRequest) -> HttpResponse:
+    """ "Find a practice partner": a random 1-on-1 call with someone learning the same
+    language at the same level (the matching happens on /ws/match/). The form starts from
+    the first language the learner's profile says they learn."""
+    from accounts.models import LearningLanguage, language_choices
+    from accounts.requests import user_of
+
+    learning = (
+        LearningLanguage.objects.filter(profile__user=user_of(request))
+        .values("language", "level")
+        .first()
+    ) or {"language": "", "level": "A1"}
+    return render(
+        request,
+        "rooms/practice.html",
+        {
+            "languages": language_choices(),
+            "levels": services.LEVELS,
+            "chosen": learning,
+        },
+    )

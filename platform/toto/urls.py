@@ -59,6 +59,7 @@ urlpatterns = [
     path("", include("rooms.urls")),
     path("", include("tutoring.urls")),
     path("", include("materials.urls")),
+    path("", include("notifications.urls")),
 ]
 
 # Static files are served by WhiteNoise (settings MIDDLEWARE), DEBUG or not.

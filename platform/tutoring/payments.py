@@ -123,9 +123,15 @@ def start_booking_checkout(booking: "Booking", *, provider: str, user: "User") -
 
 
 def start_gift_checkout(gift: "Gift", *, provider: str, user: "User") -> dict[str, Any]:
+    return gift_checkout(gift, provider=provider, user=user).client
+
+
+def gift_checkout(gift: "Gift", *, provider: str, user: "User") -> Any:
+    """The gift's payment and what the provider's client needs (the website's checkout page
+    shows both)."""
     from payments.services import start_checkout
 
-    checkout = start_checkout(
+    return start_checkout(
         user,
         purpose=GIFT_PURPOSE,
         item={"gift": str(gift.pk)},
@@ -133,7 +139,6 @@ def start_gift_checkout(gift: "Gift", *, provider: str, user: "User") -> dict[st
         currency=gift.currency,
         idempotency_key=f"gift:{gift.pk}",
     )
-    return checkout.client
 
 
 def register_purposes() -> None:

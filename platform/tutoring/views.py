@@ -7,6 +7,7 @@ become messages on the page they came from.
 
 from collections import defaultdict
 from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -30,6 +31,9 @@ from .models import Booking, BookingStatus, Gig, GigCategory
 from .selectors import bookings as booking_selectors
 from .selectors import dashboard, discovery, slots
 from .services import bookings as booking_services
+from .services import gifts as gift_services
+from .services import reviews as review_services
+from .services import sessions as session_services
 from .zones import profile_zone, teaching_zone, zone_named
 
 DIRECTORY_PAGE_SIZE = 12
@@ -177,7 +181,81 @@ def booking_detail(request: HttpRequest, pk: str) -> HttpResponse:
             "is_teacher": booking.teacher_id == request.user.pk,
             "payment_processing": booking.status == BookingStatus.HELD
             and bool(request.GET.get("payment_intent")),
+            "classroom_open": booking_selectors.classroom_is_open(booking),
+            "review": booking_selectors.review_of(booking),
+            "can_tip": booking.learner_id == request.user.pk and gift_services.can_gift(booking),
+            "tip_providers": tip_providers(),
         },
+    )
+
+
+def tip_providers() -> list[tuple[str, str]]:
+    """Every payment provider but bank transfer, which is for large amounts only (a
+    provider added to payments, such as a demo one, is offered without a change here)."""
+    from payments.models import Provider
+
+    return [(value, str(label)) for value, label in Provider.choices if value != "bank_transfer"]
+
+
+@login_required
+@require_POST
+def confirm_lesson(request: HttpRequest, pk: str) -> HttpResponse:
+    booking = _own_booking(request, pk)
+    try:
+        session_services.confirm_completion(booking.pk, by=user_of(request))
+        messages.success(request, "Thank you! The lesson is completed.")
+    except ServiceError as error:
+        messages.error(request, str(error.detail))
+    return redirect("tutoring-booking", pk=booking.pk)
+
+
+@login_required
+@require_POST
+def review(request: HttpRequest, pk: str) -> HttpResponse:
+    booking = _own_booking(request, pk)
+    try:
+        rating = int(request.POST.get("rating", ""))
+    except ValueError:
+        messages.error(request, "Choose from one to five stars.")
+        return redirect("tutoring-booking", pk=booking.pk)
+    try:
+        review_services.write_review(
+            booking, by=user_of(request), rating=rating, text=request.POST.get("text", "")[:4000]
+        )
+        messages.success(request, "Thank you for your review!")
+    except ServiceError as error:
+        messages.error(request, str(error.detail))
+    return redirect("tutoring-booking", pk=booking.pk)
+
+
+@login_required
+@require_POST
+def tip(request: HttpRequest, pk: str) -> HttpResponse:
+    """Creates the (unpaid) gift and shows the checkout every other purchase goes through;
+    the teacher is credited when the payment succeeds."""
+    booking = _own_booking(request, pk)
+    if not is_email_verified(user_of(request)):
+        messages.error(request, "Verify your email address before paying.")
+        return redirect("tutoring-booking", pk=booking.pk)
+    try:
+        amount = Decimal(request.POST.get("amount", "")).quantize(Decimal("0.01"))
+    except InvalidOperation:
+        messages.error(request, "Enter an amount.")
+        return redirect("tutoring-booking", pk=booking.pk)
+    provider = request.POST.get("provider", "stripe")
+    try:
+        gift = gift_services.create_gift(
+            booking,
+            by=user_of(request),
+            amount=amount,
+            message=request.POST.get("message", "")[:200],
+        )
+        checkout = payments.gift_checkout(gift, provider=provider, user=user_of(request))
+    except ServiceError as error:
+        messages.error(request, str(error.detail))
+        return redirect("tutoring-booking", pk=booking.pk)
+    return TemplateResponse(
+        request, "payments/checkout.html", {"payment": checkout.payment, "client": checkout.client}
     )
 
 
@@ -202,6 +280,8 @@ def learner_dashboard(request: HttpRequest) -> HttpResponse:
         request,
         "tutoring/learner_dashboard.html",
         {
+            "open_classrooms": booking_selectors.open_classrooms(user),
+            "to_review": booking_selectors.awaiting_review(user)[:5],
             "upcoming": dashboard.upcoming(user, role="learner"),
             "history": dashboard.history(user, role="learner")[:20],
             "spend": dashboard.spend(user),

@@ -20,6 +20,16 @@ class UserSummarySerializer(serializers.Serializer):
         return user.get_full_name() or user.email.split("@")[0]
 
 
+class PersonSerializer(serializers.Serializer):
+    """Someone found by name to start a chat with: nothing but the id and the name."""
+
+    id = serializers.UUIDField(read_only=True)
+    name = serializers.SerializerMethodField()
+
+    def get_name(self, user: Any) -> str:
+        return str(user.get_full_name())
+
+
 class ChatConversationSerializer(serializers.ModelSerializer):
     participants = serializers.SerializerMethodField()
     unread = serializers.SerializerMethodField()

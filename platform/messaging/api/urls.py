@@ -34,5 +34,6 @@ urlpatterns = [
     path("blocks/<uuid:user_id>/", views.BlockDetailView.as_view(), name="block-detail"),
     path("reports/", views.ReportCreateView.as_view(), name="report-create"),
     path("messaging/preferences/", views.PreferencesView.as_view(), name="messaging-preferences"),
+    path("people/", views.PeopleSearchView.as_view(), name="people-search"),
     path("presence/", views.PresenceView.as_view(), name="presence"),
 ]

@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.models import User
 from accounts.permissions import IsEmailVerified
 from accounts.requests import user_of
 from core.api.pagination import CursorPagination
@@ -276,3 +277,23 @@ class PresenceView(APIView):
         contacts = sorted(selectors.contact_ids(request.user.pk), key=str)
         statuses = presence.status_of(contacts)
         return Response([{"user": user_id, **status_} for user_id, status_ in statuses.items()])
+
+
+class PeopleSearchView(generics.ListAPIView):
+    """GET /people/?q=<name>: people to start a chat with, by name (paginated). See
+    ``selectors.find_people`` for who can be found."""
+
+    permission_classes = MESSAGING_PERMISSIONS
+    serializer_class = serializers.PersonSerializer
+    filter_backends: list[Any] = []
+
+    @extend_schema(
+        parameters=[OpenApiParameter("q", OpenApiTypes.STR, description="Words of the name")]
+    )
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self) -> Any:
+        if getattr(self, "swagger_fake_view", False):
+            return User.objects.none()
+        return selectors.find_people(user_of(self.request), self.request.query_params.get("q", ""))

@@ -1,6 +1,7 @@
-"""Gifts during a live session: paid through a checkout, credited to the teacher by the
+"""Gifts during a live session, and tips after a completed lesson: paid through a checkout, credited to the teacher by the
 purpose's fulfilment, then shown in the room over its channel group."""
 
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -17,14 +18,27 @@ from ..models import Booking, BookingStatus, Gift
 
 GIFTABLE = (BookingStatus.CONFIRMED, BookingStatus.IN_PROGRESS)
 MAX_GIFT = Decimal("500")
+# A tip after the lesson is thanks for one that happened: only once it is completed (not
+# while it may still be disputed), and while the lesson is fresh in mind.
+TIP_WINDOW = timedelta(days=14)
+
+
+def can_gift(booking: Booking, now: Any = None) -> bool:
+    """Whether the learner may send a gift now: during the live session, or as a tip for a
+    completed lesson within ``TIP_WINDOW`` of its end."""
+    now = now or timezone.now()
+    if booking.status in GIFTABLE:
+        return booking.start <= now <= booking.end
+    return booking.status == BookingStatus.COMPLETED and now <= booking.end + TIP_WINDOW
 
 
 def create_gift(booking: Booking, *, by: User, amount: Decimal, message: str = "") -> Gift:
     if by.pk != booking.learner_id:
         raise NotAllowed("Only the learner of this session can send a gift.")
-    now = timezone.now()
-    if booking.status not in GIFTABLE or not booking.start <= now <= booking.end:
-        raise InvalidBookingState("Gifts are sent during the live session.")
+    if not can_gift(booking):
+        raise InvalidBookingState(
+            "Gifts are sent during the live session or after a completed lesson."
+        )
     if not Decimal("1") <= amount <= MAX_GIFT:
         raise InvalidBookingState(f"A gift is between 1 and {MAX_GIFT} {booking.currency}.")
     return Gift.objects.create(

@@ -16,7 +16,11 @@ const csrf = document.cookie.match(/csrftoken=([^;]+)/)?.[1] ?? "";
 
 const socket = new ResumingSocket("/ws/chat/");
 const shown = new Map(); // conversation id → Map(seq → message)
-const pending = new Map(); // client_id → {conversation, body}
+// client_id → {conversation, body, failed?: reason}. A failed send stays on screen with a
+// "Retry" that resends under the same client_id, which the server stores once however often
+// it arrives (an idempotency key), so a retry after a lost acknowledgement never doubles.
+const pending = new Map();
+const ACK_TIMEOUT_MS = 10000;
 let current = null;
 let conversations = [];
 const listedTeachers = new Map(); // user id → Promise<boolean>
@@ -85,13 +89,60 @@ function renderMessages() {
       }
       return item;
     }),
-    ...[...pending.values()]
-      .filter((p) => p.conversation === current)
-      .map((p) => Object.assign(document.createElement("li"), { className: "mine pending", textContent: p.body })),
+    ...[...pending.entries()]
+      .filter(([, p]) => p.conversation === current)
+      .map(([clientId, p]) => pendingItem(clientId, p)),
   );
   messages.lastElementChild?.scrollIntoView({ block: "end" });
   const last = socket.lastSeq.get(current);
   if (last && document.visibilityState === "visible") socket.send({ type: "read", conversation: current, seq: last });
+}
+
+function pendingItem(clientId, entry) {
+  const item = document.createElement("li");
+  item.className = entry.failed ? "mine failed" : "mine pending";
+  item.dataset.clientId = clientId;
+  item.append(entry.body);
+  if (entry.failed) {
+    const reason = document.createElement("span");
+    reason.className = "chat-failure";
+    reason.textContent = `Not sent: ${entry.failed}`;
+    const retry = document.createElement("button");
+    retry.type = "button";
+    retry.className = "chat-retry";
+    retry.textContent = "Retry";
+    retry.addEventListener("click", () => deliver(clientId));
+    item.append(reason, retry);
+  }
+  return item;
+}
+
+function fail(clientId, reason) {
+  const entry = pending.get(clientId);
+  if (!entry) return;
+  clearTimeout(entry.timer);
+  entry.failed = reason || "the message could not be delivered.";
+  renderMessages();
+}
+
+function deliver(clientId) {
+  const entry = pending.get(clientId);
+  if (!entry) return;
+  entry.failed = null;
+  clearTimeout(entry.timer);
+  renderMessages();
+  const message = { type: "message.send", conversation: entry.conversation, client_id: clientId, body: entry.body };
+  if (socket.send(message)) {
+    entry.timer = setTimeout(() => fail(clientId, "no answer from the server."), ACK_TIMEOUT_MS);
+    return;
+  }
+  // No socket: the REST endpoint takes the same client id, so a later retry stays single.
+  api(`/api/v1/conversations/${entry.conversation}/messages/`, {
+    method: "POST", body: JSON.stringify({ client_id: clientId, body: entry.body }),
+  }).then(
+    (stored) => { pending.delete(clientId); remember(stored); renderMessages(); },
+    (error) => fail(clientId, error.message),
+  );
 }
 
 function isListedTeacher(userId) {
@@ -169,15 +220,9 @@ composer.addEventListener("submit", (event) => {
   const text = body.value.trim();
   if (!text || !current) return;
   const clientId = crypto.randomUUID();
-  pending.set(clientId, { conversation: current, body: text });
+  pending.set(clientId, { conversation: current, body: text, failed: null });
   body.value = "";
-  renderMessages();
-  const message = { type: "message.send", conversation: current, client_id: clientId, body: text };
-  if (!socket.send(message)) {
-    // No socket: the REST endpoint takes the same client id, so a later retry stays single.
-    api(`/api/v1/conversations/${current}/messages/`, { method: "POST", body: JSON.stringify({ client_id: clientId, body: text }) })
-      .then((stored) => { pending.delete(clientId); remember(stored); renderMessages(); });
-  }
+  deliver(clientId);
 });
 
 body.addEventListener("keydown", (event) => {
@@ -195,25 +240,73 @@ body.addEventListener("input", () => {
   }
 });
 
-document.getElementById("new-conversation").addEventListener("submit", async (event) => {
+const peopleForm = document.getElementById("people-search");
+const peopleResults = document.getElementById("people-results");
+const peopleStatus = document.getElementById("people-status");
+const peopleMore = document.getElementById("people-more");
+let nextPeople = null;
+
+async function startWith(person) {
+  try {
+    const conversation = await api("/api/v1/conversations/", { method: "POST", body: JSON.stringify({ participants: [person.id] }) });
+    await loadConversations();
+    open(conversation.id);
+  } catch (error) {
+    peopleStatus.textContent = error.message;
+  }
+}
+
+function showPeople(page, append) {
+  const items = page.results.map((person) => {
+    const item = document.createElement("li");
+    const name = document.createElement("span");
+    name.textContent = person.name;
+    const button = document.createElement("button");
+    button.type = "button";
+    button.textContent = "Message";
+    button.setAttribute("aria-label", `Message ${person.name}`);
+    button.addEventListener("click", () => startWith(person));
+    item.append(name, button);
+    return item;
+  });
+  if (append) peopleResults.append(...items);
+  else peopleResults.replaceChildren(...items);
+  nextPeople = page.next;
+  peopleMore.hidden = !page.next;
+  peopleStatus.textContent = peopleResults.children.length ? "" : peopleForm.dataset.none;
+}
+
+peopleForm.addEventListener("submit", async (event) => {
   event.preventDefault();
-  const input = event.target.participant;
-  const conversation = await api("/api/v1/conversations/", { method: "POST", body: JSON.stringify({ participants: [input.value.trim()] }) });
-  input.value = "";
-  await loadConversations();
-  open(conversation.id);
+  const query = peopleForm.q.value.trim();
+  if (query.length < 2) {
+    peopleStatus.textContent = peopleForm.dataset.short;
+    return;
+  }
+  try {
+    showPeople(await api(`/api/v1/people/?q=${encodeURIComponent(query)}`), false);
+  } catch (error) {
+    peopleStatus.textContent = error.message;
+  }
+});
+peopleMore.addEventListener("click", async () => {
+  if (nextPeople) showPeople(await api(nextPeople), true);
 });
 
 socket.addEventListener("status", ({ detail }) => {
   status.textContent = detail === "online" ? "Online" : detail === "offline" ? "Reconnecting…" : "Not allowed";
   status.dataset.state = detail;
 });
+function settle(clientId) {
+  clearTimeout(pending.get(clientId)?.timer);
+  pending.delete(clientId);
+}
 socket.addEventListener("message.ack", ({ detail }) => {
-  pending.delete(detail.client_id);
+  settle(detail.client_id);
 });
 socket.addEventListener("message.new", ({ detail }) => {
   const message = detail.message;
-  pending.delete(message.client_id);
+  settle(message.client_id);
   remember(message);
   const conversation = conversations.find((c) => c.id === message.conversation);
   if (!conversation) return loadConversations();
@@ -239,9 +332,16 @@ socket.addEventListener("error", ({ detail }) => {
     if (detail.conversation === current) slotsResult.replaceChildren(Object.assign(document.createElement("p"), { textContent: detail.message }));
     return;
   }
-  if (detail?.client_id) pending.delete(detail.client_id);
+  if (detail?.client_id && pending.has(detail.client_id)) {
+    fail(detail.client_id, detail.message);
+    return;
+  }
   if (detail?.message) status.textContent = detail.message;
   renderMessages();
 });
 
-loadConversations();
+// "Message" on a profile lands here with the conversation to open.
+const asked = new URLSearchParams(location.search).get("conversation");
+loadConversations().then(() => {
+  if (asked && conversations.some((c) => c.id === asked)) open(asked);
+});

@@ -33,6 +33,7 @@ async function startMicrophone() {
   try {
     const stream = await navigator.mediaDevices.getUserMedia({ audio: AUDIO, video: false });
     stream.getAudioTracks().forEach((track) => localStream.addTrack(track));
+    watchLevel("me", stream);
   } catch (error) {
     say(`Microphone unavailable: ${error.message}. You can still listen.`);
   }
@@ -53,6 +54,10 @@ function peerConnection(peerId, name) {
   pc.addEventListener("track", ({ streams }) => {
     if (!streams[0]) return;
     element.srcObject = streams[0];
+    // An audio-only peer has no picture: its tile is not shown as a black stage.
+    element.classList.toggle("has-video", streams[0].getVideoTracks().length > 0);
+    streams[0].addEventListener("addtrack", () => element.classList.toggle("has-video", streams[0].getVideoTracks().length > 0));
+    watchLevel(peerId, streams[0]);
     mixIntoRecording(streams[0]);
   });
   pc.addEventListener("connectionstatechange", () => {
@@ -104,8 +109,50 @@ async function onDescription(data) {
   }
 }
 
+// Who speaks: the loudness of each person's audio, measured in the page (nothing is sent).
+const speaking = new Map(); // "me" or peer id → true while their voice is above the threshold
+const SPEAKING_LEVEL = 0.04;
+let audioContext = null;
+
+function watchLevel(key, stream) {
+  if (!stream.getAudioTracks().length || !window.AudioContext) return;
+  audioContext ??= new AudioContext();
+  const analyser = audioContext.createAnalyser();
+  analyser.fftSize = 512;
+  audioContext.createMediaStreamSource(stream).connect(analyser);
+  const samples = new Uint8Array(analyser.fftSize);
+  const tick = () => {
+    if (key !== "me" && !peers.has(key)) return;
+    if (audioContext.state === "suspended") audioContext.resume().catch(() => {});
+    analyser.getByteTimeDomainData(samples);
+    let sum = 0;
+    for (const value of samples) sum += ((value - 128) / 128) ** 2;
+    const loud = Math.sqrt(sum / samples.length) > SPEAKING_LEVEL;
+    if (loud !== (speaking.get(key) ?? false)) {
+      speaking.set(key, loud);
+      renderPeople();
+    }
+    setTimeout(tick, 150);
+  };
+  tick();
+}
+
+function personItem(key, name) {
+  const item = document.createElement("li");
+  const isSpeaking = speaking.get(key) ?? false;
+  item.dataset.speaking = String(isSpeaking);
+  const initial = Object.assign(document.createElement("span"), { className: "room-person-initial", textContent: name.trim().charAt(0).toUpperCase() || "?" });
+  initial.setAttribute("aria-hidden", "true");
+  const label = Object.assign(document.createElement("span"), { className: "room-person-name", textContent: name });
+  item.append(initial, label);
+  if (isSpeaking) item.append(Object.assign(document.createElement("span"), { className: "room-person-speaking", textContent: "speaking" }));
+  return item;
+}
+
 function renderPeople() {
-  people.replaceChildren(...[...peers.values()].map(({ name }) => Object.assign(document.createElement("li"), { textContent: name })));
+  const everyone = me ? [personItem("me", `${root.dataset.userName || "You"} (you)`)] : [];
+  for (const [peerId, { name }] of peers) everyone.push(personItem(peerId, name));
+  people.replaceChildren(...everyone);
 }
 
 async function callEveryone(list) {
@@ -153,6 +200,7 @@ async function setCamera(on) {
     cameraTrack = null;
   }
   localVideo.srcObject = cameraTrack ? localStream : null;
+  localVideo.classList.toggle("has-video", Boolean(cameraTrack));
   button.setAttribute("aria-pressed", String(Boolean(cameraTrack)));
 }
 
@@ -211,6 +259,7 @@ const handlers = {
     data.waiting?.forEach((userId) => showWaiting({ user: userId, name: "Someone" }));
     iceServers = data.ice_servers;
     say(`In the room as ${me.role}.`);
+    renderPeople();
     data.whiteboard?.forEach((stroke) => board && drawStroke(stroke));
     if (pad) { pad.value = data.pad.text; padVersion = data.pad.version; }
     await callEveryone(data.peers);
