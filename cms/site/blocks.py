@@ -49,12 +49,17 @@ class HeroBlock(blocks.StructBlock):
 class FeatureBlock(blocks.StructBlock):
     title = blocks.CharBlock(max_length=80)
     text = blocks.TextBlock(max_length=300)
+    link = LinkBlock(required=False)
 
     class Meta:
         icon = "tick"
         template = "blocks/feature_block.html"
-        description = "One feature: a title and a sentence or two."
-        preview_value = {"title": "Live tutors", "text": "Book a lesson with a verified teacher."}
+        description = "One feature: a title, a sentence or two, and where the card leads."
+        preview_value = {
+            "title": "Live tutors",
+            "text": "Book a lesson with a verified teacher.",
+            "link": "/tutoring/",
+        }
 
 
 class HomeStreamBlock(blocks.StreamBlock):

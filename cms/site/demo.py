@@ -39,11 +39,25 @@ def ensure_home_page() -> str:
                 (
                     "features",
                     [
-                        {"title": "Lessons", "text": "Courses built by teachers, from A1 to C2."},
-                        {"title": "Tutors", "text": "Book a verified teacher for a live class."},
                         {
-                            "title": "Practice",
-                            "text": "Translate a conversation and get your writing checked.",
+                            "title": "Lessons",
+                            "text": "Short beginner lessons with exercises that check themselves.",
+                            "link": "/learn/",
+                        },
+                        {
+                            "title": "Tutors",
+                            "text": "Book a verified teacher for a live class.",
+                            "link": "/tutoring/",
+                        },
+                        {
+                            "title": "Translate",
+                            "text": "Translate text, speech and whole conversations.",
+                            "link": "/translate/",
+                        },
+                        {
+                            "title": "Writing feedback",
+                            "text": "Get your writing scored, with advice for your level.",
+                            "link": "/writing/",
                         },
                     ],
                 ),

@@ -78,3 +78,27 @@ def test_hero_links_refuse_other_schemes_and_bare_words(link: str) -> None:
     value = block.to_python({"heading": "Hi", "button_label": "Go", "button_link": link})
     with pytest.raises(ValidationError):
         block.clean(value)
+
+
+def test_every_feature_card_leads_somewhere_real(client, demo_site) -> None:
+    import re
+
+    html = client.get("/").content.decode()
+    links = re.findall(r'<a class="feature-link" href="([^"]+)"', html)
+    assert links == ["/learn/", "/tutoring/", "/translate/", "/writing/"]
+    for link in links:
+        response = client.get(link)
+        # Public pages answer; signed-in ones send a visitor to sign in first.
+        assert response.status_code == 200 or "/accounts/login/" in response["Location"], link
+    assert "A1 to C2" not in html, "only beginner lessons exist in the demo"
+
+
+def test_feature_card_links_are_checked_like_the_hero_button() -> None:
+    from django.core.exceptions import ValidationError
+
+    from cms.site.blocks import FeatureBlock
+
+    block = FeatureBlock()
+    block.clean(block.to_python({"title": "Tutors", "text": "Live", "link": "/tutoring/"}))
+    with pytest.raises(ValidationError):
+        block.clean(block.to_python({"title": "X", "text": "Y", "link": "javascript:alert(1)"}))
