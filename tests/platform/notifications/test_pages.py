@@ -23,13 +23,13 @@ def test_the_page_lists_my_notifications_paginated_at_a_fixed_cost(
     services.notify(other_student, "system", "Not for Sam")
     client.force_login(student)
     client.get("/notifications/")
-    with assert_num_queries(11):  # the page (4) and the base layout around it
+    with assert_num_queries(12):  # the page (4) and the base layout around it
         page = client.get("/notifications/").content.decode()
     assert all(f"Hello {n}" in page for n in range(3)) and "Not for Sam" not in page
     assert "3 unread" in page
     for n in range(30):
         services.notify(student, "system", f"More {n}")
-    with assert_num_queries(11):  # the page (4) and the base layout around it
+    with assert_num_queries(12):  # the page (4) and the base layout around it
         page = client.get("/notifications/").content.decode()
     assert page.count('class="notification ') == 20 and "1 / 2" in page
     second = client.get("/notifications/", {"page": 2}).content.decode()

