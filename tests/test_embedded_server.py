@@ -200,7 +200,7 @@ def test_the_site_css_is_served(embedded_server: tuple[str, Path]) -> None:
     css = httpx.get(f"{base}{stylesheet.group(1)}")
     assert css.status_code == 200
     assert css.headers["content-type"].startswith("text/css")
-    assert (ROOT / "static/css/site.css").read_bytes() == css.content
+    assert (ROOT / "static/dist/toto.css").read_bytes() == css.content
 
 
 def test_api_docs_load_nothing_from_other_hosts(embedded_server: tuple[str, Path]) -> None:

@@ -16,7 +16,7 @@ django.setup()
 from django.conf import settings
 from django.templatetags.static import static
 from django.test import Client
-url = static("css/site.css")
+url = static("dist/toto.css")
 client = Client()
 plain = client.get(url, secure=True)
 gzipped = client.get(url, secure=True, headers={"accept-encoding": "gzip"})
@@ -67,7 +67,9 @@ def test_production_serves_the_collected_css(tmp_path: Path) -> None:
     served = json.loads(probe.stdout.strip().splitlines()[-1])
     assert served["debug"] is False
     # A hashed name, so browsers may keep it for good.
-    assert served["url"].startswith("/static/css/site.") and served["url"] != "/static/css/site.css"
+    assert (
+        served["url"].startswith("/static/dist/toto.") and served["url"] != "/static/dist/toto.css"
+    )
     assert served["status"] == 200
     assert served["content_type"].startswith("text/css")
     assert "immutable" in served["cache_control"]
