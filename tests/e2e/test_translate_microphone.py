@@ -98,7 +98,7 @@ def test_recording_from_the_microphone_is_transcribed_and_translated(
     )
     expect(page.locator("#translated-text")).to_contain_text("Buenos días")
     expect(page.locator("#translated-text")).to_contain_text("tren")
-    expect(page.locator("#detected")).to_have_text("Detected: en")
+    expect(page.locator("#detected")).to_have_text("Detected: English. Translated by apertium.")
     expect(page.locator("#translated-audio")).to_be_visible()
     assert (
         page.locator("#translated-audio").get_attribute("src").startswith("data:audio/mpeg;base64,")
