@@ -79,3 +79,29 @@ def website_card_provider() -> str:
     if demo_enabled() and not stripe_configured():
         return "demo"
     return "stripe"
+
+
+def razorpay_configured() -> bool:
+    return bool(setting("RAZORPAY_KEY_ID") and setting("RAZORPAY_KEY_SECRET"))
+
+
+def website_providers(*, recurring: bool = False) -> list[tuple[str, str]]:
+    """The "Pay with" choices the website offers: only providers this server can take
+    payments with (a provider without keys would only answer "not configured"), the
+    default first. Bank transfer needs no keys (a finance admin confirms it by hand) but
+    pays no subscriptions."""
+    from django.utils.translation import gettext as _
+
+    choices: list[tuple[str, str]] = []
+    if demo_enabled():
+        choices.append(("demo", _("Demo card (no real money)")))
+    if stripe_configured():
+        choices.append(("stripe", _("Card (Stripe)")))
+        if not recurring:
+            choices.append(("paypal", "PayPal"))
+    if razorpay_configured():
+        choices.append(("razorpay", "Razorpay (INR)"))
+    if not recurring:
+        choices.append(("bank_transfer", _("Bank transfer (large amounts)")))
+    default = website_card_provider()
+    return sorted(choices, key=lambda choice: choice[0] != default)

@@ -15,7 +15,7 @@ from core.api.errors import ServiceError
 from credits import selectors as credit_selectors
 
 from . import selectors, services
-from .conf import demo_enabled, website_card_provider
+from .conf import demo_enabled, website_card_provider, website_providers
 from .invoices import render_pdf
 from .models import PaymentStatus, Provider
 
@@ -31,6 +31,8 @@ def wallet(request: HttpRequest) -> HttpResponse:
         # The demo card is offered wherever it is on, and preselected without Stripe keys.
         "demo_enabled": demo_enabled(),
         "card_provider": website_card_provider(),
+        "one_off_providers": website_providers(),
+        "subscription_providers": website_providers(recurring=True),
     }
     return TemplateResponse(request, "credits/wallet.html", context)
 

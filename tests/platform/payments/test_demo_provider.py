@@ -325,19 +325,29 @@ def test_development_has_it_on_by_default() -> None:
 # --- Website ---------------------------------------------------------------------------------
 
 
-def test_the_wallet_preselects_the_demo_card_without_stripe_keys(client, student, package):
+def offered(page: str) -> list[str]:
+    """The "Pay with" choices of the wallet's first form, in order (the first is chosen)."""
+    import re
+
+    first = re.search(r'<select name="provider">(.*?)</select>', page, re.S)
+    assert first, page
+    return re.findall(r'<option value="([a-z_]+)"', first.group(1))
+
+
+def test_the_wallet_offers_only_the_demo_card_and_bank_transfer_without_keys(
+    client, student, package
+):
+    """Providers without keys would only answer "not configured": they are not offered."""
     client.force_login(student)
-    page = client.get("/wallet/").content.decode()
-    assert '<option value="demo" selected>' in page
-    assert '<option value="stripe">' in page
+    assert offered(client.get("/wallet/").content.decode()) == ["demo", "bank_transfer"]
 
 
 def test_the_wallet_keeps_stripe_first_when_it_is_configured(client, student, package, settings):
     settings.STRIPE_SECRET_KEY = "sk_test_toto"
+    settings.RAZORPAY_KEY_ID, settings.RAZORPAY_KEY_SECRET = "rzp_test", "rzp_secret"
     client.force_login(student)
-    page = client.get("/wallet/").content.decode()
-    assert '<option value="stripe" selected>' in page
-    assert '<option value="demo">' in page
+    choices = offered(client.get("/wallet/").content.decode())
+    assert choices == ["stripe", "demo", "paypal", "razorpay", "bank_transfer"]
 
 
 def test_the_wallet_offers_no_demo_card_when_it_is_off(client, student, package, settings):
