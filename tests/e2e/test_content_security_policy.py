@@ -138,6 +138,13 @@ def test_the_admin_dashboard_page_editor_and_inline_panels_keep_theirs(
     preview = page.frame_locator("#w-preview-iframe")
     expect(preview.locator("h1")).to_contain_text("Hello and goodbye")
 
+    # The website as staff: Wagtail's user bar (its own script and styles) under the
+    # website's strict policy.
+    page.goto(live_server.url + lesson.url)
+    expect(page.locator("wagtail-userbar")).to_be_attached()
+    page.locator("wagtail-userbar").locator("button").first.click()
+    page.wait_for_timeout(500)
+
     # An inline panel (Wagtail wrote an inline script for it; our marker makes the call):
     # "Add price" appends a child form, which only works once InlinePanel is set up.
     page.goto(live_server.url + reverse("wagtailsnippets_credits_creditpackage:add"))
