@@ -205,7 +205,7 @@ def add_certificate(user: User, *, title: str, upload: UploadedFile) -> TeacherC
 
 
 def _close_sockets_on_commit(user: User) -> None:
-    from realtime.auth import close_user_sockets
+    from core.fanout import close_user_sockets
 
     user_id = user.pk
     transaction.on_commit(lambda: close_user_sockets(user_id))

@@ -19,8 +19,8 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.selectors import is_email_verified
 from core.api.errors import ServiceError
+from core.fanout import CHAT, send_to_users
 from core.uploads import RejectedUpload, checked_type, stored_name
-from realtime.events import CHAT, send_to_users
 
 from . import crypto, selectors
 from .models import (

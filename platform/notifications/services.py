@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.api.errors import ServiceError
-from realtime.events import NOTIFICATIONS, send_to_users
+from core.fanout import NOTIFICATIONS, send_to_users
 
 from . import selectors
 from .models import Device, Notification, NotificationPreference, NotificationSettings

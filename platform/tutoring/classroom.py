@@ -1,8 +1,11 @@
 """The lesson's meeting place in the real-time issue's ``rooms`` app, and who was present
 when (its recorded ``Attendance``)."""
 
+import uuid
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
+
+from core import fanout
 
 from .selectors.slots import Interval, merge
 
@@ -68,12 +71,8 @@ def room_group(booking: "Booking") -> str | None:
     """The channel group every socket in the lesson's room listens on."""
     if not booking.room_id:
         return None
-    import uuid
-
-    from realtime.consumers.rooms import room_group as group_of
-
-    # The consumer names its group from the room's UUID (hex); room_id is stored as text.
-    return group_of(uuid.UUID(booking.room_id))
+    # Groups are named from the room's UUID (hex); room_id is stored as text.
+    return fanout.room_group(uuid.UUID(booking.room_id))
 
 
 def create_group_classroom(session: "GroupSession") -> str:

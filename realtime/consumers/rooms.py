@@ -21,7 +21,7 @@ from channels.db import database_sync_to_async
 from django.conf import settings
 
 from accounts.selectors import is_email_verified
-from realtime.events import room_group
+from core.fanout import room_group
 from rooms import selectors, services
 from rooms.models import Member, Room
 
