@@ -135,6 +135,34 @@ def create_classroom(
     return room
 
 
+def admit_learner(room_id: Any, learner: Any) -> None:
+    """Adds ``learner`` to a classroom already admitted (a paid group-session seat: they
+    don't wait for the teacher one by one). Admitting again changes nothing."""
+    Member.objects.update_or_create(
+        room_id=room_id,
+        user=learner,
+        defaults={"role": Member.Role.LEARNER, "state": Member.State.ADMITTED},
+    )
+
+
+def remove_member(room_id: Any, user_id: Any) -> None:
+    """Takes ``user_id`` off a room's member list (a cancelled seat)."""
+    Member.objects.filter(room_id=room_id, user_id=user_id).delete()
+
+
+def update_classroom(
+    room_id: Any, *, capacity: int, starts_at: dt.datetime, topic: str, ended: bool
+) -> None:
+    """Keeps a classroom in step with what it is for (a group session's seats, time and
+    topic); an ended classroom can't be entered any more."""
+    Room.objects.filter(pk=room_id).update(
+        capacity=_capacity(Room.Kind.CLASSROOM, capacity),
+        starts_at=starts_at,
+        topic=topic[:200],
+        ended_at=timezone.now() if ended else None,
+    )
+
+
 def join(room_id: Any, user: Any, channel_name: str) -> tuple[Attendance, Member]:
     """Enters a room (after selectors.join_decision allowed it): the capacity is checked
     under a lock on the room, so two last seats are never both given."""
