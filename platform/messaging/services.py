@@ -337,7 +337,7 @@ def notify_offline_recipients(message_id: Any) -> int:
     The notification carries no message text: bodies are encrypted at rest here, while
     notifications are stored in clear, emailed, and pushed through Google's and Apple's
     servers."""
-    from notifications.models import Notification
+    from notifications.selectors import with_unread
     from notifications.services import notify
 
     from . import presence
@@ -359,14 +359,7 @@ def notify_offline_recipients(message_id: Any) -> int:
         return 0
     status = presence.status_of(recipient_ids)
     offline = [pk for pk in recipient_ids if not status[str(pk)]["online"]]
-    already = set(
-        Notification.objects.filter(
-            recipient_id__in=offline,
-            type="message.new",
-            read_at__isnull=True,
-            data__conversation=str(conversation.pk),
-        ).values_list("recipient_id", flat=True)
-    )
+    already = with_unread(offline, "message.new", conversation=str(conversation.pk))
     sender_name = message.sender.get_full_name() or message.sender.email.split("@")[0]
     title = (
         f"{sender_name} in {conversation.title}"

@@ -22,7 +22,7 @@ from stripe.params import RefundCreateParams
 from accounts.models import User
 from core.api.errors import ServiceError
 from credits.models import AccountKind, Subscription, SubscriptionStatus, Transfer
-from credits.services import Leg, platform_account, post_transfer
+from credits.services import Leg, platform_account, post_transfer, stop_renewal
 
 from . import purposes
 from .conf import bank_transfer_minimum, demo_enabled, refund_retry_delays, setting
@@ -998,9 +998,7 @@ def cancel_subscription(user: User, subscription: Subscription) -> Subscription:
             cancel_stripe_subscription(subscription.provider_subscription_id, at_period_end=True)
         except (stripe.StripeError, OSError) as error:
             raise ProviderError() from error
-    Subscription.objects.filter(pk=subscription.pk).update(
-        cancel_at_period_end=True, updated_at=timezone.now()
-    )
+    stop_renewal([subscription.pk])
     subscription.refresh_from_db()
     return subscription
 

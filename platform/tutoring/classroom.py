@@ -94,33 +94,28 @@ def create_group_classroom(session: "GroupSession") -> str:
 def seat_learner(booking: "Booking", room_id: str) -> None:
     """Lets a paid seat's learner into the session's room. They paid for their seat, so they
     are admitted at once rather than waiting for the teacher one by one."""
-    from rooms.models import Member
+    from rooms.services import admit_learner
 
-    Member.objects.update_or_create(
-        room_id=room_id,
-        user=booking.learner,
-        defaults={"role": Member.Role.LEARNER, "state": Member.State.ADMITTED},
-    )
+    admit_learner(room_id, booking.learner)
 
 
 def unseat_learner(booking: "Booking", room_id: str) -> None:
-    from rooms.models import Member
+    from rooms.services import remove_member
 
-    Member.objects.filter(room_id=room_id, user_id=booking.learner_id).delete()
+    remove_member(room_id, booking.learner_id)
 
 
 def update_group_classroom(session: "GroupSession") -> None:
     """Keeps the room's capacity, time and topic with the session's; a cancelled session's
     room is ended, so nobody can enter it any more."""
-    from django.utils import timezone
-
-    from rooms.models import Room
+    from rooms.services import update_classroom
 
     if not session.room_id:
         return
-    Room.objects.filter(pk=session.room_id).update(
+    update_classroom(
+        session.room_id,
         capacity=session.seats + 1,
         starts_at=session.start,
-        topic=session.topic[:200],
-        ended_at=timezone.now() if session.cancelled else None,
+        topic=session.topic,
+        ended=session.cancelled,
     )

@@ -183,7 +183,7 @@ class BookingViewSet(ModelViewSet):
         "status",
         "start",
         "end",
-        "provider",
+        "meeting_provider",
         "currency",
         "price",
         "price_per_minute",

@@ -15,7 +15,6 @@ checked by content, pending a moderator) and listed in ``profile/``.
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, permissions, status, viewsets
@@ -96,9 +95,9 @@ class TeacherProfileView(APIView):
         incoming.is_valid(raise_exception=True)
         data = dict(incoming.validated_data)
         profile_fields = data.pop("user", {}).get("teacher_profile", {})
-        with transaction.atomic():
-            services.save_teacher_profile(user_of(request), **profile_fields)
-            services.save_listing(user_of(request), **data)
+        services.save_listing_profile(
+            user_of(request), listing_fields=data, teacher_fields=profile_fields
+        )
         return _profile_answer(
             _profile(user_of(request)),  # type: ignore[arg-type]  # saved just above
             status.HTTP_201_CREATED if listing is None else status.HTTP_200_OK,

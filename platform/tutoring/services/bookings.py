@@ -36,6 +36,7 @@ from ..models import (
     BookingStatus,
     Gig,
     LessonType,
+    MeetingProvider,
     PricingMode,
     TeacherListing,
     TutoringSettings,
@@ -146,8 +147,10 @@ def hold_booking(
     hold_for: timedelta | None = None,
     check_availability: bool = True,
     actor: User | None = None,
+    meeting_provider: str = MeetingProvider.CLASSROOM,
 ) -> Booking:
-    """Holds ``minutes`` of the gig's teacher from ``start`` for ``learner`` while they pay."""
+    """Holds ``minutes`` of the gig's teacher from ``start`` for ``learner`` while they pay,
+    to take place in ``meeting_provider`` (the built-in classroom or Zoom)."""
     now = now or timezone.now()
     listing = gig.listing
     if not listing.is_listed or not gig.is_active:
@@ -193,6 +196,7 @@ def hold_booking(
             hold_expires_at=now + hold_for,
             currency=gig.currency,
             price=price,
+            meeting_provider=meeting_provider,
             price_per_minute=gig.price_per_minute
             if gig.pricing_mode == PricingMode.PER_MINUTE
             else None,

@@ -23,7 +23,7 @@ CENT = Decimal("0.01")
 
 def open_meeting(booking: Booking) -> None:
     """Creates the classroom room or the Zoom meeting once (idempotent: called by a task)."""
-    if booking.provider == MeetingProvider.ZOOM:
+    if booking.meeting_provider == MeetingProvider.ZOOM:
         if booking.zoom_meeting_id:
             return
         from .. import zoom
@@ -55,7 +55,7 @@ def open_meeting(booking: Booking) -> None:
 
 
 def presence(booking: Booking, now: datetime) -> tuple[list[Interval], list[Interval]]:
-    if booking.provider == MeetingProvider.ZOOM:
+    if booking.meeting_provider == MeetingProvider.ZOOM:
         # Zoom's participant_joined / participant_left webhooks: the host is the teacher.
         teacher: list[Interval] = []
         learner: list[Interval] = []
