@@ -21,8 +21,8 @@ from stripe.params import RefundCreateParams
 
 from accounts.models import User
 from core.api.errors import ServiceError
-from credits.models import AccountKind, Subscription, SubscriptionStatus, Transfer
-from credits.services import Leg, platform_account, post_transfer, stop_renewal
+from credits.models import Subscription, SubscriptionStatus, Transfer
+from credits.services import post_transfer, stop_renewal
 
 from . import purposes
 from .conf import bank_transfer_minimum, demo_enabled, refund_retry_delays, setting
@@ -39,6 +39,7 @@ from .errors import (
     SubscriptionNotFound,
 )
 from .invoices import issue_credit_note, issue_invoice
+from .ledger import clearing_to_revenue
 from .models import (
     OPEN_REFUND_STATUSES,
     BillingCustomer,
@@ -787,13 +788,7 @@ def _refund_cash(payment: Payment, refund: Refund, *, paid_out: bool) -> Transfe
     return post_transfer(
         kind=f"refund_{step}",
         idempotency_key=f"refund-{step}:{refund.pk}:{len(refund.failures)}",
-        legs=[
-            Leg(platform_account(AccountKind.REVENUE, payment.currency), -sign * refund.amount),
-            Leg(
-                platform_account(AccountKind.PROVIDER_CLEARING, payment.currency),
-                sign * refund.amount,
-            ),
-        ],
+        legs=clearing_to_revenue(payment.currency, -sign * refund.amount),
         memo=(
             f"Refund of {payment.description} paid out again"
             if paid_out
