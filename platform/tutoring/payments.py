@@ -147,6 +147,7 @@ def register_purposes() -> None:
     from credits.models import AccountKind
     from credits.services import Leg, platform_account, post_transfer, user_account
     from payments.errors import InvalidItem
+    from payments.ledger import clearing_to_revenue
     from payments.purposes import Purpose, Quote, register
 
     from .models import Booking, BookingStatus, Gift
@@ -177,13 +178,7 @@ def register_purposes() -> None:
             post_transfer(
                 kind="tutoring_booking",
                 idempotency_key=f"payment:{payment.pk}",
-                legs=[
-                    Leg(
-                        platform_account(AccountKind.PROVIDER_CLEARING, payment.currency),
-                        -payment.amount,
-                    ),
-                    Leg(platform_account(AccountKind.REVENUE, payment.currency), payment.amount),
-                ],
+                legs=clearing_to_revenue(payment.currency, payment.amount),
                 memo=payment.description,
                 metadata={"payment": str(payment.pk), "booking": payment.item["booking"]},
             )
