@@ -1,4 +1,4 @@
-"""The lesson's meeting place in the real-time issue's ``rooms`` app, and who was present
+"""The lesson's meeting place in the ``rooms`` app, and who was present
 when (its recorded ``Attendance``)."""
 
 import uuid
