@@ -20,32 +20,23 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
-from rest_framework import exceptions, status
+from rest_framework import exceptions
 
 from ai import client as ai_client
 from ai.errors import AIInputRejected
 from cms.learning.models import LessonPage
-from core.api.errors import ServiceError
 from core.uploads import AUDIO_TYPES, RejectedUpload, checked_type, stored_name
 
+from .errors import (
+    ExerciseNotFound,
+    LessonIncomplete,
+)
 from .models import AttemptStatus, ExerciseAttempt, LessonProgress, ProgressStatus
 from .scoring import AnswerErrors, ScoreResult, score_answer, score_voice
 
 logger = logging.getLogger(__name__)
 
 MAX_AUDIO_BYTES = 10 * 1024 * 1024
-
-
-class ExerciseNotFound(ServiceError):
-    status_code = status.HTTP_404_NOT_FOUND
-    default_code = "exercise_not_found"
-    default_detail = "This lesson has no exercise with that id."
-
-
-class LessonIncomplete(ServiceError):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "exercises_remaining"
-    default_detail = "Answer every exercise before completing the lesson."
 
 
 def find_exercise(lesson: LessonPage, block_id: str) -> Any:
