@@ -77,6 +77,7 @@ logger = logging.getLogger("ml.realtime")
 MAX_FRAME_BYTES = 32 * 1024
 MAX_TURN_SECONDS = 60.0
 MAX_SESSION_SECONDS = 30 * 60.0
+SATURATED_WAIT_SECONDS = 20.0
 UNAUTHORIZED = 4401
 POLICY_VIOLATION = 1008
 
@@ -308,16 +309,15 @@ class TranscriptionSession:
     async def _transcriber(self) -> None:
         while (item := await self.turns.get()) is not None:
             turn, config, model = item
+            job = functools.partial(
+                self.engines.stt.transcribe,
+                DecodedAudio(turn.samples),
+                model=model,
+                language=config.language,
+                word_timestamps=True,
+            )
             try:
-                transcript = await self.engines.gates["stt"].run(
-                    functools.partial(
-                        self.engines.stt.transcribe,
-                        DecodedAudio(turn.samples),
-                        model=model,
-                        language=config.language,
-                        word_timestamps=True,
-                    )
-                )
+                transcript = await self._run_stt(job)
             except ServiceError as problem:
                 await self.error(problem.code, problem.message)
                 continue
@@ -326,6 +326,18 @@ class TranscriptionSession:
                 await self.error("transcription_failed", "The turn could not be transcribed.")
                 continue
             await self.send(self._completed(turn, transcript))
+
+    async def _run_stt(self, job: functools.partial[Transcript]) -> Transcript:
+        """A learner's turn is not dropped because other sessions keep the engine busy: while
+        its queue is full, wait for a place (up to ``SATURATED_WAIT_SECONDS``)."""
+        deadline = time.monotonic() + SATURATED_WAIT_SECONDS
+        while True:
+            try:
+                return await self.engines.gates["stt"].run(job)
+            except ServiceError as problem:
+                if problem.code != "engine_saturated" or time.monotonic() >= deadline:
+                    raise
+            await asyncio.sleep(0.05)
 
     @staticmethod
     def _completed(turn: Turn, transcript: Transcript) -> dict[str, Any]:

@@ -319,3 +319,24 @@ def test_a_turn_never_runs_past_its_maximum_length() -> None:
     turns = [e for e in events if hasattr(e, "reason")]
     assert turns and turns[0].reason == "max_length"
     assert 1.9 <= turns[0].duration <= 2.1
+
+
+def test_a_busy_engine_delays_a_turn_instead_of_dropping_it(ml_settings: Settings) -> None:
+    """Speech-to-text admits one job and queues none here: two learners ending a turn at
+    once both get their transcript (the second waits for the engine)."""
+    from ml.settings import EngineLimits
+
+    app = create_app(replace(ml_settings, stt_limits=EngineLimits(1, 0, 300.0)))
+    pcm = silence(0.3) + speech("I would like a cup of tea, please.") + silence(1.5)
+    with serve(app) as url:
+        ws_url = url.replace("http://", "ws://") + "/v1/realtime/transcription"
+        with connect(ws_url) as one, connect(ws_url) as two:
+            for socket in (one, two):
+                until(socket, of_type("transcription_session.created"), timeout=10)
+            for frame in frames(pcm, 40):  # interleaved: both turns end together
+                one.send(frame)
+                two.send(frame)
+            for socket in (one, two):
+                events = until(socket, lambda e: e["type"] in {COMPLETED, "error"})
+                assert events[-1]["type"] == COMPLETED, events[-1]
+                assert "tea" in words(events[-1]["transcript"])
