@@ -169,8 +169,13 @@ class TranscriptionSession:
 
     async def send(self, event: dict[str, Any]) -> None:
         async with self._send_lock:
-            if self.websocket.application_state == WebSocketState.CONNECTED:
+            if self.websocket.application_state != WebSocketState.CONNECTED:
+                return
+            try:
                 await self.websocket.send_text(json.dumps(event, ensure_ascii=False))
+            except (WebSocketDisconnect, RuntimeError, OSError):
+                # The client went away mid-send: the receive loop sees the disconnect next.
+                logger.debug("realtime client gone before an event could be sent")
 
     async def error(self, code: str, message: str) -> None:
         await self.send(

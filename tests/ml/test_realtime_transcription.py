@@ -340,3 +340,16 @@ def test_a_busy_engine_delays_a_turn_instead_of_dropping_it(ml_settings: Setting
                 events = until(socket, lambda e: e["type"] in {COMPLETED, "error"})
                 assert events[-1]["type"] == COMPLETED, events[-1]
                 assert "tea" in words(events[-1]["transcript"])
+
+
+def test_a_client_leaving_mid_turn_leaves_the_service_working(ws_url: str) -> None:
+    headers = {"Authorization": f"Bearer {KEY}"}
+    pcm = silence(0.3) + speech("Good morning, my friend.") + silence(1.5)
+    with connect(ws_url, additional_headers=headers) as gone:
+        until(gone, of_type("transcription_session.created"), timeout=10)
+        send_audio(gone, pcm, ms=40)  # its turn is being transcribed as it leaves
+    with connect(ws_url, additional_headers=headers) as socket:
+        until(socket, of_type("transcription_session.created"), timeout=10)
+        send_audio(socket, pcm, ms=40)
+        completed = until(socket, of_type(COMPLETED))[-1]
+        assert "morning" in words(completed["transcript"])
