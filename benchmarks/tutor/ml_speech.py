@@ -131,6 +131,53 @@ async def through_socket(base_url: str, speech: bytes, budget_ms: int) -> tuple[
     return stopped - t0, completed - stopped, transcript
 
 
+async def concurrent_sessions(
+    base_url: str, speeches: list[bytes], sessions: int, turns: int, budget_ms: int
+) -> list[float]:
+    """``sessions`` learners at once, each speaking ``turns`` sentences in real time (20 ms
+    frames, staggered starts). Returns each turn's end of speech → transcript, in seconds."""
+    import random
+
+    from ai.speech_stream import open_speech_stream
+
+    rng = random.Random(15)
+    latencies: list[float] = []
+
+    async def learner(number: int) -> None:
+        await asyncio.sleep(rng.uniform(0, 2.0))
+        async with open_speech_stream(url=base_url, api_key="", open_timeout=30) as stream:
+            await stream.configure(language="en", silence_duration_ms=budget_ms)
+            speech_ends: list[float] = []
+
+            async def speak() -> None:
+                for turn in range(turns):
+                    speech = speeches[(number + turn) % len(speeches)]
+                    pcm = silence(0.3) + speech + silence(budget_ms / 1000 + 1.5)
+                    speech_end = (len(silence(0.3)) + len(speech)) // FRAME
+                    start = time.perf_counter()
+                    for index, offset in enumerate(range(0, len(pcm), FRAME)):
+                        delay = start + index * 0.02 - time.perf_counter()
+                        if delay > 0:
+                            await asyncio.sleep(delay)
+                        await stream.send_audio(pcm[offset : offset + FRAME])
+                        if index == speech_end:
+                            speech_ends.append(time.perf_counter())
+
+            sender = asyncio.create_task(speak())
+            done = 0
+            async with asyncio.timeout(120):
+                async for event in stream.events():
+                    if event["type"] == "conversation.item.input_audio_transcription.completed":
+                        latencies.append(time.perf_counter() - speech_ends[done])
+                        done += 1
+                        if done == turns:
+                            break
+            await sender
+
+    await asyncio.gather(*(learner(number) for number in range(sessions)))
+    return latencies
+
+
 def tts_first_byte(client: httpx.Client, text: str, voice: str) -> float:
     started = time.perf_counter()
     with client.stream(
@@ -147,6 +194,8 @@ def main() -> None:
     parser.add_argument("--out", default=str(Path(__file__).with_name("results-ml.md")))
     parser.add_argument("--rounds", type=int, default=12)
     parser.add_argument("--budgets", default="600,1200")
+    parser.add_argument("--sessions", type=int, default=10)
+    parser.add_argument("--turns", type=int, default=3)
     args = parser.parse_args()
     import django
 
@@ -212,6 +261,16 @@ def main() -> None:
                 f"{statistics.median(vad_costs) * 1000:.1f} ms | {args.rounds - wrong}/{args.rounds} |"
             )
 
+        concurrent = asyncio.run(
+            concurrent_sessions(base, speeches, args.sessions, args.turns, 1200)
+        )
+        concurrent_row = (
+            f"| {args.sessions} | {len(concurrent)} | 1200 ms | "
+            f"{statistics.median(concurrent) * 1000:.0f} | "
+            f"{percentile(concurrent, 0.95) * 1000:.0f} | {max(concurrent) * 1000:.0f} | "
+            f"{sum(latency > 5 for latency in concurrent)} |"
+        )
+
         engines = {
             "en_US-joe-medium": PiperEngine(settings),
             "espeak:en-us+f3": EspeakEngine(settings),
@@ -266,6 +325,17 @@ def main() -> None:
         "overhead | end of speech → transcript | VAD cost per audio second | transcripts right |",
         "|---|---|---|---|---|---|---|---|",
         *rows,
+        "",
+        "## Concurrent learners: end of speech → transcript",
+        "",
+        "Each learner streams its sentences in real time (20 ms frames, starts staggered over "
+        "2 s) through its own socket; times in ms from the end of a turn's last word to its "
+        "transcript (silence budget included). The STT engine runs one job at a time "
+        "(`ML_STT_CONCURRENCY=1`), so turns that end together queue.",
+        "",
+        "| sessions | turns | silence budget | median | p95 | max | turns over 5 s |",
+        "|---|---|---|---|---|---|---|",
+        concurrent_row,
         "",
         "## Tutor speech: first chunk of one sentence (`POST /v1/audio/speech`, `pcm`)",
         "",
