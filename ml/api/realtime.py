@@ -328,10 +328,13 @@ class TranscriptionSession:
             if isinstance(event, Tentative):
                 # Transcribe during the rest of the silence budget; a later tentative (the
                 # learner spoke again) replaces it, the final turn uses it if it is the same.
-                self._early = (
-                    self._key(event.turn),
-                    self._transcription(event.turn, self.config, self.model),
-                )
+                # Only on an idle engine: a guess must not delay other learners' real turns.
+                self._early = None
+                if self.engines.gates["stt"].has_idle_worker:
+                    self._early = (
+                        self._key(event.turn),
+                        self._transcription(event.turn, self.config, self.model),
+                    )
             elif isinstance(event, SpeechStarted):
                 await self.send(
                     {
