@@ -335,7 +335,7 @@ def main() -> None:
         "Times in ms as median / p95. *VAD wait*: from the end of the last word to "
         "`speech_stopped` (by design about the silence budget). *Whisper direct*: "
         "`WhisperEngine.transcribe` (tiny.en, word timestamps) on the same turn in this "
-        "process. *Socket*: `speech_stopped` → `completed` over the socket. *Overhead*: "
+        "process. *Socket*: `speech_stopped` → `completed` over the socket. *Ratio*: "
         "median of the paired (end of speech → transcript) / (budget + Whisper direct): the "
         "service against the engines in series (below 1: Whisper ran inside the budget). "
         "*VAD cost*: the streaming VAD's "
