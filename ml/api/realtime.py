@@ -60,6 +60,7 @@ from ml.audio import DecodedAudio
 from ml.container import Engines
 from ml.engines.stt import Transcript
 from ml.errors import ServiceError
+from ml.observability import REALTIME_SESSIONS, REALTIME_TURNS
 from ml.realtime import (
     SAMPLE_RATE,
     Event,
@@ -210,9 +211,11 @@ class TranscriptionSession:
             {"type": "transcription_session.created", "session": self.config.as_dict(self.model)}
         )
         worker = asyncio.create_task(self._transcriber())
+        REALTIME_SESSIONS.inc()
         try:
             await self._receive_loop()
         finally:
+            REALTIME_SESSIONS.dec()
             await self.turns.put(None)
             worker.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
@@ -359,17 +362,22 @@ class TranscriptionSession:
     async def _transcriber(self) -> None:
         while (item := await self.turns.get()) is not None:
             turn = item.turn
+            made = "early" if item.early is not None else "after"
             try:
                 job = item.early or self._transcription(turn, item.config, item.model)
                 transcript = await job
             except ServiceError as problem:
+                REALTIME_TURNS.labels("error", made).inc()
                 await self.error(problem.code, problem.message)
                 continue
             except Exception:
+                REALTIME_TURNS.labels("error", made).inc()
                 logger.exception("transcription failed")
                 await self.error("transcription_failed", "The turn could not be transcribed.")
                 continue
-            await self.send(self._completed(turn, transcript))
+            event = self._completed(turn, transcript)
+            REALTIME_TURNS.labels(event["type"].rsplit(".", 1)[-1], made).inc()
+            await self.send(event)
 
     async def _run_stt(self, job: functools.partial[Transcript]) -> Transcript:
         """A learner's turn is not dropped because other sessions keep the engine busy: while

@@ -13,6 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import httpx
 import numpy as np
 import pytest
 from ml_fakes import serve
@@ -394,13 +395,26 @@ def test_whisper_runs_during_the_silence_and_once_per_turn(
     sentence = speech("Good morning, my friend.")
     first, second = speech("I would like to go"), speech("to the train station, please.")
     with serve(app) as url, connect(url.replace("http", "ws") + "/v1/realtime/transcription") as ws:
+        early_before = early_turns(url)
         until(ws, of_type("transcription_session.created"), timeout=10)
         send_audio(ws, silence(0.3) + sentence + silence(1.5))
         completed = until(ws, of_type(COMPLETED))[-1]
         assert "morning" in words(completed["transcript"])
         assert len(calls) == 1 and abs(calls[0] - completed["duration"]) < 0.01
+        assert early_turns(url) == early_before + 1  # the transcript was the early run
         send_audio(ws, silence(0.4) + first + silence(0.9) + second + silence(1.6), ms=30)
         completed = until(ws, of_type(COMPLETED))[-1]
         assert {"go", "station"} <= set(words(completed["transcript"]))
         assert len(calls) == 3  # + the superseded early run in the pause, + the turn's own
         assert abs(calls[-1] - completed["duration"]) < 0.01
+        description = httpx.get(f"{url}/openapi.json").json()["info"]["description"]
+        assert "/v1/realtime/transcription" in description and "speech_started" in description
+
+
+def early_turns(url: str) -> float:
+    """ml_realtime_turns_total{outcome="completed",transcription="early"} from /metrics."""
+    for line in httpx.get(f"{url}/metrics").text.splitlines():
+        labels = 'outcome="completed",transcription="early"'
+        if line.startswith("ml_realtime_turns_total{") and labels in line:
+            return float(line.rsplit(" ", 1)[-1])
+    return 0.0
