@@ -410,10 +410,57 @@ if AWS_STORAGE_BUCKET_NAME:
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-# --- Payments: the demo provider -------------------------------------------------------------
-# Test cards, no real money (payments.services.confirm_demo_payment). Off here; the embedded
-# development settings turn it on, production refuses it.
+# --- Payments (payments.conf reads these) ---------------------------------------------------
+# Providers are configured by environment variables; a provider without keys is not offered.
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
+STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")  # tests: a fake Stripe
+# Currencies in which Stripe offers PayPal on the account.
+STRIPE_PAYPAL_CURRENCIES = env.list("STRIPE_PAYPAL_CURRENCIES", default=["EUR"])
+RAZORPAY_KEY_ID = env.str("RAZORPAY_KEY_ID", default="")
+RAZORPAY_KEY_SECRET = env.str("RAZORPAY_KEY_SECRET", default="")
+RAZORPAY_WEBHOOK_SECRET = env.str("RAZORPAY_WEBHOOK_SECRET", default="")
+RAZORPAY_API_BASE = env.str("RAZORPAY_API_BASE", default="")  # tests: a fake Razorpay
+# Smallest amount per currency that may be paid by bank transfer.
+BANK_TRANSFER_MINIMUM = env.dict(
+    "BANK_TRANSFER_MINIMUM", default={"INR": "50000", "USD": "500", "EUR": "500"}
+)
+BANK_TRANSFER_DETAILS = env.str(
+    "BANK_TRANSFER_DETAILS", default="Toto · IBAN XX00 0000 0000 0000 · quote the reference"
+)
+# Name and address printed on invoices.
+INVOICE_SELLER = env.str("INVOICE_SELLER", default="Toto\nOpen language learning")
+PAYMENT_PENDING_EXPIRY_HOURS = env.int("PAYMENT_PENDING_EXPIRY_HOURS", default=48)
+# Seconds before each automatic retry of a refund the provider failed: 1 min, 5 min, 30 min,
+# 2 h, 12 h (six sends in all over about 15 hours).
+REFUND_RETRY_DELAYS = env.list(
+    "REFUND_RETRY_DELAYS", cast=int, default=[60, 300, 1800, 7200, 43200]
+)
+# After this long a refund send that never reported back (its worker died) is taken over by
+# the retry sweep.
+REFUND_SEND_LEASE_SECONDS = env.int("REFUND_SEND_LEASE_SECONDS", default=900)
+# The demo provider's test cards, no real money (payments.services.confirm_demo_payment). Off
+# here; the embedded development settings turn it on, production refuses it.
 PAYMENTS_DEMO_ENABLED = False
+
+# --- Zoom (tutoring.zoom): lessons on Zoom when these are set -------------------------------
+ZOOM_ACCOUNT_ID = env.str("ZOOM_ACCOUNT_ID", default="")
+ZOOM_CLIENT_ID = env.str("ZOOM_CLIENT_ID", default="")
+ZOOM_CLIENT_SECRET = env.str("ZOOM_CLIENT_SECRET", default="")
+ZOOM_WEBHOOK_SECRET_TOKEN = env.str("ZOOM_WEBHOOK_SECRET_TOKEN", default="")
+ZOOM_API_BASE = env.str("ZOOM_API_BASE", default="https://api.zoom.us/v2")
+ZOOM_OAUTH_URL = env.str("ZOOM_OAUTH_URL", default="https://zoom.us/oauth/token")
+
+# --- Materials (materials.conf) --------------------------------------------------------------
+MATERIALS_MAX_BYTES = {
+    "pdf": env.int("MATERIALS_MAX_BYTES_PDF", default=20 * 1024 * 1024),
+    "audio": env.int("MATERIALS_MAX_BYTES_AUDIO", default=50 * 1024 * 1024),
+    "video": env.int("MATERIALS_MAX_BYTES_VIDEO", default=500 * 1024 * 1024),
+}
+# How long a signed download URL (S3 and other remote storages) stays valid.
+MATERIALS_DOWNLOAD_URL_SECONDS = env.int("MATERIALS_DOWNLOAD_URL_SECONDS", default=60)
+PRIVATE_DOWNLOAD_URL_SECONDS = env.int("PRIVATE_DOWNLOAD_URL_SECONDS", default=60)
 
 # --- Email ----------------------------------------------------------------------------------
 EMAIL_URL = env.str("EMAIL_URL", default="")

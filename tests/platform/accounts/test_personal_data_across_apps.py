@@ -110,7 +110,7 @@ def _everything(
     from referrals.models import ReferralCode, SignupRecord
     from rooms import services as rooms
     from rooms.models import Recording
-    from translation.models import Conversation, PhrasebookEntry, Translation
+    from translation.models import InterpreterSession, PhrasebookEntry, Translation
     from tutoring.models import Booking, Favourite, Gift, Review, TimeRequest
     from tutoring.services.bookings import hold_booking
 
@@ -185,7 +185,7 @@ def _everything(
         source_text=f"Translate {mark}",
         translated_text="Traducir",
     )
-    chat = Conversation.objects.create(user=person, language_a="en", language_b="es")
+    chat = InterpreterSession.objects.create(user=person, language_a="en", language_b="es")
     chat.turns.create(
         speaker="a",
         source_language="en",
@@ -404,7 +404,7 @@ def test_deletion_erases_everywhere_keeps_the_books_and_spares_others(
     from payouts.models import PayeeProfile, PayoutRequest
     from referrals.models import ReferralCode, SignupRecord
     from rooms.models import Attendance, Recording, Room
-    from translation.models import Conversation, PhrasebookEntry, Translation
+    from translation.models import InterpreterSession, PhrasebookEntry, Translation
     from tutoring.api.serializers import ReviewSerializer
     from tutoring.models import Booking, Gift, Review, TeacherListing, TimeRequest
 
@@ -498,7 +498,7 @@ def test_deletion_erases_everywhere_keeps_the_books_and_spares_others(
     assert ReviewSerializer(review).data["learner"] == "Former member"
     # translation: all gone.
     assert not Translation.objects.filter(user=user).exists()
-    assert not Conversation.objects.filter(user=user).exists()
+    assert not InterpreterSession.objects.filter(user=user).exists()
     assert not PhrasebookEntry.objects.filter(user=user).exists()
     # ai: the usage log is no longer theirs.
     assert not AIUsage.objects.filter(user=user).exists()
