@@ -6,10 +6,10 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from voice_tutor import services
-from voice_tutor.models import Mode, SessionStatus, Speaker, TutorTurn
 
 from credits.models import UsageCharge
+from voice_tutor import services
+from voice_tutor.models import Mode, SessionStatus, Speaker, TutorTurn
 
 pytestmark = pytest.mark.django_db
 
