@@ -191,3 +191,8 @@ def llm_server() -> Iterator[type[FakeStreamingOpenAI]]:
     ):
         yield FakeStreamingOpenAI
     server.shutdown()
+
+
+@pytest.fixture
+def airport_steps() -> list[dict[str, Any]]:
+    return [dict(step) for step in AIRPORT_STEPS]
