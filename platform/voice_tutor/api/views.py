@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpResponseBase
+from django.utils.translation import get_language_from_request
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -24,6 +25,9 @@ from voice_tutor.models import PracticeContext, TutorSession, VoiceAvatar
 from . import serializers as s
 
 LANGUAGE = OpenApiParameter("language", str, description="Only this language, e.g. en or es.")
+LOCALE = OpenApiParameter(
+    "locale", str, description="Interface locale of the titles (default: Accept-Language)."
+)
 
 
 class AvatarViewSet(viewsets.ReadOnlyModelViewSet[VoiceAvatar]):
@@ -47,17 +51,19 @@ class ContextViewSet(viewsets.ReadOnlyModelViewSet[PracticeContext]):
     serializer_class = s.ContextSerializer
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(parameters=[LANGUAGE], summary="Practice contexts")
+    @extend_schema(parameters=[LANGUAGE, LOCALE], summary="Practice contexts")
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().list(request, *args, **kwargs)
 
     def get_queryset(self) -> QuerySet[PracticeContext]:
         if self.action == "retrieve":
             return PracticeContext.objects.filter(live=True).select_related("locale")
-        return selectors.live_contexts(
-            self.request.query_params.get("language", ""),
-            getattr(self.request, "LANGUAGE_CODE", ""),
+        # The interface locale: ?locale=, else the cookie or Accept-Language. (LocaleMiddleware
+        # pins unprefixed URLs such as /api/ to the default language, so it is asked here.)
+        locale = self.request.query_params.get("locale") or get_language_from_request(
+            self.request._request
         )
+        return selectors.live_contexts(self.request.query_params.get("language", ""), locale)
 
 
 class SessionViewSet(
