@@ -90,3 +90,18 @@ def test_three_misses_move_on(
     said = reply(session, "Hmm.")
     assert said.startswith("No problem, let's move on.")
     assert "Where are you flying to today?" in said
+
+
+@pytest.mark.parametrize(
+    "request_text", ["Sorry, can you repeat?", "I don't understand", "Pardon?", "Slower please"]
+)
+def test_asking_to_repeat_is_not_a_miss(
+    learner: Any, avatar: Any, context: Any, guided: None, ml_down: str, request_text: str
+) -> None:
+    session = services.start_session(learner, avatar_id=avatar.pk, context_id=context.pk)
+    services.finish_tutor_turn(session, text="".join(services.opening_reply(session)))
+    said = reply(session, request_text)
+    assert said.strip() == "Of course. Good morning! Can I see your passport, please?"
+    assert session.step_attempts == 0
+    assert TutorTurn.objects.get(session=session, seq=2).fitted is None
+    assert "Thank you." in reply(session, "Here you are, my passport.")
