@@ -9,6 +9,7 @@ import pytest
 
 from credits.models import UsageCharge
 from voice_tutor import services
+from voice_tutor.errors import SessionNotActive
 from voice_tutor.models import Mode, SessionStatus, Speaker, TutorTurn
 
 pytestmark = pytest.mark.django_db
@@ -105,3 +106,16 @@ def test_asking_to_repeat_is_not_a_miss(
     assert session.step_attempts == 0
     assert TutorTurn.objects.get(session=session, seq=2).fitted is None
     assert "Thank you." in reply(session, "Here you are, my passport.")
+
+
+def test_a_session_ended_at_once_has_an_empty_honest_report(
+    learner: Any, avatar: Any, context: Any, guided: None
+) -> None:
+    session = services.start_session(learner, avatar_id=avatar.pk, context_id=context.pk)
+    services.finish_tutor_turn(session, text="".join(services.opening_reply(session)))
+    report = services.end_session(session, reason="learner")
+    assert set(report.scores.values()) == {None}
+    assert report.cefr == "A1" and report.talk_share == 0
+    assert report.comment.startswith("Say a few sentences next time")
+    with pytest.raises(SessionNotActive):
+        services.learner_turn(session, text="Hello?")
