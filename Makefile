@@ -93,7 +93,7 @@ format: $(VENV)/.installed
 	$(BIN)/ruff format .
 
 benchmarks: install-test
-	$(BIN)/python -m benchmarks
+	$(BIN)/python -m benchmarks $(ONLY)
 
 clean:
 	rm -rf $(VENV) var node_modules static/dist

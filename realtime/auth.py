@@ -16,7 +16,6 @@ so that clients can tell "refresh your token" (4401) from "forbidden" (4403).
 from __future__ import annotations
 
 import contextlib
-import hashlib
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, urlparse
@@ -24,8 +23,6 @@ from urllib.parse import parse_qs, urlparse
 from channels.auth import AuthMiddlewareStack
 from channels.db import database_sync_to_async
 from django.contrib.auth.models import AnonymousUser
-
-from realtime.events import send_to_group
 
 CLOSE_FORBIDDEN = 4403
 
@@ -135,25 +132,3 @@ class OriginUnlessTokenMiddleware:
         if self.validator.valid_origin(origin):
             return await self.inner(scope, receive, send)
         return await refuse_socket(receive, send, CLOSE_FORBIDDEN)
-
-
-def user_group_name(user_id: Any) -> str:
-    """The channel-layer group every signed-in socket of one user joins."""
-    return f"user.{user_id}"
-
-
-def session_group_name(session_key: str) -> str:
-    """The group of every socket opened under one sign-in (a browser session, or the
-    session behind an app's tokens). Hashed: the key itself must not cross Redis."""
-    return "session." + hashlib.sha256(session_key.encode()).hexdigest()[:40]
-
-
-def close_user_sockets(user_id: Any) -> None:
-    """Closes every open socket of the user (code 4401) on every web node: called when
-    their access is revoked (suspension, deletion)."""
-    send_to_group(user_group_name(user_id), {"type": "auth.revoked"})
-
-
-def close_session_sockets(session_key: str) -> None:
-    """Closes (4401) every socket opened under one session: called when it signs out."""
-    send_to_group(session_group_name(session_key), {"type": "auth.revoked"})

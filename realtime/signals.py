@@ -8,7 +8,7 @@ from django.contrib.auth.signals import user_logged_out
 from django.db import transaction
 from django.dispatch import receiver
 
-from realtime.auth import close_session_sockets
+from core.fanout import close_session_sockets
 
 
 @receiver(user_logged_out, dispatch_uid="realtime.close_sockets_on_logout")

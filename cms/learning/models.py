@@ -17,6 +17,8 @@ from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
 from .blocks import TARGET_LANGUAGES, LessonStreamBlock
+from .covers import prefetch_cover_renditions
+from .learner_views import learner_views
 
 
 class Level(models.TextChoices):
@@ -52,17 +54,13 @@ class LearningIndexPage(RoutablePageMixin, Page):
 
     @path("")
     def catalog(self, request: HttpRequest) -> HttpResponse:
-        from learning.website import catalog_context
-
         context = self.get_context(request)
-        context.update(catalog_context(request, self))
+        context.update(learner_views().catalog_context(request, self))
         return TemplateResponse(request, self.get_template(request), context)
 
     @path("progress/")
     def progress(self, request: HttpRequest) -> HttpResponse:
-        from learning.website import progress_page
-
-        return progress_page(request, self)
+        return learner_views().progress_page(request, self)
 
 
 class CategoryPage(Page):
@@ -104,8 +102,6 @@ class SubcategoryPage(Page):
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context(request, *args, **kwargs)
-        from learning.selectors import prefetch_cover_renditions
-
         lessons = list(LessonPage.objects.child_of(self).live().select_related("cover_image"))
         prefetch_cover_renditions(lessons)
         context["lessons"] = lessons

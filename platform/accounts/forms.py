@@ -87,18 +87,16 @@ class ProfileForm(forms.ModelForm):
     def __init__(
         self, data: Mapping[str, Any] | None = None, *, instance: Profile, **kwargs: Any
     ) -> None:
-        from notifications.types import REGISTRY
-
         initial = {name: getattr(instance.user, name) for name in self.user_field_names}
         # The switches are the notifications app's preferences (accounts.notifications).
         self.switches = website_switches()
         preferences = preferences_of(instance.user)
-        for name, key, channel in self.switches:
-            initial[name] = preferences[key][channel]
+        for switch in self.switches:
+            initial[switch.field] = preferences[switch.type][switch.channel]
         super().__init__(data, instance=instance, initial=initial, **kwargs)
-        for name, key, channel in self.switches:
-            self.fields[name] = forms.BooleanField(
-                label=f"{REGISTRY[key].label}: {CHANNEL_LABELS[channel]}", required=False
+        for switch in self.switches:
+            self.fields[switch.field] = forms.BooleanField(
+                label=f"{switch.type_label}: {CHANNEL_LABELS[switch.channel]}", required=False
             )
         self.order_fields(["first_name", "last_name", *self.Meta.fields])
 
@@ -109,7 +107,7 @@ class ProfileForm(forms.ModelForm):
         return value
 
     def notification_fields(self) -> list[forms.BoundField]:
-        return [self[name] for name, _key, _channel in self.switches]
+        return [self[switch.field] for switch in self.switches]
 
     def profile_field_names(self) -> list[str]:
         return ["first_name", "last_name", *self.Meta.fields]
@@ -122,8 +120,10 @@ class ProfileForm(forms.ModelForm):
 
     def notification_changes(self) -> dict[str, dict[str, bool]]:
         changes: dict[str, dict[str, bool]] = {}
-        for name, key, channel in self.switches:
-            changes.setdefault(key, {})[channel] = bool(self.cleaned_data[name])
+        for switch in self.switches:
+            changes.setdefault(switch.type, {})[switch.channel] = bool(
+                self.cleaned_data[switch.field]
+            )
         return changes
 
 

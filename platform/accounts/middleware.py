@@ -19,7 +19,7 @@ def needs_two_factor_setup(user: object) -> bool:
 
     if not getattr(user, "is_authenticated", False):
         return False
-    required = set(getattr(settings, "TOTO_MFA_REQUIRED_ROLES", []))
+    required = set(settings.TOTO_MFA_REQUIRED_ROLES)
     if not required.intersection(roles_of(user)):  # type: ignore[arg-type]
         return False
     return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()

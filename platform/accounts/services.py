@@ -134,17 +134,31 @@ def update_profile(
             for item in learning
         )
     if teacher_fields:
-        teacher = TeacherProfile.objects.filter(user=user).first()
-        if teacher is None:
-            raise NotATeacherError()
-        for name, value in teacher_fields.items():
-            setattr(teacher, name, value)
-        teacher.save(update_fields=list(teacher_fields))
+        save_teacher_profile(user, **teacher_fields)
     if notification_preferences:
         from .notifications import set_preferences
 
         set_preferences(user, notification_preferences)
     return profile
+
+
+@transaction.atomic
+def save_teacher_profile(user: User, **fields: Any) -> TeacherProfile | None:
+    """Changes the teacher's own profile fields (qualification, years of experience …),
+    validated by the model. Only teachers have one (NotATeacherError otherwise); a teacher
+    whose row is missing gets it, as granting the role would have made it."""
+    if not fields:
+        return None
+    teacher = TeacherProfile.objects.select_for_update().filter(user=user).first()
+    if teacher is None:
+        if not user.groups.filter(name=GROUP_NAMES[Role.TEACHER]).exists():
+            raise NotATeacherError()
+        teacher = TeacherProfile(user=user)
+    for name, value in fields.items():
+        setattr(teacher, name, value)
+    teacher.full_clean(exclude=["user"])
+    teacher.save()
+    return teacher
 
 
 def _delete_stored_files(names: Iterable[str]) -> None:
@@ -205,7 +219,7 @@ def add_certificate(user: User, *, title: str, upload: UploadedFile) -> TeacherC
 
 
 def _close_sockets_on_commit(user: User) -> None:
-    from realtime.auth import close_user_sockets
+    from core.fanout import close_user_sockets
 
     user_id = user.pk
     transaction.on_commit(lambda: close_user_sockets(user_id))

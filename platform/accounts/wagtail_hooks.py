@@ -17,7 +17,8 @@ from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn, TitleColumn
 from wagtail.admin.views.generic import IndexView
-from wagtail.admin.viewsets.model import ModelViewSet
+
+from core.admin_queues import ReviewQueueViewSet
 
 from . import services
 from .downloads import serve_certificate
@@ -79,7 +80,7 @@ def _roles_label(user: User) -> str:
     return ", ".join(sorted(Role(role).label for role in roles_of(user))) or "—"
 
 
-class MemberViewSet(ModelViewSet):
+class MemberViewSet(ReviewQueueViewSet):
     model = User
     icon = "user"
     menu_label = _("Members")
@@ -106,26 +107,11 @@ class MemberViewSet(ModelViewSet):
             DateColumn("date_joined", label=_("Joined")),
         ]
 
-    def get_common_view_kwargs(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_common_view_kwargs(
-            **{"add_url_name": None, "delete_url_name": None, "usage_url_name": None, **kwargs}
-        )
-
-    def get_urlpatterns(self) -> list[Any]:
-        # The listing, the management page (in place of the generic edit form) and the
-        # history (the audit log of suspensions and role changes). Accounts are created by
-        # sign-up and deleted by their owner, never from here.
-        return [
-            path("", self.index_view, name="index"),
-            path("results/", self.index_results_view, name="index_results"),
-            path("edit/<str:pk>/", manage_member, name="edit"),
-            path("history/<str:pk>/", self.history_view, name="history"),
-            path(
-                "history-results/<str:pk>/",
-                self.history_results_view,
-                name="history_results",
-            ),
-        ]
+    # The management page replaces the generic edit form; the history is the audit log of
+    # suspensions and role changes. Accounts are created by sign-up and deleted by their
+    # owner, never from here.
+    def get_decision_view(self) -> Any:
+        return manage_member
 
 
 member_viewset = MemberViewSet()
@@ -211,7 +197,7 @@ class CertificateIndexView(IndexView):
         return TeacherCertificate.objects.select_related("teacher__user").order_by("uploaded_at")
 
 
-class CertificateViewSet(ModelViewSet):
+class CertificateViewSet(ReviewQueueViewSet):
     """Teachers' certificates waiting for verification, oldest first."""
 
     model = TeacherCertificate
@@ -236,20 +222,11 @@ class CertificateViewSet(ModelViewSet):
             DateColumn("uploaded_at", label=_("Uploaded")),
         ]
 
-    def get_common_view_kwargs(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_common_view_kwargs(
-            **{"add_url_name": None, "delete_url_name": None, "usage_url_name": None, **kwargs}
-        )
+    def get_decision_view(self) -> Any:
+        return review_certificate
 
-    def get_urlpatterns(self) -> list[Any]:
-        return [
-            path("", self.index_view, name="index"),
-            path("results/", self.index_results_view, name="index_results"),
-            path("edit/<str:pk>/", review_certificate, name="edit"),
-            path("file/<str:pk>/", certificate_file, name="file"),
-            path("history/<str:pk>/", self.history_view, name="history"),
-            path("history-results/<str:pk>/", self.history_results_view, name="history_results"),
-        ]
+    def extra_urlpatterns(self) -> list[Any]:
+        return [path("file/<str:pk>/", certificate_file, name="file")]
 
 
 certificate_viewset = CertificateViewSet()

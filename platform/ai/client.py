@@ -233,6 +233,32 @@ def check_grammar(text: str, language: str) -> dict[str, Any]:
     return _post_json("/v1/grammar/check", {"text": text, "language": language})
 
 
+def assess_pronunciation(
+    audio: bytes, *, filename: str, content_type: str, expected_text: str, language: str
+) -> dict[str, Any]:
+    """The ML service's pronunciation and fluency assessment of a recording against the text
+    it should say (ml/api/assessments.py). AIInputRejected when the recording can't be
+    assessed (no speech, unreadable audio: retrying won't help); AIUnavailable otherwise."""
+    try:
+        response = _service().post(
+            "/v1/assessments/pronunciation",
+            files={"file": (filename, audio, content_type)},
+            data={"expected_text": expected_text, "language": language},
+        )
+    except httpx.HTTPError as exc:
+        logger.warning("ML service unreachable: %s", exc)
+        raise AIUnavailable() from exc
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    if response.status_code != 200:
+        raise _from_status(response.status_code, body)
+    if not isinstance(body, dict):
+        raise AIUnavailable()
+    return body
+
+
 # --- OpenAI-compatible calls --------------------------------------------------------------------
 
 

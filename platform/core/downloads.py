@@ -170,7 +170,7 @@ class SigningStorage(Protocol):
 
 def download_url_seconds() -> int:
     """How long a signed download URL (S3 and other remote storages) stays valid."""
-    value: Any = getattr(settings, "PRIVATE_DOWNLOAD_URL_SECONDS", 60)
+    value: Any = settings.PRIVATE_DOWNLOAD_URL_SECONDS
     return int(value)
 
 

@@ -11,7 +11,7 @@ def client_ip(request: HttpRequest) -> str:
     X-Forwarded-For entry from the right. Entries further left are the client's own
     claims and are never trusted (the same rule as DRF's NUM_PROXIES)."""
     remote = str(request.META.get("REMOTE_ADDR") or "")
-    proxies = int(getattr(settings, "TRUSTED_PROXY_COUNT", 0) or 0)
+    proxies = int(settings.TRUSTED_PROXY_COUNT)
     forwarded = request.headers.get("X-Forwarded-For")
     if proxies <= 0 or not forwarded:
         return remote

@@ -2,7 +2,7 @@
 it returns the first result and moves nothing."""
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -430,6 +430,14 @@ def set_subscription_status(
     subscription.status = status
     subscription.save(update_fields=["status", "updated_at"])
     return subscription
+
+
+def stop_renewal(subscription_ids: Iterable[Any]) -> int:
+    """The subscriptions keep their plan until the paid period ends and are not renewed (the
+    customer cancelled, or their account is being erased). Returns how many changed."""
+    return Subscription.objects.filter(pk__in=list(subscription_ids)).update(
+        cancel_at_period_end=True, updated_at=timezone.now()
+    )
 
 
 # --- Integrity check ---------------------------------------------------------------------------

@@ -11,15 +11,15 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from django.db.models import Avg, Count, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import Avg, Count, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
-from wagtail.images import get_image_model
 from wagtail.models import Locale, Page
 from wagtail.query import PageQuerySet
 
 from accounts.roles import Role
 from accounts.selectors import has_role
+from cms.learning.covers import COVER_RENDITION, prefetch_cover_renditions  # noqa: F401 - re-exported for the app's lists
 from cms.learning.models import CategoryPage, LessonPage, SubcategoryPage
 
 from .models import AttemptStatus, ExerciseAttempt, LessonProgress, ProgressStatus
@@ -110,24 +110,6 @@ def lesson_for_learner(lesson_id: int, locale: Locale | None = None) -> LessonPa
         if translation is not None:
             return translation
     return lesson
-
-
-# Lesson cards show covers at this size (16:9), never the uploaded original.
-COVER_RENDITION = "fill-480x270"
-
-
-def prefetch_cover_renditions(lessons: Iterable[LessonPage]) -> None:
-    """One query for the covers' card renditions of a whole page of lessons (the images come
-    with the lessons through select_related). A rendition generated for the first time costs
-    its own queries once; from then on the list costs the same whatever its length."""
-    images = [lesson.cover_image for lesson in lessons if lesson.cover_image is not None]
-    rendition_model = get_image_model().get_rendition_model()
-    prefetch_related_objects(
-        images,
-        Prefetch(
-            "renditions", queryset=rendition_model.objects.filter(filter_spec=COVER_RENDITION)
-        ),
-    )
 
 
 @dataclass(frozen=True)

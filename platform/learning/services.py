@@ -20,31 +20,23 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
-from rest_framework import exceptions, status
+from rest_framework import exceptions
 
+from ai import client as ai_client
+from ai.errors import AIInputRejected
 from cms.learning.models import LessonPage
-from core.api.errors import ServiceError
 from core.uploads import AUDIO_TYPES, RejectedUpload, checked_type, stored_name
 
-from . import ml
+from .errors import (
+    ExerciseNotFound,
+    LessonIncomplete,
+)
 from .models import AttemptStatus, ExerciseAttempt, LessonProgress, ProgressStatus
 from .scoring import AnswerErrors, ScoreResult, score_answer, score_voice
 
 logger = logging.getLogger(__name__)
 
 MAX_AUDIO_BYTES = 10 * 1024 * 1024
-
-
-class ExerciseNotFound(ServiceError):
-    status_code = status.HTTP_404_NOT_FOUND
-    default_code = "exercise_not_found"
-    default_detail = "This lesson has no exercise with that id."
-
-
-class LessonIncomplete(ServiceError):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "exercises_remaining"
-    default_detail = "Answer every exercise before completing the lesson."
 
 
 def find_exercise(lesson: LessonPage, block_id: str) -> Any:
@@ -144,7 +136,8 @@ def record_voice_attempt(
 
 def assess_voice_attempt(attempt_id: str) -> ExerciseAttempt | None:
     """Sends a pending recording to the ML service and stores the score. Raises
-    ``ml.MLUnavailable`` when the service cannot answer now (the caller retries later)."""
+    ``ai.errors.AIUnavailable`` when the service cannot answer now (the caller retries
+    later)."""
     attempt = (
         ExerciseAttempt.objects.filter(id=attempt_id, status=AttemptStatus.PENDING)
         .select_related("lesson")
@@ -164,15 +157,15 @@ def assess_voice_attempt(attempt_id: str) -> ExerciseAttempt | None:
         assessment_tries=attempt.assessment_tries + 1
     )
     try:
-        assessment = ml.assess_pronunciation(
+        assessment = ai_client.assess_pronunciation(
             data,
             filename=(attempt.audio.name or "").rsplit("/", 1)[-1],
             content_type=attempt.answer.get("content_type") or "application/octet-stream",
             expected_text=definition["expected_text"],
             language=definition["language"],
         )
-    except ml.MLRejected as exc:
-        return _store_voice_result(attempt.id, None, str(exc), definition=definition)
+    except AIInputRejected as exc:
+        return _store_voice_result(attempt.id, None, str(exc.detail), definition=definition)
     return _store_voice_result(
         attempt.id, score_voice(definition, assessment), assessment=assessment
     )

@@ -1,4 +1,4 @@
-"""How packs are sold through the money issue's payments and ledger.
+"""How packs are sold through the payments app's checkout and the credits ledger.
 
 Checkout purpose ``material_pack``: item ``{"pack": id}``; the amount is the pack's price
 (the server's, never the client's), refused when the pack is not listed, is the buyer's own,

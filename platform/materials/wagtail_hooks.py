@@ -12,25 +12,21 @@ from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn, TitleColu
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from core.admin_queues import ReviewQueueViewSet
+
 from .models import EarningsDebt, Material, MaterialPack
 
 
-class _ModerationOnly(ModelViewSet):
+class _ModerationOnly(ReviewQueueViewSet):
+    """Teachers make packs and materials; moderators hide them or note why (the generic
+    edit form, limited to ``form_fields``)."""
+
     add_to_admin_menu = False
     inspect_view_enabled = True
     list_per_page = 50
 
-    def get_common_view_kwargs(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_common_view_kwargs(
-            **{"add_url_name": None, "delete_url_name": None, **kwargs}
-        )
-
-    def get_urlpatterns(self) -> list[Any]:
-        return [
-            pattern
-            for pattern in super().get_urlpatterns()
-            if getattr(pattern, "name", "") not in ("add", "delete")
-        ]
+    def get_decision_view(self) -> Any:
+        return self.edit_view
 
 
 class MaterialPackViewSet(_ModerationOnly):

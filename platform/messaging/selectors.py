@@ -12,21 +12,17 @@ from typing import TYPE_CHECKING, Any, TypedDict
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
 from accounts.models import User
-from core.api.errors import ServiceError
 
 from . import crypto
+from .errors import (
+    ConversationNotFound,
+)
 from .models import Block, Conversation, Message, MessagingPreferences, Participant, SearchToken
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
 
 SEARCH_MAX_RESULTS = 50
-
-
-class ConversationNotFound(ServiceError):
-    status_code = 404
-    default_code = "not_found"
-    default_detail = "No such conversation."
 
 
 def conversations_of(user: User) -> QuerySet[Conversation]:

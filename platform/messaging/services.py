@@ -18,11 +18,21 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.selectors import is_email_verified
-from core.api.errors import ServiceError
+from core.fanout import CHAT, send_to_users
 from core.uploads import RejectedUpload, checked_type, stored_name
-from realtime.events import CHAT, send_to_users
 
 from . import crypto, selectors
+from .errors import (
+    AttachmentTooLarge,
+    Blocked,
+    EmailNotVerified,
+    InvalidAttachment,
+    InvalidMessage,
+    InvalidParticipants,
+    MessageNotFound,
+    MessagingError,
+    NotYourMessage,
+)
 from .models import (
     Block,
     Conversation,
@@ -51,55 +61,6 @@ ATTACHMENT_TYPES: dict[str, str] = {
     "application/pdf": "file",
     "text/plain": "file",
 }
-
-
-class MessagingError(ServiceError):
-    pass
-
-
-class EmailNotVerified(MessagingError):
-    status_code = 403
-    default_code = "email_not_verified"
-    default_detail = "Verify your email address before you do this."
-
-
-class Blocked(MessagingError):
-    status_code = 403
-    default_code = "blocked"
-    default_detail = "You cannot message this person."
-
-
-class InvalidParticipants(MessagingError):
-    default_code = "invalid_participants"
-    default_detail = "Choose one or more other people to talk to."
-
-
-class InvalidMessage(MessagingError):
-    default_code = "invalid_message"
-    default_detail = "A message needs text or an attachment."
-
-
-class InvalidAttachment(MessagingError):
-    default_code = "invalid_attachment"
-    default_detail = "This file type is not accepted."
-
-
-class AttachmentTooLarge(MessagingError):
-    status_code = 413
-    default_code = "attachment_too_large"
-    default_detail = "This file is too large."
-
-
-class NotYourMessage(MessagingError):
-    status_code = 403
-    default_code = "not_your_message"
-    default_detail = "You can only change your own messages."
-
-
-class MessageNotFound(MessagingError):
-    status_code = 404
-    default_code = "not_found"
-    default_detail = "No such message."
 
 
 def message_event(
@@ -337,7 +298,7 @@ def notify_offline_recipients(message_id: Any) -> int:
     The notification carries no message text: bodies are encrypted at rest here, while
     notifications are stored in clear, emailed, and pushed through Google's and Apple's
     servers."""
-    from notifications.models import Notification
+    from notifications.selectors import with_unread
     from notifications.services import notify
 
     from . import presence
@@ -359,14 +320,7 @@ def notify_offline_recipients(message_id: Any) -> int:
         return 0
     status = presence.status_of(recipient_ids)
     offline = [pk for pk in recipient_ids if not status[str(pk)]["online"]]
-    already = set(
-        Notification.objects.filter(
-            recipient_id__in=offline,
-            type="message.new",
-            read_at__isnull=True,
-            data__conversation=str(conversation.pk),
-        ).values_list("recipient_id", flat=True)
-    )
+    already = with_unread(offline, "message.new", conversation=str(conversation.pk))
     sender_name = message.sender.get_full_name() or message.sender.email.split("@")[0]
     title = (
         f"{sender_name} in {conversation.title}"

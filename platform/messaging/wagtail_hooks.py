@@ -11,15 +11,15 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn, TitleColumn
 from wagtail.admin.views.generic import IndexView
-from wagtail.admin.viewsets.model import ModelViewSet
 
 from accounts.requests import user_of
+from core.admin_queues import ReviewQueueViewSet
 
 from . import crypto, services
 from .models import Report
@@ -55,7 +55,7 @@ class ReportIndexView(IndexView):
         return Report.objects.select_related("reporter", "reported").order_by("-created_at")
 
 
-class ReportViewSet(ModelViewSet):
+class ReportViewSet(ReviewQueueViewSet):
     model = Report
     icon = "warning"
     menu_label = _("Member reports")
@@ -90,18 +90,11 @@ class ReportViewSet(ModelViewSet):
             DateColumn("created_at", label=_("Reported")),
         ]
 
-    def get_common_view_kwargs(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_common_view_kwargs(
-            **{"add_url_name": None, "delete_url_name": None, "usage_url_name": None, **kwargs}
-        )
+    # Reports are made by users (API) and closed here, never created or deleted here.
+    history = False
 
-    def get_urlpatterns(self) -> list[Any]:
-        # Reports are made by users (API) and closed here, never created or deleted here.
-        return [
-            path("", self.index_view, name="index"),
-            path("results/", self.index_results_view, name="index_results"),
-            path("edit/<int:pk>/", review_report, name="edit"),
-        ]
+    def get_decision_view(self) -> Any:
+        return review_report
 
 
 report_viewset = ReportViewSet()

@@ -17,6 +17,17 @@ def notifications_of(user: Any) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient=user)
 
 
+def with_unread(recipient_ids: list[Any], type: str, **data: str) -> set[Any]:
+    """Those of ``recipient_ids`` who have an unread notification of ``type`` whose data
+    holds ``data`` (e.g. the same conversation): they've been told already."""
+    lookups = {f"data__{key}": value for key, value in data.items()}
+    return set(
+        Notification.objects.filter(
+            recipient_id__in=recipient_ids, type=type, read_at__isnull=True, **lookups
+        ).values_list("recipient_id", flat=True)
+    )
+
+
 def unread_count(user: Any) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 

@@ -14,22 +14,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.api.errors import ServiceError
-from realtime.events import NOTIFICATIONS, send_to_users
+from core.fanout import NOTIFICATIONS, send_to_users
 
 from . import selectors
+from .errors import (
+    NotificationNotFound,
+    UnknownNotificationType,
+)
 from .models import Device, Notification, NotificationPreference, NotificationSettings
 from .types import CHANNELS, EMAIL, IN_APP, PUSH, REGISTRY
-
-
-class UnknownNotificationType(ServiceError):
-    default_code = "unknown_notification_type"
-    default_detail = "No such notification type."
-
-
-class NotificationNotFound(ServiceError):
-    status_code = 404
-    default_code = "not_found"
-    default_detail = "No such notification."
 
 
 def notification_event(notification: Notification) -> dict[str, Any]:

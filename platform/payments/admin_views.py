@@ -10,31 +10,19 @@ from django.views.decorators.http import require_POST
 
 from accounts.requests import user_of
 from core.api.errors import ServiceError
-from payouts.models import PayoutRequest
-from payouts.services import pay_payout, reject_payout
-from referrals.models import Referral
-from referrals.services import review_referral
 
 from . import services
 from .dashboard import finance_summary
+from .finance_admin import dashboard_panels, decide, finance_permission
 from .forms import RefundForm, ResolveRefundForm
 from .models import Payment, PaymentStatus, Refund, RefundStatus
-
-finance_permission = permission_required("payments.change_payment", raise_exception=True)
 
 
 @finance_permission
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return TemplateResponse(request, "payments/admin/finance_dashboard.html", finance_summary())
-
-
-def _done(request: HttpRequest, action: object) -> HttpResponse:
-    try:
-        action()  # type: ignore[operator]
-        messages.success(request, "Done.")
-    except ServiceError as error:
-        messages.error(request, str(error.detail))
-    return redirect("finance_dashboard")
+    context = finance_summary()
+    context["panels"] = dashboard_panels()
+    return TemplateResponse(request, "payments/admin/finance_dashboard.html", context)
 
 
 @permission_required("payments.add_refund", raise_exception=True)
@@ -152,29 +140,4 @@ def resolve_refund(request: HttpRequest, refund_id: str) -> HttpResponse:
 @require_POST
 def confirm_bank_transfer(request: HttpRequest, payment_id: str) -> HttpResponse:
     payment = get_object_or_404(Payment, pk=payment_id)
-    return _done(request, lambda: services.confirm_bank_transfer(payment, by=user_of(request)))
-
-
-@finance_permission
-@require_POST
-def decide_payout(request: HttpRequest, payout_id: int) -> HttpResponse:
-    payout = get_object_or_404(PayoutRequest, pk=payout_id)
-    if request.POST.get("decision") == "pay":
-        return _done(
-            request,
-            lambda: pay_payout(
-                payout, by=user_of(request), reference=request.POST.get("reference", "")
-            ),
-        )
-    return _done(
-        request,
-        lambda: reject_payout(payout, by=user_of(request), note=request.POST.get("note", "")),
-    )
-
-
-@finance_permission
-@require_POST
-def decide_referral(request: HttpRequest, referral_id: int) -> HttpResponse:
-    referral = get_object_or_404(Referral, pk=referral_id)
-    approve = request.POST.get("decision") == "approve"
-    return _done(request, lambda: review_referral(referral, by=user_of(request), approve=approve))
+    return decide(request, lambda: services.confirm_bank_transfer(payment, by=user_of(request)))

@@ -8,13 +8,10 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from payouts.models import PayoutRequest, PayoutStatus
-from referrals.models import Referral, ReferralStatus
-
 from .models import Payment, PaymentStatus, Provider, Refund, RefundStatus
 
 
-def _bars(rows: list[tuple[str, Decimal]]) -> list[dict[str, Any]]:
+def bars(rows: list[tuple[str, Decimal]]) -> list[dict[str, Any]]:
     peak = max((value for _, value in rows), default=Decimal("0")) or Decimal("1")
     return [
         {"label": label, "value": value, "percent": int(value * 100 / peak)}
@@ -55,20 +52,12 @@ def finance_summary(days: int = 30) -> dict[str, Any]:
         .annotate(total=Sum("amount"))
         .order_by("payment__currency")
     ]
-    outstanding = [
-        (row["currency"], row["total"])
-        for row in PayoutRequest.objects.filter(status=PayoutStatus.REQUESTED)
-        .values("currency")
-        .annotate(total=Sum("amount"), n=Count("id"))
-        .order_by("currency")
-    ]
     return {
         "days": days,
-        "revenue_by_day": {currency: _bars(rows) for currency, rows in by_day.items()},
-        "by_provider": _bars(by_provider),
-        "refunds": _bars(refunds),
+        "revenue_by_day": {currency: bars(rows) for currency, rows in by_day.items()},
+        "by_provider": bars(by_provider),
+        "refunds": bars(refunds),
         "refund_attention": refunds_needing_attention(),
-        "outstanding_payouts": _bars(outstanding),
         "recent_payments": Payment.objects.filter(status=PaymentStatus.SUCCEEDED)
         .select_related("user")
         .order_by("-succeeded_at")[:20],
@@ -78,10 +67,4 @@ def finance_summary(days: int = 30) -> dict[str, Any]:
         "mismatched": Payment.objects.filter(status=PaymentStatus.MISMATCH).select_related("user")[
             :50
         ],
-        "payout_queue": PayoutRequest.objects.filter(status=PayoutStatus.REQUESTED).select_related(
-            "payee"
-        )[:50],
-        "flagged_referrals": Referral.objects.filter(status=ReferralStatus.FLAGGED).select_related(
-            "referrer", "referred"
-        )[:50],
     }

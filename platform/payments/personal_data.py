@@ -11,11 +11,11 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Prefetch
-from django.utils import timezone
 
 from accounts.exporting import amount, iso
 from accounts.models import User
 from credits.models import Subscription, SubscriptionStatus
+from credits.services import stop_renewal
 
 from .models import BillingCustomer, Invoice, Payment, Provider, Refund
 
@@ -91,9 +91,9 @@ def erase_personal_data(user: User) -> None:
         )
         .exclude(status=SubscriptionStatus.CANCELED)
     )
-    ids = list(renewing.values_list("provider_subscription_id", flat=True))
-    renewing.update(cancel_at_period_end=True, updated_at=timezone.now())
-    for subscription_id in ids:
+    rows = list(renewing.values_list("pk", "provider_subscription_id"))
+    stop_renewal(pk for pk, _ in rows)
+    for _, subscription_id in rows:
         transaction.on_commit(partial(_cancel_at_stripe, subscription_id))
 
 

@@ -40,6 +40,7 @@ from credits.models import (
 from credits.services import Leg, platform_account, post_transfer, quantize, user_account
 
 from .errors import InvalidItem, PriceUnavailable, UnknownPurpose
+from .ledger import clearing_to_revenue
 
 if TYPE_CHECKING:
     from .models import Payment, Refund
@@ -156,11 +157,7 @@ class CreditsPurpose(Purpose):
             kind="refund",
             idempotency_key=f"refund:{refund.pk}",
             legs=[
-                Leg(platform_account(AccountKind.REVENUE, payment.currency), -refund.amount),
-                Leg(
-                    platform_account(AccountKind.PROVIDER_CLEARING, payment.currency),
-                    refund.amount,
-                ),
+                *clearing_to_revenue(payment.currency, -refund.amount),
                 Leg(wallet, -clawback),
                 Leg(platform_account(AccountKind.CREDITS_ISSUED, CREDITS), clawback),
             ],
@@ -225,13 +222,7 @@ class SubscriptionPurpose(Purpose):
         post_transfer(
             kind="subscription_sale",
             idempotency_key=f"payment:{payment.pk}",
-            legs=[
-                Leg(
-                    platform_account(AccountKind.PROVIDER_CLEARING, payment.currency),
-                    -payment.amount,
-                ),
-                Leg(platform_account(AccountKind.REVENUE, payment.currency), payment.amount),
-            ],
+            legs=clearing_to_revenue(payment.currency, payment.amount),
             memo=payment.description,
             metadata={"payment": str(payment.pk)},
         )

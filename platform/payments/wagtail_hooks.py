@@ -1,5 +1,6 @@
-"""Finance in the Wagtail admin: pricing snippets, payments, refunds, payouts, referrals, the
-ledger per user and the dashboard with its approval queues."""
+"""Finance in the Wagtail admin: pricing snippets, payments, refunds, invoices, the ledger per
+user and the dashboard with its queues. Payouts and referrals add their own screens to these
+menus and the dashboard (payments.finance_admin)."""
 
 from django.urls import path, reverse
 from wagtail import hooks
@@ -13,10 +14,9 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from credits.models import CreditPackage, Entry, FeaturePrice, Plan
-from payouts.models import CommissionRule, PayeeProfile, PayoutRequest
-from referrals.models import Referral
 
 from . import admin_views
+from .finance_admin import FINANCE_MENU_HOOK, PRICING_MENU_HOOK
 from .models import Invoice, Payment, PaymentStatus, Refund, RefundStatus
 
 
@@ -118,18 +118,12 @@ class FeaturePriceViewSet(SnippetViewSet):
     search_fields = ["feature", "label"]
 
 
-class CommissionRuleViewSet(SnippetViewSet):
-    model = CommissionRule
-    icon = "form"
-    list_display = ["role", "tier", "rate_percent"]
-    list_filter = ["role"]
-
-
 class PricingGroup(SnippetViewSetGroup):
     menu_label = "Pricing"
     menu_icon = "tag"
     menu_order = 8100
-    items = (PlanViewSet, CreditPackageViewSet, FeaturePriceViewSet, CommissionRuleViewSet)
+    items = (PlanViewSet, CreditPackageViewSet, FeaturePriceViewSet)
+    submenu_hook = PRICING_MENU_HOOK
 
 
 register_snippet(PricingGroup)
@@ -226,46 +220,6 @@ class InvoiceViewSet(ModelViewSet):
     form_fields = ["billed_to"]
 
 
-class PayoutRequestViewSet(ModelViewSet):
-    model = PayoutRequest
-    name = "finance_payouts"
-    url_prefix = "finance/payouts"
-    icon = "redirect"
-    menu_label = "Payout queue"
-    inspect_view_enabled = True
-    list_display = ["payee", "amount", "currency", "method", "status", "requested_at"]
-    list_filter = ["status", "method", "currency"]
-    form_fields = ["note"]
-
-
-class PayeeProfileViewSet(ModelViewSet):
-    model = PayeeProfile
-    name = "finance_payees"
-    url_prefix = "finance/payees"
-    icon = "user"
-    list_display = ["user", "tier", "scheduled_payouts", "stripe_account_id"]
-    form_fields = [
-        "user",
-        "tier",
-        "stripe_account_id",
-        "bank_details",
-        "scheduled_payouts",
-        "minimum_payout",
-    ]
-
-
-class ReferralViewSet(ModelViewSet):
-    model = Referral
-    name = "finance_referrals"
-    url_prefix = "finance/referrals"
-    icon = "group"
-    inspect_view_enabled = True
-    list_display = ["referrer", "referred", "status", "flags", "created_at"]
-    list_filter = ["status"]
-    search_fields = ["referrer__email", "referred__email", "code"]
-    form_fields = ["status"]
-
-
 class LedgerViewSet(ModelViewSet):
     """The ledger per user: filter by the account holder."""
 
@@ -274,6 +228,7 @@ class LedgerViewSet(ModelViewSet):
     url_prefix = "finance/ledger"
     icon = "list-ul"
     menu_label = "Ledger"
+    menu_order = 90
     inspect_view_enabled = True
     list_display = ["created_at", "account", "currency", "amount", "balance_after", "transfer"]
     list_filter = ["currency", "account__kind", "account__owner"]
@@ -291,11 +246,9 @@ class FinanceGroup(ViewSetGroup):
         RefundViewSet,
         AttentionRefundViewSet,
         InvoiceViewSet,
-        PayoutRequestViewSet,
-        PayeeProfileViewSet,
-        ReferralViewSet,
         LedgerViewSet,
     )
+    submenu_hook = FINANCE_MENU_HOOK
 
 
 @hooks.register("register_admin_viewset")
@@ -331,12 +284,6 @@ def finance_urls() -> list:
             "finance/payments/<uuid:payment_id>/confirm/",
             admin_views.confirm_bank_transfer,
             name="finance_confirm_bank_transfer",
-        ),
-        path("finance/payouts/<int:payout_id>/", admin_views.decide_payout, name="finance_payout"),
-        path(
-            "finance/referrals/<int:referral_id>/",
-            admin_views.decide_referral,
-            name="finance_referral",
         ),
     ]
 

@@ -19,6 +19,7 @@ from . import services
 from .conf import setting
 from .errors import InvalidSignature
 from .models import Payment, PaymentStatus, Provider, WebhookEvent, from_minor
+from .services import confirmation, reconciliation
 
 logger = logging.getLogger(__name__)
 
@@ -171,7 +172,7 @@ def _settle_before_refund(payment: Payment) -> None:
     if payment.status != PaymentStatus.PENDING:
         return
     try:
-        settled = services._reconcile_one(payment)
+        settled = reconciliation.reconcile_one(payment)
     except (
         stripe.StripeError,
         razorpay.errors.BadRequestError,
@@ -270,7 +271,7 @@ def handle_razorpay_event(event_type: str, payload: dict[str, Any]) -> None:
                 amount=from_minor(entity["amount"]),
                 currency=entity["currency"],
                 provider_payment_id=entity["id"],
-                fingerprint=services._razorpay_fingerprint(entity),
+                fingerprint=confirmation.razorpay_fingerprint(entity),
             )
     elif event_type == "payment.failed":
         payment = Payment.objects.filter(

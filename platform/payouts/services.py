@@ -11,9 +11,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
-from core.api.errors import ServiceError
 from credits import claims
-from credits.errors import InsufficientFunds
 from credits.models import AccountKind, LedgerAccount, Transfer
 from credits.selectors import earnings_summary, transactions_for
 from credits.services import (
@@ -28,40 +26,15 @@ from payments.errors import ProviderError, ProviderUnavailable
 from payments.models import to_minor
 from payments.providers import stripe_client
 
+from .errors import (
+    EarningsUnpaid,
+    PayoutExceedsPayable,
+    PayoutNotAllowed,
+    PayoutPending,
+)
 from .models import CommissionRule, PayeeProfile, PayoutMethod, PayoutRequest, PayoutStatus
 
 DEFAULT_COMMISSION_PERCENT = Decimal("20")
-
-
-class PayoutNotAllowed(ServiceError):
-    status_code = 409
-    default_code = "payout_not_allowed"
-    default_detail = "This payout cannot be made."
-
-
-class PayoutPending(ServiceError):
-    status_code = 409
-    default_code = "payout_pending"
-    default_detail = (
-        "A payout to your bank account is still being processed and needs your bank details. "
-        "You can delete your account once it has been paid."
-    )
-
-
-class PayoutExceedsPayable(InsufficientFunds):
-    """More than the payee may ask for: their earnings less what they owe (same code as the
-    ledger's refusal, which clients already handle; the message gives the number)."""
-
-    default_detail = "You cannot ask for more than your payable earnings."
-
-
-class EarningsUnpaid(ServiceError):
-    status_code = 409
-    default_code = "earnings_unpaid"
-    default_detail = (
-        "You have earnings that have not been paid out. Ask for a payout first; you can "
-        "delete your account once it has been paid."
-    )
 
 
 def check_account_deletable(user: User) -> None:

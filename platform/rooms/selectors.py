@@ -19,15 +19,8 @@ from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from core.api.errors import ServiceError
-
+from .errors import NotAllowed, RecordingNotFound, RoomNotFound
 from .models import Attendance, Member, Recording, Room
-
-
-class RoomNotFound(ServiceError):
-    status_code = 404
-    default_code = "not_found"
-    default_detail = "No such room."
 
 
 @dataclass
@@ -39,17 +32,45 @@ class JoinDecision:
     waiting: bool = False
 
 
+def is_host(room: Room, user: Any) -> bool:
+    """The one rule for host-only actions (admitting, muting, removing, recording, the
+    attendance list): the room's host, who is the teacher in a classroom."""
+    return bool(getattr(user, "pk", None)) and room.host_id == user.pk
+
+
+def require_host(room: Room, user: Any) -> None:
+    if not is_host(room, user):
+        raise NotAllowed()
+
+
+@dataclass(frozen=True)
+class RoomState:
+    """What a socket entering the room is sent: the room row and its member list."""
+
+    room: Room
+    members: list[dict[str, Any]]
+
+
+def room_state(room_id: Any) -> RoomState:
+    room = Room.objects.get(pk=room_id)
+    members: list[dict[str, Any]] = [
+        dict(row)
+        for row in Member.objects.filter(room=room).values(
+            "user_id", "role", "state", "hand_raised", "muted"
+        )
+    ]
+    return RoomState(room=room, members=members)
+
+
+def has_recording(room_id: Any, recording_id: Any) -> bool:
+    return Recording.objects.filter(room_id=room_id, pk=recording_id).exists()
+
+
 def visible_rooms(user: Any) -> QuerySet[Room]:
     return Room.objects.filter(
         Q(kind=Room.Kind.VOICE)
         | Q(members__user=user, members__state__in=["invited", "waiting", "admitted"])
     ).distinct()
-
-
-class RecordingNotFound(ServiceError):
-    status_code = 404
-    default_code = "not_found"
-    default_detail = "No such recording."
 
 
 # Who took part in a room: everyone let in (or invited to a call or class), not people left

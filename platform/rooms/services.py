@@ -13,9 +13,18 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 from django.utils import timezone
 
-from core.api.errors import ServiceError
 from core.uploads import RejectedUpload, checked_type, stored_name
 
+from . import selectors
+from .errors import (  # noqa: F401 - callers catch them as services.X too
+    CallBlocked,
+    ConsentMissing,
+    InvalidCall,
+    InvalidRecording,
+    NotAllowed,
+    RoomError,
+    RoomFull,
+)
 from .models import Attendance, MatchRequest, Member, Recording, Room
 
 LEVELS = ("A1", "A2", "B1", "B2", "C1", "C2")
@@ -25,46 +34,8 @@ RECORDING_MAX_BYTES = 500 * 1024 * 1024
 RECORDING_TYPES = frozenset({"video/webm", "audio/webm", "audio/ogg", "video/ogg"})
 
 
-class RoomError(ServiceError):
-    pass
-
-
-class RoomFull(RoomError):
-    status_code = 409
-    default_code = "room_full"
-    default_detail = "This room is full."
-
-
-class NotAllowed(RoomError):
-    status_code = 403
-    default_code = "forbidden"
-    default_detail = "Only the host or teacher can do this."
-
-
-class ConsentMissing(RoomError):
-    status_code = 409
-    default_code = "consent_missing"
-    default_detail = "Everyone in the room must agree to be recorded."
-
-
-class InvalidRecording(RoomError):
-    default_code = "invalid_recording"
-    default_detail = "A recording is a WebM or Ogg audio or video file."
-
-
 def _capacity(kind: str, capacity: int | None) -> int:
     return capacity or settings.ROOMS_DEFAULT_CAPACITY[kind]
-
-
-class InvalidCall(RoomError):
-    default_code = "invalid_call"
-    default_detail = "You cannot call yourself."
-
-
-class CallBlocked(RoomError):
-    status_code = 403
-    default_code = "blocked"
-    default_detail = "You cannot call this person."
 
 
 @transaction.atomic
@@ -135,6 +106,34 @@ def create_classroom(
     return room
 
 
+def admit_learner(room_id: Any, learner: Any) -> None:
+    """Adds ``learner`` to a classroom already admitted (a paid group-session seat: they
+    don't wait for the teacher one by one). Admitting again changes nothing."""
+    Member.objects.update_or_create(
+        room_id=room_id,
+        user=learner,
+        defaults={"role": Member.Role.LEARNER, "state": Member.State.ADMITTED},
+    )
+
+
+def remove_member(room_id: Any, user_id: Any) -> None:
+    """Takes ``user_id`` off a room's member list (a cancelled seat)."""
+    Member.objects.filter(room_id=room_id, user_id=user_id).delete()
+
+
+def update_classroom(
+    room_id: Any, *, capacity: int, starts_at: dt.datetime, topic: str, ended: bool
+) -> None:
+    """Keeps a classroom in step with what it is for (a group session's seats, time and
+    topic); an ended classroom can't be entered any more."""
+    Room.objects.filter(pk=room_id).update(
+        capacity=_capacity(Room.Kind.CLASSROOM, capacity),
+        starts_at=starts_at,
+        topic=topic[:200],
+        ended_at=timezone.now() if ended else None,
+    )
+
+
 def join(room_id: Any, user: Any, channel_name: str) -> tuple[Attendance, Member]:
     """Enters a room (after selectors.join_decision allowed it): the capacity is checked
     under a lock on the room, so two last seats are never both given."""
@@ -195,8 +194,9 @@ def release_stale_attendance(now: dt.datetime | None = None) -> list[tuple[str, 
 
 def _require_host(room_id: Any, user: Any) -> Room:
     room = Room.objects.filter(pk=room_id).first()
-    if room is None or room.host_id != user.pk:
+    if room is None:
         raise NotAllowed()
+    selectors.require_host(room, user)
     return room
 
 

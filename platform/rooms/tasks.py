@@ -9,7 +9,7 @@ from celery import shared_task
 def release_stale_attendance() -> int:
     """Releases seats whose socket's server died (see services.release_stale_attendance)
     and tells the peers still in those rooms, as a socket's own disconnect would."""
-    from realtime.events import room_group, send_to_group
+    from core.fanout import room_group, send_to_group
 
     from .services import release_stale_attendance as release
 

@@ -5,13 +5,13 @@ from typing import Any
 
 import django_filters
 from django.db.models import Count, Q
-from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn
 from wagtail.admin.views.generic import IndexView
-from wagtail.admin.viewsets.model import ModelViewSet
+
+from core.admin_queues import ReviewQueueViewSet
 
 from .models import Room
 
@@ -37,7 +37,7 @@ class VoiceRoomIndexView(IndexView):
         )
 
 
-class VoiceRoomViewSet(ModelViewSet):
+class VoiceRoomViewSet(ReviewQueueViewSet):
     model = Room
     icon = "comment"
     menu_label = _("Voice rooms")
@@ -64,22 +64,8 @@ class VoiceRoomViewSet(ModelViewSet):
             DateColumn("created_at", label=_("Opened")),
         ]
 
-    def get_common_view_kwargs(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_common_view_kwargs(
-            **{
-                "add_url_name": None,
-                "edit_url_name": None,
-                "delete_url_name": None,
-                "usage_url_name": None,
-                **kwargs,
-            }
-        )
-
-    def get_urlpatterns(self) -> list[Any]:
-        return [
-            path("", self.index_view, name="index"),
-            path("results/", self.index_results_view, name="index_results"),
-        ]
+    history = False
+    read_only = True
 
 
 @hooks.register("register_admin_viewset")

@@ -44,7 +44,7 @@ class Translation(models.Model):
         return f"{self.source_language}→{self.target_language}: {self.source_text[:40]}"
 
 
-class Conversation(models.Model):
+class InterpreterSession(models.Model):
     """Two people, two languages, one device: each turn is translated for the other side."""
 
     user = models.ForeignKey(
@@ -72,8 +72,10 @@ class Speaker(models.TextChoices):
     B = "b", _("Speaker B")
 
 
-class ConversationTurn(models.Model):
-    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="turns")
+class InterpreterTurn(models.Model):
+    conversation = models.ForeignKey(
+        InterpreterSession, on_delete=models.CASCADE, related_name="turns"
+    )
     speaker = models.CharField(max_length=1, choices=Speaker.choices)
     spoken = models.BooleanField(default=False)
     source_language = models.CharField(max_length=16)

@@ -8,7 +8,7 @@ from django.db.models import Prefetch
 from accounts.exporting import iso
 from accounts.models import User
 
-from .models import Conversation, ConversationTurn, PhrasebookEntry, Translation
+from .models import InterpreterSession, InterpreterTurn, PhrasebookEntry, Translation
 
 
 def export_personal_data(user: User) -> dict[str, Any]:
@@ -41,10 +41,10 @@ def export_personal_data(user: User) -> dict[str, Any]:
                     for turn in conversation.turns.all()
                 ],
             }
-            for conversation in Conversation.objects.filter(user=user)
+            for conversation in InterpreterSession.objects.filter(user=user)
             .order_by("created_at", "id")
             .prefetch_related(
-                Prefetch("turns", queryset=ConversationTurn.objects.order_by("created_at", "id"))
+                Prefetch("turns", queryset=InterpreterTurn.objects.order_by("created_at", "id"))
             )
         ],
         "phrasebook": [
@@ -66,5 +66,5 @@ def export_personal_data(user: User) -> dict[str, Any]:
 
 def erase_personal_data(user: User) -> None:
     Translation.objects.filter(user=user).delete()
-    Conversation.objects.filter(user=user).delete()  # and their turns
+    InterpreterSession.objects.filter(user=user).delete()  # and their turns
     PhrasebookEntry.objects.filter(user=user).delete()  # and their tags' links

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from .models import Conversation, PhrasebookEntry, Translation
+from .models import InterpreterSession, PhrasebookEntry, Translation
 
 
 def history_for(user: Any, search: str = "") -> QuerySet[Translation]:
@@ -17,8 +17,8 @@ def history_for(user: Any, search: str = "") -> QuerySet[Translation]:
     return queryset
 
 
-def conversations_for(user: Any) -> QuerySet[Conversation]:
-    return Conversation.objects.filter(user=user)
+def conversations_for(user: Any) -> QuerySet[InterpreterSession]:
+    return InterpreterSession.objects.filter(user=user)
 
 
 def phrasebook_for(user: Any) -> QuerySet[PhrasebookEntry]:

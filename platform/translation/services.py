@@ -22,7 +22,7 @@ from ai.features import Feature, per_second, per_thousand_chars
 from ai.services import Meter, Metered, ensure_enabled, run_metered
 from core.tags import set_tags
 
-from .models import Conversation, ConversationTurn, Mode, PhrasebookEntry, Speaker, Translation
+from .models import InterpreterSession, InterpreterTurn, Mode, PhrasebookEntry, Speaker, Translation
 
 VOICE_FORMAT = "mp3"
 
@@ -187,13 +187,15 @@ def translate_voice(
 # --- conversation mode -----------------------------------------------------------------------
 
 
-def start_conversation(user: Any, language_a: str, language_b: str) -> Conversation:
+def start_conversation(user: Any, language_a: str, language_b: str) -> InterpreterSession:
     if language_a == language_b:
         raise AIInputRejected("A conversation needs two different languages.", "same_language")
-    return Conversation.objects.create(user=user, language_a=language_a, language_b=language_b)
+    return InterpreterSession.objects.create(
+        user=user, language_a=language_a, language_b=language_b
+    )
 
 
-def _side(conversation: Conversation, detected: str | None, speaker: str | None) -> str:
+def _side(conversation: InterpreterSession, detected: str | None, speaker: str | None) -> str:
     """Who spoke: the detected language decides when it is one of the two; otherwise the
     side the page said (a short phrase is often detected wrongly), otherwise A."""
     if detected == conversation.language_a:
@@ -203,7 +205,7 @@ def _side(conversation: Conversation, detected: str | None, speaker: str | None)
     return speaker or Speaker.A
 
 
-def _languages_for(conversation: Conversation, side: str) -> tuple[str, str]:
+def _languages_for(conversation: InterpreterSession, side: str) -> tuple[str, str]:
     if side == Speaker.A:
         return conversation.language_a, conversation.language_b
     return conversation.language_b, conversation.language_a
@@ -211,12 +213,12 @@ def _languages_for(conversation: Conversation, side: str) -> tuple[str, str]:
 
 def add_text_turn(
     user: Any,
-    conversation: Conversation,
+    conversation: InterpreterSession,
     text: str,
     speaker: str | None = None,
     *,
     client_key: str | None = None,
-) -> tuple[Metered[TextResult], ConversationTurn]:
+) -> tuple[Metered[TextResult], InterpreterTurn]:
     def call(meter: Meter) -> TextResult:
         detections = client.detect(text)
         detected = str(detections[0]["language"]) if detections else None
@@ -232,13 +234,13 @@ def add_text_turn(
 
 def add_spoken_turn(
     user: Any,
-    conversation: Conversation,
+    conversation: InterpreterSession,
     audio: bytes,
     filename: str,
     speaker: str | None = None,
     *,
     client_key: str | None = None,
-) -> tuple[Metered[dict[str, Any]], ConversationTurn]:
+) -> tuple[Metered[dict[str, Any]], InterpreterTurn]:
     ensure_enabled(Feature.TRANSLATE_VOICE)
 
     def call(meter: Meter) -> dict[str, Any]:
@@ -264,7 +266,7 @@ def add_spoken_turn(
         }
 
     metered = run_metered(user, Feature.TRANSLATE_VOICE, call, client_key=client_key)
-    turn = ConversationTurn.objects.create(
+    turn = InterpreterTurn.objects.create(
         conversation=conversation,
         speaker=metered.result["speaker"],
         spoken=True,
@@ -277,12 +279,12 @@ def add_spoken_turn(
 
 
 def _record_turn(
-    conversation: Conversation, metered: Metered[TextResult], *, spoken: bool
-) -> ConversationTurn:
+    conversation: InterpreterSession, metered: Metered[TextResult], *, spoken: bool
+) -> InterpreterTurn:
     result = metered.result
     source, target = result.source_language, result.target_language
     speaker = Speaker.A if source == conversation.language_a else Speaker.B
-    return ConversationTurn.objects.create(
+    return InterpreterTurn.objects.create(
         conversation=conversation,
         speaker=speaker,
         spoken=spoken,

@@ -28,7 +28,7 @@ def build_feed(listing: TeacherListing) -> bytes:
     calendar.add("prodid", "-//Toto//Tutoring//EN")
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", f"Toto lessons · {listing.user.get_full_name()}")
-    base = getattr(settings, "WAGTAILADMIN_BASE_URL", "").rstrip("/")
+    base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
     for booking in (
         Booking.objects.filter(
             teacher=listing,

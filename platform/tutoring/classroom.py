@@ -1,8 +1,11 @@
-"""The lesson's meeting place in the real-time issue's ``rooms`` app, and who was present
+"""The lesson's meeting place in the ``rooms`` app, and who was present
 when (its recorded ``Attendance``)."""
 
+import uuid
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
+
+from core import fanout
 
 from .selectors.slots import Interval, merge
 
@@ -68,12 +71,8 @@ def room_group(booking: "Booking") -> str | None:
     """The channel group every socket in the lesson's room listens on."""
     if not booking.room_id:
         return None
-    import uuid
-
-    from realtime.consumers.rooms import room_group as group_of
-
-    # The consumer names its group from the room's UUID (hex); room_id is stored as text.
-    return group_of(uuid.UUID(booking.room_id))
+    # Groups are named from the room's UUID (hex); room_id is stored as text.
+    return fanout.room_group(uuid.UUID(booking.room_id))
 
 
 def create_group_classroom(session: "GroupSession") -> str:
@@ -95,33 +94,28 @@ def create_group_classroom(session: "GroupSession") -> str:
 def seat_learner(booking: "Booking", room_id: str) -> None:
     """Lets a paid seat's learner into the session's room. They paid for their seat, so they
     are admitted at once rather than waiting for the teacher one by one."""
-    from rooms.models import Member
+    from rooms.services import admit_learner
 
-    Member.objects.update_or_create(
-        room_id=room_id,
-        user=booking.learner,
-        defaults={"role": Member.Role.LEARNER, "state": Member.State.ADMITTED},
-    )
+    admit_learner(room_id, booking.learner)
 
 
 def unseat_learner(booking: "Booking", room_id: str) -> None:
-    from rooms.models import Member
+    from rooms.services import remove_member
 
-    Member.objects.filter(room_id=room_id, user_id=booking.learner_id).delete()
+    remove_member(room_id, booking.learner_id)
 
 
 def update_group_classroom(session: "GroupSession") -> None:
     """Keeps the room's capacity, time and topic with the session's; a cancelled session's
     room is ended, so nobody can enter it any more."""
-    from django.utils import timezone
-
-    from rooms.models import Room
+    from rooms.services import update_classroom
 
     if not session.room_id:
         return
-    Room.objects.filter(pk=session.room_id).update(
+    update_classroom(
+        session.room_id,
         capacity=session.seats + 1,
         starts_at=session.start,
-        topic=session.topic[:200],
-        ended_at=timezone.now() if session.cancelled else None,
+        topic=session.topic,
+        ended=session.cancelled,
     )

@@ -208,8 +208,8 @@ def _booking(
 
 @transaction.atomic
 def ensure_demo_bookings() -> str:
-    from credits.models import AccountKind
-    from credits.services import Leg, platform_account, post_transfer
+    from credits.services import post_transfer
+    from payments.ledger import clearing_to_revenue
 
     from . import payments
     from .services import group_sessions, reviews
@@ -224,10 +224,7 @@ def ensure_demo_bookings() -> str:
     post_transfer(
         kind="tutoring_booking",
         idempotency_key=f"demo:booking:{past.pk}:paid",
-        legs=[
-            Leg(platform_account(AccountKind.PROVIDER_CLEARING, past.currency), -past.price),
-            Leg(platform_account(AccountKind.REVENUE, past.currency), past.price),
-        ],
+        legs=clearing_to_revenue(past.currency, past.price),
         memo="Demo lesson",
     )
     past.status = BookingStatus.COMPLETED

@@ -1,6 +1,7 @@
 """Telling people what happened, through the notifications app (in-app, email, push by
 their preferences). The marketplace's notification types are registered at start-up."""
 
+from dataclasses import dataclass
 from typing import Any
 
 from notifications.types import CHANNELS, EMAIL, IN_APP, NotificationType, register
@@ -40,3 +41,88 @@ def notify(
     from notifications.services import notify as send
 
     send(user, kind, title, body, data or {}, url=url)
+
+
+@dataclass(frozen=True)
+class Wording:
+    """One notification's words: ``str.format`` templates filled with named fields."""
+
+    kind: str
+    title: str
+    body: str
+    url: str
+
+
+# The marketplace's messages, one place to read and change them. Fields: learner, teacher,
+# gig, on/when (a time in the recipient's zone, naming it), note (" reason" or ""), ids.
+BOOKING_CONFIRMED_TEACHER = Wording(
+    "tutoring.booking_confirmed",
+    "New lesson booked",
+    "{learner} booked {gig} on {when}.",
+    "/tutoring/dashboard/",
+)
+BOOKING_CONFIRMED_LEARNER = Wording(
+    "tutoring.booking_confirmed",
+    "Your lesson is confirmed",
+    "{gig} with {teacher} on {when}.",
+    "/tutoring/dashboard/",
+)
+LISTING_VERIFIED = Wording(
+    "tutoring.listing_verified",
+    "You are verified",
+    "Your teacher profile is now listed. Learners can book you.",
+    "/tutoring/dashboard/",
+)
+LISTING_REJECTED = Wording(
+    "tutoring.listing_rejected",
+    "Your teacher profile needs changes",
+    "It was not verified: {reason}",
+    "/tutoring/dashboard/",
+)
+# By the request's new status: the teacher hears of new and withdrawn requests, the learner
+# of the answer.
+TIME_REQUEST = {
+    "pending": Wording(
+        "tutoring.time_request",
+        "A learner asks for a lesson time",
+        "{learner} asks for {gig} on {on}.",
+        "/tutoring/teach/",
+    ),
+    "withdrawn": Wording(
+        "tutoring.time_request",
+        "A lesson request was withdrawn",
+        "{learner} no longer asks for {on}.",
+        "/tutoring/teach/",
+    ),
+    "accepted": Wording(
+        "tutoring.time_request_answered",
+        "Your lesson request was accepted",
+        "{teacher} accepted {on}. Pay to confirm the lesson.",
+        "/tutoring/bookings/{booking}/",
+    ),
+    "declined": Wording(
+        "tutoring.time_request_answered",
+        "Your lesson request was declined",
+        "{teacher} cannot teach on {on}.{note}",
+        "/tutoring/dashboard/",
+    ),
+    "expired": Wording(
+        "tutoring.time_request_answered",
+        "Your lesson request expired",
+        "{teacher} did not answer your request for {on} in time."
+        " Pick one of their free times or ask for another.",
+        "/tutoring/teachers/{listing}/",
+    ),
+}
+
+
+def tell(user: Any, wording: Wording, *, data: dict[str, Any] | None = None, **fields: Any) -> None:
+    """Sends ``wording`` to ``user`` with its templates filled from ``fields``."""
+    notify(
+        user,
+        kind=wording.kind,
+        title=wording.title.format(**fields),
+        body=wording.body.format(**fields),
+        url=wording.url.format(**fields),
+        data=data,
+    )

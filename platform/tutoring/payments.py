@@ -1,11 +1,12 @@
-"""How the marketplace uses the money issue's payments and ledger.
+"""How the marketplace sells lessons and gifts through the payments app's checkout and the
+credits ledger.
 
 Two checkout purposes are registered with ``payments.purposes``:
 
 * ``tutoring_booking`` — item ``{"booking": id}``; the amount is the held booking's price
   (the server's, never the client's). Fulfilment confirms the booking.
 * ``session_gift`` — item ``{"gift": id}``; fulfilment credits the teacher and shows the gift
-  in the live room. (``gift`` is taken by the money issue's credit gifts.)
+  in the live room. (``gift`` is already the name of the payments app's credit gifts.)
 
 Ledger, per currency (accounts of ``credits.models.AccountKind``):
 
@@ -143,10 +144,11 @@ def gift_checkout(gift: "Gift", *, provider: str, user: "User") -> Any:
 
 def register_purposes() -> None:
     if not apps.is_installed("payments"):
-        return  # the money issue's app; without it nothing can be paid (bookings stay held)
+        return  # without the payments app nothing can be paid (bookings stay held)
     from credits.models import AccountKind
     from credits.services import Leg, platform_account, post_transfer, user_account
     from payments.errors import InvalidItem
+    from payments.ledger import clearing_to_revenue
     from payments.purposes import Purpose, Quote, register
 
     from .models import Booking, BookingStatus, Gift
@@ -177,13 +179,7 @@ def register_purposes() -> None:
             post_transfer(
                 kind="tutoring_booking",
                 idempotency_key=f"payment:{payment.pk}",
-                legs=[
-                    Leg(
-                        platform_account(AccountKind.PROVIDER_CLEARING, payment.currency),
-                        -payment.amount,
-                    ),
-                    Leg(platform_account(AccountKind.REVENUE, payment.currency), payment.amount),
-                ],
+                legs=clearing_to_revenue(payment.currency, payment.amount),
                 memo=payment.description,
                 metadata={"payment": str(payment.pk), "booking": payment.item["booking"]},
             )

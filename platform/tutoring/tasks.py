@@ -22,7 +22,7 @@ from .zoom import ZoomError
 @shared_task(autoretry_for=(ZoomError, httpx.TransportError), retry_backoff=True, max_retries=8)
 def booking_confirmed(booking_id: str) -> None:
     """Opens the meeting (idempotent, so a retry after Zoom failed is safe), then tells both."""
-    from .notify import notify
+    from .notify import BOOKING_CONFIRMED_LEARNER, BOOKING_CONFIRMED_TEACHER, tell
     from .services.sessions import open_meeting
 
     booking = Booking.objects.select_related("teacher__user", "learner__profile", "gig").get(
@@ -31,24 +31,14 @@ def booking_confirmed(booking_id: str) -> None:
     open_meeting(booking)
     teacher_when = when(booking.start, teaching_zone(booking.teacher))
     learner_when = when(booking.start, profile_zone(booking.learner))
-    notify(
-        booking.teacher.user,
-        kind="tutoring.booking_confirmed",
-        title="New lesson booked",
-        body=f"{booking.learner.get_short_name()} booked {booking.gig.title} on {teacher_when}.",
-        url="/tutoring/dashboard/",
-        data={"booking": booking_id},
-    )
-    notify(
-        booking.learner,
-        kind="tutoring.booking_confirmed",
-        title="Your lesson is confirmed",
-        body=(
-            f"{booking.gig.title} with {booking.teacher.user.get_short_name()} on {learner_when}."
-        ),
-        url="/tutoring/dashboard/",
-        data={"booking": booking_id},
-    )
+    names = {
+        "learner": booking.learner.get_short_name(),
+        "teacher": booking.teacher.user.get_short_name(),
+        "gig": booking.gig.title,
+    }
+    data = {"booking": booking_id}
+    tell(booking.teacher.user, BOOKING_CONFIRMED_TEACHER, data=data, when=teacher_when, **names)
+    tell(booking.learner, BOOKING_CONFIRMED_LEARNER, data=data, when=learner_when, **names)
 
 
 @shared_task
@@ -109,25 +99,13 @@ def refund_booking(booking_id: str, amount: str, reason: str) -> None:
 
 @shared_task
 def listing_reviewed(listing_id: str) -> None:
-    from .notify import notify
+    from .notify import LISTING_REJECTED, LISTING_VERIFIED, tell
 
     listing = TeacherListing.objects.select_related("user").get(user_id=listing_id)
     if listing.status == ListingStatus.VERIFIED:
-        notify(
-            listing.user,
-            kind="tutoring.listing_verified",
-            title="You are verified",
-            body="Your teacher profile is now listed. Learners can book you.",
-            url="/tutoring/dashboard/",
-        )
+        tell(listing.user, LISTING_VERIFIED)
     elif listing.status == ListingStatus.REJECTED:
-        notify(
-            listing.user,
-            kind="tutoring.listing_rejected",
-            title="Your teacher profile needs changes",
-            body=f"It was not verified: {listing.rejection_reason}",
-            url="/tutoring/dashboard/",
-        )
+        tell(listing.user, LISTING_REJECTED, reason=listing.rejection_reason)
 
 
 @shared_task(name="tutoring.send_due_reminders")
@@ -163,7 +141,7 @@ def time_request_changed(request_id: str) -> None:
     """Tells the other side: the teacher of a new or withdrawn request, the learner of an
     accepted, declined or expired one."""
     from .models import TimeRequest, TimeRequestStatus
-    from .notify import notify
+    from .notify import TIME_REQUEST, tell
 
     time_request = TimeRequest.objects.select_related("learner__profile", "gig__listing__user").get(
         pk=request_id
@@ -177,54 +155,18 @@ def time_request_changed(request_id: str) -> None:
         recipient, zone = learner, profile_zone(learner)
     if recipient.deleted_at is not None:
         return
-    on = when(time_request.start, zone)
     data = {"time_request": request_id}
-    if time_request.status == TimeRequestStatus.PENDING:
-        notify(
-            teacher,
-            kind="tutoring.time_request",
-            title="A learner asks for a lesson time",
-            body=f"{learner.get_short_name()} asks for {time_request.gig.title} on {on}.",
-            url="/tutoring/teach/",
-            data=data,
-        )
-    elif time_request.status == TimeRequestStatus.WITHDRAWN:
-        notify(
-            teacher,
-            kind="tutoring.time_request",
-            title="A lesson request was withdrawn",
-            body=f"{learner.get_short_name()} no longer asks for {on}.",
-            url="/tutoring/teach/",
-            data=data,
-        )
-    elif time_request.status == TimeRequestStatus.ACCEPTED:
-        notify(
-            learner,
-            kind="tutoring.time_request_answered",
-            title="Your lesson request was accepted",
-            body=f"{teacher.get_short_name()} accepted {on}. Pay to confirm the lesson.",
-            url=f"/tutoring/bookings/{time_request.booking_id}/",
-            data={**data, "booking": str(time_request.booking_id)},
-        )
-    elif time_request.status == TimeRequestStatus.DECLINED:
-        note = f" {time_request.decline_reason}" if time_request.decline_reason else ""
-        notify(
-            learner,
-            kind="tutoring.time_request_answered",
-            title="Your lesson request was declined",
-            body=f"{teacher.get_short_name()} cannot teach on {on}.{note}",
-            url="/tutoring/dashboard/",
-            data=data,
-        )
-    elif time_request.status == TimeRequestStatus.EXPIRED:
-        notify(
-            learner,
-            kind="tutoring.time_request_answered",
-            title="Your lesson request expired",
-            body=(
-                f"{teacher.get_short_name()} did not answer your request for {on} in time."
-                " Pick one of their free times or ask for another."
-            ),
-            url=f"/tutoring/teachers/{time_request.gig.listing_id}/",
-            data=data,
-        )
+    if time_request.booking_id:
+        data["booking"] = str(time_request.booking_id)
+    tell(
+        recipient,
+        TIME_REQUEST[time_request.status],
+        data=data,
+        learner=learner.get_short_name(),
+        teacher=teacher.get_short_name(),
+        gig=time_request.gig.title,
+        on=when(time_request.start, zone),
+        note=f" {time_request.decline_reason}" if time_request.decline_reason else "",
+        booking=time_request.booking_id,
+        listing=time_request.gig.listing_id,
+    )

@@ -1,6 +1,9 @@
 from django.urls import path
 
-from . import calendar, group_session_views, teach_views, views
+from . import calendar
+from .views import group_sessions as group_session_views
+from .views import learner as views
+from .views import teach as teach_views
 
 urlpatterns = [
     path("tutoring/", views.directory, name="tutoring-directory"),

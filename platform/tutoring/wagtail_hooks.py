@@ -12,7 +12,7 @@ from typing import Any
 
 import django_filters
 from django.db.models import Case, IntegerField, QuerySet, Value, When
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.dateformat import format as date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +23,8 @@ from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
+
+from core.admin_queues import ReviewQueueViewSet
 
 from . import admin_views
 from .models import (
@@ -42,25 +44,6 @@ def register_tutoring_log_actions(actions: Any) -> None:
     actions.register_action("tutoring.approve_listing", _("Verify teacher"), _("Teacher verified"))
     actions.register_action("tutoring.reject_listing", _("Reject teacher"), _("Teacher rejected"))
     actions.register_action("tutoring.moderate_review", _("Moderate review"), _("Review moderated"))
-
-
-def _no_add_or_delete(viewset: ModelViewSet, **kwargs: Any) -> dict[str, Any]:
-    return ModelViewSet.get_common_view_kwargs(
-        viewset,
-        **{"add_url_name": None, "delete_url_name": None, "usage_url_name": None, **kwargs},
-    )
-
-
-def _decision_urls(viewset: ModelViewSet, route: str, view: Any) -> list[Any]:
-    """A listing whose "edit" is a decision screen (verify a teacher, moderate a review),
-    with the history Wagtail's audit log keeps; nothing is added or deleted here."""
-    return [
-        path("", viewset.index_view, name="index"),
-        path("results/", viewset.index_results_view, name="index_results"),
-        path(f"{route}/<str:pk>/", partial(view, viewset=viewset), name="edit"),
-        path("history/<str:pk>/", viewset.history_view, name="history"),
-        path("history-results/<str:pk>/", viewset.history_results_view, name="history_results"),
-    ]
 
 
 # --- Teacher verification -------------------------------------------------------------
@@ -90,7 +73,7 @@ class ListingIndexView(IndexView):
         )
 
 
-class TeacherListingViewSet(ModelViewSet):
+class TeacherListingViewSet(ReviewQueueViewSet):
     model = TeacherListing
     icon = "user"
     menu_label = _("Teacher verification")
@@ -114,12 +97,11 @@ class TeacherListingViewSet(ModelViewSet):
             DateColumn("submitted_at", label=_("Submitted"), sort_key="submitted_at"),
         ]
 
-    def get_common_view_kwargs(self, **kwargs: Any) -> dict[str, Any]:
-        return _no_add_or_delete(self, **kwargs)
+    # Listings are written by their teachers; here they are only verified or rejected.
+    decision_route = "review"
 
-    def get_urlpatterns(self) -> list[Any]:
-        # Listings are written by their teachers; here they are only verified or rejected.
-        return _decision_urls(self, "review", admin_views.review_listing)
+    def get_decision_view(self) -> Any:
+        return partial(admin_views.review_listing, viewset=self)
 
 
 # --- Bookings (read-only) ---------------------------------------------------------------
@@ -160,7 +142,7 @@ class BookingInspectView(InspectView):
         return context
 
 
-class BookingViewSet(ModelViewSet):
+class BookingViewSet(ReviewQueueViewSet):
     model = Booking
     icon = "date"
     menu_label = _("Bookings")
@@ -183,7 +165,7 @@ class BookingViewSet(ModelViewSet):
         "status",
         "start",
         "end",
-        "provider",
+        "meeting_provider",
         "currency",
         "price",
         "price_per_minute",
@@ -229,17 +211,10 @@ class BookingViewSet(ModelViewSet):
             Column("price", label=_("Price"), accessor=lambda b: f"{b.price} {b.currency}"),
         ]
 
-    def get_common_view_kwargs(self, **kwargs: Any) -> dict[str, Any]:
-        return _no_add_or_delete(self, **{"edit_url_name": None, **kwargs})
-
-    def get_urlpatterns(self) -> list[Any]:
-        # Read-only: bookings change only through their services (payment, cancellation,
-        # the session), so that the ledger and the history stay right.
-        return [
-            path("", self.index_view, name="index"),
-            path("results/", self.index_results_view, name="index_results"),
-            path("inspect/<str:pk>/", self.inspect_view, name="inspect"),
-        ]
+    # Read-only: bookings change only through their services (payment, cancellation,
+    # the session), so that the ledger and the history stay right.
+    history = False
+    read_only = True
 
 
 # --- Reviews ----------------------------------------------------------------------------
@@ -265,7 +240,7 @@ class ReviewIndexView(IndexView):
         return Review.objects.select_related("teacher__user", "booking__learner")
 
 
-class ReviewViewSet(ModelViewSet):
+class ReviewViewSet(ReviewQueueViewSet):
     model = Review
     icon = "pick"
     menu_label = _("Reviews")
@@ -294,11 +269,10 @@ class ReviewViewSet(ModelViewSet):
             DateColumn("created_at", label=_("Written"), sort_key="created_at"),
         ]
 
-    def get_common_view_kwargs(self, **kwargs: Any) -> dict[str, Any]:
-        return _no_add_or_delete(self, **kwargs)
+    decision_route = "moderate"
 
-    def get_urlpatterns(self) -> list[Any]:
-        return _decision_urls(self, "moderate", admin_views.moderate_review)
+    def get_decision_view(self) -> Any:
+        return partial(admin_views.moderate_review, viewset=self)
 
 
 # --- Gig categories (admins add more) ---------------------------------------------------

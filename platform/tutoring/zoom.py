@@ -1,7 +1,7 @@
 """Zoom as the meeting provider: Server-to-Server OAuth, meeting creation, webhooks.
 
-Settings (Django settings first, environment second): ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID,
-ZOOM_CLIENT_SECRET, ZOOM_WEBHOOK_SECRET_TOKEN, ZOOM_API_BASE, ZOOM_OAUTH_URL.
+Settings (declared in the project settings from the environment): ZOOM_ACCOUNT_ID,
+ZOOM_CLIENT_ID, ZOOM_CLIENT_SECRET, ZOOM_WEBHOOK_SECRET_TOKEN, ZOOM_API_BASE, ZOOM_OAUTH_URL.
 """
 
 import hashlib
@@ -10,20 +10,10 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
-import environ
 import httpx
 from django.conf import settings
 from django.core.cache import cache
 
-_env = environ.Env()
-DEFAULTS = {
-    "ZOOM_ACCOUNT_ID": "",
-    "ZOOM_CLIENT_ID": "",
-    "ZOOM_CLIENT_SECRET": "",
-    "ZOOM_WEBHOOK_SECRET_TOKEN": "",
-    "ZOOM_API_BASE": "https://api.zoom.us/v2",
-    "ZOOM_OAUTH_URL": "https://zoom.us/oauth/token",
-}
 TOKEN_CACHE_KEY = "tutoring:zoom:token"  # noqa: S105 - a cache key, not a secret
 SIGNATURE_TOLERANCE_SECONDS = 300
 
@@ -33,7 +23,7 @@ class ZoomError(Exception):
 
 
 def setting(name: str) -> str:
-    return getattr(settings, name, None) or _env.str(name, default=DEFAULTS[name])
+    return str(getattr(settings, name))
 
 
 def is_configured() -> bool:

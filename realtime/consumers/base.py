@@ -24,8 +24,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 
 from accounts.selectors import is_email_verified
 from core.api.errors import ServiceError, code_of
-from realtime.auth import session_group_name, user_group_name
-from realtime.events import user_group
+from core.fanout import socket_session_group, socket_user_group, user_group
 
 logger = logging.getLogger(__name__)
 
@@ -111,13 +110,13 @@ class JsonSocketConsumer(AsyncJsonWebsocketConsumer):
             await self._release_once()
 
     async def _join_revocation_groups(self, user: Any, access: Any) -> None:
-        groups = [user_group_name(user.pk)]
+        groups = [socket_user_group(user.pk)]
         session_key = access.session_key if access is not None else None
         if access is None:
             session = self.scope.get("session")
             session_key = getattr(session, "session_key", None)
         if session_key:
-            groups.append(session_group_name(session_key))
+            groups.append(socket_session_group(session_key))
         for group in groups:
             await self.join_group(group)
             self._revocation_groups.append(group)

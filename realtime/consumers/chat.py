@@ -16,8 +16,8 @@ from channels.db import database_sync_to_async
 from django.core.cache import cache
 
 from core.api.errors import ServiceError, code_of
+from core.fanout import CHAT, asend_to_users
 from messaging import presence, selectors, services
-from realtime.events import CHAT, asend_to_users
 from tutoring.selectors.chat import next_slots_in_conversation
 
 from .base import UserSocketConsumer, int_field

@@ -1,7 +1,7 @@
 from channels.db import database_sync_to_async
 
+from core.fanout import NOTIFICATIONS
 from notifications import selectors
-from realtime.events import NOTIFICATIONS
 
 from .base import UserSocketConsumer
 

@@ -21,8 +21,8 @@ from channels.db import database_sync_to_async
 from django.conf import settings
 
 from accounts.selectors import is_email_verified
-from realtime.events import room_group
-from rooms import selectors, services
+from core.fanout import room_group
+from rooms import errors, selectors, services
 from rooms.models import Member, Room
 
 from .base import (
@@ -99,7 +99,7 @@ class RoomConsumer(JsonSocketConsumer):
             attendance, member = await database_sync_to_async(services.join)(
                 self.room.pk, self.user, self.channel_name
             )
-        except services.RoomFull:
+        except errors.RoomFull:
             await self.close(code=CLOSE_FULL)
             return
         self.attendance_id = attendance.pk
@@ -124,13 +124,9 @@ class RoomConsumer(JsonSocketConsumer):
         )
 
     def _state(self) -> dict[str, Any]:
-        room = Room.objects.get(pk=self.room.pk)
+        state = selectors.room_state(self.room.pk)
+        room, members = state.room, state.members
         peers = selectors.present(room.pk)
-        members = list(
-            Member.objects.filter(room=room).values(
-                "user_id", "role", "state", "hand_raised", "muted"
-            )
-        )
         return {
             "type": "room.state",
             "room": {
@@ -299,8 +295,7 @@ class RoomConsumer(JsonSocketConsumer):
             await self.send_json({"type": "pad.conflict", "text": text, "version": version})
 
     async def on_recording_request(self, content: dict[str, Any]) -> None:
-        if self.room.host_id != self.user.pk:
-            raise services.NotAllowed()
+        selectors.require_host(self.room, self.user)
         await self.broadcast({"type": "recording.consent_request", "by": str(self.user.pk)})
 
     async def on_recording_consent(self, content: dict[str, Any]) -> None:
@@ -321,14 +316,11 @@ class RoomConsumer(JsonSocketConsumer):
 
     async def on_recording_saved(self, content: dict[str, Any]) -> None:
         """The teacher's page uploaded a recording (REST): everyone's list reloads."""
-        if self.room.host_id != self.user.pk:
-            raise services.NotAllowed()
+        selectors.require_host(self.room, self.user)
         if content.get("id") is None:
             return
         recording_id = uuid_field(content, "id")
-        exists = await database_sync_to_async(
-            lambda: self.room.recordings.filter(pk=recording_id).exists()
-        )()
+        exists = await database_sync_to_async(selectors.has_recording)(self.room.pk, recording_id)
         if exists:
             await self.broadcast({"type": "recording.saved", "id": str(recording_id)})
 
@@ -345,7 +337,7 @@ class RoomConsumer(JsonSocketConsumer):
             self.peers.pop(event["peer_id"], None)
             if event["peer_id"] == getattr(self, "peer_id", None):
                 return
-        elif kind == "waiting.joined" and self.room.host_id != self.user.pk:
+        elif kind == "waiting.joined" and not selectors.is_host(self.room, self.user):
             return  # only the teacher sees the waiting room
         await self.send_json(event)
 

@@ -6,10 +6,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from cms.learning.covers import COVER_RENDITION
 from cms.learning.models import LessonPage
 
 from ..models import ExerciseAttempt, LessonProgress
-from ..selectors import COVER_RENDITION
 
 
 class PageRefSerializer(serializers.Serializer):

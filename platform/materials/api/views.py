@@ -259,7 +259,7 @@ class PackViewSet(
     )
     @action(detail=True, methods=["post"])
     def buy(self, request: Request, pk: str | None = None) -> Response:
-        """Starts the checkout (the money issue's payments); the pack is the learner's when
+        """Starts the checkout (the payments app); the pack is the learner's when
         the provider confirms the payment. A free pack answers 409 ``pack_is_free`` (use
         ``get``)."""
         pack = self.get_object()

@@ -14,6 +14,7 @@ from credits.api.serializers import SubscriptionSerializer
 from credits.models import Subscription
 
 from .. import selectors, services, webhooks
+from ..errors import SubscriptionNotFound
 from ..invoices import render_pdf
 from ..models import Payment
 from .filters import PaymentFilter
@@ -145,7 +146,7 @@ class SubscriptionCancelView(APIView):
     def post(self, request: Request, pk: int) -> Response:
         subscription = Subscription.objects.filter(pk=pk, user=user_of(request)).first()
         if subscription is None:
-            raise services.SubscriptionNotFound()
+            raise SubscriptionNotFound()
         subscription = services.cancel_subscription(user_of(request), subscription)
         return Response(SubscriptionSerializer(subscription).data)
 

@@ -89,8 +89,7 @@ class AttendanceView(generics.ListAPIView):
 
     def get_queryset(self) -> Any:
         room = selectors.room_for(self.request.user, self.kwargs["room_id"])
-        if room.host_id != self.request.user.pk:
-            raise services.NotAllowed()
+        selectors.require_host(room, self.request.user)
         return Attendance.objects.filter(room=room).order_by("joined_at")
 
 

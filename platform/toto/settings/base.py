@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "translation",
     "tutoring",
     "materials",
+    "voice_tutor",
     "cms.site",
     "cms.learning",
     "learning",
@@ -459,10 +460,10 @@ TOTO_CSP_WEBSITE_DIRECTIVES = {
     "frame-ancestors": ["'none'"],
 }
 # The Wagtail admin: its page editor shows the live preview in a same-origin frame, and
-# Wagtail's JavaScript (Draftail, tippy, the date picker, the sidebar) sets style attributes
-# from markup it builds, so styles need 'unsafe-inline' here (scripts still do not). Its few
-# inline scripts are replaced by templates/wagtailadmin/... overrides with the same data in
-# data-* attributes and a script file (js/admin/inline-init.js).
+# Wagtail's core.js inserts <style> elements at run time (its accessibility checker, a
+# CSS-in-JS layer), so styles need 'unsafe-inline' here (scripts still do not). Its few
+# inline scripts are replaced by markers (platform/core/templates/wagtailadmin/ overrides and
+# core.admin_csp for choosers) that js/admin/inline-init.js turns into the same calls.
 TOTO_CSP_ADMIN_DIRECTIVES = {
     **TOTO_CSP_WEBSITE_DIRECTIVES,
     "script-src": ["'self'", NONCE],
@@ -475,10 +476,57 @@ _CSP = {"DIRECTIVES": TOTO_CSP_WEBSITE_DIRECTIVES}
 CONTENT_SECURITY_POLICY = None if TOTO_CSP_REPORT_ONLY else _CSP
 CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP if TOTO_CSP_REPORT_ONLY else None
 
-# --- Payments: the demo provider -------------------------------------------------------------
-# Test cards, no real money (payments.services.confirm_demo_payment). Off here; the embedded
-# development settings turn it on, production refuses it.
+# --- Payments (payments.conf reads these) ---------------------------------------------------
+# Providers are configured by environment variables; a provider without keys is not offered.
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
+STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")  # tests: a fake Stripe
+# Currencies in which Stripe offers PayPal on the account.
+STRIPE_PAYPAL_CURRENCIES = env.list("STRIPE_PAYPAL_CURRENCIES", default=["EUR"])
+RAZORPAY_KEY_ID = env.str("RAZORPAY_KEY_ID", default="")
+RAZORPAY_KEY_SECRET = env.str("RAZORPAY_KEY_SECRET", default="")
+RAZORPAY_WEBHOOK_SECRET = env.str("RAZORPAY_WEBHOOK_SECRET", default="")
+RAZORPAY_API_BASE = env.str("RAZORPAY_API_BASE", default="")  # tests: a fake Razorpay
+# Smallest amount per currency that may be paid by bank transfer.
+BANK_TRANSFER_MINIMUM = env.dict(
+    "BANK_TRANSFER_MINIMUM", default={"INR": "50000", "USD": "500", "EUR": "500"}
+)
+BANK_TRANSFER_DETAILS = env.str(
+    "BANK_TRANSFER_DETAILS", default="Toto · IBAN XX00 0000 0000 0000 · quote the reference"
+)
+# Name and address printed on invoices.
+INVOICE_SELLER = env.str("INVOICE_SELLER", default="Toto\nOpen language learning")
+PAYMENT_PENDING_EXPIRY_HOURS = env.int("PAYMENT_PENDING_EXPIRY_HOURS", default=48)
+# Seconds before each automatic retry of a refund the provider failed: 1 min, 5 min, 30 min,
+# 2 h, 12 h (six sends in all over about 15 hours).
+REFUND_RETRY_DELAYS = env.list(
+    "REFUND_RETRY_DELAYS", cast=int, default=[60, 300, 1800, 7200, 43200]
+)
+# After this long a refund send that never reported back (its worker died) is taken over by
+# the retry sweep.
+REFUND_SEND_LEASE_SECONDS = env.int("REFUND_SEND_LEASE_SECONDS", default=900)
+# The demo provider's test cards, no real money (payments.services.confirm_demo_payment). Off
+# here; the embedded development settings turn it on, production refuses it.
 PAYMENTS_DEMO_ENABLED = False
+
+# --- Zoom (tutoring.zoom): lessons on Zoom when these are set -------------------------------
+ZOOM_ACCOUNT_ID = env.str("ZOOM_ACCOUNT_ID", default="")
+ZOOM_CLIENT_ID = env.str("ZOOM_CLIENT_ID", default="")
+ZOOM_CLIENT_SECRET = env.str("ZOOM_CLIENT_SECRET", default="")
+ZOOM_WEBHOOK_SECRET_TOKEN = env.str("ZOOM_WEBHOOK_SECRET_TOKEN", default="")
+ZOOM_API_BASE = env.str("ZOOM_API_BASE", default="https://api.zoom.us/v2")
+ZOOM_OAUTH_URL = env.str("ZOOM_OAUTH_URL", default="https://zoom.us/oauth/token")
+
+# --- Materials (materials.conf) --------------------------------------------------------------
+MATERIALS_MAX_BYTES = {
+    "pdf": env.int("MATERIALS_MAX_BYTES_PDF", default=20 * 1024 * 1024),
+    "audio": env.int("MATERIALS_MAX_BYTES_AUDIO", default=50 * 1024 * 1024),
+    "video": env.int("MATERIALS_MAX_BYTES_VIDEO", default=500 * 1024 * 1024),
+}
+# How long a signed download URL (S3 and other remote storages) stays valid.
+MATERIALS_DOWNLOAD_URL_SECONDS = env.int("MATERIALS_DOWNLOAD_URL_SECONDS", default=60)
+PRIVATE_DOWNLOAD_URL_SECONDS = env.int("PRIVATE_DOWNLOAD_URL_SECONDS", default=60)
 
 # --- Email ----------------------------------------------------------------------------------
 EMAIL_URL = env.str("EMAIL_URL", default="")
@@ -571,6 +619,15 @@ SPECTACULAR_SETTINGS = {
         "MaterialKindEnum": "materials.models.MaterialKind",
         "MaterialPackStatusEnum": "materials.models.PackStatus",
         "PackPurchaseStatusEnum": "materials.models.PurchaseStatus",
+        # The voice tutor's enums share field names with these: both sides named, so the
+        # older ones keep the names clients know.
+        "ModeEnum": "translation.models.Mode",
+        "SpeakerEnum": "translation.models.Speaker",
+        "DifficultyEnum": "cms.learning.models.Difficulty",
+        "TutorModeEnum": "voice_tutor.models.Mode",
+        "TutorSessionStatusEnum": "voice_tutor.models.SessionStatus",
+        "TutorSpeakerEnum": "voice_tutor.models.Speaker",
+        "PracticeDifficultyEnum": "voice_tutor.models.Difficulty",
     },
 }
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
@@ -637,6 +694,11 @@ AI_LLM_MODEL = env.str("AI_LLM_MODEL", default="")
 AI_LLM_TIMEOUT_SECONDS = env.float("AI_LLM_TIMEOUT_SECONDS", default=60.0)
 AI_MAX_TEXT_CHARS = env.int("AI_MAX_TEXT_CHARS", default=10_000)
 AI_MAX_AUDIO_BYTES = env.int("AI_MAX_AUDIO_BYTES", default=10 * 1024 * 1024)
+
+# Voice tutor: which conversation engine ("auto": the LLM when one answers, else the offline
+# guided script; "guided" or "llm" to force one) and the longest session, in seconds.
+VOICE_TUTOR_ENGINE = env.str("VOICE_TUTOR_ENGINE", default="auto")
+VOICE_TUTOR_MAX_SECONDS = env.int("VOICE_TUTOR_MAX_SECONDS", default=30 * 60)
 TRANSLATION_MAX_CHARS = env.int("TRANSLATION_MAX_CHARS", default=5_000)
 TRANSLATION_CACHE_SECONDS = env.int("TRANSLATION_CACHE_SECONDS", default=7 * 24 * 3600)
 

@@ -5,7 +5,13 @@ from rest_framework import serializers
 
 from ai.api.serializers import UsageSerializer
 from core.api.fields import LanguageCodeField, TagListField
-from translation.models import Conversation, ConversationTurn, PhrasebookEntry, Speaker, Translation
+from translation.models import (
+    InterpreterSession,
+    InterpreterTurn,
+    PhrasebookEntry,
+    Speaker,
+    Translation,
+)
 
 
 class _LanguageLength(TypedDict):
@@ -89,9 +95,9 @@ class LanguageSerializer(serializers.Serializer):
     )
 
 
-class ConversationTurnSerializer(serializers.ModelSerializer):
+class InterpreterTurnSerializer(serializers.ModelSerializer):
     class Meta:
-        model = ConversationTurn
+        model = InterpreterTurn
         fields = [
             "id",
             "speaker",
@@ -104,12 +110,12 @@ class ConversationTurnSerializer(serializers.ModelSerializer):
         ]
 
 
-class ConversationSerializer(serializers.ModelSerializer):
+class InterpreterSessionSerializer(serializers.ModelSerializer):
     language_a = LanguageCodeField()
     language_b = LanguageCodeField()
 
     class Meta:
-        model = Conversation
+        model = InterpreterSession
         fields = ["id", "language_a", "language_b", "created_at"]
 
     def validate(self, attrs: dict) -> dict:
@@ -118,11 +124,11 @@ class ConversationSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class ConversationDetailSerializer(ConversationSerializer):
-    turns = ConversationTurnSerializer(many=True, read_only=True)
+class InterpreterSessionDetailSerializer(InterpreterSessionSerializer):
+    turns = InterpreterTurnSerializer(many=True, read_only=True)
 
-    class Meta(ConversationSerializer.Meta):
-        fields = [*ConversationSerializer.Meta.fields, "turns"]
+    class Meta(InterpreterSessionSerializer.Meta):
+        fields = [*InterpreterSessionSerializer.Meta.fields, "turns"]
 
 
 class TurnRequestSerializer(serializers.Serializer):
@@ -140,12 +146,12 @@ class TurnRequestSerializer(serializers.Serializer):
         return attrs
 
 
-class TurnResponseSerializer(ConversationTurnSerializer):
+class TurnResponseSerializer(InterpreterTurnSerializer):
     audio = SynthesizedAudioSerializer(required=False)
     usage = UsageSerializer()
 
-    class Meta(ConversationTurnSerializer.Meta):
-        fields = [*ConversationTurnSerializer.Meta.fields, "audio", "usage"]
+    class Meta(InterpreterTurnSerializer.Meta):
+        fields = [*InterpreterTurnSerializer.Meta.fields, "audio", "usage"]
 
 
 class PhrasebookEntrySerializer(serializers.ModelSerializer):

@@ -6,7 +6,7 @@ from . import views
 router = SimpleRouter()
 router.register("translate/history", views.HistoryViewSet, basename="translation-history")
 router.register(
-    "translate/conversations", views.ConversationViewSet, basename="translation-conversation"
+    "translate/conversations", views.InterpreterSessionViewSet, basename="translation-conversation"
 )
 router.register("translate/phrasebook", views.PhrasebookViewSet, basename="phrasebook")
 

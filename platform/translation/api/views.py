@@ -22,7 +22,7 @@ from ai.errors import AIInputRejected
 from ai.services import Metered
 from core.api.parsers import JSONParser
 from translation import selectors, services
-from translation.models import Conversation, PhrasebookEntry, Translation
+from translation.models import InterpreterSession, PhrasebookEntry, Translation
 
 from . import serializers as s
 
@@ -126,18 +126,18 @@ class HistoryViewSet(
         services.delete_translation(self.request.user, instance.pk)
 
 
-class ConversationViewSet(
+class InterpreterSessionViewSet(
     mixins.CreateModelMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.DestroyModelMixin,
-    viewsets.GenericViewSet[Conversation],
+    viewsets.GenericViewSet[InterpreterSession],
 ):
     """Two speakers on one device: each turn is detected and translated for the other side."""
 
-    def get_queryset(self) -> QuerySet[Conversation]:
+    def get_queryset(self) -> QuerySet[InterpreterSession]:
         if getattr(self, "swagger_fake_view", False):
-            return Conversation.objects.none()
+            return InterpreterSession.objects.none()
         queryset = selectors.conversations_for(self.request.user)
         if self.action == "retrieve":
             queryset = queryset.prefetch_related("turns")
@@ -145,10 +145,10 @@ class ConversationViewSet(
 
     def get_serializer_class(self) -> type:
         if self.action == "retrieve":
-            return s.ConversationDetailSerializer
-        return s.ConversationSerializer
+            return s.InterpreterSessionDetailSerializer
+        return s.InterpreterSessionSerializer
 
-    def perform_create(self, serializer: BaseSerializer[Conversation]) -> None:
+    def perform_create(self, serializer: BaseSerializer[InterpreterSession]) -> None:
         serializer.instance = services.start_conversation(
             self.request.user,
             serializer.validated_data["language_a"].lower(),
@@ -180,14 +180,14 @@ class ConversationViewSet(
             typed, turn = services.add_text_turn(
                 request.user, conversation, data["text"], data.get("speaker"), client_key=key
             )
-            body = s.ConversationTurnSerializer(turn).data
+            body = s.InterpreterTurnSerializer(turn).data
             body["usage"] = usage_of(typed)
         else:
             audio, filename = read_audio(data["audio"])
             spoken, turn = services.add_spoken_turn(
                 request.user, conversation, audio, filename, data.get("speaker"), client_key=key
             )
-            body = s.ConversationTurnSerializer(turn).data
+            body = s.InterpreterTurnSerializer(turn).data
             body["audio"] = spoken.result["audio"]
             body["usage"] = usage_of(spoken)
         return Response(body, status=status.HTTP_201_CREATED)

@@ -12,6 +12,7 @@ from ..models import (
     GigCategory,
     GigDuration,
     LessonType,
+    MeetingProvider,
     Review,
     TaughtLanguage,
     TeacherListing,
@@ -154,7 +155,11 @@ class BookingCreateSerializer(serializers.Serializer):
     lesson_type = serializers.ChoiceField(
         choices=[LessonType.SINGLE, LessonType.TRIAL], default=LessonType.SINGLE
     )
-    provider = serializers.ChoiceField(choices=["classroom", "zoom"], default="classroom")
+    provider = serializers.ChoiceField(
+        choices=MeetingProvider.choices,
+        default=MeetingProvider.CLASSROOM,
+        help_text="Where the lesson takes place (the meeting provider), not how it is paid.",
+    )
 
 
 class BookingEventSerializer(serializers.ModelSerializer):
@@ -164,6 +169,11 @@ class BookingEventSerializer(serializers.ModelSerializer):
 
 
 class BookingSerializer(serializers.ModelSerializer):
+    provider = serializers.CharField(
+        source="meeting_provider",
+        read_only=True,
+        help_text="Where the lesson takes place (classroom or zoom), not how it was paid.",
+    )
     teacher = serializers.SerializerMethodField()
     learner = serializers.SerializerMethodField()
     gig_title = serializers.CharField(source="gig.title", read_only=True)

@@ -15,8 +15,7 @@ checked by content, pending a moderator) and listed in ``profile/``.
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db import transaction
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, permissions, status, viewsets
 from rest_framework.request import Request
@@ -24,13 +23,13 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 from rest_framework.views import APIView
 
-from accounts.models import TeacherCertificate, User
 from accounts.requests import user_of
 from accounts.roles import Role
 from accounts.selectors import has_role
 
 from ..errors import ListingMissing
-from ..models import AvailabilityException, Gig, GigDuration, TeacherListing
+from ..models import AvailabilityException, Gig, TeacherListing
+from ..selectors import teaching
 from ..services import teachers as services
 from . import teacher_serializers as serializers
 
@@ -47,24 +46,8 @@ class IsTeacher(permissions.BasePermission):
 TEACHER_ONLY = [permissions.IsAuthenticated, IsTeacher]
 
 
-def own_listing(user: User) -> TeacherListing:
-    listing = TeacherListing.objects.filter(user=user).first()
-    if listing is None:
-        raise ListingMissing()
-    return listing
-
-
-def _profile(user: User) -> TeacherListing | None:
-    return (
-        TeacherListing.objects.filter(user=user)
-        .select_related("user__teacher_profile")
-        .prefetch_related("languages")
-        .first()
-    )
-
-
 def _profile_answer(listing: TeacherListing, code: int = status.HTTP_200_OK) -> Response:
-    certificates = TeacherCertificate.objects.filter(teacher__user_id=listing.pk)
+    certificates = teaching.certificates_of(listing)
     serializer = serializers.TeacherListingProfileSerializer(
         listing, context={"certificates": certificates}
     )
@@ -78,7 +61,7 @@ class TeacherProfileView(APIView):
     @extend_schema(responses=serializers.TeacherListingProfileSerializer)
     def get(self, request: Request) -> Response:
         """The teacher's listing; 409 ``listing_missing`` until the first PATCH."""
-        listing = _profile(user_of(request))
+        listing = teaching.listing_profile(user_of(request))
         if listing is None:
             raise ListingMissing()
         return _profile_answer(listing)
@@ -89,18 +72,18 @@ class TeacherProfileView(APIView):
     )
     def patch(self, request: Request) -> Response:
         """Creates (201) or updates the listing; ``languages`` replaces the languages taught."""
-        listing = _profile(user_of(request))
+        listing = teaching.listing_profile(user_of(request))
         incoming = serializers.TeacherListingProfileSerializer(
             listing, data=request.data, partial=True
         )
         incoming.is_valid(raise_exception=True)
         data = dict(incoming.validated_data)
         profile_fields = data.pop("user", {}).get("teacher_profile", {})
-        with transaction.atomic():
-            services.save_teacher_profile(user_of(request), **profile_fields)
-            services.save_listing(user_of(request), **data)
+        services.save_listing_profile(
+            user_of(request), listing_fields=data, teacher_fields=profile_fields
+        )
         return _profile_answer(
-            _profile(user_of(request)),  # type: ignore[arg-type]  # saved just above
+            teaching.listing_profile(user_of(request)),  # type: ignore[arg-type]  # saved just above
             status.HTTP_201_CREATED if listing is None else status.HTTP_200_OK,
         )
 
@@ -111,9 +94,9 @@ class SubmitForVerificationView(APIView):
     @extend_schema(request=None, responses={200: serializers.TeacherListingProfileSerializer})
     def post(self, request: Request) -> Response:
         """Puts the listing in the moderators' verification queue."""
-        services.submit_for_verification(own_listing(user_of(request)))
+        services.submit_for_verification(teaching.own_listing(user_of(request)))
         # own_listing found it just above.
-        return _profile_answer(_profile(user_of(request)))  # type: ignore[arg-type]
+        return _profile_answer(teaching.listing_profile(user_of(request)))  # type: ignore[arg-type]
 
 
 class TeacherGigViewSet(viewsets.ModelViewSet):
@@ -126,15 +109,11 @@ class TeacherGigViewSet(viewsets.ModelViewSet):
     def get_queryset(self) -> QuerySet[Gig]:
         if getattr(self, "swagger_fake_view", False):
             return Gig.objects.none()
-        return (
-            Gig.objects.filter(listing__user=user_of(self.request))
-            .select_related("category")
-            .prefetch_related(Prefetch("durations", queryset=GigDuration.objects.all()))
-        )
+        return teaching.own_gigs(user_of(self.request))
 
     def perform_create(self, serializer: BaseSerializer[Gig]) -> None:
         data = dict(serializer.validated_data)
-        serializer.instance = services.save_gig(own_listing(user_of(self.request)), **data)
+        serializer.instance = services.save_gig(teaching.own_listing(user_of(self.request)), **data)
 
     def perform_update(self, serializer: BaseSerializer[Gig]) -> None:
         data = dict(serializer.validated_data)
@@ -159,11 +138,11 @@ class WeeklyHoursView(generics.GenericAPIView):
 
     def get(self, request: Request) -> Response:
         """The weekly hours, as wall-clock times in ``time_zone``."""
-        return self._answer(own_listing(user_of(request)))
+        return self._answer(teaching.own_listing(user_of(request)))
 
     def put(self, request: Request) -> Response:
         """Replaces the whole week. Overlapping intervals of a day are a 400."""
-        listing = own_listing(user_of(request))
+        listing = teaching.own_listing(user_of(request))
         incoming = self.get_serializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         services.replace_weekly_hours(
@@ -185,21 +164,21 @@ class AvailabilityExceptionViewSet(viewsets.ModelViewSet):
     def get_queryset(self) -> QuerySet[AvailabilityException]:
         if getattr(self, "swagger_fake_view", False):
             return AvailabilityException.objects.none()
-        return AvailabilityException.objects.filter(listing__user=user_of(self.request))
+        return teaching.own_exceptions(user_of(self.request))
 
     def get_serializer_context(self) -> dict[str, Any]:
         context = dict(super().get_serializer_context())
         user = self.request.user
         if getattr(self, "swagger_fake_view", False) or not user.is_authenticated:
             return context
-        listing = TeacherListing.objects.filter(user=user).only("time_zone").first()
-        if listing is not None:
-            context["zone"] = ZoneInfo(listing.time_zone)
+        zone_name = teaching.teaching_zone_name(user_of(self.request))
+        if zone_name is not None:
+            context["zone"] = ZoneInfo(zone_name)
         return context
 
     def perform_create(self, serializer: BaseSerializer[AvailabilityException]) -> None:
         serializer.instance = services.add_exception(
-            own_listing(user_of(self.request)), **serializer.validated_data
+            teaching.own_listing(user_of(self.request)), **serializer.validated_data
         )
 
     def perform_update(self, serializer: BaseSerializer[AvailabilityException]) -> None:

@@ -15,11 +15,12 @@ from accounts.permissions import IsEmailVerified
 from accounts.requests import user_of
 
 from .. import payments
-from ..errors import NotAllowed, NotBookable
+from ..errors import NotAllowed
 from ..models import Booking, Gig, GigCategory, Review, TeacherListing
 from ..selectors import bookings as booking_selectors
 from ..selectors import discovery, slots
 from ..services import bookings as booking_services
+from ..services import favourites as favourite_services
 from ..services import gifts as gift_services
 from ..services import reviews as review_services
 from ..services import sessions as session_services
@@ -121,13 +122,11 @@ class TeacherViewSet(viewsets.ReadOnlyModelViewSet):
         detail=True, methods=["post", "delete"], permission_classes=[permissions.IsAuthenticated]
     )
     def favourite(self, request: Request, id: str | None = None) -> Response:
-        from ..models import Favourite
-
         listing = get_object_or_404(discovery.listed_teachers(), pk=id)
         if request.method == "DELETE":
-            Favourite.objects.filter(learner=user_of(request), listing=listing).delete()
+            favourite_services.remove_favourite(user_of(request), listing)
             return Response(status=status.HTTP_204_NO_CONTENT)
-        Favourite.objects.get_or_create(learner=user_of(request), listing=listing)
+        favourite_services.save_favourite(user_of(request), listing)
         return Response(status=status.HTTP_201_CREATED)
 
     @action(detail=False, methods=["get"], permission_classes=[permissions.IsAuthenticated])
@@ -243,19 +242,14 @@ class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         incoming = serializers.BookingCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
-        gig: Gig = data["gig"]
-        if not gig.listing.is_listed:
-            raise NotBookable()
         booking = booking_services.hold_booking(
             learner=user_of(request),
-            gig=gig,
+            gig=data["gig"],
             start=data["start"],
             minutes=data["duration"],
             lesson_type=data["lesson_type"],
+            meeting_provider=data["provider"],
         )
-        if data["provider"] != booking.provider:
-            Booking.objects.filter(pk=booking.pk).update(provider=data["provider"])
-        booking = booking_selectors.bookings_of(user_of(request)).get(pk=booking.pk)
         return Response(
             serializers.BookingSerializer(booking, context=self.get_serializer_context()).data,
             status=status.HTTP_201_CREATED,

@@ -146,7 +146,8 @@ class Booking(models.Model):
     payment_reference = models.CharField(max_length=200, blank=True)
     paid_at = models.DateTimeField(null=True, blank=True)
 
-    provider = models.CharField(
+    # Where the lesson takes place (the built-in classroom or Zoom): not the payment provider.
+    meeting_provider = models.CharField(
         max_length=16, choices=MeetingProvider.choices, default=MeetingProvider.CLASSROOM
     )
     room_id = models.CharField(max_length=64, blank=True)

@@ -36,6 +36,7 @@ from ..models import (
     BookingStatus,
     Gig,
     LessonType,
+    MeetingProvider,
     PricingMode,
     TeacherListing,
     TutoringSettings,
@@ -56,8 +57,11 @@ def policy() -> TutoringSettings:
     return TutoringSettings.load()
 
 
-def record(booking: Booking, to_status: str, *, actor: User | None = None, note: str = "") -> None:
-    """Moves ``booking`` to ``to_status`` (saved by the caller) and writes its history."""
+def move_status(
+    booking: Booking, to_status: str, *, actor: User | None = None, note: str = ""
+) -> None:
+    """Sets ``booking.status`` to ``to_status`` without saving the booking (the caller
+    saves it with its other changes) and writes the change into its history now."""
     BookingEvent.objects.create(
         booking=booking,
         from_status=booking.status if booking.status != to_status else "",
@@ -91,7 +95,7 @@ def _expire_stale_holds(
         )
     )
     for booking in stale:
-        record(booking, BookingStatus.EXPIRED, note="hold ran out")
+        move_status(booking, BookingStatus.EXPIRED, note="hold ran out")
         booking.save(update_fields=["status", "updated_at"])
 
 
@@ -146,8 +150,10 @@ def hold_booking(
     hold_for: timedelta | None = None,
     check_availability: bool = True,
     actor: User | None = None,
+    meeting_provider: str = MeetingProvider.CLASSROOM,
 ) -> Booking:
-    """Holds ``minutes`` of the gig's teacher from ``start`` for ``learner`` while they pay."""
+    """Holds ``minutes`` of the gig's teacher from ``start`` for ``learner`` while they pay,
+    to take place in ``meeting_provider`` (the built-in classroom or Zoom)."""
     now = now or timezone.now()
     listing = gig.listing
     if not listing.is_listed or not gig.is_active:
@@ -193,6 +199,7 @@ def hold_booking(
             hold_expires_at=now + hold_for,
             currency=gig.currency,
             price=price,
+            meeting_provider=meeting_provider,
             price_per_minute=gig.price_per_minute
             if gig.pricing_mode == PricingMode.PER_MINUTE
             else None,
@@ -206,7 +213,7 @@ def hold_booking(
             if constraint == LEARNER_CONSTRAINT:
                 raise LearnerBusy() from error
             raise
-        record(booking, BookingStatus.HELD, actor=actor or learner)
+        move_status(booking, BookingStatus.HELD, actor=actor or learner)
     return booking
 
 
@@ -263,12 +270,12 @@ def confirm_payment(
             if not seat_paid(session, booking):
                 note = "paid after the session was cancelled or sold out; refunded"
                 if booking.status != BookingStatus.EXPIRED:
-                    record(booking, BookingStatus.EXPIRED, note=note)
+                    move_status(booking, BookingStatus.EXPIRED, note=note)
                 booking.refunded_amount = booking.price
                 booking.save()
                 payments.refund(booking, booking.price, reason="no seat left")
                 return booking
-        record(booking, BookingStatus.CONFIRMED, note="paid")
+        move_status(booking, BookingStatus.CONFIRMED, note="paid")
         booking.confirmed_at = now
         booking.hold_expires_at = None
         if session is not None:
@@ -283,7 +290,9 @@ def confirm_payment(
             booking.refresh_from_db()
             booking.paid_at = now
             booking.payment_reference = payment_reference
-            record(booking, BookingStatus.EXPIRED, note="paid after the hold ran out; refunded")
+            move_status(
+                booking, BookingStatus.EXPIRED, note="paid after the hold ran out; refunded"
+            )
             booking.refunded_amount = booking.price
             booking.save()
             payments.refund(booking, booking.price, reason="slot taken after the hold ran out")
@@ -327,7 +336,7 @@ def cancel_booking(
         if not by_teacher and by.pk != booking.learner_id:
             raise NotAllowed()
         if booking.status == BookingStatus.HELD:
-            record(booking, BookingStatus.CANCELLED, actor=by, note=reason)
+            move_status(booking, BookingStatus.CANCELLED, actor=by, note=reason)
         elif booking.status == BookingStatus.CONFIRMED and booking.start > now:
             fraction = (
                 Decimal("1")
@@ -335,7 +344,9 @@ def cancel_booking(
                 else refund_fraction(booking, by_teacher=by_teacher, now=now)
             )
             refund = _amount(booking.price, fraction)
-            record(booking, BookingStatus.CANCELLED, actor=by, note=reason or f"refund {refund}")
+            move_status(
+                booking, BookingStatus.CANCELLED, actor=by, note=reason or f"refund {refund}"
+            )
             booking.refunded_amount = refund
             if refund:
                 payments.refund(booking, refund, reason="cancelled")
@@ -414,7 +425,7 @@ def expire_holds(now: datetime | None = None) -> int:
         for booking in Booking.objects.select_for_update(skip_locked=True).filter(
             status=BookingStatus.HELD, hold_expires_at__lte=now, group_session__isnull=True
         ):
-            record(booking, BookingStatus.EXPIRED, note="hold ran out")
+            move_status(booking, BookingStatus.EXPIRED, note="hold ran out")
             booking.save(update_fields=["status", "updated_at"])
             count += 1
     return count + expire_seat_holds(now)

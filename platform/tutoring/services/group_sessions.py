@@ -33,8 +33,8 @@ from ..models.teachers import CefrLevel
 from .bookings import (
     LEARNER_CONSTRAINT,
     _constraint_of,
+    move_status,
     policy,
-    record,
     save_against_overlaps,
 )
 
@@ -186,7 +186,7 @@ def _expire_seat_holds(session: GroupSession, now: datetime) -> None:
         )
     )
     for booking in stale:
-        record(booking, BookingStatus.EXPIRED, note="hold ran out")
+        move_status(booking, BookingStatus.EXPIRED, note="hold ran out")
         booking.save(update_fields=["status", "updated_at"])
     if stale:
         session.seats_taken -= len(stale)
@@ -228,7 +228,7 @@ def book_seat(session: GroupSession, *, learner: User, now: datetime | None = No
             raise
         session.seats_taken += 1
         session.save(update_fields=["seats_taken"])
-        record(booking, BookingStatus.HELD, actor=learner)
+        move_status(booking, BookingStatus.HELD, actor=learner)
     return booking
 
 
@@ -284,7 +284,9 @@ def cancel_session(
         )
         for booking in seats:
             paid = booking.status == BookingStatus.CONFIRMED
-            record(booking, BookingStatus.CANCELLED, actor=by, note=reason or "session cancelled")
+            move_status(
+                booking, BookingStatus.CANCELLED, actor=by, note=reason or "session cancelled"
+            )
             booking.cancelled_at = now
             booking.cancellation_reason = reason
             if paid:

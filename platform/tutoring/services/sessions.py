@@ -15,7 +15,7 @@ from .. import classroom, payments
 from ..errors import InvalidBookingState, NotAllowed
 from ..models import Booking, BookingStatus, MeetingProvider, PricingMode
 from ..selectors.slots import Interval
-from .bookings import lock, policy, record
+from .bookings import lock, move_status, policy
 
 logger = logging.getLogger(__name__)
 CENT = Decimal("0.01")
@@ -23,7 +23,7 @@ CENT = Decimal("0.01")
 
 def open_meeting(booking: Booking) -> None:
     """Creates the classroom room or the Zoom meeting once (idempotent: called by a task)."""
-    if booking.provider == MeetingProvider.ZOOM:
+    if booking.meeting_provider == MeetingProvider.ZOOM:
         if booking.zoom_meeting_id:
             return
         from .. import zoom
@@ -55,7 +55,7 @@ def open_meeting(booking: Booking) -> None:
 
 
 def presence(booking: Booking, now: datetime) -> tuple[list[Interval], list[Interval]]:
-    if booking.provider == MeetingProvider.ZOOM:
+    if booking.meeting_provider == MeetingProvider.ZOOM:
         # Zoom's participant_joined / participant_left webhooks: the host is the teacher.
         teacher: list[Interval] = []
         learner: list[Interval] = []
@@ -108,7 +108,9 @@ def finish_session(
             )
             refund = (booking.price * Decimal(percent) / 100).quantize(CENT, ROUND_HALF_UP)
             absent = "learner" if teacher_came and not learner_came else "teacher"
-            record(booking, BookingStatus.NO_SHOW, note=f"{absent} did not show; refund {refund}")
+            move_status(
+                booking, BookingStatus.NO_SHOW, note=f"{absent} did not show; refund {refund}"
+            )
             booking.refunded_amount = refund
             booking.save()
             if refund:
@@ -122,7 +124,7 @@ def finish_session(
             refund = booking.price - amount
             booking.refunded_amount = refund
             booking.completed_at = now
-            record(booking, BookingStatus.COMPLETED, note=f"{minutes} min billed")
+            move_status(booking, BookingStatus.COMPLETED, note=f"{minutes} min billed")
             booking.save()
             if refund:
                 payments.refund(booking, refund, reason="unused pre-authorised minutes")
@@ -130,7 +132,7 @@ def finish_session(
             return booking
         booking.billed_minutes = min(together // 60, booking.minutes)
         booking.billed_amount = booking.price
-        record(booking, BookingStatus.AWAITING_CONFIRMATION, note="waiting for the learner")
+        move_status(booking, BookingStatus.AWAITING_CONFIRMATION, note="waiting for the learner")
         booking.save()
     return booking
 
@@ -146,7 +148,7 @@ def confirm_completion(booking_id: Any, *, by: User | None, now: datetime | None
         if booking.status != BookingStatus.AWAITING_CONFIRMATION:
             raise InvalidBookingState("This lesson is not waiting for a confirmation.")
         booking.completed_at = now
-        record(booking, BookingStatus.COMPLETED, actor=by, note="" if by else "automatically")
+        move_status(booking, BookingStatus.COMPLETED, actor=by, note="" if by else "automatically")
         booking.save()
         payments.pay_teacher(booking, booking.price, reason="lesson delivered")
     return booking
@@ -159,7 +161,7 @@ def open_dispute(booking_id: Any, *, by: User, reason: str) -> Booking:
             raise NotAllowed()
         if booking.status != BookingStatus.AWAITING_CONFIRMATION:
             raise InvalidBookingState("Only lessons waiting for your confirmation can be disputed.")
-        record(booking, BookingStatus.DISPUTED, actor=by, note=reason)
+        move_status(booking, BookingStatus.DISPUTED, actor=by, note=reason)
         booking.save()
     return booking
 

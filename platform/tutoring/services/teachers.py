@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.log_actions import log
 
+from accounts import services as account_services
 from accounts.models import User
 
 from ..errors import Conflict, NotAllowed
@@ -136,16 +137,19 @@ def add_exception(
 
 
 def save_teacher_profile(user: User, **fields: Any) -> None:
-    """Qualification and years of experience live on ``accounts.TeacherProfile``."""
-    from accounts.models import TeacherProfile
+    """Qualification and years of experience live on ``accounts.TeacherProfile``, changed
+    by accounts' own service (one rule for the profile page, the API and the wizard)."""
+    account_services.save_teacher_profile(user, **fields)
 
-    if not fields:
-        return
-    profile, _ = TeacherProfile.objects.get_or_create(user=user)
-    for name, value in fields.items():
-        setattr(profile, name, value)
-    profile.full_clean(exclude=["user"])
-    profile.save()
+
+@transaction.atomic
+def save_listing_profile(
+    user: User, *, listing_fields: dict[str, Any], teacher_fields: dict[str, Any]
+) -> TeacherListing:
+    """The teacher's public profile in one write: their account's teacher fields and their
+    listing (created on first save), both or neither."""
+    account_services.save_teacher_profile(user, **teacher_fields)
+    return save_listing(user, **listing_fields)
 
 
 def _overlaps(hours: list[tuple[int, time, time]]) -> list[str]:

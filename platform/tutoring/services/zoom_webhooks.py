@@ -23,7 +23,7 @@ from core.api.errors import ServiceError
 
 from .. import zoom
 from ..models import Booking, BookingStatus, ZoomAttendance, ZoomWebhookEvent
-from .bookings import lock, record
+from .bookings import lock, move_status
 
 
 class InvalidZoomSignature(ServiceError):
@@ -82,7 +82,7 @@ def _started(booking: Booking, meeting: dict[str, Any]) -> None:
     if booking.meeting_started_at is None and started:
         booking.meeting_started_at = started
     if booking.status == BookingStatus.CONFIRMED:
-        record(booking, BookingStatus.IN_PROGRESS, note="Zoom meeting started")
+        move_status(booking, BookingStatus.IN_PROGRESS, note="Zoom meeting started")
     booking.save()
 
 
@@ -112,7 +112,7 @@ def _joined(booking: Booking, meeting: dict[str, Any]) -> None:
         },
     )
     if booking.status == BookingStatus.CONFIRMED:
-        record(booking, BookingStatus.IN_PROGRESS, note="joined on Zoom")
+        move_status(booking, BookingStatus.IN_PROGRESS, note="joined on Zoom")
         booking.save()
 
 

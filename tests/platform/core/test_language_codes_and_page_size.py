@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 
 from rooms.models import Room
-from translation.models import Conversation, PhrasebookEntry
+from translation.models import InterpreterSession, PhrasebookEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +47,7 @@ def test_conversation_rooms_and_ai_refuse_unknown_codes(
         "/api/v1/translate/conversations/", {"language_a": "en", "language_b": "<b>x</b>"}
     )
     assert response.status_code == 400 and "language_b" in response.json()["fields"]
-    assert not Conversation.objects.exists()
+    assert not InterpreterSession.objects.exists()
     response = api_client.post("/api/v1/rooms/", {"topic": "Tea", "language": "zz"})
     assert response.status_code == 400 and "language" in response.json()["fields"]
     assert not Room.objects.exists()

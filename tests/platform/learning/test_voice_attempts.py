@@ -8,8 +8,8 @@ from unittest import mock
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from ai.errors import AIUnavailable
 from learning import services
-from learning.ml import MLUnavailable
 from learning.models import AttemptStatus, ExerciseAttempt
 
 VOICE = {
@@ -46,7 +46,7 @@ def test_a_voice_attempt_stays_pending_while_the_ml_service_is_down(
     )
     assert response.status_code == 202
     attempt_id = response.json()["id"]
-    with pytest.raises(MLUnavailable):
+    with pytest.raises(AIUnavailable):
         services.assess_voice_attempt(attempt_id)
     attempt = ExerciseAttempt.objects.get(id=attempt_id)
     assert attempt.status == AttemptStatus.PENDING

@@ -37,3 +37,15 @@ def test_dashboard_shows_queues_and_admin_pays_a_payout(client, admin, teacher, 
 def test_students_cannot_open_the_dashboard(client, student):
     client.force_login(student)
     assert client.get("/admin/finance/").status_code in (302, 403)
+
+
+def test_payouts_and_referrals_add_their_screens_to_the_finance_menus(client, admin):
+    """payments doesn't import payouts or referrals: they add their menu items and dashboard
+    panels through payments.finance_admin's hooks, and those still show."""
+    client.force_login(admin)
+    home = client.get("/admin/").content.decode()
+    for label in ("Payout queue", "Payee profiles", "Referrals", "Commission rules", "Ledger"):
+        assert label in home, label
+    dashboard = client.get("/admin/finance/").content.decode()
+    assert "Outstanding payouts" in dashboard and "Flagged referrals" in dashboard
+    assert dashboard.index("Amount mismatches") < dashboard.index("Payout approval queue")

@@ -4,7 +4,7 @@ from typing import Any
 
 import pytest
 
-from translation.models import Conversation
+from translation.models import InterpreterSession
 
 URL = "/api/v1/translate/conversations/"
 pytestmark = pytest.mark.django_db
@@ -33,9 +33,9 @@ def test_turns_are_translated_for_the_other_speaker(
 def test_conversations_are_private_and_need_two_languages(
     api_client: Any, student: Any, other_student: Any, assert_num_queries: Any
 ) -> None:
-    theirs = Conversation.objects.create(user=other_student, language_a="en", language_b="fr")
+    theirs = InterpreterSession.objects.create(user=other_student, language_a="en", language_b="fr")
     for _ in range(3):
-        Conversation.objects.create(user=student, language_a="en", language_b="es")
+        InterpreterSession.objects.create(user=student, language_a="en", language_b="es")
     api_client.force_login(student)
     with assert_num_queries(4):
         assert api_client.get(URL).json()["count"] == 3

@@ -15,7 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from ai.models import AIUsage, Outcome
 from credits.models import Entry, UsageCharge
-from translation.models import ConversationTurn
+from translation.models import InterpreterTurn
 
 URL = "/api/v1/translate/conversations/"
 pytestmark = pytest.mark.django_db
@@ -94,5 +94,5 @@ def test_spoken_turn_with_the_service_down_is_503_and_free(
     assert balance(funded) == Decimal("10")
     assert Entry.objects.count() == entries_before
     assert not UsageCharge.objects.exists()
-    assert not ConversationTurn.objects.exists()
+    assert not InterpreterTurn.objects.exists()
     assert AIUsage.objects.get().outcome == Outcome.UNAVAILABLE

@@ -1,4 +1,4 @@
-"""The teacher's website (tutoring.teach_views): onboarding, gigs, hours, requests, earnings.
+"""The teacher's website (tutoring.views.teach): onboarding, gigs, hours, requests, earnings.
 
 Each form is driven through the test client as a browser would post it: valid input lands
 through the API's services, invalid input comes back with the error next to its field, a

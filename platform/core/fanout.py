@@ -1,5 +1,9 @@
 """Fan-out of real-time events to users' sockets over the channel layer.
 
+The one module where channel-group names are made and events are sent. It imports no app,
+so any app's services can call it without depending on ``realtime`` (whose consumers import
+the apps' services, never the reverse).
+
 Every event reaches a user through one group per user and stream (``chat``, ``notifications``),
 whatever the number of sockets (tabs, phone) the user has open, on whichever server. Services
 call these after their transaction commits: the database is the truth and a lost event is
@@ -9,6 +13,7 @@ recovered by the client's resume, so a channel-layer failure is logged, never ra
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -30,6 +35,18 @@ def user_group(stream: str, user_id: Any) -> str:
 def room_group(room_id: Any) -> str:
     """Every socket present in one room (realtime.consumers.rooms)."""
     return f"room.{getattr(room_id, 'hex', str(room_id).replace('-', ''))}"
+
+
+def socket_user_group(user_id: Any) -> str:
+    """The group every signed-in socket of one user joins, whatever its stream: revoking the
+    user's access closes them all (``close_user_sockets``)."""
+    return f"user.{user_id}"
+
+
+def socket_session_group(session_key: str) -> str:
+    """The group of every socket opened under one sign-in (a browser session, or the
+    session behind an app's tokens). Hashed: the key itself must not cross Redis."""
+    return "session." + hashlib.sha256(session_key.encode()).hexdigest()[:40]
 
 
 def send_to_group(group: str, message: dict[str, Any]) -> None:
@@ -81,3 +98,14 @@ def send_to_users(stream: str, user_ids: Iterable[Any], event: dict[str, Any]) -
     # shell): async_to_sync refuses to run there, so send from a helper thread.
     with ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(send, stream, list(user_ids), event).result()
+
+
+def close_user_sockets(user_id: Any) -> None:
+    """Closes every open socket of the user (code 4401) on every web node: called when
+    their access is revoked (suspension, deletion)."""
+    send_to_group(socket_user_group(user_id), {"type": "auth.revoked"})
+
+
+def close_session_sockets(session_key: str) -> None:
+    """Closes (4401) every socket opened under one session: called when it signs out."""
+    send_to_group(socket_session_group(session_key), {"type": "auth.revoked"})

@@ -25,16 +25,16 @@ from accounts.requests import user_of
 from accounts.selectors import is_email_verified
 from core.api.errors import ServiceError
 
-from . import payments
-from .api.filters import TeacherFilter
-from .models import Booking, BookingStatus, Gig, GigCategory
-from .selectors import bookings as booking_selectors
-from .selectors import dashboard, discovery, slots
-from .services import bookings as booking_services
-from .services import gifts as gift_services
-from .services import reviews as review_services
-from .services import sessions as session_services
-from .zones import profile_zone, teaching_zone, zone_named
+from .. import payments
+from ..api.filters import TeacherFilter
+from ..models import Booking, BookingStatus, Gig, GigCategory
+from ..selectors import bookings as booking_selectors
+from ..selectors import dashboard, discovery, slots
+from ..services import bookings as booking_services
+from ..services import gifts as gift_services
+from ..services import reviews as review_services
+from ..services import sessions as session_services
+from ..zones import profile_zone, teaching_zone, zone_named
 
 DIRECTORY_PAGE_SIZE = 12
 SLOT_DAYS = 7
@@ -298,7 +298,7 @@ def teacher_dashboard(request: HttpRequest) -> HttpResponse:
     from accounts.roles import Role
     from accounts.selectors import has_role
 
-    from .teach_views import checklist
+    from .teach import checklist
 
     user = user_of(request)
     listing = dashboard.listing_of(user)

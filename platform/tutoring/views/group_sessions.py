@@ -26,13 +26,13 @@ from accounts.requests import user_of
 from accounts.selectors import is_email_verified
 from core.api.errors import ServiceError
 
-from .forms import CancelSessionForm, GroupSessionForm, GroupSessionSearchForm
-from .models import Gig, TeacherListing
-from .selectors import dashboard
-from .selectors import group_sessions as selectors
-from .services import group_sessions as services
-from .views import learner_zone
-from .zones import teaching_zone
+from ..forms import CancelSessionForm, GroupSessionForm, GroupSessionSearchForm
+from ..models import Gig, TeacherListing
+from ..selectors import dashboard
+from ..selectors import group_sessions as selectors
+from ..services import group_sessions as services
+from ..zones import teaching_zone
+from .learner import learner_zone
 
 PAGE_SIZE = 12
 TEACHER_PAGE_SIZE = 20

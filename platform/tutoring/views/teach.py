@@ -32,15 +32,15 @@ from accounts.roles import Role
 from accounts.selectors import has_role, is_email_verified
 from core.api.errors import ServiceError
 
-from . import teach_forms as forms
-from .api.teacher_serializers import TeacherGigSerializer
-from .errors import SlotTaken
-from .models import AvailabilityException, Gig, ListingStatus, TeacherListing, TimeRequestStatus
-from .selectors import dashboard
-from .selectors.time_requests import time_requests_of
-from .services import teachers as services
-from .services import time_requests as request_services
-from .zones import teaching_zone
+from .. import teach_forms as forms
+from ..api.teacher_serializers import TeacherGigSerializer
+from ..errors import SlotTaken
+from ..models import AvailabilityException, Gig, ListingStatus, TeacherListing, TimeRequestStatus
+from ..selectors import dashboard
+from ..selectors.time_requests import time_requests_of
+from ..services import teachers as services
+from ..services import time_requests as request_services
+from ..zones import teaching_zone
 
 View = Callable[..., HttpResponse]
 STEPS = [
@@ -223,7 +223,7 @@ def _media_step(request: HttpRequest, listing: TeacherListing) -> Any:
 
 
 def _languages_step(request: HttpRequest, listing: TeacherListing) -> Any:
-    from .api.teacher_serializers import TeacherListingProfileSerializer
+    from ..api.teacher_serializers import TeacherListingProfileSerializer
 
     current = [
         {
