@@ -1,5 +1,5 @@
 // Builds static/dist/ from node_modules and frontend/: the Tailwind stylesheet, Alpine's
-// minified build, and one SVG sprite holding only the Lucide icons the templates use
+// CSP build (minified), and one SVG sprite holding only the Lucide icons the templates use
 // ({% icon "name" %}), so pages fetch a few kilobytes instead of 2,500 icon files.
 // Run by `make` (see the Makefile's static/dist/.built target), never by hand in production.
 import { execFileSync } from "node:child_process";
@@ -16,7 +16,20 @@ execFileSync(
   { cwd: root, stdio: "inherit" },
 );
 
-copyFileSync(join(root, "node_modules/alpinejs/dist/cdn.min.js"), join(dist, "alpine.min.js"));
+// Alpine's CSP build (no eval or new Function: the Content-Security-Policy has no
+// 'unsafe-eval'), started at DOMContentLoaded instead of right after its own script: by then
+// every deferred and module script of the page has run, so each can register its components
+// with Alpine.data() wherever it is loaded (docs/design.md "CSP rules").
+const alpine = readFileSync(join(root, "node_modules/@alpinejs/csp/dist/cdn.min.js"), "utf8");
+const autoStart = /queueMicrotask\(\(\)=>\{(\w+)\.start\(\)\}\)/g;
+if ((alpine.match(autoStart) || []).length !== 1) {
+  console.error("build-frontend: Alpine's auto-start was not found once in @alpinejs/csp's build");
+  process.exit(1);
+}
+writeFileSync(
+  join(dist, "alpine.min.js"),
+  alpine.replace(autoStart, 'document.addEventListener("DOMContentLoaded",()=>{$1.start()},{once:true})'),
+);
 
 // Icons the templates name, plus the ones JavaScript sets at run time (listed in
 // frontend/icons.txt, one per line).

@@ -4,6 +4,7 @@ from dataclasses import asdict
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template import loader
+from django.templatetags.static import static
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
@@ -79,6 +80,18 @@ _FALLBACK_TEXT = {
 }
 
 
+def _fallback_page(title: str, message: str) -> str:
+    """The error page without the site's chrome, styled from one static file (no inline
+    style: the Content-Security-Policy allows only our own stylesheets)."""
+    try:
+        stylesheet: str | None = static("css/error-fallback.css")
+    except Exception:  # a manifest without it: the page is readable unstyled
+        stylesheet = None
+    return loader.get_template("error_fallback.html").render(
+        {"title": title, "message": message, "stylesheet": stylesheet}
+    )
+
+
 def _error_page(
     request: HttpRequest, template: str, status: int, context: dict[str, object] | None = None
 ) -> HttpResponse:
@@ -90,10 +103,7 @@ def _error_page(
     except Exception:
         logger.exception("The branded %s page could not be rendered", status)
         title, message = _FALLBACK_TEXT[status]
-        page = loader.get_template("error_fallback.html").render(
-            {"title": title, "message": message}
-        )
-        return HttpResponse(page, status=status)
+        return HttpResponse(_fallback_page(title, message), status=status)
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -116,10 +126,7 @@ def refusal(request: HttpRequest, status_code: int, code: str, message: str) -> 
     except Exception:
         # The request itself may be what is wrong (a host not allowed makes every
         # get_host() raise again): a page without the site's chrome then.
-        page = loader.get_template("error_fallback.html").render(
-            {"title": "Bad request", "message": message}
-        )
-        return HttpResponse(page, status=status_code)
+        return HttpResponse(_fallback_page("Bad request", message), status=status_code)
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

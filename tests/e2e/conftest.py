@@ -56,7 +56,9 @@ def check_accessibility(page, impacts: tuple[str, ...] = ("serious", "critical")
     """Runs axe-core (from node_modules) on the page as it is now and fails the test on any
     violation of the given impacts, listing each rule, its help page and the elements."""
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-        page.add_script_tag(path=str(AXE_JS))
+        # Evaluated through the DevTools protocol, which the page's Content-Security-Policy
+        # does not govern (add_script_tag would insert an inline script the policy refuses).
+        page.evaluate(AXE_JS.read_text() + "\n;undefined")
     results = page.evaluate(
         "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags},"
         " resultTypes: ['violations']})",
@@ -87,6 +89,53 @@ def check_no_sideways_scroll(page) -> None:  # type: ignore[no-untyped-def]
     assert overflow["scrollWidth"] <= overflow["width"], (
         f"{page.url} scrolls sideways at {overflow['width']} px "
         f"(content is {overflow['scrollWidth']} px wide): {json.dumps(overflow['culprits'])}"
+    )
+
+
+# Reported by the page itself for every violation of its Content-Security-Policy, in every
+# frame of every page of a browser context (enforced or report-only alike).
+CSP_LISTENER_JS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error("CSP violation: " + JSON.stringify({
+    directive: event.violatedDirective, blocked: event.blockedURI, document: event.documentURI,
+    source: event.sourceFile, line: event.lineNumber, sample: event.sample,
+  }));
+});
+"""
+
+
+def _is_csp_message(text: str) -> bool:
+    return text.startswith("CSP violation: ") or (
+        "Content Security Policy" in text and text.startswith("Refused to")
+    )
+
+
+@pytest.fixture(autouse=True)
+def csp_violations(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """Fails every browser test whose pages break their Content-Security-Policy: each
+    browser context (the ``page`` fixture's, and those tests open themselves) listens to its
+    pages' ``securitypolicyviolation`` events and to Chromium's "Refused to …" console
+    messages. A test that expects a violation can read and clear the yielded list."""
+    from playwright.sync_api import Browser
+
+    violations: list[str] = []
+    original_new_context = Browser.new_context
+
+    def new_context(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        context = original_new_context(self, *args, **kwargs)
+        context.add_init_script(CSP_LISTENER_JS)
+
+        def on_console(message) -> None:  # type: ignore[no-untyped-def]
+            if _is_csp_message(message.text):
+                violations.append(f"{message.page.url if message.page else '?'}: {message.text}")
+
+        context.on("console", on_console)
+        return context
+
+    monkeypatch.setattr(Browser, "new_context", new_context)
+    yield violations
+    assert not violations, "Content-Security-Policy violations:\n" + "\n".join(
+        dict.fromkeys(violations)
     )
 
 

@@ -81,8 +81,10 @@ def test_recording_from_the_microphone_is_transcribed_and_translated(
     expect(record).to_have_text("🎙 Stop")
     expect(waveform).to_be_visible()
     # The waveform follows the voice: wait until it swings over many rows, not a flat line.
+    # A function, not an expression: Playwright would eval() an expression in the page, which
+    # the Content-Security-Policy refuses (no 'unsafe-eval').
     page.wait_for_function(
-        f"({WAVEFORM_ROWS})(document.querySelector('#panel-text .waveform')) > 8"
+        f"() => ({WAVEFORM_ROWS})(document.querySelector('#panel-text .waveform')) > 8"
     )
     screenshot("recording", page=page)
 

@@ -9,6 +9,7 @@ README.md, "Production").
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE
 
 PLATFORM_DIR = Path(__file__).resolve().parents[2]
 BASE_DIR = PLATFORM_DIR.parent
@@ -28,6 +29,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
     "daphne",
+    "csp",
     # Toto
     "core",
     "accounts",
@@ -101,6 +103,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Static files in every shape (runserver, daphne, the production image): DEBUG or not.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Content-Security-Policy on every page, the admin's policy under /admin/ (core.csp).
+    "core.csp.TotoCSPMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -134,6 +138,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "wagtail.contrib.settings.context_processors.settings",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -411,6 +416,66 @@ if AWS_STORAGE_BUCKET_NAME:
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# --- Content-Security-Policy (django-csp, core.csp) -----------------------------------------
+# One strict policy for the website, in every shape (make run, tests, production); the admin's
+# differs only where Wagtail needs it. docs/decisions.md "Content-Security-Policy" explains
+# each source. CSP_REPORT_ONLY=true reports violations without blocking (a trial run).
+TOTO_CSP_REPORT_ONLY = env.bool("CSP_REPORT_ONLY", default=False)
+_CSP_MEDIA_HOSTS = [
+    f"https://{host}" for host in (env.str("AWS_S3_CUSTOM_DOMAIN", default=""),) if host
+] + ([env.str("AWS_S3_ENDPOINT_URL")] if env.str("AWS_S3_ENDPOINT_URL", default="") else [])
+# Lesson embeds (wagtail.embeds, oEmbed iframes) and the payment providers' hosted fields.
+TOTO_CSP_FRAME_SOURCES = env.list(
+    "CSP_FRAME_SOURCES",
+    default=[
+        "https://www.youtube-nocookie.com",
+        "https://www.youtube.com",
+        "https://player.vimeo.com",
+    ],
+)
+_CSP_PAYMENT_SCRIPTS = ["https://js.stripe.com", "https://checkout.razorpay.com"]
+_CSP_PAYMENT_FRAMES = [
+    "https://js.stripe.com",
+    "https://hooks.stripe.com",
+    "https://api.razorpay.com",
+    "https://checkout.razorpay.com",
+]
+_CSP_PAYMENT_CONNECT = ["https://api.stripe.com", "https://lumberjack.razorpay.com"]
+TOTO_CSP_WEBSITE_DIRECTIVES = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'", NONCE, *_CSP_PAYMENT_SCRIPTS],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:", "blob:", *_CSP_MEDIA_HOSTS],
+    "media-src": ["'self'", "data:", "blob:", *_CSP_MEDIA_HOSTS],
+    "font-src": ["'self'", "data:"],
+    "connect-src": ["'self'", *_CSP_PAYMENT_CONNECT],
+    "frame-src": ["'self'", *TOTO_CSP_FRAME_SOURCES, *_CSP_PAYMENT_FRAMES],
+    "worker-src": ["'self'", "blob:"],
+    "manifest-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    # Payment providers take card details in their own frames and come back by redirect
+    # (return_url), not by a form posted to them: our own origin is enough.
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+# The Wagtail admin: its page editor shows the live preview in a same-origin frame, and
+# Wagtail's core.js inserts <style> elements at run time (its accessibility checker, a
+# CSS-in-JS layer), so styles need 'unsafe-inline' here (scripts still do not). Its few
+# inline scripts are replaced by markers (platform/core/templates/wagtailadmin/ overrides and
+# core.admin_csp for choosers) that js/admin/inline-init.js turns into the same calls.
+TOTO_CSP_ADMIN_DIRECTIVES = {
+    **TOTO_CSP_WEBSITE_DIRECTIVES,
+    "script-src": ["'self'", NONCE],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:", "blob:", "https:"],
+    "connect-src": ["'self'"],
+    "frame-ancestors": ["'self'"],
+}
+_CSP = {"DIRECTIVES": TOTO_CSP_WEBSITE_DIRECTIVES}
+CONTENT_SECURITY_POLICY = None if TOTO_CSP_REPORT_ONLY else _CSP
+CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP if TOTO_CSP_REPORT_ONLY else None
+
 # --- Payments (payments.conf reads these) ---------------------------------------------------
 # Providers are configured by environment variables; a provider without keys is not offered.
 STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
@@ -477,6 +542,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 WAGTAIL_SITE_NAME = "Toto"
 WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# No call to releases.wagtail.org from admins' browsers (a self-hosted server tells nobody that it
+# runs, and the admin's connect-src is our own origin only); upgrades are the operator's job.
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 # Lesson media (cms.learning): recordings, videos and their WebVTT captions.
