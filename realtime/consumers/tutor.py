@@ -10,7 +10,7 @@ Client → server: ``session.start`` {avatar, context, level?, audio_out?} (or {
 resume one's active session), binary frames of 16-bit little-endian mono PCM at 16 kHz (or
 ``input_audio.append`` {audio: base64}), ``input_audio.commit`` (push-to-talk released),
 ``input_audio.clear``, ``input_text`` {text}, ``response.cancel`` {heard_text?} (barge-in),
-``session.end``, ``ping``.
+``playback.done`` (the client's queue of tutor audio ran out), ``session.end``, ``ping``.
 
 Server → client: ``session.started`` {session, mode, settings}, ``state`` {state: listening |
 thinking | speaking}, ``speech.started`` {barge_in?}, ``speech.stopped``, ``transcript.user``
@@ -24,8 +24,9 @@ Policies written here:
   next turn, a barge-in, the end of the session), not when generation ends: a barge-in after
   the reply was generated but while it still plays must cut the stored turn to what was heard.
 - Echo guard: while the tutor speaks, the learner's speech is ignored unless it lasts longer
-  than ``ECHO_GUARD_MS`` (the tutor's own voice leaking into the microphone is short bursts
-  after echo cancellation); sustained speech is a barge-in.
+  than ``ECHO_GUARD_MS`` (the tutor's own voice leaking through the browser's echo
+  cancellation is short bursts): the ML stream's ``min_speech_ms`` is raised to it, so any
+  speech that does start then is sustained, and is a barge-in.
 - A failure of the ML service (or the LLM) during a turn: ``error`` ``ml_unavailable``,
   ``fail_session`` (the session stays open and resumable, the failed turn is not charged) and
   the socket keeps listening.
@@ -40,6 +41,7 @@ import asyncio
 import base64
 import binascii
 import contextlib
+import dataclasses
 import io
 import logging
 import threading
@@ -62,6 +64,7 @@ MAX_AUDIO_FRAME_BYTES = 32 * 1024  # one frame: ~1 s of 16 kHz PCM16; the ML lim
 MAX_TURN_AUDIO_SECONDS = 90  # what is kept of one learner turn for its recording
 MAX_TEXT_CHARS = 2000
 ECHO_GUARD_MS = 600
+MIN_SPEECH_MS = 250  # the ML stream's default: shorter voiced runs are not speech
 AUDIO_CHUNK_BYTES = 24 * 1024  # synthesized audio is sent in chunks of this size
 PREROLL_MS = 300  # kept before the VAD's speech start in a turn's recording
 
@@ -161,14 +164,13 @@ class TutorConsumer(JsonSocketConsumer):
         self.reply_task: asyncio.Task[None] | None = None
         self.billing_task: asyncio.Task[None] | None = None
         self.end_timer: asyncio.Task[None] | None = None
-        self.echo_timer: asyncio.Task[None] | None = None
         self.lock = asyncio.Lock()  # one learner turn → reply transition at a time
         self.pending: dict[str, Any] | None = None  # the tutor turn not stored yet
         self.speaking_until = 0.0  # monotonic: the tutor's audio sent so far ends then
-        self.ignoring_echo = False
-        self.user_speaking = False
+        self.guarding = False  # the stream asks for ECHO_GUARD_MS of speech to start a turn
         self.warned = False
         self.ended = False
+        self.interrupted = False  # fail_session ran: resume before the next turn
         self.turn_pcm = bytearray()
         self.turn_base_ms = 0  # stream time at turn_pcm[0]
         self.stream_ms = 0  # audio sent to the stream so far, in ms
@@ -201,6 +203,7 @@ class TutorConsumer(JsonSocketConsumer):
             "input_audio.clear": self.on_clear,
             "input_text": self.on_text,
             "response.cancel": self.on_cancel,
+            "playback.done": self.on_played,
             "session.end": self.on_end,
         }
 
@@ -220,7 +223,8 @@ class TutorConsumer(JsonSocketConsumer):
         if resume is not None:
             session = await in_thread(services.active_session, self.user)
             if session is None or str(session.pk) != str(resume):
-                raise BadFrame("not_found", "You have no active session with this id.")
+                raise BadFrame("not_found", "You have no open session with this id.")
+            session = await in_thread(services.resume_session, session)
             resumed = True
         else:
             avatar = int_field(content, "avatar")
@@ -273,16 +277,14 @@ class TutorConsumer(JsonSocketConsumer):
         self.reply_task = asyncio.ensure_future(self._reply(services.opening_reply))
 
     def _settings_json(self) -> dict[str, Any]:
-        s = self.tutor_settings
+        settings_ = self.tutor_settings
+        fields = (
+            dataclasses.asdict(settings_)
+            if dataclasses.is_dataclass(settings_) and not isinstance(settings_, type)
+            else {}
+        )
         return {
-            "mode": s.mode,
-            "language": s.language,
-            "tts_voice": s.tts_voice,
-            "tts_speed": s.tts_speed,
-            "silence_duration_ms": s.silence_duration_ms,
-            "max_seconds": s.max_seconds,
-            "seconds_left": s.seconds_left,
-            "learner_name": s.learner_name,
+            **fields,
             "sample_rate": SAMPLE_RATE,
             "max_audio_frame_bytes": MAX_AUDIO_FRAME_BYTES,
             "echo_guard_ms": ECHO_GUARD_MS,
@@ -302,7 +304,7 @@ class TutorConsumer(JsonSocketConsumer):
         await self._stop_reply()
         await self._flush_tutor_turn()
         await self._close_stream()
-        for task in (self.billing_task, self.end_timer, self.echo_timer):
+        for task in (self.billing_task, self.end_timer):
             if task is not None and task is not asyncio.current_task():
                 task.cancel()
         report_ready = True
@@ -379,6 +381,9 @@ class TutorConsumer(JsonSocketConsumer):
             await self.send_json({"type": "transcript.user", "text": text, "final": True})
             await self.state("thinking")
             try:
+                if self.interrupted:
+                    self.session = await in_thread(services.resume_session, self.session)
+                    self.interrupted = False
                 await in_thread(
                     services.learner_turn, self.session, text=text, audio=audio, speech=speech
                 )
@@ -419,6 +424,7 @@ class TutorConsumer(JsonSocketConsumer):
             await speaker
             await self.send_json({"type": "response.done", "cancelled": False})
             if self.speaking_until <= time.monotonic():
+                await self._guard(False)
                 await self.state("listening")
             else:
                 self._listening_after(self.speaking_until - time.monotonic())
@@ -459,6 +465,7 @@ class TutorConsumer(JsonSocketConsumer):
             if self.speaking_until < now:
                 self.speaking_until = now
                 await self.state("speaking")
+                await self._guard(True)
             self.speaking_until += len(pcm) / 2 / rate
             for start in range(0, len(pcm), AUDIO_CHUNK_BYTES):
                 chunk = pcm[start : start + AUDIO_CHUNK_BYTES]
@@ -480,6 +487,8 @@ class TutorConsumer(JsonSocketConsumer):
         async def later() -> None:
             await asyncio.sleep(delay)
             if not self.ended and (self.reply_task is None or self.reply_task.done()):
+                if self.speaking_until <= time.monotonic():
+                    await self._guard(False)
                 await self.state("listening")
 
         self._timers.append(asyncio.ensure_future(later()))
@@ -491,6 +500,7 @@ class TutorConsumer(JsonSocketConsumer):
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
         self.speaking_until = 0.0
+        await self._guard(False)
 
     async def _flush_tutor_turn(self, heard_text: str | None = None) -> None:
         """Stores the tutor turn in progress (cut to ``heard_text`` after a barge-in)."""
@@ -510,6 +520,14 @@ class TutorConsumer(JsonSocketConsumer):
             )
         except Exception:
             logger.exception("Storing a tutor turn of session %s failed", self.session.pk)
+
+    async def on_played(self, content: dict[str, Any]) -> None:
+        """The client finished playing the tutor's audio: the echo guard can stand down
+        (the server's own estimate, ``speaking_until``, is an upper bound)."""
+        self._require_session()
+        if self.reply_task is None or self.reply_task.done():
+            self.speaking_until = 0.0
+            await self._guard(False)
 
     async def on_cancel(self, content: dict[str, Any]) -> None:
         """Barge-in: playback stopped on the client, which says what the learner heard."""
@@ -545,6 +563,7 @@ class TutorConsumer(JsonSocketConsumer):
         logger.warning("Tutor session %s: a stage is unavailable: %s", self.session.pk, exc)
         with contextlib.suppress(Exception):
             await in_thread(services.fail_session, self.session, code="ml_unavailable")
+            self.interrupted = True
         await self.error(
             "ml_unavailable",
             gettext(
@@ -620,16 +639,14 @@ class TutorConsumer(JsonSocketConsumer):
         try:
             cm = open_speech_stream()
             stream = await cm.__aenter__()
-            await stream.configure(
-                language=self.tutor_settings.language,
-                silence_duration_ms=int(self.tutor_settings.silence_duration_ms),
-            )
+            self.stream_cm, self.stream = cm, stream
+            await self._configure_stream()
         except Exception as exc:
             if not is_unavailable(exc):
                 logger.exception("Opening the speech stream failed")
+            await self._close_stream()
             await self._failed(exc)
             return False
-        self.stream_cm, self.stream = cm, stream
         self.stream_ms = 0
         self._reset_turn_audio()
         self.stream_task = asyncio.ensure_future(self._stream_events())
@@ -672,37 +689,53 @@ class TutorConsumer(JsonSocketConsumer):
             self.stream_task = None
             await self._close_stream()
 
+    async def _guard(self, on: bool) -> None:
+        """Echo guard: while the tutor speaks, a turn needs ``ECHO_GUARD_MS`` of continuous
+        speech to start (the ML stream's ``min_speech_ms``), so short leaks of the tutor's
+        own voice never start one, and any speech that does start is a barge-in."""
+        if on == self.guarding:
+            return
+        self.guarding = on
+        if self.stream is not None:
+            await self._configure_stream()
+
+    async def _configure_stream(self) -> None:
+        s = self.tutor_settings
+        try:
+            await self.stream.configure(
+                language=s.language,
+                silence_duration_ms=int(s.silence_duration_ms),
+                min_speech_ms=ECHO_GUARD_MS if self.guarding else MIN_SPEECH_MS,
+            )
+        except TypeError:  # a client without min_speech_ms: no guard, barge-in at once
+            await self.stream.configure(
+                language=s.language, silence_duration_ms=int(s.silence_duration_ms)
+            )
+
     async def _on_stream_event(self, event: dict[str, Any]) -> None:
         kind = event.get("type")
         if kind == "input_audio_buffer.speech_started":
-            self.user_speaking = True
-            if self._tutor_speaking():
-                self.ignoring_echo = True
-                self._start_echo_timer()
-                return
-            self.ignoring_echo = False
+            barge_in = self._tutor_speaking()
             await self.send_json(
-                {"type": "speech.started", "audio_start_ms": event.get("audio_start_ms")}
+                {
+                    "type": "speech.started",
+                    "audio_start_ms": event.get("audio_start_ms"),
+                    **({"barge_in": True} if barge_in else {}),
+                }
             )
+            if barge_in:
+                # Generation and synthesis stop now; the client stops playback and says
+                # what was heard (response.cancel), else the stored turn is cut to the
+                # sentences that were sent.
+                if self.pending is not None:
+                    self.pending["cut"] = True
+                await self._stop_reply()
+                await self.state("listening")
         elif kind == "input_audio_buffer.speech_stopped":
-            self.user_speaking = False
-            if self.echo_timer is not None:
-                self.echo_timer.cancel()
-                self.echo_timer = None
-            if self.ignoring_echo:
-                # Short speech while the tutor spoke: its own voice (or a cough). Drop it.
-                with contextlib.suppress(Exception):
-                    await self.stream.clear()
-                self._reset_turn_audio()
-                return
             await self.send_json(
                 {"type": "speech.stopped", "audio_end_ms": event.get("audio_end_ms")}
             )
         elif kind == "conversation.item.input_audio_transcription.completed":
-            if self.ignoring_echo:
-                self.ignoring_echo = False
-                self._reset_turn_audio()
-                return
             text = str(event.get("transcript") or "").strip()
             audio = self._turn_wav(event)
             self._reset_turn_audio()
@@ -715,25 +748,6 @@ class TutorConsumer(JsonSocketConsumer):
                 str(error.get("message") or "The speech service refused the audio."),
                 request="audio",
             )
-
-    def _start_echo_timer(self) -> None:
-        if self.echo_timer is not None:
-            self.echo_timer.cancel()
-
-        async def sustained() -> None:
-            await asyncio.sleep(ECHO_GUARD_MS / 1000)
-            if self.user_speaking and self.ignoring_echo and not self.ended:
-                # A real barge-in: the turn counts. Generation and synthesis stop now; the
-                # client stops playback and says what was heard (response.cancel), else the
-                # stored turn is cut to the sentences sent.
-                self.ignoring_echo = False
-                await self.send_json({"type": "speech.started", "barge_in": True})
-                if self.pending is not None:
-                    self.pending["cut"] = True
-                await self._stop_reply()
-                await self.state("listening")
-
-        self.echo_timer = asyncio.ensure_future(sustained())
 
     def _turn_wav(self, event: dict[str, Any]) -> bytes | None:
         """The learner's turn as WAV: the buffered PCM from a moment before the VAD heard
@@ -760,7 +774,7 @@ class TutorConsumer(JsonSocketConsumer):
             await super().send_json(content, close)
 
     async def release(self) -> None:
-        for task in (self.billing_task, self.end_timer, self.echo_timer):
+        for task in (self.billing_task, self.end_timer):
             if task is not None:
                 task.cancel()
         await self._stop_reply()

@@ -36,7 +36,13 @@ function setUp(root) {
   let ended = false;
   let countdown = null;
 
-  const player = new Player({ onIdle: render, onStart: render });
+  const player = new Player({
+    onIdle: () => {
+      send({ type: "playback.done" });
+      render();
+    },
+    onStart: render,
+  });
 
   function show(element, visible) {
     if (element) element.hidden = !visible;
