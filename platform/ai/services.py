@@ -128,3 +128,38 @@ def run_metered(
         idempotency_key=key,
     )
     return Metered(result, usage)
+
+
+def record_usage(
+    user: Any,
+    feature: str,
+    *,
+    outcome: str,
+    latency_ms: int = 0,
+    model_name: str = "",
+    prompt_tokens: int | None = None,
+    completion_tokens: int | None = None,
+    audio_seconds: float | None = None,
+    units: Decimal = Decimal("0"),
+    credits: Decimal = Decimal("0"),
+    error_code: str = "",
+    idempotency_key: str = "",
+) -> AIUsage:
+    """Logs a metered use that another app charged itself (e.g. the voice tutor bills per
+    started minute through ``credits.services.charge``), so the usage log stays complete."""
+    return AIUsage.objects.create(
+        user=user,
+        feature=feature,
+        model_name=model_name[:200],
+        prompt_tokens=prompt_tokens,
+        completion_tokens=completion_tokens,
+        audio_seconds=(
+            Decimal(str(round(audio_seconds, 2))) if audio_seconds is not None else None
+        ),
+        units=units,
+        credits=credits,
+        latency_ms=max(0, latency_ms),
+        outcome=outcome,
+        error_code=error_code[:60],
+        idempotency_key=idempotency_key[:200],
+    )

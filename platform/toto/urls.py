@@ -28,6 +28,7 @@ api_v1 = [
     path("", include("rooms.api.urls")),
     path("", include("tutoring.api.urls")),
     path("", include("materials.api.urls")),
+    path("", include("voice_tutor.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
 ]
 

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "translation",
     "tutoring",
     "materials",
+    "voice_tutor",
     "cms.site",
     "cms.learning",
     "learning",
@@ -569,6 +570,11 @@ AI_LLM_MODEL = env.str("AI_LLM_MODEL", default="")
 AI_LLM_TIMEOUT_SECONDS = env.float("AI_LLM_TIMEOUT_SECONDS", default=60.0)
 AI_MAX_TEXT_CHARS = env.int("AI_MAX_TEXT_CHARS", default=10_000)
 AI_MAX_AUDIO_BYTES = env.int("AI_MAX_AUDIO_BYTES", default=10 * 1024 * 1024)
+
+# Voice tutor: which conversation engine ("auto": the LLM when one answers, else the offline
+# guided script; "guided" or "llm" to force one) and the longest session, in seconds.
+VOICE_TUTOR_ENGINE = env.str("VOICE_TUTOR_ENGINE", default="auto")
+VOICE_TUTOR_MAX_SECONDS = env.int("VOICE_TUTOR_MAX_SECONDS", default=30 * 60)
 TRANSLATION_MAX_CHARS = env.int("TRANSLATION_MAX_CHARS", default=5_000)
 TRANSLATION_CACHE_SECONDS = env.int("TRANSLATION_CACHE_SECONDS", default=7 * 24 * 3600)
 
