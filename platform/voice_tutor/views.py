@@ -37,7 +37,6 @@ from .models import (
 SCORES = ("pronunciation", "fluency", "grammar", "vocabulary", "listening")
 
 
-
 def score_explanations() -> list[tuple[str, Any, Any, Any]]:
     """Each score's name, what it measures and what it does not (issue #15: say it plainly)."""
     return [
@@ -45,13 +44,17 @@ def score_explanations() -> list[tuple[str, Any, Any, Any]]:
             "pronunciation",
             gettext_lazy("Pronunciation"),
             gettext_lazy("How confidently the speech recogniser understood each word you said."),
-            gettext_lazy("Not a phoneme-by-phoneme accent score: it cannot tell which sound was off."),
+            gettext_lazy(
+                "Not a phoneme-by-phoneme accent score: it cannot tell which sound was off."
+            ),
         ),
         (
             "fluency",
             gettext_lazy("Fluency"),
             gettext_lazy("Your speaking pace and how long and how often you paused mid-sentence."),
-            gettext_lazy("Not a judgement of your accent, and typed turns do not count towards it."),
+            gettext_lazy(
+                "Not a judgement of your accent, and typed turns do not count towards it."
+            ),
         ),
         (
             "grammar",
@@ -135,7 +138,9 @@ def _locale_contexts() -> QuerySet[PracticeContext]:
 
 def _practice_languages() -> list[tuple[str, str]]:
     codes = sorted(set(_locale_contexts().values_list("language", flat=True)))
-    return [(code, get_language_info(code)["name_local"] if _known(code) else code) for code in codes]
+    return [
+        (code, get_language_info(code)["name_local"] if _known(code) else code) for code in codes
+    ]
 
 
 def _known(code: str) -> bool:
@@ -214,7 +219,9 @@ def start(request: HttpRequest) -> HttpResponse:
     if language not in {code for code, _name in languages}:
         language = languages[0][0] if languages else ""
     level = learner["levels"].get(language) or "A1"
-    avatars = list(VoiceAvatar.objects.filter(live=True, language=language).select_related("picture"))
+    avatars = list(
+        VoiceAvatar.objects.filter(live=True, language=language).select_related("picture")
+    )
     contexts = list(_locale_contexts().filter(language=language))
     by_category: dict[str, list[PracticeContext]] = {}
     for context in contexts:
@@ -249,9 +256,7 @@ def session(request: HttpRequest) -> HttpResponse:
     else:
         try:
             avatar = VoiceAvatar.objects.get(pk=int(request.GET.get("avatar", "")), live=True)
-            context = PracticeContext.objects.get(
-                pk=int(request.GET.get("context", "")), live=True
-            )
+            context = PracticeContext.objects.get(pk=int(request.GET.get("context", "")), live=True)
         except (ValueError, VoiceAvatar.DoesNotExist, PracticeContext.DoesNotExist):
             return redirect("voice_tutor:start")
         level = request.GET.get("level") or ""
