@@ -9,6 +9,7 @@ import asyncio
 import base64
 import subprocess
 import wave
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,30 @@ from realtime.testing import drain, receive_until
 pytestmark = pytest.mark.django_db(transaction=True)
 
 FRAME = 3200  # 100 ms of 16 kHz PCM16
+
+
+@pytest.fixture(autouse=True)
+def _fresh_channel_layer() -> Iterator[None]:
+    """A new channel layer object per test: its Redis connections and locks belong to one
+    event loop (as in tests/realtime/conftest.py)."""
+    from channels.layers import channel_layers
+
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()
+
+
+@pytest.fixture(autouse=True)
+def _migrated_rows(transactional_db: None) -> None:
+    """The flush after a transactional test takes the rows of data migrations with it: the
+    locales (practice contexts are translatable) and the tutor's credit price."""
+    from wagtail.models import Locale
+
+    from voice_tutor.demo import ensure_price
+
+    for code in ("en", "es"):
+        Locale.objects.get_or_create(language_code=code)
+    ensure_price()
 
 
 @pytest.fixture
@@ -69,7 +94,9 @@ async def start(socket: Any, avatar: Any, context: Any, **extra: Any) -> dict[st
     await socket.send_json_to(
         {"type": "session.start", "avatar": avatar.pk, "context": context.pk, **extra}
     )
-    return await receive_until(socket, "session.started", timeout=30)
+    event = await socket.receive_json_from(timeout=30)
+    assert event["type"] == "session.started", event
+    return event
 
 
 def _tutor_texts(events: list[dict[str, Any]]) -> list[str]:
@@ -122,8 +149,11 @@ async def test_a_whole_guided_session_by_text_reaches_the_report(
     turns = await sync_to_async(list)(
         TutorTurn.objects.filter(session=session).order_by("seq").values_list("speaker", "text")
     )
-    # Tutor and learner alternate: every tutor turn (the opening included) was stored.
-    assert [speaker for speaker, _ in turns] == [Speaker.TUTOR, Speaker.LEARNER] * 5
+    # Tutor and learner alternate: every tutor turn (the opening and the closing included)
+    # was stored.
+    assert [speaker for speaker, _ in turns] == [Speaker.TUTOR, Speaker.LEARNER] * 4 + [
+        Speaker.TUTOR
+    ]
     assert turns[1][1] == "Here is my passport."
     report = await sync_to_async(TutorReport.objects.get)(session=session)
     assert report.listening is not None and report.grammar is not None
@@ -315,37 +345,46 @@ async def test_no_credits_is_refused_with_how_to_get_them(
 async def test_ml_service_down_fails_the_turn_not_the_session(
     learner: Any, avatar: Any, context: Any, guided: None, live_socket_ml: str, settings: Any
 ) -> None:
-    from voice_tutor.models import TutorSession
+    from voice_tutor.models import Speaker, TutorSession, TutorTurn
 
     socket = await connect("/ws/tutor/", user=learner)
-    started = await start(socket, avatar, context, audio_out=False)
+    started = await start(socket, avatar, context)
     await receive_until(socket, "response.done", timeout=30)
-    good_url = settings.ML_URL
+    pk = int(started["session"])
     settings.ML_URL = "http://127.0.0.1:9"  # nothing listens: connection refused
-    from ai.client import _openai_client
 
-    _openai_client.cache_clear()
-    await socket.send_json_to({"type": "session.start", "session": started["session"]})
-    await receive_until(socket, "error")  # session_started: this socket has it already
-    socket_audio_out = {"type": "input_text", "text": "Here is my passport."}
-    await socket.send_json_to(socket_audio_out)
-    # Grammar checking is the ML service: the turn fails with a clear message.
+    # The reply cannot be spoken: a clear error, the session is interrupted (resumable) and
+    # the failed turn is marked so that it is not billed.
+    await socket.send_json_to({"type": "input_text", "text": "Here is my passport."})
     error = await receive_until(socket, "error", timeout=60)
     assert error["code"] == "ml_unavailable" and "Nothing was charged" in error["message"]
-    session = await sync_to_async(TutorSession.objects.get)(pk=int(started["session"]))
+    assert (await receive_until(socket, "state"))["state"] == "listening"
+    session = await sync_to_async(TutorSession.objects.get)(pk=pk)
     assert session.status == "interrupted"
-    # Audio with the streaming endpoint down: the same clear error, the socket stays.
+    failed = await sync_to_async(
+        lambda: list(TutorTurn.objects.filter(session_id=pk, failed=True).values_list("text"))
+    )()
+    assert failed == [("Here is my passport.",)]
+    # Audio with the streaming endpoint down: the same clear error, and the socket stays.
     await socket.send_to(bytes_data=bytes(FRAME))
     assert (await receive_until(socket, "error", timeout=30))["code"] == "ml_unavailable"
 
-    settings.ML_URL = good_url
-    _openai_client.cache_clear()
+    settings.ML_URL = live_socket_ml
     await socket.send_json_to({"type": "input_text", "text": "Here is my passport."})
     events = await collect_until(socket, "response.done", timeout=60)
     assert "Where are you flying to today?" in _tutor_texts(events)[0]
-    session = await sync_to_async(TutorSession.objects.get)(pk=int(started["session"]))
+    assert [e for e in events if e["type"] == "audio"]
+    session = await sync_to_async(TutorSession.objects.get)(pk=pk)
     assert session.status == "active"
     await socket.disconnect()
+    speakers = await sync_to_async(
+        lambda: list(
+            TutorTurn.objects.filter(session_id=pk, failed=False)
+            .order_by("seq")
+            .values_list("speaker", flat=True)
+        )
+    )()
+    assert speakers == [Speaker.TUTOR, Speaker.LEARNER, Speaker.TUTOR]
 
 
 # --- billing ----------------------------------------------------------------------------------
