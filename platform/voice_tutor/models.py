@@ -3,7 +3,7 @@ and the learner's sessions, turns and reports."""
 
 import uuid
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
@@ -263,7 +263,12 @@ class PracticeContext(
         return [dict(block.value) for block in self.script if block.block_type == "step"]
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, Any] = {}
+        # The editor's form checks the blocks; this checks every other path (demo, imports).
+        try:
+            cast(StreamField, self._meta.get_field("script")).stream_block.clean(self.script)
+        except ValidationError as exc:
+            errors["script"] = exc
         for field in ("greeting", "closing"):
             allowed = ["name", "tutor", "goal"] if field == "greeting" else ["name"]
             try:

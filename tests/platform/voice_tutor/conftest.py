@@ -12,6 +12,8 @@ from typing import Any
 import pytest
 from django.test import override_settings
 
+from credits.testing import premium_plan  # noqa: F401
+
 AIRPORT_STEPS = [
     {
         "tutor_lines": ["Good morning! Can I see your passport, please?"],
@@ -110,6 +112,7 @@ class FakeStreamingOpenAI(BaseHTTPRequestHandler):
     deltas: list[str] = ["Hello! ", "I'm Maya."]
     status: int = 200
     first_token_delay: float = 0.0
+    chunk_delay: float = 0.0
     requests: list[dict[str, Any]] = []
 
     def log_message(self, format: str, *args: Any) -> None:
@@ -158,6 +161,7 @@ class FakeStreamingOpenAI(BaseHTTPRequestHandler):
         for delta in FakeStreamingOpenAI.deltas:
             self.wfile.write(self._chunk(body, {"content": delta}, None))
             self.wfile.flush()
+            time.sleep(FakeStreamingOpenAI.chunk_delay)
         self.wfile.write(self._chunk(body, {}, "stop"))
         if (body.get("stream_options") or {}).get("include_usage"):
             usage = {
@@ -182,6 +186,7 @@ def llm_server() -> Iterator[type[FakeStreamingOpenAI]]:
     FakeStreamingOpenAI.status = 200
     FakeStreamingOpenAI.deltas = ["Hello! ", "I'm Maya."]
     FakeStreamingOpenAI.first_token_delay = 0.0
+    FakeStreamingOpenAI.chunk_delay = 0.0
     url = f"http://127.0.0.1:{server.server_address[1]}/v1"
     with override_settings(
         AI_LLM_BASE_URL=url,
@@ -191,3 +196,8 @@ def llm_server() -> Iterator[type[FakeStreamingOpenAI]]:
     ):
         yield FakeStreamingOpenAI
     server.shutdown()
+
+
+@pytest.fixture
+def airport_steps() -> list[dict[str, Any]]:
+    return [dict(step) for step in AIRPORT_STEPS]
