@@ -150,20 +150,29 @@ class SpeechRequest(BaseModel):
 async def speech(
     body: SpeechRequest, engines: Annotated[Engines, Depends(get_engines)]
 ) -> Response:
-    """Synthesize speech. ``voice``: a Piper voice id, ``espeak:<voice>`` (e.g. ``espeak:es``,
-    ``espeak:en-gb+f3``), a language code, or an OpenAI voice name (→ the default voice)."""
+    """Synthesize speech. ``voice``: a Piper voice id, ``espeak:<voice>[+<variant>]`` (e.g.
+    ``espeak:es``, ``espeak:en-gb``, ``espeak:en-us+f3``), a language code, or an OpenAI voice
+    name (→ the default voice). ``speed`` (0.25-4) sets Piper's length scale (1/speed) or
+    espeak-ng's words per minute (175 * speed). ``pcm`` is raw 16-bit little-endian mono at
+    the voice's own rate, given in the ``X-Sample-Rate`` header (22,050 Hz for the packaged
+    voices); ``wav`` carries the same samples with a header (and the same ``X-Sample-Rate``)."""
     check_text_length(body.input, engines.settings.max_speech_chars, "input")
     if not body.input.strip():
         raise bad_request("The input text is empty.", code="empty_input", param="input")
     engine, voice = engines.tts.resolve_voice(body.voice)
 
-    def work() -> bytes:
+    def work() -> tuple[bytes, int]:
         speech = engine.synthesize(body.input, voice=voice, speed=body.speed)
-        return audio_io.encode(speech.samples, speech.sample_rate, body.response_format)
+        encoded = audio_io.encode(speech.samples, speech.sample_rate, body.response_format)
+        return encoded, speech.sample_rate
 
-    audio_bytes = await engines.gates["tts"].run(work)
-    return Response(
-        audio_bytes,
-        media_type=audio_io.AUDIO_MEDIA_TYPES[body.response_format],
-        headers={"X-Voice": voice},
-    )
+    audio_bytes, sample_rate = await engines.gates["tts"].run(work)
+    headers = {"X-Voice": voice}
+    if body.response_format in ("pcm", "wav"):
+        # Raw PCM has no header of its own: the rate (the voice's own, 22,050 Hz for the
+        # packaged voices; no resampling) travels here, and in the media type's parameter.
+        headers["X-Sample-Rate"] = str(sample_rate)
+    media_type = audio_io.AUDIO_MEDIA_TYPES[body.response_format]
+    if body.response_format == "pcm":
+        media_type = f"{media_type};rate={sample_rate};channels=1;format=s16le"
+    return Response(audio_bytes, media_type=media_type, headers=headers)

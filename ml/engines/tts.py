@@ -94,6 +94,7 @@ class EspeakEngine:
     def __init__(self, settings: Settings) -> None:
         self.binary = settings.espeak_binary
         self._voices: list[VoiceInfo] | None = None
+        self._variants: frozenset[str] | None = None
         self._lock = threading.Lock()
 
     def voices(self) -> list[VoiceInfo]:
@@ -118,10 +119,39 @@ class EspeakEngine:
                 voices.append(VoiceInfo(f"{ESPEAK_PREFIX}{parts[1]}", "espeak-ng", parts[1]))
         return voices
 
+    def variants(self) -> frozenset[str]:
+        """Voice variants (``f3``, ``m2``, ``klatt`` …) for ``espeak:<voice>+<variant>``."""
+        with self._lock:
+            if self._variants is None:
+                self._variants = self._list_variants()
+            return self._variants
+
+    def _list_variants(self) -> frozenset[str]:
+        try:
+            listing = subprocess.run(  # noqa: S603 - argument list, no shell
+                [self.binary, "--voices=variant"],
+                capture_output=True,
+                text=True,
+                timeout=10,
+                check=True,
+            ).stdout
+        except (OSError, subprocess.SubprocessError):
+            return frozenset()
+        names = set()
+        for line in listing.splitlines()[1:]:
+            parts = line.split()
+            # "5  variant  --/F  Female_3  !v/f3": the file name is what follows "+".
+            files = [part for part in parts if part.startswith("!v/")]
+            if files:
+                names.add(files[0].removeprefix("!v/").lower())
+        return frozenset(names)
+
     def has_voice(self, voice: str) -> bool:
         if not voice.startswith(ESPEAK_PREFIX):
             return False
-        base = voice.removeprefix(ESPEAK_PREFIX).split("+")[0]
+        base, _, variant = voice.removeprefix(ESPEAK_PREFIX).partition("+")
+        if variant and variant.lower() not in self.variants():
+            return False
         return any(v.language == base for v in self.voices())
 
     def synthesize(self, text: str, *, voice: str, speed: float) -> Speech:

@@ -101,3 +101,46 @@ class FakeLLM(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
+
+
+# ---- the real service on a loopback port (for real WebSocket clients) -------------------
+
+
+def serve(app: Any) -> Any:
+    """Run ``app`` with uvicorn on a free loopback port in a thread; a context manager that
+    yields the base URL (``http://127.0.0.1:PORT``) and stops the server on exit."""
+    import contextlib
+    import socket
+    import threading
+    import time
+
+    import httpx
+    import uvicorn
+
+    @contextlib.contextmanager
+    def running() -> Any:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        server = uvicorn.Server(
+            uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+        )
+        thread = threading.Thread(target=server.run, name="ml-test-server", daemon=True)
+        thread.start()
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.05)
+        else:
+            raise RuntimeError("the ML service did not start")
+        try:
+            yield url
+        finally:
+            server.should_exit = True
+            thread.join(timeout=10)
+
+    return running()
