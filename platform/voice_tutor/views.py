@@ -4,19 +4,17 @@ progress per context. The pages read the models directly (nothing here writes)."
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
-import contextlib
-
 from django.contrib.auth.decorators import login_required
-from django.db.models import Avg, Count, Max, QuerySet, Sum
 from django.core.paginator import Paginator
+from django.db.models import Avg, Count, Max, QuerySet, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.utils.translation import get_language_info
+from django.utils.translation import get_language_info, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from wagtail.models import Locale
 
 from ai import client
@@ -121,7 +119,7 @@ def _learner_facts(user: Any) -> dict[str, Any]:
     return {
         "native_language": profile.native_language if profile else "",
         "target_language": learning[0][0] if learning else "",
-        "levels": {language: level for language, level in learning},
+        "levels": dict(learning),
         "name": user.get_full_name() or user.email.split("@")[0],
     }
 
@@ -183,7 +181,7 @@ def _context_history(user: Any, context_key: Any) -> list[dict[str, Any]]:
 
 
 def _progress_by_context(user: Any) -> list[dict[str, Any]]:
-    rows = (
+    rows: list[dict[str, Any]] = list(  # type: ignore[arg-type]
         TutorSession.objects.filter(user=user, status=SessionStatus.ENDED)
         .values("context_key")
         .annotate(
@@ -213,7 +211,8 @@ def _progress_by_context(user: Any) -> list[dict[str, Any]]:
 
 @login_required
 def start(request: HttpRequest) -> HttpResponse:
-    learner = _learner_facts(request.user)
+    user: Any = request.user
+    learner = _learner_facts(user)
     languages = _practice_languages()
     language = request.GET.get("language") or learner["target_language"] or ""
     if language not in {code for code, _name in languages}:
@@ -238,7 +237,7 @@ def start(request: HttpRequest) -> HttpResponse:
             "avatars": avatars,
             "categories": by_category,
             "llm_available": client.llm_available(),
-            "wallet": wallet_summary(request.user),
+            "wallet": wallet_summary(user),
             "active": services.active_session(request.user),
             "recent": list(_sessions(request.user)[:5]),
         },

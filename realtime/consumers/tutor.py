@@ -335,11 +335,19 @@ class TutorConsumer(JsonSocketConsumer):
                 logger.exception("Charging tutor session %s failed", self.session.pk)
                 continue
             if result.exhausted:
-                await self.end("credits")
+                await self.end(await self._limit_reason())
                 return
             self._schedule_end(float(result.seconds_left))
             if result.warn:
                 await self._warn(int(result.seconds_left))
+
+    async def _limit_reason(self) -> str:
+        """``limit`` when the session reached its maximum length, else ``credits``."""
+        from voice_tutor.models import TutorSession
+
+        session = await in_thread(TutorSession.objects.get, pk=self.session.pk)
+        reached = session.billable_seconds() >= self.tutor_settings.max_seconds - 1
+        return "limit" if reached else "credits"
 
     def _schedule_end(self, seconds_left: float) -> None:
         if self.end_timer is not None:
@@ -351,7 +359,7 @@ class TutorConsumer(JsonSocketConsumer):
 
             with contextlib.suppress(Exception):
                 await in_thread(services.charge_elapsed, self.session)
-            await self.end("limit")
+            await self.end(await self._limit_reason())
 
         self.end_timer = asyncio.ensure_future(run())
 
@@ -415,6 +423,7 @@ class TutorConsumer(JsonSocketConsumer):
                 done, buffer = sentences(buffer + delta)
                 for sentence in done:
                     speech_queue.put_nowait(sentence)
+            turn["generated"] = True
             if buffer.strip():
                 speech_queue.put_nowait(buffer.strip())
             speech_queue.put_nowait(None)
@@ -433,7 +442,10 @@ class TutorConsumer(JsonSocketConsumer):
             raise
         except Exception as exc:
             speaker.cancel()
-            self.pending = None  # the failed reply is not stored: the learner retries
+            if not turn.get("generated"):
+                # A reply that failed while being written is not stored: the learner retries.
+                # One that was written (and shown) but could not be spoken stays.
+                self.pending = None
             if is_unavailable(exc):
                 await self._failed(exc)
                 return
@@ -743,6 +755,8 @@ class TutorConsumer(JsonSocketConsumer):
                 await self.learner_said(text, audio=audio, speech=event)
         elif kind == "error":
             error = event.get("error") or {}
+            if error.get("code") == "input_audio_buffer_commit_empty":
+                return  # push-to-talk released without speech: nothing to answer
             await self.error(
                 str(error.get("code") or "speech_error"),
                 str(error.get("message") or "The speech service refused the audio."),

@@ -1,7 +1,7 @@
 """The voice tutor in a real browser: Chromium's fake microphone plays espeak-ng speech into
 the live page (AudioWorklet → 16 kHz PCM frames → /ws/tutor/ on daphne → the real ML
 service's streaming transcription), the tutor answers in writing and by voice, a typed turn
-follows, and ending the session leads to the report. At desktop size and at 390×844, axe
+follows, and ending the session leads to the report. At desktop size and at 390 by 844 px, axe
 clean and without sideways scrolling; screenshots of every step."""
 
 from __future__ import annotations
