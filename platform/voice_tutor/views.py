@@ -181,17 +181,19 @@ def _context_history(user: Any, context_key: Any) -> list[dict[str, Any]]:
 
 
 def _progress_by_context(user: Any) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = list(  # type: ignore[arg-type]
+    averages: dict[str, Any] = {name: Avg(f"report__{name}") for name in SCORES}
+    query: Any = (
         TutorSession.objects.filter(user=user, status=SessionStatus.ENDED)
         .values("context_key")
         .annotate(
             sessions=Count("id"),
             seconds=Sum("report__duration_seconds"),
             last=Max("started_at"),
-            **{name: Avg(f"report__{name}") for name in SCORES},
+            **averages,
         )
         .order_by("-last")
     )
+    rows: list[dict[str, Any]] = list(query)
     titles = dict(
         PracticeContext.objects.filter(
             translation_key__in=[row["context_key"] for row in rows],
