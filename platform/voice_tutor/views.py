@@ -83,6 +83,7 @@ def score_chart(points: list[dict[str, Any]]) -> dict[str, Any]:
     scores per session), drawn like the lessons' progress chart (same classes and script)."""
     plot = CHART_BOTTOM - CHART_TOP
     step = (CHART_WIDTH - CHART_LEFT) / max(len(points), 1)
+    width = min(step * 0.7, 56)  # one session is a bar, not a wall
     bars = []
     for index, point in enumerate(points):
         value = point["average"] or 0
@@ -90,8 +91,8 @@ def score_chart(points: list[dict[str, Any]]) -> dict[str, Any]:
         bars.append(
             {
                 **point,
-                "x": round(CHART_LEFT + index * step + step * 0.15, 1),
-                "width": round(step * 0.7, 1),
+                "x": round(CHART_LEFT + index * step + (step - width) / 2, 1),
+                "width": round(width, 1),
                 "y": round(CHART_BOTTOM - height, 1),
                 "height": height,
                 "center": round(CHART_LEFT + index * step + step / 2, 1),

@@ -68,9 +68,7 @@ def _airport() -> tuple[Any, Any]:
     return avatar.first(), context.first()
 
 
-@pytest.mark.parametrize("viewport", [(1280, 900), (390, 844)], ids=["desktop", "phone"])
 def test_a_short_spoken_and_typed_session_to_the_report(
-    viewport: tuple[int, int],
     learner: Any,
     tutor_server: str,
     browser_with_microphone: Any,
@@ -80,9 +78,31 @@ def test_a_short_spoken_and_typed_session_to_the_report(
     screenshot: Any,
     tmp_path: Path,
 ) -> None:
+    """One whole session at desktop size, then another on a phone (one test: the demo data
+    is loaded once; the first session is ended before the second starts)."""
+    wav = microphone_wav(tmp_path)
+    for name, viewport in (("desktop", (1280, 900)), ("phone", (390, 844))):
+        walk_a_session(
+            name, viewport, wav, learner, tutor_server, browser_with_microphone,
+            signed_in_page, axe, no_sideways_scroll, screenshot,
+        )  # fmt: skip
+
+
+def walk_a_session(
+    name: str,
+    viewport: tuple[int, int],
+    wav: Path,
+    learner: Any,
+    tutor_server: str,
+    browser_with_microphone: Any,
+    signed_in_page: Any,
+    axe: Any,
+    no_sideways_scroll: Any,
+    screenshot: Any,
+) -> None:
     avatar, context = _airport()
     assert avatar is not None and context is not None, "the demo ships an English airport context"
-    browser = browser_with_microphone(microphone_wav(tmp_path))
+    browser = browser_with_microphone(wav)
     page = signed_in_page(browser, tutor_server, learner)
     width, height = viewport
     page.set_viewport_size({"width": width, "height": height})
@@ -94,7 +114,7 @@ def test_a_short_spoken_and_typed_session_to_the_report(
     expect(page.locator("#guided-note")).to_contain_text("needs a language model")
     no_sideways_scroll(page)
     axe(page)
-    screenshot("start", page=page)
+    screenshot(f"{name}-start", page=page)
     # Sam learns Spanish (the page starts there); this session practises English.
     page.get_by_label("Language to practise").select_option("en")
     page.get_by_role("button", name="Show").click()
@@ -116,14 +136,14 @@ def test_a_short_spoken_and_typed_session_to_the_report(
     expect(state).to_have_attribute("data-state", re.compile("speaking|listening"))
     expect(page.locator("#tutor-mode-note")).to_be_visible()
     expect(state).to_have_attribute("data-state", "listening", timeout=30_000)
-    screenshot("greeting", page=page)
+    screenshot(f"{name}-greeting", page=page)
 
     page.get_by_role("button", name="Turn microphone on").click()
     expect(page.get_by_role("button", name="Turn microphone off")).to_be_visible()
     expect(page.locator("#waveform")).to_be_visible()
     you = transcript.locator(".turn-you")
     expect(you.first).to_contain_text(re.compile("london", re.IGNORECASE), timeout=60_000)
-    screenshot("spoken-turn", page=page)
+    screenshot(f"{name}-spoken-turn", page=page)
     expect(transcript.locator(".turn-tutor").nth(1)).to_contain_text("passport", timeout=30_000)
     page.get_by_role("button", name="Turn microphone off").click()
 
@@ -135,7 +155,7 @@ def test_a_short_spoken_and_typed_session_to_the_report(
     expect(transcript.locator(".turn-tutor").nth(2)).to_contain_text("bags", timeout=30_000)
     no_sideways_scroll(page)
     axe(page)
-    screenshot("typed-turn", page=page)
+    screenshot(f"{name}-typed-turn", page=page)
 
     # End: the report.
     page.get_by_role("button", name="End the session").click()
@@ -149,12 +169,12 @@ def test_a_short_spoken_and_typed_session_to_the_report(
     expect(page.locator("[data-progress-chart]")).to_be_visible()
     no_sideways_scroll(page)
     axe(page)
-    screenshot("report", page=page)
+    screenshot(f"{name}-report", page=page)
 
     page.goto(tutor_server + "/tutor/history/")
     expect(page.get_by_role("heading", name="Tutor history and progress")).to_be_visible()
     expect(page.locator("[data-progress-chart]").first).to_be_visible()
     no_sideways_scroll(page)
     axe(page)
-    screenshot("history", page=page)
+    screenshot(f"{name}-history", page=page)
     page.context.close()
