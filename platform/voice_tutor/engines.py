@@ -12,6 +12,7 @@ turn; the guided engine says the corrections gently, in parentheses.
 """
 
 import logging
+import re
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -140,6 +141,10 @@ def guided_reply(session: TutorSession, turn: TutorTurn, name: str) -> list[str]
     turn.fitted = matching.fits(step, turn.text, context.language) or bool(
         turn.corrected_text and matching.fits(step, turn.corrected_text, context.language)
     )
+    if not turn.fitted and asks_to_repeat(turn.text, context.language):
+        # Not an answer: the step is said again, and neither counts as a miss nor is scored.
+        turn.fitted = None
+        return [words_for["repeat_intro"], *step["tutor_lines"]]
     if correction:
         lines.append(correction)
     if turn.fitted:
@@ -161,6 +166,11 @@ def guided_reply(session: TutorSession, turn: TutorTurn, name: str) -> list[str]
         lines.append(words_for["move_on"])
         lines.extend(_advance(session, steps, context, name))
     return lines
+
+
+def asks_to_repeat(text: str, language: str) -> bool:
+    said = normalize(text)
+    return any(re.search(pattern, said) for pattern in phrases(language)["repeat_requests"])
 
 
 def _advance(

@@ -40,7 +40,7 @@ class Level(models.TextChoices):
 
 LEVELS = [level.value for level in Level]
 
-# End of turn after this much silence: beginners pause longer mid-sentence (issue #15).
+# End of turn after this much silence: beginners pause longer mid-sentence.
 SILENCE_MS_BY_LEVEL = {"A1": 1200, "A2": 1050, "B1": 900, "B2": 750, "C1": 600, "C2": 600}
 
 

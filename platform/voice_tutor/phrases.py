@@ -12,6 +12,16 @@ PHRASES: dict[str, dict[str, Any]] = {
         "you_could_say": "You could say: “{example}”",
         "done": "We've finished this practice, well done. Press End to see your report.",
         "closing": "That's the end of our practice, {name}. Well done!",
+        "repeat_requests": [
+            r"\brepeat\b",
+            r"\bagain\b",
+            r"^(sorry|pardon|what)\W*$",
+            r"\bpardon\b",
+            r"\b(didn'?t|don'?t|do not|did not) (understand|get it)\b",
+            r"\bslow(er|ly)\b",
+            r"what did you say",
+        ],
+        "repeat_intro": "Of course.",
     },
     "es": {
         "greeting": "¡Hola, {name}! Soy {tutor}. Hoy vamos a practicar esto: {goal}. Empecemos.",
@@ -21,6 +31,16 @@ PHRASES: dict[str, dict[str, Any]] = {
         "you_could_say": "Puedes decir: «{example}»",
         "done": "Hemos terminado esta práctica. ¡Buen trabajo! Pulsa Terminar para ver tu informe.",
         "closing": "Aquí termina nuestra práctica, {name}. ¡Buen trabajo!",
+        "repeat_requests": [
+            r"\brepite\b",
+            r"\brepetir\b",
+            r"otra vez",
+            r"\bno (lo )?entiendo\b",
+            r"\bno (te|le) entiendo\b",
+            r"mas despacio",
+            r"^(perdon|como|que)\W*$",
+        ],
+        "repeat_intro": "Claro.",
     },
 }
 

@@ -22,7 +22,12 @@ SCORES = ("pronunciation", "fluency", "grammar", "vocabulary", "listening")
 
 
 def live_avatars(language: str = "") -> QuerySet[VoiceAvatar]:
-    queryset = VoiceAvatar.objects.filter(live=True).select_related("picture")
+    # Renditions prefetched: a picture's thumbnail costs no query per avatar.
+    queryset = (
+        VoiceAvatar.objects.filter(live=True)
+        .select_related("picture")
+        .prefetch_related("picture__renditions")
+    )
     if language:
         queryset = queryset.filter(language__iexact=language)
     return queryset.order_by("sort_order", "name")

@@ -266,8 +266,15 @@ def _require_active(session: TutorSession) -> None:
 
 
 def _next_seq(session: TutorSession) -> int:
+    """The next turn number, under the session's row lock (the caller's transaction), so two
+    turns sent at once (a double-submitted request) get distinct numbers."""
+    TutorSession.objects.select_for_update().filter(pk=session.pk).values_list("pk").first()
     last = session.turns.order_by("-seq").values_list("seq", flat=True).first()
     return (last or 0) + 1
+
+
+def _is_wav(audio: bytes) -> bool:
+    return len(audio) > 44 and audio[:4] == b"RIFF" and audio[8:12] == b"WAVE"
 
 
 def resume_session(session: TutorSession) -> TutorSession:
@@ -314,19 +321,20 @@ def learner_turn(
     text = " ".join(text.split())[:MAX_TURN_CHARS]
     if not text:
         raise InvalidChoice(_("Say or type something first."))
-    turn = TutorTurn(
-        session=session,
-        seq=_next_seq(session),
-        speaker=Speaker.LEARNER,
-        text=text,
-        spoken=speech is not None,
-        speech=_speech_summary(speech) if speech else None,
-    )
-    if audio:
-        if len(audio) > MAX_RECORDING_BYTES:
-            raise InvalidChoice(_("The recording of this turn is too large."))
-        turn.recording.save("turn.wav", ContentFile(audio), save=False)
-    turn.save()
+    if audio and (len(audio) > MAX_RECORDING_BYTES or not _is_wav(audio)):
+        raise InvalidChoice(_("The recording of a turn must be a WAV file of at most 5 MB."))
+    with transaction.atomic():
+        turn = TutorTurn(
+            session=session,
+            seq=_next_seq(session),
+            speaker=Speaker.LEARNER,
+            text=text,
+            spoken=speech is not None,
+            speech=_speech_summary(speech) if speech else None,
+        )
+        if audio:
+            turn.recording.save("turn.wav", ContentFile(audio), save=False)
+        turn.save()
     return turn
 
 
@@ -411,15 +419,15 @@ def finish_tutor_turn(
 ) -> TutorTurn:
     if session.status == SessionStatus.ENDED:
         raise SessionNotActive()
-    text = text.strip()
-    return TutorTurn.objects.create(
-        session=session,
-        seq=_next_seq(session),
-        speaker=Speaker.TUTOR,
-        text=text,
-        heard_text=(heard_text or "").strip(),
-        interrupted=heard_text is not None,
-    )
+    with transaction.atomic():
+        return TutorTurn.objects.create(
+            session=session,
+            seq=_next_seq(session),
+            speaker=Speaker.TUTOR,
+            text=text.strip(),
+            heard_text=(heard_text or "").strip(),
+            interrupted=heard_text is not None,
+        )
 
 
 # --- billing ------------------------------------------------------------------------------------

@@ -504,6 +504,15 @@ SPECTACULAR_SETTINGS = {
         "MaterialKindEnum": "materials.models.MaterialKind",
         "MaterialPackStatusEnum": "materials.models.PackStatus",
         "PackPurchaseStatusEnum": "materials.models.PurchaseStatus",
+        # The voice tutor's enums share field names with these: both sides named, so the
+        # older ones keep the names clients know.
+        "ModeEnum": "translation.models.Mode",
+        "SpeakerEnum": "translation.models.Speaker",
+        "DifficultyEnum": "cms.learning.models.Difficulty",
+        "TutorModeEnum": "voice_tutor.models.Mode",
+        "TutorSessionStatusEnum": "voice_tutor.models.SessionStatus",
+        "TutorSpeakerEnum": "voice_tutor.models.Speaker",
+        "PracticeDifficultyEnum": "voice_tutor.models.Difficulty",
     },
 }
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])

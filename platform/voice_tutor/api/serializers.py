@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from voice_tutor.models import (
     LEVELS,
+    Mode,
     PracticeContext,
     TutorReport,
     TutorSession,
@@ -15,7 +16,7 @@ from voice_tutor.models import (
 )
 
 
-class AvatarSerializer(serializers.ModelSerializer):
+class TutorAvatarSerializer(serializers.ModelSerializer):
     picture = serializers.SerializerMethodField()
 
     class Meta:
@@ -29,7 +30,7 @@ class AvatarSerializer(serializers.ModelSerializer):
         return str(avatar.picture.get_rendition("fill-256x256").url)
 
 
-class ContextSerializer(serializers.ModelSerializer):
+class TutorContextSerializer(serializers.ModelSerializer):
     has_guided_script = serializers.BooleanField(read_only=True)
     steps = serializers.SerializerMethodField()
     vocabulary = serializers.ListField(child=serializers.CharField(), source="vocabulary_list")
@@ -61,7 +62,7 @@ class ContextSerializer(serializers.ModelSerializer):
         return len(context.script)
 
 
-class ReportSerializer(serializers.ModelSerializer):
+class TutorReportSerializer(serializers.ModelSerializer):
     class Meta:
         model = TutorReport
         fields = [
@@ -84,7 +85,7 @@ class ReportSerializer(serializers.ModelSerializer):
         ]
 
 
-class SessionSerializer(serializers.ModelSerializer):
+class TutorSessionSerializer(serializers.ModelSerializer):
     avatar = serializers.CharField(source="avatar.name")
     avatar_id = serializers.IntegerField()
     context = serializers.CharField(source="context.title")  # type: ignore[assignment]
@@ -127,7 +128,7 @@ class SessionSerializer(serializers.ModelSerializer):
         return report.cefr if report else None
 
 
-class TurnSerializer(serializers.ModelSerializer):
+class TutorTurnSerializer(serializers.ModelSerializer):
     recording_url = serializers.SerializerMethodField()
 
     class Meta:
@@ -154,27 +155,27 @@ class TurnSerializer(serializers.ModelSerializer):
         return reverse("tutor-recording", args=[turn.session_id, turn.seq])
 
 
-class SessionDetailSerializer(SessionSerializer):
-    turns = TurnSerializer(many=True, read_only=True)
+class TutorSessionDetailSerializer(TutorSessionSerializer):
+    turns = TutorTurnSerializer(many=True, read_only=True)
     report = serializers.SerializerMethodField()
 
-    class Meta(SessionSerializer.Meta):
-        fields = [*SessionSerializer.Meta.fields, "turns", "report"]
+    class Meta(TutorSessionSerializer.Meta):
+        fields = [*TutorSessionSerializer.Meta.fields, "turns", "report"]
 
-    @extend_schema_field(ReportSerializer(allow_null=True))
+    @extend_schema_field(TutorReportSerializer(allow_null=True))
     def get_report(self, session: TutorSession) -> dict[str, Any] | None:
         report = getattr(session, "report", None)
-        return ReportSerializer(report).data if report else None
+        return TutorReportSerializer(report).data if report else None
 
 
-class StartRequestSerializer(serializers.Serializer):
+class TutorStartRequestSerializer(serializers.Serializer):
     avatar = serializers.IntegerField(min_value=1)
     context = serializers.IntegerField(min_value=1)  # type: ignore[assignment]
     level = serializers.ChoiceField(choices=LEVELS, required=False, allow_null=True)
 
 
-class SettingsSerializer(serializers.Serializer):
-    mode = serializers.ChoiceField(choices=["guided", "llm"])
+class TutorSettingsSerializer(serializers.Serializer):
+    mode = serializers.ChoiceField(choices=Mode.choices)
     language = serializers.CharField()
     tts_voice = serializers.CharField()
     tts_speed = serializers.FloatField()
@@ -189,26 +190,26 @@ class SettingsSerializer(serializers.Serializer):
     has_guided_script = serializers.BooleanField()
 
 
-class StartResponseSerializer(serializers.Serializer):
-    session = SessionSerializer()
-    settings = SettingsSerializer()
-    opening = TurnSerializer()
+class TutorStartResponseSerializer(serializers.Serializer):
+    session = TutorSessionSerializer()
+    settings = TutorSettingsSerializer()
+    opening = TutorTurnSerializer()
 
 
-class TurnRequestSerializer(serializers.Serializer):
+class TutorTurnRequestSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=2000, trim_whitespace=True)
 
 
-class TurnResponseSerializer(serializers.Serializer):
-    learner = TurnSerializer()
-    tutor = TurnSerializer()
+class TutorTurnResponseSerializer(serializers.Serializer):
+    learner = TutorTurnSerializer()
+    tutor = TutorTurnSerializer()
     seconds_left = serializers.IntegerField()
     warn = serializers.BooleanField()
     exhausted = serializers.BooleanField()
     script_done = serializers.BooleanField()
 
 
-class ProgressPointSerializer(serializers.Serializer):
+class TutorProgressPointSerializer(serializers.Serializer):
     session = serializers.IntegerField()
     date = serializers.DateTimeField()
     cefr = serializers.CharField()
@@ -219,7 +220,7 @@ class ProgressPointSerializer(serializers.Serializer):
     listening = serializers.IntegerField(allow_null=True)
 
 
-class ProgressSerializer(serializers.Serializer):
+class TutorProgressSerializer(serializers.Serializer):
     context_key = serializers.UUIDField()
     context_id = serializers.IntegerField(source="context.pk")
     context = serializers.CharField(source="context.title")  # type: ignore[assignment]
@@ -229,4 +230,4 @@ class ProgressSerializer(serializers.Serializer):
     averages = serializers.DictField(child=serializers.IntegerField(allow_null=True))
     areas_to_improve = serializers.ListField(child=serializers.CharField())
     mastered_vocabulary = serializers.ListField(child=serializers.CharField())
-    history = ProgressPointSerializer(many=True)
+    history = TutorProgressPointSerializer(many=True)

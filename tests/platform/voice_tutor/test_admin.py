@@ -35,6 +35,17 @@ def test_admin_lists_edits_and_previews(
     assert "espeak:en-us+f3" in avatar_preview
 
 
+def test_content_creators_author_contexts_but_not_the_prompt(
+    client: Any, content_creator: Any, context: Any
+) -> None:
+    client.force_login(content_creator)
+    assert client.get("/admin/snippets/voice_tutor/practicecontext/").status_code == 200
+    assert client.get("/admin/snippets/voice_tutor/practicecontext/add/").status_code == 200
+    assert client.get("/admin/snippets/voice_tutor/voiceavatar/").status_code == 200
+    refused = client.get("/admin/snippets/voice_tutor/tutorprompttemplate/")
+    assert refused.status_code in {302, 403}
+
+
 @pytest.mark.parametrize(
     ("change", "field"),
     [

@@ -9,6 +9,7 @@ import pytest
 
 from credits.models import UsageCharge
 from voice_tutor import services
+from voice_tutor.errors import SessionNotActive
 from voice_tutor.models import Mode, SessionStatus, Speaker, TutorTurn
 
 pytestmark = pytest.mark.django_db
@@ -90,3 +91,31 @@ def test_three_misses_move_on(
     said = reply(session, "Hmm.")
     assert said.startswith("No problem, let's move on.")
     assert "Where are you flying to today?" in said
+
+
+@pytest.mark.parametrize(
+    "request_text", ["Sorry, can you repeat?", "I don't understand", "Pardon?", "Slower please"]
+)
+def test_asking_to_repeat_is_not_a_miss(
+    learner: Any, avatar: Any, context: Any, guided: None, ml_down: str, request_text: str
+) -> None:
+    session = services.start_session(learner, avatar_id=avatar.pk, context_id=context.pk)
+    services.finish_tutor_turn(session, text="".join(services.opening_reply(session)))
+    said = reply(session, request_text)
+    assert said.strip() == "Of course. Good morning! Can I see your passport, please?"
+    assert session.step_attempts == 0
+    assert TutorTurn.objects.get(session=session, seq=2).fitted is None
+    assert "Thank you." in reply(session, "Here you are, my passport.")
+
+
+def test_a_session_ended_at_once_has_an_empty_honest_report(
+    learner: Any, avatar: Any, context: Any, guided: None
+) -> None:
+    session = services.start_session(learner, avatar_id=avatar.pk, context_id=context.pk)
+    services.finish_tutor_turn(session, text="".join(services.opening_reply(session)))
+    report = services.end_session(session, reason="learner")
+    assert set(report.scores.values()) == {None}
+    assert report.cefr == "A1" and report.talk_share == 0
+    assert report.comment.startswith("Say a few sentences next time")
+    with pytest.raises(SessionNotActive):
+        services.learner_turn(session, text="Hello?")

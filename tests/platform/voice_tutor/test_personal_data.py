@@ -9,6 +9,7 @@ import pytest
 
 from core.uploads import private_storage
 from voice_tutor import personal_data, services
+from voice_tutor.errors import InvalidChoice
 from voice_tutor.models import TutorSession
 
 pytestmark = pytest.mark.django_db
@@ -36,6 +37,8 @@ def test_export_and_erase(
 ) -> None:
     session = services.start_session(learner, avatar_id=avatar.pk, context_id=context.pk)
     services.finish_tutor_turn(session, text="".join(services.opening_reply(session)))
+    with pytest.raises(InvalidChoice, match="WAV"):
+        services.learner_turn(session, text="Here", audio=b"<html>not audio</html>" * 10)
     turn = services.learner_turn(session, text="Here is my passport", audio=wav())
     services.finish_tutor_turn(session, text="".join(services.tutor_reply(session)))
     services.end_session(session)
