@@ -35,6 +35,12 @@ class EngineGate:
     def capacity(self) -> int:
         return self.limits.concurrency + self.limits.queue
 
+    @property
+    def has_idle_worker(self) -> bool:
+        """Whether a job admitted now would start at once (nothing queued, a worker free)."""
+        with self._lock:
+            return self._admitted < self.limits.concurrency
+
     def _update_gauges(self) -> None:
         ENGINE_IN_FLIGHT.labels(self.engine).set(self._running)
         ENGINE_QUEUE_DEPTH.labels(self.engine).set(self._admitted - self._running)

@@ -22,6 +22,15 @@ ENGINE_LATENCY = Histogram(
 ENGINE_QUEUE_DEPTH = Gauge("ml_engine_queue_depth", "Jobs waiting for an engine slot.", ["engine"])
 ENGINE_IN_FLIGHT = Gauge("ml_engine_in_flight", "Jobs running inside an engine.", ["engine"])
 ENGINE_ERRORS = Counter("ml_engine_errors_total", "Engine failures by kind.", ["engine", "kind"])
+REALTIME_SESSIONS = Gauge(
+    "ml_realtime_sessions", "Open streaming transcription sockets (/v1/realtime/transcription)."
+)
+REALTIME_TURNS = Counter(
+    "ml_realtime_turns_total",
+    "Turns the streaming transcription ended, by outcome (completed, ignored, error) and how "
+    "the transcript was made (early: started inside the silence budget; after: at the end).",
+    ["outcome", "transcription"],
+)
 HTTP_REQUESTS = Counter(
     "ml_http_requests_total", "HTTP requests by route and status.", ["method", "route", "status"]
 )

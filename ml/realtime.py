@@ -8,8 +8,10 @@ once, as it arrives, with everything before it in memory: the same probabilities
 Turn rule, tuned for learners: speech starts after ``min_speech_ms`` of voiced windows; the
 turn ends after ``silence_duration_ms`` of silence following speech (a hesitant speaker's
 shorter pause stays inside the turn and is reported as a pause); ``commit`` ends it at once; a
-turn never runs past ``max_turn_seconds``. The detector only cuts audio: transcription and the
-filler rule belong to the socket handler (``ml.api.realtime``).
+turn never runs past ``max_turn_seconds``. ``early_ms`` before the budget runs out (once the
+silence covers the post-roll) a :class:`Tentative` turn is emitted with exactly the audio the
+final turn will have, so Whisper can run inside the silence budget. The detector only cuts
+audio: transcription and the filler rule belong to the socket handler (``ml.api.realtime``).
 """
 
 from __future__ import annotations
@@ -113,7 +115,17 @@ class Turn:
         return len(self.samples) / SAMPLE_RATE
 
 
-Event = SpeechStarted | SpeechStopped | Turn
+@dataclass(frozen=True)
+class Tentative:
+    """The turn as it will be if the silence so far lasts to the budget: the same samples,
+    pauses and times the final :class:`Turn` will have (the audio after the post-roll is never
+    part of a turn). Transcribing it now hides Whisper's time inside the silence budget; if
+    the learner speaks again, it is simply superseded."""
+
+    turn: Turn
+
+
+Event = SpeechStarted | SpeechStopped | Turn | Tentative
 
 
 @dataclass
@@ -136,6 +148,7 @@ class TurnDetector:
         min_speech_ms: int = 250,
         max_turn_seconds: float = 60.0,
         threshold: float = 0.5,
+        early_ms: int = 400,
         vad: StreamingVAD | None = None,
     ) -> None:
         self.vad = vad or StreamingVAD()
@@ -143,6 +156,7 @@ class TurnDetector:
         # Hysteresis as in Silero's own get_speech_timestamps: once speaking, a window counts
         # as silence only below threshold - 0.15.
         self.neg_threshold = max(threshold - 0.15, 0.01)
+        self.early_ms = early_ms
         self.configure(
             silence_duration_ms=silence_duration_ms,
             min_speech_ms=min_speech_ms,
@@ -162,6 +176,11 @@ class TurnDetector:
         self.max_turn_windows = max(1, int(max_turn_seconds * 1000 // WINDOW_MS))
         self._pre_roll_windows = PRE_ROLL_MS // WINDOW_MS
         self._post_roll_windows = POST_ROLL_MS // WINDOW_MS
+        # A tentative turn once the silence has covered the post-roll (so its audio is final)
+        # and is within early_ms of the budget; none when that leaves no time before the end.
+        self.tentative_windows = max(
+            self._post_roll_windows, self.silence_windows - self.early_ms // WINDOW_MS
+        )
 
     @property
     def in_speech(self) -> bool:
@@ -222,6 +241,8 @@ class TurnDetector:
             speech.silence_run += 1
             if speech.silence_run >= self.silence_windows:
                 return self._end(speech, reason="silence")
+            if speech.silence_run == self.tentative_windows:
+                return [Tentative(self._turn(speech, reason="silence"))]
         if len(speech.windows) >= self.max_turn_windows:
             return self._end(speech, reason="max_length")
         return []
@@ -243,13 +264,18 @@ class TurnDetector:
         self._speech = None
         self._voiced_run = 0
         self._recent.clear()
+        turn = self._turn(speech, reason=reason)
+        # Audio after the turn's end, already heard, stays for the next turn's pre-roll.
+        keep = len(turn.samples) // WINDOW
+        for window in speech.windows[keep:][-self._pre_roll_windows :]:
+            self._recent.append(window)
+        return [SpeechStopped(audio_end_ms=turn.speech_end_ms), turn]
+
+    def _turn(self, speech: _Speech, *, reason: str) -> Turn:
         silent_tail = speech.silence_run
         end_window = speech.start_window + len(speech.windows) - silent_tail
         keep = len(speech.windows) - silent_tail + min(silent_tail, self._post_roll_windows)
         samples = np.concatenate(speech.windows[:keep])
-        # Audio after the turn's end, already heard, stays for the next turn's pre-roll.
-        for window in speech.windows[keep:][-self._pre_roll_windows :]:
-            self._recent.append(window)
         start = speech.start_window
         pauses = [
             Pause(
@@ -257,7 +283,7 @@ class TurnDetector:
             )
             for a, b in speech.pauses
         ]
-        turn = Turn(
+        return Turn(
             samples=samples,
             audio_start_ms=start * WINDOW_MS,
             speech_start_ms=speech.speech_start_window * WINDOW_MS,
@@ -266,4 +292,3 @@ class TurnDetector:
             pauses=pauses,
             reason=reason,
         )
-        return [SpeechStopped(audio_end_ms=end_window * WINDOW_MS), turn]

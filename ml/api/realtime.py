@@ -60,11 +60,14 @@ from ml.audio import DecodedAudio
 from ml.container import Engines
 from ml.engines.stt import Transcript
 from ml.errors import ServiceError
+from ml.observability import REALTIME_SESSIONS, REALTIME_TURNS
 from ml.realtime import (
     SAMPLE_RATE,
+    Event,
     SpeechStarted,
     SpeechStopped,
     StreamingVAD,
+    Tentative,
     Turn,
     TurnDetector,
     only_fillers,
@@ -80,6 +83,14 @@ MAX_SESSION_SECONDS = 30 * 60.0
 SATURATED_WAIT_SECONDS = 20.0
 UNAUTHORIZED = 4401
 POLICY_VIOLATION = 1008
+
+
+@dataclass
+class _QueuedTurn:
+    turn: Turn
+    config: SessionConfig
+    model: str
+    early: asyncio.Future[Transcript] | None  # Whisper already started on this very audio
 
 
 class ProtocolError(Exception):
@@ -163,7 +174,9 @@ class TranscriptionSession:
         self.model = engines.stt.resolve_model(None, self.config.language)
         # The VAD model is loaded (off the event loop) before a session is made.
         self.detector = self._new_detector()
-        self.turns: asyncio.Queue[tuple[Turn, SessionConfig, str] | None] = asyncio.Queue()
+        self.turns: asyncio.Queue[_QueuedTurn | None] = asyncio.Queue()
+        # Whisper started on the silence's tentative turn: (its key, the job).
+        self._early: tuple[tuple[int, int, str, str], asyncio.Future[Transcript]] | None = None
         self._send_lock = asyncio.Lock()
         self._started = time.monotonic()
 
@@ -198,9 +211,11 @@ class TranscriptionSession:
             {"type": "transcription_session.created", "session": self.config.as_dict(self.model)}
         )
         worker = asyncio.create_task(self._transcriber())
+        REALTIME_SESSIONS.inc()
         try:
             await self._receive_loop()
         finally:
+            REALTIME_SESSIONS.dec()
             await self.turns.put(None)
             worker.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
@@ -273,6 +288,7 @@ class TranscriptionSession:
             await self.send({"type": "input_audio_buffer.committed"})
         elif kind == "input_audio_buffer.clear":
             self.detector.clear()
+            self._early = None
             await self.send({"type": "input_audio_buffer.cleared"})
         elif kind == "transcription_session.update":
             config = parse_session(event.get("session"), self.config)
@@ -292,9 +308,37 @@ class TranscriptionSession:
         else:
             raise ProtocolError("unknown_event", f"Unknown message type {kind[:64]!r}.")
 
-    async def _handle(self, events: list[SpeechStarted | SpeechStopped | Turn]) -> None:
+    def _key(self, turn: Turn) -> tuple[int, int, str, str]:
+        return (turn.audio_start_ms, len(turn.samples), self.model, self.config.language)
+
+    def _transcription(
+        self, turn: Turn, config: SessionConfig, model: str
+    ) -> asyncio.Task[Transcript]:
+        job = functools.partial(
+            self.engines.stt.transcribe,
+            DecodedAudio(turn.samples),
+            model=model,
+            language=config.language,
+            word_timestamps=True,
+        )
+        task = asyncio.ensure_future(self._run_stt(job))
+        # An early job that is superseded is never awaited: its outcome is dropped quietly.
+        task.add_done_callback(lambda done: done.cancelled() or done.exception())
+        return task
+
+    async def _handle(self, events: list[Event]) -> None:
         for event in events:
-            if isinstance(event, SpeechStarted):
+            if isinstance(event, Tentative):
+                # Transcribe during the rest of the silence budget; a later tentative (the
+                # learner spoke again) replaces it, the final turn uses it if it is the same.
+                # Only on an idle engine: a guess must not delay other learners' real turns.
+                self._early = None
+                if self.engines.gates["stt"].has_idle_worker:
+                    self._early = (
+                        self._key(event.turn),
+                        self._transcription(event.turn, self.config, self.model),
+                    )
+            elif isinstance(event, SpeechStarted):
                 await self.send(
                     {
                         "type": "input_audio_buffer.speech_started",
@@ -309,28 +353,31 @@ class TranscriptionSession:
                     }
                 )
             else:
-                await self.turns.put((event, self.config, self.model))
+                early = None
+                if self._early is not None and self._early[0] == self._key(event):
+                    early = self._early[1]
+                self._early = None
+                await self.turns.put(_QueuedTurn(event, self.config, self.model, early))
 
     async def _transcriber(self) -> None:
         while (item := await self.turns.get()) is not None:
-            turn, config, model = item
-            job = functools.partial(
-                self.engines.stt.transcribe,
-                DecodedAudio(turn.samples),
-                model=model,
-                language=config.language,
-                word_timestamps=True,
-            )
+            turn = item.turn
+            made = "early" if item.early is not None else "after"
             try:
-                transcript = await self._run_stt(job)
+                job = item.early or self._transcription(turn, item.config, item.model)
+                transcript = await job
             except ServiceError as problem:
+                REALTIME_TURNS.labels("error", made).inc()
                 await self.error(problem.code, problem.message)
                 continue
             except Exception:
+                REALTIME_TURNS.labels("error", made).inc()
                 logger.exception("transcription failed")
                 await self.error("transcription_failed", "The turn could not be transcribed.")
                 continue
-            await self.send(self._completed(turn, transcript))
+            event = self._completed(turn, transcript)
+            REALTIME_TURNS.labels(event["type"].rsplit(".", 1)[-1], made).inc()
+            await self.send(event)
 
     async def _run_stt(self, job: functools.partial[Transcript]) -> Transcript:
         """A learner's turn is not dropped because other sessions keep the engine busy: while

@@ -13,6 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import httpx
 import numpy as np
 import pytest
 from ml_fakes import serve
@@ -21,7 +22,7 @@ from websockets.sync.client import ClientConnection, connect
 
 from ml.api import realtime as realtime_api
 from ml.main import create_app
-from ml.realtime import TurnDetector, only_fillers
+from ml.realtime import Tentative, Turn, TurnDetector, only_fillers
 from ml.settings import Settings
 
 KEY = "realtime-test-key"
@@ -353,3 +354,67 @@ def test_a_client_leaving_mid_turn_leaves_the_service_working(ws_url: str) -> No
         send_audio(socket, pcm, ms=40)
         completed = until(socket, of_type(COMPLETED))[-1]
         assert "morning" in words(completed["transcript"])
+
+
+def test_the_tentative_turn_is_the_turn_that_ends_there() -> None:
+    """Whisper starts on the tentative turn (silence past the post-roll, within 400 ms of the
+    budget): it must be exactly the audio the final turn has, or the early transcript would
+    be of different audio; a pause that does not end the turn supersedes its tentative."""
+    first, second = speech("I would like to go"), speech("to the train station, please.")
+    pcm = silence(0.4) + first + silence(0.9) + second + silence(1.6)
+    detector = TurnDetector(silence_duration_ms=1200, early_ms=400)
+    events = []
+    for frame in frames(pcm, 30):
+        events += detector.feed(frame)
+    tentatives = [e for e in events if isinstance(e, Tentative)]
+    turns = [e for e in events if isinstance(e, Turn)]
+    assert len(turns) == 1 and len(tentatives) == 2  # one in the 0.9 s pause, one at the end
+    last = tentatives[-1].turn
+    assert np.array_equal(last.samples, turns[0].samples)
+    assert last.pauses == turns[0].pauses and last.speech_end_ms == turns[0].speech_end_ms
+    assert len(tentatives[0].turn.samples) < len(turns[0].samples)
+    positions = {id(event): index for index, event in enumerate(events)}
+    assert positions[id(tentatives[-1])] < positions[id(turns[0])]
+
+
+def test_whisper_runs_during_the_silence_and_once_per_turn(
+    ml_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The transcript of a turn is the one started 400 ms before the budget ran out (not a
+    second run after it); a hesitant pause only costs the early run it superseded."""
+    app = create_app(ml_settings)
+    stt = app.state.engines.stt
+    calls: list[float] = []
+    real = stt.transcribe
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(args[0].duration)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(stt, "transcribe", counted)
+    sentence = speech("Good morning, my friend.")
+    first, second = speech("I would like to go"), speech("to the train station, please.")
+    with serve(app) as url, connect(url.replace("http", "ws") + "/v1/realtime/transcription") as ws:
+        early_before = early_turns(url)
+        until(ws, of_type("transcription_session.created"), timeout=10)
+        send_audio(ws, silence(0.3) + sentence + silence(1.5))
+        completed = until(ws, of_type(COMPLETED))[-1]
+        assert "morning" in words(completed["transcript"])
+        assert len(calls) == 1 and abs(calls[0] - completed["duration"]) < 0.01
+        assert early_turns(url) == early_before + 1  # the transcript was the early run
+        send_audio(ws, silence(0.4) + first + silence(0.9) + second + silence(1.6), ms=30)
+        completed = until(ws, of_type(COMPLETED))[-1]
+        assert {"go", "station"} <= set(words(completed["transcript"]))
+        assert len(calls) == 3  # + the superseded early run in the pause, + the turn's own
+        assert abs(calls[-1] - completed["duration"]) < 0.01
+        description = httpx.get(f"{url}/openapi.json").json()["info"]["description"]
+        assert "/v1/realtime/transcription" in description and "speech_started" in description
+
+
+def early_turns(url: str) -> float:
+    """ml_realtime_turns_total{outcome="completed",transcription="early"} from /metrics."""
+    for line in httpx.get(f"{url}/metrics").text.splitlines():
+        labels = 'outcome="completed",transcription="early"'
+        if line.startswith("ml_realtime_turns_total{") and labels in line:
+            return float(line.rsplit(" ", 1)[-1])
+    return 0.0
