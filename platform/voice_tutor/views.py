@@ -138,7 +138,8 @@ def _locale_contexts() -> QuerySet[PracticeContext]:
 def _practice_languages() -> list[tuple[str, str]]:
     codes = sorted(set(_locale_contexts().values_list("language", flat=True)))
     return [
-        (code, get_language_info(code)["name_translated"] if _known(code) else code) for code in codes
+        (code, get_language_info(code)["name_translated"] if _known(code) else code)
+        for code in codes
     ]
 
 
