@@ -5,6 +5,7 @@ from .consumers.matchmaking import MatchConsumer
 from .consumers.notifications import NotificationConsumer
 from .consumers.rooms import RoomConsumer
 from .consumers.system import EchoConsumer
+from .consumers.tutor import TutorConsumer
 
 websocket_urlpatterns = [
     path("ws/echo/", EchoConsumer.as_asgi()),
@@ -12,4 +13,5 @@ websocket_urlpatterns = [
     path("ws/notifications/", NotificationConsumer.as_asgi()),
     path("ws/rooms/<uuid:room_id>/", RoomConsumer.as_asgi()),
     path("ws/match/", MatchConsumer.as_asgi()),
+    path("ws/tutor/", TutorConsumer.as_asgi()),
 ]

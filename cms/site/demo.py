@@ -50,6 +50,12 @@ def ensure_home_page() -> str:
                             "link": "/tutoring/",
                         },
                         {
+                            "title": "Speak with a tutor",
+                            "text": "Talk through real situations with an AI voice tutor and "
+                            "get a scored report.",
+                            "link": "/tutor/",
+                        },
+                        {
                             "title": "Translate",
                             "text": "Translate text, speech and whole conversations.",
                             "link": "/translate/",

@@ -283,13 +283,17 @@ def transcribe(audio: bytes, filename: str, language: str | None = None) -> Tran
     )
 
 
-def synthesize(text: str, voice: str, response_format: str = "mp3") -> bytes:
+def synthesize(
+    text: str, voice: str, response_format: str = "mp3", *, speed: float | None = None
+) -> bytes:
+    extra: dict[str, Any] = {} if speed is None else {"speed": speed}
     try:
         response = speech_client().audio.speech.create(
             model="tts-1",
             voice=voice,
             input=text,
             response_format=response_format,  # type: ignore[arg-type]
+            **extra,
         )
     except openai.OpenAIError as exc:
         raise _map_openai(exc) from exc

@@ -61,6 +61,7 @@ urlpatterns = [
     path("", include("tutoring.urls")),
     path("", include("materials.urls")),
     path("", include("notifications.urls")),
+    path("tutor/", include("voice_tutor.urls")),
 ]
 
 # Static files are served by WhiteNoise (settings MIDDLEWARE), DEBUG or not.
