@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "voice_tutor",
     "cms.site",
     "cms.learning",
+    "cms.abroad",
+    "abroad",
     "learning",
     "realtime",
     "messaging",
