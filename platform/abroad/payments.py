@@ -31,6 +31,13 @@ def amount_due(booking: "AbroadBooking") -> Decimal:
     return Decimal(0)
 
 
+def website_card_provider() -> str:
+    """The provider the website's Pay button uses (the demo card on a fresh install)."""
+    from payments.conf import website_card_provider as choose
+
+    return choose()
+
+
 def start_checkout(booking: "AbroadBooking", *, provider: str, user: "User") -> Any:
     """The booking's payment and what the provider's client needs."""
     from payments.services import start_checkout as checkout

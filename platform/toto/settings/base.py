@@ -562,6 +562,8 @@ SPECTACULAR_SETTINGS = {
         "TutorSessionStatusEnum": "voice_tutor.models.SessionStatus",
         "TutorSpeakerEnum": "voice_tutor.models.Speaker",
         "PracticeDifficultyEnum": "voice_tutor.models.Difficulty",
+        "AbroadBookingStatusEnum": "abroad.models.BookingStatus",
+        "TargetLanguageEnum": "cms.learning.blocks.TARGET_LANGUAGES",
     },
 }
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
