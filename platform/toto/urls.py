@@ -61,6 +61,7 @@ urlpatterns = [
     path("", include("rooms.urls")),
     path("", include("tutoring.urls")),
     path("", include("materials.urls")),
+    path("", include("abroad.urls")),
     path("", include("notifications.urls")),
 ]
 
