@@ -23,7 +23,7 @@ class SearchForm(forms.Form):
     )
     destination = forms.TypedChoiceField(label=_("Destination"), coerce=int, required=False)
     language = forms.ChoiceField(
-        label=_("Language"), choices=ANY + TARGET_LANGUAGES, required=False
+        label=_("Course language"), choices=ANY + TARGET_LANGUAGES, required=False
     )
     level = forms.ChoiceField(
         label=_("Your level"), choices=ANY + list(Level.choices), required=False
