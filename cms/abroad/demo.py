@@ -29,6 +29,7 @@ from .models import (
     NearbyInstitute,
     StudyAbroadIndexPage,
 )
+from .vendors import grant_vendor_subtree
 
 INSTITUTION_EMAIL = "institution@toto.localhost"
 HOMESTAY_EMAIL = "homestay@toto.localhost"
@@ -308,6 +309,8 @@ def ensure_abroad_tree() -> str:
             )
         institute = _publish(destination, institute, institution)
         institutes[data["slug"]] = institute
+        if institution is not None:
+            grant_vendor_subtree(institution, institute)
         language = "en" if data["languages"] == "en" else "es"
         for index_, (title, slug, lessons, low, high, price, mode, deposit) in enumerate(courses):
             course = CoursePage(
@@ -357,7 +360,9 @@ def ensure_abroad_tree() -> str:
             )
         for slug in near:
             homestay.nearby.add(NearbyInstitute(institute=institutes[slug], distance_km=distance))
-        _publish(destination, homestay, host)
+        homestay = _publish(destination, homestay, host)
+        if host is not None:
+            grant_vendor_subtree(host, homestay)
         homestay_count += 1
     return (
         f"study abroad: {len(destinations)} destinations, {len(institutes)} institutes, "
