@@ -508,7 +508,12 @@ def days_before_arrival(booking: AbroadBooking, today: date) -> int:
 
 
 def cancel_booking(
-    booking_id: Any, *, by: User, reason: str = "", now: datetime | None = None
+    booking_id: Any,
+    *,
+    by: User,
+    reason: str = "",
+    now: datetime | None = None,
+    full_refund: bool = False,
 ) -> AbroadBooking:
     """The learner or a provider of the booking (or staff) cancels before arrival. Holds and
     requests are simply released; what was paid is refunded by the booking's policy, in full
@@ -535,7 +540,7 @@ def cancel_booking(
             booking.cancellation_policy,
             paid,
             days_before_arrival(booking, today),
-            by_vendor=by_vendor,
+            by_vendor=by_vendor or full_refund,
         )
         booking.refunded_amount += refund
         booking.cancelled_at = now

@@ -111,7 +111,7 @@ def test_a_vendor_cannot_reach_another_vendors_pages_at_any_admin_url(
 
 
 def test_the_api_keeps_vendors_apart(two_hosts, homestay_owner) -> None:
-    _mine, theirs, other = two_hosts
+    _mine, theirs, _other = two_hosts
     api = APIClient()
     api.force_authenticate(homestay_owner)
     titles = [row["title"] for row in api.get("/api/v1/abroad/vendor/listings/").json()["results"]]

@@ -168,3 +168,24 @@ def test_the_beat_schedules_exist() -> None:
 
     tasks_scheduled = set(PeriodicTask.objects.values_list("task", flat=True))
     assert {"abroad.expire_holds", "abroad.complete_finished"} <= tasks_scheduled
+
+
+def test_personal_data_export_and_erasure(make_course, institution, student) -> None:
+    from abroad.personal_data import erase_personal_data, export_personal_data
+
+    course = make_course(institution, cancellation_policy="strict")
+    intake = course.intakes.get()
+    paid = services.hold_booking(learner=student, intake_id=intake.pk)
+    pay(student, paid.pk)
+    services.add_to_wishlist(student, course.pk)
+    exported = export_personal_data(student)
+    assert [row["status"] for row in exported["bookings"]] == ["paid"]
+    assert exported["wishlist"][0]["page"] == course.title
+    assert export_personal_data(institution)["bookings_of_my_listings"][0]["id"] == str(paid.pk)
+
+    erase_personal_data(student)
+    paid.refresh_from_db()
+    # Strict would keep at least half; leaving the platform refunds in full.
+    assert paid.status == BookingStatus.CANCELLED
+    assert paid.refunded_amount == paid.amount_paid
+    assert export_personal_data(student)["wishlist"] == []
