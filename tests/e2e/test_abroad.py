@@ -50,6 +50,7 @@ def test_a_learner_searches_compares_books_a_package_and_pays(  # type: ignore[n
     browser, live_server, abroad_demo, axe, no_sideways_scroll, screenshot, size
 ):
     from abroad.models import AbroadBooking, BookingStatus
+
     from cms.abroad.models import CoursePage, HomestayPage
 
     course = CoursePage.objects.get(slug="intensive-spanish")
@@ -95,7 +96,9 @@ def test_a_learner_searches_compares_books_a_package_and_pays(  # type: ignore[n
     form = page.get_by_role("form", name="Book", exact=True)
     form.get_by_label("Start date", exact=True).select_option(str(intake.pk))
     form.get_by_label("Weeks", exact=True).fill("2")
-    form.get_by_label("Room", exact=True).select_option(str(homestay.rooms.get(name="Blue room").pk))
+    form.get_by_label("Room", exact=True).select_option(
+        str(homestay.rooms.get(name="Blue room").pk)
+    )
     form.get_by_label("Check-in", exact=True).fill(check_in.isoformat())
     form.get_by_label("Check-out", exact=True).fill((check_in + timedelta(days=14)).isoformat())
     form.get_by_role("button", name="Hold and pay").click()
