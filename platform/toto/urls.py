@@ -29,6 +29,7 @@ api_v1 = [
     path("", include("tutoring.api.urls")),
     path("", include("materials.api.urls")),
     path("", include("voice_tutor.api.urls")),
+    path("", include("abroad.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
 ]
 
@@ -60,6 +61,7 @@ urlpatterns = [
     path("", include("rooms.urls")),
     path("", include("tutoring.urls")),
     path("", include("materials.urls")),
+    path("", include("abroad.urls")),
     path("", include("notifications.urls")),
     path("tutor/", include("voice_tutor.urls")),
 ]

@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "voice_tutor",
     "cms.site",
     "cms.learning",
+    "cms.abroad",
+    "abroad",
     "learning",
     "realtime",
     "messaging",
@@ -628,6 +630,8 @@ SPECTACULAR_SETTINGS = {
         "TutorSessionStatusEnum": "voice_tutor.models.SessionStatus",
         "TutorSpeakerEnum": "voice_tutor.models.Speaker",
         "PracticeDifficultyEnum": "voice_tutor.models.Difficulty",
+        "AbroadBookingStatusEnum": "abroad.models.BookingStatus",
+        "TargetLanguageEnum": "cms.learning.blocks.TARGET_LANGUAGES",
     },
 }
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])

@@ -1,0 +1,44 @@
+"""A vendor's admin shows only what they own: their pages (the explorer opens at their
+subtree, as their page permissions allow nothing else) and their bookings."""
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from accounts.roles import GROUP_NAMES, STAFF_ROLES, VENDOR_ROLES
+
+VENDOR_MENU = {"explorer", "abroad-bookings"}
+
+
+def is_vendor_only(user: Any) -> bool:
+    if not user.is_authenticated or user.is_superuser:
+        return False
+    names = set(user.groups.values_list("name", flat=True))
+    vendor = {GROUP_NAMES[role] for role in VENDOR_ROLES} & names
+    staff = {GROUP_NAMES[role] for role in STAFF_ROLES} & names
+    return bool(vendor) and not staff
+
+
+class VendorBookingsMenuItem(MenuItem):
+    def is_shown(self, request: HttpRequest) -> bool:
+        return is_vendor_only(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_vendor_bookings() -> MenuItem:
+    return VendorBookingsMenuItem(
+        _("Bookings and requests"),
+        "/abroad/vendor/",
+        name="abroad-bookings",
+        icon_name="date",
+        order=150,
+    )
+
+
+@hooks.register("construct_main_menu")
+def reduce_vendor_menu(request: HttpRequest, menu_items: list[Any]) -> None:
+    if is_vendor_only(request.user):
+        menu_items[:] = [item for item in menu_items if item.name in VENDOR_MENU]

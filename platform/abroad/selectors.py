@@ -1,0 +1,412 @@
+"""Reads of the study-abroad catalogue and bookings, permission-checked where private.
+
+Listings are the live pages of the active locale. A page's destination and institute are
+found by tree path (one query for a whole page of results), seats left are annotated on the
+intakes in the same prefetch, so list endpoints cost a fixed number of queries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import (
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from wagtail.models import Locale, Page
+
+from accounts.models import User
+from cms.abroad.models import (
+    LEVEL_ORDER,
+    CourseIntake,
+    CoursePage,
+    DestinationPage,
+    HomestayPage,
+    HomestayRoom,
+    InstitutePage,
+)
+
+from . import pricing
+from .errors import NotAllowed, NotBookable
+from .models import ACTIVE_STATUSES, AbroadBooking, RoomStay, WishlistItem
+
+STEPLEN = Page.steplen
+
+
+def _locale() -> Locale:
+    try:
+        return Locale.get_active()
+    except Locale.DoesNotExist:
+        return Locale.get_default()
+
+
+def _live(model: Any) -> Any:
+    return model.objects.live().public().filter(locale=_locale())
+
+
+def intakes_with_seats() -> QuerySet[CourseIntake]:
+    taken = (
+        AbroadBooking.objects.filter(intake=OuterRef("pk"), status__in=ACTIVE_STATUSES)
+        .values("intake")
+        .annotate(total=Sum("seats"))
+        .values("total")
+    )
+    return CourseIntake.objects.annotate(
+        seats_taken=Coalesce(Subquery(taken, output_field=IntegerField()), Value(0))
+    ).order_by("start_date", "sort_order")
+
+
+def seats_left(intake: CourseIntake) -> int:
+    taken = getattr(intake, "seats_taken", None)
+    if taken is None:
+        taken = (
+            AbroadBooking.objects.filter(intake=intake, status__in=ACTIVE_STATUSES).aggregate(
+                total=Sum("seats")
+            )["total"]
+            or 0
+        )
+    return max(intake.seats - int(taken), 0)
+
+
+def attach_ancestors(pages: Sequence[Page]) -> None:
+    """Sets ``destination`` (and ``institute`` on courses) on each page with one query."""
+    paths = set()
+    for page in pages:
+        for depth in range(page.depth - 1, 1, -1):
+            paths.add(page.path[: depth * STEPLEN])
+    by_path = {
+        page.path: page
+        for page in Page.objects.filter(path__in=paths).only(
+            "id", "path", "depth", "title", "slug", "url_path", "content_type_id"
+        )
+    }
+    destination_type = DestinationPage._meta.label_lower
+    institute_type = InstitutePage._meta.label_lower
+    types = _content_types()
+    for page in pages:
+        page.destination = None
+        page.institute = None
+        for depth in range(page.depth - 1, 1, -1):
+            ancestor = by_path.get(page.path[: depth * STEPLEN])
+            if ancestor is None:
+                continue
+            label = types.get(ancestor.content_type_id)
+            if label == destination_type:
+                page.destination = ancestor
+            elif label == institute_type:
+                page.institute = ancestor
+
+
+def _content_types() -> dict[int, str]:
+    from django.contrib.contenttypes.models import ContentType
+
+    return {
+        ContentType.objects.get_for_model(model).pk: model._meta.label_lower
+        for model in (DestinationPage, InstitutePage)
+    }
+
+
+def destinations() -> QuerySet[DestinationPage]:
+    return _live(DestinationPage).order_by("title")
+
+
+def destination(pk: Any) -> DestinationPage | None:
+    return destinations().filter(pk=pk).first()
+
+
+def _under(queryset: Any, destination_id: Any) -> Any:
+    place = destinations().filter(pk=destination_id).first()
+    if place is None:
+        return queryset.none()
+    return queryset.filter(path__startswith=place.path)
+
+
+def institutes(*, destination_id: Any = None, language: str = "") -> QuerySet[InstitutePage]:
+    queryset = _live(InstitutePage).prefetch_related("photos__image")
+    if destination_id:
+        queryset = _under(queryset, destination_id)
+    if language:
+        queryset = queryset.filter(languages__icontains=language)
+    return queryset.order_by("title")
+
+
+def level_q(level: str) -> Q:
+    if level not in LEVEL_ORDER:
+        raise NotBookable("Unknown level.")
+    index = LEVEL_ORDER.index(level)
+    return Q(level_min__in=LEVEL_ORDER[: index + 1], level_max__in=LEVEL_ORDER[index:])
+
+
+COURSE_ORDERINGS = {
+    "price": ("price_for_weeks", "title"),
+    "-price": ("-price_for_weeks", "title"),
+    "title": ("title",),
+    "popularity": ("-popularity", "title"),
+    "start_date": ("next_start", "title"),
+}
+
+
+def courses(
+    *,
+    destination_id: Any = None,
+    language: str = "",
+    level: str = "",
+    start_from: date | None = None,
+    weeks: int | None = None,
+    budget: Decimal | None = None,
+    ordering: str = "price",
+) -> QuerySet[CoursePage]:
+    queryset = _live(CoursePage)
+    if destination_id:
+        queryset = _under(queryset, destination_id)
+    if language:
+        queryset = queryset.filter(language=language)
+    if level:
+        queryset = queryset.filter(level_q(level))
+    if weeks:
+        queryset = queryset.filter(weeks_min__lte=weeks, weeks_max__gte=weeks)
+    if start_from:
+        queryset = queryset.filter(intakes__start_date__gte=start_from).distinct()
+    weeks_for_price = Value(weeks or 1)
+    popularity = (
+        AbroadBooking.objects.filter(course=OuterRef("pk"), status__in=ACTIVE_STATUSES)
+        .values("course")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    queryset = queryset.annotate(
+        price_for_weeks=ExpressionWrapper(
+            F("price_per_week") * weeks_for_price + F("registration_fee") + F("material_fee"),
+            output_field=DecimalField(max_digits=12, decimal_places=2),
+        ),
+        popularity=Coalesce(Subquery(popularity, output_field=IntegerField()), Value(0)),
+        next_start=Min("intakes__start_date"),
+    )
+    if budget is not None:
+        queryset = queryset.filter(price_for_weeks__lte=budget)
+    return queryset.prefetch_related(Prefetch("intakes", queryset=intakes_with_seats())).order_by(
+        *COURSE_ORDERINGS.get(ordering, COURSE_ORDERINGS["price"])
+    )
+
+
+HOMESTAY_ORDERINGS = {
+    "price": ("price_from", "title"),
+    "-price": ("-price_from", "title"),
+    "title": ("title",),
+}
+
+
+def free_room_ids(room_ids: Iterable[int], check_in: date, check_out: date) -> set[int]:
+    busy = set(
+        RoomStay.objects.filter(
+            room_id__in=list(room_ids),
+            active=True,
+            check_in__lt=check_out,
+            check_out__gt=check_in,
+        ).values_list("room_id", flat=True)
+    )
+    return set(room_ids) - busy
+
+
+def homestays(
+    *,
+    destination_id: Any = None,
+    room_type: str = "",
+    meals: str = "",
+    budget_per_night: Decimal | None = None,
+    check_in: date | None = None,
+    check_out: date | None = None,
+    ordering: str = "price",
+) -> QuerySet[HomestayPage]:
+    queryset = _live(HomestayPage)
+    if destination_id:
+        queryset = _under(queryset, destination_id)
+    rooms = HomestayRoom.objects.all()
+    if room_type:
+        rooms = rooms.filter(room_type=room_type)
+    if budget_per_night is not None:
+        rooms = rooms.filter(price_per_night__lte=budget_per_night)
+    if check_in and check_out:
+        rooms = rooms.exclude(
+            stays__active=True, stays__check_in__lt=check_out, stays__check_out__gt=check_in
+        )
+    if room_type or budget_per_night is not None or (check_in and check_out):
+        queryset = queryset.filter(rooms__in=rooms).distinct()
+    if meals:
+        queryset = queryset.filter(meals=meals)
+    queryset = queryset.annotate(price_from=Min("rooms__price_per_night"))
+    return queryset.prefetch_related(
+        Prefetch("rooms", queryset=HomestayRoom.objects.order_by("sort_order"))
+    ).order_by(*HOMESTAY_ORDERINGS.get(ordering, HOMESTAY_ORDERINGS["price"]))
+
+
+def listing(pk: Any) -> CoursePage | HomestayPage | None:
+    page = Page.objects.live().public().filter(pk=pk).type(CoursePage, HomestayPage).first()
+    return page.specific if page else None
+
+
+def availability(homestay: HomestayPage, start: date, end: date) -> list[dict[str, Any]]:
+    """Each room's occupied ranges between ``start`` and ``end`` (booked or blocked)."""
+    rooms = list(homestay.rooms.order_by("sort_order"))
+    stays = RoomStay.objects.filter(
+        room__in=rooms, active=True, check_in__lt=end, check_out__gt=start
+    ).order_by("check_in")
+    by_room: dict[int, list[dict[str, Any]]] = {room.pk: [] for room in rooms}
+    for stay in stays:
+        by_room[stay.room_id].append(
+            {
+                "check_in": stay.check_in,
+                "check_out": stay.check_out,
+                "kind": "blocked" if stay.booking_id is None else "booked",
+            }
+        )
+    return [
+        {
+            "id": room.pk,
+            "name": room.name,
+            "room_type": room.room_type,
+            "price_per_night": room.price_per_night,
+            "busy": by_room[room.pk],
+        }
+        for room in rooms
+    ]
+
+
+# --- Compare ---------------------------------------------------------------------------------
+
+MAX_COMPARE = 4
+
+
+def compare(
+    ids: Sequence[int], *, weeks: int | None = None, nights: int | None = None
+) -> list[dict[str, Any]]:
+    """Up to four courses or homestays side by side: price for the chosen weeks or nights
+    including fees, and what is included."""
+    if not ids or len(ids) > MAX_COMPARE:
+        raise NotBookable(f"Compare from 1 to {MAX_COMPARE} courses or homestays.")
+    pages = {
+        page.pk: page.specific
+        for page in Page.objects.live()
+        .public()
+        .filter(pk__in=ids)
+        .type(CoursePage, HomestayPage)
+        .specific()
+    }
+    rows: list[dict[str, Any]] = []
+    for pk in ids:
+        page = pages.get(pk)
+        if page is None:
+            continue
+        if isinstance(page, CoursePage):
+            chosen = min(max(weeks or page.weeks_min, page.weeks_min), page.weeks_max)
+            rows.append(
+                {
+                    "id": page.pk,
+                    "kind": "course",
+                    "title": page.title,
+                    "url": page.url,
+                    "currency": page.currency,
+                    "units": chosen,
+                    "unit": "weeks",
+                    "base": (page.price_per_week * chosen).quantize(pricing.CENT),
+                    "fees": page.registration_fee + page.material_fee,
+                    "total": pricing.course_total(page, chosen),
+                    "included": [
+                        f"{page.lessons_per_week} lessons a week",
+                        f"Level {page.level_min} to {page.level_max}",
+                    ],
+                    "cancellation_policy": page.cancellation_policy,
+                    "booking_mode": page.booking_mode,
+                    "rating": None,
+                }
+            )
+        else:
+            chosen = min(max(nights or page.min_nights, page.min_nights), page.max_nights)
+            cheapest = min((room.price_per_night for room in page.rooms.all()), default=None)
+            base = (cheapest * chosen).quantize(pricing.CENT) if cheapest is not None else None
+            rows.append(
+                {
+                    "id": page.pk,
+                    "kind": "homestay",
+                    "title": page.title,
+                    "url": page.url,
+                    "currency": page.currency,
+                    "units": chosen,
+                    "unit": "nights",
+                    "base": base,
+                    "fees": Decimal("0.00"),
+                    "total": base,
+                    "included": [page.get_meals_display()],
+                    "cancellation_policy": page.cancellation_policy,
+                    "booking_mode": page.booking_mode,
+                    "rating": None,
+                }
+            )
+    return rows
+
+
+# --- Bookings and wishlists ------------------------------------------------------------------
+
+
+def _bookings() -> QuerySet[AbroadBooking]:
+    return AbroadBooking.objects.select_related("course", "homestay", "room", "intake")
+
+
+def bookings_of(user: User) -> QuerySet[AbroadBooking]:
+    return _bookings().filter(learner=user)
+
+
+def own_booking(user: User, pk: Any) -> AbroadBooking:
+    booking = bookings_of(user).filter(pk=pk).first()
+    if booking is None:
+        raise NotAllowed("No booking of yours with that id.")
+    return booking
+
+
+def vendor_bookings(vendor: User) -> QuerySet[AbroadBooking]:
+    return (
+        _bookings()
+        .select_related("learner")
+        .filter(Q(course_vendor=vendor) | Q(stay_vendor=vendor))
+    )
+
+
+def vendor_listings(vendor: User) -> QuerySet[Page]:
+    return (
+        Page.objects.filter(owner=vendor)
+        .type(InstitutePage, CoursePage, HomestayPage)
+        .select_related("content_type")
+        .order_by("path")
+    )
+
+
+def vendor_room(vendor: User, pk: Any) -> HomestayRoom:
+    room = HomestayRoom.objects.select_related("page").filter(pk=pk, page__owner=vendor).first()
+    if room is None:
+        raise NotAllowed("This is not one of your rooms.")
+    return room
+
+
+def wishlist_of(user: User) -> QuerySet[WishlistItem]:
+    return WishlistItem.objects.filter(user=user).select_related("page")
+
+
+def wishlist_page_ids(user: Any) -> set[int]:
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    return set(WishlistItem.objects.filter(user=user).values_list("page_id", flat=True))

@@ -1,0 +1,620 @@
+"""Study-abroad bookings: hold, request and answer, pay, cancel, expire, complete.
+
+Never oversell (see ``models``): seats are counted under ``FOR UPDATE`` locks on the intake
+rows, taken in primary-key order; nights are refused by PostgreSQL's exclusion constraint on
+each room. A package takes its seats, writes the booking and then its stay in one
+transaction: if the room is taken the whole transaction rolls back and the seats were never
+taken. The pre-checks before the writes only give early, friendly answers.
+
+Money goes through the payments checkout (purpose ``abroad_booking``, ``payments.py``) and
+the credits ledger; provider refunds run after commit in a task, never under a row lock.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, OperationalError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from accounts.models import User
+from cms.abroad.models import (
+    WEEKDAYS,
+    BookingMode,
+    CourseIntake,
+    CoursePage,
+    HomestayPage,
+    HomestayRoom,
+)
+
+from . import policies, pricing
+from .errors import InvalidBookingState, NotAllowed, NotBookable, RoomTaken, SeatsTaken
+from .models import (
+    ACTIVE_STATUSES,
+    AbroadBooking,
+    AbroadSettings,
+    BookingStatus,
+    RoomStay,
+    WishlistItem,
+)
+
+logger = logging.getLogger(__name__)
+
+ROOM_CONSTRAINT = "abroad_roomstay_no_overlap"
+MAX_SEATS_PER_BOOKING = 10
+# PostgreSQL checks an exclusion constraint after inserting the row: two overlapping stays
+# written at the same moment each wait for the other, and one is aborted as a deadlock. It is
+# written again in a new savepoint: the retry waits for the other, then fails on the
+# constraint (a clean 409) or goes through. Same reasoning as tutoring's bookings.
+OVERLAP_DEADLOCK_RETRIES = 5
+
+
+def policy() -> AbroadSettings:
+    return AbroadSettings.load()
+
+
+def save_against_overlaps(stay: RoomStay, **save_kwargs: Any) -> None:
+    """Saves ``stay`` in a savepoint, retrying writes PostgreSQL aborted as deadlocks
+    between overlapping stays; the overlap itself (``IntegrityError``) is the caller's."""
+    for attempt in range(1, OVERLAP_DEADLOCK_RETRIES + 1):
+        try:
+            with transaction.atomic():
+                stay.save(**save_kwargs)
+            return
+        except OperationalError as error:
+            if getattr(error.__cause__, "sqlstate", None) != "40P01" or (
+                attempt == OVERLAP_DEADLOCK_RETRIES
+            ):
+                raise
+            logger.info("stay write aborted as a deadlock, retry %s", attempt)
+
+
+# --- Reading what is free ------------------------------------------------------------------
+
+
+def seats_taken(intake_id: int) -> int:
+    total = AbroadBooking.objects.filter(intake_id=intake_id, status__in=ACTIVE_STATUSES).aggregate(
+        total=Sum("seats")
+    )["total"]
+    return int(total or 0)
+
+
+def room_is_free(room_id: int, check_in: date, check_out: date) -> bool:
+    return not RoomStay.objects.filter(
+        room_id=room_id, active=True, check_in__lt=check_out, check_out__gt=check_in
+    ).exists()
+
+
+# --- Holding -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CoursePart:
+    course: CoursePage
+    intake: CourseIntake
+    seats: int
+    weeks: int
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class StayPart:
+    homestay: HomestayPage
+    room: HomestayRoom
+    check_in: date
+    check_out: date
+    amount: Decimal
+
+
+def course_part(intake_id: Any, seats: int, weeks: int | None, *, today: date) -> CoursePart:
+    intake = (
+        CourseIntake.objects.select_related("page", "page__owner")
+        .filter(pk=intake_id, page__live=True)
+        .first()
+    )
+    if intake is None:
+        raise NotBookable("No such course start date.")
+    course = intake.page
+    weeks = weeks or course.weeks_min
+    if not course.weeks_min <= weeks <= course.weeks_max:
+        raise NotBookable(f"This course runs from {course.weeks_min} to {course.weeks_max} weeks.")
+    if not 1 <= seats <= MAX_SEATS_PER_BOOKING:
+        raise NotBookable(f"Book from 1 to {MAX_SEATS_PER_BOOKING} seats.")
+    if intake.start_date <= today:
+        raise NotBookable("This start date has passed.")
+    return CoursePart(course, intake, seats, weeks, pricing.course_total(course, weeks, seats))
+
+
+def stay_part(room_id: Any, check_in: date, check_out: date, *, today: date) -> StayPart:
+    room = (
+        HomestayRoom.objects.select_related("page", "page__owner")
+        .filter(pk=room_id, page__live=True)
+        .first()
+    )
+    if room is None:
+        raise NotBookable("No such room.")
+    homestay = room.page
+    nights = (check_out - check_in).days
+    if check_in <= today:
+        raise NotBookable("Check-in must be in the future.")
+    if not homestay.min_nights <= nights <= homestay.max_nights:
+        raise NotBookable(
+            f"Stays here are from {homestay.min_nights} to {homestay.max_nights} nights."
+        )
+    if check_in.weekday() not in homestay.check_in_weekdays():
+        days = ", ".join(WEEKDAYS[day] for day in homestay.check_in_weekdays())
+        raise NotBookable(f"Check-in is possible on: {days}.")
+    return StayPart(
+        homestay, room, check_in, check_out, pricing.stay_total(room, check_in, check_out)
+    )
+
+
+def _lock_intakes(intake_ids: list[int]) -> list[CourseIntake]:
+    """Locks the quota rows in primary-key order: two buyers of overlapping sets of intakes
+    always queue on the same first row, so they never deadlock."""
+    return list(CourseIntake.objects.select_for_update().filter(pk__in=intake_ids).order_by("pk"))
+
+
+def _expire(booking: AbroadBooking, status: str, note: str = "") -> None:
+    booking.status = status
+    booking.hold_expires_at = None
+    if note:
+        booking.cancellation_reason = note[:255]
+    booking.save(update_fields=["status", "hold_expires_at", "cancellation_reason", "updated_at"])
+    RoomStay.objects.filter(booking=booking).update(active=False)
+
+
+def _expire_stale_for(*, intake_id: int | None, room_id: int | None, now: datetime) -> None:
+    """Run-out holds and unanswered requests over the same seats or room are released
+    first, so that they do not block this booking (the periodic task does the rest)."""
+    stale = AbroadBooking.objects.select_for_update(skip_locked=True)
+    if intake_id is not None:
+        stale = stale.filter(intake_id=intake_id)
+    else:
+        stale = stale.filter(stay__room_id=room_id, stay__active=True)
+    for booking in stale.filter(status=BookingStatus.HELD, hold_expires_at__lte=now):
+        _expire(booking, BookingStatus.EXPIRED, "hold ran out")
+    for booking in stale.filter(status=BookingStatus.AWAITING_VENDOR, respond_by__lte=now):
+        _expire(booking, BookingStatus.LAPSED, "the provider did not answer in time")
+
+
+def _vendor(page: Any) -> User | None:
+    return page.owner if page.owner_id else None
+
+
+def hold_booking(
+    *,
+    learner: User,
+    intake_id: Any = None,
+    seats: int = 1,
+    weeks: int | None = None,
+    room_id: Any = None,
+    check_in: date | None = None,
+    check_out: date | None = None,
+    now: datetime | None = None,
+) -> AbroadBooking:
+    """Holds a course seat, a stay, or both (a package) for ``learner``: an instant-book
+    listing is held while they pay; a request-to-book listing waits for its provider."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    if intake_id is None and room_id is None:
+        raise NotBookable("Choose a course start date, a room, or both.")
+    course = course_part(intake_id, seats, weeks, today=today) if intake_id is not None else None
+    stay = None
+    if room_id is not None:
+        if check_in is None or check_out is None or check_out <= check_in:
+            raise NotBookable("A stay needs a check-in date before its check-out date.")
+        stay = stay_part(room_id, check_in, check_out, today=today)
+    pages: list[Any] = [part.course for part in [course] if part] + [
+        part.homestay for part in [stay] if part
+    ]
+    if len({page.currency for page in pages}) > 1:
+        raise NotBookable("The course and the homestay are priced in different currencies.")
+    if any(page.owner_id == learner.pk for page in pages):
+        raise NotAllowed("You cannot book your own listing.")
+    if stay is not None and not room_is_free(stay.room.pk, stay.check_in, stay.check_out):
+        # Early answer only: stale holds may still be released below, and the constraint
+        # decides in the end.
+        stale_only = (
+            not RoomStay.objects.filter(
+                room_id=stay.room.pk,
+                active=True,
+                check_in__lt=stay.check_out,
+                check_out__gt=stay.check_in,
+            )
+            .exclude(booking__status=BookingStatus.HELD, booking__hold_expires_at__lte=now)
+            .exists()
+        )
+        if not stale_only:
+            raise RoomTaken()
+
+    settings = policy()
+    awaiting = sorted(
+        {
+            str(page.owner_id)
+            for page in pages
+            if page.booking_mode == BookingMode.REQUEST and page.owner_id
+        }
+    )
+    due = Decimal(0)
+    if course is not None:
+        due += pricing.deposit(course.amount, course.course.deposit_percent)
+    if stay is not None:
+        due += pricing.deposit(stay.amount, stay.homestay.deposit_percent)
+    booking_policy = pages[0].cancellation_policy
+    for page in pages[1:]:
+        booking_policy = policies.stricter(booking_policy, page.cancellation_policy)
+
+    with transaction.atomic():
+        if course is not None:
+            [intake] = _lock_intakes([course.intake.pk])
+            _expire_stale_for(intake_id=intake.pk, room_id=None, now=now)
+            if seats_taken(intake.pk) + course.seats > intake.seats:
+                raise SeatsTaken()
+        booking = AbroadBooking(
+            learner=learner,
+            status=BookingStatus.AWAITING_VENDOR if awaiting else BookingStatus.HELD,
+            currency=pages[0].currency,
+            total=(course.amount if course else Decimal(0)) + (stay.amount if stay else Decimal(0)),
+            due_now=due,
+            cancellation_policy=booking_policy,
+            by_request=bool(awaiting),
+            awaiting_vendors=awaiting,
+            hold_expires_at=None if awaiting else now + timedelta(minutes=settings.hold_minutes),
+            respond_by=now + timedelta(hours=settings.request_response_hours) if awaiting else None,
+        )
+        if course is not None:
+            booking.course = course.course
+            booking.intake = course.intake
+            booking.seats = course.seats
+            booking.weeks = course.weeks
+            booking.course_start = course.intake.start_date
+            booking.course_end = course.intake.start_date + timedelta(weeks=course.weeks, days=-3)
+            booking.course_amount = course.amount
+            booking.course_vendor = _vendor(course.course)
+        if stay is not None:
+            booking.homestay = stay.homestay
+            booking.room = stay.room
+            booking.check_in = stay.check_in
+            booking.check_out = stay.check_out
+            booking.stay_amount = stay.amount
+            booking.stay_vendor = _vendor(stay.homestay)
+        booking.save(force_insert=True)
+        if stay is not None:
+            _expire_stale_for(intake_id=None, room_id=stay.room.pk, now=now)
+            if not room_is_free(stay.room.pk, stay.check_in, stay.check_out):
+                raise RoomTaken()  # the embedded SQLite default has no exclusion constraint
+            try:
+                save_against_overlaps(
+                    RoomStay(
+                        room=stay.room,
+                        booking=booking,
+                        check_in=stay.check_in,
+                        check_out=stay.check_out,
+                        created_by=learner,
+                    ),
+                    force_insert=True,
+                )
+            except IntegrityError as error:
+                # Leaving the atomic block with this error rolls back the booking and with
+                # it the seats it counted: a package is all or nothing.
+                raise RoomTaken() from error
+        if awaiting:
+            from . import tasks
+
+            booking_id = str(booking.pk)
+            transaction.on_commit(lambda: tasks.notify_request.delay(booking_id))
+    return booking
+
+
+# --- Providers answer requests; vendors block dates ------------------------------------------
+
+
+def _lock(booking_id: Any) -> AbroadBooking:
+    return (
+        AbroadBooking.objects.select_for_update(of=("self",))
+        .select_related("course", "homestay")
+        .get(pk=booking_id)
+    )
+
+
+def answer_request(
+    booking_id: Any, *, vendor: User, accept: bool, note: str = "", now: datetime | None = None
+) -> AbroadBooking:
+    """A provider accepts or declines a request. Declining releases everything (nothing was
+    charged); when every provider of the booking has accepted, the learner has
+    ``accepted_request_hold_hours`` to pay."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        booking = _lock(booking_id)
+        if str(vendor.pk) not in booking.vendors():
+            raise NotAllowed()
+        if (
+            booking.status != BookingStatus.AWAITING_VENDOR
+            or str(vendor.pk) not in booking.awaiting_vendors
+        ):
+            raise InvalidBookingState("This request is not waiting for your answer.")
+        if booking.respond_by and booking.respond_by <= now:
+            _expire(booking, BookingStatus.LAPSED, "the provider did not answer in time")
+            raise InvalidBookingState("This request has lapsed.")
+        if not accept:
+            booking.cancelled_at = now
+            booking.cancelled_by_vendor = True
+            booking.save(update_fields=["cancelled_at", "cancelled_by_vendor"])
+            _expire(booking, BookingStatus.CANCELLED, note or "declined by the provider")
+        else:
+            booking.awaiting_vendors = [
+                pk for pk in booking.awaiting_vendors if pk != str(vendor.pk)
+            ]
+            if not booking.awaiting_vendors:
+                booking.status = BookingStatus.HELD
+                booking.accepted_at = now
+                booking.respond_by = None
+                booking.hold_expires_at = now + timedelta(
+                    hours=policy().accepted_request_hold_hours
+                )
+            booking.save()
+        from . import tasks
+
+        booking_id_text = str(booking.pk)
+        transaction.on_commit(lambda: tasks.notify_answer.delay(booking_id_text))
+    return booking
+
+
+def _own_room(room_id: Any, vendor: User) -> HomestayRoom:
+    room = HomestayRoom.objects.select_related("page").filter(pk=room_id).first()
+    if room is None or (room.page.owner_id != vendor.pk and not vendor.is_superuser):
+        raise NotAllowed("This is not one of your rooms.")
+    return room
+
+
+def block_dates(
+    *, vendor: User, room_id: Any, check_in: date, check_out: date, note: str = ""
+) -> RoomStay:
+    """The host takes dates off the calendar; refused where a guest already stays."""
+    room = _own_room(room_id, vendor)
+    if check_out <= check_in:
+        raise NotBookable("The last blocked night must come after the first.")
+    with transaction.atomic():
+        if not room_is_free(room.pk, check_in, check_out):
+            raise RoomTaken("These dates are already booked or blocked.")
+        stay = RoomStay(
+            room=room, check_in=check_in, check_out=check_out, note=note[:120], created_by=vendor
+        )
+        try:
+            save_against_overlaps(stay, force_insert=True)
+        except IntegrityError as error:
+            raise RoomTaken("These dates are already booked or blocked.") from error
+    return stay
+
+
+def unblock_dates(*, vendor: User, stay_id: Any) -> None:
+    stay = (
+        RoomStay.objects.select_related("room__page")
+        .filter(pk=stay_id, booking__isnull=True)
+        .first()
+    )
+    if stay is None:
+        raise NotBookable("No such blocked period.")
+    _own_room(stay.room_id, vendor)
+    stay.delete()
+
+
+# --- Money -----------------------------------------------------------------------------------
+
+
+def payment_received(
+    booking_id: Any, *, amount: Decimal, reference: str, now: datetime | None = None
+) -> AbroadBooking:
+    """A payment of the booking went through (the checkout purpose's fulfilment, inside the
+    payment's transaction). The deposit confirms the booking; reaching the total makes it
+    paid. Money that arrives after the hold ran out or the booking was cancelled goes back in
+    full: a late payment never takes seats or nights someone else may hold by now."""
+    now = now or timezone.now()
+    booking = _lock(booking_id)
+    if reference in booking.payment_references:
+        return booking
+    booking.payment_references = [*booking.payment_references, reference]
+    booking.amount_paid += amount
+    booking.paid_at = booking.paid_at or now
+    if booking.status in (BookingStatus.HELD, BookingStatus.CONFIRMED):
+        booking.status = (
+            BookingStatus.PAID if booking.amount_paid >= booking.total else BookingStatus.CONFIRMED
+        )
+        booking.hold_expires_at = None
+        booking.save()
+        from . import tasks
+
+        booking_id_text = str(booking.pk)
+        transaction.on_commit(lambda: tasks.notify_paid.delay(booking_id_text))
+        return booking
+    booking.refunded_amount += amount
+    booking.save()
+    _refund_after_commit(booking, amount, reason=f"paid while {booking.status}")
+    return booking
+
+
+def _refund_after_commit(booking: AbroadBooking, amount: Decimal, *, reason: str) -> None:
+    from . import tasks
+
+    booking_id, value = str(booking.pk), str(amount)
+    transaction.on_commit(lambda: tasks.refund_booking.delay(booking_id, value, reason))
+
+
+def commission_percent(kind: str) -> int:
+    settings = policy()
+    if kind == "course":
+        return settings.institution_commission_percent
+    return settings.homestay_commission_percent
+
+
+def pay_vendors(booking: AbroadBooking, amount: Decimal, *, reason: str) -> None:
+    """Moves ``amount`` of what the learner paid from revenue to the providers' earnings,
+    split between course and stay by their prices, less the commission per vendor type
+    (Settings → Study abroad). One transfer, keyed by the booking: replays move nothing."""
+    from credits.models import AccountKind
+    from credits.services import Leg, platform_account, post_transfer, user_account
+
+    if amount <= 0 or booking.total <= 0:
+        return
+    legs = [Leg(platform_account(AccountKind.REVENUE, booking.currency), -amount)]
+    commission_total = Decimal(0)
+    parts = [
+        ("course", booking.course_amount, booking.course_vendor),
+        ("stay", booking.stay_amount, booking.stay_vendor),
+    ]
+    remaining = amount
+    live_parts = [part for part in parts if part[1] > 0]
+    for index, (kind, part_amount, vendor) in enumerate(live_parts):
+        share = (
+            remaining
+            if index == len(live_parts) - 1
+            else (amount * part_amount / booking.total).quantize(pricing.CENT)
+        )
+        remaining -= share
+        commission = pricing.deposit(share, commission_percent(kind))
+        if vendor is None:
+            commission = share  # the listing has no owner any more: the platform keeps it
+        commission_total += commission
+        if share - commission > 0 and vendor is not None:
+            legs.append(
+                Leg(
+                    user_account(vendor, AccountKind.EARNINGS, booking.currency), share - commission
+                )
+            )
+    if commission_total:
+        legs.append(
+            Leg(platform_account(AccountKind.COMMISSIONS, booking.currency), commission_total)
+        )
+    post_transfer(
+        kind="abroad_earning",
+        idempotency_key=f"abroad:{booking.pk}:vendors",
+        legs=legs,
+        memo=f"Study abroad booking {booking.pk}: {reason}",
+        metadata={"booking": str(booking.pk), "reason": reason},
+    )
+    booking.vendors_paid_at = timezone.now()
+    booking.save(update_fields=["vendors_paid_at", "updated_at"])
+
+
+def days_before_arrival(booking: AbroadBooking, today: date) -> int:
+    arrival = booking.arrival
+    return (arrival - today).days if arrival else 0
+
+
+def cancel_booking(
+    booking_id: Any,
+    *,
+    by: User,
+    reason: str = "",
+    now: datetime | None = None,
+    full_refund: bool = False,
+) -> AbroadBooking:
+    """The learner or a provider of the booking (or staff) cancels before arrival. Holds and
+    requests are simply released; what was paid is refunded by the booking's policy, in full
+    when a provider or staff cancels, and the rest is the providers' (less commission)."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    with transaction.atomic():
+        booking = _lock(booking_id)
+        by_vendor = str(by.pk) in booking.vendors() or by.is_staff
+        if not by_vendor and by.pk != booking.learner_id:
+            raise NotAllowed()
+        if booking.status in (BookingStatus.HELD, BookingStatus.AWAITING_VENDOR):
+            booking.cancelled_at = now
+            booking.cancelled_by_vendor = by_vendor
+            booking.save(update_fields=["cancelled_at", "cancelled_by_vendor"])
+            _expire(booking, BookingStatus.CANCELLED, reason or "cancelled")
+            return booking
+        if booking.status not in (BookingStatus.CONFIRMED, BookingStatus.PAID) or (
+            booking.arrival is not None and booking.arrival <= today
+        ):
+            raise InvalidBookingState("Only upcoming bookings can be cancelled.")
+        paid = booking.amount_paid - booking.refunded_amount
+        refund = policies.refund_amount(
+            booking.cancellation_policy,
+            paid,
+            days_before_arrival(booking, today),
+            by_vendor=by_vendor or full_refund,
+        )
+        booking.refunded_amount += refund
+        booking.cancelled_at = now
+        booking.cancelled_by_vendor = by_vendor
+        booking.save()
+        _expire(booking, BookingStatus.CANCELLED, reason or f"refund {refund} {booking.currency}")
+        if refund:
+            _refund_after_commit(booking, refund, reason="cancelled")
+        if paid - refund > 0:
+            pay_vendors(booking, paid - refund, reason="late cancellation")
+    return booking
+
+
+# --- Periodic --------------------------------------------------------------------------------
+
+
+def expire_due(now: datetime | None = None) -> dict[str, int]:
+    """Holds not paid in time expire; requests not answered in time lapse."""
+    now = now or timezone.now()
+    counts = {"expired": 0, "lapsed": 0}
+    rules = [
+        (BookingStatus.HELD, "hold_expires_at", BookingStatus.EXPIRED, "hold ran out"),
+        (
+            BookingStatus.AWAITING_VENDOR,
+            "respond_by",
+            BookingStatus.LAPSED,
+            "the provider did not answer in time",
+        ),
+    ]
+    for status, field, to_status, note in rules:
+        with transaction.atomic():
+            due = AbroadBooking.objects.select_for_update(skip_locked=True).filter(
+                status=status, **{f"{field}__lte": now}
+            )[:500]
+            for booking in due:
+                _expire(booking, to_status, note)
+                counts["expired" if to_status == BookingStatus.EXPIRED else "lapsed"] += 1
+    return counts
+
+
+def complete_due(now: datetime | None = None) -> int:
+    """Bookings whose course and stay have ended are completed; the providers are paid."""
+    today = timezone.localdate(now or timezone.now())
+    done = 0
+    candidates = AbroadBooking.objects.filter(
+        status__in=[BookingStatus.CONFIRMED, BookingStatus.PAID]
+    ).values_list("pk", flat=True)[:500]
+    for booking_id in list(candidates):
+        with transaction.atomic():
+            booking = _lock(booking_id)
+            departure = booking.departure
+            if booking.status not in (BookingStatus.CONFIRMED, BookingStatus.PAID) or (
+                departure is None or departure >= today
+            ):
+                continue
+            booking.status = BookingStatus.COMPLETED
+            booking.save(update_fields=["status", "updated_at"])
+            pay_vendors(booking, booking.amount_paid - booking.refunded_amount, reason="completed")
+            done += 1
+    return done
+
+
+# --- Wishlist --------------------------------------------------------------------------------
+
+
+def add_to_wishlist(user: User, page_id: Any) -> WishlistItem:
+    from wagtail.models import Page
+
+    page = Page.objects.live().filter(pk=page_id).type(CoursePage, HomestayPage).first()
+    if page is None:
+        raise NotBookable("Only courses and homestays can be saved.")
+    item, _ = WishlistItem.objects.get_or_create(user=user, page=page)
+    return item
+
+
+def remove_from_wishlist(user: User, page_id: Any) -> None:
+    WishlistItem.objects.filter(user=user, page_id=page_id).delete()

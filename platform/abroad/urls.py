@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import website
+
+urlpatterns = [
+    path("abroad/", website.search, name="abroad-search"),
+    path("abroad/wishlist/", website.wishlist, name="abroad-wishlist"),
+    path("abroad/wishlist/toggle/", website.wishlist_toggle, name="abroad-wishlist-toggle"),
+    path("abroad/compare/", website.compare, name="abroad-compare"),
+    path("abroad/compare/toggle/", website.compare_toggle, name="abroad-compare-toggle"),
+    path("abroad/book/", website.book, name="abroad-book"),
+    path("abroad/trips/", website.trips, name="abroad-trips"),
+    path("abroad/trips/<uuid:pk>/", website.trip, name="abroad-trip"),
+    path("abroad/trips/<uuid:pk>/pay/", website.pay, name="abroad-pay"),
+    path("abroad/trips/<uuid:pk>/cancel/", website.cancel, name="abroad-cancel"),
+    path("abroad/vendor/", website.vendor, name="abroad-vendor"),
+    path("abroad/vendor/<uuid:pk>/answer/", website.vendor_answer, name="abroad-vendor-answer"),
+    path("abroad/go/<int:pk>/", website.page_by_id, name="abroad-go"),
+]
