@@ -65,6 +65,12 @@ def ensure_home_page() -> str:
                             "text": "Get your writing scored, with advice for your level.",
                             "link": "/writing/",
                         },
+                        {
+                            "title": "Study abroad",
+                            "text": "Compare language schools and homestays, then book a "
+                            "course and a room together.",
+                            "link": "/abroad/",
+                        },
                     ],
                 ),
             ],
