@@ -48,3 +48,14 @@ def test_a_cycle_is_found_when_there_is_one():
     edges = [Import("a", "b", "a.py", 1), Import("b", "c", "b.py", 1), Import("c", "a", "c.py", 1)]
     assert cycles(edges) == [["a", "b", "c"]]
     assert cycles(edges[:2]) == []
+
+
+def test_test_modules_have_unique_names():
+    """pytest imports test modules by file name (no __init__.py in tests/): two modules of
+    the same name in one run stop the whole run at collection. Browser tests run apart."""
+    from collections import Counter
+
+    names = Counter(
+        path.name for path in (ROOT / "tests").rglob("test_*.py") if "e2e" not in path.parts
+    )
+    assert not [name for name, count in names.items() if count > 1]
