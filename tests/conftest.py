@@ -219,3 +219,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         )
         if transactional and "django_db_serialized_rollback" not in fixtures:
             fixtures.append("django_db_serialized_rollback")
+        if transactional and marker is not None and not marker.kwargs.get("serialized_rollback"):
+            # pytest-django decides whether to serialize the test database at its creation
+            # from the django_db markers alone (a marker hides the fixture): without this, a
+            # run of only marked transactional tests restores nothing after their flush.
+            item.add_marker(
+                pytest.mark.django_db(
+                    *marker.args, **{**marker.kwargs, "serialized_rollback": True}
+                ),
+                append=False,
+            )

@@ -1,4 +1,5 @@
-"""Voice tutor fixtures: an avatar, a guided context, a funded learner, and a fake
+"""Voice tutor fixtures: an avatar, a guided practice context (`practice`: not `context`, which is
+Playwright's browser-context fixture), a funded learner, and a fake
 OpenAI-compatible server on loopback that streams real SSE chat-completion chunks."""
 
 import json
@@ -76,16 +77,16 @@ def make_context(db: None) -> Callable[..., Any]:
             "script": [("step", step) for step in AIRPORT_STEPS],
         }
         values.update(fields)
-        context = PracticeContext(**values)
-        context.full_clean()
-        context.save()
-        return context
+        practice = PracticeContext(**values)
+        practice.full_clean()
+        practice.save()
+        return practice
 
     return make
 
 
 @pytest.fixture
-def context(make_context: Callable[..., Any]) -> Any:
+def practice(make_context: Callable[..., Any]) -> Any:
     return make_context()
 
 

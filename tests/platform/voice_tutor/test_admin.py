@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_admin_lists_edits_and_previews(
-    client: Any, admin: Any, student: Any, avatar: Any, context: Any
+    client: Any, admin: Any, student: Any, avatar: Any, practice: Any
 ) -> None:
     client.force_login(student)
     assert client.get("/admin/snippets/voice_tutor/practicecontext/").status_code == 302
@@ -25,18 +25,18 @@ def test_admin_lists_edits_and_previews(
         assert client.get(f"/admin/snippets/voice_tutor/{model}/").status_code == 200
     listing = client.get("/admin/snippets/voice_tutor/practicecontext/").content.decode()
     assert "At the airport" in listing
-    edit = client.get(f"/admin/snippets/voice_tutor/practicecontext/edit/{context.pk}/")
+    edit = client.get(f"/admin/snippets/voice_tutor/practicecontext/edit/{practice.pk}/")
     assert edit.status_code == 200 and "Guided conversation (offline)" in edit.content.decode()
     request = RequestFactory().get("/")
     request.user = admin
-    preview = context.serve_preview(request, "").render().content.decode()
+    preview = practice.serve_preview(request, "").render().content.decode()
     assert "Can I see your passport, please?" in preview and "Which city" in preview
     avatar_preview = avatar.serve_preview(request, "").render().content.decode()
     assert "espeak:en-us+f3" in avatar_preview
 
 
 def test_content_creators_author_contexts_but_not_the_prompt(
-    client: Any, content_creator: Any, context: Any
+    client: Any, content_creator: Any, practice: Any
 ) -> None:
     client.force_login(content_creator)
     assert client.get("/admin/snippets/voice_tutor/practicecontext/").status_code == 200

@@ -26,9 +26,9 @@ def started_ago(session: Any, seconds: float) -> Any:
 
 
 def test_started_minutes_are_charged_once_each(
-    learner: Any, avatar: Any, context: Any, guided: None, balance: Any
+    learner: Any, avatar: Any, practice: Any, guided: None, balance: Any
 ) -> None:
-    session = services.start_session(learner, avatar_id=avatar.pk, context_id=context.pk)
+    session = services.start_session(learner, avatar_id=avatar.pk, context_id=practice.pk)
     assert balance(learner) == Decimal("27.00")
     t0 = started_ago(session, 0)
     result = services.charge_elapsed(session, now=t0 + timedelta(seconds=30))
@@ -43,16 +43,16 @@ def test_started_minutes_are_charged_once_each(
 
 
 def test_no_credits_cannot_start_and_running_out_warns_then_ends(
-    student: Any, avatar: Any, context: Any, guided: None, balance: Any
+    student: Any, avatar: Any, practice: Any, guided: None, balance: Any
 ) -> None:
     with pytest.raises(Exception, match="wallet") as refused:
-        services.start_session(student, avatar_id=avatar.pk, context_id=context.pk)
+        services.start_session(student, avatar_id=avatar.pk, context_id=practice.pk)
     assert refused.value.status_code == 402  # type: ignore[attr-defined]
     assert not TutorSession.objects.exists()
     assert AIUsage.objects.get().outcome == "insufficient_credits"
 
     grant_credits(student, Decimal("6"), idempotency_key="two-minutes")
-    session = services.start_session(student, avatar_id=avatar.pk, context_id=context.pk)
+    session = services.start_session(student, avatar_id=avatar.pk, context_id=practice.pk)
     t0 = started_ago(session, 0)
     early = services.charge_elapsed(session, now=t0 + timedelta(seconds=30))
     assert (early.seconds_left, early.warn) == (90, False)
@@ -65,9 +65,9 @@ def test_no_credits_cannot_start_and_running_out_warns_then_ends(
     assert AIUsage.objects.filter(outcome="insufficient_credits").count() == 2
 
 
-def test_maximum_length(learner: Any, avatar: Any, context: Any, guided: None) -> None:
+def test_maximum_length(learner: Any, avatar: Any, practice: Any, guided: None) -> None:
     with override_settings(VOICE_TUTOR_MAX_SECONDS=120):
-        session = services.start_session(learner, avatar_id=avatar.pk, context_id=context.pk)
+        session = services.start_session(learner, avatar_id=avatar.pk, context_id=practice.pk)
         t0 = started_ago(session, 0)
         assert services.charge_elapsed(session, now=t0 + timedelta(seconds=70)).warn
         over = services.charge_elapsed(session, now=t0 + timedelta(seconds=125))
@@ -76,9 +76,9 @@ def test_maximum_length(learner: Any, avatar: Any, context: Any, guided: None) -
 
 
 def test_time_lost_to_our_failure_is_not_billed(
-    learner: Any, avatar: Any, context: Any, guided: None
+    learner: Any, avatar: Any, practice: Any, guided: None
 ) -> None:
-    session = services.start_session(learner, avatar_id=avatar.pk, context_id=context.pk)
+    session = services.start_session(learner, avatar_id=avatar.pk, context_id=practice.pk)
     started_ago(session, 50)
     turn = services.learner_turn(session, text="Here is my passport")
     type(turn).objects.filter(pk=turn.pk).update(created_at=timezone.now() - timedelta(seconds=40))
@@ -95,7 +95,7 @@ def test_time_lost_to_our_failure_is_not_billed(
 
 
 def test_premium_plan_covers_the_minutes(
-    student: Any, avatar: Any, context: Any, guided: None, premium_plan: Any, balance: Any
+    student: Any, avatar: Any, practice: Any, guided: None, premium_plan: Any, balance: Any
 ) -> None:
     premium_plan.fair_use_monthly_credits = Decimal("300")
     premium_plan.save()
@@ -105,7 +105,7 @@ def test_premium_plan_covers_the_minutes(
         provider="test",
         current_period_end=timezone.now() + timedelta(days=30),
     )
-    session = services.start_session(student, avatar_id=avatar.pk, context_id=context.pk)
+    session = services.start_session(student, avatar_id=avatar.pk, context_id=practice.pk)
     t0 = started_ago(session, 0)
     result = services.charge_elapsed(session, now=t0 + timedelta(seconds=125))
     assert not result.exhausted and result.seconds_left > 60

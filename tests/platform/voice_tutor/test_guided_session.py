@@ -24,9 +24,9 @@ def reply(session: Any, text: str) -> str:
 
 
 def test_whole_guided_session_by_text(
-    learner: Any, avatar: Any, context: Any, guided: None, live_ml: str
+    learner: Any, avatar: Any, practice: Any, guided: None, live_ml: str
 ) -> None:
-    session = services.start_session(learner, avatar_id=avatar.pk, context_id=context.pk)
+    session = services.start_session(learner, avatar_id=avatar.pk, context_id=practice.pk)
     assert (session.mode, session.status, session.level) == (Mode.GUIDED, "active", "A1")
     settings = services.session_settings(session)
     assert settings.mode == "guided" and settings.learner_name == "Sam"
@@ -82,9 +82,9 @@ def test_whole_guided_session_by_text(
 
 
 def test_three_misses_move_on(
-    learner: Any, avatar: Any, context: Any, guided: None, live_ml: str
+    learner: Any, avatar: Any, practice: Any, guided: None, live_ml: str
 ) -> None:
-    session = services.start_session(learner, avatar_id=avatar.pk, context_id=context.pk)
+    session = services.start_session(learner, avatar_id=avatar.pk, context_id=practice.pk)
     services.finish_tutor_turn(session, text="".join(services.opening_reply(session)))
     reply(session, "Hmm.")
     reply(session, "Hmm.")
@@ -97,9 +97,9 @@ def test_three_misses_move_on(
     "request_text", ["Sorry, can you repeat?", "I don't understand", "Pardon?", "Slower please"]
 )
 def test_asking_to_repeat_is_not_a_miss(
-    learner: Any, avatar: Any, context: Any, guided: None, ml_down: str, request_text: str
+    learner: Any, avatar: Any, practice: Any, guided: None, ml_down: str, request_text: str
 ) -> None:
-    session = services.start_session(learner, avatar_id=avatar.pk, context_id=context.pk)
+    session = services.start_session(learner, avatar_id=avatar.pk, context_id=practice.pk)
     services.finish_tutor_turn(session, text="".join(services.opening_reply(session)))
     said = reply(session, request_text)
     assert said.strip() == "Of course. Good morning! Can I see your passport, please?"
@@ -109,9 +109,9 @@ def test_asking_to_repeat_is_not_a_miss(
 
 
 def test_a_session_ended_at_once_has_an_empty_honest_report(
-    learner: Any, avatar: Any, context: Any, guided: None
+    learner: Any, avatar: Any, practice: Any, guided: None
 ) -> None:
-    session = services.start_session(learner, avatar_id=avatar.pk, context_id=context.pk)
+    session = services.start_session(learner, avatar_id=avatar.pk, context_id=practice.pk)
     services.finish_tutor_turn(session, text="".join(services.opening_reply(session)))
     report = services.end_session(session, reason="learner")
     assert set(report.scores.values()) == {None}

@@ -1,5 +1,5 @@
 """The LLM engine against a fake OpenAI-compatible server that streams real SSE chunks: the
-persona prompt with the context, level and history; deltas arrive as they are streamed;
+persona prompt with the practice, level and history; deltas arrive as they are streamed;
 usage logged; a failing model interrupts the session without charging it, and it resumes."""
 
 import time
@@ -18,9 +18,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_llm_session_streams_with_the_persona_and_history(
-    learner: Any, avatar: Any, context: Any, llm_server: Any, ml_down: str
+    learner: Any, avatar: Any, practice: Any, llm_server: Any, ml_down: str
 ) -> None:
-    session = services.start_session(learner, avatar_id=avatar.pk, context_id=context.pk)
+    session = services.start_session(learner, avatar_id=avatar.pk, context_id=practice.pk)
     assert session.mode == Mode.LLM
     assert services.session_settings(session).notice.startswith("Free conversation")
 
@@ -67,9 +67,9 @@ def test_llm_session_streams_with_the_persona_and_history(
 
 
 def test_a_failing_model_interrupts_without_charge_and_the_session_resumes(
-    learner: Any, avatar: Any, context: Any, llm_server: Any, ml_down: str
+    learner: Any, avatar: Any, practice: Any, llm_server: Any, ml_down: str
 ) -> None:
-    session = services.start_session(learner, avatar_id=avatar.pk, context_id=context.pk)
+    session = services.start_session(learner, avatar_id=avatar.pk, context_id=practice.pk)
     services.finish_tutor_turn(session, text="".join(services.opening_reply(session)))
     llm_server.status = 500
     services.learner_turn(session, text="Hello?")
@@ -80,7 +80,7 @@ def test_a_failing_model_interrupts_without_charge_and_the_session_resumes(
     assert session.turns.get(seq=2).failed
     assert AIUsage.objects.filter(outcome="unavailable", feature="voice-tutor").count() == 1
     with pytest.raises(Exception, match="already have a tutor session"):
-        services.start_session(learner, avatar_id=avatar.pk, context_id=context.pk)
+        services.start_session(learner, avatar_id=avatar.pk, context_id=practice.pk)
 
     llm_server.status = 200
     services.learner_turn(session, text="Hello again?")  # resumes by itself

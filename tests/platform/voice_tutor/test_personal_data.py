@@ -29,13 +29,13 @@ def test_export_and_erase(
     learner: Any,
     other_student: Any,
     avatar: Any,
-    context: Any,
+    practice: Any,
     guided: None,
     ml_down: str,
     django_capture_on_commit_callbacks: Any,
     assert_num_queries: Any,
 ) -> None:
-    session = services.start_session(learner, avatar_id=avatar.pk, context_id=context.pk)
+    session = services.start_session(learner, avatar_id=avatar.pk, context_id=practice.pk)
     services.finish_tutor_turn(session, text="".join(services.opening_reply(session)))
     with pytest.raises(InvalidChoice, match="WAV"):
         services.learner_turn(session, text="Here", audio=b"<html>not audio</html>" * 10)
@@ -45,7 +45,7 @@ def test_export_and_erase(
     stored = turn.recording.name
     assert private_storage().exists(stored)
 
-    with assert_num_queries(2):  # sessions with avatar, context, report; their turns
+    with assert_num_queries(2):  # sessions with avatar, practice, report; their turns
         data = personal_data.export_personal_data(learner)
     exported = data["sessions"][0]
     assert [t["speaker"] for t in exported["turns"]] == ["tutor", "learner", "tutor"]

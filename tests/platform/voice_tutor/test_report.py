@@ -48,8 +48,8 @@ POOR = [
 ]
 
 
-def run(user: Any, avatar: Any, context: Any, answers: list[str], **voice: Any) -> Any:
-    session = services.start_session(user, avatar_id=avatar.pk, context_id=context.pk)
+def run(user: Any, avatar: Any, practice: Any, answers: list[str], **voice: Any) -> Any:
+    session = services.start_session(user, avatar_id=avatar.pk, context_id=practice.pk)
     services.finish_tutor_turn(session, text="".join(services.opening_reply(session)))
     for text in answers:
         services.learner_turn(session, text=text, speech=speech(text, **voice))
@@ -58,14 +58,14 @@ def run(user: Any, avatar: Any, context: Any, answers: list[str], **voice: Any) 
 
 
 def test_a_good_session_scores_clearly_higher_than_a_poor_one(
-    learner: Any, other_student: Any, avatar: Any, context: Any, guided: None, live_ml: str
+    learner: Any, other_student: Any, avatar: Any, practice: Any, guided: None, live_ml: str
 ) -> None:
     from credits.services import grant_credits
 
     grant_credits(other_student, Decimal("30"), idempotency_key="poor")
-    good = run(learner, avatar, context, GOOD, probability=0.93, words_per_minute=140, pauses=0)
+    good = run(learner, avatar, practice, GOOD, probability=0.93, words_per_minute=140, pauses=0)
     poor = run(
-        other_student, avatar, context, POOR, probability=0.52, words_per_minute=55, pauses=2
+        other_student, avatar, practice, POOR, probability=0.52, words_per_minute=55, pauses=2
     )
     print("good", good.scores, good.cefr, good.details, "\npoor", poor.scores, poor.cefr)
     names = ["pronunciation", "fluency", "grammar", "vocabulary", "listening"]

@@ -106,9 +106,9 @@ async def collect_until(socket: Any, type_: str, timeout: float = 60) -> list[di
             return events
 
 
-async def start(socket: Any, avatar: Any, context: Any, **extra: Any) -> dict[str, Any]:
+async def start(socket: Any, avatar: Any, practice: Any, **extra: Any) -> dict[str, Any]:
     await socket.send_json_to(
-        {"type": "session.start", "avatar": avatar.pk, "context": context.pk, **extra}
+        {"type": "session.start", "avatar": avatar.pk, "context": practice.pk, **extra}
     )
     event = await socket.receive_json_from(timeout=30)
     assert event["type"] == "session.started", event
@@ -123,12 +123,12 @@ def _tutor_texts(events: list[dict[str, Any]]) -> list[str]:
 
 
 async def test_a_whole_guided_session_by_text_reaches_the_report(
-    learner: Any, avatar: Any, context: Any, guided: None, live_socket_ml: str
+    learner: Any, avatar: Any, practice: Any, guided: None, live_socket_ml: str
 ) -> None:
     from voice_tutor.models import Speaker, TutorReport, TutorSession, TutorTurn
 
     socket = await connect("/ws/tutor/", user=learner)
-    started = await start(socket, avatar, context, audio_out=False)
+    started = await start(socket, avatar, practice, audio_out=False)
     assert started["mode"] == "guided"
     assert started["settings"]["silence_duration_ms"] == 1200  # A1: hesitant speakers
     assert started["settings"]["sample_rate"] == 16000
@@ -180,12 +180,12 @@ async def test_a_whole_guided_session_by_text_reaches_the_report(
 
 
 async def test_a_spoken_turn_is_transcribed_scored_and_answered_with_speech(
-    learner: Any, avatar: Any, context: Any, guided: None, live_socket_ml: str, tmp_path: Path
+    learner: Any, avatar: Any, practice: Any, guided: None, live_socket_ml: str, tmp_path: Path
 ) -> None:
     from voice_tutor.models import Speaker, TutorTurn
 
     socket = await connect("/ws/tutor/", user=learner)
-    await start(socket, avatar, context)
+    await start(socket, avatar, practice)
     opening = await collect_until(socket, "response.done")
     audio = [e for e in opening if e["type"] == "audio"]
     assert audio, "the greeting is spoken"
@@ -222,10 +222,10 @@ async def test_a_spoken_turn_is_transcribed_scored_and_answered_with_speech(
 
 
 async def test_a_hesitant_beginner_pausing_mid_sentence_is_not_cut_off(
-    learner: Any, avatar: Any, context: Any, guided: None, live_socket_ml: str, tmp_path: Path
+    learner: Any, avatar: Any, practice: Any, guided: None, live_socket_ml: str, tmp_path: Path
 ) -> None:
     socket = await connect("/ws/tutor/", user=learner)
-    started = await start(socket, avatar, context, audio_out=False)
+    started = await start(socket, avatar, practice, audio_out=False)
     assert started["settings"]["silence_duration_ms"] == 1200  # A1
     await collect_until(socket, "response.done")
     first = speech_pcm(tmp_path, "Here is", pad=0.3)
@@ -243,12 +243,12 @@ async def test_a_hesitant_beginner_pausing_mid_sentence_is_not_cut_off(
 
 
 async def test_barge_in_stops_the_reply_and_keeps_only_what_was_heard(
-    learner: Any, avatar: Any, context: Any, guided: None, live_socket_ml: str
+    learner: Any, avatar: Any, practice: Any, guided: None, live_socket_ml: str
 ) -> None:
     from voice_tutor.models import Speaker, TutorTurn
 
     socket = await connect("/ws/tutor/", user=learner)
-    await start(socket, avatar, context)
+    await start(socket, avatar, practice)
     await receive_until(socket, "audio", timeout=30)  # the tutor is speaking
     await socket.send_json_to({"type": "response.cancel", "heard_text": "Hi Sam, I'm Maya."})
     done = await receive_until(socket, "response.done", timeout=30)
@@ -273,12 +273,12 @@ async def test_barge_in_stops_the_reply_and_keeps_only_what_was_heard(
 
 
 async def test_sustained_speech_over_the_tutor_is_a_barge_in_but_a_short_burst_is_not(
-    learner: Any, avatar: Any, context: Any, guided: None, live_socket_ml: str, tmp_path: Path
+    learner: Any, avatar: Any, practice: Any, guided: None, live_socket_ml: str, tmp_path: Path
 ) -> None:
     from voice_tutor.models import Speaker, TutorTurn
 
     socket = await connect("/ws/tutor/", user=learner)
-    await start(socket, avatar, context)
+    await start(socket, avatar, practice)
     await receive_until(socket, "response.done", timeout=30)  # generated; still "playing"
 
     # A short sound while the tutor speaks (its own voice leaking through, a cough) does
@@ -312,19 +312,19 @@ async def test_sustained_speech_over_the_tutor_is_a_barge_in_but_a_short_burst_i
 
 
 async def test_bad_frames_get_error_events_and_the_socket_stays(
-    learner: Any, avatar: Any, context: Any, guided: None, live_socket_ml: str
+    learner: Any, avatar: Any, practice: Any, guided: None, live_socket_ml: str
 ) -> None:
     socket = await connect("/ws/tutor/", user=learner)
     await socket.send_json_to({"type": "input_text", "text": "Hello"})
     assert (await receive_until(socket, "error"))["code"] == "no_session"
     await socket.send_to(bytes_data=b"\x00\x01")
     assert (await receive_until(socket, "error"))["code"] == "no_session"
-    await socket.send_json_to({"type": "session.start", "avatar": "x", "context": context.pk})
+    await socket.send_json_to({"type": "session.start", "avatar": "x", "context": practice.pk})
     assert (await receive_until(socket, "error"))["code"] == "invalid_field"
-    await socket.send_json_to({"type": "session.start", "avatar": 99999, "context": context.pk})
+    await socket.send_json_to({"type": "session.start", "avatar": 99999, "context": practice.pk})
     assert (await receive_until(socket, "error"))["code"] == "not_found"
 
-    await start(socket, avatar, context, audio_out=False)
+    await start(socket, avatar, practice, audio_out=False)
     await receive_until(socket, "response.done", timeout=30)
     await socket.send_to(bytes_data=b"\x00" * 3)
     assert (await receive_until(socket, "error"))["code"] == "invalid_audio"
@@ -352,12 +352,14 @@ async def test_bad_frames_get_error_events_and_the_socket_stays(
 
 
 async def test_one_open_session_per_learner(
-    learner: Any, avatar: Any, context: Any, guided: None, live_socket_ml: str
+    learner: Any, avatar: Any, practice: Any, guided: None, live_socket_ml: str
 ) -> None:
     first = await connect("/ws/tutor/", user=learner)
-    started = await start(first, avatar, context, audio_out=False)
+    started = await start(first, avatar, practice, audio_out=False)
     second = await connect("/ws/tutor/", user=learner)
-    await second.send_json_to({"type": "session.start", "avatar": avatar.pk, "context": context.pk})
+    await second.send_json_to(
+        {"type": "session.start", "avatar": avatar.pk, "context": practice.pk}
+    )
     error = await receive_until(second, "error")
     assert error["code"] == "session_active" and error["session"] == started["session"]
     await first.disconnect()
@@ -369,7 +371,7 @@ async def test_one_open_session_per_learner(
 
 
 async def test_no_credits_is_refused_with_how_to_get_them(
-    student: Any, avatar: Any, context: Any, guided: None, live_socket_ml: str
+    student: Any, avatar: Any, practice: Any, guided: None, live_socket_ml: str
 ) -> None:
     from credits.models import FeaturePrice
 
@@ -377,19 +379,21 @@ async def test_no_credits_is_refused_with_how_to_get_them(
         lambda: FeaturePrice.objects.filter(feature="voice-tutor").update(credits_per_unit=100000)
     )()
     socket = await connect("/ws/tutor/", user=student)
-    await socket.send_json_to({"type": "session.start", "avatar": avatar.pk, "context": context.pk})
+    await socket.send_json_to(
+        {"type": "session.start", "avatar": avatar.pk, "context": practice.pk}
+    )
     error = await receive_until(socket, "error")
     assert error["code"] == "no_credits" and "/wallet/" in error["message"]
     await socket.disconnect()
 
 
 async def test_ml_service_down_fails_the_turn_not_the_session(
-    learner: Any, avatar: Any, context: Any, guided: None, live_socket_ml: str, settings: Any
+    learner: Any, avatar: Any, practice: Any, guided: None, live_socket_ml: str, settings: Any
 ) -> None:
     from voice_tutor.models import Speaker, TutorSession, TutorTurn
 
     socket = await connect("/ws/tutor/", user=learner)
-    started = await start(socket, avatar, context)
+    started = await start(socket, avatar, practice)
     await receive_until(socket, "response.done", timeout=30)
     pk = int(started["session"])
     settings.ML_URL = "http://127.0.0.1:9"  # nothing listens: connection refused
@@ -434,7 +438,7 @@ async def test_ml_service_down_fails_the_turn_not_the_session(
 
 
 async def test_every_started_minute_is_charged_and_the_end_is_announced(
-    learner: Any, avatar: Any, context: Any, guided: None, live_socket_ml: str, settings: Any
+    learner: Any, avatar: Any, practice: Any, guided: None, live_socket_ml: str, settings: Any
 ) -> None:
     from credits.models import UsageCharge
     from voice_tutor.models import TutorSession
@@ -442,7 +446,7 @@ async def test_every_started_minute_is_charged_and_the_end_is_announced(
     settings.VOICE_TUTOR_CHARGE_INTERVAL_SECONDS = 0.2
     settings.VOICE_TUTOR_MAX_SECONDS = 150
     socket = await connect("/ws/tutor/", user=learner)
-    started = await start(socket, avatar, context, audio_out=False)
+    started = await start(socket, avatar, practice, audio_out=False)
     pk = int(started["session"])
     assert await sync_to_async(UsageCharge.objects.filter(user=learner).count)() == 1
     # Two minutes and 20 s have passed (moved back in time rather than waited for): the
@@ -480,11 +484,11 @@ def _cookie(user: Any) -> bytes:
 
 
 async def test_token_without_origin_cookie_with_origin_and_anonymous_refused(
-    learner: Any, avatar: Any, context: Any, guided: None, live_socket_ml: str
+    learner: Any, avatar: Any, practice: Any, guided: None, live_socket_ml: str
 ) -> None:
     token = await sync_to_async(_login)(learner.email)
     socket = await connect(f"/ws/tutor/?token={token}", origin=None)  # a native app
-    started = await start(socket, avatar, context, audio_out=False)
+    started = await start(socket, avatar, practice, audio_out=False)
     await socket.send_json_to({"type": "session.end"})
     await receive_until(socket, "session.ended", timeout=30)
     await socket.disconnect()

@@ -10,8 +10,8 @@ from voice_tutor import services
 pytestmark = pytest.mark.django_db
 
 
-def _ended_session(learner: Any, avatar: Any, context: Any) -> Any:
-    session = services.start_session(learner, avatar_id=avatar.pk, context_id=context.pk)
+def _ended_session(learner: Any, avatar: Any, practice: Any) -> Any:
+    session = services.start_session(learner, avatar_id=avatar.pk, context_id=practice.pk)
     services.finish_tutor_turn(session, text="".join(services.opening_reply(session)))
     services.learner_turn(session, text="Here is my passport.")
     services.finish_tutor_turn(session, text="".join(services.tutor_reply(session)))
@@ -20,13 +20,13 @@ def _ended_session(learner: Any, avatar: Any, context: Any) -> Any:
 
 
 def test_start_page_offers_tutors_situations_level_and_credits(
-    client: Any, learner: Any, avatar: Any, context: Any, guided: None
+    client: Any, learner: Any, avatar: Any, practice: Any, guided: None
 ) -> None:
     client.force_login(learner)
     html = client.get("/tutor/?language=en").content.decode()
     assert "Speak with a tutor" in html
     assert f'name="avatar" value="{avatar.pk}"' in html and "Maya" in html
-    assert f'name="context" value="{context.pk}"' in html and "At the airport" in html
+    assert f'name="context" value="{practice.pk}"' in html and "At the airport" in html
     assert 'value="A1" selected' in html  # no level in the profile for English: A1
     assert "credits available" in html and 'href="/wallet/"' in html
     assert 'action="/tutor/session/"' in html
@@ -39,12 +39,12 @@ def test_start_page_needs_a_sign_in(client: Any) -> None:
 
 
 def test_session_page_passes_the_choice_to_the_socket_script(
-    client: Any, learner: Any, avatar: Any, context: Any
+    client: Any, learner: Any, avatar: Any, practice: Any
 ) -> None:
     client.force_login(learner)
-    html = client.get(f"/tutor/session/?avatar={avatar.pk}&context={context.pk}&level=B1").content
+    html = client.get(f"/tutor/session/?avatar={avatar.pk}&context={practice.pk}&level=B1").content
     page = html.decode()
-    assert f'data-avatar="{avatar.pk}"' in page and f'data-context="{context.pk}"' in page
+    assert f'data-avatar="{avatar.pk}"' in page and f'data-context="{practice.pk}"' in page
     assert 'data-level="B1"' in page and 'data-socket-url="/ws/tutor/"' in page
     assert "js/tutor/session.js" in page and "js/tutor/pcm-worklet.js" in page
     # An unknown choice goes back to the start page.
@@ -53,9 +53,9 @@ def test_session_page_passes_the_choice_to_the_socket_script(
 
 
 def test_report_is_the_owners_alone(
-    client: Any, learner: Any, other_student: Any, avatar: Any, context: Any, live_ml: str
+    client: Any, learner: Any, other_student: Any, avatar: Any, practice: Any, live_ml: str
 ) -> None:
-    session = _ended_session(learner, avatar, context)
+    session = _ended_session(learner, avatar, practice)
     client.force_login(learner)
     html = client.get(f"/tutor/sessions/{session.pk}/").content.decode()
     for label in ("Pronunciation", "Fluency", "Grammar", "Vocabulary", "Listening"):
@@ -71,11 +71,11 @@ def test_history_lists_sessions_with_progress_in_pinned_queries(
     client: Any,
     learner: Any,
     avatar: Any,
-    context: Any,
+    practice: Any,
     live_ml: str,
     django_assert_num_queries: Any,
 ) -> None:
-    first = _ended_session(learner, avatar, context)
+    first = _ended_session(learner, avatar, practice)
     client.force_login(learner)
     client.get("/tutor/history/")  # warm the session
     # The base layout's own (session, user, roles, notifications, locales …), then progress
@@ -84,7 +84,7 @@ def test_history_lists_sessions_with_progress_in_pinned_queries(
         html = client.get("/tutor/history/").content.decode()
     assert "At the airport" in html and f"/tutor/sessions/{first.pk}/" in html
     assert "Sessions completed" in html
-    second = _ended_session(learner, avatar, context)
+    second = _ended_session(learner, avatar, practice)
     with django_assert_num_queries(15):  # a second session costs no query more
         html = client.get("/tutor/history/").content.decode()
     assert f"/tutor/sessions/{second.pk}/" in html

@@ -15,8 +15,8 @@ def test_presentarse_with_lucia(learner: Any, guided: None, ml_down: str) -> Non
     for step in demo.DEMO_STEPS:
         step()
     lucia = VoiceAvatar.objects.get(name="Lucía")
-    context = PracticeContext.objects.get(slug="presentarse")
-    session = services.start_session(learner, avatar_id=lucia.pk, context_id=context.pk)
+    practice = PracticeContext.objects.get(slug="presentarse")
+    session = services.start_session(learner, avatar_id=lucia.pk, context_id=practice.pk)
     settings = services.session_settings(session)
     assert (settings.language, settings.tts_voice) == ("es", "espeak:es+f3")
     opening = "".join(services.opening_reply(session))

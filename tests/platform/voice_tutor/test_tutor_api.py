@@ -51,14 +51,14 @@ def test_text_session_history_detail_and_owner_only(
     learner: Any,
     other_student: Any,
     avatar: Any,
-    context: Any,
+    practice: Any,
     guided: None,
     ml_down: str,
     assert_num_queries: Any,
 ) -> None:
     api_client.force_login(learner)
     started = api_client.post(
-        f"{BASE}/sessions/", {"avatar": avatar.pk, "context": context.pk, "level": "B1"}
+        f"{BASE}/sessions/", {"avatar": avatar.pk, "context": practice.pk, "level": "B1"}
     )
     assert started.status_code == 201, started.json()
     body = started.json()
@@ -68,7 +68,7 @@ def test_text_session_history_detail_and_owner_only(
     assert "Free conversation needs a configured language model" in body["settings"]["notice"]
     assert body["opening"]["text"].startswith("Hi Sam, I'm Maya.")
 
-    again = api_client.post(f"{BASE}/sessions/", {"avatar": avatar.pk, "context": context.pk})
+    again = api_client.post(f"{BASE}/sessions/", {"avatar": avatar.pk, "context": practice.pk})
     assert again.status_code == 409 and again.json()["code"] == "session_active"
     assert f"#{session_id}" in again.json()["message"]
 
@@ -109,9 +109,9 @@ def test_text_session_history_detail_and_owner_only(
     assert b"".join(audio.streaming_content).startswith(b"RIFF")
 
     # A second, ended session: the history costs the same.
-    second = services.start_session(learner, avatar_id=avatar.pk, context_id=context.pk)
+    second = services.start_session(learner, avatar_id=avatar.pk, context_id=practice.pk)
     services.end_session(second)
-    with assert_num_queries(4):  # session, user, count, page (avatar, context, report joined)
+    with assert_num_queries(4):  # session, user, count, page (avatar, practice, report joined)
         history = api_client.get(f"{BASE}/sessions/").json()
     assert [item["id"] for item in history["results"]] == [second.pk, session_id]
     assert history["results"][1]["scores"]["listening"] == 100
@@ -139,20 +139,20 @@ def test_start_refusals(
     api_client: Any, student: Any, avatar: Any, make_context: Any, guided: None
 ) -> None:
     api_client.force_login(student)
-    context = make_context()
+    practice = make_context()
     free = make_context(slug="free", title="Free talk", script=[], closing="")
     # The free plan's monthly allowance is 0 here: no credits at all.
-    response = api_client.post(f"{BASE}/sessions/", {"avatar": avatar.pk, "context": context.pk})
+    response = api_client.post(f"{BASE}/sessions/", {"avatar": avatar.pk, "context": practice.pk})
     assert response.status_code == 402
     assert response.json()["code"] == "no_credits" and "/wallet/" in response.json()["message"]
     assert not TutorSession.objects.exists()
     response = api_client.post(f"{BASE}/sessions/", {"avatar": avatar.pk, "context": free.pk})
     assert response.status_code == 400 and response.json()["code"] == "invalid_choice"
     assert "language model" in response.json()["message"]
-    response = api_client.post(f"{BASE}/sessions/", {"avatar": 999, "context": context.pk})
+    response = api_client.post(f"{BASE}/sessions/", {"avatar": 999, "context": practice.pk})
     assert response.status_code == 404
     response = api_client.post(
-        f"{BASE}/sessions/", {"avatar": avatar.pk, "context": context.pk, "level": "Z9"}
+        f"{BASE}/sessions/", {"avatar": avatar.pk, "context": practice.pk, "level": "Z9"}
     )
     assert response.status_code == 400 and "level" in response.json()["fields"]
 

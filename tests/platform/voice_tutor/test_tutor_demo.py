@@ -23,13 +23,13 @@ def test_demo_loads_twice_and_scripts_are_practisable() -> None:
     assert sum(c.language == "es" for c in guided) >= 2
     free = PracticeContext.objects.get(slug="free-talk")
     assert not free.has_guided_script
-    for context in guided:
-        steps = context.steps()
-        assert 6 <= len(steps) <= 10, context.title
+    for practice in guided:
+        steps = practice.steps()
+        assert 6 <= len(steps) <= 10, practice.title
         for number, step in enumerate(steps, 1):
             for answer in step["suggested_responses"]:
-                assert matching.fits(step, answer, context.language), (
-                    f"{context.title} step {number}: {answer!r} does not fit its own step"
+                assert matching.fits(step, answer, practice.language), (
+                    f"{practice.title} step {number}: {answer!r} does not fit its own step"
                 )
-            assert not matching.fits(step, "Blah.", context.language) or step["accept_any"]
+            assert not matching.fits(step, "Blah.", practice.language) or step["accept_any"]
     assert TutorPromptTemplate.objects.filter(live=True).count() == 1

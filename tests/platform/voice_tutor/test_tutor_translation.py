@@ -18,7 +18,7 @@ SPANISH = {
 
 
 def test_a_context_is_translated_through_wagtail_localize(
-    api_client: Any, learner: Any, context: Any
+    api_client: Any, learner: Any, practice: Any
 ) -> None:
     from wagtail_localize.models import (
         StringSegment,
@@ -28,7 +28,7 @@ def test_a_context_is_translated_through_wagtail_localize(
     )
 
     spanish, _ = Locale.objects.get_or_create(language_code="es")
-    source, _ = TranslationSource.get_or_create_from_instance(context)
+    source, _ = TranslationSource.get_or_create_from_instance(practice)
     segments = {
         segment.string.data: segment
         for segment in StringSegment.objects.filter(source=source).select_related(
@@ -45,12 +45,12 @@ def test_a_context_is_translated_through_wagtail_localize(
         )
     translation.save_target(publish=True)
 
-    translated = context.get_translation(spanish)
+    translated = practice.get_translation(spanish)
     assert translated.title == "En el aeropuerto (para angloparlantes)" and translated.live
     assert translated.steps()[0]["tutor_lines"][0].startswith("¡Buenos días!")
-    assert translated.translation_key == context.translation_key
+    assert translated.translation_key == practice.translation_key
     assert list(selectors.live_contexts(locale="es")) == [translated]
-    assert list(selectors.live_contexts()) == [context]
+    assert list(selectors.live_contexts()) == [practice]
     assert PracticeContext.objects.count() == 2
 
     api_client.force_login(learner)
