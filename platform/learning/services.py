@@ -25,6 +25,7 @@ from rest_framework import exceptions
 from ai import client as ai_client
 from ai.errors import AIInputRejected
 from cms.learning.models import LessonPage
+from core import activity
 from core.uploads import AUDIO_TYPES, RejectedUpload, checked_type, stored_name
 
 from .errors import (
@@ -90,7 +91,24 @@ def record_attempt(
         scored_at=timezone.now(),
     )
     _refresh_progress(user, lesson, add_attempt=True, add_seconds=time_spent_seconds)
+    _announce_attempt(attempt, lesson)
     return attempt
+
+
+def _announce_attempt(attempt: ExerciseAttempt, lesson: LessonPage) -> None:
+    activity.record(
+        attempt.user_id,
+        "learning.exercise_attempted",
+        obj=attempt,
+        language=lesson.target_language,
+        level=lesson.level,
+        data={
+            "lesson_id": lesson.pk,
+            "block_id": attempt.block_id,
+            "exercise_type": attempt.exercise_type,
+            "score": float(attempt.score or 0),
+        },
+    )
 
 
 @transaction.atomic
@@ -202,6 +220,7 @@ def _store_voice_result(
     attempt.scored_at = timezone.now()
     attempt.save(update_fields=["status", "score", "points", "correct", "result", "scored_at"])
     _refresh_progress(attempt.user, attempt.lesson, add_attempt=False, add_seconds=0)
+    _announce_attempt(attempt, attempt.lesson)
     return attempt
 
 
@@ -253,8 +272,24 @@ def complete_lesson(user: Any, lesson: LessonPage, time_spent_seconds: int = 0) 
             f"Answer every exercise before completing the lesson ({len(remaining)} left)."
         )
     progress = _refresh_progress(user, lesson, add_attempt=False, add_seconds=time_spent_seconds)
-    if progress.status != ProgressStatus.COMPLETED:
+    first_time = progress.status != ProgressStatus.COMPLETED
+    if first_time:
         progress.status = ProgressStatus.COMPLETED
         progress.completed_at = timezone.now()
         progress.save(update_fields=["status", "completed_at", "lesson", "last_activity_at"])
+    activity.record(
+        user,
+        "learning.lesson_completed",
+        obj=lesson,
+        language=lesson.target_language,
+        level=lesson.level,
+        data={
+            "lesson_id": lesson.pk,
+            "translation_key": str(lesson.translation_key),
+            "parent_path": lesson.path[: -lesson.steplen],
+            "score": float(progress.best_score),
+            "time_spent_seconds": max(0, time_spent_seconds),
+            "first_time": first_time,
+        },
+    )
     return progress

@@ -28,6 +28,7 @@ from accounts.models import LearningLanguage, User
 from ai import client
 from ai.models import Outcome
 from ai.services import record_usage
+from core import activity
 from credits.errors import InsufficientCredits
 from credits.models import FeaturePrice
 from credits.selectors import wallet_summary
@@ -487,6 +488,19 @@ def end_session(session: TutorSession, *, reason: str = "learner") -> TutorRepor
         locked.end_reason = reason[:20]
         locked.save(update_fields=["status", "ended_at", "end_reason", "unbilled_seconds"])
         report = build_report(locked)
+        scores = [value for value in report.scores.values() if value is not None]
+        activity.record(
+            locked.user_id,
+            "voice_tutor.session_ended",
+            obj=locked,
+            language=locked.language,
+            level=locked.level,
+            data={
+                "session_id": str(locked.pk),
+                "minutes": round(report.duration_seconds / 60, 2),
+                "score": round(sum(scores) / len(scores)) if scores else None,
+            },
+        )
     session.refresh_from_db()
     return report
 

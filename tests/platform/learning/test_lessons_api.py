@@ -383,3 +383,40 @@ def test_locale_with_fallback_to_the_source(
     detail = api_client.get(f"/api/v1/lessons/{lesson.id}/?locale=es").json()
     assert (detail["title"], detail["locale"], detail["id"]) == ("Saludos", "es", node.id)
     assert api_client.get(f"/api/v1/lessons/{other.id}/?locale=es").json()["locale"] == "en"
+
+
+def test_attempts_and_completion_are_announced_to_the_activity_bus(
+    api_client, student, make_lesson, django_capture_on_commit_callbacks
+) -> None:
+    from core import activity
+
+    seen: list[Any] = []
+
+    def receiver(sender: str, event: Any, **kwargs: Any) -> None:
+        seen.append(event)
+
+    lesson = make_lesson("Announced", body=every_exercise_body()[:2])
+    api_client.force_login(student)
+    choice = blocks_by_type(api_client, lesson)["multiple_choice"]
+    activity.activity.connect(receiver, dispatch_uid="learning-test")
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            response = api_client.post(
+                f"/api/v1/lessons/{lesson.id}/exercises/{choice['id']}/attempts/",
+                {"answer": {"choices": [choice["value"]["choices"][1]["id"]]}},
+                format="json",
+            )
+            assert response.status_code == 201, response.json()
+            api_client.post(f"/api/v1/lessons/{lesson.id}/complete/", {}, format="json")
+            api_client.post(f"/api/v1/lessons/{lesson.id}/complete/", {}, format="json")
+    finally:
+        activity.activity.disconnect(dispatch_uid="learning-test")
+    kinds = [event.kind for event in seen]
+    assert kinds == [
+        "learning.exercise_attempted",
+        "learning.lesson_completed",
+        "learning.lesson_completed",
+    ], kinds
+    assert seen[0].user_id == student.pk and seen[0].language == lesson.target_language
+    assert [event.data["first_time"] for event in seen[1:]] == [True, False]
+    assert seen[1].data["parent_path"] == lesson.get_parent().path
