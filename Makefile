@@ -67,7 +67,10 @@ migrate: install
 demo: migrate
 	$(BIN)/python manage.py load_demo_data
 
-run: demo
+# One process migrates (only when a migration is unapplied), loads the demo (only when it or
+# the database changed) and lists the logins: each Django start costs seconds.
+run: install
+	$(BIN)/python manage.py prepare_embedded
 	@scripts/run
 
 # --- Tests ----------------------------------------------------------------------------------

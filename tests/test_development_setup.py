@@ -1,5 +1,5 @@
 """`make run` on a fresh checkout: the development settings on SQLite migrate and load the
-demo data. The rest of the suite runs on PostgreSQL, so this is what catches a query only
+demo data (`manage.py prepare_embedded`), and a second start skips both. The rest of the suite runs on PostgreSQL, so this is what catches a query only
 PostgreSQL supports (a JSON containment lookup, say) in code the demo data goes through."""
 
 import os
@@ -15,6 +15,7 @@ def manage(*args: str, database: Path) -> subprocess.CompletedProcess[str]:
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "toto.settings.dev",
         "DATABASE_URL": f"sqlite:///{database}",
+        "TOTO_VAR_DIR": str(database.parent / "var"),
     }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -28,9 +29,19 @@ def manage(*args: str, database: Path) -> subprocess.CompletedProcess[str]:
 
 def test_development_database_migrates_and_loads_the_demo_data(tmp_path: Path) -> None:
     database = tmp_path / "toto.sqlite3"
-    migrated = manage("migrate", "--noinput", "-v0", database=database)
-    assert migrated.returncode == 0, migrated.stderr[-3000:]
-    loaded = manage("load_demo_data", database=database)
-    assert loaded.returncode == 0, loaded.stderr[-3000:]
-    assert "Demo data is loaded." in loaded.stdout
-    assert "student@toto.localhost" in loaded.stdout
+    first = manage("prepare_embedded", database=database)
+    assert first.returncode == 0, first.stderr[-3000:]
+    assert "Applying" in first.stdout and "Demo data is loaded." in first.stdout
+    logins = (tmp_path / "var" / "demo-logins.txt").read_text()
+    assert "student@toto.localhost" in logins
+
+    # The second start of `make run`: nothing to migrate, the demo code unchanged.
+    second = manage("prepare_embedded", database=database)
+    assert second.returncode == 0, second.stderr[-3000:]
+    assert "The database is up to date." in second.stdout
+    assert "skipped" in second.stdout and "Demo data is loaded." not in second.stdout
+
+    # Asked to, the demo steps run again and change nothing (they are idempotent).
+    forced = manage("prepare_embedded", "--force-demo", database=database)
+    assert forced.returncode == 0, forced.stderr[-3000:]
+    assert "Demo data is loaded." in forced.stdout

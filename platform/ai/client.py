@@ -11,19 +11,27 @@ Every failure is mapped to a platform error: connection errors, timeouts and 5xx
 ``AIInputRejected`` with the service's status and code, so the learner sees why.
 """
 
+from __future__ import annotations
+
 import logging
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
-import openai
 from django.conf import settings
 from django.core.cache import cache
 
+from core.lazy import lazy_module
+
 from .errors import AIInputRejected, AIUnavailable
+
+if TYPE_CHECKING:
+    import openai
+else:
+    openai = lazy_module("openai")
 
 logger = logging.getLogger(__name__)
 

@@ -4,12 +4,20 @@ fpdf2 draws the PDF: pure Python, no system libraries, and its core fonts cover 
 text of an invoice (other scripts are transliterated to '?' rather than failing).
 """
 
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 from django.utils import timezone
-from fpdf import FPDF
+
+from core.lazy import lazy_module
 
 from .conf import setting
 from .models import Invoice, InvoiceKind, InvoiceSeries, Payment, Refund
+
+if TYPE_CHECKING:
+    import fpdf
+else:
+    fpdf = lazy_module("fpdf")
 
 PREFIXES = {InvoiceKind.INVOICE: "INV", InvoiceKind.CREDIT_NOTE: "CN"}
 
@@ -76,7 +84,7 @@ def _latin1(text: str) -> str:
 
 
 def render_pdf(invoice: Invoice) -> bytes:
-    pdf = FPDF(format="A4")
+    pdf = fpdf.FPDF(format="A4")
     pdf.set_title(invoice.number)
     pdf.set_creator("Toto")
     pdf.add_page()

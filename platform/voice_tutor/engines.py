@@ -11,23 +11,30 @@ for English offline, the LLM for other languages when configured) and store the 
 turn; the guided engine says the corrections gently, in parentheses.
 """
 
+from __future__ import annotations
+
 import logging
 import re
 import time
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import openai
 from django.conf import settings
 
 from ai import client
 from ai.errors import AIInputRejected, AIUnavailable
+from core.lazy import lazy_module
 
 from . import matching
 from .errors import EngineUnavailable
 from .models import PracticeContext, Speaker, TutorPromptTemplate, TutorSession, TutorTurn
 from .phrases import phrases
 from .text import normalize, sentences, words
+
+if TYPE_CHECKING:
+    import openai
+else:
+    openai = lazy_module("openai")
 
 logger = logging.getLogger(__name__)
 

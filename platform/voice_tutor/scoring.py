@@ -7,14 +7,20 @@ need spoken turns; grammar needs turns the grammar engine could check).
 
 from collections.abc import Iterable
 from statistics import mean
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
-from wordfreq import zipf_frequency
+
+from core.lazy import lazy_module
 
 from . import matching
 from .models import LEVELS, Speaker, TutorReport, TutorSession, TutorTurn
 from .text import words
+
+if TYPE_CHECKING:
+    import wordfreq
+else:
+    wordfreq = lazy_module("wordfreq")
 
 DEFINITIONS = {
     "pronunciation": (
@@ -119,7 +125,7 @@ def grammar_score(learner: list[TutorTurn]) -> tuple[int | None, dict[str, Any]]
 
 
 def zipf(word: str, language: str) -> float:
-    return float(zipf_frequency(word, language.split("-")[0]))
+    return float(wordfreq.zipf_frequency(word, language.split("-")[0]))
 
 
 def lemmas_of(texts: Iterable[str], language: str) -> dict[str, str]:

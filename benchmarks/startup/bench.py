@@ -1,0 +1,154 @@
+"""How long ``make run`` takes to serve on its second start, and what one Django process costs.
+
+Run: ``make benchmarks ONLY=startup`` (or ``python benchmarks/startup/bench.py``). Writes
+``benchmarks/startup/results.md``.
+
+Both sequences run in the same session, alternating, on one SQLite database already migrated
+and loaded (what a developer has after the first ``make run``), the ML service left out (it
+starts in parallel and is not waited for):
+
+* **before**: what ``make run`` did until this change — ``migrate``, ``load_demo_data``,
+  ``runserver`` (with its system checks) until ``/api/v1/health/`` answers, ``list_demo_logins``:
+  four Django processes.
+* **after**: ``prepare_embedded`` (skips a no-op migrate and an unchanged demo), ``runserver
+  --skip-checks`` until healthy, the logins read from a file: two Django processes.
+
+Per process: ``manage.py check`` as it is (heavy libraries load on first use, ``core.lazy``)
+against the same with those libraries imported up front, as before.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PYTHON = sys.executable
+ROUNDS = int(os.environ.get("ROUNDS", "5"))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def manage(env: dict[str, str], *args: str) -> None:
+    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=True)
+
+
+def serve_until_healthy(env: dict[str, str], *extra: str) -> None:
+    port = free_port()
+    server = subprocess.Popen(
+        [PYTHON, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload", *extra],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/health/", timeout=2):
+                    return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("the server never became healthy")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def before(env: dict[str, str]) -> None:
+    manage(env, "migrate", "--noinput", "-v0")
+    manage(env, "load_demo_data")
+    serve_until_healthy(env)
+    manage(env, "list_demo_logins")
+
+
+def after(env: dict[str, str]) -> None:
+    manage(env, "prepare_embedded")
+    serve_until_healthy(env, "--skip-checks")
+    (Path(env["TOTO_VAR_DIR"]) / "demo-logins.txt").read_text()
+
+
+EAGER = (
+    "import sys, runpy; import openai, wordfreq, fpdf; "
+    "sys.argv = ['manage.py', 'check']; runpy.run_path('manage.py', run_name='__main__')"
+)
+
+
+def check_lazy(env: dict[str, str]) -> None:
+    manage(env, "check")
+
+
+def check_eager(env: dict[str, str]) -> None:
+    subprocess.run([PYTHON, "-c", EAGER], cwd=ROOT, env=env, check=True, capture_output=True)
+
+
+def timed(function, env: dict[str, str]) -> float:  # type: ignore[no-untyped-def]
+    started = time.perf_counter()
+    function(env)
+    return time.perf_counter() - started
+
+
+def pairs(a, b, env: dict[str, str]) -> tuple[list[float], list[float]]:  # type: ignore[no-untyped-def]
+    first: list[float] = []
+    second: list[float] = []
+    for _ in range(ROUNDS):
+        first.append(timed(a, env))
+        second.append(timed(b, env))
+    return first, second
+
+
+def row(label: str, base: list[float], new: list[float]) -> str:
+    ratios = [n / b for n, b in zip(new, base, strict=True)]
+    return (
+        f"| {label} | {statistics.median(base):.2f} s | {statistics.median(new):.2f} s | "
+        f"{statistics.median(ratios):.2f}x (min {min(ratios):.2f}, max {max(ratios):.2f}) |"
+    )
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "toto.settings.dev",
+            "TOTO_VAR_DIR": str(Path(tmp) / "var"),
+            "DATABASE_URL": f"sqlite:///{tmp}/toto.sqlite3",
+        }
+        started = time.perf_counter()
+        manage(env, "prepare_embedded")
+        first_start = time.perf_counter() - started
+        check = pairs(check_eager, check_lazy, env)
+        start = pairs(before, after, env)
+    load = os.getloadavg()[0]
+    lines = [
+        "# `make run` second start and Django process start-up",
+        "",
+        f"{ROUNDS} alternating rounds on {os.cpu_count()} cores; load average at the end "
+        f"{load:.1f}. Medians of wall time; the ratio is new/old pair by pair.",
+        "",
+        "| what | old | new | new / old |",
+        "|---|---|---|---|",
+        row("one process: `manage.py check` (heavy libraries eager → lazy)", *check),
+        row("second start until healthy (4 processes → 2)", *start),
+        "",
+        f"First start (migrate a new SQLite database and load the demo): {first_start:.1f} s.",
+        "",
+    ]
+    output = Path(__file__).with_name("results.md")
+    output.write_text("\n".join(lines))
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
