@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any
-from zoneinfo import available_timezones
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -29,6 +28,7 @@ from wagtail_localize.fields import SynchronizedField
 
 from cms.learning.blocks import TARGET_LANGUAGES
 from cms.learning.models import Level
+from core.timezones import is_time_zone
 
 MONEY: dict[str, Any] = {"max_digits": 10, "decimal_places": 2}
 CURRENCIES = [("EUR", "Euro"), ("USD", "US dollar"), ("INR", "Indian rupee")]
@@ -60,7 +60,7 @@ class Meals(models.TextChoices):
 
 
 def validate_time_zone(value: str) -> None:
-    if value not in available_timezones():
+    if not is_time_zone(value):
         raise ValidationError(_("Not a time zone name (e.g. Europe/Madrid)."))
 
 

@@ -9,6 +9,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.timezones import time_zone_choices
 from core.uploads import private_storage
 
 
@@ -117,9 +118,7 @@ _language_choices = language_choices  # the name migration 0003 refers to
 
 
 def _time_zone_choices() -> list[tuple[str, str]]:
-    import zoneinfo
-
-    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
+    return time_zone_choices()  # the name migration 0003 refers to
 
 
 def _interface_language_choices() -> list[tuple[str, str]]:

@@ -1,5 +1,4 @@
 import uuid
-import zoneinfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -7,11 +6,13 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.timezones import is_time_zone
+
 from .types import CHANNELS
 
 
 def validate_time_zone(value: str) -> None:
-    if value and value not in zoneinfo.available_timezones():
+    if value and not is_time_zone(value):
         raise ValidationError(_("Unknown time zone."))
 
 

@@ -1,5 +1,4 @@
 import secrets
-import zoneinfo
 from decimal import Decimal
 
 from django.conf import settings
@@ -8,9 +7,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.timezones import time_zone_choices
+
 
 def _time_zone_choices() -> list[tuple[str, str]]:
-    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
+    return time_zone_choices()  # the name migration 0001 refers to
 
 
 def new_calendar_token() -> str:
