@@ -1,12 +1,9 @@
 """A date range function for the rooms' exclusion constraint (half-open: the check-out day
-is free for the next guest's check-in), and the PostgreSQL-only constraint operation (the
-same as tutoring's, so the embedded SQLite default still migrates; a candidate for core)."""
-
-from typing import Any
+is free for the next guest's check-in), used by the PostgreSQL-only constraint
+(``core.db.AddPostgresConstraint``)."""
 
 from django.contrib.postgres.fields import DateRangeField, RangeBoundary
 from django.db import models
-from django.db.migrations.operations.base import Operation
 
 
 class DateRange(models.Func):
@@ -16,42 +13,3 @@ class DateRange(models.Func):
 
 def nights(check_in: str, check_out: str) -> DateRange:
     return DateRange(check_in, check_out, RangeBoundary())
-
-
-class AddPostgresConstraint(Operation):
-    """Adds ``constraint`` to ``model_name`` on PostgreSQL only and keeps it out of the model
-    state: the constraint exists in the database, not in ``Meta.constraints``, so Django
-    never tries to write it into SQLite's table rebuilds."""
-
-    reversible = True
-
-    def __init__(self, model_name: str, constraint: Any) -> None:
-        self.model_name = model_name
-        self.constraint = constraint
-
-    def state_forwards(self, app_label: str, state: Any) -> None:
-        pass
-
-    def database_forwards(
-        self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any
-    ) -> None:
-        if schema_editor.connection.vendor == "postgresql":
-            model = to_state.apps.get_model(app_label, self.model_name)
-            schema_editor.add_constraint(model, self.constraint)
-
-    def database_backwards(
-        self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any
-    ) -> None:
-        if schema_editor.connection.vendor == "postgresql":
-            model = from_state.apps.get_model(app_label, self.model_name)
-            schema_editor.remove_constraint(model, self.constraint)
-
-    def describe(self) -> str:
-        return f"Add PostgreSQL constraint {self.constraint.name} on {self.model_name}"
-
-    def deconstruct(self) -> tuple[str, list[Any], dict[str, Any]]:
-        return (
-            self.__class__.__qualname__,
-            [],
-            {"model_name": self.model_name, "constraint": self.constraint},
-        )

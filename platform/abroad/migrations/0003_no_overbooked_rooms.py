@@ -8,7 +8,8 @@ from django.contrib.postgres.operations import BtreeGistExtension
 from django.db import migrations
 from django.db.models import Q
 
-from abroad.db import AddPostgresConstraint, nights
+from core.db import AddPostgresConstraint
+from abroad.db import nights
 
 
 class Migration(migrations.Migration):

@@ -11,7 +11,8 @@ from django.contrib.postgres.operations import BtreeGistExtension
 from django.db import migrations
 from django.db.models import Q
 
-from tutoring.db import AddPostgresConstraint, half_open
+from core.db import AddPostgresConstraint
+from tutoring.db import half_open
 
 ACTIVE = ["held", "confirmed", "in_progress", "awaiting_confirmation", "disputed", "completed"]
 
