@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import tempfile
 import uuid
 from dataclasses import dataclass
 from io import BytesIO
@@ -70,12 +71,12 @@ def process_image(upload: UploadedFile) -> ProcessedImage:
     if width * height > MAX_PIXELS:
         raise InvalidMedia(_("The photo has too many pixels."))
     try:
-        image = Image.open(BytesIO(data))
-        image.load()
+        opened = Image.open(BytesIO(data))
+        opened.load()
     except (OSError, Image.DecompressionBombError) as exc:
         raise InvalidMedia(_("The photo is damaged.")) from exc
-    image = ImageOps.exif_transpose(image)
-    image = image.convert("RGBA" if image.mode in {"RGBA", "LA", "P"} else "RGB")
+    upright = ImageOps.exif_transpose(opened)
+    image = upright.convert("RGBA" if upright.mode in {"RGBA", "LA", "P"} else "RGB")
     stem = uuid.uuid4().hex
 
     def encode(side: int, suffix: str) -> tuple[ContentFile, tuple[int, int]]:
@@ -96,30 +97,38 @@ def probe_duration(data: bytes) -> float | None:
     ffprobe = shutil.which("ffprobe")
     if ffprobe is None:
         return None
-    try:
-        result = subprocess.run(  # noqa: S603 - fixed arguments, data on stdin
-            [ffprobe, "-v", "error", "-show_entries", "format=duration", "-of", "json", "-i", "-"],
-            input=data,
-            capture_output=True,
-            timeout=20,
-            check=False,
-        )
-        duration = json.loads(result.stdout or b"{}").get("format", {}).get("duration")
-        if duration not in (None, "N/A"):
-            return float(duration)
-        # MediaRecorder's WebM has no duration in its header: decode to find the end.
-        result = subprocess.run(  # noqa: S603
-            [ffprobe, "-v", "error", "-show_entries", "packet=pts_time", "-of", "json", "-i", "-"],
-            input=data,
-            capture_output=True,
-            timeout=20,
-            check=False,
-        )
-        packets = json.loads(result.stdout or b"{}").get("packets", [])
-        times = [float(p["pts_time"]) for p in packets if p.get("pts_time") not in (None, "N/A")]
-        return max(times) if times else None
-    except (subprocess.SubprocessError, ValueError, OSError):
-        return None
+    with tempfile.NamedTemporaryFile(suffix=".clip") as clip:
+        clip.write(data)
+        clip.flush()
+        try:
+            # The end of the last packet: MediaRecorder's WebM has no duration in its
+            # header, so the container's claim is not enough (nor to be trusted).
+            result = subprocess.run(  # noqa: S603 - fixed arguments, our own temp file
+                [
+                    ffprobe,
+                    "-v",
+                    "error",
+                    "-select_streams",
+                    "a:0",
+                    "-show_entries",
+                    "packet=pts_time,duration_time",
+                    "-of",
+                    "json",
+                    clip.name,
+                ],
+                capture_output=True,
+                timeout=20,
+                check=False,
+            )
+            packets = json.loads(result.stdout or b"{}").get("packets", [])
+        except (subprocess.SubprocessError, ValueError, OSError):
+            return None
+    ends = [
+        float(p["pts_time"]) + float(p.get("duration_time") or 0)
+        for p in packets
+        if p.get("pts_time") not in (None, "N/A")
+    ]
+    return max(ends) if ends else None
 
 
 def process_voice(upload: UploadedFile) -> ProcessedVoice:

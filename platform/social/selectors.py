@@ -272,10 +272,9 @@ def people_to_follow(viewer: User) -> QuerySet[User]:
             ),
             overlap=Exists(their_learning.filter(language__in=learning)),
         )
+        .order_by("-exchange", "-overlap", "-date_joined", "pk")
     )
-    return _with_follow_flags(people, viewer).order_by(
-        "-exchange", "-overlap", "-date_joined", "pk"
-    )
+    return _with_follow_flags(people, viewer)
 
 
 def comments_of(viewer: User, moment: Moment) -> QuerySet[Comment]:

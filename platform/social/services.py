@@ -260,7 +260,7 @@ def edit_moment(
 def _delete_files(media: Sequence[MomentMedia]) -> None:
     for item in media:
         for field in (item.file, item.thumbnail):
-            if field:
+            if field and field.name:
                 field.storage.delete(field.name)
 
 
@@ -291,7 +291,7 @@ def visible_moment(viewer: User, moment_id: Any) -> Moment:
 def like(user: User, moment_id: Any) -> bool:
     """Likes the moment; False when it was liked already."""
     moment = visible_moment(user, moment_id)
-    _, created = Like.objects.get_or_create(user=user, moment=moment)
+    _like, created = Like.objects.get_or_create(user=user, moment=moment)
     if created and moment.author_id != user.pk:
         notify(
             moment.author,
@@ -517,7 +517,7 @@ def report(
     )
 
 
-OUTCOME_WORDS = {
+OUTCOME_WORDS: dict[str, str] = {
     ModerationAction.Kind.DISMISS: "We looked at it and found no breach of the rules.",
     ModerationAction.Kind.APPROVE: "We looked at it and found no breach of the rules.",
     ModerationAction.Kind.HIDE: "We hid the content you reported.",
@@ -527,7 +527,7 @@ OUTCOME_WORDS = {
     ModerationAction.Kind.LIMIT: "We took action on the account you reported.",
     ModerationAction.Kind.SUSPEND: "We suspended the account you reported.",
 }
-AUTHOR_WORDS = {
+AUTHOR_WORDS: dict[str, str] = {
     ModerationAction.Kind.HIDE: "One of your posts was hidden by a moderator.",
     ModerationAction.Kind.SENSITIVE: "One of your moments was marked sensitive.",
     ModerationAction.Kind.WARN: "A moderator warned you about your posts.",
@@ -619,7 +619,7 @@ def decide_report(
     for closing in same_item:
         closing.status, closing.outcome, closing.decided_at = Report.Status.DECIDED, kind, now
         closing.save(update_fields=["status", "outcome", "decided_at"])
-        if closing.reporter_id:
+        if closing.reporter is not None:
             reporters.append(closing.reporter)
     for reporter in {r.pk: r for r in reporters}.values():
         notify(

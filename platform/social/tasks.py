@@ -1,5 +1,6 @@
 """Timeline upkeep (see ``timelines``): idempotent, so a retried task does no harm."""
 
+import uuid
 from typing import Any
 
 from celery import shared_task
@@ -36,7 +37,9 @@ def fan_out_moment(moment_id: int) -> int:
 def remove_from_timelines(author_id: str, moment_ids: list[int]) -> int:
     readers = [
         author_id,
-        *Follow.objects.filter(followee=author_id).values_list("follower_id", flat=True),
+        *Follow.objects.filter(followee_id=uuid.UUID(author_id)).values_list(
+            "follower_id", flat=True
+        ),
     ]
     timelines.remove(readers, moment_ids)
     return len(readers)
@@ -52,7 +55,7 @@ def merge_author(follower_id: str, author_id: str) -> int:
 def unmerge_author(follower_id: str, author_id: str) -> int:
     """After an unfollow: the author's moments leave the follower's timeline."""
     ids = list(
-        Moment.objects.filter(author=author_id)
+        Moment.objects.filter(author_id=uuid.UUID(author_id))
         .order_by("-created_at")
         .values_list("pk", flat=True)[: settings.SOCIAL_TIMELINE_MAX]
     )
@@ -64,7 +67,9 @@ def unmerge_author(follower_id: str, author_id: str) -> int:
 def refan_author(author_id: str) -> int:
     """After a limit is lifted: the author's recent moments go back to followers."""
     followers = list(
-        Follow.objects.filter(followee=author_id).values_list("follower_id", flat=True)
+        Follow.objects.filter(followee_id=uuid.UUID(author_id)).values_list(
+            "follower_id", flat=True
+        )
     )
     for follower_id in followers:
         feeds.merge_author(str(follower_id), author_id)

@@ -23,7 +23,8 @@ from typing import Any
 import redis
 from django.conf import settings
 
-# Adds to existing timelines only, then trims each to the cap: one round trip per batch.
+# Adds to existing timelines only, then trims each to the cap (rank 0 is the placeholder
+# that marks an existing, maybe empty, timeline: never trimmed): one round trip per batch.
 _ADD_IF_EXISTS = """
 local cap = tonumber(ARGV[1])
 local count = (#ARGV - 1) / 2
@@ -32,7 +33,7 @@ for i, key in ipairs(KEYS) do
     for j = 0, count - 1 do
       redis.call('ZADD', key, ARGV[2 + j * 2], ARGV[3 + j * 2])
     end
-    redis.call('ZREMRANGEBYRANK', key, 0, -cap - 1)
+    redis.call('ZREMRANGEBYRANK', key, 1, -cap - 1)
   end
 end
 return 1
@@ -84,7 +85,7 @@ def store(user_id: Any, entries: Sequence[tuple[Any, int]]) -> None:
     mapping: dict[str, int] = {str(moment_id): score for moment_id, score in entries}
     mapping["_"] = 0  # placeholder below every real score, never returned by reads
     pipe.zadd(key, mapping)
-    pipe.zremrangebyrank(key, 0, -settings.SOCIAL_TIMELINE_MAX - 2)
+    pipe.zremrangebyrank(key, 1, -settings.SOCIAL_TIMELINE_MAX - 1)
     pipe.expire(key, ttl_seconds())
     pipe.execute()
 
@@ -95,7 +96,7 @@ def add(user_ids: Iterable[Any], entries: Sequence[tuple[Any, int]]) -> None:
     if redis_client is None or not entries:
         return
     script = redis_client.register_script(_ADD_IF_EXISTS)
-    argv: list[Any] = [settings.SOCIAL_TIMELINE_MAX + 1]
+    argv: list[Any] = [settings.SOCIAL_TIMELINE_MAX]
     for moment_id, score in entries:
         argv += [score, str(moment_id)]
     batch: list[str] = []
@@ -141,7 +142,7 @@ def ids(user_id: Any) -> list[int]:
     redis_client = client()
     if redis_client is None:
         return []
-    return [int(m) for m in redis_client.zrevrangebyscore(key_of(user_id), "+inf", "(0")]
+    return [int(str(m)) for m in redis_client.zrevrangebyscore(key_of(user_id), "+inf", "(0")]
 
 
 def drop(user_id: Any) -> None:

@@ -145,7 +145,9 @@ class CommentSerializer(serializers.ModelSerializer):
 
 class CommentCreateSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=1000)
-    parent = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    parent_id = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, source="parent"
+    )
     mentions = BoundedListField(child=serializers.UUIDField(), required=False, max_length=20)
 
 
@@ -229,3 +231,8 @@ class AppealSerializer(serializers.ModelSerializer):
         model = Appeal
         fields = ["id", "action", "text", "status", "decision_reason", "created_at", "decided_at"]
         read_only_fields = ["status", "decision_reason", "created_at", "decided_at"]
+
+
+class AppealCreateSerializer(serializers.Serializer):
+    action = serializers.IntegerField(min_value=1)
+    text = serializers.CharField(max_length=2000)

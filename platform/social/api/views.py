@@ -22,7 +22,7 @@ from . import serializers as s
 
 def _page(view: APIView, request: Request, queryset: Any, serializer: Any) -> Response:
     paginator = PageNumberPagination()
-    page = paginator.paginate_queryset(queryset, request, view=view)
+    page: list[Any] | None = paginator.paginate_queryset(queryset, request, view=view)
     data = serializer(page, many=True, context={"request": request}).data
     return paginator.get_paginated_response(data)
 
@@ -62,7 +62,7 @@ class MomentListView(APIView):
         responses={201: s.MomentSerializer},
     )
     def post(self, request: Request) -> Response:
-        data = request.data
+        data: Any = request.data
         if hasattr(data, "getlist"):  # multipart: repeated fields are lists
             data = {
                 **{
@@ -368,19 +368,16 @@ class AppealListView(APIView):
 
     @extend_schema(
         summary="Appeal a decision (once, within the window)",
-        request=s.AppealSerializer,
+        request=s.AppealCreateSerializer,
         responses={201: s.AppealSerializer},
     )
     def post(self, request: Request) -> Response:
-        form = s.AppealSerializer(data=request.data)
+        form = s.AppealCreateSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         made = services.appeal(
-            user_of(request), form.validated_data["action"].pk, form.validated_data["text"]
+            user_of(request), form.validated_data["action"], form.validated_data["text"]
         )
         return Response(s.AppealSerializer(made).data, status=status.HTTP_201_CREATED)
-
-    def get_serializer_context(self) -> dict[str, Any]:
-        return {"request": self.request}
 
 
 class MediaView(APIView):
