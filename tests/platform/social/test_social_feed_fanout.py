@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.test import override_settings
+
 from social import feeds, services, tasks, timelines
 
 pytestmark = pytest.mark.django_db(transaction=True)

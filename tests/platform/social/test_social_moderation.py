@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 from django.test import override_settings
 from django.utils import timezone
-from social import checks, services
-from social.models import Appeal, ModerationAction, Moment, Report
 
 from notifications.models import Notification
+from social import checks, services
+from social.models import Appeal, ModerationAction, Moment, Report
 
 pytestmark = pytest.mark.django_db
 

@@ -10,9 +10,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
-from social.models import Comment, Moment, MomentMedia
 
 from notifications.models import Notification
+from social.models import Comment, Moment, MomentMedia
 
 pytestmark = pytest.mark.django_db
 

@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
-from social import services
-from social.models import Moment, SocialProfile
 
 from messaging.services import block_user
+from social import services
+from social.models import Moment, SocialProfile
 
 pytestmark = pytest.mark.django_db
 
