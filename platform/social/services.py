@@ -23,7 +23,7 @@ from core import activity
 from messaging.selectors import is_blocked_between
 from notifications.services import notify
 
-from . import checks, selectors
+from . import checks, selectors, timelines
 from .errors import (
     AppealNotAllowed,
     CannotFollow,
@@ -173,6 +173,10 @@ def post_moment(
         )
     else:
         _announce(moment, mentioned)
+    # The author sees their own moment at once (as Mastodon does); followers get it from
+    # the fan-out task.
+    own_entry = [(moment.pk, timelines.score_of(moment.created_at))]
+    transaction.on_commit(lambda: timelines.add([author.pk], own_entry))
     _fan_out_on_commit(moment.pk)
     return moment
 

@@ -132,7 +132,7 @@ def test_voice_moment_like_reply_and_limit(
     screenshot("thread", page=sam_page)
 
     page.goto(f"{live_server.url}/social/moments/{moment.pk}/")
-    page.get_by_text("Reply", exact=True).click()
+    page.locator("summary", has_text="Reply").click()
     page.get_by_label("Reply to Sam").fill("¡Gracias, Sam!")
     page.get_by_role("button", name="Reply", exact=True).click()
     expect(page.get_by_test_id("reply")).to_contain_text("Gracias")
