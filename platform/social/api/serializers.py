@@ -26,7 +26,7 @@ def _avatar(user: Any, request: Any) -> str | None:
     return request.build_absolute_uri(url) if request else url
 
 
-class PersonSerializer(serializers.Serializer):
+class SocialPersonSerializer(serializers.Serializer):
     id = serializers.UUIDField(read_only=True)
     name = serializers.SerializerMethodField()
     avatar = serializers.SerializerMethodField()
@@ -71,7 +71,7 @@ class MediaSerializer(serializers.ModelSerializer):
 
 
 class MomentSerializer(serializers.ModelSerializer):
-    author = PersonSerializer(read_only=True)
+    author = SocialPersonSerializer(read_only=True)
     media = MediaSerializer(many=True, read_only=True)
     topics = serializers.SerializerMethodField()
     like_count = serializers.IntegerField(read_only=True, default=0)
@@ -127,7 +127,7 @@ class MomentUpdateSerializer(serializers.Serializer):
 
 
 class ReplySerializer(serializers.ModelSerializer):
-    author = PersonSerializer(read_only=True)
+    author = SocialPersonSerializer(read_only=True)
 
     class Meta:
         model = Comment
@@ -135,7 +135,7 @@ class ReplySerializer(serializers.ModelSerializer):
 
 
 class CommentSerializer(serializers.ModelSerializer):
-    author = PersonSerializer(read_only=True)
+    author = SocialPersonSerializer(read_only=True)
     replies = ReplySerializer(many=True, read_only=True)
 
     class Meta:
@@ -174,7 +174,7 @@ class FollowStateSerializer(serializers.Serializer):
     followers = serializers.IntegerField()
 
 
-class ProfileSerializer(PersonSerializer):
+class ProfileSerializer(SocialPersonSerializer):
     followers = serializers.IntegerField()
     following = serializers.IntegerField()
     connections_visible = serializers.BooleanField()
@@ -184,7 +184,7 @@ class SettingsSerializer(serializers.Serializer):
     connections_visibility = serializers.ChoiceField(choices=Visibility.choices)
 
 
-class ReportSerializer(serializers.ModelSerializer):
+class SocialReportSerializer(serializers.ModelSerializer):
     target_id = serializers.CharField(write_only=True)
     category = serializers.ChoiceField(
         choices=[c for c in Report.Category.choices if c[0] != Report.Category.AUTOMATIC]

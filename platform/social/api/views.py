@@ -114,11 +114,11 @@ class MomentDetailView(APIView):
 
 
 class MomentLikesView(APIView):
-    @extend_schema(summary="Who liked a moment", responses=s.PersonSerializer(many=True))
+    @extend_schema(summary="Who liked a moment", responses=s.SocialPersonSerializer(many=True))
     def get(self, request: Request, pk: int) -> Response:
         viewer = user_of(request)
         moment = services.visible_moment(viewer, pk)
-        return _page(self, request, selectors.likers_of(viewer, moment), s.PersonSerializer)
+        return _page(self, request, selectors.likers_of(viewer, moment), s.SocialPersonSerializer)
 
     @extend_schema(summary="Like a moment", request=None, responses={201: None, 200: None})
     def post(self, request: Request, pk: int) -> Response:
@@ -234,11 +234,11 @@ class DiscoverView(APIView):
 class PeopleToFollowView(APIView):
     @extend_schema(
         summary="People to follow: language-exchange partners first",
-        responses=s.PersonSerializer(many=True),
+        responses=s.SocialPersonSerializer(many=True),
     )
     def get(self, request: Request) -> Response:
         viewer = user_of(request)
-        return _page(self, request, selectors.people_to_follow(viewer), s.PersonSerializer)
+        return _page(self, request, selectors.people_to_follow(viewer), s.SocialPersonSerializer)
 
 
 def _person(request: Request, pk: Any) -> Any:
@@ -255,7 +255,7 @@ class PersonView(APIView):
         person = _person(request, pk)
         followers, following = selectors.follow_counts(person)
         person.followed_by_me = selectors.is_following(viewer, person)
-        data = s.PersonSerializer(person, context={"request": request}).data
+        data = s.SocialPersonSerializer(person, context={"request": request}).data
         return Response(
             {
                 **data,
@@ -293,15 +293,15 @@ class _ConnectionsView(APIView):
             if self.which == "followers"
             else selectors.following_of(viewer, person)
         )
-        return _page(self, request, people, s.PersonSerializer)
+        return _page(self, request, people, s.SocialPersonSerializer)
 
 
-@extend_schema(summary="A person's followers", responses=s.PersonSerializer(many=True))
+@extend_schema(summary="A person's followers", responses=s.SocialPersonSerializer(many=True))
 class FollowersView(_ConnectionsView):
     which = "followers"
 
 
-@extend_schema(summary="Whom a person follows", responses=s.PersonSerializer(many=True))
+@extend_schema(summary="Whom a person follows", responses=s.SocialPersonSerializer(many=True))
 class FollowingView(_ConnectionsView):
     which = "following"
 
@@ -328,18 +328,20 @@ class SettingsView(APIView):
 
 class ReportListView(APIView):
     @extend_schema(
-        summary="Your reports and their outcomes", responses=s.ReportSerializer(many=True)
+        summary="Your reports and their outcomes", responses=s.SocialReportSerializer(many=True)
     )
     def get(self, request: Request) -> Response:
-        return _page(self, request, selectors.reports_of(user_of(request)), s.ReportSerializer)
+        return _page(
+            self, request, selectors.reports_of(user_of(request)), s.SocialReportSerializer
+        )
 
     @extend_schema(
         summary="Report a moment, a comment or a profile",
-        request=s.ReportSerializer,
-        responses={201: s.ReportSerializer},
+        request=s.SocialReportSerializer,
+        responses={201: s.SocialReportSerializer},
     )
     def post(self, request: Request) -> Response:
-        form = s.ReportSerializer(data=request.data)
+        form = s.SocialReportSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         values = form.validated_data
         made = services.report(
@@ -349,7 +351,7 @@ class ReportListView(APIView):
             category=values["category"],
             details=values.get("details", ""),
         )
-        return Response(s.ReportSerializer(made).data, status=status.HTTP_201_CREATED)
+        return Response(s.SocialReportSerializer(made).data, status=status.HTTP_201_CREATED)
 
 
 class ActionListView(APIView):
