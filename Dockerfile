@@ -28,7 +28,7 @@ COPY cms ./cms
 RUN node scripts/build-frontend.mjs
 
 FROM python:3.11-slim-bookworm AS web
-RUN apt-get update && apt-get install -y --no-install-recommends libmagic1 curl \
+RUN apt-get update && apt-get install -y --no-install-recommends libmagic1 curl ffmpeg \
     && rm -rf /var/lib/apt/lists/* && useradd --create-home --uid 1000 toto
 COPY --from=build /venv /venv
 WORKDIR /app

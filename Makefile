@@ -8,7 +8,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 UV := $(BIN)/uv pip install --python $(BIN)/python --quiet
-RUN_PACKAGES := espeak-ng apertium apertium-eng-spa apertium-fr-es apertium-lex-tools libmagic1 sox
+RUN_PACKAGES := espeak-ng apertium apertium-eng-spa apertium-fr-es apertium-lex-tools libmagic1 sox ffmpeg
 TEST_PACKAGES := $(RUN_PACKAGES) postgresql redis-server chromium fonts-noto-core docker-compose caddy
 
 .PHONY: help run test test-unit test-e2e install install-test lint format migrate demo frontend \

@@ -30,6 +30,7 @@ api_v1 = [
     path("", include("materials.api.urls")),
     path("", include("voice_tutor.api.urls")),
     path("", include("abroad.api.urls")),
+    path("", include("social.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
 ]
 
@@ -63,6 +64,7 @@ urlpatterns = [
     path("", include("materials.urls")),
     path("", include("abroad.urls")),
     path("", include("notifications.urls")),
+    path("", include("social.urls")),
     path("tutor/", include("voice_tutor.urls")),
 ]
 

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "tutoring",
     "materials",
     "voice_tutor",
+    "social",
     "cms.site",
     "cms.learning",
     "cms.abroad",
@@ -747,3 +748,18 @@ if SENTRY_DSN:
         traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
         send_default_pii=False,
     )
+
+# Social (moments, follows, feeds, moderation): docs/decisions.md "Social feeds".
+SOCIAL_TIMELINE_MAX = env.int("SOCIAL_TIMELINE_MAX", default=800)  # ids kept per home feed
+SOCIAL_TIMELINE_TTL_DAYS = 7  # a feed not read for this long is dropped and rebuilt on return
+SOCIAL_EDIT_WINDOW_MINUTES = 15
+SOCIAL_APPEAL_WINDOW_DAYS = 14
+SOCIAL_MAX_IMAGES = 9
+SOCIAL_MAX_IMAGE_BYTES = 10 * 1024 * 1024
+SOCIAL_MAX_VOICE_BYTES = 5 * 1024 * 1024
+SOCIAL_MAX_VOICE_SECONDS = 120
+SOCIAL_MAX_TOPICS = 5
+SOCIAL_NEW_ACCOUNT_DAYS = 7
+SOCIAL_NEW_ACCOUNT_MAX_LINKS = 1
+SOCIAL_NEW_ACCOUNT_MAX_MENTIONS = 3
+SOCIAL_MOMENTS_PER_HOUR = 20

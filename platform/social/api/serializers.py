@@ -1,0 +1,238 @@
+from typing import Any
+
+from django.conf import settings
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from core.api.fields import BoundedListField, LanguageCodeField
+
+from ..models import (
+    Appeal,
+    Comment,
+    ModerationAction,
+    Moment,
+    MomentMedia,
+    Report,
+    Visibility,
+)
+
+
+def _avatar(user: Any, request: Any) -> str | None:
+    profile = getattr(user, "profile", None)
+    if profile is None or not profile.avatar_small:
+        return None
+    url = profile.avatar_small.url
+    return request.build_absolute_uri(url) if request else url
+
+
+class SocialPersonSerializer(serializers.Serializer):
+    id = serializers.UUIDField(read_only=True)
+    name = serializers.SerializerMethodField()
+    avatar = serializers.SerializerMethodField()
+    native_language = serializers.SerializerMethodField()
+    followed_by_me = serializers.BooleanField(read_only=True, default=False)
+
+    def get_name(self, user: Any) -> str:
+        return str(user.get_full_name() or user.get_short_name())
+
+    def get_avatar(self, user: Any) -> str | None:
+        return _avatar(user, self.context.get("request"))
+
+    def get_native_language(self, user: Any) -> str:
+        profile = getattr(user, "profile", None)
+        return profile.native_language if profile else ""
+
+
+class MediaSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+    thumbnail_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = MomentMedia
+        fields = [
+            "id",
+            "kind",
+            "mime",
+            "width",
+            "height",
+            "duration_seconds",
+            "url",
+            "thumbnail_url",
+        ]
+
+    def get_url(self, media: MomentMedia) -> str:
+        return reverse("social-media", args=[media.pk])
+
+    def get_thumbnail_url(self, media: MomentMedia) -> str | None:
+        if not media.thumbnail:
+            return None
+        return reverse("social-media", args=[media.pk]) + "?size=thumbnail"
+
+
+class MomentSerializer(serializers.ModelSerializer):
+    author = SocialPersonSerializer(read_only=True)
+    media = MediaSerializer(many=True, read_only=True)
+    topics = serializers.SerializerMethodField()
+    like_count = serializers.IntegerField(read_only=True, default=0)
+    comment_count = serializers.IntegerField(read_only=True, default=0)
+    liked = serializers.BooleanField(read_only=True, default=False)
+    bookmarked = serializers.BooleanField(read_only=True, default=False)
+
+    class Meta:
+        model = Moment
+        fields = [
+            "id",
+            "author",
+            "text",
+            "language",
+            "level",
+            "visibility",
+            "status",
+            "sensitive",
+            "topics",
+            "media",
+            "like_count",
+            "comment_count",
+            "liked",
+            "bookmarked",
+            "created_at",
+            "edited_at",
+        ]
+
+    def get_topics(self, moment: Moment) -> list[str]:
+        return [topic.tag for topic in moment.topics.all()]
+
+
+class MomentCreateSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=2000, allow_blank=True, required=False, default="")
+    language = LanguageCodeField()
+    visibility = serializers.ChoiceField(choices=Visibility.choices, default=Visibility.PUBLIC)
+    images = BoundedListField(
+        child=serializers.FileField(), required=False, max_length=settings.SOCIAL_MAX_IMAGES
+    )
+    voice = serializers.FileField(required=False)
+    topics = BoundedListField(
+        child=serializers.CharField(max_length=40), required=False, max_length=20
+    )
+    mentions = BoundedListField(child=serializers.UUIDField(), required=False, max_length=20)
+
+
+class MomentUpdateSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=2000, allow_blank=True, required=False)
+    visibility = serializers.ChoiceField(choices=Visibility.choices, required=False)
+    topics = BoundedListField(
+        child=serializers.CharField(max_length=40), required=False, max_length=20
+    )
+
+
+class ReplySerializer(serializers.ModelSerializer):
+    author = SocialPersonSerializer(read_only=True)
+
+    class Meta:
+        model = Comment
+        fields = ["id", "author", "text", "parent", "created_at"]
+
+
+class CommentSerializer(serializers.ModelSerializer):
+    author = SocialPersonSerializer(read_only=True)
+    replies = ReplySerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Comment
+        fields = ["id", "author", "text", "parent", "created_at", "replies"]
+
+
+class CommentCreateSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=1000)
+    parent_id = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, source="parent"
+    )
+    mentions = BoundedListField(child=serializers.UUIDField(), required=False, max_length=20)
+
+
+class FeedSerializer(serializers.Serializer):
+    next = serializers.CharField(allow_null=True, help_text="The cursor of the next page.")
+    results = MomentSerializer(many=True)
+
+
+class TopicSerializer(serializers.Serializer):
+    tag = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+class DiscoverSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    trending_topics = TopicSerializer(many=True)
+    results = MomentSerializer(many=True)
+
+
+class FollowStateSerializer(serializers.Serializer):
+    following = serializers.BooleanField()
+    followers = serializers.IntegerField()
+
+
+class ProfileSerializer(SocialPersonSerializer):
+    followers = serializers.IntegerField()
+    following = serializers.IntegerField()
+    connections_visible = serializers.BooleanField()
+
+
+class SettingsSerializer(serializers.Serializer):
+    connections_visibility = serializers.ChoiceField(choices=Visibility.choices)
+
+
+class SocialReportSerializer(serializers.ModelSerializer):
+    target_id = serializers.CharField(write_only=True)
+    category = serializers.ChoiceField(
+        choices=[c for c in Report.Category.choices if c[0] != Report.Category.AUTOMATIC]
+    )
+
+    class Meta:
+        model = Report
+        fields = [
+            "id",
+            "target",
+            "target_id",
+            "category",
+            "details",
+            "status",
+            "outcome",
+            "created_at",
+        ]
+        read_only_fields = ["status", "outcome", "created_at"]
+
+
+class ActionSerializer(serializers.ModelSerializer):
+    appealed = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ModerationAction
+        fields = [
+            "id",
+            "kind",
+            "reason",
+            "moment",
+            "comment",
+            "created_at",
+            "appealable_until",
+            "appealed",
+        ]
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_appealed(self, action: ModerationAction) -> bool:
+        return hasattr(action, "appeal")
+
+
+class AppealSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Appeal
+        fields = ["id", "action", "text", "status", "decision_reason", "created_at", "decided_at"]
+        read_only_fields = ["status", "decision_reason", "created_at", "decided_at"]
+
+
+class AppealCreateSerializer(serializers.Serializer):
+    action = serializers.IntegerField(min_value=1)
+    text = serializers.CharField(max_length=2000)

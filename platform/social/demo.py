@@ -1,0 +1,116 @@
+"""Demo social life: the demo people follow each other and post moments in Spanish and
+English (learners in the language they learn, the teacher in both), with topics, likes,
+comments and a reply. Idempotent: a moment whose author and text exist is not posted again."""
+
+from collections.abc import Callable
+
+from django.contrib.auth import get_user_model
+
+from . import services
+from .models import Comment, Moment
+
+STUDENT = "student@toto.localhost"
+TEACHER = "teacher@toto.localhost"
+CREATOR = "creator@toto.localhost"
+ADMIN = "admin@toto.localhost"
+
+FOLLOWS = [
+    (STUDENT, TEACHER),
+    (TEACHER, STUDENT),
+    (CREATOR, TEACHER),
+    (STUDENT, CREATOR),
+    (CREATOR, STUDENT),
+    (ADMIN, TEACHER),
+]
+
+# (author, language, text, topics, likers, [(commenter, text, reply)])
+MOMENTS: list[tuple[str, str, str, list[str], list[str], list[tuple[str, str, str]]]] = [
+    (
+        TEACHER,
+        "es",
+        "¡Buenos días desde Sevilla! Hoy hace 30 grados en octubre. ☀️",
+        ["sevilla", "tiempo"],
+        [STUDENT, CREATOR],
+        [],
+    ),
+    (
+        STUDENT,
+        "es",
+        "Hoy aprendí la diferencia entre «ser» y «estar». ¡Por fin lo entiendo!",
+        ["gramática"],
+        [TEACHER],
+        [(TEACHER, "¡Muy bien, Sam! Recuerda: estar para estados temporales.", "¡Gracias, Tomás!")],
+    ),
+    (
+        CREATOR,
+        "en",
+        "New lesson pack: 20 everyday phrasal verbs, with audio for each one.",
+        ["phrasalverbs", "lessons"],
+        [STUDENT, TEACHER],
+        [],
+    ),
+    (
+        STUDENT,
+        "es",
+        "Mi palabra favorita de la semana: «madrugar». ¿Cuál es la vuestra?",
+        ["vocabulario"],
+        [TEACHER, CREATOR],
+        [(TEACHER, "La mía es «sobremesa»: el tiempo charlando después de comer.", "")],
+    ),
+    (
+        TEACHER,
+        "en",
+        "Practising my English: I have been teaching for eight years and still "
+        "learn something new every week.",
+        ["teaching"],
+        [STUDENT],
+        [],
+    ),
+    (
+        TEACHER,
+        "es",
+        "Consejo del día: escucha un pódcast en español diez minutos cada mañana.",
+        ["consejos", "escuchar"],
+        [STUDENT, CREATOR, ADMIN],
+        [(STUDENT, "¿Qué pódcast recomiendas para nivel B1?", "")],
+    ),
+    (
+        CREATOR,
+        "es",
+        "Estoy aprendiendo español: ayer pedí tapas sin usar inglés. 🎉",
+        ["viajes", "comida"],
+        [TEACHER],
+        [],
+    ),
+]
+
+
+def ensure_demo_social() -> str:
+    people = {
+        user.email: user
+        for user in get_user_model().objects.filter(email__in=[STUDENT, TEACHER, CREATOR, ADMIN])
+    }
+    if len(people) < 4:
+        return "social: demo users missing, skipped"
+    for follower, followee in FOLLOWS:
+        services.follow(people[follower], people[followee].pk)
+    posted = 0
+    for author, language, text, topics, likers, comments in MOMENTS:
+        moment = Moment.objects.filter(author=people[author], text=text).first()
+        if moment is None:
+            moment = services.post_moment(
+                people[author], text=text, language=language, topics=topics
+            )
+            posted += 1
+        for liker in likers:
+            services.like(people[liker], moment.pk)
+        for commenter, body, reply in comments:
+            if Comment.objects.filter(moment=moment, text=body).exists():
+                continue
+            made = services.comment(people[commenter], moment.pk, text=body)
+            if reply:
+                services.comment(people[author], moment.pk, text=reply, parent_id=made.pk)
+    return f"social: {len(MOMENTS)} moments ({posted} new), {len(FOLLOWS)} follows"
+
+
+DEMO_STEPS: list[Callable[[], str]] = [ensure_demo_social]

@@ -1,0 +1,61 @@
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core.languages import is_language_code
+
+from .models import Visibility
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleImageField(forms.FileField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        if isinstance(data, list | tuple):
+            return [super(MultipleImageField, self).clean(item, initial) for item in data]
+        return [super().clean(data, initial)] if data else []
+
+
+class MomentForm(forms.Form):
+    text = forms.CharField(
+        label=_("What did you learn or practise?"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    language = forms.ChoiceField(label=_("Language"))
+    visibility = forms.ChoiceField(
+        label=_("Who can see it"), choices=Visibility.choices, initial=Visibility.PUBLIC
+    )
+    topics = forms.CharField(
+        label=_("Topics"),
+        required=False,
+        max_length=200,
+        help_text=_("Up to 5, separated by spaces, e.g. travel food"),
+    )
+    images = MultipleImageField(label=_("Photos (up to 9)"), required=False)
+    voice = forms.FileField(
+        label=_("Voice clip"), required=False, widget=forms.FileInput(attrs={"accept": "audio/*"})
+    )
+
+    def __init__(self, *args: Any, languages: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = languages  # type: ignore[attr-defined]
+
+    def clean_language(self) -> str:
+        value = str(self.cleaned_data["language"])
+        if not is_language_code(value):
+            raise forms.ValidationError(_("Choose a language."))
+        return value
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(label=_("Your comment"), max_length=1000)
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)

@@ -1,0 +1,736 @@
+"""Every social write: moments, likes, comments, bookmarks, follows, reports, moderation
+decisions and appeals. Views, the admin and the demo call these; nothing else writes.
+
+Side effects leave after commit: the timeline fan-out (Celery), notifications (whose own
+delivery is a Celery task) and the activity bus (``core.activity.record``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import LearningLanguage, Profile, User
+from core import activity
+from messaging.selectors import is_blocked_between
+from notifications.services import notify
+
+from . import checks, selectors, timelines
+from .errors import (
+    AppealNotAllowed,
+    CannotFollow,
+    CommentNotFound,
+    EditWindowClosed,
+    InvalidDecision,
+    InvalidMoment,
+    MomentNotFound,
+    NotAllowed,
+    PostingTooFast,
+)
+from .media import process_image, process_voice
+from .models import (
+    Appeal,
+    Bookmark,
+    Comment,
+    Follow,
+    Like,
+    ModerationAction,
+    Moment,
+    MomentMedia,
+    MomentTopic,
+    Report,
+    SocialProfile,
+    Visibility,
+)
+
+TOPIC = re.compile(r"[^\w-]+")
+MENTION_LIMIT = 10
+COMMENTS_PER_TEN_MINUTES = 30
+
+
+# --- moments -------------------------------------------------------------------------------
+
+
+def clean_topics(topics: Sequence[str]) -> list[str]:
+    """Lower-cased, '#'-less, deduplicated in order, at most SOCIAL_MAX_TOPICS of 40 chars."""
+    seen: list[str] = []
+    for raw in topics:
+        tag = TOPIC.sub("", str(raw).strip().lstrip("#").lower())[:40]
+        if tag and tag not in seen:
+            seen.append(tag)
+    return seen[: settings.SOCIAL_MAX_TOPICS]
+
+
+def _level_for(author: User, language: str) -> str:
+    native = Profile.objects.filter(user=author).values_list("native_language", flat=True).first()
+    if native and native == language:
+        return "native"
+    level = (
+        LearningLanguage.objects.filter(profile__user=author, language=language)
+        .values_list("level", flat=True)
+        .first()
+    )
+    return level or ""
+
+
+def _mentionable(author: User, user_ids: Sequence[Any]) -> list[User]:
+    ids = list(dict.fromkeys(str(pk) for pk in user_ids))[:MENTION_LIMIT]
+    return [
+        person for person in selectors.shown_people(author).filter(pk__in=ids) if person != author
+    ]
+
+
+def _fan_out_on_commit(moment_id: int) -> None:
+    from . import tasks
+
+    transaction.on_commit(lambda: tasks.fan_out_moment.delay(moment_id))
+
+
+def _remove_on_commit(author_id: Any, moment_ids: list[int]) -> None:
+    from . import tasks
+
+    transaction.on_commit(lambda: tasks.remove_from_timelines.delay(str(author_id), moment_ids))
+
+
+@transaction.atomic
+def post_moment(
+    author: User,
+    *,
+    text: str,
+    language: str,
+    visibility: str = Visibility.PUBLIC,
+    images: Sequence[UploadedFile] = (),
+    voice: UploadedFile | None = None,
+    topics: Sequence[str] = (),
+    mentions: Sequence[Any] = (),
+) -> Moment:
+    text = text.strip()
+    if not text and not images and voice is None:
+        raise InvalidMoment(_("Write something, or add photos or a voice clip."))
+    if images and voice is not None:
+        raise InvalidMoment(_("A moment has photos or a voice clip, not both."))
+    if len(images) > settings.SOCIAL_MAX_IMAGES:
+        raise InvalidMoment(
+            _("A moment may have at most %(n)s photos.") % {"n": settings.SOCIAL_MAX_IMAGES}
+        )
+    if checks.over_rate_limit(author):
+        raise PostingTooFast()
+    # Media first: a rejected file refuses the whole moment before anything is written.
+    processed_images = [process_image(upload) for upload in images]
+    processed_voice = process_voice(voice) if voice is not None else None
+    mentioned = _mentionable(author, mentions)
+    reason = checks.hold_reason(author, text, len(mentioned))
+    moment = Moment.objects.create(
+        author=author,
+        text=text,
+        language=language,
+        level=_level_for(author, language),
+        visibility=visibility,
+        status=Moment.Status.HELD if reason else Moment.Status.PUBLISHED,
+        held_reason=reason,
+    )
+    for position, image in enumerate(processed_images):
+        MomentMedia.objects.create(
+            moment=moment,
+            kind=MomentMedia.Kind.IMAGE,
+            position=position,
+            file=image.file,
+            thumbnail=image.thumbnail,
+            mime="image/webp",
+            width=image.width,
+            height=image.height,
+            size=image.file.size,
+        )
+    if processed_voice is not None:
+        MomentMedia.objects.create(
+            moment=moment,
+            kind=MomentMedia.Kind.AUDIO,
+            file=processed_voice.file,
+            mime=processed_voice.mime,
+            duration_seconds=processed_voice.duration_seconds,
+            size=processed_voice.file.size,
+        )
+    MomentTopic.objects.bulk_create(
+        [MomentTopic(moment=moment, tag=tag) for tag in clean_topics(topics)]
+    )
+    if reason:
+        Report.objects.create(
+            reporter=None,
+            target=Report.Target.MOMENT,
+            reported_user=author,
+            moment=moment,
+            category=Report.Category.AUTOMATIC,
+            details=reason,
+            snapshot=text,
+        )
+    else:
+        _announce(moment, mentioned)
+    # The author sees their own moment at once (as Mastodon does); followers get it from
+    # the fan-out task.
+    own_entry = [(moment.pk, timelines.score_of(moment.created_at))]
+    transaction.on_commit(lambda: timelines.add([author.pk], own_entry))
+    _fan_out_on_commit(moment.pk)
+    return moment
+
+
+def _announce(moment: Moment, mentioned: Sequence[User]) -> None:
+    """What a published moment sets off: the activity event and mention notifications
+    (only to people who may see it)."""
+    activity.record(
+        moment.author,
+        "social.moment_posted",
+        obj=moment,
+        language=moment.language,
+        level=moment.level,
+        data={"moment_id": moment.pk},
+    )
+    for person in mentioned:
+        if selectors.visible_moments(person).filter(pk=moment.pk).exists():
+            notify(
+                person,
+                "social.mention",
+                _("%(name)s mentioned you") % {"name": moment.author.get_full_name()},
+                moment.text[:140],
+                {"moment_id": moment.pk},
+                url=f"/social/moments/{moment.pk}/",
+            )
+
+
+def own_moment(author: User, moment_id: Any) -> Moment:
+    moment = Moment.objects.filter(pk=moment_id, author=author).first()
+    if moment is None:
+        raise MomentNotFound()
+    return moment
+
+
+@transaction.atomic
+def edit_moment(
+    author: User,
+    moment_id: Any,
+    *,
+    text: str | None = None,
+    visibility: str | None = None,
+    topics: Sequence[str] | None = None,
+) -> Moment:
+    moment = Moment.objects.select_for_update().filter(pk=moment_id, author=author).first()
+    if moment is None:
+        raise MomentNotFound()
+    window = timedelta(minutes=settings.SOCIAL_EDIT_WINDOW_MINUTES)
+    if timezone.now() > moment.created_at + window:
+        raise EditWindowClosed()
+    fields = ["edited_at"]
+    if text is not None:
+        text = text.strip()
+        if not text and not moment.media.exists():
+            raise InvalidMoment(_("Write something, or add photos or a voice clip."))
+        moment.text = text
+        fields.append("text")
+        if moment.status == Moment.Status.PUBLISHED and checks.is_profane(text):
+            moment.status, moment.held_reason = Moment.Status.HELD, "profanity"
+            fields += ["status", "held_reason"]
+            Report.objects.create(
+                target=Report.Target.MOMENT,
+                reported_user=author,
+                moment=moment,
+                category=Report.Category.AUTOMATIC,
+                details="profanity (edited)",
+                snapshot=text,
+            )
+    if visibility is not None and visibility != moment.visibility:
+        moment.visibility = visibility
+        fields.append("visibility")
+    if topics is not None:
+        moment.topics.all().delete()
+        MomentTopic.objects.bulk_create(
+            [MomentTopic(moment=moment, tag=tag) for tag in clean_topics(topics)]
+        )
+    moment.edited_at = timezone.now()
+    moment.save(update_fields=fields)
+    if "visibility" in fields or "status" in fields:
+        # Narrowed: out of followers' timelines (reads filter it anyway); widened: back in.
+        _remove_on_commit(author.pk, [moment.pk])
+        _fan_out_on_commit(moment.pk)
+    return moment
+
+
+def _delete_files(media: Sequence[MomentMedia]) -> None:
+    for item in media:
+        for field in (item.file, item.thumbnail):
+            if field and field.name:
+                field.storage.delete(field.name)
+
+
+@transaction.atomic
+def delete_moment(user: User, moment_id: Any) -> None:
+    moment = own_moment(user, moment_id)
+    media = list(moment.media.all())
+    moment_pk = moment.pk
+    for report in Report.objects.filter(moment=moment, snapshot=""):
+        report.snapshot = moment.text
+        report.save(update_fields=["snapshot"])
+    moment.delete()
+    transaction.on_commit(lambda: _delete_files(media))
+    _remove_on_commit(user.pk, [moment_pk])
+
+
+def visible_moment(viewer: User, moment_id: Any) -> Moment:
+    moment = selectors.visible_moments(viewer).filter(pk=moment_id).first()
+    if moment is None:
+        raise MomentNotFound()
+    return moment
+
+
+# --- likes, bookmarks, comments -------------------------------------------------------------
+
+
+@transaction.atomic
+def like(user: User, moment_id: Any) -> bool:
+    """Likes the moment; False when it was liked already."""
+    moment = visible_moment(user, moment_id)
+    _like, created = Like.objects.get_or_create(user=user, moment=moment)
+    if created and moment.author_id != user.pk:
+        notify(
+            moment.author,
+            "social.like",
+            _("%(name)s liked your moment") % {"name": user.get_full_name()},
+            moment.text[:140],
+            {"moment_id": moment.pk, "user_id": str(user.pk)},
+            url=f"/social/moments/{moment.pk}/",
+        )
+    return created
+
+
+def unlike(user: User, moment_id: Any) -> None:
+    Like.objects.filter(user=user, moment_id=moment_id).delete()
+
+
+def bookmark(user: User, moment_id: Any) -> None:
+    moment = visible_moment(user, moment_id)
+    Bookmark.objects.get_or_create(user=user, moment=moment)
+
+
+def unbookmark(user: User, moment_id: Any) -> None:
+    Bookmark.objects.filter(user=user, moment_id=moment_id).delete()
+
+
+@transaction.atomic
+def comment(
+    user: User,
+    moment_id: Any,
+    *,
+    text: str,
+    parent_id: Any = None,
+    mentions: Sequence[Any] = (),
+) -> Comment:
+    """A comment, or a reply to one. Replies are one level deep: replying to a reply
+    attaches to the comment it replied to."""
+    moment = visible_moment(user, moment_id)
+    text = text.strip()
+    if not text:
+        raise InvalidMoment(_("Write a comment."))
+    recent = Comment.objects.filter(
+        author=user, created_at__gte=timezone.now() - timedelta(minutes=10)
+    )
+    if recent.count() >= COMMENTS_PER_TEN_MINUTES:
+        raise PostingTooFast()
+    parent = None
+    if parent_id is not None:
+        parent = selectors.visible_comments(user).filter(pk=parent_id, moment=moment).first()
+        if parent is None:
+            raise CommentNotFound()
+        if parent.parent_id is not None:
+            parent = parent.parent
+    hidden = checks.is_profane(text)
+    new = Comment.objects.create(
+        moment=moment, author=user, parent=parent, text=text, hidden=hidden
+    )
+    if hidden:
+        Report.objects.create(
+            target=Report.Target.COMMENT,
+            reported_user=user,
+            moment=moment,
+            comment=new,
+            category=Report.Category.AUTOMATIC,
+            details="profanity",
+            snapshot=text,
+        )
+        return new
+    activity.record(
+        user, "social.commented", obj=new, language=moment.language, data={"moment_id": moment.pk}
+    )
+    if selectors.is_limited(user):
+        return new  # silent: nobody else sees it, so nobody is told
+    told: set[Any] = {user.pk}
+    url = f"/social/moments/{moment.pk}/"
+    name = user.get_full_name()
+    if parent is not None and parent.author_id not in told:
+        told.add(parent.author_id)
+        notify(
+            parent.author,
+            "social.comment",
+            _("%(name)s replied to your comment") % {"name": name},
+            text[:140],
+            {"moment_id": moment.pk, "comment_id": new.pk},
+            url=url,
+        )
+    if moment.author_id not in told:
+        told.add(moment.author_id)
+        notify(
+            moment.author,
+            "social.comment",
+            _("%(name)s commented on your moment") % {"name": name},
+            text[:140],
+            {"moment_id": moment.pk, "comment_id": new.pk},
+            url=url,
+        )
+    for person in _mentionable(user, mentions):
+        if person.pk in told or not selectors.visible_moments(person).filter(pk=moment.pk).exists():
+            continue
+        told.add(person.pk)
+        notify(
+            person,
+            "social.mention",
+            _("%(name)s mentioned you") % {"name": name},
+            text[:140],
+            {"moment_id": moment.pk, "comment_id": new.pk},
+            url=url,
+        )
+    return new
+
+
+def delete_comment(user: User, comment_id: Any) -> None:
+    """The comment's author, or the moment's author, may delete it (and its replies)."""
+    found = Comment.objects.select_related("moment").filter(pk=comment_id).first()
+    if found is None or user.pk not in (found.author_id, found.moment.author_id):
+        raise CommentNotFound()
+    found.delete()
+
+
+# --- follows ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def follow(follower: User, followee_id: Any) -> Follow:
+    followee = selectors.person_for(follower, followee_id)
+    if followee is None:
+        raise CannotFollow()
+    if followee.pk == follower.pk or is_blocked_between(follower, followee):
+        raise CannotFollow()
+    existing = Follow.objects.filter(follower=follower, followee=followee).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            made = Follow.objects.create(follower=follower, followee=followee)
+    except IntegrityError:  # a concurrent request made it first
+        return Follow.objects.get(follower=follower, followee=followee)
+    activity.record(follower, "social.followed", obj=made, data={"followee_id": str(followee.pk)})
+    if not selectors.is_limited(follower):
+        notify(
+            followee,
+            "social.follow",
+            _("%(name)s started following you") % {"name": follower.get_full_name()},
+            "",
+            {"user_id": str(follower.pk)},
+            url=f"/social/people/{follower.pk}/",
+        )
+    from . import tasks
+
+    transaction.on_commit(lambda: tasks.merge_author.delay(str(follower.pk), str(followee.pk)))
+    return made
+
+
+@transaction.atomic
+def unfollow(follower: User, followee_id: Any) -> None:
+    deleted, _count = Follow.objects.filter(follower=follower, followee_id=followee_id).delete()
+    if deleted:
+        from . import tasks
+
+        transaction.on_commit(
+            lambda: tasks.unmerge_author.delay(str(follower.pk), str(followee_id))
+        )
+
+
+def set_connections_visibility(user: User, visibility: str) -> SocialProfile:
+    profile, _created = SocialProfile.objects.update_or_create(
+        user=user, defaults={"connections_visibility": visibility}
+    )
+    return profile
+
+
+# --- reports, moderation, appeals ---------------------------------------------------------
+
+
+@transaction.atomic
+def report(
+    reporter: User,
+    *,
+    target: str,
+    target_id: Any,
+    category: str,
+    details: str = "",
+) -> Report:
+    """A report on something the reporter can see. A second open report by the same person
+    on the same item returns the first."""
+    moment = comment_obj = None
+    if target == Report.Target.MOMENT:
+        moment = visible_moment(reporter, target_id)
+        reported, snapshot = moment.author, moment.text
+    elif target == Report.Target.COMMENT:
+        comment_obj = selectors.visible_comments(reporter).filter(pk=target_id).first()
+        if (
+            comment_obj is None
+            or not selectors.visible_moments(reporter).filter(pk=comment_obj.moment_id).exists()
+        ):
+            raise CommentNotFound()
+        moment, reported, snapshot = comment_obj.moment, comment_obj.author, comment_obj.text
+    else:
+        person = selectors.person_for(reporter, target_id)
+        if person is None:
+            raise NotAllowed()
+        reported, snapshot = person, ""
+    if reported.pk == reporter.pk:
+        raise NotAllowed(_("You cannot report yourself."))
+    existing = Report.objects.filter(
+        reporter=reporter,
+        target=target,
+        reported_user=reported,
+        moment=moment if target != Report.Target.PROFILE else None,
+        comment=comment_obj,
+        status=Report.Status.OPEN,
+    ).first()
+    if existing is not None:
+        return existing
+    return Report.objects.create(
+        reporter=reporter,
+        target=target,
+        reported_user=reported,
+        moment=moment if target != Report.Target.PROFILE else None,
+        comment=comment_obj,
+        category=category,
+        details=details.strip()[:2000],
+        snapshot=snapshot,
+    )
+
+
+OUTCOME_WORDS: dict[str, str] = {
+    ModerationAction.Kind.DISMISS: "We looked at it and found no breach of the rules.",
+    ModerationAction.Kind.APPROVE: "We looked at it and found no breach of the rules.",
+    ModerationAction.Kind.HIDE: "We hid the content you reported.",
+    ModerationAction.Kind.SENSITIVE: "We marked the content you reported as sensitive.",
+    ModerationAction.Kind.WARN: "We warned the author.",
+    # A limit is silent to the author, and reporters are told only that action was taken.
+    ModerationAction.Kind.LIMIT: "We took action on the account you reported.",
+    ModerationAction.Kind.SUSPEND: "We suspended the account you reported.",
+}
+AUTHOR_WORDS: dict[str, str] = {
+    ModerationAction.Kind.HIDE: "One of your posts was hidden by a moderator.",
+    ModerationAction.Kind.SENSITIVE: "One of your moments was marked sensitive.",
+    ModerationAction.Kind.WARN: "A moderator warned you about your posts.",
+    ModerationAction.Kind.SUSPEND: "Your account was suspended.",
+}
+
+
+def _set_limited(user: User, limited: bool) -> None:
+    SocialProfile.objects.update_or_create(
+        user=user, defaults={"limited_at": timezone.now() if limited else None}
+    )
+
+
+@transaction.atomic
+def decide_report(
+    report_obj: Report, *, moderator: User, kind: str, reason: str
+) -> ModerationAction:
+    """A moderator's graded decision on a report, with a required reason. Every open report
+    on the same item closes with it; reporters are told the outcome; the author is told
+    (except for a silent limit) and may appeal once within SOCIAL_APPEAL_WINDOW_DAYS."""
+    reason = reason.strip()
+    if not reason:
+        raise InvalidDecision(_("A reason is required."))
+    report_obj = Report.objects.select_for_update().get(pk=report_obj.pk)
+    if report_obj.status != Report.Status.OPEN:
+        raise InvalidDecision(_("This report is already decided."))
+    Kind = ModerationAction.Kind
+    moment = report_obj.moment
+    comment_obj = report_obj.comment
+    subject = report_obj.reported_user
+    if kind == Kind.DISMISS and moment is not None and moment.status == Moment.Status.HELD:
+        kind = Kind.APPROVE
+    if kind in (Kind.HIDE, Kind.SENSITIVE) and moment is None and comment_obj is None:
+        raise InvalidDecision(_("There is no post or comment to act on."))
+    if kind == Kind.SENSITIVE and comment_obj is not None and report_obj.target == "comment":
+        raise InvalidDecision(_("Only moments can be marked sensitive."))
+    if kind not in Kind.values or kind in (Kind.UNLIMIT, Kind.RESTORE):
+        raise InvalidDecision()
+
+    if kind == Kind.APPROVE and moment is not None:
+        moment.status, moment.held_reason = Moment.Status.PUBLISHED, ""
+        moment.save(update_fields=["status", "held_reason"])
+        _announce(moment, [])
+        _fan_out_on_commit(moment.pk)
+    elif kind == Kind.DISMISS and comment_obj is not None and comment_obj.hidden:
+        if report_obj.category == Report.Category.AUTOMATIC:
+            comment_obj.hidden = False
+            comment_obj.save(update_fields=["hidden"])
+    elif kind == Kind.HIDE:
+        if report_obj.target == Report.Target.COMMENT and comment_obj is not None:
+            comment_obj.hidden = True
+            comment_obj.save(update_fields=["hidden"])
+        elif moment is not None:
+            moment.status = Moment.Status.HIDDEN
+            moment.save(update_fields=["status"])
+            _remove_on_commit(moment.author_id, [moment.pk])
+    elif kind == Kind.SENSITIVE and moment is not None:
+        moment.sensitive = True
+        moment.save(update_fields=["sensitive"])
+    elif kind == Kind.LIMIT:
+        _set_limited(subject, True)
+    elif kind == Kind.SUSPEND:
+        from accounts.services import suspend_user
+
+        suspend_user(subject, by=moderator, reason=reason)
+
+    notified = kind in AUTHOR_WORDS
+    action = ModerationAction.objects.create(
+        kind=kind,
+        moderator=moderator,
+        subject=subject,
+        report=report_obj,
+        moment=moment,
+        comment=comment_obj,
+        reason=reason,
+        appealable_until=timezone.now() + timedelta(days=settings.SOCIAL_APPEAL_WINDOW_DAYS)
+        if notified
+        else None,
+    )
+    same_item = Report.objects.select_for_update().filter(
+        status=Report.Status.OPEN,
+        reported_user=subject,
+        target=report_obj.target,
+        moment=moment,
+        comment=comment_obj,
+    )
+    now = timezone.now()
+    reporters = []
+    for closing in same_item:
+        closing.status, closing.outcome, closing.decided_at = Report.Status.DECIDED, kind, now
+        closing.save(update_fields=["status", "outcome", "decided_at"])
+        if closing.reporter is not None:
+            reporters.append(closing.reporter)
+    for reporter in {r.pk: r for r in reporters}.values():
+        notify(
+            reporter,
+            "social.moderation",
+            _("About your report"),
+            _(OUTCOME_WORDS[kind]),
+            {"report_outcome": kind},
+            url="/social/",
+        )
+    if notified and subject.is_active:
+        notify(
+            subject,
+            "social.moderation",
+            _("A moderation decision"),
+            f"{_(AUTHOR_WORDS[kind])} {_('Reason')}: {reason}",
+            {
+                "action_id": action.pk,
+                "appealable_until": action.appealable_until.isoformat()
+                if action.appealable_until
+                else None,
+            },
+            url="/social/appeals/",
+        )
+    return action
+
+
+def lift_limit(user: User, *, moderator: User, reason: str) -> ModerationAction:
+    if not reason.strip():
+        raise InvalidDecision(_("A reason is required."))
+    with transaction.atomic():
+        _set_limited(user, False)
+        action = ModerationAction.objects.create(
+            kind=ModerationAction.Kind.UNLIMIT, moderator=moderator, subject=user, reason=reason
+        )
+    from . import tasks
+
+    transaction.on_commit(lambda: tasks.refan_author.delay(str(user.pk)))
+    return action
+
+
+@transaction.atomic
+def appeal(author: User, action_id: Any, text: str) -> Appeal:
+    """One appeal per decision, by the person it was about, within the window."""
+    text = text.strip()
+    if not text:
+        raise InvalidMoment(_("Say why the decision should change."))
+    action = (
+        ModerationAction.objects.select_for_update().filter(pk=action_id, subject=author).first()
+    )
+    if (
+        action is None
+        or action.appealable_until is None
+        or timezone.now() > action.appealable_until
+    ):
+        raise AppealNotAllowed()
+    if Appeal.objects.filter(action=action).exists():
+        raise AppealNotAllowed()
+    try:
+        with transaction.atomic():
+            return Appeal.objects.create(action=action, author=author, text=text[:2000])
+    except IntegrityError as exc:
+        raise AppealNotAllowed() from exc
+
+
+@transaction.atomic
+def decide_appeal(appeal_obj: Appeal, *, moderator: User, overturn: bool, reason: str) -> Appeal:
+    reason = reason.strip()
+    if not reason:
+        raise InvalidDecision(_("A reason is required."))
+    appeal_obj = Appeal.objects.select_for_update().select_related("action").get(pk=appeal_obj.pk)
+    if appeal_obj.status != Appeal.Status.OPEN:
+        raise InvalidDecision(_("This appeal is already decided."))
+    action = appeal_obj.action
+    Kind = ModerationAction.Kind
+    if overturn:
+        if action.kind == Kind.HIDE:
+            if action.comment_id and action.report and action.report.target == "comment":
+                Comment.objects.filter(pk=action.comment_id).update(hidden=False)
+            elif action.moment_id:
+                Moment.objects.filter(pk=action.moment_id).update(status=Moment.Status.PUBLISHED)
+                _fan_out_on_commit(action.moment_id)
+        elif action.kind == Kind.SENSITIVE and action.moment_id:
+            Moment.objects.filter(pk=action.moment_id).update(sensitive=False)
+        elif action.kind == Kind.SUSPEND:
+            from accounts.services import reactivate_user
+
+            reactivate_user(action.subject, by=moderator, reason=reason)
+        ModerationAction.objects.create(
+            kind=Kind.RESTORE,
+            moderator=moderator,
+            subject=action.subject,
+            moment_id=action.moment_id,
+            comment_id=action.comment_id,
+            reason=reason,
+        )
+    appeal_obj.status = Appeal.Status.OVERTURNED if overturn else Appeal.Status.UPHELD
+    appeal_obj.decided_by = moderator
+    appeal_obj.decision_reason = reason
+    appeal_obj.decided_at = timezone.now()
+    appeal_obj.save(update_fields=["status", "decided_by", "decision_reason", "decided_at"])
+    notify(
+        appeal_obj.author,
+        "social.moderation",
+        _("Your appeal was decided"),
+        (_("The decision was reversed.") if overturn else _("The decision stands.")) + f" {reason}",
+        {"appeal_id": appeal_obj.pk, "status": appeal_obj.status},
+        url="/social/appeals/",
+    )
+    return appeal_obj

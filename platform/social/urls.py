@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("social/", views.feed, name="social-feed-page"),
+    path("social/discover/", views.discover, name="social-discover-page"),
+    path("social/moments/<int:pk>/", views.moment_page, name="social-moment-page"),
+    path("social/moments/<int:pk>/like/", views.like_toggle, name="social-like-page"),
+    path("social/moments/<int:pk>/delete/", views.delete, name="social-delete-page"),
+    path("social/people/<uuid:pk>/", views.profile, name="social-profile-page"),
+]

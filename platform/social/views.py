@@ -1,0 +1,168 @@
+"""The social website: the home feed with the composer, a moment with its thread, a
+person's profile, discover. Plain forms posting to these views, which call the services;
+a small module (static/js/social/composer.js) adds the voice recorder."""
+
+from typing import Any
+
+from django.conf.locale import LANG_INFO
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.requests import user_of
+from core.api.errors import ServiceError
+
+from . import feeds, selectors, services
+from .forms import CommentForm, MomentForm
+
+
+def _languages(user: Any) -> list[tuple[str, str]]:
+    learning, native = selectors.learner_languages(user)
+    codes = sorted(learning) + ([native] if native and native not in learning else [])
+    codes = codes or ["en", "es"]
+    return [(code, str(LANG_INFO.get(code, {}).get("name_local", code))) for code in codes]
+
+
+def _error(request: HttpRequest, exc: ServiceError) -> None:
+    messages.error(request, str(exc.detail))
+
+
+@login_required
+def feed(request: HttpRequest) -> HttpResponse:
+    user = user_of(request)
+    languages = _languages(user)
+    form = MomentForm(languages=languages)
+    if request.method == "POST":
+        form = MomentForm(request.POST, request.FILES, languages=languages)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                moment = services.post_moment(
+                    user,
+                    text=data["text"],
+                    language=data["language"],
+                    visibility=data["visibility"],
+                    images=data["images"] or [],
+                    voice=data["voice"],
+                    topics=data["topics"].replace(",", " ").split(),
+                )
+            except ServiceError as exc:
+                _error(request, exc)
+            else:
+                if moment.status == moment.Status.HELD:
+                    messages.info(request, _("Your moment is waiting for a moderator's review."))
+                else:
+                    messages.success(request, _("Your moment is posted."))
+                return redirect("social-feed-page")
+    page = feeds.home_page(user, cursor=request.GET.get("cursor"), size=20)
+    return render(
+        request,
+        "social/feed.html",
+        {
+            "form": form,
+            "moments": page.moments,
+            "next_cursor": page.next_cursor,
+            "suggestions": selectors.people_to_follow(user)[:5],
+        },
+    )
+
+
+@login_required
+def moment_page(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    moment = selectors.moment_for(user, pk)
+    if moment is None:
+        raise Http404()
+    if request.method == "POST":
+        form = CommentForm(request.POST)
+        if form.is_valid():
+            try:
+                services.comment(
+                    user, pk, text=form.cleaned_data["text"], parent_id=form.cleaned_data["parent"]
+                )
+            except ServiceError as exc:
+                _error(request, exc)
+            return redirect("social-moment-page", pk=pk)
+    return render(
+        request,
+        "social/moment.html",
+        {
+            "moment": moment,
+            "comments": selectors.comments_of(user, moment)[:100],
+            "form": CommentForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def like_toggle(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    try:
+        if request.POST.get("action") == "unlike":
+            services.unlike(user, pk)
+        else:
+            services.like(user, pk)
+    except ServiceError as exc:
+        _error(request, exc)
+    return redirect(request.POST.get("next") or "social-feed-page")
+
+
+@login_required
+@require_POST
+def delete(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        services.delete_moment(user_of(request), pk)
+        messages.success(request, _("Your moment is deleted."))
+    except ServiceError as exc:
+        _error(request, exc)
+    return redirect("social-feed-page")
+
+
+@login_required
+def profile(request: HttpRequest, pk: Any) -> HttpResponse:
+    user = user_of(request)
+    person = selectors.person_for(user, pk)
+    if person is None:
+        raise Http404()
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "unfollow":
+                services.unfollow(user, person.pk)
+            else:
+                services.follow(user, person.pk)
+        except ServiceError as exc:
+            _error(request, exc)
+        return redirect("social-profile-page", pk=person.pk)
+    followers, following = selectors.follow_counts(person)
+    return render(
+        request,
+        "social/profile.html",
+        {
+            "person": person,
+            "is_me": person.pk == user.pk,
+            "following_them": selectors.is_following(user, person),
+            "followers": followers,
+            "following": following,
+            "moments": selectors.moments_of(user, person).order_by("-created_at")[:30],
+        },
+    )
+
+
+@login_required
+def discover(request: HttpRequest) -> HttpResponse:
+    user = user_of(request)
+    topic = request.GET.get("topic", "")
+    return render(
+        request,
+        "social/discover.html",
+        {
+            "topic": topic,
+            "topics": selectors.trending_topics(user),
+            "people": selectors.people_to_follow(user)[:8],
+            "moments": selectors.discover(user, topic=topic)[:30],
+        },
+    )

@@ -1,0 +1,246 @@
+"""The social moderation queue in the Wagtail admin: reports (and moments held by the
+automatic checks) with their context, decided with a graded action and a required reason;
+appeals; and the audit log of every action. Moderators and admins (social.change_report,
+social.change_appeal, social.view_moderationaction)."""
+
+from typing import Any
+
+import django_filters
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn, TitleColumn
+from wagtail.admin.views.generic import IndexView
+
+from accounts.requests import user_of
+from core.admin_queues import ReviewQueueViewSet
+
+from . import selectors, services
+from .errors import InvalidDecision
+from .models import Appeal, ModerationAction, Report
+
+DECISIONS = [
+    (ModerationAction.Kind.DISMISS, _("Dismiss (publishes a held moment)")),
+    (ModerationAction.Kind.HIDE, _("Hide the item")),
+    (ModerationAction.Kind.SENSITIVE, _("Mark sensitive")),
+    (ModerationAction.Kind.WARN, _("Warn the author")),
+    (ModerationAction.Kind.LIMIT, _("Limit the author (silent: only they see their posts)")),
+    (ModerationAction.Kind.SUSPEND, _("Suspend the account")),
+]
+
+
+class DecisionForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Action"), choices=DECISIONS, widget=forms.RadioSelect)
+    reason = forms.CharField(
+        label=_("Reason (shown to the author)"), widget=forms.Textarea, max_length=2000
+    )
+
+
+class AppealDecisionForm(forms.Form):
+    overturn = forms.TypedChoiceField(
+        label=_("Decision"),
+        choices=[("0", _("Uphold the decision")), ("1", _("Overturn it"))],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea, max_length=2000)
+
+
+class ReportFilterSet(WagtailFilterSet):
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=Report.Status.choices, empty_label=_("Any")
+    )
+    category = django_filters.ChoiceFilter(
+        label=_("Category"), choices=Report.Category.choices, empty_label=_("Any")
+    )
+
+    class Meta:
+        model = Report
+        fields = ["status", "category"]
+
+
+class ReportIndexView(IndexView):
+    def get_base_queryset(self) -> Any:
+        return Report.objects.select_related("reporter", "reported_user").order_by(
+            "status", "-created_at"
+        )
+
+
+class SocialReportViewSet(ReviewQueueViewSet):
+    model = Report
+    icon = "warning"
+    menu_label = _("Social reports")
+    menu_order = 611
+    add_to_admin_menu = True
+    url_prefix = "moderation/social-reports"
+    name = "social_reports"
+    filterset_class = ReportFilterSet
+    search_fields = ["details", "snapshot", "reported_user__email"]
+    ordering = ["status", "-created_at"]
+    list_per_page = 50
+    inspect_view_enabled = False
+    index_view_class = ReportIndexView
+    history = False
+
+    @property
+    def list_display(self) -> list[Column]:
+        return [
+            TitleColumn(
+                "reported_user",
+                label=_("Reported"),
+                url_name=self.get_url_name("edit"),
+                accessor="reported_user.email",
+            ),
+            Column("target", label=_("What"), accessor="get_target_display"),
+            Column("category", label=_("Category"), accessor="get_category_display"),
+            StatusTagColumn(
+                "status",
+                label=_("Status"),
+                accessor="get_status_display",
+                primary=lambda report: report.status == Report.Status.OPEN,
+            ),
+            DateColumn("created_at", label=_("Reported")),
+        ]
+
+    def get_decision_view(self) -> Any:
+        return review_report
+
+
+report_viewset = SocialReportViewSet()
+
+
+def review_report(request: HttpRequest, pk: int) -> HttpResponse:
+    if not report_viewset.permission_policy.user_has_permission(request.user, "change"):
+        raise PermissionDenied
+    report = get_object_or_404(
+        Report.objects.select_related("reporter", "reported_user", "moment", "comment"), pk=pk
+    )
+    form = DecisionForm()
+    if request.method == "POST" and report.status == Report.Status.OPEN:
+        form = DecisionForm(request.POST)
+        if form.is_valid():
+            try:
+                services.decide_report(
+                    report,
+                    moderator=user_of(request),
+                    kind=form.cleaned_data["kind"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except InvalidDecision as exc:
+                form.add_error("kind", str(exc.detail))
+            else:
+                messages.success(request, _("Decision saved."))
+                return redirect(report_viewset.get_url_name("index"))
+    return TemplateResponse(
+        request,
+        "social/admin/review_report.html",
+        {
+            "report": report,
+            "form": form,
+            "index_url": reverse(report_viewset.get_url_name("index")),
+            **selectors.report_context(report),
+        },
+    )
+
+
+class AppealViewSet(ReviewQueueViewSet):
+    model = Appeal
+    icon = "help"
+    menu_label = _("Social appeals")
+    menu_order = 612
+    add_to_admin_menu = True
+    url_prefix = "moderation/social-appeals"
+    name = "social_appeals"
+    ordering = ["status", "-created_at"]
+    list_per_page = 50
+    inspect_view_enabled = False
+    history = False
+    list_filter = ["status"]
+
+    @property
+    def list_display(self) -> list[Column]:
+        return [
+            TitleColumn(
+                "author", label=_("By"), url_name=self.get_url_name("edit"), accessor="author.email"
+            ),
+            Column("action", label=_("Against")),
+            Column("status", label=_("Status"), accessor="get_status_display"),
+            DateColumn("created_at", label=_("Appealed")),
+        ]
+
+    def get_decision_view(self) -> Any:
+        return review_appeal
+
+
+appeal_viewset = AppealViewSet()
+
+
+def review_appeal(request: HttpRequest, pk: int) -> HttpResponse:
+    if not appeal_viewset.permission_policy.user_has_permission(request.user, "change"):
+        raise PermissionDenied
+    appeal = get_object_or_404(
+        Appeal.objects.select_related("author", "action", "action__moderator"), pk=pk
+    )
+    form = AppealDecisionForm()
+    if request.method == "POST" and appeal.status == Appeal.Status.OPEN:
+        form = AppealDecisionForm(request.POST)
+        if form.is_valid():
+            services.decide_appeal(
+                appeal,
+                moderator=user_of(request),
+                overturn=form.cleaned_data["overturn"],
+                reason=form.cleaned_data["reason"],
+            )
+            messages.success(request, _("Appeal decided."))
+            return redirect(appeal_viewset.get_url_name("index"))
+    return TemplateResponse(
+        request,
+        "social/admin/review_appeal.html",
+        {
+            "appeal": appeal,
+            "form": form,
+            "index_url": reverse(appeal_viewset.get_url_name("index")),
+        },
+    )
+
+
+class ActionLogViewSet(ReviewQueueViewSet):
+    """The audit log: every moderation action, read-only."""
+
+    model = ModerationAction
+    icon = "list-ul"
+    menu_label = _("Social moderation log")
+    menu_order = 613
+    add_to_admin_menu = True
+    url_prefix = "moderation/social-log"
+    name = "social_log"
+    read_only = True
+    history = False
+    inspect_view_enabled = True
+    ordering = ["-created_at"]
+    list_per_page = 50
+    list_filter = ["kind"]
+    search_fields = ["reason", "subject__email"]
+    list_display = ["kind", "subject", "moderator", "reason", "created_at"]
+
+
+@hooks.register("register_admin_viewset")
+def register_report_viewset() -> SocialReportViewSet:
+    return report_viewset
+
+
+@hooks.register("register_admin_viewset")
+def register_appeal_viewset() -> AppealViewSet:
+    return appeal_viewset
+
+
+@hooks.register("register_admin_viewset")
+def register_log_viewset() -> ActionLogViewSet:
+    return ActionLogViewSet()
