@@ -63,6 +63,7 @@ urlpatterns = [
     path("", include("materials.urls")),
     path("", include("abroad.urls")),
     path("", include("notifications.urls")),
+    path("", include("pwa.urls")),
     path("tutor/", include("voice_tutor.urls")),
 ]
 

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "messaging",
     "notifications",
     "rooms",
+    "pwa",
     # Wagtail
     "wagtail_localize",
     "wagtail_localize.locales",
