@@ -103,6 +103,7 @@ MIDDLEWARE = [
     # Oversized query strings and unreadable bodies answer 4xx (input-hardening).
     "core.middleware.BadInputMiddleware",
     "core.metrics.PrometheusMiddleware",
+    "pwa.middleware.HtmlCacheControlMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files in every shape (runserver, daphne, the production image): DEBUG or not.
     "whitenoise.middleware.WhiteNoiseMiddleware",
