@@ -191,3 +191,13 @@ def test_install_criteria_and_offline_lessons_phrasebook_and_outbox(
             break
         page.wait_for_timeout(200)
     assert shown == [{"title": "Lena wrote", "body": "¿Quedamos?", "url": "/chat/"}], registrations
+
+    # Signing out: the next page forgets the lessons and pages cached for the learner.
+    assert page.evaluate("caches.has('toto-lessons')")
+    page.context.clear_cookies()
+    page.goto(base + "/app/")
+    page.wait_for_function("caches.has('toto-lessons').then((has) => !has)")
+    page.context.set_offline(True)
+    page.goto(lesson_url)
+    expect(page.get_by_role("heading", name="You are offline")).to_be_visible()
+    page.context.set_offline(False)

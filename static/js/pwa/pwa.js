@@ -10,7 +10,26 @@ if ("serviceWorker" in navigator) {
     // No service worker (private mode, an old browser): the site still works online.
   });
 }
-startOutbox();
+// Pages, lessons and API reads are cached as the signed-in person saw them: when another
+// person (or nobody, after signing out) uses this browser, the copies go. The outbox is
+// replayed only for a signed-in page (its writes carry the CSRF token of the session that
+// made them; after a new sign-in the server refuses them instead of applying them).
+const RUNTIME_CACHES = ["toto-pages", "toto-lessons", "toto-api", "toto-media"];
+const signedIn = document.body.dataset.signedIn ?? "";
+async function forgetPreviousPerson() {
+  let previous = null;
+  try {
+    previous = localStorage.getItem("toto-signed-in");
+    localStorage.setItem("toto-signed-in", signedIn);
+  } catch {
+    return; // storage blocked: nothing was cached by us either
+  }
+  if (previous !== null && previous !== signedIn && "caches" in window) {
+    await Promise.all(RUNTIME_CACHES.map((name) => caches.delete(name)));
+  }
+}
+forgetPreviousPerson();
+if (signedIn) startOutbox();
 
 let deferredPrompt = null;
 const installButtons = () => document.querySelectorAll("[data-install-app]");
