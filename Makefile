@@ -43,7 +43,7 @@ $(VENV)/.installed: $(BIN)/python requirements.txt requirements-dev.txt ml/requi
 # build script changed: Tailwind scans the templates for the classes they use. --------------
 FRONTEND_SOURCES := package-lock.json scripts/build-frontend.mjs $(shell find frontend \
 	templates platform cms -name '*.css' -o -name '*.html' -o -name 'icons.txt' 2>/dev/null) \
-	$(wildcard static/js/*/*.js)
+	$(wildcard static/js/*/*.js) $(wildcard frontend/*/*.js)
 
 node_modules/.installed: package.json package-lock.json
 	@command -v npm >/dev/null || { echo "The front end needs Node.js 20+ and npm (e.g. apt-get install nodejs npm)." >&2; exit 1; }

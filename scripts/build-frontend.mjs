@@ -69,4 +69,28 @@ writeFileSync(
   join(dist, "icons.svg"),
   `<svg xmlns="http://www.w3.org/2000/svg">${symbols.join("")}</svg>\n`,
 );
-console.log(`build-frontend: toto.css, alpine.min.js, icons.svg (${symbols.length} icons)`);
+
+// The installable app (docs/pwa.md): idb as an ES module for the outbox
+// (static/js/pwa/outbox-store.js imports ../../dist/idb.js), then the service worker,
+// bundled from Workbox's npm modules. The pwa app serves static/dist/sw.js at /sw.js and
+// puts the precache list where self.__WB_MANIFEST stands.
+const esbuild = join(root, "node_modules/.bin/esbuild");
+execFileSync(
+  esbuild,
+  ["node_modules/idb/build/index.js", "--bundle", "--format=esm", "--minify", "--outfile=static/dist/idb.js", "--log-level=warning"],
+  { cwd: root, stdio: "inherit" },
+);
+execFileSync(
+  esbuild,
+  [
+    "frontend/pwa/sw.js", "--bundle", "--format=iife", "--minify", "--target=es2020",
+    "--define:process.env.NODE_ENV=\"production\"", "--outfile=static/dist/sw.js", "--log-level=warning",
+  ],
+  { cwd: root, stdio: "inherit" },
+);
+if (!readFileSync(join(dist, "sw.js"), "utf8").includes("self.__WB_MANIFEST")) {
+  console.error("build-frontend: self.__WB_MANIFEST is missing from the bundled service worker");
+  process.exit(1);
+}
+
+console.log(`build-frontend: toto.css, alpine.min.js, icons.svg (${symbols.length} icons), idb.js, sw.js`);

@@ -114,3 +114,22 @@ class Device(models.Model):
 
     def __str__(self) -> str:
         return f"{self.platform} device of {self.user_id}"
+
+
+class WebPushSubscription(models.Model):
+    """A browser's Push API subscription (the installed app or a tab): where to POST, and the
+    keys its payloads are encrypted for (RFC 8291). Pruned when the push service answers
+    404/410 (the browser unsubscribed or the subscription expired)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="web_push_subscriptions"
+    )
+    endpoint = models.URLField(max_length=1000, unique=True)
+    p256dh = models.CharField(max_length=200)
+    auth = models.CharField(max_length=100)
+    user_agent = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Web Push subscription of {self.user_id}"

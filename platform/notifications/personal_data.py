@@ -1,12 +1,18 @@
 """The person's notifications data: export, and erasure on account deletion (everything is
-deleted: notifications, settings, per-type choices and push device tokens)."""
+deleted: notifications, settings, per-type choices and push device tokens and Web Push subscriptions)."""
 
 from typing import Any
 
 from accounts.exporting import iso
 from accounts.models import User
 
-from .models import Device, Notification, NotificationPreference, NotificationSettings
+from .models import (
+    Device,
+    Notification,
+    NotificationPreference,
+    NotificationSettings,
+    WebPushSubscription,
+)
 
 
 def export_personal_data(user: User) -> dict[str, Any]:
@@ -50,6 +56,15 @@ def export_personal_data(user: User) -> dict[str, Any]:
             }
             for device in Device.objects.filter(user=user).order_by("created_at")
         ],
+        "web_push_subscriptions": [
+            {
+                "endpoint": subscription.endpoint,
+                "user_agent": subscription.user_agent,
+                "created_at": iso(subscription.created_at),
+                "last_used_at": iso(subscription.last_used_at),
+            }
+            for subscription in WebPushSubscription.objects.filter(user=user).order_by("created_at")
+        ],
     }
 
 
@@ -58,3 +73,4 @@ def erase_personal_data(user: User) -> None:
     NotificationPreference.objects.filter(user=user).delete()
     NotificationSettings.objects.filter(user=user).delete()
     Device.objects.filter(user=user).delete()
+    WebPushSubscription.objects.filter(user=user).delete()

@@ -9,7 +9,12 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from .models import Notification, NotificationPreference, NotificationSettings
+from .models import (
+    Notification,
+    NotificationPreference,
+    NotificationSettings,
+    WebPushSubscription,
+)
 from .types import CHANNELS, REGISTRY
 
 
@@ -77,3 +82,7 @@ def in_quiet_hours(user_settings: NotificationSettings, now: dt.datetime | None 
     if start < end:
         return start <= local < end
     return local >= start or local < end  # across midnight, e.g. 22:00-07:00
+
+
+def web_push_subscriptions_of(user: Any) -> QuerySet[WebPushSubscription]:
+    return WebPushSubscription.objects.filter(user=user)

@@ -9,9 +9,12 @@ waits for the digest.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from rest_framework.exceptions import ValidationError
 
 from core.api.errors import ServiceError
 from core.fanout import NOTIFICATIONS, send_to_users
@@ -21,7 +24,13 @@ from .errors import (
     NotificationNotFound,
     UnknownNotificationType,
 )
-from .models import Device, Notification, NotificationPreference, NotificationSettings
+from .models import (
+    Device,
+    Notification,
+    NotificationPreference,
+    NotificationSettings,
+    WebPushSubscription,
+)
 from .types import CHANNELS, EMAIL, IN_APP, PUSH, REGISTRY
 
 
@@ -146,3 +155,35 @@ def register_device(user: Any, platform: str, token: str) -> Device:
 def unregister_device(user: Any, token: str) -> int:
     deleted, _ = Device.objects.filter(user=user, token=token).delete()
     return deleted
+
+
+def subscribe_web_push(
+    user: Any, endpoint: str, p256dh: str, auth: str, user_agent: str = ""
+) -> tuple[WebPushSubscription, bool]:
+    """Keeps a browser's push subscription. An endpoint moves to whoever subscribes it last
+    (a shared computer); the push service only accepts endpoints of the configured hosts
+    (the server POSTs to this URL, so it must not be anything a user likes)."""
+    _check_push_endpoint(endpoint)
+    subscription, created = WebPushSubscription.objects.update_or_create(
+        endpoint=endpoint,
+        defaults={"user": user, "p256dh": p256dh, "auth": auth, "user_agent": user_agent[:300]},
+    )
+    return subscription, created
+
+
+def unsubscribe_web_push(user: Any, endpoint: str) -> int:
+    deleted, _ = WebPushSubscription.objects.filter(user=user, endpoint=endpoint).delete()
+    return deleted
+
+
+def _check_push_endpoint(endpoint: str) -> None:
+    parts = urlsplit(endpoint)
+    host = (parts.hostname or "").lower()
+    allowed = any(
+        host == pattern or (pattern.startswith(".") and host.endswith(pattern))
+        for pattern in (p.lower() for p in settings.WEB_PUSH_ENDPOINT_HOSTS)
+    )
+    if parts.scheme != "https" and not settings.DEBUG and host not in {"127.0.0.1", "localhost"}:
+        allowed = False
+    if not allowed:
+        raise ValidationError({"endpoint": ["Not a push service this site sends to."]})

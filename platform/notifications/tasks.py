@@ -12,8 +12,8 @@ from django.template.loader import render_to_string, select_template
 from django.utils import timezone
 
 from . import push, selectors
-from .models import Device, Notification, NotificationSettings
-from .push import ApnsSender, FcmSender, PushNotConfigured
+from .models import Device, Notification, NotificationSettings, WebPushSubscription
+from .push import ApnsSender, FcmSender, PushNotConfigured, WebPushSender
 
 logger = logging.getLogger(__name__)
 
@@ -46,9 +46,10 @@ def send_notification_push(notification_id: str) -> int:
     if notification is None:
         return 0
     devices = list(Device.objects.filter(user_id=notification.recipient_id, active=True))
-    if not devices:
+    subscriptions = list(WebPushSubscription.objects.filter(user_id=notification.recipient_id))
+    if not devices and not subscriptions:
         return 0
-    delivered = 0
+    delivered = _send_web_push(notification, subscriptions) if subscriptions else 0
     data = {**notification.data, "notification_id": str(notification.pk), "type": notification.type}
     for platform, http2, factory in (
         (Device.Platform.FCM, False, FcmSender.from_settings),
@@ -77,6 +78,50 @@ def send_notification_push(notification_id: str) -> int:
                 else:
                     logger.warning("Push to %s failed: %s", device.pk, result.detail)
     Notification.objects.filter(pk=notification.pk).update(pushed_at=timezone.now())
+    return delivered
+
+
+# Push services may deliver "high" at once to a sleeping phone and batch the rest (RFC 8030).
+WEB_PUSH_URGENCY = {"call.incoming": "high", "message.new": "high"}
+
+
+def _send_web_push(notification: Notification, subscriptions: list[WebPushSubscription]) -> int:
+    message = {
+        "title": notification.title,
+        "body": notification.body,
+        "url": notification.url,
+        "type": notification.type,
+        "notification_id": str(notification.pk),
+    }
+    urgency = WEB_PUSH_URGENCY.get(notification.type, "normal")
+    delivered = 0
+    with push.make_http_client() as client:
+        try:
+            sender = WebPushSender.from_settings(client)
+        except PushNotConfigured as exc:
+            logger.info("Web Push not sent: %s", exc)
+            return 0
+        for subscription in subscriptions:
+            try:
+                result = sender.send(
+                    subscription.endpoint,
+                    subscription.p256dh,
+                    subscription.auth,
+                    message,
+                    urgency=urgency,
+                )
+            except httpx.HTTPError:
+                logger.exception("Push service unreachable for subscription %s", subscription.pk)
+                continue
+            if result.delivered:
+                delivered += 1
+                WebPushSubscription.objects.filter(pk=subscription.pk).update(
+                    last_used_at=timezone.now()
+                )
+            elif result.device_gone:
+                WebPushSubscription.objects.filter(pk=subscription.pk).delete()
+            else:
+                logger.warning("Web Push to %s failed: %s", subscription.pk, result.detail)
     return delivered
 
 

@@ -65,6 +65,7 @@ urlpatterns = [
     path("", include("abroad.urls")),
     path("", include("notifications.urls")),
     path("", include("social.urls")),
+    path("", include("pwa.urls")),
     path("tutor/", include("voice_tutor.urls")),
 ]
 

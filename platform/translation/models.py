@@ -109,6 +109,9 @@ class PhrasebookEntry(models.Model):  # type: ignore[django-manager-missing]
     note = models.CharField(max_length=500, blank=True)
     tags = TaggableManager(through=TaggedPhrase, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # The Idempotency-Key the save was sent with (the offline outbox replays a save with the
+    # key it was first tried with): a second request with it returns this entry.
+    client_key = models.CharField(max_length=100, blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -117,7 +120,12 @@ class PhrasebookEntry(models.Model):  # type: ignore[django-manager-missing]
             models.UniqueConstraint(
                 fields=["user", "source_language", "target_language", "source_text"],
                 name="translation_phrase_unique_per_user",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["user", "client_key"],
+                condition=~models.Q(client_key=""),
+                name="translation_phrase_client_key_unique",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from rest_framework.exceptions import ValidationError
 
 from ai import client
@@ -317,6 +317,32 @@ def save_phrase(user: Any, *, tags: Iterable[str] = (), **fields: Any) -> Phrase
     entry = PhrasebookEntry.objects.create(user=user, **fields)
     set_tags(entry.tags, tags)
     return entry
+
+
+MAX_CLIENT_KEY = 100
+
+
+def save_phrase_once(
+    user: Any, client_key: str, *, tags: Iterable[str] = (), **fields: Any
+) -> tuple[PhrasebookEntry, bool]:
+    """``save_phrase`` for a request carrying an ``Idempotency-Key``: the first request with a
+    key saves; a repeat (the offline outbox replaying a save whose answer was lost) returns the
+    entry that key saved, ``created`` False, instead of failing as a duplicate phrase. Two
+    repeats racing meet at the (user, client_key) unique constraint."""
+    if not client_key or len(client_key) > MAX_CLIENT_KEY:
+        raise ValidationError(
+            {"idempotency_key": f"An Idempotency-Key of 1 to {MAX_CLIENT_KEY} characters."}
+        )
+    earlier = PhrasebookEntry.objects.filter(user=user, client_key=client_key).first()
+    if earlier is not None:
+        return earlier, False
+    try:
+        return save_phrase(user, tags=tags, client_key=client_key, **fields), True
+    except IntegrityError:
+        earlier = PhrasebookEntry.objects.filter(user=user, client_key=client_key).first()
+        if earlier is None:
+            raise
+        return earlier, False
 
 
 @transaction.atomic

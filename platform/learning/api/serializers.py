@@ -45,6 +45,15 @@ class ProgressBriefSerializer(serializers.ModelSerializer):
         fields = ["status", "best_score", "completed_at"]
 
 
+class CoverImageSerializer(serializers.Serializer):
+    """A lesson's cover as a rendition; null when the lesson has none."""
+
+    url = serializers.CharField()
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+    alt = serializers.CharField()
+
+
 class LessonSummarySerializer(serializers.ModelSerializer):
     """``context["ancestry"]`` and ``context["progress"]`` are filled by the view for the whole
     page at once (no query per lesson)."""
@@ -78,7 +87,7 @@ class LessonSummarySerializer(serializers.ModelSerializer):
     def get_url(self, lesson: LessonPage) -> str | None:
         return lesson.get_url(self.context.get("request"))
 
-    @extend_schema_field(OpenApiTypes.OBJECT)
+    @extend_schema_field(CoverImageSerializer(allow_null=True))
     def get_cover_image(self, lesson: LessonPage) -> dict[str, Any] | None:
         image = lesson.cover_image
         if image is None:

@@ -52,3 +52,28 @@ class DeviceSerializer(serializers.ModelSerializer):
         read_only_fields = ["created_at"]
         # Uniqueness is handled by the service (a token moves to its latest owner).
         validators: list[Any] = []
+
+
+class WebPushKeysSerializer(serializers.Serializer):
+    p256dh = serializers.CharField(max_length=200)
+    auth = serializers.CharField(max_length=100)
+
+
+class WebPushSubscriptionSerializer(serializers.Serializer):
+    """The browser's PushSubscription.toJSON(), as sent by static/js/pwa/push.js."""
+
+    endpoint = serializers.URLField(max_length=1000)
+    keys = WebPushKeysSerializer()
+    created_at = serializers.DateTimeField(read_only=True)
+
+
+class WebPushUnsubscribeSerializer(serializers.Serializer):
+    endpoint = serializers.URLField(max_length=1000)
+
+
+class WebPushConfigSerializer(serializers.Serializer):
+    public_key = serializers.CharField(
+        help_text="The VAPID public key: pass it as applicationServerKey to "
+        "pushManager.subscribe(). Empty when the server has no VAPID key (Web Push off)."
+    )
+    subscribed = serializers.IntegerField(help_text="This user's browser subscriptions.")

@@ -25,6 +25,12 @@ urlpatterns = [
         name="notification-preferences",
     ),
     path("notifications/settings/", views.SettingsView.as_view(), name="notification-settings"),
+    path("notifications/web-push/", views.WebPushView.as_view(), name="web-push"),
+    path(
+        "notifications/web-push/unsubscribe/",
+        views.WebPushUnsubscribeView.as_view(),
+        name="web-push-unsubscribe",
+    ),
     path("devices/", views.DeviceListView.as_view(), name="device-list"),
     path("devices/<str:token>/", views.DeviceDetailView.as_view(), name="device-detail"),
 ]

@@ -7,7 +7,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .. import selectors, services
+from .. import push, selectors, services
 from ..models import Notification
 from . import serializers
 
@@ -103,4 +103,55 @@ class DeviceDetailView(APIView):
     @extend_schema(responses={204: None})
     def delete(self, request: Request, token: str) -> Response:
         services.unregister_device(request.user, token)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class WebPushView(APIView):
+    """Web Push for the website and the installed app: the key to subscribe with, and a
+    browser's subscription. Notifications then arrive by Web Push on the same terms as
+    phone push: the type's push preference and the user's quiet hours apply."""
+
+    @extend_schema(responses=serializers.WebPushConfigSerializer)
+    def get(self, request: Request) -> Response:
+        return Response(
+            {
+                "public_key": push.vapid_public_key(),
+                "subscribed": selectors.web_push_subscriptions_of(request.user).count(),
+            }
+        )
+
+    @extend_schema(
+        request=serializers.WebPushSubscriptionSerializer,
+        responses={
+            201: serializers.WebPushSubscriptionSerializer,
+            200: serializers.WebPushSubscriptionSerializer,
+        },
+    )
+    def post(self, request: Request) -> Response:
+        data = serializers.WebPushSubscriptionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        subscription, created = services.subscribe_web_push(
+            request.user,
+            data.validated_data["endpoint"],
+            data.validated_data["keys"]["p256dh"],
+            data.validated_data["keys"]["auth"],
+            request.headers.get("User-Agent", ""),
+        )
+        body = {
+            "endpoint": subscription.endpoint,
+            "keys": {"p256dh": subscription.p256dh, "auth": subscription.auth},
+            "created_at": subscription.created_at,
+        }
+        return Response(
+            serializers.WebPushSubscriptionSerializer(body).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+
+class WebPushUnsubscribeView(APIView):
+    @extend_schema(request=serializers.WebPushUnsubscribeSerializer, responses={204: None})
+    def post(self, request: Request) -> Response:
+        data = serializers.WebPushUnsubscribeSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.unsubscribe_web_push(request.user, data.validated_data["endpoint"])
         return Response(status=status.HTTP_204_NO_CONTENT)

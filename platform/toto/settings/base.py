@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "messaging",
     "notifications",
     "rooms",
+    "pwa",
     # Wagtail
     "wagtail_localize",
     "wagtail_localize.locales",
@@ -103,6 +104,7 @@ MIDDLEWARE = [
     # Oversized query strings and unreadable bodies answer 4xx (input-hardening).
     "core.middleware.BadInputMiddleware",
     "core.metrics.PrometheusMiddleware",
+    "pwa.middleware.HtmlCacheControlMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files in every shape (runserver, daphne, the production image): DEBUG or not.
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -665,6 +667,24 @@ APNS_KEY_ID = env.str("APNS_KEY_ID", default="")
 APNS_TEAM_ID = env.str("APNS_TEAM_ID", default="")
 APNS_TOPIC = env.str("APNS_TOPIC", default="")
 APNS_USE_SANDBOX = env.bool("APNS_USE_SANDBOX", default=False)
+# Web Push (notifications.push.WebPushSender, docs/pwa.md): the VAPID key pair as a P-256
+# private key in PEM (VAPID_PRIVATE_KEY, or a file); the embedded default makes one under
+# var/keys/ (dev.py). Subscriptions are only accepted for the browsers' push services' hosts
+# (a subscription's endpoint is a URL the server will POST to).
+VAPID_PRIVATE_KEY = env.str("VAPID_PRIVATE_KEY", default="", multiline=True)
+if not VAPID_PRIVATE_KEY and env.str("VAPID_PRIVATE_KEY_FILE", default=""):
+    VAPID_PRIVATE_KEY = Path(env.str("VAPID_PRIVATE_KEY_FILE")).read_text()
+VAPID_SUBJECT = env.str("VAPID_SUBJECT", default="mailto:admin@toto.localhost")
+WEB_PUSH_ENDPOINT_HOSTS = env.list(
+    "WEB_PUSH_ENDPOINT_HOSTS",
+    default=[
+        "fcm.googleapis.com",
+        "updates.push.services.mozilla.com",
+        "web.push.apple.com",
+        ".notify.windows.com",
+    ],
+)
+WEB_PUSH_TTL = env.int("WEB_PUSH_TTL", default=24 * 3600)
 
 # WebRTC: STUN/TURN servers handed to clients. TURN credentials follow coturn's REST API
 # scheme (use-auth-secret / static-auth-secret = TURN_SECRET).

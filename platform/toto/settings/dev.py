@@ -35,3 +35,9 @@ if not ML_API_KEY:  # noqa: F405
     from core.local_secrets import load_or_create_token
 
     ML_API_KEY = load_or_create_token(VAR_DIR / "keys" / "ml-api-key")
+
+# The VAPID key Web Push signs with, made once at first start (production passes its own).
+if not VAPID_PRIVATE_KEY:  # noqa: F405
+    from core.local_secrets import load_or_create_p256_key
+
+    VAPID_PRIVATE_KEY = load_or_create_p256_key(VAR_DIR / "keys" / "vapid.pem")

@@ -219,10 +219,34 @@ class PhrasebookViewSet(viewsets.ModelViewSet[PhrasebookEntry]):
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().list(request, *args, **kwargs)
 
-    def perform_create(self, serializer: BaseSerializer[PhrasebookEntry]) -> None:
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                str,
+                OpenApiParameter.HEADER,
+                description=(
+                    "Makes a retry safe: a repeat with the same key answers 200 with the entry "
+                    "the first request saved instead of saving again (offline replays)."
+                ),
+            )
+        ],
+        responses={201: s.PhrasebookEntrySerializer, 200: s.PhrasebookEntrySerializer},
+    )
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         tags = data.pop("tags", [])
-        serializer.instance = services.save_phrase(self.request.user, tags=tags, **data)
+        client_key = request.headers.get("Idempotency-Key")
+        if client_key is None:
+            entry, created = services.save_phrase(request.user, tags=tags, **data), True
+        else:
+            entry, created = services.save_phrase_once(request.user, client_key, tags=tags, **data)
+        return Response(
+            self.get_serializer(entry).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
 
     def perform_update(self, serializer: BaseSerializer[PhrasebookEntry]) -> None:
         data = dict(serializer.validated_data)

@@ -1,4 +1,5 @@
-import { api, explain } from "../ai/api.js";
+import { ApiError, api, explain } from "../ai/api.js";
+import { send } from "../pwa/outbox.js";
 import { Recorder, extensionFor } from "./recorder.js";
 
 const $ = (selector, root = document) => root.querySelector(selector);
@@ -147,15 +148,21 @@ async function share() {
   say("Sharing is not available here: the translation was copied instead.");
 }
 
+// Through the offline outbox: saved now when online, otherwise kept on this device and sent
+// (with the same Idempotency-Key) when the connection is back.
 async function save() {
+  const entry = {
+    source_language: last.source_language, target_language: last.target_language,
+    source_text: last.source_text, translated_text: last.translated_text,
+  };
   try {
-    await api("translate/phrasebook/", {
-      method: "POST",
-      json: {
-        source_language: last.source_language, target_language: last.target_language,
-        source_text: last.source_text, translated_text: last.translated_text,
-      },
-    });
+    const { queued, response } = await send("/api/v1/translate/phrasebook/", entry, { label: entry.source_text });
+    if (queued) {
+      say("You are offline: the phrase is kept on this device and saved when you reconnect.");
+      return;
+    }
+    const body = await response.json().catch(() => null);
+    if (!response.ok) throw new ApiError(response.status, body);
     say("Saved to your phrasebook.");
     loadPhrasebook();
   } catch (error) {
@@ -275,6 +282,7 @@ wireTabs();
 loadLanguages();
 $("#source").addEventListener("change", fillTargets);
 loadPhrasebook();
+document.addEventListener("toto:outbox-replayed", () => loadPhrasebook());
 $("#translate-button").addEventListener("click", translateText);
 $("#source-text").addEventListener("keydown", (event) => {
   if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) translateText();

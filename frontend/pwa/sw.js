@@ -1,0 +1,139 @@
+// Toto's service worker, bundled by scripts/build-frontend.mjs (esbuild) from Workbox's npm
+// modules into static/dist/sw.js and served by the pwa app at /sw.js, which replaces
+// self.__WB_MANIFEST with the app shell's current static URLs (hashed in production).
+//
+// What works offline (say the same on templates/pwa/offline.html):
+// - the app shell (stylesheet, Alpine, icons, the site's scripts) and the offline page;
+// - pages visited while online, NetworkFirst: fresh when the network answers in time,
+//   otherwise the copy from the last visit, otherwise the offline page;
+// - lessons the learner opened, with their images and audio (LRU: the least recently used
+//   lessons and media are evicted past MAX_LESSONS / MAX_MEDIA);
+// - the phrasebook and translation history (their API reads, NetworkFirst);
+// - writes made offline wait in the outbox (static/js/pwa/outbox.js) and are replayed by the
+//   page on reconnect, or here on a Background Sync "toto-outbox" event.
+import { clientsClaim } from "workbox-core";
+import { ExpirationPlugin } from "workbox-expiration";
+import { cleanupOutdatedCaches, matchPrecache, precacheAndRoute } from "workbox-precaching";
+import { registerRoute, setCatchHandler } from "workbox-routing";
+import { CacheFirst, NetworkFirst, StaleWhileRevalidate } from "workbox-strategies";
+import { CacheableResponsePlugin } from "workbox-cacheable-response";
+import { replay } from "../../static/js/pwa/outbox-store.js";
+
+const OFFLINE_URL = "/offline/";
+const MAX_LESSONS = 30;
+const MAX_MEDIA = 120;
+const NETWORK_TIMEOUT = 4; // seconds before a page falls back to its cached copy
+const ok = new CacheableResponsePlugin({ statuses: [200] });
+
+self.skipWaiting();
+clientsClaim();
+cleanupOutdatedCaches();
+precacheAndRoute(self.__WB_MANIFEST);
+
+const sameOrigin = (url) => url.origin === self.location.origin;
+const isLesson = ({ request, url }) =>
+  request.mode === "navigate" && sameOrigin(url) && url.pathname.startsWith("/learn/");
+
+// Lessons first: their own cache with an LRU cap, so a week of lessons does not push out
+// the phrasebook, and a learner's older lessons go first.
+registerRoute(
+  isLesson,
+  new NetworkFirst({
+    cacheName: "toto-lessons",
+    networkTimeoutSeconds: NETWORK_TIMEOUT,
+    plugins: [ok, new ExpirationPlugin({ maxEntries: MAX_LESSONS, purgeOnQuotaError: true })],
+  }),
+);
+
+// Lesson media: Wagtail images (renditions) and documents, audio; immutable by URL.
+registerRoute(
+  ({ request, url }) =>
+    sameOrigin(url) &&
+    (url.pathname.startsWith("/media/") || ["image", "audio", "video"].includes(request.destination)) &&
+    !url.pathname.startsWith("/static/"),
+  new CacheFirst({
+    cacheName: "toto-media",
+    plugins: [
+      new CacheableResponsePlugin({ statuses: [0, 200] }),
+      new ExpirationPlugin({ maxEntries: MAX_MEDIA, purgeOnQuotaError: true }),
+    ],
+  }),
+);
+
+// Every other page: fresh when possible, the last copy when not.
+registerRoute(
+  ({ request, url }) => request.mode === "navigate" && sameOrigin(url) && !url.pathname.startsWith("/admin/"),
+  new NetworkFirst({
+    cacheName: "toto-pages",
+    networkTimeoutSeconds: NETWORK_TIMEOUT,
+    plugins: [ok, new ExpirationPlugin({ maxEntries: 60, purgeOnQuotaError: true })],
+  }),
+);
+
+// Reads that the offline pages show: phrasebook, translation history, languages.
+registerRoute(
+  ({ request, url }) =>
+    request.method === "GET" &&
+    sameOrigin(url) &&
+    /^\/api\/v1\/translate\/(phrasebook|history|languages)\//.test(url.pathname),
+  new NetworkFirst({
+    cacheName: "toto-api",
+    networkTimeoutSeconds: NETWORK_TIMEOUT,
+    plugins: [ok, new ExpirationPlugin({ maxEntries: 50, purgeOnQuotaError: true })],
+  }),
+);
+
+// Static files not in the precache (an app's own script): hashed in production.
+registerRoute(
+  ({ url }) => sameOrigin(url) && url.pathname.startsWith("/static/"),
+  new StaleWhileRevalidate({ cacheName: "toto-static", plugins: [ok, new ExpirationPlugin({ maxEntries: 100 })] }),
+);
+
+setCatchHandler(async ({ request }) => {
+  if (request.mode === "navigate") return (await matchPrecache(OFFLINE_URL)) ?? Response.error();
+  return Response.error();
+});
+
+// --- Background Sync: replay the outbox when the browser says the network is back. ---------
+self.addEventListener("sync", (event) => {
+  if (event.tag === "toto-outbox") event.waitUntil(replayAndTell());
+});
+
+async function replayAndTell() {
+  const result = await replay(fetch.bind(self));
+  const windows = await self.clients.matchAll({ type: "window" });
+  for (const client of windows) client.postMessage({ type: "outbox-replayed", ...result });
+}
+
+// --- Web Push (notifications app's webpush channel) -----------------------------------------
+self.addEventListener("push", (event) => {
+  let message = {};
+  try {
+    message = event.data ? event.data.json() : {};
+  } catch {
+    message = { title: "Toto", body: event.data ? event.data.text() : "" };
+  }
+  const title = message.title || "Toto";
+  event.waitUntil(
+    self.registration.showNotification(title, {
+      body: message.body || "",
+      icon: "/static/img/app/icon-192.png",
+      badge: "/static/img/app/maskable-192.png",
+      tag: message.notification_id || undefined,
+      data: { url: message.url || "/" },
+    }),
+  );
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const target = new URL(event.notification.data?.url || "/", self.location.origin).href;
+  event.waitUntil(
+    (async () => {
+      const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+      const open = windows.find((client) => client.url === target);
+      if (open) return open.focus();
+      return self.clients.openWindow(target);
+    })(),
+  );
+});

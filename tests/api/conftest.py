@@ -1,0 +1,2 @@
+from cms.learning.testing import learning_tree, make_lesson  # noqa: F401
+from credits.testing import give_credits  # noqa: F401

@@ -1,0 +1,203 @@
+"""The installable app in Chromium with a phone's screen: install criteria through the DevTools
+protocol, the service worker's offline lesson, phrasebook, history and fallback page after going
+offline, and the outbox replaying a phrasebook save made offline once the network is back,
+checked in the server's rows."""
+
+from typing import Any
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.e2e
+
+VAPID_PEM = (
+    ec.generate_private_key(ec.SECP256R1())
+    .private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    .decode()
+)
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+    "user_agent": (
+        "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+        "Chrome/156.0.0.0 Mobile Safari/537.36"
+    ),
+}
+
+
+@pytest.fixture
+def phone(
+    browser_type: Any,
+    browser_type_launch_args: dict[str, Any],
+    tmp_path: Any,
+    live_server: Any,
+    demo_site: Any,
+    ml_service_url: str,
+    settings: Any,
+) -> Any:
+    """A phone-sized Chromium with a real profile: Playwright's usual contexts are incognito,
+    where Chromium refuses to install any app ("in-incognito")."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    settings.ML_URL = ml_service_url
+    settings.ML_API_KEY = ""
+    settings.VAPID_PRIVATE_KEY = VAPID_PEM
+    client = Client()
+    client.force_login(get_user_model().objects.get(email="student@toto.localhost"))
+    context = browser_type.launch_persistent_context(
+        str(tmp_path / "profile"), **browser_type_launch_args, **PHONE
+    )
+    context.grant_permissions(["notifications"], origin=live_server.url)
+    csp_errors: list[str] = []
+    context.on(
+        "console",
+        lambda message: (
+            csp_errors.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    yield context.pages[0] if context.pages else context.new_page()
+    context.close()
+    assert not csp_errors, csp_errors
+
+
+def wait_for_control(page: Any) -> None:
+    """The service worker is active and controls this page (it claims open pages)."""
+    page.evaluate("navigator.serviceWorker.ready")
+    page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=20_000)
+
+
+def test_install_criteria_and_offline_lessons_phrasebook_and_outbox(
+    phone: Any, live_server: Any, screenshot: Any, axe: Any, no_sideways_scroll: Any
+) -> None:
+    from cms.learning.models import LessonPage
+    from translation.models import PhrasebookEntry
+
+    page = phone
+    base = live_server.url
+    page.goto(base + "/learn/")
+    wait_for_control(page)
+
+    cdp = page.context.new_cdp_session(page)
+    manifest = cdp.send("Page.getAppManifest")
+    assert manifest["errors"] == [], manifest["errors"]
+    assert manifest["url"].endswith("/manifest.webmanifest")
+    installability = cdp.send("Page.getInstallabilityErrors")
+    assert installability["installabilityErrors"] == [], installability
+
+    # Online: open a lesson, the translate page (phrasebook) and the history once.
+    lesson = LessonPage.objects.live().order_by("path").first()
+    assert lesson is not None
+    lesson_url = base + lesson.url
+    page.goto(lesson_url)
+    expect(page.get_by_role("heading", level=1)).to_contain_text(lesson.title)
+    page.goto(base + "/translate/")
+    expect(page.locator("#phrasebook-list li")).to_have_count(8)
+    expect(page.locator("#target option[value=es]")).to_have_count(1)
+    page.get_by_label("Text to translate").fill("We visited the museum yesterday.")
+    page.get_by_role("button", name="Translate", exact=True).click()
+    expect(page.locator("#translated-text")).to_contain_text("museo", timeout=20_000)
+    page.goto(base + "/translate/history/")
+    expect(page.locator(".history-item")).to_have_count(1)
+    page.goto(base + "/translate/")
+    expect(page.locator("#phrasebook-list li")).to_have_count(8)
+    expect(page.locator("#target option[value=es]")).to_have_count(1)
+    page.get_by_label("Text to translate").fill("We visited the museum yesterday.")
+    page.get_by_role("button", name="Translate", exact=True).click()
+    expect(page.locator("#translated-text")).to_contain_text("museo", timeout=20_000)
+
+    # Offline: the save waits in the outbox, visibly.
+    page.context.set_offline(True)
+    page.get_by_role("button", name="Save to phrasebook").click()
+    expect(page.locator("#status")).to_contain_text("You are offline")
+    indicator = page.locator("[data-outbox]")
+    expect(indicator).to_be_visible()
+    expect(indicator).to_have_text("1 change waiting to sync")
+    screenshot("outbox-waiting", page=page)
+    assert not PhrasebookEntry.objects.filter(
+        source_text="We visited the museum yesterday."
+    ).exists()
+
+    # The lesson, the phrasebook and the history from the service worker's caches.
+    page.goto(lesson_url)
+    expect(page.get_by_role("heading", level=1)).to_contain_text(lesson.title)
+    screenshot("offline-lesson", page=page)
+    page.goto(base + "/translate/")
+    expect(page.locator("#phrasebook-list li")).to_have_count(8)
+    expect(indicator).to_have_text("1 change waiting to sync")
+    page.goto(base + "/translate/history/")
+    expect(page.locator(".history-item")).to_have_count(1)
+    # A page never visited: the offline page, saying what works.
+    page.goto(base + "/tutoring/group-sessions/")
+    expect(page.get_by_role("heading", name="You are offline")).to_be_visible()
+    expect(page.get_by_text("What works without a connection")).to_be_visible()
+    no_sideways_scroll(page)
+    axe(page)
+    screenshot("offline-page", page=page)
+
+    # Back online: the queued save is replayed (once) and the indicator goes.
+    page.context.set_offline(False)
+    page.goto(base + "/translate/")
+    expect(indicator).to_be_hidden(timeout=15_000)
+    expect(page.locator("#phrasebook-list li")).to_have_count(9)
+    saved = PhrasebookEntry.objects.get(source_text="We visited the museum yesterday.")
+    assert saved.client_key and saved.user.email == "student@toto.localhost"
+    screenshot("synced", page=page)
+
+    # Web Push: the profile's switch is offered, and a push reaches the service worker, which
+    # shows it as a notification. (The push is handed over through DevTools: Chromium only
+    # subscribes through Google's FCM, so no local push service can deliver to it; the
+    # encrypted HTTP path is tested against a stand-in in test_web_push.py.)
+    page.goto(base + "/accounts/profile/")
+    expect(page.locator("[data-web-push-status]")).to_have_text(
+        "Notifications are off for this device."
+    )
+    expect(page.get_by_role("button", name="Turn on notifications")).to_be_visible()
+    screenshot("profile-push", page=page)
+    registrations: list[str] = []
+    cdp.on(
+        "ServiceWorker.workerRegistrationUpdated",
+        lambda event: registrations.extend(
+            r["registrationId"] for r in event["registrations"] if r["scopeURL"] == base + "/"
+        ),
+    )
+    cdp.send("ServiceWorker.enable")
+    page.wait_for_timeout(500)
+    assert registrations, "the service worker's registration is visible to DevTools"
+    cdp.send(
+        "ServiceWorker.deliverPushMessage",
+        {
+            "origin": base,
+            "registrationId": registrations[0],
+            "data": '{"title": "Lena wrote", "body": "¿Quedamos?", "url": "/chat/"}',
+        },
+    )
+    shown: list[dict[str, str]] = []
+    for _ in range(50):
+        shown = page.evaluate(
+            """async () => (await (await navigator.serviceWorker.ready).getNotifications())
+                .map((n) => ({title: n.title, body: n.body, url: n.data.url}))"""
+        )
+        if shown:
+            break
+        page.wait_for_timeout(200)
+    assert shown == [{"title": "Lena wrote", "body": "¿Quedamos?", "url": "/chat/"}], registrations
+
+    # Signing out: the next page forgets the lessons and pages cached for the learner.
+    assert page.evaluate("caches.has('toto-lessons')")
+    page.context.clear_cookies()
+    page.goto(base + "/app/")
+    page.wait_for_function("caches.has('toto-lessons').then((has) => !has)")
+    page.context.set_offline(True)
+    page.goto(lesson_url)
+    expect(page.get_by_role("heading", name="You are offline")).to_be_visible()
+    page.context.set_offline(False)
