@@ -31,6 +31,10 @@ writeFileSync(
   alpine.replace(autoStart, 'document.addEventListener("DOMContentLoaded",()=>{$1.start()},{once:true})'),
 );
 
+// Chart.js (the admin's analytics dashboards), served from our own static files: the
+// admin's Content-Security-Policy allows only self scripts.
+copyFileSync(join(root, "node_modules/chart.js/dist/chart.umd.min.js"), join(dist, "chart.umd.min.js"));
+
 // Icons the templates name, plus the ones JavaScript sets at run time (listed in
 // frontend/icons.txt, one per line).
 const ICON_TAG = /\{%\s*icon\s+["']([a-z0-9-]+)["']/g;
@@ -69,4 +73,4 @@ writeFileSync(
   join(dist, "icons.svg"),
   `<svg xmlns="http://www.w3.org/2000/svg">${symbols.join("")}</svg>\n`,
 );
-console.log(`build-frontend: toto.css, alpine.min.js, icons.svg (${symbols.length} icons)`);
+console.log(`build-frontend: toto.css, alpine.min.js, chart.umd.min.js, icons.svg (${symbols.length} icons)`);

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "messaging",
     "notifications",
     "rooms",
+    "analytics",
     # Wagtail
     "wagtail_localize",
     "wagtail_localize.locales",
