@@ -664,7 +664,7 @@ def finance_totals(first: date | None, last: date | None, currency: str) -> dict
     ):
         account, transfer, total = row["account_kind"], row["transfer_kind"], row["total"]
         if account == CLEARING:
-            if transfer == "refund":
+            if transfer.startswith("refund"):
                 refunds += total
             elif transfer == "payout":
                 payouts += total
@@ -738,7 +738,7 @@ def revenue(scope: Scope) -> Chart:
         week = row["week"].date() if isinstance(row["week"], datetime) else row["week"]
         if row["account_kind"] == "commissions":
             commission[week] += row["total"]
-        elif row["transfer_kind"] == "refund":
+        elif row["transfer_kind"].startswith("refund"):
             refunds[week] += row["total"]
         elif row["transfer_kind"] != "payout":
             by[(_product(row["transfer_kind"]), week)] += -row["total"]
