@@ -98,9 +98,10 @@ def _object_key_expressions() -> list[tuple[str, Concat]]:
 
 
 @transaction.atomic
-def roll_up_day(day: date) -> RollupRun:
+def roll_up_day(day: date, *, refresh_weeks: bool = True) -> RollupRun:
     """Rebuild every rollup of one UTC day from the events (and the ledger's entries) of that
-    day. Running it again replaces the day: the backfill and the beat job are idempotent."""
+    day. Running it again replaces the day: the backfill and the beat job are idempotent.
+    ``refresh_weeks=False``: the caller refreshes the lifecycle weeks once for many days."""
     started = time.perf_counter()
     events = ActivityEvent.objects.filter(day=day)
 
@@ -158,7 +159,8 @@ def roll_up_day(day: date) -> RollupRun:
         batch_size=5000,
     )
     _roll_up_ledger(day)
-    _refresh_weeks([week, week + timedelta(days=7)])
+    if refresh_weeks:
+        _refresh_weeks([week, week + timedelta(days=7)])
     _refresh_active_counts(day)
     event_count = events.count()
     run, _ = RollupRun.objects.update_or_create(
@@ -245,8 +247,15 @@ def roll_up_range(first: date, last: date) -> list[RollupRun]:
     runs = []
     day = first
     while day <= last:
-        runs.append(roll_up_day(day))
+        runs.append(roll_up_day(day, refresh_weeks=False))
         day += timedelta(days=1)
+    with transaction.atomic():
+        week = monday(first)
+        weeks = []
+        while week <= last + timedelta(days=7):
+            weeks.append(week)
+            week += timedelta(days=7)
+        _refresh_weeks(weeks)
     return runs
 
 

@@ -6,6 +6,7 @@ import pytest
 
 from core import activity
 from credits.testing import package  # noqa: F401
+from tutoring.testing import make_gig, make_listing, paid_booking  # noqa: F401
 
 
 @pytest.fixture

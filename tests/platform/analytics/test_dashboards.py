@@ -5,9 +5,10 @@ import io
 from datetime import timedelta
 
 import pytest
-from analytics import selectors, services
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+
+from analytics import selectors, services
 
 pytestmark = pytest.mark.django_db
 

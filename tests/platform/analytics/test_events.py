@@ -4,9 +4,9 @@ anonymised when an account is deleted."""
 from datetime import UTC, datetime
 
 import pytest
-from analytics.models import ActivityEvent, AnalyticsSettings
 from django.db import transaction
 
+from analytics.models import ActivityEvent, AnalyticsSettings
 from core import activity
 
 pytestmark = pytest.mark.django_db

@@ -3,8 +3,8 @@
 from decimal import Decimal
 
 import pytest
-from analytics import selectors, services
 
+from analytics import selectors, services
 from credits.models import AccountKind, Entry, LedgerAccount
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,6 @@ from decimal import Decimal
 import pytest
 
 from analytics.models import ActivityEvent
-from tutoring.testing import make_gig, make_listing, paid_booking  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +28,11 @@ def test_a_tutoring_lesson_from_payment_to_review(
         booking = paid_booking(start)
     assert sorted(kinds()) == ["payments.paid", "tutoring.booking_confirmed"]
     paid = ActivityEvent.objects.get(kind="payments.paid")
-    assert (paid.user, paid.detail, paid.data["currency"]) == (student, "tutoring_booking", booking.currency)
+    assert (paid.user, paid.detail, paid.data["currency"]) == (
+        student,
+        "tutoring_booking",
+        booking.currency,
+    )
     confirmed = ActivityEvent.objects.get(kind="tutoring.booking_confirmed")
     assert confirmed.data == {"booking_id": str(booking.pk), "teacher_id": str(booking.teacher_id)}
 

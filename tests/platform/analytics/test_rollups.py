@@ -4,9 +4,10 @@ from datetime import UTC, date, datetime, time
 from io import StringIO
 
 import pytest
+from django.core.management import call_command
+
 from analytics import selectors, services
 from analytics.models import DailyActive, DailyMetric, DailyObjectMetric, UserDay, UserWeek
-from django.core.management import call_command
 
 pytestmark = pytest.mark.django_db
 
