@@ -164,12 +164,13 @@ def run(args: argparse.Namespace) -> None:
 
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
+    from django.test.utils import CaptureQueriesContext, setup_test_environment
 
     from accounts.models import User
     from analytics import selectors, services
     from analytics.models import ActivityEvent
 
+    setup_test_environment()  # the test client's host, 'testserver', is allowed
     started = time.perf_counter()
     generate(args.users, args.events, args.days)
     generated = time.perf_counter() - started

@@ -372,6 +372,7 @@ def lesson_completion(scope: Scope) -> Chart:
             {
                 "label": _("Completion %"),
                 "data": [_pct(completed.get(i, 0), started.get(i, 0)) for i in lessons],
+                "percent": True,
             },
         ],
         first_column=_("Lesson"),
@@ -399,6 +400,7 @@ def exercise_accuracy(scope: Scope) -> Chart:
             {
                 "label": _("Average score %"),
                 "data": [_pct(_num(row["total"]), row["n"]) for row in rows],
+                "percent": True,
             },
             {"label": _("Answers"), "data": [row["n"] for row in rows]},
         ],
@@ -420,6 +422,7 @@ def question_accuracy(scope: Scope) -> Chart:
             {
                 "label": _("Right first time %"),
                 "data": [_pct(r["events"] - r["failures"], r["events"]) for r in rows],
+                "percent": True,
             },
             {"label": _("Answers"), "data": [r["events"] for r in rows]},
         ],
@@ -478,6 +481,7 @@ def tutor_sessions(scope: Scope) -> Chart:
             },
             {
                 "label": _("Average score"),
+                "percent": True,
                 "data": [
                     round(_num(by_week[w]["total"]) / by_week[w]["valued"], 1)
                     if w in by_week and by_week[w]["valued"]

@@ -231,7 +231,7 @@ def _refresh_active_counts(day: date) -> None:
     end = max(day, min(last, day + timedelta(days=29))) if last else day
     current = day
     while current <= end:
-        window = UserDay.objects.filter(day__lte=current)
+        window = UserDay.objects.filter(day__gt=current - timedelta(days=30), day__lte=current)
         counts = window.aggregate(
             dau=Count("user", filter=Q(day=current)),
             wau=Count("user", distinct=True, filter=Q(day__gt=current - timedelta(days=7))),

@@ -85,6 +85,9 @@ def test_admin_reads_the_dashboards_as_charts_tables_and_csv(
             expect(charts.nth(index)).to_have_attribute("data-state", "drawn")
         screenshot(f"{slug}-desktop")
     expect(page.get_by_role("link", name="Edit the targets")).to_be_visible()
+    goals = page.locator("[data-analytics-chart]")
+    expect(goals.get_by_role("rowheader", name="Daily active users")).to_be_visible()
+    expect(goals.locator("td.goal-missed").first).to_be_visible()
 
     page.goto(live_server.url + "/admin/analytics/finance/")
     expect(page.get_by_text("Reconciled with the ledger")).to_be_visible()

@@ -41,6 +41,10 @@ function buildTable(chart) {
           if (value !== null) cell.textContent = `${cellText(value)}*`;
         }
       }
+      if (chart.type === "goals" && index === row.length - 1 && value !== null) {
+        cell.classList.add(value ? "goal-met" : "goal-missed");
+        cell.textContent = value ? "✓ met" : "✗ not yet";
+      }
       tr.append(cell);
     });
   });
@@ -48,15 +52,19 @@ function buildTable(chart) {
 }
 
 function draw(canvas, chart) {
+  // Percentages next to counts get their own 0–100 axis on the right, drawn as a line.
+  const mixed = chart.type === "bar" && chart.datasets.some((d) => d.percent) && chart.datasets.some((d) => !d.percent);
   const datasets = chart.datasets.map((dataset, index) => ({
     ...dataset,
     data: dataset.data.map((value) => (value === null ? null : Number(value))),
     backgroundColor: PALETTE[index % PALETTE.length],
     borderColor: PALETTE[index % PALETTE.length],
-    pointRadius: chart.labels.length > 60 ? 0 : 2,
+    pointRadius: chart.labels.length > 60 ? 0 : 3,
     tension: 0.2,
+    ...(mixed && dataset.percent ? { type: "line", yAxisID: "percent", order: -1 } : {}),
   }));
   const stacked = Boolean(chart.stacked);
+  const horizontal = chart.index_axis === "y";
   const config = {
     type: chart.type === "goals" ? "bar" : chart.type,
     data: { labels: chart.labels, datasets },
@@ -66,7 +74,13 @@ function draw(canvas, chart) {
       animation: false,
       indexAxis: chart.index_axis || "x",
       plugins: { legend: { position: "bottom" } },
-      scales: { x: { stacked }, y: { stacked, beginAtZero: true } },
+      scales: {
+        x: { stacked },
+        y: { stacked, beginAtZero: true },
+        ...(mixed && !horizontal
+          ? { percent: { position: "right", min: 0, max: 100, grid: { drawOnChartArea: false }, title: { display: true, text: "%" } } }
+          : {}),
+      },
     },
   };
   canvas.setAttribute("aria-label", `${chart.title}. The table view has the numbers.`);
@@ -96,8 +110,9 @@ async function load(section) {
   title.textContent = chart.title;
   notes.textContent = chart.notes || "";
   tableHolder.replaceChildren(buildTable(chart));
-  if (chart.type === "heatmap") {
-    // A heat map is a table with shaded cells: show it as the drawing.
+  if (chart.type === "heatmap" || chart.type === "goals") {
+    // A heat map is a table with shaded cells, and targets against actual values are read
+    // best as a table with met/missed marks: the table is the drawing.
     drawing.hidden = true;
     tableHolder.hidden = false;
     tableHolder.classList.add("analytics-heatmap");
