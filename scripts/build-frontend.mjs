@@ -31,6 +31,10 @@ writeFileSync(
   alpine.replace(autoStart, 'document.addEventListener("DOMContentLoaded",()=>{$1.start()},{once:true})'),
 );
 
+// Chart.js (the admin's analytics dashboards), served from our own static files: the
+// admin's Content-Security-Policy allows only self scripts.
+copyFileSync(join(root, "node_modules/chart.js/dist/chart.umd.min.js"), join(dist, "chart.umd.min.js"));
+
 // Icons the templates name, plus the ones JavaScript sets at run time (listed in
 // frontend/icons.txt, one per line).
 const ICON_TAG = /\{%\s*icon\s+["']([a-z0-9-]+)["']/g;
@@ -93,4 +97,4 @@ if (!readFileSync(join(dist, "sw.js"), "utf8").includes("self.__WB_MANIFEST")) {
   process.exit(1);
 }
 
-console.log(`build-frontend: toto.css, alpine.min.js, icons.svg (${symbols.length} icons), idb.js, sw.js`);
+console.log(`build-frontend: toto.css, alpine.min.js, chart.umd.min.js, icons.svg (${symbols.length} icons), idb.js, sw.js`);

@@ -31,6 +31,7 @@ from cms.abroad.models import (
     HomestayPage,
     HomestayRoom,
 )
+from core import activity
 
 from . import policies, pricing
 from .errors import InvalidBookingState, NotAllowed, NotBookable, RoomTaken, SeatsTaken
@@ -423,6 +424,13 @@ def payment_received(
     booking.amount_paid += amount
     booking.paid_at = booking.paid_at or now
     if booking.status in (BookingStatus.HELD, BookingStatus.CONFIRMED):
+        if booking.status == BookingStatus.HELD:
+            activity.record(
+                booking.learner_id,
+                "abroad.booked",
+                obj=booking,
+                data={"booking_id": str(booking.pk)},
+            )
         booking.status = (
             BookingStatus.PAID if booking.amount_paid >= booking.total else BookingStatus.CONFIRMED
         )

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.log_actions import log
 
+from core import activity
 from core.uploads import RejectedUpload, checked_type, stored_name
 
 from .errors import (
@@ -103,6 +104,7 @@ def complete_signup(user: User, *, role: Role, full_name: str) -> None:
     user.save(update_fields=["first_name", "last_name"])
     Profile.objects.get_or_create(user=user)
     grant_role(user, role)
+    activity.record(user, "accounts.signed_up", data={"role": str(role)})
 
 
 @transaction.atomic

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
+from core import activity
 from credits.errors import InsufficientCredits
 from credits.services import charge
 
@@ -59,9 +60,19 @@ def idempotency_key(user: Any, feature: str, client_key: str | None) -> str:
     return f"ai:{feature}:{uuid.uuid4().hex}"
 
 
+#: Outcomes that mean the person used the feature (for analytics' "AI usage share").
+USED = frozenset({Outcome.OK, Outcome.CACHED, Outcome.FREE})
+
+
+def _announce(user: Any, feature: str, outcome: str) -> None:
+    if user is not None and outcome in USED:
+        activity.record(user, "ai.feature_used", data={"feature": feature})
+
+
 def _log(
     user: Any, feature: str, meter: Meter, started: float, outcome: str, **fields: Any
 ) -> AIUsage:
+    _announce(user, feature, outcome)
     return AIUsage.objects.create(
         user=user,
         feature=feature,
@@ -147,6 +158,7 @@ def record_usage(
 ) -> AIUsage:
     """Logs a metered use that another app charged itself (e.g. the voice tutor bills per
     started minute through ``credits.services.charge``), so the usage log stays complete."""
+    _announce(user, feature, outcome)
     return AIUsage.objects.create(
         user=user,
         feature=feature,

@@ -31,6 +31,7 @@ api_v1 = [
     path("", include("voice_tutor.api.urls")),
     path("", include("abroad.api.urls")),
     path("", include("social.api.urls")),
+    path("", include("analytics.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
 ]
 

@@ -20,6 +20,7 @@ from ai import client
 from ai.errors import AIInputRejected
 from ai.features import Feature, per_second, per_thousand_chars
 from ai.services import Meter, Metered, ensure_enabled, run_metered
+from core import activity
 from core.tags import set_tags
 
 from .models import InterpreterSession, InterpreterTurn, Mode, PhrasebookEntry, Speaker, Translation
@@ -117,7 +118,18 @@ def translate_text(
         engine=result.engine,
         pivot_language=result.pivot_language,
     )
+    _announce(record)
     return metered, record
+
+
+def _announce(record: Translation) -> None:
+    activity.record(
+        record.user_id,
+        "translation.translated",
+        obj=record,
+        language=record.target_language,
+        data={"mode": record.mode},
+    )
 
 
 def _voice_for(language: str) -> str:
@@ -181,6 +193,7 @@ def translate_voice(
         engine=metered.result["engine"],
         pivot_language=metered.result["pivot_language"],
     )
+    _announce(record)
     return metered, record
 
 
@@ -284,6 +297,13 @@ def _record_turn(
     result = metered.result
     source, target = result.source_language, result.target_language
     speaker = Speaker.A if source == conversation.language_a else Speaker.B
+    activity.record(
+        conversation.user_id,
+        "translation.translated",
+        obj=conversation,
+        language=target,
+        data={"mode": "conversation"},
+    )
     return InterpreterTurn.objects.create(
         conversation=conversation,
         speaker=speaker,

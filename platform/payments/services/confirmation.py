@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from core import activity
 
 from .. import purposes
 from ..conf import demo_enabled
@@ -80,6 +81,17 @@ def mark_succeeded(
         purposes.get(payment.purpose).fulfil(payment)
         issue_invoice(payment)
         payment_succeeded.send(sender=Payment, payment=payment)
+        activity.record(
+            payment.user_id,
+            "payments.paid",
+            obj=payment,
+            data={
+                "payment_id": str(payment.pk),
+                "purpose": payment.purpose,
+                "amount_minor": payment.minor_amount,
+                "currency": payment.currency,
+            },
+        )
     return payment
 
 

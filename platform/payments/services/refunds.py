@@ -15,6 +15,7 @@ from django.utils import timezone
 from stripe.params import RefundCreateParams
 
 from accounts.models import User
+from core import activity
 from core.api.errors import ServiceError
 from credits.models import Transfer
 from credits.services import post_transfer
@@ -347,6 +348,16 @@ def complete_refund(refund: Refund) -> Refund:
         refund.next_retry_at = None
         refund.save()
         issue_credit_note(refund)
+        activity.record(
+            payment.user_id,
+            "payments.refunded",
+            obj=refund,
+            data={
+                "payment_id": str(payment.pk),
+                "amount_minor": to_minor(refund.amount),
+                "currency": payment.currency,
+            },
+        )
     return refund
 
 

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "notifications",
     "rooms",
     "pwa",
+    "analytics",
     # Wagtail
     "wagtail_localize",
     "wagtail_localize.locales",

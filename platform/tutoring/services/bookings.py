@@ -20,6 +20,7 @@ from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from core import activity
 
 from .. import classroom, payments
 from ..errors import (
@@ -300,6 +301,12 @@ def confirm_payment(
         from .. import tasks
 
         transaction.on_commit(lambda: tasks.booking_confirmed.delay(str(booking.pk)))
+        activity.record(
+            booking.learner_id,
+            "tutoring.booking_confirmed",
+            obj=booking,
+            data={"booking_id": str(booking.pk), "teacher_id": str(booking.teacher_id)},
+        )
     return booking
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from wagtail.log_actions import log
 
 from accounts.models import User
+from core import activity
 
 from ..errors import AlreadyAnswered, AlreadyReviewed, NotAllowed, ReviewNotAllowed
 from ..models import Booking, BookingStatus, Review, ReviewStatus, TeacherListing
@@ -56,6 +57,12 @@ def write_review(booking: Booking, *, by: User, rating: int, text: str = "") -> 
         except IntegrityError as error:
             raise AlreadyReviewed() from error
         refresh_rating(booking.teacher_id)
+        activity.record(
+            by,
+            "tutoring.review_left",
+            obj=review,
+            data={"booking_id": str(booking.pk), "rating": rating},
+        )
     return review
 
 

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from core import activity
 
 from .. import classroom, payments
 from ..errors import InvalidBookingState, NotAllowed
@@ -118,6 +119,16 @@ def finish_session(
             if refund < booking.price:
                 payments.pay_teacher(booking, booking.price - refund, reason="learner no-show")
             return booking
+        activity.record(
+            booking.learner_id,
+            "tutoring.lesson_attended",
+            obj=booking,
+            data={
+                "booking_id": str(booking.pk),
+                "teacher_id": str(booking.teacher_id),
+                "minutes": together // 60,
+            },
+        )
         if booking.gig.pricing_mode == PricingMode.PER_MINUTE and booking.price_per_minute:
             minutes, amount = bill_per_minute(booking, together)
             booking.billed_minutes, booking.billed_amount = minutes, amount

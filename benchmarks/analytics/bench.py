@@ -1,0 +1,251 @@
+"""Analytics: each dashboard endpoint's time, read from the rollups, against a bare indexed
+count in the same run, and the rollup job's time per day of events.
+
+    .venv/bin/python benchmarks/analytics/bench.py [--users 20000] [--events 2000000]
+        [--days 90] [--rounds 7] [--out benchmarks/analytics/results.md]
+
+Starts its own throwaway PostgreSQL and Redis (core.testing.services), migrates, generates
+``--users`` people (sign-ups spread over the period) and ``--events`` activity events spread
+over ``--days`` days with INSERT … SELECT from generate_series (lessons, exercises with
+scores, AI use, tutoring, payments, on web and app, in five languages), rolls every day up
+with analytics.services.roll_up_range (timed per day), then requests every chart's JSON
+endpoint ``--rounds`` times through Django's test client as an admin (authentication,
+permission check, selectors, JSON) and reports the median. Baseline: ``SELECT count(*)`` of
+one day's events on the (day, kind) index, through the ORM, in the same process: ratio =
+endpoint / baseline. The issue's target size is 100k users and 10M events; the default here
+is a fifth of the users and a fifth of the events so that it runs in minutes on 2 cores
+(the endpoints read rollups, whose size depends on days and dimensions, not on events).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "platform"))
+sys.path.insert(0, str(ROOT))
+
+
+def prepare(root: Path) -> tuple[object, object]:
+    from core.testing.services import PostgresServer, RedisServer
+
+    postgres = PostgresServer.start(root)
+    redis = RedisServer.start(root)
+    os.environ["TOTO_TEST_DATABASE_PORT"] = str(postgres.port)
+    os.environ["TOTO_TEST_REDIS_URL"] = redis.url
+    os.environ["DJANGO_SETTINGS_MODULE"] = "benchmarks.realtime.settings"
+    import psycopg
+
+    with psycopg.connect(
+        f"host=127.0.0.1 port={postgres.port} user=postgres dbname=postgres", autocommit=True
+    ) as db:
+        db.execute("CREATE DATABASE toto")
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, check=True)
+    return postgres, redis
+
+
+KINDS = [
+    # (kind, weight)
+    ("learning.exercise_attempted", 50),
+    ("learning.lesson_completed", 10),
+    ("ai.feature_used", 12),
+    ("translation.translated", 6),
+    ("voice_tutor.session_ended", 4),
+    ("vocabulary.card_reviewed", 10),
+    ("tutoring.booking_confirmed", 1),
+    ("tutoring.lesson_attended", 1),
+    ("tutoring.review_left", 1),
+    ("payments.paid", 1),
+    ("accounts.signed_in", 4),
+]
+
+
+def generate(users: int, events: int, days: int) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from django.contrib.auth.hashers import make_password
+    from django.db import connection
+
+    from accounts.models import User
+
+    now = datetime.now(tz=UTC)
+    unusable = make_password(None)
+    batch = []
+    for n in range(users):
+        batch.append(
+            User(
+                email=f"bench-{n}@example.com",
+                password=unusable,
+                date_joined=now - timedelta(days=days * (1 - (n / users) ** 0.7)),
+            )
+        )
+        if len(batch) == 5000:
+            User.objects.bulk_create(batch)
+            batch = []
+    User.objects.bulk_create(batch)
+    kinds = [kind for kind, weight in KINDS for _ in range(weight)]
+    chunk = 500_000
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT array_agg(id) FROM accounts_user WHERE email LIKE 'bench-%%'")
+        ids = cursor.fetchone()[0]
+        cursor.execute("CREATE TEMP TABLE bench_users AS SELECT %s::uuid[] AS ids", [ids])
+        done = 0
+        while done < events:
+            size = min(chunk, events - done)
+            cursor.execute(
+                """
+                INSERT INTO analytics_activityevent (user_id, kind, app, occurred_at, day,
+                    object_type, object_id, language, level, platform, detail, value, data,
+                    recorded_at)
+                SELECT user_id, kind, split_part(kind, '.', 1), ts, (ts AT TIME ZONE 'UTC')::date,
+                    '', '', lang, lvl, plat,
+                    CASE kind WHEN 'learning.exercise_attempted' THEN et
+                              WHEN 'ai.feature_used' THEN 'grammar_check'
+                              WHEN 'tutoring.review_left' THEN (3 + lesson %% 3)::text
+                              ELSE '' END,
+                    CASE kind WHEN 'learning.exercise_attempted' THEN score
+                              WHEN 'learning.lesson_completed' THEN score * 100
+                              ELSE NULL END,
+                    jsonb_build_object('lesson_id', lesson, 'block_id', 'b' || blk,
+                        'exercise_type', et, 'score', score, 'teacher_id', lesson),
+                    now()
+                FROM (
+                    SELECT ids[1 + floor(random() * array_length(ids, 1))::int] AS user_id,
+                        (%(kinds)s::text[])[1 + floor(random() * %(nk)s)::int] AS kind,
+                        now() - random() * (%(days)s || ' days')::interval AS ts,
+                        (ARRAY['es','fr','de','ja','en'])[1 + floor(random() * 5)::int] AS lang,
+                        (ARRAY['A1','A2','B1','B2'])[1 + floor(random() * 4)::int] AS lvl,
+                        (ARRAY['web','app'])[1 + floor(random() * 2)::int] AS plat,
+                        (ARRAY['multiple_choice','fill_gap','listening','speaking'])
+                            [1 + floor(random() * 4)::int] AS et,
+                        floor(random() * 60)::int AS lesson,
+                        floor(random() * 8)::int AS blk,
+                        round(random()::numeric, 1) AS score
+                    FROM generate_series(1, %(size)s), bench_users
+                ) AS generated
+                """,
+                {"kinds": kinds, "nk": len(kinds), "days": days, "size": size},
+            )
+            done += size
+            print(f"  {done} events", flush=True)
+        cursor.execute("ANALYZE")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--users", type=int, default=20_000)
+    parser.add_argument("--events", type=int, default=2_000_000)
+    parser.add_argument("--days", type=int, default=90)
+    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--out", default=str(Path(__file__).with_name("results.md")))
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as folder:
+        postgres, redis = prepare(Path(folder))
+        try:
+            import django
+
+            django.setup()
+            run(args)
+        finally:
+            postgres.stop()  # type: ignore[attr-defined]
+            redis.stop()  # type: ignore[attr-defined]
+
+
+def run(args: argparse.Namespace) -> None:
+    from datetime import timedelta
+
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, setup_test_environment
+
+    from accounts.models import User
+    from analytics import selectors, services
+    from analytics.models import ActivityEvent
+
+    setup_test_environment()  # the test client's host, 'testserver', is allowed
+    started = time.perf_counter()
+    generate(args.users, args.events, args.days)
+    generated = time.perf_counter() - started
+    print(f"generated in {generated:.0f} s", flush=True)
+
+    today = selectors.today()
+    first = today - timedelta(days=args.days)
+    started = time.perf_counter()
+    runs = services.roll_up_range(first, today)
+    rollup_total = time.perf_counter() - started
+    per_day = [run.seconds for run in runs if run.events]
+    events_per_day = statistics.median(run.events for run in runs if run.events)
+    print(f"rolled up {len(runs)} days in {rollup_total:.0f} s", flush=True)
+
+    admin = User.objects.create_superuser(email="bench-admin@example.com", password=None)
+    client = Client()
+    client.force_login(admin)
+
+    def timed(call) -> tuple[float, int]:  # type: ignore[no-untyped-def]
+        times = []
+        queries = 0
+        for _ in range(args.rounds):
+            with CaptureQueriesContext(connection) as captured:
+                t0 = time.perf_counter()
+                call()
+                times.append(time.perf_counter() - t0)
+            queries = len(captured)
+        return statistics.median(times) * 1000, queries
+
+    day = today - timedelta(days=3)
+    baseline, _ = timed(
+        lambda: ActivityEvent.objects.filter(day=day, kind="ai.feature_used").count()
+    )
+    rows = []
+    for key in selectors.CHARTS:
+        url = f"/api/v1/analytics/charts/{key}/?days={args.days}"
+
+        def fetch(url: str = url) -> None:
+            response = client.get(url)
+            assert response.status_code == 200, response.content
+
+        ms, queries = timed(fetch)
+        rows.append((key, ms, queries))
+        print(f"  {key}: {ms:.1f} ms", flush=True)
+
+    lines = [
+        "# Analytics dashboards: endpoint times from the rollups, rollup time per day",
+        "",
+        f"Generated: {args.users:,} users, {args.events:,} events over {args.days} days "
+        f"(median {events_per_day:,.0f} events a day), generated in {generated:.0f} s. "
+        f"Machine: {os.cpu_count()} cores, shared. Median of {args.rounds} requests each, "
+        "through Django's test client as an admin (session, permission, selectors, JSON).",
+        "",
+        f"Baseline: a bare indexed count of one day's events of one kind: {baseline:.2f} ms.",
+        "",
+        "| endpoint (90 days) | median ms | queries | ratio to baseline |",
+        "|---|---:|---:|---:|",
+        *[f"| {key} | {ms:.1f} | {q} | {ms / baseline:.0f}x |" for key, ms, q in rows],
+        "",
+        f"Rollup: {len(runs)} days in {rollup_total:.1f} s; per day with events: median "
+        f"{statistics.median(per_day):.2f} s, max {max(per_day):.2f} s "
+        f"(≈ {statistics.median(per_day) / events_per_day * 1e6:.1f} µs per event), plus "
+        "the lifecycle weeks once at the end of the range.",
+        "",
+        "Target (issue #19): every endpoint under 300 ms: "
+        + (
+            "met."
+            if all(ms < 300 for _k, ms, _q in rows)
+            else "NOT met for " + ", ".join(k for k, ms, _q in rows if ms >= 300) + "."
+        ),
+        "",
+    ]
+    Path(args.out).write_text("\n".join(lines))
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,265 @@
+"""Writes: storing events, rolling a day up (idempotent), anonymising a deleted account."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import CharField, Count, Max, Q, Sum, Value
+from django.db.models.fields.json import KT
+from django.db.models.functions import Coalesce, Concat
+from django.utils import timezone
+
+from accounts.models import User
+from core.activity import ACTIVE_KINDS, Activity
+
+from .dimensions import detail_of, value_of
+from .models import (
+    ActivityEvent,
+    AnalyticsSettings,
+    DailyActive,
+    DailyLedger,
+    DailyMetric,
+    DailyObjectMetric,
+    RollupRun,
+    UserDay,
+    UserWeek,
+)
+
+logger = logging.getLogger(__name__)
+
+ZERO = Decimal("0")
+
+
+def monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def utc_day(moment: datetime) -> date:
+    return moment.astimezone(UTC).date()
+
+
+def store_event(event: Activity) -> ActivityEvent | None:
+    """Keep ``event`` unless the operator switched its tracking category off."""
+    if not AnalyticsSettings.load().tracks(event.app):
+        return None
+    data = dict(event.data)
+    return ActivityEvent.objects.create(
+        user_id=event.user_id,  # type: ignore[misc]  # the user's pk, whatever its type
+        kind=event.kind,
+        app=event.app,
+        occurred_at=event.occurred_at,
+        day=utc_day(event.occurred_at),
+        object_type=event.object_type,
+        object_id=event.object_id[:64],
+        language=event.language[:16],
+        level=event.level[:16],
+        platform=event.platform[:8],
+        detail=detail_of(event.kind, data),
+        value=value_of(event.kind, data),
+        data=data,
+    )
+
+
+def anonymise_events(user: User) -> int:
+    """What a deleted person did stays counted, but no longer says what it was about: the
+    objects, the free data and the language are cleared. Rollups hold no personal detail
+    beyond the user reference, which now points at the anonymised account."""
+    return ActivityEvent.objects.filter(user=user).update(
+        object_type="", object_id="", data={}, language="", level=""
+    )
+
+
+# --- Rollups ------------------------------------------------------------------------------
+
+
+def _key(*parts: Any) -> Concat:
+    return Concat(*parts, output_field=CharField())
+
+
+def _object_key_expressions() -> list[tuple[str, Concat]]:
+    """The per-object keys of analytics.dimensions.object_keys, as SQL (same on SQLite and
+    PostgreSQL) so that a day rolls up without loading its events into Python."""
+    return [
+        ("learning.exercise_attempted", _key(Value("lesson:"), KT("data__lesson_id"))),
+        (
+            "learning.exercise_attempted",
+            _key(Value("block:"), KT("data__lesson_id"), Value(":"), KT("data__block_id")),
+        ),
+        ("learning.lesson_completed", _key(Value("lesson:"), KT("data__lesson_id"))),
+        ("tutoring.lesson_attended", _key(Value("teacher:"), KT("data__teacher_id"))),
+        ("tutoring.booking_confirmed", _key(Value("teacher:"), KT("data__teacher_id"))),
+    ]
+
+
+@transaction.atomic
+def roll_up_day(day: date, *, refresh_weeks: bool = True) -> RollupRun:
+    """Rebuild every rollup of one UTC day from the events (and the ledger's entries) of that
+    day. Running it again replaces the day: the backfill and the beat job are idempotent.
+    ``refresh_weeks=False``: the caller refreshes the lifecycle weeks once for many days."""
+    started = time.perf_counter()
+    events = ActivityEvent.objects.filter(day=day)
+
+    DailyMetric.objects.filter(day=day).delete()
+    DailyMetric.objects.bulk_create(
+        DailyMetric(day=day, **row)
+        for row in events.values("kind", "app", "language", "level", "platform", "detail")
+        .annotate(
+            events=Count("id"),
+            users=Count("user", distinct=True),
+            value_sum=Coalesce(Sum("value"), ZERO),
+            valued=Count("value"),
+        )
+        .order_by()
+    )
+
+    DailyObjectMetric.objects.filter(day=day).delete()
+    objects: list[DailyObjectMetric] = []
+    for kind, key in _object_key_expressions():
+        objects.extend(
+            DailyObjectMetric(day=day, kind=kind, **row)
+            for row in events.filter(kind=kind)
+            .annotate(object_key=key)
+            .values("object_key")
+            .annotate(
+                events=Count("id"),
+                users=Count("user", distinct=True),
+                failures=Count("id", filter=Q(value__lt=1)),
+                value_sum=Coalesce(Sum("value"), ZERO),
+            )
+            .order_by()
+        )
+    DailyObjectMetric.objects.bulk_create(objects, batch_size=2000)
+
+    # ACTIVE: a person is active on a day when they did one of core.activity.ACTIVE_KINDS
+    # (a learning, vocabulary, voice-tutor, tutoring, translation/AI, payment, study-abroad
+    # or social action). Signing in, signing up, a refund or a page view alone is not.
+    UserDay.objects.filter(day=day).delete()
+    week = monday(day)
+    UserDay.objects.bulk_create(
+        (
+            UserDay(
+                day=day,
+                user_id=row["user"],
+                week=week,
+                cohort_week=monday(utc_day(row["joined"])),
+                platform=row["platform"],
+                events=row["n"],
+            )
+            for row in events.filter(kind__in=ACTIVE_KINDS)
+            .values("user")
+            .annotate(n=Count("id"), platform=Max("platform"), joined=Max("user__date_joined"))
+            .order_by()
+        ),
+        batch_size=5000,
+    )
+    _roll_up_ledger(day)
+    if refresh_weeks:
+        _refresh_weeks([week, week + timedelta(days=7)])
+    _refresh_active_counts(day)
+    event_count = events.count()
+    run, _ = RollupRun.objects.update_or_create(
+        day=day,
+        defaults={
+            "events": event_count,
+            "seconds": time.perf_counter() - started,
+            "finished_at": timezone.now(),
+        },
+    )
+    return run
+
+
+def _roll_up_ledger(day: date) -> None:
+    from credits.models import Entry
+
+    DailyLedger.objects.filter(day=day).delete()
+    start = datetime.combine(day, datetime.min.time(), tzinfo=UTC)
+    DailyLedger.objects.bulk_create(
+        DailyLedger(
+            day=day,
+            currency=row["currency"],
+            account_kind=row["account__kind"],
+            transfer_kind=row["transfer__kind"],
+            amount=row["total"],
+            entries=row["n"],
+        )
+        for row in Entry.objects.filter(
+            created_at__gte=start, created_at__lt=start + timedelta(days=1)
+        )
+        .values("currency", "account__kind", "transfer__kind")
+        .annotate(total=Sum("amount"), n=Count("id"))
+        .order_by()
+    )
+
+
+def _refresh_weeks(weeks: Iterable[date]) -> None:
+    """Rebuild the lifecycle rows of whole weeks from their UserDay rows (a week's statuses
+    depend on the week before, so a day's rollup refreshes its week and the next)."""
+    for week in sorted(weeks):
+        UserWeek.objects.filter(week=week).delete()
+        before = set(
+            UserWeek.objects.filter(week=week - timedelta(days=7)).values_list("user_id", flat=True)
+        )
+        rows = []
+        for user_id, cohort_week in (
+            UserDay.objects.filter(week=week)
+            .values_list("user_id", "cohort_week")
+            .distinct()
+            .order_by()
+        ):
+            if cohort_week == week:
+                status = UserWeek.Status.NEW
+            elif user_id in before:
+                status = UserWeek.Status.RETURNING
+            else:
+                status = UserWeek.Status.RESURRECTED
+            rows.append(
+                UserWeek(week=week, user_id=user_id, cohort_week=cohort_week, status=status)
+            )
+        UserWeek.objects.bulk_create(rows, batch_size=5000)
+
+
+def _refresh_active_counts(day: date) -> None:
+    """DAU, WAU (7 days) and MAU (30 days) of ``day`` and of the days after it already
+    rolled up whose windows include it."""
+    last = DailyActive.objects.aggregate(last=Max("day"))["last"]
+    end = max(day, min(last, day + timedelta(days=29))) if last else day
+    current = day
+    while current <= end:
+        window = UserDay.objects.filter(day__gt=current - timedelta(days=30), day__lte=current)
+        counts = window.aggregate(
+            dau=Count("user", filter=Q(day=current)),
+            wau=Count("user", distinct=True, filter=Q(day__gt=current - timedelta(days=7))),
+            mau=Count("user", distinct=True, filter=Q(day__gt=current - timedelta(days=30))),
+        )
+        if current == day or DailyActive.objects.filter(day=current).exists():
+            DailyActive.objects.update_or_create(day=current, defaults=counts)
+        current += timedelta(days=1)
+
+
+def roll_up_range(first: date, last: date) -> list[RollupRun]:
+    """Roll up every day from ``first`` to ``last`` (inclusive), oldest first."""
+    runs = []
+    day = first
+    while day <= last:
+        runs.append(roll_up_day(day, refresh_weeks=False))
+        day += timedelta(days=1)
+    with transaction.atomic():
+        week = monday(first)
+        weeks = []
+        while week <= last + timedelta(days=7):
+            weeks.append(week)
+            week += timedelta(days=7)
+        _refresh_weeks(weeks)
+    return runs
+
+
+def roll_up_recent() -> list[RollupRun]:
+    """The beat job: yesterday (complete now) and today so far, in UTC."""
+    today = timezone.now().astimezone(UTC).date()
+    return roll_up_range(today - timedelta(days=1), today)
