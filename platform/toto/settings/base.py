@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "cms.learning",
     "cms.abroad",
     "abroad",
+    "vocabulary",
     "learning",
     "realtime",
     "messaging",
@@ -747,3 +748,9 @@ if SENTRY_DSN:
         traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
         send_default_pii=False,
     )
+
+# --- Vocabulary (word bank, FSRS reviews) ------------------------------------------------------
+# Per-learner FSRS parameters are fitted only from this many review logs up (below: defaults).
+VOCABULARY_FIT_MIN_REVIEWS = env.int("VOCABULARY_FIT_MIN_REVIEWS", default=400)
+# Share of the newest review items held out to check that new parameters predict no worse.
+VOCABULARY_FIT_HOLDOUT = env.float("VOCABULARY_FIT_HOLDOUT", default=0.2)
