@@ -30,6 +30,7 @@ api_v1 = [
     path("", include("materials.api.urls")),
     path("", include("voice_tutor.api.urls")),
     path("", include("abroad.api.urls")),
+    path("", include("vocabulary.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
 ]
 

@@ -16,7 +16,6 @@ from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 MAX_TAGS = 10
-MAX_TAG_LENGTH = 40
 #: A word counts as mastered once its card's stability reaches this many days (Anki's "mature").
 MASTERED_STABILITY_DAYS = 21.0
 

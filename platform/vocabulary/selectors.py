@@ -178,32 +178,53 @@ def card_for(owner: Any, card_id: int) -> Card | None:
     return Card.objects.filter(owner=owner, pk=card_id).select_related("word").first()
 
 
-def distractors(owner: Any, word: Word, count: int = 3) -> list[str]:
-    """Translations from the learner's own bank for a multiple-choice question: same language,
-    nearest in frequency band first (similar words are the plausible wrong answers)."""
-    candidates = (
-        Word.objects.filter(owner=owner, language=word.language)
-        .exclude(pk=word.pk)
+@dataclass(frozen=True)
+class PoolWord:
+    word_id: int
+    language: str
+    translation: str
+    part_of_speech: str
+    frequency_band: int
+
+
+def distractor_pool(owner: Any, languages: set[str], limit: int = 1000) -> list[PoolWord]:
+    """The learner's own words in these languages (one query for a whole page of cards)."""
+    if not languages:
+        return []
+    rows = (
+        Word.objects.filter(owner=owner, language__in=languages)
         .exclude(translation="")
-        .exclude(translation__iexact=word.translation)
-        .annotate(
-            same_pos=Case(
-                When(part_of_speech=word.part_of_speech, then=Value(0)),
-                default=Value(1),
-                output_field=IntegerField(),
-            )
-        )
-        .order_by("same_pos", "-frequency_band", "-created_at")
-        .values_list("translation", "frequency_band")[:50]
+        .order_by("-created_at")
+        .values_list("pk", "language", "translation", "part_of_speech", "frequency_band")[:limit]
     )
-    ranked = sorted(candidates, key=lambda item: abs(item[1] - word.frequency_band))
-    seen: list[str] = []
-    for translation, _band in ranked:
-        if translation.casefold() not in {s.casefold() for s in seen}:
-            seen.append(translation)
-        if len(seen) == count:
+    return [PoolWord(*row) for row in rows]
+
+
+def pick_distractors(pool: list[PoolWord], word: Word, count: int = 3) -> list[str]:
+    """Wrong answers for a multiple-choice question, from the learner's own bank: the same
+    language, the same part of speech first, then the nearest frequency band (similar words
+    are the plausible mistakes)."""
+    candidates = sorted(
+        (
+            item
+            for item in pool
+            if item.language == word.language
+            and item.word_id != word.pk
+            and item.translation.casefold() != word.translation.casefold()
+        ),
+        key=lambda item: (
+            item.part_of_speech != word.part_of_speech or not word.part_of_speech,
+            abs(item.frequency_band - word.frequency_band),
+            item.word_id,
+        ),
+    )
+    chosen: list[str] = []
+    for item in candidates:
+        if item.translation.casefold() not in {text.casefold() for text in chosen}:
+            chosen.append(item.translation)
+        if len(chosen) == count:
             break
-    return seen
+    return chosen
 
 
 def schedules_with_reminders() -> QuerySet[LearnerSchedule]:
