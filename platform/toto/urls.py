@@ -64,6 +64,7 @@ urlpatterns = [
     path("", include("materials.urls")),
     path("", include("abroad.urls")),
     path("", include("notifications.urls")),
+    path("", include("vocabulary.urls")),
     path("tutor/", include("voice_tutor.urls")),
 ]
 
