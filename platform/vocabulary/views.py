@@ -138,16 +138,18 @@ def bulk_edit(request: HttpRequest) -> HttpResponse:
         .filter(pk__in=[value for value in request.POST.getlist("ids") if value.isdigit()])
         .values_list("pk", flat=True)
     )
-    form = BulkForm(request.POST, word_ids=ids)
+    data = request.POST.copy()
+    data.setlist("ids", [str(pk) for pk in ids])  # another learner's ids are dropped
+    form = BulkForm(data, word_ids=ids)
     if not form.is_valid():
         messages.error(request, _("Choose some words and what to do with them."))
         return redirect("vocabulary-words")
-    data = form.cleaned_data
-    if data["action"] in ("add_tags", "remove_tags") and not data["tags"]:
+    chosen = form.cleaned_data
+    if chosen["action"] in ("add_tags", "remove_tags") and not chosen["tags"]:
         messages.error(request, _("Name the tags to add or remove."))
         return redirect("vocabulary-words")
     changed = services.bulk_edit(
-        user, data["ids"], data["action"], tags=data["tags"], level=data["level"]
+        user, chosen["ids"], chosen["action"], tags=chosen["tags"], level=chosen["level"]
     )
     messages.success(request, _("%(count)d words changed.") % {"count": changed})
     return redirect("vocabulary-words")
