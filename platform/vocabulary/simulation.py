@@ -44,7 +44,9 @@ def simulate(
     rng = random.Random(seed)  # noqa: S311  # a reproducible simulation, not a secret
     truth = fsrs.Scheduler(parameters=true_parameters, enable_fuzzing=False)
     scheduler = fsrs.Scheduler(enable_fuzzing=False)
+    # From midnight UTC: the same arguments give the same days (and the same fit) at any hour.
     start = (end - dt.timedelta(days=days)).astimezone(dt.UTC)
+    start = start.replace(hour=0, minute=0, second=0, microsecond=0)
     states: list[fsrs.Card] = []
     memories: list[fsrs.Card] = []
     reviews: list[SimulatedReview] = []
