@@ -197,7 +197,7 @@ function vocabularyButton(entry) {
   button.type = "button";
   button.className = "button button-ghost";
   button.textContent = "Add to my words";
-  button.setAttribute("aria-label", `Add “${entry.translated_text}” to my words`);
+  button.setAttribute("aria-label", `Add to my words: ${entry.translated_text}`);
   Object.assign(button.dataset, {
     vocabAdd: "", source: "phrasebook", sourceRef: `phrasebook:${entry.id}`,
     text: entry.translated_text, translation: entry.source_text, language: entry.target_language,
