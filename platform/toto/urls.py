@@ -32,6 +32,7 @@ api_v1 = [
     path("", include("abroad.api.urls")),
     path("", include("social.api.urls")),
     path("", include("analytics.api.urls")),
+    path("", include("vocabulary.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
 ]
 
@@ -67,6 +68,7 @@ urlpatterns = [
     path("", include("notifications.urls")),
     path("", include("social.urls")),
     path("", include("pwa.urls")),
+    path("", include("vocabulary.urls")),
     path("tutor/", include("voice_tutor.urls")),
 ]
 

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "cms.learning",
     "cms.abroad",
     "abroad",
+    "vocabulary",
     "learning",
     "realtime",
     "messaging",
@@ -784,3 +785,9 @@ SOCIAL_NEW_ACCOUNT_DAYS = 7
 SOCIAL_NEW_ACCOUNT_MAX_LINKS = 1
 SOCIAL_NEW_ACCOUNT_MAX_MENTIONS = 3
 SOCIAL_MOMENTS_PER_HOUR = 20
+
+# --- Vocabulary (word bank, FSRS reviews) ------------------------------------------------------
+# Per-learner FSRS parameters are fitted only from this many review logs up (below: defaults).
+VOCABULARY_FIT_MIN_REVIEWS = env.int("VOCABULARY_FIT_MIN_REVIEWS", default=400)
+# Share of the newest review items held out to check that new parameters predict no worse.
+VOCABULARY_FIT_HOLDOUT = env.float("VOCABULARY_FIT_HOLDOUT", default=0.2)

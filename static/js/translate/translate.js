@@ -65,7 +65,7 @@ function show(result) {
   let engine = result.engine ? `Translated by ${result.engine}` : "";
   if (engine && result.pivot_language) engine += ` through ${nameOf(result.pivot_language)}`;
   $("#detected").textContent = `${detected}${engine ? `${engine}.` : ""}`;
-  for (const id of ["#copy-button", "#share-button", "#save-button"]) $(id).disabled = false;
+  for (const id of ["#copy-button", "#share-button", "#save-button", "#vocab-add-button"]) $(id).disabled = false;
 }
 
 async function translateText() {
@@ -190,11 +190,27 @@ async function loadPhrasebook() {
       const remove = item.querySelector(".phrase-delete");
       remove.setAttribute("aria-label", `Delete “${entry.source_text}” from the phrasebook`);
       remove.addEventListener("click", () => deletePhrase(entry, item));
+      item.append(" ", vocabularyButton(entry));
       return item;
     }));
   } catch (error) {
     list.textContent = explain(error);
   }
+}
+
+// "Add to my words": static/js/vocabulary/quick-add.js handles buttons marked data-vocab-add.
+function vocabularyButton(entry) {
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "button button-ghost";
+  button.textContent = "Add to my words";
+  button.setAttribute("aria-label", `Add to my words: ${entry.translated_text}`);
+  Object.assign(button.dataset, {
+    vocabAdd: "", source: "phrasebook", sourceRef: `phrasebook:${entry.id}`,
+    text: entry.translated_text, translation: entry.source_text, language: entry.target_language,
+    added: $("#vocab-add-button").dataset.added, already: $("#vocab-add-button").dataset.already,
+  });
+  return button;
 }
 
 async function deletePhrase(entry, item) {

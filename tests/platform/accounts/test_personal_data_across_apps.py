@@ -37,6 +37,7 @@ APPS = [
     "materials",  # its own hook (export only), its data tested in tests/platform/materials
     "voice_tutor",  # its data tested in tests/platform/voice_tutor/test_personal_data.py
     "abroad",  # its data tested in tests/platform/abroad/test_money.py
+    "vocabulary",  # its data tested in tests/platform/vocabulary/test_vocabulary_jobs.py
 ]
 
 
@@ -388,9 +389,10 @@ def test_the_export_costs_the_same_number_of_queries_however_much_data(
 
 # The whole export (session and user included), pinned: a new app's section adds its own
 # fixed number, never one per row.
-EXPORT_QUERIES = 84  # voice_tutor: 1 (its sessions; turns prefetched only when any);
+EXPORT_QUERIES = 87  # voice_tutor: 1 (its sessions; turns prefetched only when any);
 # abroad: 4 (bookings, bookings of my listings, wishlist, blocked dates); social: 11;
-# notifications' Web Push subscriptions: 1; analytics: 1 (events)
+# notifications' Web Push subscriptions: 1; analytics: 1 (events); vocabulary: 3
+# (schedule, words with their cards, reviews; tags prefetched only when there are words)
 
 
 def test_deletion_erases_everywhere_keeps_the_books_and_spares_others(

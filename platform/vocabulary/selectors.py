@@ -1,0 +1,291 @@
+"""Reads of the word bank, always scoped to the owner: nobody sees another person's words."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import zoneinfo
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from .fitting import Review
+from .models import MASTERED_STABILITY_DAYS, Card, LearnerSchedule, ReviewLog, Word
+
+STATUSES = ("new", "learning", "due", "mastered")
+
+
+def zone_from_name(name: str | None) -> zoneinfo.ZoneInfo:
+    try:
+        return zoneinfo.ZoneInfo(name or "UTC")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo("UTC")
+
+
+def zone_of(user: Any) -> zoneinfo.ZoneInfo:
+    from accounts.models import Profile
+
+    name = Profile.objects.filter(user_id=user.pk).values_list("time_zone", flat=True).first()
+    return zone_from_name(name)
+
+
+def schedule_of(user: Any) -> LearnerSchedule | None:
+    return LearnerSchedule.objects.filter(user=user).first()
+
+
+def schedule_or_default(user: Any) -> LearnerSchedule:
+    """The learner's saved schedule, or an unsaved one with the defaults."""
+    return schedule_of(user) or LearnerSchedule(user=user)
+
+
+def word_by_lemma(owner: Any, language: str, lemma: str) -> Word | None:
+    return (
+        Word.objects.filter(owner=owner, language=language, lemma=lemma)
+        .select_related("card")
+        .first()
+    )
+
+
+def words_of(owner: Any) -> QuerySet[Word]:
+    return (
+        Word.objects.filter(owner=owner).select_related("card").prefetch_related("tags")  # type: ignore[misc]  # taggit's manager is untyped
+    )
+
+
+def filter_status(words: QuerySet[Word], status: str, now: dt.datetime) -> QuerySet[Word]:
+    reviewed = Q(card__last_review__isnull=False)
+    mastered = Q(card__stability__gte=MASTERED_STABILITY_DAYS)
+    if status == "new":
+        return words.filter(card__last_review__isnull=True)
+    if status == "due":
+        return words.filter(reviewed, card__due__lte=now)
+    if status == "mastered":
+        return words.filter(reviewed, mastered)
+    if status == "learning":
+        return words.filter(reviewed).exclude(mastered)
+    return words
+
+
+def status_of(card: Card, now: dt.datetime) -> str:
+    """One status to show: new, due, mastered or learning (in that order of precedence)."""
+    if card.last_review is None:
+        return "new"
+    if card.due <= now:
+        return "due"
+    if (card.stability or 0) >= MASTERED_STABILITY_DAYS:
+        return "mastered"
+    return "learning"
+
+
+def search_words(words: QuerySet[Word], text: str) -> QuerySet[Word]:
+    text = text.strip()
+    if not text:
+        return words
+    return words.filter(
+        Q(text__icontains=text) | Q(translation__icontains=text) | Q(example__icontains=text)
+    )
+
+
+def local_day_start(now: dt.datetime, zone: zoneinfo.ZoneInfo) -> dt.datetime:
+    local = now.astimezone(zone)
+    return dt.datetime.combine(local.date(), dt.time(), tzinfo=zone).astimezone(dt.UTC)
+
+
+@dataclass(frozen=True)
+class DueSummary:
+    card_ids: list[int]
+    review_count: int  # review cards due now, within today's review limit
+    new_count: int  # new cards offered, within today's new-word limit
+    reviews_left: int
+    new_left: int
+
+
+def due_summary(user: Any, now: dt.datetime | None = None) -> DueSummary:
+    """Today's session: due review cards (oldest due first) then new cards (oldest first), each
+    within what is left of the learner's daily limits in their time zone."""
+    now = now or timezone.now()
+    schedule = schedule_or_default(user)
+    start = local_day_start(now, zone_of(user))
+    done = ReviewLog.objects.filter(owner=user, reviewed_at__gte=start).aggregate(
+        new=Count("id", filter=Q(was_new=True)),
+        reviews=Count("id", filter=Q(was_new=False, was_due=True)),
+    )
+    reviews_left = max(0, schedule.daily_review_limit - done["reviews"])
+    new_left = max(0, schedule.daily_new_limit - done["new"])
+    review_ids = list(
+        Card.objects.filter(owner=user, last_review__isnull=False, due__lte=now)
+        .order_by("due", "id")
+        .values_list("id", flat=True)[:reviews_left]
+    )
+    new_ids = list(
+        Card.objects.filter(owner=user, last_review__isnull=True)
+        .order_by("word__created_at", "id")
+        .values_list("id", flat=True)[:new_left]
+    )
+    return DueSummary(
+        card_ids=[*review_ids, *new_ids],
+        review_count=len(review_ids),
+        new_count=len(new_ids),
+        reviews_left=reviews_left,
+        new_left=new_left,
+    )
+
+
+def cards_in_order(user: Any, card_ids: list[int]) -> QuerySet[Card]:
+    order = Case(
+        *[When(pk=pk, then=Value(index)) for index, pk in enumerate(card_ids)],
+        output_field=IntegerField(),
+    )
+    return (
+        Card.objects.filter(owner=user, pk__in=card_ids)
+        .select_related("word")
+        .order_by(order if card_ids else F("id"))
+    )
+
+
+def due_count(user: Any, now: dt.datetime | None = None) -> int:
+    return len(due_summary(user, now).card_ids)
+
+
+def daily_load(
+    owner: Any,
+    first: dt.date,
+    last: dt.date,
+    zone: zoneinfo.ZoneInfo,
+    *,
+    exclude_card: int | None = None,
+) -> dict[dt.date, int]:
+    """The owner's reviewed cards due on each local day from ``first`` to ``last``."""
+    start = dt.datetime.combine(first, dt.time(), tzinfo=zone)
+    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), tzinfo=zone)
+    cards = Card.objects.filter(owner=owner, last_review__isnull=False, due__gte=start, due__lt=end)
+    if exclude_card is not None:
+        cards = cards.exclude(pk=exclude_card)
+    rows = cards.annotate(day=TruncDate("due", tzinfo=zone)).values("day").annotate(n=Count("id"))
+    return {row["day"]: row["n"] for row in rows}
+
+
+def word_for(owner: Any, word_id: int) -> Word | None:
+    return words_of(owner).filter(pk=word_id).first()
+
+
+def card_for(owner: Any, card_id: int) -> Card | None:
+    return Card.objects.filter(owner=owner, pk=card_id).select_related("word").first()
+
+
+@dataclass(frozen=True)
+class PoolWord:
+    word_id: int
+    language: str
+    translation: str
+    part_of_speech: str
+    frequency_band: int
+
+
+def distractor_pool(owner: Any, languages: set[str], limit: int = 1000) -> list[PoolWord]:
+    """The learner's own words in these languages (one query for a whole page of cards)."""
+    if not languages:
+        return []
+    rows = (
+        Word.objects.filter(owner=owner, language__in=languages)
+        .exclude(translation="")
+        .order_by("-created_at")
+        .values_list("pk", "language", "translation", "part_of_speech", "frequency_band")[:limit]
+    )
+    return [PoolWord(*row) for row in rows]
+
+
+def pick_distractors(pool: list[PoolWord], word: Word, count: int = 3) -> list[str]:
+    """Wrong answers for a multiple-choice question, from the learner's own bank: the same
+    language, the same part of speech first, then the nearest frequency band (similar words
+    are the plausible mistakes)."""
+    candidates = sorted(
+        (
+            item
+            for item in pool
+            if item.language == word.language
+            and item.word_id != word.pk
+            and item.translation.casefold() != word.translation.casefold()
+        ),
+        key=lambda item: (
+            item.part_of_speech != word.part_of_speech or not word.part_of_speech,
+            abs(item.frequency_band - word.frequency_band),
+            item.word_id,
+        ),
+    )
+    chosen: list[str] = []
+    for item in candidates:
+        if item.translation.casefold() not in {text.casefold() for text in chosen}:
+            chosen.append(item.translation)
+        if len(chosen) == count:
+            break
+    return chosen
+
+
+def schedules_with_reminders() -> QuerySet[LearnerSchedule]:
+    return LearnerSchedule.objects.filter(reminder_time__isnull=False).select_related(
+        "user", "user__profile"
+    )
+
+
+def reviews_for_fitting(user: Any) -> list[Review]:
+    return [
+        Review(card_id, rating, reviewed_at)
+        for card_id, rating, reviewed_at in ReviewLog.objects.filter(owner=user)
+        .order_by("reviewed_at", "id")
+        .values_list("card_id", "rating", "reviewed_at")
+    ]
+
+
+def learners_to_fit(min_reviews: int) -> Iterator[Any]:
+    from django.contrib.auth import get_user_model
+
+    ids = (
+        ReviewLog.objects.values("owner_id")
+        .annotate(n=Count("id"))
+        .filter(n__gte=min_reviews)
+        .values_list("owner_id", flat=True)
+    )
+    yield from get_user_model().objects.filter(pk__in=list(ids)).iterator()
+
+
+EXPORT_FIELDS = (
+    "text",
+    "translation",
+    "language",
+    "part_of_speech",
+    "example",
+    "level",
+    "frequency_band",
+    "source",
+)
+
+
+def export_csv(owner: Any) -> str:
+    now = timezone.now()
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([*EXPORT_FIELDS, "tags", "status", "due", "stability", "created_at"])
+    for word in words_of(owner).order_by("created_at", "id"):
+        card = word.card
+        writer.writerow(
+            [
+                *[_safe_cell(str(getattr(word, field))) for field in EXPORT_FIELDS],
+                _safe_cell(", ".join(sorted(tag.name for tag in word.tags.all()))),
+                status_of(card, now),
+                card.due.isoformat(),
+                "" if card.stability is None else f"{card.stability:.2f}",
+                word.created_at.isoformat(),
+            ]
+        )
+    return out.getvalue()
+
+
+def _safe_cell(value: str) -> str:
+    # A cell a spreadsheet would run as a formula is prefixed so it stays text.
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value

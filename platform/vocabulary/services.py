@@ -1,0 +1,440 @@
+"""Every write to the word bank: words, reviews, the learner's schedule, reminders, fitting."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from wordfreq import zipf_frequency
+
+from core import activity
+from core.tags import set_tags
+from learning.scoring import normalize_text
+
+from . import fitting, scheduling, selectors
+from .errors import CardNotFound, ReviewKeyReused
+from .models import (
+    MASTERED_STABILITY_DAYS,
+    MAX_TAGS,
+    Card,
+    LearnerSchedule,
+    Level,
+    ReviewLog,
+    Source,
+    Word,
+)
+
+logger = logging.getLogger(__name__)
+
+REMINDER_TYPE = "vocabulary.due"
+#: Zipf frequency lower bounds for a rough CEFR guess when the source gives no level.
+ZIPF_LEVELS: tuple[tuple[float, str], ...] = (
+    (6.0, Level.A1),
+    (5.0, Level.A2),
+    (4.5, Level.B1),
+    (4.0, Level.B2),
+    (3.0, Level.C1),
+)
+
+
+def lemma_of(text: str) -> str:
+    # Lessons' tolerant matching: case, spacing and punctuation never make a second word.
+    return normalize_text(text)[:200]
+
+
+def zipf_of(text: str, language: str) -> float:
+    try:
+        return float(zipf_frequency(text, language.split("-")[0].lower()))
+    except LookupError:  # a language wordfreq has no list for
+        return 0.0
+
+
+def frequency_band(zipf: float) -> int:
+    return max(0, min(7, round(zipf)))
+
+
+def level_guess(zipf: float) -> str:
+    if zipf <= 0:
+        return ""
+    for floor, level in ZIPF_LEVELS:
+        if zipf >= floor:
+            return level
+    return Level.C2
+
+
+@dataclass(frozen=True)
+class AddResult:
+    word: Word
+    created: bool
+
+
+def add_word(
+    owner: Any,
+    *,
+    text: str,
+    language: str,
+    translation: str = "",
+    part_of_speech: str = "",
+    example: str = "",
+    tags: Iterable[str] = (),
+    source: str = Source.MANUAL,
+    source_ref: str = "",
+    level: str = "",
+) -> AddResult:
+    """Adds a word with its card, or answers the word already in the bank (same language and
+    lemma) untouched: a second click on "Add to my words" is harmless."""
+    text = " ".join(text.split())
+    language = language.strip().lower()
+    lemma = lemma_of(text)
+    existing = selectors.word_by_lemma(owner, language, lemma)
+    if existing is not None:
+        return AddResult(existing, created=False)
+    zipf = zipf_of(text, language)
+    try:
+        with transaction.atomic():
+            word = Word.objects.create(
+                owner=owner,
+                language=language,
+                text=text,
+                lemma=lemma,
+                translation=translation.strip(),
+                part_of_speech=part_of_speech.strip(),
+                example=example.strip(),
+                source=source,
+                source_ref=source_ref[:200],
+                level=level or level_guess(zipf),
+                frequency_band=frequency_band(zipf),
+            )
+            Card.objects.create(word=word, owner=owner, due=word.created_at)
+            set_tags(word.tags, tags, limit=MAX_TAGS)
+            activity.record(
+                owner,
+                "vocabulary.word_added",
+                obj=word,
+                language=language,
+                level=word.level,
+                data={"word_id": word.pk, "source": source},
+            )
+    except IntegrityError:  # the same word added twice at once: the other request won
+        found = selectors.word_by_lemma(owner, language, lemma)
+        if found is None:
+            raise
+        return AddResult(found, created=False)
+    return AddResult(word, created=True)
+
+
+EDITABLE_FIELDS = ("text", "translation", "part_of_speech", "example", "level", "language")
+
+
+def update_word(word: Word, *, tags: Iterable[str] | None = None, **fields: Any) -> Word:
+    for name, value in fields.items():
+        if name in EDITABLE_FIELDS:
+            setattr(word, name, value)
+    if "text" in fields or "language" in fields:
+        word.lemma = lemma_of(word.text)
+        if "text" in fields:
+            word.audio = ""  # the cached pronunciation was of the old text
+    with transaction.atomic():
+        word.save()
+        if tags is not None:
+            set_tags(word.tags, tags, limit=MAX_TAGS)
+    return word
+
+
+def delete_word(word: Word) -> None:
+    if word.audio:
+        word.audio.delete(save=False)
+    word.delete()  # and its card and review log
+
+
+BULK_ACTIONS = ("delete", "add_tags", "remove_tags", "set_level")
+
+
+def bulk_edit(
+    owner: Any,
+    word_ids: Sequence[int],
+    action: str,
+    *,
+    tags: Sequence[str] = (),
+    level: str = "",
+) -> int:
+    """Applies one action to the owner's words among ``word_ids``; returns how many."""
+    words = Word.objects.filter(owner=owner, pk__in=word_ids)
+    if action == "delete":
+        count = 0
+        with transaction.atomic():
+            for word in words:
+                delete_word(word)
+                count += 1
+        return count
+    if action == "set_level":
+        return words.update(level=level, updated_at=timezone.now())
+    with transaction.atomic():
+        chosen = list(words.prefetch_related("tags"))  # type: ignore[misc]  # taggit untyped
+        for word in chosen:
+            current = [tag.name for tag in word.tags.all()]
+            if action == "add_tags":
+                names = [*current, *tags]
+            else:
+                dropped = {name.casefold() for name in tags}
+                names = [name for name in current if name.casefold() not in dropped]
+            set_tags(word.tags, names, limit=MAX_TAGS)
+    return len(chosen)
+
+
+# --- Schedule --------------------------------------------------------------------------------
+
+
+def ensure_schedule(user: Any) -> LearnerSchedule:
+    schedule, _ = LearnerSchedule.objects.get_or_create(user=user)
+    return schedule
+
+
+SCHEDULE_FIELDS = (
+    "desired_retention",
+    "daily_new_limit",
+    "daily_review_limit",
+    "easy_days",
+    "reminder_time",
+)
+
+
+def update_schedule(user: Any, **fields: Any) -> LearnerSchedule:
+    schedule = ensure_schedule(user)
+    for name, value in fields.items():
+        if name in SCHEDULE_FIELDS:
+            setattr(schedule, name, value)
+    if "easy_days" in fields:
+        schedule.easy_days = sorted({int(day) for day in fields["easy_days"]})
+    schedule.full_clean()
+    schedule.save()
+    return schedule
+
+
+# --- Reviews ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReviewOutcome:
+    log: ReviewLog
+    card: Card
+    replayed: bool
+
+
+def _balance_for(owner: Any, card: Card, schedule: LearnerSchedule | None) -> scheduling.Balance:
+    zone = selectors.zone_of(owner)
+
+    def load(first: dt.date, last: dt.date) -> dict[dt.date, int]:
+        return selectors.daily_load(owner, first, last, zone, exclude_card=card.pk)
+
+    easy = frozenset(schedule.easy_days if schedule else [])
+    return scheduling.Balance(zone=zone, easy_days=easy, load=load)
+
+
+def submit_review(
+    owner: Any,
+    *,
+    card_id: int,
+    rating: int,
+    reviewed_at: dt.datetime,
+    duration_ms: int,
+    idempotency_key: str,
+) -> ReviewOutcome:
+    """Applies one review. Offline clients send reviews late and may send one twice:
+
+    - the same ``idempotency_key`` again answers the first outcome and changes nothing;
+    - a review newer than the card's last review is applied to the card's state;
+    - a review older than it (another device synced later) is stored, and the card's state is
+      rebuilt from its whole log in ``reviewed_at`` order, as if it had arrived in time.
+    """
+    with transaction.atomic():
+        card = (
+            Card.objects.select_for_update()
+            .select_related("word")
+            .filter(owner=owner, pk=card_id)
+            .first()
+        )
+        if card is None:
+            raise CardNotFound()
+        existing = ReviewLog.objects.filter(owner=owner, idempotency_key=idempotency_key).first()
+        if existing is not None:
+            if existing.card_id != card.pk or existing.rating != rating:
+                raise ReviewKeyReused()
+            return ReviewOutcome(existing, card, replayed=True)
+
+        schedule = selectors.schedule_of(owner)
+        scheduler = scheduling.scheduler_for(schedule)
+        balance = _balance_for(owner, card, schedule)
+        if card.last_review is None or reviewed_at >= card.last_review:
+            was_new = card.last_review is None
+            was_due = was_new or reviewed_at >= card.due
+            state = scheduling.review(
+                scheduler, scheduling.to_fsrs(card), rating, reviewed_at, duration_ms, balance
+            )
+            card.reps += 1
+            card.lapses += int(rating == 1 and not was_new)
+        else:
+            history = list(card.logs.values_list("rating", "reviewed_at", "duration_ms"))
+            earlier = [item for item in history if item[1] <= reviewed_at]
+            was_new = not earlier
+            before = scheduling.replay(scheduler, scheduling.new_fsrs_card(card), earlier)
+            was_due = was_new or reviewed_at >= before.due
+            everything = [*history, (rating, reviewed_at, duration_ms)]
+            state = scheduling.replay(
+                scheduler, scheduling.new_fsrs_card(card), everything, balance
+            )
+            ordered = sorted(everything, key=lambda item: item[1])
+            card.reps = len(ordered)
+            card.lapses = sum(1 for item in ordered[1:] if item[0] == 1)
+        scheduling.copy_into(card, state)
+        card.save()
+        try:
+            with transaction.atomic():
+                log = ReviewLog.objects.create(
+                    card=card,
+                    owner=owner,
+                    rating=rating,
+                    reviewed_at=reviewed_at,
+                    duration_ms=duration_ms,
+                    idempotency_key=idempotency_key,
+                    was_due=was_due,
+                    was_new=was_new,
+                    due_after=card.due,
+                )
+        except IntegrityError as exc:  # the same key used at once for another card
+            raise ReviewKeyReused() from exc
+        word = card.word
+        activity.record(
+            owner,
+            "vocabulary.card_reviewed",
+            occurred_at=reviewed_at,
+            obj=card,
+            language=word.language,
+            level=word.level,
+            data={
+                "card_id": card.pk,
+                "rating": rating,
+                "was_due": was_due,
+                "duration_ms": duration_ms,
+            },
+        )
+        if word.mastered_at is None and (card.stability or 0) >= MASTERED_STABILITY_DAYS:
+            word.mastered_at = reviewed_at
+            word.save(update_fields=["mastered_at"])
+            activity.record(
+                owner,
+                "vocabulary.word_mastered",
+                occurred_at=reviewed_at,
+                obj=word,
+                language=word.language,
+                level=word.level,
+                data={"word_id": word.pk},
+            )
+    return ReviewOutcome(log, card, replayed=False)
+
+
+# --- Audio -----------------------------------------------------------------------------------
+
+
+def word_audio(word: Word) -> Word:
+    """The word spoken by the ML service's TTS, made once and kept with the word."""
+    if word.audio:
+        return word
+    from ai import client
+
+    speech = client.synthesize(word.text, word.language, "mp3")
+    word.audio.save(f"word-{word.pk}.mp3", ContentFile(speech), save=False)
+    Word.objects.filter(pk=word.pk).update(audio=word.audio.name)
+    return word
+
+
+# --- Reminders -------------------------------------------------------------------------------
+
+
+def register_notification_types() -> None:
+    from notifications.types import CHANNELS, NotificationType, register
+
+    register(NotificationType(REMINDER_TYPE, "Words due for review", frozenset(CHANNELS)))
+
+
+def send_due_reminders(now: dt.datetime | None = None) -> int:
+    """ "N words due" to each learner whose reminder time has come today in their zone (once a
+    day). The notifications app applies their channel preferences and quiet hours."""
+    from notifications.services import notify
+
+    now = now or timezone.now()
+    sent = 0
+    for schedule in selectors.schedules_with_reminders():
+        zone = selectors.zone_from_name(getattr(schedule.user.profile, "time_zone", "UTC"))
+        local = now.astimezone(zone)
+        if schedule.reminder_time is None or local.time() < schedule.reminder_time:
+            continue
+        if schedule.last_reminded_on == local.date():
+            continue
+        schedule.last_reminded_on = local.date()
+        schedule.save(update_fields=["last_reminded_on"])
+        due = selectors.due_count(schedule.user, now)
+        if not due:
+            continue
+        notify(
+            schedule.user,
+            REMINDER_TYPE,
+            ngettext("%(count)d word due", "%(count)d words due", due) % {"count": due},
+            _("A few minutes of review keeps them fresh."),
+            {"due": due},
+            url="/vocabulary/review/",
+        )
+        sent += 1
+    return sent
+
+
+# --- Parameter fitting -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FitOutcome:
+    status: str  # "too_few_reviews", "adopted", "kept_previous", "failed"
+    review_count: int
+    result: fitting.FitResult | None = None
+
+
+def fit_parameters(user: Any, now: dt.datetime | None = None) -> FitOutcome:
+    now = now or timezone.now()
+    reviews = selectors.reviews_for_fitting(user)
+    if len(reviews) < settings.VOCABULARY_FIT_MIN_REVIEWS:
+        return FitOutcome("too_few_reviews", len(reviews))
+    schedule = ensure_schedule(user)
+    current = schedule.parameters or list(scheduling.DEFAULT_PARAMETERS)
+    try:
+        result = fitting.fit(reviews, current, holdout=settings.VOCABULARY_FIT_HOLDOUT)
+    except (ValueError, RuntimeError):
+        logger.exception("FSRS parameter fitting failed for user %s", user.pk)
+        return FitOutcome("failed", len(reviews))
+    adopted = result.adopted and scheduling.is_valid_parameters(result.parameters)
+    schedule.last_fit_attempted_at = now
+    schedule.last_fit_log_loss = result.new_log_loss if adopted else result.old_log_loss
+    fields = ["last_fit_attempted_at", "last_fit_log_loss"]
+    if adopted:
+        schedule.parameters = result.parameters
+        schedule.parameters_fitted_at = now
+        schedule.parameters_review_count = len(reviews)
+        fields += ["parameters", "parameters_fitted_at", "parameters_review_count"]
+    schedule.save(update_fields=fields)
+    return FitOutcome("adopted" if adopted else "kept_previous", len(reviews), result)
+
+
+def fit_all_parameters() -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for user in selectors.learners_to_fit(settings.VOCABULARY_FIT_MIN_REVIEWS):
+        outcome = fit_parameters(user)
+        counts[outcome.status] = counts.get(outcome.status, 0) + 1
+    return counts

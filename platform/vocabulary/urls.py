@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("vocabulary/", views.word_bank, name="vocabulary-words"),
+    path("vocabulary/add/", views.add_word, name="vocabulary-add"),
+    path("vocabulary/quick-add/", views.quick_add, name="vocabulary-quick-add"),
+    path("vocabulary/bulk/", views.bulk_edit, name="vocabulary-bulk"),
+    path("vocabulary/settings/", views.save_schedule, name="vocabulary-settings"),
+    path("vocabulary/review/", views.review, name="vocabulary-review"),
+]

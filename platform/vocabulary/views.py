@@ -1,0 +1,183 @@
+"""The word bank and review pages. The review session itself runs in
+static/js/vocabulary/review.js against /api/v1/reviews/."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from taggit.models import Tag
+
+from accounts.requests import user_of
+
+from . import selectors, services
+from .forms import BulkForm, QuickAddForm, ScheduleForm, WordForm
+from .models import Level, ReviewLog, TaggedWord
+
+PAGE_SIZE = 30
+
+
+@login_required
+def word_bank(request: HttpRequest) -> HttpResponse:
+    user = user_of(request)
+    now = timezone.now()
+    search = request.GET.get("q", "").strip()[:200]
+    status = request.GET.get("status", "")
+    level = request.GET.get("level", "")
+    tag = request.GET.get("tag", "").strip()[:50]
+    words = selectors.search_words(selectors.words_of(user), search)
+    if status in selectors.STATUSES:
+        words = selectors.filter_status(words, status, now)
+    if level in Level.values:
+        words = words.filter(level=level)
+    if tag:
+        words = words.filter(tags__name__iexact=tag).distinct()
+    page = Paginator(words, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [(word, selectors.status_of(word.card, now)) for word in page.object_list]
+    total = selectors.words_of(user).count()
+    tags = (
+        Tag.objects.filter(
+            pk__in=TaggedWord.objects.filter(content_object__owner=user).values("tag_id")
+        )
+        .order_by("name")
+        .values_list("name", flat=True)[:100]
+    )
+    schedule = selectors.schedule_or_default(user)
+    context = {
+        "page": page,
+        "rows": rows,
+        "total": total,
+        "due": selectors.due_count(user, now),
+        "search": search,
+        "status": status,
+        "level": level,
+        "tag": tag,
+        "tags": list(tags),
+        "statuses": [
+            ("new", _("New")),
+            ("learning", _("Learning")),
+            ("due", _("Due")),
+            ("mastered", _("Mastered")),
+        ],
+        "levels": Level.choices,
+        "form": WordForm(initial={"language": request.GET.get("language", "es")}),
+        "bulk_form": BulkForm(word_ids=[]),
+        "schedule_form": ScheduleForm(instance=schedule),
+        "schedule": schedule,
+        "filtered": bool(search or status or level or tag),
+    }
+    return TemplateResponse(request, "vocabulary/word_bank.html", context)
+
+
+@login_required
+@require_POST
+def add_word(request: HttpRequest) -> HttpResponse:
+    form = WordForm(request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(
+                request,
+                f"{label}: {' '.join(str(e) for e in errors)}"
+                if label
+                else " ".join(str(e) for e in errors),
+            )
+        return redirect("vocabulary-words")
+    result = services.add_word(user_of(request), **form.cleaned_data)
+    if result.created:
+        messages.success(request, _("“%(word)s” is in your words.") % {"word": result.word.text})
+    else:
+        messages.info(
+            request,
+            _("“%(word)s” is already in your words (as “%(existing)s”): nothing was added.")
+            % {"word": form.cleaned_data["text"], "existing": result.word.text},
+        )
+    return redirect("vocabulary-words")
+
+
+@login_required
+@require_POST
+def quick_add(request: HttpRequest) -> HttpResponse:
+    """One click from a lesson, a translation, the phrasebook or a tutor report."""
+    form = QuickAddForm(request.POST)
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "/vocabulary/"
+    if not form.is_valid():
+        messages.error(request, _("That word could not be added."))
+        return redirect(target)
+    data = dict(form.cleaned_data)
+    data.pop("next", None)
+    result = services.add_word(user_of(request), **data)
+    if result.created:
+        messages.success(request, _("“%(word)s” is in your words.") % {"word": result.word.text})
+    else:
+        messages.info(
+            request, _("“%(word)s” was already in your words.") % {"word": result.word.text}
+        )
+    return redirect(target)
+
+
+@login_required
+@require_POST
+def bulk_edit(request: HttpRequest) -> HttpResponse:
+    user = user_of(request)
+    ids = list(
+        selectors.words_of(user)
+        .filter(pk__in=[value for value in request.POST.getlist("ids") if value.isdigit()])
+        .values_list("pk", flat=True)
+    )
+    data = request.POST.copy()
+    data.setlist("ids", [str(pk) for pk in ids])  # another learner's ids are dropped
+    form = BulkForm(data, word_ids=ids)
+    if not form.is_valid():
+        messages.error(request, _("Choose some words and what to do with them."))
+        return redirect("vocabulary-words")
+    chosen = form.cleaned_data
+    if chosen["action"] in ("add_tags", "remove_tags") and not chosen["tags"]:
+        messages.error(request, _("Name the tags to add or remove."))
+        return redirect("vocabulary-words")
+    changed = services.bulk_edit(
+        user, chosen["ids"], chosen["action"], tags=chosen["tags"], level=chosen["level"]
+    )
+    messages.success(request, _("%(count)d words changed.") % {"count": changed})
+    return redirect("vocabulary-words")
+
+
+@login_required
+@require_POST
+def save_schedule(request: HttpRequest) -> HttpResponse:
+    user = user_of(request)
+    form = ScheduleForm(request.POST, instance=selectors.schedule_or_default(user))
+    if form.is_valid():
+        services.update_schedule(user, **form.cleaned_data)
+        messages.success(request, _("Your review settings are saved."))
+    else:
+        for errors in form.errors.values():
+            messages.error(request, " ".join(str(e) for e in errors))
+    return redirect("vocabulary-words")
+
+
+@login_required
+def review(request: HttpRequest) -> HttpResponse:
+    user = user_of(request)
+    schedule = selectors.schedule_or_default(user)
+    counts = ReviewLog.objects.filter(owner=user).aggregate(n=Count("id"))
+    context = {
+        "summary": selectors.due_summary(user),
+        "schedule": schedule,
+        "review_count": counts["n"],
+        "fit_min_reviews": settings.VOCABULARY_FIT_MIN_REVIEWS,
+    }
+    return TemplateResponse(request, "vocabulary/review.html", context)

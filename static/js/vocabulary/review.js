@@ -1,0 +1,318 @@
+// The review session: today's cards from /api/v1/reviews/due/, one challenge per card (flip,
+// multiple choice from the learner's own bank, type the word, listening), each answer turned
+// into an FSRS rating and sent to /api/v1/reviews/ with the learner's own time and an
+// idempotency key. Answers wait in localStorage until the server has them, so a dropped
+// connection loses nothing and a resend is never counted twice. Playable with the keyboard
+// alone: Space shows/continues, 1–4 rate or choose, Enter checks, P plays the sound.
+import { api, ApiError } from "../ai/api.js";
+
+const $ = (selector, root = document) => root.querySelector(selector);
+const root = $("#review");
+const stage = $("#review-stage");
+const text = $("#review-strings").dataset;
+const ratingNames = text.ratings.split("|");
+const PENDING = "toto.vocabulary.pending";
+const FAST_MS = 3000;
+const SLOW_MS = 20000;
+
+let cards = [];
+let position = 0;
+let mode = "loading";
+let shownAt = 0;
+let audio = null;
+const answered = [];
+const startedAt = performance.now();
+
+// --- sending answers (offline-safe) ---------------------------------------------------------
+const pending = () => JSON.parse(localStorage.getItem(PENDING) || "[]");
+const keep = (list) => localStorage.setItem(PENDING, JSON.stringify(list));
+let sending = Promise.resolve();
+
+function newKey() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+async function sendAll() {
+  for (let list = pending(); list.length; list = pending()) {
+    const review = list[0];
+    try {
+      await api("reviews/", { method: "POST", json: review });
+    } catch (error) {
+      // Refused for good (the card was deleted, a bad value): drop it; otherwise try later.
+      const final = error instanceof ApiError && error.status >= 400 && error.status < 500 && error.status !== 429;
+      if (!final) {
+        say(text.offline);
+        return;
+      }
+    }
+    keep(pending().filter((item) => item.idempotency_key !== review.idempotency_key));
+  }
+}
+
+function flush() {
+  sending = sending.then(sendAll, sendAll);
+  return sending;
+}
+
+function record(card, rating, duration) {
+  keep([...pending(), {
+    card: card.id,
+    rating,
+    reviewed_at: new Date().toISOString(),
+    duration_ms: Math.round(duration),
+    idempotency_key: newKey(),
+  }]);
+  answered.push({ card: card.id, rating });
+  flush();
+}
+
+// --- rendering ------------------------------------------------------------------------------
+function say(message) {
+  $("#review-status").textContent = message;
+}
+
+function fill(template) {
+  stage.replaceChildren($(`#tpl-${template}`).content.cloneNode(true));
+  return (slot) => $(`[data-slot="${slot}"]`, stage);
+}
+
+function progress() {
+  const total = cards.length;
+  const done = Math.min(position, total);
+  const bar = $("#review-progress");
+  bar.setAttribute("aria-valuemax", String(total));
+  bar.setAttribute("aria-valuenow", String(done));
+  $("#review-progress-bar").style.width = total ? `${(done / total) * 100}%` : "0";
+  $("#review-progress-text").textContent = text.progress
+    .replace("%(n)s", String(Math.min(done + 1, total)))
+    .replace("%(total)s", String(total));
+}
+
+function kindOf(card) {
+  if (card.is_new || !card.word.translation) return "flip";
+  const kinds = ["flip", "type", "listen"];
+  if (card.distractors.length >= 2) kinds.push("choice");
+  return kinds[(card.id + card.reps) % kinds.length];
+}
+
+function shuffle(items, seed) {
+  const list = [...items];
+  let state = seed;
+  for (let i = list.length - 1; i > 0; i -= 1) {
+    state = (state * 9301 + 49297) % 233280;
+    const j = Math.floor((state / 233280) * (i + 1));
+    [list[i], list[j]] = [list[j], list[i]];
+  }
+  return list;
+}
+
+function show() {
+  progress();
+  if (position >= cards.length) return finish();
+  const card = cards[position];
+  const kind = kindOf(card);
+  stage.dataset.kind = kind;
+  stage.dataset.card = String(card.id);
+  delete stage.dataset.verdict;
+  shownAt = performance.now();
+  audio = null;
+  if (kind === "flip") return showFlip(card);
+  if (kind === "choice") return showChoice(card);
+  return showTyping(card, kind);
+}
+
+function showFlip(card) {
+  mode = "front";
+  const slot = fill("flip");
+  const front = slot("front");
+  front.textContent = card.word.text;
+  front.lang = card.word.language;
+  slot("answer").textContent = card.word.translation || "—";
+  slot("example").textContent = card.word.example;
+  slot("example").lang = card.word.language;
+  $("[data-action=flip]", stage).addEventListener("click", flip);
+  stage.querySelectorAll("[data-rating]").forEach((button) => {
+    button.addEventListener("click", () => rate(Number(button.dataset.rating)));
+  });
+  $("[data-action=flip]", stage).focus();
+}
+
+function flip() {
+  if (mode !== "front") return;
+  mode = "rate";
+  $("[data-slot=back]", stage).hidden = false;
+  $("[data-slot=rate]", stage).hidden = false;
+  $("[data-action=flip]", stage).hidden = true;
+  $("[data-rating='3']", stage).focus();
+  say($("[data-slot=answer]", stage).textContent);
+}
+
+function rate(rating) {
+  if (mode !== "rate") return;
+  record(cards[position], rating, performance.now() - shownAt);
+  position += 1;
+  show();
+}
+
+function showChoice(card) {
+  mode = "choice";
+  const slot = fill("choice");
+  slot("front").textContent = card.word.text;
+  slot("front").lang = card.word.language;
+  const options = shuffle([card.word.translation, ...card.distractors.slice(0, 3)], card.id);
+  options.forEach((option, index) => {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "button button-secondary vocab-choice";
+    button.textContent = option;
+    const key = document.createElement("kbd");
+    key.textContent = String(index + 1);
+    button.prepend(key, " ");
+    button.addEventListener("click", () => choose(option));
+    slot("choices").append(button);
+  });
+  stage.dataset.options = JSON.stringify(options);
+  $(".vocab-choice", stage).focus();
+}
+
+function choose(option) {
+  if (mode !== "choice") return;
+  const card = cards[position];
+  const took = performance.now() - shownAt;
+  const right = option === card.word.translation;
+  const rating = !right ? 1 : took < FAST_MS ? 4 : took > SLOW_MS ? 2 : 3;
+  feedback(card, right ? "right" : "wrong", card.word.translation, rating, took);
+}
+
+function showTyping(card, kind) {
+  mode = "type";
+  const slot = fill("type");
+  const listening = kind === "listen";
+  slot("kind").textContent = listening ? text.listen : text.typeWord;
+  slot("label").textContent = listening ? text.listenLabel : text.typeLabel;
+  slot("front").textContent = listening ? "" : card.word.translation;
+  let hinted = false;
+  const play = $("[data-action=play]", stage);
+  if (listening) {
+    play.hidden = false;
+    play.addEventListener("click", playSound);
+    playSound();
+  }
+  $("[data-action=hint]", stage).addEventListener("click", () => {
+    hinted = true;
+    slot("hint").textContent = `${text.hint} “${card.word.text.slice(0, 1)}…”`;
+    $("#review-answer").focus();
+  });
+  slot("form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (mode !== "type") return;
+    mode = "checking";
+    const took = performance.now() - shownAt;
+    const given = $("#review-answer").value;
+    let result;
+    try {
+      result = await api("reviews/check/", { method: "POST", json: { card: card.id, answer: given, direction: "word" } });
+    } catch {
+      // Offline: the same tolerant idea, roughly (case and spacing only).
+      const plain = (value) => value.trim().toLowerCase().replace(/\s+/g, " ");
+      result = { correct: plain(given) === plain(card.word.text), accents_only: false, expected: card.word.text };
+    }
+    const right = result.correct || result.accents_only;
+    const rating = !right ? 1 : (hinted || result.accents_only || took > SLOW_MS) ? 2 : took < FAST_MS ? 4 : 3;
+    const verdict = result.correct ? "right" : result.accents_only ? "accents" : "wrong";
+    feedback(card, verdict, result.expected, rating, took);
+  });
+  $("#review-answer").focus();
+}
+
+function playSound() {
+  const card = cards[position];
+  if (!card) return;
+  audio = audio || new Audio(card.word.audio_url);
+  audio.currentTime = 0;
+  audio.play().catch(() => {});
+}
+
+function feedback(card, verdict, expected, rating, took) {
+  record(card, rating, took);
+  mode = "feedback";
+  const slot = fill("feedback");
+  stage.dataset.verdict = verdict;
+  const words = { right: text.right, wrong: text.wrong, accents: text.accents };
+  slot("result").textContent = words[verdict];
+  slot("result").classList.add(verdict === "wrong" ? "text-danger-700" : "text-success-700");
+  slot("answer").textContent = expected;
+  slot("answer").lang = card.word.language;
+  slot("rating").textContent = `${text.rated}: ${ratingNames[rating - 1]}`;
+  say(`${words[verdict]} ${expected}`);
+  $("[data-action=next]", stage).addEventListener("click", next);
+  $("[data-action=next]", stage).focus();
+}
+
+function next() {
+  if (mode !== "feedback") return;
+  position += 1;
+  show();
+}
+
+async function finish() {
+  mode = "summary";
+  stage.dataset.kind = "summary";
+  const slot = fill("summary");
+  const remembered = answered.filter((item) => item.rating > 1).length;
+  slot("count").textContent = String(answered.length);
+  slot("remembered").textContent = answered.length ? `${Math.round((remembered / answered.length) * 100)} %` : "—";
+  const seconds = Math.round((performance.now() - startedAt) / 1000);
+  slot("time").textContent = `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
+  slot("pending").textContent = String(pending().length);
+  stage.focus();
+  await flush();
+  slot("pending").textContent = String(pending().length);
+  stage.dataset.synced = pending().length ? "no" : "yes";
+}
+
+// --- keyboard -------------------------------------------------------------------------------
+document.addEventListener("keydown", (event) => {
+  if (event.ctrlKey || event.metaKey || event.altKey) return;
+  const typing = event.target instanceof HTMLInputElement || event.target instanceof HTMLTextAreaElement;
+  if (typing) return; // Enter submits the form by itself
+  const onButton = event.target instanceof HTMLButtonElement;
+  if (event.key === " " || event.key === "Enter") {
+    if (onButton) return; // the focused button's own click does it
+    if (mode === "front" || mode === "feedback") {
+      event.preventDefault();
+      if (mode === "front") flip();
+      else next();
+    }
+    return;
+  }
+  if (["1", "2", "3", "4"].includes(event.key)) {
+    const number = Number(event.key);
+    if (mode === "rate") rate(number);
+    else if (mode === "choice") {
+      const options = JSON.parse(stage.dataset.options || "[]");
+      if (options[number - 1] !== undefined) choose(options[number - 1]);
+    }
+    return;
+  }
+  if (event.key.toLowerCase() === "p" && mode === "type") playSound();
+});
+
+// --- start ----------------------------------------------------------------------------------
+async function start() {
+  flush(); // answers left from an earlier, offline session
+  try {
+    const data = await api("reviews/due/?page_size=100");
+    cards = data.results;
+  } catch {
+    stage.textContent = text.error;
+    return;
+  }
+  if (!cards.length) return;
+  position = 0;
+  show();
+}
+
+if (root && stage.querySelector(".empty-state") === null) start();
+else flush();
