@@ -6,7 +6,7 @@ import datetime as dt
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -14,9 +14,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from wordfreq import zipf_frequency
 
 from core import activity
+from core.lazy import lazy_module
 from core.tags import set_tags
 from learning.scoring import normalize_text
 
@@ -45,6 +45,11 @@ ZIPF_LEVELS: tuple[tuple[float, str], ...] = (
     (3.0, Level.C1),
 )
 
+if TYPE_CHECKING:
+    import wordfreq
+else:
+    wordfreq = lazy_module("wordfreq")
+
 
 def lemma_of(text: str) -> str:
     # Lessons' tolerant matching: case, spacing and punctuation never make a second word.
@@ -53,7 +58,7 @@ def lemma_of(text: str) -> str:
 
 def zipf_of(text: str, language: str) -> float:
     try:
-        return float(zipf_frequency(text, language.split("-")[0].lower()))
+        return float(wordfreq.zipf_frequency(text, language.split("-")[0].lower()))
     except LookupError:  # a language wordfreq has no list for
         return 0.0
 
