@@ -30,6 +30,7 @@ api_v1 = [
     path("", include("materials.api.urls")),
     path("", include("voice_tutor.api.urls")),
     path("", include("abroad.api.urls")),
+    path("", include("cms.site.api")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
 ]
 
@@ -64,6 +65,7 @@ urlpatterns = [
     path("", include("abroad.urls")),
     path("", include("notifications.urls")),
     path("tutor/", include("voice_tutor.urls")),
+    path("", include("cms.site.views")),
 ]
 
 # Static files are served by WhiteNoise (settings MIDDLEWARE), DEBUG or not.
