@@ -388,8 +388,9 @@ def test_the_export_costs_the_same_number_of_queries_however_much_data(
 
 # The whole export (session and user included), pinned: a new app's section adds its own
 # fixed number, never one per row.
-EXPORT_QUERIES = 71  # voice_tutor: 1 (its sessions; turns prefetched only when any);
-# abroad: 4 (bookings, bookings of my listings, wishlist, blocked dates)
+EXPORT_QUERIES = 72  # voice_tutor: 1 (its sessions; turns prefetched only when any);
+# abroad: 4 (bookings, bookings of my listings, wishlist, blocked dates); cms_site: 1 (legal
+# acceptances)
 
 
 def test_deletion_erases_everywhere_keeps_the_books_and_spares_others(
