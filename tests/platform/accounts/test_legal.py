@@ -159,3 +159,19 @@ def test_nothing_is_asked_while_no_document_is_published(api_client, student, se
     api_client.force_login(student)
     assert api_client.get("/api/v1/wallet/").status_code == 200
     assert api_client.get("/api/v1/legal/").json() == {"documents": [], "all_accepted": True}
+
+
+def test_the_listing_and_the_gate_cost_a_fixed_number_of_queries(
+    api_client, student, legal_pages, assert_num_queries
+):
+    api_client.force_login(student)
+    api_client.post("/api/v1/legal/accept/", {}, format="json")
+    api_client.get("/api/v1/legal/")  # the current versions are cached from here on
+    # Session and user (once for the gate, once for DRF's own authentication are the same
+    # request.user), then the person's acceptances for the listing.
+    with assert_num_queries(3):
+        api_client.get("/api/v1/legal/")
+    # The gate on another endpoint: its one query is the person's acceptances.
+    with assert_num_queries(1, exact=False) as gated:
+        api_client.get("/api/v1/health/")
+    assert not any("cms_site_legalacceptance" in q["sql"] for q in gated.captured_queries)
