@@ -6,3 +6,20 @@ class SiteConfig(AppConfig):
     label = "cms_site"
     verbose_name = "Site"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete
+        from wagtail.signals import page_published, page_unpublished
+
+        from accounts.signals import signed_up_accepting_terms
+
+        from . import legal
+        from .models import LegalPage
+
+        for signal in (page_published, page_unpublished, post_delete):
+            signal.connect(
+                legal.forget_current_documents, sender=LegalPage, dispatch_uid=f"legal-{signal}"
+            )
+        signed_up_accepting_terms.connect(
+            legal.accept_at_signup, dispatch_uid="legal-accept-at-signup"
+        )

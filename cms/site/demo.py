@@ -4,7 +4,8 @@ from collections.abc import Callable
 
 from wagtail.models import Locale, Page, Site
 
-from .models import HomePage, SiteSettings
+from .legal_texts import COOKIES, PRIVACY, TERMS
+from .models import HomePage, LegalDocument, LegalPage, SiteSettings
 
 
 def ensure_locales() -> str:
@@ -104,4 +105,39 @@ def ensure_home_page() -> str:
     return "home page (en, es)"
 
 
-DEMO_STEPS: list[Callable[[], str]] = [ensure_locales, ensure_home_page]
+def ensure_legal_pages() -> str:
+    english = Locale.objects.get(language_code="en")
+    home = HomePage.objects.get(locale=english)
+    for document, slug, text in (
+        (LegalDocument.TERMS, "terms", TERMS),
+        (LegalDocument.PRIVACY, "privacy", PRIVACY),
+        (LegalDocument.COOKIES, "cookies", COOKIES),
+    ):
+        if LegalPage.objects.filter(locale=english, document=document).exists():
+            continue
+        page = LegalPage(
+            title=LegalDocument(document).label,
+            slug=slug,
+            locale=english,
+            document=document,
+            version=1,
+            body=text.strip(),
+        )
+        home.add_child(instance=page)
+        page.save_revision().publish()
+    return "legal pages: terms, privacy, cookies"
+
+
+def accept_legal_for_demo_users() -> str:
+    """Run by load_demo_data after every app's steps: the demo people have accepted."""
+    from accounts.models import User
+
+    from .legal import accept
+
+    users = list(User.objects.filter(email__endswith="toto.localhost"))
+    for user in users:
+        accept(user)
+    return f"legal documents accepted by {len(users)} demo users"
+
+
+DEMO_STEPS: list[Callable[[], str]] = [ensure_locales, ensure_home_page, ensure_legal_pages]

@@ -4,6 +4,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -24,7 +25,22 @@ class SignupForm(forms.Form):
         initial=Role.STUDENT.value,
     )
 
-    field_order = ["full_name", "email", "password1", "role"]
+    # The documents are linked from the page's footer, as on every page.
+    accept_terms = forms.BooleanField(
+        label=_("I accept the terms of service and the privacy policy"),
+        required=False,
+    )
+    marketing_emails = forms.BooleanField(
+        label=_("Send me news and offers (you can stop them any time)"),
+        required=False,
+    )
+
+    field_order = ["full_name", "email", "password1", "role", "accept_terms", "marketing_emails"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Required where the operator asks people to accept the published legal documents.
+        self.fields["accept_terms"].required = getattr(settings, "LEGAL_ACCEPTANCE_REQUIRED", True)
 
     def clean_full_name(self) -> str:
         value = " ".join(self.cleaned_data["full_name"].split())
@@ -34,10 +50,16 @@ class SignupForm(forms.Form):
 
     def signup(self, request: HttpRequest, user: User) -> None:
         from .services import complete_signup
+        from .signals import signed_up_accepting_terms
 
         complete_signup(
-            user, role=Role(self.cleaned_data["role"]), full_name=self.cleaned_data["full_name"]
+            user,
+            role=Role(self.cleaned_data["role"]),
+            full_name=self.cleaned_data["full_name"],
+            marketing_emails=self.cleaned_data.get("marketing_emails", False),
         )
+        if self.cleaned_data.get("accept_terms"):
+            signed_up_accepting_terms.send(sender=type(self), user=user, request=request)
 
 
 class SuspendForm(forms.Form):
@@ -76,6 +98,7 @@ class ProfileForm(forms.ModelForm):
             "postal_code",
             "time_zone",
             "interface_language",
+            "marketing_emails",
         ]
         widgets = {
             "bio": forms.Textarea(attrs={"rows": 4}),

@@ -186,6 +186,8 @@ class Profile(models.Model):
         default="en",
         choices=_interface_language_choices,
     )
+    # Marketing email only with explicit opt-in (sign-up form, profile): never on by default.
+    marketing_emails = models.BooleanField(_("news and offers"), default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -95,14 +95,17 @@ def split_full_name(full_name: str) -> tuple[str, str]:
 
 
 @transaction.atomic
-def complete_signup(user: User, *, role: Role, full_name: str) -> None:
+def complete_signup(
+    user: User, *, role: Role, full_name: str, marketing_emails: bool = False
+) -> None:
     """What every new account gets beyond allauth's user and email rows: its name, its
     profile and the role chosen at sign-up (student or teacher)."""
     if role not in SIGNUP_ROLES:
         raise ValueError(f"{role} cannot be chosen at sign-up")
     user.first_name, user.last_name = split_full_name(full_name)
     user.save(update_fields=["first_name", "last_name"])
-    Profile.objects.get_or_create(user=user)
+    # Marketing email only with the explicit opt-in of the sign-up form (off by default).
+    Profile.objects.update_or_create(user=user, defaults={"marketing_emails": marketing_emails})
     grant_role(user, role)
     activity.record(user, "accounts.signed_up", data={"role": str(role)})
 

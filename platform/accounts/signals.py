@@ -4,7 +4,7 @@
 from typing import Any
 
 from django.db.models.signals import post_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from .models import Profile, User
 
@@ -13,3 +13,8 @@ from .models import Profile, User
 def create_profile(sender: type[User], instance: User, created: bool, **kwargs: Any) -> None:
     if created and not kwargs.get("raw"):
         Profile.objects.get_or_create(user=instance)
+
+
+# Sent when someone signs up having ticked "I accept the terms" (website or headless API);
+# the site app records which versions that was (cms.site.legal). ``user`` is the new account.
+signed_up_accepting_terms = Signal()

@@ -10,3 +10,9 @@ class CoreConfig(AppConfig):
         from . import admin_csp
 
         admin_csp.install()
+
+        from django.contrib.auth.signals import user_login_failed
+
+        from .security import on_login_failed
+
+        user_login_failed.connect(on_login_failed, dispatch_uid="core.security.login_failed")

@@ -4,8 +4,11 @@ from django.templatetags.static import static
 from django.utils.html import format_html
 from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
 from wagtail import hooks
+from wagtail.admin.views.generic.models import IndexView, InspectView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
+
+from .models import SecurityEvent
 
 
 class PeriodicTaskViewSet(ModelViewSet):
@@ -55,11 +58,59 @@ class IntervalScheduleViewSet(ModelViewSet):
     form_fields = ["every", "period"]
 
 
+class NoWriteLinks:
+    """Security events are written by core.security only: no add, edit or delete screens."""
+
+    def get_add_url(self) -> None:
+        return None
+
+    def get_edit_url(self, *args: object) -> None:
+        return None
+
+    def get_delete_url(self, *args: object) -> None:
+        return None
+
+
+class SecurityEventIndexView(NoWriteLinks, IndexView):
+    pass
+
+
+class SecurityEventInspectView(NoWriteLinks, InspectView):
+    pass
+
+
+class SecurityEventViewSet(ModelViewSet):
+    """Failed admin sign-ins and refused admin requests (core.security), read-only. Nobody
+    holds a permission on them but superusers."""
+
+    model = SecurityEvent
+    name = "security_events"
+    url_prefix = "security-events"
+    icon = "warning"
+    menu_label = "Security events"
+    index_view_class = SecurityEventIndexView
+    inspect_view_class = SecurityEventInspectView
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    list_display = ["created_at", "kind", "ip", "identifier", "path"]
+    list_filter = ["kind"]
+    search_fields = ["identifier", "ip"]
+    form_fields = ["kind"]
+
+    def get_urlpatterns(self) -> list:
+        return [p for p in super().get_urlpatterns() if p.name not in {"add", "edit", "delete"}]
+
+
 class SystemViewSetGroup(ViewSetGroup):
     menu_label = "System"
     menu_icon = "cogs"
     menu_order = 9000
-    items = (PeriodicTaskViewSet, CrontabScheduleViewSet, IntervalScheduleViewSet)
+    items = (
+        PeriodicTaskViewSet,
+        CrontabScheduleViewSet,
+        IntervalScheduleViewSet,
+        SecurityEventViewSet,
+    )
 
 
 @hooks.register("register_admin_viewset")

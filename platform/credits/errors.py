@@ -29,3 +29,21 @@ class IdempotencyConflict(ServiceError):
     status_code = status.HTTP_409_CONFLICT
     default_code = "idempotency_conflict"
     default_detail = "This idempotency key was already used for another operation."
+
+
+class AdjustmentReasonRequired(ServiceError):
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_code = "reason_required"
+    default_detail = "Say why the credits are adjusted: the learner sees the reason."
+
+
+class InvalidAdjustment(ServiceError):
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_code = "invalid_adjustment"
+    default_detail = "An adjustment grants or deducts a non-zero number of credits."
+
+
+class AdjustmentOverdraws(ServiceError):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "adjustment_overdraws"
+    default_detail = "The wallet does not hold that many credits: a deduction cannot overdraw it."

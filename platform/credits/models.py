@@ -386,3 +386,49 @@ class UsageCharge(models.Model):
     def clean(self) -> None:
         if self.units <= 0:
             raise ValidationError({"units": _("Units must be positive.")})
+
+
+class CreditAdjustment(models.Model):
+    """A finance admin's grant (positive) or deduction (negative) of a user's credits, with
+    the reason they gave. The credits move through the ledger (``transfer``); this row is the
+    why and the who, and its ``add`` permission is what lets someone adjust credits."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="credit_adjustments"
+    )
+    credits = models.DecimalField(**AMOUNT, help_text=_("Positive grants, negative deducts."))
+    reason = models.CharField(max_length=255)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="credit_adjustments_made",
+    )
+    transfer = models.OneToOneField(
+        Transfer, on_delete=models.PROTECT, related_name="credit_adjustment"
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(credits=0), name="credits_adjustment_nonzero"),
+            models.CheckConstraint(condition=~Q(reason=""), name="credits_adjustment_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        sign = "+" if self.credits > 0 else ""
+        return f"{self.user} {sign}{self.credits} credits: {self.reason}"
+
+
+class LowCreditAlert(models.Model):
+    """When a user was last told their credits run low. Another alert waits until credits
+    came in after it (a purchase, a grant, the monthly allowance): one alert per dip."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="low_credit_alert"
+    )
+    alerted_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.user} alerted {self.alerted_at:%Y-%m-%d %H:%M}"

@@ -14,11 +14,14 @@ from django.utils import timezone
 
 from accounts.models import User
 
-from . import claims
+from . import alerts, claims
 from .errors import (
+    AdjustmentOverdraws,
+    AdjustmentReasonRequired,
     IdempotencyConflict,
     InsufficientCredits,
     InsufficientFunds,
+    InvalidAdjustment,
     UnbalancedTransfer,
     UnknownFeature,
 )
@@ -26,6 +29,7 @@ from .models import (
     CREDITS,
     USER_ACCOUNT_KINDS,
     AccountKind,
+    CreditAdjustment,
     Entry,
     FeaturePrice,
     LedgerAccount,
@@ -233,6 +237,52 @@ def sell_credits(
     )
 
 
+def adjust_credits(
+    user: User, credits: Decimal, *, reason: str, by: User, idempotency_key: str
+) -> CreditAdjustment:
+    """A finance admin grants (``credits`` > 0) or deducts (< 0) credits, from and to the
+    promotions budget. The reason is the transfer's memo, so the learner sees it in their
+    transactions; who did it is in the adjustment row and Wagtail's audit log. A deduction
+    never overdraws the wallet (``AdjustmentOverdraws``); replaying the key changes nothing."""
+    from wagtail.log_actions import log
+
+    reason = reason.strip()
+    if not reason:
+        raise AdjustmentReasonRequired()
+    credits = quantize(Decimal(credits))
+    if credits == 0:
+        raise InvalidAdjustment()
+    with transaction.atomic():
+        existing = CreditAdjustment.objects.filter(
+            transfer__idempotency_key=idempotency_key
+        ).first()
+        if existing is not None:
+            return existing
+        try:
+            transfer = post_transfer(
+                kind="admin_adjustment",
+                idempotency_key=idempotency_key,
+                legs=[
+                    Leg(platform_account(AccountKind.PROMOTIONS, CREDITS), -credits),
+                    Leg(user_account(user, AccountKind.WALLET), credits),
+                ],
+                memo=reason[:255],
+                metadata={"by": str(by.pk)},
+            )
+        except InsufficientFunds as error:
+            raise AdjustmentOverdraws() from error
+        adjustment = CreditAdjustment.objects.create(
+            user=user, credits=credits, reason=reason, by=by, transfer=transfer
+        )
+        log(
+            instance=adjustment,
+            action="credits.adjust",
+            user=by,
+            data={"user": str(user.pk), "credits": str(credits), "reason": reason},
+        )
+    return adjustment
+
+
 # --- Plans and the monthly allowance -----------------------------------------------------------
 
 
@@ -366,7 +416,7 @@ def charge(user: User, feature: str, units: Decimal | int, idempotency_key: str)
                 metadata={"feature": feature, "units": str(units)},
                 insufficient=InsufficientCredits,
             )
-        return UsageCharge.objects.create(
+        usage = UsageCharge.objects.create(
             user=user,
             feature=feature,
             units=units,
@@ -377,6 +427,12 @@ def charge(user: User, feature: str, units: Decimal | int, idempotency_key: str)
             transfer=transfer,
             created_at=now,
         )
+        if to_pay > 0:
+            # post_transfer left the legs' accounts holding their new balances.
+            alerts.after_charge(
+                user, available=allowance.balance + wallet.balance, accounts=[allowance, wallet]
+            )
+        return usage
 
 
 # --- Subscriptions (state kept here; payments drives it from the providers' events) ----------

@@ -14,7 +14,7 @@ from core.api.errors import ServiceError
 from . import services
 from .dashboard import finance_summary
 from .finance_admin import dashboard_panels, decide, finance_permission
-from .forms import RefundForm, ResolveRefundForm
+from .forms import CreditAdjustmentForm, RefundForm, ResolveRefundForm
 from .models import Payment, PaymentStatus, Refund, RefundStatus
 
 
@@ -141,3 +141,34 @@ def resolve_refund(request: HttpRequest, refund_id: str) -> HttpResponse:
 def confirm_bank_transfer(request: HttpRequest, payment_id: str) -> HttpResponse:
     payment = get_object_or_404(Payment, pk=payment_id)
     return decide(request, lambda: services.confirm_bank_transfer(payment, by=user_of(request)))
+
+
+@permission_required("credits.add_creditadjustment", raise_exception=True)
+def adjust_credits(request: HttpRequest) -> HttpResponse:
+    """Grant or deduct a learner's credits through the ledger, with a reason (the finance
+    role's form; ``?email=`` fills in the learner)."""
+    from credits.services import adjust_credits as post_adjustment
+
+    initial = {"email": request.GET.get("email", "")}
+    form = CreditAdjustmentForm(request.POST or None, initial=initial)
+    back = reverse("finance_credit_adjustments:index")
+    if request.method == "POST" and form.is_valid():
+        try:
+            adjustment = post_adjustment(
+                form.user,
+                form.signed_credits(),
+                reason=form.cleaned_data["reason"],
+                by=user_of(request),
+                idempotency_key=f"admin-adjustment:{form.cleaned_data['nonce']}",
+            )
+        except ServiceError as error:
+            form.add_error(None, str(error.detail))
+        else:
+            verb = "Granted" if adjustment.credits > 0 else "Deducted"
+            messages.success(
+                request, f"{verb} {abs(adjustment.credits)} credits for {adjustment.user}."
+            )
+            return redirect(back)
+    return TemplateResponse(
+        request, "payments/admin/adjust_credits.html", {"form": form, "back_url": back}
+    )

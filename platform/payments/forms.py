@@ -56,3 +56,47 @@ class ResolveRefundForm(forms.Form):
             "the refund and in the audit log."
         ),
     )
+
+
+class CreditAdjustmentForm(forms.Form):
+    """A finance admin grants or deducts credits with a reason the learner will read. The
+    nonce makes a double submit adjust once."""
+
+    GRANT, DEDUCT = "grant", "deduct"
+
+    email = forms.EmailField(label=_("Learner's email address"))
+    direction = forms.ChoiceField(
+        label=_("Adjustment"),
+        choices=[(GRANT, _("Grant credits")), (DEDUCT, _("Deduct credits"))],
+        widget=forms.RadioSelect,
+        initial=GRANT,
+    )
+    credits = forms.DecimalField(
+        label=_("Credits"), min_value=Decimal("0.01"), max_digits=18, decimal_places=2
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=255,
+        help_text=_("Shown to the learner in their wallet, and kept in the audit log."),
+    )
+    nonce = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+
+    def clean_email(self) -> Any:
+        from accounts.models import User
+
+        email = self.cleaned_data["email"]
+        user = User.objects.filter(email__iexact=email).first()
+        if user is None:
+            raise forms.ValidationError(_("No account has this email address."))
+        self.user = user
+        return email
+
+    def clean_reason(self) -> str:
+        reason: str = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError(_("Say why: the learner sees the reason."))
+        return reason
+
+    def signed_credits(self) -> Decimal:
+        credits: Decimal = self.cleaned_data["credits"]
+        return -credits if self.cleaned_data["direction"] == self.DEDUCT else credits

@@ -13,7 +13,7 @@ from wagtail.admin.widgets.button import HeaderButton
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from credits.models import CreditPackage, Entry, FeaturePrice, Plan
+from credits.models import CreditAdjustment, CreditPackage, Entry, FeaturePrice, Plan
 
 from . import admin_views
 from .finance_admin import FINANCE_MENU_HOOK, PRICING_MENU_HOOK
@@ -237,6 +237,53 @@ class LedgerViewSet(ModelViewSet):
     list_export = ["created_at", "account", "currency", "amount", "balance_after", "transfer"]
 
 
+class ReadOnlyLinks:
+    """Adjustments are never edited or deleted (the ledger is append-only): a correction is
+    a new adjustment."""
+
+    def get_edit_url(self, *args: object) -> None:
+        return None
+
+    def get_delete_url(self, *args: object) -> None:
+        return None
+
+    def get_copy_url(self, *args: object) -> None:
+        return None
+
+
+class CreditAdjustmentIndexView(ReadOnlyLinks, IndexView):
+    def get_base_queryset(self):  # type: ignore[no-untyped-def]
+        return super().get_base_queryset().select_related("user", "by")
+
+
+class CreditAdjustmentInspectView(ReadOnlyLinks, InspectView):
+    pass
+
+
+class CreditAdjustmentViewSet(ModelViewSet):
+    """Credits granted or deducted by finance admins; "Add" opens the adjustment form (it
+    posts through ``credits.services.adjust_credits``, never by editing a balance)."""
+
+    model = CreditAdjustment
+    name = "finance_credit_adjustments"
+    url_prefix = "finance/credit-adjustments"
+    icon = "tag"
+    menu_label = "Credit adjustments"
+    menu_order = 80
+    index_view_class = CreditAdjustmentIndexView
+    inspect_view_class = CreditAdjustmentInspectView
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    list_display = ["created_at", "user", "credits", "reason", "by"]
+    search_fields = ["user__email", "reason"]
+    form_fields = ["reason"]
+    inspect_view_fields = ["user", "credits", "reason", "by", "transfer", "created_at"]
+
+    def get_urlpatterns(self) -> list:
+        kept = [p for p in super().get_urlpatterns() if p.name not in {"add", "edit", "delete"}]
+        return [path("new/", admin_views.adjust_credits, name="add"), *kept]
+
+
 class FinanceGroup(ViewSetGroup):
     menu_label = "Finance"
     menu_icon = "form"
@@ -247,6 +294,7 @@ class FinanceGroup(ViewSetGroup):
         AttentionRefundViewSet,
         InvoiceViewSet,
         LedgerViewSet,
+        CreditAdjustmentViewSet,
     )
     submenu_hook = FINANCE_MENU_HOOK
 
@@ -261,6 +309,7 @@ def register_payments_log_actions(actions) -> None:  # type: ignore[no-untyped-d
     actions.register_action(
         "payments.resolve_refund", "Mark refund resolved", "Refund marked resolved"
     )
+    actions.register_action("credits.adjust", "Adjust credits", "Credits adjusted")
 
 
 @hooks.register("register_admin_urls")

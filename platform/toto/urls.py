@@ -33,6 +33,7 @@ api_v1 = [
     path("", include("social.api.urls")),
     path("", include("analytics.api.urls")),
     path("", include("vocabulary.api.urls")),
+    path("", include("cms.site.api")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
 ]
 
@@ -70,6 +71,7 @@ urlpatterns = [
     path("", include("pwa.urls")),
     path("", include("vocabulary.urls")),
     path("tutor/", include("voice_tutor.urls")),
+    path("", include("cms.site.views")),
 ]
 
 # Static files are served by WhiteNoise (settings MIDDLEWARE), DEBUG or not.

@@ -134,6 +134,7 @@ class MeSerializer(serializers.ModelSerializer):
             "learning",
             "time_zone",
             "interface_language",
+            "marketing_emails",
             "notification_preferences",
             "teacher",
         ]

@@ -105,6 +105,8 @@ MIDDLEWARE = [
     "core.middleware.RequestIdMiddleware",
     # Oversized query strings and unreadable bodies answer 4xx (input-hardening).
     "core.middleware.BadInputMiddleware",
+    # /admin/ only from ADMIN_ALLOWED_NETWORKS (core.security).
+    "core.security.AdminNetworkMiddleware",
     "core.metrics.PrometheusMiddleware",
     "pwa.middleware.HtmlCacheControlMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -122,6 +124,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.RequireTwoFactorForStaffMiddleware",
+    # Signed-in people accept updated legal documents before anything else (cms.site.legal).
+    "cms.site.legal.LegalAcceptanceMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -791,3 +795,13 @@ SOCIAL_MOMENTS_PER_HOUR = 20
 VOCABULARY_FIT_MIN_REVIEWS = env.int("VOCABULARY_FIT_MIN_REVIEWS", default=400)
 # Share of the newest review items held out to check that new parameters predict no worse.
 VOCABULARY_FIT_HOLDOUT = env.float("VOCABULARY_FIT_HOLDOUT", default=0.2)
+
+# Trust and compliance (issue #23). A charge that leaves a learner with fewer credits than
+# this to spend sends one "credits running low" notification (0 turns the alert off).
+CREDITS_LOW_BALANCE_THRESHOLD = env.str("CREDITS_LOW_BALANCE_THRESHOLD", default="5")
+# CIDR ranges allowed to reach /admin/ (the client address as TRUSTED_PROXY_COUNT computes it);
+# empty allows every address. Two-factor authentication is required on top either way.
+ADMIN_ALLOWED_NETWORKS = env.list("ADMIN_ALLOWED_NETWORKS", default=[])
+# Signed-in people must accept the published terms, privacy and cookie policies (the API
+# answers 409 terms_not_accepted until they do). Nothing is asked while none is published.
+LEGAL_ACCEPTANCE_REQUIRED = env.bool("LEGAL_ACCEPTANCE_REQUIRED", default=True)

@@ -68,3 +68,7 @@ from accounts.jwt_keys import generate_private_key_pem  # noqa: E402
 
 HEADLESS_JWT_PRIVATE_KEY = generate_private_key_pem()
 # The API's own throttles and allauth's rate limits stay on: tests of lockout rely on them.
+
+# The legal gate costs one query per signed-in request; the tests that pin other endpoints'
+# query counts leave it out, the legal tests turn it on (tests/cms/site/test_legal.py).
+LEGAL_ACCEPTANCE_REQUIRED = False

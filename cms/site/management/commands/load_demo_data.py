@@ -30,4 +30,8 @@ class Command(BaseCommand):
                 summary = step()
                 if summary:
                     self.stdout.write(f"  {summary}")
+            # Last, once every app has made its demo people: they have accepted the terms.
+            from cms.site.demo import accept_legal_for_demo_users
+
+            self.stdout.write(f"  {accept_legal_for_demo_users()}")
         self.stdout.write(self.style.SUCCESS("Demo data is loaded."))

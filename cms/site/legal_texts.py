@@ -1,0 +1,72 @@
+"""The demo texts of the legal pages: what this Toto actually stores and why, read from its
+models (accounts, messaging, payments, learning and voice tutor recordings, tutoring) and the
+cookies it sets. An operator edits them in the admin; these are a truthful starting point,
+not legal advice."""
+
+TERMS = """
+<h2>Who we are</h2>
+<p>This Toto site is run by the organisation named in the site settings. Toto is open-source
+language-learning software; the operator decides which features are on.</p>
+<h2>Your account</h2>
+<p>You need an account to learn, book teachers or use AI features. Keep your password and your
+two-factor codes to yourself. You must be old enough to agree to these terms where you live.</p>
+<h2>Credits and payments</h2>
+<p>AI features cost credits. Credits you buy are recorded in a ledger that nobody edits: every
+purchase, use, refund and adjustment by our team is a new line you can see in your wallet,
+with its reason. Lessons with teachers are paid when you book; cancellations follow the
+teacher's cancellation policy shown before you book.</p>
+<h2>Teachers and vendors</h2>
+<p>Teachers, schools and hosts are independent. They are paid out their earnings less our
+commission. Reviews must be honest and about the lesson or stay.</p>
+<h2>Acceptable use</h2>
+<p>No harassment, spam or illegal content in chat, rooms or calls. Moderators may remove
+content and suspend accounts; suspensions are recorded with their reason.</p>
+<h2>Changes</h2>
+<p>When these terms change in a way that needs your agreement, we raise their version and ask
+you to accept them again before you continue.</p>
+"""
+
+PRIVACY = """
+<h2>What we store and why</h2>
+<ul>
+<li><b>Account</b>: your email address, name and password (stored only as a hash), your
+roles, and two-factor authentication secrets. To sign you in and keep your account safe.</li>
+<li><b>Profile</b>: what you choose to add — photo, bio, city, country, native and learning
+languages, time zone, interface language, and optionally phone, gender and date of birth.
+Only bio, city, country, status and native language are ever shown to other people.</li>
+<li><b>Learning</b>: your lesson progress and exercise answers, and the recordings you make in
+speaking exercises and with the voice tutor, with their transcripts and scores. To give you
+feedback and show your progress. Recordings are private files served only to you.</li>
+<li><b>Messages</b>: chat messages are encrypted in our database with keys we rotate;
+attachments are private files. To deliver your conversations.</li>
+<li><b>Lessons with teachers</b>: bookings, times, notes you write, and reviews. Calls run
+peer to peer and are not recorded by Toto.</li>
+<li><b>Payments</b>: what you bought, amounts, invoices, refunds and the payment provider's
+reference. Card details go to Stripe or Razorpay directly and never reach our servers. We
+keep payment records as long as tax law requires.</li>
+<li><b>Teachers' payouts</b>: the payout details you give us, to pay your earnings.</li>
+<li><b>AI features</b>: the text or audio you send is processed by our own ML service, or by
+the AI provider the operator configured; we keep the usage (feature, credits) for billing.</li>
+<li><b>Security</b>: failed sign-ins to the admin, with the address they came from.</li>
+</ul>
+<h2>Email</h2>
+<p>We email you about your account, bookings and payments. News and offers only if you
+opted in (off unless you tick the box), and you can turn them off in your profile.</p>
+<h2>Your rights</h2>
+<p>Download all your data from your profile, or delete your account there. Payment records
+we must keep are anonymised instead of deleted.</p>
+"""
+
+COOKIES = """
+<p>Toto sets only cookies that the site needs to work, so it does not ask for consent:</p>
+<ul>
+<li><b>sessionid</b>: keeps you signed in (until you sign out or two weeks pass).</li>
+<li><b>csrftoken</b>: protects forms against cross-site request forgery.</li>
+<li><b>django_language</b>: the interface language you chose, if you chose one.</li>
+<li><b>toto_ref</b>: set only when you follow a friend's invite link, for 30 days, so that the
+friend gets the referral credit when you sign up.</li>
+</ul>
+<p>When you pay by card, Stripe's payment form may set its own cookies to prevent fraud.
+There are no analytics, advertising or social-media cookies, and nothing is loaded from other
+sites.</p>
+"""
