@@ -29,6 +29,7 @@ api_v1 = [
     path("", include("tutoring.api.urls")),
     path("", include("materials.api.urls")),
     path("", include("voice_tutor.api.urls")),
+    path("", include("gamification.api.urls")),
     path("", include("abroad.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
 ]

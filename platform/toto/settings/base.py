@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "cms.learning",
     "cms.abroad",
     "abroad",
+    "gamification",
     "learning",
     "realtime",
     "messaging",
@@ -747,3 +748,8 @@ if SENTRY_DSN:
         traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
         send_default_pii=False,
     )
+
+# Gamification: league size (learners per weekly league) and how many days after a lost streak
+# it may still be repaired for credits.
+GAMIFICATION_LEAGUE_SIZE = env.int("GAMIFICATION_LEAGUE_SIZE", default=30)
+GAMIFICATION_REPAIR_DAYS = env.int("GAMIFICATION_REPAIR_DAYS", default=2)
