@@ -181,18 +181,22 @@ def calendar(user: Any, days: int = 35) -> list[tuple[date, str, int]]:
     return result
 
 
-def league_board(user: Any) -> QuerySet[LeagueMember]:
-    """This week's members of the learner's league, ranked (``rank`` annotated); ties go to
-    whoever reached the XP first."""
+def current_membership(user: Any) -> LeagueMember | None:
+    """The learner's league membership this week, with its league and tier."""
     week = clock.week_start(timezone.now())
-    league_id = (
-        LeagueMember.objects.filter(user_id=user.pk, week_start=week)
-        .values_list("league_id", flat=True)
+    return (
+        LeagueMember.objects.select_related("league__tier")
+        .filter(user_id=user.pk, week_start=week)
         .first()
     )
-    if league_id is None:
+
+
+def league_board(member: LeagueMember | None) -> QuerySet[LeagueMember]:
+    """This week's members of the learner's league, ranked (``rank`` annotated); ties go to
+    whoever reached the XP first."""
+    if member is None:
         return LeagueMember.objects.none()
-    return ranked(LeagueMember.objects.filter(league_id=league_id))
+    return ranked(LeagueMember.objects.filter(league_id=member.league_id))
 
 
 def ranked(members: QuerySet[LeagueMember]) -> QuerySet[LeagueMember]:

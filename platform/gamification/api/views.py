@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from gamification import selectors, services
-from gamification.models import Badge, LeagueMember, XPEntry
+from gamification.models import Badge, BadgeAward, LeagueMember, XPEntry
 
 from . import serializers as s
 
@@ -63,12 +63,15 @@ def me_data(user: Any) -> dict[str, Any]:
             if league
             else None
         ),
-        "badges": [
-            {**s.BadgeSerializer(award.badge).data, "earned_at": award.awarded_at}
-            for award in summary.badges
-        ],
-        "quests": s.QuestSerializer(summary.quests, many=True).data,
+        "badges": [_earned(award) for award in summary.badges],
+        "quests": summary.quests,
     }
+
+
+def _earned(award: BadgeAward) -> Badge:
+    badge = award.badge
+    badge.earned_at = award.awarded_at  # type: ignore[attr-defined]
+    return badge
 
 
 class MeView(APIView):
@@ -144,18 +147,19 @@ class LeaderboardView(generics.ListAPIView[LeagueMember]):
             return LeagueMember.objects.none()
         if self._board() == "friends":
             return selectors.friends_board(self.request.user)
-        return selectors.league_board(self.request.user)
+        self.membership = selectors.current_membership(self.request.user)
+        return selectors.league_board(self.membership)
 
     def get_serializer_context(self) -> dict[str, Any]:
         context = dict(super().get_serializer_context())
-        if self._board() == "league" and not getattr(self, "swagger_fake_view", False):
-            info = selectors.league_info(selectors.player_of(self.request.user))
-            if info is not None:
-                context["zones"] = {
-                    "promote": info.promote_count,
-                    "demote": info.demote_count,
-                    "size": info.size,
-                }
+        member = getattr(self, "membership", None)
+        if member is not None:
+            tier = member.league.tier
+            context["zones"] = {
+                "promote": tier.promote_count,
+                "demote": tier.demote_count,
+                "size": member.league.size,
+            }
         return context
 
 

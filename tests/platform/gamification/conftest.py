@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
+from cms.learning.testing import learning_tree, make_lesson  # noqa: F401
+
 
 class Clock:
     def __init__(self) -> None:
