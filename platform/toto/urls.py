@@ -65,6 +65,7 @@ urlpatterns = [
     path("", include("abroad.urls")),
     path("", include("notifications.urls")),
     path("tutor/", include("voice_tutor.urls")),
+    path("achievements/", include("gamification.urls")),
 ]
 
 # Static files are served by WhiteNoise (settings MIDDLEWARE), DEBUG or not.
