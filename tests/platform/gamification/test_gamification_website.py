@@ -34,8 +34,7 @@ def test_the_page_shows_progress_and_saves_settings(
 
 
 def test_the_header_chip_is_one_cached_read(
-    no_quests: None,
-    learner: Any, lesson_done: Any, client: Client, django_assert_num_queries: Any
+    no_quests: None, learner: Any, lesson_done: Any, client: Client, django_assert_num_queries: Any
 ) -> None:
     from django.template import Context, Template
 
