@@ -80,7 +80,7 @@ def test_the_achievements_page_on_desktop_and_phones(
 
     if size[0] == 1280:
         page.get_by_label("Tuesday").check()
-        page.get_by_label("Daily goal").select_option("30")
+        page.get_by_role("combobox", name="Daily goal").select_option("30")
         page.get_by_role("button", name="Save settings").click()
         expect(page.get_by_text("Your settings are saved.")).to_be_visible()
         expect(page.get_by_label("Tuesday")).to_be_checked()
