@@ -28,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -66,9 +67,9 @@ def fill(learners: int) -> float:
         cursor.execute(
             """
             INSERT INTO accounts_user (id, password, is_superuser, email, first_name, last_name,
-                is_staff, is_active, date_joined)
+                is_staff, is_active, date_joined, suspension_reason)
             SELECT gen_random_uuid(), '!', false, 'learner' || n || '@bench.example',
-                   'Learner' || n, 'Bench', false, true, now()
+                   'Learner' || n, 'Bench', false, true, now(), ''
             FROM generate_series(1, %s) AS n
             """,
             [learners],
@@ -121,16 +122,16 @@ def fill(learners: int) -> float:
 def measure(samples: int) -> dict[str, object]:
     from unittest import mock
 
+    from django.conf import settings
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
-    from django.utils import timezone
-
-    from accounts.models import User
     from gamification import selectors, services
     from gamification.models import LeagueMember
 
-    now = timezone.datetime(2026, 3, 4, 12, tzinfo=timezone.UTC)
+    from accounts.models import User
+
+    now = datetime(2026, 3, 4, 12, tzinfo=UTC)
     rng = random.Random(5)
     members = list(LeagueMember.objects.values_list("user_id", "league_id"))
     chosen = rng.sample(members, samples)
@@ -145,7 +146,7 @@ def measure(samples: int) -> dict[str, object]:
             member = selectors.current_membership(user)
             rows = list(selectors.league_board(member)[:30])
             board.append(time.perf_counter() - started)
-            assert len(rows) == 30 and rows[0].rank == 1
+            assert rows and rows[0].rank == 1  # the last league is not full
 
             started = time.perf_counter()
             with connection.cursor() as cursor:
@@ -157,6 +158,7 @@ def measure(samples: int) -> dict[str, object]:
                 cursor.fetchall()
             bare.append(time.perf_counter() - started)
 
+        settings.ALLOWED_HOSTS = ["testserver"]  # the test client's host name
         client = Client()
         for user_id, _league_id in chosen[: max(30, samples // 5)]:
             client.force_login(users[user_id])
@@ -164,7 +166,7 @@ def measure(samples: int) -> dict[str, object]:
                 started = time.perf_counter()
                 response = client.get("/api/v1/gamification/leaderboard/")
                 api.append(time.perf_counter() - started)
-            assert response.status_code == 200 and response.json()["count"] == 30
+            assert response.status_code == 200 and response.json()["count"] >= 1
             # The session and user reads count too; the test pins the same 5.
             query_counts.add(len(queries.captured_queries))
 
@@ -224,11 +226,11 @@ def main() -> None:
         "",
         "| What | p50 ms | p95 ms |",
         "| --- | ---: | ---: |",
-        f"| Bare indexed query: one league's 30 rows (user_id, xp) | {ms(bare, .5):.2f} | {ms(bare, .95):.2f} |",  # type: ignore[arg-type]
-        f"| League board selector: membership + ranked page with names | {ms(board, .5):.2f} | {ms(board, .95):.2f} |",  # type: ignore[arg-type]
-        f"| `GET /api/v1/gamification/leaderboard/` (test client, whole request) | {ms(api, .5):.2f} | {ms(api, .95):.2f} |",  # type: ignore[arg-type]
+        f"| Bare indexed query: one league's 30 rows (user_id, xp) | {ms(bare, 0.5):.2f} | {ms(bare, 0.95):.2f} |",  # type: ignore[arg-type]
+        f"| League board selector: membership + ranked page with names | {ms(board, 0.5):.2f} | {ms(board, 0.95):.2f} |",  # type: ignore[arg-type]
+        f"| `GET /api/v1/gamification/leaderboard/` (test client, whole request) | {ms(api, 0.5):.2f} | {ms(api, 0.95):.2f} |",  # type: ignore[arg-type]
         "",
-        f"**Ratio, board selector to bare query (p50): {ratio:.1f}×** — two queries (the learner's"
+        f"**Ratio, board selector to bare query (p50): {ratio:.1f} times** — two queries (the learner's"
         " membership, then the page) against one, plus model instances.",
         f"SQL queries per API request: {result['queries']} (pinned at 5 in"
         " tests/platform/gamification/test_gamification_leagues.py).",
