@@ -29,6 +29,7 @@ api_v1 = [
     path("", include("tutoring.api.urls")),
     path("", include("materials.api.urls")),
     path("", include("voice_tutor.api.urls")),
+    path("", include("gamification.api.urls")),
     path("", include("abroad.api.urls")),
     path("", include("social.api.urls")),
     path("", include("analytics.api.urls")),
@@ -71,6 +72,7 @@ urlpatterns = [
     path("", include("pwa.urls")),
     path("", include("vocabulary.urls")),
     path("tutor/", include("voice_tutor.urls")),
+    path("achievements/", include("gamification.urls")),
     path("", include("cms.site.views")),
 ]
 

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "cms.abroad",
     "abroad",
     "vocabulary",
+    "gamification",
     "learning",
     "realtime",
     "messaging",
@@ -805,3 +806,8 @@ ADMIN_ALLOWED_NETWORKS = env.list("ADMIN_ALLOWED_NETWORKS", default=[])
 # Signed-in people must accept the published terms, privacy and cookie policies (the API
 # answers 409 terms_not_accepted until they do). Nothing is asked while none is published.
 LEGAL_ACCEPTANCE_REQUIRED = env.bool("LEGAL_ACCEPTANCE_REQUIRED", default=True)
+
+# Gamification: league size (learners per weekly league) and how many days after a lost streak
+# it may still be repaired for credits.
+GAMIFICATION_LEAGUE_SIZE = env.int("GAMIFICATION_LEAGUE_SIZE", default=30)
+GAMIFICATION_REPAIR_DAYS = env.int("GAMIFICATION_REPAIR_DAYS", default=2)

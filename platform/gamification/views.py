@@ -1,0 +1,130 @@
+"""The achievements page (/achievements/): streak calendar, XP and level, quests, badges,
+the league table with its zones, and the learner's settings. Writes go through services."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.api.errors import ServiceError
+
+from . import selectors, services
+from .forms import SettingsForm
+
+STATUS_LABELS = {
+    "met": _("goal met"),
+    "rest": _("rest day"),
+    "frozen": _("freeze used"),
+    "repaired": _("repaired"),
+    "travel": _("time-zone change"),
+    "missed": _("missed"),
+    "open": _("in progress"),
+    "": _("no activity"),
+}
+
+
+@login_required
+def achievements(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    summary = selectors.summary(user)
+    player = summary.player
+    form = SettingsForm(
+        initial={
+            "daily_goal": player.daily_goal,
+            "rest_days": player.rest_days or [],
+            "league_opt_out": player.league_opt_out,
+        }
+    )
+    return _page(request, summary, form)
+
+
+def _page(request: HttpRequest, summary: Any, form: SettingsForm) -> HttpResponse:
+    user: Any = request.user
+    member = summary.league.member if summary.league else None
+    board = list(selectors.league_board(member)[:50]) if member else []
+    zones = {"promote": 0, "demote": 0, "size": 0}
+    if member is not None:
+        zones = {
+            "promote": member.league.tier.promote_count,
+            "demote": member.league.tier.demote_count,
+            "size": member.league.size,
+        }
+    for row in board:
+        rank: int = getattr(row, "rank", 0)
+        zone = ""
+        if rank <= zones["promote"]:
+            zone = "promotion"
+        elif rank > zones["size"] - zones["demote"] and rank > zones["promote"]:
+            zone = "demotion"
+        setattr(row, "zone", zone)  # noqa: B010 - an attribute the template reads
+    days = [
+        {"day": day, "status": status, "xp": xp, "label": STATUS_LABELS.get(status, status)}
+        for day, status, xp in selectors.calendar(user)
+    ]
+    repairable = bool(
+        summary.player.lost_on
+        and summary.player.lost_streak
+        and (summary.today - summary.player.lost_on).days <= services.repair_days()
+    )
+    return TemplateResponse(
+        request,
+        "gamification/achievements.html",
+        {
+            "summary": summary,
+            "player": summary.player,
+            "days": days,
+            "badges": list(selectors.badges_for(user)),
+            "board": board,
+            "form": form,
+            "goal_percent": min(
+                100, round(100 * summary.today_xp / max(1, summary.player.daily_goal))
+            ),
+            "repairable": repairable,
+        },
+    )
+
+
+@login_required
+@require_POST
+def save_settings(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    form = SettingsForm(request.POST)
+    if not form.is_valid():
+        return _page(request, selectors.summary(user), form)
+    services.update_settings(user, **form.cleaned_data)
+    messages.success(request, _("Your settings are saved."))
+    return redirect("gamification:achievements")
+
+
+@login_required
+@require_POST
+def buy_freeze(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    try:
+        services.buy_freeze(user, request.POST.get("key") or uuid.uuid4().hex)
+    except ServiceError as error:
+        messages.error(request, str(error.detail))
+    else:
+        messages.success(request, _("You hold a new streak freeze."))
+    return redirect("gamification:achievements")
+
+
+@login_required
+@require_POST
+def repair(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    try:
+        services.repair_streak(user, request.POST.get("key") or uuid.uuid4().hex)
+    except ServiceError as error:
+        messages.error(request, str(error.detail))
+    else:
+        messages.success(request, _("Your streak is repaired."))
+    return redirect("gamification:achievements")

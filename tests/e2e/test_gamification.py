@@ -1,0 +1,88 @@
+"""Gamification in the browser: completing a lesson pays XP and lights the header's streak
+chip; the achievements page (streak calendar, level, quests, league with zones, badges,
+settings) at desktop and phone sizes, axe clean, no sideways scroll."""
+
+import pytest
+from django.test import Client
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.e2e
+
+
+def sign_in(page, live_server, user) -> None:  # type: ignore[no-untyped-def]
+    client = Client()
+    client.force_login(user)
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+
+
+def test_completing_a_lesson_updates_the_streak_chip(
+    page, live_server, demo_site, user_factory, screenshot, axe
+) -> None:  # type: ignore[no-untyped-def]
+    from gamification.models import QuestTemplate
+
+    from cms.learning.demo import every_exercise_body
+    from cms.learning.models import LessonPage
+
+    QuestTemplate.objects.update(active=False)  # a quest's reward would vary the total
+
+    parent = LessonPage.objects.get(title="Hello and goodbye", locale__language_code="en")
+    lesson = LessonPage(
+        title="Quick hello", description="One question", body=every_exercise_body()[:2]
+    )
+    parent.get_parent().add_child(instance=lesson)
+    lesson.save_revision().publish()
+    learner = user_factory(first_name="Nia")
+    sign_in(page, live_server, learner)
+    page.set_viewport_size({"width": 1100, "height": 900})
+    page.goto(live_server.url + lesson.get_url())
+    chip = page.locator("[data-xp-chip]")
+    expect(chip.locator("[data-streak]")).to_have_attribute("data-streak", "0")
+    expect(chip.locator("[data-xp]")).to_have_attribute("data-xp", "0")
+
+    mc = page.locator("section[data-exercise-type=multiple_choice]")
+    mc.get_by_label("Hi", exact=True).check()
+    mc.get_by_role("button", name="Check").click()
+    expect(mc.locator(".exercise-result")).to_contain_text("Correct!")
+    page.get_by_role("button", name="Finish lesson").click()
+    expect(page.locator(".finish-result")).to_contain_text("Lesson completed!")
+
+    page.reload()
+    expect(chip.locator("[data-streak]")).to_have_attribute("data-streak", "1")
+    expect(chip.locator("[data-xp]")).to_have_attribute("data-xp", "35")  # 10 + 20 + 5 goal
+    screenshot("chip-after-lesson")
+    chip.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Achievements")
+    expect(page.locator("[data-xp-total]")).to_have_text("35")
+    expect(page.get_by_role("heading", name="First steps")).to_be_visible()
+    axe(page)
+
+
+@pytest.mark.parametrize("size", [(1280, 900), (390, 844), (360, 640)])
+def test_the_achievements_page_on_desktop_and_phones(
+    page, live_server, demo_site, screenshot, axe, no_sideways_scroll, size
+) -> None:  # type: ignore[no-untyped-def]
+    from accounts.models import User
+
+    sign_in(page, live_server, User.objects.get(email="student@toto.localhost"))
+    page.set_viewport_size({"width": size[0], "height": size[1]})
+    page.goto(live_server.url + "/achievements/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Achievements")
+    expect(page.locator("[data-streak-value]")).to_contain_text("12 days")
+    expect(page.locator(".streak-day-met")).to_have_count(12)
+    rows = page.locator(".league-table tbody tr")
+    expect(rows).to_have_count(30)
+    expect(page.locator(".league-table .badge-success")).to_have_count(7)
+    expect(page.locator(".league-me")).to_have_count(1)
+    axe(page)
+    no_sideways_scroll(page)
+    screenshot(f"achievements-{size[0]}")
+
+    if size[0] == 1280:
+        page.get_by_label("Tuesday").check()
+        page.get_by_role("combobox", name="Daily goal").select_option("30")
+        page.get_by_role("button", name="Save settings").click()
+        expect(page.get_by_text("Your settings are saved.")).to_be_visible()
+        expect(page.get_by_label("Tuesday")).to_be_checked()
+        expect(page.locator("#goal-progress")).to_be_attached()
