@@ -126,10 +126,10 @@ def measure(samples: int) -> dict[str, object]:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
-    from gamification import selectors, services
-    from gamification.models import LeagueMember
 
     from accounts.models import User
+    from gamification import selectors, services
+    from gamification.models import LeagueMember
 
     now = datetime(2026, 3, 4, 12, tzinfo=UTC)
     rng = random.Random(5)

@@ -20,10 +20,9 @@ def sign_in(page, live_server, user) -> None:  # type: ignore[no-untyped-def]
 def test_completing_a_lesson_updates_the_streak_chip(
     page, live_server, demo_site, user_factory, screenshot, axe
 ) -> None:  # type: ignore[no-untyped-def]
-    from gamification.models import QuestTemplate
-
     from cms.learning.demo import every_exercise_body
     from cms.learning.models import LessonPage
+    from gamification.models import QuestTemplate
 
     QuestTemplate.objects.update(active=False)  # a quest's reward would vary the total
 

@@ -64,7 +64,7 @@ class LeagueSerializer(serializers.Serializer):
     ends_at = serializers.DateTimeField()
 
 
-class MeSerializer(serializers.Serializer):
+class GamificationSummarySerializer(serializers.Serializer):
     xp = serializers.IntegerField()
     level = LevelSerializer()
     streak = StreakSerializer()

@@ -77,20 +77,20 @@ def _earned(award: BadgeAward) -> Badge:
 class MeView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses=s.MeSerializer, summary="My XP, level, streak, badges, league, quests")
+    @extend_schema(responses=s.GamificationSummarySerializer, summary="My XP, level, streak, badges, league, quests")
     def get(self, request: Request) -> Response:
-        return Response(s.MeSerializer(me_data(request.user)).data)
+        return Response(s.GamificationSummarySerializer(me_data(request.user)).data)
 
     @extend_schema(
         request=s.MeUpdateSerializer,
-        responses=s.MeSerializer,
+        responses=s.GamificationSummarySerializer,
         summary="Set my daily goal, rest days (from tomorrow) or league opt-out",
     )
     def patch(self, request: Request) -> Response:
         form = s.MeUpdateSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         services.update_settings(request.user, **form.validated_data)  # type: ignore[arg-type]
-        return Response(s.MeSerializer(me_data(request.user)).data)
+        return Response(s.GamificationSummarySerializer(me_data(request.user)).data)
 
 
 def _key(request: Request) -> str:
@@ -103,12 +103,12 @@ class FreezeView(APIView):
     @extend_schema(
         request=None,
         parameters=[IDEMPOTENCY],
-        responses={201: s.MeSerializer},
+        responses={201: s.GamificationSummarySerializer},
         summary="Buy a streak freeze with credits (two held at most)",
     )
     def post(self, request: Request) -> Response:
         services.buy_freeze(request.user, _key(request))  # type: ignore[arg-type]
-        return Response(s.MeSerializer(me_data(request.user)).data, status=status.HTTP_201_CREATED)
+        return Response(s.GamificationSummarySerializer(me_data(request.user)).data, status=status.HTTP_201_CREATED)
 
 
 class RepairView(APIView):
@@ -117,12 +117,12 @@ class RepairView(APIView):
     @extend_schema(
         request=None,
         parameters=[IDEMPOTENCY],
-        responses={201: s.MeSerializer},
+        responses={201: s.GamificationSummarySerializer},
         summary="Repair a streak lost in the last days, with credits",
     )
     def post(self, request: Request) -> Response:
         services.repair_streak(request.user, _key(request))  # type: ignore[arg-type]
-        return Response(s.MeSerializer(me_data(request.user)).data, status=status.HTTP_201_CREATED)
+        return Response(s.GamificationSummarySerializer(me_data(request.user)).data, status=status.HTTP_201_CREATED)
 
 
 class LeaderboardView(generics.ListAPIView[LeagueMember]):

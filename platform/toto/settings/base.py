@@ -642,6 +642,8 @@ SPECTACULAR_SETTINGS = {
         "PracticeDifficultyEnum": "voice_tutor.models.Difficulty",
         "AbroadBookingStatusEnum": "abroad.models.BookingStatus",
         "TargetLanguageEnum": "cms.learning.blocks.TARGET_LANGUAGES",
+        "WordStatusEnum": "vocabulary.selectors.STATUSES",
+        "SocialVisibilityEnum": "social.models.Visibility",
     },
 }
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import override_settings
+
 from gamification import services
 from gamification.models import League, LeagueMember, LeagueTier, Player
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from gamification import hooks
-from gamification.models import Badge, BadgeAward, DailyQuest, QuestTemplate, XPEntry
 
 from core import activity
+from gamification import hooks
+from gamification.models import Badge, BadgeAward, DailyQuest, QuestTemplate, XPEntry
 from notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -109,9 +109,8 @@ def test_answering_and_completing_a_real_lesson_pays_xp_and_counts_the_day(
     make_lesson: Any,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    from gamification.models import Player
-
     from cms.learning.demo import every_exercise_body
+    from gamification.models import Player
 
     QuestTemplate.objects.update(active=False)
     lesson = make_lesson("Greetings", body=every_exercise_body()[:2])

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+
 from gamification import services
 from gamification.models import DayStatus, Player, StreakDay
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+
 from gamification import demo, personal_data
 from gamification.models import BadgeAward, LeagueMember, Player, StreakDay, XPEntry
 

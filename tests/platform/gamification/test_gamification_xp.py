@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 from django.db import connection, transaction
-from gamification.models import AppendOnlyError, Level, QuestTemplate, XPEntry, XPRule
 
 from core import activity
+from gamification.models import AppendOnlyError, Level, QuestTemplate, XPEntry, XPRule
 
 pytestmark = pytest.mark.django_db
 
