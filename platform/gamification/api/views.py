@@ -77,7 +77,10 @@ def _earned(award: BadgeAward) -> Badge:
 class MeView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses=s.GamificationSummarySerializer, summary="My XP, level, streak, badges, league, quests")
+    @extend_schema(
+        responses=s.GamificationSummarySerializer,
+        summary="My XP, level, streak, badges, league, quests",
+    )
     def get(self, request: Request) -> Response:
         return Response(s.GamificationSummarySerializer(me_data(request.user)).data)
 
@@ -108,7 +111,10 @@ class FreezeView(APIView):
     )
     def post(self, request: Request) -> Response:
         services.buy_freeze(request.user, _key(request))  # type: ignore[arg-type]
-        return Response(s.GamificationSummarySerializer(me_data(request.user)).data, status=status.HTTP_201_CREATED)
+        return Response(
+            s.GamificationSummarySerializer(me_data(request.user)).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class RepairView(APIView):
@@ -122,7 +128,10 @@ class RepairView(APIView):
     )
     def post(self, request: Request) -> Response:
         services.repair_streak(request.user, _key(request))  # type: ignore[arg-type]
-        return Response(s.GamificationSummarySerializer(me_data(request.user)).data, status=status.HTTP_201_CREATED)
+        return Response(
+            s.GamificationSummarySerializer(me_data(request.user)).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class LeaderboardView(generics.ListAPIView[LeagueMember]):
