@@ -33,7 +33,15 @@ writeFileSync(
 
 // Chart.js (the admin's analytics dashboards), served from our own static files: the
 // admin's Content-Security-Policy allows only self scripts.
-copyFileSync(join(root, "node_modules/chart.js/dist/chart.umd.min.js"), join(dist, "chart.umd.min.js"));
+// Without its source-map comment: the map is not shipped, and production's manifest storage
+// fails collectstatic on a reference to a file that does not exist.
+writeFileSync(
+  join(dist, "chart.umd.min.js"),
+  readFileSync(join(root, "node_modules/chart.js/dist/chart.umd.min.js"), "utf8").replace(
+    /\n?\/\/# sourceMappingURL=\S+\s*$/,
+    "\n",
+  ),
+);
 
 // Icons the templates name, plus the ones JavaScript sets at run time (listed in
 // frontend/icons.txt, one per line).
