@@ -57,6 +57,24 @@ def ensure_home_page() -> str:
                             "link": "/tutor/",
                         },
                         {
+                            "title": "Your words",
+                            "text": "Keep the words you meet and review them just before "
+                            "you would forget them.",
+                            "link": "/vocabulary/",
+                        },
+                        {
+                            "title": "Streaks and leagues",
+                            "text": "Set a daily goal, keep your streak, earn badges and climb "
+                            "a weekly league.",
+                            "link": "/achievements/",
+                        },
+                        {
+                            "title": "Moments",
+                            "text": "Post what you learned in the language you learn and "
+                            "follow other learners.",
+                            "link": "/social/",
+                        },
+                        {
                             "title": "Translate",
                             "text": "Translate text, speech and whole conversations.",
                             "link": "/translate/",

@@ -85,7 +85,17 @@ def test_every_feature_card_leads_somewhere_real(client, demo_site) -> None:
 
     html = client.get("/").content.decode()
     links = re.findall(r'<a class="feature-link" href="([^"]+)"', html)
-    assert links == ["/learn/", "/tutoring/", "/tutor/", "/translate/", "/writing/", "/abroad/"]
+    assert links == [
+        "/learn/",
+        "/tutoring/",
+        "/tutor/",
+        "/vocabulary/",
+        "/achievements/",
+        "/social/",
+        "/translate/",
+        "/writing/",
+        "/abroad/",
+    ]
     for link in links:
         response = client.get(link)
         # Public pages answer; signed-in ones send a visitor to sign in first.
