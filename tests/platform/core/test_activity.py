@@ -53,3 +53,30 @@ def test_sign_ins_and_refunds_do_not_make_someone_active() -> None:
     assert "accounts.signed_in" not in activity.ACTIVE_KINDS
     assert "payments.refunded" not in activity.ACTIVE_KINDS
     assert "learning.lesson_completed" in activity.ACTIVE_KINDS
+
+
+@pytest.mark.django_db
+def test_a_receiver_whose_query_fails_spoils_nothing_for_the_others(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """A receiver's database error is rolled back to its own savepoint: the next receiver
+    still reads and writes in the same outer transaction."""
+    from accounts.models import User
+
+    seen: list[int] = []
+
+    def failing(sender: str, event: activity.Activity, **kwargs: Any) -> None:
+        User.objects.filter(pk="not-a-uuid").exists()  # raises inside the database layer
+
+    def reading(sender: str, event: activity.Activity, **kwargs: Any) -> None:
+        seen.append(User.objects.count())
+
+    activity.activity.connect(failing, dispatch_uid="test-failing-query")
+    activity.activity.connect(reading, dispatch_uid="test-reading")
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            activity.record("u1", "translation.translated", data={"mode": "text"})
+    finally:
+        activity.activity.disconnect(dispatch_uid="test-failing-query")
+        activity.activity.disconnect(dispatch_uid="test-reading")
+    assert seen == [User.objects.count()]
