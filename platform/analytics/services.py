@@ -48,7 +48,7 @@ def store_event(event: Activity) -> ActivityEvent | None:
     """Keep ``event`` unless the operator switched its tracking category off."""
     if not AnalyticsSettings.load().tracks(event.app):
         return None
-    if not User.objects.filter(pk=event.user_id).exists():
+    if not User.objects.filter(pk=str(event.user_id)).exists():
         # The account is gone (erased between the action's commit and this receiver, or an
         # event about no real person): nothing to count, and no dangling reference.
         return None
