@@ -115,6 +115,7 @@ def test_concurrent_writers_never_get_a_server_error(
                         "password": "Gr33n-tea-at-noon",
                         "role": "student",
                         "full_name": f"Writer {number}",
+                        "accept_terms": True,
                     },
                 ),
             )
