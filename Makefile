@@ -67,10 +67,9 @@ migrate: install
 demo: migrate
 	$(BIN)/python manage.py load_demo_data
 
-# One process migrates (only when a migration is unapplied), loads the demo (only when it or
-# the database changed) and lists the logins: each Django start costs seconds.
+# The web process migrates (only when a migration is unapplied), loads the demo (only when it
+# or the database changed), lists the logins and serves (scripts/run): one Django start.
 run: install
-	$(BIN)/python manage.py prepare_embedded
 	@scripts/run
 
 # --- Tests ----------------------------------------------------------------------------------

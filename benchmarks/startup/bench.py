@@ -10,8 +10,8 @@ starts in parallel and is not waited for):
 * **before**: what ``make run`` did until this change — ``migrate``, ``load_demo_data``,
   ``runserver`` (with its system checks) until ``/api/v1/health/`` answers, ``list_demo_logins``:
   four Django processes.
-* **after**: ``prepare_embedded`` (skips a no-op migrate and an unchanged demo), ``runserver
-  --skip-checks`` until healthy, the logins read from a file: two Django processes.
+* **after**: ``prepare_embedded --serve`` (skips a no-op migrate and an unchanged demo, then
+  serves in the same process) until healthy, the logins read from a file: one Django process.
 
 Per process: ``manage.py check`` as it is (heavy libraries load on first use, ``core.lazy``)
 against the same with those libraries imported up front, as before.
@@ -44,10 +44,11 @@ def manage(env: dict[str, str], *args: str) -> None:
     subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=True)
 
 
-def serve_until_healthy(env: dict[str, str], *extra: str) -> None:
+def serve_until_healthy(env: dict[str, str], *command: str) -> None:
+    """Runs ``manage.py <command> 127.0.0.1:<port>`` until /api/v1/health/ answers."""
     port = free_port()
     server = subprocess.Popen(
-        [PYTHON, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload", *extra],
+        [PYTHON, "manage.py", *command, f"127.0.0.1:{port}"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -70,13 +71,12 @@ def serve_until_healthy(env: dict[str, str], *extra: str) -> None:
 def before(env: dict[str, str]) -> None:
     manage(env, "migrate", "--noinput", "-v0")
     manage(env, "load_demo_data")
-    serve_until_healthy(env)
+    serve_until_healthy(env, "runserver", "--noreload")
     manage(env, "list_demo_logins")
 
 
 def after(env: dict[str, str]) -> None:
-    manage(env, "prepare_embedded")
-    serve_until_healthy(env, "--skip-checks")
+    serve_until_healthy(env, "prepare_embedded", "--serve")
     (Path(env["TOTO_VAR_DIR"]) / "demo-logins.txt").read_text()
 
 
@@ -140,7 +140,7 @@ def main() -> None:
         "| what | old | new | new / old |",
         "|---|---|---|---|",
         row("one process: `manage.py check` (heavy libraries eager → lazy)", *check),
-        row("second start until healthy (4 processes → 2)", *start),
+        row("second start until healthy (4 processes → 1)", *start),
         "",
         f"First start (migrate a new SQLite database and load the demo): {first_start:.1f} s.",
         "",

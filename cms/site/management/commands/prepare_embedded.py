@@ -9,7 +9,9 @@ three steps that used to be three commands are one. Work with nothing to do is s
   last load into this database (a fingerprint of every app's ``demo*.py`` kept in
   ``var/demo-state.json`` beside the database it describes). ``--force-demo`` runs them anyway;
   they are idempotent, so running them again is always safe;
-* the demo logins are written to ``var/demo-logins.txt`` for ``scripts/run`` to print.
+* the demo logins are written to ``var/demo-logins.txt`` for ``scripts/run`` to print;
+* with ``--serve ADDRESS`` the same process then serves (``runserver``, no reloader, its
+  checks already run): one Django start for the whole of a second ``make run``.
 """
 
 from __future__ import annotations
@@ -55,6 +57,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--force-demo", action="store_true", help="Run the demo steps.")
+        parser.add_argument(
+            "--serve", metavar="ADDRESS", help="Then serve on ADDRESS (e.g. 127.0.0.1:8000)."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         var_dir = Path(settings.VAR_DIR)
@@ -82,3 +87,6 @@ class Command(BaseCommand):
         from accounts.demo import demo_login_lines
 
         (var_dir / LOGINS_FILE).write_text("\n".join(demo_login_lines()) + "\n")
+
+        if options["serve"]:
+            call_command("runserver", options["serve"], use_reloader=False, skip_checks=True)
