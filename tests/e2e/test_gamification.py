@@ -68,8 +68,14 @@ def test_the_achievements_page_on_desktop_and_phones(
     page.set_viewport_size({"width": size[0], "height": size[1]})
     page.goto(live_server.url + "/achievements/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Achievements")
-    expect(page.locator("[data-streak-value]")).to_contain_text("12 days")
-    expect(page.locator(".streak-day-met")).to_have_count(12)
+    from gamification.models import Player
+
+    # The demo's 12 days, plus today when other apps' demo steps (the vocabulary reviews) have
+    # already met today's goal through the activity bus.
+    streak = Player.objects.get(user__email="student@toto.localhost").streak
+    assert streak in (12, 13), streak
+    expect(page.locator("[data-streak-value]")).to_contain_text(f"{streak} days")
+    expect(page.locator(".streak-day-met")).to_have_count(streak)
     rows = page.locator(".league-table tbody tr")
     expect(rows).to_have_count(30)
     expect(page.locator(".league-table .badge-success")).to_have_count(7)
