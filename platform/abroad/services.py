@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, OperationalError, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
@@ -31,7 +31,8 @@ from cms.abroad.models import (
     HomestayPage,
     HomestayRoom,
 )
-from core import activity
+from core import activity, dispatch
+from core.db import save_retrying_deadlocks
 
 from . import policies, pricing
 from .errors import InvalidBookingState, NotAllowed, NotBookable, RoomTaken, SeatsTaken
@@ -48,31 +49,10 @@ logger = logging.getLogger(__name__)
 
 ROOM_CONSTRAINT = "abroad_roomstay_no_overlap"
 MAX_SEATS_PER_BOOKING = 10
-# PostgreSQL checks an exclusion constraint after inserting the row: two overlapping stays
-# written at the same moment each wait for the other, and one is aborted as a deadlock. It is
-# written again in a new savepoint: the retry waits for the other, then fails on the
-# constraint (a clean 409) or goes through. Same reasoning as tutoring's bookings.
-OVERLAP_DEADLOCK_RETRIES = 5
 
 
 def policy() -> AbroadSettings:
     return AbroadSettings.load()
-
-
-def save_against_overlaps(stay: RoomStay, **save_kwargs: Any) -> None:
-    """Saves ``stay`` in a savepoint, retrying writes PostgreSQL aborted as deadlocks
-    between overlapping stays; the overlap itself (``IntegrityError``) is the caller's."""
-    for attempt in range(1, OVERLAP_DEADLOCK_RETRIES + 1):
-        try:
-            with transaction.atomic():
-                stay.save(**save_kwargs)
-            return
-        except OperationalError as error:
-            if getattr(error.__cause__, "sqlstate", None) != "40P01" or (
-                attempt == OVERLAP_DEADLOCK_RETRIES
-            ):
-                raise
-            logger.info("stay write aborted as a deadlock, retry %s", attempt)
 
 
 # --- Reading what is free ------------------------------------------------------------------
@@ -291,7 +271,7 @@ def hold_booking(
             if not room_is_free(stay.room.pk, stay.check_in, stay.check_out):
                 raise RoomTaken()  # the embedded SQLite default has no exclusion constraint
             try:
-                save_against_overlaps(
+                save_retrying_deadlocks(
                     RoomStay(
                         room=stay.room,
                         booking=booking,
@@ -306,10 +286,7 @@ def hold_booking(
                 # it the seats it counted: a package is all or nothing.
                 raise RoomTaken() from error
         if awaiting:
-            from . import tasks
-
-            booking_id = str(booking.pk)
-            transaction.on_commit(lambda: tasks.notify_request.delay(booking_id))
+            dispatch.enqueue_on_commit("abroad.notify_request", str(booking.pk))
     return booking
 
 
@@ -360,10 +337,7 @@ def answer_request(
                     hours=policy().accepted_request_hold_hours
                 )
             booking.save()
-        from . import tasks
-
-        booking_id_text = str(booking.pk)
-        transaction.on_commit(lambda: tasks.notify_answer.delay(booking_id_text))
+        dispatch.enqueue_on_commit("abroad.notify_answer", str(booking.pk))
     return booking
 
 
@@ -388,7 +362,7 @@ def block_dates(
             room=room, check_in=check_in, check_out=check_out, note=note[:120], created_by=vendor
         )
         try:
-            save_against_overlaps(stay, force_insert=True)
+            save_retrying_deadlocks(stay, force_insert=True)
         except IntegrityError as error:
             raise RoomTaken("These dates are already booked or blocked.") from error
     return stay
@@ -436,10 +410,7 @@ def payment_received(
         )
         booking.hold_expires_at = None
         booking.save()
-        from . import tasks
-
-        booking_id_text = str(booking.pk)
-        transaction.on_commit(lambda: tasks.notify_paid.delay(booking_id_text))
+        dispatch.enqueue_on_commit("abroad.notify_paid", str(booking.pk))
         return booking
     booking.refunded_amount += amount
     booking.save()
@@ -448,10 +419,7 @@ def payment_received(
 
 
 def _refund_after_commit(booking: AbroadBooking, amount: Decimal, *, reason: str) -> None:
-    from . import tasks
-
-    booking_id, value = str(booking.pk), str(amount)
-    transaction.on_commit(lambda: tasks.refund_booking.delay(booking_id, value, reason))
+    dispatch.enqueue_on_commit("abroad.refund_booking", str(booking.pk), str(amount), reason)
 
 
 def commission_percent(kind: str) -> int:

@@ -4,7 +4,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-from .request_context import request_id_var
+from .request_context import request_cache_scope, request_id_var
 
 REQUEST_ID_HEADER = "X-Request-ID"
 # A proxy's id is reused only if it looks like one: it ends up in logs and response headers.
@@ -12,7 +12,8 @@ _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,128}$")
 
 
 class RequestIdMiddleware:
-    """Gives every request an id (the proxy's X-Request-ID if sane), logged and echoed back."""
+    """Gives every request an id (the proxy's X-Request-ID if sane), logged and echoed back,
+    and the scope of ``core.request_context.once_per_request``."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -23,7 +24,8 @@ class RequestIdMiddleware:
         request.request_id = request_id  # type: ignore[attr-defined]
         token = request_id_var.set(request_id)
         try:
-            response = self.get_response(request)
+            with request_cache_scope():
+                response = self.get_response(request)
         finally:
             request_id_var.reset(token)
         response[REQUEST_ID_HEADER] = request_id

@@ -14,15 +14,36 @@ from typing import Any
 from django.db.models import Avg, Count, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
-from wagtail.models import Locale, Page
+from wagtail.models import Locale, Page, PageViewRestriction
 from wagtail.query import PageQuerySet
 
 from accounts.roles import Role
 from accounts.selectors import has_role
 from cms.learning.covers import COVER_RENDITION, prefetch_cover_renditions  # noqa: F401 - re-exported for the app's lists
 from cms.learning.models import CategoryPage, LessonPage, SubcategoryPage
+from core.request_context import once_per_request
 
 from .models import AttemptStatus, ExerciseAttempt, LessonProgress, ProgressStatus
+
+
+@once_per_request
+def default_locale() -> Locale:
+    return Locale.get_default()
+
+
+@once_per_request
+def _view_restricted() -> Q:
+    """Pages under a view restriction (Wagtail's ``PageQuerySet.private_q``, whose restriction
+    list is otherwise read again for every queryset of a page)."""
+    restricted = Q()
+    for restriction in PageViewRestriction.objects.select_related("page"):
+        restricted |= Q(path__startswith=restriction.page.path)
+    return restricted
+
+
+def _public(queryset: PageQuerySet) -> PageQuerySet:
+    restricted = _view_restricted()
+    return queryset.exclude(restricted) if restricted else queryset
 
 
 def learner_locale(request: HttpRequest, *, profile_first: bool = False) -> Locale:
@@ -33,7 +54,7 @@ def learner_locale(request: HttpRequest, *, profile_first: bool = False) -> Loca
     explicit choice. The default locale when none of them has content."""
     explicit = request.GET.get("locale")
     if explicit:
-        return Locale.objects.filter(language_code=explicit).first() or Locale.get_default()
+        return Locale.objects.filter(language_code=explicit).first() or default_locale()
     codes: list[str] = []
     if profile_first and request.user.is_authenticated:
         from accounts.models import Profile
@@ -43,12 +64,12 @@ def learner_locale(request: HttpRequest, *, profile_first: bool = False) -> Loca
         )
     codes.append(getattr(request, "LANGUAGE_CODE", "") or "")
     locales = {locale.language_code: locale for locale in Locale.objects.all()}
-    return next((locales[code] for code in codes if code in locales), Locale.get_default())
+    return next((locales[code] for code in codes if code in locales), default_locale())
 
 
 def _localized(queryset: PageQuerySet, locale: Locale) -> PageQuerySet:
-    default = Locale.get_default()
-    live = queryset.live().public()
+    default = default_locale()
+    live = _public(queryset.live())
     if locale.pk == default.pk:
         return live.filter(locale=default)
     translated = live.filter(locale=locale).values("translation_key")

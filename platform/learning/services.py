@@ -25,7 +25,7 @@ from rest_framework import exceptions
 from ai import client as ai_client
 from ai.errors import AIInputRejected
 from cms.learning.models import LessonPage
-from core import activity
+from core import activity, dispatch
 from core.uploads import AUDIO_TYPES, RejectedUpload, checked_type, stored_name
 
 from .errors import (
@@ -146,9 +146,7 @@ def record_voice_attempt(
     attempt.save()
     _refresh_progress(user, lesson, add_attempt=True, add_seconds=time_spent_seconds)
 
-    from .tasks import assess_voice_attempt
-
-    transaction.on_commit(lambda: assess_voice_attempt.delay(str(attempt.id)))
+    dispatch.enqueue_on_commit("learning.tasks.assess_voice_attempt", str(attempt.id))
     return attempt
 
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.selectors import is_email_verified
+from core import dispatch
 from core.fanout import CHAT, send_to_users
 from core.uploads import RejectedUpload, checked_type, stored_name
 
@@ -281,10 +282,8 @@ def _fan_out(
 
 
 def _enqueue_offline_notifications(message_id: Any) -> None:
-    from .tasks import notify_offline_recipients
-
     try:
-        notify_offline_recipients.delay(str(message_id))
+        dispatch.enqueue("messaging.notify_offline_recipients", str(message_id))
     except Exception:  # the message is stored and fanned out; a lost nudge is not an error
         logger.exception("Could not enqueue offline notifications for %s", message_id)
 

@@ -14,6 +14,7 @@ from django.db.models import Prefetch
 
 from accounts.exporting import amount, iso
 from accounts.models import User
+from core import dispatch
 from credits.models import Subscription, SubscriptionStatus
 from credits.services import stop_renewal
 
@@ -98,6 +99,4 @@ def erase_personal_data(user: User) -> None:
 
 
 def _cancel_at_stripe(subscription_id: str) -> None:
-    from .tasks import cancel_stripe_subscription
-
-    cancel_stripe_subscription.delay(subscription_id, at_period_end=True)
+    dispatch.enqueue("payments.cancel_stripe_subscription", subscription_id, at_period_end=True)

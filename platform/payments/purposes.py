@@ -21,9 +21,9 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
 
 from accounts.models import User
+from core import dispatch
 from credits import services as credit_services
 from credits.models import (
     CREDITS,
@@ -255,9 +255,7 @@ class SubscriptionPurpose(Purpose):
             if subscription_id.startswith("sub_"):
                 # Stripe Billing would charge again next period: cancel it there too, after
                 # commit and with retries (the refund itself must not wait on Stripe).
-                from .tasks import cancel_stripe_subscription
-
-                transaction.on_commit(lambda: cancel_stripe_subscription.delay(subscription_id))
+                dispatch.enqueue_on_commit("payments.cancel_stripe_subscription", subscription_id)
         return transfer
 
 

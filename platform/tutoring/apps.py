@@ -7,7 +7,7 @@ class TutoringConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import notify, payments
+        from . import notify, purposes
 
-        payments.register_purposes()
+        purposes.register_purposes()
         notify.register_types()

@@ -1,7 +1,7 @@
 """How the marketplace sells lessons and gifts through the payments app's checkout and the
 credits ledger.
 
-Two checkout purposes are registered with ``payments.purposes``:
+Two checkout purposes are registered with ``payments.purposes`` (in ``purposes.py``):
 
 * ``tutoring_booking`` — item ``{"booking": id}``; the amount is the held booking's price
   (the server's, never the client's). Fulfilment confirms the booking.
@@ -21,7 +21,7 @@ Provider calls (refunds) run after commit in a Celery task, never under a row lo
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.apps import apps
+from core import dispatch
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -39,7 +39,7 @@ def commission_rate() -> Decimal:
     return Decimal(TutoringSettings.load().commission_percent) / 100
 
 
-def _split(amount: Decimal) -> tuple[Decimal, Decimal]:
+def split_commission(amount: Decimal) -> tuple[Decimal, Decimal]:
     commission = (amount * commission_rate()).quantize(CENT, rounding=ROUND_HALF_UP)
     return amount - commission, commission
 
@@ -52,7 +52,7 @@ def pay_teacher(booking: "Booking", amount: Decimal, *, reason: str) -> None:
 
     if amount <= 0:
         return
-    teacher_share, commission = _split(amount)
+    teacher_share, commission = split_commission(amount)
     post_transfer(
         kind="tutoring_earning",
         idempotency_key=f"booking:{booking.pk}:teacher",
@@ -83,12 +83,9 @@ def payment_of(booking: "Booking") -> Any:
 
 def refund(booking: "Booking", amount: Decimal, *, reason: str) -> None:
     """Schedules the refund of ``amount`` at the provider, after commit."""
-    from django.db import transaction
-
-    from . import tasks
-
-    booking_id, value = str(booking.pk), str(amount)
-    transaction.on_commit(lambda: tasks.refund_booking.delay(booking_id, value, reason))
+    dispatch.enqueue_on_commit(
+        "tutoring.tasks.refund_booking", str(booking.pk), str(amount), reason
+    )
 
 
 def refund_now(booking: "Booking", amount: Decimal, *, reason: str) -> None:
@@ -140,94 +137,3 @@ def gift_checkout(gift: "Gift", *, provider: str, user: "User") -> Any:
         currency=gift.currency,
         idempotency_key=f"gift:{gift.pk}",
     )
-
-
-def register_purposes() -> None:
-    if not apps.is_installed("payments"):
-        return  # without the payments app nothing can be paid (bookings stay held)
-    from credits.models import AccountKind
-    from credits.services import Leg, platform_account, post_transfer, user_account
-    from payments.errors import InvalidItem
-    from payments.ledger import clearing_to_revenue
-    from payments.purposes import Purpose, Quote, register
-
-    from .models import Booking, BookingStatus, Gift
-
-    class BookingPurpose(Purpose):
-        name = BOOKING_PURPOSE
-
-        def quote(self, user: "User", item: dict[str, Any], currency: str) -> Quote:
-            booking = (
-                Booking.objects.select_related("gig")
-                .filter(pk=str(item.get("booking", "")), learner=user, status=BookingStatus.HELD)
-                .first()
-            )
-            if booking is None:
-                raise InvalidItem("No held booking of yours with that id.")
-            if booking.currency != currency:
-                raise InvalidItem(f"This lesson is priced in {booking.currency}.")
-            return Quote(
-                amount=booking.price,
-                currency=booking.currency,
-                description=f"Lesson: {booking.gig.title} ({booking.minutes} min)",
-                item={"booking": str(booking.pk)},
-            )
-
-        def fulfil(self, payment: Any) -> None:
-            from .services.bookings import confirm_payment
-
-            post_transfer(
-                kind="tutoring_booking",
-                idempotency_key=f"payment:{payment.pk}",
-                legs=clearing_to_revenue(payment.currency, payment.amount),
-                memo=payment.description,
-                metadata={"payment": str(payment.pk), "booking": payment.item["booking"]},
-            )
-            confirm_payment(payment.item["booking"], payment_reference=str(payment.pk))
-
-    class GiftPurpose(Purpose):
-        name = GIFT_PURPOSE
-
-        def quote(self, user: "User", item: dict[str, Any], currency: str) -> Quote:
-            gift = Gift.objects.filter(
-                pk=str(item.get("gift", "")), sender=user, paid_at__isnull=True
-            ).first()
-            if gift is None or gift.currency != currency:
-                raise InvalidItem("No unpaid gift of yours with that id and currency.")
-            return Quote(
-                amount=gift.amount,
-                currency=gift.currency,
-                description="Gift to your teacher",
-                item={"gift": str(gift.pk)},
-            )
-
-        def fulfil(self, payment: Any) -> None:
-            from .services.gifts import gift_paid
-
-            gift = Gift.objects.select_related("booking__teacher__user").get(
-                pk=payment.item["gift"]
-            )
-            teacher_share, commission = _split(payment.amount)
-            post_transfer(
-                kind="tutoring_gift",
-                idempotency_key=f"payment:{payment.pk}",
-                legs=[
-                    Leg(
-                        platform_account(AccountKind.PROVIDER_CLEARING, payment.currency),
-                        -payment.amount,
-                    ),
-                    Leg(platform_account(AccountKind.COMMISSIONS, payment.currency), commission),
-                    Leg(
-                        user_account(
-                            gift.booking.teacher.user, AccountKind.EARNINGS, payment.currency
-                        ),
-                        teacher_share,
-                    ),
-                ],
-                memo=payment.description,
-                metadata={"payment": str(payment.pk), "gift": str(gift.pk)},
-            )
-            gift_paid(gift, payment_reference=str(payment.pk))
-
-    register(BookingPurpose())
-    register(GiftPurpose())

@@ -70,6 +70,64 @@ def imports_between_apps(root: Path) -> list[Import]:
     return found
 
 
+def _module_name(path: Path, root: Path) -> str:
+    parts = list(path.relative_to(root).with_suffix("").parts)
+    if parts[0] == "platform":
+        parts = parts[1:]
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ".".join(parts)
+
+
+def _imported_names(node: ast.AST, package: str) -> list[str]:
+    """The dotted names an import statement may refer to (module and module.attribute)."""
+    if isinstance(node, ast.Import):
+        return [alias.name for alias in node.names]
+    if not isinstance(node, ast.ImportFrom):
+        return []
+    if node.level:
+        base = package.split(".")
+        if node.level > 1:
+            base = base[: -(node.level - 1)]
+        module = ".".join(base) + (f".{node.module}" if node.module else "")
+    else:
+        module = node.module or ""
+    return [module] + [f"{module}.{alias.name}" for alias in node.names]
+
+
+def imports_between_modules(root: Path) -> list[Import]:
+    """Imports between the modules of one app (``tutoring.services.bookings`` ->
+    ``tutoring.tasks``), function-level ones included; a package's ``__init__`` importing its
+    own submodules is left out (re-exports are not a dependency of the design)."""
+    apps = find_apps(root)
+    modules: dict[str, Path] = {}
+    for folder in apps.values():
+        for path in folder.rglob("*.py"):
+            if "migrations" not in path.parts:
+                modules[_module_name(path, root)] = path
+    found: list[Import] = []
+    for module, path in sorted(modules.items()):
+        package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+        app = app_of(module, apps)
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+            for name in _imported_names(node, package):
+                parts = name.split(".")
+                while parts and ".".join(parts) not in modules:
+                    parts.pop()
+                target = ".".join(parts)
+                if (
+                    target
+                    and target != module
+                    and app_of(target, apps) == app
+                    and not target.startswith(f"{module}.")
+                    and not module.startswith(f"{target}.")
+                ):
+                    found.append(
+                        Import(module, target, str(path.relative_to(root)), node.lineno)  # type: ignore[attr-defined]
+                    )
+    return found
+
+
 def cycles(imports: list[Import]) -> list[list[str]]:
     """The strongly connected components with more than one app (Tarjan), each sorted."""
     graph: dict[str, set[str]] = defaultdict(set)

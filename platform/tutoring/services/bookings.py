@@ -16,11 +16,12 @@ from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from core import activity
+from core import activity, dispatch
+from core.db import save_retrying_deadlocks, violated_constraint
 
 from .. import classroom, payments
 from ..errors import (
@@ -40,37 +41,20 @@ from ..models import (
     MeetingProvider,
     PricingMode,
     TeacherListing,
-    TutoringSettings,
 )
 from ..selectors import slots
+from .rows import (
+    LEARNER_CONSTRAINT,
+    TEACHER_CONSTRAINT,
+    move_status,
+    policy,
+)
 
 if TYPE_CHECKING:
     from ..models.bookings import GroupSession
 
 CENT = Decimal("0.01")
 logger = logging.getLogger(__name__)
-
-TEACHER_CONSTRAINT = "tutoring_booking_no_teacher_overlap"
-LEARNER_CONSTRAINT = "tutoring_booking_no_learner_overlap"
-
-
-def policy() -> TutoringSettings:
-    return TutoringSettings.load()
-
-
-def move_status(
-    booking: Booking, to_status: str, *, actor: User | None = None, note: str = ""
-) -> None:
-    """Sets ``booking.status`` to ``to_status`` without saving the booking (the caller
-    saves it with its other changes) and writes the change into its history now."""
-    BookingEvent.objects.create(
-        booking=booking,
-        from_status=booking.status if booking.status != to_status else "",
-        to_status=to_status,
-        actor=actor,
-        note=note[:255],
-    )
-    booking.status = to_status
 
 
 def _lock_calendar_shared(listing: TeacherListing) -> None:
@@ -98,35 +82,6 @@ def _expire_stale_holds(
     for booking in stale:
         move_status(booking, BookingStatus.EXPIRED, note="hold ran out")
         booking.save(update_fields=["status", "updated_at"])
-
-
-# PostgreSQL checks an exclusion constraint after inserting the row: two overlapping rows
-# written at the same moment each wait for the other's transaction, and PostgreSQL aborts
-# one of them as a deadlock. That one is written again (in a new savepoint): the retry waits
-# for the other to finish, then fails on the constraint (a clean 409) or goes through.
-OVERLAP_DEADLOCK_RETRIES = 5
-
-
-def save_against_overlaps(booking: Booking, **save_kwargs: Any) -> None:
-    """Saves ``booking`` in a savepoint, retrying the writes PostgreSQL aborted as
-    deadlocks between overlapping bookings. An ``IntegrityError`` (the overlap itself) is
-    left to the caller, who knows which error to answer with."""
-    for attempt in range(1, OVERLAP_DEADLOCK_RETRIES + 1):
-        try:
-            with transaction.atomic():
-                booking.save(**save_kwargs)
-            return
-        except OperationalError as error:
-            if getattr(error.__cause__, "sqlstate", None) != "40P01":
-                raise
-            if attempt == OVERLAP_DEADLOCK_RETRIES:
-                raise
-            logger.info("booking write aborted as a deadlock, retry %s", attempt)
-
-
-def _constraint_of(error: IntegrityError) -> str:
-    diag = getattr(error.__cause__, "diag", None)
-    return getattr(diag, "constraint_name", "") or ""
 
 
 def price_of(gig: Gig, minutes: int, lesson_type: str) -> Decimal:
@@ -206,9 +161,9 @@ def hold_booking(
             else None,
         )
         try:
-            save_against_overlaps(booking, force_insert=True)
+            save_retrying_deadlocks(booking, force_insert=True)
         except IntegrityError as error:
-            constraint = _constraint_of(error)
+            constraint = violated_constraint(error)
             if constraint == TEACHER_CONSTRAINT:
                 raise SlotTaken() from error
             if constraint == LEARNER_CONSTRAINT:
@@ -298,9 +253,7 @@ def confirm_payment(
             booking.save()
             payments.refund(booking, booking.price, reason="slot taken after the hold ran out")
             return booking
-        from .. import tasks
-
-        transaction.on_commit(lambda: tasks.booking_confirmed.delay(str(booking.pk)))
+        dispatch.enqueue_on_commit("tutoring.tasks.booking_confirmed", str(booking.pk))
         activity.record(
             booking.learner_id,
             "tutoring.booking_confirmed",
@@ -368,9 +321,7 @@ def cancel_booking(
             from .group_sessions import release_seat
 
             release_seat(session, booking)
-        from .. import tasks
-
-        transaction.on_commit(lambda: tasks.booking_cancelled.delay(str(booking.pk)))
+        dispatch.enqueue_on_commit("tutoring.tasks.booking_cancelled", str(booking.pk))
     return booking
 
 
@@ -408,9 +359,9 @@ def reschedule_booking(
         booking.reminder_15m_sent_at = None
         _lock_calendar_shared(listing)
         try:
-            save_against_overlaps(booking)
+            save_retrying_deadlocks(booking)
         except IntegrityError as error:
-            if _constraint_of(error) == LEARNER_CONSTRAINT:
+            if violated_constraint(error) == LEARNER_CONSTRAINT:
                 raise LearnerBusy() from error
             raise SlotTaken() from error
         BookingEvent.objects.create(

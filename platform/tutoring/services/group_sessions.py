@@ -17,6 +17,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from core import dispatch
+from core.db import save_retrying_deadlocks, violated_constraint
 
 from .. import classroom, payments
 from ..errors import (
@@ -30,13 +32,7 @@ from ..errors import (
 from ..models import ACTIVE_BOOKING_STATUSES, Booking, BookingStatus, Gig, LessonType
 from ..models.bookings import GroupSession
 from ..models.teachers import CefrLevel
-from .bookings import (
-    LEARNER_CONSTRAINT,
-    _constraint_of,
-    move_status,
-    policy,
-    save_against_overlaps,
-)
+from .rows import LEARNER_CONSTRAINT, move_status, policy
 
 MAX_SEATS = 100
 EDITABLE_ANY_TIME = ("topic", "description", "seats")
@@ -221,9 +217,9 @@ def book_seat(session: GroupSession, *, learner: User, now: datetime | None = No
             price=session.price,
         )
         try:
-            save_against_overlaps(booking, force_insert=True)
+            save_retrying_deadlocks(booking, force_insert=True)
         except IntegrityError as error:
-            if _constraint_of(error) == LEARNER_CONSTRAINT:
+            if violated_constraint(error) == LEARNER_CONSTRAINT:
                 raise LearnerBusy("You already have a seat or a lesson at this time.") from error
             raise
         session.seats_taken += 1
@@ -268,8 +264,6 @@ def cancel_session(
 ) -> GroupSession:
     """The teacher cancels: every seat is cancelled, paid ones refunded in full through the
     ledger (and the provider, after commit), and every learner is told."""
-    from .. import tasks
-
     now = now or timezone.now()
     with transaction.atomic():
         session = lock_session(session_id)
@@ -299,9 +293,11 @@ def cancel_session(
         session.seats_taken = 0
         session.save(update_fields=["cancelled", "cancelled_at", "seats_taken"])
         classroom.update_group_classroom(session)
-        session_pk, learner_ids = str(session.pk), [str(b.learner_id) for b in seats]
-        transaction.on_commit(
-            lambda: tasks.group_session_cancelled.delay(session_pk, learner_ids, reason)
+        dispatch.enqueue_on_commit(
+            "tutoring.tasks.group_session_cancelled",
+            str(session.pk),
+            [str(b.learner_id) for b in seats],
+            reason,
         )
     return session
 

@@ -16,7 +16,8 @@ from .. import classroom, payments
 from ..errors import InvalidBookingState, NotAllowed
 from ..models import Booking, BookingStatus, MeetingProvider, PricingMode
 from ..selectors.slots import Interval
-from .bookings import lock, move_status, policy
+from .bookings import lock
+from .rows import move_status, policy
 
 logger = logging.getLogger(__name__)
 CENT = Decimal("0.01")

@@ -12,6 +12,7 @@ from wagtail.log_actions import log
 
 from accounts import services as account_services
 from accounts.models import User
+from core import dispatch
 
 from ..errors import Conflict, NotAllowed
 from ..models import (
@@ -91,10 +92,7 @@ def _decide(listing: TeacherListing, *, by: User, status: str, reason: str) -> T
             else "tutoring.reject_listing"
         )
         log(instance=listing, action=action, user=by, data={"reason": reason})
-        from .. import tasks
-
-        listing_id = str(listing.pk)
-        transaction.on_commit(lambda: tasks.listing_reviewed.delay(listing_id))
+        dispatch.enqueue_on_commit("tutoring.tasks.listing_reviewed", str(listing.pk))
     return listing
 
 

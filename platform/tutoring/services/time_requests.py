@@ -18,17 +18,16 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from core import dispatch
 
 from ..errors import AlreadyAnswered, AlreadyRequested, InvalidBookingState, NotAllowed, NotBookable
 from ..models import Gig, LessonType, TimeRequest, TimeRequestStatus
-from .bookings import hold_booking, policy, price_of
+from .bookings import hold_booking, price_of
+from .rows import policy
 
 
 def _notify_on_commit(request_id: Any) -> None:
-    from .. import tasks
-
-    request_key = str(request_id)
-    transaction.on_commit(lambda: tasks.time_request_changed.delay(request_key))
+    dispatch.enqueue_on_commit("tutoring.tasks.time_request_changed", str(request_id))
 
 
 def request_time(

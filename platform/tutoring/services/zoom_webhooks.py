@@ -23,7 +23,8 @@ from core.api.errors import ServiceError
 
 from .. import zoom
 from ..models import Booking, BookingStatus, ZoomAttendance, ZoomWebhookEvent
-from .bookings import lock, move_status
+from .bookings import lock
+from .rows import move_status
 
 
 class InvalidZoomSignature(ServiceError):

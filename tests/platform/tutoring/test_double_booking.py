@@ -182,7 +182,8 @@ def test_a_write_that_keeps_deadlocking_is_not_retried_forever(
 ) -> None:
     from django.db import OperationalError
 
-    from tutoring.services.bookings import OVERLAP_DEADLOCK_RETRIES, hold_booking
+    from core.db import DEADLOCK_RETRIES as OVERLAP_DEADLOCK_RETRIES
+    from tutoring.services.bookings import hold_booking
 
     gig = make_gig(make_listing())
     deadlocks_on_insert(OVERLAP_DEADLOCK_RETRIES)

@@ -1,0 +1,103 @@
+"""The checkout purposes tutoring registers with the payments app (see ``payments.py`` for
+the ledger they write): ``tutoring_booking`` confirms the held booking it paid for,
+``session_gift`` credits the teacher. Registered from ``TutoringConfig.ready``; kept apart
+from ``payments.py`` because fulfilment calls the booking services, which themselves use
+``payments.py`` for refunds and teacher pay."""
+
+from typing import TYPE_CHECKING, Any
+
+from django.apps import apps
+
+from .payments import BOOKING_PURPOSE, GIFT_PURPOSE, split_commission
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+def register_purposes() -> None:
+    if not apps.is_installed("payments"):
+        return  # without the payments app nothing can be paid (bookings stay held)
+    from credits.models import AccountKind
+    from credits.services import Leg, platform_account, post_transfer, user_account
+    from payments.errors import InvalidItem
+    from payments.ledger import clearing_to_revenue
+    from payments.purposes import Purpose, Quote, register
+
+    from .models import Booking, BookingStatus, Gift
+    from .services.bookings import confirm_payment
+    from .services.gifts import gift_paid
+
+    class BookingPurpose(Purpose):
+        name = BOOKING_PURPOSE
+
+        def quote(self, user: "User", item: dict[str, Any], currency: str) -> Quote:
+            booking = (
+                Booking.objects.select_related("gig")
+                .filter(pk=str(item.get("booking", "")), learner=user, status=BookingStatus.HELD)
+                .first()
+            )
+            if booking is None:
+                raise InvalidItem("No held booking of yours with that id.")
+            if booking.currency != currency:
+                raise InvalidItem(f"This lesson is priced in {booking.currency}.")
+            return Quote(
+                amount=booking.price,
+                currency=booking.currency,
+                description=f"Lesson: {booking.gig.title} ({booking.minutes} min)",
+                item={"booking": str(booking.pk)},
+            )
+
+        def fulfil(self, payment: Any) -> None:
+            post_transfer(
+                kind="tutoring_booking",
+                idempotency_key=f"payment:{payment.pk}",
+                legs=clearing_to_revenue(payment.currency, payment.amount),
+                memo=payment.description,
+                metadata={"payment": str(payment.pk), "booking": payment.item["booking"]},
+            )
+            confirm_payment(payment.item["booking"], payment_reference=str(payment.pk))
+
+    class GiftPurpose(Purpose):
+        name = GIFT_PURPOSE
+
+        def quote(self, user: "User", item: dict[str, Any], currency: str) -> Quote:
+            gift = Gift.objects.filter(
+                pk=str(item.get("gift", "")), sender=user, paid_at__isnull=True
+            ).first()
+            if gift is None or gift.currency != currency:
+                raise InvalidItem("No unpaid gift of yours with that id and currency.")
+            return Quote(
+                amount=gift.amount,
+                currency=gift.currency,
+                description="Gift to your teacher",
+                item={"gift": str(gift.pk)},
+            )
+
+        def fulfil(self, payment: Any) -> None:
+            gift = Gift.objects.select_related("booking__teacher__user").get(
+                pk=payment.item["gift"]
+            )
+            teacher_share, commission = split_commission(payment.amount)
+            post_transfer(
+                kind="tutoring_gift",
+                idempotency_key=f"payment:{payment.pk}",
+                legs=[
+                    Leg(
+                        platform_account(AccountKind.PROVIDER_CLEARING, payment.currency),
+                        -payment.amount,
+                    ),
+                    Leg(platform_account(AccountKind.COMMISSIONS, payment.currency), commission),
+                    Leg(
+                        user_account(
+                            gift.booking.teacher.user, AccountKind.EARNINGS, payment.currency
+                        ),
+                        teacher_share,
+                    ),
+                ],
+                memo=payment.description,
+                metadata={"payment": str(payment.pk), "gift": str(gift.pk)},
+            )
+            gift_paid(gift, payment_reference=str(payment.pk))
+
+    register(BookingPurpose())
+    register(GiftPurpose())
