@@ -40,14 +40,27 @@ def _rules() -> dict[str, Rule]:
     if rules is None:
         from .models import FeatureFlag
 
+        # One query: a flag's row repeats once per group (a left join), None when it has none.
+        rows = FeatureFlag.objects.values_list(
+            "name", "enabled", "countries", "rollout_percent", "groups__id"
+        )
+        groups: dict[str, set[int]] = {}
+        fields: dict[str, tuple[bool, str, int]] = {}
+        for name, on, countries, percent, group_id in rows:
+            fields[name] = (on, countries, percent)
+            groups.setdefault(name, set())
+            if group_id is not None:
+                groups[name].add(group_id)
         rules = {
-            flag.name: Rule(
-                enabled=flag.enabled,
-                group_ids=frozenset(group.pk for group in flag.groups.all()),
-                countries=frozenset(flag.country_codes()),
-                rollout_percent=flag.rollout_percent,
+            name: Rule(
+                enabled=on,
+                group_ids=frozenset(groups[name]),
+                countries=frozenset(
+                    code.strip().upper() for code in countries.split(",") if code.strip()
+                ),
+                rollout_percent=percent,
             )
-            for flag in FeatureFlag.objects.prefetch_related("groups")
+            for name, (on, countries, percent) in fields.items()
         }
         cache.set(CACHE_KEY, rules, CACHE_SECONDS)
     return rules
