@@ -31,6 +31,9 @@ def configure(name: str, new_value: str, user: Any) -> None:
         for setting in ServiceSetting.objects.filter(name=name):
             log(setting, "operations.unconfigure", user=user, data={"name": name})
             setting.delete()
+    # Now (this transaction's later reads) and after commit (other processes' reads made
+    # in between would have cached the old value again).
+    configuration.forget()
     transaction.on_commit(configuration.forget)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
@@ -42,4 +43,14 @@ def configuration_menu_item() -> MenuItem:
         reverse("operations_service_configuration"),
         icon_name="cogs",
         order=11,
+    )
+
+
+@hooks.register("register_log_actions")
+def register_operations_log_actions(actions: Any) -> None:
+    actions.register_action(
+        "operations.configure", _("Configure a service"), _("Service setting changed")
+    )
+    actions.register_action(
+        "operations.unconfigure", _("Remove a service setting"), _("Service setting removed")
     )
