@@ -101,6 +101,7 @@ def run(report: SavedReport, *, today: date) -> ReportResult:
     last = today
     first = today - timedelta(days=days - 1)
     group_by = report.group_by if report.group_by in DIMENSIONS else "day"
+    rows: Any
     if metric.kind == "":
         if group_by not in ACTIVE_DIMENSIONS:
             group_by = "day"
