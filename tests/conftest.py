@@ -23,6 +23,12 @@ def _clear_cache() -> Iterator[None]:
     # The cache is a real Redis shared by the session: throttling counters and cached values
     # must not leak from one test into the next.
     cache.clear()
+    # Maintenance mode is read from the cache on every request (operations.maintenance) and
+    # from the database only when the cache lost it: start each test with it cached as the
+    # test database has it (off), so pinned query counts measure requests in steady state.
+    from operations import maintenance
+
+    maintenance.assume_off()
     yield
 
 

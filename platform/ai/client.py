@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 from django.conf import settings
 from django.core.cache import cache
+from operations.configuration import value as config
 
 from core.lazy import lazy_module
 
@@ -55,7 +56,7 @@ class ChatResult:
 
 
 def _ml_url() -> str:
-    return settings.ML_URL.rstrip("/")
+    return config("ML_URL").rstrip("/")
 
 
 def _timeout() -> httpx.Timeout:
@@ -84,23 +85,23 @@ def _http_client(base_url: str, api_key: str, timeout: float, connect: float) ->
 def speech_client() -> openai.OpenAI:
     return _openai_client(
         _ml_url() + "/v1",
-        settings.ML_API_KEY,
+        config("ML_API_KEY"),
         settings.ML_TIMEOUT_SECONDS,
         settings.AI_CONNECT_TIMEOUT_SECONDS,
     )
 
 
 def llm_client() -> openai.OpenAI:
-    if settings.AI_LLM_BASE_URL:
+    if config("AI_LLM_BASE_URL"):
         return _openai_client(
-            settings.AI_LLM_BASE_URL.rstrip("/"),
-            settings.AI_LLM_API_KEY,
+            config("AI_LLM_BASE_URL").rstrip("/"),
+            config("AI_LLM_API_KEY"),
             settings.AI_LLM_TIMEOUT_SECONDS,
             settings.AI_CONNECT_TIMEOUT_SECONDS,
         )
     return _openai_client(
         _ml_url() + "/v1",
-        settings.ML_API_KEY,
+        config("ML_API_KEY"),
         settings.AI_LLM_TIMEOUT_SECONDS,
         settings.AI_CONNECT_TIMEOUT_SECONDS,
     )
@@ -109,7 +110,7 @@ def llm_client() -> openai.OpenAI:
 def _service() -> httpx.Client:
     return _http_client(
         _ml_url(),
-        settings.ML_API_KEY,
+        config("ML_API_KEY"),
         settings.ML_TIMEOUT_SECONDS,
         settings.AI_CONNECT_TIMEOUT_SECONDS,
     )
@@ -320,7 +321,7 @@ def chat(
         kwargs["response_format"] = {"type": "json_object"}
     try:
         completion = llm_client().chat.completions.create(
-            model=model or settings.AI_LLM_MODEL or "default",
+            model=model or config("AI_LLM_MODEL") or "default",
             messages=messages,  # type: ignore[arg-type]
             temperature=temperature,
             **kwargs,
@@ -339,7 +340,7 @@ def chat(
 def llm_available() -> bool:
     """True when a conversational LLM answers somewhere: configured directly, or behind the ML
     service (which lists it in /v1/models). Cached for a minute."""
-    if settings.AI_LLM_BASE_URL:
+    if config("AI_LLM_BASE_URL"):
         return True
     cached = cache.get("ai:llm_available")
     if cached is not None:

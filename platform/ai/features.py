@@ -1,7 +1,8 @@
 """The AI features the platform meters, and how their units are counted.
 
 Prices per unit live in the credits app (``credits.FeaturePrice``, seeded by migration
-ai/0002 and editable in the admin); whether a feature is on lives in ``ai.AISettings``.
+ai/0002 and editable in the admin); whether a feature is on is the feature flag
+``ai.<feature>`` (core.flags, System > Feature flags).
 Units: text translation and grammar per started 1,000 characters, voice per started second
 of audio, writing feedback per request. Editors' machine translation of pages is logged but
 not charged.

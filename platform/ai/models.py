@@ -79,17 +79,9 @@ class PromptTemplate(DraftStateMixin, RevisionMixin, models.Model):
 
 @register_setting(icon="cogs")
 class AISettings(BaseGenericSetting):
-    """Which AI features are switched on. Prices: Credits > Feature prices."""
+    """How AI features behave. On/off: System > Feature flags (``ai.<feature>``, core.flags);
+    prices: Credits > Feature prices."""
 
-    translate_text_enabled = models.BooleanField(_("text translation"), default=True)
-    translate_voice_enabled = models.BooleanField(_("voice translation"), default=True)
-    grammar_check_enabled = models.BooleanField(_("grammar check"), default=True)
-    writing_feedback_enabled = models.BooleanField(_("writing feedback"), default=True)
-    content_translation_enabled = models.BooleanField(
-        _("machine translation of pages"),
-        default=True,
-        help_text=_('The editors\' "Translate with Toto translation service" button.'),
-    )
     writing_feedback_uses_llm = models.BooleanField(
         _("use the LLM for writing feedback when one is configured"),
         default=True,
@@ -97,24 +89,11 @@ class AISettings(BaseGenericSetting):
     )
 
     panels = [
-        MultiFieldPanel(
-            [
-                FieldPanel("translate_text_enabled"),
-                FieldPanel("translate_voice_enabled"),
-                FieldPanel("grammar_check_enabled"),
-                FieldPanel("writing_feedback_enabled"),
-                FieldPanel("content_translation_enabled"),
-            ],
-            _("Features"),
-        ),
         FieldPanel("writing_feedback_uses_llm"),
     ]
 
     class Meta:
         verbose_name = _("AI features")
-
-    def is_enabled(self, feature: str) -> bool:
-        return bool(getattr(self, f"{feature}_enabled", False))
 
 
 class Outcome(models.TextChoices):

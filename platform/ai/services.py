@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
-from core import activity
+from core import activity, flags
 from credits.errors import InsufficientCredits
 from credits.services import charge
 
 from .errors import AIFeatureDisabled, AIInputRejected, AIUnavailable
-from .models import AISettings, AIUsage, Outcome
+from .models import AIUsage, Outcome
 
 logger = logging.getLogger(__name__)
 
@@ -48,8 +48,10 @@ class Metered(Generic[T]):
     usage: AIUsage
 
 
-def ensure_enabled(feature: str) -> None:
-    if not AISettings.load().is_enabled(feature):
+def ensure_enabled(feature: str, user: Any = None) -> None:
+    """On/off per feature is the feature flag ``ai.<feature>`` (core.flags: by role, country
+    or rollout share too). A flag deleted by mistake counts as on, as the old switches were."""
+    if not flags.enabled(f"ai.{feature}", user, default=True):
         raise AIFeatureDisabled()
 
 
@@ -99,7 +101,7 @@ def run_metered(
     check_enabled: bool = True,
 ) -> Metered[T]:
     if check_enabled:
-        ensure_enabled(feature)
+        ensure_enabled(feature, user)
     meter = Meter()
     started = time.perf_counter()
     try:

@@ -72,4 +72,5 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             last - timedelta(days=int(days) - 1), last, currency
         )
         context["check"] = selectors.ledger_check(currency)
+        context["subscriptions"] = selectors.subscription_metrics(currency, last)
     return TemplateResponse(request, "analytics/dashboard.html", context)

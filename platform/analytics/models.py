@@ -256,3 +256,53 @@ class AnalyticsSettings(BaseGenericSetting):
 
         category = category_of(app)
         return category is None or bool(getattr(self, f"track_{category}"))
+
+
+class ReportSchedule(models.TextChoices):
+    NONE = "", _("Not emailed")
+    WEEKLY = "weekly", _("Weekly (Mondays)")
+    MONTHLY = "monthly", _("Monthly (the 1st)")
+
+
+class SavedReport(models.Model):
+    """A custom report (analytics.reports): a metric from the rollups, grouped by one
+    dimension, filtered, over the last ``days`` days. Seen by its owner, by people with the
+    dashboards permission, and by members of ``shared_with``; changed by its owner and admins.
+    Written only by analytics.services (save_report, send_due_reports)."""
+
+    name = models.CharField(_("name"), max_length=120)
+    metric = models.CharField(_("metric"), max_length=40)
+    group_by = models.CharField(_("group by"), max_length=20, default="day")
+    language = models.CharField(_("language"), max_length=16, blank=True)
+    level = models.CharField(_("level"), max_length=16, blank=True)
+    platform = models.CharField(_("platform"), max_length=8, blank=True)
+    days = models.PositiveSmallIntegerField(_("last N days"), default=30)
+    schedule = models.CharField(
+        _("email"), max_length=10, choices=ReportSchedule.choices, blank=True, default=""
+    )
+    recipients = models.TextField(
+        _("email to"), blank=True, help_text=_("Addresses separated by commas or lines.")
+    )
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    shared_with = models.ManyToManyField(
+        "auth.Group", blank=True, related_name="+", verbose_name=_("shared with roles")
+    )
+    last_sent_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(days__gte=1, days__lte=366), name="analytics_report_days"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def recipient_list(self) -> list[str]:
+        import re
+
+        return [part for part in re.split(r"[\s,;]+", self.recipients) if part]

@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -1002,4 +1002,76 @@ def summary() -> dict[str, Any]:
         "wau": latest.wau,
         "mau": latest.mau,
         "stickiness": _pct(latest.dau, latest.mau),
+    }
+
+
+# --- custom reports ---------------------------------------------------------------------
+
+
+def may_build_reports(user: Any) -> bool:
+    return sees_everything(user)
+
+
+def reports_for(user: Any) -> Any:
+    """Saved reports a person may open: their own, every report for those who see all the
+    dashboards, and reports shared with one of their roles."""
+
+    from .models import SavedReport
+
+    reports = SavedReport.objects.select_related("owner").order_by("name")
+    if sees_everything(user):
+        return reports
+    return reports.filter(Q(owner=user) | Q(shared_with__in=user.groups.all())).distinct()
+
+
+def may_change_report(user: Any, report: Any) -> bool:
+    return bool(report.owner_id == user.pk or user.is_superuser)
+
+
+# --- subscriptions: MRR and churn -------------------------------------------------------
+
+
+def subscription_metrics(currency: str, today: date, *, window_days: int = 30) -> dict[str, Any]:
+    """Monthly recurring revenue and churn, at the plans' list prices in ``currency``.
+
+    - MRR: every current subscription (active, period not over) at its plan's price in the
+      currency, yearly plans counted as a twelfth a month. Subscriptions whose plan has no
+      price in the currency are counted in ``unpriced``, not guessed.
+    - Churn over the last ``window_days``: subscriptions canceled in the window divided by
+      those current at its start (current now + canceled in the window). The cancellation
+      time is the row's last change (credits.Subscription keeps no separate date).
+    Two queries, whatever the number of subscriptions.
+    """
+    from credits.models import Interval, PlanPrice, Subscription, SubscriptionStatus
+
+    now = timezone.now()
+    start = now - timedelta(days=window_days)
+    current = Subscription.objects.filter(status=SubscriptionStatus.ACTIVE).filter(
+        Q(current_period_end__isnull=True) | Q(current_period_end__gt=now)
+    )
+    prices = PlanPrice.objects.filter(plan=OuterRef("plan"), currency=currency)
+    rows = current.annotate(price=Subquery(prices.values("amount")[:1])).values(
+        "plan__interval", "price"
+    )
+    mrr = Decimal("0")
+    active = unpriced = 0
+    for row in rows.order_by():
+        active += 1
+        if row["price"] is None:
+            unpriced += 1
+            continue
+        monthly = row["price"] / 12 if row["plan__interval"] == Interval.YEAR else row["price"]
+        mrr += monthly
+    canceled = Subscription.objects.filter(
+        status=SubscriptionStatus.CANCELED, updated_at__gte=start
+    ).count()
+    at_start = active + canceled
+    return {
+        "currency": currency,
+        "mrr": mrr.quantize(Decimal("0.01")),
+        "active": active,
+        "unpriced": unpriced,
+        "canceled": canceled,
+        "window_days": window_days,
+        "churn_percent": round(100 * canceled / at_start, 1) if at_start else None,
     }

@@ -26,7 +26,9 @@ from .models import (
     DailyLedger,
     DailyMetric,
     DailyObjectMetric,
+    ReportSchedule,
     RollupRun,
+    SavedReport,
     UserDay,
     UserWeek,
 )
@@ -267,3 +269,72 @@ def roll_up_recent() -> list[RollupRun]:
     """The beat job: yesterday (complete now) and today so far, in UTC."""
     today = timezone.now().astimezone(UTC).date()
     return roll_up_range(today - timedelta(days=1), today)
+
+
+# --- custom reports ---------------------------------------------------------------------
+
+
+def save_report(report: SavedReport, shared_with: Iterable[Any], user: Any) -> SavedReport:
+    """Creates or updates a saved report (the owner is who created it) and logs the change."""
+    from wagtail.log_actions import log
+
+    creating = report.pk is None
+    if creating:
+        report.owner = user
+    with transaction.atomic():
+        report.save()
+        report.shared_with.set(list(shared_with))
+        log(report, "wagtail.create" if creating else "wagtail.edit", user=user)
+    return report
+
+
+def report_is_due(report: SavedReport, today: date) -> bool:
+    """Weekly reports go out on Mondays, monthly ones on the 1st, once per day at most (the
+    beat job runs daily; a missed day is not caught up: the next period's report covers it)."""
+    if report.last_sent_on == today or not report.recipient_list():
+        return False
+    if report.schedule == ReportSchedule.WEEKLY:
+        return today.weekday() == 0
+    if report.schedule == ReportSchedule.MONTHLY:
+        return today.day == 1
+    return False
+
+
+def send_report(report: SavedReport, today: date) -> None:
+    from django.core.mail import EmailMessage
+
+    from . import reports
+
+    result = reports.run(report, today=today)
+    message = EmailMessage(
+        subject=f"Toto report: {report.name} ({result.first.isoformat()} to {result.last.isoformat()})",
+        body=(
+            f"{result.metric_label} by {reports.DIMENSIONS[result.dimension_label]}, "
+            f"{len(result.rows)} rows. The spreadsheet is attached.\n"
+        ),
+        to=report.recipient_list(),
+    )
+    slug = "".join(c if c.isalnum() else "-" for c in report.name.lower()).strip("-") or "report"
+    message.attach(
+        f"{slug}-{today.isoformat()}.xlsx",
+        reports.as_xlsx(result),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    message.attach(f"{slug}-{today.isoformat()}.csv", reports.as_csv(result), "text/csv")
+    message.send()
+    SavedReport.objects.filter(pk=report.pk).update(last_sent_on=today)
+
+
+def send_due_reports(today: date | None = None) -> list[int]:
+    """Emails every scheduled report due today; returns their ids."""
+    today = today or timezone.now().astimezone(UTC).date()
+    sent = []
+    for report in SavedReport.objects.exclude(schedule="").order_by("pk"):
+        if report_is_due(report, today):
+            try:
+                send_report(report, today)
+            except Exception:
+                logger.exception("The scheduled report %s could not be sent", report.pk)
+                continue
+            sent.append(report.pk)
+    return sent

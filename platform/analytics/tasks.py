@@ -7,3 +7,9 @@ from . import services
 def roll_up_recent() -> int:
     """Beat job (every hour: migration 0002): yesterday's and today's rollups."""
     return len(services.roll_up_recent())
+
+
+@shared_task(name="analytics.tasks.send_scheduled_reports")
+def send_scheduled_reports() -> int:
+    """Beat job (daily at 06:00 UTC: migration 0003): weekly and monthly report emails."""
+    return len(services.send_due_reports())

@@ -12,13 +12,30 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 
-from . import admin_views, selectors
+from . import admin_views, report_views, selectors
 
 
 @hooks.register("register_admin_urls")
 def analytics_urls() -> list[Any]:
     return [
         path("analytics/", admin_views.index, name="analytics_index"),
+        path("analytics/reports/", report_views.report_list, name="analytics_reports"),
+        path("analytics/reports/new/", report_views.report_new, name="analytics_report_new"),
+        path(
+            "analytics/reports/<int:report_id>/",
+            report_views.report_detail,
+            name="analytics_report",
+        ),
+        path(
+            "analytics/reports/<int:report_id>/edit/",
+            report_views.report_edit,
+            name="analytics_report_edit",
+        ),
+        path(
+            "analytics/reports/<int:report_id>/export.<str:fmt>",
+            report_views.report_export,
+            name="analytics_report_export",
+        ),
         path("analytics/<slug:slug>/", admin_views.dashboard, name="analytics_dashboard"),
     ]
 

@@ -16,3 +16,7 @@ class CoreConfig(AppConfig):
         from .security import on_login_failed
 
         user_login_failed.connect(on_login_failed, dispatch_uid="core.security.login_failed")
+
+        from . import flags
+
+        flags._connect()

@@ -63,10 +63,12 @@ def _ml_service() -> None:
     response.raise_for_status()
 
 
-def readiness() -> dict[str, Check]:
-    return {
+def readiness(*, include_ml: bool = True) -> dict[str, Check]:
+    checks = {
         "database": _timed(_database),
         "cache": _timed(_cache),
         "channel_layer": _timed(_channel_layer),
-        "ml": _timed(_ml_service),
     }
+    if include_ml:
+        checks["ml"] = _timed(_ml_service)
+    return checks

@@ -8,7 +8,7 @@ from wagtail.admin.views.generic.models import IndexView, InspectView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from .models import SecurityEvent
+from .models import FeatureFlag, SecurityEvent
 
 
 class PeriodicTaskViewSet(ModelViewSet):
@@ -101,6 +101,21 @@ class SecurityEventViewSet(ModelViewSet):
         return [p for p in super().get_urlpatterns() if p.name not in {"add", "edit", "delete"}]
 
 
+class FeatureFlagViewSet(ModelViewSet):
+    """Feature flags for any feature (core.flags); every change is in the log (Wagtail's
+    log entries, shown on each flag's history)."""
+
+    model = FeatureFlag
+    name = "feature_flags"
+    url_prefix = "feature-flags"
+    icon = "tick-inverse"
+    menu_label = "Feature flags"
+    list_display = ["name", "enabled", "rollout_percent", "countries", "updated_at"]
+    list_filter = ["enabled"]
+    search_fields = ["name", "description"]
+    form_fields = ["name", "description", "enabled", "groups", "countries", "rollout_percent"]
+
+
 class SystemViewSetGroup(ViewSetGroup):
     menu_label = "System"
     menu_icon = "cogs"
@@ -110,6 +125,7 @@ class SystemViewSetGroup(ViewSetGroup):
         CrontabScheduleViewSet,
         IntervalScheduleViewSet,
         SecurityEventViewSet,
+        FeatureFlagViewSet,
     )
 
 

@@ -1,7 +1,9 @@
 """Admin: XP rules, levels, badges, league tiers and quest templates as snippets under one
 "Gamification" menu. Permissions are Wagtail's snippet permissions, given to groups."""
 
+from django.urls import reverse
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -56,3 +58,14 @@ class GamificationViewSetGroup(ViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_gamification_viewsets() -> GamificationViewSetGroup:
     return GamificationViewSetGroup()
+
+
+@hooks.register("register_pricing_menu_item")
+def reward_rules_in_monetisation() -> MenuItem:
+    """The reward rules sit beside prices and plans (payments' Monetisation menu) too."""
+    return MenuItem(
+        "Reward rules (XP)",
+        reverse("wagtailsnippets_gamification_xprule:list"),
+        icon_name="pick",
+        order=900,
+    )

@@ -119,7 +119,9 @@ class FeaturePriceViewSet(SnippetViewSet):
 
 
 class PricingGroup(SnippetViewSetGroup):
-    menu_label = "Pricing"
+    # Subscription plans, credit packages and AI credit prices, with other apps' reward
+    # and price rules added through PRICING_MENU_HOOK (gamification's XP rules).
+    menu_label = "Monetisation"
     menu_icon = "tag"
     menu_order = 8100
     items = (PlanViewSet, CreditPackageViewSet, FeaturePriceViewSet)

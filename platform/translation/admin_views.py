@@ -40,7 +40,9 @@ def machine_translate(request: HttpRequest, translation_id: int) -> HttpResponse
     try:
         translated = run_metered(request.user, Feature.CONTENT_TRANSLATION, call).result
     except AIFeatureDisabled:
-        messages.error(request, _("Machine translation is switched off in AI settings."))
+        messages.error(
+            request, _("Machine translation is switched off (feature flag ai.content_translation).")
+        )
     except AIUnavailable:
         messages.error(
             request,

@@ -254,7 +254,7 @@ def add_spoken_turn(
     *,
     client_key: str | None = None,
 ) -> tuple[Metered[dict[str, Any]], InterpreterTurn]:
-    ensure_enabled(Feature.TRANSLATE_VOICE)
+    ensure_enabled(Feature.TRANSLATE_VOICE, user)
 
     def call(meter: Meter) -> dict[str, Any]:
         heard = client.transcribe(audio, filename, None)

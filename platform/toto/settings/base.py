@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "rooms",
     "pwa",
     "analytics",
+    "operations",
     # Wagtail
     "wagtail_localize",
     "wagtail_localize.locales",
@@ -124,6 +125,8 @@ MIDDLEWARE = [
     "accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Everyone but staff is turned away while maintenance mode is on (operations.maintenance).
+    "operations.maintenance.MaintenanceModeMiddleware",
     "accounts.middleware.RequireTwoFactorForStaffMiddleware",
     # Signed-in people accept updated legal documents before anything else (cms.site.legal).
     "cms.site.legal.LegalAcceptanceMiddleware",

@@ -12,7 +12,8 @@ from django.test import override_settings
 from django.urls import reverse
 from wagtail_localize.models import StringTranslation, Translation
 
-from ai.models import AISettings, AIUsage, Outcome
+from ai.models import AIUsage, Outcome
+from core.models import FeatureFlag
 from core.testing.services import free_port
 
 pytestmark = pytest.mark.django_db
@@ -164,13 +165,13 @@ def test_with_the_service_down_nothing_is_saved_and_the_editor_says_why(
 
 
 def test_the_ai_switch_turns_the_button_off(client, moderator, spanish_draft, live_ml) -> None:
-    settings = AISettings.load()
-    settings.content_translation_enabled = False
-    settings.save()
+    flag = FeatureFlag.objects.get(name="ai.content_translation")
+    flag.enabled = False
+    flag.save()
     client.force_login(moderator)
     response = press_the_button(client, spanish_draft)
     assert [str(m) for m in response.context["messages"]] == [
-        "Machine translation is switched off in AI settings."
+        "Machine translation is switched off (feature flag ai.content_translation)."
     ]
     assert machine_strings(spanish_draft) == {}
 

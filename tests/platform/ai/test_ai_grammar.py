@@ -86,11 +86,11 @@ def test_without_credits_402_and_no_result(api_client: Any, student: Any, live_m
 
 
 def test_switched_off_in_the_admin(api_client: Any, funded: Any, ml_down: str) -> None:
-    from ai.models import AISettings
+    from core.models import FeatureFlag
 
-    settings = AISettings.load()
-    settings.grammar_check_enabled = False
-    settings.save()
+    flag = FeatureFlag.objects.get(name="ai.grammar_check")
+    flag.enabled = False
+    flag.save()
     api_client.force_login(funded)
     response = api_client.post(URL, {"text": "I has a cat."})
     assert response.status_code == 403
