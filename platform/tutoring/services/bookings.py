@@ -184,10 +184,6 @@ def hold_booking(
         raise SlotUnavailable()
     hold_for = hold_for or timedelta(minutes=policy().hold_minutes)
     with transaction.atomic():
-        _lock_calendar_shared(listing)
-        _expire_stale_holds(listing, blocked_start, blocked_end, now)
-        if slots.exists_overlapping_session(listing, slots.Interval(blocked_start, blocked_end)):
-            raise SlotUnavailable()
         booking = Booking(
             teacher=listing,
             learner=learner,
@@ -205,17 +201,32 @@ def hold_booking(
             if gig.pricing_mode == PricingMode.PER_MINUTE
             else None,
         )
-        try:
-            save_against_overlaps(booking, force_insert=True)
-        except IntegrityError as error:
-            constraint = _constraint_of(error)
-            if constraint == TEACHER_CONSTRAINT:
-                raise SlotTaken() from error
-            if constraint == LEARNER_CONSTRAINT:
-                raise LearnerBusy() from error
-            raise
+        insert_booking(booking, now=now)
         move_status(booking, BookingStatus.HELD, actor=actor or learner)
     return booking
+
+
+def insert_booking(booking: Booking, *, now: datetime) -> None:
+    """Writes a new one-to-one booking into the teacher's calendar (inside the caller's
+    transaction): run-out holds over its time are released first; a group session or
+    another booking over it refuses it (``SlotUnavailable``, ``SlotTaken``,
+    ``LearnerBusy``)."""
+    listing = booking.teacher
+    _lock_calendar_shared(listing)
+    _expire_stale_holds(listing, booking.blocked_start, booking.blocked_end, now)
+    if slots.exists_overlapping_session(
+        listing, slots.Interval(booking.blocked_start, booking.blocked_end)
+    ):
+        raise SlotUnavailable()
+    try:
+        save_against_overlaps(booking, force_insert=True)
+    except IntegrityError as error:
+        constraint = _constraint_of(error)
+        if constraint == TEACHER_CONSTRAINT:
+            raise SlotTaken() from error
+        if constraint == LEARNER_CONSTRAINT:
+            raise LearnerBusy() from error
+        raise
 
 
 def lock(booking_id: Any) -> Booking:
@@ -351,14 +362,30 @@ def cancel_booking(
                 else refund_fraction(booking, by_teacher=by_teacher, now=now)
             )
             refund = _amount(booking.price, fraction)
-            move_status(
-                booking, BookingStatus.CANCELLED, actor=by, note=reason or f"refund {refund}"
-            )
-            booking.refunded_amount = refund
-            if refund:
-                payments.refund(booking, refund, reason="cancelled")
-            if refund < booking.price:
-                payments.pay_teacher(booking, booking.price - refund, reason="late cancellation")
+            if booking.package_id is not None and refund == booking.price:
+                # A lesson of a package goes back to the package instead of being refunded
+                # (a late cancellation is settled like a single lesson's: the refund leaves
+                # the package's payment, the rest pays the teacher).
+                from .packages import return_lesson
+
+                return_lesson(booking.package_id, booking.pk)
+                move_status(
+                    booking,
+                    BookingStatus.CANCELLED,
+                    actor=by,
+                    note=reason or "lesson returned to the package",
+                )
+            else:
+                move_status(
+                    booking, BookingStatus.CANCELLED, actor=by, note=reason or f"refund {refund}"
+                )
+                booking.refunded_amount = refund
+                if refund:
+                    payments.refund(booking, refund, reason="cancelled")
+                if refund < booking.price:
+                    payments.pay_teacher(
+                        booking, booking.price - refund, reason="late cancellation"
+                    )
         else:
             raise InvalidBookingState("Only upcoming bookings can be cancelled.")
         booking.cancelled_at = now
