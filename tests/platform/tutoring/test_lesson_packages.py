@@ -100,8 +100,9 @@ def test_lessons_are_booked_without_paying_and_taught_ones_pay_the_teacher(
     api_client: Any, package_gig: Any, buy_package: Any
 ) -> None:
     package = buy_package(package_gig)
-    first, second = book(api_client, package, lesson_start(3)), book(
-        api_client, package, lesson_start(4)
+    first, second = (
+        book(api_client, package, lesson_start(3)),
+        book(api_client, package, lesson_start(4)),
     )
     assert first.status_code == 201, first.json()
     assert second.status_code == 201, second.json()
@@ -208,7 +209,7 @@ def test_an_expired_package_refunds_its_unused_lessons(
     assert expire_packages(now=package.expires_at) == 1
     package.refresh_from_db()
     assert (package.status, package.refunded_lessons) == (PackageStatus.EXPIRED, 4)
-    assert package.refunded_amount == Decimal("120.00")  # 4 × 30.00 (no discount)
+    assert package.refunded_amount == Decimal("120.00")  # 4 lessons at 30.00 (no discount)
 
 
 def test_only_the_gigs_package_sizes_can_be_bought(
