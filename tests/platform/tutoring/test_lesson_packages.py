@@ -2,6 +2,7 @@
 lesson without another payment, and every step's money on the ledger: buy, teach, cancel,
 refund of the unused lessons, expiry, account deletion."""
 
+import re
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -257,3 +258,38 @@ def test_deleting_the_learner_returns_and_refunds_every_unused_lesson(
     assert package.status == PackageStatus.CLOSED
     assert (package.lessons_used, package.refunded_lessons) == (0, 5)
     assert package.refunded_amount == Decimal("135.00")
+
+
+def test_the_website_sells_a_package_and_books_from_it(
+    client: Any, api_client: Any, package_gig: Any, student: Any, settings: Any
+) -> None:
+    settings.PAYMENTS_DEMO_ENABLED = True
+    settings.STRIPE_SECRET_KEY = ""
+    listing = package_gig.listing
+    client.force_login(student)
+    page = client.get(f"/tutoring/teachers/{listing.pk}/", {"gig": package_gig.pk})
+    html = page.content.decode()
+    assert 'data-testid="package-offers"' in html
+    assert "135.00 EUR" in html and "Buy 5 lessons" in html
+
+    bought = client.post(
+        f"/tutoring/teachers/{listing.pk}/packages/buy/",
+        {"gig": package_gig.pk, "duration": 60, "lessons": 5},
+    )
+    html = bought.content.decode()
+    assert bought.status_code == 200
+    assert "Demo payment — no real money" in html and "<script>" not in html
+    package = LessonPackage.objects.get(learner=student)
+    payment = Payment.objects.get(purpose="tutoring_package")
+    api_client.force_login(student)
+    api_client.post(f"/api/v1/payments/{payment.pk}/demo/confirm/", CARD, format="json")
+
+    listed = client.get("/tutoring/packages/").content.decode()
+    assert "5 lessons left" in listed
+    detail = client.get(f"/tutoring/packages/{package.pk}/").content.decode()
+    assert "Book a lesson" in detail
+    start = re.search(r'name="start" value="([^"]+)"', detail).group(1)  # the first free time
+    booked = client.post(f"/tutoring/packages/{package.pk}/book/", {"start": start}, follow=True)
+    assert "no payment needed" in booked.content.decode()
+    assert "4 / 5" in booked.content.decode()
+    assert Booking.objects.get(package=package).status == BookingStatus.CONFIRMED
