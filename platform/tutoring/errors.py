@@ -82,3 +82,9 @@ class InvalidPackageState(Conflict):
 class PackageUsedUp(Conflict):
     default_code = "package_used_up"
     default_detail = "Every lesson of this package is booked or taken."
+
+
+class InvalidIntroVideo(ServiceError):
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_code = "invalid_intro_video"
+    default_detail = "This file cannot be used as an intro video."

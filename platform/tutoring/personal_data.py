@@ -64,6 +64,7 @@ def _listing(user: User) -> dict[str, Any] | None:
         "headline": listing.headline,
         "about": listing.about,
         "intro_video_url": listing.intro_video_url,
+        "intro_video_file": listing.intro_video.name,
         "country": listing.country,
         "time_zone": listing.time_zone,
         "status": listing.status,
@@ -233,7 +234,9 @@ def export_personal_data(user: User) -> dict[str, Any]:
 def erase_personal_data(user: User) -> None:
     # Unlisting first: this write locks the listing row, which every new booking of the
     # teacher takes FOR SHARE, so no lesson slips in between the cancellations and the commit.
+    video = TeacherListing.objects.filter(user=user).values_list("intro_video", flat=True).first()
     TeacherListing.objects.filter(user=user).update(
+        intro_video="",
         status=ListingStatus.DRAFT,
         headline="",
         about="",
@@ -244,6 +247,11 @@ def erase_personal_data(user: User) -> None:
     Gig.objects.filter(listing__user=user).update(
         is_active=False, about="", experience="", education="", certificates=""
     )
+    if video:  # the uploaded intro video (public media) goes once the erasure is committed
+        from django.core.files.storage import default_storage
+        from django.db import transaction
+
+        transaction.on_commit(lambda: default_storage.delete(video))
     cancel_upcoming_lessons(user)
     # After the cancellations, which returned their lessons to the packages.
     close_packages_of(user)
