@@ -49,6 +49,26 @@ def _image(title: str, color: tuple[int, int, int]) -> Image:
     return image
 
 
+# Each category's illustrated cover (core.artwork): its motif, drawn once.
+COVER_MOTIFS = {"Getting started": "talk", "Daily life": "cafe"}
+
+
+def _cover(category_title: str) -> Image:
+    title = f"{category_title} cover"
+    existing = Image.objects.filter(title=title).first()
+    if existing:
+        return existing
+    from core.artwork import lesson_cover
+
+    data = lesson_cover(
+        category_title, motif=COVER_MOTIFS.get(category_title, "book"), seed=category_title
+    )
+    name = f"{category_title.lower().replace(' ', '-')}-cover.png"
+    image = Image(title=title, file=ImageFile(io.BytesIO(data), name=name))
+    image.save()
+    return image
+
+
 def _document(title: str, filename: str, data: bytes) -> Document:
     existing = Document.objects.filter(title=title).first()
     if existing:
@@ -503,6 +523,7 @@ def ensure_learning_tree() -> str:
     count = 0
     for order, (category_title, groups) in enumerate(_lessons(media).items(), 1):
         icon, description = CATEGORIES[category_title]
+        cover = _cover(category_title)
         category = CategoryPage(
             title=category_title, description=description, icon=icon, sort_order=order
         )
@@ -518,7 +539,7 @@ def ensure_learning_tree() -> str:
                     title=title,
                     description=lesson_description,
                     estimated_minutes=minutes,
-                    cover_image=media["cover"],
+                    cover_image=cover,
                     body=body,
                 )
                 subcategory.add_child(instance=lesson)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from .models import LearningLanguage, Profile, User
 from .notifications import preferences_of, website_switches
 from .roles import Role
+from .selectors import roles_of
 
 
 class SignupForm(forms.Form):
@@ -111,8 +112,12 @@ class ProfileForm(forms.ModelForm):
         self, data: Mapping[str, Any] | None = None, *, instance: Profile, **kwargs: Any
     ) -> None:
         initial = {name: getattr(instance.user, name) for name in self.user_field_names}
-        # The switches are the notifications app's preferences (accounts.notifications).
-        self.switches = website_switches()
+        # The switches are the notifications app's preferences (accounts.notifications),
+        # only those that concern the person's roles (someone without any is a learner).
+        roles = {str(role) for role in roles_of(instance.user)} or {"student"}
+        self.switches = [
+            switch for switch in website_switches() if not switch.roles or switch.roles & roles
+        ]
         preferences = preferences_of(instance.user)
         for switch in self.switches:
             initial[switch.field] = preferences[switch.type][switch.channel]
@@ -131,6 +136,20 @@ class ProfileForm(forms.ModelForm):
 
     def notification_fields(self) -> list[forms.BoundField]:
         return [self[switch.field] for switch in self.switches]
+
+    def notification_groups(self) -> list[dict[str, Any]]:
+        """The switches by category, in the page's order, each type with its channels."""
+        groups: dict[str, dict[str, Any]] = {}
+        for switch in self.switches:
+            group = groups.setdefault(
+                switch.category, {"label": switch.category_label, "types": {}}
+            )
+            row = group["types"].setdefault(switch.type, {"label": switch.type_label, "fields": []})
+            row["fields"].append(self[switch.field])
+        return [
+            {"label": group["label"], "types": list(group["types"].values())}
+            for group in groups.values()
+        ]
 
     def profile_field_names(self) -> list[str]:
         return ["first_name", "last_name", *self.Meta.fields]

@@ -5,7 +5,8 @@ the person changed; without a row the type's default applies). The profile API
 (``notification_preferences`` in GET/PATCH /api/v1/users/me/) and the website profile page
 read and write them in the same shape as /api/v1/notifications/preferences/:
 ``{type: {channel: bool}}``. The website shows the email and push switches (in-app
-notifications always arrive).
+notifications always arrive), grouped by category, and only those that concern the person's
+roles (a learner sees no teacher's or vendor's switches; the API still takes every type).
 
 accounts sits below notifications (which imports accounts), so it must not import it back:
 the notifications app registers its preferences here when Django starts
@@ -18,12 +19,17 @@ from typing import Any, Protocol
 
 @dataclass(frozen=True)
 class Switch:
-    """One website switch: form field name, notification type and its label, channel."""
+    """One website switch: form field name, notification type and its label, channel; the
+    category the profile page groups it under, and the roles it concerns (``Role`` values;
+    empty: everyone)."""
 
     field: str
     type: str
     type_label: str
     channel: str
+    category: str = ""
+    category_label: str = ""
+    roles: frozenset[str] = frozenset()
 
 
 class NotificationPreferences(Protocol):

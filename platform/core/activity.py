@@ -66,6 +66,7 @@ KINDS: dict[str, tuple[str, ...]] = {
     "tutoring.booking_confirmed": ("booking_id", "teacher_id"),
     "tutoring.lesson_attended": ("booking_id", "teacher_id", "minutes"),
     "tutoring.review_left": ("booking_id", "rating"),
+    "tutoring.package_bought": ("package_id", "teacher_id", "lessons"),
     # translation and AI features
     "translation.translated": ("mode",),
     "ai.feature_used": ("feature",),

@@ -113,6 +113,22 @@ def _user(email: str, first: str, last: str) -> User:
     return user
 
 
+def _give_portrait(user: User) -> None:
+    """A drawn portrait (core.artwork, no download) for a demo teacher without a photo,
+    through the same avatar service (and content check) as an upload."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from accounts.models import Profile
+    from accounts.services import set_avatar
+    from core.artwork import portrait
+
+    profile, _ = Profile.objects.get_or_create(user=user)
+    if profile.avatar:
+        return
+    picture = portrait(user.get_full_name(), seed=user.email)
+    set_avatar(user, SimpleUploadedFile("portrait.png", picture, content_type="image/png"))
+
+
 @transaction.atomic
 def ensure_demo_teachers() -> str:
     for email, first, last, zone, country, headline, languages, hours in TEACHERS:
@@ -151,9 +167,14 @@ def ensure_demo_teachers() -> str:
                 price_per_minute=Decimal(rate) if rate else None,
                 trial_minutes=30 if title == "Spanish conversation" else None,
                 trial_price=Decimal("5.00") if title == "Spanish conversation" else None,
+                # Packages to buy with the demo card: 5 or 10 lessons at 10 % off, 90 days.
+                package_sizes=[5, 10] if title == "Spanish conversation" else [],
+                package_discount_percent=10 if title == "Spanish conversation" else 0,
+                package_valid_days=90 if title == "Spanish conversation" else None,
             )
             for minutes, price in durations.items():
                 GigDuration.objects.create(gig=gig, minutes=minutes, price=Decimal(price))
+        _give_portrait(user)
     # One more teacher waits for a moderator in Settings → Teacher verification.
     waiting = _user("newteacher@toto.localhost", "Nico", "Newcomer")
     TeacherListing.objects.get_or_create(

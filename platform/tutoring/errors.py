@@ -72,3 +72,19 @@ class ListingMissing(Conflict):
 class AlreadyRequested(Conflict):
     default_code = "already_requested"
     default_detail = "You have already asked this teacher for this time."
+
+
+class InvalidPackageState(Conflict):
+    default_code = "invalid_package_state"
+    default_detail = "This package cannot do that in its current state."
+
+
+class PackageUsedUp(Conflict):
+    default_code = "package_used_up"
+    default_detail = "Every lesson of this package is booked or taken."
+
+
+class InvalidIntroVideo(ServiceError):
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_code = "invalid_intro_video"
+    default_detail = "This file cannot be used as an intro video."

@@ -7,12 +7,18 @@ Two checkout purposes are registered with ``payments.purposes`` (in ``purposes.p
   (the server's, never the client's). Fulfilment confirms the booking.
 * ``session_gift`` — item ``{"gift": id}``; fulfilment credits the teacher and shows the gift
   in the live room. (``gift`` is already the name of the payments app's credit gifts.)
+* ``tutoring_package`` — item ``{"package": id}``; the amount is the unpaid package's price.
+  Fulfilment opens the package; its lessons are then booked without further payments and
+  each is settled like a single lesson whose payment is the package's (``payment_of``).
 
 Ledger, per currency (accounts of ``credits.models.AccountKind``):
 
 * paid:      provider clearing → revenue (held there until the lesson is delivered)
 * delivered: revenue → teacher earnings, minus the commission → commissions
 * refunded:  revenue → provider clearing (the purpose's default ``reverse``)
+
+A package follows the same three steps: paid in full into revenue, released to the teacher
+``unit_price`` per lesson delivered, unused lessons refunded from revenue (``refund_package``).
 
 Every transfer is keyed by the booking or gift and the step, so replays move nothing.
 Provider calls (refunds) run after commit in a Celery task, never under a row lock.
@@ -26,11 +32,12 @@ from core import dispatch
 if TYPE_CHECKING:
     from accounts.models import User
 
-    from .models import Booking, Gift
+    from .models import Booking, Gift, LessonPackage
 
 CENT = Decimal("0.01")
 BOOKING_PURPOSE = "tutoring_booking"
 GIFT_PURPOSE = "session_gift"
+PACKAGE_PURPOSE = "tutoring_package"
 
 
 def commission_rate() -> Decimal:
@@ -70,14 +77,48 @@ def pay_teacher(booking: "Booking", amount: Decimal, *, reason: str) -> None:
 
 
 def payment_of(booking: "Booking") -> Any:
+    """The payment a booking's refunds leave from: its own, or its package's."""
     from payments.models import Payment, PaymentStatus
 
+    if booking.package_id is not None:
+        return package_payment_of(booking.package_id)
     return (
         Payment.objects.filter(
             purpose=BOOKING_PURPOSE, item__booking=str(booking.pk), status=PaymentStatus.SUCCEEDED
         )
         .order_by("-succeeded_at")
         .first()
+    )
+
+
+def package_payment_of(package_id: Any) -> Any:
+    from payments.models import Payment, PaymentStatus
+
+    return (
+        Payment.objects.filter(
+            purpose=PACKAGE_PURPOSE, item__package=str(package_id), status=PaymentStatus.SUCCEEDED
+        )
+        .order_by("-succeeded_at")
+        .first()
+    )
+
+
+def refund_package(package: "LessonPackage", amount: Decimal, *, reason: str, key: str) -> None:
+    """Schedules the refund of ``amount`` of the package's payment at the provider, after
+    commit; ``key`` names the step (one refund per package and step)."""
+    dispatch.enqueue_on_commit(
+        "tutoring.tasks.refund_package", str(package.pk), str(amount), reason, key
+    )
+
+
+def refund_package_now(package_id: str, amount: Decimal, *, reason: str, key: str) -> None:
+    from payments.services import refund_payment
+
+    payment = package_payment_of(package_id)
+    if payment is None:
+        return
+    refund_payment(
+        payment, amount=amount, reason=reason, idempotency_key=f"package:{package_id}:{key}"
     )
 
 
@@ -136,4 +177,18 @@ def gift_checkout(gift: "Gift", *, provider: str, user: "User") -> Any:
         provider=provider,
         currency=gift.currency,
         idempotency_key=f"gift:{gift.pk}",
+    )
+
+
+def package_checkout(package: "LessonPackage", *, provider: str, user: "User") -> Any:
+    """The package's payment and what the provider's client needs."""
+    from payments.services import start_checkout
+
+    return start_checkout(
+        user,
+        purpose=PACKAGE_PURPOSE,
+        item={"package": str(package.pk)},
+        provider=provider,
+        currency=package.currency,
+        idempotency_key=f"package:{package.pk}",
     )

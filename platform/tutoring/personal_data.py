@@ -9,7 +9,9 @@ name is gone, and accounts.User shows a deleted account as "Former member".
 Upcoming lessons are cancelled (``services.departures.cancel_upcoming_lessons``): as a
 teacher, every upcoming one-to-one lesson and group session, each learner refunded in full
 and told; as a learner, every upcoming lesson and group seat, refunded in full whatever the
-notice, the teacher told. Held (unpaid) bookings are released. Refunds go through the same
+notice, the teacher told. Held (unpaid) bookings are released. Lesson packages the person
+bought or sells are closed and their unused lessons (the cancelled ones included) refunded
+pro rata; unpaid ones are abandoned; the packages stay (accounting records). Refunds go through the same
 ledger steps and after-commit Celery task as any cancellation (a provider that fails leaves
 a failed Refund row and the money still held in revenue, for the finance admin's refund
 form). Lessons under way or in the past are left as they are: they settle as usual, and a
@@ -29,6 +31,7 @@ from .models import (
     Gig,
     GigDuration,
     GroupSession,
+    LessonPackage,
     ListingStatus,
     Review,
     TeacherListing,
@@ -36,6 +39,7 @@ from .models import (
 )
 from .models.teachers import new_calendar_token
 from .services.departures import cancel_upcoming_lessons
+from .services.packages import close_packages_of
 
 
 def _listing(user: User) -> dict[str, Any] | None:
@@ -60,6 +64,7 @@ def _listing(user: User) -> dict[str, Any] | None:
         "headline": listing.headline,
         "about": listing.about,
         "intro_video_url": listing.intro_video_url,
+        "intro_video_file": listing.intro_video.name,
         "country": listing.country,
         "time_zone": listing.time_zone,
         "status": listing.status,
@@ -166,6 +171,27 @@ def export_personal_data(user: User) -> dict[str, Any]:
             .select_related("gig")
             .order_by("start")
         ],
+        "lesson_packages": [
+            {
+                "id": str(package.pk),
+                "gig": package.gig.title,
+                "minutes": package.minutes,
+                "lessons": package.lessons,
+                "lessons_used": package.lessons_used,
+                "refunded_lessons": package.refunded_lessons,
+                "unit_price": amount(package.unit_price),
+                "price": amount(package.price),
+                "refunded_amount": amount(package.refunded_amount),
+                "currency": package.currency,
+                "status": package.status,
+                "paid_at": iso(package.paid_at),
+                "expires_at": iso(package.expires_at),
+                "created_at": iso(package.created_at),
+            }
+            for package in LessonPackage.objects.filter(learner=user)
+            .select_related("gig")
+            .order_by("created_at")
+        ],
         "reviews_written": [
             _review(review)
             for review in Review.objects.filter(booking__learner=user).order_by("created_at")
@@ -208,7 +234,9 @@ def export_personal_data(user: User) -> dict[str, Any]:
 def erase_personal_data(user: User) -> None:
     # Unlisting first: this write locks the listing row, which every new booking of the
     # teacher takes FOR SHARE, so no lesson slips in between the cancellations and the commit.
+    video = TeacherListing.objects.filter(user=user).values_list("intro_video", flat=True).first()
     TeacherListing.objects.filter(user=user).update(
+        intro_video="",
         status=ListingStatus.DRAFT,
         headline="",
         about="",
@@ -219,7 +247,14 @@ def erase_personal_data(user: User) -> None:
     Gig.objects.filter(listing__user=user).update(
         is_active=False, about="", experience="", education="", certificates=""
     )
+    if video:  # the uploaded intro video (public media) goes once the erasure is committed
+        from django.core.files.storage import default_storage
+        from django.db import transaction
+
+        transaction.on_commit(lambda: default_storage.delete(video))
     cancel_upcoming_lessons(user)
+    # After the cancellations, which returned their lessons to the packages.
+    close_packages_of(user)
     Favourite.objects.filter(learner=user).delete()
     TimeRequest.objects.filter(learner=user).update(message="")
     Gift.objects.filter(sender=user).update(message="")

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 
-from .payments import BOOKING_PURPOSE, GIFT_PURPOSE, split_commission
+from .payments import BOOKING_PURPOSE, GIFT_PURPOSE, PACKAGE_PURPOSE, split_commission
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -23,9 +23,10 @@ def register_purposes() -> None:
     from payments.ledger import clearing_to_revenue
     from payments.purposes import Purpose, Quote, register
 
-    from .models import Booking, BookingStatus, Gift
+    from .models import Booking, BookingStatus, Gift, LessonPackage, PackageStatus
     from .services.bookings import confirm_payment
     from .services.gifts import gift_paid
+    from .services.packages import package_paid
 
     class BookingPurpose(Purpose):
         name = BOOKING_PURPOSE
@@ -99,5 +100,38 @@ def register_purposes() -> None:
             )
             gift_paid(gift, payment_reference=str(payment.pk))
 
+    class PackagePurpose(Purpose):
+        name = PACKAGE_PURPOSE
+
+        def quote(self, user: "User", item: dict[str, Any], currency: str) -> Quote:
+            package = (
+                LessonPackage.objects.select_related("gig")
+                .filter(pk=str(item.get("package", "")), learner=user, status=PackageStatus.PENDING)
+                .first()
+            )
+            if package is None:
+                raise InvalidItem("No unpaid package of yours with that id.")
+            if package.currency != currency:
+                raise InvalidItem(f"This package is priced in {package.currency}.")
+            return Quote(
+                amount=package.price,
+                currency=package.currency,
+                description=(
+                    f"Package: {package.lessons} lessons of {package.gig.title} ({package.minutes} min)"
+                ),
+                item={"package": str(package.pk)},
+            )
+
+        def fulfil(self, payment: Any) -> None:
+            post_transfer(
+                kind="tutoring_package",
+                idempotency_key=f"payment:{payment.pk}",
+                legs=clearing_to_revenue(payment.currency, payment.amount),
+                memo=payment.description,
+                metadata={"payment": str(payment.pk), "package": payment.item["package"]},
+            )
+            package_paid(payment.item["package"], payment_reference=str(payment.pk))
+
     register(BookingPurpose())
     register(GiftPurpose())
+    register(PackagePurpose())

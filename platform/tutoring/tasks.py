@@ -97,6 +97,20 @@ def refund_booking(booking_id: str, amount: str, reason: str) -> None:
     refund_now(Booking.objects.get(pk=booking_id), Decimal(amount), reason=reason)
 
 
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=8)
+def refund_package(package_id: str, amount: str, reason: str, key: str) -> None:
+    from .payments import refund_package_now
+
+    refund_package_now(package_id, Decimal(amount), reason=reason, key=key)
+
+
+@shared_task(name="tutoring.expire_packages")
+def expire_packages() -> int:
+    from .services.packages import expire_packages as expire
+
+    return expire()
+
+
 @shared_task
 def listing_reviewed(listing_id: str) -> None:
     from .notify import LISTING_REJECTED, LISTING_VERIFIED, tell

@@ -52,6 +52,12 @@ class MediaStepForm(forms.Form):
         assume_scheme="https",
         help_text=_("A link to a short video introducing yourself (YouTube, Vimeo …)."),
     )
+    intro_video = forms.FileField(
+        label=_("Or upload your intro video"),
+        required=False,
+        help_text=_("MP4, WebM or MOV, up to 3 minutes and 60 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": "video/mp4,video/webm,video/quicktime"}),
+    )
 
 
 class TaughtLanguageForm(forms.Form):

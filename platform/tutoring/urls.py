@@ -3,6 +3,7 @@ from django.urls import path
 from . import calendar
 from .views import group_sessions as group_session_views
 from .views import learner as views
+from .views import packages as package_views
 from .views import teach as teach_views
 
 urlpatterns = [
@@ -15,6 +16,19 @@ urlpatterns = [
     path("tutoring/bookings/<uuid:pk>/confirm/", views.confirm_lesson, name="tutoring-confirm"),
     path("tutoring/bookings/<uuid:pk>/review/", views.review, name="tutoring-review"),
     path("tutoring/bookings/<uuid:pk>/tip/", views.tip, name="tutoring-tip"),
+    path(
+        "tutoring/teachers/<uuid:pk>/packages/buy/",
+        package_views.buy,
+        name="tutoring-package-buy",
+    ),
+    path("tutoring/packages/", package_views.package_list, name="tutoring-packages"),
+    path("tutoring/packages/<uuid:pk>/", package_views.package_detail, name="tutoring-package"),
+    path("tutoring/packages/<uuid:pk>/book/", package_views.book, name="tutoring-package-book"),
+    path(
+        "tutoring/packages/<uuid:pk>/refund/",
+        package_views.refund,
+        name="tutoring-package-refund",
+    ),
     path("tutoring/dashboard/", views.learner_dashboard, name="tutoring-dashboard"),
     path("tutoring/teach/", views.teacher_dashboard, name="tutoring-teach"),
     path("tutoring/calendar/<str:token>.ics", calendar.feed, name="tutoring-calendar"),

@@ -189,6 +189,7 @@ class BookingSerializer(serializers.ModelSerializer):
             "gig",
             "gig_title",
             "lesson_type",
+            "package",
             "status",
             "start",
             "end",

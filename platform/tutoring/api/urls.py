@@ -2,6 +2,7 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from . import views
+from .packages import PackageViewSet
 from .teacher import (
     AvailabilityExceptionViewSet,
     SubmitForVerificationView,
@@ -15,6 +16,7 @@ router = DefaultRouter()
 router.register("teachers", views.TeacherViewSet, basename="teacher")
 router.register("gig-categories", views.GigCategoryViewSet, basename="gig-category")
 router.register("bookings", views.BookingViewSet, basename="booking")
+router.register("lesson-packages", PackageViewSet, basename="lesson-package")
 router.register("time-requests", TimeRequestViewSet, basename="time-request")
 router.register("teacher/gigs", TeacherGigViewSet, basename="teacher-gig")
 router.register("teacher/exceptions", AvailabilityExceptionViewSet, basename="teacher-exception")

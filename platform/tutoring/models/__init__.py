@@ -16,6 +16,7 @@ from .bookings import (
 )
 from .gigs import Gig, GigCategory, GigDuration, PricingMode
 from .meetings import ZoomAttendance, ZoomWebhookEvent
+from .packages import LessonPackage, PackageStatus
 from .reviews import Review, ReviewStatus
 from .settings import TutoringSettings
 from .teachers import Favourite, ListingStatus, TaughtLanguage, TeacherListing
@@ -33,9 +34,11 @@ __all__ = [
     "GigCategory",
     "GigDuration",
     "GroupSession",
+    "LessonPackage",
     "LessonType",
     "ListingStatus",
     "MeetingProvider",
+    "PackageStatus",
     "PricingMode",
     "Review",
     "ReviewStatus",

@@ -126,6 +126,15 @@ class Booking(models.Model):
     lesson_type = models.CharField(
         max_length=16, choices=LessonType.choices, default=LessonType.SINGLE
     )
+    # A lesson booked against a package (``lesson_type`` package): paid by the package's
+    # payment, never by one of its own.
+    package = models.ForeignKey(
+        "tutoring.LessonPackage",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="bookings",
+    )
     status = models.CharField(
         max_length=24, choices=BookingStatus.choices, default=BookingStatus.HELD, db_index=True
     )

@@ -83,6 +83,12 @@ class Gig(ClusterableModel):
         _("package sizes"), default=list, blank=True, help_text=_("e.g. [5, 10]")
     )
     package_discount_percent = models.PositiveSmallIntegerField(default=0)
+    package_valid_days = models.PositiveSmallIntegerField(
+        _("package valid for (days)"),
+        null=True,
+        blank=True,
+        help_text=_("Unused lessons of a package are refunded after this; blank: no expiry."),
+    )
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

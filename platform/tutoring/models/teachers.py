@@ -56,6 +56,11 @@ class TeacherListing(models.Model):  # type: ignore[django-manager-missing]
     headline = models.CharField(_("headline"), max_length=140)
     about = models.TextField(_("about"), blank=True)
     intro_video_url = models.URLField(_("intro video"), blank=True)
+    # An uploaded intro video (public media, content-checked and probed on upload:
+    # ``services.teachers.set_intro_video``), beside the link option above.
+    intro_video = models.FileField(
+        _("intro video file"), upload_to="intro-videos/", blank=True, editable=False
+    )
     country = models.CharField(_("country"), max_length=2, blank=True)
     time_zone = models.CharField(
         _("time zone"), max_length=64, default="UTC", choices=_time_zone_choices

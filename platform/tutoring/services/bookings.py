@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
@@ -40,12 +40,12 @@ from ..models import (
     LessonType,
     MeetingProvider,
     PricingMode,
-    TeacherListing,
 )
 from ..selectors import slots
 from .rows import (
     LEARNER_CONSTRAINT,
-    TEACHER_CONSTRAINT,
+    insert_booking,
+    lock_calendar_shared,
     move_status,
     policy,
 )
@@ -55,33 +55,6 @@ if TYPE_CHECKING:
 
 CENT = Decimal("0.01")
 logger = logging.getLogger(__name__)
-
-
-def _lock_calendar_shared(listing: TeacherListing) -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT 1 FROM tutoring_teacherlisting WHERE user_id = %s FOR SHARE",
-                [listing.pk],
-            )
-
-
-def _expire_stale_holds(
-    listing: TeacherListing, start: datetime, end: datetime, now: datetime
-) -> None:
-    """Releases run-out holds over this time first, so that they do not block the insert."""
-    stale = list(
-        Booking.objects.select_for_update(skip_locked=True).filter(
-            teacher=listing,
-            status=BookingStatus.HELD,
-            hold_expires_at__lte=now,
-            blocked_start__lt=end,
-            blocked_end__gt=start,
-        )
-    )
-    for booking in stale:
-        move_status(booking, BookingStatus.EXPIRED, note="hold ran out")
-        booking.save(update_fields=["status", "updated_at"])
 
 
 def price_of(gig: Gig, minutes: int, lesson_type: str) -> Decimal:
@@ -139,10 +112,6 @@ def hold_booking(
         raise SlotUnavailable()
     hold_for = hold_for or timedelta(minutes=policy().hold_minutes)
     with transaction.atomic():
-        _lock_calendar_shared(listing)
-        _expire_stale_holds(listing, blocked_start, blocked_end, now)
-        if slots.exists_overlapping_session(listing, slots.Interval(blocked_start, blocked_end)):
-            raise SlotUnavailable()
         booking = Booking(
             teacher=listing,
             learner=learner,
@@ -160,15 +129,7 @@ def hold_booking(
             if gig.pricing_mode == PricingMode.PER_MINUTE
             else None,
         )
-        try:
-            save_retrying_deadlocks(booking, force_insert=True)
-        except IntegrityError as error:
-            constraint = violated_constraint(error)
-            if constraint == TEACHER_CONSTRAINT:
-                raise SlotTaken() from error
-            if constraint == LEARNER_CONSTRAINT:
-                raise LearnerBusy() from error
-            raise
+        insert_booking(booking, now=now)
         move_status(booking, BookingStatus.HELD, actor=actor or learner)
     return booking
 
@@ -304,14 +265,30 @@ def cancel_booking(
                 else refund_fraction(booking, by_teacher=by_teacher, now=now)
             )
             refund = _amount(booking.price, fraction)
-            move_status(
-                booking, BookingStatus.CANCELLED, actor=by, note=reason or f"refund {refund}"
-            )
-            booking.refunded_amount = refund
-            if refund:
-                payments.refund(booking, refund, reason="cancelled")
-            if refund < booking.price:
-                payments.pay_teacher(booking, booking.price - refund, reason="late cancellation")
+            if booking.package_id is not None and refund == booking.price:
+                # A lesson of a package goes back to the package instead of being refunded
+                # (a late cancellation is settled like a single lesson's: the refund leaves
+                # the package's payment, the rest pays the teacher).
+                from .packages import return_lesson
+
+                return_lesson(booking.package_id, booking.pk)
+                move_status(
+                    booking,
+                    BookingStatus.CANCELLED,
+                    actor=by,
+                    note=reason or "lesson returned to the package",
+                )
+            else:
+                move_status(
+                    booking, BookingStatus.CANCELLED, actor=by, note=reason or f"refund {refund}"
+                )
+                booking.refunded_amount = refund
+                if refund:
+                    payments.refund(booking, refund, reason="cancelled")
+                if refund < booking.price:
+                    payments.pay_teacher(
+                        booking, booking.price - refund, reason="late cancellation"
+                    )
         else:
             raise InvalidBookingState("Only upcoming bookings can be cancelled.")
         booking.cancelled_at = now
@@ -357,7 +334,7 @@ def reschedule_booking(
         booking.blocked_end = booking.end + timedelta(minutes=listing.buffer_after_minutes)
         booking.reminder_24h_sent_at = None
         booking.reminder_15m_sent_at = None
-        _lock_calendar_shared(listing)
+        lock_calendar_shared(listing)
         try:
             save_retrying_deadlocks(booking)
         except IntegrityError as error:

@@ -246,3 +246,98 @@ def update_exception(exception: AvailabilityException, **fields: Any) -> Availab
 def remove_exception(exception: AvailabilityException) -> None:
     """Deletes a one-off change: the weekly hours apply again for its time."""
     exception.delete()
+
+
+# Intro videos: short, in a format browsers play, checked by content (not by name).
+INTRO_VIDEO_TYPES = frozenset({"video/mp4", "video/webm", "video/quicktime", "video/ogg"})
+INTRO_VIDEO_MAX_BYTES = 60 * 1024 * 1024
+INTRO_VIDEO_MAX_SECONDS = 180
+
+
+def probe_video_seconds(path: str) -> float | None:
+    """The length of the file's video in seconds as ffprobe reads it; None when it has no
+    video stream or cannot be read."""
+    import json
+    import shutil
+    import subprocess
+
+    ffprobe = shutil.which("ffprobe")
+    if ffprobe is None:
+        return None
+    try:
+        result = subprocess.run(  # noqa: S603 - fixed arguments, our own temp file
+            [
+                ffprobe,
+                "-v",
+                "error",
+                "-show_entries",
+                "format=duration:stream=codec_type",
+                "-of",
+                "json",
+                path,
+            ],
+            capture_output=True,
+            timeout=30,
+            check=False,
+        )
+        found = json.loads(result.stdout or b"{}")
+        if not any(s.get("codec_type") == "video" for s in found.get("streams", [])):
+            return None
+        return float(found.get("format", {}).get("duration"))
+    except (subprocess.SubprocessError, ValueError, TypeError, OSError):
+        return None
+
+
+def set_intro_video(user: User, upload: Any) -> TeacherListing:
+    """Stores ``upload`` as the teacher's intro video: at most ``INTRO_VIDEO_MAX_BYTES``,
+    sniffed as one of ``INTRO_VIDEO_TYPES`` (core.uploads), a video stream ffprobe can read
+    of at most ``INTRO_VIDEO_MAX_SECONDS``. The previous file goes after commit."""
+    import tempfile
+
+    from core.uploads import RejectedUpload, checked_type, stored_name
+
+    from ..errors import InvalidIntroVideo, ListingMissing
+
+    if upload.size > INTRO_VIDEO_MAX_BYTES:
+        raise InvalidIntroVideo(
+            f"An intro video may be at most {INTRO_VIDEO_MAX_BYTES // 1024 // 1024} MB."
+        )
+    try:
+        mime = checked_type(upload, INTRO_VIDEO_TYPES)
+    except RejectedUpload as error:
+        raise InvalidIntroVideo("Upload an MP4, WebM, MOV or Ogg video.") from error
+    with tempfile.NamedTemporaryFile(suffix=".video") as copy:
+        upload.seek(0)
+        for chunk in upload.chunks():
+            copy.write(chunk)
+        copy.flush()
+        seconds = probe_video_seconds(copy.name)
+    upload.seek(0)
+    if seconds is None:
+        raise InvalidIntroVideo("This video cannot be read: upload another file.")
+    if seconds > INTRO_VIDEO_MAX_SECONDS:
+        raise InvalidIntroVideo(
+            f"An intro video may be at most {INTRO_VIDEO_MAX_SECONDS // 60} minutes long."
+        )
+    with transaction.atomic():
+        listing = TeacherListing.objects.select_for_update().filter(user=user).first()
+        if listing is None:
+            raise ListingMissing()
+        previous = listing.intro_video.name
+        listing.intro_video.save(stored_name(mime), upload, save=False)
+        listing.save(update_fields=["intro_video"])
+        if previous:
+            transaction.on_commit(lambda: listing.intro_video.storage.delete(previous))
+    return listing
+
+
+def remove_intro_video(user: User) -> None:
+    with transaction.atomic():
+        listing = TeacherListing.objects.select_for_update().filter(user=user).first()
+        if listing is None or not listing.intro_video:
+            return
+        previous = listing.intro_video.name or ""
+        storage = listing.intro_video.storage
+        listing.intro_video = ""
+        listing.save(update_fields=["intro_video"])
+        transaction.on_commit(lambda: storage.delete(previous))

@@ -95,6 +95,7 @@ def teacher(request: HttpRequest, pk: str) -> HttpResponse:
             "gig": gig,
             "minutes": minutes,
             "price": gig.price_for(minutes) if gig else None,
+            "package_offers": package_offers(gig, minutes) if gig else [],
             "slot_days": sorted(by_day.items()),
             "zone": zone,
             "reviews": booking_selectors.published_reviews(listing)[:10],
@@ -102,6 +103,19 @@ def teacher(request: HttpRequest, pk: str) -> HttpResponse:
             "verified": request.user.is_authenticated and is_email_verified(request.user),
         },
     )
+
+
+def package_offers(gig: Gig, minutes: int) -> list[dict[str, Any]]:
+    """The gig's packages of ``minutes`` lessons: size, price a lesson, price in all."""
+    from ..services.packages import unit_price
+
+    if gig.price_for(minutes) is None:
+        return []
+    unit = unit_price(gig, minutes)
+    return [
+        {"lessons": n, "unit_price": unit, "price": unit * n}
+        for n in sorted(gig.package_sizes or [])
+    ]
 
 
 @login_required

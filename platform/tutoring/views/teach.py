@@ -34,7 +34,7 @@ from core.api.errors import ServiceError
 
 from .. import teach_forms as forms
 from ..api.teacher_serializers import TeacherGigSerializer
-from ..errors import SlotTaken
+from ..errors import InvalidIntroVideo, SlotTaken
 from ..models import AvailabilityException, Gig, ListingStatus, TeacherListing, TimeRequestStatus
 from ..selectors import dashboard
 from ..selectors.time_requests import time_requests_of
@@ -105,7 +105,7 @@ def _step_done(step: str, listing: TeacherListing | None, teacher: TeacherProfil
         return True
     if step == "media":
         profile = getattr(listing.user, "profile", None)
-        return bool(listing.intro_video_url or (profile and profile.avatar))
+        return bool(listing.intro_video_url or listing.intro_video or (profile and profile.avatar))
     if step == "languages":
         return bool(listing.languages.all())
     if step == "qualifications":
@@ -212,6 +212,10 @@ def _media_step(request: HttpRequest, listing: TeacherListing) -> Any:
             if form.cleaned_data["avatar"]:
                 account_services.set_avatar(user, form.cleaned_data["avatar"])
             services.save_listing(user, intro_video_url=form.cleaned_data["intro_video_url"])
+            if form.cleaned_data["intro_video"]:
+                services.set_intro_video(user, form.cleaned_data["intro_video"])
+        except InvalidIntroVideo as error:
+            form.add_error("intro_video", str(error.detail))
         except ServiceError as error:
             form.add_error("avatar", str(error.detail))
         except DjangoValidationError as error:

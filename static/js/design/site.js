@@ -1,3 +1,4 @@
+import "./upload-progress.js";
 // Under 640 px the stylesheet shows each table row as a card (no sideways scrolling). A card
 // cell needs its column's name beside it: copy each column heading into data-label, which
 // the CSS shows before the cell. Also runs on tables that scripts add or refill later.

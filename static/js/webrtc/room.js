@@ -8,6 +8,8 @@
 // Classrooms: once everyone present agreed, the teacher records the room's mixed audio
 // (MediaRecorder) and uploads it to /api/v1/rooms/<id>/recordings/ for playback.
 
+import { progressBar, uploadWithProgress } from "../design/upload-progress.js";
+
 const root = document.querySelector(".room");
 const roomId = root.dataset.room;
 const statusEl = document.getElementById("room-status");
@@ -385,12 +387,20 @@ function stopRecording(message = "Recording stopped: uploading…") {
 async function uploadRecording(blob) {
   const form = new FormData();
   form.append("file", blob, "recording.webm");
-  const response = await fetch(`/api/v1/rooms/${roomId}/recordings/`, {
-    method: "POST",
-    body: form,
-    headers: { "X-CSRFToken": csrf },
-    credentials: "same-origin",
-  });
+  // XHR rather than fetch: it reports the bytes sent, for the progress bar.
+  const bar = progressBar(recordingList?.parentElement ?? statusEl.parentElement, "Uploading the recording…");
+  let response;
+  try {
+    response = await uploadWithProgress(`/api/v1/rooms/${roomId}/recordings/`, form, {
+      headers: { "X-CSRFToken": csrf },
+      bar,
+    });
+  } catch {
+    bar.remove();
+    say("The recording could not be saved: the connection failed.");
+    return;
+  }
+  bar.remove();
   if (!response.ok) {
     const problem = await response.json().catch(() => ({}));
     say(`The recording could not be saved: ${problem.message ?? response.status}`);

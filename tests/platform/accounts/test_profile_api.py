@@ -244,3 +244,26 @@ def test_the_website_profile_edits_languages_and_notifications(client, student) 
     assert "This field is required." in refused.content.decode()
     student.refresh_from_db()
     assert student.first_name == "Sam"
+
+
+def test_the_profiles_notification_switches_are_grouped_and_only_the_persons_roles(
+    client, student, teacher
+) -> None:
+    import re
+
+    client.force_login(student)
+    html = client.get("/accounts/profile/").content.decode()
+    legends = re.findall(r'data-testid="notification-group">\s*<legend>([^<]+)</legend>', html)
+    assert legends[:2] == ["Lessons", "Messages and calls"]
+    assert "Community" in legends and legends == list(dict.fromkeys(legends))  # each once
+    assert 'name="notify_tutoring__booking_confirmed__email"' in html  # learners book
+    assert 'name="notify_tutoring__time_request__email"' not in html  # teachers are asked
+    assert 'name="notify_tutoring__listing_verified__email"' not in html
+    assert 'name="notify_abroad__request__email"' not in html  # vendors'
+    assert 'name="notify_payments__refund_attention__email"' not in html  # finance admins'
+
+    client.force_login(teacher)  # a teacher who also learns
+    html = client.get("/accounts/profile/").content.decode()
+    assert 'name="notify_tutoring__time_request__email"' in html
+    assert 'name="notify_tutoring__booking_confirmed__email"' in html
+    assert 'name="notify_abroad__request__email"' not in html

@@ -713,3 +713,51 @@ def test_enter_in_the_hours_form_saves_rather_than_removing_a_slot(client, teach
     form = page[page.index('class="week-form"') :]
     first_button = form[form.index("<button") : form.index("</button>")]
     assert 'value="week"' in first_button
+
+
+def _video(seconds: int, name: str = "intro.mp4") -> SimpleUploadedFile:
+    """A real (tiny) MP4 made by ffmpeg: a coloured square, one frame a second."""
+    import subprocess
+    import tempfile
+
+    with tempfile.NamedTemporaryFile(suffix=".mp4") as out:
+        subprocess.run(
+            [
+                "ffmpeg",
+                "-v",
+                "error",
+                "-y",
+                "-f",
+                "lavfi",
+                "-i",
+                f"color=c=teal:s=32x32:r=1:d={seconds}",
+                "-pix_fmt",
+                "yuv420p",
+                out.name,
+            ],
+            check=True,
+            timeout=120,
+        )
+        return SimpleUploadedFile(name, out.read(), content_type="video/mp4")
+
+
+def test_the_intro_video_is_uploaded_checked_probed_and_shown(
+    teacher_client, new_teacher, make_listing, settings, tmp_path, client
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    listing = make_listing(new_teacher)
+    not_video = SimpleUploadedFile("intro.mp4", _jpeg().read(), content_type="video/mp4")
+    refused = teacher_client.post(TEACH + "onboarding/media/", {"intro_video": not_video})
+    assert refused.status_code == 200
+    assert "Upload an MP4, WebM, MOV or Ogg video." in str(refused.context["form"].errors)
+
+    too_long = teacher_client.post(TEACH + "onboarding/media/", {"intro_video": _video(190)})
+    assert "at most 3 minutes long" in str(too_long.context["form"].errors)
+
+    saved = teacher_client.post(TEACH + "onboarding/media/", {"intro_video": _video(3)})
+    assert saved["Location"] == TEACH + "onboarding/languages/"
+    listing.refresh_from_db()
+    assert listing.intro_video.name.startswith("intro-videos/")
+    assert listing.intro_video.name.endswith(".mp4")  # our name, from the sniffed type
+    page = client.get(f"/tutoring/teachers/{listing.pk}/").content.decode()
+    assert f'src="{listing.intro_video.url}"' in page and "<video controls" in page
