@@ -9,6 +9,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import EncryptedDateField, EncryptedTextField
 from core.timezones import time_zone_choices
 from core.uploads import private_storage
 
@@ -161,9 +162,13 @@ class Profile(models.Model):
     user = models.OneToOneField(
         User, on_delete=models.CASCADE, primary_key=True, related_name="profile"
     )
-    phone = models.CharField(_("phone"), max_length=16, blank=True, validators=[phone_validator])
+    # Phone and date of birth are encrypted at rest (core.fields): no lookup needs them, so
+    # no blind index.
+    phone = EncryptedTextField(
+        _("phone"), max_length=16, blank=True, validators=[phone_validator], single_line=True
+    )
     gender = models.CharField(_("gender"), max_length=16, blank=True, choices=Gender.choices)
-    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    date_of_birth = EncryptedDateField(_("date of birth"), null=True, blank=True)
     avatar = models.ImageField(_("avatar"), upload_to="avatars/", blank=True)
     avatar_medium = models.ImageField(upload_to="avatars/", blank=True, editable=False)
     avatar_small = models.ImageField(upload_to="avatars/", blank=True, editable=False)

@@ -650,11 +650,17 @@ CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
 CORS_URLS_REGEX = r"^/api/.*$"
 
 # --- Real time: messaging, notifications, rooms ----------------------------------------------
-# Message bodies are encrypted at rest with MultiFernet: the first key encrypts, every key
+# Message bodies and personal data (payout details, phone, date of birth) are encrypted at
+# rest with one MultiFernet key ring (core.crypto): the first key encrypts, every key
 # decrypts. Rotate by prepending a new key, deploying, then running
-# `messaging.reencrypt_messages` (admin or `celery call`); drop the old key afterwards.
-# Without keys (developer machines) one is derived from SECRET_KEY.
-MESSAGING_ENCRYPTION_KEYS = env.list("MESSAGING_ENCRYPTION_KEYS", default=[])
+# `manage.py rotate_encryption_keys` and `messaging.reencrypt_messages` (admin or
+# `celery call`); drop the old key afterwards. Without keys (developer machines) one is
+# derived from SECRET_KEY. MESSAGING_ENCRYPTION_KEYS is the variable's former name.
+ENCRYPTION_KEYS = env.list(
+    "ENCRYPTION_KEYS", default=env.list("MESSAGING_ENCRYPTION_KEYS", default=[])
+)
+# Key of the blind indexes (HMAC) on encrypted fields that need exact-match lookups.
+ENCRYPTION_INDEX_KEY = env.str("ENCRYPTION_INDEX_KEY", default="")
 # Key of the blind search index (HMAC of normalised words); changing it needs a reindex,
 # which the re-encryption task also does.
 MESSAGING_SEARCH_KEY = env.str("MESSAGING_SEARCH_KEY", default="")
