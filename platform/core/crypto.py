@@ -93,3 +93,12 @@ def blind_index(value: str, *, purpose: str) -> str:
         return ""
     message = f"{purpose}:{value}".encode()
     return hmac.new(_index_key(), message, hashlib.sha256).hexdigest()[:32]
+
+
+def mask(value: str, *, visible: int = 4) -> str:
+    """``•••• 1332``: enough to tell two accounts apart, not to use one ("" when empty)."""
+    compact = "".join(value.split())
+    if not compact:
+        return ""
+    tail = compact[-visible:] if visible and len(compact) > visible + 2 else ""
+    return f"•••• {tail}".strip()

@@ -27,7 +27,7 @@ class EncryptedMixin:
     encrypted = True
 
 
-class EncryptedTextField(EncryptedMixin, models.TextField):  # type: ignore[misc]
+class EncryptedTextField(EncryptedMixin, models.TextField):
     """Text stored encrypted. ``max_length`` limits the plaintext (forms, serializers,
     validation), not the column. ``single_line`` renders a one-line input."""
 
@@ -54,7 +54,7 @@ class EncryptedTextField(EncryptedMixin, models.TextField):  # type: ignore[misc
         return super().formfield(**kwargs)
 
 
-class EncryptedDateField(EncryptedMixin, models.DateField):  # type: ignore[misc]
+class EncryptedDateField(EncryptedMixin, models.DateField):
     """A date stored as the token of its ISO form in a text column."""
 
     def get_internal_type(self) -> str:
@@ -75,9 +75,9 @@ class EncryptedDateField(EncryptedMixin, models.DateField):  # type: ignore[misc
         return value if prepared else self.get_prep_value(value)
 
 
-def encrypted_fields() -> list[tuple[type[models.Model], list[models.Field[Any, Any]]]]:
+def encrypted_fields() -> list[tuple[type[models.Model], list[Any]]]:
     """Every concrete model with encrypted fields, and those fields."""
-    found = []
+    found: list[tuple[type[models.Model], list[Any]]] = []
     for model in apps.get_models():
         fields = [
             field for field in model._meta.concrete_fields if isinstance(field, EncryptedMixin)

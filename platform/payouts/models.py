@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.contrib import admin
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -15,7 +16,7 @@ from wagtail.admin.panels import FieldPanel
 
 from accounts.models import country_validator
 from accounts.roles import Role
-from core.crypto import blind_index
+from core.crypto import blind_index, mask
 from core.fields import EncryptedTextField
 from core.uploads import private_storage
 from credits.models import AMOUNT, MONEY_CURRENCIES, Transfer
@@ -95,6 +96,11 @@ class PayeeProfile(models.Model):
     )
     minimum_payout = models.DecimalField(**AMOUNT, default=Decimal("50"))
 
+    class Meta:
+        # Everyone else who may see payees sees the bank account masked; each reveal is
+        # written to the admin's log (payouts.wagtail_hooks).
+        permissions = [("reveal_bank_details", "Can reveal payees' bank details")]
+
     def __str__(self) -> str:
         return f"{self.user} ({self.tier})"
 
@@ -108,6 +114,14 @@ class PayeeProfile(models.Model):
     @property
     def has_bank_account(self) -> bool:
         return bool(self.account_number or self.bank_details)
+
+    @admin.display(description=_("Bank account"))
+    def masked_account_number(self) -> str:
+        return mask(self.account_number) or ("••••" if self.bank_details else "—")
+
+    @admin.display(description=_("Account holder"))
+    def masked_account_holder(self) -> str:
+        return mask(self.account_holder, visible=0) or "—"
 
 
 class TaxFormKind(models.TextChoices):

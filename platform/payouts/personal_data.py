@@ -77,4 +77,9 @@ def erase_personal_data(user: User) -> None:
     names = [name for name in documents.values_list("file", flat=True) if name]
     documents.delete()
     if names:
-        transaction.on_commit(lambda: [private_storage().delete(name) for name in names])
+        transaction.on_commit(lambda: _delete_files(names))
+
+
+def _delete_files(names: list[str]) -> None:
+    for name in names:
+        private_storage().delete(name)

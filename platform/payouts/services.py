@@ -7,10 +7,12 @@ from decimal import Decimal
 from typing import Any
 
 import stripe
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
+from wagtail.log_actions import log
 
 from accounts.models import User
 from accounts.roles import Role
@@ -162,6 +164,21 @@ def remove_bank_account(payee: User) -> None:
         bank_country="",
         bank_details="",
     )
+
+
+def reveal_bank_account(profile: PayeeProfile, *, by: User) -> dict[str, str]:
+    """The bank account in plain text for a finance admin (``payouts.reveal_bank_details``),
+    written to the admin's log first: who looked at whose account, and when."""
+    if not by.has_perm("payouts.reveal_bank_details"):
+        raise PermissionDenied
+    log(instance=profile, action="payouts.reveal_bank_details", user=by)
+    return {
+        "account_holder": profile.account_holder,
+        "account_number": profile.account_number,
+        "bank_name": profile.bank_name,
+        "bank_country": profile.bank_country,
+        "bank_details": profile.bank_details,
+    }
 
 
 MAX_TAX_DOCUMENT_BYTES = 10 * 1024 * 1024

@@ -127,6 +127,8 @@ MIDDLEWARE = [
     "accounts.middleware.RequireTwoFactorForStaffMiddleware",
     # Signed-in people accept updated legal documents before anything else (cms.site.legal).
     "cms.site.legal.LegalAcceptanceMiddleware",
+    # Accounts awaiting a guardian's consent (MINIMUM_AGE) stay limited (accounts.guardians).
+    "accounts.guardians.GuardianConsentMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -814,6 +816,13 @@ ADMIN_ALLOWED_NETWORKS = env.list("ADMIN_ALLOWED_NETWORKS", default=[])
 # Signed-in people must accept the published terms, privacy and cookie policies (the API
 # answers 409 terms_not_accepted until they do). Nothing is asked while none is published.
 LEGAL_ACCEPTANCE_REQUIRED = env.bool("LEGAL_ACCEPTANCE_REQUIRED", default=True)
+# Minimum age (years) to use Toto; 0 does not ask for a date of birth at sign-up. Under it,
+# UNDERAGE_POLICY "refuse" turns the sign-up down, "guardian_consent" creates a limited
+# account until a parent or guardian consents through a signed link emailed to them
+# (valid GUARDIAN_CONSENT_MAX_AGE_DAYS days; accounts.guardians).
+MINIMUM_AGE = env.int("MINIMUM_AGE", default=0)
+UNDERAGE_POLICY = env.str("UNDERAGE_POLICY", default="refuse")
+GUARDIAN_CONSENT_MAX_AGE_DAYS = env.int("GUARDIAN_CONSENT_MAX_AGE_DAYS", default=14)
 
 # Gamification: league size (learners per weekly league) and how many days after a lost streak
 # it may still be repaired for credits.
