@@ -10,6 +10,11 @@ from accounts.models import country_validator
 from .models import TaxFormKind, account_number_validator
 
 
+class CountryCodeField(forms.CharField):
+    def to_python(self, value: Any) -> str:
+        return str(super().to_python(value)).upper()
+
+
 class BankAccountForm(forms.Form):
     """The saved number is never sent back to the browser: the field starts empty, shows
     the masked number as help, and an empty field keeps the saved one."""
@@ -22,7 +27,7 @@ class BankAccountForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     bank_name = forms.CharField(label=_("Bank"), max_length=140)
-    bank_country = forms.CharField(
+    bank_country = CountryCodeField(
         label=_("Bank's country"),
         min_length=2,
         max_length=2,
@@ -46,9 +51,6 @@ class BankAccountForm(forms.Form):
             field.help_text = _("Saved: %(masked)s. Leave empty to keep it.") % {
                 "masked": masked_number
             }
-
-    def clean_bank_country(self) -> str:
-        return str(self.cleaned_data["bank_country"]).upper()
 
 
 class TaxDocumentForm(forms.Form):

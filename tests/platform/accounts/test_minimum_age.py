@@ -7,6 +7,7 @@ import datetime
 import re
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -126,7 +127,7 @@ def test_guardian_consent_limits_the_account_until_the_guardian_consents(
     link = re.search(r"https?://\S+/accounts/guardian-consent/(\S+)/", email.body)
     assert link is not None
     token = link.group(1)
-    guardian = APIClient()
+    guardian = Client()
     page = guardian.get(f"/accounts/guardian-consent/{token}/")
     assert page.status_code == 200 and "Kim Kid" in page.content.decode()
     assert guardian.get(f"/accounts/guardian-consent/{token}x/").status_code == 404
@@ -148,8 +149,7 @@ def test_a_guardian_who_declines_closes_the_account(user_factory, guardian_polic
 
     kid = user_factory(email="kid2@example.com")
     request_guardian_consent(kid, guardian_email="parent@example.com")
-    client = APIClient()
-    client.post(f"/accounts/guardian-consent/{consent_token(kid.pk)}/", {"answer": "decline"})
+    Client().post(f"/accounts/guardian-consent/{consent_token(kid.pk)}/", {"answer": "decline"})
     kid.refresh_from_db()
     assert not kid.is_active
     assert GuardianConsent.objects.get(user=kid).declined_at is not None
