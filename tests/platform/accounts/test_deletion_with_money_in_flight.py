@@ -336,7 +336,8 @@ def test_deletion_costs_a_fixed_number_of_queries_per_upcoming_lesson(
 # erasure of social (posts, media, timelines, follows, reports), vocabulary, gamification (the
 # XP ledger's guard lifted for the transaction), analytics (events anonymised), Web Push
 # subscriptions and the legal acceptances kept: 29 queries together, none per row.
-DELETION_QUERIES_WITH_ONE_LESSON = 103
+# payouts' tax documents: 2 (their file names, then the rows).
+DELETION_QUERIES_WITH_ONE_LESSON = 105
 QUERIES_PER_LESSON = 10
 
 
