@@ -11,7 +11,7 @@ class SiteConfig(AppConfig):
         from django.db.models.signals import post_delete
         from wagtail.signals import page_published, page_unpublished
 
-        from accounts.signals import signed_up_accepting_terms
+        from accounts.signals import signed_up_accepting_terms, terms_to_accept
 
         from . import legal
         from .models import LegalPage
@@ -23,3 +23,4 @@ class SiteConfig(AppConfig):
         signed_up_accepting_terms.connect(
             legal.accept_at_signup, dispatch_uid="legal-accept-at-signup"
         )
+        terms_to_accept.connect(legal.anything_to_accept, dispatch_uid="legal-anything")

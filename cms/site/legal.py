@@ -76,6 +76,11 @@ def current_documents() -> list[dict[str, Any]]:
     return documents
 
 
+def anything_to_accept(**kwargs: Any) -> bool:
+    """The sign-up form's question (accounts.signals.terms_to_accept)."""
+    return bool(current_documents())
+
+
 def forget_current_documents(**kwargs: Any) -> None:
     cache.delete(CACHE_KEY)
 

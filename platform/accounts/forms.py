@@ -6,8 +6,10 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import guardians
 from .models import LearningLanguage, Profile, User
 from .notifications import preferences_of, website_switches
 from .roles import Role
@@ -36,12 +38,45 @@ class SignupForm(forms.Form):
         required=False,
     )
 
-    field_order = ["full_name", "email", "password1", "role", "accept_terms", "marketing_emails"]
+    field_order = [
+        "full_name",
+        "email",
+        "password1",
+        "role",
+        "date_of_birth",
+        "guardian_email",
+        "accept_terms",
+        "marketing_emails",
+    ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # Required where the operator asks people to accept the published legal documents.
-        self.fields["accept_terms"].required = getattr(settings, "LEGAL_ACCEPTANCE_REQUIRED", True)
+        # Asked only when legal documents are published (nothing to accept otherwise), and
+        # required where the operator gates the site on their acceptance.
+        from .signals import has_terms_to_accept
+
+        if guardians.minimum_age() > 0:
+            self.fields["date_of_birth"] = forms.DateField(
+                label=_("Date of birth"),
+                widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}),
+                help_text=_("You must be at least %(age)d to use Toto.")
+                % {"age": guardians.minimum_age()}
+                if guardians.policy() == guardians.REFUSE
+                else _("Under %(age)d, a parent or guardian consents first: enter their email.")
+                % {"age": guardians.minimum_age()},
+            )
+            if guardians.policy() == guardians.GUARDIAN_CONSENT:
+                self.fields["guardian_email"] = forms.EmailField(
+                    label=_("Parent's or guardian's email (if you are under %(age)d)")
+                    % {"age": guardians.minimum_age()},
+                    required=False,
+                )
+        if has_terms_to_accept():
+            self.fields["accept_terms"].required = getattr(
+                settings, "LEGAL_ACCEPTANCE_REQUIRED", True
+            )
+        else:
+            del self.fields["accept_terms"]
 
     def clean_full_name(self) -> str:
         value = " ".join(self.cleaned_data["full_name"].split())
@@ -49,16 +84,47 @@ class SignupForm(forms.Form):
             raise forms.ValidationError(_("Enter your name."))
         return value
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        born = data.get("date_of_birth")
+        if born is None:
+            return data
+        today = timezone.localdate()
+        if born > today:
+            self.add_error("date_of_birth", _("Enter your date of birth."))
+        elif guardians.is_under_age(born, today):
+            if guardians.policy() != guardians.GUARDIAN_CONSENT:
+                self.add_error(
+                    "date_of_birth",
+                    _("Sorry, you must be at least %(age)d years old to use Toto.")
+                    % {"age": guardians.minimum_age()},
+                )
+            elif not data.get("guardian_email"):
+                self.add_error(
+                    "guardian_email",
+                    _("Under %(age)d, enter your parent's or guardian's email: they consent first.")
+                    % {"age": guardians.minimum_age()},
+                )
+            elif str(data["guardian_email"]).casefold() == str(data.get("email", "")).casefold():
+                self.add_error(
+                    "guardian_email", _("Enter your parent's or guardian's own email address.")
+                )
+        return data
+
     def signup(self, request: HttpRequest, user: User) -> None:
-        from .services import complete_signup
+        from .services import complete_signup, request_guardian_consent
         from .signals import signed_up_accepting_terms
 
+        born = self.cleaned_data.get("date_of_birth")
         complete_signup(
             user,
             role=Role(self.cleaned_data["role"]),
             full_name=self.cleaned_data["full_name"],
             marketing_emails=self.cleaned_data.get("marketing_emails", False),
+            date_of_birth=born,
         )
+        if born is not None and guardians.is_under_age(born, timezone.localdate()):
+            request_guardian_consent(user, guardian_email=self.cleaned_data["guardian_email"])
         if self.cleaned_data.get("accept_terms"):
             signed_up_accepting_terms.send(sender=type(self), user=user, request=request)
 

@@ -9,6 +9,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import EncryptedDateField, EncryptedTextField
 from core.timezones import time_zone_choices
 from core.uploads import private_storage
 
@@ -69,6 +70,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     suspended_at = models.DateTimeField(_("suspended at"), null=True, blank=True)
     suspension_reason = models.TextField(_("suspension reason"), blank=True)
     deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True)
+    # Under MINIMUM_AGE with the guardian-consent policy: limited until a guardian consents
+    # (accounts.guardians). On the user row, so the gate costs no query.
+    awaiting_guardian_consent = models.BooleanField(default=False, editable=False)
 
     objects = UserManager()
 
@@ -161,9 +165,13 @@ class Profile(models.Model):
     user = models.OneToOneField(
         User, on_delete=models.CASCADE, primary_key=True, related_name="profile"
     )
-    phone = models.CharField(_("phone"), max_length=16, blank=True, validators=[phone_validator])
+    # Phone and date of birth are encrypted at rest (core.fields): no lookup needs them, so
+    # no blind index.
+    phone = EncryptedTextField(
+        _("phone"), max_length=16, blank=True, validators=[phone_validator], single_line=True
+    )
     gender = models.CharField(_("gender"), max_length=16, blank=True, choices=Gender.choices)
-    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    date_of_birth = EncryptedDateField(_("date of birth"), null=True, blank=True)
     avatar = models.ImageField(_("avatar"), upload_to="avatars/", blank=True)
     avatar_medium = models.ImageField(upload_to="avatars/", blank=True, editable=False)
     avatar_small = models.ImageField(upload_to="avatars/", blank=True, editable=False)
@@ -195,6 +203,25 @@ class Profile(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class GuardianConsent(models.Model):
+    """A parent's or guardian's consent for an account under MINIMUM_AGE: asked by email with
+    a signed link, and answered (consented or declined) once."""
+
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, primary_key=True, related_name="guardian_consent"
+    )
+    guardian_email = EncryptedTextField(_("guardian's email"), max_length=254)
+    requested_at = models.DateTimeField(default=timezone.now)
+    consented_at = models.DateTimeField(null=True, blank=True)
+    declined_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("guardian consent")
+
+    def __str__(self) -> str:
+        return f"Guardian consent for {self.user}"
 
 
 class Level(models.TextChoices):

@@ -3,18 +3,25 @@
 import logging
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
 from typing import Any
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import UploadedFile
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from wagtail.log_actions import log
 
 from core import activity
 from core.uploads import RejectedUpload, checked_type, stored_name
 
+from .adapter import enqueue_email
 from .errors import (
     InvalidDocumentError,
     InvalidImageError,
@@ -22,7 +29,14 @@ from .errors import (
     SuspensionReasonRequired,
 )
 from .images import InvalidImage, avatar_renditions
-from .models import LearningLanguage, Profile, TeacherCertificate, TeacherProfile, User
+from .models import (
+    GuardianConsent,
+    LearningLanguage,
+    Profile,
+    TeacherCertificate,
+    TeacherProfile,
+    User,
+)
 from .roles import GROUP_NAMES, SIGNUP_ROLES, STAFF_ROLES, Role
 
 logger = logging.getLogger(__name__)
@@ -96,7 +110,12 @@ def split_full_name(full_name: str) -> tuple[str, str]:
 
 @transaction.atomic
 def complete_signup(
-    user: User, *, role: Role, full_name: str, marketing_emails: bool = False
+    user: User,
+    *,
+    role: Role,
+    full_name: str,
+    marketing_emails: bool = False,
+    date_of_birth: date | None = None,
 ) -> None:
     """What every new account gets beyond allauth's user and email rows: its name, its
     profile and the role chosen at sign-up (student or teacher)."""
@@ -105,9 +124,64 @@ def complete_signup(
     user.first_name, user.last_name = split_full_name(full_name)
     user.save(update_fields=["first_name", "last_name"])
     # Marketing email only with the explicit opt-in of the sign-up form (off by default).
-    Profile.objects.update_or_create(user=user, defaults={"marketing_emails": marketing_emails})
+    profile_fields: dict[str, Any] = {"marketing_emails": marketing_emails}
+    if date_of_birth is not None:
+        profile_fields["date_of_birth"] = date_of_birth
+    Profile.objects.update_or_create(user=user, defaults=profile_fields)
     grant_role(user, role)
     activity.record(user, "accounts.signed_up", data={"role": str(role)})
+
+
+def request_guardian_consent(user: User, *, guardian_email: str) -> GuardianConsent:
+    """Limits the account until the guardian consents, and emails them the signed link
+    (accounts.guardians). Asking again (a lost email) sends a fresh link."""
+    from .guardians import consent_token
+
+    user.awaiting_guardian_consent = True
+    user.save(update_fields=["awaiting_guardian_consent"])
+    consent, _ = GuardianConsent.objects.update_or_create(
+        user=user,
+        defaults={"guardian_email": guardian_email.strip(), "requested_at": timezone.now()},
+    )
+    link = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse(
+        "accounts:guardian-consent", args=[consent_token(user.pk)]
+    )
+    context = {"child": user.get_full_name() or user.email, "child_email": user.email, "link": link}
+    enqueue_email(
+        EmailMultiAlternatives(
+            subject=gettext("%(child)s asks for your consent to use Toto") % context,
+            body=render_to_string("accounts/email/guardian_consent.txt", context),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[consent.guardian_email],
+        )
+    )
+    return consent
+
+
+@transaction.atomic
+def answer_guardian_consent(user: User, *, consents: bool) -> GuardianConsent:
+    """The guardian's answer, once: consent lifts the limits; declining closes the account
+    (deactivated; its data can be erased like any other account's)."""
+    consent = GuardianConsent.objects.select_for_update().get(user=user)
+    if consent.consented_at or consent.declined_at:
+        return consent
+    now = timezone.now()
+    if consents:
+        consent.consented_at = now
+        user.awaiting_guardian_consent = False
+        user.save(update_fields=["awaiting_guardian_consent"])
+    else:
+        consent.declined_at = now
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+        _close_sockets_on_commit(user)
+    consent.save(update_fields=["consented_at", "declined_at"])
+    log(
+        instance=user,
+        action="accounts.guardian_consent",
+        data={"consented": consents},
+    )
+    return consent
 
 
 @transaction.atomic

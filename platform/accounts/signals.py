@@ -18,3 +18,12 @@ def create_profile(sender: type[User], instance: User, created: bool, **kwargs: 
 # Sent when someone signs up having ticked "I accept the terms" (website or headless API);
 # the site app records which versions that was (cms.site.legal). ``user`` is the new account.
 signed_up_accepting_terms = Signal()
+
+# Sent by the sign-up form to ask whether there is anything to accept: the site app answers
+# True while legal documents are published. With no answer, or only False, the box is not
+# asked for (nobody can accept documents that do not exist).
+terms_to_accept = Signal()
+
+
+def has_terms_to_accept() -> bool:
+    return any(answer for _, answer in terms_to_accept.send(sender=None))

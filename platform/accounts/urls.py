@@ -9,4 +9,10 @@ urlpatterns = [
     path("profile/export/", views.export, name="export"),
     path("profile/delete/", views.delete, name="delete"),
     path("language/", views.set_language, name="set_language"),
+    path(
+        "guardian-consent/pending/",
+        views.guardian_consent_pending,
+        name="guardian-consent-pending",
+    ),
+    path("guardian-consent/<str:token>/", views.guardian_consent, name="guardian-consent"),
 ]

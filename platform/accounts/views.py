@@ -139,3 +139,34 @@ def admin_not_for_you(request: HttpRequest) -> HttpResponse:
         {"is_teacher": selectors.has_role(user, Role.TEACHER), "messages": []},
         status=403,
     )
+
+
+@login_required
+@require_http_methods(["GET"])
+def guardian_consent_pending(request: HttpRequest) -> HttpResponse:
+    user = user_of(request)
+    if not user.awaiting_guardian_consent:
+        return redirect("/")
+    return render(request, "accounts/guardian_pending.html", {"user": user})
+
+
+@require_http_methods(["GET", "POST"])
+def guardian_consent(request: HttpRequest, token: str) -> HttpResponse:
+    """The guardian's page, reached from the signed link (no sign-in: the signature is the
+    proof). GET explains; POST records the answer."""
+    from .guardians import user_id_from_token
+    from .models import GuardianConsent
+
+    user_id = user_id_from_token(token)
+    consent = (
+        GuardianConsent.objects.select_related("user").filter(user_id=user_id).first()
+        if user_id
+        else None
+    )
+    if consent is None:
+        return render(request, "accounts/guardian_consent.html", {"invalid": True}, status=404)
+    if request.method == "POST" and request.POST.get("answer") in {"consent", "decline"}:
+        consent = services.answer_guardian_consent(
+            consent.user, consents=request.POST["answer"] == "consent"
+        )
+    return render(request, "accounts/guardian_consent.html", {"consent": consent})

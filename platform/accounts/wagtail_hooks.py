@@ -37,6 +37,9 @@ def register_account_log_actions(actions: Any) -> None:
     actions.register_action(
         "accounts.review_certificate", _("Review certificate"), _("Certificate reviewed")
     )
+    actions.register_action(
+        "accounts.guardian_consent", _("Guardian's answer"), _("Guardian answered")
+    )
 
 
 class MemberFilterSet(WagtailFilterSet):

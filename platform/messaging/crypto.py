@@ -1,8 +1,8 @@
 """Encryption at rest of message bodies, and the keyed blind index used to search them.
 
-Bodies: MultiFernet (AES-128-CBC + HMAC-SHA256, from `cryptography`). The first key of
-``MESSAGING_ENCRYPTION_KEYS`` encrypts, all of them decrypt, so keys rotate without
-downtime (tasks.reencrypt_messages moves old rows to the newest key).
+Bodies: the project's key ring (``core.crypto``, ``ENCRYPTION_KEYS``): the first key
+encrypts, all of them decrypt, so keys rotate without downtime (tasks.reencrypt_messages
+moves old rows to the newest key).
 
 Search: the database cannot search ciphertext, so each normalised word of a body is stored
 as HMAC-SHA256(MESSAGING_SEARCH_KEY, word), truncated to 128 bits. A query is tokenised the
@@ -14,51 +14,32 @@ decrypting every message in Python at query time (unbounded cost) or to plaintex
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 import re
 import unicodedata
-from functools import cache
 
-from cryptography.fernet import Fernet, MultiFernet
+from cryptography.fernet import MultiFernet
 from django.conf import settings
+
+from core import crypto as core_crypto
 
 WORD = re.compile(r"\w+", re.UNICODE)
 MAX_TOKENS_PER_MESSAGE = 200
 
 
-def _derived_key(purpose: str) -> bytes:
-    digest = hashlib.sha256(f"toto:{purpose}:{settings.SECRET_KEY}".encode()).digest()
-    return base64.urlsafe_b64encode(digest)
-
-
-@cache
-def _fernet(keys: tuple[str, ...]) -> MultiFernet:
-    return MultiFernet([Fernet(key) for key in keys])
-
-
 def fernet() -> MultiFernet:
-    keys = tuple(settings.MESSAGING_ENCRYPTION_KEYS) or (_derived_key("messaging").decode(),)
-    return _fernet(keys)
+    return core_crypto.fernet()
 
 
-def encrypt(text: str) -> str:
-    return fernet().encrypt(text.encode()).decode() if text else ""
-
-
-def decrypt(token: str) -> str:
-    return fernet().decrypt(token.encode()).decode() if token else ""
-
-
-def rotate(token: str) -> str:
-    """The same plaintext under the newest key (unchanged if it already is)."""
-    return fernet().rotate(token.encode()).decode() if token else ""
+encrypt = core_crypto.encrypt
+decrypt = core_crypto.decrypt
+rotate = core_crypto.rotate
 
 
 def _search_key() -> bytes:
     key = settings.MESSAGING_SEARCH_KEY
-    return key.encode() if key else _derived_key("messaging-search")
+    return key.encode() if key else core_crypto.derived_key("messaging-search")
 
 
 def normalise(word: str) -> str:

@@ -7,23 +7,21 @@ setting's default. Readers call :func:`value` each time (never at import), so a 
 admin takes effect on the next request, in every process, without a restart: the cache holds
 ciphertext only and is dropped when a value is saved.
 
-Encryption: MultiFernet over the chat's keys (``MESSAGING_ENCRYPTION_KEYS``; the first
-encrypts, all decrypt, so the keys rotate the same way), loaded here rather than imported from
-messaging so that this app depends on no feature app.
+Encryption: the project's one MultiFernet key ring (``core.crypto``, ``ENCRYPTION_KEYS``;
+the first encrypts, all decrypt, so the keys rotate the same way).
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import os
 from dataclasses import dataclass
-from functools import cache as memoise
 
-from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from cryptography.fernet import InvalidToken
 from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
+
+from core import crypto
 
 CACHE_KEY = "operations:service-config:v1"
 CACHE_SECONDS = 300
@@ -66,27 +64,12 @@ GROUPS = {
 }
 
 
-def _derived_key() -> str:
-    digest = hashlib.sha256(f"toto:messaging:{settings.SECRET_KEY}".encode()).digest()
-    return base64.urlsafe_b64encode(digest).decode()
-
-
-@memoise
-def _fernet(keys: tuple[str, ...]) -> MultiFernet:
-    return MultiFernet([Fernet(key) for key in keys])
-
-
-def fernet() -> MultiFernet:
-    """The chat's MultiFernet keys (messaging.crypto loads the same ones, the same way)."""
-    return _fernet(tuple(settings.MESSAGING_ENCRYPTION_KEYS) or (_derived_key(),))
-
-
 def encrypt(text: str) -> str:
-    return fernet().encrypt(text.encode()).decode()
+    return crypto.encrypt(text)
 
 
 def decrypt(token: str) -> str:
-    return fernet().decrypt(token.encode()).decode()
+    return crypto.decrypt(token)
 
 
 def _stored() -> dict[str, str]:

@@ -33,3 +33,9 @@ class EarningsUnpaid(ServiceError):
         "You have earnings that have not been paid out. Ask for a payout first; you can "
         "delete your account once it has been paid."
     )
+
+
+class InvalidTaxDocument(ServiceError):
+    status_code = 400
+    default_code = "invalid_document"
+    default_detail = "Upload a PDF, JPEG or PNG file of at most 10 MB."

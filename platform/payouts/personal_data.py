@@ -1,6 +1,6 @@
 """The person's earnings payouts: payee settings and payout requests. Payout requests are
-accounting records and are KEPT on account deletion; the bank details are erased and
-scheduled payouts stop.
+accounting records and are KEPT on account deletion; the bank account is erased, the tax
+documents deleted, and scheduled payouts stop.
 
 Deletion is refused (409, ``services.check_account_deletable``) while money is still owed to
 the person: a bank-transfer payout awaiting an admin (``payout_pending``: it needs the bank
@@ -13,10 +13,13 @@ the former member asks (docs/decisions.md)."""
 
 from typing import Any
 
+from django.db import transaction
+
 from accounts.exporting import amount, iso
 from accounts.models import User
+from core.uploads import private_storage
 
-from .models import PayeeProfile, PayoutRequest
+from .models import PayeeProfile, PayoutRequest, TaxDocument
 from .services import check_account_deletable
 
 
@@ -28,6 +31,10 @@ def export_personal_data(user: User) -> dict[str, Any]:
         else {
             "tier": payee.tier,
             "stripe_account_id": payee.stripe_account_id,
+            "account_holder": payee.account_holder,
+            "account_number": payee.account_number,
+            "bank_name": payee.bank_name,
+            "bank_country": payee.bank_country,
             "bank_details": payee.bank_details,
             "scheduled_payouts": payee.scheduled_payouts,
             "minimum_payout": amount(payee.minimum_payout),
@@ -44,9 +51,35 @@ def export_personal_data(user: User) -> dict[str, Any]:
             }
             for payout in PayoutRequest.objects.filter(payee=user).order_by("requested_at")
         ],
+        "tax_documents": [
+            {
+                "kind": document.kind,
+                "file_name": document.original_name,
+                "uploaded_at": iso(document.uploaded_at),
+            }
+            for document in TaxDocument.objects.filter(payee=user).order_by("uploaded_at")
+        ],
     }
 
 
 def erase_personal_data(user: User) -> None:
     check_account_deletable(user)
-    PayeeProfile.objects.filter(user=user).update(bank_details="", scheduled_payouts=False)
+    PayeeProfile.objects.filter(user=user).update(
+        account_holder="",
+        account_number="",
+        account_number_index="",
+        bank_name="",
+        bank_country="",
+        bank_details="",
+        scheduled_payouts=False,
+    )
+    documents = TaxDocument.objects.filter(payee=user)
+    names = [name for name in documents.values_list("file", flat=True) if name]
+    documents.delete()
+    if names:
+        transaction.on_commit(lambda: _delete_files(names))
+
+
+def _delete_files(names: list[str]) -> None:
+    for name in names:
+        private_storage().delete(name)

@@ -4,13 +4,19 @@ import csv
 import io
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 import stripe
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
+from wagtail.log_actions import log
 
 from accounts.models import User
 from accounts.roles import Role
+from core.uploads import RejectedUpload, checked_type, private_storage, stored_name
 from credits import claims
 from credits.models import AccountKind, LedgerAccount, Transfer
 from credits.selectors import earnings_summary, transactions_for
@@ -28,11 +34,19 @@ from payments.providers import stripe_client
 
 from .errors import (
     EarningsUnpaid,
+    InvalidTaxDocument,
     PayoutExceedsPayable,
     PayoutNotAllowed,
     PayoutPending,
 )
-from .models import CommissionRule, PayeeProfile, PayoutMethod, PayoutRequest, PayoutStatus
+from .models import (
+    CommissionRule,
+    PayeeProfile,
+    PayoutMethod,
+    PayoutRequest,
+    PayoutStatus,
+    TaxDocument,
+)
 
 DEFAULT_COMMISSION_PERCENT = Decimal("20")
 
@@ -104,11 +118,101 @@ def accrue_earning(
 
 
 def save_bank_details(payee: User, bank_details: str) -> PayeeProfile:
-    """Where a bank-transfer payout goes: the admin who pays it reads these details."""
+    """Where a bank-transfer payout goes, as free text (the API's and older forms' shape):
+    the admin who pays it reads these details."""
     profile, _ = PayeeProfile.objects.get_or_create(user=payee)
     profile.bank_details = bank_details.strip()
     profile.save(update_fields=["bank_details"])
     return profile
+
+
+def save_bank_account(
+    payee: User,
+    *,
+    holder: str,
+    number: str,
+    bank_name: str,
+    country: str,
+    details: str = "",
+) -> PayeeProfile:
+    """The bank account a bank-transfer payout goes to (holder, number and details are
+    encrypted at rest; the number's blind index is refreshed on save)."""
+    profile, _ = PayeeProfile.objects.get_or_create(user=payee)
+    profile.account_holder = " ".join(holder.split())
+    profile.account_number = " ".join(number.upper().split())
+    profile.bank_name = bank_name.strip()
+    profile.bank_country = country.strip().upper()
+    profile.bank_details = details.strip()
+    profile.save(
+        update_fields=[
+            "account_holder",
+            "account_number",
+            "bank_name",
+            "bank_country",
+            "bank_details",
+        ]
+    )
+    return profile
+
+
+def remove_bank_account(payee: User) -> None:
+    PayeeProfile.objects.filter(user=payee).update(
+        account_holder="",
+        account_number="",
+        account_number_index="",
+        bank_name="",
+        bank_country="",
+        bank_details="",
+    )
+
+
+def reveal_bank_account(profile: PayeeProfile, *, by: User) -> dict[str, str]:
+    """The bank account in plain text for a finance admin (``payouts.reveal_bank_details``),
+    written to the admin's log first: who looked at whose account, and when."""
+    if not by.has_perm("payouts.reveal_bank_details"):
+        raise PermissionDenied
+    log(instance=profile, action="payouts.reveal_bank_details", user=by)
+    return {
+        "account_holder": profile.account_holder,
+        "account_number": profile.account_number,
+        "bank_name": profile.bank_name,
+        "bank_country": profile.bank_country,
+        "bank_details": profile.bank_details,
+    }
+
+
+MAX_TAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+TAX_DOCUMENT_TYPES = frozenset({"application/pdf", "image/jpeg", "image/png"})
+
+
+def upload_tax_document(payee: User, *, kind: str, upload: UploadedFile) -> TaxDocument:
+    """Stores a tax form privately after checking its content (not its name) is a PDF,
+    JPEG or PNG of at most 10 MB."""
+    if upload.size is None or upload.size > MAX_TAX_DOCUMENT_BYTES:
+        raise InvalidTaxDocument()
+    try:
+        content_type = checked_type(upload, TAX_DOCUMENT_TYPES)
+    except RejectedUpload as exc:
+        raise InvalidTaxDocument() from exc
+    document = TaxDocument(
+        payee=payee,
+        kind=kind,
+        content_type=content_type,
+        original_name=(upload.name or "")[:200],
+    )
+    document.file.save(stored_name(content_type), upload, save=False)
+    document.save()
+    return document
+
+
+def delete_tax_document(payee: User, document_id: Any) -> None:
+    document = TaxDocument.objects.filter(payee=payee, pk=document_id).first()
+    if document is None:
+        raise Http404("No such document.")
+    name = document.file.name
+    document.delete()
+    if name:
+        transaction.on_commit(lambda: private_storage().delete(name))
 
 
 def request_payout(

@@ -4,9 +4,11 @@ dashboard's approval queue (added through payments.finance_admin's hooks)."""
 from typing import Any
 
 from django.db.models import Count, Sum
-from django.urls import path
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
+from wagtail.admin.views.generic import InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
@@ -19,7 +21,7 @@ from payments.finance_admin import (
 )
 
 from . import admin_views
-from .models import CommissionRule, PayeeProfile, PayoutRequest, PayoutStatus
+from .models import CommissionRule, PayeeProfile, PayoutRequest, PayoutStatus, TaxDocument
 
 
 class CommissionRuleViewSet(SnippetViewSet):
@@ -48,22 +50,57 @@ class PayoutRequestViewSet(ModelViewSet):
     form_fields = ["note"]
 
 
+class PayeeInspectView(InspectView):
+    """The payee with the bank account masked (``•••• 1332``); those holding
+    ``payouts.reveal_bank_details`` get a Reveal button (admin_views.reveal_bank_account)."""
+
+    template_name = "payouts/admin/payee_inspect.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context["can_reveal"] = user.has_perm("payouts.reveal_bank_details")
+        context["reveal_url"] = reverse("finance_payee_reveal", args=[self.object.pk])
+        context["tax_documents"] = (
+            TaxDocument.objects.filter(payee_id=self.object.user_id)
+            if user.has_perm("payouts.view_taxdocument")
+            else None
+        )
+        return context
+
+
 class PayeeProfileViewSet(ModelViewSet):
+    """Payees for finance. The bank account is the payee's to set (on the website) and is
+    shown masked here; the form holds only what finance decides."""
+
     model = PayeeProfile
     name = "finance_payees"
     url_prefix = "finance/payees"
     icon = "user"
     menu_hook = FINANCE_MENU_HOOK
     menu_order = 60
-    list_display = ["user", "tier", "scheduled_payouts", "stripe_account_id"]
-    form_fields = [
+    inspect_view_enabled = True
+    inspect_view_class = PayeeInspectView
+    inspect_view_fields = [
         "user",
         "tier",
+        "masked_account_holder",
+        "masked_account_number",
+        "bank_name",
+        "bank_country",
         "stripe_account_id",
-        "bank_details",
         "scheduled_payouts",
         "minimum_payout",
     ]
+    list_display = [
+        "user",
+        "tier",
+        "masked_account_number",
+        "bank_country",
+        "scheduled_payouts",
+        "stripe_account_id",
+    ]
+    form_fields = ["user", "tier", "stripe_account_id", "scheduled_payouts", "minimum_payout"]
 
 
 @hooks.register("register_admin_viewset")
@@ -74,8 +111,25 @@ def register_payout_viewsets() -> list[ModelViewSet]:
 @hooks.register("register_admin_urls")
 def payout_admin_urls() -> list:
     return [
-        path("finance/payouts/<int:payout_id>/", admin_views.decide_payout, name="finance_payout")
+        path("finance/payouts/<int:payout_id>/", admin_views.decide_payout, name="finance_payout"),
+        path(
+            "finance/payees/<int:pk>/reveal/",
+            admin_views.reveal_bank_account,
+            name="finance_payee_reveal",
+        ),
+        path(
+            "finance/tax-documents/<uuid:document_id>/",
+            admin_views.tax_document_file,
+            name="finance_tax_document",
+        ),
     ]
+
+
+@hooks.register("register_log_actions")
+def register_payout_log_actions(actions: Any) -> None:
+    actions.register_action(
+        "payouts.reveal_bank_details", _("Reveal bank details"), _("Bank details revealed")
+    )
 
 
 class PayoutQueuePanel(Component):

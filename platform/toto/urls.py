@@ -60,6 +60,7 @@ urlpatterns = [
     path("r/<str:code>/", share_link, name="referral-share-link"),
     path("referrals/", referrals_page, name="website-referrals"),
     path("", include("payments.urls")),
+    path("", include("payouts.urls")),
     path("", include("translation.urls")),
     path("", include("ai.urls")),
     path("", include("messaging.urls")),

@@ -294,13 +294,4 @@ class PayoutForm(forms.Form):
         self.fields["currency"].choices = [(c, c) for c in currencies]  # type: ignore[attr-defined]
 
 
-class BankDetailsForm(forms.Form):
-    bank_details = forms.CharField(
-        label=_("Bank details"),
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Account holder, IBAN or account number, bank name and SWIFT/BIC."),
-    )
-
-
 WEEKDAYS = list(Weekday)

@@ -130,6 +130,8 @@ MIDDLEWARE = [
     "accounts.middleware.RequireTwoFactorForStaffMiddleware",
     # Signed-in people accept updated legal documents before anything else (cms.site.legal).
     "cms.site.legal.LegalAcceptanceMiddleware",
+    # Accounts awaiting a guardian's consent (MINIMUM_AGE) stay limited (accounts.guardians).
+    "accounts.guardians.GuardianConsentMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -653,11 +655,17 @@ CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
 CORS_URLS_REGEX = r"^/api/.*$"
 
 # --- Real time: messaging, notifications, rooms ----------------------------------------------
-# Message bodies are encrypted at rest with MultiFernet: the first key encrypts, every key
+# Message bodies and personal data (payout details, phone, date of birth) are encrypted at
+# rest with one MultiFernet key ring (core.crypto): the first key encrypts, every key
 # decrypts. Rotate by prepending a new key, deploying, then running
-# `messaging.reencrypt_messages` (admin or `celery call`); drop the old key afterwards.
-# Without keys (developer machines) one is derived from SECRET_KEY.
-MESSAGING_ENCRYPTION_KEYS = env.list("MESSAGING_ENCRYPTION_KEYS", default=[])
+# `manage.py rotate_encryption_keys` and `messaging.reencrypt_messages` (admin or
+# `celery call`); drop the old key afterwards. Without keys (developer machines) one is
+# derived from SECRET_KEY. MESSAGING_ENCRYPTION_KEYS is the variable's former name.
+ENCRYPTION_KEYS = env.list(
+    "ENCRYPTION_KEYS", default=env.list("MESSAGING_ENCRYPTION_KEYS", default=[])
+)
+# Key of the blind indexes (HMAC) on encrypted fields that need exact-match lookups.
+ENCRYPTION_INDEX_KEY = env.str("ENCRYPTION_INDEX_KEY", default="")
 # Key of the blind search index (HMAC of normalised words); changing it needs a reindex,
 # which the re-encryption task also does.
 MESSAGING_SEARCH_KEY = env.str("MESSAGING_SEARCH_KEY", default="")
@@ -811,6 +819,13 @@ ADMIN_ALLOWED_NETWORKS = env.list("ADMIN_ALLOWED_NETWORKS", default=[])
 # Signed-in people must accept the published terms, privacy and cookie policies (the API
 # answers 409 terms_not_accepted until they do). Nothing is asked while none is published.
 LEGAL_ACCEPTANCE_REQUIRED = env.bool("LEGAL_ACCEPTANCE_REQUIRED", default=True)
+# Minimum age (years) to use Toto; 0 does not ask for a date of birth at sign-up. Under it,
+# UNDERAGE_POLICY "refuse" turns the sign-up down, "guardian_consent" creates a limited
+# account until a parent or guardian consents through a signed link emailed to them
+# (valid GUARDIAN_CONSENT_MAX_AGE_DAYS days; accounts.guardians).
+MINIMUM_AGE = env.int("MINIMUM_AGE", default=0)
+UNDERAGE_POLICY = env.str("UNDERAGE_POLICY", default="refuse")
+GUARDIAN_CONSENT_MAX_AGE_DAYS = env.int("GUARDIAN_CONSENT_MAX_AGE_DAYS", default=14)
 
 # Gamification: league size (learners per weekly league) and how many days after a lost streak
 # it may still be repaired for credits.

@@ -633,17 +633,9 @@ def earnings(request: HttpRequest) -> HttpResponse:
         },
     )
     payee = PayeeProfile.objects.filter(user=user).first()
-    bank_form = forms.BankDetailsForm(
-        request.POST if action == "bank" else None,
-        initial={"bank_details": getattr(payee, "bank_details", "")},
-    )
     verified = is_email_verified(user)
     if action and not verified:
         messages.error(request, IsEmailVerified.message)
-        return redirect("tutoring-teach-earnings")
-    if action == "bank" and bank_form.is_valid():
-        payout_services.save_bank_details(user, bank_form.cleaned_data["bank_details"])
-        messages.success(request, _("Your bank details are saved."))
         return redirect("tutoring-teach-earnings")
     if action == "payout" and payout_form.is_valid():
         data = payout_form.cleaned_data
@@ -652,7 +644,7 @@ def earnings(request: HttpRequest) -> HttpResponse:
             if payee and payee.stripe_account_id
             else PayoutMethod.BANK_TRANSFER
         )
-        if method == PayoutMethod.BANK_TRANSFER and not (payee and payee.bank_details):
+        if method == PayoutMethod.BANK_TRANSFER and not (payee and payee.has_bank_account):
             payout_form.add_error(None, _("Add your bank details first, so that we can pay you."))
         else:
             try:
@@ -678,7 +670,6 @@ def earnings(request: HttpRequest) -> HttpResponse:
             "listing": dashboard.listing_of(user),
             "earnings": rows,
             "payout_form": payout_form,
-            "bank_form": bank_form,
             "payee": payee,
             "verified": verified,
             "payouts": PayoutRequest.objects.filter(payee=user).order_by("-requested_at")[

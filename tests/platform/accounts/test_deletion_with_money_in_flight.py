@@ -336,9 +336,10 @@ def test_deletion_costs_a_fixed_number_of_queries_per_upcoming_lesson(
 # erasure of social (posts, media, timelines, follows, reports), vocabulary, gamification (the
 # XP ledger's guard lifted for the transaction), analytics (events anonymised), Web Push
 # subscriptions and the legal acceptances kept: 29 queries together, none per row. Tutoring's
-# lesson packages add 2 (the open ones to close, the unpaid ones abandoned) and the intro
-# video file 1 (the listing's row read for its file).
-DELETION_QUERIES_WITH_ONE_LESSON = 106
+# lesson packages add 2 (the open ones to close, the unpaid ones abandoned), the intro
+# video file 1 (the listing's row read for its file), payouts' tax documents 2 (their file
+# names, then the rows).
+DELETION_QUERIES_WITH_ONE_LESSON = 108
 QUERIES_PER_LESSON = 10
 
 

@@ -616,12 +616,19 @@ def test_payouts_need_bank_details_and_stay_within_the_payable(client, earned, l
     response = client.post(TEACH + "earnings/", payout)
     assert "Add your bank details first" in str(response.context["payout_form"].non_field_errors())
 
-    bad = client.post(TEACH + "earnings/", {"action": "bank", "bank_details": ""})
-    assert bad.context["bank_form"].errors["bank_details"]
-    client.post(
-        TEACH + "earnings/", {"action": "bank", "bank_details": "ES91 2100 0418 4502 0005 1332"}
-    )
-    assert PayeeProfile.objects.get(user=earned).bank_details == "ES91 2100 0418 4502 0005 1332"
+    # The earnings page links the payout method page, where the account is added.
+    assert 'href="/payouts/method/"' in page.content.decode()
+    account = {
+        "action": "bank",
+        "account_holder": "Tomás Teacher",
+        "bank_name": "CaixaBank",
+        "bank_country": "es",
+    }
+    bad = client.post("/payouts/method/", account)
+    assert bad.status_code == 400 and bad.context["bank_form"].errors["account_number"]
+    client.post("/payouts/method/", {**account, "account_number": "ES91 2100 0418 4502 0005 1332"})
+    assert PayeeProfile.objects.get(user=earned).account_number == "ES91 2100 0418 4502 0005 1332"
+    assert "•••• 1332" in client.get(TEACH + "earnings/").content.decode()
 
     too_much = client.post(TEACH + "earnings/", {**payout, "amount": "80.01"})
     assert "You can ask for up to 80.00 EUR" in str(
