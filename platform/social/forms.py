@@ -44,6 +44,9 @@ class MomentForm(forms.Form):
     voice = forms.FileField(
         label=_("Voice clip"), required=False, widget=forms.FileInput(attrs={"accept": "audio/*"})
     )
+    correct_me = forms.BooleanField(
+        label=_("Correct me: others may suggest corrections"), required=False
+    )
 
     def __init__(self, *args: Any, languages: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -59,3 +62,10 @@ class MomentForm(forms.Form):
 class CommentForm(forms.Form):
     text = forms.CharField(label=_("Your comment"), max_length=1000)
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class CorrectionForm(forms.Form):
+    text = forms.CharField(
+        label=_("Your corrected version"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    note = forms.CharField(label=_("Why (optional)"), max_length=1000, required=False)

@@ -16,7 +16,7 @@ from accounts.requests import user_of
 from core.api.errors import ServiceError
 
 from . import feeds, selectors, services
-from .forms import CommentForm, MomentForm
+from .forms import CommentForm, CorrectionForm, MomentForm
 
 
 def _languages(user: Any) -> list[tuple[str, str]]:
@@ -48,6 +48,7 @@ def feed(request: HttpRequest) -> HttpResponse:
                     images=data["images"] or [],
                     voice=data["voice"],
                     topics=data["topics"].replace(",", " ").split(),
+                    correct_me=data["correct_me"],
                 )
             except ServiceError as exc:
                 _error(request, exc)
@@ -76,16 +77,53 @@ def moment_page(request: HttpRequest, pk: int) -> HttpResponse:
     moment = selectors.moment_for(user, pk)
     if moment is None:
         raise Http404()
+    correction_form = CorrectionForm(initial={"text": moment.text})
+    transcript: dict[str, Any] | None = None
     if request.method == "POST":
-        form = CommentForm(request.POST)
-        if form.is_valid():
-            try:
-                services.comment(
-                    user, pk, text=form.cleaned_data["text"], parent_id=form.cleaned_data["parent"]
-                )
-            except ServiceError as exc:
-                _error(request, exc)
-            return redirect("social-moment-page", pk=pk)
+        action = request.POST.get("action", "comment")
+        try:
+            if action == "correct":
+                correction_form = CorrectionForm(request.POST)
+                if correction_form.is_valid():
+                    services.suggest_correction(user, pk, **correction_form.cleaned_data)
+                    messages.success(request, _("Your correction was sent."))
+                    return redirect("social-moment-page", pk=pk)
+            elif action == "accept":
+                services.accept_correction(user, request.POST.get("correction"))
+                messages.success(request, _("You accepted the correction."))
+                return redirect("social-moment-page", pk=pk)
+            elif action == "ai_correct":
+                services.request_ai_correction(user, pk)
+                return redirect("social-moment-page", pk=pk)
+            elif action == "transcribe":
+                media_id = request.POST.get("media")
+                clip = services.transcribe_clip(user, media_id)
+                target = request.POST.get("translate_to", "")
+                transcript = {
+                    "media": clip.pk,
+                    "text": clip.transcript,
+                    "translation": services.translate_clip(user, clip.pk, target)
+                    if target
+                    else None,
+                }
+            else:
+                form = CommentForm(request.POST)
+                if form.is_valid():
+                    services.comment(
+                        user,
+                        pk,
+                        text=form.cleaned_data["text"],
+                        parent_id=form.cleaned_data["parent"],
+                    )
+                return redirect("social-moment-page", pk=pk)
+        except ServiceError as exc:
+            _error(request, exc)
+            if action != "correct":
+                return redirect("social-moment-page", pk=pk)
+    corrections = [
+        {"correction": c, "diff": selectors.word_diff(moment.text, c.text)}
+        for c in selectors.corrections_of(user, moment)[:50]
+    ]
     return render(
         request,
         "social/moment.html",
@@ -93,6 +131,10 @@ def moment_page(request: HttpRequest, pk: int) -> HttpResponse:
             "moment": moment,
             "comments": selectors.comments_of(user, moment)[:100],
             "form": CommentForm(),
+            "corrections": corrections,
+            "correction_form": correction_form,
+            "transcript": transcript,
+            "translate_choices": _languages(user),
         },
     )
 
