@@ -147,12 +147,18 @@ class DiffPartSerializer(serializers.Serializer):
 
 class CorrectionSerializer(serializers.ModelSerializer):
     author = SocialPersonSerializer(read_only=True)
+    origin = serializers.ChoiceField(
+        choices=Correction.Source.choices,
+        source="source",
+        read_only=True,
+        help_text="Suggested by a person, or by the grammar engine at the author's request.",
+    )
     accepted = serializers.SerializerMethodField()
     diff = serializers.SerializerMethodField()
 
     class Meta:
         model = Correction
-        fields = ["id", "author", "source", "text", "note", "accepted", "diff", "created_at"]
+        fields = ["id", "author", "origin", "text", "note", "accepted", "diff", "created_at"]
 
     def get_accepted(self, correction: Correction) -> bool:
         return correction.accepted_at is not None

@@ -176,7 +176,7 @@ def test_the_grammar_engine_corrects_an_english_moment(
     answer = client_for(funded).post(url)
     assert answer.status_code == 201, answer.json()
     correction = answer.json()
-    assert correction["source"] == "ai"
+    assert correction["origin"] == "ai"
     assert correction["text"] != moment["text"]
     assert any(part["op"] == "insert" for part in correction["diff"])
     accepted = client_for(funded).post(f"/api/v1/social/corrections/{correction['id']}/accept/")
