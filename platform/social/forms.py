@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.languages import is_language_code
 
-from .models import Visibility
+from .models import Report, Visibility
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -69,3 +69,27 @@ class CorrectionForm(forms.Form):
         label=_("Your corrected version"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
     note = forms.CharField(label=_("Why (optional)"), max_length=1000, required=False)
+
+
+class ReportForm(forms.Form):
+    target = forms.ChoiceField(choices=Report.Target.choices, widget=forms.HiddenInput)
+    target_id = forms.CharField(max_length=64, widget=forms.HiddenInput)
+    category = forms.ChoiceField(
+        label=_("What is wrong?"),
+        choices=[c for c in Report.Category.choices if c[0] != Report.Category.AUTOMATIC],
+    )
+    details = forms.CharField(
+        label=_("Anything a moderator should know (optional)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class AppealForm(forms.Form):
+    action = forms.IntegerField(widget=forms.HiddenInput)
+    text = forms.CharField(
+        label=_("Why should the decision change?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

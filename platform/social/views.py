@@ -9,6 +9,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,7 +18,10 @@ from accounts.requests import user_of
 from core.api.errors import ServiceError
 
 from . import feeds, selectors, services
-from .forms import CommentForm, CorrectionForm, MomentForm
+from .forms import AppealForm, CommentForm, CorrectionForm, MomentForm, ReportForm
+from .models import Report
+
+REPORT_CATEGORIES = [c for c in Report.Category.choices if c[0] != Report.Category.AUTOMATIC]
 
 
 def _languages(user: Any) -> list[tuple[str, str]]:
@@ -135,6 +140,7 @@ def moment_page(request: HttpRequest, pk: int) -> HttpResponse:
             "correction_form": correction_form,
             "transcript": transcript,
             "translate_choices": _languages(user),
+            "report_categories": REPORT_CATEGORIES,
         },
     )
 
@@ -190,6 +196,7 @@ def profile(request: HttpRequest, pk: Any) -> HttpResponse:
             "followers": followers,
             "following": following,
             "moments": selectors.moments_of(user, person).order_by("-created_at")[:30],
+            "report_categories": REPORT_CATEGORIES,
         },
     )
 
@@ -206,5 +213,78 @@ def discover(request: HttpRequest) -> HttpResponse:
             "topics": selectors.trending_topics(user),
             "people": selectors.people_to_follow(user)[:8],
             "moments": selectors.discover(user, topic=topic)[:30],
+        },
+    )
+
+
+def _safe_next(request: HttpRequest, fallback: str) -> str:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
+
+
+@login_required
+@require_POST
+def report(request: HttpRequest) -> HttpResponse:
+    """The report form under a moment, a comment or a profile."""
+    form = ReportForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.report(
+                user_of(request),
+                target=data["target"],
+                target_id=data["target_id"],
+                category=data["category"],
+                details=data["details"],
+            )
+        except ServiceError as exc:
+            _error(request, exc)
+        else:
+            messages.success(
+                request,
+                _("Thank you. A moderator will look at it, and we will tell you the outcome."),
+            )
+    else:
+        messages.error(request, _("Choose what is wrong."))
+    return redirect(_safe_next(request, "/social/appeals/"))
+
+
+@login_required
+def appeals(request: HttpRequest) -> HttpResponse:
+    """Decisions about you (with the one appeal each allows) and the reports you made."""
+    user = user_of(request)
+    form = AppealForm()
+    if request.method == "POST":
+        form = AppealForm(request.POST)
+        if form.is_valid():
+            try:
+                services.appeal(user, form.cleaned_data["action"], form.cleaned_data["text"])
+            except ServiceError as exc:
+                _error(request, exc)
+            else:
+                messages.success(request, _("Your appeal was sent to the moderators."))
+                return redirect("social-appeals-page")
+    now = timezone.now()
+    actions = [
+        {
+            "action": action,
+            "appeal": getattr(action, "appeal", None),
+            "can_appeal": action.appealable_until is not None
+            and action.appealable_until > now
+            and getattr(action, "appeal", None) is None,
+        }
+        for action in selectors.actions_on(user)[:50]
+    ]
+    return render(
+        request,
+        "social/appeals.html",
+        {
+            "actions": actions,
+            "reports": selectors.reports_of(user)[:50],
+            "form": form,
         },
     )
