@@ -7,3 +7,14 @@ from . import services
 def roll_up_recent() -> int:
     """Beat job (every hour: migration 0002): yesterday's and today's rollups."""
     return len(services.roll_up_recent())
+
+
+@shared_task(name="analytics.tasks.send_weekly_progress_reports")
+def send_weekly_progress_reports() -> int:
+    """Beat job (daily: migration 0003); on Mondays (UTC) every learner active last week gets
+    their weekly report as a ``progress.weekly`` notification (email by default; turned off
+    in the notification preferences like any other kind). Once per learner and week, however
+    often the job runs."""
+    from .progress import send_weekly_reports
+
+    return send_weekly_reports()
