@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.test_social import DESKTOP, PHONE, signed_in
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
 
 pytestmark = pytest.mark.e2e
 
@@ -21,6 +22,7 @@ def test_progress_report_page(
     axe: Any,
     no_sideways_scroll: Any,
     screenshot: Any,
+    signed_in_page: Any,
 ) -> None:
     from django.utils import timezone
 
@@ -45,7 +47,7 @@ def test_progress_report_page(
                 },
             )
         )
-    page = signed_in(browser, live_server, learner, viewport)
+    page = signed_in(signed_in_page, browser, live_server, learner, viewport)
     page.goto(live_server.url + "/progress/")
     expect(page.get_by_role("heading", name="Your progress")).to_be_visible()
     summary = page.get_by_test_id("progress-summary")
@@ -63,3 +65,11 @@ def test_progress_report_page(
     no_sideways_scroll(page)
     axe(page)
     screenshot("month", page=page)
+
+
+def signed_in(
+    open_page: Any, browser: Any, live_server: Any, user: Any, size: dict[str, int]
+) -> Any:
+    page = open_page(browser, live_server.url, user)
+    page.set_viewport_size(size)
+    return page

@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.test_social import DESKTOP, PHONE, signed_in
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
 
 pytestmark = pytest.mark.e2e
 
@@ -21,6 +22,7 @@ def test_mention_correct_me_and_accept(
     axe: Any,
     no_sideways_scroll: Any,
     screenshot: Any,
+    signed_in_page: Any,
 ) -> None:
     from accounts.models import LearningLanguage
     from accounts.roles import Role
@@ -33,7 +35,7 @@ def test_mention_correct_me_and_accept(
     LearningLanguage.objects.create(profile=ana.profile, language="es", level="A2")
     services.follow(sam, ana.pk)
 
-    page = signed_in(browser, live_server, ana, viewport)
+    page = signed_in(signed_in_page, browser, live_server, ana, viewport)
     page.goto(live_server.url + "/social/")
     page.get_by_label("What did you learn or practise?").fill("Ayer yo soy muy cansado, @Sam")
     page.get_by_label("Correct me: others may suggest corrections").check()
@@ -44,7 +46,7 @@ def test_mention_correct_me_and_accept(
     mention = Notification.objects.get(recipient=sam, type="social.mention")
     assert mention.url == f"/social/moments/{moment.pk}/"
 
-    other = signed_in(browser, live_server, sam, viewport)
+    other = signed_in(signed_in_page, browser, live_server, sam, viewport)
     other.goto(live_server.url + mention.url)
     box = other.get_by_label("Your corrected version")
     expect(box).to_have_value("Ayer yo soy muy cansado, @Sam")
@@ -67,3 +69,11 @@ def test_mention_correct_me_and_accept(
     expect(correction.get_by_text("Accepted")).to_be_visible()
     screenshot("accepted", page=page)
     assert Notification.objects.filter(recipient=sam, type="social.correction").count() == 1
+
+
+def signed_in(
+    open_page: Any, browser: Any, live_server: Any, user: Any, size: dict[str, int]
+) -> Any:
+    page = open_page(browser, live_server.url, user)
+    page.set_viewport_size(size)
+    return page
