@@ -665,6 +665,28 @@ def translate_clip(viewer: User, media_id: Any, target: str) -> dict[str, str]:
     return {"language": target, "text": text}
 
 
+# --- sharing into a chat ---------------------------------------------------------------------
+
+
+def share_to_chat(
+    user: User, moment_id: Any, conversation_id: Any, *, note: str = "", client_id: str = ""
+) -> Any:
+    """Sends a link to the moment, with an optional note, into one of the user's chats
+    through messaging's one send path (its participant, block and verification checks
+    apply). The link is enough: each reader's own visibility rules decide what they see."""
+    from messaging.services import send_message
+
+    moment = visible_moment(user, moment_id)
+    link = f"/social/moments/{moment.pk}/"
+    body = "\n".join(part for part in (note.strip()[:500], link) if part)
+    return send_message(
+        user,
+        conversation_id,
+        client_id=(client_id or f"share-{moment.pk}-{timezone.now().timestamp()}")[:64],
+        body=body,
+    ).message
+
+
 # --- follows ------------------------------------------------------------------------------
 
 

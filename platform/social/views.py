@@ -2,6 +2,7 @@
 person's profile, discover. Plain forms posting to these views, which call the services;
 a small module (static/js/social/composer.js) adds the voice recorder."""
 
+import uuid
 from typing import Any
 
 from django.conf.locale import LANG_INFO
@@ -97,6 +98,16 @@ def moment_page(request: HttpRequest, pk: int) -> HttpResponse:
                 services.accept_correction(user, request.POST.get("correction"))
                 messages.success(request, _("You accepted the correction."))
                 return redirect("social-moment-page", pk=pk)
+            elif action == "share":
+                services.share_to_chat(
+                    user,
+                    pk,
+                    request.POST.get("conversation"),
+                    note=request.POST.get("note", ""),
+                    client_id=request.POST.get("client_id", ""),
+                )
+                messages.success(request, _("The moment was shared in the chat."))
+                return redirect("social-moment-page", pk=pk)
             elif action == "ai_correct":
                 services.request_ai_correction(user, pk)
                 return redirect("social-moment-page", pk=pk)
@@ -141,8 +152,21 @@ def moment_page(request: HttpRequest, pk: int) -> HttpResponse:
             "transcript": transcript,
             "translate_choices": _languages(user),
             "report_categories": REPORT_CATEGORIES,
+            "chats": _chats(user),
+            "share_id": uuid.uuid4().hex,
         },
     )
+
+
+def _chats(user: Any) -> list[tuple[str, str]]:
+    """The user's 20 most recent chats, named by their title or the other people in them."""
+    from messaging.selectors import conversations_of
+
+    named = []
+    for chat in conversations_of(user)[:20]:
+        others = [p.user.get_full_name() for p in chat.participants.all() if p.user_id != user.pk]
+        named.append((str(chat.pk), chat.title or ", ".join(others)))
+    return named
 
 
 @login_required

@@ -303,3 +303,15 @@ class AppealSerializer(serializers.ModelSerializer):
 class AppealCreateSerializer(serializers.Serializer):
     action = serializers.IntegerField(min_value=1)
     text = serializers.CharField(max_length=2000)
+
+
+class MomentShareSerializer(serializers.Serializer):
+    conversation = serializers.UUIDField(help_text="One of your chats.")
+    note = serializers.CharField(max_length=500, required=False, default="", allow_blank=True)
+    client_id = serializers.CharField(
+        max_length=64, required=False, default="", help_text="Makes a retry send nothing twice."
+    )
+
+
+class MomentSharedSerializer(serializers.Serializer):
+    message = serializers.CharField(help_text="The chat message's id.")

@@ -41,6 +41,7 @@ urlpatterns = [
         views.ClipTranscriptView.as_view(),
         name="social-clip-transcript",
     ),
+    path("social/moments/<int:pk>/share/", views.MomentShareView.as_view(), name="social-share"),
     path("social/comments/<int:pk>/", views.CommentDetailView.as_view(), name="social-comment"),
     path("social/bookmarks/", views.BookmarkListView.as_view(), name="social-bookmarks"),
     path("social/media/<int:pk>/", views.MediaView.as_view(), name="social-media"),

@@ -505,3 +505,23 @@ class ClipTranscriptView(APIView):
                 "translation": translation,
             }
         )
+
+
+class MomentShareView(APIView):
+    @extend_schema(
+        summary="Share a moment into one of your chats (a link, with an optional note)",
+        request=s.MomentShareSerializer,
+        responses={201: s.MomentSharedSerializer},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        form = s.MomentShareSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        values = form.validated_data
+        message = services.share_to_chat(
+            user_of(request),
+            pk,
+            values["conversation"],
+            note=values["note"],
+            client_id=values["client_id"],
+        )
+        return Response({"message": str(message.pk)}, status=status.HTTP_201_CREATED)

@@ -227,3 +227,36 @@ def test_a_voice_clip_is_transcribed_once_and_translated_on_demand(
         f"/api/v1/social/moments/{moment.json()['id']}/", {"visibility": "only_me"}
     )
     assert client_for(other_student).post(url, {}).status_code == 404
+
+
+def test_sharing_a_moment_into_a_chat(
+    student: Any, other_student: Any, role_user: Callable[..., Any], post: Any, client_for: Any
+) -> None:
+    from messaging import crypto
+    from messaging.models import Message
+    from messaging.services import start_conversation
+
+    chat, _created = start_conversation(student, [other_student])
+    moment = post(other_student, "Mi primera paella")
+    url = f"/api/v1/social/moments/{moment['id']}/share/"
+    answer = client_for(student).post(
+        url, {"conversation": str(chat.pk), "note": "¡Mira!", "client_id": "share-1"}
+    )
+    assert answer.status_code == 201, answer.json()
+    again = client_for(student).post(
+        url, {"conversation": str(chat.pk), "note": "¡Mira!", "client_id": "share-1"}
+    )
+    assert again.json()["message"] == answer.json()["message"]  # a retry sends nothing twice
+    sent = Message.objects.get(pk=answer.json()["message"])
+    assert crypto.decrypt(sent.body_encrypted) == f"¡Mira!\n/social/moments/{moment['id']}/"
+
+    outsider = role_user(Role.STUDENT)
+    refused = client_for(outsider).post(url, {"conversation": str(chat.pk)})
+    assert refused.status_code == 404  # not their chat
+    hidden = post(other_student, "Solo para mí", visibility="only_me")
+    assert (
+        client_for(student)
+        .post(f"/api/v1/social/moments/{hidden['id']}/share/", {"conversation": str(chat.pk)})
+        .status_code
+        == 404
+    )
