@@ -5,37 +5,11 @@ from typing import Any
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialLogin
-from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
 from django.http import HttpRequest
 
+from .mail import enqueue_email
 from .models import User
 from .roles import Role
-
-
-def email_task_kwargs(message: EmailMultiAlternatives) -> dict[str, Any]:
-    html = next(
-        (content for content, mimetype in message.alternatives if mimetype == "text/html"), None
-    )
-    if message.content_subtype == "html":
-        html = str(message.body)
-    return {
-        "subject": str(message.subject),
-        "body": str(message.body),
-        "from_email": str(message.from_email),
-        "to": list(message.to),
-        "html": html,
-        "headers": dict(message.extra_headers),
-    }
-
-
-def enqueue_email(message: EmailMultiAlternatives) -> None:
-    """Hands a rendered email to the mail queue once the surrounding transaction commits
-    (a rolled-back sign-up sends nothing)."""
-    from .tasks import send_email_message
-
-    kwargs = email_task_kwargs(message)
-    transaction.on_commit(lambda: send_email_message.delay(**kwargs))
 
 
 class AccountAdapter(DefaultAccountAdapter):

@@ -21,7 +21,6 @@ from wagtail.log_actions import log
 from core import activity
 from core.uploads import RejectedUpload, checked_type, stored_name
 
-from .adapter import enqueue_email
 from .errors import (
     InvalidDocumentError,
     InvalidImageError,
@@ -29,6 +28,7 @@ from .errors import (
     SuspensionReasonRequired,
 )
 from .images import InvalidImage, avatar_renditions
+from .mail import enqueue_email
 from .models import (
     GuardianConsent,
     LearningLanguage,

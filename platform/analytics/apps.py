@@ -7,4 +7,8 @@ class AnalyticsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from notifications.types import EMAIL, NotificationType, register
+
         from . import receivers  # noqa: F401  (connects to core.activity)
+
+        register(NotificationType("progress.weekly", "Weekly progress report", frozenset({EMAIL})))

@@ -13,3 +13,14 @@ def roll_up_recent() -> int:
 def send_scheduled_reports() -> int:
     """Beat job (daily at 06:00 UTC: migration 0003): weekly and monthly report emails."""
     return len(services.send_due_reports())
+
+
+@shared_task(name="analytics.tasks.send_weekly_progress_reports")
+def send_weekly_progress_reports() -> int:
+    """Beat job (daily: migration 0004); on Mondays (UTC) every learner active last week gets
+    their weekly report as a ``progress.weekly`` notification (email by default; turned off
+    in the notification preferences like any other kind). Once per learner and week, however
+    often the job runs."""
+    from .progress import send_weekly_reports
+
+    return send_weekly_reports()

@@ -35,9 +35,10 @@ from django.db import connection, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import Profile, User
-from core import activity
+from core import activity, dispatch
 
 from . import clock, hooks
 from .errors import FreezeLimit, NothingToRepair
@@ -652,7 +653,61 @@ def close_week(start: date) -> int:
             [*params, open_leagues],
         )
         League.objects.filter(pk__in=open_leagues).update(closed_at=timezone.now())
+        dispatch.enqueue_on_commit("gamification.notify_league_results", open_leagues)
     return len(open_leagues)
+
+
+LEAGUE_RESULT_WORDS = {
+    "promoted": gettext_noop(
+        "You finished #%(rank)s in the %(tier)s league and move up to %(next)s."
+    ),
+    "demoted": gettext_noop(
+        "You finished #%(rank)s in the %(tier)s league and move down to %(next)s."
+    ),
+    "stayed": gettext_noop("You finished #%(rank)s in the %(tier)s league and stay there."),
+}
+
+
+def notify_league_results(league_ids: list[int]) -> int:
+    """Tells every member of closed leagues their rank and outcome (``gamification.
+    league_result``; after the week closed, from a task, as a league may hold thousands
+    across all leagues of a week). Members who earned no XP that week are not told."""
+    from notifications.services import notify
+
+    members = (
+        LeagueMember.objects.filter(league_id__in=league_ids, xp__gt=0, final_rank__isnull=False)
+        .select_related("league__tier", "user")
+        .order_by("pk")
+    )
+    players = dict(
+        Player.objects.filter(user_id__in=[m.user_id for m in members]).values_list(
+            "user_id", "league_tier__name"
+        )
+    )
+    told = 0
+    for member in members:
+        words = LEAGUE_RESULT_WORDS.get(member.outcome)
+        if words is None or not member.user.is_active:
+            continue
+        notify(
+            member.user,
+            "gamification.league_result",
+            _("Your league week is over"),
+            _(words)
+            % {
+                "rank": member.final_rank,
+                "tier": member.league.tier.name,
+                "next": players.get(member.user_id) or member.league.tier.name,
+            },
+            {
+                "league_id": member.league_id,
+                "rank": member.final_rank,
+                "outcome": member.outcome,
+            },
+            url="/achievements/",
+        )
+        told += 1
+    return told
 
 
 def close_finished_weeks(now: datetime | None = None) -> int:

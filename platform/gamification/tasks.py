@@ -14,3 +14,8 @@ def close_days() -> int:
 @shared_task(name="gamification.close_weeks")
 def close_weeks() -> int:
     return services.close_finished_weeks()
+
+
+@shared_task(name="gamification.notify_league_results")
+def notify_league_results(league_ids: list[int]) -> int:
+    return services.notify_league_results(league_ids)

@@ -55,14 +55,43 @@ def notify(
     data: dict[str, Any] | None = None,
     *,
     url: str = "",
+    group: str = "",
 ) -> Notification | None:
     """Notifies ``user``. Returns the stored notification, or None when the user turned
-    every channel of this type off."""
+    every channel of this type off.
+
+    With ``group`` (e.g. ``"like:moment:12"``) an unread notification of the same type and
+    group is updated in place ("Ana and 4 others liked your moment") and moved to the top
+    instead of stacking a new one; only the first of a group goes out by email or push, so a
+    popular moment does not buzz its author's phone for every like."""
     if type not in REGISTRY:
         raise UnknownNotificationType(f"Unknown notification type {type!r}.")
     channels = {c for c, on in selectors.preferences_of(user)[type].items() if on}
     if not channels:
         return None
+    if group:
+        data = {**(data or {}), "group": group}
+        grouped = (
+            Notification.objects.select_for_update()
+            .filter(recipient=user, type=type, read_at__isnull=True, data__group=group)
+            .first()
+        )
+        if grouped is not None:
+            grouped.title, grouped.body, grouped.data = title[:200], body, data
+            grouped.url, grouped.created_at = url, timezone.now()
+            grouped.save(update_fields=["title", "body", "data", "url", "created_at"])
+            transaction.on_commit(
+                lambda: send_to_users(
+                    NOTIFICATIONS,
+                    [user.pk],
+                    {
+                        "type": "notification.new",
+                        "notification": notification_event(grouped),
+                        "unread_count": selectors.unread_count(user),
+                    },
+                )
+            )
+            return grouped
     notification = Notification.objects.create(
         recipient=user,
         type=type,

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from django.contrib.auth import get_user_model
 
 from . import services
-from .models import Comment, Moment
+from .models import Comment, Correction, Moment
 
 STUDENT = "student@toto.localhost"
 TEACHER = "teacher@toto.localhost"
@@ -113,4 +113,36 @@ def ensure_demo_social() -> str:
     return f"social: {len(MOMENTS)} moments ({posted} new), {len(FOLLOWS)} follows"
 
 
-DEMO_STEPS: list[Callable[[], str]] = [ensure_demo_social]
+CORRECT_ME_TEXT = "Ayer yo soy muy cansado después de la clase de @Tomás."
+CORRECTED_TEXT = "Ayer yo estaba muy cansado después de la clase de @Tomás."
+
+
+def ensure_demo_correction() -> str:
+    """A "correct me" moment by the learner that @mentions the teacher, with the teacher's
+    correction waiting to be accepted."""
+    people = {
+        user.email: user for user in get_user_model().objects.filter(email__in=[STUDENT, TEACHER])
+    }
+    if len(people) < 2:
+        return "social: demo users missing, skipped"
+    moment = Moment.objects.filter(author=people[STUDENT], text=CORRECT_ME_TEXT).first()
+    posted = moment is None
+    if moment is None:
+        moment = services.post_moment(
+            people[STUDENT],
+            text=CORRECT_ME_TEXT,
+            language="es",
+            topics=["gramática"],
+            correct_me=True,
+        )
+    if not Correction.objects.filter(moment=moment).exists():
+        services.suggest_correction(
+            people[TEACHER],
+            moment.pk,
+            text=CORRECTED_TEXT,
+            note="«Estar» para estados temporales: estar cansado.",
+        )
+    return f"social: a correct-me moment ({int(posted)} new)"
+
+
+DEMO_STEPS: list[Callable[[], str]] = [ensure_demo_social, ensure_demo_correction]

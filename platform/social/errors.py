@@ -66,3 +66,27 @@ class AppealNotAllowed(ServiceError):
     status_code = status.HTTP_409_CONFLICT
     default_code = "appeal_not_allowed"
     default_detail = "This decision cannot be appealed (already appealed, or too late)."
+
+
+class CorrectionNotAllowed(ServiceError):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "correction_not_allowed"
+    default_detail = "This moment does not ask for corrections."
+
+
+class CorrectionNotFound(ServiceError):
+    status_code = status.HTTP_404_NOT_FOUND
+    default_code = "not_found"
+    default_detail = "No such correction."
+
+
+class NothingToCorrect(ServiceError):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "nothing_to_correct"
+    default_detail = "The grammar engine found nothing to correct."
+
+
+class NotAVoiceClip(ServiceError):
+    status_code = status.HTTP_404_NOT_FOUND
+    default_code = "not_found"
+    default_detail = "No such voice clip."

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.languages import is_language_code
 
-from .models import Visibility
+from .models import Report, Visibility
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -44,6 +44,9 @@ class MomentForm(forms.Form):
     voice = forms.FileField(
         label=_("Voice clip"), required=False, widget=forms.FileInput(attrs={"accept": "audio/*"})
     )
+    correct_me = forms.BooleanField(
+        label=_("Correct me: others may suggest corrections"), required=False
+    )
 
     def __init__(self, *args: Any, languages: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -59,3 +62,34 @@ class MomentForm(forms.Form):
 class CommentForm(forms.Form):
     text = forms.CharField(label=_("Your comment"), max_length=1000)
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class CorrectionForm(forms.Form):
+    text = forms.CharField(
+        label=_("Your corrected version"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    note = forms.CharField(label=_("Why (optional)"), max_length=1000, required=False)
+
+
+class ReportForm(forms.Form):
+    target = forms.ChoiceField(choices=Report.Target.choices, widget=forms.HiddenInput)
+    target_id = forms.CharField(max_length=64, widget=forms.HiddenInput)
+    category = forms.ChoiceField(
+        label=_("What is wrong?"),
+        choices=[c for c in Report.Category.choices if c[0] != Report.Category.AUTOMATIC],
+    )
+    details = forms.CharField(
+        label=_("Anything a moderator should know (optional)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class AppealForm(forms.Form):
+    action = forms.IntegerField(widget=forms.HiddenInput)
+    text = forms.CharField(
+        label=_("Why should the decision change?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

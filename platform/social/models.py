@@ -41,6 +41,9 @@ class Moment(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PUBLISHED)
     held_reason = models.CharField(max_length=200, blank=True)
     sensitive = models.BooleanField(default=False)
+    # "Correct me": the author asks others (and, on request, the grammar engine) to suggest
+    # corrections of the text.
+    correct_me = models.BooleanField(_("correct me"), default=False)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     edited_at = models.DateTimeField(null=True, blank=True)
 
@@ -77,6 +80,10 @@ class MomentMedia(models.Model):
     height = models.PositiveIntegerField(null=True, blank=True)
     duration_seconds = models.FloatField(null=True, blank=True)
     size = models.PositiveIntegerField(default=0)
+    # A voice clip's transcript, made once on the first request (ML service) and kept.
+    transcript = models.TextField(blank=True)
+    transcript_language = models.CharField(max_length=16, blank=True)
+    transcribed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["position", "id"]
@@ -160,6 +167,45 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return self.text[:40]
+
+
+class Correction(models.Model):
+    """A suggested correction of a "correct me" moment's text: by another person, or by the
+    grammar engine at the author's request. The author may accept one; the moment keeps its
+    original text and shows the accepted correction as a diff (the learning is in the diff)."""
+
+    class Source(models.TextChoices):
+        PERSON = "person", _("A person")
+        AI = "ai", _("Grammar engine")
+
+    moment = models.ForeignKey(Moment, on_delete=models.CASCADE, related_name="corrections")
+    # Who suggested it, or who asked the grammar engine (the moment's author).
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="moment_corrections"
+    )
+    source = models.CharField(max_length=8, choices=Source.choices, default=Source.PERSON)
+    # The whole corrected text; the diff against the moment's text is computed when shown.
+    text = models.TextField(max_length=2000)
+    note = models.TextField(max_length=1000, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            # One suggestion per person per moment (a second one replaces the first).
+            models.UniqueConstraint(
+                fields=["moment", "author", "source"], name="social_correction_once"
+            ),
+            models.UniqueConstraint(
+                fields=["moment"],
+                condition=Q(accepted_at__isnull=False),
+                name="social_correction_one_accepted",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Correction of {self.moment_id}"
 
 
 class Follow(models.Model):

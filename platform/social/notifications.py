@@ -7,6 +7,7 @@ TYPES = [
     NotificationType("social.like", "Likes on your moments", frozenset({IN_APP})),
     NotificationType("social.comment", "Comments and replies", frozenset({IN_APP, PUSH})),
     NotificationType("social.mention", "Mentions", frozenset({IN_APP, PUSH})),
+    NotificationType("social.correction", "Corrections of your moments", frozenset({IN_APP})),
     NotificationType("social.moderation", "Moderation decisions", frozenset(CHANNELS)),
 ]
 

@@ -18,6 +18,7 @@ from .models import (
     Appeal,
     Bookmark,
     Comment,
+    Correction,
     Follow,
     Like,
     Moment,
@@ -68,6 +69,17 @@ def export_personal_data(user: User) -> dict[str, Any]:
                 "created_at": iso(comment.created_at),
             }
             for comment in Comment.objects.filter(author=user)
+        ],
+        "corrections_suggested": [
+            {
+                "moment": correction.moment_id,
+                "source": correction.source,
+                "text": correction.text,
+                "note": correction.note,
+                "accepted": correction.accepted_at is not None,
+                "created_at": iso(correction.created_at),
+            }
+            for correction in Correction.objects.filter(author=user)
         ],
         "likes": [
             {"moment": like.moment_id, "created_at": iso(like.created_at)}
@@ -122,6 +134,7 @@ def erase_personal_data(user: User) -> None:
     Report.objects.filter(reported_user=user).update(snapshot="", details="")
     Appeal.objects.filter(author=user).delete()
     Comment.objects.filter(author=user).delete()
+    Correction.objects.filter(author=user).delete()
     Like.objects.filter(user=user).delete()
     Bookmark.objects.filter(user=user).delete()
     Follow.objects.filter(follower=user).delete()

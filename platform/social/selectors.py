@@ -11,6 +11,8 @@ The rules, applied at read time so that a stale Redis timeline never shows too m
 
 from __future__ import annotations
 
+import difflib
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -18,6 +20,7 @@ from django.conf import settings
 from django.db.models import (
     Count,
     Exists,
+    F,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -36,6 +39,7 @@ from .models import (
     Appeal,
     Bookmark,
     Comment,
+    Correction,
     Follow,
     Like,
     ModerationAction,
@@ -361,3 +365,43 @@ def report_context(report: Report) -> dict[str, Any]:
         if report.reporter_id
         else 0,
     }
+
+
+def corrections_of(viewer: User, moment: Moment) -> QuerySet[Correction]:
+    """The corrections of a moment the viewer may see (the same people rules as comments),
+    the accepted one first."""
+    others = _shown_person("author__")
+    return (
+        Correction.objects.filter(moment=moment)
+        .filter(Q(author=viewer) | others)
+        .filter(~_blocked_with(viewer, "author"))
+        .select_related("moment", "author", "author__profile")
+        .order_by(F("accepted_at").desc(nulls_last=True), "created_at", "id")
+    )
+
+
+TOKENS = re.compile(r"\s+|\w+|[^\w\s]", re.UNICODE)
+
+
+def word_diff(original: str, corrected: str) -> list[dict[str, str]]:
+    """The correction as a word-level diff: runs of ``equal``, ``delete`` (only in the
+    original) and ``insert`` (only in the correction) text, in reading order."""
+    before, after = TOKENS.findall(original), TOKENS.findall(corrected)
+    parts: list[dict[str, str]] = []
+
+    def add(op: str, text: str) -> None:
+        if not text:
+            return
+        if parts and parts[-1]["op"] == op:
+            parts[-1]["text"] += text
+        else:
+            parts.append({"op": op, "text": text})
+
+    matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            add("equal", "".join(before[i1:i2]))
+        else:
+            add("delete", "".join(before[i1:i2]))
+            add("insert", "".join(after[j1:j2]))
+    return parts

@@ -15,8 +15,11 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import Q, Value
+from django.db.models.functions import Concat, Lower, Replace
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import LearningLanguage, Profile, User
 from core import activity
@@ -28,11 +31,15 @@ from .errors import (
     AppealNotAllowed,
     CannotFollow,
     CommentNotFound,
+    CorrectionNotAllowed,
+    CorrectionNotFound,
     EditWindowClosed,
     InvalidDecision,
     InvalidMoment,
     MomentNotFound,
     NotAllowed,
+    NotAVoiceClip,
+    NothingToCorrect,
     PostingTooFast,
 )
 from .media import process_image, process_voice
@@ -40,6 +47,7 @@ from .models import (
     Appeal,
     Bookmark,
     Comment,
+    Correction,
     Follow,
     Like,
     ModerationAction,
@@ -52,6 +60,9 @@ from .models import (
 )
 
 TOPIC = re.compile(r"[^\w-]+")
+# "@Ana", "@AnaGarcia", "@ana.garcia": an @ not inside a word or an email address.
+MENTION = re.compile(r"(?<![\w@.])@([^\W_][\w.\-]{0,60})")
+NOT_A_NAME_CHARACTER = re.compile(r"[\W_]+")
 MENTION_LIMIT = 10
 COMMENTS_PER_TEN_MINUTES = 30
 
@@ -88,6 +99,45 @@ def _mentionable(author: User, user_ids: Sequence[Any]) -> list[User]:
     ]
 
 
+def mention_keys(text: str) -> list[str]:
+    """The names written as @mentions, normalised (lower case, letters and digits only)."""
+    keys = [NOT_A_NAME_CHARACTER.sub("", match).lower() for match in MENTION.findall(text)]
+    return list(dict.fromkeys(key for key in keys if key))[:MENTION_LIMIT]
+
+
+def _mentioned_by_name(author: User, text: str, moment: Moment | None = None) -> list[Any]:
+    """Ids of the people @named in ``text``. There are no user handles: a name matches a
+    person's first name or first and last name run together ("@ana", "@AnaGarcia"), among
+    the people the author is connected with (follows either way) and, on a comment, the
+    moment's thread (its author and commenters). A name two of them share names nobody:
+    guessing would notify a stranger. Blocked people are dropped later by ``_mentionable``."""
+    keys = mention_keys(text)
+    if not keys:
+        return []
+    circle = Q(follower_set__follower=author) | Q(following_set__followee=author)
+    if moment is not None:
+        circle |= Q(pk=moment.author_id) | Q(moment_comments__moment=moment)
+    squashed = Lower(Replace(Concat("first_name", "last_name"), Value(" "), Value("")))
+    rows = (
+        User.objects.filter(circle)
+        .exclude(pk=author.pk)
+        .annotate(first=Lower(Replace("first_name", Value(" "), Value(""))), full=squashed)
+        .filter(Q(first__in=keys) | Q(full__in=keys))
+        .values_list("pk", "first", "full")
+        .distinct()
+    )
+    by_key: dict[str, set[Any]] = {}
+    for pk, first, full in rows:
+        for key in {first, full}:
+            by_key.setdefault(key, set()).add(pk)
+    found: list[Any] = []
+    for key in keys:
+        matches = by_key.get(key, set())
+        if len(matches) == 1:
+            found.extend(matches)
+    return found
+
+
 def _fan_out_on_commit(moment_id: int) -> None:
     from . import tasks
 
@@ -111,6 +161,7 @@ def post_moment(
     voice: UploadedFile | None = None,
     topics: Sequence[str] = (),
     mentions: Sequence[Any] = (),
+    correct_me: bool = False,
 ) -> Moment:
     text = text.strip()
     if not text and not images and voice is None:
@@ -126,7 +177,7 @@ def post_moment(
     # Media first: a rejected file refuses the whole moment before anything is written.
     processed_images = [process_image(upload) for upload in images]
     processed_voice = process_voice(voice) if voice is not None else None
-    mentioned = _mentionable(author, mentions)
+    mentioned = _mentionable(author, [*mentions, *_mentioned_by_name(author, text)])
     reason = checks.hold_reason(author, text, len(mentioned))
     moment = Moment.objects.create(
         author=author,
@@ -136,6 +187,7 @@ def post_moment(
         visibility=visibility,
         status=Moment.Status.HELD if reason else Moment.Status.PUBLISHED,
         held_reason=reason,
+        correct_me=correct_me and bool(text),
     )
     for position, image in enumerate(processed_images):
         MomentMedia.objects.create(
@@ -219,6 +271,7 @@ def edit_moment(
     text: str | None = None,
     visibility: str | None = None,
     topics: Sequence[str] | None = None,
+    correct_me: bool | None = None,
 ) -> Moment:
     moment = Moment.objects.select_for_update().filter(pk=moment_id, author=author).first()
     if moment is None:
@@ -247,6 +300,9 @@ def edit_moment(
     if visibility is not None and visibility != moment.visibility:
         moment.visibility = visibility
         fields.append("visibility")
+    if correct_me is not None:
+        moment.correct_me = correct_me
+        fields.append("correct_me")
     if topics is not None:
         moment.topics.all().delete()
         MomentTopic.objects.bulk_create(
@@ -296,16 +352,32 @@ def like(user: User, moment_id: Any) -> bool:
     """Likes the moment; False when it was liked already."""
     moment = visible_moment(user, moment_id)
     _like, created = Like.objects.get_or_create(user=user, moment=moment)
-    if created and moment.author_id != user.pk:
+    if created and moment.author_id != user.pk and not selectors.is_limited(user):
+        others = (
+            selectors.likers_of(moment.author, moment).exclude(pk__in=[user.pk, moment.author_id])
+        ).count()
         notify(
             moment.author,
             "social.like",
-            _("%(name)s liked your moment") % {"name": user.get_full_name()},
+            _liked_title(user, others),
             moment.text[:140],
-            {"moment_id": moment.pk, "user_id": str(user.pk)},
+            {"moment_id": moment.pk, "user_id": str(user.pk), "others": others},
             url=f"/social/moments/{moment.pk}/",
+            group=f"like:moment:{moment.pk}",
         )
     return created
+
+
+def _liked_title(user: User, others: int) -> str:
+    """ "Ana liked your moment", or "Ana and 4 others liked your moment"."""
+    name = user.get_full_name()
+    if not others:
+        return _("%(name)s liked your moment") % {"name": name}
+    return ngettext(
+        "%(name)s and %(count)d other liked your moment",
+        "%(name)s and %(count)d others liked your moment",
+        others,
+    ) % {"name": name, "count": others}
 
 
 def unlike(user: User, moment_id: Any) -> None:
@@ -391,7 +463,7 @@ def comment(
             {"moment_id": moment.pk, "comment_id": new.pk},
             url=url,
         )
-    for person in _mentionable(user, mentions):
+    for person in _mentionable(user, [*mentions, *_mentioned_by_name(user, text, moment)]):
         if person.pk in told or not selectors.visible_moments(person).filter(pk=moment.pk).exists():
             continue
         told.add(person.pk)
@@ -412,6 +484,207 @@ def delete_comment(user: User, comment_id: Any) -> None:
     if found is None or user.pk not in (found.author_id, found.moment.author_id):
         raise CommentNotFound()
     found.delete()
+
+
+# --- "correct me" ---------------------------------------------------------------------------
+
+
+def _correctable(user: User, moment_id: Any) -> Moment:
+    moment = visible_moment(user, moment_id)
+    if not moment.correct_me or not moment.text:
+        raise CorrectionNotAllowed()
+    return moment
+
+
+@transaction.atomic
+def suggest_correction(user: User, moment_id: Any, *, text: str, note: str = "") -> Correction:
+    """Another person's corrected version of a "correct me" moment. A second suggestion by
+    the same person replaces their first (unless the author accepted it)."""
+    moment = _correctable(user, moment_id)
+    if moment.author_id == user.pk:
+        raise NotAllowed(_("Ask the grammar engine to check your own moment."))
+    text, note = text.strip(), note.strip()
+    if not text or text == moment.text:
+        raise InvalidMoment(_("Change something in the text to suggest a correction."))
+    if checks.is_profane(text) or checks.is_profane(note):
+        raise InvalidMoment(_("A correction cannot contain offensive words."))
+    existing = (
+        Correction.objects.select_for_update()
+        .filter(moment=moment, author=user, source=Correction.Source.PERSON)
+        .first()
+    )
+    if existing is not None and existing.accepted_at is not None:
+        raise CorrectionNotAllowed(_("Your correction was accepted already."))
+    correction, _created = Correction.objects.update_or_create(
+        moment=moment,
+        author=user,
+        source=Correction.Source.PERSON,
+        defaults={"text": text[:2000], "note": note[:1000], "created_at": timezone.now()},
+    )
+    if not selectors.is_limited(user):
+        notify(
+            moment.author,
+            "social.correction",
+            _("%(name)s suggested a correction") % {"name": user.get_full_name()},
+            text[:140],
+            {"moment_id": moment.pk, "correction_id": correction.pk},
+            url=f"/social/moments/{moment.pk}/",
+        )
+    return correction
+
+
+def request_ai_correction(author: User, moment_id: Any) -> Correction:
+    """The grammar engine's correction of the author's own "correct me" moment, through the
+    metered grammar check (the author pays as for any grammar check; the same text checked
+    again is served from its cache). Called outside a transaction: the ML call may take a
+    while and must not hold row locks."""
+    from ai.feedback import check_grammar
+
+    moment = _correctable(author, moment_id)
+    if moment.author_id != author.pk:
+        raise NotAllowed()
+    result = check_grammar(author, moment.text, moment.language).result
+    corrected = str(result.get("corrected_text") or "").strip()
+    if not corrected or corrected == moment.text:
+        raise NothingToCorrect()
+    notes = [
+        f"{edit['original']} → {edit['replacement']}: {edit['explanation']}"
+        for edit in result.get("edits", [])
+        if edit.get("replacement") is not None and edit.get("explanation")
+    ]
+    with transaction.atomic():
+        correction, _created = Correction.objects.update_or_create(
+            moment=moment,
+            author=author,
+            source=Correction.Source.AI,
+            defaults={
+                "text": corrected[:2000],
+                "note": "\n".join(notes)[:1000],
+                "created_at": timezone.now(),
+                "accepted_at": None,
+            },
+        )
+    return correction
+
+
+@transaction.atomic
+def accept_correction(author: User, correction_id: Any) -> Correction:
+    """The moment's author accepts one correction (accepting another moves the mark)."""
+    correction = (
+        Correction.objects.select_for_update()
+        .select_related("moment", "author")
+        .filter(pk=correction_id, moment__author=author)
+        .first()
+    )
+    if correction is None:
+        raise CorrectionNotFound()
+    if correction.accepted_at is not None:
+        return correction
+    Correction.objects.filter(moment=correction.moment, accepted_at__isnull=False).update(
+        accepted_at=None
+    )
+    correction.accepted_at = timezone.now()
+    correction.save(update_fields=["accepted_at"])
+    if correction.source == Correction.Source.PERSON and correction.author_id != author.pk:
+        notify(
+            correction.author,
+            "social.correction",
+            _("%(name)s accepted your correction") % {"name": author.get_full_name()},
+            correction.text[:140],
+            {"moment_id": correction.moment_id, "correction_id": correction.pk},
+            url=f"/social/moments/{correction.moment_id}/",
+        )
+    return correction
+
+
+def delete_correction(user: User, correction_id: Any) -> None:
+    """Its suggester, or the moment's author, may delete a correction."""
+    deleted, _count = (
+        Correction.objects.filter(pk=correction_id)
+        .filter(Q(author=user) | Q(moment__author=user))
+        .delete()
+    )
+    if not deleted:
+        raise CorrectionNotFound()
+
+
+# --- voice clips: transcript and translation on demand -----------------------------------
+
+
+def transcribe_clip(viewer: User, media_id: Any) -> MomentMedia:
+    """A voice clip's transcript, made by the ML service on the first request and kept on
+    the clip, so every later reader gets it without another ML call. Free for the reader:
+    clips are short (SOCIAL_MAX_VOICE_SECONDS) and each is transcribed once."""
+    from ai import client
+
+    media = (
+        MomentMedia.objects.select_related("moment")
+        .filter(
+            pk=media_id,
+            kind=MomentMedia.Kind.AUDIO,
+            moment__in=selectors.visible_moments(viewer).values("pk"),
+        )
+        .first()
+    )
+    if media is None:
+        raise NotAVoiceClip()
+    if media.transcribed_at is not None:
+        return media
+    with media.file.open("rb") as handle:
+        audio = handle.read()
+    filename = (media.file.name or "clip").rsplit("/", 1)[-1]
+    heard = client.transcribe(audio, filename, media.moment.language)
+    MomentMedia.objects.filter(pk=media.pk, transcribed_at__isnull=True).update(
+        transcript=heard.text[:5000],
+        transcript_language=(heard.language or media.moment.language)[:16],
+        transcribed_at=timezone.now(),
+    )
+    media.refresh_from_db(fields=["transcript", "transcript_language", "transcribed_at"])
+    return media
+
+
+def translate_clip(viewer: User, media_id: Any, target: str) -> dict[str, str]:
+    """The clip's transcript translated into ``target`` by the ML service (cached a day per
+    clip and language)."""
+    from django.core.cache import cache
+
+    from ai import client
+
+    media = transcribe_clip(viewer, media_id)
+    source = media.transcript_language or media.moment.language
+    if not media.transcript:
+        return {"language": target, "text": ""}
+    if source.split("-")[0] == target.split("-")[0]:
+        return {"language": target, "text": media.transcript}
+    key = f"social:clip:{media.pk}:{target}"
+    text = cache.get(key)
+    if text is None:
+        answer = client.translate([media.transcript], source, target)
+        text = str(answer["translatedText"][0])
+        cache.set(key, text, 24 * 60 * 60)
+    return {"language": target, "text": text}
+
+
+# --- sharing into a chat ---------------------------------------------------------------------
+
+
+def share_to_chat(
+    user: User, moment_id: Any, conversation_id: Any, *, note: str = "", client_id: str = ""
+) -> Any:
+    """Sends a link to the moment, with an optional note, into one of the user's chats
+    through messaging's one send path (its participant, block and verification checks
+    apply). The link is enough: each reader's own visibility rules decide what they see."""
+    from messaging.services import send_message
+
+    moment = visible_moment(user, moment_id)
+    link = f"/social/moments/{moment.pk}/"
+    body = "\n".join(part for part in (note.strip()[:500], link) if part)
+    return send_message(
+        user,
+        conversation_id,
+        client_id=(client_id or f"share-{moment.pk}-{timezone.now().timestamp()}")[:64],
+        body=body,
+    ).message
 
 
 # --- follows ------------------------------------------------------------------------------

@@ -9,4 +9,6 @@ urlpatterns = [
     path("social/moments/<int:pk>/like/", views.like_toggle, name="social-like-page"),
     path("social/moments/<int:pk>/delete/", views.delete, name="social-delete-page"),
     path("social/people/<uuid:pk>/", views.profile, name="social-profile-page"),
+    path("social/report/", views.report, name="social-report-page"),
+    path("social/appeals/", views.appeals, name="social-appeals-page"),
 ]

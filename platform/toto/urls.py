@@ -74,6 +74,7 @@ urlpatterns = [
     path("", include("vocabulary.urls")),
     path("tutor/", include("voice_tutor.urls")),
     path("achievements/", include("gamification.urls")),
+    path("progress/", include("analytics.urls")),
     path("", include("cms.site.views")),
 ]
 

@@ -10,6 +10,7 @@ from core.api.fields import BoundedListField, LanguageCodeField
 from ..models import (
     Appeal,
     Comment,
+    Correction,
     ModerationAction,
     Moment,
     MomentMedia,
@@ -59,7 +60,10 @@ class MediaSerializer(serializers.ModelSerializer):
             "duration_seconds",
             "url",
             "thumbnail_url",
+            "transcript",
+            "transcript_language",
         ]
+        read_only_fields = ["transcript", "transcript_language"]
 
     def get_url(self, media: MomentMedia) -> str:
         return reverse("social-media", args=[media.pk])
@@ -90,6 +94,7 @@ class MomentSerializer(serializers.ModelSerializer):
             "visibility",
             "status",
             "sensitive",
+            "correct_me",
             "topics",
             "media",
             "like_count",
@@ -115,7 +120,15 @@ class MomentCreateSerializer(serializers.Serializer):
     topics = BoundedListField(
         child=serializers.CharField(max_length=40), required=False, max_length=20
     )
-    mentions = BoundedListField(child=serializers.UUIDField(), required=False, max_length=20)
+    mentions = BoundedListField(
+        child=serializers.UUIDField(),
+        required=False,
+        max_length=20,
+        help_text="People to mention by id; @Name in the text also mentions (see the docs).",
+    )
+    correct_me = serializers.BooleanField(
+        required=False, default=False, help_text="Ask others to suggest corrections."
+    )
 
 
 class MomentUpdateSerializer(serializers.Serializer):
@@ -124,6 +137,60 @@ class MomentUpdateSerializer(serializers.Serializer):
     topics = BoundedListField(
         child=serializers.CharField(max_length=40), required=False, max_length=20
     )
+    correct_me = serializers.BooleanField(required=False)
+
+
+class DiffPartSerializer(serializers.Serializer):
+    op = serializers.ChoiceField(choices=["equal", "delete", "insert"])
+    text = serializers.CharField()
+
+
+class CorrectionSerializer(serializers.ModelSerializer):
+    author = SocialPersonSerializer(read_only=True)
+    origin = serializers.ChoiceField(
+        choices=Correction.Source.choices,
+        source="source",
+        read_only=True,
+        help_text="Suggested by a person, or by the grammar engine at the author's request.",
+    )
+    accepted = serializers.SerializerMethodField()
+    diff = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Correction
+        fields = ["id", "author", "origin", "text", "note", "accepted", "diff", "created_at"]
+
+    def get_accepted(self, correction: Correction) -> bool:
+        return correction.accepted_at is not None
+
+    @extend_schema_field(DiffPartSerializer(many=True))
+    def get_diff(self, correction: Correction) -> list[dict[str, str]]:
+        from ..selectors import word_diff
+
+        return word_diff(correction.moment.text, correction.text)
+
+
+class CorrectionCreateSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=2000, help_text="The whole text, corrected.")
+    note = serializers.CharField(max_length=1000, required=False, default="", allow_blank=True)
+
+
+class TranscriptRequestSerializer(serializers.Serializer):
+    translate_to = LanguageCodeField(
+        required=False, help_text="Also translate the transcript into this language."
+    )
+
+
+class TranslationPartSerializer(serializers.Serializer):
+    language = serializers.CharField()
+    text = serializers.CharField(allow_blank=True)
+
+
+class TranscriptSerializer(serializers.Serializer):
+    media = serializers.IntegerField()
+    transcript = serializers.CharField(allow_blank=True)
+    language = serializers.CharField(allow_blank=True)
+    translation = TranslationPartSerializer(allow_null=True)
 
 
 class ReplySerializer(serializers.ModelSerializer):
@@ -236,3 +303,15 @@ class AppealSerializer(serializers.ModelSerializer):
 class AppealCreateSerializer(serializers.Serializer):
     action = serializers.IntegerField(min_value=1)
     text = serializers.CharField(max_length=2000)
+
+
+class MomentShareSerializer(serializers.Serializer):
+    conversation = serializers.UUIDField(help_text="One of your chats.")
+    note = serializers.CharField(max_length=500, required=False, default="", allow_blank=True)
+    client_id = serializers.CharField(
+        max_length=64, required=False, default="", help_text="Makes a retry send nothing twice."
+    )
+
+
+class MomentSharedSerializer(serializers.Serializer):
+    message = serializers.CharField(help_text="The chat message's id.")

@@ -16,6 +16,32 @@ urlpatterns = [
         views.MomentBookmarkView.as_view(),
         name="social-bookmark",
     ),
+    path(
+        "social/moments/<int:pk>/corrections/",
+        views.MomentCorrectionsView.as_view(),
+        name="social-corrections",
+    ),
+    path(
+        "social/moments/<int:pk>/corrections/ai/",
+        views.MomentAICorrectionView.as_view(),
+        name="social-ai-correction",
+    ),
+    path(
+        "social/corrections/<int:pk>/",
+        views.CorrectionDetailView.as_view(),
+        name="social-correction",
+    ),
+    path(
+        "social/corrections/<int:pk>/accept/",
+        views.CorrectionAcceptView.as_view(),
+        name="social-correction-accept",
+    ),
+    path(
+        "social/media/<int:pk>/transcript/",
+        views.ClipTranscriptView.as_view(),
+        name="social-clip-transcript",
+    ),
+    path("social/moments/<int:pk>/share/", views.MomentShareView.as_view(), name="social-share"),
     path("social/comments/<int:pk>/", views.CommentDetailView.as_view(), name="social-comment"),
     path("social/bookmarks/", views.BookmarkListView.as_view(), name="social-bookmarks"),
     path("social/media/<int:pk>/", views.MediaView.as_view(), name="social-media"),

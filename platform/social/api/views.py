@@ -8,6 +8,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import parsers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from accounts.requests import user_of
@@ -87,6 +88,7 @@ class MomentListView(APIView):
             voice=values.get("voice"),
             topics=values.get("topics", []),
             mentions=values.get("mentions", []),
+            correct_me=values.get("correct_me", False),
         )
         return _moment_response(request, moment.pk, status.HTTP_201_CREATED)
 
@@ -409,3 +411,117 @@ class MediaView(APIView):
         response["X-Content-Type-Options"] = "nosniff"
         response["Cache-Control"] = "private, max-age=3600"
         return response
+
+
+class MomentCorrectionsView(APIView):
+    @extend_schema(
+        summary='Corrections suggested for a "correct me" moment, each with its diff',
+        responses=s.CorrectionSerializer(many=True),
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        viewer = user_of(request)
+        moment = services.visible_moment(viewer, pk)
+        return _page(
+            self, request, selectors.corrections_of(viewer, moment), s.CorrectionSerializer
+        )
+
+    @extend_schema(
+        summary="Suggest a correction (the whole text, corrected)",
+        request=s.CorrectionCreateSerializer,
+        responses={201: s.CorrectionSerializer},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        form = s.CorrectionCreateSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        made = services.suggest_correction(user_of(request), pk, **form.validated_data)
+        return Response(
+            s.CorrectionSerializer(made, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class MomentAICorrectionView(APIView):
+    """Spends the author's credits like any grammar check: the AI throttle applies."""
+
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "ai"
+
+    @extend_schema(
+        summary='Ask the grammar engine to correct your own "correct me" moment',
+        request=None,
+        responses={201: s.CorrectionSerializer},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        made = services.request_ai_correction(user_of(request), pk)
+        return Response(
+            s.CorrectionSerializer(made, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class CorrectionDetailView(APIView):
+    @extend_schema(
+        summary="Delete a correction (yours, or one on your moment)", responses={204: None}
+    )
+    def delete(self, request: Request, pk: int) -> Response:
+        services.delete_correction(user_of(request), pk)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class CorrectionAcceptView(APIView):
+    @extend_schema(
+        summary="Accept a correction of your moment",
+        request=None,
+        responses=s.CorrectionSerializer,
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        accepted = services.accept_correction(user_of(request), pk)
+        return Response(s.CorrectionSerializer(accepted, context={"request": request}).data)
+
+
+class ClipTranscriptView(APIView):
+    """The ML service transcribes a clip once; translation is cached per language."""
+
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "ai"
+
+    @extend_schema(
+        summary="A voice clip's transcript, and its translation on request",
+        request=s.TranscriptRequestSerializer,
+        responses=s.TranscriptSerializer,
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        form = s.TranscriptRequestSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        viewer = user_of(request)
+        media = services.transcribe_clip(viewer, pk)
+        target = form.validated_data.get("translate_to")
+        translation = services.translate_clip(viewer, pk, target) if target else None
+        return Response(
+            {
+                "media": media.pk,
+                "transcript": media.transcript,
+                "language": media.transcript_language,
+                "translation": translation,
+            }
+        )
+
+
+class MomentShareView(APIView):
+    @extend_schema(
+        summary="Share a moment into one of your chats (a link, with an optional note)",
+        request=s.MomentShareSerializer,
+        responses={201: s.MomentSharedSerializer},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        form = s.MomentShareSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        values = form.validated_data
+        message = services.share_to_chat(
+            user_of(request),
+            pk,
+            values["conversation"],
+            note=values["note"],
+            client_id=values["client_id"],
+        )
+        return Response({"message": str(message.pk)}, status=status.HTTP_201_CREATED)

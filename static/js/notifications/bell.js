@@ -22,6 +22,7 @@ function show(value) {
 function item(notification) {
   const li = document.createElement("li");
   li.className = notification.read ? "read" : "unread";
+  li.dataset.id = notification.id;
   const link = document.createElement("a");
   // Opening it through the site marks it read, then goes to what it is about.
   link.href = `/notifications/${notification.id}/`;
@@ -81,7 +82,11 @@ function connect(retry = 0) {
     if (data.type === "notification.new") {
       show(data.unread_count);
       bell.title = data.notification.title;
-      if (!panel.hidden) list.prepend(item(data.notification));
+      if (!panel.hidden) {
+        // A grouped notification ("Ana and 4 others liked …") comes again with its id.
+        list.querySelector(`li[data-id="${data.notification.id}"]`)?.remove();
+        list.prepend(item(data.notification));
+      }
     }
   });
   ws.addEventListener("close", (event) => {

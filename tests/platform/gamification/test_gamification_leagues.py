@@ -70,6 +70,21 @@ def test_the_week_ends_with_promotions_and_demotions_once(
     )
     assert outcomes[:2] == ["promoted", "promoted"] and outcomes[-2:] == ["demoted", "demoted"]
 
+    # Everyone is told their rank and outcome (the task closing the week queues this).
+    from notifications.models import Notification
+
+    closed = list(League.objects.filter(week_start=MONDAY).values_list("pk", flat=True))
+    assert services.notify_league_results(closed) == 10
+    results = {
+        n.recipient_id: n for n in Notification.objects.filter(type="gamification.league_result")
+    }
+    gold = LeagueTier.objects.get(rank=3).name
+    assert results[learners[0].pk].body == (
+        f"You finished #1 in the {silver.name} league and move up to {gold}."
+    )
+    assert results[learners[4].pk].data == {"league_id": closed[0], "rank": 5, "outcome": "stayed"}
+    assert "move down" in results[learners[9].pk].body
+
     # Next week they join leagues of their new tier.
     earn(review, clock, learners[0], 1, start=100)
     member = LeagueMember.objects.get(user=learners[0], week_start=MONDAY + timedelta(days=7))

@@ -86,6 +86,12 @@ def test_demo_feed_is_idempotent_and_lively(client_for: Any) -> None:
     student = get_user_model().objects.get(email="student@toto.localhost")
     feed = client_for(student).get("/api/v1/social/feed/").json()["results"]
     assert {m["language"] for m in feed} == {"es", "en"}
-    assert len(feed) == 7 and all(m["status"] == "published" for m in feed)
+    assert len(feed) == 8 and all(m["status"] == "published" for m in feed)
+    correct_me = [m for m in feed if m["correct_me"]]
+    assert len(correct_me) == 1
+    corrections = client_for(student).get(
+        f"/api/v1/social/moments/{correct_me[0]['id']}/corrections/"
+    )
+    assert [c["origin"] for c in corrections.json()["results"]] == ["person"]
     assert sum(m["like_count"] for m in feed) == 12
     assert Comment.objects.count() == 4
