@@ -23,3 +23,9 @@ class SiteConfig(AppConfig):
         signed_up_accepting_terms.connect(
             legal.accept_at_signup, dispatch_uid="legal-accept-at-signup"
         )
+
+        from django.db.models.signals import post_migrate
+
+        from .fresh import create_home_page
+
+        post_migrate.connect(create_home_page, sender=self, dispatch_uid="site-home-page")
