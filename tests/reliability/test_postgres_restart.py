@@ -28,13 +28,11 @@ from messaging import services as messaging
 from messaging.models import Message
 from payments.models import Payment, PaymentStatus
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        test_services.services is None or test_services.services.postgres is None,
-        reason="PostgreSQL is not the test session's own server (TOTO_TEST_DATABASE_PORT set)",
-    ),
-]
+pytestmark = pytest.mark.django_db(transaction=True)
+own_postgres = pytest.mark.skipif(
+    test_services.services is None or test_services.services.postgres is None,
+    reason="PostgreSQL is not the test session's own server (TOTO_TEST_DATABASE_PORT set)",
+)
 
 GOOD_CARD = {"card": "4242 4242 4242 4242", "expiry": "12/40", "cvc": "123"}
 
@@ -56,6 +54,7 @@ def request(client: Client, method: str, path: str, body: Any = None) -> Any:
     return client.post(path, body or {}, content_type="application/json")
 
 
+@own_postgres
 def test_api_and_pages_answer_503_while_postgresql_is_down_and_recover(
     postgres: Any, student: Any, other_student: Any
 ) -> None:
@@ -93,6 +92,7 @@ def test_api_and_pages_answer_503_while_postgresql_is_down_and_recover(
     assert [m.seq for m in stored] == [1, 2]
 
 
+@own_postgres
 @pytest.mark.usefixtures("package")
 def test_a_payment_confirmed_while_postgresql_restarts_is_never_half_done(
     postgres: Any, student: Any, settings: Any
@@ -135,3 +135,37 @@ def test_a_payment_confirmed_while_postgresql_restarts_is_never_half_done(
     close_old_connections()
     assert Payment.objects.get(pk=payment_id).status == PaymentStatus.SUCCEEDED
     assert user_account(student, AccountKind.WALLET).balance == Decimal("100.00")
+
+
+@pytest.mark.skipif(
+    test_services.services is None or test_services.services.redis is None,
+    reason="Redis is not the test session's own server (TOTO_TEST_REDIS_URL set)",
+)
+def test_api_answers_503_while_redis_is_down_and_recovers_after_its_restart(
+    student: Any, other_student: Any
+) -> None:
+    """Redis holds the cache and the throttle counters every API request reads."""
+    redis = test_services.services.redis  # type: ignore[union-attr]
+    conversation, _ = messaging.start_conversation(student, [other_student])
+    client = Client(raise_request_exception=False)
+    client.force_login(student)
+    assert request(client, "get", "/api/v1/conversations/").status_code == 200
+
+    redis.stop()
+    try:
+        down = request(client, "get", "/api/v1/conversations/")
+        assert down.status_code in {200, 503}, down.content
+        if down.status_code == 503:
+            assert down.json()["code"] == "service_unavailable"
+            assert down["Retry-After"]
+    finally:
+        redis.launch()
+
+    assert request(client, "get", "/api/v1/conversations/").status_code == 200
+    sent = request(
+        client,
+        "post",
+        f"/api/v1/conversations/{conversation.pk}/messages/",
+        {"client_id": "after-redis", "body": "hello again"},
+    )
+    assert sent.status_code == 201, sent.content
