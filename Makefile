@@ -9,7 +9,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 UV := $(BIN)/uv pip install --python $(BIN)/python --quiet
 RUN_PACKAGES := espeak-ng apertium apertium-eng-spa apertium-fr-es apertium-lex-tools libmagic1 sox ffmpeg
-TEST_PACKAGES := $(RUN_PACKAGES) postgresql redis-server chromium fonts-noto-core docker-compose caddy
+TEST_PACKAGES := $(RUN_PACKAGES) postgresql redis-server chromium fonts-noto-core docker-compose caddy \
+	clamav clamav-daemon
 
 .PHONY: help run test test-unit test-e2e install install-test lint format migrate demo frontend \
 	system-packages system-packages-test clean benchmarks

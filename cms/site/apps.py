@@ -24,3 +24,9 @@ class SiteConfig(AppConfig):
             legal.accept_at_signup, dispatch_uid="legal-accept-at-signup"
         )
         terms_to_accept.connect(legal.anything_to_accept, dispatch_uid="legal-anything")
+
+        from django.db.models.signals import post_migrate
+
+        from .fresh import create_home_page
+
+        post_migrate.connect(create_home_page, sender=self, dispatch_uid="site-home-page")

@@ -11,6 +11,8 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from core.antivirus import scan
+
 MAX_AVATAR_BYTES = 5 * 1024 * 1024
 ALLOWED_FORMATS = frozenset({"JPEG", "PNG", "WEBP"})
 # Decompression bombs: a 5 MB PNG can claim gigapixels.
@@ -45,6 +47,7 @@ def open_checked_image(upload: UploadedFile) -> Image.Image:
         raise InvalidImage("The file is not a JPEG, PNG or WebP image.")
     if width * height > MAX_PIXELS:
         raise InvalidImage("The image has too many pixels.")
+    scan(upload)
     try:
         image = Image.open(BytesIO(data))
         image.load()

@@ -13,8 +13,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from core.api.errors import ServiceError
+
 from . import selectors, services
-from .errors import InvalidImageError
 from .forms import (
     AvatarForm,
     DeleteAccountForm,
@@ -62,7 +63,7 @@ def avatar(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         try:
             services.set_avatar(user_of(request), form.cleaned_data["avatar"])
-        except InvalidImageError as exc:
+        except ServiceError as exc:  # an invalid image, or one the virus scanner refused
             messages.error(request, str(exc.detail))
         else:
             messages.success(request, _("Your new picture is saved."))

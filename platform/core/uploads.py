@@ -3,7 +3,8 @@
 libmagic reads the first bytes and names the type; the stored file gets OUR extension for
 that type, so no upload can choose how a web server or browser will treat it (an ``.html``
 or ``.svg`` "recording" is refused before anything is written). Each app keeps its own list
-of what it accepts; this module is the one place that sniffs and names.
+of what it accepts; this module is the one place that sniffs and names (and, when ClamAV is
+configured, scans: core.antivirus).
 """
 
 import uuid
@@ -16,6 +17,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.utils.functional import LazyObject, empty
+
+from core.antivirus import scan
 
 # libmagic needs a few kilobytes for containers (WebM/Matroska, MP4) to be told apart.
 SNIFF_BYTES = 8192
@@ -84,10 +87,13 @@ def sniff(upload: UploadedFile) -> str:
 
 
 def checked_type(upload: UploadedFile, accepted: Collection[str]) -> str:
-    """The upload's sniffed type when ``accepted`` holds it; raises ``RejectedUpload``."""
+    """The upload's sniffed type when ``accepted`` holds it; raises ``RejectedUpload``.
+    Accepted content is then virus-scanned when ClamAV is configured (core.antivirus:
+    ``InfectedFile`` 400, ``ScannerUnavailable`` 503)."""
     mime = sniff(upload)
     if mime not in accepted or mime not in EXTENSIONS:
         raise RejectedUpload(mime)
+    scan(upload)
     return mime
 
 

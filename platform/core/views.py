@@ -1,4 +1,5 @@
 import logging
+import sys
 from dataclasses import asdict
 
 from django.http import HttpRequest, HttpResponse
@@ -13,7 +14,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from . import selectors
-from .api.errors import bad_input, json_error_response
+from .api.errors import (
+    RETRY_AFTER_SECONDS,
+    UNAVAILABLE_MESSAGE,
+    bad_input,
+    dependency_down,
+    json_error_response,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -73,6 +80,10 @@ _FALLBACK_TEXT = {
     400: ("Bad request", "The link or form may be incomplete or out of date."),
     403: ("Not allowed", "Your account does not have access to this page."),
     404: ("Page not found", "Sorry, we could not find that page."),
+    503: (
+        "Back in a moment",
+        "Part of the site is restarting. Please try again in a few seconds.",
+    ),
     500: (
         "Something went wrong",
         "We have been told about it and are looking into it. Please try again in a moment.",
@@ -154,11 +165,29 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    # Called while the uncaught exception is being handled: a dependency that is down or
+    # restarting (PostgreSQL, Redis) is a 503 with Retry-After, anywhere on the site.
+    if dependency_down(sys.exc_info()[1]):
+        return service_unavailable(request)
     if _wants_json(request):
         return json_error_response(
             request, 500, "server_error", "Something went wrong on our side."
         )
     return _error_page(request, "500.html", 500)
+
+
+def service_unavailable(request: HttpRequest) -> HttpResponse:
+    if _wants_json(request):
+        response: HttpResponse = json_error_response(
+            request, 503, "service_unavailable", UNAVAILABLE_MESSAGE
+        )
+    else:
+        # Not the branded page: it reads the session and the site's settings from the
+        # database that is down.
+        title, message = _FALLBACK_TEXT[503]
+        response = HttpResponse(_fallback_page(title, message), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 # Colour tokens shown on the style guide: (token, what it is for).

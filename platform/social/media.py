@@ -18,6 +18,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from core.antivirus import scan
 from core.uploads import AUDIO_TYPES, RejectedUpload, checked_type, stored_name
 
 from .errors import InvalidMedia
@@ -70,6 +71,7 @@ def process_image(upload: UploadedFile) -> ProcessedImage:
         raise InvalidMedia(not_image)
     if width * height > MAX_PIXELS:
         raise InvalidMedia(_("The photo has too many pixels."))
+    scan(upload)
     try:
         opened = Image.open(BytesIO(data))
         opened.load()

@@ -9,6 +9,7 @@ from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -228,7 +229,10 @@ class WishlistViewSet(
         return Response(s.WishlistItemSerializer(item).data, status=status.HTTP_201_CREATED)
 
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        services.remove_from_wishlist(user_of(request), kwargs["page"])
+        page = str(kwargs["page"])
+        if not page.isdigit():  # the route takes any segment: "abc" is no page, not a 500
+            raise NotFound()
+        services.remove_from_wishlist(user_of(request), int(page))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

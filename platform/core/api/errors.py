@@ -75,11 +75,39 @@ def bad_input(exc: Exception) -> tuple[int, str, str] | None:
     return None
 
 
+# Seconds a client is asked to wait (Retry-After) when a dependency is down.
+RETRY_AFTER_SECONDS = 5
+
+
+def dependency_down(exc: BaseException | None) -> bool:
+    """True for the errors of a dependency that is down or restarting (PostgreSQL, Redis):
+    the request may succeed in a moment, so it is a 503 with Retry-After, not a 500."""
+    if exc is None:
+        return False
+    from django.db import InterfaceError, OperationalError
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+
+    return isinstance(
+        exc, OperationalError | InterfaceError | RedisConnectionError | RedisTimeoutError
+    )
+
+
+UNAVAILABLE_MESSAGE = "The service is briefly unavailable. Try again in a few seconds."
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     refused = bad_input(exc)
     if refused is not None:
         status_code, code, text = refused
         return Response(error_body(code, text), status=status_code)
+    if dependency_down(exc):
+        logger.warning("A dependency is down: %s", exc)
+        return Response(
+            error_body("service_unavailable", UNAVAILABLE_MESSAGE),
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
             detail=exc.message_dict

@@ -83,18 +83,23 @@ class PostgresServer:
             check=True,
             stdout=subprocess.DEVNULL,
         )
+        server.launch()
+        return server
+
+    def launch(self) -> None:
+        root = self.datadir.parent
         options = (
-            f"-p {server.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='{root}'"
+            f"-p {self.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='{root}'"
             " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
             " -c max_connections=200"
         )
         subprocess.run(
             _as_unprivileged(
                 [
-                    str(bindir / "pg_ctl"),
+                    str(self.bindir / "pg_ctl"),
                     "start",
                     "-D",
-                    str(server.datadir),
+                    str(self.datadir),
                     "-w",
                     "-l",
                     str(root / "postgres.log"),
@@ -105,8 +110,7 @@ class PostgresServer:
             check=True,
             stdout=subprocess.DEVNULL,
         )
-        _wait_for_port(server.port, 30, "PostgreSQL")
-        return server
+        _wait_for_port(self.port, 30, "PostgreSQL")
 
     def stop(self) -> None:
         subprocess.run(
@@ -117,6 +121,12 @@ class PostgresServer:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
+
+    def restart(self) -> None:
+        """Stops the server at once (as a crash: every connection dropped) and starts it again
+        on the same port with the same data (tests/reliability)."""
+        self.stop()
+        self.launch()
 
 
 @dataclass

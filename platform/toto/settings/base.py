@@ -831,3 +831,17 @@ GUARDIAN_CONSENT_MAX_AGE_DAYS = env.int("GUARDIAN_CONSENT_MAX_AGE_DAYS", default
 # it may still be repaired for credits.
 GAMIFICATION_LEAGUE_SIZE = env.int("GAMIFICATION_LEAGUE_SIZE", default=30)
 GAMIFICATION_REPAIR_DAYS = env.int("GAMIFICATION_REPAIR_DAYS", default=2)
+
+# Virus scanning of uploads with ClamAV (core.antivirus), off unless configured: a clamd
+# socket (path or tcp://host:3310), or CLAMAV_ENABLED with clamscan on the PATH. When the
+# scanner is down uploads are refused with 503 unless CLAMAV_FAIL_CLOSED is off.
+CLAMAV_SOCKET = env.str("CLAMAV_SOCKET", default="")
+CLAMAV_ENABLED = env.bool("CLAMAV_ENABLED", default=bool(CLAMAV_SOCKET))
+CLAMAV_FAIL_CLOSED = env.bool("CLAMAV_FAIL_CLOSED", default=True)
+CLAMAV_DATABASE = env.str("CLAMAV_DATABASE", default="")
+CLAMAV_CLAMSCAN = env.str("CLAMAV_CLAMSCAN", default="clamscan")
+CLAMAV_TIMEOUT = env.float("CLAMAV_TIMEOUT", default=30.0)
+
+# A fresh database's Wagtail placeholder root is replaced by the Toto home page after
+# migrate (cms.site.fresh); a tree with real pages is never touched.
+SITE_CREATE_HOME_PAGE = env.bool("SITE_CREATE_HOME_PAGE", default=True)

@@ -72,3 +72,7 @@ HEADLESS_JWT_PRIVATE_KEY = generate_private_key_pem()
 # The legal gate costs one query per signed-in request; the tests that pin other endpoints'
 # query counts leave it out, the legal tests turn it on (tests/cms/site/test_legal.py).
 LEGAL_ACCEPTANCE_REQUIRED = False
+
+# Tests start from the page tree as Wagtail's migrations leave it; the home page that replaces
+# the placeholder on a fresh database is tested in tests/cms/site/test_fresh_home_page.py.
+SITE_CREATE_HOME_PAGE = False

@@ -1,0 +1,136 @@
+"""Every operation of the committed API schema (docs/api/openapi.yaml), driven by schemathesis
+with generated valid and invalid requests, as an anonymous client, a learner and a teacher
+(real JWTs from the sign-in endpoint), against the Django app in process on the test
+PostgreSQL. Each generated request is sent once per identity.
+
+It fails on any 5xx and on any answer its operation's schema does not describe (body shape,
+status code, content type). The example count is bounded (``EXAMPLES``, or
+``TOTO_SCHEMATHESIS_EXAMPLES`` for a longer hunt) and generation is deterministic, so a CI
+run is repeatable and takes a few minutes.
+
+A failure prints the request as a reproducible curl line; fix the defect in the app that
+owns the operation (or its schema, then regenerate docs/api/openapi.yaml).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from hypothesis import HealthCheck, Phase, settings
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from accounts.roles import Role
+
+SCHEMA_FILE = Path(__file__).resolve().parents[2] / "docs" / "api" / "openapi.yaml"
+EXAMPLES = int(os.environ.get("TOTO_SCHEMATHESIS_EXAMPLES", "2"))
+PASSWORD = "correct-horse-battery"
+
+schema = schemathesis.openapi.from_path(SCHEMA_FILE)
+schema.app = get_wsgi_application()
+
+
+def not_a_server_error(ctx: Any, response: Any, case: Any) -> bool | None:
+    """schemathesis's own check only looks at the status; ours also names the request id."""
+    if response.status_code >= 500:
+        raise AssertionError(
+            f"{response.status_code} from {case.method} {case.formatted_path}: "
+            f"{response.text[:500]}"
+        )
+    return None
+
+
+CHECKS = [
+    not_a_server_error,
+    response_schema_conformance,
+    status_code_conformance,
+    content_type_conformance,
+]
+
+
+# Defects this module found that are not fixed yet (operation -> what is wrong). Fix the
+# defect in its app (or its schema, then regenerate docs/api/openapi.yaml) and remove the line:
+# the operation then has to pass. Nothing may be added here without an issue.
+KNOWN_DEFECTS: dict[str, str] = {
+    "GET /api/v1/translate/languages/": "503 ai_unavailable without the ML service; 503 is "
+    "undocumented (run against ml_service_url, or document the 503)",
+    "POST /api/v1/translate/phrasebook/": "201 body does not match its schema (ST108)",
+    "GET /api/v1/translate/phrasebook/export/": "answers text/csv, undocumented (ST105)",
+    "PATCH /api/v1/vocabulary/schedule/": "answer does not match its schema",
+    "POST /api/v1/vocabulary/words/": "201 body does not match its schema (ST108)",
+    "POST /api/v1/vocabulary/words/bulk/": "answer does not match its schema",
+    "GET /api/v1/vocabulary/words/export/": "answers text/csv, undocumented (ST105)",
+}
+
+
+def _sign_in(email: str) -> str:
+    from django.test import Client
+
+    response = Client().post(
+        "/api/auth/app/v1/auth/login",
+        {"email": email, "password": PASSWORD},
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content
+    return str(response.json()["meta"]["access_token"])
+
+
+@contextlib.contextmanager
+def kept_connection() -> Iterator[None]:
+    """Django's WSGI handler closes the database connection around each request; as the test
+    client does, it must not here (the test's transaction would be lost). Not a fixture: the
+    test client used for signing in reconnects the handlers after each of its requests."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def identities(role_user: Callable[..., Any]) -> dict[str, dict[str, str]]:
+    """The three clients every request is sent as: headers per identity."""
+    learner = role_user(Role.STUDENT, email="probe-learner@example.com")
+    teacher = role_user(Role.TEACHER, Role.STUDENT, email="probe-teacher@example.com")
+    return {
+        "anonymous": {},
+        "learner": {"Authorization": f"Bearer {_sign_in(learner.email)}"},
+        "teacher": {"Authorization": f"Bearer {_sign_in(teacher.email)}"},
+    }
+
+
+@pytest.mark.django_db
+@schema.parametrize()
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=list(HealthCheck),
+)
+def test_every_operation(
+    case: Any, identities: dict[str, dict[str, str]], request: pytest.FixtureRequest
+) -> None:
+    known = KNOWN_DEFECTS.get(case.operation.label)
+    if known:
+        request.node.add_marker(pytest.mark.xfail(reason=known, strict=False))
+    for headers in identities.values():
+        with kept_connection():
+            response = case.call(headers=headers)
+        case.validate_response(response, checks=CHECKS)
