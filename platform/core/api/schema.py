@@ -30,6 +30,9 @@ class TotoAutoSchema(AutoSchema):
         "403": "Not allowed.",
         "404": "Not found.",
         "429": "Too many requests.",
+        "503": "Unavailable for now: a service this operation needs is down (database, cache, "
+        "ML service, virus scanner) or the site is in maintenance; retry after the "
+        "`Retry-After` header's seconds.",
     }
 
     def _get_response_bodies(
