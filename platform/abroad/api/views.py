@@ -71,6 +71,9 @@ class HomestayQuery(serializers.Serializer[Any]):
     )
     check_in = serializers.DateField(required=False)
     check_out = serializers.DateField(required=False)
+    institute = serializers.IntegerField(
+        required=False, min_value=1, help_text="Only homestays near this institute"
+    )
     ordering = serializers.ChoiceField(
         choices=list(selectors.HOMESTAY_ORDERINGS), required=False, default="price"
     )
@@ -172,6 +175,7 @@ class HomestayViewSet(PagedPages):
             budget_per_night=query.get("budget"),
             check_in=query.get("check_in"),
             check_out=query.get("check_out"),
+            institute_id=query.get("institute"),
             ordering=query.get("ordering", "price"),
         )
 
