@@ -328,6 +328,9 @@ def apply(request: HttpRequest) -> HttpResponse:
     """A school or a homestay host applies; their latest application's state is shown."""
     user = user_of(request)
     latest = selectors.latest_application(user)
+    if request.method == "POST" and latest is not None and latest.status != "declined":
+        messages.info(request, _("You already have an application: here is where it stands."))
+        return redirect("abroad-apply")
     form = VendorApplicationForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -18,7 +18,7 @@ from cms.abroad.models import (
 )
 
 from .. import payments, policies
-from ..models import AbroadBooking, RoomStay, WishlistItem
+from ..models import AbroadBooking, AbroadReview, RoomStay, WishlistItem
 from ..selectors import seats_left
 
 
@@ -426,3 +426,35 @@ class AbroadBlockSerializer(serializers.ModelSerializer[RoomStay]):
 
 
 MEALS = Meals.choices
+
+
+class AbroadReviewSerializer(serializers.ModelSerializer[AbroadReview]):
+    author_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = AbroadReview
+        fields = [
+            "id",
+            "page",
+            "rating",
+            "text",
+            "author_name",
+            "vendor_reply",
+            "replied_at",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def get_author_name(self, review: AbroadReview) -> str:
+        return review.author.get_short_name()
+
+
+class ReviewCreateSerializer(serializers.Serializer[Any]):
+    booking = serializers.UUIDField()
+    page = serializers.IntegerField(min_value=1, help_text="The booking's course or homestay")
+    rating = serializers.IntegerField(min_value=1, max_value=5)
+    text = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class ReviewReplySerializer(serializers.Serializer[Any]):
+    text = serializers.CharField(max_length=2000)

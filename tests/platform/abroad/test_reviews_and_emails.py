@@ -164,13 +164,23 @@ def _ics(message) -> Calendar:  # type: ignore[no-untyped-def]
 
 
 def test_paying_sends_a_confirmation_with_the_course_and_stay_as_calendar_events(
-    make_course, make_homestay, institution, homestay_owner, student, monkeypatch
+    make_course,
+    make_homestay,
+    institution,
+    homestay_owner,
+    student,
+    monkeypatch,
+    django_capture_on_commit_callbacks,
 ) -> None:
     booking = package(make_course, make_homestay, institution, homestay_owner, student)
     queued: list[str] = []
     monkeypatch.setattr(tasks.notify_paid, "delay", queued.append)
-    pay(student, booking.pk)
+    monkeypatch.setattr(tasks.email_booking, "delay", tasks.email_booking)
+    with django_capture_on_commit_callbacks(execute=True):
+        pay(student, booking.pk)
+    assert queued == [str(booking.pk)]
     tasks.notify_paid(queued[0])
+    booking.refresh_from_db()
     [message] = mail.outbox
     assert message.to == [student.email] and "confirmed" in message.subject
     events = {str(e["uid"]): e for e in _ics(message).walk("VEVENT")}
@@ -214,3 +224,31 @@ def test_one_reminder_per_booking_before_arrival_however_often_the_task_runs(
     tasks.email_booking(*sent[0])
     [message] = mail.outbox
     assert "starts soon" in message.subject and len(list(_ics(message).walk("VEVENT"))) == 2
+
+
+def test_the_reviews_api_lists_a_listings_reviews_at_a_fixed_query_count(
+    completed, student, homestay_owner, assert_num_queries
+) -> None:
+    api = APIClient()
+    api.force_authenticate(student)
+    made = api.post(
+        "/api/v1/abroad/reviews/",
+        {"booking": str(completed.pk), "page": completed.homestay_id, "rating": 5, "text": "A+"},
+    )
+    assert made.status_code == 201, made.json()
+    again = api.post(
+        "/api/v1/abroad/reviews/",
+        {"booking": str(completed.pk), "page": completed.homestay_id, "rating": 1},
+    )
+    assert again.status_code == 409 and again.json()["code"] == "not_reviewable"
+    bad = api.post("/api/v1/abroad/reviews/", {"booking": "nope", "page": 1, "rating": 9})
+    assert bad.status_code == 400
+    owner = APIClient()
+    owner.force_authenticate(homestay_owner)
+    replied = owner.post(f"/api/v1/abroad/reviews/{made.json()['id']}/reply/", {"text": "Thanks"})
+    assert replied.status_code == 200 and replied.json()["vendor_reply"] == "Thanks"
+    with assert_num_queries(2):  # count, page (authors joined)
+        listed = APIClient().get("/api/v1/abroad/reviews/", {"listing": completed.homestay_id})
+    assert [(r["rating"], r["author_name"]) for r in listed.json()["results"]] == [
+        (5, student.get_short_name())
+    ]
