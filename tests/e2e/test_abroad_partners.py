@@ -63,8 +63,8 @@ def test_a_host_applies_is_approved_and_submits_their_listing_for_review(  # typ
     page.get_by_label("Homestay host").check()
     page.get_by_label("School or host name").fill("Casa Nina")
     page.get_by_label("City").select_option(label="Madrid")
-    page.get_by_label("Address").fill("Calle Luna 5, Madrid")
-    page.get_by_label("Phone").fill("+34 600 000 000")
+    page.get_by_label("Address", exact=True).fill("Calle Luna 5, Madrid")
+    page.get_by_label("Phone", exact=True).fill("+34 600 000 000")
     page.get_by_label("About you").fill("Nina and her dog host students near Retiro.")
     page.get_by_label("Identity document").set_input_files(
         {"name": "id.pdf", "mimeType": "application/pdf", "buffer": PDF}
