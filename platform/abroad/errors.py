@@ -36,3 +36,19 @@ class NotAllowed(ServiceError):
     status_code = status.HTTP_403_FORBIDDEN
     default_code = "not_allowed"
     default_detail = "You cannot do this."
+
+
+class ApplicationPending(Conflict):
+    default_code = "application_pending"
+    default_detail = "You already have an application waiting for verification."
+
+
+class DocumentRejected(ServiceError):
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_code = "document_rejected"
+    default_detail = "Upload documents as PDF, JPEG, PNG or WebP files of at most 10 MB."
+
+
+class NotReviewable(Conflict):
+    default_code = "not_reviewable"
+    default_detail = "You can review a course or a homestay once you have completed it."

@@ -11,8 +11,10 @@ from cms.learning.blocks import TARGET_LANGUAGES
 from cms.learning.models import Level
 
 from . import selectors
+from .models import DocumentKind, VendorKind
 
 ANY: list[tuple[Any, Any]] = [("", _("Any"))]
+DOCUMENT_HELP = _("PDF, JPEG, PNG or WebP, at most 10 MB.")
 
 
 class SearchForm(forms.Form):
@@ -51,6 +53,8 @@ class SearchForm(forms.Form):
             ("price", _("Price, low to high")),
             ("-price", _("Price, high to low")),
             ("popularity", _("Popularity")),
+            ("rating", _("Rating")),
+            ("distance", _("Distance to a school (homestays)")),
             ("title", _("Name")),
         ],
         required=False,
@@ -87,3 +91,70 @@ class BookForm(forms.Form):
         if data.get("room") and not (data.get("check_in") and data.get("check_out")):
             raise forms.ValidationError(_("A stay needs check-in and check-out dates."))
         return data
+
+
+class VendorApplicationForm(forms.Form):
+    """A school or a host applies (the services judge the documents by their content)."""
+
+    kind = forms.ChoiceField(label=_("I am"), choices=VendorKind.choices, widget=forms.RadioSelect)
+    organisation = forms.CharField(label=_("School or host name"), max_length=160)
+    destination = forms.TypedChoiceField(label=_("City"), coerce=int)
+    address = forms.CharField(label=_("Address"), max_length=200)
+    phone = forms.CharField(label=_("Phone"), max_length=40)
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    about = forms.CharField(
+        label=_("About you"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What learners will read first: your school or your home and family."),
+    )
+    accreditation = forms.CharField(
+        label=_("Accreditation (schools)"), max_length=200, required=False
+    )
+    payout_details = forms.CharField(
+        label=_("Payout account (IBAN or similar)"),
+        max_length=80,
+        required=False,
+        help_text=_("Only the platform's staff see it."),
+    )
+    id = forms.FileField(label=_("Identity document"), help_text=DOCUMENT_HELP)
+    licence = forms.FileField(
+        label=_("Business licence (schools)"), required=False, help_text=DOCUMENT_HELP
+    )
+    accreditation_document = forms.FileField(
+        label=_("Accreditation certificate"), required=False, help_text=DOCUMENT_HELP
+    )
+    proof_of_address = forms.FileField(
+        label=_("Proof of address (hosts)"), required=False, help_text=DOCUMENT_HELP
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["destination"].choices = [  # type: ignore[attr-defined]
+            (page.pk, page.title) for page in selectors.destinations()
+        ]
+
+    def documents(self) -> dict[str, Any]:
+        names = {
+            "id": DocumentKind.ID,
+            "licence": DocumentKind.LICENCE,
+            "accreditation_document": DocumentKind.ACCREDITATION,
+            "proof_of_address": DocumentKind.PROOF_OF_ADDRESS,
+        }
+        return {
+            str(kind): self.cleaned_data[field]
+            for field, kind in names.items()
+            if self.cleaned_data.get(field)
+        }
+
+
+class ReviewForm(forms.Form):
+    page = forms.IntegerField(widget=forms.HiddenInput)
+    rating = forms.TypedChoiceField(
+        label=_("Rating"), coerce=int, choices=[(n, str(n)) for n in range(5, 0, -1)]
+    )
+    text = forms.CharField(label=_("Your review"), max_length=2000, required=False)
+
+
+class ReplyForm(forms.Form):
+    text = forms.CharField(label=_("Your reply"), max_length=2000)

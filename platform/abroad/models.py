@@ -15,12 +15,14 @@ import uuid
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
 from cms.abroad.models import CURRENCIES, CancellationPolicy
+from core.uploads import private_storage
 from credits.models import AmountOptions
 
 MONEY: AmountOptions = {"max_digits": 12, "decimal_places": 2}
@@ -149,6 +151,8 @@ class AbroadBooking(models.Model):
     amount_paid = models.DecimalField(**MONEY, default=Decimal(0))
     refunded_amount = models.DecimalField(**MONEY, default=Decimal(0))
     cancellation_policy = models.CharField(max_length=10, choices=CancellationPolicy.choices)
+    # The long-stay rule replaces the policy on trips of 28 days or more (``policies``).
+    long_stay = models.BooleanField(default=False)
     by_request = models.BooleanField(default=False)
     # Providers (user ids as text) whose acceptance a request still waits for.
     awaiting_vendors = models.JSONField(default=list, blank=True)
@@ -281,3 +285,160 @@ class WishlistItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} ♥ {self.page_id}"
+
+
+# --- Vendor onboarding ------------------------------------------------------------------------
+
+
+class VendorKind(models.TextChoices):
+    INSTITUTION = "institution", _("Language school")
+    HOMESTAY = "homestay", _("Homestay host")
+
+
+class ApplicationStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for verification")
+    APPROVED = "approved", _("Approved")
+    DECLINED = "declined", _("Declined")
+
+
+class VendorApplication(models.Model):
+    """A school or a homestay host asking to list on the platform: their details and
+    documents, checked in the admin's verification queue. Approval makes them a draft
+    listing of their own (a page subtree) that they edit in the restricted editor."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="abroad_applications"
+    )
+    kind = models.CharField(_("I am"), max_length=12, choices=VendorKind.choices)
+    status = models.CharField(
+        max_length=10,
+        choices=ApplicationStatus.choices,
+        default=ApplicationStatus.PENDING,
+        db_index=True,
+    )
+    organisation = models.CharField(_("school or host name"), max_length=160)
+    destination = models.ForeignKey(
+        "cms_abroad.DestinationPage",
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("city"),
+    )
+    address = models.CharField(_("address"), max_length=200)
+    phone = models.CharField(_("phone"), max_length=40)
+    website = models.URLField(_("website"), blank=True)
+    about = models.TextField(_("about you"), max_length=2000)
+    accreditation = models.CharField(_("accreditation"), max_length=200, blank=True)
+    payout_details = models.CharField(
+        _("payout account (IBAN or similar)"), max_length=80, blank=True
+    )
+    decline_reason = models.TextField(blank=True)
+    page = models.ForeignKey(
+        "wagtailcore.Page", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(status="pending"),
+                name="abroad_one_pending_application",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} ({self.get_kind_display()})"
+
+
+class DocumentKind(models.TextChoices):
+    LICENCE = "licence", _("Business licence")
+    ACCREDITATION = "accreditation", _("Accreditation")
+    ID = "id", _("Identity document")
+    PROOF_OF_ADDRESS = "address", _("Proof of address")
+
+
+def vendor_document_path(document: "VendorDocument", filename: str) -> str:
+    return f"abroad/vendors/{document.application.user_id}/{filename}"
+
+
+class VendorDocument(models.Model):
+    """A document of an application, stored privately (served only to the applicant and
+    to reviewers, ``website.vendor_document``); its type is the sniffed one."""
+
+    application = models.ForeignKey(
+        VendorApplication, on_delete=models.CASCADE, related_name="documents"
+    )
+    kind = models.CharField(max_length=16, choices=DocumentKind.choices)
+    file = models.FileField(upload_to=vendor_document_path, storage=private_storage, max_length=255)
+    content_type = models.CharField(max_length=100)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.application})"
+
+
+# --- Reviews ---------------------------------------------------------------------------------
+
+
+class ReviewStatus(models.TextChoices):
+    PUBLISHED = "published", _("Published")
+    HIDDEN = "hidden", _("Hidden by a moderator")
+
+
+class AbroadReview(models.Model):
+    """A learner's review of a course or a homestay they completed: one per booking and
+    listing (a package can review both). Averages are computed in SQL by the selectors."""
+
+    booking = models.ForeignKey(AbroadBooking, on_delete=models.CASCADE, related_name="reviews")
+    page = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="abroad_reviews"
+    )
+    rating = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    text = models.TextField(max_length=2000, blank=True)
+    status = models.CharField(
+        max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.PUBLISHED, db_index=True
+    )
+    moderation_note = models.CharField(max_length=255, blank=True)
+    vendor_reply = models.TextField(max_length=2000, blank=True)
+    replied_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["booking", "page"], name="abroad_review_once"),
+            models.CheckConstraint(
+                condition=Q(rating__gte=1, rating__lte=5), name="abroad_review_rating_range"
+            ),
+        ]
+        indexes = [models.Index(fields=["page", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.rating}★ {self.page_id}"
+
+
+class BookingReminder(models.Model):
+    """A reminder sent before arrival: one row per booking, so the beat task that sends
+    them is idempotent (the row is written in the same transaction that queues the mail)."""
+
+    booking = models.OneToOneField(AbroadBooking, on_delete=models.CASCADE, related_name="reminder")
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"reminder {self.booking_id}"

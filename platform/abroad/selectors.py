@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import (
+    Avg,
     Count,
     DecimalField,
     ExpressionWrapper,
@@ -39,11 +40,21 @@ from cms.abroad.models import (
     HomestayPage,
     HomestayRoom,
     InstitutePage,
+    NearbyInstitute,
 )
 
 from . import pricing
 from .errors import NotAllowed, NotBookable
-from .models import ACTIVE_STATUSES, AbroadBooking, RoomStay, WishlistItem
+from .models import (
+    ACTIVE_STATUSES,
+    AbroadBooking,
+    AbroadReview,
+    ReviewStatus,
+    RoomStay,
+    VendorApplication,
+    VendorDocument,
+    WishlistItem,
+)
 
 STEPLEN = Page.steplen
 
@@ -61,8 +72,14 @@ def _live(model: Any) -> Any:
 
 def intakes_with_seats() -> QuerySet[CourseIntake]:
     taken = (
-        AbroadBooking.objects.filter(intake=OuterRef("pk"), status__in=ACTIVE_STATUSES)
-        .values("intake")
+        # Bookings are pinned to the source locale's intake (``services.source_intake``):
+        # a translated course's copy of an intake shows the seats taken on its source.
+        AbroadBooking.objects.filter(
+            intake__page__translation_key=OuterRef("page__translation_key"),
+            intake__start_date=OuterRef("start_date"),
+            status__in=ACTIVE_STATUSES,
+        )
+        .values("intake__start_date")
         .annotate(total=Sum("seats"))
         .values("total")
     )
@@ -158,6 +175,7 @@ COURSE_ORDERINGS = {
     "title": ("title",),
     "popularity": ("-popularity", "title"),
     "start_date": ("next_start", "title"),
+    "rating": (F("rating").desc(nulls_last=True), "-rating_count", "title"),
 }
 
 
@@ -196,6 +214,7 @@ def courses(
         ),
         popularity=Coalesce(Subquery(popularity, output_field=IntegerField()), Value(0)),
         next_start=Min("intakes__start_date"),
+        **rating_subqueries(),
     )
     if budget is not None:
         queryset = queryset.filter(price_for_weeks__lte=budget)
@@ -208,6 +227,9 @@ HOMESTAY_ORDERINGS = {
     "price": ("price_from", "title"),
     "-price": ("-price_from", "title"),
     "title": ("title",),
+    "rating": (F("rating").desc(nulls_last=True), "-rating_count", "title"),
+    # Nearest to the chosen institute (or to any institute), unknown distances last.
+    "distance": (F("distance").asc(nulls_last=True), "title"),
 }
 
 
@@ -231,6 +253,7 @@ def homestays(
     budget_per_night: Decimal | None = None,
     check_in: date | None = None,
     check_out: date | None = None,
+    institute_id: Any = None,
     ordering: str = "price",
 ) -> QuerySet[HomestayPage]:
     queryset = _live(HomestayPage)
@@ -249,7 +272,18 @@ def homestays(
         queryset = queryset.filter(rooms__in=rooms).distinct()
     if meals:
         queryset = queryset.filter(meals=meals)
-    queryset = queryset.annotate(price_from=Min("rooms__price_per_night"))
+    nearby = NearbyInstitute.objects.filter(page=OuterRef("pk"))
+    if institute_id:
+        nearby = nearby.filter(institute_id=institute_id)
+        queryset = queryset.filter(nearby__institute_id=institute_id).distinct()
+    queryset = queryset.annotate(
+        price_from=Min("rooms__price_per_night"),
+        distance=Subquery(
+            nearby.order_by("distance_km").values("distance_km")[:1],
+            output_field=DecimalField(max_digits=5, decimal_places=1),
+        ),
+        **rating_subqueries(),
+    )
     return queryset.prefetch_related(
         Prefetch("rooms", queryset=HomestayRoom.objects.order_by("sort_order"))
     ).order_by(*HOMESTAY_ORDERINGS.get(ordering, HOMESTAY_ORDERINGS["price"]))
@@ -307,6 +341,12 @@ def compare(
         .type(CoursePage, HomestayPage)
         .specific()
     }
+    ratings = dict(
+        AbroadReview.objects.filter(page_id__in=list(pages), status=ReviewStatus.PUBLISHED)
+        .values("page")
+        .annotate(avg=Avg("rating"))
+        .values_list("page", "avg")
+    )
     rows: list[dict[str, Any]] = []
     for pk in ids:
         page = pages.get(pk)
@@ -332,7 +372,7 @@ def compare(
                     ],
                     "cancellation_policy": page.cancellation_policy,
                     "booking_mode": page.booking_mode,
-                    "rating": None,
+                    "rating": _rounded(ratings.get(page.pk)),
                 }
             )
         else:
@@ -354,7 +394,7 @@ def compare(
                     "included": [page.get_meals_display()],
                     "cancellation_policy": page.cancellation_policy,
                     "booking_mode": page.booking_mode,
-                    "rating": None,
+                    "rating": _rounded(ratings.get(page.pk)),
                 }
             )
     return rows
@@ -410,3 +450,214 @@ def wishlist_page_ids(user: Any) -> set[int]:
     if not getattr(user, "is_authenticated", False):
         return set()
     return set(WishlistItem.objects.filter(user=user).values_list("page_id", flat=True))
+
+
+# --- Partners --------------------------------------------------------------------------------
+
+
+def latest_application(user: User) -> VendorApplication | None:
+    return (
+        VendorApplication.objects.filter(user=user)
+        .select_related("destination")
+        .prefetch_related("documents")
+        .first()
+    )
+
+
+def readable_document(user: User, pk: Any) -> VendorDocument | None:
+    """The document if ``user`` is its applicant or may verify applications."""
+    document = VendorDocument.objects.select_related("application").filter(pk=pk).first()
+    if document is None:
+        return None
+    if document.application.user_id == user.pk or user.is_superuser:
+        return document
+    if user.has_perm("abroad.view_vendorapplication"):
+        return document
+    return None
+
+
+# --- Reviews ---------------------------------------------------------------------------------
+
+
+def rating_subqueries() -> dict[str, Any]:
+    """The average rating and count of a listing's published reviews, as SQL subqueries to
+    annotate pages with (the aggregates are never stored, so they never drift)."""
+    published = AbroadReview.objects.filter(
+        page=OuterRef("pk"), status=ReviewStatus.PUBLISHED
+    ).values("page")
+    return {
+        "rating": Subquery(
+            published.annotate(avg=Avg("rating")).values("avg"),
+            output_field=DecimalField(max_digits=3, decimal_places=2),
+        ),
+        "rating_count": Coalesce(
+            Subquery(published.annotate(n=Count("pk")).values("n"), output_field=IntegerField()),
+            Value(0),
+        ),
+    }
+
+
+def _rounded(value: Any) -> float | None:
+    return round(float(value), 2) if value is not None else None
+
+
+def rating_of(page_id: int) -> dict[str, Any]:
+    result = AbroadReview.objects.filter(page_id=page_id, status=ReviewStatus.PUBLISHED).aggregate(
+        average=Avg("rating"), count=Count("pk")
+    )
+    return {"average": result["average"], "count": result["count"]}
+
+
+def published_reviews(page_id: int) -> QuerySet[AbroadReview]:
+    return AbroadReview.objects.filter(
+        page_id=page_id, status=ReviewStatus.PUBLISHED
+    ).select_related("author")
+
+
+def reviewable_pages(booking: AbroadBooking) -> list[Page]:
+    """The listings of a completed booking that its learner has not reviewed yet."""
+    from .models import BookingStatus
+
+    if booking.status != BookingStatus.COMPLETED:
+        return []
+    done = set(AbroadReview.objects.filter(booking=booking).values_list("page_id", flat=True))
+    pages = [page for page in (booking.course, booking.homestay) if page is not None]
+    return [page for page in pages if page.pk not in done]
+
+
+def reviews_to_answer(vendor: User) -> QuerySet[AbroadReview]:
+    return AbroadReview.objects.filter(
+        page__owner=vendor, replied_at__isnull=True, status=ReviewStatus.PUBLISHED
+    ).select_related("page", "author")
+
+
+# --- Occupancy and revenue (admin report, vendor dashboard) ----------------------------------
+
+SOLD_STATUSES = ("confirmed", "paid", "completed")
+
+
+def report_pages(vendor: User | None = None) -> QuerySet[Page]:
+    """Courses and homestays (live or not), by path; a vendor's own only when given."""
+    pages = Page.objects.type(CoursePage, HomestayPage).select_related("owner", "content_type")
+    if vendor is not None:
+        pages = pages.filter(owner=vendor)
+    return pages.order_by("path")
+
+
+def _overlap_days(first: date, last: date, start: date, end: date) -> int:
+    """Days of [first, last) inside [start, end)."""
+    return max((min(last, end) - max(first, start)).days, 0)
+
+
+def occupancy_rows(pages: Sequence[Page], start: date, end: date) -> list[dict[str, Any]]:
+    """For each course or homestay in ``pages``, over the nights or course days in
+    [start, end): bookings sold, what they sold (seats or nights), capacity, occupancy in
+    percent and the sold value in the listing's currency. Three queries, whatever the
+    number of pages."""
+    from django.contrib.contenttypes.models import ContentType
+
+    ids = [page.pk for page in pages]
+    homestay_type = ContentType.objects.get_for_model(HomestayPage).pk  # cached
+    bookings: list[Any] = list(
+        AbroadBooking.objects.filter(status__in=SOLD_STATUSES)
+        .filter(Q(course_id__in=ids) | Q(homestay_id__in=ids))
+        .filter(
+            Q(course_start__lt=end, course_end__gte=start)
+            | Q(check_in__lt=end, check_out__gt=start)
+        )
+        .values(
+            "course_id",
+            "homestay_id",
+            "seats",
+            "course_start",
+            "course_end",
+            "course_amount",
+            "check_in",
+            "check_out",
+            "stay_amount",
+            "currency",
+        )
+    )
+    rooms = dict(
+        HomestayRoom.objects.filter(page_id__in=ids)
+        .values("page")
+        .annotate(n=Count("pk"))
+        .values_list("page", "n")
+    )
+    seats_offered: dict[int, int] = {}
+    for page_id, seats in CourseIntake.objects.filter(
+        page_id__in=ids, start_date__gte=start, start_date__lt=end
+    ).values_list("page_id", "seats"):
+        seats_offered[page_id] = seats_offered.get(page_id, 0) + seats
+    days = max((end - start).days, 1)
+    rows = []
+    for page in pages:
+        kind = "homestay" if page.content_type_id == homestay_type else "course"
+        sold = 0
+        count = 0
+        value = Decimal(0)
+        currency = ""
+        for booking in bookings:
+            if kind == "course" and booking["course_id"] == page.pk:
+                count += 1
+                value += booking["course_amount"]
+                if start <= booking["course_start"] < end:
+                    sold += booking["seats"]
+            elif kind == "homestay" and booking["homestay_id"] == page.pk:
+                count += 1
+                value += booking["stay_amount"]
+                sold += _overlap_days(booking["check_in"], booking["check_out"], start, end)
+            else:
+                continue
+            currency = booking["currency"]
+        capacity = (
+            rooms.get(page.pk, 0) * days if kind == "homestay" else seats_offered.get(page.pk, 0)
+        )
+        rows.append(
+            {
+                "page": page,
+                "title": page.title,
+                "kind": kind,
+                "vendor": page.owner.email if page.owner else "",
+                "bookings": count,
+                "sold": sold,
+                "capacity": capacity,
+                "occupancy": round(100 * sold / capacity) if capacity else 0,
+                "revenue": value,
+                "currency": currency,
+            }
+        )
+    return rows
+
+
+def vendor_dashboard(vendor: User, today: date) -> dict[str, Any]:
+    """The vendor's admin home panel: arrivals in the next two weeks, requests waiting for
+    them, occupancy over the next 30 days, what they sold this year and reviews to answer."""
+    from datetime import timedelta
+
+    arrivals = list(
+        vendor_bookings(vendor)
+        .filter(status__in=["confirmed", "paid"])
+        .filter(
+            Q(course_start__gte=today, course_start__lte=today + timedelta(days=14))
+            | Q(check_in__gte=today, check_in__lte=today + timedelta(days=14))
+        )
+        .order_by("course_start", "check_in")[:10]
+    )
+    waiting = AbroadBooking.objects.filter(
+        status="awaiting_vendor", awaiting_vendors__contains=[str(vendor.pk)]
+    ).count()
+    pages = list(report_pages(vendor))
+    occupancy = occupancy_rows(pages, today, today + timedelta(days=30))
+    revenue: dict[str, Decimal] = {}
+    year = date(today.year, 1, 1)
+    for row in occupancy_rows(pages, year, date(today.year + 1, 1, 1)):
+        if row["currency"]:
+            revenue[row["currency"]] = revenue.get(row["currency"], Decimal(0)) + row["revenue"]
+    return {
+        "arrivals": arrivals,
+        "waiting": waiting,
+        "occupancy": occupancy,
+        "revenue": sorted(revenue.items()),
+        "reviews": reviews_to_answer(vendor).count(),
+    }

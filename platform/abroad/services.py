@@ -18,9 +18,12 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.text import slugify
+from wagtail.models import Page
 
 from accounts.models import User
 from cms.abroad.models import (
@@ -28,20 +31,39 @@ from cms.abroad.models import (
     BookingMode,
     CourseIntake,
     CoursePage,
+    DestinationPage,
     HomestayPage,
     HomestayRoom,
+    InstitutePage,
 )
 from core import activity, dispatch
 from core.db import save_retrying_deadlocks
 
 from . import policies, pricing
-from .errors import InvalidBookingState, NotAllowed, NotBookable, RoomTaken, SeatsTaken
+from .errors import (
+    ApplicationPending,
+    DocumentRejected,
+    InvalidBookingState,
+    NotAllowed,
+    NotBookable,
+    NotReviewable,
+    RoomTaken,
+    SeatsTaken,
+)
 from .models import (
     ACTIVE_STATUSES,
     AbroadBooking,
+    AbroadReview,
     AbroadSettings,
+    ApplicationStatus,
+    BookingReminder,
     BookingStatus,
+    DocumentKind,
+    ReviewStatus,
     RoomStay,
+    VendorApplication,
+    VendorDocument,
+    VendorKind,
     WishlistItem,
 )
 
@@ -92,6 +114,48 @@ class StayPart:
     amount: Decimal
 
 
+def _source_page(page: Any) -> Any:
+    """The page in the default (source) locale that ``page`` translates, or ``page``."""
+    from wagtail.models import Locale
+
+    default = Locale.get_default()
+    if page.locale_id == default.pk:
+        return page
+    return type(page).objects.filter(translation_key=page.translation_key, locale=default).first()
+
+
+def source_intake(intake: CourseIntake) -> CourseIntake:
+    """Bookings are pinned to the source locale's intakes: a translated course's intakes
+    are copies (wagtail-localize syncs them), and counting seats on a copy would sell the
+    quota twice. The copy is matched by its start date."""
+    source = _source_page(intake.page)
+    if source is None or source.pk == intake.page_id:
+        return intake
+    pinned = (
+        CourseIntake.objects.select_related("page", "page__owner")
+        .filter(page=source, start_date=intake.start_date, page__live=True)
+        .first()
+    )
+    if pinned is None:
+        raise NotBookable("This start date is not offered any more.")
+    return pinned
+
+
+def source_room(room: HomestayRoom) -> HomestayRoom:
+    """As ``source_intake``, for rooms: matched by their order on the page."""
+    source = _source_page(room.page)
+    if source is None or source.pk == room.page_id:
+        return room
+    pinned = (
+        HomestayRoom.objects.select_related("page", "page__owner")
+        .filter(page=source, sort_order=room.sort_order, page__live=True)
+        .first()
+    )
+    if pinned is None:
+        raise NotBookable("This room is not offered any more.")
+    return pinned
+
+
 def course_part(intake_id: Any, seats: int, weeks: int | None, *, today: date) -> CoursePart:
     intake = (
         CourseIntake.objects.select_related("page", "page__owner")
@@ -100,6 +164,7 @@ def course_part(intake_id: Any, seats: int, weeks: int | None, *, today: date) -
     )
     if intake is None:
         raise NotBookable("No such course start date.")
+    intake = source_intake(intake)
     course = intake.page
     weeks = weeks or course.weeks_min
     if not course.weeks_min <= weeks <= course.weeks_max:
@@ -119,6 +184,7 @@ def stay_part(room_id: Any, check_in: date, check_out: date, *, today: date) -> 
     )
     if room is None:
         raise NotBookable("No such room.")
+    room = source_room(room)
     homestay = room.page
     nights = (check_out - check_in).days
     if check_in <= today:
@@ -265,6 +331,8 @@ def hold_booking(
             booking.check_out = stay.check_out
             booking.stay_amount = stay.amount
             booking.stay_vendor = _vendor(stay.homestay)
+        days = (booking.departure - booking.arrival).days if booking.arrival else 0
+        booking.long_stay = policies.is_long_stay(days)
         booking.save(force_insert=True)
         if stay is not None:
             _expire_stale_for(intake_id=None, room_id=stay.room.pk, now=now)
@@ -512,12 +580,20 @@ def cancel_booking(
         ):
             raise InvalidBookingState("Only upcoming bookings can be cancelled.")
         paid = booking.amount_paid - booking.refunded_amount
-        refund = policies.refund_amount(
-            booking.cancellation_policy,
-            paid,
-            days_before_arrival(booking, today),
-            by_vendor=by_vendor or full_refund,
-        )
+        if booking.long_stay and booking.arrival and booking.departure:
+            refund = policies.long_stay_refund(
+                paid,
+                days_before_arrival(booking, today),
+                (booking.departure - booking.arrival).days,
+                by_vendor=by_vendor or full_refund,
+            )
+        else:
+            refund = policies.refund_amount(
+                booking.cancellation_policy,
+                paid,
+                days_before_arrival(booking, today),
+                by_vendor=by_vendor or full_refund,
+            )
         booking.refunded_amount += refund
         booking.cancelled_at = now
         booking.cancelled_by_vendor = by_vendor
@@ -583,8 +659,6 @@ def complete_due(now: datetime | None = None) -> int:
 
 
 def add_to_wishlist(user: User, page_id: Any) -> WishlistItem:
-    from wagtail.models import Page
-
     page = Page.objects.live().filter(pk=page_id).type(CoursePage, HomestayPage).first()
     if page is None:
         raise NotBookable("Only courses and homestays can be saved.")
@@ -594,3 +668,278 @@ def add_to_wishlist(user: User, page_id: Any) -> WishlistItem:
 
 def remove_from_wishlist(user: User, page_id: Any) -> None:
     WishlistItem.objects.filter(user=user, page_id=page_id).delete()
+
+
+# --- Vendor onboarding -------------------------------------------------------------------------
+
+DOCUMENT_TYPES = frozenset({"application/pdf", "image/jpeg", "image/png", "image/webp"})
+MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+REQUIRED_DOCUMENTS = {
+    VendorKind.INSTITUTION: (DocumentKind.ID, DocumentKind.LICENCE),
+    VendorKind.HOMESTAY: (DocumentKind.ID, DocumentKind.PROOF_OF_ADDRESS),
+}
+
+
+def apply_as_vendor(
+    user: User,
+    *,
+    kind: str,
+    organisation: str,
+    destination_id: Any,
+    address: str,
+    phone: str,
+    about: str,
+    documents: dict[str, UploadedFile],
+    website: str = "",
+    accreditation: str = "",
+    payout_details: str = "",
+) -> VendorApplication:
+    """A school or host applies: their details and documents (judged by content, stored
+    privately) go to the verification queue; moderators are told."""
+    from core.uploads import RejectedUpload, checked_type, stored_name
+
+    if kind not in VendorKind.values:
+        raise NotBookable("Apply as a language school or as a homestay host.")
+    destination = DestinationPage.objects.live().filter(pk=destination_id).first()
+    if destination is None:
+        raise NotBookable("Choose the city you are in.")
+    missing = [
+        DocumentKind(name).label
+        for name in REQUIRED_DOCUMENTS[VendorKind(kind)]
+        if name not in documents
+    ]
+    if missing:
+        raise DocumentRejected(f"Please upload: {', '.join(str(name) for name in missing)}.")
+    checked: list[tuple[str, str, UploadedFile]] = []
+    for name, upload in documents.items():
+        if name not in DocumentKind.values:
+            raise DocumentRejected("Unknown kind of document.")
+        if upload.size is None or upload.size > MAX_DOCUMENT_BYTES:
+            raise DocumentRejected()
+        try:
+            mime = checked_type(upload, DOCUMENT_TYPES)
+        except RejectedUpload as error:
+            raise DocumentRejected() from error
+        checked.append((name, mime, upload))
+    with transaction.atomic():
+        if (
+            VendorApplication.objects.select_for_update()
+            .filter(user=user, status=ApplicationStatus.PENDING)
+            .exists()
+        ):
+            raise ApplicationPending()
+        application = VendorApplication.objects.create(
+            user=user,
+            kind=kind,
+            organisation=organisation.strip()[:160],
+            destination=destination,
+            address=address.strip()[:200],
+            phone=phone.strip()[:40],
+            website=website,
+            about=about.strip()[:2000],
+            accreditation=accreditation.strip()[:200],
+            payout_details=payout_details.strip()[:80],
+        )
+        for name, mime, upload in checked:
+            document = VendorDocument(application=application, kind=name, content_type=mime)
+            document.file.save(stored_name(mime), upload, save=False)
+            document.save()
+        dispatch.enqueue_on_commit("abroad.notify_application", application.pk)
+    return application
+
+
+def _require_verifier(user: User) -> None:
+    if not (user.is_superuser or user.has_perm("abroad.change_vendorapplication")):
+        raise NotAllowed()
+
+
+def _draft_listing(application: VendorApplication) -> Page:
+    """The vendor's listing as a draft page under their city, owned by them: they fill it
+    in the restricted editor and submit it to moderation."""
+    from wagtail.coreutils import find_available_slug
+
+    destination = application.destination
+    if destination is None:
+        raise InvalidBookingState("The application's city no longer exists.")
+    common: dict[str, Any] = {
+        "title": application.organisation,
+        "slug": find_available_slug(destination, slugify(application.organisation) or "listing"),
+        "address": application.address,
+        "latitude": destination.latitude,
+        "longitude": destination.longitude,
+        "owner": application.user,
+        "live": False,
+    }
+    page: Page
+    if application.kind == VendorKind.INSTITUTION:
+        page = InstitutePage(
+            profile=application.about, accreditation=application.accreditation, **common
+        )
+    else:
+        page = HomestayPage(host_profile=application.about, **common)
+    destination.add_child(instance=page)
+    page.save_revision(user=application.user, log_action=False)
+    return page
+
+
+def approve_application(application_id: Any, *, by: User) -> VendorApplication:
+    """Verified: the vendor gets their role, a draft listing as their own subtree (group,
+    page permissions, the review workflow) and a notification."""
+    from wagtail.log_actions import log
+
+    from accounts.roles import Role
+    from accounts.services import grant_role
+    from cms.abroad.vendors import grant_vendor_subtree
+
+    _require_verifier(by)
+    with transaction.atomic():
+        application = (
+            VendorApplication.objects.select_for_update(of=("self",))
+            .select_related("user", "destination")
+            .get(pk=application_id)
+        )
+        if application.status != ApplicationStatus.PENDING:
+            raise InvalidBookingState("This application was already decided.")
+        page = _draft_listing(application)
+        role = (
+            Role.INSTITUTION
+            if application.kind == VendorKind.INSTITUTION
+            else (Role.HOMESTAY_OWNER)
+        )
+        grant_role(application.user, role)
+        grant_vendor_subtree(application.user, page)
+        application.status = ApplicationStatus.APPROVED
+        application.page = page
+        application.reviewed_at = timezone.now()
+        application.reviewed_by = by
+        application.save()
+        log(instance=application, action="abroad.approve_vendor", user=by)
+        dispatch.enqueue_on_commit("abroad.notify_application_decided", application.pk)
+    return application
+
+
+def decline_application(application_id: Any, *, by: User, reason: str) -> VendorApplication:
+    from wagtail.log_actions import log
+
+    _require_verifier(by)
+    if not reason.strip():
+        raise NotBookable("Say why, so that the applicant can fix it.")
+    with transaction.atomic():
+        application = VendorApplication.objects.select_for_update().get(pk=application_id)
+        if application.status != ApplicationStatus.PENDING:
+            raise InvalidBookingState("This application was already decided.")
+        application.status = ApplicationStatus.DECLINED
+        application.decline_reason = reason.strip()
+        application.reviewed_at = timezone.now()
+        application.reviewed_by = by
+        application.save()
+        log(
+            instance=application,
+            action="abroad.decline_vendor",
+            user=by,
+            data={"reason": application.decline_reason},
+        )
+        dispatch.enqueue_on_commit("abroad.notify_application_decided", application.pk)
+    return application
+
+
+# --- Reviews ---------------------------------------------------------------------------------
+
+
+def write_review(
+    user: User, *, booking_id: Any, page_id: Any, rating: int, text: str = ""
+) -> AbroadReview:
+    """Only the learner of a completed booking reviews its course or homestay, once each."""
+    booking = AbroadBooking.objects.filter(pk=booking_id, learner=user).first()
+    if booking is None or booking.status != BookingStatus.COMPLETED:
+        raise NotReviewable()
+    if int(page_id) not in {booking.course_id, booking.homestay_id}:
+        raise NotReviewable("Review the course or the homestay of this booking.")
+    if not 1 <= rating <= 5:
+        raise NotBookable("A rating is 1 to 5 stars.")
+    try:
+        with transaction.atomic():
+            review = AbroadReview.objects.create(
+                booking=booking, page_id=page_id, author=user, rating=rating, text=text.strip()
+            )
+            activity.record(
+                user,
+                "abroad.reviewed",
+                obj=review,
+                data={"booking_id": str(booking.pk), "rating": rating},
+            )
+    except IntegrityError as error:
+        raise NotReviewable("You have already reviewed this.") from error
+    return review
+
+
+def reply_to_review(vendor: User, *, review_id: Any, text: str) -> AbroadReview:
+    """The listing's owner answers a review, once."""
+    if not text.strip():
+        raise NotBookable("Write a reply.")
+    with transaction.atomic():
+        review = (
+            AbroadReview.objects.select_for_update(of=("self",))
+            .select_related("page")
+            .filter(pk=review_id)
+            .first()
+        )
+        if review is None or review.page.owner_id != vendor.pk:
+            raise NotAllowed("This is not a review of your listing.")
+        if review.replied_at is not None:
+            raise InvalidBookingState("You have already replied.")
+        review.vendor_reply = text.strip()[:2000]
+        review.replied_at = timezone.now()
+        review.save(update_fields=["vendor_reply", "replied_at"])
+    return review
+
+
+def moderate_review(review_id: Any, *, by: User, status: str, note: str = "") -> AbroadReview:
+    """A moderator hides (or shows again) a review; hidden ones leave the averages."""
+    from wagtail.log_actions import log
+
+    if not (by.is_superuser or by.has_perm("abroad.change_abroadreview")):
+        raise NotAllowed()
+    if status not in ReviewStatus.values:
+        raise NotBookable("Unknown review status.")
+    with transaction.atomic():
+        review = AbroadReview.objects.select_for_update().get(pk=review_id)
+        review.status = status
+        review.moderation_note = note[:255]
+        review.save(update_fields=["status", "moderation_note"])
+        log(instance=review, action="abroad.moderate_review", user=by, data={"status": status})
+    return review
+
+
+# --- Reminders -------------------------------------------------------------------------------
+
+REMINDER_DAYS = 3
+
+
+def send_due_reminders(now: datetime | None = None) -> int:
+    """Learners arriving within ``REMINDER_DAYS`` get one reminder. The reminder row and
+    the queued mail share a transaction and the row is unique per booking, so running the
+    beat task twice (or on two workers at once) sends each reminder once."""
+    today = timezone.localdate(now or timezone.now())
+    horizon = today + timedelta(days=REMINDER_DAYS)
+    sent = 0
+    from django.db.models import Q
+
+    candidates = (
+        AbroadBooking.objects.filter(
+            status__in=[BookingStatus.CONFIRMED, BookingStatus.PAID], reminder__isnull=True
+        )
+        .filter(
+            Q(course_start__gt=today, course_start__lte=horizon)
+            | Q(check_in__gt=today, check_in__lte=horizon)
+        )
+        .values_list("pk", flat=True)[:500]
+    )
+    for booking_id in list(candidates):
+        with transaction.atomic():
+            _reminder, created = BookingReminder.objects.get_or_create(booking_id=booking_id)
+            if not created:
+                continue
+            dispatch.enqueue_on_commit("abroad.email_booking", str(booking_id), "reminder")
+            sent += 1
+    return sent

@@ -15,5 +15,13 @@ urlpatterns = [
     path("abroad/trips/<uuid:pk>/cancel/", website.cancel, name="abroad-cancel"),
     path("abroad/vendor/", website.vendor, name="abroad-vendor"),
     path("abroad/vendor/<uuid:pk>/answer/", website.vendor_answer, name="abroad-vendor-answer"),
+    path("abroad/partners/apply/", website.apply, name="abroad-apply"),
+    path(
+        "abroad/partners/documents/<int:pk>/",
+        website.vendor_document,
+        name="abroad-vendor-document",
+    ),
+    path("abroad/trips/<uuid:pk>/review/", website.review, name="abroad-review"),
+    path("abroad/reviews/<int:pk>/reply/", website.review_reply, name="abroad-review-reply"),
     path("abroad/go/<int:pk>/", website.page_by_id, name="abroad-go"),
 ]

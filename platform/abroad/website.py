@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -20,9 +20,10 @@ from accounts.requests import user_of
 from accounts.selectors import is_email_verified
 from cms.abroad.models import InstitutePage
 from core.api.errors import ServiceError
+from core.downloads import PrivateFile, serve_private_file
 
 from . import maps, payments, selectors, services
-from .forms import BookForm, SearchForm
+from .forms import BookForm, ReplyForm, ReviewForm, SearchForm, VendorApplicationForm
 from .models import BookingStatus
 
 PER_PAGE = 12
@@ -217,13 +218,29 @@ def _own(request: HttpRequest, pk: str) -> Any:
     return booking
 
 
+def _contacts(booking: Any) -> list[Any]:
+    """The booking's school and host, each with the wording of its "Message" button."""
+    pages = []
+    for page, contact in ((booking.course, "school"), (booking.homestay, "host")):
+        if page is not None and page.owner_id:
+            page.contact = contact
+            pages.append(page)
+    return pages
+
+
 @login_required
 def trip(request: HttpRequest, pk: str) -> HttpResponse:
     booking = _own(request, pk)
     return TemplateResponse(
         request,
         "abroad/trip.html",
-        {"booking": booking, "amount_due": payments.amount_due(booking)},
+        {
+            "booking": booking,
+            "amount_due": payments.amount_due(booking),
+            "reviewable": selectors.reviewable_pages(booking),
+            "contacts": _contacts(booking),
+            "stars": [5, 4, 3, 2, 1],
+        },
     )
 
 
@@ -278,6 +295,7 @@ def vendor(request: HttpRequest) -> HttpResponse:
             "bookings": bookings,
             "listings": listings,
             "waiting": [b for b in bookings if str(user.pk) in b.awaiting_vendors],
+            "reviews": list(selectors.reviews_to_answer(user)[:50]),
         },
     )
 
@@ -300,3 +318,101 @@ def page_by_id(request: HttpRequest, pk: int) -> HttpResponse:
     if page is None:
         raise Http404
     return redirect(page.url)
+
+
+# --- Partners: schools and hosts apply --------------------------------------------------------
+
+
+@login_required
+def apply(request: HttpRequest) -> HttpResponse:
+    """A school or a homestay host applies; their latest application's state is shown."""
+    user = user_of(request)
+    latest = selectors.latest_application(user)
+    if request.method == "POST" and latest is not None and latest.status != "declined":
+        messages.info(request, _("You already have an application: here is where it stands."))
+        return redirect("abroad-apply")
+    form = VendorApplicationForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.apply_as_vendor(
+                user,
+                kind=data["kind"],
+                organisation=data["organisation"],
+                destination_id=data["destination"],
+                address=data["address"],
+                phone=data["phone"],
+                about=data["about"],
+                website=data["website"],
+                accreditation=data["accreditation"],
+                payout_details=data["payout_details"],
+                documents=form.documents(),
+            )
+        except ServiceError as error:
+            form.add_error(None, str(error.detail))
+        else:
+            messages.success(request, _("Thank you. We will check your documents shortly."))
+            return redirect("abroad-apply")
+    return TemplateResponse(
+        request,
+        "abroad/apply.html",
+        {"form": form, "latest": latest},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def vendor_document(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """A document of an application: for its applicant and for verifiers only."""
+    document = selectors.readable_document(user_of(request), pk)
+    if document is None:
+        raise Http404
+    item = PrivateFile(
+        file=document.file,
+        content_type=document.content_type,
+        filename=f"{document.kind}-{document.pk}.{(document.file.name or '').rsplit('.', 1)[-1]}",
+        inline=False,
+    )
+    return serve_private_file(request, item)
+
+
+# --- Reviews --------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def review(request: HttpRequest, pk: str) -> HttpResponse:
+    booking = _own(request, pk)
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a rating from 1 to 5 stars."))
+        return redirect("abroad-trip", pk=booking.pk)
+    try:
+        services.write_review(
+            user_of(request),
+            booking_id=booking.pk,
+            page_id=form.cleaned_data["page"],
+            rating=form.cleaned_data["rating"],
+            text=form.cleaned_data["text"],
+        )
+    except ServiceError as error:
+        messages.error(request, str(error.detail))
+    else:
+        messages.success(request, _("Thank you for your review."))
+    return redirect("abroad-trip", pk=booking.pk)
+
+
+@login_required
+@require_POST
+def review_reply(request: HttpRequest, pk: int) -> HttpResponse:
+    form = ReplyForm(request.POST)
+    if form.is_valid():
+        try:
+            services.reply_to_review(user_of(request), review_id=pk, text=form.cleaned_data["text"])
+        except ServiceError as error:
+            messages.error(request, str(error.detail))
+        else:
+            messages.success(request, _("Reply published."))
+    else:
+        messages.error(request, _("Write a reply."))
+    return redirect("abroad-vendor")

@@ -75,6 +75,7 @@ KINDS: dict[str, tuple[str, ...]] = {
     "payments.refunded": ("payment_id", "amount_minor", "currency"),
     # study abroad
     "abroad.booked": ("booking_id",),
+    "abroad.reviewed": ("booking_id", "rating"),
     # social
     "social.moment_posted": ("moment_id",),
     "social.commented": ("moment_id",),

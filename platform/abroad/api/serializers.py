@@ -18,7 +18,7 @@ from cms.abroad.models import (
 )
 
 from .. import payments, policies
-from ..models import AbroadBooking, RoomStay, WishlistItem
+from ..models import AbroadBooking, AbroadReview, RoomStay, WishlistItem
 from ..selectors import seats_left
 
 
@@ -110,6 +110,8 @@ class CourseSerializer(serializers.ModelSerializer[CoursePage]):
     destination = serializers.SerializerMethodField()
     institute = serializers.SerializerMethodField()
     intakes = IntakeSerializer(many=True, read_only=True)
+    rating = serializers.SerializerMethodField(help_text="Average of published reviews (1-5)")
+    rating_count = serializers.SerializerMethodField()
     cancellation_policy_text = serializers.SerializerMethodField()
     url = serializers.CharField(source="url_path", read_only=True)
 
@@ -141,7 +143,17 @@ class CourseSerializer(serializers.ModelSerializer[CoursePage]):
             "cancellation_policy",
             "cancellation_policy_text",
             "intakes",
+            "rating",
+            "rating_count",
         ]
+
+    @extend_schema_field(serializers.FloatField(allow_null=True))
+    def get_rating(self, page: Any) -> float | None:
+        value = getattr(page, "rating", None)
+        return round(float(value), 2) if value is not None else None
+
+    def get_rating_count(self, page: Any) -> int:
+        return int(getattr(page, "rating_count", 0) or 0)
 
     @extend_schema_field(PlaceSerializer(allow_null=True))
     def get_destination(self, page: CoursePage) -> dict[str, Any] | None:
@@ -164,6 +176,11 @@ class HomestayRoomSerializer(serializers.ModelSerializer[HomestayRoom]):
 class HomestaySerializer(serializers.ModelSerializer[HomestayPage]):
     destination = serializers.SerializerMethodField()
     rooms = HomestayRoomSerializer(many=True, read_only=True)
+    rating = serializers.SerializerMethodField(help_text="Average of published reviews (1-5)")
+    rating_count = serializers.SerializerMethodField()
+    distance_km = serializers.SerializerMethodField(
+        help_text="To the chosen institute (or the nearest one), when known"
+    )
     check_in_days = serializers.SerializerMethodField()
     cancellation_policy_text = serializers.SerializerMethodField()
     url = serializers.CharField(source="url_path", read_only=True)
@@ -192,7 +209,23 @@ class HomestaySerializer(serializers.ModelSerializer[HomestayPage]):
             "cancellation_policy",
             "cancellation_policy_text",
             "rooms",
+            "rating",
+            "rating_count",
+            "distance_km",
         ]
+
+    @extend_schema_field(serializers.FloatField(allow_null=True))
+    def get_rating(self, page: Any) -> float | None:
+        value = getattr(page, "rating", None)
+        return round(float(value), 2) if value is not None else None
+
+    def get_rating_count(self, page: Any) -> int:
+        return int(getattr(page, "rating_count", 0) or 0)
+
+    @extend_schema_field(serializers.FloatField(allow_null=True))
+    def get_distance_km(self, page: Any) -> float | None:
+        value = getattr(page, "distance", None)
+        return float(value) if value is not None else None
 
     @extend_schema_field(PlaceSerializer(allow_null=True))
     def get_destination(self, page: HomestayPage) -> dict[str, Any] | None:
@@ -299,6 +332,7 @@ class AbroadBookingSerializer(serializers.ModelSerializer[AbroadBooking]):
             "refunded_amount",
             "cancellation_policy",
             "cancellation_policy_text",
+            "long_stay",
             "by_request",
             "hold_expires_at",
             "respond_by",
@@ -311,7 +345,7 @@ class AbroadBookingSerializer(serializers.ModelSerializer[AbroadBooking]):
         return f"{payments.amount_due(booking):.2f}"
 
     def get_cancellation_policy_text(self, booking: AbroadBooking) -> str:
-        return policies.explain(booking.cancellation_policy)
+        return policies.explain(booking.cancellation_policy, long_stay=booking.long_stay)
 
 
 class AbroadVendorBookingSerializer(AbroadBookingSerializer):
@@ -392,3 +426,35 @@ class AbroadBlockSerializer(serializers.ModelSerializer[RoomStay]):
 
 
 MEALS = Meals.choices
+
+
+class AbroadReviewSerializer(serializers.ModelSerializer[AbroadReview]):
+    author_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = AbroadReview
+        fields = [
+            "id",
+            "page",
+            "rating",
+            "text",
+            "author_name",
+            "vendor_reply",
+            "replied_at",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def get_author_name(self, review: AbroadReview) -> str:
+        return review.author.get_short_name()
+
+
+class ReviewCreateSerializer(serializers.Serializer[Any]):
+    booking = serializers.UUIDField()
+    page = serializers.IntegerField(min_value=1, help_text="The booking's course or homestay")
+    rating = serializers.IntegerField(min_value=1, max_value=5)
+    text = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class ReviewReplySerializer(serializers.Serializer[Any]):
+    text = serializers.CharField(max_length=2000)

@@ -10,6 +10,7 @@ router.register("courses", views.CourseViewSet, basename="abroad-course")
 router.register("homestays", views.HomestayViewSet, basename="abroad-homestay")
 router.register("wishlist", views.WishlistViewSet, basename="abroad-wishlist")
 router.register("bookings", views.BookingViewSet, basename="abroad-booking")
+router.register("reviews", views.ReviewViewSet, basename="abroad-review")
 router.register("vendor/listings", views.VendorListingViewSet, basename="abroad-vendor-listing")
 router.register("vendor/bookings", views.VendorBookingViewSet, basename="abroad-vendor-booking")
 

@@ -28,7 +28,7 @@ from cms.learning.blocks import TARGET_LANGUAGES
 from cms.learning.models import Level
 
 from .. import payments, selectors, services
-from ..models import AbroadBooking, WishlistItem
+from ..models import AbroadBooking, AbroadReview, WishlistItem
 from . import serializers as s
 
 MAX_AVAILABILITY_DAYS = 366
@@ -72,6 +72,9 @@ class HomestayQuery(serializers.Serializer[Any]):
     )
     check_in = serializers.DateField(required=False)
     check_out = serializers.DateField(required=False)
+    institute = serializers.IntegerField(
+        required=False, min_value=1, help_text="Only homestays near this institute"
+    )
     ordering = serializers.ChoiceField(
         choices=list(selectors.HOMESTAY_ORDERINGS), required=False, default="price"
     )
@@ -173,6 +176,7 @@ class HomestayViewSet(PagedPages):
             budget_per_night=query.get("budget"),
             check_in=query.get("check_in"),
             check_out=query.get("check_out"),
+            institute_id=query.get("institute"),
             ordering=query.get("ordering", "price"),
         )
 
@@ -234,6 +238,55 @@ class WishlistViewSet(
             raise NotFound()
         services.remove_from_wishlist(user_of(request), int(page))
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ReviewQuery(serializers.Serializer[Any]):
+    listing = serializers.IntegerField(min_value=1, help_text="A course or homestay id")
+
+
+class ReviewViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Published reviews of a listing (``?listing=``); learners review what they completed,
+    and the listing's owner replies once."""
+
+    serializer_class = s.AbroadReviewSerializer
+    filter_backends: list[Any] = []
+
+    def get_permissions(self) -> list[Any]:
+        if self.action == "list":
+            return [permissions.AllowAny()]
+        return [permissions.IsAuthenticated()]
+
+    def get_queryset(self) -> QuerySet[AbroadReview]:
+        if getattr(self, "swagger_fake_view", False):
+            return AbroadReview.objects.none()
+        return selectors.published_reviews(_query(ReviewQuery, self.request)["listing"])
+
+    @extend_schema(parameters=[ReviewQuery])
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=s.ReviewCreateSerializer, responses={201: s.AbroadReviewSerializer})
+    def create(self, request: Request) -> Response:
+        data = s.ReviewCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        review = services.write_review(
+            user_of(request),
+            booking_id=data.validated_data["booking"],
+            page_id=data.validated_data["page"],
+            rating=data.validated_data["rating"],
+            text=data.validated_data["text"],
+        )
+        return Response(s.AbroadReviewSerializer(review).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.ReviewReplySerializer, responses={200: s.AbroadReviewSerializer})
+    @action(detail=True, methods=["post"])
+    def reply(self, request: Request, pk: str) -> Response:
+        data = s.ReviewReplySerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        review = services.reply_to_review(
+            user_of(request), review_id=pk, text=data.validated_data["text"]
+        )
+        return Response(s.AbroadReviewSerializer(review).data)
 
 
 class CompareQuery(serializers.Serializer[Any]):

@@ -86,3 +86,12 @@ def compare_ids(context: template.Context) -> list[int]:
 @register.filter
 def policy_text(policy: str) -> str:
     return policies.explain(policy)
+
+
+@register.simple_tag
+def reviews_of(page: Any) -> dict[str, Any]:
+    """The listing's average rating, count and latest published reviews (with replies)."""
+    return {
+        **selectors.rating_of(page.pk),
+        "latest": list(selectors.published_reviews(page.pk)[:10]),
+    }

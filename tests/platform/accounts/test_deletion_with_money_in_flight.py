@@ -332,14 +332,16 @@ def test_deletion_costs_a_fixed_number_of_queries_per_upcoming_lesson(
 # what each further lesson adds: its savepoint, the session and booking locks, the history
 # row and the booking's save (with Wagtail's reference-index check). The request includes the
 # two reads of pending time requests (test_deletion_with_time_requests.py prices each one),
-# and study abroad's erasure (the wishlist and the upcoming trips to cancel), and the fixed
+# and study abroad's erasure (the wishlist, the reviews, the partner applications with their
+# document files, and the upcoming trips to cancel), and the fixed
 # erasure of social (posts, media, timelines, follows, reports), vocabulary, gamification (the
 # XP ledger's guard lifted for the transaction), analytics (events anonymised), Web Push
 # subscriptions and the legal acceptances kept: 30 queries together, none per row (social's
 # corrections: 1). Tutoring's lesson packages add 2 (the open ones to close, the unpaid ones
 # abandoned), the intro video file 1 (the listing's row read for its file), payouts' tax
-# documents 2 (their file names, then the rows).
-DELETION_QUERIES_WITH_ONE_LESSON = 109
+# documents 2 (their file names, then the rows), abroad's reviews, reminders and partner
+# applications 4.
+DELETION_QUERIES_WITH_ONE_LESSON = 113
 QUERIES_PER_LESSON = 10
 
 

@@ -1,0 +1,134 @@
+"""A homestay host's way in and the staff's side of it, in one walk: the host applies with
+their documents (at phone size), a moderator signs in with their code and approves them in
+the verification queue, the host fills in their new draft listing in the restricted editor
+and submits it to moderation, and the moderator opens the occupancy report. Axe, the
+no-sideways-scroll check and screenshots on the website pages at desktop and 390x844; screenshots
+of the admin screens."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from cms.abroad.testing import abroad_tree  # noqa: F401
+
+pytestmark = pytest.mark.e2e
+SIZES = {"desktop": {"width": 1200, "height": 900}, "phone": {"width": 390, "height": 844}}
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00"
+    b"\x90wS\xde\x00\x00\x00\x0cIDATx\x9cc\xf8\xcf\xc0\x00\x00\x03\x01\x01\x00\xc9\xfe\x92\xef"
+    b"\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+
+
+def _context(browser, live_server, user, size: str):  # type: ignore[no-untyped-def]
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    context = browser.new_context(viewport=SIZES[size])
+    context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    return context
+
+
+def test_a_host_applies_is_approved_and_submits_their_listing_for_review(  # type: ignore[no-untyped-def]
+    browser,
+    live_server,
+    transactional_db,
+    abroad_tree,  # noqa: F811
+    role_user,
+    user_factory,
+    axe,
+    no_sideways_scroll,
+    screenshot,
+    staff_sign_in,
+):
+    from abroad.models import ApplicationStatus, VendorApplication
+    from wagtail.models import WorkflowState
+
+    from accounts.roles import Role
+
+    host = user_factory(email="nina@example.com", first_name="Nina", last_name="Host")
+    moderator = role_user(Role.MODERATOR, email="mo@example.com", first_name="Mo")
+    url = live_server.url
+
+    # The host applies on their phone.
+    context = _context(browser, live_server, host, "phone")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(url + "/abroad/partners/apply/")
+    page.get_by_label("Homestay host").check()
+    page.get_by_label("School or host name").fill("Casa Nina")
+    page.get_by_label("City").select_option(label="Madrid")
+    page.get_by_label("Address", exact=True).fill("Calle Luna 5, Madrid")
+    page.get_by_label("Phone", exact=True).fill("+34 600 000 000")
+    page.get_by_label("About you").fill("Nina and her dog host students near Retiro.")
+    page.get_by_label("Identity document").set_input_files(
+        {"name": "id.pdf", "mimeType": "application/pdf", "buffer": PDF}
+    )
+    page.get_by_label("Proof of address (hosts)").set_input_files(
+        {"name": "bill.png", "mimeType": "image/png", "buffer": PNG}
+    )
+    no_sideways_scroll(page)
+    axe(page)
+    screenshot("apply-phone", page=page)
+    page.get_by_role("button", name="Send my application").click()
+    expect(page.get_by_test_id("application-status")).to_contain_text("Waiting for verification")
+    no_sideways_scroll(page)
+    axe(page)
+    screenshot("applied-phone", page=page)
+    context.close()
+    application = VendorApplication.objects.get(user=host)
+
+    # A moderator verifies and approves.
+    staff = browser.new_context(viewport=SIZES["desktop"])
+    admin_page = staff.new_page()
+    admin_page.set_default_timeout(15_000)
+    staff_sign_in(admin_page, url + "/admin/abroad/vendor-applications/", moderator)
+    admin_page.get_by_role("link", name="Casa Nina").click()
+    expect(admin_page.get_by_text("Proof of address")).to_be_visible()
+    screenshot("verify-desktop", page=admin_page)
+    admin_page.get_by_role("button", name="Approve and create their listing").click()
+    expect(admin_page.get_by_text("is approved")).to_be_visible()
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.APPROVED
+
+    # The host, on a desktop, sees the news and fills in the draft listing.
+    context = _context(browser, live_server, host, "desktop")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(url + "/abroad/partners/apply/")
+    no_sideways_scroll(page)
+    axe(page)
+    screenshot("approved-desktop", page=page)
+    page.get_by_role("link", name="Edit your listing").click()
+    expect(page).to_have_url(re.compile(rf"/admin/pages/{application.page_id}/edit/"))
+    # The draft has its one empty room form (a homestay has at least one room).
+    page.locator("input[name='rooms-0-name']").fill("Blue room")
+    page.locator("input[name='rooms-0-price_per_night']").fill("32")
+    screenshot("editor-desktop", page=page)
+    page.get_by_role("button", name="More actions").click()
+    page.get_by_role("button", name=re.compile("Submit to Study abroad listing review")).click()
+    page.wait_for_load_state("networkidle")
+    screenshot("submitted-desktop", page=page)
+    for _ in range(20):
+        if WorkflowState.objects.filter(
+            object_id=str(application.page_id), status="in_progress"
+        ).exists():
+            break
+        page.wait_for_timeout(500)
+    else:
+        raise AssertionError("the listing was not submitted to moderation")
+    context.close()
+
+    # The moderator's occupancy report.
+    admin_page.goto(url + "/admin/reports/abroad-occupancy/")
+    expect(admin_page.get_by_role("link", name="Casa Nina")).to_be_visible()
+    screenshot("report-desktop", page=admin_page)
+    admin_page.set_viewport_size(SIZES["phone"])
+    admin_page.goto(url + "/admin/abroad/vendor-applications/")
+    screenshot("queue-phone", page=admin_page)
+    staff.close()
