@@ -185,6 +185,26 @@ def register_purposes() -> None:
             )
             confirm_payment(payment.item["booking"], payment_reference=str(payment.pk))
 
+        def counterparty(self, payment: Any) -> Any:
+            booking = Booking.objects.select_related("teacher__user").get(
+                pk=payment.item["booking"]
+            )
+            return booking.teacher.user
+
+        def automatic_refund(self, payment: Any) -> Decimal:
+            """A cancelled lesson is owed what its cancellation policy set (all of it when
+            the teacher cancelled) and has not come back yet (a refund that failed)."""
+            booking = Booking.objects.get(pk=payment.item["booking"])
+            if booking.status != BookingStatus.CANCELLED:
+                return Decimal("0")
+            owed = booking.refunded_amount - payment.amount_refunded
+            return max(Decimal("0"), min(owed, payment.refundable))
+
+        def settle_dispute(self, payment: Any, *, refunded: Decimal) -> Decimal:
+            from .services.sessions import settle_disputed_lesson
+
+            return settle_disputed_lesson(payment.item["booking"], refunded=refunded)
+
     class GiftPurpose(Purpose):
         name = GIFT_PURPOSE
 

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "rooms",
     "pwa",
     "analytics",
+    "disputes",
     # Wagtail
     "wagtail_localize",
     "wagtail_localize.locales",
@@ -813,3 +814,13 @@ LEGAL_ACCEPTANCE_REQUIRED = env.bool("LEGAL_ACCEPTANCE_REQUIRED", default=True)
 # it may still be repaired for credits.
 GAMIFICATION_LEAGUE_SIZE = env.int("GAMIFICATION_LEAGUE_SIZE", default=30)
 GAMIFICATION_REPAIR_DAYS = env.int("GAMIFICATION_REPAIR_DAYS", default=2)
+
+# Refund requests, disputes and tax (issue #23, trust-money). Credits bought this many days ago
+# or less and still unspent are refunded on request without review (0: every request is
+# reviewed). Prices in the catalogue include tax (True) or have it added at checkout (False).
+REFUND_AUTO_CREDITS_DAYS = env.int("REFUND_AUTO_CREDITS_DAYS", default=14)
+TAX_PRICES_INCLUDE_TAX = env.bool("TAX_PRICES_INCLUDE_TAX", default=True)
+# The buyer's country when neither their billing details nor their profile give one.
+TAX_DEFAULT_COUNTRY = env.str("TAX_DEFAULT_COUNTRY", default="")
+# The seller's tax id (VAT/GSTIN) printed on invoices and credit notes; empty prints none.
+INVOICE_SELLER_TAX_ID = env.str("INVOICE_SELLER_TAX_ID", default="")
