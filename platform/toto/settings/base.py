@@ -645,6 +645,10 @@ SPECTACULAR_SETTINGS = {
         "TargetLanguageEnum": "cms.learning.blocks.TARGET_LANGUAGES",
         "WordStatusEnum": "vocabulary.selectors.STATUSES",
         "SocialVisibilityEnum": "social.models.Visibility",
+        "RefundReasonEnum": "disputes.models.RefundReason",
+        "DisputeSourceEnum": "disputes.models.DisputeSource",
+        "SourceEnum": "vocabulary.models.Source",
+        "ReasonEnum": "gamification.models.Reason",
     },
 }
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])

@@ -250,7 +250,7 @@ def test_the_dispute_list_is_paginated_in_pinned_queries(
         stripe_dispute(pay_for_credits(other_student), dispute_id="dp_other"),
     )
     api_client.force_login(student)
-    with assert_num_queries(4):  # session user, count, page with payments, evidence
+    with assert_num_queries(5):  # session, user, count, the page with payments, evidence
         listed = api_client.get("/api/v1/disputes/")
     assert listed.json()["count"] == 3
     json.dumps(listed.json())

@@ -217,7 +217,7 @@ def test_the_list_is_ones_own_paginated_in_pinned_queries(
             format="json",
         )
     api_client.force_login(student)
-    with assert_num_queries(4):  # session user, count, page with payments, evidence
+    with assert_num_queries(5):  # session, user, count, the page with payments, evidence
         listed = api_client.get("/api/v1/refund-requests/")
     assert listed.json()["count"] == 3
 
