@@ -172,3 +172,21 @@ def adjust_credits(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(
         request, "payments/admin/adjust_credits.html", {"form": form, "back_url": back}
     )
+
+
+@finance_permission
+def tax_report(request: HttpRequest) -> HttpResponse:
+    """The tax report per period: a form, and the CSV for the chosen dates."""
+    import csv
+
+    from .forms import TaxReportForm
+    from .selectors import tax_report as report_rows
+
+    form = TaxReportForm(request.GET or None)
+    if request.GET and form.is_valid():
+        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="tax-report-{start}-{end}.csv"'
+        csv.writer(response).writerows(report_rows(start, end))
+        return response
+    return TemplateResponse(request, "payments/admin/tax_report.html", {"form": form})

@@ -100,3 +100,14 @@ class CreditAdjustmentForm(forms.Form):
     def signed_credits(self) -> Decimal:
         credits: Decimal = self.cleaned_data["credits"]
         return -credits if self.cleaned_data["direction"] == self.DEDUCT else credits
+
+
+class TaxReportForm(forms.Form):
+    start = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label="To (inclusive)", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            raise forms.ValidationError("The period ends before it starts.")
+        return data

@@ -4,6 +4,7 @@ fpdf2 draws the PDF: pure Python, no system libraries, and its core fonts cover 
 text of an invoice (other scripts are transliterated to '?' rather than failing).
 """
 
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -13,6 +14,7 @@ from core.lazy import lazy_module
 
 from .conf import setting
 from .models import Invoice, InvoiceKind, InvoiceSeries, Payment, Refund
+from .tax import credit_note_tax_fields, invoice_tax_fields
 
 if TYPE_CHECKING:
     import fpdf
@@ -52,6 +54,7 @@ def issue_invoice(payment: Payment) -> Invoice:
         description=payment.description,
         amount=payment.amount,
         currency=payment.currency,
+        **invoice_tax_fields(payment),
     )
 
 
@@ -69,6 +72,7 @@ def issue_credit_note(refund: Refund) -> Invoice:
         description=f"Refund: {refund.payment.description}",
         amount=refund.amount,
         currency=refund.payment.currency,
+        **credit_note_tax_fields(refund.payment, refund.amount),
     )
 
 
@@ -77,6 +81,14 @@ def _credit_note_billed_to(payment: Payment) -> str:
     deleted and anonymised since: the invoice keeps the name as issued)."""
     invoice = Invoice.objects.filter(payment=payment, kind=InvoiceKind.INVOICE).first()
     return invoice.billed_to if invoice is not None else _billed_to(payment)
+
+
+def tax_lines(invoice: Invoice) -> list[tuple[str, Decimal]]:
+    """The lines between the net amount and the total: "Subtotal" and the tax (none when no
+    tax applied). Net plus tax is the total, on every invoice and credit note."""
+    if not invoice.tax_amount:
+        return []
+    return [(f"{invoice.tax_name or 'Tax'} {invoice.tax_rate.normalize():f}%", invoice.tax_amount)]
 
 
 def _latin1(text: str) -> str:
@@ -93,6 +105,8 @@ def render_pdf(invoice: Invoice) -> bytes:
     pdf.cell(0, 12, _latin1(f"{title} {invoice.number}"), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", size=10)
     pdf.multi_cell(0, 5, _latin1(setting("INVOICE_SELLER")), new_x="LMARGIN", new_y="NEXT")
+    if invoice.seller_tax_id:
+        pdf.cell(0, 5, _latin1(f"Tax id: {invoice.seller_tax_id}"), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
     pdf.cell(0, 6, f"Issued: {invoice.issued_at:%Y-%m-%d %H:%M} UTC", new_x="LMARGIN", new_y="NEXT")
     pdf.cell(0, 6, f"Payment: {invoice.payment_id}", new_x="LMARGIN", new_y="NEXT")
@@ -101,6 +115,8 @@ def render_pdf(invoice: Invoice) -> bytes:
     pdf.cell(0, 6, "Billed to", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", size=10)
     pdf.multi_cell(0, 5, _latin1(invoice.billed_to), new_x="LMARGIN", new_y="NEXT")
+    if invoice.buyer_tax_id:
+        pdf.cell(0, 5, _latin1(f"Tax id: {invoice.buyer_tax_id}"), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(6)
     pdf.set_font("Helvetica", "B", 10)
     pdf.cell(140, 8, "Description", border="B")
@@ -109,8 +125,18 @@ def render_pdf(invoice: Invoice) -> bytes:
     sign = "" if invoice.kind == InvoiceKind.INVOICE else "-"
     pdf.cell(140, 8, _latin1(invoice.description))
     pdf.cell(
-        0, 8, f"{sign}{invoice.amount} {invoice.currency}", align="R", new_x="LMARGIN", new_y="NEXT"
+        0,
+        8,
+        f"{sign}{invoice.net_amount} {invoice.currency}",
+        align="R",
+        new_x="LMARGIN",
+        new_y="NEXT",
     )
+    for label, value in tax_lines(invoice):
+        pdf.cell(140, 8, _latin1(label))
+        pdf.cell(
+            0, 8, f"{sign}{value} {invoice.currency}", align="R", new_x="LMARGIN", new_y="NEXT"
+        )
     pdf.set_font("Helvetica", "B", 11)
     pdf.cell(140, 10, "Total", border="T")
     pdf.cell(

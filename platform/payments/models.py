@@ -70,6 +70,17 @@ class Payment(models.Model):
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
     succeeded_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # Tax as computed at checkout and frozen here: later rate changes never touch a payment.
+    # ``amount`` is what was charged, tax included either way.
+    tax_rate = models.DecimalField(
+        max_digits=5, decimal_places=2, default=Decimal("0"), help_text=_("Percent.")
+    )
+    tax_amount = models.DecimalField(**AMOUNT, default=Decimal("0"))
+    tax_name = models.CharField(max_length=40, blank=True)
+    tax_country = models.CharField(max_length=2, blank=True)
+    tax_inclusive = models.BooleanField(
+        default=True, help_text=_("The catalogue price included the tax (else it was added).")
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -97,6 +108,10 @@ class Payment(models.Model):
     @property
     def refundable(self) -> Decimal:
         return self.amount - self.amount_refunded
+
+    @property
+    def net_amount(self) -> Decimal:
+        return self.amount - self.tax_amount
 
     @property
     def minor_amount(self) -> int:
@@ -269,8 +284,14 @@ class Invoice(models.Model):
     )
     billed_to = models.TextField()
     description = models.CharField(max_length=255)
-    amount = models.DecimalField(**AMOUNT)
+    amount = models.DecimalField(**AMOUNT, help_text=_("The total, tax included."))
     currency = models.CharField(max_length=3, choices=MONEY_CURRENCIES)
+    net_amount = models.DecimalField(**AMOUNT, default=Decimal("0"))
+    tax_amount = models.DecimalField(**AMOUNT, default=Decimal("0"))
+    tax_rate = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("0"))
+    tax_name = models.CharField(max_length=40, blank=True)
+    seller_tax_id = models.CharField(max_length=40, blank=True)
+    buyer_tax_id = models.CharField(max_length=40, blank=True)
     issued_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -295,6 +316,12 @@ class BillingCustomer(models.Model):
     )
     provider = models.CharField(max_length=20, choices=Provider.choices)
     customer_id = models.CharField(max_length=100)
+    tax_id = models.CharField(
+        max_length=40, blank=True, help_text=_("The buyer's VAT or GST number, for invoices.")
+    )
+    country = models.CharField(
+        max_length=2, blank=True, help_text=_("The buyer's billing country, for the tax rate.")
+    )
 
     class Meta:
         constraints = [
@@ -303,3 +330,39 @@ class BillingCustomer(models.Model):
 
     def __str__(self) -> str:
         return self.customer_id
+
+
+class TaxProduct(models.TextChoices):
+    CREDITS = "credits", _("Credits")
+    SUBSCRIPTION = "subscription", _("Subscription")
+    LESSON = "lesson", _("Lesson")
+    PACK = "pack", _("Material pack")
+    ABROAD = "abroad", _("Study abroad")
+
+
+class TaxRate(models.Model):
+    """A tax rate per buyer country and product type (admin-editable snippet, menu
+    Pricing). A country without a rate, or a product without one, is charged no tax."""
+
+    country = models.CharField(
+        max_length=2, help_text=_("Two-letter country code of the buyer, e.g. DE or IN.")
+    )
+    product = models.CharField(max_length=20, choices=TaxProduct.choices)
+    name = models.CharField(max_length=40, default="VAT", help_text=_("VAT, GST, sales tax …"))
+    rate = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        help_text=_("Percent, e.g. 19.00."),
+    )
+
+    class Meta:
+        ordering = ["country", "product"]
+        constraints = [
+            models.UniqueConstraint(fields=["country", "product"], name="payments_tax_rate_unique"),
+            models.CheckConstraint(
+                condition=Q(rate__gte=0) & Q(rate__lt=100), name="payments_tax_rate_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.country} {self.get_product_display()}: {self.name} {self.rate}%"

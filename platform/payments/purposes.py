@@ -71,6 +71,22 @@ class Purpose:
         """Default: the refunded money leaves revenue back to the provider."""
         return _money_back(payment, refund, AccountKind.REVENUE)
 
+    def automatic_refund(self, payment: "Payment") -> Decimal:
+        """The refund policy in force: how much of ``payment`` a refund request gets back
+        without a finance admin (0: every request is reviewed). Read-only."""
+        return Decimal("0")
+
+    def counterparty(self, payment: "Payment") -> User | None:
+        """The teacher or vendor this payment pays, who answers a dispute about it."""
+        return None
+
+    def settle_dispute(self, payment: "Payment", *, refunded: Decimal) -> Decimal:
+        """A dispute about ``payment`` was decided with ``refunded`` given back: the purpose
+        releases what it held (e.g. pays a disputed lesson's teacher the rest). Returns how
+        much of ``refunded`` the counterparty had already been paid (what a "teacher debt"
+        decision recovers from them). Runs inside the decision's transaction; idempotent."""
+        return Decimal("0")
+
 
 _registry: dict[str, Purpose] = {}
 
@@ -142,6 +158,23 @@ class CreditsPurpose(Purpose):
             memo=payment.description,
             metadata={"payment": str(payment.pk)},
         )
+
+    def automatic_refund(self, payment: "Payment") -> Decimal:
+        """Credits still unspent in the buyer's wallet within the cooling-off period
+        (``REFUND_AUTO_CREDITS_DAYS`` after the purchase) are refunded on request."""
+        from datetime import timedelta
+
+        from django.conf import settings
+        from django.utils import timezone
+
+        days = int(settings.REFUND_AUTO_CREDITS_DAYS)
+        paid_at = payment.succeeded_at or payment.created_at
+        if days <= 0 or timezone.now() - paid_at > timedelta(days=days):
+            return Decimal("0")
+        wallet = user_account(self._recipient(payment), AccountKind.WALLET)
+        if wallet.balance < Decimal(payment.item["credits"]):
+            return Decimal("0")
+        return payment.refundable
 
     def reverse(self, payment: "Payment", refund: "Refund") -> Transfer:
         """Refunds the money and takes back the same share of the credits, as far as the

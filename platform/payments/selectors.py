@@ -1,5 +1,7 @@
 """Reads on payments: a user sees only their own; staff see all."""
 
+from datetime import date
+
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -28,3 +30,85 @@ def invoice_for(user: User, payment_id: str, number: str | None = None) -> Invoi
     if number:
         return get_object_or_404(invoices, number=number)
     return get_object_or_404(invoices, kind=InvoiceKind.INVOICE)
+
+
+def tax_report(start: date, end: date) -> list[list[str]]:
+    """The accountant's tax report: every invoice and credit note issued from ``start`` to
+    ``end`` (inclusive, UTC days) with its net, tax and total (credit notes negative), then
+    one total row per currency, country, tax and rate."""
+    from collections import defaultdict
+    from datetime import UTC, datetime, time, timedelta
+    from decimal import Decimal
+
+    since = datetime.combine(start, time.min, tzinfo=UTC)
+    until = datetime.combine(end + timedelta(days=1), time.min, tzinfo=UTC)
+    rows: list[list[str]] = [
+        [
+            "number",
+            "kind",
+            "issued_at",
+            "payment",
+            "buyer_country",
+            "buyer_tax_id",
+            "tax",
+            "rate_percent",
+            "net",
+            "tax_amount",
+            "total",
+            "currency",
+        ]
+    ]
+    totals: dict[tuple[str, str, str, str], list[Decimal]] = defaultdict(
+        lambda: [Decimal("0"), Decimal("0"), Decimal("0")]
+    )
+    invoices = (
+        Invoice.objects.filter(issued_at__gte=since, issued_at__lt=until)
+        .select_related("payment")
+        .order_by("issued_at", "number")
+    )
+    for invoice in invoices:
+        sign = 1 if invoice.kind == InvoiceKind.INVOICE else -1
+        net, tax, total = (
+            sign * invoice.net_amount,
+            sign * invoice.tax_amount,
+            sign * invoice.amount,
+        )
+        country = invoice.payment.tax_country
+        rate = f"{invoice.tax_rate:.2f}"
+        rows.append(
+            [
+                invoice.number,
+                invoice.kind,
+                invoice.issued_at.isoformat(),
+                str(invoice.payment_id),
+                country,
+                invoice.buyer_tax_id,
+                invoice.tax_name,
+                rate,
+                f"{net:.2f}",
+                f"{tax:.2f}",
+                f"{total:.2f}",
+                invoice.currency,
+            ]
+        )
+        key = (invoice.currency, country, invoice.tax_name, rate)
+        for index, value in enumerate((net, tax, total)):
+            totals[key][index] += value
+    for (currency, country, name, rate), (net, tax, total) in sorted(totals.items()):
+        rows.append(
+            [
+                "TOTAL",
+                "",
+                "",
+                "",
+                country,
+                "",
+                name,
+                rate,
+                f"{net:.2f}",
+                f"{tax:.2f}",
+                f"{total:.2f}",
+                currency,
+            ]
+        )
+    return rows

@@ -17,7 +17,7 @@ from credits.models import CreditAdjustment, CreditPackage, Entry, FeaturePrice,
 
 from . import admin_views
 from .finance_admin import FINANCE_MENU_HOOK, PRICING_MENU_HOOK
-from .models import Invoice, Payment, PaymentStatus, Refund, RefundStatus
+from .models import Invoice, Payment, PaymentStatus, Refund, RefundStatus, TaxRate
 
 
 def refund_url(user, payment: Payment) -> str | None:  # type: ignore[no-untyped-def]
@@ -118,13 +118,22 @@ class FeaturePriceViewSet(SnippetViewSet):
     search_fields = ["feature", "label"]
 
 
+class TaxRateViewSet(SnippetViewSet):
+    model = TaxRate
+    icon = "percent"
+    menu_label = "Tax rates"
+    list_display = ["country", "product", "name", "rate"]
+    list_filter = ["product", "country"]
+    search_fields = ["country", "name"]
+
+
 class PricingGroup(SnippetViewSetGroup):
     # Subscription plans, credit packages and AI credit prices, with other apps' reward
     # and price rules added through PRICING_MENU_HOOK (gamification's XP rules).
     menu_label = "Monetisation"
     menu_icon = "tag"
     menu_order = 8100
-    items = (PlanViewSet, CreditPackageViewSet, FeaturePriceViewSet)
+    items = (PlanViewSet, CreditPackageViewSet, FeaturePriceViewSet, TaxRateViewSet)
     submenu_hook = PRICING_MENU_HOOK
 
 
@@ -216,10 +225,26 @@ class InvoiceViewSet(ModelViewSet):
     url_prefix = "finance/invoices"
     icon = "doc-empty"
     inspect_view_enabled = True
-    list_display = ["number", "kind", "amount", "currency", "issued_at"]
+    list_display = ["number", "kind", "net_amount", "tax_amount", "amount", "currency", "issued_at"]
     list_filter = ["kind", "currency"]
     search_fields = ["number"]
     form_fields = ["billed_to"]
+    inspect_view_fields = [
+        "number",
+        "kind",
+        "payment",
+        "billed_to",
+        "description",
+        "net_amount",
+        "tax_name",
+        "tax_rate",
+        "tax_amount",
+        "amount",
+        "currency",
+        "seller_tax_id",
+        "buyer_tax_id",
+        "issued_at",
+    ]
 
 
 class LedgerViewSet(ModelViewSet):
@@ -331,6 +356,7 @@ def finance_urls() -> list:
             admin_views.resolve_refund,
             name="finance_refund_resolve",
         ),
+        path("finance/tax-report/", admin_views.tax_report, name="finance_tax_report"),
         path(
             "finance/payments/<uuid:payment_id>/confirm/",
             admin_views.confirm_bank_transfer,
@@ -348,4 +374,16 @@ class FinanceDashboardMenuItem(MenuItem):
 def finance_dashboard_menu_item() -> MenuItem:
     return FinanceDashboardMenuItem(
         "Finance dashboard", reverse("finance_dashboard"), icon_name="view", order=7990
+    )
+
+
+class TaxReportMenuItem(MenuItem):
+    def is_shown(self, request) -> bool:  # type: ignore[no-untyped-def]
+        return request.user.has_perm("payments.change_payment")
+
+
+@hooks.register(FINANCE_MENU_HOOK)
+def tax_report_menu_item() -> MenuItem:
+    return TaxReportMenuItem(
+        "Tax report", reverse("finance_tax_report"), icon_name="doc-full", order=95
     )

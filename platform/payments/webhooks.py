@@ -5,6 +5,8 @@ provider retry and a duplicate delivery is a no-op."""
 import hashlib
 import json
 import logging
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import razorpay
@@ -20,8 +22,31 @@ from .conf import setting
 from .errors import InvalidSignature
 from .models import Payment, PaymentStatus, Provider, WebhookEvent, from_minor
 from .services import confirmation, reconciliation
+from .signals import provider_dispute
 
 logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ProviderDispute:
+    """A chargeback as either provider reports it, in one shape. ``status`` is the
+    provider's own word (Stripe: needs_response, under_review, won, lost …; Razorpay: open,
+    under_review, won, lost, closed); ``closed`` says the provider is done with it."""
+
+    provider: str
+    dispute_id: str
+    amount: Decimal
+    currency: str
+    status: str
+    reason: str
+    closed: bool
+
+
+def _dispute_reported(payment: Payment | None, dispute: ProviderDispute) -> None:
+    if payment is None:
+        logger.error("%s dispute %s for an unknown payment", dispute.provider, dispute.dispute_id)
+        return
+    provider_dispute.send(sender=ProviderDispute, payment=payment, dispute=dispute)
 
 
 def _record_once(
@@ -89,6 +114,19 @@ STRIPE_REFUND_EVENTS = frozenset(
     {"refund.created", "refund.updated", "refund.failed", "charge.refund.updated"}
 )
 STRIPE_REFUND_FAILED = ("failed", "canceled")
+STRIPE_DISPUTE_EVENTS = frozenset(
+    {"charge.dispute.created", "charge.dispute.updated", "charge.dispute.closed"}
+)
+RAZORPAY_DISPUTE_EVENTS = frozenset(
+    {
+        "payment.dispute.created",
+        "payment.dispute.under_review",
+        "payment.dispute.action_required",
+        "payment.dispute.won",
+        "payment.dispute.lost",
+        "payment.dispute.closed",
+    }
+)
 
 
 def handle_stripe_event(event_type: str, obj: dict[str, Any]) -> None:
@@ -140,6 +178,25 @@ def handle_stripe_event(event_type: str, obj: dict[str, Any]) -> None:
             provider_refund_id=obj["id"],
             amount=from_minor(obj["amount"]),
             refund_id=(obj.get("metadata") or {}).get("refund_id", ""),
+        )
+    elif event_type in STRIPE_DISPUTE_EVENTS:
+        dispute_status = str(obj.get("status") or "")
+        _dispute_reported(
+            _payment_by_order(obj.get("payment_intent"), obj.get("metadata"))
+            or Payment.objects.filter(
+                provider__in=[Provider.STRIPE, Provider.PAYPAL],
+                provider_payment_id=str(obj.get("charge") or "-"),
+            ).first(),
+            ProviderDispute(
+                provider=Provider.STRIPE,
+                dispute_id=obj["id"],
+                amount=from_minor(obj["amount"]),
+                currency=str(obj["currency"]).upper(),
+                status=dispute_status,
+                reason=str(obj.get("reason") or ""),
+                closed=event_type == "charge.dispute.closed"
+                or dispute_status in ("won", "lost", "warning_closed"),
+            ),
         )
     elif event_type == "invoice.paid":
         _stripe_invoice_paid(obj)
@@ -279,6 +336,25 @@ def handle_razorpay_event(event_type: str, payload: dict[str, Any]) -> None:
         ).first()
         if payment:
             services.mark_failed(payment, reason=entity.get("error_description") or "failed")
+    elif event_type in RAZORPAY_DISPUTE_EVENTS:
+        dispute = (payload.get("dispute") or {}).get("entity") or {}
+        payment = Payment.objects.filter(
+            provider=Provider.RAZORPAY,
+            provider_payment_id=str(dispute.get("payment_id") or entity.get("id") or "-"),
+        ).first()
+        outcome = event_type.rsplit(".", 1)[1]
+        _dispute_reported(
+            payment,
+            ProviderDispute(
+                provider=Provider.RAZORPAY,
+                dispute_id=dispute["id"],
+                amount=from_minor(dispute["amount"]),
+                currency=str(dispute.get("currency") or "INR").upper(),
+                status=str(dispute.get("status") or outcome),
+                reason=str(dispute.get("reason_description") or dispute.get("reason_code") or ""),
+                closed=outcome in ("won", "lost", "closed"),
+            ),
+        )
     elif event_type == "refund.failed":
         refund = (payload.get("refund") or {}).get("entity") or {}
         payment = _razorpay_payment_of_refund(refund, entity)

@@ -4,6 +4,7 @@ the ledger they write): ``tutoring_booking`` confirms the held booking it paid f
 from ``payments.py`` because fulfilment calls the booking services, which themselves use
 ``payments.py`` for refunds and teacher pay."""
 
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
@@ -27,6 +28,7 @@ def register_purposes() -> None:
     from .services.bookings import confirm_payment
     from .services.gifts import gift_paid
     from .services.packages import package_paid
+    from .services.sessions import settle_disputed_lesson
 
     class BookingPurpose(Purpose):
         name = BOOKING_PURPOSE
@@ -57,6 +59,24 @@ def register_purposes() -> None:
                 metadata={"payment": str(payment.pk), "booking": payment.item["booking"]},
             )
             confirm_payment(payment.item["booking"], payment_reference=str(payment.pk))
+
+        def counterparty(self, payment: Any) -> Any:
+            booking = Booking.objects.select_related("teacher__user").get(
+                pk=payment.item["booking"]
+            )
+            return booking.teacher.user
+
+        def automatic_refund(self, payment: Any) -> Decimal:
+            """A cancelled lesson is owed what its cancellation policy set (all of it when
+            the teacher cancelled) and has not come back yet (a refund that failed)."""
+            booking = Booking.objects.get(pk=payment.item["booking"])
+            if booking.status != BookingStatus.CANCELLED:
+                return Decimal("0")
+            owed = booking.refunded_amount - payment.amount_refunded
+            return max(Decimal("0"), min(owed, payment.refundable))
+
+        def settle_dispute(self, payment: Any, *, refunded: Decimal) -> Decimal:
+            return settle_disputed_lesson(payment.item["booking"], refunded=refunded)
 
     class GiftPurpose(Purpose):
         name = GIFT_PURPOSE

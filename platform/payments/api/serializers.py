@@ -41,7 +41,19 @@ class CheckoutRequestSerializer(serializers.Serializer):
 class InvoiceSerializer(serializers.ModelSerializer):
     class Meta:
         model = Invoice
-        fields = ["number", "kind", "amount", "currency", "issued_at"]
+        fields = [
+            "number",
+            "kind",
+            "net_amount",
+            "tax_name",
+            "tax_rate",
+            "tax_amount",
+            "amount",
+            "currency",
+            "seller_tax_id",
+            "buyer_tax_id",
+            "issued_at",
+        ]
 
 
 class PaymentSerializer(serializers.ModelSerializer):
@@ -59,6 +71,10 @@ class PaymentSerializer(serializers.ModelSerializer):
             "provider",
             "status",
             "amount_refunded",
+            "tax_amount",
+            "tax_rate",
+            "tax_name",
+            "tax_inclusive",
             "created_at",
             "succeeded_at",
             "invoices",

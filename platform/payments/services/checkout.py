@@ -25,6 +25,7 @@ from ..models import (
     Provider,
 )
 from ..providers import razorpay_client, stripe_client, stripe_payment_method_types
+from ..tax import quote_tax
 
 logger = logging.getLogger(__name__)
 
@@ -69,16 +70,28 @@ def start_checkout(
         if not setting("STRIPE_SECRET_KEY"):
             raise ProviderUnavailable("Stripe is not configured on this server.")
 
+    tax = quote_tax(
+        user,
+        purpose,
+        quote.amount,
+        # Stripe Billing charges its own price: the tax is inside it.
+        force_inclusive=bool(quote.stripe_price_id) and provider == Provider.STRIPE,
+    )
     try:
         payment = Payment.objects.create(
             user=user,
             purpose=purpose,
             item=quote.item,
             description=quote.description,
-            amount=quote.amount,
+            amount=tax.amount,
             currency=currency,
             provider=provider,
             idempotency_key=idempotency_key,
+            tax_rate=tax.rate,
+            tax_amount=tax.tax,
+            tax_name=tax.name,
+            tax_country=tax.country,
+            tax_inclusive=tax.inclusive,
         )
     except IntegrityError:
         existing = Payment.objects.get(user=user, idempotency_key=idempotency_key)

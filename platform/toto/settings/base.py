@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "pwa",
     "analytics",
     "operations",
+    "disputes",
     # Wagtail
     "wagtail_localize",
     "wagtail_localize.locales",
@@ -649,6 +650,10 @@ SPECTACULAR_SETTINGS = {
         "TargetLanguageEnum": "cms.learning.blocks.TARGET_LANGUAGES",
         "WordStatusEnum": "vocabulary.selectors.STATUSES",
         "SocialVisibilityEnum": "social.models.Visibility",
+        "RefundReasonEnum": "disputes.models.RefundReason",
+        "DisputeSourceEnum": "disputes.models.DisputeSource",
+        "SourceEnum": "vocabulary.models.Source",
+        "ReasonEnum": "gamification.models.Reason",
     },
 }
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
@@ -845,3 +850,12 @@ CLAMAV_TIMEOUT = env.float("CLAMAV_TIMEOUT", default=30.0)
 # A fresh database's Wagtail placeholder root is replaced by the Toto home page after
 # migrate (cms.site.fresh); a tree with real pages is never touched.
 SITE_CREATE_HOME_PAGE = env.bool("SITE_CREATE_HOME_PAGE", default=True)
+# Refund requests, disputes and tax (issue #23, trust-money). Credits bought this many days ago
+# or less and still unspent are refunded on request without review (0: every request is
+# reviewed). Prices in the catalogue include tax (True) or have it added at checkout (False).
+REFUND_AUTO_CREDITS_DAYS = env.int("REFUND_AUTO_CREDITS_DAYS", default=14)
+TAX_PRICES_INCLUDE_TAX = env.bool("TAX_PRICES_INCLUDE_TAX", default=True)
+# The buyer's country when neither their billing details nor their profile give one.
+TAX_DEFAULT_COUNTRY = env.str("TAX_DEFAULT_COUNTRY", default="")
+# The seller's tax id (VAT/GSTIN) printed on invoices and credit notes; empty prints none.
+INVOICE_SELLER_TAX_ID = env.str("INVOICE_SELLER_TAX_ID", default="")

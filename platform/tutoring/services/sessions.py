@@ -175,7 +175,44 @@ def open_dispute(booking_id: Any, *, by: User, reason: str) -> Booking:
             raise InvalidBookingState("Only lessons waiting for your confirmation can be disputed.")
         move_status(booking, BookingStatus.DISPUTED, actor=by, note=reason)
         booking.save()
+        _announce_complaint(booking, by=by, reason=reason)
     return booking
+
+
+def _announce_complaint(booking: Booking, *, by: User, reason: str) -> None:
+    """The disputes app opens a dispute for the complaint (through payments' signal: tutoring
+    does not import it)."""
+    from payments.signals import complaint_opened
+
+    payment = payments.payment_of(booking)
+    if payment is not None:
+        complaint_opened.send(sender=Booking, payment=payment, by=by, reason=reason)
+
+
+def settle_disputed_lesson(booking_id: Any, *, refunded: Decimal) -> Decimal:
+    """A dispute about this lesson was decided with ``refunded`` given back to the learner.
+    A lesson held in dispute is closed: the teacher is paid the rest (nothing when all of it
+    was refunded). Returns how much of ``refunded`` the teacher had already been paid (their
+    share of it, for a lesson paid out before the dispute), which a "teacher debt" decision
+    recovers from their earnings. Idempotent: a settled lesson is left as it is."""
+    with transaction.atomic():
+        booking = lock(booking_id)
+        if booking.status == BookingStatus.DISPUTED:
+            booking.refunded_amount = min(booking.price, booking.refunded_amount + refunded)
+            booking.completed_at = timezone.now()
+            done = booking.refunded_amount >= booking.price
+            move_status(
+                booking,
+                BookingStatus.CANCELLED if done else BookingStatus.COMPLETED,
+                note=f"dispute decided: {refunded} refunded",
+            )
+            booking.save()
+            payments.pay_teacher(booking, booking.price - booking.refunded_amount, reason="dispute")
+            return Decimal("0")
+        if booking.status == BookingStatus.COMPLETED:
+            rate = payments.commission_rate()
+            return (refunded * (1 - rate)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        return Decimal("0")
 
 
 def settle_due_sessions(now: datetime | None = None) -> int:

@@ -1,0 +1,26 @@
+"""Reads: a person's own refund requests, and the disputes they are a side of."""
+
+from django.db.models import Q, QuerySet
+
+from accounts.models import User
+
+from .models import Dispute, RefundRequest
+
+
+def refund_requests_of(user: User) -> QuerySet[RefundRequest]:
+    return (
+        RefundRequest.objects.filter(user=user)
+        .select_related("payment")
+        .prefetch_related("evidence")
+        .order_by("-created_at")
+    )
+
+
+def disputes_of(user: User) -> QuerySet[Dispute]:
+    """Disputes where ``user`` is the learner or the teacher/vendor who was paid."""
+    return (
+        Dispute.objects.filter(Q(learner=user) | Q(counterparty=user))
+        .select_related("payment")
+        .prefetch_related("evidence")
+        .order_by("-created_at")
+    )
