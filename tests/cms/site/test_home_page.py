@@ -22,14 +22,14 @@ def test_home_page_is_served_in_english_and_spanish(client, demo_site) -> None:
     response = client.get("/")
     assert response.status_code == 200
     html = response.content.decode()
-    assert '<html lang="en">' in html
+    assert '<html lang="en" dir="ltr">' in html
     assert "Speak from your first lesson" in html
     assert 'href="#main"' in html, "a skip link leads past the navigation"
     assert 'name="language"' in html, "the language switcher is on every page"
 
     response = client.get("/es/")
     assert response.status_code == 200
-    assert '<html lang="es">' in response.content.decode()
+    assert '<html lang="es" dir="ltr">' in response.content.decode()
     assert "Aprende idiomas" in response.content.decode()
     assert Locale.objects.filter(language_code="es").exists()
 
