@@ -6,9 +6,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
+from django.urls import get_script_prefix, is_valid_path
 from django.utils import timezone, translation
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 
@@ -42,12 +44,16 @@ class RequireTwoFactorForStaffMiddleware:
 
 
 class UserLanguageMiddleware:
-    """A signed-in user's stored interface language wins over the language cookie and the
-    browser's Accept-Language on the website (a language prefix in the URL still wins: it
-    names one translation of a page), and every time on the website is shown in their own
-    time zone. Runs after AuthenticationMiddleware. API, admin and asset paths are left
-    alone: the app sends Accept-Language and gets ISO times with their offset, and Wagtail's
-    admin has its own per-user language and time zone preferences."""
+    """The website's interface language: a signed-in user's stored interface language, else
+    the language cookie (the switcher), else the browser's Accept-Language; a language prefix
+    in the URL still wins (it names one translation of a page). Django's LocaleMiddleware alone
+    would show every unprefixed path in the default language (prefix_default_language=False),
+    so the choice is activated here, and a Wagtail page asked for without a prefix in another
+    language is redirected to its prefixed address (/es/learn/; Arabic, which has no content
+    locale, gets the English page around an Arabic interface). Every time on the website is
+    shown in the user's own time zone. Runs after AuthenticationMiddleware. API, admin and
+    asset paths are left alone: the app sends Accept-Language and gets ISO times with their
+    offset, and Wagtail's admin has its own per-user language and time zone preferences."""
 
     skipped_prefixes = ("/api/", "/admin/", "/django-admin/", "/static/", "/media/", "/ws/")
 
@@ -67,17 +73,41 @@ class UserLanguageMiddleware:
             if zone:
                 timezone.deactivate()
         if language:
+            redirect_to = self.prefixed_page(request, response, language)
+            if redirect_to:
+                response = HttpResponseRedirect(redirect_to)
             response.headers.setdefault("Content-Language", language)
+            patch_vary_headers(response, ("Accept-Language", "Cookie"))
         return response
+
+    @staticmethod
+    def prefixed_page(request: HttpRequest, response: HttpResponse, language: str) -> str | None:
+        """The language-prefixed address of an unprefixed page that only exists under a
+        prefix in this language (a Wagtail page), as LocaleMiddleware does when the default
+        language is prefixed too."""
+        if (
+            response.status_code != 404
+            or request.method not in ("GET", "HEAD")
+            or language == settings.LANGUAGE_CODE
+        ):
+            return None
+        urlconf = getattr(request, "urlconf", None)
+        language_path = f"/{language}{request.path_info}"
+        with translation.override(language):
+            if not is_valid_path(language_path, urlconf):
+                return None
+        prefix = get_script_prefix()
+        return request.get_full_path().replace(prefix, f"{prefix}{language}/", 1)
 
     def preferences_for(self, request: HttpRequest) -> tuple[str | None, ZoneInfo | None]:
         if request.path_info.startswith(self.skipped_prefixes):
             return None, None
         if not getattr(request.user, "is_authenticated", False):
-            return None, None
-        from .selectors import website_preferences_of
+            language, zone_name = None, None
+        else:
+            from .selectors import website_preferences_of
 
-        language, zone_name = website_preferences_of(request.user)  # type: ignore[arg-type]
+            language, zone_name = website_preferences_of(request.user)  # type: ignore[arg-type]
         zone = None
         if zone_name:
             try:
@@ -88,4 +118,5 @@ class UserLanguageMiddleware:
             return None, zone
         if language and language in dict(settings.LANGUAGES):
             return language, zone
-        return None, zone
+        # The switcher's cookie, else the browser's Accept-Language (else the default).
+        return translation.get_language_from_request(request), zone

@@ -19,19 +19,26 @@ EXPECTED = {
     "es": {
         "dir": "ltr",
         "/": ["Lecciones", "Cerrar sesión"],
-        "/learn/": ["Buscar lecciones", "Mi progreso"],
-        "lesson": ["Comprobar", "Paso 1 de", "Continuar"],
-        "/vocabulary/review/": ["Repasar palabras", "Progreso de la sesión"],
+        "/learn/": ["Mi progreso", "Buscar"],
+        "lesson": ["Comprobar", "Paso 1 de", "Continuar", "Terminar la lección"],
+        "/vocabulary/review/": ["Repasar palabras", "Mostrar respuesta"],
     },
     "ar": {
         "dir": "rtl",
         "/": ["الدروس", "تسجيل الخروج"],
-        "/learn/": ["ابحث في الدروس", "تقدّمي"],
-        "lesson": ["تحقّق", "الخطوة 1 من", "متابعة"],
-        "/vocabulary/review/": ["مراجعة الكلمات", "التقدّم في الجلسة"],
+        "/learn/": ["تقدّمي", "بحث"],
+        "lesson": ["تحقّق", "الخطوة 1 من", "متابعة", "إنهاء الدرس"],
+        "/vocabulary/review/": ["مراجعة الكلمات", "أظهر الإجابة"],
     },
 }
-ENGLISH = ["Sign out", "Search lessons", "My progress", "Step 1 of", "Continue", "Review words"]
+ENGLISH = [
+    "Skip to content",
+    "Sign out",
+    "My progress",
+    "Step 1 of",
+    "Finish lesson",
+    "Show answer",
+]
 
 
 def _page_for(browser, base_url: str, language: str, viewport: dict):  # type: ignore[no-untyped-def]

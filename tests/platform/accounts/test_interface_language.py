@@ -66,6 +66,23 @@ def test_arabic_pages_are_right_to_left_and_translated(client: Client, student) 
     assert page_language(client.get("/accounts/profile/", HTTP_ACCEPT_LANGUAGE="es")) == "ar"
 
 
+def test_a_visitors_browser_language_is_used_and_pages_move_under_its_prefix(
+    client: Client,
+) -> None:
+    """Without a profile the cookie or Accept-Language chooses (Django alone would show every
+    unprefixed path in English); a Wagtail page asked for without a prefix is redirected to
+    the prefixed address in that language, never in English."""
+    response = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="es-ES,es;q=0.9")
+    assert page_language(response) == "es"
+    assert "Accept-Language" in response["Vary"]
+    redirect = client.get("/?next=1", HTTP_ACCEPT_LANGUAGE="ar")
+    assert redirect.status_code == 302
+    assert redirect["Location"] == "/ar/?next=1"
+    assert client.get("/", HTTP_ACCEPT_LANGUAGE="en").status_code != 302
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"
+    assert page_language(client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="ar")) == "es"
+
+
 def test_the_footer_offers_every_interface_language(client: Client) -> None:
     html = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
     footer = html.split('<footer class="site-footer">')[1].split("</footer>")[0]
