@@ -2,13 +2,13 @@
 Wagtail admin: without an authenticator they are sent to set one up first."""
 
 from collections.abc import Callable
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.urls import get_script_prefix, is_valid_path
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -46,14 +46,17 @@ class RequireTwoFactorForStaffMiddleware:
 class UserLanguageMiddleware:
     """The website's interface language: a signed-in user's stored interface language, else
     the language cookie (the switcher), else the browser's Accept-Language; a language prefix
-    in the URL still wins (it names one translation of a page). Django's LocaleMiddleware alone
-    would show every unprefixed path in the default language (prefix_default_language=False),
-    so the choice is activated here, and a Wagtail page asked for without a prefix in another
-    language is redirected to its prefixed address (/es/learn/; Arabic, which has no content
-    locale, gets the English page around an Arabic interface). Every time on the website is
-    shown in the user's own time zone. Runs after AuthenticationMiddleware. API, admin and
-    asset paths are left alone: the app sends Accept-Language and gets ISO times with their
-    offset, and Wagtail's admin has its own per-user language and time zone preferences."""
+    in the URL still wins (it names one translation of a page, interface included).
+
+    On an unprefixed path the URL keeps naming the default-language content (Django's
+    LocaleMiddleware resolves it in the default language, prefix_default_language=False) and
+    the interface is switched after resolution: in ``process_view`` for the site's views, and
+    for a Wagtail page once it is routed (``interface_language_for_page``, a
+    ``before_serve_page`` hook), so /learn/… shows its English lessons around a Spanish or
+    Arabic interface while /es/learn/… is the Spanish tree. Every time on the website is shown
+    in the user's own time zone. Runs after AuthenticationMiddleware. API, admin and asset
+    paths are left alone: the app sends Accept-Language and gets ISO times with their offset,
+    and Wagtail's admin has its own per-user language and time zone preferences."""
 
     skipped_prefixes = ("/api/", "/admin/", "/django-admin/", "/static/", "/media/", "/ws/")
 
@@ -63,8 +66,7 @@ class UserLanguageMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         language, zone = self.preferences_for(request)
         if language:
-            translation.activate(language)
-            request.LANGUAGE_CODE = language
+            request.interface_language = language  # type: ignore[attr-defined]
         if zone:
             timezone.activate(zone)
         try:
@@ -73,31 +75,14 @@ class UserLanguageMiddleware:
             if zone:
                 timezone.deactivate()
         if language:
-            redirect_to = self.prefixed_page(request, response, language)
-            if redirect_to:
-                response = HttpResponseRedirect(redirect_to)
-            response.headers.setdefault("Content-Language", language)
+            response.headers["Content-Language"] = translation.get_language()
             patch_vary_headers(response, ("Accept-Language", "Cookie"))
         return response
 
-    @staticmethod
-    def prefixed_page(request: HttpRequest, response: HttpResponse, language: str) -> str | None:
-        """The language-prefixed address of an unprefixed page that only exists under a
-        prefix in this language (a Wagtail page), as LocaleMiddleware does when the default
-        language is prefixed too."""
-        if (
-            response.status_code != 404
-            or request.method not in ("GET", "HEAD")
-            or language == settings.LANGUAGE_CODE
-        ):
-            return None
-        urlconf = getattr(request, "urlconf", None)
-        language_path = f"/{language}{request.path_info}"
-        with translation.override(language):
-            if not is_valid_path(language_path, urlconf):
-                return None
-        prefix = get_script_prefix()
-        return request.get_full_path().replace(prefix, f"{prefix}{language}/", 1)
+    def process_view(self, request: HttpRequest, view_func: Callable[..., Any], *args: Any) -> None:
+        language = getattr(request, "interface_language", None)
+        if language and getattr(view_func, "__module__", "") != "wagtail.views":
+            activate_interface_language(request, language)
 
     def preferences_for(self, request: HttpRequest) -> tuple[str | None, ZoneInfo | None]:
         if request.path_info.startswith(self.skipped_prefixes):
@@ -120,3 +105,16 @@ class UserLanguageMiddleware:
             return language, zone
         # The switcher's cookie, else the browser's Accept-Language (else the default).
         return translation.get_language_from_request(request), zone
+
+
+def activate_interface_language(request: HttpRequest, language: str) -> None:
+    translation.activate(language)
+    request.LANGUAGE_CODE = language
+
+
+def interface_language_for_page(request: HttpRequest) -> None:
+    """Wagtail's before_serve_page: the page is routed (in the URL's content language), now
+    its interface follows the person's language."""
+    language = getattr(request, "interface_language", None)
+    if language:
+        activate_interface_language(request, language)
