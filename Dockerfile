@@ -28,7 +28,7 @@ COPY cms ./cms
 RUN node scripts/build-frontend.mjs
 
 FROM python:3.11-slim-bookworm AS web
-RUN apt-get update && apt-get install -y --no-install-recommends libmagic1 curl ffmpeg \
+RUN apt-get update && apt-get install -y --no-install-recommends libmagic1 curl ffmpeg gettext \
     && rm -rf /var/lib/apt/lists/* && useradd --create-home --uid 1000 toto
 COPY --from=build /venv /venv
 WORKDIR /app
@@ -39,7 +39,7 @@ ENV PATH=/venv/bin:$PATH PYTHONPATH=/app/platform:/app PYTHONUNBUFFERED=1 \
     DJANGO_SETTINGS_MODULE=toto.settings.production
 RUN SECRET_KEY=build DATABASE_URL=sqlite:////tmp/build.sqlite3 REDIS_URL=redis://build:6379/0 \
     HEADLESS_JWT_PRIVATE_KEY="-----BEGIN PRIVATE KEY----- (not used to collect static files)" \
-    python manage.py collectstatic --noinput -v0
+    sh -c "python manage.py collectstatic --noinput -v0 && python manage.py compilemessages -v0"
 USER toto
 EXPOSE 8000
 HEALTHCHECK CMD curl -fsS http://127.0.0.1:8000/api/v1/health/ || exit 1

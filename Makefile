@@ -8,11 +8,12 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 UV := $(BIN)/uv pip install --python $(BIN)/python --quiet
-RUN_PACKAGES := espeak-ng apertium apertium-eng-spa apertium-fr-es apertium-lex-tools libmagic1 sox ffmpeg
+RUN_PACKAGES := espeak-ng apertium apertium-eng-spa apertium-fr-es apertium-lex-tools libmagic1 sox ffmpeg \
+	gettext
 TEST_PACKAGES := $(RUN_PACKAGES) postgresql redis-server chromium fonts-noto-core docker-compose caddy \
 	clamav clamav-daemon
 
-.PHONY: help run test test-unit test-e2e install install-test lint format migrate demo frontend \
+.PHONY: help run test test-unit test-e2e install install-test lint format migrate demo frontend messages \
 	system-packages system-packages-test clean benchmarks
 
 help:
@@ -57,9 +58,19 @@ static/dist/.built: node_modules/.installed $(FRONTEND_SOURCES)
 
 frontend: static/dist/.built
 
-install: system-packages $(VENV)/.installed frontend
+# --- Interface translations: each catalogue (locale/<lang>/LC_MESSAGES/*.po, committed) is
+# compiled to its .mo (not committed) by GNU gettext's msgfmt, only when the .po is newer.
+# --check fails the install on a broken placeholder or plural form instead of at run time.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
 
-install-test: system-packages-test $(VENV)/.installed frontend
+%.mo: %.po
+	msgfmt --check -o $@ $<
+
+messages: $(MO_FILES)
+
+install: system-packages $(VENV)/.installed frontend messages
+
+install-test: system-packages-test $(VENV)/.installed frontend messages
 
 # --- Running --------------------------------------------------------------------------------
 migrate: install

@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
@@ -22,18 +23,18 @@ from .learner_views import learner_views
 
 
 class Level(models.TextChoices):
-    A1 = "A1", "A1 · Beginner"
-    A2 = "A2", "A2 · Elementary"
-    B1 = "B1", "B1 · Intermediate"
-    B2 = "B2", "B2 · Upper intermediate"
-    C1 = "C1", "C1 · Advanced"
-    C2 = "C2", "C2 · Proficient"
+    A1 = "A1", _("A1 · Beginner")
+    A2 = "A2", _("A2 · Elementary")
+    B1 = "B1", _("B1 · Intermediate")
+    B2 = "B2", _("B2 · Upper intermediate")
+    C1 = "C1", _("C1 · Advanced")
+    C2 = "C2", _("C2 · Proficient")
 
 
 class Difficulty(models.TextChoices):
-    BEGINNER = "beginner", "Beginner"
-    INTERMEDIATE = "intermediate", "Intermediate"
-    ADVANCED = "advanced", "Advanced"
+    BEGINNER = "beginner", _("Beginner")
+    INTERMEDIATE = "intermediate", _("Intermediate")
+    ADVANCED = "advanced", _("Advanced")
 
 
 class LearningIndexPage(RoutablePageMixin, Page):

@@ -274,3 +274,11 @@ def certificate_file(request: HttpRequest, pk: str) -> HttpResponseBase:
 @hooks.register("register_admin_viewset")
 def register_certificate_viewset() -> CertificateViewSet:
     return certificate_viewset
+
+
+@hooks.register("before_serve_page")
+def interface_language_for_page(page: Any, request: HttpRequest, *args: Any) -> None:
+    """A page routed in its URL's content language shows the person's interface language."""
+    from .middleware import interface_language_for_page as activate
+
+    activate(request)

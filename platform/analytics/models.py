@@ -237,12 +237,15 @@ class AnalyticsSettings(BaseGenericSetting):
     goal_retention_30d = models.PositiveSmallIntegerField(_("30-day retention %"), default=40)
     goal_lesson_completion = models.PositiveSmallIntegerField(_("lesson completion %"), default=80)
     goal_exercise_accuracy = models.PositiveSmallIntegerField(_("exercise accuracy %"), default=75)
+    # xgettext:no-python-format
     goal_ai_usage = models.PositiveSmallIntegerField(_("AI usage, % of active users"), default=60)
     goal_average_rating = models.DecimalField(
         _("average rating"), max_digits=3, decimal_places=2, default=Decimal("4.50")
     )
     goal_support_tickets = models.PositiveSmallIntegerField(
-        _("support tickets, at most % of users"), default=5
+        # xgettext:no-python-format
+        _("support tickets, at most % of users"),
+        default=5,
     )
 
     class Meta:

@@ -521,6 +521,7 @@ def ai_usage(scope: Scope) -> Chart:
         [w.isoformat() for w in weeks],
         [
             {
+                # xgettext:no-python-format
                 "label": _("% of active people-days using AI"),
                 "data": [_pct(ai[w], active[w]) for w in weeks],
             }
@@ -859,12 +860,14 @@ def goals(scope: Scope) -> Chart:
             True,
         ),
         (
+            # xgettext:no-python-format
             _("AI usage, % of active people-days"),
             settings.goal_ai_usage,
             _pct(metrics["ai"] or 0, dau_days or 0),
             True,
         ),
         (_("Average rating"), float(settings.goal_average_rating), rating, True),
+        # xgettext:no-python-format
         (_("Support tickets, % of users"), settings.goal_support_tickets, None, False),
     ]
     rows = []

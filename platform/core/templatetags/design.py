@@ -8,6 +8,12 @@ from django.utils.safestring import mark_safe
 register = template.Library()
 
 
+# Icons that point along the line of text: they flip when the page is right to left.
+DIRECTIONAL_ICONS = frozenset(
+    {"arrow-left", "arrow-right", "chevron-left", "chevron-right", "send", "undo-2", "redo-2"}
+)
+
+
 @register.simple_tag
 def icon(name: str, label: str = "", size: str = "") -> str:
     """A Lucide icon from the sprite built into static/dist/icons.svg.
@@ -19,6 +25,8 @@ def icon(name: str, label: str = "", size: str = "") -> str:
     """
     sprite = static("dist/icons.svg")
     classes = f"icon icon-{size}" if size else "icon"
+    if name in DIRECTIONAL_ICONS:
+        classes += " icon-directional"  # mirrored in right-to-left languages (components.css)
     if label:
         return format_html(
             '<svg class="{}" role="img" aria-label="{}" focusable="false"><use href="{}#{}"></use></svg>',

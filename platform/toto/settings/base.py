@@ -388,8 +388,10 @@ HEADLESS_FRONTEND_URLS = {
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English"), ("es", "Español")]
-WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+# Interface languages (gettext catalogues in locale/, compiled by `make install`); Arabic is
+# right to left (templates/base.html sets dir). Content languages stay wagtail-localize's own.
+LANGUAGES = [("en", "English"), ("es", "Español"), ("ar", "العربية")]
+WAGTAIL_CONTENT_LANGUAGES = [("en", "English"), ("es", "Español")]
 WAGTAIL_I18N_ENABLED = True
 # The translation editor's "Translate with …" button: the ML service (translation.machine).
 WAGTAILLOCALIZE_MACHINE_TRANSLATOR = {"CLASS": "translation.machine.TotoMachineTranslator"}

@@ -1,13 +1,14 @@
+import { gettext } from "../design/i18n.js";
 import { api, explain } from "./api.js";
 
 // Writing feedback: one request per submission (it is charged), with an idempotency key so
 // that a double click or a retry after a network error is not charged twice.
 const $ = (selector) => document.querySelector(selector);
 const LABELS = {
-  grammar: "Grammar",
-  vocabulary_range: "Vocabulary range",
-  coherence: "Coherence",
-  task_achievement: "Task achievement",
+  grammar: gettext("Grammar"),
+  vocabulary_range: gettext("Vocabulary range"),
+  coherence: gettext("Coherence"),
+  task_achievement: gettext("Task achievement"),
 };
 let pending = null; // { key, body } of the submission in flight or last failed
 
@@ -57,7 +58,7 @@ $("#writing-form").addEventListener("submit", async (event) => {
   };
   $("#writing-error").textContent = "";
   if (words(body.text) < 3) {
-    $("#writing-error").textContent = "Write at least a few words to assess.";
+    $("#writing-error").textContent = gettext("Write at least a few words to assess.");
     $("#writing-text").focus();
     return;
   }
@@ -67,7 +68,7 @@ $("#writing-form").addEventListener("submit", async (event) => {
   }
   const button = $("#writing-submit");
   button.disabled = true;
-  $("#writing-status").textContent = "Reading your text…";
+  $("#writing-status").textContent = gettext("Reading your text…");
   try {
     const result = await api("ai/writing/", {
       method: "POST", json: body, headers: { "Idempotency-Key": pending.key },

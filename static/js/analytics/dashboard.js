@@ -2,6 +2,7 @@
 // its chart's JSON (analytics.api), draws it with Chart.js (served from static/dist/, loaded
 // before this module) and fills a table view with the same numbers. No inline script or
 // style: the admin's Content-Security-Policy allows self scripts only.
+import { gettext } from "../design/i18n.js";
 
 const PALETTE = ["#007d7e", "#e9b04d", "#6b5ca5", "#d45d79", "#3a86c8", "#6aa84f", "#8c8c8c", "#b5651d"];
 
@@ -37,7 +38,7 @@ function buildTable(chart) {
         if (value !== null) cell.classList.add(`heat-${Math.min(10, Math.round(value / 10))}`);
         if (incomplete) {
           cell.classList.add("heat-incomplete");
-          cell.title = "Week not over yet";
+          cell.title = gettext("Week not over yet");
           if (value !== null) cell.textContent = `${cellText(value)}*`;
         }
       }
@@ -103,7 +104,7 @@ async function load(section) {
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
     chart = await response.json();
   } catch (error) {
-    title.textContent = "This chart could not be loaded.";
+    title.textContent = gettext("This chart could not be loaded.");
     section.dataset.state = "error";
     return;
   }
@@ -124,7 +125,7 @@ async function load(section) {
       tableHolder.hidden = !showTable;
       drawing.hidden = showTable;
       toggle.setAttribute("aria-pressed", String(showTable));
-      toggle.textContent = showTable ? "Chart view" : "Table view";
+      toggle.textContent = showTable ? gettext("Chart view") : gettext("Table view");
     });
   }
   section.dataset.state = "drawn";

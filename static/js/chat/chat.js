@@ -1,3 +1,4 @@
+import { gettext, interpolate } from "../design/i18n.js";
 import { ResumingSocket } from "./socket.js";
 
 const root = document.querySelector(".chat");
@@ -106,11 +107,11 @@ function pendingItem(clientId, entry) {
   if (entry.failed) {
     const reason = document.createElement("span");
     reason.className = "chat-failure";
-    reason.textContent = `Not sent: ${entry.failed}`;
+    reason.textContent = interpolate(gettext("Not sent: %(reason)s"), { reason: entry.failed });
     const retry = document.createElement("button");
     retry.type = "button";
     retry.className = "chat-retry";
-    retry.textContent = "Retry";
+    retry.textContent = gettext("Retry");
     retry.addEventListener("click", () => deliver(clientId));
     item.append(reason, retry);
   }
@@ -167,12 +168,12 @@ function renderSlots(answer) {
   const day = new Intl.DateTimeFormat(undefined, { timeZone: answer.tz, weekday: "short", day: "numeric", month: "short" });
   const clock = new Intl.DateTimeFormat(undefined, { timeZone: answer.tz, hour: "2-digit", minute: "2-digit" });
   if (!answer.slots.length) {
-    slotsResult.replaceChildren(Object.assign(document.createElement("p"), { textContent: "No free time in the next weeks." }));
+    slotsResult.replaceChildren(Object.assign(document.createElement("p"), { textContent: gettext("No free time in the next weeks.") }));
     return;
   }
-  const intro = Object.assign(document.createElement("p"), { textContent: `Next free times (${answer.tz}); choose one to book:` });
+  const intro = Object.assign(document.createElement("p"), { textContent: interpolate(gettext("Next free times (%(zone)s); choose one to book:"), { zone: answer.tz }) });
   const items = document.createElement("ul");
-  items.setAttribute("aria-label", "Next free times");
+  items.setAttribute("aria-label", gettext("Next free times"));
   for (const slot of answer.slots) {
     const start = new Date(slot.start);
     const end = new Date(slot.end);
@@ -192,7 +193,7 @@ function renderSlots(answer) {
 slotsButton.addEventListener("click", () => {
   if (!current) return;
   const asked = socket.send({ type: "slots", conversation: current, count: 5 });
-  slotsResult.replaceChildren(Object.assign(document.createElement("p"), { textContent: asked ? "Looking…" : "Offline: try again in a moment." }));
+  slotsResult.replaceChildren(Object.assign(document.createElement("p"), { textContent: asked ? gettext("Looking…") : gettext("Offline: try again in a moment.") }));
 });
 socket.addEventListener("slots", ({ detail }) => renderSlots(detail));
 
@@ -263,8 +264,8 @@ function showPeople(page, append) {
     name.textContent = person.name;
     const button = document.createElement("button");
     button.type = "button";
-    button.textContent = "Message";
-    button.setAttribute("aria-label", `Message ${person.name}`);
+    button.textContent = gettext("Message");
+    button.setAttribute("aria-label", interpolate(gettext("Message %(name)s"), { name: person.name }));
     button.addEventListener("click", () => startWith(person));
     item.append(name, button);
     return item;
@@ -294,7 +295,7 @@ peopleMore.addEventListener("click", async () => {
 });
 
 socket.addEventListener("status", ({ detail }) => {
-  status.textContent = detail === "online" ? "Online" : detail === "offline" ? "Reconnecting…" : "Not allowed";
+  status.textContent = detail === "online" ? gettext("Online") : detail === "offline" ? gettext("Reconnecting…") : gettext("Not allowed");
   status.dataset.state = detail;
 });
 function settle(clientId) {

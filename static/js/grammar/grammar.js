@@ -1,3 +1,4 @@
+import { gettext } from "../design/i18n.js";
 import { api, explain } from "../ai/api.js";
 
 // Live suggestions: the text is re-checked 700 ms after the learner stops typing; an older
@@ -65,7 +66,7 @@ async function check() {
   if (!text.trim()) { edits = []; render(); return; }
   inFlight?.abort();
   inFlight = new AbortController();
-  status.textContent = "Checking…";
+  status.textContent = gettext("Checking…");
   try {
     const result = await api("ai/grammar/", {
       method: "POST", json: { text, language: "en" }, signal: inFlight.signal,
@@ -73,7 +74,7 @@ async function check() {
     if (textarea.value !== text) return; // typed on meanwhile: the next check will render
     edits = result.edits;
     render();
-    status.textContent = edits.length ? "" : "No problems found.";
+    status.textContent = edits.length ? "" : gettext("No problems found.");
   } catch (error) {
     if (error.name !== "AbortError") status.textContent = explain(error);
   }

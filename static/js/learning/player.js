@@ -1,5 +1,6 @@
 // The lesson player: every exercise works with mouse, touch and keyboard. Answers are checked
 // by the API (/api/v1/lessons/{id}/exercises/{block}/attempts/); the page holds no answers.
+import { gettext, interpolate } from "../design/i18n.js";
 
 const lesson = document.querySelector("article.lesson");
 const csrfToken = () => document.querySelector("input[name=csrfmiddlewaretoken]")?.value ?? "";
@@ -59,7 +60,7 @@ function showResult(section, attempt) {
   const result = section.querySelector(".exercise-result");
   section.querySelectorAll("[data-item-id]").forEach((el) => el.classList.remove("is-correct", "is-wrong"));
   if (attempt.status === "pending") {
-    result.textContent = "Listening to your recording…";
+    result.textContent = gettext("Listening to your recording…");
     result.className = "exercise-result is-pending";
     return;
   }
@@ -68,9 +69,16 @@ function showResult(section, attempt) {
     const el = section.querySelector(`[data-item-id="${CSS.escape(item.id)}"]`);
     el?.classList.add(item.correct ? "is-correct" : "is-wrong");
   }
-  const verdict = attempt.correct ? "Correct!" : "Not quite.";
-  const parts = [`${verdict} Score: ${Math.round(attempt.score)}% (${attempt.points} / ${attempt.max_points} points).`];
-  if (attempt.assessment?.recognized_text) parts.push(`We heard: “${attempt.assessment.recognized_text}”.`);
+  const verdict = attempt.correct ? gettext("Correct!") : gettext("Not quite.");
+  const score = interpolate(gettext("Score: %(score)s (%(points)s / %(max)s points)."), {
+    score: `${Math.round(attempt.score)}%`,
+    points: attempt.points,
+    max: attempt.max_points,
+  });
+  const parts = [`${verdict} ${score}`];
+  if (attempt.assessment?.recognized_text) {
+    parts.push(interpolate(gettext("We heard: “%(text)s”."), { text: attempt.assessment.recognized_text }));
+  }
   if (attempt.feedback) parts.push(attempt.feedback);
   if (attempt.explanation) parts.push(attempt.explanation);
   result.textContent = parts.join(" ");
@@ -81,7 +89,7 @@ function showResult(section, attempt) {
 function showErrors(section, data) {
   const result = section.querySelector(".exercise-result");
   const fields = data.fields ? Object.values(data.fields).flat().join(" ") : "";
-  result.textContent = `${data.message || "Something went wrong."} ${fields}`.trim();
+  result.textContent = `${data.message || gettext("Something went wrong.")} ${fields}`.trim();
   result.className = "exercise-result is-wrong";
 }
 
@@ -99,14 +107,14 @@ async function submit(section) {
   const url = `${lesson.dataset.attemptsBase}${section.dataset.blockId}/attempts/`;
   const result = section.querySelector(".exercise-result");
   if (lesson.dataset.preview === "true") {
-    result.textContent = "Preview: answers are not checked here.";
+    result.textContent = gettext("Preview: answers are not checked here.");
     return;
   }
   let response;
   if (type === "voice") {
     const recording = section.recording || form.querySelector("input[type=file]").files[0];
     if (!recording) {
-      result.textContent = "Record or upload your answer first.";
+      result.textContent = gettext("Record or upload your answer first.");
       return;
     }
     const body = new FormData();
@@ -116,7 +124,7 @@ async function submit(section) {
   } else {
     const answer = collectors[type](form);
     if (incomplete(type, answer)) {
-      result.textContent = "Answer every part first.";
+      result.textContent = gettext("Answer every part first.");
       result.className = "exercise-result is-wrong";
       return;
     }
@@ -197,7 +205,12 @@ function setupDragWords(section) {
       gap.dataset.wordId = chip ? chip.dataset.wordId : "";
       gap.textContent = chip ? chip.textContent : "\u00a0";
       const number = [...section.querySelectorAll(".gap")].indexOf(gap) + 1;
-      gap.setAttribute("aria-label", chip ? `Gap ${number}: ${chip.textContent}` : `Gap ${number}, empty`);
+      gap.setAttribute(
+        "aria-label",
+        chip
+          ? interpolate(gettext("Gap %(number)s: %(word)s"), { number, word: chip.textContent })
+          : interpolate(gettext("Gap %(number)s, empty"), { number }),
+      );
     },
   });
 }
@@ -234,11 +247,11 @@ function setupVoice(section) {
       section.recording = new File([blob], "recording.webm", { type: blob.type });
       playback.src = URL.createObjectURL(blob);
       playback.hidden = false;
-      button.textContent = "Record again";
+      button.textContent = gettext("Record again");
       button.setAttribute("aria-pressed", "false");
     });
     recorder.start();
-    button.textContent = "Stop recording";
+    button.textContent = gettext("Stop recording");
     button.setAttribute("aria-pressed", "true");
   });
 }
@@ -260,10 +273,12 @@ if (lesson) {
       body: { time_spent_seconds: secondsSinceLastReport() },
     });
     if (ok) {
-      output.textContent = `Lesson completed! Your score: ${data.best_score}%.`;
+      output.textContent = interpolate(gettext("Lesson completed! Your score: %(score)s."), {
+        score: `${data.best_score}%`,
+      });
       output.className = "finish-result is-correct";
     } else {
-      output.textContent = data.message || "Something went wrong.";
+      output.textContent = data.message || gettext("Something went wrong.");
       output.className = "finish-result is-wrong";
     }
   });

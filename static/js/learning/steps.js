@@ -3,6 +3,8 @@
 // and Back / Continue move between steps. Wider screens keep the whole lesson on one page.
 // The player (player.js) is untouched: its checks, live regions and keyboard alternatives
 // work the same inside a step. This only hides the other steps and moves focus.
+import { gettext, interpolate } from "../design/i18n.js";
+
 const PHONE = window.matchMedia("(max-width: 39.99rem)");
 const lesson = document.querySelector(".lesson");
 
@@ -29,9 +31,10 @@ function setUp(root) {
   const bar = document.createElement("div");
   bar.className = "lesson-progress";
   bar.innerHTML =
-    '<div class="lesson-progress-track" role="progressbar" aria-label="Lesson progress" aria-valuemin="1">' +
+    '<div class="lesson-progress-track" role="progressbar" aria-valuemin="1">' +
     '<div class="lesson-progress-fill"></div></div><p class="lesson-progress-text" aria-live="polite"></p>';
   const track = bar.querySelector("[role=progressbar]");
+  track.setAttribute("aria-label", gettext("Lesson progress"));
   const fill = bar.querySelector(".lesson-progress-fill");
   const text = bar.querySelector(".lesson-progress-text");
   track.setAttribute("aria-valuemax", String(steps.length));
@@ -39,12 +42,14 @@ function setUp(root) {
 
   const nav = document.createElement("nav");
   nav.className = "lesson-steps-nav";
-  nav.setAttribute("aria-label", "Lesson steps");
+  nav.setAttribute("aria-label", gettext("Lesson steps"));
   nav.innerHTML =
-    '<button type="button" class="button button-secondary" data-step="back">Back</button>' +
-    '<button type="button" class="button" data-step="next">Continue</button>';
+    '<button type="button" class="button button-secondary" data-step="back"></button>' +
+    '<button type="button" class="button" data-step="next"></button>';
   const back = nav.querySelector("[data-step=back]");
   const next = nav.querySelector("[data-step=next]");
+  back.textContent = gettext("Back");
+  next.textContent = gettext("Continue");
   root.append(nav);
 
   function show(index, { focus = true } = {}) {
@@ -60,9 +65,10 @@ function setUp(root) {
     if (!active) return;
     const number = current + 1;
     track.setAttribute("aria-valuenow", String(number));
-    track.setAttribute("aria-valuetext", `Step ${number} of ${steps.length}`);
+    const stepText = interpolate(gettext("Step %(number)s of %(total)s"), { number, total: steps.length });
+    track.setAttribute("aria-valuetext", stepText);
     fill.style.width = `${(number / steps.length) * 100}%`;
-    text.textContent = `Step ${number} of ${steps.length}`;
+    text.textContent = stepText;
     back.disabled = current === 0;
     next.hidden = current === steps.length - 1;
     if (focus) {

@@ -2,6 +2,7 @@
 // card to the demo confirm endpoint, shows a decline's reason so another card can be tried,
 // and the 3-D Secure-like step for the card that asks for it. Success goes to the payment's
 // result page, which says so and leads on to the wallet, lesson or pack.
+import { gettext } from "../design/i18n.js";
 const root = document.querySelector("[data-testid=demo-pay]");
 const form = document.getElementById("demo-card-form");
 const step = document.getElementById("demo-confirm-step");
@@ -71,7 +72,7 @@ function handle({ ok, answer }) {
   }
   step.hidden = true;
   form.hidden = false;
-  say(`${answer.failure_reason || answer.message || "The payment failed."} Nothing was charged: try another card.`, "error");
+  say(`${answer.failure_reason || answer.message || gettext("The payment failed.")} ${gettext("Nothing was charged: try another card.")}`, "error");
   form.elements.card.focus();
 }
 
@@ -79,7 +80,7 @@ form.addEventListener("submit", async (event) => {
   event.preventDefault();
   clearFieldErrors();
   payButton.disabled = true;
-  say("Paying…", "info");
+  say(gettext("Paying…"), "info");
   try {
     handle(await send({
       card: form.elements.card.value,

@@ -1,3 +1,4 @@
+import { gettext } from "../design/i18n.js";
 import { ApiError, api, explain } from "../ai/api.js";
 import { send } from "../pwa/outbox.js";
 import { Recorder, extensionFor } from "./recorder.js";
@@ -70,8 +71,8 @@ function show(result) {
 
 async function translateText() {
   const text = $("#source-text").value.trim();
-  if (!text) return say("Type something to translate.");
-  say("Translating…");
+  if (!text) return say(gettext("Type something to translate."));
+  say(gettext("Translating…"));
   try {
     show(await api("translate/text/", {
       method: "POST",
@@ -94,7 +95,7 @@ async function translateVoice(blob) {
   form.append("audio", blob, `recording.${extensionFor(blob)}`);
   form.append("target", $("#target").value);
   if ($("#source").value !== "auto") form.append("source", $("#source").value);
-  say("Listening to your recording…");
+  say(gettext("Listening to your recording…"));
   try {
     const result = await api("translate/voice/", { method: "POST", form });
     $("#source-text").value = result.transcript;
@@ -112,13 +113,13 @@ function wireRecorder(button, onAudio) {
   let recorder = null;
   button.addEventListener("click", async () => {
     if (!recorder) {
-      if (!window.MediaRecorder || !navigator.mediaDevices) return say("This browser cannot record audio.");
+      if (!window.MediaRecorder || !navigator.mediaDevices) return say(gettext("This browser cannot record audio."));
       recorder = new Recorder(canvas);
       try {
         await recorder.start();
       } catch {
         recorder = null;
-        return say("Microphone access was refused.");
+        return say(gettext("Microphone access was refused."));
       }
       button.setAttribute("aria-pressed", "true");
       button.querySelector("span").textContent = "Stop";
@@ -135,13 +136,13 @@ function wireRecorder(button, onAudio) {
 // --- copy, share, phrasebook ----------------------------------------------------------------
 async function copy() {
   await navigator.clipboard.writeText(last.translated_text);
-  say("Copied.");
+  say(gettext("Copied."));
 }
 
 async function share() {
   const text = `${last.source_text} → ${last.translated_text}`;
   if (navigator.share) {
-    try { await navigator.share({ title: "Translation", text }); } catch { /* cancelled */ }
+    try { await navigator.share({ title: gettext("Translation"), text }); } catch { /* cancelled */ }
     return;
   }
   await navigator.clipboard.writeText(text);
@@ -163,7 +164,7 @@ async function save() {
     }
     const body = await response.json().catch(() => null);
     if (!response.ok) throw new ApiError(response.status, body);
-    say("Saved to your phrasebook.");
+    say(gettext("Saved to your phrasebook."));
     loadPhrasebook();
   } catch (error) {
     say(explain(error));
@@ -203,7 +204,7 @@ function vocabularyButton(entry) {
   const button = document.createElement("button");
   button.type = "button";
   button.className = "button button-ghost";
-  button.textContent = "Add to my words";
+  button.textContent = gettext("Add to my words");
   button.setAttribute("aria-label", `Add to my words: ${entry.translated_text}`);
   Object.assign(button.dataset, {
     vocabAdd: "", source: "phrasebook", sourceRef: `phrasebook:${entry.id}`,

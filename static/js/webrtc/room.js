@@ -7,6 +7,7 @@
 // connection is, each remote media element carries data-connection-state.
 // Classrooms: once everyone present agreed, the teacher records the room's mixed audio
 // (MediaRecorder) and uploads it to /api/v1/rooms/<id>/recordings/ for playback.
+import { gettext, interpolate } from "../design/i18n.js";
 
 import { progressBar, uploadWithProgress } from "../design/upload-progress.js";
 
@@ -37,7 +38,7 @@ async function startMicrophone() {
     stream.getAudioTracks().forEach((track) => localStream.addTrack(track));
     watchLevel("me", stream);
   } catch (error) {
-    say(`Microphone unavailable: ${error.message}. You can still listen.`);
+    say(interpolate(gettext("Microphone unavailable: %(error)s. You can still listen."), { error: error.message }));
   }
 }
 
@@ -177,7 +178,7 @@ async function watchLink() {
       if (weakBandwidth || heavyLoss) {
         audioOnly = true;
         await setCamera(false);
-        say("Weak connection: switched to audio only.");
+        say(gettext("Weak connection: switched to audio only."));
         return;
       }
     }
@@ -258,9 +259,9 @@ if (board) {
 const handlers = {
   "room.state": async (data) => {
     me = data.you;
-    data.waiting?.forEach((userId) => showWaiting({ user: userId, name: "Someone" }));
+    data.waiting?.forEach((userId) => showWaiting({ user: userId, name: gettext("Someone") }));
     iceServers = data.ice_servers;
-    say(`In the room as ${me.role}.`);
+    say(interpolate(gettext("In the room as %(role)s."), { role: me.role }));
     renderPeople();
     data.whiteboard?.forEach((stroke) => board && drawStroke(stroke));
     if (pad) { pad.value = data.pad.text; padVersion = data.pad.version; }
@@ -277,12 +278,12 @@ const handlers = {
       if (!entry.ignoreOffer) console.warn("ICE candidate refused", error);
     }
   },
-  waiting: () => say("Waiting for the teacher to let you in…"),
-  admitted: () => say("The teacher let you in."),
+  waiting: () => say(gettext("Waiting for the teacher to let you in…")),
+  admitted: () => say(gettext("The teacher let you in.")),
   "waiting.joined": (data) => showWaiting(data),
   "peer.joined": (data) => {
     names.set(data.peer_id, data.name);
-    say(`${data.name} joined.`);
+    say(interpolate(gettext("%(name)s joined."), { name: data.name }));
     removeWaiting(data.user);
     // Someone new has not agreed to be recorded: stop, and keep what was recorded so far.
     if (recorder?.state === "recording") stopRecording(`${data.name} joined: recording stopped.`);
@@ -290,10 +291,10 @@ const handlers = {
   muted: (data) => {
     if (data.user === root.dataset.user) {
       localStream.getAudioTracks().forEach((track) => (track.enabled = false));
-      say("The host muted you.");
+      say(gettext("The host muted you."));
     }
   },
-  removed: () => say("The host removed you from this room."),
+  removed: () => say(gettext("The host removed you from this room.")),
   "whiteboard.stroke": (data) => drawStroke(data.stroke),
   "whiteboard.clear": () => board?.getContext("2d").clearRect(0, 0, board.width, board.height),
   pad: (data) => { padVersion = data.version; if (data.peer_id !== me?.peer_id) pad.value = data.text; },
@@ -303,8 +304,8 @@ const handlers = {
   "recording.consent": (data) => {
     everyoneAgreed = data.everyone;
     if (data.user === root.dataset.user) consentPrompt.hidden = true;
-    if (!data.granted && recorder?.state === "recording") stopRecording("Someone withdrew consent: recording stopped.");
-    if (data.everyone) say("Everyone agreed: recording can start.");
+    if (!data.granted && recorder?.state === "recording") stopRecording(gettext("Someone withdrew consent: recording stopped."));
+    if (data.everyone) say(gettext("Everyone agreed: recording can start."));
     updateRecordingButtons();
   },
   "recording.saved": () => loadRecordings(),
@@ -374,7 +375,7 @@ function startRecording() {
     uploadRecording(new Blob(chunks, { type: recorder.mimeType || "audio/webm" }));
   });
   recorder.start(1000);
-  say("Recording…");
+  say(gettext("Recording…"));
   updateRecordingButtons();
 }
 
@@ -403,11 +404,11 @@ async function uploadRecording(blob) {
   bar.remove();
   if (!response.ok) {
     const problem = await response.json().catch(() => ({}));
-    say(`The recording could not be saved: ${problem.message ?? response.status}`);
+    say(interpolate(gettext("The recording could not be saved: %(error)s"), { error: problem.message ?? response.status }));
     return;
   }
   const saved = await response.json();
-  say("Recording saved.");
+  say(gettext("Recording saved."));
   send({ type: "recording.saved", id: saved.id });
   loadRecordings();
 }
@@ -440,11 +441,11 @@ function connect(retry = 0) {
     handlers[data.type]?.(data);
   });
   ws.addEventListener("close", (event) => {
-    const reasons = { 4401: "Sign in to join.", 4403: "This room is not open to you.", 4404: "This room does not exist or has ended.", 4409: "This room is full.", 4410: "You were removed from this room." };
+    const reasons = { 4401: gettext("Sign in to join."), 4403: gettext("This room is not open to you."), 4404: gettext("This room does not exist or has ended."), 4409: gettext("This room is full."), 4410: gettext("You were removed from this room.") };
     if (reasons[event.code]) return say(reasons[event.code]);
     // Reconnection: peers are renegotiated from the fresh room.state.
     [...peers.keys()].forEach(closePeer);
-    say("Reconnecting…");
+    say(gettext("Reconnecting…"));
     setTimeout(() => connect(retry + 1), Math.min(10000, 500 * 2 ** retry));
   });
 }

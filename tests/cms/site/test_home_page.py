@@ -22,14 +22,14 @@ def test_home_page_is_served_in_english_and_spanish(client, demo_site) -> None:
     response = client.get("/")
     assert response.status_code == 200
     html = response.content.decode()
-    assert '<html lang="en">' in html
+    assert '<html lang="en" dir="ltr">' in html
     assert "Speak from your first lesson" in html
     assert 'href="#main"' in html, "a skip link leads past the navigation"
     assert 'name="language"' in html, "the language switcher is on every page"
 
     response = client.get("/es/")
     assert response.status_code == 200
-    assert '<html lang="es">' in response.content.decode()
+    assert '<html lang="es" dir="ltr">' in response.content.decode()
     assert "Aprende idiomas" in response.content.decode()
     assert Locale.objects.filter(language_code="es").exists()
 
@@ -112,3 +112,19 @@ def test_feature_card_links_are_checked_like_the_hero_button() -> None:
     block.clean(block.to_python({"title": "Tutors", "text": "Live", "link": "/tutoring/"}))
     with pytest.raises(ValidationError):
         block.clean(block.to_python({"title": "X", "text": "Y", "link": "javascript:alert(1)"}))
+
+
+def test_an_unprefixed_page_keeps_its_content_and_takes_the_visitors_interface_language(
+    client, demo_site
+) -> None:
+    """/ is the English home page whatever the interface language; the interface around it
+    follows the browser (Arabic: right to left); /es/ is the Spanish page."""
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="ar")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="ar" dir="rtl">' in html
+    assert "Speak from your first lesson" in html  # the English page's own text
+    assert "تسجيل الدخول" in html  # "Sign in", from the Arabic catalogue
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="es")
+    assert '<html lang="es" dir="ltr">' in response.content.decode()
+    assert "Speak from your first lesson" in response.content.decode()

@@ -12,7 +12,9 @@ pytestmark = pytest.mark.django_db
 
 def page_language(response) -> str:  # type: ignore[no-untyped-def]
     assert response.status_code == 200
-    assert f'<html lang="{response["Content-Language"]}">' in response.content.decode()
+    language = response["Content-Language"]
+    direction = "rtl" if language == "ar" else "ltr"
+    assert f'<html lang="{language}" dir="{direction}">' in response.content.decode()
     return response["Content-Language"]
 
 
@@ -51,3 +53,51 @@ def test_the_switcher_still_works_for_visitors(client: Client) -> None:
     response = client.post("/accounts/language/", {"language": "es", "next": "/translate/"})
     assert response.status_code == 302
     assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "es"
+
+
+def test_arabic_pages_are_right_to_left_and_translated(client: Client, student) -> None:
+    """Arabic from the browser's Accept-Language for a visitor, from the profile once signed
+    in: the page is right to left and its interface strings are the Arabic catalogue's."""
+    html = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+    assert '<html lang="ar" dir="rtl">' in html
+    assert "تسجيل الدخول" in html  # "Sign in"
+    Profile.objects.filter(user=student).update(interface_language="ar")
+    client.force_login(student)
+    assert page_language(client.get("/accounts/profile/", HTTP_ACCEPT_LANGUAGE="es")) == "ar"
+
+
+def test_a_visitors_cookie_or_browser_language_chooses_the_interface(client: Client) -> None:
+    """Without a profile the switcher's cookie, else Accept-Language, chooses (Django alone
+    would show every unprefixed path in the default language)."""
+    response = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="es-ES,es;q=0.9")
+    assert page_language(response) == "es"
+    assert "Accept-Language" in response["Vary"]
+    assert page_language(client.get("/accounts/login/")) == "en"
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"
+    assert page_language(client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="ar")) == "es"
+
+
+def test_the_footer_offers_every_interface_language(client: Client) -> None:
+    html = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    footer = html.split('<footer class="site-footer">')[1].split("</footer>")[0]
+    assert 'id="footer-language"' in footer
+    for code, _name in settings.LANGUAGES:
+        assert f'<option value="{code}" lang="{code}"' in footer
+    assert [code for code, _name in settings.LANGUAGES] == ["en", "es", "ar"]
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("es", "Escuchando tu grabación…"), ("ar", "جارٍ الاستماع إلى تسجيلك…")],
+)
+def test_the_javascript_catalogue_is_a_script_file_in_the_page_language(
+    client: Client, language: str, expected: str
+) -> None:
+    """Browser strings come from /jsi18n/ (a script file, no inline script under the CSP),
+    loaded by every page before its modules."""
+    html = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert '<script src="/jsi18n/"></script>' in html
+    response = client.get("/jsi18n/", HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/javascript")
+    assert expected in response.content.decode("unicode_escape")
