@@ -375,10 +375,61 @@ def analytics_chart(owner: Any) -> dict[str, Any]:
     return {"key": "activity"}
 
 
+def abroad_review(owner: Any) -> dict[str, Any]:
+    from abroad.models import AbroadReview
+
+    return {"pk": first(AbroadReview.objects.all(), "study-abroad review").pk}
+
+
+def dispute(owner: Any) -> dict[str, Any]:
+    from disputes.models import Dispute
+
+    return {"pk": first(Dispute.objects.filter(learner=owner), "dispute").pk}
+
+
+def lesson_package(owner: Any) -> dict[str, Any]:
+    from tutoring.models import LessonPackage
+
+    return {"pk": first(LessonPackage.objects.filter(learner=owner), "lesson package").pk}
+
+
+def correction_by(owner: Any) -> dict[str, Any]:
+    from social.models import Correction
+
+    return {"pk": first(Correction.objects.filter(author=owner), "correction").pk}
+
+
+def correction_to(owner: Any) -> dict[str, Any]:
+    from social.models import Correction
+
+    found = Correction.objects.filter(moment__author=owner)
+    return {"pk": first(found, "correction of a moment").pk}
+
+
+def correct_me_moment(owner: Any) -> dict[str, Any]:
+    from social.models import Moment
+
+    return {"pk": first(Moment.objects.filter(author=owner, correct_me=True), "moment").pk}
+
+
 ANYONE_SIGNED_IN_MAY_POST = frozenset({"GET", "POST", "DELETE"})
 
 # The registry: route (as the URLconf spells it, parameters as {name}) -> entry.
 ROUTES: dict[str, Entry] = {
+    "abroad/reviews/{pk}/reply/": Owned(HOMESTAY, abroad_review),
+    "disputes/{pk}/evidence/": Owned(STUDENT, dispute),
+    "lesson-packages/{pk}/": Owned(STUDENT, lesson_package),
+    "lesson-packages/{pk}/book/": Owned(STUDENT, lesson_package),
+    "lesson-packages/{pk}/pay/": Owned(STUDENT, lesson_package),
+    "lesson-packages/{pk}/refund/": Owned(STUDENT, lesson_package),
+    "social/corrections/{pk}/": Owned(TEACHER, correction_by),
+    "social/corrections/{pk}/accept/": Owned(STUDENT, correction_to),
+    "social/media/{pk}/transcript/": Public(moment_media, ANYONE_SIGNED_IN_MAY_POST, owner=STUDENT),
+    "social/moments/{pk}/corrections/": Public(
+        correct_me_moment, ANYONE_SIGNED_IN_MAY_POST, owner=STUDENT
+    ),
+    "social/moments/{pk}/corrections/ai/": Owned(STUDENT, correct_me_moment),
+    "social/moments/{pk}/share/": Public(moment, ANYONE_SIGNED_IN_MAY_POST, owner=STUDENT),
     # Study abroad
     "abroad/bookings/{pk}/": Owned(STUDENT, abroad_booking),
     "abroad/bookings/{pk}/cancel/": Owned(STUDENT, abroad_booking),

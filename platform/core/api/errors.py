@@ -47,12 +47,25 @@ def error_body(code: str, message: str, fields: dict[str, Any] | None = None) ->
     return body
 
 
-def _flatten(detail: Any) -> Any:
+def _flatten(detail: Any, prefix: str = "") -> dict[str, list[str]]:
+    """Field errors as one flat mapping of dotted paths to messages, whatever the nesting:
+    ``{"participants": {0: ["Must be a valid UUID."]}}`` becomes
+    ``{"participants.0": ["Must be a valid UUID."]}`` and an error on the second item of a
+    list of objects ``{"items.1.name": […]}``, so every client reads one shape."""
+    found: dict[str, list[str]] = {}
+    key = prefix or "non_field_errors"
     if isinstance(detail, dict):
-        return {key: _flatten(value) for key, value in detail.items()}
-    if isinstance(detail, list):
-        return [_flatten(item) for item in detail]
-    return str(detail)
+        for name, value in detail.items():
+            found.update(_flatten(value, f"{prefix}.{name}" if prefix else str(name)))
+    elif isinstance(detail, list):
+        for index, item in enumerate(detail):
+            if isinstance(item, dict | list):
+                found.update(_flatten(item, f"{prefix}.{index}" if prefix else str(index)))
+            else:
+                found.setdefault(key, []).append(str(item))
+    else:
+        found[key] = [str(detail)]
+    return found
 
 
 def code_of(exc: exceptions.APIException) -> str:

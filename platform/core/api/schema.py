@@ -29,6 +29,7 @@ class TotoAutoSchema(AutoSchema):
         "401": "Not authenticated.",
         "403": "Not allowed.",
         "404": "Not found.",
+        "409": "Conflicts with the current state of the object (the error's code says how).",
         "429": "Too many requests.",
         "503": "Unavailable for now: a service this operation needs is down (database, cache, "
         "ML service, virus scanner) or the site is in maintenance; retry after the "
