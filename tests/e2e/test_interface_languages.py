@@ -69,15 +69,7 @@ def _check(page, language: str, key: str, axe, no_sideways_scroll) -> None:  # t
     axe(page)
 
 
-SPANISH_LESSON_404 = pytest.mark.xfail(
-    strict=True,
-    reason="The demo lesson answers 404 on the Spanish side for the signed-in learner (both "
-    "/learn/<English lesson> with a Spanish interface and /es/learn/<its translation>); the "
-    "home and catalogue pass. Not yet diagnosed: see the i18n branch report.",
-)
-
-
-@pytest.mark.parametrize("language", [pytest.param("es", marks=SPANISH_LESSON_404), "ar"])
+@pytest.mark.parametrize("language", ["es", "ar"])
 def test_learner_pages_in_spanish_and_arabic_on_a_phone(
     browser, live_server, demo_site, axe, no_sideways_scroll, screenshot, language
 ) -> None:

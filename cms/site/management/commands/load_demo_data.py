@@ -12,6 +12,7 @@ from importlib.util import find_spec
 from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from wagtail.models import Page
 
 
 def demo_steps() -> Iterator[Callable[[], str]]:
@@ -34,4 +35,10 @@ class Command(BaseCommand):
             from cms.site.demo import accept_legal_for_demo_users
 
             self.stdout.write(f"  {accept_legal_for_demo_users()}")
+        # The Spanish learning tree comes out of the first load with its branch pages' child
+        # counts at 0 (treebeard's numchild, written back by a save of a stale page object
+        # while wagtail-localize publishes the translations after commit; not pinned down
+        # yet), which made /es/learn/… lessons 404 and a further translation under them fail
+        # on a duplicate path. Recount once every step and its after-commit work ran.
+        Page.fix_tree()
         self.stdout.write(self.style.SUCCESS("Demo data is loaded."))
