@@ -29,10 +29,11 @@ def mailbox(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Any]]:
     The adapter queues each email on commit through Celery; these tests run inside one
     transaction without a worker, so the commit hook runs at once and the task runs in
     process (test_email_delivery.py covers the real worker)."""
-    from accounts import adapter
+    from django.db import transaction
+
     from accounts.tasks import send_email_message
 
-    monkeypatch.setattr(adapter.transaction, "on_commit", lambda callback, **kw: callback())
+    monkeypatch.setattr(transaction, "on_commit", lambda callback, **kw: callback())
     monkeypatch.setattr(
         send_email_message, "delay", lambda **kwargs: send_email_message.apply(kwargs=kwargs)
     )
