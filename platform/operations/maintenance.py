@@ -11,11 +11,13 @@ costs no query per request.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
+from django.db import DatabaseError
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -41,6 +43,9 @@ OPEN_PREFIXES = (
 )
 
 
+logger = logging.getLogger(__name__)
+
+
 @dataclass(frozen=True)
 class Maintenance:
     enabled: bool
@@ -49,17 +54,26 @@ class Maintenance:
 
 
 def current() -> Maintenance:
-    state: Maintenance | None = cache.get(CACHE_KEY)
+    try:
+        state: Maintenance | None = cache.get(CACHE_KEY)
+    except Exception:  # the cache (Redis) is down: read the row, never fail the request here
+        state = None
     if state is None:
         from .models import MaintenanceSettings
 
-        row = MaintenanceSettings.objects.first()
+        try:
+            row = MaintenanceSettings.objects.first()
+        except DatabaseError:  # the database is down: the request's own 503 says so
+            return Maintenance(enabled=False, message="", retry_after_seconds=1800)
         state = Maintenance(
             enabled=bool(row and row.enabled),
             message=(row.message if row else "") or "",
             retry_after_seconds=(row.retry_after_minutes if row else 30) * 60,
         )
-        cache.set(CACHE_KEY, state, CACHE_SECONDS)
+        try:
+            cache.set(CACHE_KEY, state, CACHE_SECONDS)
+        except Exception:
+            logger.warning("Maintenance state not cached: the cache is unavailable")
     return state
 
 

@@ -47,25 +47,30 @@ def error_body(code: str, message: str, fields: dict[str, Any] | None = None) ->
     return body
 
 
-def _flatten(detail: Any, prefix: str = "") -> dict[str, list[str]]:
-    """Field errors as one flat mapping of dotted paths to messages, whatever the nesting:
-    ``{"participants": {0: ["Must be a valid UUID."]}}`` becomes
-    ``{"participants.0": ["Must be a valid UUID."]}`` and an error on the second item of a
-    list of objects ``{"items.1.name": […]}``, so every client reads one shape."""
-    found: dict[str, list[str]] = {}
-    key = prefix or "non_field_errors"
+def _messages(detail: Any, path: str = "") -> list[str]:
+    """Every message under ``detail``, each prefixed by where it sits below its field."""
     if isinstance(detail, dict):
-        for name, value in detail.items():
-            found.update(_flatten(value, f"{prefix}.{name}" if prefix else str(name)))
-    elif isinstance(detail, list):
+        return [
+            message
+            for name, value in detail.items()
+            for message in _messages(value, f"{path}.{name}" if path else str(name))
+        ]
+    if isinstance(detail, list):
+        found: list[str] = []
         for index, item in enumerate(detail):
             if isinstance(item, dict | list):
-                found.update(_flatten(item, f"{prefix}.{index}" if prefix else str(index)))
+                found += _messages(item, f"{path}.{index}" if path else str(index))
             else:
-                found.setdefault(key, []).append(str(item))
-    else:
-        found[key] = [str(detail)]
-    return found
+                found += _messages(item, path)
+        return found
+    return [f"{path}: {detail}" if path else str(detail)]
+
+
+def _flatten(detail: dict[str, Any]) -> dict[str, list[str]]:
+    """Field errors as one shape whatever the nesting: each request field maps to a list of
+    messages; an error inside a list or an object of that field names its place, e.g.
+    ``{"participants": ["0: Must be a valid UUID."]}``."""
+    return {str(name): _messages(value) for name, value in detail.items()}
 
 
 def code_of(exc: exceptions.APIException) -> str:

@@ -106,7 +106,7 @@ def test_accepting_an_unknown_document_is_a_field_error(api_client, student, leg
     api_client.force_login(student)
     answer = api_client.post("/api/v1/legal/accept/", {"documents": ["eula"]}, format="json")
     assert answer.status_code == 400
-    assert answer.json()["fields"]["documents.0"]
+    assert answer.json()["fields"]["documents"]
 
 
 def test_the_website_asks_on_the_acceptance_page(client, student, legal_pages):

@@ -44,6 +44,7 @@ def test_every_periodic_job_has_a_beat_row_naming_a_registered_task() -> None:
         "tutoring.send_due_reminders": 1,
         "tutoring.settle_sessions": 5,
         "tutoring.expire_time_requests": 5,
+        "tutoring.expire_packages": 60,
     }
     app.loader.import_default_modules()
     assert set(rows) <= set(app.tasks)
