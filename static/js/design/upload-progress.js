@@ -85,10 +85,11 @@ function bindForm(form) {
       const target = new URL(answer.url || window.location.href, window.location.href);
       const posted = new URL(form.action || window.location.href, window.location.href);
       if (answer.ok && target.href !== posted.href) {
-        window.location.assign(target.href); // the redirect after a successful upload
-        return;
+        // The request already followed the redirect after a successful upload, and that page
+        // carries the one-time "saved" message: show it at its own address, don't load it again.
+        window.history.replaceState(null, "", target.href);
       }
-      // An answer at the same address (the form again, with its errors): show it.
+      // The page the upload answered with: the next page, or the form again with its errors.
       document.open();
       document.write(answer.text);
       document.close();
