@@ -14,11 +14,19 @@ def test_home_page_and_admin_login_in_a_real_browser(
     expect(page.get_by_role("navigation", name="Main")).to_be_visible()
     screenshot("home")
 
-    page.get_by_label("Language").select_option("es")
-    page.get_by_role("button", name="Change").click()
+    # The header's switcher (the footer has a second one for phones).
+    switcher = page.get_by_role("navigation", name="Main")
+    switcher.get_by_label("Language").select_option("es")
+    switcher.get_by_role("button", name="Change").click()
     expect(page.locator("html")).to_have_attribute("lang", "es")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Aprende idiomas")
     screenshot("home-es")
+
+    # And back, in Spanish: the switcher keeps its place and the choice sticks for the admin.
+    switcher = page.get_by_role("navigation", name="Principal")
+    switcher.get_by_label("Idioma").select_option("en")
+    switcher.get_by_role("button", name="Cambiar").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
 
     # Admins sign in through allauth and, outside `make run`, with a second factor.
     from django.contrib.auth import get_user_model
