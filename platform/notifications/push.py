@@ -22,6 +22,7 @@ import httpx
 import jwt
 from django.conf import settings
 from django.core.cache import cache
+from operations import configuration
 
 logger = logging.getLogger(__name__)
 
@@ -188,12 +189,13 @@ class ApnsSender:
 def vapid_public_key() -> str:
     """The applicationServerKey browsers subscribe with: the VAPID public key as an
     uncompressed P-256 point, base64url without padding. Empty when Web Push is off."""
-    if not settings.VAPID_PRIVATE_KEY:
+    private_key = configuration.value("VAPID_PRIVATE_KEY")
+    if not private_key:
         return ""
     from cryptography.hazmat.primitives import serialization
     from py_vapid import Vapid02, b64urlencode
 
-    vapid = Vapid02.from_pem(settings.VAPID_PRIVATE_KEY.encode())
+    vapid = Vapid02.from_pem(private_key.encode())
     raw = vapid.public_key.public_bytes(
         serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
     )
@@ -218,11 +220,12 @@ class WebPushSender:
 
     @classmethod
     def from_settings(cls, client: httpx.Client) -> WebPushSender:
-        if not settings.VAPID_PRIVATE_KEY:
+        """The VAPID key and contact from the admin's service configuration (read each time:
+        a key saved there takes effect without a restart), else the environment/settings."""
+        private_key = configuration.value("VAPID_PRIVATE_KEY")
+        if not private_key:
             raise PushNotConfigured("VAPID_PRIVATE_KEY is not set.")
-        return cls(
-            client, settings.VAPID_PRIVATE_KEY, settings.VAPID_SUBJECT, settings.WEB_PUSH_TTL
-        )
+        return cls(client, private_key, configuration.value("VAPID_SUBJECT"), settings.WEB_PUSH_TTL)
 
     def authorization(self, endpoint: str) -> str:
         url = httpx.URL(endpoint)

@@ -1,15 +1,22 @@
 """Payment settings, typed: every one is declared once in the project settings
-(toto/settings/base.py, from the environment) and read here from ``django.conf.settings``,
-so that operators configure providers with environment variables and tests with
-``settings``."""
+(toto/settings/base.py, from the environment) and read here, so that operators configure
+providers with environment variables and tests with ``settings``.
+
+The providers' keys (Stripe, Razorpay) are also editable in the admin's service
+configuration: they are read through ``operations.configuration.value`` on every call (a set
+environment variable wins, then the stored value, then the setting), so a key saved in the
+admin takes effect on the next request without a restart."""
 
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from operations import configuration
 
 
 def setting(name: str) -> Any:
+    if name in configuration.KEYS_BY_NAME:
+        return configuration.value(name)
     return getattr(settings, name)
 
 

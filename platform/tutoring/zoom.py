@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 from django.conf import settings
 from django.core.cache import cache
+from operations import configuration
 
 TOKEN_CACHE_KEY = "tutoring:zoom:token"  # noqa: S105 - a cache key, not a secret
 SIGNATURE_TOLERANCE_SECONDS = 300
@@ -23,6 +24,10 @@ class ZoomError(Exception):
 
 
 def setting(name: str) -> str:
+    """Zoom's account keys may be set in the admin's service configuration (read on every
+    call, so no restart); the rest, and anything unset there, from the project settings."""
+    if name in configuration.KEYS_BY_NAME:
+        return configuration.value(name)
     return str(getattr(settings, name))
 
 
