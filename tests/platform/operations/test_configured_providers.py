@@ -4,6 +4,7 @@ Zoom, Web Push) on their next call, with no restart and nothing in the environme
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
+
 from notifications import push
 from payments import conf as payments_conf
 from tutoring import zoom
