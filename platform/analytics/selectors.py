@@ -1041,8 +1041,8 @@ def subscription_metrics(currency: str, today: date, *, window_days: int = 30) -
       currency, yearly plans counted as a twelfth a month. Subscriptions whose plan has no
       price in the currency are counted in ``unpriced``, not guessed.
     - Churn over the last ``window_days``: subscriptions canceled in the window divided by
-      those current at its start (current now + canceled in the window). The cancellation
-      time is the row's last change (credits.Subscription keeps no separate date).
+      those current at its start (current now + canceled in the window), by the time each
+      became canceled (``canceled_at``; later edits of the row don't move it).
     Two queries, whatever the number of subscriptions.
     """
     from credits.models import Interval, PlanPrice, Subscription, SubscriptionStatus
@@ -1066,7 +1066,7 @@ def subscription_metrics(currency: str, today: date, *, window_days: int = 30) -
         monthly = row["price"] / 12 if row["plan__interval"] == Interval.YEAR else row["price"]
         mrr += monthly
     canceled = Subscription.objects.filter(
-        status=SubscriptionStatus.CANCELED, updated_at__gte=start
+        status=SubscriptionStatus.CANCELED, canceled_at__gte=start
     ).count()
     at_start = active + canceled
     return {

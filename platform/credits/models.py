@@ -336,6 +336,8 @@ class Subscription(models.Model):
     cancel_at_period_end = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
+    # When it became canceled (final): churn counts by this, not by the row's last change.
+    canceled_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -484,7 +484,9 @@ def set_subscription_status(
     if subscription is None or subscription.status == SubscriptionStatus.CANCELED:
         return subscription  # canceled is final whatever arrives later
     subscription.status = status
-    subscription.save(update_fields=["status", "updated_at"])
+    if status == SubscriptionStatus.CANCELED:
+        subscription.canceled_at = timezone.now()
+    subscription.save(update_fields=["status", "canceled_at", "updated_at"])
     return subscription
 
 

@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from analytics import selectors
+from credits import services as credit_services
 from credits.models import Interval, Plan, PlanPrice, Subscription, SubscriptionStatus
 from credits.testing import premium_plan  # noqa: F401
 
@@ -25,16 +26,27 @@ def subscriptions(user_factory, premium_plan):  # type: ignore[no-untyped-def]  
         (yearly, SubscriptionStatus.ACTIVE, now + timedelta(days=200)),
         (unpriced, SubscriptionStatus.ACTIVE, None),
         (premium_plan, SubscriptionStatus.ACTIVE, now - timedelta(days=1)),  # lapsed
-        (premium_plan, SubscriptionStatus.CANCELED, None),
         (premium_plan, SubscriptionStatus.PAST_DUE, None),
     ]:
         Subscription.objects.create(
             user=user_factory(), plan=plan, status=status, current_period_end=period_end
         )
+    # Canceled through the service (as a provider's webhook does) inside the window...
+    recent = Subscription.objects.create(
+        user=user_factory(), plan=premium_plan, provider="stripe", provider_subscription_id="sub_1"
+    )
+    credit_services.set_subscription_status(
+        provider="stripe", provider_subscription_id="sub_1", status=SubscriptionStatus.CANCELED
+    )
+    recent.refresh_from_db()
+    assert recent.canceled_at is not None
+    # ...and one canceled 60 days ago whose row changed since (renewal stopped at erasure):
+    # its later change must not count it as churn in this window.
     old = Subscription.objects.create(
         user=user_factory(), plan=premium_plan, status=SubscriptionStatus.CANCELED
     )
-    Subscription.objects.filter(pk=old.pk).update(updated_at=now - timedelta(days=60))
+    Subscription.objects.filter(pk=old.pk).update(canceled_at=now - timedelta(days=60))
+    credit_services.stop_renewal([old.pk])
 
 
 def test_mrr_and_churn(subscriptions, django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
