@@ -1,4 +1,5 @@
-"""Admin screens: the system status page and the service configuration form."""
+"""Admin screens: the system status page, the service configuration form and the languages
+overview."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import configuration, services, status
+from . import configuration, languages, services, status
 
 
 def _superuser_only(request: HttpRequest) -> None:
@@ -28,6 +29,18 @@ def status_page(request: HttpRequest) -> HttpResponse:
         request,
         "operations/status.html",
         {"parts": parts, "all_ok": all(part.ok for part in parts)},
+    )
+
+
+def languages_page(request: HttpRequest) -> HttpResponse:
+    _superuser_only(request)
+    return TemplateResponse(
+        request,
+        "operations/languages.html",
+        {
+            "interface": languages.interface_languages(),
+            "content": languages.content_languages(),
+        },
     )
 
 

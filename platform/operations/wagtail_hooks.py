@@ -21,6 +21,7 @@ def operations_urls() -> list[Any]:
             admin_views.service_configuration,
             name="operations_service_configuration",
         ),
+        path("languages-overview/", admin_views.languages_page, name="operations_languages"),
     ]
 
 
@@ -43,6 +44,16 @@ def configuration_menu_item() -> MenuItem:
         reverse("operations_service_configuration"),
         icon_name="cogs",
         order=11,
+    )
+
+
+@hooks.register("register_settings_menu_item")
+def languages_menu_item() -> MenuItem:
+    return SuperuserMenuItem(
+        _("Languages and translation"),
+        reverse("operations_languages"),
+        icon_name="globe",
+        order=12,
     )
 
 
