@@ -6,7 +6,9 @@ What is given up: filtering, ordering and uniqueness on the value (a Fernet toke
 at every write). A field that needs exact-match lookups gets a blind index beside it
 (``core.crypto.blind_index``). An empty value is stored empty (no token), so "has a phone"
 stays a cheap query. ``manage.py rotate_encryption_keys`` finds every such field through
-``encrypted_fields()`` and moves it to the newest key.
+``encrypted_fields()`` and moves it to the newest key, together with the plain text columns
+an app fills with ``core.crypto`` tokens itself (``register_ciphertext``), then sends
+``keys_rotated`` so that what caches those tokens forgets them.
 """
 
 from __future__ import annotations
@@ -17,8 +19,22 @@ from typing import Any
 from django import forms
 from django.apps import apps
 from django.db import models
+from django.dispatch import Signal
 
 from . import crypto
+
+# Sent by ``rotate_encryption_keys`` after its last batch (no arguments).
+keys_rotated = Signal()
+
+# "app_label.Model" -> names of plain text fields that hold core.crypto tokens.
+_ciphertext_columns: dict[str, tuple[str, ...]] = {}
+
+
+def register_ciphertext(model_label: str, *field_names: str) -> None:
+    """Has ``rotate_encryption_keys`` rotate these text fields of ``model_label``, which the
+    owning app encrypts itself with ``core.crypto`` (e.g. operations' service settings, kept
+    as ciphertext in its cache too). Call from the app's ``ready()``."""
+    _ciphertext_columns[model_label] = tuple(field_names)
 
 
 class EncryptedMixin:
@@ -85,6 +101,18 @@ def encrypted_fields() -> list[tuple[type[models.Model], list[Any]]]:
         if fields and not model._meta.proxy:
             found.append((model, fields))
     return found
+
+
+def rotating_columns() -> list[tuple[type[models.Model], list[Any]]]:
+    """What ``rotate_encryption_keys`` rotates: the encrypted fields and the registered
+    ciphertext columns, per model."""
+    found = {model: list(fields) for model, fields in encrypted_fields()}
+    for label, names in _ciphertext_columns.items():
+        model = apps.get_model(label)
+        fields = found.setdefault(model, [])
+        known = {field.name for field in fields}
+        fields.extend(model._meta.get_field(name) for name in names if name not in known)
+    return list(found.items())
 
 
 def encrypt_existing_rows(app_label: str, model_name: str, *field_names: str) -> Any:

@@ -1,7 +1,8 @@
 """Claims on a payee's earnings: what they owe the platform, repaid from what they earn.
 
-An app that records such debts (today materials' ``EarningsDebt``, a pack refunded after
-the teacher was paid out) registers a ``Claim`` in its ``AppConfig.ready()``. Then:
+An app that records such debts (materials' ``EarningsDebt``, a pack refunded after the
+teacher was paid out; disputes' teacher debt, a dispute decided at the teacher's cost after
+they were paid) registers a ``Claim`` in its ``AppConfig.ready()``. Then:
 
 * the ledger calls ``recover`` whenever a transfer credits a user's earnings account
   (``services.post_transfer``: lessons, gifts, group seats, pack sales, a rejected payout
@@ -32,12 +33,18 @@ class Claim:
     outstanding: Callable[[Any], dict[str, Decimal]]
     # (locked earnings account, idempotency key) -> amount repaid from it
     recover: Callable[["LedgerAccount", str], Decimal]
+    # Told apart in the repayment's idempotency key (``recovery_key``); one claim (the
+    # first, materials') keeps the empty prefix its repayments were recorded with.
+    key_prefix: str = ""
 
 
 _claims: dict[str, Claim] = {}
 
 
 def register(claim: Claim) -> None:
+    taken = {other.key_prefix for name, other in _claims.items() if name != claim.name}
+    if claim.key_prefix in taken:
+        raise ValueError(f"claim key prefix {claim.key_prefix!r} is taken")
     _claims[claim.name] = claim
 
 
@@ -64,7 +71,6 @@ def recover(account: "LedgerAccount", *, source_key: str) -> Decimal:
     """Repays the account owner's debts in the account's currency from it, as far as it
     holds. Runs in the caller's transaction; returns the amount repaid."""
     repaid = Decimal("0")
-    for name, claim in _claims.items():
-        key = recovery_key(source_key if len(_claims) == 1 else f"{name}:{source_key}")
-        repaid += claim.recover(account, key)
+    for claim in _claims.values():
+        repaid += claim.recover(account, recovery_key(f"{claim.key_prefix}{source_key}"))
     return repaid

@@ -8,17 +8,27 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseForbidden,
+)
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from wagtail.log_actions import log
 
 from accounts.requests import user_of
 from core.api.errors import ServiceError
+from core.downloads import PrivateFile, serve_private_file
+from core.uploads import EXTENSIONS
 
 from . import services
-from .models import Dispute, DisputeOutcome, RefundRequest
+from .models import Dispute, DisputeOutcome, Evidence, RefundRequest
 
 DECIDE_PERMISSION = "disputes.decide_refundrequest"
 
@@ -138,3 +148,45 @@ def decide_dispute(request: HttpRequest, pk: str, *, viewset: Any) -> HttpRespon
             "history_url": reverse(viewset.get_url_name("history"), args=[dispute.pk]),
         },
     )
+
+
+# The content type an evidence file is served with, from the extension we gave it after
+# sniffing its content at upload (services.EVIDENCE_TYPES); anything else is plain bytes.
+EVIDENCE_CONTENT_TYPES = {
+    EXTENSIONS[mime]: mime for mime in sorted(services.EVIDENCE_TYPES) if mime in EXTENSIONS
+}
+
+
+@never_cache
+def evidence_file(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """A dispute's or refund request's evidence file, as a download (never shown inline, our
+    content type, no sniffing), for those who may see the case: the view permission of its
+    queue or the finance decision permission. Each download is in the case's audit log."""
+    evidence = get_object_or_404(
+        Evidence.objects.select_related("dispute", "refund_request"), pk=pk
+    )
+    subject: Dispute | RefundRequest | None = evidence.dispute or evidence.refund_request
+    view_permission = (
+        "disputes.view_dispute" if evidence.dispute_id else "disputes.view_refundrequest"
+    )
+    if not request.user.has_perm(view_permission) and not _can_decide(request):
+        # A plain 403 (Wagtail would turn PermissionDenied into a redirect to the dashboard).
+        return HttpResponseForbidden()
+    if not evidence.file or subject is None:
+        raise Http404
+    extension = (evidence.file.name or "").rsplit(".", 1)[-1].lower()
+    content_type = EVIDENCE_CONTENT_TYPES.get(extension, "application/octet-stream")
+    filename = f"evidence-{evidence.pk}.{extension}" if extension else f"evidence-{evidence.pk}"
+    try:
+        response = serve_private_file(
+            request, PrivateFile(evidence.file, content_type, filename, inline=False)
+        )
+    except FileNotFoundError:
+        raise Http404 from None
+    log(
+        instance=subject,
+        action="disputes.download_evidence",
+        user=user_of(request),
+        data={"evidence": evidence.pk, "file": filename},
+    )
+    return response

@@ -7,4 +7,15 @@ class DisputesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import notifications, receivers  # noqa: F401
+        from credits import claims
+
+        from . import notifications, receivers, services  # noqa: F401
+
+        claims.register(
+            claims.Claim(
+                name="disputes_teacher_debts",
+                outstanding=services.outstanding_debts,
+                recover=services.recover_debts,
+                key_prefix="dispute:",
+            )
+        )

@@ -15,7 +15,7 @@ from typing import Any
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,7 +24,7 @@ from wagtail.log_actions import log
 from accounts.models import User
 from core.api.errors import ServiceError
 from core.uploads import RejectedUpload, checked_type, stored_name
-from credits.models import AccountKind, LedgerAccount
+from credits.models import AccountKind, LedgerAccount, Transfer
 from credits.services import Leg, platform_account, post_transfer, user_account
 from notifications.services import notify
 from payments import purposes
@@ -466,7 +466,8 @@ def decide_dispute(
 
 def _recover_debt(dispute: Dispute, owed: Decimal) -> None:
     """Takes ``owed`` back from the counterparty's earnings into revenue, as far as their
-    balance goes (earnings never go below zero); the rest stays on the dispute as debt."""
+    balance goes (earnings never go below zero); the rest stays on the dispute as debt,
+    which ``recover_debts`` (a ``credits.claims`` claim) repays from their later earnings."""
     assert dispute.counterparty is not None  # noqa: S101 - checked by the caller
     if owed <= 0:
         return
@@ -487,3 +488,71 @@ def _recover_debt(dispute: Dispute, owed: Decimal) -> None:
         )
     dispute.debt_recovered = recovered
     dispute.debt_outstanding = owed - recovered
+
+
+# --- Teacher debt as a claim on later earnings (credits.claims) -------------------------------
+
+
+def outstanding_debts(owner_id: Any) -> dict[str, Decimal]:
+    """What the teacher or vendor still owes for disputes decided at their cost, per
+    currency (one query)."""
+    rows = (
+        Dispute.objects.filter(counterparty_id=owner_id, debt_outstanding__gt=0)
+        .values("payment__currency")
+        .annotate(total=Sum("debt_outstanding"))
+        .order_by()
+    )
+    return {row["payment__currency"]: row["total"] for row in rows}
+
+
+def recover_debts(account: LedgerAccount, idempotency_key: str) -> Decimal:
+    """Repays the owner's dispute debts in the earnings ``account``'s currency from it,
+    oldest decision first, as far as it holds: one transfer from earnings to the platform's
+    revenue account (which bore the refund). Returns the amount repaid.
+
+    Registered as a ``credits.claims.Claim``: the ledger runs it in the transaction of every
+    transfer that credits earnings, and payouts before holding a payout. One query when
+    nothing is owed; otherwise the earnings account is locked before the disputes, as
+    everywhere."""
+    owing = list(
+        Dispute.objects.filter(
+            counterparty_id=account.owner_id,
+            payment__currency=account.currency,
+            debt_outstanding__gt=0,
+        ).values_list("pk", flat=True)
+    )
+    if not owing:
+        return Decimal("0")
+    account = LedgerAccount.objects.select_for_update().get(pk=account.pk)
+    disputes = list(
+        Dispute.objects.select_for_update()
+        .filter(pk__in=owing, debt_outstanding__gt=0)
+        .order_by("decided_at", "pk")
+    )
+    if not disputes or Transfer.objects.filter(idempotency_key=idempotency_key).exists():
+        return Decimal("0")
+    available = min(sum((d.debt_outstanding for d in disputes), Decimal("0")), account.balance)
+    if available <= 0:
+        return Decimal("0")
+    left = available
+    repaid: dict[str, str] = {}
+    for dispute in disputes:
+        part = min(left, dispute.debt_outstanding)
+        if part <= 0:
+            break
+        dispute.debt_recovered += part
+        dispute.debt_outstanding -= part
+        left -= part
+        dispute.save(update_fields=["debt_recovered", "debt_outstanding", "updated_at"])
+        repaid[str(dispute.pk)] = str(part)
+    post_transfer(
+        kind="dispute_debt_recovery",
+        idempotency_key=idempotency_key,
+        legs=[
+            Leg(account, -available),
+            Leg(platform_account(AccountKind.REVENUE, account.currency), available),
+        ],
+        memo="Repayment of disputes decided at your cost",
+        metadata={"disputes": repaid},
+    )
+    return available

@@ -7,6 +7,7 @@ from typing import Any
 
 import django_filters
 from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
@@ -35,6 +36,20 @@ def register_dispute_log_actions(actions: Any) -> None:
         "disputes.decline_refund_request", _("Decline refund request"), _("Refund declined")
     )
     actions.register_action("disputes.decide_dispute", _("Decide dispute"), _("Dispute decided"))
+    actions.register_action(
+        "disputes.download_evidence", _("Download evidence"), _("Evidence file downloaded")
+    )
+
+
+@hooks.register("register_admin_urls")
+def dispute_admin_urls() -> list[URLPattern]:
+    return [
+        path(
+            "finance/evidence/<int:pk>/file/",
+            admin_views.evidence_file,
+            name="disputes_evidence_file",
+        )
+    ]
 
 
 class RefundRequestFilterSet(WagtailFilterSet):

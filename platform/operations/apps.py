@@ -10,6 +10,14 @@ class OperationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import maintenance
+        from core import fields
+
+        from . import configuration, maintenance
 
         maintenance.connect()
+        # Service settings are ciphertext in their table and in the cache: rotated with the
+        # personal data, and the cache dropped afterwards (it may hold retired keys' tokens).
+        fields.register_ciphertext("operations.ServiceSetting", "ciphertext")
+        fields.keys_rotated.connect(
+            configuration.forget_after_rotation, dispatch_uid="operations.keys_rotated"
+        )

@@ -86,6 +86,11 @@ def forget() -> None:
     cache.delete(CACHE_KEY)
 
 
+def forget_after_rotation(**kwargs: object) -> None:
+    """``core.fields.keys_rotated``: the cached tokens may be under a key about to retire."""
+    forget()
+
+
 def from_environment(name: str) -> bool:
     return bool(os.environ.get(name))
 

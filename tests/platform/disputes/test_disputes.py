@@ -254,3 +254,120 @@ def test_the_dispute_list_is_paginated_in_pinned_queries(
         listed = api_client.get("/api/v1/disputes/")
     assert listed.json()["count"] == 3
     json.dumps(listed.json())
+
+
+def _deliver(api_client, booking) -> None:  # type: ignore[no-untyped-def]
+    """The lesson happens (both in the classroom the whole hour) and the learner confirms it
+    through the API: the booking-completion flow pays the teacher."""
+    from rooms.models import Attendance
+    from tutoring.services import sessions
+
+    sessions.open_meeting(booking)
+    booking.refresh_from_db()
+    for user in (booking.teacher.user, booking.learner):
+        Attendance.objects.create(
+            room_id=booking.room_id,
+            user=user,
+            channel_name="test",
+            joined_at=booking.start,
+            left_at=booking.end,
+        )
+    sessions.finish_session(booking.pk, now=booking.end + timedelta(minutes=31))
+    api_client.force_login(booking.learner)
+    assert api_client.post(f"/api/v1/bookings/{booking.pk}/confirm/").status_code == 200
+
+
+def test_a_teacher_debt_beyond_their_earnings_is_repaid_first_from_later_lessons(
+    api_client, client, teacher, admin, finance_moderator, make_listing, paid_booking
+):
+    """A chargeback on a lesson the teacher was already paid (and paid out) for is decided at
+    the teacher's cost: what their earnings cannot cover becomes a claim, repaid first from
+    the next lessons' earnings, and payouts cannot take it meanwhile."""
+    from credits.models import Transfer
+    from credits.selectors import earnings_summary
+    from credits.services import platform_account
+    from payouts.errors import PayoutExceedsPayable
+    from payouts.services import pay_payout, request_payout
+    from tutoring.payments import payment_of
+
+    def balances() -> tuple[Decimal, Decimal]:
+        return (
+            user_account(teacher, AccountKind.EARNINGS, "EUR").balance,
+            platform_account(AccountKind.REVENUE, "EUR").balance,
+        )
+
+    listing = make_listing(teacher, booking_horizon_days=3660)
+    first = paid_booking(start_in(10), listing=listing)
+    _deliver(api_client, first)
+    revenue_after_sale = balances()[1]
+    assert balances()[0] == Decimal("25.50")  # 30.00 less the 15 % commission
+    payout = request_payout(
+        teacher,
+        amount=Decimal("25.50"),
+        currency="EUR",
+        method="bank_transfer",
+        idempotency_key="paid-out-1",
+    )
+    pay_payout(payout, by=admin, reference="SEPA-1")
+    assert balances()[0] == 0
+
+    payment = payment_of(first)
+    deliver(client, "charge.dispute.created", stripe_dispute(payment, dispute_id="dp_lesson"))
+    dispute = Dispute.objects.get()
+    assert dispute.counterparty == teacher
+    client.force_login(finance_moderator)
+    decided = client.post(
+        f"/admin/finance/disputes/decide/{dispute.pk}/",
+        {"outcome": "teacher_debt", "reason": "No lesson took place"},
+    )
+    assert decided.status_code == 302
+    dispute.refresh_from_db()
+    assert (dispute.outcome, dispute.amount_refunded) == (
+        DisputeOutcome.TEACHER_DEBT,
+        Decimal("30.00"),
+    )
+    # Nothing left to take back at once: the teacher's 25.50 share is owed.
+    assert (dispute.debt_recovered, dispute.debt_outstanding) == (Decimal("0"), Decimal("25.50"))
+    assert earnings_summary(teacher) == [
+        {
+            "currency": "EUR",
+            "balance": Decimal("0.00"),
+            "outstanding_debt": Decimal("25.50"),
+            "payable": Decimal("0.00"),
+        }
+    ]
+    revenue_after_chargeback = balances()[1]
+
+    # The next lesson's 25.50 repays the whole debt before the teacher can ask for it.
+    _deliver(api_client, paid_booking(start_in(11), listing=listing))
+    dispute.refresh_from_db()
+    assert (dispute.debt_recovered, dispute.debt_outstanding) == (Decimal("25.50"), Decimal("0"))
+    assert balances()[0] == 0
+    earning = Transfer.objects.filter(kind="tutoring_earning").latest("created_at")
+    recovery = Transfer.objects.get(
+        idempotency_key=f"debt-recovery:dispute:{earning.idempotency_key}"
+    )
+    assert recovery.kind == "dispute_debt_recovery"
+    assert recovery.metadata == {"disputes": {str(dispute.pk): "25.50"}}
+    assert sorted(recovery.entries.values_list("account__kind", "amount")) == [
+        ("earnings", Decimal("-25.50")),
+        ("revenue", Decimal("25.50")),
+    ]
+    # The platform, which bore the whole refund, gets the teacher's 25.50 back.
+    assert revenue_after_chargeback == revenue_after_sale - Decimal("30.00")
+    assert balances()[1] == revenue_after_chargeback + Decimal("25.50")
+    with pytest.raises(PayoutExceedsPayable):
+        request_payout(
+            teacher,
+            amount=Decimal("0.01"),
+            currency="EUR",
+            method="bank_transfer",
+            idempotency_key="paid-out-2",
+        )
+
+    # Settled: the lesson after that is the teacher's, and nothing more is recovered.
+    _deliver(api_client, paid_booking(start_in(12), listing=listing))
+    assert balances()[0] == Decimal("25.50")
+    assert Transfer.objects.filter(kind="dispute_debt_recovery").count() == 1
+    assert earnings_summary(teacher)[0]["outstanding_debt"] == Decimal("0.00")
+    assert verify_balances() == []

@@ -191,7 +191,7 @@ def test_payout_requests_cannot_take_what_is_owed(
 
     (debt,) = owe(teacher, "10.00")  # owes 8.00, earnings 0
     api_client.force_login(teacher)
-    with assert_num_queries(8):  # session, user, accounts, plan (4), one for the debts
+    with assert_num_queries(9):  # session, user, accounts, plan (4), one per kind of debt (2)
         wallet = api_client.get("/api/v1/wallet/").json()
     assert wallet["earnings"] == [
         {"currency": "EUR", "balance": "0.00", "outstanding_debt": "8.00", "payable": "0.00"}

@@ -100,3 +100,51 @@ def test_switching_off_lets_everyone_back_and_costs_no_query_per_request(
     client.force_login(student)
     assert client.get("/api/v1/health/").status_code == 200
     assert client.get("/").status_code != 503
+
+
+def test_with_the_cache_down_it_reads_the_row_and_never_raises(admin) -> None:  # type: ignore[no-untyped-def]
+    """Redis unreachable (nothing listens on the port): the state comes from the database,
+    "off" here, and the failed cache write is only logged."""
+    from django.core.cache import cache
+    from django.test import override_settings
+    from operations import maintenance
+    from redis.exceptions import ConnectionError as RedisDown
+
+    row = MaintenanceSettings.load()  # (saving it would drop the cache entry: not now)
+
+    dead = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
+    }
+    with override_settings(CACHES=dead):
+        with pytest.raises(RedisDown):
+            cache.get("anything")
+        state = maintenance.current()
+        assert (state.enabled, state.message) == (False, "")
+        # It is the row that was read: switched on there, it says so.
+        MaintenanceSettings.objects.filter(pk=row.pk).update(enabled=True, message="Back soon")
+        assert maintenance.current() == maintenance.Maintenance(True, "Back soon", 30 * 60)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_the_database_down_it_says_off_and_never_raises() -> None:
+    """PostgreSQL unreachable (the connection pointed at a port nothing listens on) and
+    nothing cached: "off", so the request goes on to fail (or answer from cache) on its own
+    terms rather than in this middleware."""
+    from django.db import OperationalError
+    from operations import maintenance
+
+    maintenance.forget()
+    port = connection.settings_dict["PORT"]
+    connection.close()
+    connection.settings_dict["PORT"] = "1"
+    try:
+        with pytest.raises(OperationalError):
+            connection.ensure_connection()
+        state = maintenance.current()
+        assert (state.enabled, state.message) == (False, "")
+    finally:
+        connection.settings_dict["PORT"] = port
+        connection.close()

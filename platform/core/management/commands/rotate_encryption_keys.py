@@ -1,4 +1,7 @@
-"""Moves every encrypted field (``core.fields``) to the newest key of ``ENCRYPTION_KEYS``.
+"""Moves every encrypted field (``core.fields``), and every text column an app registered as
+holding ``core.crypto`` tokens (``core.fields.register_ciphertext``: operations' service
+settings), to the newest key of ``ENCRYPTION_KEYS``; then sends ``core.fields.keys_rotated``
+(caches of those tokens are dropped).
 
 Batches of ``--batch-size`` rows by primary key, each in its own transaction, the rows locked
 while they are rewritten (a concurrent save waits instead of being overwritten by an older
@@ -16,7 +19,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
 
 from core import crypto
-from core.fields import encrypted_fields
+from core.fields import keys_rotated, rotating_columns
 
 
 class Command(BaseCommand):
@@ -33,12 +36,13 @@ class Command(BaseCommand):
     def handle(self, *args: Any, batch_size: int, after: str, **options: Any) -> None:
         resume_label, _, resume_pk = after.partition(":")
         total_rotated = 0
-        for model, fields in sorted(encrypted_fields(), key=lambda item: item[0]._meta.label):
+        for model, fields in sorted(rotating_columns(), key=lambda item: item[0]._meta.label):
             label = model._meta.label
             if resume_label and label < resume_label:
                 continue
             start = resume_pk if resume_label == label else None
             total_rotated += self._rotate_table(model, fields, batch_size, start)
+        keys_rotated.send(sender=self.__class__)
         self.stdout.write(self.style.SUCCESS(f"Done: {total_rotated} values re-encrypted."))
 
     def _rotate_table(self, model: Any, fields: list[Any], batch_size: int, start: Any) -> int:
