@@ -70,6 +70,7 @@ class FeatureFlag(models.Model):
         help_text=_("Two-letter codes separated by commas, e.g. ES, MX. Empty: everywhere."),
     )
     rollout_percent = models.PositiveSmallIntegerField(
+        # xgettext:no-python-format
         _("rollout (% of people)"),
         default=100,
         validators=[MinValueValidator(0), MaxValueValidator(100)],

@@ -1,6 +1,8 @@
 """The interface in Spanish and in Arabic (right to left), on a phone: the learner home, the
 lesson catalogue, a lesson (its step-by-step player is built by JavaScript, so its strings
-come from the JavaScript catalogue) and the word review session; Arabic on a desktop too.
+come from the JavaScript catalogue) and the word review session; Arabic on a desktop too;
+then the lesson packages and the progress report at 390x844 and on a desktop, and English
+lesson and home content reading left to right inside the Arabic interface (dir="auto").
 The language comes from the demo learner's profile; each page is checked for its language
 and direction, key translated strings, English left-overs, sideways scroll and axe."""
 
@@ -22,6 +24,8 @@ EXPECTED = {
         "/learn/": ["Mi progreso", "Buscar"],
         "lesson": ["Comprobar", "Paso 1 de", "Continuar", "Terminar la lección"],
         "/vocabulary/review/": ["Repasar palabras", "Teclado:"],
+        "/tutoring/packages/": ["Mis paquetes", "Clases que compraste de una vez"],
+        "/progress/": ["Tu progreso", "Qué hacer a continuación", "Esta semana"],
     },
     "ar": {
         "dir": "rtl",
@@ -29,6 +33,8 @@ EXPECTED = {
         "/learn/": ["تقدّمي", "بحث"],
         "lesson": ["تحقّق", "الخطوة 1 من", "متابعة", "إنهاء الدرس"],
         "/vocabulary/review/": ["مراجعة الكلمات", "لوحة المفاتيح:"],
+        "/tutoring/packages/": ["باقاتي", "دروس اشتريتها دفعة واحدة"],
+        "/progress/": ["تقدّمك", "ما الخطوة التالية", "هذا الأسبوع"],
     },
 }
 ENGLISH = [
@@ -38,6 +44,9 @@ ENGLISH = [
     "Step 1 of",
     "Finish lesson",
     "Show answer",
+    "My packages",
+    "Your progress",
+    "What to do next",
 ]
 
 
@@ -89,6 +98,9 @@ def test_learner_pages_in_spanish_and_arabic_on_a_phone(
     ).first.click()
     expect(page.locator(".lesson-progress-text")).to_be_visible()
     _check(page, language, "lesson", axe, no_sideways_scroll)
+    # The lesson's own (English or Spanish) text reads left to right in either interface.
+    for cms_text in (".lesson h1", ".lesson .lead"):
+        assert _direction(page, cms_text) == "ltr"
     screenshot(f"{language}-lesson-phone", page=page)
 
     page.goto(live_server.url + "/vocabulary/review/")
@@ -108,5 +120,20 @@ def test_learner_pages_in_spanish_and_arabic_on_a_phone(
         brand = page.locator(".site-nav .brand").bounding_box()
         account = page.locator(".nav-account").bounding_box()
         assert brand and account and brand["x"] > account["x"]
+        # The English home page content reads left to right inside the Arabic layout.
+        assert _direction(page, ".home-intro h1") == "ltr"
+        assert _direction(page, ".page-body .hero p") == "ltr"
         screenshot("ar-home-desktop", page=page)
+
+    # Pages added after the catalogues were first made, on a phone and on a desktop.
+    for label, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
+        page.set_viewport_size(viewport)
+        for path in ("/tutoring/packages/", "/progress/"):
+            page.goto(live_server.url + path)
+            _check(page, language, path, axe, no_sideways_scroll)
+            screenshot(f"{language}-{path.strip('/').replace('/', '-')}-{label}", page=page)
     page.context.close()
+
+
+def _direction(page, selector: str) -> str:  # type: ignore[no-untyped-def]
+    return page.locator(selector).first.evaluate("element => getComputedStyle(element).direction")
