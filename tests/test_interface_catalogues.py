@@ -73,10 +73,7 @@ def test_msgfmt_accepts_the_catalogue(path: Path, tmp_path: Path) -> None:
 # Where the interface's strings live: what `makemessages` reads (node_modules, the built
 # static/dist, tests and the ML service are not interface strings).
 SOURCES = ("cms", "platform", "realtime", "templates", "static/js")
-MAKEMESSAGES = (
-    "manage.py makemessages -l es -l ar (and -d djangojs) -i node_modules -i static/dist "
-    "-i tests -i ml -i benchmarks -i var -i frontend -i deploy"
-)
+MAKEMESSAGES = "make catalogues, then scripts/i18n-todo list and apply, then make messages"
 
 
 def extracted_msgids(
