@@ -72,6 +72,21 @@ class AbroadSettings(BaseGenericSetting):
     homestay_commission_percent = models.PositiveSmallIntegerField(
         _("platform commission on homestays (%)"), default=10
     )
+    minor_edits_skip_review = models.BooleanField(
+        _("minor edits skip review"),
+        default=False,
+        help_text=_(
+            "When a partner submits a change to a live course or homestay that only touches "
+            "prices (within the limit below), intake seats, new intakes or the stay's "
+            "minimum/maximum nights and check-in days, it goes live at once. Any other change "
+            "still waits for a moderator."
+        ),
+    )
+    minor_price_change_percent = models.PositiveSmallIntegerField(
+        _("a minor price change is at most (%)"),
+        default=20,
+        validators=[MaxValueValidator(100)],
+    )
 
     class Meta:
         verbose_name = _("study abroad")
