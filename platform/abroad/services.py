@@ -692,6 +692,7 @@ def apply_as_vendor(
     documents: dict[str, UploadedFile],
     website: str = "",
     accreditation: str = "",
+    payout_holder: str = "",
     payout_details: str = "",
 ) -> VendorApplication:
     """A school or host applies: their details and documents (judged by content, stored
@@ -738,7 +739,8 @@ def apply_as_vendor(
             website=website,
             about=about.strip()[:2000],
             accreditation=accreditation.strip()[:200],
-            payout_details=payout_details.strip()[:80],
+            payout_holder=" ".join(payout_holder.split())[:140],
+            payout_details=" ".join(payout_details.upper().split())[:34],
         )
         for name, mime, upload in checked:
             document = VendorDocument(application=application, kind=name, content_type=mime)
@@ -790,6 +792,7 @@ def approve_application(application_id: Any, *, by: User) -> VendorApplication:
     from accounts.roles import Role
     from accounts.services import grant_role
     from cms.abroad.vendors import grant_vendor_subtree
+    from payouts.services import link_bank_account
 
     _require_verifier(by)
     with transaction.atomic():
@@ -808,6 +811,16 @@ def approve_application(application_id: Any, *, by: User) -> VendorApplication:
         )
         grant_role(application.user, role)
         grant_vendor_subtree(application.user, page)
+        if application.payout_details:
+            # Their earnings are paid to the account they gave; it lives on as their payout
+            # method only (encrypted there too), not twice.
+            link_bank_account(
+                application.user,
+                holder=application.payout_holder or application.organisation,
+                number=application.payout_details,
+            )
+            application.payout_holder = ""
+            application.payout_details = ""
         application.status = ApplicationStatus.APPROVED
         application.page = page
         application.reviewed_at = timezone.now()
