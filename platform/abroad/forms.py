@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from cms.abroad.models import Meals, RoomType
 from cms.learning.blocks import TARGET_LANGUAGES
 from cms.learning.models import Level
+from payouts.models import account_number_validator
 
 from . import selectors
 from .models import DocumentKind, VendorKind
@@ -111,11 +112,17 @@ class VendorApplicationForm(forms.Form):
     accreditation = forms.CharField(
         label=_("Accreditation (schools)"), max_length=200, required=False
     )
-    payout_details = forms.CharField(
-        label=_("Payout account (IBAN or similar)"),
-        max_length=80,
+    payout_holder = forms.CharField(
+        label=_("Account holder"),
+        max_length=140,
         required=False,
-        help_text=_("Only the platform's staff see it."),
+        help_text=_("Where your earnings are paid. Only the platform's finance staff see it."),
+    )
+    payout_details = forms.CharField(
+        label=_("IBAN or account number"),
+        max_length=34,
+        required=False,
+        validators=[account_number_validator],
     )
     id = forms.FileField(label=_("Identity document"), help_text=DOCUMENT_HELP)
     licence = forms.FileField(
@@ -133,6 +140,15 @@ class VendorApplicationForm(forms.Form):
         self.fields["destination"].choices = [  # type: ignore[attr-defined]
             (page.pk, page.title) for page in selectors.destinations()
         ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        holder, number = data.get("payout_holder"), data.get("payout_details")
+        if number and not holder:
+            self.add_error("payout_holder", _("Whose account is it?"))
+        if holder and not number and "payout_details" not in self.errors:
+            self.add_error("payout_details", _("Enter the account number too, or neither."))
+        return data
 
     def documents(self) -> dict[str, Any]:
         names = {

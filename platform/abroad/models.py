@@ -22,8 +22,11 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
 from cms.abroad.models import CURRENCIES, CancellationPolicy
+from core.crypto import mask
+from core.fields import EncryptedTextField
 from core.uploads import private_storage
 from credits.models import AmountOptions
+from payouts.models import account_number_validator
 
 MONEY: AmountOptions = {"max_digits": 12, "decimal_places": 2}
 
@@ -71,6 +74,21 @@ class AbroadSettings(BaseGenericSetting):
     )
     homestay_commission_percent = models.PositiveSmallIntegerField(
         _("platform commission on homestays (%)"), default=10
+    )
+    minor_edits_skip_review = models.BooleanField(
+        _("minor edits skip review"),
+        default=False,
+        help_text=_(
+            "When a partner submits a change to a live course or homestay that only touches "
+            "prices (within the limit below), intake seats, new intakes or the stay's "
+            "minimum/maximum nights and check-in days, it goes live at once. Any other change "
+            "still waits for a moderator."
+        ),
+    )
+    minor_price_change_percent = models.PositiveSmallIntegerField(
+        _("a minor price change is at most (%)"),
+        default=20,
+        validators=[MaxValueValidator(100)],
     )
 
     class Meta:
@@ -329,8 +347,17 @@ class VendorApplication(models.Model):
     website = models.URLField(_("website"), blank=True)
     about = models.TextField(_("about you"), max_length=2000)
     accreditation = models.CharField(_("accreditation"), max_length=200, blank=True)
-    payout_details = models.CharField(
-        _("payout account (IBAN or similar)"), max_length=80, blank=True
+    # The bank account the partner's earnings go to: encrypted at rest, shown masked, and
+    # moved to their payout method (``payouts``) when the application is approved.
+    payout_holder = EncryptedTextField(
+        _("account holder"), max_length=140, blank=True, single_line=True
+    )
+    payout_details = EncryptedTextField(
+        _("IBAN or account number"),
+        max_length=34,
+        blank=True,
+        single_line=True,
+        validators=[account_number_validator],
     )
     decline_reason = models.TextField(blank=True)
     page = models.ForeignKey(
@@ -358,6 +385,10 @@ class VendorApplication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} ({self.get_kind_display()})"
+
+    @property
+    def masked_payout_account(self) -> str:
+        return mask(self.payout_details)
 
 
 class DocumentKind(models.TextChoices):

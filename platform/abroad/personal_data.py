@@ -86,6 +86,7 @@ def export_personal_data(user: User) -> dict[str, Any]:
                 "website": application.website,
                 "about": application.about,
                 "accreditation": application.accreditation,
+                "payout_holder": application.payout_holder,
                 "payout_details": application.payout_details,
                 "decline_reason": application.decline_reason,
                 "submitted_at": iso(application.submitted_at),

@@ -692,6 +692,7 @@ def apply_as_vendor(
     documents: dict[str, UploadedFile],
     website: str = "",
     accreditation: str = "",
+    payout_holder: str = "",
     payout_details: str = "",
 ) -> VendorApplication:
     """A school or host applies: their details and documents (judged by content, stored
@@ -738,7 +739,8 @@ def apply_as_vendor(
             website=website,
             about=about.strip()[:2000],
             accreditation=accreditation.strip()[:200],
-            payout_details=payout_details.strip()[:80],
+            payout_holder=" ".join(payout_holder.split())[:140],
+            payout_details=" ".join(payout_details.upper().split())[:34],
         )
         for name, mime, upload in checked:
             document = VendorDocument(application=application, kind=name, content_type=mime)
@@ -790,6 +792,7 @@ def approve_application(application_id: Any, *, by: User) -> VendorApplication:
     from accounts.roles import Role
     from accounts.services import grant_role
     from cms.abroad.vendors import grant_vendor_subtree
+    from payouts.services import link_bank_account
 
     _require_verifier(by)
     with transaction.atomic():
@@ -808,6 +811,16 @@ def approve_application(application_id: Any, *, by: User) -> VendorApplication:
         )
         grant_role(application.user, role)
         grant_vendor_subtree(application.user, page)
+        if application.payout_details:
+            # Their earnings are paid to the account they gave; it lives on as their payout
+            # method only (encrypted there too), not twice.
+            link_bank_account(
+                application.user,
+                holder=application.payout_holder or application.organisation,
+                number=application.payout_details,
+            )
+            application.payout_holder = ""
+            application.payout_details = ""
         application.status = ApplicationStatus.APPROVED
         application.page = page
         application.reviewed_at = timezone.now()
@@ -943,3 +956,61 @@ def send_due_reminders(now: datetime | None = None) -> int:
             dispatch.enqueue_on_commit("abroad.email_booking", str(booking_id), "reminder")
             sent += 1
     return sent
+
+
+# --- Minor edits of live listings ------------------------------------------------------------
+
+
+def publish_minor_edit(page: Any, *, by: User) -> list[str] | None:
+    """Publishes at once a change ``by`` just submitted to moderation when the admins let
+    minor edits skip review and every change since the live version is minor
+    (``minor_edits``): the review task is approved by the platform with a comment naming
+    the changes, which ends the workflow and publishes the revision, and the partner's
+    action is logged. Returns what changed, or ``None`` when the change waits for review."""
+    from wagtail.log_actions import log
+    from wagtail.models import TaskState, WorkflowState
+
+    from .minor_edits import minor_changes
+
+    settings = policy()
+    if not settings.minor_edits_skip_review:
+        return None
+    model = page.specific_class or type(page)
+    with transaction.atomic():
+        live = model.objects.select_for_update().filter(pk=page.pk, live=True).first()
+        if live is None:
+            return None  # a listing that never went live is always reviewed
+        state = (
+            WorkflowState.objects.filter(
+                base_content_type_id=live.get_base_content_type().pk,
+                object_id=str(live.pk),
+                status=WorkflowState.STATUS_IN_PROGRESS,
+                requested_by=by,
+            )
+            .select_related("current_task_state")
+            .first()
+        )
+        task_state = state.current_task_state if state else None
+        revision = live.get_latest_revision()
+        if (
+            task_state is None
+            or revision is None
+            or task_state.status != TaskState.STATUS_IN_PROGRESS
+            or task_state.revision_id != revision.pk
+        ):
+            return None
+        changes = minor_changes(live, revision.as_object(), settings.minor_price_change_percent)
+        if not changes:
+            return None
+        task_state.specific.approve(
+            user=None,
+            comment="Minor edit published without review (site setting): " + ", ".join(changes),
+        )
+        log(
+            instance=live,
+            action="abroad.minor_edit_published",
+            user=by,
+            revision=revision,
+            data={"changes": changes},
+        )
+    return changes

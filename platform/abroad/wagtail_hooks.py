@@ -36,6 +36,29 @@ def register_abroad_log_actions(actions: Any) -> None:
     actions.register_action("abroad.approve_vendor", _("Approve partner"), _("Partner approved"))
     actions.register_action("abroad.decline_vendor", _("Decline partner"), _("Partner declined"))
     actions.register_action("abroad.moderate_review", _("Moderate review"), _("Review moderated"))
+    actions.register_action(
+        "abroad.minor_edit_published",
+        _("Publish a minor edit without review"),
+        _("Minor edit published without review"),
+    )
+
+
+@hooks.register("after_edit_page")
+def publish_minor_edits(request: HttpRequest, page: Any) -> None:
+    """A partner's change to a live course or homestay that is only minor (prices within
+    the limit, seats, nights) goes live at once when the admins allow it (``services``)."""
+    from django.contrib import messages
+
+    from . import services
+
+    if not any(request.POST.get(name) for name in ("action-submit", "action-restart-workflow")):
+        return
+    changes = services.publish_minor_edit(page, by=request.user)  # type: ignore[arg-type]
+    if changes:
+        messages.success(
+            request,
+            _("It was a minor edit (prices or availability), so it is live now."),
+        )
 
 
 class ApplicationFilterSet(WagtailFilterSet):

@@ -345,6 +345,7 @@ def apply(request: HttpRequest) -> HttpResponse:
                 about=data["about"],
                 website=data["website"],
                 accreditation=data["accreditation"],
+                payout_holder=data["payout_holder"],
                 payout_details=data["payout_details"],
                 documents=form.documents(),
             )

@@ -46,6 +46,7 @@ from .models import (
     PayoutRequest,
     PayoutStatus,
     TaxDocument,
+    account_number_validator,
 )
 
 DEFAULT_COMMISSION_PERCENT = Decimal("20")
@@ -153,6 +154,23 @@ def save_bank_account(
         ]
     )
     return profile
+
+
+def link_bank_account(
+    payee: User, *, holder: str, number: str, bank_name: str = "", country: str = ""
+) -> PayeeProfile | None:
+    """Makes an account the payee gave elsewhere (a study-abroad partner's application)
+    their bank-transfer payout method, unless they already have one: an account they set
+    on their payout page is never replaced behind their back (``None`` then). The number is
+    checked as the payout form checks it."""
+    account_number_validator(number)
+    with transaction.atomic():
+        profile = PayeeProfile.objects.select_for_update().filter(user=payee).first()
+        if profile is not None and profile.has_bank_account:
+            return None
+        return save_bank_account(
+            payee, holder=holder, number=number, bank_name=bank_name, country=country
+        )
 
 
 def remove_bank_account(payee: User) -> None:

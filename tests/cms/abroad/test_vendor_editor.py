@@ -27,11 +27,13 @@ def two_hosts(make_homestay, homestay_owner, role_user):  # type: ignore[no-unty
     return mine, theirs, other
 
 
-def homestay_form(page: HomestayPage, price: str, action: str) -> dict:  # type: ignore[type-arg]
+def homestay_form(  # type: ignore[no-untyped-def]
+    page: HomestayPage, price: str, action: str, **changes
+) -> dict:  # type: ignore[type-arg]
     room = page.rooms.get()
     return nested_form_data(
         {
-            "title": page.title,
+            "title": changes.get("title", page.title),
             "slug": page.slug,
             "host_profile": page.host_profile,
             "photo": "",
@@ -41,7 +43,7 @@ def homestay_form(page: HomestayPage, price: str, action: str) -> dict:  # type:
             "meals": page.meals,
             "meals_notes": "",
             "house_rules": "",
-            "min_nights": page.min_nights,
+            "min_nights": changes.get("min_nights", page.min_nights),
             "max_nights": page.max_nights,
             "check_in_days": page.check_in_days,
             "currency": page.currency,
@@ -154,3 +156,139 @@ def test_the_vendor_admin_menu_shows_only_their_pages_and_bookings(
     assert "Bookings and requests" in page
     for hidden in ("Snippets", "Images", "Documents", "Reports", "Settings"):
         assert f">{hidden}<" not in page, hidden
+
+
+@pytest.fixture
+def minor_edits_allowed():  # type: ignore[no-untyped-def]
+    from abroad.models import AbroadSettings
+
+    settings = AbroadSettings.load()
+    settings.minor_edits_skip_review = True
+    settings.minor_price_change_percent = 20
+    settings.save()
+    return settings
+
+
+def live_homestay(pk: int) -> HomestayPage:
+    return HomestayPage.objects.get(pk=pk)
+
+
+def test_minor_edits_wait_for_review_unless_an_admin_lets_them_skip_it(
+    client, two_hosts, homestay_owner
+) -> None:
+    """Off by default: even a small price change is reviewed."""
+    mine, _theirs, _other = two_hosts
+    client.force_login(homestay_owner)
+    response = client.post(
+        reverse("wagtailadmin_pages:edit", args=[mine.pk]),
+        homestay_form(mine, "38.00", "action-submit"),
+    )
+    assert response.status_code == 302
+    assert WorkflowState.objects.get(object_id=str(mine.pk)).status == "in_progress"
+    assert live_homestay(mine.pk).rooms.get().price_per_night == Decimal("35.00")
+
+
+def test_a_minor_edit_goes_live_at_once_when_allowed(
+    client, two_hosts, homestay_owner, minor_edits_allowed
+) -> None:
+    from wagtail.models import PageLogEntry
+
+    mine, _theirs, _other = two_hosts
+    client.force_login(homestay_owner)
+    response = client.post(
+        reverse("wagtailadmin_pages:edit", args=[mine.pk]),
+        homestay_form(mine, "38.00", "action-submit", min_nights="5"),
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "so it is live now" in response.content.decode()
+    live = live_homestay(mine.pk)
+    assert live.rooms.get().price_per_night == Decimal("38.00")
+    assert live.min_nights == 5
+    assert not live.has_unpublished_changes
+    state = WorkflowState.objects.get(object_id=str(mine.pk))
+    assert state.status == "approved"
+    task_state = TaskState.objects.get(workflow_state=state)
+    assert task_state.finished_by is None  # the platform approved it, not a moderator
+    assert "rooms.price_per_night" in task_state.comment
+    entry = PageLogEntry.objects.get(page=mine, action="abroad.minor_edit_published")
+    assert entry.user == homestay_owner
+    assert entry.data["changes"] == ["min_nights", "rooms.price_per_night"]
+    # The vendor still cannot publish anything themselves.
+    assert not live.permissions_for_user(homestay_owner).can_publish()
+
+
+@pytest.mark.parametrize(
+    ("price", "changes"),
+    [
+        ("50.00", {}),  # +43 %: beyond the 20 % limit
+        ("38.00", {"title": "Casa Hana, now with a garden"}),  # a text changed too
+    ],
+)
+def test_a_bigger_change_still_waits_for_a_moderator(
+    client, two_hosts, homestay_owner, minor_edits_allowed, price, changes
+) -> None:
+    mine, _theirs, _other = two_hosts
+    client.force_login(homestay_owner)
+    response = client.post(
+        reverse("wagtailadmin_pages:edit", args=[mine.pk]),
+        homestay_form(mine, price, "action-submit", **changes),
+    )
+    assert response.status_code == 302
+    assert WorkflowState.objects.get(object_id=str(mine.pk)).status == "in_progress"
+    live = live_homestay(mine.pk)
+    assert live.rooms.get().price_per_night == Decimal("35.00")
+    assert live.title == "Casa Hana"
+
+
+def test_saving_a_draft_is_not_publishing(
+    client, two_hosts, homestay_owner, minor_edits_allowed
+) -> None:
+    mine, _theirs, _other = two_hosts
+    client.force_login(homestay_owner)
+    client.post(
+        reverse("wagtailadmin_pages:edit", args=[mine.pk]),
+        homestay_form(mine, "38.00", "action-save"),
+    )
+    live = live_homestay(mine.pk)
+    assert live.rooms.get().price_per_night == Decimal("35.00")
+    assert live.has_unpublished_changes
+
+
+def test_what_counts_as_minor_on_a_course(make_course, institution) -> None:
+    """Seats and new intakes are availability; prices within the limit; a moved start date,
+    a removed intake or a bigger fee change is not minor."""
+    from datetime import date
+
+    from abroad.minor_edits import minor_changes
+
+    from cms.abroad.models import CourseIntake
+
+    course = make_course(institution, intakes=2)
+    live = type(course).objects.get(pk=course.pk)
+    first = live.intakes.first()
+
+    def draft():  # type: ignore[no-untyped-def]
+        return live.get_latest_revision().as_object()
+
+    edited = draft()
+    edited.price_per_week = live.price_per_week * Decimal("1.1")
+    kept = list(edited.intakes.all())
+    kept[0].seats += 5
+    edited.intakes = [*kept, CourseIntake(start_date=date(2031, 1, 6), seats=8)]
+    assert minor_changes(live, edited, 20) == ["intakes.seats", "intakes: added", "price_per_week"]
+
+    moved = draft()
+    rows = list(moved.intakes.all())
+    rows[0].start_date = date(2031, 2, 3)
+    moved.intakes = rows
+    assert minor_changes(live, moved, 20) is None
+
+    removed = draft()
+    removed.intakes = [row for row in removed.intakes.all() if row.pk != first.pk]
+    assert minor_changes(live, removed, 20) is None
+
+    fee = draft()
+    fee.registration_fee = Decimal(live.registration_fee) + 1000
+    assert minor_changes(live, fee, 20) is None
+    assert minor_changes(live, draft(), 20) == []

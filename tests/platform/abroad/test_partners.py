@@ -41,6 +41,7 @@ def form(abroad_tree, kind: str = "homestay", **files: bytes) -> dict:  # type: 
         "address": "Calle Luna 5, Madrid",
         "phone": "+34 600 000 000",
         "about": "Marta and her two cats host students in a sunny flat.",
+        "payout_holder": "Marta Luna",
         "payout_details": "ES91 2100 0418 4502 0005 1332",
     }
     for name, content in files.items():
@@ -132,7 +133,9 @@ def test_a_moderator_approves_and_the_host_fills_in_their_draft_listing_for_revi
     assert queue.status_code == 200 and "Casa Marta" in queue.content.decode()
     verify = f"{QUEUE}verify/{applied.pk}/"
     screen = client.get(verify).content.decode()
-    assert "ES91 2100" in screen and "Proof of address" in screen
+    # The account is shown masked to the verifiers.
+    assert "•••• 1332" in screen and "Proof of address" in screen
+    assert "2100 0418" not in screen
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(verify, {"decision": "approve"})
     assert response.status_code == 302
@@ -240,3 +243,73 @@ def test_a_school_is_approved_into_an_institute_and_only_staff_reach_the_queue(
     assert institute.owner_id == student.pk and not institute.live
     assert student.groups.filter(name=GROUP_NAMES[Role.INSTITUTION]).exists()
     assert VendorDocument.objects.filter(application=application).count() == 2
+
+
+def test_the_payout_account_given_when_applying_becomes_the_payout_method(
+    client, abroad_tree, applied, applicant, admin, django_capture_on_commit_callbacks
+) -> None:
+    from django.db import connection
+
+    from payouts.models import PayeeProfile
+
+    # Stored encrypted while it waits.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT payout_details FROM abroad_vendorapplication WHERE id = %s", [applied.pk]
+        )
+        (raw,) = cursor.fetchone()
+    assert raw and "1332" not in raw
+    assert not PayeeProfile.objects.filter(user=applicant).exists()
+
+    client.force_login(admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"{QUEUE}verify/{applied.pk}/", {"decision": "approve"})
+    profile = PayeeProfile.objects.get(user=applicant)
+    assert profile.account_holder == "Marta Luna"
+    assert profile.account_number == "ES91 2100 0418 4502 0005 1332"
+    assert profile.has_bank_account and profile.account_number_index
+    # Kept once, as the payout method: the application no longer holds it.
+    applied.refresh_from_db()
+    assert (applied.payout_holder, applied.payout_details) == ("", "")
+    # Finance sees it masked in the admin.
+    payees = client.get("/admin/finance/payees/").content.decode()
+    assert "•••• 1332" in payees and "2100 0418" not in payees
+    inspect = client.get(f"/admin/finance/payees/inspect/{profile.pk}/").content.decode()
+    assert "•••• 1332" in inspect and "2100 0418" not in inspect
+    # The new partner's payout page shows it as theirs.
+    client.force_login(applicant)
+    assert "1332" in client.get("/payouts/method/").content.decode()
+
+
+def test_a_payout_account_needs_its_holder_and_a_real_number(
+    client, abroad_tree, applicant
+) -> None:
+    client.force_login(applicant)
+    no_holder = form(abroad_tree, id=PDF, proof_of_address=png())
+    no_holder["payout_holder"] = ""
+    assert client.post(APPLY, no_holder).status_code == 400
+    bad = form(abroad_tree, id=PDF, proof_of_address=png())
+    bad["payout_details"] = "<script>"
+    response = client.post(APPLY, bad)
+    assert response.status_code == 400
+    assert "IBAN or account number" in response.content.decode()
+    assert not VendorApplication.objects.exists()
+
+
+def test_an_account_the_partner_already_set_for_payouts_is_kept(
+    client, applied, applicant, admin
+) -> None:
+    from abroad import services
+
+    from payouts.models import PayeeProfile
+    from payouts.services import save_bank_account
+
+    save_bank_account(
+        applicant,
+        holder="Marta Luna",
+        number="DE89 3704 0044 0532 0130 00",
+        bank_name="X",
+        country="DE",
+    )
+    services.approve_application(applied.pk, by=admin)
+    assert PayeeProfile.objects.get(user=applicant).account_number.startswith("DE89")

@@ -5,10 +5,18 @@ My trips; and the demo data itself (believable, owned by the vendor logins, idem
 from datetime import timedelta
 
 import pytest
-from abroad.models import AbroadBooking, BookingStatus, RoomStay
+from abroad.models import (
+    AbroadBooking,
+    AbroadReview,
+    ApplicationStatus,
+    BookingStatus,
+    RoomStay,
+    VendorApplication,
+)
 from django.contrib.auth import get_user_model
 
 from cms.abroad.models import CoursePage, DestinationPage, HomestayPage, InstitutePage
+from credits.models import AccountKind, LedgerAccount
 
 pytestmark = pytest.mark.django_db
 
@@ -33,8 +41,8 @@ def demo() -> None:
 def test_demo_data_is_believable_owned_and_idempotent() -> None:
     first = load()
     second = load()
-    assert "3 destinations, 4 institutes, 8 courses, 4 homestays" in first[-2]
-    assert second[-2] == "study abroad: already there"
+    assert "3 destinations, 4 institutes, 8 courses, 4 homestays" in first[-4]
+    assert second[-4] == "study abroad: already there"
     users = get_user_model().objects
     institution = users.get(email="institution@toto.localhost")
     host = users.get(email="homestay@toto.localhost")
@@ -43,9 +51,30 @@ def test_demo_data_is_believable_owned_and_idempotent() -> None:
     assert CoursePage.objects.filter(owner=institution).count() == 8
     assert HomestayPage.objects.filter(owner=host).count() == 4
     assert RoomStay.objects.filter(booking__isnull=True).count() == 3
-    waiting = AbroadBooking.objects.get()
-    assert waiting.status == BookingStatus.AWAITING_VENDOR
+    waiting = AbroadBooking.objects.get(status=BookingStatus.AWAITING_VENDOR)
     assert waiting.stay_vendor == host
+
+    # Two past stays of the student, completed (the host was paid) and reviewed; the host
+    # answered one review, the other waits on their dashboard.
+    assert "2 past stays reviewed" in first[-2]
+    assert second[-2:] == [
+        "study abroad reviews: already there",
+        "study abroad partner application: already there",
+    ]
+    student = users.get(email="student@toto.localhost")
+    past = AbroadBooking.objects.filter(learner=student, status=BookingStatus.COMPLETED)
+    assert past.count() == 2 and all(booking.vendors_paid_at for booking in past)
+    reviews = AbroadReview.objects.filter(author=student).order_by("created_at")
+    assert [(r.rating, bool(r.vendor_reply)) for r in reviews] == [(5, True), (4, False)]
+    assert all(r.page.owner_id == host.pk for r in reviews)
+    earnings = LedgerAccount.objects.get(owner=host, kind=AccountKind.EARNINGS, currency="EUR")
+    assert earnings.balance > 0
+
+    # One partner application waits for verification, its account encrypted.
+    application = VendorApplication.objects.get(status=ApplicationStatus.PENDING)
+    assert application.user.email == "pilar@toto.localhost"
+    assert set(application.documents.values_list("kind", flat=True)) == {"id", "address"}
+    assert application.masked_payout_account == "•••• 5766"
 
 
 def test_search_lists_courses_and_homestays_and_draws_the_offline_map(client, demo) -> None:
