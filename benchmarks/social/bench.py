@@ -45,9 +45,9 @@ def fill(authors: int, moments: int, followers: int) -> float:
         cursor.execute(
             """
             INSERT INTO accounts_user (id, password, is_superuser, email, first_name, last_name,
-                is_staff, is_active, date_joined, suspension_reason)
+                is_staff, is_active, date_joined, suspension_reason, awaiting_guardian_consent)
             SELECT gen_random_uuid(), '!', false, kind || n || '@bench.example',
-                   initcap(kind) || n, 'Bench', false, true, now(), ''
+                   initcap(kind) || n, 'Bench', false, true, now(), '', false
             FROM (SELECT 'reader' AS kind, 1 AS n
                   UNION ALL SELECT 'author', generate_series(1, %s)
                   UNION ALL SELECT 'star', 1

@@ -108,7 +108,9 @@ def test_share_report_appeal_and_progress_sharing(
     check(teaching, axe, no_sideways_scroll, screenshot, "students")
     table.get_by_role("link", name="Sam Student").click()
     expect(teaching.get_by_role("heading", name="Sam Student's progress")).to_be_visible()
-    teaching.wait_for_function("window.Chart && Object.keys(window.Chart.instances).length === 3")
+    teaching.wait_for_function(
+        "() => window.Chart && Object.keys(window.Chart.instances).length === 3"
+    )
     check(teaching, axe, no_sideways_scroll, screenshot, "student")
 
     page.get_by_role("button", name="Stop sharing with Tomás").click()
@@ -133,5 +135,7 @@ def test_share_report_appeal_and_progress_sharing(
     teaching.goto(f"{live_server.url}/progress/students/")
     check(teaching, axe, no_sideways_scroll, screenshot, "phone-students")
     teaching.get_by_role("link", name="Sam Student").click()
-    teaching.wait_for_function("window.Chart && Object.keys(window.Chart.instances).length === 3")
+    teaching.wait_for_function(
+        "() => window.Chart && Object.keys(window.Chart.instances).length === 3"
+    )
     check(teaching, axe, no_sideways_scroll, screenshot, "phone-student")
