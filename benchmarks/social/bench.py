@@ -235,6 +235,8 @@ def main() -> None:
         f"**Feed first page (warm) / one-moment read (p50): {median('warm') / median('single'):.1f}"
         f" times**; deeper pages {median('deeper') / median('single'):.1f} times; a cold"
         f" feed (rebuild) {median('cold') / median('single'):.1f} times.",
+        "The baseline and the feed are sampled alternately in one loop, so load from other work"
+        " on the machine weighs on both alike: compare the ratios, not the milliseconds.",
         "",
         f"SQL queries per request: one moment {counts['single']}, feed warm {counts['warm']},"
         f" feed cold {counts['cold']} (the same whatever the number of followed people or"
