@@ -347,8 +347,8 @@ def send_due_reports(today: date | None = None) -> list[int]:
 
 def share_progress(learner: User, teacher_id: UUID) -> ProgressShare:
     """Let a teacher the learner has booked see their progress report (idempotent)."""
+    from .bookings import has_booked
     from .errors import NotYourTeacher
-    from .sharing import has_booked
 
     if teacher_id == learner.pk or not has_booked(learner, teacher_id):
         raise NotYourTeacher()

@@ -15,29 +15,12 @@ from uuid import UUID
 from django.db.models import Exists, OuterRef, QuerySet
 
 from accounts.models import User
-from tutoring.models import Booking, BookingStatus
+from tutoring.models import Booking
 
+from .bookings import BOOKED_STATUSES
 from .errors import ProgressNotShared
 from .models import ProgressShare
 from .progress import ProgressReport, progress_reports
-
-# A learner "has booked" a teacher once a booking was paid for: a hold that expired or was
-# never paid does not count.
-BOOKED_STATUSES = (
-    BookingStatus.CONFIRMED,
-    BookingStatus.IN_PROGRESS,
-    BookingStatus.AWAITING_CONFIRMATION,
-    BookingStatus.DISPUTED,
-    BookingStatus.COMPLETED,
-    BookingStatus.CANCELLED,
-    BookingStatus.NO_SHOW,
-)
-
-
-def has_booked(learner: Any, teacher_id: UUID) -> bool:
-    return Booking.objects.filter(
-        learner_id=learner.pk, teacher_id=teacher_id, status__in=BOOKED_STATUSES
-    ).exists()
 
 
 def booked_teachers(learner: Any) -> QuerySet[User]:
