@@ -309,3 +309,31 @@ class SavedReport(models.Model):
         import re
 
         return [part for part in re.split(r"[\s,;]+", self.recipients) if part]
+
+
+class ProgressShare(models.Model):
+    """A learner's consent that one teacher they booked may see their progress report.
+
+    The row is the consent: it exists while the learner shares and is deleted when they stop
+    (``services.stop_sharing_progress``), so a revoked consent leaves nothing for the teacher
+    to read. Only a teacher the learner has booked can be given one (``services``)."""
+
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="progress_shares"
+    )
+    teacher = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="progress_shared_with_me"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["learner", "teacher"], name="analytics_share_once"),
+            models.CheckConstraint(
+                condition=~models.Q(learner=models.F("teacher")), name="analytics_share_not_self"
+            ),
+        ]
+        indexes = [models.Index(fields=["teacher", "created_at"], name="analytics_share_teacher")]
+
+    def __str__(self) -> str:
+        return f"{self.learner_id} → {self.teacher_id}"

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
+from uuid import UUID
 
 from django.db import transaction
 from django.db.models import CharField, Count, Max, Q, Sum, Value
@@ -26,6 +27,7 @@ from .models import (
     DailyLedger,
     DailyMetric,
     DailyObjectMetric,
+    ProgressShare,
     ReportSchedule,
     RollupRun,
     SavedReport,
@@ -338,3 +340,29 @@ def send_due_reports(today: date | None = None) -> list[int]:
                 continue
             sent.append(report.pk)
     return sent
+
+
+# --- Progress shared with teachers ---------------------------------------------------------
+
+
+def share_progress(learner: User, teacher_id: UUID) -> ProgressShare:
+    """Let a teacher the learner has booked see their progress report (idempotent)."""
+    from .bookings import has_booked
+    from .errors import NotYourTeacher
+
+    if teacher_id == learner.pk or not has_booked(learner, teacher_id):
+        raise NotYourTeacher()
+    share, _created = ProgressShare.objects.get_or_create(learner=learner, teacher_id=teacher_id)
+    return share
+
+
+def stop_sharing_progress(learner: User, teacher_id: UUID) -> bool:
+    """Revoke the consent: the teacher's list and pages stop showing this learner at once."""
+    deleted, _rows = ProgressShare.objects.filter(learner=learner, teacher_id=teacher_id).delete()
+    return bool(deleted)
+
+
+def erase_progress_shares(user: User) -> int:
+    """A deleted account neither shares nor is shared with (both sides of the consent)."""
+    deleted, _rows = ProgressShare.objects.filter(Q(learner=user) | Q(teacher=user)).delete()
+    return deleted

@@ -25,3 +25,56 @@ class ChartSerializer(serializers.Serializer[dict[str, object]]):
     columns = serializers.ListField(child=serializers.CharField())
     rows = serializers.ListField(child=serializers.ListField())
     notes = serializers.CharField(allow_blank=True)
+
+
+class ProgressTotalsSerializer(serializers.Serializer[dict[str, object]]):
+    minutes = serializers.FloatField()
+    lessons = serializers.IntegerField()
+    accuracy = serializers.IntegerField(allow_null=True, help_text="% of exercise answers right.")
+    words_added = serializers.IntegerField()
+    words_mastered = serializers.IntegerField()
+    reviews = serializers.IntegerField()
+    retention = serializers.IntegerField(allow_null=True, help_text="% of reviews recalled.")
+    tutor_sessions = serializers.IntegerField()
+    xp = serializers.IntegerField()
+
+
+class ProgressSummarySerializer(serializers.Serializer[dict[str, object]]):
+    """The numbers of the learner's /progress/ page for the period."""
+
+    period = serializers.ChoiceField(choices=["week", "month"])
+    first = serializers.DateField()
+    last = serializers.DateField()
+    streak = serializers.IntegerField()
+    totals = ProgressTotalsSerializer()
+    previous = ProgressTotalsSerializer(help_text="The same length of time before the period.")
+    next_steps = serializers.ListField(child=serializers.CharField())
+
+
+class ProgressReportSerializer(ProgressSummarySerializer):
+    charts = ChartSerializer(many=True, help_text="Per day; no 'columns'/'rows'/'notes'.")
+
+
+class StudentSerializer(serializers.Serializer[dict[str, object]]):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+
+
+class StudentProgressSerializer(serializers.Serializer[dict[str, object]]):
+    student = StudentSerializer()
+    shared_since = serializers.DateTimeField()
+    progress = ProgressSummarySerializer()
+
+
+class StudentProgressReportSerializer(StudentProgressSerializer):
+    progress = ProgressReportSerializer()
+
+
+class SharingTeacherSerializer(serializers.Serializer[dict[str, object]]):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+    shared = serializers.BooleanField(help_text="Whether this teacher sees your progress.")
+
+
+class PeriodQuerySerializer(serializers.Serializer[dict[str, object]]):
+    period = serializers.ChoiceField(choices=["week", "month"], default="week")
