@@ -67,9 +67,9 @@ def fill(learners: int) -> float:
         cursor.execute(
             """
             INSERT INTO accounts_user (id, password, is_superuser, email, first_name, last_name,
-                is_staff, is_active, date_joined, suspension_reason)
+                is_staff, is_active, date_joined, suspension_reason, awaiting_guardian_consent)
             SELECT gen_random_uuid(), '!', false, 'learner' || n || '@bench.example',
-                   'Learner' || n, 'Bench', false, true, now(), ''
+                   'Learner' || n, 'Bench', false, true, now(), '', false
             FROM generate_series(1, %s) AS n
             """,
             [learners],
