@@ -16,7 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, permissions, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -68,7 +68,13 @@ class TeacherProfileView(APIView):
 
     @extend_schema(
         request=serializers.TeacherListingProfileSerializer,
-        responses={200: serializers.TeacherListingProfileSerializer},
+        responses={
+            200: serializers.TeacherListingProfileSerializer,
+            201: OpenApiResponse(
+                serializers.TeacherListingProfileSerializer,
+                description="The first save created the listing.",
+            ),
+        },
     )
     def patch(self, request: Request) -> Response:
         """Creates (201) or updates the listing; ``languages`` replaces the languages taught."""
