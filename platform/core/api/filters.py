@@ -14,8 +14,9 @@ class BoundedIsoDateTimeField(IsoDateTimeField):
     def to_python(self, value: Any) -> datetime | None:
         try:
             parsed: datetime | None = super().to_python(value)
+            # In UTC: PostgreSQL refuses offsets beyond ±15:59 that Python accepts (+17:06).
             if parsed is not None and parsed.tzinfo is not None:
-                parsed.astimezone(UTC)
+                parsed = parsed.astimezone(UTC)
             return parsed
         except OverflowError:
             raise ValidationError(
