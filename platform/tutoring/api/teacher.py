@@ -135,6 +135,10 @@ class WeeklyHoursView(generics.GenericAPIView):
     permission_classes = TEACHER_ONLY
     serializer_class = serializers.WeeklyHoursSerializer
 
+    def get_object(self) -> TeacherListing:
+        # DRF's OPTIONS answer calls get_object() for PUT; without a queryset it asserted (500).
+        return teaching.own_listing(user_of(self.request))
+
     def _answer(self, listing: TeacherListing) -> Response:
         return Response(
             serializers.WeeklyHoursSerializer(

@@ -388,3 +388,10 @@ def test_a_taught_language_without_its_language_is_a_field_error(tomas) -> None:
     )
     assert response.status_code == 400
     assert list(response.json()["fields"]) == ["languages"]
+
+
+def test_options_on_the_weekly_hours_describes_the_form(onboarded) -> None:
+    # schemathesis sent OPTIONS /teacher/hours/: DRF's metadata called get_object() (a 500).
+    response = onboarded.options("/api/v1/teacher/hours/")
+    assert response.status_code == 200
+    assert "hours" in response.json()["actions"]["PUT"]
