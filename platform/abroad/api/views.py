@@ -281,10 +281,12 @@ class ReviewViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @extend_schema(request=s.ReviewReplySerializer, responses={200: s.AbroadReviewSerializer})
     @action(detail=True, methods=["post"])
     def reply(self, request: Request, pk: str) -> Response:
+        if not (pk.isascii() and pk.isdigit()):
+            raise NotFound()
         data = s.ReviewReplySerializer(data=request.data)
         data.is_valid(raise_exception=True)
         review = services.reply_to_review(
-            user_of(request), review_id=pk, text=data.validated_data["text"]
+            user_of(request), review_id=int(pk), text=data.validated_data["text"]
         )
         return Response(s.AbroadReviewSerializer(review).data)
 

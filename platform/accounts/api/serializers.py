@@ -6,7 +6,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ..models import LearningLanguage, Profile, TeacherCertificate, TeacherProfile
+from ..models import LearningLanguage, Level, Profile, TeacherCertificate, TeacherProfile
 from ..notifications import preferences_of, validate_preferences
 from ..roles import Role
 from ..selectors import email_verified_from_prefetch, roles_of
@@ -173,6 +173,11 @@ class MeSerializer(serializers.ModelSerializer):
         return value
 
     def validate_learning(self, value: list[dict[str, str]]) -> list[dict[str, str]]:
+        # A PATCH is partial all the way down, so DRF does not require an item's fields:
+        # the list replaces the whole set, so each item needs its language here.
+        if any("language" not in item for item in value):
+            raise serializers.ValidationError("Each item needs its language.")
+        value = [{"level": Level.A1, **item} for item in value]
         languages = [item["language"] for item in value]
         if len(languages) != len(set(languages)):
             raise serializers.ValidationError("Each language appears once.")

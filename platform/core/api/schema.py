@@ -1,5 +1,6 @@
 from typing import Any, Literal
 
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.openapi import AutoSchema
 from rest_framework import serializers
 
@@ -46,3 +47,19 @@ class TotoAutoSchema(AutoSchema):
                 response["description"] = description
                 responses[code] = response
         return responses
+
+
+class WallClockTimeExtension(OpenApiSerializerFieldExtension):
+    """A ``TimeField`` is a wall-clock time without an offset ("22:00:00", "07:30"), read in
+    the zone the object names. OpenAPI's ``format: time`` is RFC 3339's full-time, which
+    requires an offset ("22:00:00Z"), so neither our answers nor our input match it: the
+    schema says what is really exchanged."""
+
+    target_class = "rest_framework.fields.TimeField"
+
+    def map_serializer_field(self, auto_schema: Any, direction: Any) -> dict[str, Any]:
+        return {
+            "type": "string",
+            "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?$",
+            "example": "22:00:00",
+        }

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -35,7 +34,7 @@ class BadgeSerializer(serializers.ModelSerializer):
         model = Badge
         fields = ["slug", "name", "description", "rule", "threshold", "image", "earned_at"]
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
     def get_image(self, badge: Badge) -> str | None:
         if badge.image is None:
             return None

@@ -8,13 +8,14 @@ import uuid
 from typing import Any
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.schema import ErrorSerializer
 from gamification import selectors, services
 from gamification.models import Badge, BadgeAward, LeagueMember, XPEntry
 
@@ -96,6 +97,11 @@ class MeView(APIView):
         return Response(s.GamificationSummarySerializer(me_data(request.user)).data)
 
 
+NOT_ENOUGH_CREDITS = OpenApiResponse(
+    ErrorSerializer, description="`insufficient_credits`: the wallet cannot pay for it."
+)
+
+
 def _key(request: Request) -> str:
     return request.headers.get("Idempotency-Key") or uuid.uuid4().hex
 
@@ -106,7 +112,7 @@ class FreezeView(APIView):
     @extend_schema(
         request=None,
         parameters=[IDEMPOTENCY],
-        responses={201: s.GamificationSummarySerializer},
+        responses={201: s.GamificationSummarySerializer, 402: NOT_ENOUGH_CREDITS},
         summary="Buy a streak freeze with credits (two held at most)",
     )
     def post(self, request: Request) -> Response:
@@ -123,7 +129,7 @@ class RepairView(APIView):
     @extend_schema(
         request=None,
         parameters=[IDEMPOTENCY],
-        responses={201: s.GamificationSummarySerializer},
+        responses={201: s.GamificationSummarySerializer, 402: NOT_ENOUGH_CREDITS},
         summary="Repair a streak lost in the last days, with credits",
     )
     def post(self, request: Request) -> Response:

@@ -241,6 +241,7 @@ class PackViewSet(
     def unpublish(self, request: Request, pk: str | None = None) -> Response:
         return self._detail(services.unpublish_pack(self.get_object()))
 
+    @extend_schema(responses=serializers.PackCardSerializer(many=True))
     @action(detail=False, methods=["get"])
     def mine(self, request: Request) -> Response:
         """The signed-in teacher's packs, drafts included."""

@@ -1,7 +1,9 @@
+import uuid
 from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -270,6 +272,22 @@ class SocialReportSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = ["status", "outcome", "created_at"]
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        """A moment or comment is named by its number, a profile by its person's UUID: any
+        other id is a field error here, not a failed lookup later."""
+        target_id = str(attrs.get("target_id", "")).strip()
+        try:
+            if attrs.get("target") == Report.Target.PROFILE:
+                uuid.UUID(target_id)
+            elif not (target_id.isascii() and target_id.isdigit() and 0 < int(target_id) < 2**63):
+                raise ValueError(target_id)
+        except ValueError:
+            raise serializers.ValidationError(
+                {"target_id": [_("Not an id of this kind of item.")]}
+            ) from None
+        attrs["target_id"] = target_id
+        return attrs
 
 
 class ActionSerializer(serializers.ModelSerializer):

@@ -22,7 +22,7 @@ from . import serializers as s
 
 
 def _page(view: APIView, request: Request, queryset: Any, serializer: Any) -> Response:
-    paginator = PageNumberPagination()
+    paginator = getattr(view, "pagination_class", PageNumberPagination)()
     page: list[Any] | None = paginator.paginate_queryset(queryset, request, view=view)
     data = serializer(page, many=True, context={"request": request}).data
     return paginator.get_paginated_response(data)
@@ -36,6 +36,7 @@ def _moment_response(request: Request, moment_id: Any, code: int = 200) -> Respo
 
 
 class MomentListView(APIView):
+    pagination_class = PageNumberPagination
     parser_classes = [parsers.MultiPartParser, parsers.FormParser, JSONParser]
 
     @extend_schema(
@@ -116,6 +117,8 @@ class MomentDetailView(APIView):
 
 
 class MomentLikesView(APIView):
+    pagination_class = PageNumberPagination
+
     @extend_schema(summary="Who liked a moment", responses=s.SocialPersonSerializer(many=True))
     def get(self, request: Request, pk: int) -> Response:
         viewer = user_of(request)
@@ -146,6 +149,8 @@ class MomentBookmarkView(APIView):
 
 
 class BookmarkListView(APIView):
+    pagination_class = PageNumberPagination
+
     @extend_schema(summary="Your bookmarked moments", responses=s.MomentSerializer(many=True))
     def get(self, request: Request) -> Response:
         viewer = user_of(request)
@@ -154,6 +159,8 @@ class BookmarkListView(APIView):
 
 
 class MomentCommentsView(APIView):
+    pagination_class = PageNumberPagination
+
     @extend_schema(
         summary="A moment's comments with their replies", responses=s.CommentSerializer(many=True)
     )
@@ -234,6 +241,8 @@ class DiscoverView(APIView):
 
 
 class PeopleToFollowView(APIView):
+    pagination_class = PageNumberPagination
+
     @extend_schema(
         summary="People to follow: language-exchange partners first",
         responses=s.SocialPersonSerializer(many=True),
@@ -283,6 +292,7 @@ class FollowView(APIView):
 
 
 class _ConnectionsView(APIView):
+    pagination_class = PageNumberPagination
     which = "followers"
 
     def get(self, request: Request, pk: Any) -> Response:
@@ -329,6 +339,8 @@ class SettingsView(APIView):
 
 
 class ReportListView(APIView):
+    pagination_class = PageNumberPagination
+
     @extend_schema(
         summary="Your reports and their outcomes", responses=s.SocialReportSerializer(many=True)
     )
@@ -357,6 +369,8 @@ class ReportListView(APIView):
 
 
 class ActionListView(APIView):
+    pagination_class = PageNumberPagination
+
     @extend_schema(
         summary="Moderation decisions about you (what you may appeal)",
         responses=s.ActionSerializer(many=True),
@@ -366,6 +380,8 @@ class ActionListView(APIView):
 
 
 class AppealListView(APIView):
+    pagination_class = PageNumberPagination
+
     @extend_schema(summary="Your appeals", responses=s.AppealSerializer(many=True))
     def get(self, request: Request) -> Response:
         return _page(self, request, selectors.appeals_of(user_of(request)), s.AppealSerializer)
@@ -414,6 +430,8 @@ class MediaView(APIView):
 
 
 class MomentCorrectionsView(APIView):
+    pagination_class = PageNumberPagination
+
     @extend_schema(
         summary='Corrections suggested for a "correct me" moment, each with its diff',
         responses=s.CorrectionSerializer(many=True),

@@ -3,7 +3,8 @@ from typing import Any, cast
 from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpResponse
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.filters import SearchFilter
@@ -260,7 +261,24 @@ class PhrasebookViewSet(viewsets.ModelViewSet[PhrasebookEntry]):
             OpenApiParameter("as", str, enum=["json", "csv", "anki"], description="File type."),
             OpenApiParameter("tag", str, description="Only this tag."),
         ],
-        responses={200: bytes},
+        responses={
+            (200, "application/json"): OpenApiResponse(
+                {
+                    "type": "object",
+                    "properties": {
+                        "format": {"type": "string", "enum": ["toto-phrasebook"]},
+                        "version": {"type": "integer"},
+                        "entries": {"type": "array", "items": {"type": "object"}},
+                    },
+                    "required": ["format", "version", "entries"],
+                },
+                description="as=json (the default): the phrasebook as one JSON document.",
+            ),
+            (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="as=csv"),
+            (200, "text/tab-separated-values"): OpenApiResponse(
+                OpenApiTypes.STR, description="as=anki: tab-separated, for Anki's import."
+            ),
+        },
         summary="Download the phrasebook for offline use (JSON, CSV, or Anki TSV)",
     )
     @action(detail=False, methods=["get"], pagination_class=None)

@@ -1,6 +1,8 @@
 import django_filters
 from django.db.models import QuerySet
 
+from core.api.filters import IsoDateTimeFilter
+
 from ..models import TeacherListing
 from ..selectors.discovery import available_between
 
@@ -12,8 +14,8 @@ class TeacherFilter(django_filters.FilterSet):
     min_rating = django_filters.NumberFilter(field_name="rating_average", lookup_expr="gte")
     min_price = django_filters.NumberFilter(field_name="hourly_from", lookup_expr="gte")
     max_price = django_filters.NumberFilter(field_name="hourly_from", lookup_expr="lte")
-    available_from = django_filters.IsoDateTimeFilter(method="filter_available")
-    available_to = django_filters.IsoDateTimeFilter(method="filter_available")
+    available_from = IsoDateTimeFilter(method="filter_available")
+    available_to = IsoDateTimeFilter(method="filter_available")
 
     class Meta:
         model = TeacherListing

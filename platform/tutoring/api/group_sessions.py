@@ -16,6 +16,7 @@ from rest_framework.response import Response
 
 from accounts.permissions import IsEmailVerified
 from accounts.requests import user_of
+from core.api.filters import IsoDateTimeFilter
 
 from ..models import Gig
 from ..models.bookings import GroupSession
@@ -115,8 +116,8 @@ class GroupSessionFilter(django_filters.FilterSet):
     language = django_filters.CharFilter(field_name="gig__language")
     category = django_filters.CharFilter(field_name="gig__category__slug")
     teacher = django_filters.UUIDFilter(field_name="teacher_id")
-    starts_after = django_filters.IsoDateTimeFilter(field_name="start", lookup_expr="gte")
-    starts_before = django_filters.IsoDateTimeFilter(field_name="start", lookup_expr="lt")
+    starts_after = IsoDateTimeFilter(field_name="start", lookup_expr="gte")
+    starts_before = IsoDateTimeFilter(field_name="start", lookup_expr="lt")
     min_price = django_filters.NumberFilter(field_name="price", lookup_expr="gte")
     max_price = django_filters.NumberFilter(field_name="price", lookup_expr="lte")
     min_seats_left = django_filters.NumberFilter(field_name="open_seats", lookup_expr="gte")

@@ -16,7 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, permissions, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -68,7 +68,13 @@ class TeacherProfileView(APIView):
 
     @extend_schema(
         request=serializers.TeacherListingProfileSerializer,
-        responses={200: serializers.TeacherListingProfileSerializer},
+        responses={
+            200: serializers.TeacherListingProfileSerializer,
+            201: OpenApiResponse(
+                serializers.TeacherListingProfileSerializer,
+                description="The first save created the listing.",
+            ),
+        },
     )
     def patch(self, request: Request) -> Response:
         """Creates (201) or updates the listing; ``languages`` replaces the languages taught."""
@@ -128,6 +134,10 @@ class TeacherGigViewSet(viewsets.ModelViewSet):
 class WeeklyHoursView(generics.GenericAPIView):
     permission_classes = TEACHER_ONLY
     serializer_class = serializers.WeeklyHoursSerializer
+
+    def get_object(self) -> TeacherListing:
+        # DRF's OPTIONS answer calls get_object() for PUT; without a queryset it asserted (500).
+        return teaching.own_listing(user_of(self.request))
 
     def _answer(self, listing: TeacherListing) -> Response:
         return Response(

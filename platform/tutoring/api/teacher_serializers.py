@@ -120,6 +120,10 @@ class TeacherListingProfileSerializer(serializers.ModelSerializer):
         return CertificateSummarySerializer(self.context.get("certificates", []), many=True).data  # type: ignore[return-value]
 
     def validate_languages(self, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        # The PATCH is partial down to the items; the list replaces them all, so each item
+        # names its language (schemathesis sent one without: a KeyError, a 500).
+        if any("language" not in item for item in value):
+            raise serializers.ValidationError("Each item needs its language.")
         twice = [code for code, n in Counter(v["language"] for v in value).items() if n > 1]
         if twice:
             raise serializers.ValidationError(f"Listed twice: {', '.join(sorted(twice))}.")

@@ -129,6 +129,7 @@ class TeacherViewSet(viewsets.ReadOnlyModelViewSet):
         favourite_services.save_favourite(user_of(request), listing)
         return Response(status=status.HTTP_201_CREATED)
 
+    @extend_schema(responses=serializers.TeacherCardSerializer(many=True))
     @action(detail=False, methods=["get"], permission_classes=[permissions.IsAuthenticated])
     def favourites(self, request: Request) -> Response:
         queryset = self.filter_queryset(
@@ -137,13 +138,20 @@ class TeacherViewSet(viewsets.ReadOnlyModelViewSet):
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
-    @action(detail=False, methods=["get"], permission_classes=[permissions.IsAuthenticated])
+    @extend_schema(responses=serializers.TeacherCardSerializer(many=True))
+    @action(
+        detail=False,
+        methods=["get"],
+        permission_classes=[permissions.IsAuthenticated],
+        filter_backends=[],
+    )
     def recommended(self, request: Request) -> Response:
         listings = discovery.recommended(user_of(request))
         page = self.paginate_queryset(listings)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
-    @action(detail=False, methods=["get"])
+    @extend_schema(responses=serializers.TeacherCardSerializer(many=True))
+    @action(detail=False, methods=["get"], filter_backends=[])
     def trending(self, request: Request) -> Response:
         page = self.paginate_queryset(discovery.trending())
         return self.get_paginated_response(self.get_serializer(page, many=True).data)

@@ -5,6 +5,7 @@ from typing import Any, cast
 
 from django.http import FileResponse, HttpResponse
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
@@ -125,7 +126,10 @@ class WordViewSet(viewsets.ModelViewSet[Word]):
         )
         return Response({"changed": changed})
 
-    @extend_schema(responses={200: bytes}, summary="Download the word bank as CSV")
+    @extend_schema(
+        responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR)},
+        summary="Download the word bank as CSV",
+    )
     @action(detail=False, methods=["get"], pagination_class=None)
     def export(self, request: Request) -> HttpResponse:
         response = HttpResponse(

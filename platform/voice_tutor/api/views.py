@@ -10,6 +10,7 @@ from django.utils.translation import get_language_from_request
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -111,7 +112,11 @@ class SessionViewSet(
 
     @extend_schema(summary="Delete a session, its transcript, recordings and report")
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        services.delete_session(request.user, int(self.kwargs["pk"]))
+        try:
+            session_id = int(self.kwargs["pk"])
+        except ValueError:
+            raise NotFound() from None
+        services.delete_session(request.user, session_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(

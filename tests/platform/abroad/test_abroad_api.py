@@ -277,3 +277,13 @@ def test_vendor_listings_and_blocks_are_their_own(
     )
     assert AbroadBooking.objects.count() == 0
     assert BookingStatus.HELD  # the enum is importable for the schema
+
+
+@pytest.mark.django_db
+def test_a_review_reply_to_an_id_that_is_no_number_is_a_404(student) -> None:
+    # schemathesis sent POST /abroad/reviews/null,null/reply/: it was a 500 (ValueError).
+    response = client_for(student).post(
+        "/api/v1/abroad/reviews/null,null/reply/", {"text": "Thanks!"}, format="json"
+    )
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"

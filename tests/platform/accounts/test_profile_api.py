@@ -267,3 +267,14 @@ def test_the_profiles_notification_switches_are_grouped_and_only_the_persons_rol
     assert 'name="notify_tutoring__time_request__email"' in html
     assert 'name="notify_tutoring__booking_confirmed__email"' in html
     assert 'name="notify_abroad__request__email"' not in html
+
+
+def test_a_learning_item_without_its_language_is_a_field_error(sam: APIClient) -> None:
+    # A PATCH is partial down to the items, so {} passed validation and was a 500 (KeyError).
+    response = sam.patch("/api/v1/users/me/", {"learning": [{}]}, format="json")
+    assert response.status_code == 400
+    assert list(response.json()["fields"]) == ["learning"]
+    # The level keeps its model default when an item leaves it out.
+    response = sam.patch("/api/v1/users/me/", {"learning": [{"language": "es"}]}, format="json")
+    assert response.status_code == 200
+    assert response.json()["learning"] == [{"language": "es", "level": "A1"}]

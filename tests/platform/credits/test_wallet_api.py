@@ -78,3 +78,23 @@ def test_charge_error_is_402_in_the_api_shape(student, feature_price):
     response = View.as_view()(request)
     assert response.status_code == 402
     assert response.data["code"] == "insufficient_credits"
+
+
+@pytest.mark.parametrize("since", ["0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-01:00"])
+def test_a_since_that_leaves_the_calendar_in_utc_is_a_field_error(api_client, student, since):
+    # An offset that takes the date past year 1 or 9999 overflowed: a 500 before.
+    api_client.force_login(student)
+    response = api_client.get("/api/v1/wallet/transactions/", {"since": since})
+    assert response.status_code == 400
+    assert list(response.json()["fields"]) == ["since"]
+
+
+def test_a_since_with_an_offset_postgresql_refuses_is_read_in_utc(api_client, student):
+    # schemathesis sent since=5358-03-05T03:43:18.0973+17:06: PostgreSQL refuses offsets past
+    # ±15:59 (a 500 before); the instant is the same in UTC.
+    api_client.force_login(student)
+    response = api_client.get(
+        "/api/v1/wallet/transactions/", {"since": "5358-03-05T03:43:18.0973+17:06"}
+    )
+    assert response.status_code == 200
+    assert response.json()["results"] == []

@@ -373,3 +373,25 @@ def test_gig_list_has_a_pinned_query_count(onboarded, assert_num_queries) -> Non
         onboarded.post(GIGS, {**GIG, "title": f"Gig {n}"}, format="json")
     with assert_num_queries(6):
         assert onboarded.get(GIGS).json()["count"] == 7
+
+
+def test_a_taught_language_without_its_language_is_a_field_error(tomas) -> None:
+    # schemathesis's body: an item without "language" passed the partial PATCH (a 500).
+    response = tomas.patch(
+        PROFILE,
+        {
+            "headline": "0",
+            "time_zone": "UTC",
+            "languages": [{"native": False, "min_level": "A1", "max_level": "A1"}],
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    assert list(response.json()["fields"]) == ["languages"]
+
+
+def test_options_on_the_weekly_hours_describes_the_form(onboarded) -> None:
+    # schemathesis sent OPTIONS /teacher/hours/: DRF's metadata called get_object() (a 500).
+    response = onboarded.options("/api/v1/teacher/hours/")
+    assert response.status_code == 200
+    assert "hours" in response.json()["actions"]["PUT"]

@@ -170,3 +170,11 @@ def test_schema_documents_the_tutor_endpoints(api_client: Any) -> None:
         "/api/v1/tutor/sessions/{session_id}/recordings/{seq}/",
         "/api/v1/tutor/progress/",
     } <= paths
+
+
+def test_deleting_a_session_whose_id_is_no_number_is_a_404(api_client: Any, learner: Any) -> None:
+    # schemathesis sent DELETE /tutor/sessions/null,null/: it was a 500 (int() of the id).
+    api_client.force_login(learner)
+    response = api_client.delete(f"{BASE}/sessions/null,null/")
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
