@@ -77,11 +77,7 @@ CHECKS = [
 # Defects this module found that are not fixed yet (operation -> what is wrong). Fix the
 # defect in its app (or its schema, then regenerate docs/api/openapi.yaml) and remove the line:
 # the operation then has to pass. Nothing may be added here without an issue.
-KNOWN_DEFECTS: dict[str, str] = {
-    # Server errors on generated input (#14: each is a bug to fix in its app).
-    "PATCH /api/v1/users/me/": "a learning item without its language was a 500 (fixed, with a "
-    "regression test); the operation's run outlasted the 300 s timeout on a loaded machine",
-}
+KNOWN_DEFECTS: dict[str, str] = {}
 
 
 def _sign_in(email: str) -> str:
