@@ -142,6 +142,14 @@ def review(owner: Any) -> dict[str, Any]:
     return {"pk": first(Review.objects.filter(teacher__user=owner), "review").pk}
 
 
+def consenting_student(owner: Any) -> dict[str, Any]:
+    """The demo student, who booked the demo teacher, lets them see their progress."""
+    from analytics.services import share_progress
+
+    share_progress(_user(STUDENT), owner.pk)
+    return {"student_id": _user(STUDENT).pk}
+
+
 def session_with_gifts(owner: Any) -> dict[str, Any]:
     from tutoring.models import Booking
 
@@ -449,6 +457,10 @@ ROUTES: dict[str, Entry] = {
     ),
     "analytics/charts/{key}/": NotAnObject("a chart name; each chart shows the caller's data"),
     "analytics/charts/{key}/csv/": NotAnObject("a chart name; the caller's own data"),
+    "progress/students/{student_id}/": Owned(TEACHER, consenting_student),
+    "progress/teachers/{teacher_id}/share/": NotAnObject(
+        "the teacher the caller shares their own progress with (or stops sharing with)"
+    ),
     # Lessons
     "attempts/{pk}/": Owned(STUDENT, exercise_attempt),
     "attempts/{pk}/recording/": Owned(STUDENT, exercise_attempt),
