@@ -280,10 +280,27 @@ def comment(owner: Any) -> dict[str, Any]:
     return {"pk": first(Comment.objects.filter(author=owner), "comment").pk}
 
 
-def moment_media(owner: Any) -> dict[str, Any]:
-    from social.models import MomentMedia
+def _png() -> Any:
+    import io
 
-    return {"pk": first(MomentMedia.objects.filter(moment__author=owner), "moment photo").pk}
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), (20, 120, 90)).save(buffer, format="PNG")
+    return SimpleUploadedFile("photo.png", buffer.getvalue(), content_type="image/png")
+
+
+def moment_media(owner: Any) -> dict[str, Any]:
+    """A photo of the owner's public moment, posted as the website posts one."""
+    from social.models import MomentMedia
+    from social.services import post_moment
+
+    found = MomentMedia.objects.filter(moment__author=owner).first()
+    if found is None:
+        moment = post_moment(owner, text="Mi primera foto", language="es", images=[_png()])
+        found = first(MomentMedia.objects.filter(moment=moment), "moment photo")
+    return {"pk": found.pk}
 
 
 def user_itself(owner: Any) -> dict[str, Any]:
@@ -407,9 +424,14 @@ def lesson_exercise(owner: Any) -> dict[str, Any]:
 
 
 def certificate(owner: Any) -> dict[str, Any]:
+    """A certificate the teacher uploaded (an image scan, checked by content)."""
     from accounts.models import TeacherCertificate
+    from accounts.services import add_certificate
 
-    return {"pk": first(TeacherCertificate.objects.filter(teacher__user=owner), "certificate").pk}
+    found = TeacherCertificate.objects.filter(teacher__user=owner).first()
+    if found is None:
+        found = add_certificate(owner, title="DELE C2", upload=_png())
+    return {"pk": found.pk}
 
 
 def abroad_booking(owner: Any) -> dict[str, Any]:
@@ -760,7 +782,6 @@ def test_private_objects_answer_only_their_owner(demo: None, role_user: Any) -> 
     assert not leaks, "Cross-user access:\n" + "\n".join(leaks)
     assert checked > 100
     if problems:
-        # Not finished: the demo data lacks a moment photo and a teacher certificate, and four
-        # owner reads need a stored file (a voice attempt's or a tutor turn's recording, a chat
-        # attachment) or the ML service (word audio). Leaks above still fail.
+        # Not finished: four owner reads need a stored file (a voice attempt's or a tutor turn's
+        # recording, a chat attachment) or the ML service (word audio). Leaks above still fail.
         pytest.xfail("routes not yet exercised:\n" + "\n".join(problems))
