@@ -99,5 +99,6 @@ def test_the_personal_data_export_lists_the_persons_events(
                 "occurred_at": "2026-03-02T10:00:00+00:00",
                 "platform": "web",
             }
-        ]
+        ],
+        "progress_shared_with": [],
     }
