@@ -55,9 +55,11 @@ INSTALLED_APPS = [
     "notifications",
     "rooms",
     "pwa",
+    "disputes",
+    # Analytics summarises every other app (its demo step rolls up their demo data: it must
+    # come after theirs, demo steps run in this order).
     "analytics",
     "operations",
-    "disputes",
     # Wagtail
     "wagtail_localize",
     "wagtail_localize.locales",
