@@ -4,7 +4,9 @@ zone), exceptions, buffers, notice, horizon and what is already booked.
 Every instant is handled in UTC; local times are turned into instants one calendar day at a
 time with ``zoneinfo``, so a "09:00" on the Monday after a daylight-saving change is still
 09:00 there. A local time that does not exist (the hour skipped in spring) starts at the
-first minute that does; a repeated one (autumn) means its first occurrence.
+first minute that does; a repeated one (autumn) means its first occurrence. Hours that end
+at 23:59 or later run to midnight (a time field cannot say 24:00), so "20:00-23:59" on Monday
+and "00:00-02:00" on Tuesday make one window and a lesson may cross midnight.
 """
 
 from collections import defaultdict
@@ -28,6 +30,7 @@ from ..models import (
 from ..models.bookings import GroupSession
 
 MAX_SEARCH_DAYS = 62
+END_OF_DAY = time(23, 59)
 
 
 @dataclass(frozen=True, order=True)
@@ -90,9 +93,11 @@ def weekly_windows(
     last = end.astimezone(zone).date() + timedelta(days=1)
     while day <= last:
         for entry in by_weekday.get(day.weekday(), ()):
-            window = Interval(
-                local_to_utc(day, entry.start_time, zone), local_to_utc(day, entry.end_time, zone)
-            )
+            if entry.end_time >= END_OF_DAY:
+                window_end = local_to_utc(day + timedelta(days=1), time(0), zone)
+            else:
+                window_end = local_to_utc(day, entry.end_time, zone)
+            window = Interval(local_to_utc(day, entry.start_time, zone), window_end)
             if window.end > window.start and window.end > start and window.start < end:
                 windows.append(window)
         day += timedelta(days=1)

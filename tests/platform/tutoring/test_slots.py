@@ -119,3 +119,22 @@ def test_buffers_notice_horizon_and_time_off(make_listing, make_gig, user_factor
         s.start.hour for s in free_slots(listing, 60, now, now + timedelta(days=1), now=now)
     ] == []
     assert free_slots(listing, 60, now + timedelta(days=8), now + timedelta(days=9), now=now) == []
+
+
+def test_hours_until_midnight_join_the_next_mornings_so_a_lesson_can_cross_midnight(
+    make_listing,
+) -> None:
+    """A time field cannot say 24:00: hours that end at 23:59 run to midnight. Before, a
+    teacher open all day, every day could not be booked for 23:00-00:00 (the day's window ended
+    a microsecond short of the next one)."""
+    listing = make_listing(
+        hours=[(0, time(20), time(23, 59)), (1, time(0), time(2))], booking_horizon_days=366
+    )
+    monday = datetime(2026, 3, 2, tzinfo=UTC)
+    found = free_slots(
+        listing, 60, monday + timedelta(hours=22), monday + timedelta(hours=25), now=monday
+    )
+    # Every half hour from 22:00 to 00:30, across midnight (23:30-00:30 included).
+    assert [slot.start for slot in found] == [
+        monday + timedelta(hours=22, minutes=30 * step) for step in range(6)
+    ]
