@@ -42,3 +42,12 @@ def register_vendor_bookings() -> MenuItem:
 def reduce_vendor_menu(request: HttpRequest, menu_items: list[Any]) -> None:
     if is_vendor_only(request.user):
         menu_items[:] = [item for item in menu_items if item.name in VENDOR_MENU]
+
+
+@hooks.register("construct_homepage_summary_items", order=1000)
+def hide_site_summary_from_vendors(request: HttpRequest, items: list[Any]) -> None:
+    """Wagtail's summary counts every page, image and document under the explorable root
+    ("20 Pages"): to a partner that is other partners' listings, and no use. Their own
+    listings and bookings are on the dashboard panel below it (abroad.wagtail_hooks)."""
+    if is_vendor_only(request.user):
+        items.clear()

@@ -5,7 +5,7 @@ partner application waiting in the verification queue. Every step is idempotent 
 through the services."""
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -137,11 +137,23 @@ def ensure_demo_reviews() -> str:
         stays.append((_past_stay(student, room, days_ago), rating, text, reply))
     services.complete_due()
     for booking, rating, text, reply in stays:
+        # Written two days after the stay ended, answered the day after: not all "today".
+        written = datetime.combine(
+            booking.check_out + timedelta(days=2), time(19), tzinfo=timezone.get_current_timezone()
+        )
+        written = min(written, timezone.now() - timedelta(days=1))
         review = services.write_review(
-            student, booking_id=booking.pk, page_id=booking.homestay_id, rating=rating, text=text
+            student,
+            booking_id=booking.pk,
+            page_id=booking.homestay_id,
+            rating=rating,
+            text=text,
+            now=written,
         )
         if reply:
-            services.reply_to_review(host, review_id=review.pk, text=reply)
+            services.reply_to_review(
+                host, review_id=review.pk, text=reply, now=written + timedelta(days=1)
+            )
     return "study abroad reviews: 2 past stays reviewed, 1 answered by the host"
 
 

@@ -860,9 +860,16 @@ def decline_application(application_id: Any, *, by: User, reason: str) -> Vendor
 
 
 def write_review(
-    user: User, *, booking_id: Any, page_id: Any, rating: int, text: str = ""
+    user: User,
+    *,
+    booking_id: Any,
+    page_id: Any,
+    rating: int,
+    text: str = "",
+    now: datetime | None = None,
 ) -> AbroadReview:
-    """Only the learner of a completed booking reviews its course or homestay, once each."""
+    """Only the learner of a completed booking reviews its course or homestay, once each.
+    ``now`` dates the review (the demo's past stays were reviewed back then)."""
     booking = AbroadBooking.objects.filter(pk=booking_id, learner=user).first()
     if booking is None or booking.status != BookingStatus.COMPLETED:
         raise NotReviewable()
@@ -873,7 +880,12 @@ def write_review(
     try:
         with transaction.atomic():
             review = AbroadReview.objects.create(
-                booking=booking, page_id=page_id, author=user, rating=rating, text=text.strip()
+                booking=booking,
+                page_id=page_id,
+                author=user,
+                rating=rating,
+                text=text.strip(),
+                created_at=now or timezone.now(),
             )
             activity.record(
                 user,
@@ -886,7 +898,9 @@ def write_review(
     return review
 
 
-def reply_to_review(vendor: User, *, review_id: Any, text: str) -> AbroadReview:
+def reply_to_review(
+    vendor: User, *, review_id: Any, text: str, now: datetime | None = None
+) -> AbroadReview:
     """The listing's owner answers a review, once."""
     if not text.strip():
         raise NotBookable("Write a reply.")
@@ -902,7 +916,7 @@ def reply_to_review(vendor: User, *, review_id: Any, text: str) -> AbroadReview:
         if review.replied_at is not None:
             raise InvalidBookingState("You have already replied.")
         review.vendor_reply = text.strip()[:2000]
-        review.replied_at = timezone.now()
+        review.replied_at = now or timezone.now()
         review.save(update_fields=["vendor_reply", "replied_at"])
     return review
 

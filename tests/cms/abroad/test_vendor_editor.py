@@ -156,6 +156,8 @@ def test_the_vendor_admin_menu_shows_only_their_pages_and_bookings(
     assert "Bookings and requests" in page
     for hidden in ("Snippets", "Images", "Documents", "Reports", "Settings"):
         assert f">{hidden}<" not in page, hidden
+    # Not Wagtail's site summary either: its page count includes other partners' listings.
+    assert "w-summary" not in page
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from abroad.models import (
     VendorApplication,
 )
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from cms.abroad.models import CoursePage, DestinationPage, HomestayPage, InstitutePage
 from credits.models import AccountKind, LedgerAccount
@@ -67,6 +68,12 @@ def test_demo_data_is_believable_owned_and_idempotent() -> None:
     reviews = AbroadReview.objects.filter(author=student).order_by("created_at")
     assert [(r.rating, bool(r.vendor_reply)) for r in reviews] == [(5, True), (4, False)]
     assert all(r.page.owner_id == host.pk for r in reviews)
+    # Dated after each stay, not all "today": written two days after check-out, answered a
+    # day later.
+    for review in reviews:
+        assert timezone.localdate(review.created_at) == review.booking.check_out + timedelta(days=2)
+        assert review.created_at < timezone.now() - timedelta(days=30)
+    assert reviews[0].replied_at - reviews[0].created_at == timedelta(days=1)
     earnings = LedgerAccount.objects.get(owner=host, kind=AccountKind.EARNINGS, currency="EUR")
     assert earnings.balance > 0
 
