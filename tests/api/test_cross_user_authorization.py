@@ -136,12 +136,13 @@ def availability_exception(owner: Any) -> dict[str, Any]:
 
         from django.utils import timezone
 
-        start = timezone.now() + timedelta(days=30)
         from tutoring.models import ExceptionKind
+        from tutoring.services.teachers import add_exception
 
-        found = AvailabilityException.objects.create(
-            listing=owner.teacher_listing,
-            kind=ExceptionKind.values[0],
+        start = timezone.now() + timedelta(days=30)
+        found = add_exception(
+            owner.teacher_listing,
+            kind=ExceptionKind(ExceptionKind.values[0]),
             start=start,
             end=start + timedelta(hours=2),
         )
@@ -352,10 +353,11 @@ def phrasebook_entry(owner: Any) -> dict[str, Any]:
 
 def interpreter_session(owner: Any) -> dict[str, Any]:
     from translation.models import InterpreterSession
+    from translation.services import start_conversation
 
     found = InterpreterSession.objects.filter(user=owner).first()
     if found is None:
-        found = InterpreterSession.objects.create(user=owner, language_a="en", language_b="es")
+        found = start_conversation(owner, "en", "es")
     return {"pk": found.pk}
 
 
