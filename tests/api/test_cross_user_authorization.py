@@ -5,7 +5,10 @@ anonymous client never get a 2xx from a private object, whatever the method, and
 still reads it afterwards (so a refused DELETE or PATCH really changed nothing).
 
 The objects are the demo data's (``load_demo_data``: one load for the whole matrix), found by
-the ``ROUTES`` registry: route -> who owns the object and how to find it. A route missing
+the ``ROUTES`` registry: route -> who owns the object and how to find it. What the demo lacks
+(a voice exercise's recording, a chat photo, a tutor turn's recording) the finder makes as
+its owner would, through the owning app's API or service; a word's audio comes from the real
+ML service. Every owner read must answer 2xx, so a private file its owner cannot fetch fails. A route missing
 from the registry fails ``test_every_object_route_is_registered`` with the line to add, so a
 new endpoint is covered as soon as it exists. ``Public`` routes name the methods anyone may
 use (a published catalogue page, "buy", "follow"); every other method on them is still
@@ -133,12 +136,13 @@ def availability_exception(owner: Any) -> dict[str, Any]:
 
         from django.utils import timezone
 
-        start = timezone.now() + timedelta(days=30)
         from tutoring.models import ExceptionKind
+        from tutoring.services.teachers import add_exception
 
-        found = AvailabilityException.objects.create(
-            listing=owner.teacher_listing,
-            kind=ExceptionKind.values[0],
+        start = timezone.now() + timedelta(days=30)
+        found = add_exception(
+            owner.teacher_listing,
+            kind=ExceptionKind(ExceptionKind.values[0]),
             start=start,
             end=start + timedelta(hours=2),
         )
@@ -192,6 +196,25 @@ def message(owner: Any) -> dict[str, Any]:
     from messaging.models import Message
 
     found = first(Message.objects.filter(sender=owner), "message")
+    return {"conversation_id": found.conversation_id, "message_id": found.pk}
+
+
+def message_with_attachment(owner: Any) -> dict[str, Any]:
+    """A photo the owner sent in one of their conversations, through the messages API."""
+    from messaging.models import Message
+
+    found = Message.objects.filter(sender=owner).exclude(attachment="").first()
+    if found is None:
+        conversation_id = conversation(owner)["conversation_id"]
+        client = APIClient()
+        client.force_login(owner)
+        sent = client.post(
+            f"/{API_PREFIX}conversations/{conversation_id}/messages/",
+            {"client_id": f"cross-user-{owner.pk}", "body": "", "attachment": _png()},
+            format="multipart",
+        )
+        assert sent.status_code == 201, sent.content
+        found = Message.objects.get(pk=sent.json()["id"])
     return {"conversation_id": found.conversation_id, "message_id": found.pk}
 
 
@@ -330,10 +353,11 @@ def phrasebook_entry(owner: Any) -> dict[str, Any]:
 
 def interpreter_session(owner: Any) -> dict[str, Any]:
     from translation.models import InterpreterSession
+    from translation.services import start_conversation
 
     found = InterpreterSession.objects.filter(user=owner).first()
     if found is None:
-        found = InterpreterSession.objects.create(user=owner, language_a="en", language_b="es")
+        found = start_conversation(owner, "en", "es")
     return {"pk": found.pk}
 
 
@@ -362,8 +386,40 @@ def tutor_session(owner: Any) -> dict[str, Any]:
     return {"pk": _tutor_session(owner).pk}
 
 
+def _wav() -> bytes:
+    """Half a second of a real 8 kHz mono 16-bit WAV (a tone, not silence)."""
+    import io
+    import math
+    import struct
+    import wave
+
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(8000)
+        out.writeframes(
+            b"".join(
+                struct.pack("<h", int(8000 * math.sin(2 * math.pi * 440 * i / 8000)))
+                for i in range(4000)
+            )
+        )
+    return buffer.getvalue()
+
+
 def tutor_recording(owner: Any) -> dict[str, Any]:
-    return {"session_id": _tutor_session(owner).pk, "seq": 1}
+    """A spoken turn of the owner's tutor session with its recording, stored by the voice
+    tutor's service as the socket stores it (the transcript and the WAV the learner sent)."""
+    from voice_tutor import services
+    from voice_tutor.models import TutorTurn
+
+    found = TutorTurn.objects.filter(
+        session__user=owner, speaker="learner", recording__gt=""
+    ).first()
+    if found is None:
+        session = _tutor_session(owner)
+        found = services.learner_turn(session, text="Hola, buenos días.", audio=_wav())
+    return {"session_id": found.session_id, "seq": found.seq}
 
 
 def tutor_avatar(owner: Any) -> dict[str, Any]:
@@ -407,6 +463,35 @@ def exercise_attempt(owner: Any) -> dict[str, Any]:
         assert answered.status_code == 201, answered.content
         return {"pk": answered.json()["id"]}
     raise AssertionError("the demo lessons have no multiple-choice exercise")
+
+
+def voice_attempt(owner: Any) -> dict[str, Any]:
+    """The owner's recording for a demo lesson's voice exercise, uploaded through the API as
+    the lesson page uploads it (a real WAV, judged by its content)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cms.learning.models import LessonPage
+    from learning.models import ExerciseAttempt
+
+    found = ExerciseAttempt.objects.filter(user=owner).exclude(audio="").first()
+    if found is not None:
+        return {"pk": found.pk}
+    client = APIClient()
+    client.force_login(owner)
+    for page in LessonPage.objects.live().order_by("pk"):
+        body = client.get(f"/{API_PREFIX}lessons/{page.pk}/").json().get("body", [])
+        block = next((b for b in body if b["type"] == "voice"), None)
+        if block is None:
+            continue
+        recording = SimpleUploadedFile("take.wav", _wav(), content_type="audio/wav")
+        answered = client.post(
+            f"/{API_PREFIX}lessons/{page.pk}/exercises/{block['id']}/attempts/",
+            {"audio": recording},
+            format="multipart",
+        )
+        assert answered.status_code == 202, answered.content
+        return {"pk": answered.json()["id"]}
+    raise AssertionError("the demo lessons have no voice exercise")
 
 
 def lesson(owner: Any) -> dict[str, Any]:
@@ -576,7 +661,7 @@ ROUTES: dict[str, Entry] = {
     ),
     # Lessons
     "attempts/{pk}/": Owned(STUDENT, exercise_attempt),
-    "attempts/{pk}/recording/": Owned(STUDENT, exercise_attempt),
+    "attempts/{pk}/recording/": Owned(STUDENT, voice_attempt),
     "lessons/{pk}/": Public(lesson),
     "lessons/{pk}/complete/": Public(lesson, frozenset({"POST"})),
     "lessons/{pk}/exercises/{block_id}/attempts/": Public(lesson_exercise, frozenset({"POST"})),
@@ -613,7 +698,9 @@ ROUTES: dict[str, Entry] = {
     "conversations/{conversation_id}/": Owned(STUDENT, conversation),
     "conversations/{conversation_id}/messages/": Owned(STUDENT, conversation),
     "conversations/{conversation_id}/messages/{message_id}/": Owned(STUDENT, message),
-    "conversations/{conversation_id}/messages/{message_id}/attachment/": Owned(STUDENT, message),
+    "conversations/{conversation_id}/messages/{message_id}/attachment/": Owned(
+        STUDENT, message_with_attachment
+    ),
     "conversations/{conversation_id}/read/": Owned(STUDENT, conversation),
     # Materials
     "materials/{pk}/": Owned(TEACHER, material),
@@ -745,7 +832,11 @@ def _send(client: APIClient, method: str, path: str) -> int:
     return int(getattr(client, method)(path, {}, format="json").status_code)
 
 
-def test_private_objects_answer_only_their_owner(demo: None, role_user: Any) -> None:
+def test_private_objects_answer_only_their_owner(
+    demo: None, role_user: Any, settings: Any, ml_service_url: str
+) -> None:
+    # A word's audio is spoken by the real ML service (text to speech) on its first play.
+    settings.ML_URL = ml_service_url
     intruder = role_user(Role.TEACHER, Role.STUDENT, email="intruder@example.com")
     as_intruder, anonymous = APIClient(), APIClient()
     as_intruder.force_login(intruder)
@@ -780,8 +871,5 @@ def test_private_objects_answer_only_their_owner(demo: None, role_user: Any) -> 
             if not 200 <= status < 300:
                 problems.append(f"GET {path} ({route}) as its owner {owner_email}: {status}")
     assert not leaks, "Cross-user access:\n" + "\n".join(leaks)
+    assert not problems, "Owner reads that failed:\n" + "\n".join(problems)
     assert checked > 100
-    if problems:
-        # Not finished: four owner reads need a stored file (a voice attempt's or a tutor turn's
-        # recording, a chat attachment) or the ML service (word audio). Leaks above still fail.
-        pytest.xfail("routes not yet exercised:\n" + "\n".join(problems))

@@ -132,6 +132,26 @@ class TeacherDetailSerializer(TeacherCardSerializer):
         return getattr(self._teacher_profile(listing), "years_of_experience", 0)
 
 
+class SlotSerializer(serializers.Serializer):
+    start = serializers.DateTimeField(help_text="In the asked time zone, with its offset.")
+    end = serializers.DateTimeField(help_text="In the asked time zone, with its offset.")
+
+
+class FreeSlotsSerializer(serializers.Serializer):
+    """``teachers/{id}/slots/``: the free slots of one duration in a range."""
+
+    time_zone = serializers.CharField(help_text="The IANA time zone the times are in.")
+    duration = serializers.IntegerField(help_text="Minutes each slot lasts.")
+    slots = SlotSerializer(many=True)
+
+
+class NextFreeSlotsSerializer(serializers.Serializer):
+    """``teachers/{id}/next-slots/``: the teacher's next free slots."""
+
+    time_zone = serializers.CharField(help_text="The IANA time zone the times are in.")
+    slots = SlotSerializer(many=True, help_text="At most five, soonest first.")
+
+
 class SlotQuerySerializer(serializers.Serializer):
     from_ = serializers.DateTimeField(required=False)
     to = serializers.DateTimeField(required=False)

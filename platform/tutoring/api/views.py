@@ -32,9 +32,21 @@ if TYPE_CHECKING:
 
 
 def _zone(request: Request) -> ZoneInfo:
+    from rest_framework.exceptions import ValidationError
+
     name = request.query_params.get("tz") or "UTC"
-    serializers.validate_time_zone(name)
+    try:
+        serializers.validate_time_zone(name)
+    except ValidationError as exc:
+        raise ValidationError({"tz": exc.detail}) from None
     return ZoneInfo(name)
+
+
+SLOT_PARAMETERS = [
+    OpenApiParameter("tz", str, description="The learner's IANA time zone (default UTC)"),
+    OpenApiParameter("gig", int, description="Only this gig's durations"),
+    OpenApiParameter("duration", int, description="Minutes (default: the gig's shortest)"),
+]
 
 
 class GigCategoryViewSet(viewsets.ReadOnlyModelViewSet):
@@ -72,10 +84,9 @@ class TeacherViewSet(viewsets.ReadOnlyModelViewSet):
         parameters=[
             OpenApiParameter("from", str, description="ISO date or date-time (in tz)"),
             OpenApiParameter("to", str, description="ISO date (inclusive) or date-time (in tz)"),
-            OpenApiParameter("tz", str, description="The learner's IANA time zone"),
-            OpenApiParameter("gig", int),
-            OpenApiParameter("duration", int, description="Minutes"),
+            *SLOT_PARAMETERS,
         ],
+        responses=serializers.FreeSlotsSerializer,
     )
     @action(detail=True, methods=["get"])
     def slots(self, request: Request, id: str | None = None) -> Response:
@@ -99,6 +110,7 @@ class TeacherViewSet(viewsets.ReadOnlyModelViewSet):
             }
         )
 
+    @extend_schema(parameters=SLOT_PARAMETERS, responses=serializers.NextFreeSlotsSerializer)
     @action(detail=True, methods=["get"], url_path="next-slots")
     def next_slots(self, request: Request, id: str | None = None) -> Response:
         """The teacher's next free slots (what a chat's "when are you free?" answers)."""
@@ -202,7 +214,11 @@ def _minutes(request: Request, listing: TeacherListing) -> int:
     gig_id = request.query_params.get("gig")
     gigs = Gig.objects.filter(listing=listing, is_active=True)
     if gig_id:
-        gigs = gigs.filter(pk=gig_id)
+        if not gig_id.isdigit():
+            from rest_framework.exceptions import ValidationError
+
+            raise ValidationError({"gig": ["A gig's id, as a whole number."]})
+        gigs = gigs.filter(pk=int(gig_id))
     option = (
         gigs.values_list("durations__minutes", flat=True).order_by("durations__minutes").first()
     )
