@@ -180,7 +180,7 @@ def test_a_booking_paid_by_stripe_webhook_while_postgresql_is_down_is_confirmed_
     payload, headers = stripe_event(
         "payment_intent.succeeded", providers.pay_intent(payment.provider_order_id)
     )
-    webhook = Client(raise_request_exception=False)
+    webhook: Any = Client(raise_request_exception=False)
 
     def deliver() -> Any:
         close_old_connections()
@@ -225,7 +225,7 @@ def test_api_answers_503_while_redis_is_down_and_recovers_after_its_restart(
     student: Any, other_student: Any, recovered: Recovered
 ) -> None:
     """Redis holds the cache and the throttle counters every API request reads."""
-    redis = test_services.services.redis  # type: ignore[union-attr]
+    redis: Any = test_services.services.redis  # type: ignore[union-attr]
     conversation, _ = messaging.start_conversation(student, [other_student])
     client = Client(raise_request_exception=False)
     client.force_login(student)
