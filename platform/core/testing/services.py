@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -45,6 +46,31 @@ def _wait_for_port(port: int, timeout: float, what: str) -> None:
                 return
         time.sleep(0.05)
     raise RuntimeError(f"{what} did not start listening on port {port} within {timeout}s")
+
+
+def _wait_for_port_closed(port: int, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as sock:
+            sock.settimeout(0.2)
+            if sock.connect_ex(("127.0.0.1", port)) != 0:
+                return
+        time.sleep(0.02)
+
+
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` exists and is not a zombie waiting to be reaped."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return True
+    return state != "Z"
 
 
 def _as_unprivileged(command: list[str]) -> list[str]:
@@ -86,33 +112,87 @@ class PostgresServer:
         server.launch()
         return server
 
+    @property
+    def pid_file(self) -> Path:
+        return self.datadir / "postmaster.pid"
+
+    def _postmaster_pid(self) -> int | None:
+        """The PID written in postmaster.pid, or None without a (readable) pid file."""
+        try:
+            return int(self.pid_file.read_text().split("\n", 1)[0])
+        except (OSError, ValueError):
+            return None
+
+    def is_running(self) -> bool:
+        pid = self._postmaster_pid()
+        return pid is not None and _alive(pid)
+
+    def _remove_stale_lock_files(self) -> None:
+        """A postmaster that died without cleaning up leaves postmaster.pid (and the socket's
+        lock file) behind; the next start then finds "another server might be running" and,
+        if the PID has been reused by another process meanwhile, refuses to start. They are
+        removed only when the process they name is gone."""
+        socket_lock = self.datadir.parent / f".s.PGSQL.{self.port}.lock"
+        for lock in (self.pid_file, socket_lock):
+            try:
+                pid = int(lock.read_text().split("\n", 1)[0])
+            except (OSError, ValueError):
+                continue
+            if not _alive(pid):
+                lock.unlink(missing_ok=True)
+
     def launch(self) -> None:
+        """Starts the server (a no-op when it is running), retrying a start that fails."""
+        if self.is_running():
+            return
         root = self.datadir.parent
         options = (
             f"-p {self.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='{root}'"
             " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
             " -c max_connections=200"
         )
-        subprocess.run(
-            _as_unprivileged(
-                [
-                    str(self.bindir / "pg_ctl"),
-                    "start",
-                    "-D",
-                    str(self.datadir),
-                    "-w",
-                    "-l",
-                    str(root / "postgres.log"),
-                    "-o",
-                    options,
-                ]
-            ),
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
-        _wait_for_port(self.port, 30, "PostgreSQL")
+        failure = ""
+        for attempt in range(3):
+            self._remove_stale_lock_files()
+            result = subprocess.run(
+                _as_unprivileged(
+                    [
+                        str(self.bindir / "pg_ctl"),
+                        "start",
+                        "-D",
+                        str(self.datadir),
+                        "-w",
+                        "-l",
+                        str(root / "postgres.log"),
+                        "-o",
+                        options,
+                    ]
+                ),
+                check=False,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            if result.returncode == 0:
+                _wait_for_port(self.port, 30, "PostgreSQL")
+                return
+            failure = result.stderr
+            self._wait_for_exit(self._postmaster_pid(), 10)
+            time.sleep(0.2 * (attempt + 1))
+        log = root / "postgres.log"
+        tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
+        raise RuntimeError(f"PostgreSQL did not start: {failure}\n{tail}")
+
+    def _wait_for_exit(self, pid: int | None, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while pid is not None and _alive(pid) and time.monotonic() < deadline:
+            time.sleep(0.02)
 
     def stop(self) -> None:
+        """Stops the server at once, as a crash (``-m immediate``: every connection dropped, no
+        checkpoint), and returns only when the old postmaster has exited and its port is free:
+        pg_ctl can return before that, and a start then races the dying server."""
+        pid = self._postmaster_pid()
         subprocess.run(
             _as_unprivileged(
                 [str(self.bindir / "pg_ctl"), "stop", "-D", str(self.datadir), "-m", "immediate"]
@@ -121,6 +201,12 @@ class PostgresServer:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
+        self._wait_for_exit(pid, 15)
+        if pid is not None and _alive(pid):  # pragma: no cover - a stuck postmaster
+            os.kill(pid, signal.SIGKILL)
+            self._wait_for_exit(pid, 5)
+        _wait_for_port_closed(self.port, 10)
+        self._remove_stale_lock_files()
 
     def restart(self) -> None:
         """Stops the server at once (as a crash: every connection dropped) and starts it again
