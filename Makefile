@@ -94,13 +94,19 @@ run: install
 	@scripts/run
 
 # --- Tests ----------------------------------------------------------------------------------
+# The unit, API and WebSocket suite runs in one process per core (pytest-xdist; each worker
+# starts its own PostgreSQL and Redis, core/testing/services.py); files stay whole on a worker.
+# The browser suite stays in one process: its pages, daphne and Chromium already fill the cores.
+PYTEST_WORKERS ?= 2
+UNIT_PYTEST := $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile
+
 test: install-test
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest
+	$(UNIT_PYTEST)
 	$(BIN)/python -m pytest tests/e2e -p no:asyncio -p no:cacheprovider -o addopts="-ra -p core.testing.services"
 
 test-unit: install-test
-	$(BIN)/python -m pytest
+	$(UNIT_PYTEST)
 
 # Restarts the session's PostgreSQL and Redis and kills the ML service under live traffic
 # (docs/reliability.md). Dependable (5 runs in a row passed) but kept out of `make test`: the

@@ -3,7 +3,9 @@
 Loaded with ``-p core.testing.services`` (pyproject addopts) so that it runs before
 pytest-django reads the settings: the servers' ports reach toto.settings.test through the
 environment. Each session gets its own throwaway servers on free loopback ports, so parallel
-sessions and developer machines with their own services don't collide.
+sessions and developer machines with their own services don't collide. Under pytest-xdist
+(``make test`` runs the unit suite with ``-n 2``) each worker is such a session: its own
+PostgreSQL and Redis, which a test may restart or flush without reaching the other worker.
 
 As root, PostgreSQL refuses to start: its tools then run in a user namespace where we are an
 ordinary user (MACHINE-NOTES.md). Set TOTO_TEST_DATABASE_PORT / TOTO_TEST_REDIS_URL to use
@@ -285,6 +287,13 @@ def pytest_load_initial_conftests(
 ) -> None:
     global services
     if services is not None or os.environ.get("TOTO_TEST_NO_SERVICES"):
+        return
+    if getattr(early_config.known_args_namespace, "numprocesses", None) and not os.environ.get(
+        "PYTEST_XDIST_WORKER"
+    ):
+        # The pytest-xdist controller runs no test: each worker starts its own servers (its
+        # own Redis to restart, FLUSHDB and fill with queues; its own PostgreSQL connections),
+        # exactly as separate sessions would.
         return
     root = Path(tempfile.mkdtemp(prefix="toto-test-services-"))
     postgres = None

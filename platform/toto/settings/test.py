@@ -36,12 +36,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 REDIS_URL = os.environ.get("TOTO_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-# Under pytest-xdist (make test) the workers share the session's servers: PostgreSQL gets a
-# test database per worker from pytest-django, Redis a database number per worker here, so one
-# worker's cache.clear() (FLUSHDB), Celery queues and channel layer never reach another's.
-_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
-if _WORKER.startswith("gw"):
-    REDIS_URL = f"{REDIS_URL.rsplit('/', 1)[0]}/{int(_WORKER[2:]) + 1}"
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
