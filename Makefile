@@ -95,10 +95,13 @@ run: install
 
 # --- Tests ----------------------------------------------------------------------------------
 # The unit, API and WebSocket suite runs in one process per core (pytest-xdist; each worker
-# starts its own PostgreSQL and Redis, core/testing/services.py); files stay whole on a worker.
+# starts its own PostgreSQL and Redis, core/testing/services.py). `--dist load`, not loadfile:
+# it hands each worker its tests in collection order, which pytest-django sorts so that the
+# transactional tests (whose flush leaves the database empty until the next one restores it)
+# come after the others; by file, a plain test would run on a flushed database.
 # The browser suite stays in one process: its pages, daphne and Chromium already fill the cores.
 PYTEST_WORKERS ?= 2
-UNIT_PYTEST := $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile
+UNIT_PYTEST := $(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist load
 
 test: install-test
 	$(BIN)/ruff check .
