@@ -61,3 +61,43 @@ def _env() -> dict[str, str]:
     import os
 
     return {key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"}
+
+
+CONCURRENT_DISPATCH = """
+import threading
+import django
+django.setup()
+from core import dispatch
+barrier = threading.Barrier(20)
+errors = []
+def first_dispatch():
+    barrier.wait()
+    try:
+        dispatch.task("accounts.send_email_message")
+    except Exception as error:
+        errors.append(repr(error))
+threads = [threading.Thread(target=first_dispatch) for _ in range(20)]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+print(len(errors), errors[:1])
+"""
+
+
+def test_the_first_dispatches_of_a_fresh_process_all_find_their_task() -> None:
+    """A web process imports the tasks modules on the first dispatch (core.dispatch). When
+    20 requests dispatched at once, a thread that found its task missing ran a second
+    discovery beside the first, returned before the module was imported and reported a
+    registered task as unknown: a sign-up answered 500 (seen 5 to 19 times in 20 before the
+    lock; test_embedded_server's concurrent writers caught it on a busy machine)."""
+    result = subprocess.run(
+        [sys.executable, "-c", CONCURRENT_DISPATCH],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**_env(), "DJANGO_SETTINGS_MODULE": "toto.settings.dev"},
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip().splitlines()[-1] == "0 []"

@@ -16,12 +16,18 @@ runs.
 from __future__ import annotations
 
 import logging
+import threading
 from typing import Any
 
 from celery import current_app
 from django.db import transaction
 
 logger = logging.getLogger(__name__)
+# One discovery at a time: while a thread imports the tasks modules, another that finds its
+# task missing must wait for it, not return from a second, concurrent discovery (which skips
+# modules the first is still importing) and report a registered task as unknown (a sign-up
+# answered 500 when the first requests of a fresh `make run` came together).
+_discovery = threading.Lock()
 
 
 class UnknownTask(LookupError):
@@ -32,7 +38,9 @@ def task(name: str) -> Any:
     """The registered task called ``name``: autodiscovery runs once if it is not there yet."""
     registry = current_app.tasks
     if name not in registry:
-        current_app.loader.import_default_modules()
+        with _discovery:
+            if name not in registry:
+                current_app.loader.import_default_modules()
     try:
         return registry[name]
     except KeyError:
