@@ -312,14 +312,22 @@ def staff_sign_in():  # type: ignore[no-untyped-def]
     from accounts.testing import totp_code
 
     def sign_in(page, url: str, user, password: str = "correct-horse-battery") -> None:  # type: ignore[no-untyped-def]
+        # Each step waits until its page has nothing in flight. Signing in replaces the
+        # session key and deletes the old session; a request the previous page still had
+        # queued (slow machine) then arrives with the old cookie, finds no session, and
+        # Django's SessionMiddleware answers it by deleting the session cookie: the next
+        # click lands on the sign-in page (seen twice in one loaded fresh-clone run).
         page.goto(url)
+        page.wait_for_load_state("networkidle")
         page.get_by_label("Email").fill(user.email)
         page.get_by_label("Password").fill(password)
         page.get_by_role("button", name="Sign In").click()
         expect(page).to_have_url(re.compile(r"/accounts/2fa/authenticate/"))
+        page.wait_for_load_state("networkidle")
         page.get_by_label("Code").fill(totp_code(user.totp_secret))
         page.get_by_role("button", name="Sign In").click()
         expect(page).to_have_url(url)
+        page.wait_for_load_state("networkidle")
 
     return sign_in
 
