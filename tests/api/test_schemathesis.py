@@ -122,6 +122,9 @@ def identities(role_user: Callable[..., Any]) -> dict[str, dict[str, str]]:
 
 
 @pytest.mark.django_db
+# One operation's generated requests as three callers can pass the suite's 300 s on two busy
+# cores (seen once while the browser tests shared the machine): a hang still fails, later.
+@pytest.mark.timeout(900)
 @schema.parametrize()
 @settings(
     max_examples=EXAMPLES,
