@@ -2,7 +2,10 @@ import re
 import uuid
 from collections.abc import Callable
 
+from django.conf import settings
+from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_vary_headers
 
 from .request_context import request_cache_scope, request_id_var
 
@@ -63,3 +66,30 @@ class BadInputMiddleware:
         from .views import refusal
 
         return refusal(request, status, code, message)
+
+
+class SessionMiddleware(DjangoSessionMiddleware):
+    """Django's session middleware, except that a cookie naming no session is left alone.
+
+    Django deletes the session cookie in the answer to any request that came with one and
+    ended with an empty session. That includes a request sent with the cookie from before
+    sign-in and answered after it: signing in rotated the session key, the old key names no
+    session any more, and the answer's deletion overwrote the new cookie the browser had just
+    been given, signing the person out again (seen in the browser tests: a page's last request
+    still queued when the sign-in form was posted). Here the cookie is deleted only when this
+    request emptied the session itself: signing out flushes it, which marks it modified. An
+    unknown key is harmless to keep: it grants nothing, and the next sign-in replaces it.
+    """
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        session = getattr(request, "session", None)
+        if (
+            session is not None
+            and settings.SESSION_COOKIE_NAME in request.COOKIES
+            and not session.modified
+            and session.is_empty()
+        ):
+            if session.accessed:
+                patch_vary_headers(response, ("Cookie",))
+            return response
+        return super().process_response(request, response)

@@ -120,7 +120,8 @@ MIDDLEWARE = [
     # Content-Security-Policy on every page, the admin's policy under /admin/ (core.csp).
     "core.csp.TotoCSPMiddleware",
     "corsheaders.middleware.CorsMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's, but a stale cookie from before sign-in no longer deletes the new one.
+    "core.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
