@@ -21,6 +21,7 @@ from cms.site.models import HomePage
 from .models import (
     CourseIntake,
     CoursePage,
+    CourseType,
     DestinationPage,
     HomestayPage,
     HomestayRoom,
@@ -235,6 +236,16 @@ HOMESTAYS: list[dict[str, Any]] = [
 ]
 
 
+# The demo courses' types, so that the search's "Course type" filter finds something.
+COURSE_TYPES = {
+    "intensive-spanish": CourseType.INTENSIVE,
+    "spanish-dele": CourseType.EXAM,
+    "cambridge-exam": CourseType.EXAM,
+    "business-spanish": CourseType.BUSINESS,
+    "spanish-and-surf": CourseType.ACTIVITY,
+}
+
+
 def _image(title: str, colour: tuple[int, int, int]) -> Image:
     existing = Image.objects.filter(title=title).first()
     if existing:
@@ -316,6 +327,7 @@ def ensure_abroad_tree() -> str:
             course = CoursePage(
                 title=title,
                 slug=slug,
+                course_type=COURSE_TYPES.get(slug, CourseType.GENERAL),
                 description=f"{title} at {data['title']}: {lessons} lessons a week in small "
                 "groups, a placement test on the first Monday and a certificate at the end.",
                 language=language,

@@ -52,6 +52,14 @@ class RoomType(models.TextChoices):
     SHARED = "shared", _("Shared room")
 
 
+class CourseType(models.TextChoices):
+    GENERAL = "general", _("General course")
+    INTENSIVE = "intensive", _("Intensive course")
+    EXAM = "exam", _("Exam preparation")
+    BUSINESS = "business", _("Business language")
+    ACTIVITY = "activity", _("Language and activity")
+
+
 class Meals(models.TextChoices):
     NONE = "none", _("No meals (kitchen access)")
     BREAKFAST = "breakfast", _("Breakfast")
@@ -283,6 +291,9 @@ class ListingTerms(models.Model):
 
 class CoursePage(ListingTerms, Page):
     description = models.TextField(_("description"), max_length=1200)
+    course_type = models.CharField(
+        _("course type"), max_length=12, choices=CourseType.choices, default=CourseType.GENERAL
+    )
     language = models.CharField(_("language"), max_length=8, choices=TARGET_LANGUAGES)
     level_min = models.CharField(_("from level"), max_length=2, choices=Level.choices)
     level_max = models.CharField(_("to level"), max_length=2, choices=Level.choices)
@@ -314,7 +325,12 @@ class CoursePage(ListingTerms, Page):
         MultiFieldPanel(
             [
                 FieldRowPanel(
-                    [FieldPanel("language"), FieldPanel("level_min"), FieldPanel("level_max")]
+                    [
+                        FieldPanel("course_type"),
+                        FieldPanel("language"),
+                        FieldPanel("level_min"),
+                        FieldPanel("level_max"),
+                    ]
                 ),
                 FieldRowPanel(
                     [
@@ -346,6 +362,7 @@ class CoursePage(ListingTerms, Page):
     search_fields = [
         *Page.search_fields,
         index.SearchField("description"),
+        index.FilterField("course_type"),
         index.FilterField("language"),
         index.FilterField("level_min"),
         index.FilterField("price_per_week"),
@@ -354,6 +371,7 @@ class CoursePage(ListingTerms, Page):
         APIField(name)
         for name in (
             "description",
+            "course_type",
             "language",
             "level_min",
             "level_max",
@@ -376,6 +394,7 @@ class CoursePage(ListingTerms, Page):
     override_translatable_fields = [
         SynchronizedField(name)
         for name in (
+            "course_type",
             "currency",
             "price_per_week",
             "registration_fee",

@@ -5,7 +5,7 @@ partner application waiting in the verification queue. Every step is idempotent 
 through the services."""
 
 from collections.abc import Callable
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -138,8 +138,9 @@ def ensure_demo_reviews() -> str:
     services.complete_due()
     for booking, rating, text, reply in stays:
         # Written two days after the stay ended, answered the day after: not all "today".
+        ended: date = booking.check_out or timezone.localdate()  # always set: these are stays
         written = datetime.combine(
-            booking.check_out + timedelta(days=2), time(19), tzinfo=timezone.get_current_timezone()
+            ended + timedelta(days=2), time(19), tzinfo=timezone.get_current_timezone()
         )
         written = min(written, timezone.now() - timedelta(days=1))
         review = services.write_review(

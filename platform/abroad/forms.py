@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cms.abroad.models import Meals, RoomType
+from cms.abroad.models import CourseType, Meals, RoomType
 from cms.learning.blocks import TARGET_LANGUAGES
 from cms.learning.models import Level
 from payouts.models import account_number_validator
@@ -28,6 +28,9 @@ class SearchForm(forms.Form):
     language = forms.ChoiceField(
         label=_("Course language"), choices=ANY + TARGET_LANGUAGES, required=False
     )
+    course_type = forms.ChoiceField(
+        label=_("Course type"), choices=ANY + list(CourseType.choices), required=False
+    )
     level = forms.ChoiceField(
         label=_("Your level"), choices=ANY + list(Level.choices), required=False
     )
@@ -42,6 +45,7 @@ class SearchForm(forms.Form):
         label=_("Room"), choices=ANY + list(RoomType.choices), required=False
     )
     meals = forms.ChoiceField(label=_("Meals"), choices=ANY + list(Meals.choices), required=False)
+    institute = forms.TypedChoiceField(label=_("Near the school"), coerce=int, required=False)
     check_in = forms.DateField(
         label=_("Check-in"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -65,6 +69,9 @@ class SearchForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["destination"].choices = ANY + [  # type: ignore[attr-defined]
             (page.pk, page.title) for page in selectors.destinations()
+        ]
+        self.fields["institute"].choices = ANY + [  # type: ignore[attr-defined]
+            (page.pk, page.title) for page in selectors.institutes().prefetch_related(None)
         ]
 
     def clean(self) -> dict[str, Any]:
@@ -174,3 +181,29 @@ class ReviewForm(forms.Form):
 
 class ReplyForm(forms.Form):
     text = forms.CharField(label=_("Your reply"), max_length=2000)
+
+
+class BlockDatesForm(forms.Form):
+    """A host takes nights of one of their rooms off the calendar."""
+
+    room = forms.TypedChoiceField(label=_("Room"), coerce=int)
+    check_in = forms.DateField(
+        label=_("First night"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    check_out = forms.DateField(
+        label=_("Free again from"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    note = forms.CharField(label=_("Note (only you see it)"), max_length=120, required=False)
+
+    def __init__(self, *args: Any, rooms: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["room"].choices = [  # type: ignore[attr-defined]
+            (room.pk, f"{room.page.title} · {room.name}") for room in rooms
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        check_in, check_out = data.get("check_in"), data.get("check_out")
+        if check_in and check_out and check_out <= check_in:
+            self.add_error("check_out", _("After the first night."))
+        return data

@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from .models import AbroadBooking
 
 PURPOSE = "abroad_booking"
+# Every refund this app sends itself has an idempotency key starting with this.
+REFUND_KEY_PREFIX = "abroad:"
 
 
 def amount_due(booking: "AbroadBooking") -> Decimal:
@@ -31,6 +33,19 @@ def amount_due(booking: "AbroadBooking") -> Decimal:
     return Decimal(0)
 
 
+def website_providers(amount: Decimal, currency: str) -> list[tuple[str, str]]:
+    """The "Pay with" choices the website offers for ``amount`` (cards, Razorpay, and bank
+    transfer from the amount the server takes it for)."""
+    from payments.conf import bank_transfer_minimum
+    from payments.conf import website_providers as offered
+
+    return [
+        (value, label)
+        for value, label in offered()
+        if value != "bank_transfer" or amount >= bank_transfer_minimum(currency)
+    ]
+
+
 def website_card_provider() -> str:
     """The provider the website's Pay button uses (the demo card on a fresh install)."""
     from payments.conf import website_card_provider as choose
@@ -39,8 +54,14 @@ def website_card_provider() -> str:
 
 
 def start_checkout(booking: "AbroadBooking", *, provider: str, user: "User") -> Any:
-    """The booking's payment and what the provider's client needs."""
+    """The booking's payment and what the provider's client needs. A bank transfer keeps
+    the booking held for days instead of the card's minutes."""
     from payments.services import start_checkout as checkout
+
+    from .services import hold_for_bank_transfer
+
+    if provider == "bank_transfer":
+        booking = hold_for_bank_transfer(booking.pk)
 
     step = "deposit" if booking.amount_paid == 0 else f"balance-{booking.amount_paid}"
     return checkout(
@@ -60,6 +81,23 @@ def payments_of(booking: "AbroadBooking") -> list[Any]:
         Payment.objects.filter(
             purpose=PURPOSE, item__booking=str(booking.pk), status=PaymentStatus.SUCCEEDED
         ).order_by("-succeeded_at")
+    )
+
+
+def pending_bank_transfer(booking: "AbroadBooking") -> Any:
+    """The bank transfer the learner was asked to make for this booking and that has not
+    arrived yet, if any."""
+    from payments.models import Payment, PaymentStatus
+
+    return (
+        Payment.objects.filter(
+            purpose=PURPOSE,
+            item__booking=str(booking.pk),
+            provider="bank_transfer",
+            status=PaymentStatus.PENDING,
+        )
+        .order_by("-created_at")
+        .first()
     )
 
 
@@ -139,5 +177,27 @@ def register_purposes() -> None:
             payment_received(
                 payment.item["booking"], amount=payment.amount, reference=str(payment.pk)
             )
+
+        def reverse(self, payment: Any, refund: Any) -> Any:
+            from .services import record_outside_refund
+
+            transfer = super().reverse(payment, refund)
+            # This app's own refunds (cancellations) carry its keys and were counted already.
+            if not refund.idempotency_key.startswith(REFUND_KEY_PREFIX):
+                record_outside_refund(
+                    payment.item["booking"], amount=refund.amount, reference=str(refund.pk)
+                )
+            return transfer
+
+        def counterparty(self, payment: Any) -> Any:
+            """The course's school, or else the stay's host: who answers a dispute."""
+            booking = (
+                AbroadBooking.objects.select_related("course_vendor", "stay_vendor")
+                .filter(pk=payment.item.get("booking"))
+                .first()
+            )
+            if booking is None:
+                return None
+            return booking.course_vendor or booking.stay_vendor
 
     register(AbroadBookingPurpose())

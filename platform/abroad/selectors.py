@@ -183,6 +183,7 @@ def courses(
     *,
     destination_id: Any = None,
     language: str = "",
+    course_type: str = "",
     level: str = "",
     start_from: date | None = None,
     weeks: int | None = None,
@@ -194,6 +195,8 @@ def courses(
         queryset = _under(queryset, destination_id)
     if language:
         queryset = queryset.filter(language=language)
+    if course_type:
+        queryset = queryset.filter(course_type=course_type)
     if level:
         queryset = queryset.filter(level_q(level))
     if weeks:
@@ -227,6 +230,7 @@ HOMESTAY_ORDERINGS = {
     "price": ("price_from", "title"),
     "-price": ("-price_from", "title"),
     "title": ("title",),
+    "popularity": ("-popularity", "title"),
     "rating": (F("rating").desc(nulls_last=True), "-rating_count", "title"),
     # Nearest to the chosen institute (or to any institute), unknown distances last.
     "distance": (F("distance").asc(nulls_last=True), "title"),
@@ -276,8 +280,15 @@ def homestays(
     if institute_id:
         nearby = nearby.filter(institute_id=institute_id)
         queryset = queryset.filter(nearby__institute_id=institute_id).distinct()
+    popularity = (
+        AbroadBooking.objects.filter(homestay=OuterRef("pk"), status__in=ACTIVE_STATUSES)
+        .values("homestay")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     queryset = queryset.annotate(
         price_from=Min("rooms__price_per_night"),
+        popularity=Coalesce(Subquery(popularity, output_field=IntegerField()), Value(0)),
         distance=Subquery(
             nearby.order_by("distance_km").values("distance_km")[:1],
             output_field=DecimalField(max_digits=5, decimal_places=1),
@@ -341,6 +352,13 @@ def compare(
         .type(CoursePage, HomestayPage)
         .specific()
     }
+    # The cheapest room of each homestay, in one query rather than one per homestay.
+    cheapest_rooms = dict(
+        HomestayRoom.objects.filter(page_id__in=list(pages))
+        .values("page_id")
+        .annotate(cheapest=Min("price_per_night"))
+        .values_list("page_id", "cheapest")
+    )
     ratings = dict(
         AbroadReview.objects.filter(page_id__in=list(pages), status=ReviewStatus.PUBLISHED)
         .values("page")
@@ -377,7 +395,7 @@ def compare(
             )
         else:
             chosen = min(max(nights or page.min_nights, page.min_nights), page.max_nights)
-            cheapest = min((room.price_per_night for room in page.rooms.all()), default=None)
+            cheapest = cheapest_rooms.get(page.pk)
             base = (cheapest * chosen).quantize(pricing.CENT) if cheapest is not None else None
             rows.append(
                 {
@@ -440,6 +458,25 @@ def vendor_room(vendor: User, pk: Any) -> HomestayRoom:
     if room is None:
         raise NotAllowed("This is not one of your rooms.")
     return room
+
+
+def vendor_calendar(vendor: User, start: date, end: date) -> list[dict[str, Any]]:
+    """The host's rooms, each with its booked and blocked nights between ``start`` and
+    ``end``: two queries, however many homestays, rooms and stays."""
+    rooms = list(
+        HomestayRoom.objects.filter(page__owner=vendor)
+        .select_related("page")
+        .order_by("page__title", "sort_order")
+    )
+    stays = (
+        RoomStay.objects.filter(room__in=rooms, active=True, check_in__lt=end, check_out__gt=start)
+        .select_related("booking__learner")
+        .order_by("check_in")
+    )
+    by_room: dict[int, list[RoomStay]] = {room.pk: [] for room in rooms}
+    for stay in stays:
+        by_room[stay.room_id].append(stay)
+    return [{"room": room, "stays": by_room[room.pk]} for room in rooms]
 
 
 def wishlist_of(user: User) -> QuerySet[WishlistItem]:

@@ -18,6 +18,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings as django_settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
@@ -549,6 +550,48 @@ def pay_vendors(booking: AbroadBooking, amount: Decimal, *, reason: str) -> None
 def days_before_arrival(booking: AbroadBooking, today: date) -> int:
     arrival = booking.arrival
     return (arrival - today).days if arrival else 0
+
+
+def bank_transfer_hold() -> timedelta:
+    """How long a held booking waits for a bank transfer: days, not the card's minutes
+    (``ABROAD_BANK_TRANSFER_HOLD_DAYS``, 5 by default)."""
+    return timedelta(days=getattr(django_settings, "ABROAD_BANK_TRANSFER_HOLD_DAYS", 5))
+
+
+def hold_for_bank_transfer(booking_id: Any, *, now: datetime | None = None) -> AbroadBooking:
+    """The learner chose to pay a held booking by bank transfer: the seats and room stay
+    held long enough for the money to arrive and a finance admin to confirm it (after
+    that the hold runs out as any other, and a late transfer is refunded)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        booking = AbroadBooking.objects.select_for_update().get(pk=booking_id)
+        if booking.status == BookingStatus.HELD:
+            until = now + bank_transfer_hold()
+            if booking.hold_expires_at is None or booking.hold_expires_at < until:
+                booking.hold_expires_at = until
+                booking.save(update_fields=["hold_expires_at", "updated_at"])
+    return booking
+
+
+def record_outside_refund(booking_id: Any, *, amount: Decimal, reference: str = "") -> None:
+    """A refund of a booking's payment made outside study abroad's own cancellation: a
+    finance admin granting a refund request, a dispute decided for the learner, a refund in
+    the provider's dashboard. It is counted on the booking, so that completion pays the
+    vendors only what was kept; an upcoming booking refunded in full is cancelled, which frees
+    its seats and room. (Refunds this app makes itself are counted before they are sent.)"""
+    with transaction.atomic():
+        booking = AbroadBooking.objects.select_for_update().filter(pk=booking_id).first()
+        if booking is None:
+            return
+        booking.refunded_amount = min(booking.amount_paid, booking.refunded_amount + amount)
+        booking.save(update_fields=["refunded_amount", "updated_at"])
+        if booking.refunded_amount >= booking.amount_paid and booking.status in (
+            BookingStatus.CONFIRMED,
+            BookingStatus.PAID,
+        ):
+            booking.cancelled_at = timezone.now()
+            booking.save(update_fields=["cancelled_at"])
+            _expire(booking, BookingStatus.CANCELLED, f"refunded in full ({reference})")
 
 
 def cancel_booking(

@@ -14,6 +14,12 @@ urlpatterns = [
     path("abroad/trips/<uuid:pk>/pay/", website.pay, name="abroad-pay"),
     path("abroad/trips/<uuid:pk>/cancel/", website.cancel, name="abroad-cancel"),
     path("abroad/vendor/", website.vendor, name="abroad-vendor"),
+    path("abroad/vendor/calendar/", website.vendor_calendar, name="abroad-vendor-calendar"),
+    path(
+        "abroad/vendor/calendar/<int:pk>/unblock/",
+        website.vendor_unblock,
+        name="abroad-vendor-unblock",
+    ),
     path("abroad/vendor/<uuid:pk>/answer/", website.vendor_answer, name="abroad-vendor-answer"),
     path("abroad/partners/apply/", website.apply, name="abroad-apply"),
     path(

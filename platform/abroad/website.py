@@ -2,6 +2,7 @@
 and paying, "My trips", and the providers' requests. The listings' own pages are Wagtail
 pages (cms.abroad templates)."""
 
+from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -11,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -23,7 +25,14 @@ from core.api.errors import ServiceError
 from core.downloads import PrivateFile, serve_private_file
 
 from . import maps, payments, selectors, services
-from .forms import BookForm, ReplyForm, ReviewForm, SearchForm, VendorApplicationForm
+from .forms import (
+    BlockDatesForm,
+    BookForm,
+    ReplyForm,
+    ReviewForm,
+    SearchForm,
+    VendorApplicationForm,
+)
 from .models import BookingStatus
 
 PER_PAGE = 12
@@ -77,12 +86,14 @@ def search(request: HttpRequest) -> HttpResponse:
             budget_per_night=data.get("budget"),
             check_in=data.get("check_in"),
             check_out=data.get("check_out"),
+            institute_id=data.get("institute"),
             ordering=sort if sort in selectors.HOMESTAY_ORDERINGS else "price",
         )
     else:
         queryset = selectors.courses(
             destination_id=data.get("destination"),
             language=data.get("language") or "",
+            course_type=data.get("course_type") or "",
             level=data.get("level") or "",
             start_from=data.get("start_date"),
             weeks=data.get("weeks"),
@@ -237,6 +248,7 @@ def trip(request: HttpRequest, pk: str) -> HttpResponse:
         {
             "booking": booking,
             "amount_due": payments.amount_due(booking),
+            "transfer": payments.pending_bank_transfer(booking),
             "reviewable": selectors.reviewable_pages(booking),
             "contacts": _contacts(booking),
             "stars": [5, 4, 3, 2, 1],
@@ -250,19 +262,29 @@ def pay(request: HttpRequest, pk: str) -> HttpResponse:
     amount = payments.amount_due(booking)
     if amount <= 0:
         return redirect("abroad-trip", pk=booking.pk)
+    offered = payments.website_providers(amount, booking.currency)
+    provider = request.GET.get("provider", "")
+    if provider not in {value for value, _label in offered}:
+        provider = payments.website_card_provider()
     try:
-        checkout = payments.start_checkout(
-            booking, provider=payments.website_card_provider(), user=user_of(request)
-        )
+        checkout = payments.start_checkout(booking, provider=provider, user=user_of(request))
     except ServiceError as error:
         messages.error(request, str(error.detail))
         return redirect("abroad-trip", pk=booking.pk)
+    booking.refresh_from_db()  # a bank transfer holds it for days
     trip_url = reverse("abroad-trip", args=[booking.pk])
     client = {**checkout.client, "return_url": request.build_absolute_uri(trip_url)}
     return TemplateResponse(
         request,
         "abroad/pay.html",
-        {"booking": booking, "client": client, "amount": amount, "trip_url": trip_url},
+        {
+            "booking": booking,
+            "client": client,
+            "amount": amount,
+            "trip_url": trip_url,
+            "providers": offered if len(offered) > 1 else [],
+            "provider": provider,
+        },
     )
 
 
@@ -298,6 +320,51 @@ def vendor(request: HttpRequest) -> HttpResponse:
             "reviews": list(selectors.reviews_to_answer(user)[:50]),
         },
     )
+
+
+#: How far ahead the host's calendar page shows booked and blocked nights.
+CALENDAR_DAYS = 180
+
+
+@login_required
+def vendor_calendar(request: HttpRequest) -> HttpResponse:
+    """The host's rooms with their booked and blocked nights, and a form to block more."""
+    user = user_of(request)
+    today = timezone.localdate()
+    rooms = selectors.vendor_calendar(user, today, today + timedelta(days=CALENDAR_DAYS))
+    form = BlockDatesForm(request.POST or None, rooms=[row["room"] for row in rooms])
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.block_dates(
+                vendor=user,
+                room_id=form.cleaned_data["room"],
+                check_in=form.cleaned_data["check_in"],
+                check_out=form.cleaned_data["check_out"],
+                note=form.cleaned_data["note"],
+            )
+        except ServiceError as error:
+            form.add_error(None, str(error.detail))
+        else:
+            messages.success(request, _("Those nights are blocked."))
+            return redirect("abroad-vendor-calendar")
+    return TemplateResponse(
+        request,
+        "abroad/vendor_calendar.html",
+        {"rooms": rooms, "form": form, "days": CALENDAR_DAYS},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def vendor_unblock(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        services.unblock_dates(vendor=user_of(request), stay_id=pk)
+    except ServiceError as error:
+        messages.error(request, str(error.detail))
+    else:
+        messages.success(request, _("Those nights are free again."))
+    return redirect("abroad-vendor-calendar")
 
 
 @login_required

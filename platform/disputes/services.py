@@ -24,7 +24,8 @@ from wagtail.log_actions import log
 from accounts.models import User
 from core.api.errors import ServiceError
 from core.uploads import RejectedUpload, checked_type, stored_name
-from credits.models import AccountKind, LedgerAccount, Transfer
+from credits import claims
+from credits.models import AccountKind, LedgerAccount
 from credits.services import Leg, platform_account, post_transfer, user_account
 from notifications.services import notify
 from payments import purposes
@@ -529,30 +530,19 @@ def recover_debts(account: LedgerAccount, idempotency_key: str) -> Decimal:
         .filter(pk__in=owing, debt_outstanding__gt=0)
         .order_by("decided_at", "pk")
     )
-    if not disputes or Transfer.objects.filter(idempotency_key=idempotency_key).exists():
-        return Decimal("0")
-    available = min(sum((d.debt_outstanding for d in disputes), Decimal("0")), account.balance)
-    if available <= 0:
-        return Decimal("0")
-    left = available
-    repaid: dict[str, str] = {}
-    for dispute in disputes:
-        part = min(left, dispute.debt_outstanding)
-        if part <= 0:
-            break
+
+    def settle(dispute: Dispute, part: Decimal) -> None:
         dispute.debt_recovered += part
         dispute.debt_outstanding -= part
-        left -= part
         dispute.save(update_fields=["debt_recovered", "debt_outstanding", "updated_at"])
-        repaid[str(dispute.pk)] = str(part)
-    post_transfer(
+
+    return claims.repay_oldest_first(
+        account,
+        idempotency_key,
+        disputes,
+        owed=lambda dispute: dispute.debt_outstanding,
+        settle=settle,
         kind="dispute_debt_recovery",
-        idempotency_key=idempotency_key,
-        legs=[
-            Leg(account, -available),
-            Leg(platform_account(AccountKind.REVENUE, account.currency), available),
-        ],
         memo="Repayment of disputes decided at your cost",
-        metadata={"disputes": repaid},
+        metadata_key="disputes",
     )
-    return available

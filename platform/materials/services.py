@@ -375,8 +375,8 @@ def recover_debts(account: Any, idempotency_key: str) -> Decimal:
     Registered as a ``credits.claims.Claim``: the ledger runs it in the transaction of every
     transfer that credits earnings (any lesson, gift, seat or pack sale) and payouts before
     holding a payout. The earnings account is locked before the debts, as everywhere."""
-    from credits.models import AccountKind, LedgerAccount, Transfer
-    from credits.services import Leg, platform_account, post_transfer
+    from credits import claims
+    from credits.models import LedgerAccount
 
     account = LedgerAccount.objects.select_for_update().get(pk=account.pk)
     debts = list(
@@ -384,34 +384,23 @@ def recover_debts(account: Any, idempotency_key: str) -> Decimal:
         .filter(teacher_id=account.owner_id, currency=account.currency, settled_at__isnull=True)
         .order_by("created_at", "pk")
     )
-    if not debts or Transfer.objects.filter(idempotency_key=idempotency_key).exists():
-        return Decimal("0")
-    available = min(sum((debt.outstanding for debt in debts), Decimal("0")), account.balance)
-    if available <= 0:
-        return Decimal("0")
-    left = available
-    repaid: dict[str, str] = {}
     now = timezone.now()
-    for debt in debts:
-        part = min(left, debt.outstanding)
-        if part <= 0:
-            break
+
+    def settle(debt: EarningsDebt, part: Decimal) -> None:
         debt.recovered += part
-        left -= part
         debt.settled_at = now if debt.outstanding == 0 else None
         debt.save(update_fields=["recovered", "settled_at"])
-        repaid[str(debt.pk)] = str(part)
-    post_transfer(
+
+    return claims.repay_oldest_first(
+        account,
+        idempotency_key,
+        debts,
+        owed=lambda debt: debt.outstanding,
+        settle=settle,
         kind="materials_debt_recovery",
-        idempotency_key=idempotency_key,
-        legs=[
-            Leg(account, -available),
-            Leg(platform_account(AccountKind.REVENUE, account.currency), available),
-        ],
         memo="Repayment of refunds made after a payout",
-        metadata={"debts": repaid},
+        metadata_key="debts",
     )
-    return available
 
 
 # --- Ratings --------------------------------------------------------------------------------

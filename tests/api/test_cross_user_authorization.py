@@ -440,29 +440,49 @@ def word(owner: Any) -> dict[str, Any]:
     return {"pk": first(Word.objects.filter(owner=owner), "word").pk}
 
 
+def _answer_a_demo_exercise(
+    owner: Any,
+    block_type: str,
+    answer: Callable[[dict[str, Any]], dict[str, Any]],
+    *,
+    fmt: str,
+    expected: int,
+) -> dict[str, Any]:
+    """Walks the demo lessons as ``owner`` to the first exercise of ``block_type`` and sends
+    ``answer(block)`` to it through the API, as the lesson page does."""
+    from cms.learning.models import LessonPage
+
+    client = APIClient()
+    client.force_login(owner)
+    for page in LessonPage.objects.live().order_by("pk"):
+        body = client.get(f"/{API_PREFIX}lessons/{page.pk}/").json().get("body", [])
+        block = next((b for b in body if b["type"] == block_type), None)
+        if block is None:
+            continue
+        answered = client.post(
+            f"/{API_PREFIX}lessons/{page.pk}/exercises/{block['id']}/attempts/",
+            answer(block),
+            format=fmt,
+        )
+        assert answered.status_code == expected, answered.content
+        return {"pk": answered.json()["id"]}
+    raise AssertionError(f"the demo lessons have no {block_type} exercise")
+
+
 def exercise_attempt(owner: Any) -> dict[str, Any]:
     """The owner's answer to a demo lesson's multiple-choice exercise, sent through the API."""
-    from cms.learning.models import LessonPage
     from learning.models import ExerciseAttempt
 
     found = ExerciseAttempt.objects.filter(user=owner).first()
     if found is not None:
         return {"pk": found.pk}
-    client = APIClient()
-    client.force_login(owner)
-    for page in LessonPage.objects.live().order_by("pk"):
-        body = client.get(f"/{API_PREFIX}lessons/{page.pk}/").json().get("body", [])
-        block = next((b for b in body if b["type"] == "multiple_choice"), None)
-        if block is None:
-            continue
-        answered = client.post(
-            f"/{API_PREFIX}lessons/{page.pk}/exercises/{block['id']}/attempts/",
-            {"answer": {"choices": [block["value"]["choices"][0]["id"]]}},
-            format="json",
-        )
-        assert answered.status_code == 201, answered.content
-        return {"pk": answered.json()["id"]}
-    raise AssertionError("the demo lessons have no multiple-choice exercise")
+    return _answer_a_demo_exercise(
+        owner,
+        "multiple_choice",
+        lambda block: {"answer": {"choices": [block["value"]["choices"][0]["id"]]}},
+        fmt="json",
+        expected=201,
+    )
 
 
 def voice_attempt(owner: Any) -> dict[str, Any]:
@@ -470,28 +490,18 @@ def voice_attempt(owner: Any) -> dict[str, Any]:
     the lesson page uploads it (a real WAV, judged by its content)."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from cms.learning.models import LessonPage
     from learning.models import ExerciseAttempt
 
     found = ExerciseAttempt.objects.filter(user=owner).exclude(audio="").first()
     if found is not None:
         return {"pk": found.pk}
-    client = APIClient()
-    client.force_login(owner)
-    for page in LessonPage.objects.live().order_by("pk"):
-        body = client.get(f"/{API_PREFIX}lessons/{page.pk}/").json().get("body", [])
-        block = next((b for b in body if b["type"] == "voice"), None)
-        if block is None:
-            continue
-        recording = SimpleUploadedFile("take.wav", _wav(), content_type="audio/wav")
-        answered = client.post(
-            f"/{API_PREFIX}lessons/{page.pk}/exercises/{block['id']}/attempts/",
-            {"audio": recording},
-            format="multipart",
-        )
-        assert answered.status_code == 202, answered.content
-        return {"pk": answered.json()["id"]}
-    raise AssertionError("the demo lessons have no voice exercise")
+    return _answer_a_demo_exercise(
+        owner,
+        "voice",
+        lambda block: {"audio": SimpleUploadedFile("take.wav", _wav(), content_type="audio/wav")},
+        fmt="multipart",
+        expected=202,  # judged after the answer, by the ML service
+    )
 
 
 def lesson(owner: Any) -> dict[str, Any]:

@@ -14,9 +14,8 @@ owns the operation (or its schema, then regenerate docs/api/openapi.yaml).
 
 from __future__ import annotations
 
-import contextlib
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +30,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from accounts.roles import Role
+from core.testing.connections import kept_connection
 
 SCHEMA_FILE = Path(__file__).resolve().parents[2] / "docs" / "api" / "openapi.yaml"
 EXAMPLES = int(os.environ.get("TOTO_SCHEMATHESIS_EXAMPLES", "2"))
@@ -90,23 +90,6 @@ def _sign_in(email: str) -> str:
     )
     assert response.status_code == 200, response.content
     return str(response.json()["meta"]["access_token"])
-
-
-@contextlib.contextmanager
-def kept_connection() -> Iterator[None]:
-    """Django's WSGI handler closes the database connection around each request; as the test
-    client does, it must not here (the test's transaction would be lost). Not a fixture: the
-    test client used for signing in reconnects the handlers after each of its requests."""
-    from django.core.signals import request_finished, request_started
-    from django.db import close_old_connections
-
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    try:
-        yield
-    finally:
-        request_started.connect(close_old_connections)
-        request_finished.connect(close_old_connections)
 
 
 @pytest.fixture

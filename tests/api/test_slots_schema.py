@@ -7,8 +7,6 @@ field the schema names must be answered."""
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -22,6 +20,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from core.testing.connections import kept_connection
+
 pytestmark = pytest.mark.django_db
 
 SCHEMA_FILE = Path(__file__).resolve().parents[2] / "docs" / "api" / "openapi.yaml"
@@ -29,22 +29,6 @@ CHECKS = [response_schema_conformance, status_code_conformance, content_type_con
 
 schema = schemathesis.openapi.from_path(SCHEMA_FILE)
 schema.app = get_wsgi_application()
-
-
-@contextlib.contextmanager
-def kept_connection() -> Iterator[None]:
-    """Django's WSGI handler closes the database connection around each request; the test's
-    transaction must survive it (as in tests/api/test_schemathesis.py)."""
-    from django.core.signals import request_finished, request_started
-    from django.db import close_old_connections
-
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    try:
-        yield
-    finally:
-        request_started.connect(close_old_connections)
-        request_finished.connect(close_old_connections)
 
 
 def _resolve(node: Any) -> Any:

@@ -1,11 +1,13 @@
 """A homestay host's way in and the staff's side of it, in one walk: the host applies with
 their documents (at phone size), a moderator signs in with their code and approves them in
 the verification queue, the host fills in their new draft listing in the restricted editor
-and submits it to moderation, and the moderator opens the occupancy report. Axe, the
+and submits it to moderation, the moderator approves it, the host blocks nights of the new room
+on their calendar (at phone size), and the moderator opens the occupancy report. Axe, the
 no-sideways-scroll check and screenshots on the website pages at desktop and 390x844; screenshots
 of the admin screens."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
@@ -46,10 +48,13 @@ def test_a_host_applies_is_approved_and_submits_their_listing_for_review(  # typ
     screenshot,
     staff_sign_in,
 ):
+    from abroad import services
     from abroad.models import ApplicationStatus, VendorApplication
+    from django.utils import timezone
     from wagtail.models import WorkflowState
 
     from accounts.roles import Role
+    from cms.abroad.models import HomestayPage
 
     host = user_factory(email="nina@example.com", first_name="Nina", last_name="Host")
     moderator = role_user(Role.MODERATOR, email="mo@example.com", first_name="Mo")
@@ -123,6 +128,48 @@ def test_a_host_applies_is_approved_and_submits_their_listing_for_review(  # typ
     else:
         raise AssertionError("the listing was not submitted to moderation")
     context.close()
+
+    # The moderator approves the listing from its edit screen: it goes live as submitted.
+    admin_page.goto(url + f"/admin/pages/{application.page_id}/edit/")
+    admin_page.get_by_role("button", name="More actions").click()
+    admin_page.get_by_role("button", name="Approve", exact=True).click()
+    admin_page.wait_for_load_state("networkidle")
+    screenshot("approved-listing-desktop", page=admin_page)
+    for _ in range(20):
+        if WorkflowState.objects.filter(
+            object_id=str(application.page_id), status="approved"
+        ).exists():
+            break
+        admin_page.wait_for_timeout(500)
+    else:
+        raise AssertionError("the moderator's approval did not complete the workflow")
+    listing = HomestayPage.objects.get(pk=application.page_id)
+    assert listing.live
+    assert [(room.name, str(room.price_per_night)) for room in listing.rooms.all()] == [
+        ("Blue room", "32.00")
+    ]
+
+    # The host blocks nights of the new room on their phone.
+    context = _context(browser, live_server, host, "phone")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(url + "/abroad/vendor/")
+    page.get_by_role("link", name="Rooms and blocked dates").click()
+    expect(page.get_by_text("Free every night.")).to_be_visible()
+    first = timezone.localdate() + timedelta(days=14)
+    page.get_by_label("Room").select_option(label="Casa Nina · Blue room")
+    page.get_by_label("First night").fill(first.isoformat())
+    page.get_by_label("Free again from").fill((first + timedelta(days=3)).isoformat())
+    page.get_by_label("Note (only you see it)").fill("Family visit")
+    page.get_by_role("button", name="Block these nights").click()
+    expect(page.get_by_text("Those nights are blocked.")).to_be_visible()
+    expect(page.get_by_text("Family visit")).to_be_visible()
+    no_sideways_scroll(page)
+    axe(page)
+    screenshot("calendar-phone", page=page)
+    context.close()
+    room = listing.rooms.get()
+    assert not services.room_is_free(room.pk, first, first + timedelta(days=1))
 
     # The moderator's occupancy report.
     admin_page.goto(url + "/admin/reports/abroad-occupancy/")

@@ -125,6 +125,7 @@ class CourseSerializer(serializers.ModelSerializer[CoursePage]):
             "destination",
             "institute",
             "description",
+            "course_type",
             "language",
             "level_min",
             "level_max",

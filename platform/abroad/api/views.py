@@ -18,6 +18,7 @@ from accounts.permissions import IsEmailVerified
 from accounts.requests import user_of
 from cms.abroad.models import (
     CoursePage,
+    CourseType,
     DestinationPage,
     HomestayPage,
     InstitutePage,
@@ -54,6 +55,7 @@ class PagedPages(viewsets.ReadOnlyModelViewSet):
 class CourseQuery(serializers.Serializer[Any]):
     destination = serializers.IntegerField(required=False, min_value=1)
     language = serializers.ChoiceField(choices=TARGET_LANGUAGES, required=False)
+    course_type = serializers.ChoiceField(choices=CourseType.choices, required=False)
     level = serializers.ChoiceField(choices=Level.choices, required=False)
     start_date = serializers.DateField(required=False, help_text="An intake on or after")
     weeks = serializers.IntegerField(required=False, min_value=1, max_value=104)
@@ -139,6 +141,7 @@ class CourseViewSet(PagedPages):
         return selectors.courses(
             destination_id=query.get("destination"),
             language=query.get("language", ""),
+            course_type=query.get("course_type", ""),
             level=query.get("level", ""),
             start_from=query.get("start_date"),
             weeks=query.get("weeks"),

@@ -294,3 +294,49 @@ def test_what_counts_as_minor_on_a_course(make_course, institution) -> None:
     fee.registration_fee = Decimal(live.registration_fee) + 1000
     assert minor_changes(live, fee, 20) is None
     assert minor_changes(live, draft(), 20) == []
+
+
+def test_search_the_page_chooser_and_the_admin_api_show_no_other_vendors_pages(
+    client, two_hosts, homestay_owner
+) -> None:
+    mine, theirs, _other = two_hosts
+    # The other host has a draft waiting, its title not yet public.
+    draft = theirs.specific
+    draft.title = "Casa Olga renovated"
+    draft.save_revision()
+    client.force_login(homestay_owner)
+
+    def shown(url: str, **params: str) -> str:
+        response = client.get(url, params, follow=True)  # the explorer opens their own page
+        assert response.status_code in (200, 403, 404), (url, response.status_code)
+        return response.content.decode() if response.status_code == 200 else ""
+
+    pages = [
+        shown(reverse("wagtailadmin_pages:search"), q="Casa"),
+        shown(reverse("wagtailadmin_choose_page"), q="Casa"),
+        shown(reverse("wagtailadmin_choose_page_search"), q="Casa"),
+        shown(reverse("wagtailadmin_explore_root")),
+        shown("/admin/api/main/pages/", search="Casa"),
+        shown(f"/admin/api/main/pages/{theirs.pk}/"),
+    ]
+    assert "Casa Hana" in pages[0]  # their own page is found
+    for number, body in enumerate(pages):
+        assert "Casa Olga" not in body, number
+
+
+def test_a_vendor_cannot_answer_another_vendors_booking_request(
+    client, make_course, institution, homestay_owner, student
+) -> None:
+    from abroad import services
+    from abroad.models import AbroadBooking, BookingStatus
+
+    course = make_course(institution, booking_mode="request")
+    booking = services.hold_booking(learner=student, intake_id=course.intakes.get().pk)
+    assert booking.status == BookingStatus.AWAITING_VENDOR
+    client.force_login(homestay_owner)
+    for answer in ("accept", "decline"):
+        response = client.post(
+            reverse("abroad-vendor-answer", args=[booking.pk]), {"answer": answer}
+        )
+        assert response.status_code == 302
+    assert AbroadBooking.objects.get(pk=booking.pk).status == BookingStatus.AWAITING_VENDOR

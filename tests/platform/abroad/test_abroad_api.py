@@ -287,3 +287,19 @@ def test_a_review_reply_to_an_id_that_is_no_number_is_a_404(student) -> None:
     )
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"
+
+
+@pytest.mark.django_db
+def test_courses_are_found_by_their_type_on_the_api_and_the_website(
+    client, make_course, institution
+) -> None:
+    exam = make_course(institution, title="DELE preparation", course_type="exam")
+    make_course(institution, title="Spanish for everyone")
+    api = APIClient().get("/api/v1/abroad/courses/", {"course_type": "exam"}).json()
+    assert [(row["id"], row["course_type"]) for row in api["results"]] == [(exam.pk, "exam")]
+    assert APIClient().get("/api/v1/abroad/courses/?course_type=nap").status_code == 400
+
+    page = client.get("/abroad/", {"kind": "courses", "course_type": "exam"}).content.decode()
+    assert "DELE preparation" in page
+    assert "Spanish for everyone" not in page
+    assert '<option value="exam" selected>Exam preparation</option>' in page

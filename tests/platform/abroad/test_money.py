@@ -189,3 +189,110 @@ def test_personal_data_export_and_erasure(make_course, institution, student) -> 
     assert paid.status == BookingStatus.CANCELLED
     assert paid.refunded_amount == paid.amount_paid
     assert export_personal_data(student)["wishlist"] == []
+
+
+def test_a_refund_made_outside_a_cancellation_reaches_the_booking(
+    make_course, make_homestay, institution, homestay_owner, student
+) -> None:
+    """A finance admin's refund (a refund request, a lost dispute) is not a cancellation made
+    here: the booking must still learn of it, or completion would pay the vendors money the
+    learner already got back."""
+    from payments import purposes
+    from payments.models import RefundStatus
+    from payments.services import refund_payment
+
+    booking = package(make_course, make_homestay, institution, homestay_owner, student)
+    payment = pay(student, booking.pk)
+    assert payment.amount == Decimal("970.00")
+    assert purposes.get(payment.purpose).counterparty(payment) == institution
+
+    partial = refund_payment(
+        payment, amount=Decimal("100.00"), reason="room was cold", idempotency_key="finance:1"
+    )
+    assert partial.status == RefundStatus.SUCCEEDED
+    booking.refresh_from_db()
+    assert (booking.status, booking.refunded_amount) == (BookingStatus.PAID, Decimal("100.00"))
+
+    assert services.complete_due(timezone.now() + timedelta(days=120)) == 1
+    vendors = (
+        user_account(institution, AccountKind.EARNINGS, "EUR").balance
+        + user_account(homestay_owner, AccountKind.EARNINGS, "EUR").balance
+    )
+    commissions = platform_account(AccountKind.COMMISSIONS, "EUR").balance
+    assert vendors + commissions == Decimal("870.00")  # what the learner kept paid
+    assert platform_account(AccountKind.REVENUE, "EUR").balance == Decimal("0.00")
+    assert verify_balances() == []
+
+
+def test_a_full_refund_outside_a_cancellation_cancels_the_booking_and_frees_its_room(
+    make_homestay, homestay_owner, student, other_student
+) -> None:
+    from payments.services import refund_payment
+
+    room = make_homestay(homestay_owner).rooms.get()
+    check_in = timezone.localdate() + timedelta(days=30)
+    dates = {"room_id": room.pk, "check_in": check_in, "check_out": check_in + timedelta(days=7)}
+    booking = services.hold_booking(learner=student, **dates)
+    payment = pay(student, booking.pk)
+    refund_payment(payment, reason="dispute lost", idempotency_key="finance:2")
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.CANCELLED
+    assert booking.refunded_amount == booking.amount_paid
+    assert not RoomStay.objects.filter(booking=booking, active=True).exists()
+    # The room is free again for someone else.
+    assert services.hold_booking(learner=other_student, **dates).status == BookingStatus.HELD
+    assert verify_balances() == []
+
+
+def test_a_bank_transfer_holds_the_booking_for_days_until_finance_confirms_it(
+    client, make_course, make_homestay, institution, homestay_owner, student, admin_user
+) -> None:
+    from payments.services import confirm_bank_transfer
+
+    booking = package(make_course, make_homestay, institution, homestay_owner, student)
+    client.force_login(student)
+    chooser = client.get(f"/abroad/trips/{booking.pk}/pay/")
+    assert "?provider=bank_transfer" in chooser.content.decode()  # 970 EUR: over the minimum
+
+    page = client.get(f"/abroad/trips/{booking.pk}/pay/", {"provider": "bank_transfer"})
+    assert page.status_code == 200
+    payment = Payment.objects.get(provider="bank_transfer", item__booking=str(booking.pk))
+    html = page.content.decode()
+    assert payment.provider_order_id.startswith("TOTO-")
+    assert payment.provider_order_id in html
+    assert "IBAN" in html
+    booking.refresh_from_db()
+    assert booking.hold_expires_at > timezone.now() + timedelta(days=4)
+    # Coming back to the page shows the same reference, not a second transfer to make.
+    again = client.get(f"/abroad/trips/{booking.pk}/pay/", {"provider": "bank_transfer"})
+    assert payment.provider_order_id in again.content.decode()
+    assert (
+        Payment.objects.filter(item__booking=str(booking.pk), provider="bank_transfer").count() == 1
+    )
+
+    trip = client.get(f"/abroad/trips/{booking.pk}/").content.decode()
+    assert 'data-testid="transfer-waiting"' in trip
+    assert payment.provider_order_id in trip
+
+    # A day later the card's 30-minute hold would long be gone; this one still holds.
+    services.expire_due(timezone.now() + timedelta(days=1))
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.HELD
+
+    confirm_bank_transfer(payment, by=admin_user)
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.PAID
+    assert booking.amount_paid == Decimal("970.00")
+    assert verify_balances() == []
+
+
+def test_bank_transfer_is_not_offered_under_its_minimum(
+    client, make_course, institution, student
+) -> None:
+    booking = services.hold_booking(
+        learner=student, intake_id=make_course(institution).intakes.get().pk
+    )
+    client.force_login(student)
+    page = client.get(f"/abroad/trips/{booking.pk}/pay/")
+    assert page.status_code == 200
+    assert "bank_transfer" not in page.content.decode()  # 280 EUR, under the 500 minimum

@@ -313,3 +313,30 @@ def test_an_account_the_partner_already_set_for_payouts_is_kept(
     )
     services.approve_application(applied.pk, by=admin)
     assert PayeeProfile.objects.get(user=applicant).account_number.startswith("DE89")
+
+
+def test_a_partners_application_and_documents_are_exported_then_erased_with_their_files(
+    applied, applicant
+) -> None:
+    from abroad.personal_data import erase_personal_data, export_personal_data
+
+    documents = list(VendorDocument.objects.filter(application=applied))
+    assert {document.kind for document in documents} == {"id", "address"}
+    names = [document.file.name for document in documents]
+    storage = documents[0].file.storage
+    assert all(storage.exists(name) for name in names)
+
+    exported = export_personal_data(applicant)
+    [application] = exported["partner_applications"]
+    assert application["organisation"] == "Casa Marta"
+    assert application["phone"] == "+34 600 000 000"
+    assert application["payout_holder"] == "Marta Luna"
+    assert sorted(row["kind"] for row in exported["partner_documents"]) == ["address", "id"]
+
+    erase_personal_data(applicant)
+    assert not VendorApplication.objects.filter(user=applicant).exists()
+    assert not VendorDocument.objects.filter(pk__in=[d.pk for d in documents]).exists()
+    # The scans themselves are gone from the private storage, not only their rows.
+    assert not any(storage.exists(name) for name in names)
+    after = export_personal_data(applicant)
+    assert (after["partner_applications"], after["partner_documents"]) == ([], [])

@@ -138,6 +138,33 @@ def test_homestays_sort_by_distance_to_a_chosen_institute(
     assert unknown.pk not in [r["id"] for r in near_school]
 
 
+def test_the_website_finds_homestays_near_a_school_and_sorts_them_by_popularity(
+    client, make_homestay, make_course, institution, student, other_student
+) -> None:
+    school = make_course(institution).get_parent().specific
+    quiet = make_homestay(title="Casa Quieta")
+    busy = make_homestay(title="Casa Llena", rooms=2)
+    elsewhere = make_homestay(title="Casa Lejos")
+    for page in (quiet, busy):
+        NearbyInstitute.objects.create(page=page, institute=school, distance_km=Decimal("1"))
+    check_in = timezone.localdate() + timedelta(days=20)
+    for learner, room in zip((student, other_student), busy.rooms.all(), strict=True):
+        services.hold_booking(
+            learner=learner, room_id=room.pk, check_in=check_in, check_out=check_in + timedelta(7)
+        )
+
+    page = client.get(
+        "/abroad/", {"kind": "homestays", "institute": school.pk, "sort": "popularity"}
+    )
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert f'<option value="{school.pk}" selected>{school.title}</option>' in html
+    assert elsewhere.title not in html
+    assert html.index("Casa Llena") < html.index("Casa Quieta")
+    api = APIClient().get("/api/v1/abroad/homestays/", {"ordering": "popularity"}).json()
+    assert api["results"][0]["title"] == "Casa Llena"
+
+
 def test_the_vendor_replies_once_to_reviews_of_their_own_listings(
     client, completed, student, homestay_owner, institution
 ) -> None:
@@ -252,3 +279,18 @@ def test_the_reviews_api_lists_a_listings_reviews_at_a_fixed_query_count(
     assert [(r["rating"], r["author_name"]) for r in listed.json()["results"]] == [
         (5, student.get_short_name())
     ]
+
+
+def test_a_learners_reviews_are_exported_then_erased(completed, student) -> None:  # type: ignore[no-untyped-def]
+    from abroad.personal_data import erase_personal_data, export_personal_data
+
+    services.write_review(
+        student, booking_id=completed.pk, page_id=completed.course_id, rating=5, text="Superb."
+    )
+    [review] = export_personal_data(student)["reviews"]
+    assert (review["rating"], review["text"], review["status"]) == (5, "Superb.", "published")
+    assert review["listing"] == completed.course.title
+
+    erase_personal_data(student)
+    assert not AbroadReview.objects.filter(author=student).exists()
+    assert export_personal_data(student)["reviews"] == []
