@@ -16,7 +16,7 @@ from core.api.errors import ServiceError
 from credits import selectors as credit_selectors
 
 from . import selectors, services
-from .conf import demo_enabled, website_card_provider, website_providers
+from .conf import demo_enabled, setting, website_card_provider, website_providers
 from .forms import BillingDetailsForm
 from .invoices import render_pdf
 from .models import PaymentStatus, Provider
@@ -35,6 +35,9 @@ def wallet(request: HttpRequest) -> HttpResponse:
         "card_provider": website_card_provider(),
         "one_off_providers": website_providers(),
         "subscription_providers": website_providers(recurring=True),
+        # Package prices are shown as the operator set them: tax included or added on top
+        # (plans are Stripe prices, always tax included: see payments.tax).
+        "prices_include_tax": bool(setting("TAX_PRICES_INCLUDE_TAX")),
     }
     return TemplateResponse(request, "credits/wallet.html", context)
 

@@ -59,6 +59,17 @@ def test_details_entered_on_the_website_are_on_the_next_invoice_and_its_pdf(
     assert saved.status_code == 302 and saved["Location"] == "/wallet/billing/"
     assert 'value="DE123456789"' in client.get("/wallet/billing/").content.decode()
 
+    # Prices are labelled as the operator set them, and the checkout shows the tax line.
+    assert "incl. tax" in client.get("/wallet/").content.decode()
+    page = client.post(
+        "/payments/checkout/",
+        {"purpose": "credits", "item": "starter", "currency": "USD", "provider": "stripe"},
+    ).content.decode()
+    assert "Includes VAT 19%: 1.60 USD" in page
+    settings.TAX_PRICES_INCLUDE_TAX = False
+    assert "+ tax" in client.get("/wallet/").content.decode()
+    settings.TAX_PRICES_INCLUDE_TAX = True
+
     payment = pay_for_credits(student)
     assert (payment.tax_amount, payment.tax_rate) == (Decimal("1.60"), Decimal("19.00"))
     invoice = Invoice.objects.get(payment=payment, kind=InvoiceKind.INVOICE)
