@@ -10,7 +10,7 @@ from wagtail.admin.menu import MenuItem
 
 from accounts.roles import GROUP_NAMES, STAFF_ROLES, VENDOR_ROLES
 
-VENDOR_MENU = {"explorer", "abroad-bookings"}
+VENDOR_MENU = {"explorer", "abroad-bookings", "abroad-payout-method"}
 
 
 def is_vendor_only(user: Any) -> bool:
@@ -35,6 +35,19 @@ def register_vendor_bookings() -> MenuItem:
         name="abroad-bookings",
         icon_name="date",
         order=150,
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def register_vendor_payout_method() -> MenuItem:
+    """Where a partner's earnings go (the website's payout method page, shared with
+    teachers): without it a partner had no way to find it from their admin."""
+    return VendorBookingsMenuItem(
+        _("Payout method"),
+        "/payouts/method/",
+        name="abroad-payout-method",
+        icon_name="key",
+        order=160,
     )
 
 

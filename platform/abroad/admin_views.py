@@ -50,9 +50,13 @@ def verify_application(request: HttpRequest, pk: str, *, viewset: Any) -> HttpRe
     )
     index_url = reverse(viewset.get_url_name("index"))
     decline_form = DeclineForm(prefix="decline")
+    revealed_phone = ""
     if request.method == "POST":
         decision = request.POST.get("decision")
         try:
+            if decision == "reveal_phone":
+                # Answered to the POST itself (no URL to share or cache), after the log.
+                revealed_phone = services.reveal_application_phone(application, by=user_of(request))
             if decision == "approve":
                 services.approve_application(application.pk, by=user_of(request))
                 messages.success(
@@ -82,6 +86,7 @@ def verify_application(request: HttpRequest, pk: str, *, viewset: Any) -> HttpRe
         {
             "application": application,
             "decline_form": decline_form,
+            "revealed_phone": revealed_phone,
             "pending": application.status == ApplicationStatus.PENDING,
             "here": reverse(viewset.get_url_name("edit"), args=[application.pk]),
             "index_url": index_url,

@@ -344,7 +344,9 @@ class VendorApplication(models.Model):
         verbose_name=_("city"),
     )
     address = models.CharField(_("address"), max_length=200)
-    phone = models.CharField(_("phone"), max_length=40)
+    # Encrypted at rest like the profile's phone; moderators see it masked and reveal it
+    # with a logged action (``services.reveal_application_phone``).
+    phone = EncryptedTextField(_("phone"), max_length=40, single_line=True)
     website = models.URLField(_("website"), blank=True)
     about = models.TextField(_("about you"), max_length=2000)
     accreditation = models.CharField(_("accreditation"), max_length=200, blank=True)
@@ -390,6 +392,10 @@ class VendorApplication(models.Model):
     @property
     def masked_payout_account(self) -> str:
         return mask(self.payout_details)
+
+    @property
+    def masked_phone(self) -> str:
+        return mask(self.phone, visible=3)
 
 
 class DocumentKind(models.TextChoices):

@@ -899,6 +899,16 @@ def decline_application(application_id: Any, *, by: User, reason: str) -> Vendor
     return application
 
 
+def reveal_application_phone(application: VendorApplication, *, by: User) -> str:
+    """The applicant's phone in plain text for a verifier who needs to call them, written to
+    the admin's log first (who looked, when); everywhere else it is shown masked."""
+    from wagtail.log_actions import log
+
+    _require_verifier(by)
+    log(instance=application, action="abroad.reveal_phone", user=by)
+    return application.phone
+
+
 # --- Reviews ---------------------------------------------------------------------------------
 
 

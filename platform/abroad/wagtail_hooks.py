@@ -37,6 +37,9 @@ def register_abroad_log_actions(actions: Any) -> None:
     actions.register_action("abroad.decline_vendor", _("Decline partner"), _("Partner declined"))
     actions.register_action("abroad.moderate_review", _("Moderate review"), _("Review moderated"))
     actions.register_action(
+        "abroad.reveal_phone", _("Reveal applicant's phone"), _("Applicant's phone revealed")
+    )
+    actions.register_action(
         "abroad.minor_edit_published",
         _("Publish a minor edit without review"),
         _("Minor edit published without review"),

@@ -1,4 +1,4 @@
-"""Forms of the finance screens in the Wagtail admin."""
+"""Forms of the finance screens in the Wagtail admin, and the buyer's billing details."""
 
 import uuid
 from decimal import Decimal
@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Payment
+from .models import BillingDetails, Payment
 
 
 class RefundForm(forms.Form):
@@ -111,3 +111,17 @@ class TaxReportForm(forms.Form):
         if data.get("start") and data.get("end") and data["start"] > data["end"]:
             raise forms.ValidationError("The period ends before it starts.")
         return data
+
+
+class BillingDetailsForm(forms.ModelForm):
+    """The buyer's billing country and VAT/GST number (website, ``/wallet/billing/``); the
+    model's validators check them, ``services.save_billing_details`` stores them."""
+
+    class Meta:
+        model = BillingDetails
+        fields = ["country", "tax_id"]
+        widgets = {
+            "country": forms.TextInput(attrs={"autocomplete": "country", "size": 2}),
+            "tax_id": forms.TextInput(attrs={"autocomplete": "off"}),
+        }
+        help_texts = {"country": _("Use the two-letter country code, e.g. ES."), "tax_id": ""}

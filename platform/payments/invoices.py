@@ -14,7 +14,7 @@ from core.lazy import lazy_module
 
 from .conf import setting
 from .models import Invoice, InvoiceKind, InvoiceSeries, Payment, Refund
-from .tax import credit_note_tax_fields, invoice_tax_fields
+from .tax import buyer_billing, credit_note_tax_fields, invoice_tax_fields
 
 if TYPE_CHECKING:
     import fpdf
@@ -36,9 +36,10 @@ def next_number(kind: InvoiceKind) -> str:
     return f"{prefix}-{number:06d}"
 
 
-def _billed_to(payment: Payment) -> str:
+def _billed_to(payment: Payment, country: str = "") -> str:
     user = payment.user
-    return f"{user.get_full_name()}\n{user.email}".strip()
+    lines = [user.get_full_name(), user.email, f"Country: {country}" if country else ""]
+    return "\n".join(line for line in lines if line).strip()
 
 
 @transaction.atomic
@@ -46,15 +47,17 @@ def issue_invoice(payment: Payment) -> Invoice:
     existing = Invoice.objects.filter(payment=payment, kind=InvoiceKind.INVOICE).first()
     if existing:
         return existing
+    # The billing details as they are now, frozen on the invoice (one query for both).
+    country, tax_id = buyer_billing(payment.user)
     return Invoice.objects.create(
         number=next_number(InvoiceKind.INVOICE),
         kind=InvoiceKind.INVOICE,
         payment=payment,
-        billed_to=_billed_to(payment),
+        billed_to=_billed_to(payment, country),
         description=payment.description,
         amount=payment.amount,
         currency=payment.currency,
-        **invoice_tax_fields(payment),
+        **invoice_tax_fields(payment, tax_id=tax_id),
     )
 
 

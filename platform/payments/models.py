@@ -10,12 +10,15 @@ import uuid
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from credits.models import AMOUNT, MONEY_CURRENCIES, Transfer
+
+from .countries import validate_country_code
 
 
 class Provider(models.TextChoices):
@@ -316,12 +319,6 @@ class BillingCustomer(models.Model):
     )
     provider = models.CharField(max_length=20, choices=Provider.choices)
     customer_id = models.CharField(max_length=100)
-    tax_id = models.CharField(
-        max_length=40, blank=True, help_text=_("The buyer's VAT or GST number, for invoices.")
-    )
-    country = models.CharField(
-        max_length=2, blank=True, help_text=_("The buyer's billing country, for the tax rate.")
-    )
 
     class Meta:
         constraints = [
@@ -330,6 +327,44 @@ class BillingCustomer(models.Model):
 
     def __str__(self) -> str:
         return self.customer_id
+
+
+tax_id_validator = RegexValidator(
+    r"^[A-Za-z0-9][A-Za-z0-9 ./-]{1,39}$",
+    _("Enter the VAT or GST number: letters, digits, spaces, dots, dashes."),
+)
+
+
+class BillingDetails(models.Model):
+    """What a buyer gives for their invoices, whichever provider they pay with: the billing
+    country (which tax rate applies) and their VAT or GST number. Entered on the website
+    (``/wallet/billing/``) or the API through ``services.save_billing_details``; the next
+    invoice carries them (issued invoices keep what they were issued with)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="billing_details"
+    )
+    country = models.CharField(
+        _("billing country"),
+        max_length=2,
+        blank=True,
+        validators=[validate_country_code],
+        help_text=_("The buyer's billing country, for the tax rate."),
+    )
+    tax_id = models.CharField(
+        _("VAT or GST number"),
+        max_length=40,
+        blank=True,
+        validators=[tax_id_validator],
+        help_text=_("The buyer's VAT or GST number, for invoices."),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "billing details"
+
+    def __str__(self) -> str:
+        return f"{self.country} {self.tax_id}".strip()
 
 
 class TaxProduct(models.TextChoices):

@@ -2,9 +2,10 @@
 
 Invoices and the payments behind them are accounting records the law requires us to keep
 (for years): nothing here is erased. An invoice keeps the name and address it was issued to
-(``billed_to``, as issued), but once the account is anonymised nothing leads from the
+(``billed_to`` and the buyer's tax id, as issued), but once the account is anonymised nothing leads from the
 account to that name any more. Erasure only stops what would charge the person again: a
-Stripe subscription still renewing is cancelled at the end of its paid period."""
+Stripe subscription still renewing is cancelled at the end of its paid period, and the
+billing details (country, tax id) the account holds for future invoices are deleted."""
 
 from functools import partial
 from typing import Any
@@ -18,7 +19,7 @@ from core import dispatch
 from credits.models import Subscription, SubscriptionStatus
 from credits.services import stop_renewal
 
-from .models import BillingCustomer, Invoice, Payment, Provider, Refund
+from .models import BillingCustomer, BillingDetails, Invoice, Payment, Provider, Refund
 
 
 def export_personal_data(user: User) -> dict[str, Any]:
@@ -78,10 +79,16 @@ def export_personal_data(user: User) -> dict[str, Any]:
             {"provider": customer.provider, "customer_id": customer.customer_id}
             for customer in BillingCustomer.objects.filter(user=user).order_by("provider")
         ],
+        "billing_details": [
+            {"country": details.country, "tax_id": details.tax_id}
+            for details in BillingDetails.objects.filter(user=user)
+        ],
     }
 
 
 def erase_personal_data(user: User) -> None:
+    # The invoices keep the tax id they were issued with; the account's copy goes.
+    BillingDetails.objects.filter(user=user).delete()
     renewing = (
         Subscription.objects.select_for_update()
         .filter(

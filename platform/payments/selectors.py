@@ -7,7 +7,12 @@ from django.shortcuts import get_object_or_404
 
 from accounts.models import User
 
-from .models import Invoice, InvoiceKind, Payment
+from .models import BillingDetails, Invoice, InvoiceKind, Payment
+
+
+def billing_details_of(user: User) -> BillingDetails:
+    """The buyer's billing details, or empty ones (unsaved) when they never gave any."""
+    return BillingDetails.objects.filter(user=user).first() or BillingDetails(user=user)
 
 
 def payments_for(user: User) -> QuerySet[Payment]:

@@ -1,6 +1,6 @@
 """Tax at checkout, frozen on the payment, and its lines on invoices and credit notes.
 
-The rate is the ``TaxRate`` for the buyer's country (their billing customer's, else their
+The rate is the ``TaxRate`` for the buyer's country (their billing details', else their
 profile's, else ``TAX_DEFAULT_COUNTRY``) and the product type of what is bought. Operators
 choose whether catalogue prices include tax (``TAX_PRICES_INCLUDE_TAX``): included, the
 charged amount is the price and the tax is taken out of it; excluded, the tax is added on top.
@@ -17,7 +17,7 @@ from django.db.models import Sum
 from accounts.models import User
 
 from .conf import setting
-from .models import BillingCustomer, Invoice, InvoiceKind, Payment, TaxProduct, TaxRate
+from .models import BillingDetails, Invoice, InvoiceKind, Payment, TaxProduct, TaxRate
 
 CENT = Decimal("0.01")
 HUNDRED = Decimal("100")
@@ -45,27 +45,22 @@ class TaxQuote:
     inclusive: bool
 
 
+def buyer_billing(user: User) -> tuple[str, str]:
+    """The billing country and tax id the buyer gave (``("", "")`` when none), one query."""
+    row = BillingDetails.objects.filter(user=user).values_list("country", "tax_id").first()
+    return (str(row[0]), str(row[1])) if row else ("", "")
+
+
 def buyer_country(user: User) -> str:
-    billing = (
-        BillingCustomer.objects.filter(user=user)
-        .exclude(country="")
-        .values_list("country", flat=True)
-        .first()
-    )
-    if billing:
-        return str(billing)
+    country = buyer_billing(user)[0]
+    if country:
+        return country
     profile = getattr(user, "profile", None)
     return (getattr(profile, "country", "") or setting("TAX_DEFAULT_COUNTRY") or "").upper()
 
 
 def buyer_tax_id(user: User) -> str:
-    return str(
-        BillingCustomer.objects.filter(user=user)
-        .exclude(tax_id="")
-        .values_list("tax_id", flat=True)
-        .first()
-        or ""
-    )
+    return buyer_billing(user)[1]
 
 
 def quote_tax(
@@ -84,14 +79,14 @@ def quote_tax(
     return TaxQuote(price + tax, tax, rate.rate, rate.name, country, False)
 
 
-def invoice_tax_fields(payment: Payment) -> dict[str, object]:
+def invoice_tax_fields(payment: Payment, *, tax_id: str | None = None) -> dict[str, object]:
     return {
         "net_amount": payment.amount - payment.tax_amount,
         "tax_amount": payment.tax_amount,
         "tax_rate": payment.tax_rate,
         "tax_name": payment.tax_name,
         "seller_tax_id": setting("INVOICE_SELLER_TAX_ID"),
-        "buyer_tax_id": buyer_tax_id(payment.user),
+        "buyer_tax_id": buyer_tax_id(payment.user) if tax_id is None else tax_id,
     }
 
 

@@ -7,6 +7,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.requests import user_of
@@ -15,7 +16,8 @@ from core.api.errors import ServiceError
 from credits import selectors as credit_selectors
 
 from . import selectors, services
-from .conf import demo_enabled, website_card_provider, website_providers
+from .conf import demo_enabled, setting, website_card_provider, website_providers
+from .forms import BillingDetailsForm
 from .invoices import render_pdf
 from .models import PaymentStatus, Provider
 
@@ -33,8 +35,29 @@ def wallet(request: HttpRequest) -> HttpResponse:
         "card_provider": website_card_provider(),
         "one_off_providers": website_providers(),
         "subscription_providers": website_providers(recurring=True),
+        # Package prices are shown as the operator set them: tax included or added on top
+        # (plans are Stripe prices, always tax included: see payments.tax).
+        "prices_include_tax": bool(setting("TAX_PRICES_INCLUDE_TAX")),
     }
     return TemplateResponse(request, "credits/wallet.html", context)
+
+
+@login_required
+def billing_details(request: HttpRequest) -> HttpResponse:
+    """The buyer's billing country and VAT/GST number, printed on their next invoices."""
+    user = user_of(request)
+    form = BillingDetailsForm(instance=selectors.billing_details_of(user))
+    if request.method == "POST":
+        form = BillingDetailsForm(request.POST, instance=selectors.billing_details_of(user))
+        if form.is_valid():
+            services.save_billing_details(
+                user, country=form.cleaned_data["country"], tax_id=form.cleaned_data["tax_id"]
+            )
+            messages.success(request, _("Saved: your next invoices will show them."))
+            return redirect("website-billing")
+    return TemplateResponse(
+        request, "payments/billing.html", {"form": form}, status=400 if form.errors else 200
+    )
 
 
 @login_required

@@ -7,7 +7,7 @@ from credits.models import MONEY_CURRENCIES
 
 from .. import purposes
 from ..demo_cards import TEST_CARDS, card_for
-from ..models import Invoice, Payment, Provider
+from ..models import BillingDetails, Invoice, Payment, Provider
 
 
 class CheckoutRequestSerializer(serializers.Serializer):
@@ -158,3 +158,14 @@ class DemoConfirmResponseSerializer(serializers.Serializer):
     message = serializers.CharField()
     failure_reason = serializers.CharField()
     payment = PaymentSerializer()
+
+
+class BillingDetailsSerializer(serializers.ModelSerializer):
+    """The buyer's billing country (ISO 3166-1 alpha-2, which tax rate applies) and VAT or
+    GST number, printed on the invoices issued after they are saved. Empty strings clear."""
+
+    class Meta:
+        model = BillingDetails
+        fields = ["country", "tax_id", "updated_at"]
+        read_only_fields = ["updated_at"]
+        extra_kwargs = {"country": {"required": True}, "tax_id": {"required": True}}

@@ -4,6 +4,7 @@ from . import views
 
 urlpatterns = [
     path("payments/", views.PaymentListView.as_view(), name="payments"),
+    path("payments/billing/", views.BillingDetailsView.as_view(), name="payments-billing"),
     path("payments/checkout/", views.CheckoutView.as_view(), name="payments-checkout"),
     path("payments/webhooks/stripe/", views.StripeWebhookView.as_view(), name="webhook-stripe"),
     path(

@@ -19,6 +19,7 @@ from ..invoices import render_pdf
 from ..models import Payment
 from .filters import PaymentFilter
 from .serializers import (
+    BillingDetailsSerializer,
     CheckoutRequestSerializer,
     CheckoutResponseSerializer,
     DemoConfirmResponseSerializer,
@@ -149,6 +150,31 @@ class SubscriptionCancelView(APIView):
             raise SubscriptionNotFound()
         subscription = services.cancel_subscription(user_of(request), subscription)
         return Response(SubscriptionSerializer(subscription).data)
+
+
+class BillingDetailsView(APIView):
+    @extend_schema(
+        responses={200: BillingDetailsSerializer},
+        summary="My billing country and VAT/GST number, for my invoices",
+    )
+    def get(self, request: Request) -> Response:
+        details = selectors.billing_details_of(user_of(request))
+        return Response(BillingDetailsSerializer(details).data)
+
+    @extend_schema(
+        request=BillingDetailsSerializer,
+        responses={200: BillingDetailsSerializer, 400: ErrorSerializer},
+        summary="Set my billing country and VAT/GST number; the next invoice carries them",
+    )
+    def put(self, request: Request) -> Response:
+        serializer = BillingDetailsSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        details = services.save_billing_details(
+            user_of(request),
+            country=serializer.validated_data["country"],
+            tax_id=serializer.validated_data["tax_id"],
+        )
+        return Response(BillingDetailsSerializer(details).data)
 
 
 class InvoicePdfView(APIView):

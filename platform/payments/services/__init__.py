@@ -1,10 +1,11 @@
 """Writes on payments, one module per concern: checkout, confirmation (what providers
-report), refunds, subscriptions, reconciliation.
+report), refunds, subscriptions, reconciliation, the buyer's billing details.
 
 Provider HTTP calls are made outside database transactions (a slow provider must not hold
 row locks); every state change happens under a lock on the payment row.
 """
 
+from .billing import save_billing_details  # noqa: F401
 from .checkout import (  # noqa: F401
     Checkout,
     start_checkout,

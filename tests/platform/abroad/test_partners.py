@@ -281,6 +281,51 @@ def test_the_payout_account_given_when_applying_becomes_the_payout_method(
     assert "1332" in client.get("/payouts/method/").content.decode()
 
 
+def test_the_applicants_phone_is_encrypted_masked_and_revealed_only_with_a_log_entry(
+    client, applied, moderator
+) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT phone FROM abroad_vendorapplication WHERE id = %s", [applied.pk])
+        (raw,) = cursor.fetchone()
+    assert raw and "600" not in raw
+    applied.refresh_from_db()
+    assert applied.phone == "+34 600 000 000"
+
+    client.force_login(moderator)
+    verify = f"{QUEUE}verify/{applied.pk}/"
+    screen = client.get(verify).content.decode()
+    assert "•••• 000" in screen and "600 000" not in screen
+    assert not ModelLogEntry.objects.filter(action="abroad.reveal_phone").exists()
+    revealed = client.post(verify, {"decision": "reveal_phone"})
+    assert revealed.status_code == 200 and "+34 600 000 000" in revealed.content.decode()
+    entry = ModelLogEntry.objects.get(action="abroad.reveal_phone")
+    assert (entry.user_id, entry.object_id) == (moderator.pk, str(applied.pk))
+    applied.refresh_from_db()
+    assert applied.status == ApplicationStatus.PENDING  # revealing decides nothing
+
+
+def test_rotation_re_encrypts_the_applicants_phone_without_loss(applicant) -> None:
+    from io import StringIO
+
+    from cryptography.fernet import Fernet
+    from django.core.management import call_command
+    from django.test import override_settings
+
+    old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    with override_settings(ENCRYPTION_KEYS=[old]):
+        application = VendorApplication.objects.create(
+            user=applicant, kind="homestay", organisation="Casa", address="x", phone="+3461"
+        )
+    with override_settings(ENCRYPTION_KEYS=[new, old]):
+        out = StringIO()
+        call_command("rotate_encryption_keys", stdout=out)
+        assert "abroad.VendorApplication" in out.getvalue()
+    with override_settings(ENCRYPTION_KEYS=[new]):  # the old key retired
+        assert VendorApplication.objects.get(pk=application.pk).phone == "+3461"
+
+
 def test_a_payout_account_needs_its_holder_and_a_real_number(
     client, abroad_tree, applicant
 ) -> None:

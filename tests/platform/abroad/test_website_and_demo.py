@@ -166,7 +166,12 @@ def test_the_host_answers_a_request_on_their_page(client, demo) -> None:
     client.force_login(get_user_model().objects.get(email="institution@toto.localhost"))
     assert "No requests waiting." in client.get("/abroad/vendor/").content.decode()
     client.force_login(host)
-    assert "Finca Los Olivos" in client.get("/abroad/vendor/").content.decode()
+    dashboard = client.get("/abroad/vendor/").content.decode()
+    assert "Finca Los Olivos" in dashboard
+    # Their payout method is one click away, on the website and in their admin menu.
+    assert 'href="/payouts/method/"' in dashboard
+    assert client.get("/payouts/method/").status_code == 200
+    assert '"/payouts/method/"' in client.get("/admin/").content.decode()
     client.post(f"/abroad/vendor/{waiting.pk}/answer/", {"answer": "accept"})
     waiting.refresh_from_db()
     assert waiting.status == BookingStatus.HELD

@@ -340,8 +340,8 @@ def test_deletion_costs_a_fixed_number_of_queries_per_upcoming_lesson(
 # corrections: 1). Tutoring's lesson packages add 2 (the open ones to close, the unpaid ones
 # abandoned), the intro video file 1 (the listing's row read for its file), payouts' tax
 # documents 2 (their file names, then the rows), abroad's reviews, reminders and partner
-# applications 4, analytics' progress shares (both sides) 1.
-DELETION_QUERIES_WITH_ONE_LESSON = 114
+# applications 4, analytics' progress shares (both sides) 1, payments' billing details 1.
+DELETION_QUERIES_WITH_ONE_LESSON = 115
 QUERIES_PER_LESSON = 10
 
 

@@ -390,13 +390,14 @@ def test_the_export_costs_the_same_number_of_queries_however_much_data(
 # The whole export (session and user included), pinned: a new app's section adds its own
 # fixed number, never one per row.
 # payouts' tax documents: 1; disputes: 3 (refund requests, disputes, evidence given);
-EXPORT_QUERIES = 104  # tutoring's lesson packages: 1; voice_tutor: 1 (its sessions; turns prefetched only when any);
+EXPORT_QUERIES = 105  # tutoring's lesson packages: 1; voice_tutor: 1 (its sessions; turns prefetched only when any);
 # abroad: 7 (bookings, bookings of my listings, wishlist, blocked dates, reviews, partner
 # applications, their documents); social: 12;
 # notifications' Web Push subscriptions: 1; analytics: 2 (events, progress shared with teachers); vocabulary: 3
 # (schedule, words with their cards, reviews; tags prefetched only when there are words);
 # cms_site: 1 (legal acceptances); gamification: 6 (settings, XP, days, badges, quests,
-# leagues); disputes: 3 (refund requests, disputes, evidence given)
+# leagues); disputes: 3 (refund requests, disputes, evidence given); payments' billing
+# details (country, tax id): 1
 
 
 def test_deletion_erases_everywhere_keeps_the_books_and_spares_others(

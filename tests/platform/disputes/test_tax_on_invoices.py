@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from payments.invoices import render_pdf
-from payments.models import BillingCustomer, Invoice, InvoiceKind, Provider, TaxRate
+from payments.models import BillingDetails, Invoice, InvoiceKind, TaxRate
 from payments.services import refund_payment
 
 pytestmark = pytest.mark.django_db
@@ -17,13 +17,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def german_buyer(student):  # type: ignore[no-untyped-def]
-    BillingCustomer.objects.create(
-        user=student,
-        provider=Provider.STRIPE,
-        customer_id="cus_1",
-        country="DE",
-        tax_id="DE123456789",
-    )
+    BillingDetails.objects.create(user=student, country="DE", tax_id="DE123456789")
     TaxRate.objects.create(country="DE", product="credits", name="VAT", rate=Decimal("19.00"))
     TaxRate.objects.create(country="DE", product="lesson", name="VAT", rate=Decimal("7.00"))
     return student
