@@ -238,4 +238,3 @@ def test_website_composer_posts_a_video_and_the_feed_plays_it(client: Any, stude
     url = reverse("social-media", args=[media.pk])
     assert f'controls preload="metadata" playsinline poster="{url}?size=thumbnail"' in html
     assert f'src="{url}"' in html
-    assert "data-upload-progress" in refused.content.decode()
