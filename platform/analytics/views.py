@@ -13,10 +13,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.requests import user_of
+from accounts.roles import Role
+from accounts.selectors import has_role
 
 from . import services, sharing
 from .errors import NotYourTeacher, ProgressNotShared
 from .progress import PERIODS, progress_report
+from .teaching import teaching_report
 
 STUDENTS_PER_PAGE = 20
 
@@ -82,3 +85,12 @@ def student_page(request: HttpRequest, student_id: UUID) -> HttpResponse:
         "analytics/student.html",
         {"student": row.student, "report": row.report, "charts": row.report.charts()},
     )
+
+
+@login_required
+def teaching_page(request: HttpRequest) -> HttpResponse:
+    user = user_of(request)
+    if not has_role(user, Role.TEACHER):
+        raise Http404
+    report = teaching_report(user)
+    return render(request, "analytics/teaching.html", {"report": report, "charts": report.charts()})

@@ -9,6 +9,11 @@ class InvalidMedia(ServiceError):
     default_code = "invalid_media"
     default_detail = "This file cannot be attached to a moment."
 
+    def __init__(self, detail: str | None = None, *, field: str = "") -> None:
+        super().__init__(detail)
+        # The request field the file came in (the API answers a field error for it).
+        self.field = field
+
 
 class InvalidMoment(ServiceError):
     default_code = "invalid_moment"

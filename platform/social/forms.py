@@ -44,6 +44,11 @@ class MomentForm(forms.Form):
     voice = forms.FileField(
         label=_("Voice clip"), required=False, widget=forms.FileInput(attrs={"accept": "audio/*"})
     )
+    video = forms.FileField(
+        label=_("Video"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": "video/mp4,video/webm,video/quicktime"}),
+    )
     correct_me = forms.BooleanField(
         label=_("Correct me: others may suggest corrections"), required=False
     )

@@ -1,6 +1,9 @@
 """A moment's media, checked by content: photos re-encoded (EXIF and location dropped) into a
 display size and a thumbnail; a voice clip sniffed by libmagic and probed by ffprobe for
-its real length. Nothing the client says about a file (name, type) is believed."""
+its real length; a video sniffed, probed (a real video stream in a web-playable codec,
+length, size, resolution), remuxed by ffmpeg without its metadata (location, creation
+time, device) and given a poster frame. Nothing the client says about a file (name, type)
+is believed."""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ import tempfile
 import uuid
 from dataclasses import dataclass
 from io import BytesIO
+from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -42,6 +46,26 @@ class ProcessedVoice:
     file: ContentFile
     mime: str
     duration_seconds: float
+
+
+@dataclass(frozen=True)
+class ProcessedVideo:
+    file: ContentFile
+    poster: ContentFile
+    mime: str
+    width: int
+    height: int
+    duration_seconds: float
+
+
+# What a video may arrive in (sniffed): phones' MP4/MOV, browsers' WebM, Matroska.
+VIDEO_TYPES = frozenset({"video/mp4", "video/quicktime", "video/webm", "video/x-matroska"})
+# Web-playable video codecs and the container each is stored in; the audio codecs that
+# container plays (other audio is re-encoded, which is quick; other video is refused).
+VIDEO_CONTAINERS = {"h264": "mp4", "vp8": "webm", "vp9": "webm", "av1": "webm"}
+AUDIO_FOR_CONTAINER = {"mp4": ({"aac"}, "aac"), "webm": ({"opus", "vorbis"}, "libopus")}
+POSTER_SIDE = 960
+FFMPEG_TIMEOUT_SECONDS = 120
 
 
 def _read_limited(upload: UploadedFile, limit: int, too_big: str) -> bytes:
@@ -154,4 +178,179 @@ def process_voice(upload: UploadedFile) -> ProcessedVoice:
         )
     return ProcessedVoice(
         file=ContentFile(data, name=stored_name(mime)), mime=mime, duration_seconds=duration
+    )
+
+
+def _ffprobe(path: str) -> dict[str, Any]:
+    """ffprobe's view of a file's streams and container, or {} if it cannot read it."""
+    ffprobe = shutil.which("ffprobe")
+    if ffprobe is None:
+        return {}
+    try:
+        result = subprocess.run(  # noqa: S603 - fixed arguments, our own temp file
+            [
+                ffprobe,
+                "-v",
+                "error",
+                "-show_entries",
+                "stream=index,codec_type,codec_name,width,height:"
+                "stream_disposition=attached_pic:format=format_name,duration",
+                "-of",
+                "json",
+                path,
+            ],
+            capture_output=True,
+            timeout=30,
+            check=False,
+        )
+        found: dict[str, Any] = json.loads(result.stdout or b"{}")
+    except (subprocess.SubprocessError, ValueError, OSError):
+        return {}
+    return found
+
+
+def _run_ffmpeg(arguments: list[str]) -> bool:
+    ffmpeg = shutil.which("ffmpeg")
+    if ffmpeg is None:
+        return False
+    try:
+        result = subprocess.run(  # noqa: S603 - fixed arguments, our own temp files
+            [ffmpeg, "-nostdin", "-v", "error", "-y", *arguments],
+            capture_output=True,
+            timeout=FFMPEG_TIMEOUT_SECONDS,
+            check=False,
+        )
+    except (subprocess.SubprocessError, OSError):
+        return False
+    return result.returncode == 0
+
+
+def _video_stream(info: dict[str, Any]) -> dict[str, Any] | None:
+    for stream in info.get("streams", []):
+        if stream.get("codec_type") == "video" and not stream.get("disposition", {}).get(
+            "attached_pic"
+        ):
+            return dict(stream)
+    return None
+
+
+def _duration(info: dict[str, Any]) -> float | None:
+    try:
+        value = float(info.get("format", {}).get("duration"))
+    except (TypeError, ValueError):
+        return None
+    return value if value > 0 else None
+
+
+def process_video(upload: UploadedFile) -> ProcessedVideo:
+    """The video remuxed (streams copied, not re-encoded) into MP4 or WebM without any
+    metadata, with a WebP poster frame; raises InvalidMedia (field ``video``) otherwise."""
+
+    def refuse(message: str) -> InvalidMedia:
+        return InvalidMedia(message, field="video")
+
+    limit = settings.SOCIAL_MAX_VIDEO_BYTES
+    too_big = _("A video may be at most %(mb)s MB.") % {"mb": max(1, limit // 1024 // 1024)}
+    try:
+        data = _read_limited(upload, limit, too_big)
+    except InvalidMedia as exc:
+        raise refuse(str(exc.detail)) from exc
+    not_video = _("This file is not a video.")
+    try:
+        checked_type(upload, VIDEO_TYPES)
+    except RejectedUpload as exc:
+        raise refuse(not_video) from exc
+    max_seconds = settings.SOCIAL_MAX_VIDEO_SECONDS
+    too_long = _("A video may be at most %(seconds)s seconds long.") % {"seconds": max_seconds}
+    with tempfile.TemporaryDirectory(prefix="toto-video-") as folder:
+        source = f"{folder}/source"
+        with open(source, "wb") as out:
+            out.write(data)
+        info = _ffprobe(source)
+        stream = _video_stream(info)
+        if stream is None:
+            raise refuse(not_video)
+        container = VIDEO_CONTAINERS.get(str(stream.get("codec_name")))
+        if container is None:
+            raise refuse(
+                _(
+                    "This video's format cannot be played on the web. Please send an MP4 "
+                    "(H.264) or WebM (VP8, VP9 or AV1) video."
+                )
+            )
+        width, height = int(stream.get("width") or 0), int(stream.get("height") or 0)
+        side = settings.SOCIAL_MAX_VIDEO_SIDE
+        if not width or not height:
+            raise refuse(not_video)
+        if max(width, height) > side:
+            raise refuse(
+                _("A video may be at most %(side)s pixels on its longer side.") % {"side": side}
+            )
+        claimed = _duration(info)
+        if claimed is not None and claimed > max_seconds + 0.5:
+            raise refuse(too_long)
+        audio = next((s for s in info.get("streams", []) if s.get("codec_type") == "audio"), None)
+        playable_audio, audio_encoder = AUDIO_FOR_CONTAINER[container]
+        audio_arguments: list[str] = []
+        if audio is not None:
+            copy_audio = audio.get("codec_name") in playable_audio
+            audio_arguments = ["-map", f"0:{audio['index']}", "-c:a"]
+            audio_arguments += ["copy"] if copy_audio else [audio_encoder, "-b:a", "128k"]
+        target = f"{folder}/video.{container}"
+        remuxed = _run_ffmpeg(
+            [
+                "-i",
+                source,
+                "-map",
+                f"0:{stream['index']}",
+                *audio_arguments,
+                "-c:v",
+                "copy",
+                # No metadata of any kind: global (location, creation_time, device),
+                # per stream, chapters; no subtitle or data tracks.
+                "-map_metadata",
+                "-1",
+                "-map_metadata:s",
+                "-1",
+                "-map_chapters",
+                "-1",
+                "-fflags",
+                "+bitexact",
+                *(["-movflags", "+faststart"] if container == "mp4" else []),
+                target,
+            ]
+        )
+        if not remuxed:
+            raise refuse(_("This video could not be read."))
+        # The length as the remuxed file's own packets give it, not the upload's claim.
+        duration = _duration(_ffprobe(target))
+        if duration is None:
+            raise refuse(_("This video could not be read."))
+        if duration > max_seconds + 0.5:
+            raise refuse(too_long)
+        poster_path = f"{folder}/poster.png"
+        at = f"{min(1.0, duration / 3):.3f}"
+        made = _run_ffmpeg(
+            ["-ss", at, "-i", target, "-frames:v", "1", "-map_metadata", "-1", poster_path]
+        ) or _run_ffmpeg(["-i", target, "-frames:v", "1", poster_path])
+        if not made:
+            raise refuse(_("This video could not be read."))
+        try:
+            with Image.open(poster_path) as frame:
+                image = frame.convert("RGB")
+        except (OSError, UnidentifiedImageError) as exc:
+            raise refuse(_("This video could not be read.")) from exc
+        image.thumbnail((POSTER_SIDE, POSTER_SIDE), Image.Resampling.LANCZOS)
+        buffer = BytesIO()
+        image.save(buffer, format="WEBP", quality=80, method=4)
+        with open(target, "rb") as stored:
+            video_bytes = stored.read()
+    stem = uuid.uuid4().hex
+    return ProcessedVideo(
+        file=ContentFile(video_bytes, name=f"{stem}.{container}"),
+        poster=ContentFile(buffer.getvalue(), name=f"{stem}-poster.webp"),
+        mime=f"video/{container}",
+        width=width,
+        height=height,
+        duration_seconds=duration,
     )

@@ -66,11 +66,13 @@ class MomentMedia(models.Model):
     class Kind(models.TextChoices):
         IMAGE = "image", _("Image")
         AUDIO = "audio", _("Voice clip")
+        VIDEO = "video", _("Video")
 
     moment = models.ForeignKey(Moment, on_delete=models.CASCADE, related_name="media")
     kind = models.CharField(max_length=8, choices=Kind.choices)
     position = models.PositiveSmallIntegerField(default=0)
     # Private storage: a followers-only moment's photo must not be reachable by address.
+    # A photo's thumbnail is its small rendition; a video's is its poster frame.
     file = models.FileField(upload_to="social/", storage=private_storage, max_length=200)
     thumbnail = models.FileField(
         upload_to="social/", storage=private_storage, max_length=200, blank=True

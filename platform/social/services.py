@@ -42,7 +42,7 @@ from .errors import (
     NothingToCorrect,
     PostingTooFast,
 )
-from .media import process_image, process_voice
+from .media import process_image, process_video, process_voice
 from .models import (
     Appeal,
     Bookmark,
@@ -159,15 +159,16 @@ def post_moment(
     visibility: str = Visibility.PUBLIC,
     images: Sequence[UploadedFile] = (),
     voice: UploadedFile | None = None,
+    video: UploadedFile | None = None,
     topics: Sequence[str] = (),
     mentions: Sequence[Any] = (),
     correct_me: bool = False,
 ) -> Moment:
     text = text.strip()
-    if not text and not images and voice is None:
+    if not text and not images and voice is None and video is None:
         raise InvalidMoment(_("Write something, or add photos or a voice clip."))
-    if images and voice is not None:
-        raise InvalidMoment(_("A moment has photos or a voice clip, not both."))
+    if sum((bool(images), voice is not None, video is not None)) > 1:
+        raise InvalidMoment(_("A moment has photos, a video or a voice clip: only one of them."))
     if len(images) > settings.SOCIAL_MAX_IMAGES:
         raise InvalidMoment(
             _("A moment may have at most %(n)s photos.") % {"n": settings.SOCIAL_MAX_IMAGES}
@@ -177,6 +178,7 @@ def post_moment(
     # Media first: a rejected file refuses the whole moment before anything is written.
     processed_images = [process_image(upload) for upload in images]
     processed_voice = process_voice(voice) if voice is not None else None
+    processed_video = process_video(video) if video is not None else None
     mentioned = _mentionable(author, [*mentions, *_mentioned_by_name(author, text)])
     reason = checks.hold_reason(author, text, len(mentioned))
     moment = Moment.objects.create(
@@ -209,6 +211,18 @@ def post_moment(
             mime=processed_voice.mime,
             duration_seconds=processed_voice.duration_seconds,
             size=processed_voice.file.size,
+        )
+    if processed_video is not None:
+        MomentMedia.objects.create(
+            moment=moment,
+            kind=MomentMedia.Kind.VIDEO,
+            file=processed_video.file,
+            thumbnail=processed_video.poster,
+            mime=processed_video.mime,
+            width=processed_video.width,
+            height=processed_video.height,
+            duration_seconds=processed_video.duration_seconds,
+            size=processed_video.file.size,
         )
     MomentTopic.objects.bulk_create(
         [MomentTopic(moment=moment, tag=tag) for tag in clean_topics(topics)]

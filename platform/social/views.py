@@ -5,6 +5,7 @@ a small module (static/js/social/composer.js) adds the voice recorder."""
 import uuid
 from typing import Any
 
+from django.conf import settings
 from django.conf.locale import LANG_INFO
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,6 +20,7 @@ from accounts.requests import user_of
 from core.api.errors import ServiceError
 
 from . import feeds, selectors, services
+from .errors import InvalidMedia
 from .forms import AppealForm, CommentForm, CorrectionForm, MomentForm, ReportForm
 from .models import Report
 
@@ -53,9 +55,15 @@ def feed(request: HttpRequest) -> HttpResponse:
                     visibility=data["visibility"],
                     images=data["images"] or [],
                     voice=data["voice"],
+                    video=data["video"],
                     topics=data["topics"].replace(",", " ").split(),
                     correct_me=data["correct_me"],
                 )
+            except InvalidMedia as exc:
+                if exc.field:  # shown beside the file input it is about
+                    form.add_error(exc.field, str(exc.detail))
+                else:
+                    _error(request, exc)
             except ServiceError as exc:
                 _error(request, exc)
             else:
@@ -73,6 +81,7 @@ def feed(request: HttpRequest) -> HttpResponse:
             "moments": page.moments,
             "next_cursor": page.next_cursor,
             "suggestions": selectors.people_to_follow(user)[:5],
+            "video_seconds": settings.SOCIAL_MAX_VIDEO_SECONDS,
         },
     )
 

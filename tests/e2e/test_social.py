@@ -92,7 +92,9 @@ def test_voice_moment_like_reply_and_limit(
     screenshot("composer", page=page)
     page.get_by_role("button", name="Post", exact=True).click()
     # Photos and a voice clip together are refused, with the reason shown.
-    expect(page.get_by_text("A moment has photos or a voice clip, not both.")).to_be_visible()
+    expect(
+        page.get_by_text("A moment has photos, a video or a voice clip: only one of them.")
+    ).to_be_visible()
     assert not Moment.objects.exists()
 
     page.get_by_label("What did you learn or practise?").fill("Hoy he aprendido a pedir café ☕")

@@ -8,8 +8,10 @@ from typing import Any
 from uuid import UUID
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -17,10 +19,13 @@ from rest_framework.views import APIView
 
 from accounts.models import User
 from accounts.requests import user_of
+from accounts.roles import Role
+from accounts.selectors import has_role
 
 from .. import services, sharing
 from ..models import ProgressShare
 from ..progress import ProgressReport
+from ..teaching import teaching_report
 from . import serializers as s
 
 
@@ -161,3 +166,24 @@ class StudentProgressView(APIView):
                 {"student": student_of(row), "shared_since": row.shared_since, "progress": progress}
             ).data
         )
+
+
+class TeachingView(APIView):
+    """The signed-in teacher's lessons taught per week and month, ratings trend and links
+    to the earnings dashboards (``analytics.teaching``: five queries, whatever the number of
+    lessons and reviews). Teachers only."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        summary="Your teaching: lessons taught, ratings trend, earnings links",
+        responses={
+            200: s.TeachingReportSerializer,
+            403: OpenApiResponse(description="Only teachers have a teaching report."),
+        },
+    )
+    def get(self, request: Request) -> Response:
+        user = user_of(request)
+        if not has_role(user, Role.TEACHER):
+            raise PermissionDenied(_("Only teachers have a teaching report."))
+        return Response(s.TeachingReportSerializer(asdict(teaching_report(user))).data)

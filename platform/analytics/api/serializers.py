@@ -78,3 +78,29 @@ class SharingTeacherSerializer(serializers.Serializer[dict[str, object]]):
 
 class PeriodQuerySerializer(serializers.Serializer[dict[str, object]]):
     period = serializers.ChoiceField(choices=["week", "month"], default="week")
+
+
+class LessonBucketSerializer(serializers.Serializer[dict[str, object]]):
+    start = serializers.DateField(help_text="The week's Monday or the month's first day.")
+    lessons = serializers.IntegerField(help_text="Completed lessons (a group session is one).")
+    learners = serializers.IntegerField(help_text="Different learners taught.")
+
+
+class RatingMonthSerializer(serializers.Serializer[dict[str, object]]):
+    start = serializers.DateField()
+    average = serializers.FloatField(allow_null=True, help_text="None: no review that month.")
+    reviews = serializers.IntegerField()
+
+
+class TeachingLinksSerializer(serializers.Serializer[dict[str, object]]):
+    earnings = serializers.CharField(help_text="The earnings dashboard (website page).")
+    payouts = serializers.CharField(help_text="Payout method and tax documents (website page).")
+
+
+class TeachingReportSerializer(serializers.Serializer[dict[str, object]]):
+    weeks = LessonBucketSerializer(many=True, help_text="The last 12 weeks, oldest first.")
+    months = LessonBucketSerializer(many=True, help_text="The last 12 months, oldest first.")
+    ratings = RatingMonthSerializer(many=True, help_text="The last 12 months, oldest first.")
+    rating_average = serializers.FloatField(allow_null=True)
+    rating_count = serializers.IntegerField()
+    links = TeachingLinksSerializer()

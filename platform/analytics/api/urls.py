@@ -19,6 +19,7 @@ urlpatterns = [
         progress_views.SharingView.as_view(),
         name="progress-sharing",
     ),
+    path("progress/teaching/", progress_views.TeachingView.as_view(), name="progress-teaching-api"),
     path(
         "progress/students/",
         progress_views.StudentProgressListView.as_view(),

@@ -119,6 +119,15 @@ class MomentCreateSerializer(serializers.Serializer):
         child=serializers.FileField(), required=False, max_length=settings.SOCIAL_MAX_IMAGES
     )
     voice = serializers.FileField(required=False)
+    video = serializers.FileField(
+        required=False,
+        help_text=(
+            "One video instead of photos or a voice clip: H.264/AAC MP4 or VP8/VP9/AV1 WebM "
+            "(MOV and Matroska holding those are accepted), checked with ffprobe, limited in "
+            "size, length and resolution (SOCIAL_MAX_VIDEO_*), stored without its metadata; "
+            "its media item's thumbnail_url is a poster frame."
+        ),
+    )
     topics = BoundedListField(
         child=serializers.CharField(max_length=40), required=False, max_length=20
     )

@@ -2,10 +2,11 @@
 
 from typing import Any
 
-from django.http import FileResponse, Http404, HttpResponseBase
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import parsers, status
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
@@ -16,7 +17,7 @@ from core.api.pagination import PageNumberPagination
 from core.api.parsers import JSONParser
 
 from .. import feeds, selectors, services
-from ..errors import MomentNotFound, NotAllowed, PersonNotFound
+from ..errors import InvalidMedia, MomentNotFound, NotAllowed, PersonNotFound
 from ..models import MomentMedia
 from . import serializers as s
 
@@ -56,7 +57,7 @@ class MomentListView(APIView):
         return _page(self, request, moments, s.MomentSerializer)
 
     @extend_schema(
-        summary="Post a moment (text, up to 9 photos or one voice clip)",
+        summary="Post a moment (text, up to 9 photos, one video or one voice clip)",
         request={
             "multipart/form-data": s.MomentCreateSerializer,
             "application/json": s.MomentCreateSerializer,
@@ -80,17 +81,23 @@ class MomentListView(APIView):
         form = s.MomentCreateSerializer(data=data)
         form.is_valid(raise_exception=True)
         values = form.validated_data
-        moment = services.post_moment(
-            user_of(request),
-            text=values.get("text", ""),
-            language=values["language"],
-            visibility=values["visibility"],
-            images=values.get("images", []),
-            voice=values.get("voice"),
-            topics=values.get("topics", []),
-            mentions=values.get("mentions", []),
-            correct_me=values.get("correct_me", False),
-        )
+        try:
+            moment = services.post_moment(
+                user_of(request),
+                text=values.get("text", ""),
+                language=values["language"],
+                visibility=values["visibility"],
+                images=values.get("images", []),
+                voice=values.get("voice"),
+                video=values.get("video"),
+                topics=values.get("topics", []),
+                mentions=values.get("mentions", []),
+                correct_me=values.get("correct_me", False),
+            )
+        except InvalidMedia as exc:
+            if exc.field:  # a refused video is that field's error
+                raise ValidationError({exc.field: [str(exc.detail)]}) from exc
+            raise
         return _moment_response(request, moment.pk, status.HTTP_201_CREATED)
 
 
@@ -400,13 +407,37 @@ class AppealListView(APIView):
         return Response(s.AppealSerializer(made).data, status=status.HTTP_201_CREATED)
 
 
+def _byte_range(header: str, size: int) -> tuple[int, int] | None:
+    """One ``bytes=start-end`` range within ``size`` (inclusive ends), or None to send the
+    whole file (no header, several ranges, or one that does not fit)."""
+    if not header.startswith("bytes=") or "," in header or size <= 0:
+        return None
+    first, _dash, last = header[len("bytes=") :].strip().partition("-")
+    try:
+        if first:
+            start = int(first)
+            end = min(int(last), size - 1) if last else size - 1
+        else:
+            start, end = max(0, size - int(last)), size - 1
+    except ValueError:
+        return None
+    if start < 0 or start > end:
+        return None
+    return start, end
+
+
 class MediaView(APIView):
-    """A moment's photo or voice clip, for those who may see the moment; 404 otherwise."""
+    """A moment's photo, video or voice clip, for those who may see the moment; 404
+    otherwise. ``?size=thumbnail`` is a photo's small rendition or a video's poster frame;
+    one ``Range: bytes=…`` is answered 206 with that part (video seeking)."""
 
     @extend_schema(
-        summary="A moment's media file",
+        summary="A moment's media file (photo, video, voice clip, or a thumbnail/poster)",
         parameters=[OpenApiParameter("size", OpenApiTypes.STR, enum=["thumbnail"])],
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+        responses={
+            (200, "application/octet-stream"): OpenApiTypes.BINARY,
+            (206, "application/octet-stream"): OpenApiTypes.BINARY,
+        },
     )
     def get(self, request: Request, pk: int) -> HttpResponseBase:
         viewer = user_of(request)
@@ -423,7 +454,21 @@ class MediaView(APIView):
         mime = "image/webp" if field is media.thumbnail else media.mime
         if mime == "video/webm" and media.kind == MomentMedia.Kind.AUDIO:
             mime = "audio/webm"
-        response = FileResponse(field.open("rb"), content_type=mime)
+        asked = request.headers.get("Range", "")
+        wanted = _byte_range(asked, field.size) if asked and field is media.file else None
+        if wanted is not None:
+            # Browsers seek in a video (and Safari plays one at all) with range requests.
+            start, end = wanted
+            with field.open("rb") as handle:
+                handle.seek(start)
+                part = handle.read(end - start + 1)
+            response: HttpResponseBase = HttpResponse(
+                part, status=status.HTTP_206_PARTIAL_CONTENT, content_type=mime
+            )
+            response["Content-Range"] = f"bytes {start}-{end}/{field.size}"
+        else:
+            response = FileResponse(field.open("rb"), content_type=mime)
+        response["Accept-Ranges"] = "bytes"
         response["X-Content-Type-Options"] = "nosniff"
         response["Cache-Control"] = "private, max-age=3600"
         return response
