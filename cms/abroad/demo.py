@@ -97,7 +97,6 @@ INSTITUTES: list[dict[str, Any]] = [
         "latitude": Decimal("40.41740"),
         "longitude": Decimal("-3.70840"),
         "languages": "es",
-        "colour": (11, 110, 79),
         "courses": [
             ("Intensive Spanish", "intensive-spanish", 20, "A1", "C1", "230", "instant", 100),
             ("Spanish + DELE preparation", "spanish-dele", 25, "B1", "C2", "290", "request", 30),
@@ -115,7 +114,6 @@ INSTITUTES: list[dict[str, Any]] = [
         "latitude": Decimal("53.33950"),
         "longitude": Decimal("-6.24960"),
         "languages": "en",
-        "colour": (33, 72, 140),
         "courses": [
             ("General English", "general-english", 15, "A2", "C1", "260", "instant", 100),
             ("Cambridge exam course", "cambridge-exam", 25, "B2", "C2", "340", "instant", 25),
@@ -133,7 +131,6 @@ INSTITUTES: list[dict[str, Any]] = [
         "latitude": Decimal("36.72200"),
         "longitude": Decimal("-4.41150"),
         "languages": "es",
-        "colour": (178, 63, 20),
         "courses": [
             ("Spanish by the sea", "spanish-by-the-sea", 20, "A1", "B2", "210", "instant", 100),
             ("Spanish for over-50s", "spanish-over-50", 15, "A1", "B1", "195", "instant", 100),
@@ -151,7 +148,6 @@ INSTITUTES: list[dict[str, Any]] = [
         "latitude": Decimal("36.72150"),
         "longitude": Decimal("-4.41850"),
         "languages": "es,en",
-        "colour": (90, 60, 140),
         "courses": [
             ("Business Spanish", "business-spanish", 20, "B1", "C1", "320", "request", 30),
             ("Spanish + surf", "spanish-and-surf", 15, "A1", "B1", "280", "instant", 100),
@@ -246,22 +242,18 @@ COURSE_TYPES = {
 }
 
 
-def _image(title: str, colour: tuple[int, int, int]) -> Image:
+def _image(title: str, motif: str) -> Image:
+    """An illustrated picture (core.artwork, drawn offline like the lesson covers): a
+    school, a house or a city under the title."""
     existing = Image.objects.filter(title=title).first()
     if existing:
         return existing
-    from PIL import Image as PILImage
-    from PIL import ImageDraw
+    from core.artwork import lesson_cover
 
-    picture = PILImage.new("RGB", (960, 540), colour)
-    draw = ImageDraw.Draw(picture)
-    for step in range(0, 960, 60):
-        draw.line([(step, 540), (step + 300, 0)], fill=tuple(min(c + 25, 255) for c in colour))
-    draw.text((40, 480), title, fill=(255, 255, 255))
-    buffer = io.BytesIO()
-    picture.save(buffer, "PNG")
+    picture = lesson_cover(title, motif=motif, seed=title)
     image = Image(
-        title=title, file=ImageFile(buffer, name=f"{title.lower().replace(' ', '-')}.png")
+        title=title,
+        file=ImageFile(io.BytesIO(picture), name=f"{title.lower().replace(' ', '-')}.png"),
     )
     image.save()
     return image
@@ -308,13 +300,12 @@ def ensure_abroad_tree() -> str:
     for data in INSTITUTES:
         data = dict(data)
         courses = data.pop("courses")
-        colour = data.pop("colour")
         destination = destinations[data.pop("destination")]
         institute = InstitutePage(**data)
         for number in (1, 2):
             institute.photos.add(
                 InstitutePhoto(
-                    image=_image(f"{data['title']} {number}", colour),
+                    image=_image(f"{data['title']} {number}", "school" if number == 1 else "talk"),
                     caption="Classroom" if number == 1 else "Student lounge",
                 )
             )
@@ -360,7 +351,7 @@ def ensure_abroad_tree() -> str:
         distance = Decimal(data.pop("distance"))
         destination = destinations[data.pop("destination")]
         homestay = HomestayPage(max_nights=180, currency="EUR", **data)
-        homestay.photo = _image(data["title"], (30, 120, 100))
+        homestay.photo = _image(data["title"], "house")
         for name, kind, bathroom, price in rooms:
             homestay.rooms.add(
                 HomestayRoom(

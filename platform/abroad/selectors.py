@@ -40,6 +40,7 @@ from cms.abroad.models import (
     HomestayPage,
     HomestayRoom,
     InstitutePage,
+    InstitutePhoto,
     NearbyInstitute,
 )
 
@@ -127,6 +128,45 @@ def attach_ancestors(pages: Sequence[Page]) -> None:
                 page.destination = ancestor
             elif label == institute_type:
                 page.institute = ancestor
+
+
+CARD_PHOTO = "fill-640x360"
+
+
+def attach_card_photos(pages: Sequence[Page]) -> None:
+    """Sets ``card_photo`` on each result (after ``attach_ancestors``): a homestay's photo,
+    a course's first institute photo, with the card's rendition: two queries for a page of
+    results (the photos, the images with their renditions)."""
+    from wagtail.images import get_image_model
+
+    institute_ids = {page.institute.pk for page in pages if getattr(page, "institute", None)}
+    first_photo: dict[int, int] = {}
+    for page_id, image_id in (
+        InstitutePhoto.objects.filter(page_id__in=institute_ids)
+        .order_by("page_id", "sort_order")
+        .values_list("page_id", "image_id")
+    ):
+        first_photo.setdefault(page_id, image_id)
+
+    def image_id_of(page: Any) -> int | None:
+        if isinstance(page, HomestayPage):
+            return page.photo_id
+        institute = getattr(page, "institute", None)
+        return first_photo.get(institute.pk) if institute else None
+
+    wanted = {image_id_of(page) for page in pages} - {None}
+    images = (
+        {
+            image.pk: image
+            for image in get_image_model()
+            .objects.filter(pk__in=wanted)
+            .prefetch_renditions(CARD_PHOTO)
+        }
+        if wanted
+        else {}
+    )
+    for page in pages:
+        page.card_photo = images.get(image_id_of(page))
 
 
 def _content_types() -> dict[int, str]:

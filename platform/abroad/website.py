@@ -103,6 +103,7 @@ def search(request: HttpRequest) -> HttpResponse:
     page = Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
     items = list(page.object_list)
     selectors.attach_ancestors(items)
+    selectors.attach_card_photos(items)
     layout = "map" if request.GET.get("layout") == "map" else "list"
     query = request.GET.copy()
     query.pop("page", None)

@@ -1,5 +1,6 @@
 """Pictures drawn with Pillow for the demo data, offline and deterministic: illustrated
-lesson covers per category (``lesson_cover``) and portrait-style avatars for the demo
+lesson covers per category and study-abroad pictures of schools, homes and cities
+(``lesson_cover``) and portrait-style avatars for the demo
 teachers (``portrait``). Nothing is downloaded; the same inputs always draw the same PNG.
 """
 
@@ -38,7 +39,12 @@ def _gradient(size: tuple[int, int], top: RGB, bottom: RGB) -> Image.Image:
 
 
 def _font(size: int) -> Any:
-    return ImageFont.load_default(size=size)
+    """DejaVu Sans where the system has it (it has the accents of "Lucía" and "Málaga",
+    which Pillow's built-in font lacks), else Pillow's built-in font."""
+    try:
+        return ImageFont.truetype("DejaVuSans.ttf", size=size)
+    except OSError:
+        return ImageFont.load_default(size=size)
 
 
 def _png(picture: Image.Image) -> bytes:
@@ -80,12 +86,85 @@ def _book(draw: ImageDraw.ImageDraw, x: int, y: int, fill: Any) -> None:
         )
 
 
-MOTIFS = {"talk": _bubble, "cafe": _cup, "book": _book}
+def _windows(
+    draw: ImageDraw.ImageDraw, box: tuple[int, int, int, int], rows: int, cols: int, fill: Any
+) -> None:
+    """A grid of lit windows inside ``box``."""
+    x0, y0, x1, y1 = box
+    w, h = (x1 - x0) / cols, (y1 - y0) / rows
+    for row in range(rows):
+        for col in range(cols):
+            left, top = x0 + col * w + w * 0.25, y0 + row * h + h * 0.2
+            draw.rectangle((left, top, left + w * 0.5, top + h * 0.55), fill=fill)
+
+
+def _school(draw: ImageDraw.ImageDraw, x: int, y: int, fill: Any) -> None:
+    """A school: a pediment on columns, a door, steps and a flag."""
+    light = (255, 255, 255, 215)
+    draw.line([(x + 170, y - 120), (x + 170, y - 10)], fill=fill, width=6)  # flag pole
+    draw.polygon([(x + 173, y - 120), (x + 245, y - 98), (x + 173, y - 76)], fill=light)
+    draw.polygon([(x - 20, y + 80), (x + 360, y + 80), (x + 170, y - 10)], fill=fill)
+    draw.ellipse((x + 145, y + 22, x + 195, y + 72), fill=light)  # the clock
+    draw.rectangle((x, y + 92, x + 340, y + 280), fill=fill)
+    for i in range(5):  # columns
+        cx = x + 22 + i * 74
+        draw.rectangle((cx, y + 100, cx + 22, y + 270), fill=light)
+    draw.rounded_rectangle((x + 145, y + 180, x + 195, y + 280), radius=22, fill=(0, 0, 0, 70))
+    for i in range(3):  # steps
+        draw.rectangle(
+            (x - 20 - i * 14, y + 280 + i * 14, x + 360 + i * 14, y + 294 + i * 14), fill=fill
+        )
+
+
+def _house(draw: ImageDraw.ImageDraw, x: int, y: int, fill: Any) -> None:
+    """A homestay: a house with a chimney, lit windows, a door and a tree."""
+    light = (255, 255, 255, 215)
+    draw.rectangle((x + 210, y - 40, x + 250, y + 40), fill=fill)  # chimney
+    draw.polygon([(x - 30, y + 90), (x + 310, y + 90), (x + 140, y - 40)], fill=fill)
+    draw.rectangle((x, y + 90, x + 280, y + 300), fill=fill)
+    for wx in (x + 28, x + 182):
+        draw.rectangle((wx, y + 130, wx + 70, y + 200), fill=light)
+        draw.line([(wx + 35, y + 130), (wx + 35, y + 200)], fill=fill, width=5)
+        draw.line([(wx, y + 165), (wx + 70, y + 165)], fill=fill, width=5)
+    draw.rounded_rectangle((x + 112, y + 200, x + 168, y + 300), radius=10, fill=(0, 0, 0, 70))
+    draw.ellipse((x + 118, y + 40, x + 162, y + 80), fill=light)  # round attic window
+    draw.rectangle((x + 340, y + 200, x + 356, y + 300), fill=(0, 0, 0, 80))  # tree
+    draw.ellipse((x + 290, y + 90, x + 406, y + 230), fill=(255, 255, 255, 150))
+
+
+def _city(draw: ImageDraw.ImageDraw, x: int, y: int, fill: Any) -> None:
+    """A destination: a skyline of towers with lit windows under a sun."""
+    light = (255, 255, 255, 200)
+    draw.ellipse((x + 250, y - 130, x + 350, y - 30), fill=(255, 255, 255, 170))  # sun
+    base = y + 300
+    towers = [(0, 150, 60), (60, 250, 80), (150, 190, 70), (230, 320, 60), (300, 210, 90)]
+    for left, height, width in towers:
+        draw.rectangle((x + left, base - height, x + left + width, base), fill=fill)
+        _windows(
+            draw,
+            (x + left, base - height + 12, x + left + width, base - 10),
+            height // 40,
+            2,
+            light,
+        )
+    draw.polygon([(x + 230, base - 320), (x + 290, base - 320), (x + 260, base - 380)], fill=fill)
+    draw.rectangle((x - 40, base, x + 420, base + 14), fill=fill)  # the street
+
+
+MOTIFS = {
+    "talk": _bubble,
+    "cafe": _cup,
+    "book": _book,
+    "school": _school,
+    "house": _house,
+    "city": _city,
+}
 
 
 def lesson_cover(title: str, *, motif: str = "book", seed: str = "") -> bytes:
-    """A 16:9 (960 x 540) illustrated cover: a gradient, soft shapes, the category's motif
-    (``talk``, ``cafe`` or ``book``) and the title."""
+    """A 16:9 (960 x 540) illustrated cover: a gradient, soft shapes, the motif (a lesson
+    category's ``talk``, ``cafe`` or ``book``; study abroad's ``school``, ``house`` or
+    ``city``) and the title."""
     rng = _rng(seed or title)
     top, bottom, accent = PALETTES[rng.randrange(len(PALETTES))]
     size = (960, 540)
@@ -106,6 +185,12 @@ def lesson_cover(title: str, *, motif: str = "book", seed: str = "") -> bytes:
         _bubble(draw, (640, 270, 900, 380), (255, 255, 255, 200))
     elif motif == "cafe":
         _cup(draw, 640, 200, fill)
+    elif motif == "school":
+        _school(draw, 560, 130, fill)
+    elif motif == "house":
+        _house(draw, 560, 110, fill)
+    elif motif == "city":
+        _city(draw, 520, 110, fill)
     else:
         _book(draw, 620, 150, fill)
     picture.alpha_composite(art)

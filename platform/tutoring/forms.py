@@ -97,3 +97,35 @@ class CancelSessionForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason (the learners see it)"), required=False, max_length=500
     )
+
+
+class TimeRequestForm(forms.Form):
+    """Asking a teacher for a time outside their posted hours. ``lesson`` is one of the
+    teacher's gigs with one of its lengths ("<gig id>:<minutes>"); the start is entered in
+    the learner's zone: the view validates the form with that zone active."""
+
+    lesson = forms.ChoiceField(label=_("Lesson"))
+    start = forms.DateTimeField(
+        label=_("Date and time"),
+        input_formats=[LOCAL_INPUT],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_INPUT),
+    )
+    message = forms.CharField(
+        label=_("Message to the teacher"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: Any, gigs: list[Gig], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.gigs = {gig.pk: gig for gig in gigs}
+        cast("forms.ChoiceField", self.fields["lesson"]).choices = [
+            (f"{gig.pk}:{option.minutes}", f"{gig.title} · {option.minutes} min")
+            for gig in gigs
+            for option in gig.durations.all()
+        ]
+
+    def clean_lesson(self) -> tuple[Gig, int]:
+        gig_id, minutes = str(self.cleaned_data["lesson"]).split(":")
+        return self.gigs[int(gig_id)], int(minutes)

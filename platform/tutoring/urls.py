@@ -10,6 +10,11 @@ urlpatterns = [
     path("tutoring/", views.directory, name="tutoring-directory"),
     path("tutoring/teachers/<uuid:pk>/", views.teacher, name="tutoring-teacher"),
     path("tutoring/teachers/<uuid:pk>/book/", views.book, name="tutoring-book"),
+    path(
+        "tutoring/teachers/<uuid:pk>/request-time/",
+        views.request_time,
+        name="tutoring-request-time",
+    ),
     path("tutoring/bookings/<uuid:pk>/", views.booking_detail, name="tutoring-booking"),
     path("tutoring/bookings/<uuid:pk>/pay/", views.pay, name="tutoring-pay"),
     path("tutoring/bookings/<uuid:pk>/cancel/", views.cancel, name="tutoring-cancel"),

@@ -2,7 +2,8 @@
 the teacher role and confirm the email code → the dashboard's checklist → the onboarding
 wizard (profile, photo and video, languages, qualifications and a certificate) → submit
 for verification → a moderator approves (the admin queue's own service) and the dashboard
-says so → a gig and weekly hours → a learner's request for another time, accepted → the
+says so → a gig and weekly hours → a learner asks for another time on the teacher's page
+(their own browser), the teacher accepts it → the
 lesson paid (Stripe's signed webhook) and delivered → earnings → a payout request.
 
 Only Stripe is faked (payments.testing, at the HTTP boundary); every other step runs the
@@ -90,6 +91,8 @@ def test_a_new_teacher_onboards_is_verified_publishes_teaches_and_asks_for_a_pay
     client,
     role_user,
     screenshot,
+    browser,
+    signed_in_page,
     photo: Path,
     certificate: Path,
     viewport: str,
@@ -98,7 +101,6 @@ def test_a_new_teacher_onboards_is_verified_publishes_teaches_and_asks_for_a_pay
     from payouts.models import PayoutRequest
     from tutoring.models import GigCategory, ListingStatus, TeacherListing, TimeRequest
     from tutoring.services import teachers
-    from tutoring.services import time_requests as request_services
 
     # A transactional test's flush removes the categories the migration made.
     GigCategory.objects.get_or_create(
@@ -241,9 +243,20 @@ def test_a_new_teacher_onboards_is_verified_publishes_teaches_and_asks_for_a_pay
         hour=5, minute=0, second=0, microsecond=0
     )
     gig = listing.gigs.get()
-    asked = request_services.request_time(
-        learner=learner, gig=gig, start=start, minutes=60, message="Before work, please?"
-    )
+    lea = signed_in_page(browser, url, learner)
+    lea.set_viewport_size(VIEWPORTS[viewport])
+    lea.goto(f"{url}/tutoring/teachers/{listing.pk}/?tz=UTC")
+    form = lea.get_by_test_id("request-time")
+    form.get_by_label("Lesson").select_option(label=f"{gig.title} · 60 min")
+    form.get_by_label("Date and time").fill(start.strftime("%Y-%m-%dT%H:%M"))
+    form.get_by_label("Message to the teacher").fill("Before work, please?")
+    form.get_by_role("button", name="Send the request").click()
+    expect(lea.get_by_text("Your request is sent to Nora Navarro")).to_be_visible()
+    expect(lea.get_by_test_id("time-requests")).to_contain_text("Pending")
+    screenshot("learner-time-request", page=lea)
+    lea.context.close()
+    asked = TimeRequest.objects.get(learner=learner)
+    assert (asked.start, asked.minutes, asked.gig_id) == (start, 60, gig.pk)
     page.goto(url + "/tutoring/teach/")
     expect(page.get_by_test_id("checklist")).to_have_count(0)
     expect(page.get_by_test_id("dashboard-requests")).to_contain_text("Lea Learner")

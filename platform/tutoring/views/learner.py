@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.requests import user_of
@@ -27,13 +28,16 @@ from core.api.errors import ServiceError
 
 from .. import payments
 from ..api.filters import TeacherFilter
+from ..forms import TimeRequestForm
 from ..models import Booking, BookingStatus, Gig, GigCategory
 from ..selectors import bookings as booking_selectors
 from ..selectors import dashboard, discovery, slots
+from ..selectors.time_requests import time_requests_of
 from ..services import bookings as booking_services
 from ..services import gifts as gift_services
 from ..services import reviews as review_services
 from ..services import sessions as session_services
+from ..services import time_requests as request_services
 from ..zones import profile_zone, teaching_zone, zone_named
 
 DIRECTORY_PAGE_SIZE = 12
@@ -70,6 +74,12 @@ def directory(request: HttpRequest) -> HttpResponse:
 
 def teacher(request: HttpRequest, pk: str) -> HttpResponse:
     listing = get_object_or_404(discovery.listed_teachers(), pk=pk)
+    return _teacher_page(request, listing, None)
+
+
+def _teacher_page(
+    request: HttpRequest, listing: Any, request_form: TimeRequestForm | None
+) -> HttpResponse:
     zone = learner_zone(request)
     gigs = list(listing.gigs.all())
     gig = next((g for g in gigs if str(g.pk) == request.GET.get("gig")), gigs[0] if gigs else None)
@@ -101,8 +111,48 @@ def teacher(request: HttpRequest, pk: str) -> HttpResponse:
             "reviews": booking_selectors.published_reviews(listing)[:10],
             "is_favourite": listing.pk in discovery.favourite_ids(request.user),
             "verified": request.user.is_authenticated and is_email_verified(request.user),
+            "request_form": request_form or TimeRequestForm(gigs=gigs),
         },
     )
+
+
+@login_required
+@require_POST
+def request_time(request: HttpRequest, pk: str) -> HttpResponse:
+    """The "Request another time" form: the learner asks for a start outside the posted hours,
+    entered in their zone (``?tz=`` of the page, else their profile's)."""
+    listing = get_object_or_404(discovery.listed_teachers(), pk=pk)
+    form = TimeRequestForm(request.POST, gigs=list(listing.gigs.all()))
+    if not is_email_verified(user_of(request)):
+        form.add_error(None, _("Verify your email address to ask for a time."))
+    else:
+        with timezone.override(learner_zone(request)):
+            valid = form.is_valid()
+        if valid:
+            gig, minutes = form.cleaned_data["lesson"]
+            try:
+                request_services.request_time(
+                    learner=user_of(request),
+                    gig=gig,
+                    start=form.cleaned_data["start"],
+                    minutes=minutes,
+                    message=form.cleaned_data["message"],
+                )
+            except ServiceError as error:
+                form.add_error(None, str(error.detail))
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Your request is sent to %(name)s. You will see their answer"
+                        " under your requests here."
+                    )
+                    % {"name": listing.user.get_full_name()},
+                )
+                return redirect(reverse("tutoring-dashboard") + "#requests-title")
+    response = _teacher_page(request, listing, form)
+    response.status_code = 400
+    return response
 
 
 def package_offers(gig: Gig, minutes: int) -> list[dict[str, Any]]:
@@ -298,6 +348,7 @@ def learner_dashboard(request: HttpRequest) -> HttpResponse:
             "to_review": booking_selectors.awaiting_review(user)[:5],
             "upcoming": dashboard.upcoming(user, role="learner"),
             "history": dashboard.history(user, role="learner")[:20],
+            "time_requests": time_requests_of(user, "learner").order_by("-created_at")[:10],
             "spend": dashboard.spend(user),
             "zone": learner_zone(request),
             "listing": dashboard.listing_of(user),

@@ -103,6 +103,27 @@ def test_search_lists_courses_and_homestays_and_draws_the_offline_map(client, de
     assert "has-error" in bad.content.decode()
 
 
+def test_result_cards_show_drawn_photos_with_two_queries_for_all_cards(client, demo) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get("/abroad/")  # renditions are made on the first view
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/abroad/").content.decode()
+    assert page.count('class="abroad-card-photo"') == 8  # each course, its school's photo
+    # One query for the images and one for their renditions, however many cards.
+    for table in ("wagtailimages_image", "wagtailimages_rendition"):
+        assert sum(f'FROM "{table}"' in query["sql"] for query in queries) == 1, table
+    homes = client.get("/abroad/?kind=homestays").content.decode()
+    assert homes.count('class="abroad-card-photo"') == 4
+    # Drawn like the lesson covers (core.artwork), not a flat box of one colour.
+    from PIL import Image as PILImage
+
+    photo = HomestayPage.objects.live().first().photo
+    with photo.file.open() as file, PILImage.open(file) as picture:
+        assert len(picture.convert("RGB").getcolors(maxcolors=100_000) or []) > 200
+
+
 def test_a_learner_compares_saves_books_a_package_and_sees_it_in_my_trips(client, demo) -> None:
     student = get_user_model().objects.get(email="student@toto.localhost")
     client.force_login(student)

@@ -83,3 +83,16 @@ def test_profiles_carry_the_message_button(client, student, make_listing):  # no
     client.force_login(listing.user)
     page = client.get(f"/tutoring/teachers/{listing.pk}/").content.decode()
     assert f'action="/chat/with/{listing.pk}/"' not in page  # not to oneself
+
+
+def test_a_learners_profile_carries_the_message_button(client, student, other_student):
+    client.force_login(student)
+    page = client.get(f"/social/people/{other_student.pk}/").content.decode()
+    assert f'action="/chat/with/{other_student.pk}/"' in page
+    response = client.post(f"/chat/with/{other_student.pk}/")
+    conversation = Conversation.objects.get()
+    assert response["Location"] == f"/chat/?conversation={conversation.pk}"
+    own = client.get(f"/social/people/{student.pk}/").content.decode()
+    assert "/chat/with/" not in own  # not on one's own profile
+    services.block_user(other_student, student)
+    assert client.get(f"/social/people/{other_student.pk}/").status_code == 404
