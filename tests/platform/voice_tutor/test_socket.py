@@ -446,8 +446,12 @@ async def test_ml_service_down_fails_the_turn_not_the_session(
     # The reply cannot be spoken: a clear error, the session is interrupted (resumable) and
     # the failed turn is marked so that it is not billed.
     await socket.send_json_to({"type": "input_text", "text": "Here is my passport."})
-    error = await receive_until(socket, "error", timeout=60)
+    events = await collect_until(socket, "error", timeout=60)
+    error = events[-1]
     assert error["code"] == "ml_unavailable" and "Nothing was charged" in error["message"]
+    # The tutor's text still arrived (the learner reads what could not be said).
+    assert "Where are you flying to today?" in _tutor_texts(events)[0]
+    assert not [e for e in events if e["type"] == "audio"]
     assert (await receive_until(socket, "state"))["state"] == "listening"
     session = await sync_to_async(TutorSession.objects.get)(pk=pk)
     assert session.status == "interrupted"
@@ -477,6 +481,68 @@ async def test_ml_service_down_fails_the_turn_not_the_session(
         )
     )()
     assert speakers == [Speaker.TUTOR, Speaker.TUTOR, Speaker.LEARNER, Speaker.TUTOR]
+
+
+@pytest.fixture
+def stalled_ml() -> Iterator[str]:
+    """An ML address that accepts connections and never answers: a stage timing out."""
+    import socket as sockets
+
+    server = sockets.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(16)
+    yield f"http://127.0.0.1:{server.getsockname()[1]}"
+    server.close()
+
+
+async def test_speech_timing_out_keeps_the_text_and_the_script_position(
+    learner: Any,
+    avatar: Any,
+    practice: Any,
+    guided: None,
+    live_socket_ml: str,
+    stalled_ml: str,
+    settings: Any,
+) -> None:
+    """Guided mode, the tutor's speech times out: the reply's text arrives, the learner is told,
+    the time of the failed turn is not billed, and the next answer moves the script on from the
+    step the unspoken reply asked (neither repeated nor skipped)."""
+    from voice_tutor.models import Speaker, TutorSession, TutorTurn
+
+    socket = await connect("/ws/tutor/", user=learner)
+    started = await start(socket, avatar, practice)
+    await receive_until(socket, "response.done", timeout=30)
+    await socket.send_json_to({"type": "playback.done"})
+    pk = int(started["session"])
+    timeout = settings.ML_TIMEOUT_SECONDS
+    settings.ML_URL = stalled_ml
+    settings.ML_TIMEOUT_SECONDS = 1.0
+
+    await socket.send_json_to({"type": "input_text", "text": "Here is my passport."})
+    events = await collect_until(socket, "error", timeout=60)
+    assert events[-1]["code"] == "ml_unavailable"
+    assert "Where are you flying to today?" in _tutor_texts(events)[0]
+    assert not [e for e in events if e["type"] == "audio"]
+    session = await sync_to_async(TutorSession.objects.get)(pk=pk)
+    assert session.status == "interrupted" and session.failure_code == "ml_unavailable"
+    assert session.unbilled_seconds >= 1.0  # the timed-out speech is not billed time
+
+    settings.ML_URL = live_socket_ml
+    settings.ML_TIMEOUT_SECONDS = timeout
+    await socket.send_json_to({"type": "input_text", "text": "I'm flying to Paris."})
+    events = await collect_until(socket, "response.done", timeout=60)
+    reply = _tutor_texts(events)[0]
+    assert "window seat or an aisle seat" in reply and "flying to today" not in reply
+    assert [e for e in events if e["type"] == "audio"]
+    await socket.disconnect()
+    turns = await sync_to_async(
+        lambda: list(
+            TutorTurn.objects.filter(session_id=pk).order_by("seq").values_list("speaker", "text")
+        )
+    )()
+    tutor = [text for speaker, text in turns if speaker == Speaker.TUTOR]
+    assert sum("Where are you flying to today?" in text for text in tutor) == 1
+    assert [speaker for speaker, _ in turns] == [Speaker.TUTOR, Speaker.LEARNER] * 3
 
 
 # --- billing ----------------------------------------------------------------------------------
