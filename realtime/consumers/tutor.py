@@ -6,9 +6,9 @@ streaming endpoint (``ai.speech_stream``); each complete sentence of the tutor's
 spoken by the ML service's ``/v1/audio/speech`` (``ai.client.synthesize``) while the rest is
 still being generated.
 
-Client → server: ``session.start`` {avatar, context, level?, audio_out?} (or {session} to
-resume one's active session), binary frames of 16-bit little-endian mono PCM at 16 kHz (or
-``input_audio.append`` {audio: base64}), ``input_audio.commit`` (push-to-talk released),
+Client → server: ``session.start`` {avatar, context, level?, audio_out?, sample_rate?} (or
+{session} to resume one's active session), binary frames of 16-bit little-endian mono PCM at
+``sample_rate`` (16 kHz unless declared; or ``input_audio.append`` {audio: base64}), ``input_audio.commit`` (push-to-talk released),
 ``input_audio.clear``, ``input_text`` {text}, ``response.cancel`` {heard_text?} (barge-in),
 ``playback.done`` (the client's queue of tutor audio ran out), ``session.end``, ``ping``.
 
@@ -27,6 +27,11 @@ Policies written here:
   than ``ECHO_GUARD_MS`` (the tutor's own voice leaking through the browser's echo
   cancellation is short bursts): the ML stream's ``min_speech_ms`` is raised to it, so any
   speech that does start then is sustained, and is a barge-in.
+- Input audio at another rate than 16 kHz (a native client's 48 kHz or 44.1 kHz capture, 8 kHz
+  telephony) is declared in ``session.start`` and resampled here, frame by frame with a
+  stateful soxr stream, before anything else sees it: the ML stream, the VAD times and the
+  stored recordings stay 16 kHz. A rate outside ``INPUT_SAMPLE_RATES`` is refused with
+  ``unsupported_sample_rate`` before the session starts (nothing charged).
 - A failure of the ML service (or the LLM) during a turn: ``error`` ``ml_unavailable``,
   ``fail_session`` (the session stays open and resumable, the failed turn is not charged) and
   the socket keeps listening.
@@ -60,6 +65,8 @@ from .base import CLOSE_UNAUTHENTICATED, BadFrame, JsonSocketConsumer, int_field
 logger = logging.getLogger(__name__)
 
 SAMPLE_RATE = 16_000  # what the browser sends and the ML stream expects
+# Rates a client may declare in session.start (resampled to SAMPLE_RATE on arrival).
+INPUT_SAMPLE_RATES = (8_000, 11_025, 12_000, 16_000, 22_050, 24_000, 32_000, 44_100, 48_000)
 MAX_AUDIO_FRAME_BYTES = 32 * 1024  # one frame: ~1 s of 16 kHz PCM16; the ML limit
 MAX_TURN_AUDIO_SECONDS = 90  # what is kept of one learner turn for its recording
 MAX_TEXT_CHARS = 2000
@@ -175,6 +182,8 @@ class TutorConsumer(JsonSocketConsumer):
         self.turn_base_ms = 0  # stream time at turn_pcm[0]
         self.stream_ms = 0  # audio sent to the stream so far, in ms
         self.seq = 0
+        self.input_rate = SAMPLE_RATE
+        self.resampler: Any = None  # soxr.ResampleStream when input_rate != SAMPLE_RATE
         if self.user is None or not self.user.is_authenticated:
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
@@ -219,6 +228,7 @@ class TutorConsumer(JsonSocketConsumer):
         if self.session is not None and not self.ended:
             raise BadFrame("session_started", "This socket already has a session.")
         self.audio_out = content.get("audio_out", True) is not False
+        self._set_input_rate(content.get("sample_rate", SAMPLE_RATE))
         resume = content.get("session")
         if resume is not None:
             session = await in_thread(services.active_session, self.user)
@@ -276,6 +286,30 @@ class TutorConsumer(JsonSocketConsumer):
         await self.state("thinking")
         self.reply_task = asyncio.ensure_future(self._reply(services.opening_reply))
 
+    def _set_input_rate(self, rate: Any) -> None:
+        if isinstance(rate, bool) or not isinstance(rate, int) or rate not in INPUT_SAMPLE_RATES:
+            rates = ", ".join(str(r) for r in INPUT_SAMPLE_RATES)
+            raise BadFrame(
+                "unsupported_sample_rate",
+                f"sample_rate must be one of {rates} (Hz, 16-bit mono PCM).",
+            )
+        self.input_rate = rate
+        self.resampler = None
+        if rate != SAMPLE_RATE:
+            import soxr
+
+            self.resampler = soxr.ResampleStream(rate, SAMPLE_RATE, 1, dtype="int16")
+
+    def _to_stream_rate(self, pcm: bytes) -> bytes:
+        """The client's PCM16 at 16 kHz (the resampler keeps its filter state between
+        frames, so 20 ms frames resample as one continuous signal)."""
+        if self.resampler is None:
+            return pcm
+        import numpy as np
+
+        samples = np.frombuffer(pcm, dtype="<i2").astype(np.int16)
+        return bytes(self.resampler.resample_chunk(samples).astype("<i2").tobytes())
+
     def _settings_json(self) -> dict[str, Any]:
         settings_ = self.tutor_settings
         fields = (
@@ -285,7 +319,7 @@ class TutorConsumer(JsonSocketConsumer):
         )
         return {
             **fields,
-            "sample_rate": SAMPLE_RATE,
+            "sample_rate": self.input_rate,
             "max_audio_frame_bytes": MAX_AUDIO_FRAME_BYTES,
             "echo_guard_ms": ECHO_GUARD_MS,
             "audio_out": self.audio_out,
@@ -610,6 +644,9 @@ class TutorConsumer(JsonSocketConsumer):
             raise BadFrame("invalid_audio", "Audio frames are 16-bit PCM: an even, non-zero size.")
         if not await self._ensure_stream():
             return
+        pcm = self._to_stream_rate(pcm)
+        if not pcm:
+            return  # the resampler is still filling its filter
         self.turn_pcm += pcm
         cap = MAX_TURN_AUDIO_SECONDS * SAMPLE_RATE * 2
         if len(self.turn_pcm) > cap:
@@ -618,7 +655,8 @@ class TutorConsumer(JsonSocketConsumer):
             self.turn_base_ms += drop * 1000 // (SAMPLE_RATE * 2)
         self.stream_ms += len(pcm) * 1000 // (SAMPLE_RATE * 2)
         try:
-            await self.stream.send_audio(pcm)
+            for start in range(0, len(pcm), MAX_AUDIO_FRAME_BYTES):  # 8 kHz doubles in size
+                await self.stream.send_audio(pcm[start : start + MAX_AUDIO_FRAME_BYTES])
         except Exception as exc:
             await self._stream_failed(exc)
 

@@ -60,8 +60,10 @@ def live_socket_ml(settings: Any, ml_service_url: str) -> str:
     return ml_service_url
 
 
-def speech_pcm(folder: Path, text: str, *, voice: str = "en-us", pad: float = 0.3) -> bytes:
-    """espeak-ng speech as 16 kHz mono PCM16, its own leading and trailing silence trimmed,
+def speech_pcm(
+    folder: Path, text: str, *, voice: str = "en-us", pad: float = 0.3, rate: int = 16000
+) -> bytes:
+    """espeak-ng speech as mono PCM16 at ``rate`` (sox resamples espeak's 22.05 kHz), its own leading and trailing silence trimmed,
     with ``pad`` seconds of silence before it."""
     raw = folder / "raw.wav"
     subprocess.run(["espeak-ng", "-v", voice, "-s", "140", "-w", str(raw), text], check=True)
@@ -72,7 +74,7 @@ def speech_pcm(folder: Path, text: str, *, voice: str = "en-us", pad: float = 0.
             "sox",
             str(raw),
             "-r",
-            "16000",
+            str(rate),
             "-b",
             "16",
             "-c",
@@ -89,9 +91,9 @@ def speech_pcm(folder: Path, text: str, *, voice: str = "en-us", pad: float = 0.
         return handle.readframes(handle.getnframes())
 
 
-async def stream_audio(socket: Any, pcm: bytes, *, pace: float = 0.0) -> None:
-    for start in range(0, len(pcm), FRAME):
-        await socket.send_to(bytes_data=pcm[start : start + FRAME])
+async def stream_audio(socket: Any, pcm: bytes, *, pace: float = 0.0, frame: int = FRAME) -> None:
+    for start in range(0, len(pcm), frame):
+        await socket.send_to(bytes_data=pcm[start : start + frame])
         if pace:
             await asyncio.sleep(pace)
 
@@ -221,6 +223,38 @@ async def test_a_spoken_turn_is_transcribed_scored_and_answered_with_speech(
         assert recording.getnframes() / 16000 > 0.8  # the spoken words are in it
 
 
+async def test_a_48_khz_client_is_resampled_and_understood(
+    learner: Any, avatar: Any, practice: Any, guided: None, live_socket_ml: str, tmp_path: Path
+) -> None:
+    """A native client capturing at 48 kHz declares it and sends 20 ms frames as they come:
+    the turn is detected, transcribed and answered, and its recording is 16 kHz audio of the
+    same length (the resampler kept its state across frames)."""
+    from voice_tutor.models import Speaker, TutorTurn
+
+    socket = await connect("/ws/tutor/", user=learner)
+    started = await start(socket, avatar, practice, audio_out=False, sample_rate=48000)
+    assert started["settings"]["sample_rate"] == 48000
+    await collect_until(socket, "response.done")
+    pcm = speech_pcm(tmp_path, "Here is my passport.", rate=48000)
+    frame = 48000 * 20 // 1000 * 2  # 20 ms
+    silence = bytes(48000 * 2 * 2)  # 2 s: more than the A1 budget
+    await stream_audio(socket, pcm + silence, pace=0.002, frame=frame)
+    events = await collect_until(socket, "response.done", timeout=90)
+    said = next(e for e in events if e["type"] == "transcript.user")
+    assert "passport" in said["text"].lower()
+    assert "Where are you flying to today?" in _tutor_texts(events)[0]
+    await socket.disconnect()
+
+    turn = await sync_to_async(
+        lambda: TutorTurn.objects.get(session__user=learner, speaker=Speaker.LEARNER)
+    )()
+    with turn.recording.open("rb") as handle, wave.open(handle) as recording:
+        assert recording.getframerate() == 16000
+        seconds = recording.getnframes() / 16000
+    spoken = len(pcm) / 2 / 48000 - 0.3  # without the leading pad
+    assert spoken - 0.1 < seconds < spoken + 2.5, (seconds, spoken)
+
+
 async def test_a_hesitant_beginner_pausing_mid_sentence_is_not_cut_off(
     learner: Any, avatar: Any, practice: Any, guided: None, live_socket_ml: str, tmp_path: Path
 ) -> None:
@@ -323,6 +357,17 @@ async def test_bad_frames_get_error_events_and_the_socket_stays(
     assert (await receive_until(socket, "error"))["code"] == "invalid_field"
     await socket.send_json_to({"type": "session.start", "avatar": 99999, "context": practice.pk})
     assert (await receive_until(socket, "error"))["code"] == "not_found"
+    for rate in (96000, "48000", 0):
+        await socket.send_json_to(
+            {
+                "type": "session.start",
+                "avatar": avatar.pk,
+                "context": practice.pk,
+                "sample_rate": rate,
+            }
+        )
+        error = await receive_until(socket, "error")
+        assert error["code"] == "unsupported_sample_rate" and "48000" in error["message"]
 
     await start(socket, avatar, practice, audio_out=False)
     await receive_until(socket, "response.done", timeout=30)
@@ -401,8 +446,12 @@ async def test_ml_service_down_fails_the_turn_not_the_session(
     # The reply cannot be spoken: a clear error, the session is interrupted (resumable) and
     # the failed turn is marked so that it is not billed.
     await socket.send_json_to({"type": "input_text", "text": "Here is my passport."})
-    error = await receive_until(socket, "error", timeout=60)
+    events = await collect_until(socket, "error", timeout=60)
+    error = events[-1]
     assert error["code"] == "ml_unavailable" and "Nothing was charged" in error["message"]
+    # The tutor's text still arrived (the learner reads what could not be said).
+    assert "Where are you flying to today?" in _tutor_texts(events)[0]
+    assert not [e for e in events if e["type"] == "audio"]
     assert (await receive_until(socket, "state"))["state"] == "listening"
     session = await sync_to_async(TutorSession.objects.get)(pk=pk)
     assert session.status == "interrupted"
@@ -432,6 +481,70 @@ async def test_ml_service_down_fails_the_turn_not_the_session(
         )
     )()
     assert speakers == [Speaker.TUTOR, Speaker.TUTOR, Speaker.LEARNER, Speaker.TUTOR]
+
+
+@pytest.fixture
+def stalled_ml() -> Iterator[str]:
+    """An ML address that accepts connections and never answers: a stage timing out."""
+    import socket as sockets
+
+    server = sockets.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(16)
+    yield f"http://127.0.0.1:{server.getsockname()[1]}"
+    server.close()
+
+
+async def test_speech_timing_out_keeps_the_text_and_the_script_position(
+    learner: Any,
+    avatar: Any,
+    practice: Any,
+    guided: None,
+    live_socket_ml: str,
+    stalled_ml: str,
+    settings: Any,
+) -> None:
+    """Guided mode, the tutor's speech times out: the reply's text arrives, the learner is told,
+    the time of the failed turn is not billed, and the next answer moves the script on from the
+    step the unspoken reply asked (neither repeated nor skipped)."""
+    from voice_tutor.models import Speaker, TutorSession, TutorTurn
+
+    socket = await connect("/ws/tutor/", user=learner)
+    started = await start(socket, avatar, practice)
+    await receive_until(socket, "response.done", timeout=30)
+    await socket.send_json_to({"type": "playback.done"})
+    pk = int(started["session"])
+    timeout = settings.ML_TIMEOUT_SECONDS
+    settings.ML_URL = stalled_ml
+    settings.ML_TIMEOUT_SECONDS = 1.0
+
+    await socket.send_json_to({"type": "input_text", "text": "Here is my passport."})
+    events = await collect_until(socket, "error", timeout=60)
+    assert events[-1]["code"] == "ml_unavailable"
+    assert "Where are you flying to today?" in _tutor_texts(events)[0]
+    assert not [e for e in events if e["type"] == "audio"]
+    session = await sync_to_async(TutorSession.objects.get)(pk=pk)
+    assert session.status == "interrupted" and session.failure_code == "ml_unavailable"
+    assert session.unbilled_seconds >= 1.0  # the timed-out speech is not billed time
+
+    settings.ML_URL = live_socket_ml
+    settings.ML_TIMEOUT_SECONDS = timeout
+    await socket.send_json_to({"type": "input_text", "text": "I'm flying to Paris."})
+    events = await collect_until(socket, "response.done", timeout=60)
+    reply = _tutor_texts(events)[0]
+    assert "window seat or an aisle seat" in reply and "flying to today" not in reply
+    assert [e for e in events if e["type"] == "audio"]
+    await socket.disconnect()
+    turns = await sync_to_async(
+        lambda: list(
+            TutorTurn.objects.filter(session_id=pk).order_by("seq").values_list("speaker", "text")
+        )
+    )()
+    tutor = [text for speaker, text in turns if speaker == Speaker.TUTOR]
+    assert sum("Where are you flying to today?" in text for text in tutor) == 1
+    assert [speaker for speaker, _ in turns] == [Speaker.TUTOR, Speaker.LEARNER] * 2 + [
+        Speaker.TUTOR
+    ]
 
 
 # --- billing ----------------------------------------------------------------------------------
