@@ -107,7 +107,10 @@ def load(page, url: str, selector: str, throttled: bool) -> float:  # type: igno
     return took
 
 
-def measure(base: str, cookie: str, samples: int) -> list[tuple[str, str, str, list[float]]]:
+def measure(
+    base: str, targets: dict[str, tuple[str, str]], cookie: str, samples: int
+) -> list[tuple[str, str, str, list[float]]]:
+    """Playwright's sync API runs an event loop: the ORM is done before it (targets, cookie)."""
     from playwright.sync_api import sync_playwright
 
     rows = []
@@ -115,7 +118,7 @@ def measure(base: str, cookie: str, samples: int) -> list[tuple[str, str, str, l
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"]
         )
-        for name, (path, selector) in pages().items():
+        for name, (path, selector) in targets.items():
             for throttled in (True, False):
                 cold: list[float] = []
                 warm: list[float] = []
@@ -178,7 +181,7 @@ def main() -> None:
         _wait_for_port(port, 60, "daphne")
         base = f"http://127.0.0.1:{port}"
         started = time.monotonic()
-        rows = measure(base, session_cookie(), args.samples)
+        rows = measure(base, pages(), session_cookie(), args.samples)
         elapsed = time.monotonic() - started
     finally:
         if daphne is not None:
