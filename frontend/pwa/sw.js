@@ -9,6 +9,8 @@
 // - lessons the learner opened, with their images and audio (LRU: the least recently used
 //   lessons and media are evicted past MAX_LESSONS / MAX_MEDIA);
 // - the phrasebook and translation history (their API reads, NetworkFirst);
+// - the word bank and the review session with the cards due at the last visit (their own
+//   cache, so other pages do not push them out); answers made offline go to the outbox;
 // - writes made offline wait in the outbox (static/js/pwa/outbox.js) and are replayed by the
 //   page on reconnect, or here on a Background Sync "toto-outbox" event.
 import { clientsClaim } from "workbox-core";
@@ -60,6 +62,17 @@ registerRoute(
   }),
 );
 
+// The word bank and the review session: the learner's cards, reviewable offline. Their own
+// small cache so browsing sixty other pages does not evict them.
+registerRoute(
+  ({ request, url }) => request.mode === "navigate" && sameOrigin(url) && url.pathname.startsWith("/vocabulary/"),
+  new NetworkFirst({
+    cacheName: "toto-words",
+    networkTimeoutSeconds: NETWORK_TIMEOUT,
+    plugins: [ok, new ExpirationPlugin({ maxEntries: 10, purgeOnQuotaError: true })],
+  }),
+);
+
 // Every other page: fresh when possible, the last copy when not.
 registerRoute(
   ({ request, url }) => request.mode === "navigate" && sameOrigin(url) && !url.pathname.startsWith("/admin/"),
@@ -70,12 +83,16 @@ registerRoute(
   }),
 );
 
-// Reads that the offline pages show: phrasebook, translation history, languages.
+// Reads that the offline pages show: phrasebook, translation history, languages, the cards
+// due for review and the word bank.
+const OFFLINE_READS = [
+  /^\/api\/v1\/translate\/(phrasebook|history|languages)\//,
+  /^\/api\/v1\/reviews\/due\/$/,
+  /^\/api\/v1\/vocabulary\/words\/$/,
+];
 registerRoute(
   ({ request, url }) =>
-    request.method === "GET" &&
-    sameOrigin(url) &&
-    /^\/api\/v1\/translate\/(phrasebook|history|languages)\//.test(url.pathname),
+    request.method === "GET" && sameOrigin(url) && OFFLINE_READS.some((read) => read.test(url.pathname)),
   new NetworkFirst({
     cacheName: "toto-api",
     networkTimeoutSeconds: NETWORK_TIMEOUT,

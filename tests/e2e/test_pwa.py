@@ -1,8 +1,11 @@
 """The installable app in Chromium with a phone's screen: install criteria through the DevTools
 protocol, the service worker's offline lesson, phrasebook, history and fallback page after going
 offline, and the outbox replaying a phrasebook save made offline once the network is back,
-checked in the server's rows."""
+checked in the server's rows; a flashcard review session done offline and synced, checked in
+the server's review log."""
 
+import datetime as dt
+import json
 from typing import Any
 
 import pytest
@@ -153,6 +156,8 @@ def test_install_criteria_and_offline_lessons_phrasebook_and_outbox(
     assert saved.client_key and saved.user.email == "student@toto.localhost"
     screenshot("synced", page=page)
 
+    review_offline_and_sync(page, base, screenshot)
+
     # Web Push: the profile's switch is offered, and a push reaches the service worker, which
     # shows it as a notification. (The push is handed over through DevTools: Chromium only
     # subscribes through Google's FCM, so no local push service can deliver to it; the
@@ -201,3 +206,84 @@ def test_install_criteria_and_offline_lessons_phrasebook_and_outbox(
     page.goto(lesson_url)
     expect(page.get_by_role("heading", name="You are offline")).to_be_visible()
     page.context.set_offline(False)
+
+
+OUTBOX_BODIES = """() => new Promise((resolve, reject) => {
+  const open = indexedDB.open("toto-outbox");
+  open.onerror = reject;
+  open.onsuccess = () => {
+    const read = open.result.transaction("requests").objectStore("requests").getAll();
+    read.onsuccess = () => resolve(read.result.map((item) => [item.body, item.headers]));
+  };
+})"""
+
+
+def answer_card(page: Any) -> int:
+    """Answers the card on the stage with the keyboard, whatever its challenge; its id."""
+    stage = page.locator("#review-stage[data-card]")
+    card = int(stage.get_attribute("data-card"))
+    kind = stage.get_attribute("data-kind")
+    if kind == "flip":
+        page.keyboard.press("Space")
+        page.keyboard.press("3")
+    elif kind == "choice":
+        page.keyboard.press("1")
+        expect(page.locator("#review-stage[data-verdict]")).to_have_count(1)
+        page.keyboard.press("Space")
+    else:  # type or listen: checked offline by the page itself
+        page.locator("#review-answer").fill("no idea")
+        page.keyboard.press("Enter")
+        expect(page.locator("#review-stage[data-verdict]")).to_have_count(1)
+        page.keyboard.press("Space")
+    expect(page.locator(f"#review-stage:not([data-card='{card}'])")).to_have_count(1)
+    return card
+
+
+def review_offline_and_sync(page: Any, base: str, screenshot: Any) -> None:
+    """Open the review session online, answer three cards offline from the cached page and
+    cards, reconnect: the server's review log has each answer once, at the client's time."""
+    from vocabulary.models import ReviewLog
+
+    page.goto(base + "/vocabulary/")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    page.goto(base + "/vocabulary/review/")
+    expect(page.locator("#review-stage[data-card]")).to_have_count(1)
+    logged = ReviewLog.objects.filter(owner__email="student@toto.localhost").count()
+
+    page.context.set_offline(True)
+    page.reload()
+    expect(page.get_by_role("heading", name="Review words")).to_be_visible()
+    answered = [answer_card(page) for _ in range(3)]
+    indicator = page.locator("[data-outbox]")
+    expect(indicator).to_have_text("3 changes waiting to sync")
+    screenshot("review-offline", page=page)
+    # Reloaded offline, the cached cards come back without the three answered here.
+    page.reload()
+    expect(page.locator("#review-stage[data-card]")).to_have_count(1)
+    assert int(page.locator("#review-stage").get_attribute("data-card")) not in answered
+    queued = page.evaluate(OUTBOX_BODIES)
+    reviews = [json.loads(body) for body, _ in queued]
+    assert [review["card"] for review in reviews] == answered
+    assert all(
+        h["Idempotency-Key"] == r["idempotency_key"]
+        for r, (_, h) in zip(reviews, queued, strict=True)
+    )
+    assert ReviewLog.objects.filter(owner__email="student@toto.localhost").count() == logged
+
+    page.context.set_offline(False)
+    expect(indicator).to_be_hidden(timeout=15_000)
+    screenshot("review-synced", page=page)
+    logs = ReviewLog.objects.filter(idempotency_key__in=[r["idempotency_key"] for r in reviews])
+    assert sorted((log.card_id, log.reviewed_at) for log in logs) == sorted(
+        (r["card"], dt.datetime.fromisoformat(r["reviewed_at"])) for r in reviews
+    )
+    assert ReviewLog.objects.filter(owner__email="student@toto.localhost").count() == logged + 3
+    # The same answer replayed (a sync whose reply was lost) is not counted again.
+    body, headers = queued[0]
+    status = page.evaluate(
+        """([body, headers]) => fetch("/api/v1/reviews/", {method: "POST", body, headers})
+            .then((response) => response.status)""",
+        [body, headers],
+    )
+    assert status == 200
+    assert ReviewLog.objects.filter(owner__email="student@toto.localhost").count() == logged + 3

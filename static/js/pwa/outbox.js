@@ -8,25 +8,31 @@
 // lost offline; its endpoint must honour the Idempotency-Key header (a replay of a key it has
 // seen answers with the first result instead of applying the write again). See
 // docs/pwa.md "Offline outbox".
-import { SYNC_TAG, enqueue, newKey, pendingCount, replay } from "./outbox-store.js";
+import { SYNC_TAG, enqueue, newKey, pending, pendingCount, replay } from "./outbox-store.js";
+
+export { pending };
 
 const csrf = () =>
   document.querySelector("[name=csrfmiddlewaretoken]")?.value ||
   document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/)?.[1] ||
   "";
 
-export async function send(url, json, { method = "POST", label = "" } = {}) {
+// A 5xx/408/429 answer is queued like a network failure (the server may not have applied it;
+// the replay's Idempotency-Key makes trying again safe). `key`: a caller whose endpoint also
+// takes the key in the body (the review API) passes the one it put there.
+export async function send(url, json, { method = "POST", label = "", key = newKey() } = {}) {
   const headers = {
     "Content-Type": "application/json",
     Accept: "application/json",
     "X-CSRFToken": csrf(),
-    "Idempotency-Key": newKey(),
+    "Idempotency-Key": key,
   };
   const body = JSON.stringify(json);
   if (navigator.onLine) {
     try {
       const response = await fetch(url, { method, headers, body, credentials: "same-origin" });
-      return { queued: false, response };
+      const retry = response.status >= 500 || response.status === 408 || response.status === 429;
+      if (!retry) return { queued: false, response };
     } catch {
       // the network failed under us: queue it below
     }

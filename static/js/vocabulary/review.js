@@ -1,17 +1,19 @@
 // The review session: today's cards from /api/v1/reviews/due/, one challenge per card (flip,
 // multiple choice from the learner's own bank, type the word, listening), each answer turned
 // into an FSRS rating and sent to /api/v1/reviews/ with the learner's own time and an
-// idempotency key. Answers wait in localStorage until the server has them, so a dropped
-// connection loses nothing and a resend is never counted twice. Playable with the keyboard
+// idempotency key. Answers go through the site's offline outbox, so a dropped connection
+// loses nothing and a resend is never counted twice; offline, the page and its cards come
+// from the service worker's cache (frontend/pwa/sw.js). Playable with the keyboard
 // alone: Space shows/continues, 1–4 rate or choose, Enter checks, P plays the sound.
-import { api, ApiError } from "../ai/api.js";
+import { api } from "../ai/api.js";
+import { pending, send } from "../pwa/outbox.js";
 
 const $ = (selector, root = document) => root.querySelector(selector);
 const root = $("#review");
 const stage = $("#review-stage");
 const text = $("#review-strings").dataset;
 const ratingNames = text.ratings.split("|");
-const PENDING = "toto.vocabulary.pending";
+const OLD_PENDING = "toto.vocabulary.pending";
 const FAST_MS = 3000;
 const SLOW_MS = 20000;
 
@@ -24,47 +26,60 @@ const answered = [];
 const startedAt = performance.now();
 
 // --- sending answers (offline-safe) ---------------------------------------------------------
-const pending = () => JSON.parse(localStorage.getItem(PENDING) || "[]");
-const keep = (list) => localStorage.setItem(PENDING, JSON.stringify(list));
-let sending = Promise.resolve();
+// Through the site's outbox (static/js/pwa/outbox.js): posted at once when online; offline,
+// kept in IndexedDB with its idempotency key (the same in the body and the header), counted
+// in the "n changes waiting to sync" indicator and replayed on reconnect or by the service
+// worker's Background Sync. The server keys a review by it, so a replay is never counted twice.
+const REVIEWS_URL = "/api/v1/reviews/";
+let sending = Promise.resolve(); // answers go out one after another, in the order given
 
 function newKey() {
   if (crypto.randomUUID) return crypto.randomUUID();
   return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-async function sendAll() {
-  for (let list = pending(); list.length; list = pending()) {
-    const review = list[0];
+async function queuedCards() {
+  // Cards answered on this device but not yet synced: an offline reload of the cached due
+  // list must not offer them again (a second answer would be a second review).
+  const ids = new Set();
+  for (const item of await pending().catch(() => [])) {
+    if (!item.url.endsWith(REVIEWS_URL)) continue;
     try {
-      await api("reviews/", { method: "POST", json: review });
-    } catch (error) {
-      // Refused for good (the card was deleted, a bad value): drop it; otherwise try later.
-      const final = error instanceof ApiError && error.status >= 400 && error.status < 500 && error.status !== 429;
-      if (!final) {
-        say(text.offline);
-        return;
-      }
+      ids.add(JSON.parse(item.body).card);
+    } catch {
+      // not ours
     }
-    keep(pending().filter((item) => item.idempotency_key !== review.idempotency_key));
+  }
+  return ids;
+}
+
+async function sendReview(review) {
+  const { queued, response } = await send(REVIEWS_URL, review, { label: `review:${review.card}`, key: review.idempotency_key });
+  if (queued) {
+    say(text.offline);
+  } else if (response && !response.ok) {
+    // Refused for good (the card was deleted, a bad value): nothing to retry.
+    say(text.error);
   }
 }
 
-function flush() {
-  sending = sending.then(sendAll, sendAll);
-  return sending;
-}
-
 function record(card, rating, duration) {
-  keep([...pending(), {
+  answered.push({ card: card.id, rating });
+  const review = {
     card: card.id,
     rating,
     reviewed_at: new Date().toISOString(),
     duration_ms: Math.round(duration),
     idempotency_key: newKey(),
-  }]);
-  answered.push({ card: card.id, rating });
-  flush();
+  };
+  sending = sending.then(() => sendReview(review)).catch(() => {});
+}
+
+async function adoptOldPending() {
+  // Answers an earlier version kept in localStorage: hand them to the outbox, keys unchanged.
+  const old = JSON.parse(localStorage.getItem(OLD_PENDING) || "[]");
+  localStorage.removeItem(OLD_PENDING);
+  for (const review of old) await sendReview(review);
 }
 
 // --- rendering ------------------------------------------------------------------------------
@@ -212,7 +227,10 @@ function showTyping(card, kind) {
     const given = $("#review-answer").value;
     let result;
     try {
-      result = await api("reviews/check/", { method: "POST", json: { card: card.id, answer: given, direction: "word" } });
+      // Offline (or a network that does not answer in 4 s): checked here instead.
+      if (!navigator.onLine) throw new Error("offline");
+      const json = { card: card.id, answer: given, direction: "word" };
+      result = await api("reviews/check/", { method: "POST", json, signal: AbortSignal.timeout(4000) });
     } catch {
       // Offline: the same tolerant idea, roughly (case and spacing only).
       const plain = (value) => value.trim().toLowerCase().replace(/\s+/g, " ");
@@ -265,12 +283,21 @@ async function finish() {
   slot("remembered").textContent = answered.length ? `${Math.round((remembered / answered.length) * 100)} %` : "—";
   const seconds = Math.round((performance.now() - startedAt) / 1000);
   slot("time").textContent = `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
-  slot("pending").textContent = String(pending().length);
   stage.focus();
-  await flush();
-  slot("pending").textContent = String(pending().length);
-  stage.dataset.synced = pending().length ? "no" : "yes";
+  await sending;
+  await showWaiting();
 }
+
+async function showWaiting() {
+  const slot = $("[data-slot=pending]", stage);
+  if (mode !== "summary" || !slot) return;
+  const left = (await queuedCards()).size;
+  slot.textContent = String(left);
+  stage.dataset.synced = left ? "no" : "yes";
+}
+
+// The outbox replayed (back online, or Background Sync): the summary's count follows.
+document.addEventListener("toto:outbox-replayed", showWaiting);
 
 // --- keyboard -------------------------------------------------------------------------------
 document.addEventListener("keydown", (event) => {
@@ -301,18 +328,21 @@ document.addEventListener("keydown", (event) => {
 
 // --- start ----------------------------------------------------------------------------------
 async function start() {
-  flush(); // answers left from an earlier, offline session
+  await adoptOldPending();
   try {
+    // Online: today's cards; offline: the list from the last visit (the service worker's
+    // NetworkFirst copy), without the cards already answered here and waiting to sync.
     const data = await api("reviews/due/?page_size=100");
-    cards = data.results;
+    const answeredHere = await queuedCards();
+    cards = data.results.filter((card) => !answeredHere.has(card.id));
   } catch {
     stage.textContent = text.error;
     return;
   }
-  if (!cards.length) return;
+  if (!cards.length) return finish();
   position = 0;
   show();
 }
 
 if (root && stage.querySelector(".empty-state") === null) start();
-else flush();
+else adoptOldPending();
