@@ -160,6 +160,12 @@ def test_every_learner_page_fits_a_phone_and_passes_axe(
         ("materials", "/materials/packs/"),
         ("my-materials", "/materials/"),
         ("profile", "/accounts/profile/"),
+        ("notifications", "/notifications/"),
+        ("translate-history", "/translate/history/"),
+        ("writing-feedback", "/writing/"),
+        ("refunds", "/refunds/"),
+        ("disputes", "/disputes/"),
+        ("abroad", "/abroad/"),
     ]
     for label, path in pages:
         _visit(page, base + path, f"learner-{label}", axe, no_sideways_scroll, screenshot)
@@ -171,10 +177,12 @@ def test_every_teacher_page_fits_a_phone_and_passes_axe(
     browser, live_server, demo_site, signed_in_page, viewport, axe, no_sideways_scroll, screenshot
 ) -> None:
     from accounts.models import User
+    from tutoring.models import Gig
 
-    page = signed_in_page(
-        browser, live_server.url, User.objects.get(email="teacher@toto.localhost")
-    )
+    teacher = User.objects.get(email="teacher@toto.localhost")
+    gig = Gig.objects.filter(listing__user=teacher).order_by("pk").first()
+    assert gig is not None
+    page = signed_in_page(browser, live_server.url, teacher)
     page.set_viewport_size(viewport)
     base = live_server.url
     pages = [
@@ -187,6 +195,17 @@ def test_every_teacher_page_fits_a_phone_and_passes_axe(
         ("chat", "/chat/"),
         ("rooms", "/rooms/"),
         ("profile", "/accounts/profile/"),
+        *(
+            (f"onboarding-{step}", f"/tutoring/teach/onboarding/{step}/")
+            for step in ("profile", "media", "languages", "qualifications", "status")
+        ),
+        ("gigs", "/tutoring/teach/gigs/"),
+        ("new-gig", "/tutoring/teach/gigs/new/"),
+        ("gig", f"/tutoring/teach/gigs/{gig.pk}/"),
+        ("hours", "/tutoring/teach/hours/"),
+        ("requests", "/tutoring/teach/requests/"),
+        ("earnings", "/tutoring/teach/earnings/"),
+        ("payout-method", "/payouts/method/"),
     ]
     for label, path in pages:
         _visit(page, base + path, f"teacher-{label}", axe, no_sideways_scroll, screenshot)
