@@ -176,6 +176,11 @@ def generate(users: int, events: int, days: int) -> None:
         cursor.execute(
             'CREATE INDEX analytics_event_user_day ON analytics_activityevent ("user_id", "day")'
         )
+        # Rows in the order an append-only table gets them (events arrive in time order, so
+        # a day's events are neighbours on disk); the generator above writes random times,
+        # which spreads every day over the whole heap and makes each day's rollup read most
+        # of the table (measured: 1.4 s of heap reads for one day's 111k events at 10M).
+        cursor.execute("CLUSTER analytics_activityevent USING analytics_event_day_kind")
         cursor.execute("ANALYZE")
 
 
