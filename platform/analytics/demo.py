@@ -20,7 +20,7 @@ from django.contrib.auth.hashers import make_password
 from accounts.models import Profile, User
 
 from . import services
-from .dimensions import detail_of, value_of
+from .dimensions import course_of, detail_of, value_of
 from .models import ActivityEvent
 
 DAYS = 90
@@ -28,6 +28,8 @@ PEOPLE = 240
 EMAIL = "analytics-demo-{n}@demo.toto.localhost"
 LANGUAGES = ["es", "fr", "de", "ja", "en"]
 LEVELS = ["A1", "A2", "B1", "B2"]
+#: Where the generated people say they live (their profile), the big markets first.
+COUNTRIES = ["ES", "ES", "ES", "MX", "MX", "US", "US", "IN", "DE", "FR", "BR", "JP"]
 
 
 def _lessons() -> list[tuple[int, list[tuple[str, str]]]]:
@@ -71,12 +73,17 @@ def ensure_demo_activity() -> str:
             )
         )
     User.objects.bulk_create(people)
-    Profile.objects.bulk_create(Profile(user=person) for person in people)
+    # A separate generator, so that the activity below stays what it was before countries.
+    places = random.Random(1919)  # noqa: S311 - demo data, not security
+    country = {person.pk: places.choice(COUNTRIES) for person in people}
+    Profile.objects.bulk_create(Profile(user=p, country=country[p.pk]) for p in people)
     lessons = _lessons() or [(0, [("q1", "multiple_choice"), ("q2", "fill_gap")])]
+    course = {lesson_id: course_of({"lesson_id": lesson_id}) for lesson_id, _b in lessons}
     events: list[ActivityEvent] = []
 
     def add(person: User, when: datetime, kind: str, platform: str, **extra: Any) -> None:
         data: dict[str, Any] = extra.pop("data", {})
+        lesson_id = data.get("lesson_id")
         events.append(
             ActivityEvent(
                 user_id=person.pk,
@@ -87,6 +94,8 @@ def ensure_demo_activity() -> str:
                 language=extra.get("language", ""),
                 level=extra.get("level", ""),
                 platform=platform,
+                country=country[person.pk],
+                course=course.get(lesson_id) if lesson_id is not None else None,
                 detail=detail_of(kind, data),
                 value=value_of(kind, data),
                 data=data,

@@ -83,3 +83,36 @@ def object_keys(kind: str, data: Mapping[str, Any]) -> list[str]:
 def is_failure(kind: str, value: Decimal | None) -> bool:
     """An exercise answer that was not fully right (score below 1) counts as a failure."""
     return kind == "learning.exercise_attempted" and value is not None and value < 1
+
+
+def country_of(profile_country: str | None) -> str:
+    """The profile's two-letter ISO code, upper-cased; anything else counts as no country
+    (coarse on purpose: no region, city or address ever reaches the event table)."""
+    code = (profile_country or "").strip().upper()
+    return code if len(code) == 2 and code.isascii() and code.isalpha() else ""
+
+
+def course_of(data: Mapping[str, Any]) -> int | None:
+    """The course of the lesson an event is about: the lesson's parent page in the learning
+    tree (LearningIndex > Category > Subcategory = course > Lesson). One query, by the
+    lesson's path, for events that name a lesson; None for the others."""
+    lesson_id = data.get("lesson_id")
+    if lesson_id is None:
+        return None
+    try:
+        lesson_pk = int(lesson_id)
+    except (TypeError, ValueError):
+        return None
+    from django.db.models import Subquery
+    from django.db.models.functions import Left, Length
+    from wagtail.models import Page
+
+    parent_path = Page.objects.filter(pk=lesson_pk).annotate(
+        parent=Left("path", Length("path") - Page.steplen)
+    )
+    found = (
+        Page.objects.filter(path=Subquery(parent_path.values("parent")[:1]))
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return found

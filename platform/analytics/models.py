@@ -33,6 +33,12 @@ class ActivityEvent(models.Model):
     language = models.CharField(max_length=16, blank=True)
     level = models.CharField(max_length=16, blank=True)
     platform = models.CharField(max_length=8, blank=True)
+    # Where the person said they live (their profile's ISO country code, read when the event
+    # is stored; never derived from an IP address) and the course of the lesson the event is
+    # about (the lesson's parent page in the learning tree, a SubcategoryPage id; no foreign
+    # key: a deleted page leaves the number behind).
+    country = models.CharField(max_length=2, blank=True)
+    course = models.PositiveIntegerField(null=True, blank=True)
     # One dimension per kind, picked from the data (exercise type, AI feature, payment
     # purpose, role, rating …: analytics.dimensions.DETAIL_KEYS) and a number to sum (score,
     # minutes, amount).
@@ -60,6 +66,8 @@ class DailyMetric(models.Model):
     language = models.CharField(max_length=16, blank=True)
     level = models.CharField(max_length=16, blank=True)
     platform = models.CharField(max_length=8, blank=True)
+    country = models.CharField(max_length=2, blank=True)
+    course = models.PositiveIntegerField(null=True, blank=True)
     detail = models.CharField(max_length=64, blank=True)
     events = models.PositiveIntegerField()
     users = models.PositiveIntegerField(help_text=_("Distinct people on that day."))
@@ -69,8 +77,18 @@ class DailyMetric(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["day", "kind", "language", "level", "platform", "detail"],
+                fields=[
+                    "day",
+                    "kind",
+                    "language",
+                    "level",
+                    "platform",
+                    "country",
+                    "course",
+                    "detail",
+                ],
                 name="analytics_daily_metric_once",
+                nulls_distinct=False,
             )
         ]
         indexes = [models.Index(fields=["kind", "day"], name="analytics_metric_kind_day")]
@@ -279,6 +297,7 @@ class SavedReport(models.Model):
     language = models.CharField(_("language"), max_length=16, blank=True)
     level = models.CharField(_("level"), max_length=16, blank=True)
     platform = models.CharField(_("platform"), max_length=8, blank=True)
+    country = models.CharField(_("country"), max_length=2, blank=True)
     days = models.PositiveSmallIntegerField(_("last N days"), default=30)
     schedule = models.CharField(
         _("email"), max_length=10, choices=ReportSchedule.choices, blank=True, default=""

@@ -41,6 +41,7 @@ class ReportForm(forms.ModelForm):
             "language",
             "level",
             "platform",
+            "country",
             "days",
             "schedule",
             "recipients",
@@ -55,6 +56,14 @@ class ReportForm(forms.ModelForm):
                 validate(address)
             except forms.ValidationError as exc:
                 raise forms.ValidationError(_("Not an email address: %s") % address) from exc
+        return value
+
+    def clean_country(self) -> str:
+        from accounts.models import country_validator
+
+        value = (self.cleaned_data.get("country") or "").strip().upper()
+        if value:
+            country_validator(value)
         return value
 
     def clean(self) -> dict[str, Any]:

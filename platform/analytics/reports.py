@@ -3,8 +3,10 @@ date range; shown as a chart and a table, exported as CSV or XLSX, emailed on a 
 
 Bounded by construction: every report reads the daily rollups (never the event table) in one
 aggregate query, over at most 366 days, and returns at most ``MAX_ROWS`` groups.
-Country is not a dimension: the rollups do not keep it (events carry no location), and
-adding it would mean storing where people are for every action.
+Country is the two-letter code of the person's profile, copied onto each event when it is
+stored (never from an IP address; cleared when the account is deleted), and course is the
+lesson's course in the learning tree (its SubcategoryPage): both are typed columns of the
+events and of the daily rollups (analytics.models).
 """
 
 from __future__ import annotations
@@ -55,6 +57,8 @@ DIMENSIONS: dict[str, Any] = {
     "language": _("Language"),
     "level": _("Level"),
     "platform": _("Platform (web/app)"),
+    "country": _("Country"),
+    "course": _("Course"),
     "detail": _("Type (role for sign-ups, exercise type, AI feature…)"),
 }
 # Active people are counted per person and day (UserDay), which has platform but not the
@@ -95,6 +99,16 @@ def _label(key: Any) -> str:
     return str(key) if key not in (None, "") else "(none)"
 
 
+def _course_titles(rows: list[dict[str, Any]]) -> dict[Any, str]:
+    """Course page titles for the course ids of ``rows`` (one query), "#id" for a page that
+    is gone."""
+    from wagtail.models import Page
+
+    ids = {row["key"] for row in rows if row["key"] is not None}
+    titles = dict(Page.objects.filter(pk__in=ids).values_list("pk", "title")) if ids else {}
+    return {pk: titles.get(pk, f"#{pk}") for pk in ids}
+
+
 def run(report: SavedReport, *, today: date) -> ReportResult:
     metric = METRICS[report.metric]
     days = max(1, min(report.days, MAX_DAYS))
@@ -116,7 +130,7 @@ def run(report: SavedReport, *, today: date) -> ReportResult:
         )
     else:
         metrics = DailyMetric.objects.filter(kind=metric.kind, day__range=(first, last))
-        for field in ("language", "level", "platform"):
+        for field in ("language", "level", "platform", "country"):
             if getattr(report, field):
                 metrics = metrics.filter(**{field: getattr(report, field)})
         grouped = metrics.annotate(key=_group_expression(group_by)).values("key")
@@ -125,14 +139,16 @@ def run(report: SavedReport, *, today: date) -> ReportResult:
         else:
             rows = grouped.annotate(value=Sum("events")).order_by("key")
     found = list(rows[: MAX_ROWS + 1])
+    titles = _course_titles(found[:MAX_ROWS]) if group_by == "course" else {}
     result_rows: list[tuple[str, float]] = []
     for row in found[:MAX_ROWS]:
+        label = titles.get(row["key"], _label(row["key"]))
         if metric.measure == "average":
             count = row["count"] or 0
             value = float(Decimal(row["total"] or 0) / count) if count else 0.0
-            result_rows.append((_label(row["key"]), round(value, 3)))
+            result_rows.append((label, round(value, 3)))
         else:
-            result_rows.append((_label(row["key"]), float(row["value"] or 0)))
+            result_rows.append((label, float(row["value"] or 0)))
     return ReportResult(
         title=report.name,
         metric_label=str(metric.label),

@@ -315,6 +315,14 @@ def active_by_language(scope: Scope) -> Chart:
     )
 
 
+def active_by_country(scope: Scope) -> Chart:
+    """The profile country copied onto each event (an ISO code; "unknown" when the profile
+    gives none): never located from an address."""
+    return _daily_by(
+        scope, "country", ACTIVE_KINDS, "active_by_country", _("Active people-days by country")
+    )
+
+
 # --- Learning -----------------------------------------------------------------------------
 
 
@@ -914,6 +922,7 @@ CHARTS: dict[str, Callable[[Scope], Chart]] = {
     "retention": retention,
     "active_by_platform": active_by_platform,
     "active_by_language": active_by_language,
+    "active_by_country": active_by_country,
     "lesson_completion": lesson_completion,
     "exercise_accuracy": exercise_accuracy,
     "most_failed": most_failed,
@@ -941,6 +950,7 @@ DASHBOARDS: dict[str, Dashboard] = {
                 "retention",
                 "active_by_platform",
                 "active_by_language",
+                "active_by_country",
             ),
         ),
         Dashboard(

@@ -19,7 +19,7 @@ from django.utils import timezone
 from accounts.models import User
 from core.activity import ACTIVE_KINDS, Activity
 
-from .dimensions import detail_of, value_of
+from .dimensions import country_of, course_of, detail_of, value_of
 from .models import (
     ActivityEvent,
     AnalyticsSettings,
@@ -52,7 +52,9 @@ def store_event(event: Activity) -> ActivityEvent | None:
     """Keep ``event`` unless the operator switched its tracking category off."""
     if not AnalyticsSettings.load().tracks(event.app):
         return None
-    if not User.objects.filter(pk=str(event.user_id)).exists():
+    # One query: does the person still exist, and which country does their profile give?
+    found = list(User.objects.filter(pk=str(event.user_id)).values_list("profile__country")[:1])
+    if not found:
         # The account is gone (erased between the action's commit and this receiver, or an
         # event about no real person): nothing to count, and no dangling reference.
         return None
@@ -68,6 +70,8 @@ def store_event(event: Activity) -> ActivityEvent | None:
         language=event.language[:16],
         level=event.level[:16],
         platform=event.platform[:8],
+        country=country_of(found[0][0]),
+        course=course_of(data),
         detail=detail_of(event.kind, data),
         value=value_of(event.kind, data),
         data=data,
@@ -77,9 +81,10 @@ def store_event(event: Activity) -> ActivityEvent | None:
 def anonymise_events(user: User) -> int:
     """What a deleted person did stays counted, but no longer says what it was about: the
     objects, the free data and the language are cleared. Rollups hold no personal detail
-    beyond the user reference, which now points at the anonymised account."""
+    beyond the user reference, which now points at the anonymised account. The country and
+    the course go too (a backfill then counts these events under no country and no course)."""
     return ActivityEvent.objects.filter(user=user).update(
-        object_type="", object_id="", data={}, language="", level=""
+        object_type="", object_id="", data={}, language="", level="", country="", course=None
     )
 
 
@@ -116,7 +121,9 @@ def roll_up_day(day: date, *, refresh_weeks: bool = True) -> RollupRun:
     DailyMetric.objects.filter(day=day).delete()
     DailyMetric.objects.bulk_create(
         DailyMetric(day=day, **row)
-        for row in events.values("kind", "app", "language", "level", "platform", "detail")
+        for row in events.values(
+            "kind", "app", "language", "level", "platform", "country", "course", "detail"
+        )
         .annotate(
             events=Count("id"),
             users=Count("user", distinct=True),

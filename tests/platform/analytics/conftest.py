@@ -4,6 +4,7 @@ from typing import Any
 
 import pytest
 
+from cms.learning.testing import learning_tree, make_lesson  # noqa: F401
 from core import activity
 from credits.testing import package  # noqa: F401
 from tutoring.testing import make_gig, make_listing, paid_booking  # noqa: F401

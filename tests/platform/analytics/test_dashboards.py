@@ -22,6 +22,7 @@ QUERIES = {
     "retention": 4,
     "active_by_platform": 3,
     "active_by_language": 3,
+    "active_by_country": 3,
     "lesson_completion": 4,
     "exercise_accuracy": 3,
     "most_failed": 4,
