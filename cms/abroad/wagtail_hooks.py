@@ -64,3 +64,23 @@ def hide_site_summary_from_vendors(request: HttpRequest, items: list[Any]) -> No
     listings and bookings are on the dashboard panel below it (abroad.wagtail_hooks)."""
     if is_vendor_only(request.user):
         items.clear()
+
+
+@hooks.register("construct_page_chooser_queryset")
+def vendors_choose_only_their_pages(pages: Any, request: HttpRequest) -> Any:
+    """Wagtail's page chooser lists every page, with its draft title, to anyone who may edit
+    one: a partner searching it saw another partner's unpublished changes. A partner
+    chooses among their own pages only."""
+    if not is_vendor_only(request.user):
+        return pages
+    from django.db.models import Q
+
+    from .vendors import vendor_root_pages
+
+    roots = vendor_root_pages(request.user)
+    if not roots:
+        return pages.none()
+    mine = Q()
+    for root in roots:
+        mine |= Q(path__startswith=root.path)
+    return pages.filter(mine)
