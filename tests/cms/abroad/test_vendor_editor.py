@@ -299,7 +299,7 @@ def test_what_counts_as_minor_on_a_course(make_course, institution) -> None:
 def test_search_the_page_chooser_and_the_admin_api_show_no_other_vendors_pages(
     client, two_hosts, homestay_owner
 ) -> None:
-    mine, theirs, _other = two_hosts
+    _mine, theirs, _other = two_hosts
     # The other host has a draft waiting, its title not yet public.
     draft = theirs.specific
     draft.title = "Casa Olga renovated"
@@ -319,7 +319,8 @@ def test_search_the_page_chooser_and_the_admin_api_show_no_other_vendors_pages(
         shown("/admin/api/main/pages/", search="Casa"),
         shown(f"/admin/api/main/pages/{theirs.pk}/"),
     ]
-    assert "Casa Hana" in pages[0]  # their own page is found
+    assert "Casa Hana" in pages[0]  # their own page is found, in search and in the chooser
+    assert "Casa Hana" in pages[2]
     for number, body in enumerate(pages):
         assert "Casa Olga" not in body, number
 
