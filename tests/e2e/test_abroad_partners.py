@@ -132,7 +132,7 @@ def test_a_host_applies_is_approved_and_submits_their_listing_for_review(  # typ
     # The moderator approves the listing from its edit screen: it goes live as submitted.
     admin_page.goto(url + f"/admin/pages/{application.page_id}/edit/")
     admin_page.get_by_role("button", name="More actions").click()
-    admin_page.get_by_role("button", name="Approve", exact=True).click()
+    admin_page.get_by_role("button", name="Approve and Publish", exact=True).click()
     admin_page.wait_for_load_state("networkidle")
     screenshot("approved-listing-desktop", page=admin_page)
     for _ in range(20):

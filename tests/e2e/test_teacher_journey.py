@@ -226,7 +226,7 @@ def test_a_new_teacher_onboards_is_verified_publishes_teaches_and_asks_for_a_pay
     for day in WEEKDAYS[:5]:
         page.get_by_label(f"{day} slot 1 from").fill("09:00")
         page.get_by_label(f"{day} slot 1 to").fill("13:00")
-    page.get_by_role("button", name="Add a Monday slot").click()
+    page.get_by_role("button", name="Add a slot (Monday)").click()
     page.get_by_label("Monday slot 2 from").fill("16:00")
     page.get_by_label("Monday slot 2 to").fill("19:00")
     page.get_by_role("button", name="Save weekly hours").click()

@@ -69,10 +69,19 @@ export async function flush() {
   return result;
 }
 
+// While changes wait and the browser says it is online, try again every few seconds: the
+// "online" event can come before the network really answers (the replay then stops at the
+// network error), and some browsers never send it after a flaky connection comes back.
+const RETRY_MS = 5000;
+
 export function start() {
   refreshIndicator();
   if (navigator.onLine) flush();
   window.addEventListener("online", flush);
+  setInterval(() => {
+    const indicator = document.querySelector("[data-outbox]");
+    if (navigator.onLine && indicator && !indicator.hidden) flush();
+  }, RETRY_MS);
   navigator.serviceWorker?.addEventListener("message", (event) => {
     if (event.data?.type !== "outbox-replayed") return;
     refreshIndicator();
