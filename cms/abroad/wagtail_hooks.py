@@ -10,7 +10,13 @@ from wagtail.admin.menu import MenuItem
 
 from accounts.roles import GROUP_NAMES, STAFF_ROLES, VENDOR_ROLES
 
-VENDOR_MENU = {"explorer", "abroad-bookings", "abroad-payout-method"}
+VENDOR_MENU = {
+    "explorer",
+    "abroad-bookings",
+    "abroad-calendar",
+    "abroad-messages",
+    "abroad-payout-method",
+}
 
 
 def is_vendor_only(user: Any) -> bool:
@@ -35,6 +41,25 @@ def register_vendor_bookings() -> MenuItem:
         name="abroad-bookings",
         icon_name="date",
         order=150,
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def register_vendor_calendar() -> MenuItem:
+    return VendorBookingsMenuItem(
+        _("Rooms and blocked dates"),
+        "/abroad/vendor/calendar/",
+        name="abroad-calendar",
+        icon_name="calendar",
+        order=152,
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def register_vendor_messages() -> MenuItem:
+    """Learners message their school or host from the trip page; the partner answers in chat."""
+    return VendorBookingsMenuItem(
+        _("Messages"), "/chat/", name="abroad-messages", icon_name="mail", order=155
     )
 
 

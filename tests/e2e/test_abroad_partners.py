@@ -157,7 +157,7 @@ def test_a_host_applies_is_approved_and_submits_their_listing_for_review(  # typ
     page.get_by_role("link", name="Rooms and blocked dates").click()
     expect(page.get_by_text("Free every night.")).to_be_visible()
     first = timezone.localdate() + timedelta(days=14)
-    page.get_by_label("Room").select_option(label="Casa Nina · Blue room")
+    page.get_by_label("Room", exact=True).select_option(label="Casa Nina · Blue room")
     page.get_by_label("First night").fill(first.isoformat())
     page.get_by_label("Free again from").fill((first + timedelta(days=3)).isoformat())
     page.get_by_label("Note (only you see it)").fill("Family visit")

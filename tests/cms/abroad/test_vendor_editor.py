@@ -154,6 +154,8 @@ def test_the_vendor_admin_menu_shows_only_their_pages_and_bookings(
     client.force_login(homestay_owner)
     page = client.get(reverse("wagtailadmin_home")).content.decode()
     assert "Bookings and requests" in page
+    for own in ("Rooms and blocked dates", "Messages", "Payout method"):
+        assert own in page, own
     for hidden in ("Snippets", "Images", "Documents", "Reports", "Settings"):
         assert f">{hidden}<" not in page, hidden
     # Not Wagtail's site summary either: its page count includes other partners' listings.
