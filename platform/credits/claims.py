@@ -20,15 +20,10 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, TypeVar
-
-from django.db.models import Model
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .models import LedgerAccount
-
-
-D = TypeVar("D", bound=Model)
 
 
 @dataclass(frozen=True)
@@ -79,49 +74,3 @@ def recover(account: "LedgerAccount", *, source_key: str) -> Decimal:
     for claim in _claims.values():
         repaid += claim.recover(account, recovery_key(f"{claim.key_prefix}{source_key}"))
     return repaid
-
-
-def repay_oldest_first(
-    account: "LedgerAccount",
-    idempotency_key: str,
-    debts: list[D],
-    *,
-    owed: Callable[[D], Decimal],
-    settle: Callable[[D, Decimal], None],
-    kind: str,
-    memo: str,
-    metadata_key: str,
-) -> Decimal:
-    """The part every claim's ``recover`` shares: with the earnings ``account`` and the
-    claim's ``debts`` (oldest first) locked by the caller, in that order, repays as much as
-    the account holds, debt by debt (``settle(debt, part)`` saves each), then posts one
-    transfer from the earnings account to the platform's revenue account, which fronted the
-    money. Returns the amount repaid; a replay of ``idempotency_key`` repays nothing."""
-    from .models import AccountKind, Transfer
-    from .services import Leg, platform_account, post_transfer
-
-    if not debts or Transfer.objects.filter(idempotency_key=idempotency_key).exists():
-        return Decimal("0")
-    available = min(sum((owed(debt) for debt in debts), Decimal("0")), account.balance)
-    if available <= 0:
-        return Decimal("0")
-    left = available
-    repaid: dict[str, str] = {}
-    for debt in debts:
-        part = min(left, owed(debt))
-        if part <= 0:
-            break
-        settle(debt, part)
-        left -= part
-        repaid[str(debt.pk)] = str(part)
-    post_transfer(
-        kind=kind,
-        idempotency_key=idempotency_key,
-        legs=[
-            Leg(account, -available),
-            Leg(platform_account(AccountKind.REVENUE, account.currency), available),
-        ],
-        memo=memo,
-        metadata={metadata_key: repaid},
-    )
-    return available

@@ -2,14 +2,14 @@
 it returns the first result and moves nothing."""
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import Model, Sum
 from django.utils import timezone
 
 from accounts.models import User
@@ -523,3 +523,51 @@ def verify_balances() -> list[str]:
     ):
         problems.append(f"transfer {transfer_id} {currency} sums to {total}")
     return problems
+
+
+# --- Repaying claims (credits.claims) ---------------------------------------------------------
+
+D = TypeVar("D", bound=Model)
+
+
+def repay_oldest_first(
+    account: LedgerAccount,
+    idempotency_key: str,
+    debts: list[D],
+    *,
+    owed: Callable[[D], Decimal],
+    settle: Callable[[D, Decimal], None],
+    kind: str,
+    memo: str,
+    metadata_key: str,
+) -> Decimal:
+    """The part every claim's ``recover`` shares: with the earnings ``account`` and the
+    claim's ``debts`` (oldest first) locked by the caller, in that order, repays as much as
+    the account holds, debt by debt (``settle(debt, part)`` saves each), then posts one
+    transfer from the earnings account to the platform's revenue account, which fronted the
+    money. Returns the amount repaid; a replay of ``idempotency_key`` repays nothing."""
+    if not debts or Transfer.objects.filter(idempotency_key=idempotency_key).exists():
+        return Decimal("0")
+    available = min(sum((owed(debt) for debt in debts), Decimal("0")), account.balance)
+    if available <= 0:
+        return Decimal("0")
+    left = available
+    repaid: dict[str, str] = {}
+    for debt in debts:
+        part = min(left, owed(debt))
+        if part <= 0:
+            break
+        settle(debt, part)
+        left -= part
+        repaid[str(debt.pk)] = str(part)
+    post_transfer(
+        kind=kind,
+        idempotency_key=idempotency_key,
+        legs=[
+            Leg(account, -available),
+            Leg(platform_account(AccountKind.REVENUE, account.currency), available),
+        ],
+        memo=memo,
+        metadata={metadata_key: repaid},
+    )
+    return available

@@ -24,9 +24,14 @@ from wagtail.log_actions import log
 from accounts.models import User
 from core.api.errors import ServiceError
 from core.uploads import RejectedUpload, checked_type, stored_name
-from credits import claims
 from credits.models import AccountKind, LedgerAccount
-from credits.services import Leg, platform_account, post_transfer, user_account
+from credits.services import (
+    Leg,
+    platform_account,
+    post_transfer,
+    repay_oldest_first,
+    user_account,
+)
 from notifications.services import notify
 from payments import purposes
 from payments.models import Payment, PaymentStatus
@@ -536,7 +541,7 @@ def recover_debts(account: LedgerAccount, idempotency_key: str) -> Decimal:
         dispute.debt_outstanding -= part
         dispute.save(update_fields=["debt_recovered", "debt_outstanding", "updated_at"])
 
-    return claims.repay_oldest_first(
+    return repay_oldest_first(
         account,
         idempotency_key,
         disputes,

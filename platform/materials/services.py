@@ -375,8 +375,8 @@ def recover_debts(account: Any, idempotency_key: str) -> Decimal:
     Registered as a ``credits.claims.Claim``: the ledger runs it in the transaction of every
     transfer that credits earnings (any lesson, gift, seat or pack sale) and payouts before
     holding a payout. The earnings account is locked before the debts, as everywhere."""
-    from credits import claims
     from credits.models import LedgerAccount
+    from credits.services import repay_oldest_first
 
     account = LedgerAccount.objects.select_for_update().get(pk=account.pk)
     debts = list(
@@ -391,7 +391,7 @@ def recover_debts(account: Any, idempotency_key: str) -> Decimal:
         debt.settled_at = now if debt.outstanding == 0 else None
         debt.save(update_fields=["recovered", "settled_at"])
 
-    return claims.repay_oldest_first(
+    return repay_oldest_first(
         account,
         idempotency_key,
         debts,

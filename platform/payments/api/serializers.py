@@ -164,6 +164,9 @@ class BillingDetailsSerializer(serializers.ModelSerializer):
     """The buyer's billing country (ISO 3166-1 alpha-2, which tax rate applies) and VAT or
     GST number, printed on the invoices issued after they are saved. Empty strings clear."""
 
+    # Null until the buyer first saves their details.
+    updated_at = serializers.DateTimeField(read_only=True, allow_null=True)
+
     class Meta:
         model = BillingDetails
         fields = ["country", "tax_id", "updated_at"]

@@ -33,7 +33,9 @@ def test_llm_session_streams_with_the_persona_and_history(
     rest = "".join(stream)
     total = time.monotonic() - started
     assert first == "Hi Sam! "
-    assert first_at < 0.6 < total  # the first delta came while the server was still streaming
+    # The first delta came while the server was still streaming: three more chunks, 0.25 s
+    # apart, were still to come (measured as a difference, so a busy machine cannot fail it).
+    assert total - first_at > 0.5
     opening = first + rest
     services.finish_tutor_turn(session, text=opening)
 
