@@ -42,8 +42,8 @@ def test_admin_reads_the_dashboards_as_charts_tables_and_csv(
     expect(page).to_have_url(live_server.url + "/admin/analytics/platform/")
 
     charts = page.locator("[data-analytics-chart]")
-    expect(charts).to_have_count(7)
-    for index in range(7):
+    expect(charts).to_have_count(8)
+    for index in range(8):
         expect(charts.nth(index)).to_have_attribute("data-state", "drawn")
     active = page.locator('[data-analytics-chart][data-src*="/active_users/"]')
     expect(active.get_by_role("heading", name="Active people: DAU, WAU, MAU")).to_be_visible()
