@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -32,24 +31,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "platform"))
 sys.path.insert(0, str(ROOT))
 
-
-def prepare(root: Path) -> tuple[object, object]:
-    from core.testing.services import PostgresServer, RedisServer
-
-    postgres = PostgresServer.start(root)
-    redis = RedisServer.start(root)
-    os.environ["TOTO_TEST_DATABASE_PORT"] = str(postgres.port)
-    os.environ["TOTO_TEST_REDIS_URL"] = redis.url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "benchmarks.realtime.settings"
-    import psycopg
-
-    with psycopg.connect(
-        f"host=127.0.0.1 port={postgres.port} user=postgres dbname=postgres", autocommit=True
-    ) as db:
-        db.execute("CREATE DATABASE toto")
-    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, check=True)
-    return postgres, redis
-
+from benchmarks.common import prepare  # noqa: E402
 
 KINDS = [
     # (kind, weight)

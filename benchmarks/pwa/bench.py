@@ -37,7 +37,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT), str(ROOT / "platform")]
 
-from benchmarks.gamification.bench import prepare  # noqa: E402
+from benchmarks.common import prepare  # noqa: E402
 
 BUDGET_MS = 2500
 CHROMIUM = os.environ.get("TOTO_CHROMIUM", "/usr/bin/chromium")

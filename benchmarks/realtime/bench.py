@@ -26,31 +26,11 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path[:0] = [str(ROOT / "platform"), str(ROOT)]
+
+from benchmarks.common import percentile, prepare  # noqa: E402
+
 throughput: dict[str, float] = {}
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
-    return ordered[index]
-
-
-def prepare(root: Path) -> tuple[object, object]:
-    from core.testing.services import PostgresServer, RedisServer
-
-    postgres = PostgresServer.start(root)
-    redis = RedisServer.start(root)
-    os.environ["TOTO_TEST_DATABASE_PORT"] = str(postgres.port)
-    os.environ["TOTO_TEST_REDIS_URL"] = redis.url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "benchmarks.realtime.settings"
-    import psycopg
-
-    with psycopg.connect(
-        f"host=127.0.0.1 port={postgres.port} user=postgres dbname=postgres", autocommit=True
-    ) as db:
-        db.execute("CREATE DATABASE toto")
-    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, check=True)
-    return postgres, redis
 
 
 def make_pairs(count: int) -> list[tuple[str, str, str]]:
@@ -190,7 +170,6 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=20, help="messages per sender")
     parser.add_argument("--out", default=str(Path(__file__).with_name("results.md")))
     args = parser.parse_args()
-    sys.path[:0] = [str(ROOT / "platform"), str(ROOT)]
 
     root = Path(tempfile.mkdtemp(prefix="toto-bench-rt-"))
     postgres, redis = prepare(root)

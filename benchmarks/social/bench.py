@@ -34,7 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT), str(ROOT / "platform")]
 
-from benchmarks.gamification.bench import percentile, prepare  # noqa: E402
+from benchmarks.common import percentile, prepare  # noqa: E402
 
 
 def fill(authors: int, moments: int, followers: int) -> float:

@@ -42,6 +42,9 @@ from ml.engines.tts import EspeakEngine, PiperEngine
 from ml.realtime import Turn, TurnDetector
 from ml.settings import Settings
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from benchmarks.common import percentile
+
 RATE = 16_000
 FRAME = RATE * 20 // 1000 * 2  # 20 ms of PCM16
 LEARNER_SENTENCES = [
@@ -56,11 +59,6 @@ TUTOR_SENTENCES = [
     "That sounds lovely. How long will you stay there?",
 ]
 TTS_VOICES = ["en_US-joe-medium", "espeak:en-us+f3"]
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))]
 
 
 def espeak_pcm(text: str) -> bytes:

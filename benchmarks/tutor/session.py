@@ -43,6 +43,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT / "platform"), str(ROOT)]
+
+from benchmarks.common import percentile, prepare  # noqa: E402
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 RATE = 16_000
@@ -73,30 +76,7 @@ LLM_FIRST_TOKEN_S = 0.3
 LOAD: list[tuple[str, tuple[float, float, float]]] = []
 
 
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))]
-
-
 # --- the world -------------------------------------------------------------------------------
-
-
-def prepare(root: Path) -> tuple[Any, Any]:
-    from core.testing.services import PostgresServer, RedisServer
-
-    postgres = PostgresServer.start(root)
-    redis = RedisServer.start(root)
-    os.environ["TOTO_TEST_DATABASE_PORT"] = str(postgres.port)
-    os.environ["TOTO_TEST_REDIS_URL"] = redis.url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "benchmarks.realtime.settings"
-    import psycopg
-
-    with psycopg.connect(
-        f"host=127.0.0.1 port={postgres.port} user=postgres dbname=postgres", autocommit=True
-    ) as db:
-        db.execute("CREATE DATABASE toto")
-    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, check=True)
-    return postgres, redis
 
 
 def make_world(learners: int) -> tuple[list[str], int, int]:

@@ -18,7 +18,6 @@ import datetime as dt
 import os
 import platform
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -27,28 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT), str(ROOT / "platform")]
 
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))]
-
-
-def prepare(root: Path) -> tuple[object, object]:
-    from core.testing.services import PostgresServer, RedisServer
-
-    postgres = PostgresServer.start(root)
-    redis = RedisServer.start(root)
-    os.environ["TOTO_TEST_DATABASE_PORT"] = str(postgres.port)
-    os.environ["TOTO_TEST_REDIS_URL"] = redis.url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "benchmarks.realtime.settings"
-    import psycopg
-
-    with psycopg.connect(
-        f"host=127.0.0.1 port={postgres.port} user=postgres dbname=postgres", autocommit=True
-    ) as db:
-        db.execute("CREATE DATABASE toto")
-    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, check=True)
-    return postgres, redis
+from benchmarks.common import percentile, prepare  # noqa: E402
 
 
 def measure(count: int) -> dict[str, float]:

@@ -1,0 +1,43 @@
+"""What every benchmark script shares: a throwaway PostgreSQL and Redis migrated for Toto
+(started the way the test session starts them, ``core.testing.services``), and the
+percentile the result tables report.
+
+Scripts run as programs (``python benchmarks/<area>/bench.py``), so each puts the project
+root and ``platform/`` on ``sys.path`` before importing this module.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    """The nearest-rank percentile of ``values`` (``fraction`` 0.5 for the median)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))]
+
+
+def prepare(root: Path) -> tuple[Any, Any]:
+    """Starts PostgreSQL and Redis under ``root``, points the benchmark settings at them,
+    creates the database and migrates it. Returns both servers for the caller to stop."""
+    from core.testing.services import PostgresServer, RedisServer
+
+    postgres = PostgresServer.start(root)
+    redis = RedisServer.start(root)
+    os.environ["TOTO_TEST_DATABASE_PORT"] = str(postgres.port)
+    os.environ["TOTO_TEST_REDIS_URL"] = redis.url
+    os.environ["DJANGO_SETTINGS_MODULE"] = "benchmarks.realtime.settings"
+    import psycopg
+
+    with psycopg.connect(
+        f"host=127.0.0.1 port={postgres.port} user=postgres dbname=postgres", autocommit=True
+    ) as db:
+        db.execute("CREATE DATABASE toto")
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, check=True)
+    return postgres, redis
