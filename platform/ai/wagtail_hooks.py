@@ -4,10 +4,11 @@ from typing import Any
 
 from wagtail import hooks
 from wagtail.admin.viewsets.base import ViewSetGroup
-from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.views.snippets import SnippetViewSet
+
+from core.admin_queues import ReviewQueueViewSet
 
 from .models import AIUsage, PromptTemplate
 
@@ -32,8 +33,9 @@ class ReadOnlyPolicy(ModelPermissionPolicy):
         )
 
 
-class AIUsageViewSet(ModelViewSet):
+class AIUsageViewSet(ReviewQueueViewSet):
     model = AIUsage
+    read_only = True
     name = "ai_usage"
     url_prefix = "ai/usage"
     icon = "time"
@@ -66,7 +68,6 @@ class AIUsageViewSet(ModelViewSet):
         "error_code",
     ]
     inspect_view_enabled = True
-    form_fields: list[str] = []
 
 
 register_permission_policy(AIUsage, ReadOnlyPolicy(AIUsage))

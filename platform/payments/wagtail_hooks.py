@@ -13,6 +13,7 @@ from wagtail.admin.widgets.button import HeaderButton
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from core.admin_queues import ReviewQueueViewSet
 from credits.models import CreditAdjustment, CreditPackage, Entry, FeaturePrice, Plan
 
 from . import admin_views
@@ -140,8 +141,9 @@ class PricingGroup(SnippetViewSetGroup):
 register_snippet(PricingGroup)
 
 
-class PaymentViewSet(ModelViewSet):
+class PaymentViewSet(ReviewQueueViewSet):
     model = Payment
+    read_only = True
     name = "finance_payments"
     url_prefix = "finance/payments"
     icon = "doc-full"
@@ -152,7 +154,6 @@ class PaymentViewSet(ModelViewSet):
     list_display = ["description", "user", "amount", "currency", "provider", "status", "created_at"]
     list_filter = ["status", "provider", "currency", "purpose"]
     search_fields = ["description", "user__email", "provider_order_id"]
-    form_fields = ["failure_reason"]
     list_export = [
         "id",
         "user",
@@ -166,8 +167,9 @@ class PaymentViewSet(ModelViewSet):
     ]
 
 
-class RefundViewSet(ModelViewSet):
+class RefundViewSet(ReviewQueueViewSet):
     model = Refund
+    read_only = True
     name = "finance_refunds"
     url_prefix = "finance/refunds"
     icon = "undo"
@@ -176,7 +178,6 @@ class RefundViewSet(ModelViewSet):
     inspect_view_enabled = True
     list_display = ["payment", "amount", "status", "attempts", "reason", "created_at"]
     list_filter = ["status"]
-    form_fields = ["reason"]
     inspect_view_fields = [
         "payment",
         "amount",
@@ -194,12 +195,13 @@ class RefundViewSet(ModelViewSet):
     ]
 
 
-class AttentionRefundViewSet(ModelViewSet):
+class AttentionRefundViewSet(ReviewQueueViewSet):
     """Refunds a provider failed: those still retried automatically and those that need a
     finance admin (refused, retries exhausted, or failed after the provider accepted
     them), with "Retry now" and "Mark resolved" buttons."""
 
     model = Refund
+    read_only = True
     name = "finance_refund_attention"
     url_prefix = "finance/refunds-attention"
     icon = "warning"
@@ -216,11 +218,11 @@ class AttentionRefundViewSet(ModelViewSet):
         "created_at",
     ]
     list_filter = ["status"]
-    form_fields = ["reason"]
 
 
-class InvoiceViewSet(ModelViewSet):
+class InvoiceViewSet(ReviewQueueViewSet):
     model = Invoice
+    read_only = True
     name = "finance_invoices"
     url_prefix = "finance/invoices"
     icon = "doc-empty"
@@ -228,7 +230,6 @@ class InvoiceViewSet(ModelViewSet):
     list_display = ["number", "kind", "net_amount", "tax_amount", "amount", "currency", "issued_at"]
     list_filter = ["kind", "currency"]
     search_fields = ["number"]
-    form_fields = ["billed_to"]
     inspect_view_fields = [
         "number",
         "kind",
@@ -247,10 +248,11 @@ class InvoiceViewSet(ModelViewSet):
     ]
 
 
-class LedgerViewSet(ModelViewSet):
+class LedgerViewSet(ReviewQueueViewSet):
     """The ledger per user: filter by the account holder."""
 
     model = Entry
+    read_only = True
     name = "finance_ledger"
     url_prefix = "finance/ledger"
     icon = "list-ul"
@@ -260,7 +262,6 @@ class LedgerViewSet(ModelViewSet):
     list_display = ["created_at", "account", "currency", "amount", "balance_after", "transfer"]
     list_filter = ["currency", "account__kind", "account__owner"]
     search_fields = ["account__owner__email", "transfer__idempotency_key"]
-    form_fields: list[str] = []
     list_export = ["created_at", "account", "currency", "amount", "balance_after", "transfer"]
 
 

@@ -9,10 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
 from wagtail.admin.views.generic import InspectView
-from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from core.admin_queues import ReviewQueueViewSet
 from payments.dashboard import bars
 from payments.finance_admin import (
     FINANCE_DASHBOARD_PANEL_HOOK,
@@ -36,8 +36,13 @@ class CommissionRuleViewSet(SnippetViewSet):
 register_snippet(CommissionRuleViewSet)
 
 
-class PayoutRequestViewSet(ModelViewSet):
+class PayoutRequestViewSet(ReviewQueueViewSet):
+    """Payout requests come from payees and are paid or rejected on the finance dashboard
+    (``admin_views.decide_payout``, through the payouts services): here they are only
+    listed and inspected, never edited or deleted."""
+
     model = PayoutRequest
+    read_only = True
     name = "finance_payouts"
     url_prefix = "finance/payouts"
     icon = "redirect"
@@ -47,7 +52,6 @@ class PayoutRequestViewSet(ModelViewSet):
     inspect_view_enabled = True
     list_display = ["payee", "amount", "currency", "method", "status", "requested_at"]
     list_filter = ["status", "method", "currency"]
-    form_fields = ["note"]
 
 
 class PayeeInspectView(InspectView):
@@ -69,9 +73,10 @@ class PayeeInspectView(InspectView):
         return context
 
 
-class PayeeProfileViewSet(ModelViewSet):
+class PayeeProfileViewSet(ReviewQueueViewSet):
     """Payees for finance. The bank account is the payee's to set (on the website) and is
-    shown masked here; the form holds only what finance decides."""
+    shown masked here; the form holds only what finance decides (tier, payout schedule).
+    Payees are made by sign-up and onboarding, so nothing is added or deleted here."""
 
     model = PayeeProfile
     name = "finance_payees"
@@ -100,11 +105,14 @@ class PayeeProfileViewSet(ModelViewSet):
         "scheduled_payouts",
         "stripe_account_id",
     ]
-    form_fields = ["user", "tier", "stripe_account_id", "scheduled_payouts", "minimum_payout"]
+    form_fields = ["tier", "stripe_account_id", "scheduled_payouts", "minimum_payout"]
+
+    def get_decision_view(self) -> Any:
+        return self.edit_view
 
 
 @hooks.register("register_admin_viewset")
-def register_payout_viewsets() -> list[ModelViewSet]:
+def register_payout_viewsets() -> list[ReviewQueueViewSet]:
     return [PayoutRequestViewSet(), PayeeProfileViewSet()]
 
 

@@ -6,16 +6,21 @@ from typing import Any
 from django.urls import path
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
-from wagtail.admin.viewsets.model import ModelViewSet
 
+from core.admin_queues import ReviewQueueViewSet
 from payments.finance_admin import FINANCE_DASHBOARD_PANEL_HOOK, FINANCE_MENU_HOOK
 
 from . import admin_views
 from .models import Referral, ReferralStatus
 
 
-class ReferralViewSet(ModelViewSet):
+class ReferralViewSet(ReviewQueueViewSet):
+    """Referrals are made at sign-up and decided (approve or reject a flagged one) on the
+    finance dashboard through ``referrals.services``: here they are listed and inspected,
+    never edited (the generic form would set ``status`` past the service's rules)."""
+
     model = Referral
+    read_only = True
     name = "finance_referrals"
     url_prefix = "finance/referrals"
     icon = "group"
@@ -25,11 +30,10 @@ class ReferralViewSet(ModelViewSet):
     list_display = ["referrer", "referred", "status", "flags", "created_at"]
     list_filter = ["status"]
     search_fields = ["referrer__email", "referred__email", "code"]
-    form_fields = ["status"]
 
 
 @hooks.register("register_admin_viewset")
-def register_referral_viewset() -> ModelViewSet:
+def register_referral_viewset() -> ReviewQueueViewSet:
     return ReferralViewSet()
 
 
