@@ -4,7 +4,13 @@ app imports the real-time layer (its consumers import the apps, never the revers
 
 from pathlib import Path
 
-from core.testing.import_graph import Import, cycles, imports_between_apps, imports_between_modules
+from core.testing.import_graph import (
+    Import,
+    cycles,
+    find_apps,
+    imports_between_apps,
+    imports_between_modules,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 IMPORTS = imports_between_apps(ROOT)
@@ -76,3 +82,36 @@ def test_test_modules_have_unique_names():
         path.name for path in (ROOT / "tests").rglob("test_*.py") if "e2e" not in path.parts
     )
     assert not [name for name, count in names.items() if count > 1]
+
+
+def test_the_architecture_page_matches_the_imports():
+    """docs/architecture.md's table and drawing of the apps say what each app imports; both
+    are compared with the source so that a newcomer's map is the real one."""
+    import re
+
+    page = (ROOT / "docs" / "architecture.md").read_text()
+    base = {"core", "accounts"}
+    actual: dict[str, set[str]] = {app: set() for app in find_apps(ROOT)}
+    for edge in IMPORTS:
+        if edge.source in actual and edge.target != edge.source:
+            actual[edge.source].add(edge.target)
+    wanted = {app: targets - base for app, targets in actual.items()}
+
+    table: dict[str, set[str]] = {}
+    layers: dict[str, int] = {}
+    for layer, app, targets in re.findall(r"^\| (\d+) \| `([\w.]+)` \| (.+?) \|$", page, re.M):
+        table[app] = set() if targets == "—" else {t.strip() for t in targets.split(",")}
+        layers[app] = int(layer)
+    assert table == wanted, "\n".join(
+        f"{app}: the page says {sorted(table.get(app, set()))}, the code imports {sorted(wanted.get(app, set()))}"
+        for app in sorted(set(table) | set(wanted))
+        if table.get(app) != wanted.get(app)
+    )
+    for app, targets in wanted.items():
+        for target in targets:
+            assert layers[target] < layers[app], f"{app} (layer {layers[app]}) imports {target}"
+
+    drawn: dict[str, set[str]] = {app: set() for app in wanted}
+    for source, target in re.findall(r"^  \w+\[([\w.]+)\] --> \w+\[([\w.]+)\]$", page, re.M):
+        drawn.setdefault(source, set()).add(target)
+    assert drawn == wanted, "the drawing differs from the imports"
