@@ -210,6 +210,16 @@ def grant_credits(
     )
 
 
+def clearing_to_revenue(currency: str, amount: Decimal) -> list[Leg]:
+    """``amount`` a payment provider took becomes revenue: provider clearing -amount, revenue
+    +amount. A negative amount is the way back (money returned to the customer). Every sale
+    (credits here, lessons, packs, study abroad through ``payments.ledger``) uses these legs."""
+    return [
+        Leg(platform_account(AccountKind.PROVIDER_CLEARING, currency), -amount),
+        Leg(platform_account(AccountKind.REVENUE, currency), amount),
+    ]
+
+
 def sell_credits(
     user: User,
     credits: Decimal,
@@ -227,8 +237,7 @@ def sell_credits(
         kind="credit_sale",
         idempotency_key=idempotency_key,
         legs=[
-            Leg(platform_account(AccountKind.PROVIDER_CLEARING, currency), -price),
-            Leg(platform_account(AccountKind.REVENUE, currency), price),
+            *clearing_to_revenue(currency, price),
             Leg(platform_account(AccountKind.CREDITS_ISSUED, CREDITS), -credits),
             Leg(user_account(user, AccountKind.WALLET), credits),
         ],
