@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import LearningLanguage, Profile, User
-from core import activity
+from core import activity, dispatch
 from messaging.selectors import is_blocked_between
 
 from . import checks, selectors, timelines
@@ -154,15 +154,11 @@ def _mentioned_by_name(author: User, text: str, moment: Moment | None = None) ->
 
 
 def _fan_out_on_commit(moment_id: int) -> None:
-    from . import tasks
-
-    transaction.on_commit(lambda: tasks.fan_out_moment.delay(moment_id))
+    dispatch.enqueue_on_commit("social.fan_out_moment", moment_id)
 
 
 def _remove_on_commit(author_id: Any, moment_ids: list[int]) -> None:
-    from . import tasks
-
-    transaction.on_commit(lambda: tasks.remove_from_timelines.delay(str(author_id), moment_ids))
+    dispatch.enqueue_on_commit("social.remove_from_timelines", str(author_id), moment_ids)
 
 
 @transaction.atomic
@@ -715,9 +711,7 @@ def follow(follower: User, followee_id: Any) -> Follow:
             name=follower.get_full_name(),
             user=follower.pk,
         )
-    from . import tasks
-
-    transaction.on_commit(lambda: tasks.merge_author.delay(str(follower.pk), str(followee.pk)))
+    dispatch.enqueue_on_commit("social.merge_author", str(follower.pk), str(followee.pk))
     return made
 
 
@@ -725,11 +719,7 @@ def follow(follower: User, followee_id: Any) -> Follow:
 def unfollow(follower: User, followee_id: Any) -> None:
     deleted, _count = Follow.objects.filter(follower=follower, followee_id=followee_id).delete()
     if deleted:
-        from . import tasks
-
-        transaction.on_commit(
-            lambda: tasks.unmerge_author.delay(str(follower.pk), str(followee_id))
-        )
+        dispatch.enqueue_on_commit("social.unmerge_author", str(follower.pk), str(followee_id))
 
 
 def set_connections_visibility(user: User, visibility: str) -> SocialProfile:
@@ -905,9 +895,7 @@ def lift_limit(user: User, *, moderator: User, reason: str) -> ModerationAction:
         action = ModerationAction.objects.create(
             kind=ModerationAction.Kind.UNLIMIT, moderator=moderator, subject=user, reason=reason
         )
-    from . import tasks
-
-    transaction.on_commit(lambda: tasks.refan_author.delay(str(user.pk)))
+    dispatch.enqueue_on_commit("social.refan_author", str(user.pk))
     return action
 
 
