@@ -52,7 +52,7 @@ class Wording:
 
 
 MOMENT = "/social/moments/{moment}/"
-# Fields: name (who acted), moment, count (others who liked it too), user (the follower).
+# Fields: name (who acted), moment, count (others who liked it too), follower.
 MENTIONED = Wording("social.mention", gettext_noop("%(name)s mentioned you"), MOMENT)
 LIKED = Wording(
     "social.like",
@@ -69,9 +69,9 @@ CORRECTION_ACCEPTED = Wording(
     "social.correction", gettext_noop("%(name)s accepted your correction"), MOMENT
 )
 FOLLOWED = Wording(
-    "social.follow", gettext_noop("%(name)s started following you"), "/social/people/{user}/"
+    "social.follow", gettext_noop("%(name)s started following you"), "/social/people/{follower}/"
 )
-# Moderation. Fields: outcome (the kind of action taken), reason (the moderator's words).
+# Moderation: the body is the text report_outcome, decision_for_author or appeal_outcome makes.
 REPORT_DECIDED = Wording("social.moderation", gettext_noop("About your report"), "/social/")
 AUTHOR_TOLD = Wording(
     "social.moderation",

@@ -709,7 +709,7 @@ def follow(follower: User, followee_id: Any) -> Follow:
             FOLLOWED,
             data={"user_id": str(follower.pk)},
             name=follower.get_full_name(),
-            user=follower.pk,
+            follower=follower.pk,
         )
     dispatch.enqueue_on_commit("social.merge_author", str(follower.pk), str(followee.pk))
     return made
