@@ -1,6 +1,6 @@
 """What every benchmark script shares: a throwaway PostgreSQL and Redis migrated for Toto
-(started the way the test session starts them, ``core.testing.services``), and the
-percentile the result tables report.
+(started the way the test session starts them, ``core.testing.services``), a daphne serving
+Toto on a free port, and the percentile the result tables report.
 
 Scripts run as programs (``python benchmarks/<area>/bench.py``), so each puts the project
 root and ``platform/`` on ``sys.path`` before importing this module.
@@ -41,3 +41,37 @@ def prepare(root: Path) -> tuple[Any, Any]:
         db.execute("CREATE DATABASE toto")
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, check=True)
     return postgres, redis
+
+
+def start_daphne(
+    log: Path, *, env: dict[str, str] | None = None, timeout: float = 60
+) -> tuple[subprocess.Popen[bytes], int]:
+    """One daphne serving Toto on a free loopback port (``env`` or this process's
+    environment, with the project on ``PYTHONPATH``), its stderr written to ``log``. Returns
+    the process and its port once it listens; the caller terminates it."""
+    from core.testing.services import free_port, wait_for_port
+
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "daphne",
+            "-b",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            "toto.asgi:application",
+        ],
+        cwd=ROOT,
+        env={**(os.environ if env is None else env), "PYTHONPATH": f"{ROOT / 'platform'}:{ROOT}"},
+        stdout=subprocess.DEVNULL,
+        stderr=log.open("w"),
+    )
+    try:
+        wait_for_port(port, timeout, "daphne")
+    except RuntimeError:
+        process.terminate()
+        process.wait(timeout=10)
+        raise
+    return process, port

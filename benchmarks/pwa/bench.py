@@ -37,7 +37,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT), str(ROOT / "platform")]
 
-from benchmarks.common import prepare  # noqa: E402
+from benchmarks.common import prepare, start_daphne  # noqa: E402
 
 BUDGET_MS = 2500
 CHROMIUM = os.environ.get("TOTO_CHROMIUM", "/usr/bin/chromium")
@@ -159,26 +159,7 @@ def main() -> None:
         import django
 
         django.setup()
-        from core.testing.services import _wait_for_port, free_port
-
-        port = free_port()
-        daphne = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "daphne",
-                "-b",
-                "127.0.0.1",
-                "-p",
-                str(port),
-                "toto.asgi:application",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=(root / "daphne.log").open("w"),
-        )
-        _wait_for_port(port, 60, "daphne")
+        daphne, port = start_daphne(root / "daphne.log", env=env)
         base = f"http://127.0.0.1:{port}"
         started = time.monotonic()
         rows = measure(base, pages(), session_cookie(), args.samples)

@@ -19,7 +19,6 @@ import json
 import os
 import platform
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -28,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT / "platform"), str(ROOT)]
 
-from benchmarks.common import percentile, prepare  # noqa: E402
+from benchmarks.common import percentile, prepare, start_daphne  # noqa: E402
 
 throughput: dict[str, float] = {}
 
@@ -176,26 +175,7 @@ def main() -> None:
     daphne = None
     try:
         pairs = make_pairs(args.sockets // 2)
-        from core.testing.services import _wait_for_port, free_port
-
-        port = free_port()
-        daphne = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "daphne",
-                "-b",
-                "127.0.0.1",
-                "-p",
-                str(port),
-                "toto.asgi:application",
-            ],
-            cwd=ROOT,
-            env={**os.environ, "PYTHONPATH": f"{ROOT / 'platform'}:{ROOT}"},
-            stdout=subprocess.DEVNULL,
-            stderr=(root / "daphne.log").open("w"),
-        )
-        _wait_for_port(port, 30, "daphne")
+        daphne, port = start_daphne(root / "daphne.log", timeout=30)
         base = f"ws://127.0.0.1:{port}"
         asyncio.run(echo_run(base, 4, 5))  # warm up
         echo = asyncio.run(echo_run(base, args.sockets, args.messages))

@@ -444,7 +444,7 @@ def main() -> None:
     try:
         load("migrated")
         cookies, avatar, context = make_world(args.sessions + 2)
-        from core.testing.services import _wait_for_port, free_port
+        from core.testing.services import free_port, wait_for_port
 
         ml_port = free_port()
         env = {k: v for k, v in os.environ.items() if k != "ML_API_KEY"}
@@ -456,7 +456,7 @@ def main() -> None:
                 root / "ml.log",
             )
         )  # fmt: skip
-        _wait_for_port(ml_port, 60, "ML service")
+        wait_for_port(ml_port, 60, "ML service")
         web_env = {
             **env,
             "PYTHONPATH": f"{ROOT / 'platform'}:{ROOT}",
@@ -485,7 +485,7 @@ def main() -> None:
                     root / f"daphne-{mode}.log",
                 )
             )  # fmt: skip
-            _wait_for_port(port, 60, "daphne")
+            wait_for_port(port, 60, "daphne")
             daphnes[mode] = f"ws://127.0.0.1:{port}/ws/tutor/"
 
         load("servers up")

@@ -39,7 +39,7 @@ def only_the_placeholder(using: str = DEFAULT_DB_ALIAS) -> bool:
 
 def create_home_page(*, using: str = DEFAULT_DB_ALIAS, **kwargs: Any) -> None:
     """``post_migrate`` receiver: replaces a lone placeholder with the Toto home page."""
-    if not getattr(settings, "SITE_CREATE_HOME_PAGE", True) or using != DEFAULT_DB_ALIAS:
+    if not settings.SITE_CREATE_HOME_PAGE or using != DEFAULT_DB_ALIAS:
         return
     if not only_the_placeholder(using):
         return

@@ -128,7 +128,7 @@ def accept(user: Any, documents: Iterable[str] | None = None) -> list[dict[str, 
 
 
 def gate_on() -> bool:
-    return bool(getattr(settings, "LEGAL_ACCEPTANCE_REQUIRED", True))
+    return bool(settings.LEGAL_ACCEPTANCE_REQUIRED)
 
 
 def _api_user(request: HttpRequest) -> Any:

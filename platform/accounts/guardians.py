@@ -46,11 +46,11 @@ EXEMPT_PREFIXES = (
 
 
 def minimum_age() -> int:
-    return int(getattr(settings, "MINIMUM_AGE", 0) or 0)
+    return int(settings.MINIMUM_AGE or 0)
 
 
 def policy() -> str:
-    return str(getattr(settings, "UNDERAGE_POLICY", REFUSE))
+    return str(settings.UNDERAGE_POLICY)
 
 
 def age_on(born: datetime.date, today: datetime.date) -> int:

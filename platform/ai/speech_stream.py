@@ -23,7 +23,10 @@ from collections.abc import AsyncIterator
 from types import TracebackType
 from typing import Any
 
+from asgiref.sync import sync_to_async
 from django.conf import settings
+from django.db import connection
+from operations import configuration
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
 
@@ -47,6 +50,15 @@ def _ws_url(base: str) -> str:
     return base + PATH
 
 
+def _configured_endpoint() -> tuple[str, str]:
+    """The ML service's address and key, read in a worker thread of its own (a cache miss
+    reads the database), whose connection is closed before the thread is handed back."""
+    try:
+        return configuration.ml_endpoint()
+    finally:
+        connection.close()
+
+
 class SpeechStream:
     """One streaming transcription session (an async context manager)."""
 
@@ -57,8 +69,11 @@ class SpeechStream:
         api_key: str | None = None,
         open_timeout: float | None = None,
     ) -> None:
-        self.url = _ws_url(url or settings.ML_URL)
-        self.api_key = settings.ML_API_KEY if api_key is None else api_key
+        # The service's address and key are read when the stream opens, in a worker thread
+        # (the admin's service configuration may need the database), unless given here.
+        self._url, self._api_key = url, api_key
+        self.url = _ws_url(url) if url else ""
+        self.api_key = api_key or ""
         self.open_timeout = open_timeout or settings.AI_CONNECT_TIMEOUT_SECONDS
         self.session: dict[str, Any] = {}  # the service's settings for this stream
         self._ws: ClientConnection | None = None
@@ -70,6 +85,12 @@ class SpeechStream:
         return self._ws
 
     async def __aenter__(self) -> "SpeechStream":
+        if not self._url or self._api_key is None:
+            configured_url, configured_key = await sync_to_async(
+                _configured_endpoint, thread_sensitive=False
+            )()
+            self.url = _ws_url(self._url or configured_url)
+            self.api_key = configured_key if self._api_key is None else self._api_key
         headers = {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}
         try:
             self._ws = await connect(
@@ -169,6 +190,7 @@ class SpeechStream:
 
 
 def open_speech_stream(**kwargs: Any) -> SpeechStream:
-    """A new stream to the configured ML service (``ML_URL``, ``ML_API_KEY``); keyword
-    arguments override ``url``, ``api_key`` and ``open_timeout``."""
+    """A new stream to the configured ML service (``ML_URL``, ``ML_API_KEY`` as the admin's
+    service configuration or the settings give them, like ``ai.client``); keyword arguments
+    override ``url``, ``api_key`` and ``open_timeout``."""
     return SpeechStream(**kwargs)

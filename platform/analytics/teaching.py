@@ -1,4 +1,4 @@
-"""A teacher's own progress (#17, teacher side): lessons taught per week and per month, the
+"""A teacher's own progress: lessons taught per week and per month, the
 ratings trend (published reviews' average per month) and where their earnings are. Read from
 tutoring's bookings and reviews in the teacher's time zone: five queries whatever the number
 of lessons or reviews (the time zone, two grouped lesson counts, the monthly ratings, the

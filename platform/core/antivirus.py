@@ -65,15 +65,15 @@ class _Readable(Protocol):
 
 
 def enabled() -> bool:
-    return bool(getattr(settings, "CLAMAV_ENABLED", False) or _socket_setting())
+    return bool(settings.CLAMAV_ENABLED or _socket_setting())
 
 
 def _socket_setting() -> str:
-    return str(getattr(settings, "CLAMAV_SOCKET", "") or "")
+    return str(settings.CLAMAV_SOCKET or "")
 
 
 def _timeout() -> float:
-    return float(getattr(settings, "CLAMAV_TIMEOUT", 30))
+    return float(settings.CLAMAV_TIMEOUT)
 
 
 def _connect(address: str) -> socket.socket:
@@ -124,11 +124,11 @@ def scan_with_clamd(stream: IO[bytes] | _Readable, address: str) -> Verdict:
 def scan_with_clamscan(stream: IO[bytes] | _Readable) -> Verdict:
     """Runs ``clamscan -`` on the content (exit 0 clean, 1 found, 2 error)."""
     command = [
-        str(getattr(settings, "CLAMAV_CLAMSCAN", "clamscan")),
+        str(settings.CLAMAV_CLAMSCAN),
         "--no-summary",
         "--stdout",
     ]
-    database = str(getattr(settings, "CLAMAV_DATABASE", "") or "")
+    database = str(settings.CLAMAV_DATABASE or "")
     if database:
         command.append(f"--database={database}")
     command.append("-")
@@ -168,7 +168,7 @@ def scan(upload: IO[bytes] | _Readable) -> None:
     try:
         result = verdict(upload)
     except ScanError:
-        if getattr(settings, "CLAMAV_FAIL_CLOSED", True):
+        if settings.CLAMAV_FAIL_CLOSED:
             logger.exception("Virus scanner unavailable; upload refused")
             raise ScannerUnavailable() from None
         logger.exception("Virus scanner unavailable; upload accepted unscanned")

@@ -37,6 +37,11 @@ def room_group(room_id: Any) -> str:
     return f"room.{getattr(room_id, 'hex', str(room_id).replace('-', ''))}"
 
 
+def waiting_group(room_id: Any, user_id: Any) -> str:
+    """One person in a room's waiting room, told when the host admits them."""
+    return f"room.{room_id.hex}.waiting.{user_id.hex}"
+
+
 def socket_user_group(user_id: Any) -> str:
     """The group every signed-in socket of one user joins, whatever its stream: revoking the
     user's access closes them all (``close_user_sockets``)."""

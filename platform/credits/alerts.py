@@ -23,7 +23,7 @@ LOW_CREDITS = register(
 
 
 def threshold() -> Decimal:
-    return Decimal(str(getattr(settings, "CREDITS_LOW_BALANCE_THRESHOLD", 0)))
+    return Decimal(str(settings.CREDITS_LOW_BALANCE_THRESHOLD))
 
 
 def after_charge(user: User, *, available: Decimal, accounts: list[LedgerAccount]) -> None:

@@ -87,11 +87,11 @@ HANDLED_KINDS = frozenset(
 
 
 def league_size() -> int:
-    return int(getattr(settings, "GAMIFICATION_LEAGUE_SIZE", 30))
+    return int(settings.GAMIFICATION_LEAGUE_SIZE)
 
 
 def repair_days() -> int:
-    return int(getattr(settings, "GAMIFICATION_REPAIR_DAYS", 2))
+    return int(settings.GAMIFICATION_REPAIR_DAYS)
 
 
 def chip_cache_key(user_id: Any) -> str:

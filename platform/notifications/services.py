@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
+from core import dispatch
 from core.api.errors import ServiceError
 from core.fanout import NOTIFICATIONS, send_to_users
 
@@ -105,8 +106,6 @@ def notify(
     quiet = selectors.in_quiet_hours(user_settings)
 
     def after_commit() -> None:
-        from . import tasks
-
         if IN_APP in channels:
             send_to_users(
                 NOTIFICATIONS,
@@ -118,9 +117,9 @@ def notify(
                 },
             )
         if EMAIL in channels and not quiet and not user_settings.daily_digest:
-            tasks.send_notification_email.delay(str(notification.pk))
+            dispatch.enqueue("notifications.send_notification_email", str(notification.pk))
         if PUSH in channels and not quiet:
-            tasks.send_notification_push.delay(str(notification.pk))
+            dispatch.enqueue("notifications.send_notification_push", str(notification.pk))
 
     transaction.on_commit(after_commit)
     return notification

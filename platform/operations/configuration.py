@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from typing import Any
 
 from cryptography.fernet import InvalidToken
 from django.conf import settings
@@ -114,6 +115,17 @@ def value(name: str) -> str:
     if stored is not None:
         return stored
     return str(getattr(settings, name, "") or "")
+
+
+def setting(name: str) -> Any:
+    """One way for an app to read a setting that may also be a service key: a name the admin
+    can configure goes through :func:`value` (environment, then the stored value, then the
+    setting's default), any other name is the project setting itself. Apps read their
+    providers' addresses and keys with this, so a value saved in the admin reaches every
+    caller alike."""
+    if name in KEYS_BY_NAME:
+        return value(name)
+    return getattr(settings, name)
 
 
 def masked(text: str) -> str:

@@ -3,21 +3,14 @@
 providers with environment variables and tests with ``settings``.
 
 The providers' keys (Stripe, Razorpay) are also editable in the admin's service
-configuration: they are read through ``operations.configuration.value`` on every call (a set
-environment variable wins, then the stored value, then the setting), so a key saved in the
-admin takes effect on the next request without a restart."""
+configuration: ``setting`` (``operations.configuration.setting``, which the payments modules
+import from here) reads them on every call (a set environment variable wins, then the stored
+value, then the setting), so a key saved in the admin takes effect on the next request
+without a restart."""
 
 from decimal import Decimal
-from typing import Any
 
-from django.conf import settings
-from operations import configuration
-
-
-def setting(name: str) -> Any:
-    if name in configuration.KEYS_BY_NAME:
-        return configuration.value(name)
-    return getattr(settings, name)
+from operations.configuration import setting
 
 
 def refund_retry_delays() -> list[int]:

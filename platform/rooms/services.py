@@ -1,6 +1,6 @@
-"""Writes on rooms: creating them (other apps call create_classroom / create_call), joining and
-leaving (attendance), the host's and teacher's powers, the board and pad, recordings and
-random matching."""
+"""Writes on rooms: creating them (other apps call create_classroom / create_call; a person
+placing a call, start_call), joining and leaving (attendance), the host's and teacher's
+powers, the board and pad, recordings and random matching."""
 
 from __future__ import annotations
 
@@ -56,6 +56,26 @@ def create_call(caller: Any, callee: Any) -> Room:
             Member(room=room, user=callee, role=Member.Role.CALLEE),
         ]
     )
+    return room
+
+
+def start_call(caller: Any, callee: Any) -> Room:
+    """A call someone places: the room (``create_call``, with its checks) and, once it is
+    committed, the callee's incoming-call notification (random matching creates calls for
+    two people who are both waiting, so it rings no one)."""
+    from notifications.services import notify
+
+    with transaction.atomic():
+        room = create_call(caller, callee)
+        transaction.on_commit(
+            lambda: notify(
+                callee,
+                "call.incoming",
+                f"{caller} is calling you",
+                data={"room": str(room.pk)},
+                url=f"/calls/{room.pk}/",
+            )
+        )
     return room
 
 

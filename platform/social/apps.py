@@ -7,6 +7,6 @@ class SocialConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import notifications
+        from . import notify
 
-        notifications.register_types()
+        notify.register_types()

@@ -19,12 +19,10 @@ from django.db.models import Q, Value
 from django.db.models.functions import Concat, Lower, Replace
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from accounts.models import LearningLanguage, Profile, User
-from core import activity
+from core import activity, dispatch
 from messaging.selectors import is_blocked_between
-from notifications.services import notify
 
 from . import checks, selectors, timelines
 from .errors import (
@@ -57,6 +55,23 @@ from .models import (
     Report,
     SocialProfile,
     Visibility,
+)
+from .notify import (
+    APPEAL_DECIDED,
+    AUTHOR_TOLD,
+    AUTHOR_WORDS,
+    COMMENTED,
+    CORRECTION_ACCEPTED,
+    CORRECTION_SUGGESTED,
+    FOLLOWED,
+    LIKED,
+    MENTIONED,
+    REPLIED,
+    REPORT_DECIDED,
+    appeal_outcome,
+    decision_for_author,
+    report_outcome,
+    tell,
 )
 
 TOPIC = re.compile(r"[^\w-]+")
@@ -139,15 +154,11 @@ def _mentioned_by_name(author: User, text: str, moment: Moment | None = None) ->
 
 
 def _fan_out_on_commit(moment_id: int) -> None:
-    from . import tasks
-
-    transaction.on_commit(lambda: tasks.fan_out_moment.delay(moment_id))
+    dispatch.enqueue_on_commit("social.fan_out_moment", moment_id)
 
 
 def _remove_on_commit(author_id: Any, moment_ids: list[int]) -> None:
-    from . import tasks
-
-    transaction.on_commit(lambda: tasks.remove_from_timelines.delay(str(author_id), moment_ids))
+    dispatch.enqueue_on_commit("social.remove_from_timelines", str(author_id), moment_ids)
 
 
 @transaction.atomic
@@ -260,13 +271,13 @@ def _announce(moment: Moment, mentioned: Sequence[User]) -> None:
     )
     for person in mentioned:
         if selectors.visible_moments(person).filter(pk=moment.pk).exists():
-            notify(
+            tell(
                 person,
-                "social.mention",
-                _("%(name)s mentioned you") % {"name": moment.author.get_full_name()},
-                moment.text[:140],
-                {"moment_id": moment.pk},
-                url=f"/social/moments/{moment.pk}/",
+                MENTIONED,
+                text=moment.text[:140],
+                data={"moment_id": moment.pk},
+                name=moment.author.get_full_name(),
+                moment=moment.pk,
             )
 
 
@@ -370,28 +381,17 @@ def like(user: User, moment_id: Any) -> bool:
         others = (
             selectors.likers_of(moment.author, moment).exclude(pk__in=[user.pk, moment.author_id])
         ).count()
-        notify(
+        tell(
             moment.author,
-            "social.like",
-            _liked_title(user, others),
-            moment.text[:140],
-            {"moment_id": moment.pk, "user_id": str(user.pk), "others": others},
-            url=f"/social/moments/{moment.pk}/",
+            LIKED,
+            text=moment.text[:140],
+            data={"moment_id": moment.pk, "user_id": str(user.pk), "others": others},
             group=f"like:moment:{moment.pk}",
+            name=user.get_full_name(),
+            count=others,
+            moment=moment.pk,
         )
     return created
-
-
-def _liked_title(user: User, others: int) -> str:
-    """ "Ana liked your moment", or "Ana and 4 others liked your moment"."""
-    name = user.get_full_name()
-    if not others:
-        return _("%(name)s liked your moment") % {"name": name}
-    return ngettext(
-        "%(name)s and %(count)d other liked your moment",
-        "%(name)s and %(count)d others liked your moment",
-        others,
-    ) % {"name": name, "count": others}
 
 
 def unlike(user: User, moment_id: Any) -> None:
@@ -455,40 +455,23 @@ def comment(
     if selectors.is_limited(user):
         return new  # silent: nobody else sees it, so nobody is told
     told: set[Any] = {user.pk}
-    url = f"/social/moments/{moment.pk}/"
-    name = user.get_full_name()
+    said: dict[str, Any] = {
+        "text": text[:140],
+        "data": {"moment_id": moment.pk, "comment_id": new.pk},
+        "name": user.get_full_name(),
+        "moment": moment.pk,
+    }
     if parent is not None and parent.author_id not in told:
         told.add(parent.author_id)
-        notify(
-            parent.author,
-            "social.comment",
-            _("%(name)s replied to your comment") % {"name": name},
-            text[:140],
-            {"moment_id": moment.pk, "comment_id": new.pk},
-            url=url,
-        )
+        tell(parent.author, REPLIED, **said)
     if moment.author_id not in told:
         told.add(moment.author_id)
-        notify(
-            moment.author,
-            "social.comment",
-            _("%(name)s commented on your moment") % {"name": name},
-            text[:140],
-            {"moment_id": moment.pk, "comment_id": new.pk},
-            url=url,
-        )
+        tell(moment.author, COMMENTED, **said)
     for person in _mentionable(user, [*mentions, *_mentioned_by_name(user, text, moment)]):
         if person.pk in told or not selectors.visible_moments(person).filter(pk=moment.pk).exists():
             continue
         told.add(person.pk)
-        notify(
-            person,
-            "social.mention",
-            _("%(name)s mentioned you") % {"name": name},
-            text[:140],
-            {"moment_id": moment.pk, "comment_id": new.pk},
-            url=url,
-        )
+        tell(person, MENTIONED, **said)
     return new
 
 
@@ -536,13 +519,13 @@ def suggest_correction(user: User, moment_id: Any, *, text: str, note: str = "")
         defaults={"text": text[:2000], "note": note[:1000], "created_at": timezone.now()},
     )
     if not selectors.is_limited(user):
-        notify(
+        tell(
             moment.author,
-            "social.correction",
-            _("%(name)s suggested a correction") % {"name": user.get_full_name()},
-            text[:140],
-            {"moment_id": moment.pk, "correction_id": correction.pk},
-            url=f"/social/moments/{moment.pk}/",
+            CORRECTION_SUGGESTED,
+            text=text[:140],
+            data={"moment_id": moment.pk, "correction_id": correction.pk},
+            name=user.get_full_name(),
+            moment=moment.pk,
         )
     return correction
 
@@ -600,13 +583,13 @@ def accept_correction(author: User, correction_id: Any) -> Correction:
     correction.accepted_at = timezone.now()
     correction.save(update_fields=["accepted_at"])
     if correction.source == Correction.Source.PERSON and correction.author_id != author.pk:
-        notify(
+        tell(
             correction.author,
-            "social.correction",
-            _("%(name)s accepted your correction") % {"name": author.get_full_name()},
-            correction.text[:140],
-            {"moment_id": correction.moment_id, "correction_id": correction.pk},
-            url=f"/social/moments/{correction.moment_id}/",
+            CORRECTION_ACCEPTED,
+            text=correction.text[:140],
+            data={"moment_id": correction.moment_id, "correction_id": correction.pk},
+            name=author.get_full_name(),
+            moment=correction.moment_id,
         )
     return correction
 
@@ -721,17 +704,14 @@ def follow(follower: User, followee_id: Any) -> Follow:
         return Follow.objects.get(follower=follower, followee=followee)
     activity.record(follower, "social.followed", obj=made, data={"followee_id": str(followee.pk)})
     if not selectors.is_limited(follower):
-        notify(
+        tell(
             followee,
-            "social.follow",
-            _("%(name)s started following you") % {"name": follower.get_full_name()},
-            "",
-            {"user_id": str(follower.pk)},
-            url=f"/social/people/{follower.pk}/",
+            FOLLOWED,
+            data={"user_id": str(follower.pk)},
+            name=follower.get_full_name(),
+            follower=follower.pk,
         )
-    from . import tasks
-
-    transaction.on_commit(lambda: tasks.merge_author.delay(str(follower.pk), str(followee.pk)))
+    dispatch.enqueue_on_commit("social.merge_author", str(follower.pk), str(followee.pk))
     return made
 
 
@@ -739,11 +719,7 @@ def follow(follower: User, followee_id: Any) -> Follow:
 def unfollow(follower: User, followee_id: Any) -> None:
     deleted, _count = Follow.objects.filter(follower=follower, followee_id=followee_id).delete()
     if deleted:
-        from . import tasks
-
-        transaction.on_commit(
-            lambda: tasks.unmerge_author.delay(str(follower.pk), str(followee_id))
-        )
+        dispatch.enqueue_on_commit("social.unmerge_author", str(follower.pk), str(followee_id))
 
 
 def set_connections_visibility(user: User, visibility: str) -> SocialProfile:
@@ -806,24 +782,6 @@ def report(
         details=details.strip()[:2000],
         snapshot=snapshot,
     )
-
-
-OUTCOME_WORDS: dict[str, str] = {
-    ModerationAction.Kind.DISMISS: "We looked at it and found no breach of the rules.",
-    ModerationAction.Kind.APPROVE: "We looked at it and found no breach of the rules.",
-    ModerationAction.Kind.HIDE: "We hid the content you reported.",
-    ModerationAction.Kind.SENSITIVE: "We marked the content you reported as sensitive.",
-    ModerationAction.Kind.WARN: "We warned the author.",
-    # A limit is silent to the author, and reporters are told only that action was taken.
-    ModerationAction.Kind.LIMIT: "We took action on the account you reported.",
-    ModerationAction.Kind.SUSPEND: "We suspended the account you reported.",
-}
-AUTHOR_WORDS: dict[str, str] = {
-    ModerationAction.Kind.HIDE: "One of your posts was hidden by a moderator.",
-    ModerationAction.Kind.SENSITIVE: "One of your moments was marked sensitive.",
-    ModerationAction.Kind.WARN: "A moderator warned you about your posts.",
-    ModerationAction.Kind.SUSPEND: "Your account was suspended.",
-}
 
 
 def _set_limited(user: User, limited: bool) -> None:
@@ -913,27 +871,18 @@ def decide_report(
         if closing.reporter is not None:
             reporters.append(closing.reporter)
     for reporter in {r.pk: r for r in reporters}.values():
-        notify(
-            reporter,
-            "social.moderation",
-            _("About your report"),
-            _(OUTCOME_WORDS[kind]),
-            {"report_outcome": kind},
-            url="/social/",
-        )
+        tell(reporter, REPORT_DECIDED, text=report_outcome(kind), data={"report_outcome": kind})
     if notified and subject.is_active:
-        notify(
+        tell(
             subject,
-            "social.moderation",
-            _("A moderation decision"),
-            f"{_(AUTHOR_WORDS[kind])} {_('Reason')}: {reason}",
-            {
+            AUTHOR_TOLD,
+            text=decision_for_author(kind, reason),
+            data={
                 "action_id": action.pk,
                 "appealable_until": action.appealable_until.isoformat()
                 if action.appealable_until
                 else None,
             },
-            url="/social/appeals/",
         )
     return action
 
@@ -946,9 +895,7 @@ def lift_limit(user: User, *, moderator: User, reason: str) -> ModerationAction:
         action = ModerationAction.objects.create(
             kind=ModerationAction.Kind.UNLIMIT, moderator=moderator, subject=user, reason=reason
         )
-    from . import tasks
-
-    transaction.on_commit(lambda: tasks.refan_author.delay(str(user.pk)))
+    dispatch.enqueue_on_commit("social.refan_author", str(user.pk))
     return action
 
 
@@ -1012,12 +959,10 @@ def decide_appeal(appeal_obj: Appeal, *, moderator: User, overturn: bool, reason
     appeal_obj.decision_reason = reason
     appeal_obj.decided_at = timezone.now()
     appeal_obj.save(update_fields=["status", "decided_by", "decision_reason", "decided_at"])
-    notify(
+    tell(
         appeal_obj.author,
-        "social.moderation",
-        _("Your appeal was decided"),
-        (_("The decision was reversed.") if overturn else _("The decision stands.")) + f" {reason}",
-        {"appeal_id": appeal_obj.pk, "status": appeal_obj.status},
-        url="/social/appeals/",
+        APPEAL_DECIDED,
+        text=appeal_outcome(overturn, reason),
+        data={"appeal_id": appeal_obj.pk, "status": appeal_obj.status},
     )
     return appeal_obj

@@ -56,7 +56,7 @@ def _client_for(url: str) -> redis.Redis:
 
 
 def client() -> redis.Redis | None:
-    url = getattr(settings, "REDIS_URL", "")
+    url = settings.REDIS_URL
     return _client_for(url) if url else None
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
+from operations.configuration import setting
 from rest_framework.exceptions import ValidationError
 
 from ai import client
@@ -42,7 +43,7 @@ class TextResult:
 
 def _engine_id() -> str:
     # The cache must not serve one engine's translation after the operator switches engines.
-    return sha256(settings.ML_URL.encode()).hexdigest()[:12]
+    return sha256(setting("ML_URL").encode()).hexdigest()[:12]
 
 
 def _cache_key(source: str, target: str, text: str) -> str:

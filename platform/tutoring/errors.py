@@ -88,3 +88,38 @@ class InvalidIntroVideo(ServiceError):
     status_code = status.HTTP_400_BAD_REQUEST
     default_code = "invalid_intro_video"
     default_detail = "This file cannot be used as an intro video."
+
+
+class InvalidZoomSignature(ServiceError):
+    status_code = status.HTTP_401_UNAUTHORIZED
+    default_code = "invalid_signature"
+    default_detail = "The Zoom signature is missing, wrong or too old."
+
+
+class InvalidZoomEvent(ServiceError):
+    default_code = "invalid_event"
+    default_detail = "This is not a Zoom event."
+
+
+class NotAMember(ServiceError):
+    status_code = status.HTTP_404_NOT_FOUND
+    default_code = "not_a_member"
+    default_detail = "You are not in this conversation."
+
+
+class NotDirect(ServiceError):
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_code = "not_direct"
+    default_detail = "Ask a teacher for free times in your one-to-one conversation with them."
+
+
+class NotATeacher(ServiceError):
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_code = "not_a_teacher"
+    default_detail = "The other person in this conversation is not a listed teacher."
+
+
+class NoLessons(ServiceError):
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_code = "no_lessons"
+    default_detail = "This teacher offers no lesson to book yet."

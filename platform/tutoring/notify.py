@@ -67,6 +67,25 @@ BOOKING_CONFIRMED_LEARNER = Wording(
     "{gig} with {teacher} on {when}.",
     "/tutoring/dashboard/",
 )
+BOOKING_CANCELLED = Wording(
+    "tutoring.booking_cancelled",
+    "Lesson cancelled",
+    "{gig} on {when} was cancelled.{note}",
+    "/tutoring/dashboard/",
+)
+GROUP_SESSION_CANCELLED = Wording(
+    "tutoring.booking_cancelled",
+    "Group session cancelled",
+    "{topic} on {on} was cancelled by the teacher.{note} Any payment is refunded in full.",
+    "/tutoring/dashboard/",
+)
+# Fields: label ("in 24 hours", "in 15 minutes"), gig, at (the start's time of day), booking.
+REMINDER = Wording(
+    "tutoring.reminder",
+    "Lesson {label}",
+    "{gig} starts at {at}.",
+    "/tutoring/bookings/{booking}/",
+)
 LISTING_VERIFIED = Wording(
     "tutoring.listing_verified",
     "You are verified",

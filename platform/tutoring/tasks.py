@@ -43,7 +43,7 @@ def booking_confirmed(booking_id: str) -> None:
 
 @shared_task
 def booking_cancelled(booking_id: str) -> None:
-    from .notify import notify
+    from .notify import BOOKING_CANCELLED, tell
 
     booking = Booking.objects.select_related("teacher__user", "learner__profile", "gig").get(
         pk=booking_id
@@ -56,14 +56,13 @@ def booking_cancelled(booking_id: str) -> None:
     ):
         if person.deleted_at is not None:
             continue
-        body = f"{booking.gig.title} on {when(booking.start, zone)} was cancelled.{reason}"
-        notify(
+        tell(
             person,
-            kind="tutoring.booking_cancelled",
-            title="Lesson cancelled",
-            body=body,
-            url="/tutoring/dashboard/",
+            BOOKING_CANCELLED,
             data={"booking": booking_id},
+            gig=booking.gig.title,
+            when=when(booking.start, zone),
+            note=reason,
         )
 
 
@@ -72,21 +71,19 @@ def group_session_cancelled(session_id: str, learner_ids: list[str], reason: str
     from accounts.models import User
 
     from .models import GroupSession
-    from .notify import notify
+    from .notify import GROUP_SESSION_CANCELLED, tell
 
     session = GroupSession.objects.select_related("teacher__user").get(pk=session_id)
     note = f" {reason}" if reason else ""
     learners = User.objects.filter(pk__in=set(learner_ids), deleted_at__isnull=True)
     for learner in learners.select_related("profile"):
-        on = when(session.start, profile_zone(learner))
-        notify(
+        tell(
             learner,
-            kind="tutoring.booking_cancelled",
-            title="Group session cancelled",
-            body=f"{session.topic} on {on} was cancelled by the teacher.{note}"
-            " Any payment is refunded in full.",
-            url="/tutoring/dashboard/",
+            GROUP_SESSION_CANCELLED,
             data={"group_session": session_id},
+            topic=session.topic,
+            on=when(session.start, profile_zone(learner)),
+            note=note,
         )
 
 

@@ -2,6 +2,8 @@
 
 Settings (declared in the project settings from the environment): ZOOM_ACCOUNT_ID,
 ZOOM_CLIENT_ID, ZOOM_CLIENT_SECRET, ZOOM_WEBHOOK_SECRET_TOKEN, ZOOM_API_BASE, ZOOM_OAUTH_URL.
+The account keys may also be set in the admin's service configuration; every read goes
+through ``operations.configuration.setting`` on each call, so no restart is needed.
 """
 
 import hashlib
@@ -11,9 +13,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 import httpx
-from django.conf import settings
 from django.core.cache import cache
-from operations import configuration
+from operations.configuration import setting
 
 TOKEN_CACHE_KEY = "tutoring:zoom:token"  # noqa: S105 - a cache key, not a secret
 SIGNATURE_TOLERANCE_SECONDS = 300
@@ -21,14 +22,6 @@ SIGNATURE_TOLERANCE_SECONDS = 300
 
 class ZoomError(Exception):
     pass
-
-
-def setting(name: str) -> str:
-    """Zoom's account keys may be set in the admin's service configuration (read on every
-    call, so no restart); the rest, and anything unset there, from the project settings."""
-    if name in configuration.KEYS_BY_NAME:
-        return configuration.value(name)
-    return str(getattr(settings, name))
 
 
 def is_configured() -> bool:

@@ -19,7 +19,7 @@ import time
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
+from operations.configuration import setting
 
 from ai import client
 from ai.errors import AIInputRejected, AIUnavailable
@@ -238,7 +238,7 @@ def llm_stream(session: TutorSession, name: str, usage: dict[str, Any]) -> Itera
     Any failure of the model server becomes ``EngineUnavailable``."""
     template, messages = llm_messages(session, name)
     started = time.perf_counter()
-    usage["model_name"] = template.model_name or settings.AI_LLM_MODEL or "default"
+    usage["model_name"] = template.model_name or setting("AI_LLM_MODEL") or "default"
     try:
         stream = client.llm_client().chat.completions.create(  # type: ignore[call-overload]
             model=usage["model_name"],

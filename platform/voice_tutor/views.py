@@ -36,7 +36,8 @@ SCORES = ("pronunciation", "fluency", "grammar", "vocabulary", "listening")
 
 
 def score_explanations() -> list[tuple[str, Any, Any, Any]]:
-    """Each score's name, what it measures and what it does not (issue #15: say it plainly)."""
+    """Each score's name, what it measures and what it does not, in plain words, so a learner
+    does not read more into a number than it holds."""
     return [
         (
             "pronunciation",

@@ -21,7 +21,7 @@ from channels.db import database_sync_to_async
 from django.conf import settings
 
 from accounts.selectors import is_email_verified
-from core.fanout import room_group
+from core.fanout import room_group, waiting_group
 from rooms import errors, selectors, services
 from rooms.models import Member, Room
 
@@ -45,10 +45,6 @@ CLOSE_FOR_REASON = {
 SIGNALS = ("offer", "answer", "ice")
 BROADCAST_BY_ANYONE = ("screen.start", "screen.stop")
 MAX_CHAT_CHARS = 2000
-
-
-def waiting_group(room_id: Any, user_id: Any) -> str:
-    return f"room.{room_id.hex}.waiting.{user_id.hex}"
 
 
 class RoomConsumer(JsonSocketConsumer):

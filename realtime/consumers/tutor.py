@@ -76,10 +76,6 @@ AUDIO_CHUNK_BYTES = 24 * 1024  # synthesized audio is sent in chunks of this siz
 PREROLL_MS = 300  # kept before the VAD's speech start in a turn's recording
 
 
-def _setting(name: str, default: Any) -> Any:
-    return getattr(settings, name, default)
-
-
 async def in_thread(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     """``fn`` in a worker thread of its own, with Django's connection hygiene."""
 
@@ -360,7 +356,7 @@ class TutorConsumer(JsonSocketConsumer):
     async def _billing_loop(self) -> None:
         from voice_tutor import services
 
-        interval = float(_setting("VOICE_TUTOR_CHARGE_INTERVAL_SECONDS", 60))
+        interval = float(settings.VOICE_TUTOR_CHARGE_INTERVAL_SECONDS)
         while not self.ended:
             await asyncio.sleep(interval)
             try:

@@ -212,10 +212,13 @@ def test_the_directory_lists_open_voice_rooms_at_a_fixed_cost(
 
 
 def test_a_call_notifies_the_callee_and_stays_private(
-    api_client, student, other_student, user_factory
+    api_client, student, other_student, user_factory, django_capture_on_commit_callbacks
 ) -> None:
     api_client.force_login(student)
-    room = api_client.post("/api/v1/calls/", {"user": str(other_student.pk)}).json()
+    with django_capture_on_commit_callbacks(execute=True):
+        room = api_client.post("/api/v1/calls/", {"user": str(other_student.pk)}).json()
+        # The callee is rung only once the call is committed.
+        assert not other_student.notifications.exists()
     assert Member.objects.filter(room_id=room["id"]).count() == 2
     assert other_student.notifications.get().type == "call.incoming"
     api_client.force_login(user_factory())

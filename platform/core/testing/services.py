@@ -39,7 +39,8 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _wait_for_port(port: int, timeout: float, what: str) -> None:
+def wait_for_port(port: int, timeout: float, what: str) -> None:
+    """Returns once something listens on loopback ``port``; raises after ``timeout`` s."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         with socket.socket() as sock:
@@ -176,7 +177,7 @@ class PostgresServer:
                 text=True,
             )
             if result.returncode == 0:
-                _wait_for_port(self.port, 30, "PostgreSQL")
+                wait_for_port(self.port, 30, "PostgreSQL")
                 return
             failure = result.stderr
             self._wait_for_exit(self._postmaster_pid(), 10)
@@ -257,7 +258,7 @@ class RedisServer:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        _wait_for_port(self.port, 15, "Redis")
+        wait_for_port(self.port, 15, "Redis")
 
     def stop(self) -> None:
         if self.process is not None:

@@ -51,16 +51,7 @@ class CallCreateView(APIView):
     def post(self, request: Request) -> Response:
         data = serializers.CallCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        room = services.create_call(request.user, data.validated_data["user"])
-        from notifications.services import notify
-
-        notify(
-            data.validated_data["user"],
-            "call.incoming",
-            f"{request.user} is calling you",
-            data={"room": str(room.pk)},
-            url=f"/calls/{room.pk}/",
-        )
+        room = services.start_call(request.user, data.validated_data["user"])
         return Response(serializers.RoomSerializer(room).data, status=status.HTTP_201_CREATED)
 
 

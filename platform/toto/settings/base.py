@@ -751,9 +751,11 @@ AI_MAX_TEXT_CHARS = env.int("AI_MAX_TEXT_CHARS", default=10_000)
 AI_MAX_AUDIO_BYTES = env.int("AI_MAX_AUDIO_BYTES", default=10 * 1024 * 1024)
 
 # Voice tutor: which conversation engine ("auto": the LLM when one answers, else the offline
-# guided script; "guided" or "llm" to force one) and the longest session, in seconds.
+# guided script; "guided" or "llm" to force one), the longest session, and how often a live
+# session charges the learner for the time used so far, in seconds.
 VOICE_TUTOR_ENGINE = env.str("VOICE_TUTOR_ENGINE", default="auto")
 VOICE_TUTOR_MAX_SECONDS = env.int("VOICE_TUTOR_MAX_SECONDS", default=30 * 60)
+VOICE_TUTOR_CHARGE_INTERVAL_SECONDS = env.float("VOICE_TUTOR_CHARGE_INTERVAL_SECONDS", default=60.0)
 TRANSLATION_MAX_CHARS = env.int("TRANSLATION_MAX_CHARS", default=5_000)
 TRANSLATION_CACHE_SECONDS = env.int("TRANSLATION_CACHE_SECONDS", default=7 * 24 * 3600)
 
@@ -824,7 +826,7 @@ VOCABULARY_FIT_MIN_REVIEWS = env.int("VOCABULARY_FIT_MIN_REVIEWS", default=400)
 # Share of the newest review items held out to check that new parameters predict no worse.
 VOCABULARY_FIT_HOLDOUT = env.float("VOCABULARY_FIT_HOLDOUT", default=0.2)
 
-# Trust and compliance (issue #23). A charge that leaves a learner with fewer credits than
+# Credits alert: a charge that leaves a learner with fewer credits than
 # this to spend sends one "credits running low" notification (0 turns the alert off).
 CREDITS_LOW_BALANCE_THRESHOLD = env.str("CREDITS_LOW_BALANCE_THRESHOLD", default="5")
 # CIDR ranges allowed to reach /admin/ (the client address as TRUSTED_PROXY_COUNT computes it);
@@ -859,7 +861,7 @@ CLAMAV_TIMEOUT = env.float("CLAMAV_TIMEOUT", default=30.0)
 # A fresh database's Wagtail placeholder root is replaced by the Toto home page after
 # migrate (cms.site.fresh); a tree with real pages is never touched.
 SITE_CREATE_HOME_PAGE = env.bool("SITE_CREATE_HOME_PAGE", default=True)
-# Refund requests, disputes and tax (issue #23, trust-money). Credits bought this many days ago
+# Refund requests, disputes and tax. Credits bought this many days ago
 # or less and still unspent are refunded on request without review (0: every request is
 # reviewed). Prices in the catalogue include tax (True) or have it added at checkout (False).
 REFUND_AUTO_CREDITS_DAYS = env.int("REFUND_AUTO_CREDITS_DAYS", default=14)

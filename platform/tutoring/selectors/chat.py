@@ -16,42 +16,17 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.urls import reverse
 from django.utils.http import urlencode
-from rest_framework import status
 
 from accounts.models import Profile
-from core.api.errors import ServiceError
 from messaging.models import Conversation
 from messaging.selectors import ConversationNotFound, conversation_for, participant_ids
 
+from ..errors import NoLessons, NotAMember, NotATeacher, NotDirect
 from ..models import Gig, TeacherListing
 from .discovery import listed_teachers
 from .slots import next_free_slots
 
 MAX_COUNT = 10
-
-
-class NotAMember(ServiceError):
-    status_code = status.HTTP_404_NOT_FOUND
-    default_code = "not_a_member"
-    default_detail = "You are not in this conversation."
-
-
-class NotDirect(ServiceError):
-    status_code = status.HTTP_400_BAD_REQUEST
-    default_code = "not_direct"
-    default_detail = "Ask a teacher for free times in your one-to-one conversation with them."
-
-
-class NotATeacher(ServiceError):
-    status_code = status.HTTP_400_BAD_REQUEST
-    default_code = "not_a_teacher"
-    default_detail = "The other person in this conversation is not a listed teacher."
-
-
-class NoLessons(ServiceError):
-    status_code = status.HTTP_400_BAD_REQUEST
-    default_code = "no_lessons"
-    default_detail = "This teacher offers no lesson to book yet."
 
 
 def user_zone(user: Any) -> ZoneInfo:

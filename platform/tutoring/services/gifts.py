@@ -5,12 +5,11 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from core import fanout
 
 from .. import classroom
 from ..errors import InvalidBookingState, NotAllowed
@@ -69,7 +68,5 @@ def gift_paid(gift: Gift, *, payment_reference: str) -> Gift:
         group = classroom.room_group(gift.booking)
         if group is not None:
             message = {"type": "room.event", "event": gift_event(gift)}
-            transaction.on_commit(
-                lambda: async_to_sync(get_channel_layer().group_send)(group, message)
-            )
+            transaction.on_commit(lambda: fanout.send_to_group(group, message))
     return gift

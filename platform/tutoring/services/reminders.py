@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..models import Booking, BookingStatus
-from ..notify import notify
+from ..notify import REMINDER, tell
 from ..zones import profile_zone, teaching_zone, when
 
 REMINDERS = (
@@ -48,13 +48,14 @@ def send_due_reminders(now: datetime | None = None) -> int:
                 (booking.learner, profile_zone(booking.learner)),
                 (booking.teacher.user, teaching_zone(booking.teacher)),
             ):
-                notify(
+                tell(
                     person,
-                    kind="tutoring.reminder",
-                    title=f"Lesson {label}",
-                    body=f"{booking.gig.title} starts at {when(booking.start, zone, '%H:%M')}.",
-                    url=f"/tutoring/bookings/{booking.pk}/",
+                    REMINDER,
                     data={"booking": str(booking.pk)},
+                    label=label,
+                    gig=booking.gig.title,
+                    at=when(booking.start, zone, "%H:%M"),
+                    booking=booking.pk,
                 )
             sent += 1
     return sent

@@ -17,25 +17,12 @@ from datetime import datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from rest_framework import status
-
-from core.api.errors import ServiceError
 
 from .. import zoom
+from ..errors import InvalidZoomEvent, InvalidZoomSignature
 from ..models import Booking, BookingStatus, ZoomAttendance, ZoomWebhookEvent
 from .bookings import lock
 from .rows import move_status
-
-
-class InvalidZoomSignature(ServiceError):
-    status_code = status.HTTP_401_UNAUTHORIZED
-    default_code = "invalid_signature"
-    default_detail = "The Zoom signature is missing, wrong or too old."
-
-
-class InvalidZoomEvent(ServiceError):
-    default_code = "invalid_event"
-    default_detail = "This is not a Zoom event."
 
 
 def _time(value: str | None) -> datetime | None:

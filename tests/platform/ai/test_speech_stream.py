@@ -14,10 +14,14 @@ from typing import Any
 import httpx
 import pytest
 import uvicorn
+from asgiref.sync import async_to_sync
 
 from ai.errors import AIUnavailable
 from ai.speech_stream import MAX_FRAME_BYTES, open_speech_stream
 from core.testing.services import free_port
+
+# A stream reads the ML service's address from the service configuration when it opens.
+pytestmark = pytest.mark.django_db
 
 RATE = 16_000
 COMPLETED = "conversation.item.input_audio_transcription.completed"
@@ -158,6 +162,30 @@ async def test_the_service_key_is_sent_and_a_wrong_one_is_ai_unavailable(
     with pytest.raises(AIUnavailable):
         async with open_speech_stream(url=keyed_ml.url, api_key="wrong"):
             pass
+
+
+@pytest.mark.django_db(transaction=True)  # the stream reads it from a thread of its own
+def test_the_ml_address_and_key_saved_in_the_admin_reach_the_stream(  # type: ignore[no-untyped-def]
+    keyed_ml: Server, client, admin, settings, monkeypatch
+) -> None:
+    """Like ai.client's HTTP calls, a stream goes to the ML service the admin configured,
+    not to the address in the settings (nothing listens there)."""
+    for name in ("ML_URL", "ML_API_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    settings.ML_URL, settings.ML_API_KEY = f"http://127.0.0.1:{free_port()}", ""
+    client.force_login(admin)
+    response = client.post(
+        "/admin/service-configuration/", {"ML_URL": keyed_ml.url, "ML_API_KEY": "stream-key"}
+    )
+    assert response.status_code == 302
+
+    async def open_default() -> tuple[str, dict[str, Any]]:
+        async with open_speech_stream() as stream:
+            return stream.url, stream.session
+
+    url, session = async_to_sync(open_default)()
+    assert url == f"ws://127.0.0.1:{keyed_ml.port}/v1/realtime/transcription"
+    assert session["language"] == "en"  # the service accepted the configured key
 
 
 async def test_the_service_going_away_mid_stream_is_ai_unavailable() -> None:

@@ -1,7 +1,7 @@
 """What ``make run`` does before serving, in one process: migrate, load the demo, list the logins.
 
 Each Django process spends seconds starting (every app's views and the URLconf load), so the
-three steps that used to be three commands are one. Work with nothing to do is skipped:
+three steps run in one process rather than paying that start three times. Work with nothing to do is skipped:
 
 * ``migrate`` runs only when a migration is unapplied (a no-op migrate still runs every
   ``post_migrate`` handler: permissions, content types, Wagtail's groups);
