@@ -27,7 +27,9 @@ def test_english_and_spanish_write_the_same_moment_in_their_own_words() -> None:
             assert render("{{ m|when }}", m=MOMENT) == (
                 '<time datetime="2026-12-07T13:30+00:00">Mon 7 Dec 2026, 13:30</time>'
             )
-            assert render("{{ m|day }}", m=MOMENT) == '<time datetime="2026-12-07">7 Dec 2026</time>'
+            assert (
+                render("{{ m|day }}", m=MOMENT) == '<time datetime="2026-12-07">7 Dec 2026</time>'
+            )
             assert render('{{ m|day:"long plain" }}', m=MOMENT) == "Monday 7 December"
             assert render('{{ m|day:"month plain" }}', m=MOMENT) == "December 2026"
         with translation.override("es"):
@@ -71,9 +73,9 @@ def test_relative_time_in_words_then_the_day() -> None:
         assert render('{{ m|relative:"plain" }}', m=now - datetime.timedelta(hours=3)) == (
             "3 hours ago"
         )
-        assert render('{{ m|relative:"plain" }}', m=now + datetime.timedelta(days=2, minutes=5)) == (
-            "in 2 days"
-        )
+        assert render(
+            '{{ m|relative:"plain" }}', m=now + datetime.timedelta(days=2, minutes=5)
+        ) == ("in 2 days")
         long_ago = now - datetime.timedelta(days=30)
         assert render('{{ m|relative:"plain" }}', m=long_ago) == render(
             '{{ m|day:"plain" }}', m=long_ago
@@ -96,23 +98,35 @@ TEMPLATE_ROOTS = ("templates", "platform", "cms")
 TEMPLATE_SUFFIXES = {".html", ".txt", ".ics", ".xml"}
 
 
+def machine_value(text: str, start: int) -> bool:
+    """Whether the ``{{ … }}`` holding the filter at ``start`` is an attribute value or a URL
+    parameter (``datetime="{{ x|date:'c' }}"``, ``&start={{ d|date:'Y-m-d' }}``), where a
+    machine format belongs; shown as text, the same format is a human one."""
+    opening = text.rfind("{{", 0, start)
+    return opening > 0 and text[:opening].rstrip().endswith(("=", '="', "='"))
+
+
 def hand_written_formats(text: str) -> list[str]:
     found = []
     for match in HAND_WRITTEN.finditer(text):
-        if match.group(3) is not None and match.group(3) in MACHINE_FORMATS:
+        pattern = match.group(3)
+        if pattern in MACHINE_FORMATS and machine_value(text, match.start()):
             continue
         found.append(match.group(0))
     return found
 
 
 def test_the_scan_catches_a_hand_written_pattern() -> None:
-    assert hand_written_formats('{{ a|date:"j M Y" }} {{ b|time:\'H:i\' }} {{ c|date }}') == [
+    assert hand_written_formats("{{ a|date:\"j M Y\" }} {{ b|time:'H:i' }} {{ c|date }}") == [
         '|date:"j M Y"',
         "|time:'H:i'",
         "|date",
     ]
-    assert hand_written_formats('<time datetime="{{ a|date:\'c\' }}">{{ a|when }}</time>') == []
+    assert hand_written_formats("<time datetime=\"{{ a|date:'c' }}\">{{ a|when }}</time>") == []
     assert hand_written_formats('{{ a|date:"DATE_FORMAT" }}') == ['|date:"DATE_FORMAT"']
+    # A machine format is fine in an attribute or a URL, not as the text of the page.
+    assert hand_written_formats("<a href=\"?start={{ d|date:'Y-m-d' }}\">") == []
+    assert hand_written_formats("<small>{{ d|date:'Y-m-d' }}</small>") == ["|date:'Y-m-d'"]
 
 
 def test_no_template_writes_a_human_date_pattern_itself() -> None:
