@@ -58,7 +58,7 @@ def _options(arg: str, styles: dict[str, str], filter_name: str) -> tuple[str, b
     return styles[style], plain
 
 
-def _machine(value: datetime.date, with_time: bool) -> str:
+def _machine(value: datetime.date | datetime.time, with_time: bool) -> str:
     if isinstance(value, datetime.datetime):
         if with_time:
             return value.isoformat(timespec="minutes" if not value.second else "seconds")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import colorsys
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -22,7 +23,9 @@ DECLARATION = re.compile(r"(--w-[\w-]+):\s*([^;]+);\s*/\*\s*([\w-]+)(?:\s+(#[0-9
 
 def tokens() -> dict[str, str]:
     text = TOKENS.read_text()
-    found = {name: value.strip() for name, value in re.findall(r"--color-([\w-]+):\s*([^;]+);", text)}
+    found = {
+        name: value.strip() for name, value in re.findall(r"--color-([\w-]+):\s*([^;]+);", text)
+    }
     found["font-sans"] = re.search(r"--font-sans:\s*([^;]+);", text).group(1).strip()  # type: ignore[union-attr]
     return found
 
@@ -39,7 +42,12 @@ def test_every_admin_colour_is_a_design_token() -> None:
     assert len(declarations) >= 10
     names = {name for name, *_ in declarations}
     # The colours people see most: sidebar, buttons and links, focus ring, font.
-    assert {"--w-color-primary-hue", "--w-color-secondary", "--w-color-focus", "--w-font-sans"} <= names
+    assert {
+        "--w-color-primary-hue",
+        "--w-color-secondary",
+        "--w-color-focus",
+        "--w-font-sans",
+    } <= names
     for name, value, token, token_hex in declarations:
         assert token in known, f"{name} names {token}, not a token of frontend/toto.css"
         if name.endswith(("-hue", "-saturation", "-lightness")):
@@ -52,7 +60,9 @@ def test_every_admin_colour_is_a_design_token() -> None:
 
 
 @pytest.mark.django_db
-def test_admin_pages_link_the_theme_and_show_totos_name_and_logo(client: Client, admin) -> None:
+def test_admin_pages_link_the_theme_and_show_totos_name_and_logo(
+    client: Client, admin: Any
+) -> None:
     client.force_login(admin)
     home = client.get("/admin/")
     assert home.status_code == 200
@@ -69,12 +79,10 @@ def test_admin_pages_link_the_theme_and_show_totos_name_and_logo(client: Client,
 
 @pytest.mark.django_db
 def test_wagtails_own_sign_in_form_is_branded_too() -> None:
+    from django.contrib.auth.models import AnonymousUser
     from django.template.loader import render_to_string
     from django.test import RequestFactory
-
     from wagtail.admin.forms.auth import LoginForm
-
-    from django.contrib.auth.models import AnonymousUser
 
     request = RequestFactory().get("/admin/login/")
     request.user = AnonymousUser()
