@@ -139,3 +139,9 @@ def admin_inline_init_js() -> str:
     """Makes the calls Wagtail's inline scripts made (date pickers, inline panels), from the
     markers our template overrides leave instead: the admin's CSP allows no inline script."""
     return format_html('<script src="{}"></script>', static("js/admin/inline-init.js"))
+
+
+@hooks.register("insert_global_admin_css")
+def admin_theme_css() -> str:
+    """The admin in the design system's colours and font (static/css/admin-theme.css)."""
+    return format_html('<link rel="stylesheet" href="{}">', static("css/admin-theme.css"))

@@ -161,6 +161,8 @@ TEMPLATES = [
                 "wagtail.contrib.settings.context_processors.settings",
                 "csp.context_processors.nonce",
             ],
+            # |when, |day, |clock, |relative: the one way to write a date (docs/design.md).
+            "builtins": ["core.templatetags.dates"],
         },
     },
 ]
