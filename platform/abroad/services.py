@@ -499,10 +499,16 @@ def _refund_after_commit(booking: AbroadBooking, amount: Decimal, *, reason: str
 
 
 def commission_percent(kind: str) -> int:
+    return commission_percents()[kind]
+
+
+def commission_percents() -> dict[str, int]:
+    """The platform's commission per part of a booking (Settings → Study abroad)."""
     settings = policy()
-    if kind == "course":
-        return settings.institution_commission_percent
-    return settings.homestay_commission_percent
+    return {
+        "course": settings.institution_commission_percent,
+        "stay": settings.homestay_commission_percent,
+    }
 
 
 def pay_vendors(booking: AbroadBooking, amount: Decimal, *, reason: str) -> None:
@@ -516,28 +522,14 @@ def pay_vendors(booking: AbroadBooking, amount: Decimal, *, reason: str) -> None
         return
     legs = [Leg(platform_account(AccountKind.REVENUE, booking.currency), -amount)]
     commission_total = Decimal(0)
-    parts = [
-        ("course", booking.course_amount, booking.course_vendor),
-        ("stay", booking.stay_amount, booking.stay_vendor),
-    ]
-    remaining = amount
-    live_parts = [part for part in parts if part[1] > 0]
-    for index, (kind, part_amount, vendor) in enumerate(live_parts):
-        share = (
-            remaining
-            if index == len(live_parts) - 1
-            else (amount * part_amount / booking.total).quantize(pricing.CENT)
-        )
-        remaining -= share
-        commission = pricing.deposit(share, commission_percent(kind))
-        if vendor is None:
-            commission = share  # the listing has no owner any more: the platform keeps it
-        commission_total += commission
-        if share - commission > 0 and vendor is not None:
+    vendors = {booking.course_vendor_id: booking.course_vendor}
+    vendors[booking.stay_vendor_id] = booking.stay_vendor
+    for part in pricing.vendor_shares(booking, amount, commission_percents()):
+        commission_total += part.commission
+        if part.earnings > 0 and part.vendor_id is not None:
+            vendor = vendors[part.vendor_id]
             legs.append(
-                Leg(
-                    user_account(vendor, AccountKind.EARNINGS, booking.currency), share - commission
-                )
+                Leg(user_account(vendor, AccountKind.EARNINGS, booking.currency), part.earnings)
             )
     if commission_total:
         legs.append(

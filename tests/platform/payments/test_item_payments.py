@@ -36,7 +36,10 @@ def test_bank_transfer_is_offered_for_exactly_the_amounts_checkout_takes_it_for(
         )
     settings.BANK_TRANSFER_MINIMUM = {"USD": "1"}
     checkout = start_checkout(
-        student, purpose="credits", item={"package": "starter"}, provider="bank_transfer",
+        student,
+        purpose="credits",
+        item={"package": "starter"},
+        provider="bank_transfer",
         currency="USD",
     )
     assert checkout.payment.provider == "bank_transfer"
@@ -49,7 +52,10 @@ def test_the_pending_payment_of_an_item_is_found_by_purpose_item_and_provider(
     settings.BANK_TRANSFER_MINIMUM = {"USD": "1"}
     assert pending_payment(purpose="credits", item={"package": "starter"}) is None
     transfer = start_checkout(
-        student, purpose="credits", item={"package": "starter"}, provider="bank_transfer",
+        student,
+        purpose="credits",
+        item={"package": "starter"},
+        provider="bank_transfer",
         currency="USD",
     ).payment
     card = start_checkout(
