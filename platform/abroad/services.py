@@ -526,8 +526,8 @@ def pay_vendors(booking: AbroadBooking, amount: Decimal, *, reason: str) -> None
     vendors[booking.stay_vendor_id] = booking.stay_vendor
     for part in pricing.vendor_shares(booking, amount, commission_percents()):
         commission_total += part.commission
-        if part.earnings > 0 and part.vendor_id is not None:
-            vendor = vendors[part.vendor_id]
+        vendor = vendors.get(part.vendor_id)
+        if part.earnings > 0 and vendor is not None:
             legs.append(
                 Leg(user_account(vendor, AccountKind.EARNINGS, booking.currency), part.earnings)
             )
@@ -1015,10 +1015,10 @@ def send_due_reminders(now: datetime | None = None) -> int:
         AbroadBooking.objects.filter(
             status__in=[BookingStatus.CONFIRMED, BookingStatus.PAID], reminder__isnull=True
         )
-        .alias(local_today=local_today, horizon=horizon)
+        .alias(today_there=local_today, horizon=horizon)
         .filter(
-            Q(course_start__gt=F("local_today"), course_start__lte=F("horizon"))
-            | Q(check_in__gt=F("local_today"), check_in__lte=F("horizon"))
+            Q(course_start__gt=F("today_there"), course_start__lte=F("horizon"))
+            | Q(check_in__gt=F("today_there"), check_in__lte=F("horizon"))
         )
         .values_list("pk", flat=True)[:500]
     )

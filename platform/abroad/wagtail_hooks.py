@@ -279,7 +279,10 @@ def register_occupancy_report_url() -> list[Any]:
 
 class VendorMoneyFilterForm(ReportPeriodForm):
     vendor = forms.ModelChoiceField(
-        label=_("Vendor"), queryset=None, required=False, empty_label=_("All vendors")
+        label=_("Vendor"),
+        queryset=selectors.money_vendors().none(),
+        required=False,
+        empty_label=_("All vendors"),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
