@@ -184,6 +184,13 @@ class DestinationPage(Page):
         verbose_name = _("destination page")
 
 
+def time_zone_of(page: Page) -> str:
+    """The zone of the destination ``page`` is under (one query): its listings' dates are
+    days there."""
+    zone = DestinationPage.objects.ancestor_of(page).values_list("time_zone", flat=True).first()
+    return zone or "UTC"
+
+
 class InstitutePage(Page):
     profile = models.TextField(_("school profile"))
     accreditation = models.CharField(_("accreditation"), max_length=200, blank=True)

@@ -16,6 +16,7 @@ VENDOR_MENU = {
     "abroad-calendar",
     "abroad-messages",
     "abroad-payout-method",
+    "abroad-earnings",
 }
 
 
@@ -60,6 +61,18 @@ def register_vendor_messages() -> MenuItem:
     """Learners message their school or host from the trip page; the partner answers in chat."""
     return VendorBookingsMenuItem(
         _("Messages"), "/chat/", name="abroad-messages", icon_name="mail", order=155
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def register_vendor_earnings() -> MenuItem:
+    """What the partner earned per booking, what is available and their payouts."""
+    return VendorBookingsMenuItem(
+        _("Earnings and payouts"),
+        "/abroad/vendor/earnings/",
+        name="abroad-earnings",
+        icon_name="table",
+        order=158,
     )
 
 

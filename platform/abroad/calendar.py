@@ -1,6 +1,8 @@
 """A booking as an iCalendar file, attached to its confirmation and reminder emails: the
 course (first to last day) and the stay (check-in to check-out) as all-day events, which
-calendar apps show on those dates in the destination's own time, whatever the reader's zone."""
+calendar apps show on those dates in the destination's own time, whatever the reader's zone.
+The destination's zone is named (``X-WR-TIMEZONE``, and in each event's description) so
+that a reader planning their flight knows whose days these are."""
 
 from datetime import timedelta
 
@@ -16,6 +18,7 @@ def booking_ics(booking: AbroadBooking) -> bytes:
     calendar.add("prodid", "-//Toto//Study abroad//EN")
     calendar.add("version", "2.0")
     calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-timezone", booking.time_zone)
     url = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("abroad-trip", args=[booking.pk])
     parts = []
     if booking.course_start and booking.course_end:
@@ -33,6 +36,7 @@ def booking_ics(booking: AbroadBooking) -> bytes:
         event.add("dtend", last + timedelta(days=1))  # DTEND of all-day events is exclusive
         event.add("summary", title)
         event.add("url", url)
+        event.add("description", f"Dates are local to {booking.time_zone}.")
         event.add("status", "CONFIRMED")
         calendar.add_component(event)
     return bytes(calendar.to_ical())

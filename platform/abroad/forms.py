@@ -1,6 +1,8 @@
 """Website forms: the search filters and the booking form (validated here; the services
 decide availability and price)."""
 
+import uuid
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -207,3 +209,19 @@ class BlockDatesForm(forms.Form):
         if check_in and check_out and check_out <= check_in:
             self.add_error("check_out", _("After the first night."))
         return data
+
+
+class PayoutForm(forms.Form):
+    """A partner asks for (part of) their available earnings (``payouts.services``)."""
+
+    amount = forms.DecimalField(
+        label=_("Amount"), max_digits=18, decimal_places=2, min_value=Decimal("0.01")
+    )
+    currency = forms.ChoiceField(label=_("Currency"))
+    # The form's own key: a double click or a resent form is one payout.
+    key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args: Any, currencies: list[str], **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {}).setdefault("key", uuid.uuid4().hex)
+        super().__init__(*args, **kwargs)
+        self.fields["currency"].choices = [(c, c) for c in currencies]  # type: ignore[attr-defined]

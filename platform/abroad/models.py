@@ -12,7 +12,9 @@ Never oversell:
 """
 
 import uuid
+from datetime import date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -165,6 +167,9 @@ class AbroadBooking(models.Model):
     )
 
     currency = models.CharField(max_length=3, choices=CURRENCIES)
+    # The destination's zone when the booking was made: its dates (arrival, check-in) are
+    # days there, so "today" and "in three days" are counted there too.
+    time_zone = models.CharField(max_length=64, default="UTC")
     total = models.DecimalField(**MONEY)
     due_now = models.DecimalField(**MONEY, help_text=_("The deposit, or the total."))
     amount_paid = models.DecimalField(**MONEY, default=Decimal(0))
@@ -237,6 +242,10 @@ class AbroadBooking(models.Model):
         if self.check_in and self.check_out:
             return (self.check_out - self.check_in).days
         return 0
+
+    def local_today(self, now: datetime | None = None) -> date:
+        """Today's date at the destination (the server's zone may be a day behind or ahead)."""
+        return timezone.localdate(now or timezone.now(), ZoneInfo(self.time_zone))
 
     @property
     def arrival(self):  # type: ignore[no-untyped-def]

@@ -36,14 +36,9 @@ def amount_due(booking: "AbroadBooking") -> Decimal:
 def website_providers(amount: Decimal, currency: str) -> list[tuple[str, str]]:
     """The "Pay with" choices the website offers for ``amount`` (cards, Razorpay, and bank
     transfer from the amount the server takes it for)."""
-    from payments.conf import bank_transfer_minimum
     from payments.conf import website_providers as offered
 
-    return [
-        (value, label)
-        for value, label in offered()
-        if value != "bank_transfer" or amount >= bank_transfer_minimum(currency)
-    ]
+    return offered(amount=amount, currency=currency)
 
 
 def website_card_provider() -> str:
@@ -75,11 +70,12 @@ def start_checkout(booking: "AbroadBooking", *, provider: str, user: "User") -> 
 
 
 def payments_of(booking: "AbroadBooking") -> list[Any]:
-    from payments.models import Payment, PaymentStatus
+    from payments.models import PaymentStatus
+    from payments.selectors import payments_of_item
 
     return list(
-        Payment.objects.filter(
-            purpose=PURPOSE, item__booking=str(booking.pk), status=PaymentStatus.SUCCEEDED
+        payments_of_item(
+            purpose=PURPOSE, item={"booking": str(booking.pk)}, status=PaymentStatus.SUCCEEDED
         ).order_by("-succeeded_at")
     )
 
@@ -87,17 +83,10 @@ def payments_of(booking: "AbroadBooking") -> list[Any]:
 def pending_bank_transfer(booking: "AbroadBooking") -> Any:
     """The bank transfer the learner was asked to make for this booking and that has not
     arrived yet, if any."""
-    from payments.models import Payment, PaymentStatus
+    from payments.selectors import pending_payment
 
-    return (
-        Payment.objects.filter(
-            purpose=PURPOSE,
-            item__booking=str(booking.pk),
-            provider="bank_transfer",
-            status=PaymentStatus.PENDING,
-        )
-        .order_by("-created_at")
-        .first()
+    return pending_payment(
+        purpose=PURPOSE, item={"booking": str(booking.pk)}, provider="bank_transfer"
     )
 
 

@@ -707,6 +707,203 @@ def occupancy_rows(pages: Sequence[Page], start: date, end: date) -> list[dict[s
     return rows
 
 
+# --- Bookings and payments by vendor (admin report, vendor earnings) ----------------------
+
+#: Bookings that moved money: paid (deposit or all), completed, or cancelled after paying.
+MONEY_FIELDS = (
+    "id",
+    "status",
+    "currency",
+    "total",
+    "course_amount",
+    "stay_amount",
+    "amount_paid",
+    "refunded_amount",
+    "course_vendor_id",
+    "stay_vendor_id",
+    "vendors_paid_at",
+)
+
+
+def money_bookings(
+    *, vendor: Any = None, start: date | None = None, end: date | None = None
+) -> QuerySet[AbroadBooking]:
+    """Bookings a learner paid something for, newest first; a vendor's (their course or
+    stay part) only when given; booked in [start, end) when given."""
+    bookings = AbroadBooking.objects.filter(amount_paid__gt=0)
+    if vendor is not None:
+        bookings = bookings.filter(Q(course_vendor=vendor) | Q(stay_vendor=vendor))
+    if start is not None:
+        bookings = bookings.filter(created_at__date__gte=start)
+    if end is not None:
+        bookings = bookings.filter(created_at__date__lt=end)
+    return bookings.order_by("-created_at", "pk")
+
+
+def _vendor_parts(
+    booking: AbroadBooking, percents: dict[str, int], vendor_id: Any = None
+) -> list[dict[str, Any]]:
+    """The booking's money per vendor part: what was paid for it (gross), refunded, the
+    platform's commission and the vendor's earnings on what was kept (``pricing``'s split,
+    the ledger's), and whether the earnings reached the vendor's balance yet."""
+    kept = {
+        part.kind: part
+        for part in pricing.vendor_shares(
+            booking, booking.amount_paid - booking.refunded_amount, percents
+        )
+    }
+    parts = []
+    for gross in pricing.vendor_shares(booking, booking.amount_paid, percents):
+        if vendor_id is not None and str(gross.vendor_id) != str(vendor_id):
+            continue
+        net = kept.get(gross.kind)
+        share = net.share if net else Decimal(0)
+        parts.append(
+            {
+                "kind": gross.kind,
+                "vendor_id": gross.vendor_id,
+                "gross": gross.share,
+                "refunded": gross.share - share,
+                "commission": net.commission if net else Decimal(0),
+                "earnings": net.earnings if net else Decimal(0),
+                "paid_out": booking.vendors_paid_at is not None,
+            }
+        )
+    return parts
+
+
+def vendor_money_rows(
+    bookings: Sequence[AbroadBooking], percents: dict[str, int], vendor_id: Any = None
+) -> list[dict[str, Any]]:
+    """One row per booking and vendor part (a package has two), with the booking's
+    payments (one query for the page; ``bookings`` come with learner, vendors and pages)."""
+    from payments.selectors import payments_of_items
+
+    from .payments import PURPOSE
+
+    payments = payments_of_items(
+        purpose=PURPOSE, key="booking", values=[str(booking.pk) for booking in bookings]
+    )
+    rows = []
+    for booking in bookings:
+        vendors = {booking.course_vendor_id: booking.course_vendor}
+        vendors[booking.stay_vendor_id] = booking.stay_vendor
+        paid_with = payments.get(str(booking.pk), [])
+        for part in _vendor_parts(booking, percents, vendor_id):
+            vendor = vendors.get(part["vendor_id"])
+            page = booking.course if part["kind"] == "course" else booking.homestay
+            rows.append(
+                {
+                    **part,
+                    "booking": booking,
+                    "booked": booking.created_at,
+                    "listing": page.title if page is not None else "",
+                    "learner": booking.learner.email,
+                    "vendor": vendor.email if vendor is not None else "",
+                    "status": booking.get_status_display(),
+                    "currency": booking.currency,
+                    "payments": "; ".join(
+                        f"{payment.provider} {payment.amount} {payment.get_status_display()}"
+                        for payment in paid_with
+                    ),
+                    "payment_list": paid_with,
+                }
+            )
+    return rows
+
+
+def vendor_money_totals(
+    bookings: QuerySet[AbroadBooking], percents: dict[str, int], vendor_id: Any = None
+) -> list[dict[str, Any]]:
+    """Totals per vendor and currency over all of ``bookings`` (one query): bookings,
+    gross paid, refunded, commission and vendor earnings (paid out and pending)."""
+    totals: dict[tuple[Any, str], dict[str, Any]] = {}
+    emails = {}
+    for booking in bookings.select_related("course_vendor", "stay_vendor").only(
+        *MONEY_FIELDS, "course_vendor__email", "stay_vendor__email"
+    ):
+        emails[booking.course_vendor_id] = getattr(booking.course_vendor, "email", "")
+        emails[booking.stay_vendor_id] = getattr(booking.stay_vendor, "email", "")
+        for part in _vendor_parts(booking, percents, vendor_id):
+            row = totals.setdefault(
+                (part["vendor_id"], booking.currency),
+                {
+                    "vendor_id": part["vendor_id"],
+                    "currency": booking.currency,
+                    "bookings": 0,
+                    "gross": Decimal(0),
+                    "refunded": Decimal(0),
+                    "commission": Decimal(0),
+                    "earnings": Decimal(0),
+                    "paid_out": Decimal(0),
+                },
+            )
+            row["bookings"] += 1
+            for field in ("gross", "refunded", "commission", "earnings"):
+                row[field] += part[field]
+            if part["paid_out"]:
+                row["paid_out"] += part["earnings"]
+    rows = []
+    for row in totals.values():
+        row["vendor"] = emails.get(row["vendor_id"]) or "—"
+        row["pending"] = row["earnings"] - row["paid_out"]
+        rows.append(row)
+    return sorted(rows, key=lambda row: (row["vendor"], row["currency"]))
+
+
+#: Bookings shown on a partner's earnings page (newest first; the CSV statement has all).
+EARNINGS_BOOKINGS_SHOWN = 50
+
+
+def vendor_earnings(vendor: User, percents: dict[str, int]) -> dict[str, Any]:
+    """A partner's earnings page: per currency what a payout may take now (``available``:
+    the earnings balance less what they owe, ``credits``), what is still ``pending`` (their
+    share of paid bookings whose stay or course has not ended) and ``released`` so far; and
+    their latest bookings with their share of each. Their own only; five queries."""
+    from credits.selectors import earnings_summary
+
+    found: dict[str, dict[str, Any]] = {}
+
+    def row(currency: str) -> dict[str, Any]:
+        return found.setdefault(
+            currency,
+            {
+                "currency": currency,
+                "available": Decimal(0),
+                "owed": Decimal(0),
+                "balance": Decimal(0),
+                "pending": Decimal(0),
+                "released": Decimal(0),
+            },
+        )
+
+    for summary in earnings_summary(vendor):
+        row(summary["currency"]).update(
+            available=summary["payable"],
+            owed=summary["outstanding_debt"],
+            balance=summary["balance"],
+        )
+    for total in vendor_money_totals(money_bookings(vendor=vendor), percents, vendor.pk):
+        row(total["currency"]).update(pending=total["pending"], released=total["paid_out"])
+    bookings = list(
+        money_bookings(vendor=vendor).select_related(
+            "learner", "course_vendor", "stay_vendor", "course", "homestay"
+        )[:EARNINGS_BOOKINGS_SHOWN]
+    )
+    return {
+        "balances": [found[currency] for currency in sorted(found)],
+        "bookings": vendor_money_rows(bookings, percents, vendor.pk),
+    }
+
+
+def money_vendors() -> QuerySet[User]:
+    """Everyone who sold a course or stay that was paid for: the report's vendor filter."""
+    sold = AbroadBooking.objects.filter(amount_paid__gt=0)
+    return User.objects.filter(
+        Q(pk__in=sold.values("course_vendor")) | Q(pk__in=sold.values("stay_vendor"))
+    ).order_by("email")
+
+
 def vendor_dashboard(vendor: User, today: date) -> dict[str, Any]:
     """The vendor's admin home panel: arrivals in the next two weeks, requests waiting for
     them, occupancy over the next 30 days, what they sold this year and reviews to answer."""

@@ -17,11 +17,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.conf import settings as django_settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import DateField, DateTimeField, ExpressionWrapper, F, Func, Q, Sum, Value
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.text import slugify
 from wagtail.models import Page
@@ -36,6 +38,7 @@ from cms.abroad.models import (
     HomestayPage,
     HomestayRoom,
     InstitutePage,
+    time_zone_of,
 )
 from core import activity, dispatch
 from core.db import save_retrying_deadlocks
@@ -157,7 +160,11 @@ def source_room(room: HomestayRoom) -> HomestayRoom:
     return pinned
 
 
-def course_part(intake_id: Any, seats: int, weeks: int | None, *, today: date) -> CoursePart:
+def _local_today(page: Any, now: datetime) -> date:
+    return timezone.localdate(now, ZoneInfo(time_zone_of(page)))
+
+
+def course_part(intake_id: Any, seats: int, weeks: int | None, *, now: datetime) -> CoursePart:
     intake = (
         CourseIntake.objects.select_related("page", "page__owner")
         .filter(pk=intake_id, page__live=True)
@@ -172,12 +179,12 @@ def course_part(intake_id: Any, seats: int, weeks: int | None, *, today: date) -
         raise NotBookable(f"This course runs from {course.weeks_min} to {course.weeks_max} weeks.")
     if not 1 <= seats <= MAX_SEATS_PER_BOOKING:
         raise NotBookable(f"Book from 1 to {MAX_SEATS_PER_BOOKING} seats.")
-    if intake.start_date <= today:
+    if intake.start_date <= _local_today(course, now):
         raise NotBookable("This start date has passed.")
     return CoursePart(course, intake, seats, weeks, pricing.course_total(course, weeks, seats))
 
 
-def stay_part(room_id: Any, check_in: date, check_out: date, *, today: date) -> StayPart:
+def stay_part(room_id: Any, check_in: date, check_out: date, *, now: datetime) -> StayPart:
     room = (
         HomestayRoom.objects.select_related("page", "page__owner")
         .filter(pk=room_id, page__live=True)
@@ -188,7 +195,7 @@ def stay_part(room_id: Any, check_in: date, check_out: date, *, today: date) -> 
     room = source_room(room)
     homestay = room.page
     nights = (check_out - check_in).days
-    if check_in <= today:
+    if check_in <= _local_today(homestay, now):
         raise NotBookable("Check-in must be in the future.")
     if not homestay.min_nights <= nights <= homestay.max_nights:
         raise NotBookable(
@@ -249,15 +256,14 @@ def hold_booking(
     """Holds a course seat, a stay, or both (a package) for ``learner``: an instant-book
     listing is held while they pay; a request-to-book listing waits for its provider."""
     now = now or timezone.now()
-    today = timezone.localdate(now)
     if intake_id is None and room_id is None:
         raise NotBookable("Choose a course start date, a room, or both.")
-    course = course_part(intake_id, seats, weeks, today=today) if intake_id is not None else None
+    course = course_part(intake_id, seats, weeks, now=now) if intake_id is not None else None
     stay = None
     if room_id is not None:
         if check_in is None or check_out is None or check_out <= check_in:
             raise NotBookable("A stay needs a check-in date before its check-out date.")
-        stay = stay_part(room_id, check_in, check_out, today=today)
+        stay = stay_part(room_id, check_in, check_out, now=now)
     pages: list[Any] = [part.course for part in [course] if part] + [
         part.homestay for part in [stay] if part
     ]
@@ -308,6 +314,7 @@ def hold_booking(
             learner=learner,
             status=BookingStatus.AWAITING_VENDOR if awaiting else BookingStatus.HELD,
             currency=pages[0].currency,
+            time_zone=time_zone_of(pages[0]),
             total=(course.amount if course else Decimal(0)) + (stay.amount if stay else Decimal(0)),
             due_now=due,
             cancellation_policy=booking_policy,
@@ -492,10 +499,16 @@ def _refund_after_commit(booking: AbroadBooking, amount: Decimal, *, reason: str
 
 
 def commission_percent(kind: str) -> int:
+    return commission_percents()[kind]
+
+
+def commission_percents() -> dict[str, int]:
+    """The platform's commission per part of a booking (Settings → Study abroad)."""
     settings = policy()
-    if kind == "course":
-        return settings.institution_commission_percent
-    return settings.homestay_commission_percent
+    return {
+        "course": settings.institution_commission_percent,
+        "stay": settings.homestay_commission_percent,
+    }
 
 
 def pay_vendors(booking: AbroadBooking, amount: Decimal, *, reason: str) -> None:
@@ -509,28 +522,14 @@ def pay_vendors(booking: AbroadBooking, amount: Decimal, *, reason: str) -> None
         return
     legs = [Leg(platform_account(AccountKind.REVENUE, booking.currency), -amount)]
     commission_total = Decimal(0)
-    parts = [
-        ("course", booking.course_amount, booking.course_vendor),
-        ("stay", booking.stay_amount, booking.stay_vendor),
-    ]
-    remaining = amount
-    live_parts = [part for part in parts if part[1] > 0]
-    for index, (kind, part_amount, vendor) in enumerate(live_parts):
-        share = (
-            remaining
-            if index == len(live_parts) - 1
-            else (amount * part_amount / booking.total).quantize(pricing.CENT)
-        )
-        remaining -= share
-        commission = pricing.deposit(share, commission_percent(kind))
-        if vendor is None:
-            commission = share  # the listing has no owner any more: the platform keeps it
-        commission_total += commission
-        if share - commission > 0 and vendor is not None:
+    vendors = {booking.course_vendor_id: booking.course_vendor}
+    vendors[booking.stay_vendor_id] = booking.stay_vendor
+    for part in pricing.vendor_shares(booking, amount, commission_percents()):
+        commission_total += part.commission
+        vendor = vendors.get(part.vendor_id)
+        if part.earnings > 0 and vendor is not None:
             legs.append(
-                Leg(
-                    user_account(vendor, AccountKind.EARNINGS, booking.currency), share - commission
-                )
+                Leg(user_account(vendor, AccountKind.EARNINGS, booking.currency), part.earnings)
             )
     if commission_total:
         legs.append(
@@ -606,9 +605,9 @@ def cancel_booking(
     requests are simply released; what was paid is refunded by the booking's policy, in full
     when a provider or staff cancels, and the rest is the providers' (less commission)."""
     now = now or timezone.now()
-    today = timezone.localdate(now)
     with transaction.atomic():
         booking = _lock(booking_id)
+        today = booking.local_today(now)
         by_vendor = str(by.pk) in booking.vendors() or by.is_staff
         if not by_vendor and by.pk != booking.learner_id:
             raise NotAllowed()
@@ -677,8 +676,9 @@ def expire_due(now: datetime | None = None) -> dict[str, int]:
 
 
 def complete_due(now: datetime | None = None) -> int:
-    """Bookings whose course and stay have ended are completed; the providers are paid."""
-    today = timezone.localdate(now or timezone.now())
+    """Bookings whose course and stay have ended (in the destination's zone) are completed;
+    the providers are paid."""
+    now = now or timezone.now()
     done = 0
     candidates = AbroadBooking.objects.filter(
         status__in=[BookingStatus.CONFIRMED, BookingStatus.PAID]
@@ -688,7 +688,7 @@ def complete_due(now: datetime | None = None) -> int:
             booking = _lock(booking_id)
             departure = booking.departure
             if booking.status not in (BookingStatus.CONFIRMED, BookingStatus.PAID) or (
-                departure is None or departure >= today
+                departure is None or departure >= booking.local_today(now)
             ):
                 continue
             booking.status = BookingStatus.COMPLETED
@@ -997,21 +997,28 @@ REMINDER_DAYS = 3
 
 
 def send_due_reminders(now: datetime | None = None) -> int:
-    """Learners arriving within ``REMINDER_DAYS`` get one reminder. The reminder row and
-    the queued mail share a transaction and the row is unique per booking, so running the
-    beat task twice (or on two workers at once) sends each reminder once."""
-    today = timezone.localdate(now or timezone.now())
-    horizon = today + timedelta(days=REMINDER_DAYS)
+    """Learners arriving within ``REMINDER_DAYS`` (counted in the destination's zone: a
+    learner flying to Auckland is reminded by Auckland's calendar, not the server's) get one
+    reminder. The reminder row and the queued mail share a transaction and the row is
+    unique per booking, so running the beat task twice (or on two workers at once) sends
+    each reminder once."""
+    now = now or timezone.now()
+    # PostgreSQL's timezone(zone, instant) is the wall-clock time there; its date is the
+    # destination's today, per row.
+    local_today = Cast(
+        Func(F("time_zone"), Value(now), function="timezone", output_field=DateTimeField()),
+        DateField(),
+    )
+    horizon = ExpressionWrapper(local_today + Value(REMINDER_DAYS), output_field=DateField())
     sent = 0
-    from django.db.models import Q
-
     candidates = (
         AbroadBooking.objects.filter(
             status__in=[BookingStatus.CONFIRMED, BookingStatus.PAID], reminder__isnull=True
         )
+        .alias(today_there=local_today, horizon=horizon)
         .filter(
-            Q(course_start__gt=today, course_start__lte=horizon)
-            | Q(check_in__gt=today, check_in__lte=horizon)
+            Q(course_start__gt=F("today_there"), course_start__lte=F("horizon"))
+            | Q(check_in__gt=F("today_there"), check_in__lte=F("horizon"))
         )
         .values_list("pk", flat=True)[:500]
     )

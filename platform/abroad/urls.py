@@ -14,6 +14,7 @@ urlpatterns = [
     path("abroad/trips/<uuid:pk>/pay/", website.pay, name="abroad-pay"),
     path("abroad/trips/<uuid:pk>/cancel/", website.cancel, name="abroad-cancel"),
     path("abroad/vendor/", website.vendor, name="abroad-vendor"),
+    path("abroad/vendor/earnings/", website.vendor_earnings, name="abroad-vendor-earnings"),
     path("abroad/vendor/calendar/", website.vendor_calendar, name="abroad-vendor-calendar"),
     path(
         "abroad/vendor/calendar/<int:pk>/unblock/",

@@ -12,7 +12,7 @@ from django import forms
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.http import HttpRequest
-from django.urls import path, reverse_lazy
+from django.urls import path, reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -273,6 +273,138 @@ def register_occupancy_report_url() -> list[Any]:
             "reports/abroad-occupancy/results/",
             OccupancyReportView.as_view(results_only=True),
             name="abroad_occupancy_report_results",
+        ),
+    ]
+
+
+class VendorMoneyFilterForm(ReportPeriodForm):
+    vendor = forms.ModelChoiceField(
+        label=_("Vendor"),
+        queryset=selectors.money_vendors().none(),
+        required=False,
+        empty_label=_("All vendors"),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["start"].label = _("Booked from")
+        self.fields["vendor"].queryset = selectors.money_vendors()  # type: ignore[attr-defined]
+
+
+class VendorMoneyReportView(ReportView):
+    """Study-abroad bookings and their payments by vendor: per booking and vendor part
+    what the learner paid, what was refunded, the platform's commission and the vendor's
+    earnings (the ledger's split), with totals per vendor and currency. For staff with
+    the report permission (finance, admins); a period and a vendor narrow it."""
+
+    page_title = _("Study abroad bookings and payments by vendor")
+    header_icon = "table"
+    index_url_name = "abroad_vendor_money_report"
+    index_results_url_name = "abroad_vendor_money_report_results"
+    results_template_name = "abroad/admin/vendor_money_report_results.html"
+    template_name = "abroad/admin/vendor_money_report.html"
+    paginate_by = 50
+    list_export = [
+        "booked",
+        "booking.pk",
+        "listing",
+        "kind",
+        "vendor",
+        "learner",
+        "status",
+        "currency",
+        "gross",
+        "refunded",
+        "commission",
+        "earnings",
+        "paid_out",
+        "payments",
+    ]
+    export_headings = {
+        "booked": _("Booked"),
+        "booking.pk": _("Booking"),
+        "listing": _("Listing"),
+        "kind": _("Part"),
+        "vendor": _("Vendor"),
+        "learner": _("Learner"),
+        "status": _("Status"),
+        "currency": _("Currency"),
+        "gross": _("Paid"),
+        "refunded": _("Refunded"),
+        "commission": _("Commission"),
+        "earnings": _("Vendor earnings"),
+        "paid_out": _("Earnings released"),
+        "payments": _("Payments"),
+    }
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        if not request.user.has_perm("abroad.view_abroadbooking"):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def chosen(self) -> dict[str, Any]:
+        if not hasattr(self, "_filters"):
+            form = VendorMoneyFilterForm(self.request.GET)
+            self._filter_form = form
+            self._filters = form.cleaned_data if form.is_valid() else {}
+        return self._filters
+
+    def percents(self) -> dict[str, int]:
+        if not hasattr(self, "_percents"):
+            from .services import commission_percents
+
+            self._percents = commission_percents()
+        return self._percents
+
+    def get_queryset(self) -> Any:
+        data = self.chosen()
+        return selectors.money_bookings(
+            vendor=data.get("vendor"), start=data.get("start"), end=data.get("end")
+        ).select_related("learner", "course_vendor", "stay_vendor", "course", "homestay")
+
+    def decorate_paginated_queryset(self, object_list: Any) -> list[dict[str, Any]]:
+        vendor = self.chosen().get("vendor")
+        return selectors.vendor_money_rows(
+            list(object_list), self.percents(), vendor.pk if vendor else None
+        )
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        data = self.chosen()
+        vendor = data.get("vendor")
+        context["filter_form"] = self._filter_form
+        context["totals"] = selectors.vendor_money_totals(
+            selectors.money_bookings(vendor=vendor, start=data.get("start"), end=data.get("end")),
+            self.percents(),
+            vendor.pk if vendor else None,
+        )
+        context["query"] = self.request.GET.urlencode()
+        context["occupancy_url"] = reverse("abroad_occupancy_report")
+        return context
+
+
+@hooks.register("register_reports_menu_item")
+def register_vendor_money_report_menu_item() -> MenuItem:
+    return OccupancyReportMenuItem(
+        _("Study abroad by vendor"),
+        reverse_lazy("abroad_vendor_money_report"),
+        icon_name="table",
+        order=801,
+    )
+
+
+@hooks.register("register_admin_urls")
+def register_vendor_money_report_url() -> list[Any]:
+    return [
+        path(
+            "reports/abroad-vendors/",
+            VendorMoneyReportView.as_view(),
+            name="abroad_vendor_money_report",
+        ),
+        path(
+            "reports/abroad-vendors/results/",
+            VendorMoneyReportView.as_view(results_only=True),
+            name="abroad_vendor_money_report_results",
         ),
     ]
 

@@ -28,6 +28,7 @@ from . import maps, payments, selectors, services
 from .forms import (
     BlockDatesForm,
     BookForm,
+    PayoutForm,
     ReplyForm,
     ReviewForm,
     SearchForm,
@@ -320,6 +321,72 @@ def vendor(request: HttpRequest) -> HttpResponse:
             "waiting": [b for b in bookings if str(user.pk) in b.awaiting_vendors],
             "reviews": list(selectors.reviews_to_answer(user)[:50]),
         },
+    )
+
+
+@login_required
+def vendor_earnings(request: HttpRequest) -> HttpResponse:
+    """A partner's earnings per booking, available and pending balances, their payouts and
+    a payout request (``payouts.services``, as teachers ask for theirs)."""
+    from payouts import services as payout_services
+    from payouts.models import PayoutMethod
+    from payouts.selectors import payee_profile_of, payout_requests_of
+
+    user = user_of(request)
+    earnings = selectors.vendor_earnings(user, services.commission_percents())
+    balances = earnings["balances"]
+    currencies = [row["currency"] for row in balances] or ["EUR"]
+    posted = request.method == "POST"
+    first = balances[0] if balances else None
+    form = PayoutForm(
+        request.POST if posted else None,
+        currencies=currencies,
+        initial={
+            "currency": currencies[0],
+            "amount": first["available"] if first and first["available"] > 0 else None,
+        },
+    )
+    payee = payee_profile_of(user)
+    verified = is_email_verified(user)
+    if posted and not verified:
+        messages.error(request, _("Verify your email address to ask for payouts."))
+        return redirect("abroad-vendor-earnings")
+    if posted and form.is_valid():
+        data = form.cleaned_data
+        method = (
+            PayoutMethod.STRIPE_CONNECT
+            if payee and payee.stripe_account_id
+            else PayoutMethod.BANK_TRANSFER
+        )
+        if method == PayoutMethod.BANK_TRANSFER and not (payee and payee.has_bank_account):
+            form.add_error(None, _("Add your bank details first, so that we can pay you."))
+        else:
+            try:
+                payout_services.request_payout(
+                    user,
+                    amount=data["amount"],
+                    currency=data["currency"],
+                    method=method,
+                    idempotency_key=f"abroad-web:{user.pk}:{data['key']}"[:200],
+                )
+            except ServiceError as error:
+                form.add_error("amount", str(error.detail))
+            else:
+                messages.success(
+                    request, _("Payout requested; we will let you know when it is paid.")
+                )
+                return redirect("abroad-vendor-earnings")
+    return TemplateResponse(
+        request,
+        "abroad/vendor_earnings.html",
+        {
+            **earnings,
+            "payout_form": form,
+            "payee": payee,
+            "verified": verified,
+            "payouts": payout_requests_of(user, limit=20),
+        },
+        status=400 if form.errors else 200,
     )
 
 

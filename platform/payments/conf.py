@@ -21,6 +21,11 @@ def bank_transfer_minimum(currency: str) -> Decimal:
     return Decimal(str(setting("BANK_TRANSFER_MINIMUM").get(currency, "0")))
 
 
+def bank_transfer_allowed(amount: Decimal, currency: str) -> bool:
+    """Bank transfer is for large amounts: from ``BANK_TRANSFER_MINIMUM`` per currency."""
+    return amount >= bank_transfer_minimum(currency)
+
+
 def demo_enabled() -> bool:
     return bool(setting("PAYMENTS_DEMO_ENABLED"))
 
@@ -42,11 +47,14 @@ def razorpay_configured() -> bool:
     return bool(setting("RAZORPAY_KEY_ID") and setting("RAZORPAY_KEY_SECRET"))
 
 
-def website_providers(*, recurring: bool = False) -> list[tuple[str, str]]:
+def website_providers(
+    *, recurring: bool = False, amount: Decimal | None = None, currency: str = ""
+) -> list[tuple[str, str]]:
     """The "Pay with" choices the website offers: only providers this server can take
     payments with (a provider without keys would only answer "not configured"), the
     default first. Bank transfer needs no keys (a finance admin confirms it by hand) but
-    pays no subscriptions."""
+    pays no subscriptions and, when the ``amount`` is known, only amounts from the
+    minimum that ``services.start_checkout`` takes it for."""
     from django.utils.translation import gettext as _
 
     choices: list[tuple[str, str]] = []
@@ -58,7 +66,7 @@ def website_providers(*, recurring: bool = False) -> list[tuple[str, str]]:
             choices.append(("paypal", "PayPal"))
     if razorpay_configured():
         choices.append(("razorpay", "Razorpay (INR)"))
-    if not recurring:
+    if not recurring and (amount is None or bank_transfer_allowed(amount, currency)):
         choices.append(("bank_transfer", _("Bank transfer (large amounts)")))
     default = website_card_provider()
     return sorted(choices, key=lambda choice: choice[0] != default)

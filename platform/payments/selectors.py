@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 
 from accounts.models import User
 
-from .models import BillingDetails, Invoice, InvoiceKind, Payment
+from .models import BillingDetails, Invoice, InvoiceKind, Payment, PaymentStatus
 
 
 def billing_details_of(user: User) -> BillingDetails:
@@ -17,6 +17,41 @@ def billing_details_of(user: User) -> BillingDetails:
 
 def payments_for(user: User) -> QuerySet[Payment]:
     return Payment.objects.filter(user=user).prefetch_related("invoices").order_by("-created_at")
+
+
+def payments_of_item(
+    *, purpose: str, item: dict[str, str], status: str | None = None, provider: str = ""
+) -> QuerySet[Payment]:
+    """The payments of ``purpose`` for one item (``{"booking": id}``…), newest first:
+    how other apps find what was paid for their things without reading this app's tables."""
+    payments = Payment.objects.filter(
+        purpose=purpose, **{f"item__{key}": value for key, value in item.items()}
+    )
+    if status is not None:
+        payments = payments.filter(status=status)
+    if provider:
+        payments = payments.filter(provider=provider)
+    return payments.order_by("-created_at")
+
+
+def payments_of_items(*, purpose: str, key: str, values: list[str]) -> dict[str, list[Payment]]:
+    """Every payment of ``purpose`` whose ``item[key]`` is one of ``values``, by that
+    value, newest first: one query for a page of another app's things."""
+    found: dict[str, list[Payment]] = {value: [] for value in values}
+    if not values:
+        return found
+    payments = Payment.objects.filter(purpose=purpose, **{f"item__{key}__in": values})
+    for payment in payments.order_by("-created_at"):
+        found.setdefault(str(payment.item.get(key)), []).append(payment)
+    return found
+
+
+def pending_payment(*, purpose: str, item: dict[str, str], provider: str = "") -> Payment | None:
+    """The newest payment of ``purpose`` for ``item`` still waiting for its money (a bank
+    transfer not arrived yet, a card payment not confirmed), if any."""
+    return payments_of_item(
+        purpose=purpose, item=item, status=PaymentStatus.PENDING, provider=provider
+    ).first()
 
 
 def payment_for(user: User, payment_id: str) -> Payment:

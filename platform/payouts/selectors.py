@@ -7,7 +7,7 @@ from django.http import Http404
 
 from accounts.models import User
 
-from .models import PayeeProfile, TaxDocument
+from .models import PayeeProfile, PayoutRequest, TaxDocument
 
 
 def payee_profile_of(user: User) -> PayeeProfile | None:
@@ -24,3 +24,8 @@ def tax_document_for(user: User, document_id: Any) -> TaxDocument:
     if document is None:
         raise Http404("No such document.")
     return document
+
+
+def payout_requests_of(user: User, limit: int = 20) -> list[PayoutRequest]:
+    """The payee's payout requests, newest first."""
+    return list(PayoutRequest.objects.filter(payee=user).order_by("-requested_at")[:limit])

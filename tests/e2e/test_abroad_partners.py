@@ -12,7 +12,7 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
-from cms.abroad.testing import abroad_tree  # noqa: F401
+from cms.abroad.testing import abroad_tree, make_homestay  # noqa: F401
 
 pytestmark = pytest.mark.e2e
 SIZES = {"desktop": {"width": 1200, "height": 900}, "phone": {"width": 390, "height": 844}}
@@ -178,4 +178,112 @@ def test_a_host_applies_is_approved_and_submits_their_listing_for_review(  # typ
     admin_page.set_viewport_size(SIZES["phone"])
     admin_page.goto(url + "/admin/abroad/vendor-applications/")
     screenshot("queue-phone", page=admin_page)
+    staff.close()
+
+
+def test_a_host_accepts_a_request_to_book_and_the_learner_then_pays(  # type: ignore[no-untyped-def]
+    browser,
+    live_server,
+    transactional_db,
+    settings,
+    make_homestay,  # noqa: F811
+    role_user,
+    axe,
+    no_sideways_scroll,
+    screenshot,
+    staff_sign_in,
+):
+    """The learner asks on their phone for a stay at a request-to-book homestay; its host
+    signs in to the admin, finds the request in their bookings, accepts it; the learner's
+    trip is then held for them to pay, and they pay it with the demo card. The host's
+    earnings page shows the stay as pending."""
+    from abroad.models import AbroadBooking, BookingStatus
+    from django.utils import timezone
+
+    from accounts.roles import Role
+    from accounts.testing import activate_totp
+    from cms.abroad.vendors import grant_vendor_subtree
+
+    settings.PAYMENTS_DEMO_ENABLED = True
+    settings.STRIPE_SECRET_KEY = ""
+    settings.STRIPE_PUBLISHABLE_KEY = ""
+    host = role_user(
+        Role.HOMESTAY_OWNER, email="rosa@example.com", first_name="Rosa", last_name="Host"
+    )
+    host.totp_secret = activate_totp(host)
+    learner = role_user(Role.STUDENT, email="leo@example.com", first_name="Leo", last_name="Lerner")
+    home = make_homestay(host, title="Casa Rosa", booking_mode="request")
+    grant_vendor_subtree(host, home)
+    url = live_server.url
+    check_in = timezone.localdate() + timedelta(days=21)
+
+    # The learner asks for a week, on their phone.
+    context = _context(browser, live_server, learner, "phone")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(url + home.url)
+    form = page.get_by_role("form", name="Request a stay")
+    form.get_by_label("Check-in", exact=True).fill(check_in.isoformat())
+    form.get_by_label("Check-out", exact=True).fill((check_in + timedelta(days=7)).isoformat())
+    form.get_by_role("button", name="Send request").click()
+    expect(
+        page.get_by_text("Request sent. Nothing is charged until it is accepted.")
+    ).to_be_visible()
+    expect(page.get_by_text("Waiting for the provider's answer")).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile(r"^Pay "))).to_have_count(0)
+    no_sideways_scroll(page)
+    axe(page)
+    screenshot("request-sent-phone", page=page)
+    booking = AbroadBooking.objects.get(learner=learner)
+    assert booking.status == BookingStatus.AWAITING_VENDOR
+    trip_url = page.url
+
+    # The host signs in to their admin and accepts it from their bookings.
+    staff = browser.new_context(viewport=SIZES["desktop"])
+    host_page = staff.new_page()
+    host_page.set_default_timeout(15_000)
+    staff_sign_in(host_page, url + "/admin/", host)
+    dashboard = host_page.get_by_test_id("vendor-dashboard")
+    expect(dashboard).to_contain_text("1 request waiting for your answer")
+    screenshot("host-dashboard-desktop", page=host_page)
+    dashboard.get_by_role("link", name="1 request waiting for your answer").click()
+    request = host_page.locator("article", has_text="Leo Lerner")
+    expect(request).to_contain_text("Casa Rosa")
+    screenshot("host-request-desktop", page=host_page)
+    request.get_by_role("button", name="Accept").click()
+    expect(host_page.get_by_text("Accepted.")).to_be_visible()
+    expect(host_page.get_by_text("No requests waiting.")).to_be_visible()
+    axe(host_page)
+    screenshot("host-accepted-desktop", page=host_page)
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.HELD and booking.hold_expires_at is not None
+
+    # The learner finds it accepted and pays.
+    page.goto(trip_url)
+    expect(page.get_by_text("Held while paying")).to_be_visible()
+    page.get_by_role("link", name=re.compile(r"^Pay ")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Pay for your trip")
+    no_sideways_scroll(page)
+    screenshot("accepted-pay-phone", page=page)
+    page.get_by_role("textbox", name="Card number", exact=True).fill("4242 4242 4242 4242")
+    page.get_by_role("textbox", name="Expiry (MM/YY)", exact=True).fill("12/40")
+    page.get_by_role("textbox", name="CVC", exact=True).fill("123")
+    page.get_by_role("button", name=re.compile(r"^Pay ")).click()
+    page.wait_for_url(re.compile(r"/abroad/trips/[0-9a-f-]+/$"))
+    expect(page.get_by_text("Payment received")).to_be_visible()
+    booking.refresh_from_db()
+    assert booking.status in (BookingStatus.CONFIRMED, BookingStatus.PAID)
+    context.close()
+
+    # The host's earnings: the stay is pending until it ends.
+    host_page.goto(url + "/admin/")
+    host_page.get_by_role("link", name="Earnings and payouts").click()
+    expect(host_page.get_by_test_id("booking-earnings")).to_contain_text("Casa Rosa")
+    expect(host_page.get_by_test_id("pending-EUR")).not_to_have_text("0.00")
+    no_sideways_scroll(host_page)
+    axe(host_page)
+    screenshot("host-earnings-desktop", page=host_page)
+    host_page.set_viewport_size(SIZES["phone"])
+    no_sideways_scroll(host_page)
+    screenshot("host-earnings-phone", page=host_page)
     staff.close()

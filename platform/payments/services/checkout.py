@@ -12,7 +12,7 @@ from django.db import IntegrityError
 from accounts.models import User
 
 from .. import purposes
-from ..conf import bank_transfer_minimum, demo_enabled, setting
+from ..conf import bank_transfer_allowed, bank_transfer_minimum, demo_enabled, setting
 from ..demo_cards import TEST_CARDS
 from ..errors import (
     ProviderError,
@@ -57,7 +57,7 @@ def start_checkout(
 
     handler = purposes.get(purpose)
     quote = handler.quote(user, item, currency)
-    if provider == Provider.BANK_TRANSFER and quote.amount < bank_transfer_minimum(currency):
+    if provider == Provider.BANK_TRANSFER and not bank_transfer_allowed(quote.amount, currency):
         raise ProviderUnavailable(
             f"Bank transfer is for amounts from {bank_transfer_minimum(currency)} {currency}."
         )

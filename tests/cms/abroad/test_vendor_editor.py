@@ -154,7 +154,7 @@ def test_the_vendor_admin_menu_shows_only_their_pages_and_bookings(
     client.force_login(homestay_owner)
     page = client.get(reverse("wagtailadmin_home")).content.decode()
     assert "Bookings and requests" in page
-    for own in ("Rooms and blocked dates", "Messages", "Payout method"):
+    for own in ("Rooms and blocked dates", "Messages", "Earnings and payouts", "Payout method"):
         assert own in page, own
     for hidden in ("Snippets", "Images", "Documents", "Reports", "Settings"):
         assert f">{hidden}<" not in page, hidden
