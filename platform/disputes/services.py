@@ -196,6 +196,7 @@ def _approve(
         request = RefundRequest.objects.select_for_update().get(pk=request.pk)
         if request.status != RefundRequestStatus.PENDING:
             return request
+        purposes.get(request.payment.purpose).refund_granted(request.payment, amount=amount)
         request.status = RefundRequestStatus.APPROVED
         request.automatic = by is None
         request.amount_approved = amount
