@@ -82,6 +82,12 @@ class Purpose:
         ended, so that nothing paid back stays usable (a package closed, a seat or a stay
         cancelled and given back). Runs inside the approval's transaction; idempotent."""
 
+    def complaint_opened(self, payment: "Payment") -> None:
+        """The learner reported a problem with what ``payment`` bought: hold what would
+        otherwise settle while the dispute is open (a lesson waiting for the learner's
+        confirmation is not confirmed, nor its teacher paid, automatically). Runs inside the
+        complaint's transaction; idempotent."""
+
     def counterparty(self, payment: "Payment") -> User | None:
         """The teacher or vendor this payment pays, who answers a dispute about it."""
         return None

@@ -31,7 +31,7 @@ def register_purposes() -> None:
     from .services.bookings import cancel_for_refund, confirm_payment, refund_fraction
     from .services.gifts import gift_paid
     from .services.packages import close_for_refund, package_paid
-    from .services.sessions import settle_disputed_lesson
+    from .services.sessions import hold_in_dispute, settle_disputed_lesson
 
     class BookingPurpose(Purpose):
         name = BOOKING_PURPOSE
@@ -92,6 +92,9 @@ def register_purposes() -> None:
 
         def refund_granted(self, payment: Any, *, amount: Decimal) -> None:
             cancel_for_refund(payment.item["booking"], refunded=amount)
+
+        def complaint_opened(self, payment: Any) -> None:
+            hold_in_dispute(payment.item["booking"])
 
         def settle_dispute(self, payment: Any, *, refunded: Decimal) -> Decimal:
             return settle_disputed_lesson(payment.item["booking"], refunded=refunded)
