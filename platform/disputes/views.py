@@ -98,8 +98,8 @@ def add_evidence(request: HttpRequest, dispute_id: str) -> HttpResponse:
 
 @login_required
 def report_problem(request: HttpRequest, payment_id: str) -> HttpResponse:
-    """"Report a problem" with a lesson, seat, package or stay: opens a complaint about its
-    payment and lands on the dispute's page."""
+    """The learner's "Report a problem" with a lesson, seat, package or stay: opens a
+    complaint about its payment and lands on the dispute's page."""
     payment = payment_selectors.own_payment(user_of(request), payment_id)
     form = ReportProblemForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -161,7 +161,9 @@ def evidence_file(request: HttpRequest, dispute_id: str, evidence_id: int) -> Ht
     try:
         return serve_private_file(
             request,
-            PrivateFile(evidence.file, content_type, f"evidence-{evidence.pk}.{extension}", inline=False),
+            PrivateFile(
+                evidence.file, content_type, f"evidence-{evidence.pk}.{extension}", inline=False
+            ),
         )
     except FileNotFoundError:
         raise Http404 from None

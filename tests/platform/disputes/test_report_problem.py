@@ -1,4 +1,4 @@
-""" "Report a problem" on the website and the API: from a lesson's page or a trip's page the
+"""Report a problem, on the website and the API: from a lesson's page or a trip's page the
 learner opens a complaint about what they paid for and lands on the dispute's page, where
 both sides add their account and files; the teacher or vendor is told and answers there."""
 
