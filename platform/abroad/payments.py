@@ -178,6 +178,24 @@ def register_purposes() -> None:
                 )
             return transfer
 
+        def automatic_refund(self, payment: Any) -> Decimal:
+            """The booking's cancellation policy, fixed when it was booked: an upcoming
+            booking gets back what the learner's own cancellation would refund today
+            (``services.cancellation_refund``), as far as this payment holds it; approving
+            cancels the booking and frees its seats and nights (``refund_granted``). Nothing
+            is automatic once the trip began; those requests wait for a finance admin."""
+            from .services import cancellation_refund
+
+            booking = AbroadBooking.objects.filter(pk=payment.item.get("booking")).first()
+            if booking is None:
+                return Decimal(0)
+            return max(Decimal(0), min(cancellation_refund(booking), payment.refundable))
+
+        def refund_granted(self, payment: Any, *, amount: Decimal) -> None:
+            from .services import cancel_after_refund
+
+            cancel_after_refund(payment.item["booking"], refunded=amount)
+
         def counterparty(self, payment: Any) -> Any:
             """The course's school, or else the stay's host: who answers a dispute."""
             booking = (

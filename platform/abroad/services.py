@@ -593,6 +593,65 @@ def record_outside_refund(booking_id: Any, *, amount: Decimal, reference: str = 
             _expire(booking, BookingStatus.CANCELLED, f"refunded in full ({reference})")
 
 
+def _policy_refund(
+    booking: AbroadBooking, paid: Decimal, today: date, *, by_vendor: bool
+) -> Decimal:
+    if booking.long_stay and booking.arrival and booking.departure:
+        return policies.long_stay_refund(
+            paid,
+            days_before_arrival(booking, today),
+            (booking.departure - booking.arrival).days,
+            by_vendor=by_vendor,
+        )
+    return policies.refund_amount(
+        booking.cancellation_policy, paid, days_before_arrival(booking, today), by_vendor=by_vendor
+    )
+
+
+def _cancellable(booking: AbroadBooking, today: date) -> bool:
+    return booking.status in (BookingStatus.CONFIRMED, BookingStatus.PAID) and (
+        booking.arrival is None or booking.arrival > today
+    )
+
+
+def cancellation_refund(booking: AbroadBooking, *, now: datetime | None = None) -> Decimal:
+    """What the learner's own cancellation would refund now under the booking's policy
+    (0 when it can no longer be cancelled). Read-only: the refund policy for requests."""
+    today = timezone.localdate(now or timezone.now())
+    if not _cancellable(booking, today):
+        return Decimal(0)
+    return _policy_refund(
+        booking, booking.amount_paid - booking.refunded_amount, today, by_vendor=False
+    )
+
+
+def cancel_after_refund(booking_id: Any, *, refunded: Decimal, now: datetime | None = None) -> None:
+    """A refund request for one of the booking's payments was approved and ``refunded`` given
+    back through payments (``record_outside_refund`` counted it already): an upcoming booking
+    is cancelled, which frees its seats and nights, and what was kept pays the providers as a
+    late cancellation. A booking paid in several payments still gets what its policy refunds:
+    the rest leaves its other payments, through this app's own refund path. Inside the
+    approval's transaction; a booking cancelled (or over) already is left as it is."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    booking = _lock(booking_id)
+    if not _cancellable(booking, today):
+        return
+    paid_before = booking.amount_paid - booking.refunded_amount + refunded
+    top_up = _policy_refund(booking, paid_before, today, by_vendor=False) - refunded
+    top_up = min(max(top_up, Decimal(0)), booking.amount_paid - booking.refunded_amount)
+    booking.refunded_amount += top_up
+    booking.cancelled_at = now
+    booking.cancelled_by_vendor = False
+    booking.save()
+    _expire(booking, BookingStatus.CANCELLED, f"refund request: refunded {refunded + top_up}")
+    if top_up:
+        _refund_after_commit(booking, top_up, reason="cancelled on a refund request")
+    kept = booking.amount_paid - booking.refunded_amount
+    if kept > 0:
+        pay_vendors(booking, kept, reason="refund request: rest kept")
+
+
 def cancel_booking(
     booking_id: Any,
     *,

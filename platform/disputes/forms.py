@@ -39,3 +39,17 @@ class EvidenceForm(forms.Form):
         label=_("Your account"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000
     )
     evidence = MultipleFileField(label=_("Files (optional)"), required=False)
+
+
+class ReportProblemForm(forms.Form):
+    reason = forms.CharField(
+        label=_("What went wrong?"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=4000,
+        help_text=_("The teacher or provider reads this and can answer before our team decides."),
+    )
+    evidence = MultipleFileField(
+        label=_("Files (optional)"),
+        required=False,
+        help_text=_("Screenshots, receipts or messages: PDF, JPEG, PNG, WebP or text."),
+    )

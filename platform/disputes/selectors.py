@@ -4,7 +4,7 @@ from django.db.models import Q, QuerySet
 
 from accounts.models import User
 
-from .models import Dispute, RefundRequest
+from .models import Dispute, Evidence, RefundRequest
 
 
 def refund_requests_of(user: User) -> QuerySet[RefundRequest]:
@@ -24,3 +24,8 @@ def disputes_of(user: User) -> QuerySet[Dispute]:
         .prefetch_related("evidence")
         .order_by("-created_at")
     )
+
+
+def evidence_of(dispute: Dispute) -> QuerySet[Evidence]:
+    """A dispute's evidence, oldest first, with its authors (one query)."""
+    return dispute.evidence.select_related("author").order_by("created_at", "pk")

@@ -196,6 +196,7 @@ def _approve(
         request = RefundRequest.objects.select_for_update().get(pk=request.pk)
         if request.status != RefundRequestStatus.PENDING:
             return request
+        purposes.get(request.payment.purpose).refund_granted(request.payment, amount=amount)
         request.status = RefundRequestStatus.APPROVED
         request.automatic = by is None
         request.amount_approved = amount
@@ -282,7 +283,14 @@ def _tell_about_dispute(dispute: Dispute, title: str, body: str) -> None:
     data = {"dispute": str(dispute.pk), "status": dispute.status, "outcome": dispute.outcome}
     for person in (dispute.learner, dispute.counterparty):
         if person is not None:
-            notify(person, DISPUTE_UPDATED, title, body, data, url=reverse("website-disputes"))
+            notify(
+                person,
+                DISPUTE_UPDATED,
+                title,
+                body,
+                data,
+                url=reverse("website-dispute", args=[dispute.pk]),
+            )
 
 
 def open_complaint(payment: Payment, *, by: User, reason: str) -> Dispute:
@@ -311,6 +319,44 @@ def open_complaint(payment: Payment, *, by: User, reason: str) -> Dispute:
             _("Dispute opened: %(what)s") % {"what": payment.description},
             _("Both sides can add their account and files before our team decides."),
         )
+    return dispute
+
+
+def report_problem(
+    user: User,
+    *,
+    payment_id: Any,
+    reason: str,
+    files: Sequence[UploadedFile] = (),
+) -> Dispute:
+    """The learner's "Report a problem" about one of their payments (a lesson, a seat, a
+    package, a stay): opens a complaint, or adds to the one already open, with their account
+    and files. The purpose holds what would otherwise settle meanwhile (a lesson waiting for
+    confirmation); the teacher or vendor is told and both sides answer on the dispute's page
+    until a finance admin decides."""
+    payment = Payment.objects.filter(pk=payment_id, user=user).first()
+    if payment is None:
+        raise PaymentNotFound()
+    if payment.status != PaymentStatus.SUCCEEDED or payment.refundable <= 0:
+        raise NothingToRefund()
+    reason = reason.strip()
+    if not reason:
+        raise DecisionReasonRequired(_("Say what went wrong."))
+    with transaction.atomic():  # a rejected file rolls the whole report back
+        existing = (
+            Dispute.objects.select_for_update()
+            .filter(payment=payment, source=DisputeSource.COMPLAINT)
+            .exclude(status=DisputeStatus.DECIDED)
+            .first()
+        )
+        purposes.get(payment.purpose).complaint_opened(payment)
+        if existing is None:
+            dispute = open_complaint(payment, by=user, reason=reason)
+            text = ""
+        else:
+            dispute, text = existing, reason
+        if text or files:
+            _add_evidence(author=user, text=text, files=files, dispute=dispute)
     return dispute
 
 
@@ -382,6 +428,17 @@ def add_dispute_evidence(
         Dispute.objects.filter(pk=dispute.pk, status=DisputeStatus.OPENED).update(
             status=DisputeStatus.EVIDENCE, updated_at=timezone.now()
         )
+        other = dispute.counterparty if user.pk == dispute.learner_id else dispute.learner
+        if other is not None:
+            notify(
+                other,
+                DISPUTE_UPDATED,
+                _("New evidence in the dispute about %(what)s")
+                % {"what": dispute.payment.description},
+                _("The other side added their account. You can answer on the dispute's page."),
+                {"dispute": str(dispute.pk), "status": dispute.status},
+                url=reverse("website-dispute", args=[dispute.pk]),
+            )
     dispute.refresh_from_db()
     return dispute
 

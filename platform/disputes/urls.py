@@ -11,6 +11,17 @@ urlpatterns = [
     path("refunds/", views.refund_requests, name="website-refund-requests"),
     path("disputes/", views.disputes, name="website-disputes"),
     path(
+        "payments/<uuid:payment_id>/report/",
+        views.report_problem,
+        name="website-report-problem",
+    ),
+    path("disputes/<uuid:dispute_id>/", views.dispute_detail, name="website-dispute"),
+    path(
+        "disputes/<uuid:dispute_id>/evidence/<int:evidence_id>/file/",
+        views.evidence_file,
+        name="website-dispute-evidence-file",
+    ),
+    path(
         "disputes/<uuid:dispute_id>/evidence/",
         views.add_evidence,
         name="website-dispute-evidence",

@@ -1,8 +1,11 @@
-"""Website pages: request a refund of a payment, my refund requests, my disputes."""
+"""Website pages: request a refund of a payment, my refund requests, report a problem, my
+disputes and each dispute's page, where both sides add their evidence."""
+
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -10,10 +13,12 @@ from django.views.decorators.http import require_POST
 
 from accounts.requests import user_of
 from core.api.errors import ServiceError
+from core.downloads import PrivateFile, serve_private_file
 from payments import selectors as payment_selectors
 
 from . import selectors, services
-from .forms import EvidenceForm, RefundRequestForm
+from .errors import NotAParty
+from .forms import EvidenceForm, RefundRequestForm, ReportProblemForm
 from .models import RefundRequestStatus
 
 
@@ -88,4 +93,77 @@ def add_evidence(request: HttpRequest, dispute_id: str) -> HttpResponse:
             messages.error(request, str(error.detail))
     else:
         messages.error(request, _("Write what happened before sending."))
-    return redirect("website-disputes")
+    return redirect("website-dispute", dispute_id=dispute_id)
+
+
+@login_required
+def report_problem(request: HttpRequest, payment_id: str) -> HttpResponse:
+    """The learner's "Report a problem" with a lesson, seat, package or stay: opens a
+    complaint about its payment and lands on the dispute's page."""
+    payment = payment_selectors.own_payment(user_of(request), payment_id)
+    form = ReportProblemForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            dispute = services.report_problem(
+                user_of(request),
+                payment_id=payment.pk,
+                reason=form.cleaned_data["reason"],
+                files=form.cleaned_data["evidence"],
+            )
+        except ServiceError as error:
+            messages.error(request, str(error.detail))
+        else:
+            messages.success(
+                request,
+                _("Your report was sent. The other side can answer here before our team decides."),
+            )
+            return redirect("website-dispute", dispute_id=dispute.pk)
+    return TemplateResponse(
+        request,
+        "disputes/report_problem.html",
+        {"payment": payment, "form": form, "back": request.GET.get("back", "")},
+    )
+
+
+def _own_dispute(request: HttpRequest, dispute_id: str) -> Any:
+    try:
+        return services.dispute_of(user_of(request), dispute_id)
+    except NotAParty:
+        raise Http404 from None
+
+
+@login_required
+def dispute_detail(request: HttpRequest, dispute_id: str) -> HttpResponse:
+    dispute = _own_dispute(request, dispute_id)
+    return TemplateResponse(
+        request,
+        "disputes/dispute.html",
+        {
+            "dispute": dispute,
+            "evidence": selectors.evidence_of(dispute),
+            "is_learner": dispute.learner_id == request.user.pk,
+            "form": EvidenceForm(),
+        },
+    )
+
+
+@login_required
+def evidence_file(request: HttpRequest, dispute_id: str, evidence_id: int) -> HttpResponseBase:
+    """An evidence file of a dispute, for its two sides only, as a download (never inline)."""
+    dispute = _own_dispute(request, dispute_id)
+    evidence = dispute.evidence.filter(pk=evidence_id).first()
+    if evidence is None or not evidence.file:
+        raise Http404
+    from .admin_views import EVIDENCE_CONTENT_TYPES
+
+    extension = (evidence.file.name or "").rsplit(".", 1)[-1].lower()
+    content_type = EVIDENCE_CONTENT_TYPES.get(extension, "application/octet-stream")
+    try:
+        return serve_private_file(
+            request,
+            PrivateFile(
+                evidence.file, content_type, f"evidence-{evidence.pk}.{extension}", inline=False
+            ),
+        )
+    except FileNotFoundError:
+        raise Http404 from None

@@ -196,6 +196,18 @@ def register_purposes() -> None:
             # Crediting the earning repaid the teacher's debts first (``credits.claims``).
             services.record_purchase(pack_id=pack.pk, learner=payment.user, payment=payment)
 
+        def automatic_refund(self, payment: "Payment") -> Decimal:
+            """Never automatic: a bought pack's files can be downloaded at once and no
+            download or opening is recorded, so whether it was used cannot be known. Every
+            request waits for a finance admin; a full refund ends the buyer's access
+            (``reverse``)."""
+            return Decimal("0")
+
+        def counterparty(self, payment: "Payment") -> Any:
+            return (
+                MaterialPack.objects.select_related("teacher").get(pk=payment.item["pack"]).teacher
+            )
+
         def reverse(self, payment: "Payment", refund: "Refund") -> Transfer:
             transfer = reverse_earning(payment, refund)
             if payment.amount_refunded >= payment.amount:

@@ -76,6 +76,18 @@ class Purpose:
         without a finance admin (0: every request is reviewed). Read-only."""
         return Decimal("0")
 
+    def refund_granted(self, payment: "Payment", *, amount: Decimal) -> None:
+        """A refund request for ``payment`` was approved and ``amount`` refunded (the refund
+        and its ``reverse`` are booked already): end what was bought where it can still be
+        ended, so that nothing paid back stays usable (a package closed, a seat or a stay
+        cancelled and given back). Runs inside the approval's transaction; idempotent."""
+
+    def complaint_opened(self, payment: "Payment") -> None:
+        """The learner reported a problem with what ``payment`` bought: hold what would
+        otherwise settle while the dispute is open (a lesson waiting for the learner's
+        confirmation is not confirmed, nor its teacher paid, automatically). Runs inside the
+        complaint's transaction; idempotent."""
+
     def counterparty(self, payment: "Payment") -> User | None:
         """The teacher or vendor this payment pays, who answers a dispute about it."""
         return None

@@ -4,10 +4,13 @@ the ledger they write): ``tutoring_booking`` confirms the held booking it paid f
 from ``payments.py`` because fulfilment calls the booking services, which themselves use
 ``payments.py`` for refunds and teacher pay."""
 
+from datetime import timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
+from django.conf import settings
+from django.utils import timezone
 
 from .payments import BOOKING_PURPOSE, GIFT_PURPOSE, PACKAGE_PURPOSE, split_commission
 
@@ -25,10 +28,10 @@ def register_purposes() -> None:
     from payments.purposes import Purpose, Quote, register
 
     from .models import Booking, BookingStatus, Gift, LessonPackage, PackageStatus
-    from .services.bookings import confirm_payment
+    from .services.bookings import cancel_for_refund, confirm_payment, refund_fraction
     from .services.gifts import gift_paid
-    from .services.packages import package_paid
-    from .services.sessions import settle_disputed_lesson
+    from .services.packages import close_for_refund, package_paid
+    from .services.sessions import hold_in_dispute, settle_disputed_lesson
 
     class BookingPurpose(Purpose):
         name = BOOKING_PURPOSE
@@ -68,12 +71,30 @@ def register_purposes() -> None:
 
         def automatic_refund(self, payment: Any) -> Decimal:
             """A cancelled lesson is owed what its cancellation policy set (all of it when
-            the teacher cancelled) and has not come back yet (a refund that failed)."""
+            the teacher cancelled) and has not come back yet (a refund that failed). An
+            upcoming lesson or group-session seat is refunded in full until the free
+            cancellation deadline (``free_cancellation_hours`` before the start), as the
+            learner's own cancellation would be; approving then cancels it
+            (``refund_granted``). Later, and for lessons that took place, a finance admin
+            decides."""
             booking = Booking.objects.get(pk=payment.item["booking"])
+            if booking.status == BookingStatus.CONFIRMED:
+                now = timezone.now()
+                if booking.start > now and refund_fraction(
+                    booking, by_teacher=False, now=now
+                ) == Decimal("1"):
+                    return payment.refundable
+                return Decimal("0")
             if booking.status != BookingStatus.CANCELLED:
                 return Decimal("0")
             owed = booking.refunded_amount - payment.amount_refunded
             return max(Decimal("0"), min(owed, payment.refundable))
+
+        def refund_granted(self, payment: Any, *, amount: Decimal) -> None:
+            cancel_for_refund(payment.item["booking"], refunded=amount)
+
+        def complaint_opened(self, payment: Any) -> None:
+            hold_in_dispute(payment.item["booking"])
 
         def settle_dispute(self, payment: Any, *, refunded: Decimal) -> Decimal:
             return settle_disputed_lesson(payment.item["booking"], refunded=refunded)
@@ -151,6 +172,30 @@ def register_purposes() -> None:
                 metadata={"payment": str(payment.pk), "package": payment.item["package"]},
             )
             package_paid(payment.item["package"], payment_reference=str(payment.pk))
+
+        def counterparty(self, payment: Any) -> Any:
+            package = LessonPackage.objects.select_related("teacher__user").get(
+                pk=payment.item["package"]
+            )
+            return package.teacher.user
+
+        def automatic_refund(self, payment: Any) -> Decimal:
+            """An open package's unused lessons (``unit_price`` each, pro rata) are refunded
+            on request within ``REFUND_AUTO_PACKAGE_DAYS`` after the purchase; approving
+            closes the package (``refund_granted``). Lessons booked or taken are not
+            refunded automatically; later requests wait for a finance admin."""
+            days = int(settings.REFUND_AUTO_PACKAGE_DAYS)
+            paid_at = payment.succeeded_at or payment.created_at
+            if days <= 0 or timezone.now() - paid_at > timedelta(days=days):
+                return Decimal("0")
+            package = LessonPackage.objects.get(pk=payment.item["package"])
+            if package.status != PackageStatus.ACTIVE:
+                return Decimal("0")
+            unused = package.lessons - package.lessons_used - package.refunded_lessons
+            return max(Decimal("0"), min(package.unit_price * unused, payment.refundable))
+
+        def refund_granted(self, payment: Any, *, amount: Decimal) -> None:
+            close_for_refund(payment.item["package"], refunded=amount)
 
     register(BookingPurpose())
     register(GiftPurpose())

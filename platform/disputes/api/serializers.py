@@ -93,3 +93,11 @@ class EvidenceCreateSerializer(serializers.Serializer):
     evidence = serializers.ListField(
         child=serializers.FileField(), required=False, default=list, max_length=5
     )
+
+
+class ReportProblemSerializer(serializers.Serializer):
+    payment = serializers.UUIDField()
+    reason = serializers.CharField(max_length=4000)
+    evidence = serializers.ListField(
+        child=serializers.FileField(), required=False, default=list, max_length=5
+    )

@@ -16,6 +16,7 @@ from .serializers import (
     EvidenceCreateSerializer,
     RefundRequestCreateSerializer,
     RefundRequestSerializer,
+    ReportProblemSerializer,
 )
 
 
@@ -61,11 +62,13 @@ class RefundRequestListView(generics.ListCreateAPIView):
         return Response(body, status=status.HTTP_201_CREATED)
 
 
-class DisputeListView(generics.ListAPIView):
-    """Disputes about my payments, or about lessons and stays I was paid for."""
+class DisputeListView(generics.ListCreateAPIView):
+    """Disputes about my payments, or about lessons and stays I was paid for; reporting a
+    problem with one of my payments opens one."""
 
     serializer_class = DisputeSerializer
     permission_classes = [permissions.IsAuthenticated]
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
     filterset_fields = ["status", "source"]
 
     def get_queryset(self) -> QuerySet[Dispute]:
@@ -76,6 +79,30 @@ class DisputeListView(generics.ListAPIView):
     @extend_schema(summary="Disputes I am a side of (as the learner or the teacher/vendor)")
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        request={
+            "application/json": ReportProblemSerializer,
+            "multipart/form-data": ReportProblemSerializer,
+        },
+        responses={201: DisputeSerializer},
+        summary="Report a problem with one of my payments (a lesson, seat, package or stay)",
+        description="Opens a complaint (or adds to the one already open about that payment): "
+        "the teacher or vendor is told, both sides answer with evidence, and the finance team "
+        "decides. A lesson waiting for your confirmation is held until then.",
+    )
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = ReportProblemSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        dispute = services.report_problem(
+            user_of(request),
+            payment_id=data["payment"],
+            reason=data["reason"],
+            files=data["evidence"],
+        )
+        body = DisputeSerializer(dispute, context={"request": request}).data
+        return Response(body, status=status.HTTP_201_CREATED)
 
 
 class DisputeEvidenceView(generics.GenericAPIView):

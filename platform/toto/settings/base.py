@@ -867,6 +867,8 @@ SITE_CREATE_HOME_PAGE = env.bool("SITE_CREATE_HOME_PAGE", default=True)
 # or less and still unspent are refunded on request without review (0: every request is
 # reviewed). Prices in the catalogue include tax (True) or have it added at checkout (False).
 REFUND_AUTO_CREDITS_DAYS = env.int("REFUND_AUTO_CREDITS_DAYS", default=14)
+# Unused lessons of a lesson package are refunded on request this many days after the purchase.
+REFUND_AUTO_PACKAGE_DAYS = env.int("REFUND_AUTO_PACKAGE_DAYS", default=14)
 TAX_PRICES_INCLUDE_TAX = env.bool("TAX_PRICES_INCLUDE_TAX", default=True)
 # The buyer's country when neither their billing details nor their profile give one.
 TAX_DEFAULT_COUNTRY = env.str("TAX_DEFAULT_COUNTRY", default="")

@@ -302,6 +302,31 @@ def cancel_booking(
     return booking
 
 
+def cancel_for_refund(booking_id: Any, *, refunded: Decimal, now: datetime | None = None) -> None:
+    """A refund request for this booking's payment was approved and ``refunded`` already
+    given back through payments (its ledger reversal is booked): an upcoming lesson or seat
+    is cancelled so that nothing paid back stays booked. Its seat is given back, and what was
+    kept (an admin's partial refund) pays the teacher as a late cancellation would. Inside the
+    approval's transaction; a lesson already cancelled, held or over is left as it is."""
+    now = now or timezone.now()
+    booking, session = lock_with_session(booking_id)
+    if booking.status != BookingStatus.CONFIRMED or booking.start <= now:
+        return
+    move_status(booking, BookingStatus.CANCELLED, note=f"refund request: refunded {refunded}")
+    booking.refunded_amount += refunded
+    booking.cancelled_at = now
+    booking.cancellation_reason = "refund request approved"
+    booking.save()
+    kept = booking.price - booking.refunded_amount
+    if kept > 0:
+        payments.pay_teacher(booking, kept, reason="refund request: rest kept")
+    if session is not None:
+        from .group_sessions import release_seat
+
+        release_seat(session, booking)
+    dispatch.enqueue_on_commit("tutoring.tasks.booking_cancelled", str(booking.pk))
+
+
 def reschedule_booking(
     booking_id: Any, *, by: User, start: datetime, now: datetime | None = None
 ) -> Booking:

@@ -284,3 +284,19 @@ def close_packages_of(user: User, *, now: datetime | None = None) -> int:
         status=PackageStatus.ABANDONED
     )
     return len(ids)
+
+
+def close_for_refund(package_id: Any, *, refunded: Decimal, now: datetime | None = None) -> None:
+    """A refund request for the package's payment was approved and ``refunded`` given back
+    through payments: an open package is closed so that its unused lessons can no longer be
+    booked (lessons already booked still take place and pay the teacher). Inside the
+    approval's transaction; a package closed already is left as it is."""
+    now = now or timezone.now()
+    package = lock(package_id)
+    if package.status != PackageStatus.ACTIVE:
+        return
+    package.refunded_lessons += package.lessons - package.lessons_used - package.refunded_lessons
+    package.refunded_amount += refunded
+    package.status = PackageStatus.CLOSED
+    package.closed_at = now
+    package.save()

@@ -179,6 +179,16 @@ def open_dispute(booking_id: Any, *, by: User, reason: str) -> Booking:
     return booking
 
 
+def hold_in_dispute(booking_id: Any, *, note: str = "") -> None:
+    """A complaint about this lesson was opened elsewhere (the learner's "Report a problem"):
+    a lesson waiting for the learner's confirmation is held in dispute, so that it is not
+    confirmed automatically and its teacher not paid before the dispute is decided."""
+    booking = lock(booking_id)
+    if booking.status == BookingStatus.AWAITING_CONFIRMATION:
+        move_status(booking, BookingStatus.DISPUTED, note=note[:500] or "problem reported")
+        booking.save()
+
+
 def _announce_complaint(booking: Booking, *, by: User, reason: str) -> None:
     """The disputes app opens a dispute for the complaint (through payments' signal: tutoring
     does not import it)."""

@@ -60,3 +60,7 @@ def razorpay_payment(api_client, student, package, providers):  # type: ignore[n
     )
     assert answer.json()["status"] == "succeeded"
     return Payment.objects.get(pk=checkout["payment"]["id"])
+
+
+from cms.abroad.testing import abroad_tree, make_course, make_homestay  # noqa: E402, F401
+from tutoring.testing import buy_seat  # noqa: E402, F401
