@@ -214,6 +214,22 @@ def browser_with_microphone(browser_type, browser_type_launch_args):  # type: ig
         browser.close()
 
 
+@pytest.fixture
+def media_browser(playwright, browser_type_launch_args: dict) -> Iterator:  # type: ignore[no-untyped-def]
+    """A separate Chromium with a fake camera and microphone that grants them without asking,
+    for classroom tests (the room's WebRTC call); the session's shared browser is untouched."""
+    args = {**browser_type_launch_args}
+    args["args"] = [
+        *args.get("args", []),
+        "--use-fake-ui-for-media-stream",
+        "--use-fake-device-for-media-stream",
+        "--autoplay-policy=no-user-gesture-required",
+    ]
+    browser = playwright.chromium.launch(**args)
+    yield browser
+    browser.close()
+
+
 @pytest.fixture(autouse=True)
 def _settled_database(request: pytest.FixtureRequest) -> Iterator[None]:
     """Let the server finish before the test database is flushed.

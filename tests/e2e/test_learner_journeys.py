@@ -11,7 +11,6 @@ WebSockets), at desktop size and at phone size (390x844):
 """
 
 import json
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -26,25 +25,11 @@ make_gig = tutoring_testing.make_gig
 pytestmark = pytest.mark.e2e
 
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
-FAKE_MEDIA = [
-    "--use-fake-ui-for-media-stream",
-    "--use-fake-device-for-media-stream",
-    "--autoplay-policy=no-user-gesture-required",
-]
 
 
 @pytest.fixture(params=sorted(VIEWPORTS))
 def viewport(request: pytest.FixtureRequest) -> dict[str, int]:
     return VIEWPORTS[request.param]
-
-
-@pytest.fixture
-def media_browser(playwright, browser_type_launch_args: dict) -> Iterator:  # type: ignore[no-untyped-def]
-    args = {**browser_type_launch_args}
-    args["args"] = [*args.get("args", []), *FAKE_MEDIA]
-    browser = playwright.chromium.launch(**args)
-    yield browser
-    browser.close()
 
 
 def open_as(browser, base_url: str, user, viewport: dict[str, int]):  # type: ignore[no-untyped-def]

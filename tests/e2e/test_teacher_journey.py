@@ -1,13 +1,17 @@
 """A new teacher's whole way on the website, at desktop size and on a phone: sign up with
 the teacher role and confirm the email code → the dashboard's checklist → the onboarding
 wizard (profile, photo and video, languages, qualifications and a certificate) → submit
-for verification → a moderator approves (the admin queue's own service) and the dashboard
-says so → a gig and weekly hours → a learner asks for another time on the teacher's page
-(their own browser), the teacher accepts it → the
-lesson paid (Stripe's signed webhook) and delivered → earnings → a payout request.
+for verification → a moderator, in their own browser, signs in to the Wagtail admin with
+their TOTP code and approves the teacher in the verification queue; the dashboard says so →
+a gig and weekly hours → a learner asks for a time on the teacher's page (their own
+browser), the teacher accepts it → the learner pays with the demo card → at lesson time
+both join the classroom in real browsers with fake cameras (daphne: HTTP and WebSockets),
+the teacher lets the learner in, and the room records their attendance → the lesson ends
+(the settling task's service, with the booking moved back so the lesson is over) and the
+learner confirms it on the website → earnings → a payout request.
 
-Only Stripe is faked (payments.testing, at the HTTP boundary); every other step runs the
-real services, and each page is screenshotted."""
+Nothing is faked: the demo payment provider is this server's own, and every other step
+runs the real services; each page is screenshotted."""
 
 import re
 import time
@@ -25,6 +29,7 @@ from accounts.testing import code_in
 pytestmark = pytest.mark.e2e
 
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+SLOW = 15_000  # expect timeout for steps a busy machine makes slow (nothing is timed)
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
 
@@ -54,53 +59,57 @@ def certificate(tmp_path: Path) -> Path:
     return path
 
 
-def _deliver(booking_id: str, learner, api_client, client, providers) -> None:  # type: ignore[no-untyped-def]
-    """The learner pays (Stripe's signed webhook), both attend the classroom, the lesson
-    ends and the learner confirms it: the services the classroom and the tasks call."""
-    from rooms.models import Attendance
-    from tutoring.models import Booking
-    from tutoring.services import sessions
-    from tutoring.testing import pay_with_stripe
+def wait_until(found, what: str, timeout: float = 30):  # type: ignore[no-untyped-def]
+    """Polls the database until ``found()`` returns something: work another process does
+    (the Celery worker, the daphne server) is not tied to any page to wait on."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = found()
+        if result:
+            return result
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
 
-    api_client.force_login(learner)
-    pay_with_stripe(api_client, client, providers, booking_id)
-    booking = Booking.objects.get(pk=booking_id)
-    sessions.open_meeting(booking)
-    booking.refresh_from_db()
-    for person in (booking.teacher.user, booking.learner):
-        Attendance.objects.create(
-            room_id=booking.room_id,
-            user=person,
-            channel_name="test",
-            joined_at=booking.start,
-            left_at=booking.end,
-        )
-    after = booking.end + timedelta(minutes=31)
-    sessions.finish_session(booking.pk, now=after)
-    sessions.confirm_completion(booking.pk, by=learner, now=after)
+
+@pytest.fixture
+def demo_payments_only(settings):  # type: ignore[no-untyped-def]
+    """The embedded settings' situation: demo card on, Stripe not configured."""
+    settings.PAYMENTS_DEMO_ENABLED = True
+    settings.STRIPE_SECRET_KEY = ""
+    settings.STRIPE_PUBLISHABLE_KEY = ""
 
 
 @pytest.mark.timeout(900)  # one long journey; the machine is shared
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
-def test_a_new_teacher_onboards_is_verified_publishes_teaches_and_asks_for_a_payout(
+def test_a_new_teacher_onboards_is_verified_publishes_teaches_and_asks_for_a_payout(  # type: ignore[no-untyped-def]
+    demo_payments_only,
     page,
     live_server,
+    asgi_live_server,
     celery_worker,
-    providers,
-    api_client,
-    client,
     role_user,
     screenshot,
     browser,
+    media_browser,
     signed_in_page,
+    staff_sign_in,
     photo: Path,
     certificate: Path,
     viewport: str,
 ) -> None:
     from accounts.roles import Role
     from payouts.models import PayoutRequest
-    from tutoring.models import GigCategory, ListingStatus, TeacherListing, TimeRequest
-    from tutoring.services import teachers
+    from rooms.models import Attendance
+    from rooms.selectors import overlap_seconds
+    from tutoring.models import (
+        Booking,
+        BookingStatus,
+        GigCategory,
+        ListingStatus,
+        TeacherListing,
+        TimeRequest,
+    )
+    from tutoring.services import sessions
 
     # A transactional test's flush removes the categories the migration made.
     GigCategory.objects.get_or_create(
@@ -187,11 +196,25 @@ def test_a_new_teacher_onboards_is_verified_publishes_teaches_and_asks_for_a_pay
     expect(page.get_by_test_id("listing-status")).to_have_text("Waiting for verification")
     shot("wizard-submitted")
 
-    # A moderator approves through the verification queue's service; the dashboard shows it.
     listing = TeacherListing.objects.get(user__email="nora@example.com")
     assert listing.time_zone == "Europe/Madrid"
     assert listing.intro_video_url == "https://video.example/nora-intro"
-    listing = teachers.approve(listing, by=role_user(Role.ADMIN))
+
+    # A moderator, at their own desk, approves Nora in the admin's verification queue.
+    moderator = role_user(Role.MODERATOR, email="mo@example.com", first_name="Mo")
+    mo = browser.new_context(viewport=VIEWPORTS["desktop"]).new_page()
+    mo.set_default_timeout(15_000)
+    staff_sign_in(mo, url + "/admin/tutoring/teachers/", moderator)
+    mo.get_by_role("link", name="Nora Navarro").first.click()
+    expect(mo.get_by_role("link", name="DELE examiner")).to_be_visible(timeout=SLOW)
+    mo.get_by_role("button", name="Approve and list").click()
+    expect(mo).to_have_url(url + "/admin/tutoring/teachers/", timeout=SLOW)
+    expect(mo.get_by_text("Nora Navarro is verified.")).to_be_visible(timeout=SLOW)
+    screenshot("moderator-approved", page=mo)
+    mo.context.close()
+    listing.refresh_from_db()
+    assert listing.status == ListingStatus.VERIFIED
+
     page.goto(url + "/tutoring/teach/")
     expect(page.get_by_test_id("listing-status")).to_have_text("Verified")
     expect(checklist.locator("li.done")).to_have_count(2)
@@ -235,13 +258,12 @@ def test_a_new_teacher_onboards_is_verified_publishes_teaches_and_asks_for_a_pay
     shot("hours")
     assert listing.weekly_hours.count() == 6
 
-    # A learner asks for a time outside those hours; the teacher accepts it.
+    # A learner asks for a time outside those hours, in a few minutes (before work); the
+    # teacher accepts it.
     learner = role_user(
         Role.STUDENT, email="lea@example.com", first_name="Lea", last_name="Learner"
     )
-    start = (datetime.now(tz=UTC) + timedelta(days=3)).replace(
-        hour=5, minute=0, second=0, microsecond=0
-    )
+    start = (datetime.now(tz=UTC) + timedelta(minutes=9)).replace(second=0, microsecond=0)
     gig = listing.gigs.get()
     lea = signed_in_page(browser, url, learner)
     lea.set_viewport_size(VIEWPORTS[viewport])
@@ -254,7 +276,6 @@ def test_a_new_teacher_onboards_is_verified_publishes_teaches_and_asks_for_a_pay
     expect(lea.get_by_text("Your request is sent to Nora Navarro")).to_be_visible()
     expect(lea.get_by_test_id("time-requests")).to_contain_text("Pending")
     screenshot("learner-time-request", page=lea)
-    lea.context.close()
     asked = TimeRequest.objects.get(learner=learner)
     assert (asked.start, asked.minutes, asked.gig_id) == (start, 60, gig.pk)
     page.goto(url + "/tutoring/teach/")
@@ -268,8 +289,85 @@ def test_a_new_teacher_onboards_is_verified_publishes_teaches_and_asks_for_a_pay
     expect(page.get_by_text("Accepted: Lea Learner has the time held")).to_be_visible()
     booking_id = str(TimeRequest.objects.get(pk=asked.pk).booking_id)
 
-    # The learner pays, the lesson takes place, and the teacher's earnings show it.
-    _deliver(booking_id, learner, api_client, client, providers)
+    # The learner pays on the website with the demo card.
+    lea.goto(f"{url}/tutoring/bookings/{booking_id}/")
+    lea.get_by_role("link", name="Pay now").click()
+    expect(lea.get_by_role("heading", name="Demo payment — no real money")).to_be_visible(
+        timeout=SLOW
+    )
+    lea.get_by_role("textbox", name="Card number", exact=True).fill("4242 4242 4242 4242")
+    lea.get_by_role("textbox", name="Expiry (MM/YY)", exact=True).fill("12/40")
+    lea.get_by_role("textbox", name="CVC", exact=True).fill("123")
+    screenshot("learner-pays", page=lea)
+    lea.get_by_role("button", name=re.compile(r"^Pay ")).click()
+    expect(lea.get_by_test_id("booking-status")).to_have_text("Confirmed", timeout=SLOW)
+    lea.context.close()
+    # The booking_confirmed task (the Celery worker) opens the classroom.
+    room_id = wait_until(
+        lambda: Booking.objects.filter(pk=booking_id).values_list("room_id", flat=True)[0],
+        "the classroom",
+    )
+
+    # Lesson time: both join the classroom in browsers with a camera and a microphone.
+    def classroom_page(user):  # type: ignore[no-untyped-def]
+        joined = signed_in_page(media_browser, asgi_live_server, user)
+        joined.set_viewport_size(VIEWPORTS[viewport])
+        joined.set_default_timeout(15_000)
+        joined.set_default_navigation_timeout(45_000)  # first loads are slow on a busy machine
+        return joined
+
+    nora = classroom_page(listing.user)
+    nora.goto(f"{asgi_live_server}/tutoring/bookings/{booking_id}/")
+    nora.get_by_role("link", name="Join classroom").click()
+    expect(nora.locator("#room-status")).to_contain_text("In the room as teacher", timeout=SLOW)
+    lea = classroom_page(learner)
+    lea.goto(asgi_live_server + "/tutoring/dashboard/")
+    lea.get_by_test_id("happening-now").get_by_role("link", name="Join classroom").click()
+    expect(lea).to_have_url(f"{asgi_live_server}/rooms/{room_id}/", timeout=SLOW)
+    expect(lea.locator("#room-status")).to_contain_text("Waiting for the teacher", timeout=SLOW)
+    nora.get_by_role("button", name="Let Lea Learner in").click()
+    expect(lea.locator("#room-status")).to_contain_text("In the room as learner", timeout=SLOW)
+    # They talk over the classroom's own channel.
+    lea.get_by_label("Message the class").fill("¡Hola, Nora!")
+    lea.get_by_role("button", name="Send", exact=True).click()
+    expect(nora.locator("#room-chat")).to_contain_text("Lea Learner: ¡Hola, Nora!", timeout=SLOW)
+    nora.get_by_label("Message the class").fill("¡Hola, Lea! ¿Qué tal tu semana?")
+    nora.get_by_role("button", name="Send", exact=True).click()
+    expect(lea.locator("#room-chat")).to_contain_text("Nora Navarro: ¡Hola, Lea!", timeout=SLOW)
+    screenshot("classroom-teacher", page=nora)
+    screenshot("classroom-learner", page=lea)
+    # The room's consumer recorded both visits, open together: billing counts whole seconds
+    # of the two being present at once (a visit still open counts until now).
+    wait_until(
+        lambda: overlap_seconds(room_id, listing.user, learner) >= 1,
+        "the two to be in the classroom together",
+    )
+    visits = list(Attendance.objects.filter(room_id=room_id))
+    assert {visit.user_id for visit in visits} == {listing.user_id, learner.pk}
+
+    # The lesson is over: moved back so the visits fall inside it (the test cannot wait an
+    # hour), then settled by the service the periodic task calls, while both are still in
+    # the room; they leave, and the learner confirms the lesson on the website.
+    booking = Booking.objects.get(pk=booking_id)
+    began = min(visit.joined_at for visit in visits).replace(second=0, microsecond=0)
+    shift = booking.start - began
+    Booking.objects.filter(pk=booking_id).update(
+        start=booking.start - shift,
+        end=booking.end - shift,
+        blocked_start=booking.blocked_start - shift,
+        blocked_end=booking.blocked_end - shift,
+    )
+    booking.refresh_from_db()
+    finished = sessions.finish_session(booking_id, now=booking.end)
+    assert finished.status == BookingStatus.AWAITING_CONFIRMATION
+    nora.context.close()
+    lea.goto(f"{asgi_live_server}/tutoring/bookings/{booking_id}/")
+    lea.get_by_role("button", name="Confirm the lesson took place").click()
+    expect(lea.get_by_test_id("booking-status")).to_have_text("Completed", timeout=SLOW)
+    screenshot("learner-confirmed", page=lea)
+    lea.context.close()
+
+    # The teacher's earnings show it.
     page.get_by_role("navigation", name="Teaching").get_by_role("link", name="Earnings").click()
     available = page.get_by_test_id("available-EUR")
     expect(available).not_to_have_text("0")

@@ -8,12 +8,16 @@
 // * Scripts: `uploadWithProgress(url, formData, { headers, bar })` resolves to
 //   { status, ok, json() } and drives a bar made by `progressBar(container, label)`.
 //
+// The bar is a <progress> (role progressbar) whose aria-valuenow follows the bytes sent; its
+// wrapper's data-state says "uploading", "done" or "failed".
+//
 // CSP-clean: no inline code, the bar's width is the <progress> element's own value.
 
 export function progressBar(container, label) {
   const wrapper = document.createElement("div");
   wrapper.className = "upload-progress";
   wrapper.dataset.testid = "upload-progress";
+  wrapper.dataset.state = "uploading";
   const text = document.createElement("span");
   text.className = "upload-progress-label";
   text.setAttribute("aria-live", "polite");
@@ -22,6 +26,9 @@ export function progressBar(container, label) {
   bar.max = 100;
   bar.value = 0;
   bar.setAttribute("aria-label", label);
+  bar.setAttribute("aria-valuemin", "0");
+  bar.setAttribute("aria-valuemax", "100");
+  bar.setAttribute("aria-valuenow", "0");
   wrapper.append(bar, text);
   container.append(wrapper);
   let lastAnnounced = -1;
@@ -30,6 +37,7 @@ export function progressBar(container, label) {
     set(percent) {
       const rounded = Math.max(0, Math.min(100, Math.round(percent)));
       bar.value = rounded;
+      bar.setAttribute("aria-valuenow", String(rounded));
       // Announce in steps of 10 % so a screen reader is not flooded.
       if (rounded === 100 || rounded - lastAnnounced >= 10) {
         lastAnnounced = rounded;
@@ -38,6 +46,12 @@ export function progressBar(container, label) {
     },
     done(message) {
       bar.value = 100;
+      bar.setAttribute("aria-valuenow", "100");
+      wrapper.dataset.state = "done";
+      text.textContent = message;
+    },
+    fail(message) {
+      wrapper.dataset.state = "failed";
       text.textContent = message;
     },
     remove() {
@@ -55,6 +69,8 @@ export function uploadWithProgress(url, body, { method = "POST", headers = {}, b
     xhr.upload.addEventListener("progress", (event) => {
       if (bar && event.lengthComputable) bar.set((event.loaded / event.total) * 100);
     });
+    // Every byte is sent: the server is still answering, but the upload itself is complete.
+    xhr.upload.addEventListener("load", () => bar?.set(100));
     xhr.addEventListener("load", () =>
       resolve({
         status: xhr.status,
@@ -94,7 +110,7 @@ function bindForm(form) {
       document.write(answer.text);
       document.close();
     } catch {
-      bar.done(form.dataset.uploadFailed || "The upload failed. Check your connection and try again.");
+      bar.fail(form.dataset.uploadFailed || "The upload failed. Check your connection and try again.");
       for (const button of form.querySelectorAll("button, input[type=submit]")) button.disabled = false;
     }
   });

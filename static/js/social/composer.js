@@ -1,6 +1,15 @@
 // The moment composer's voice recorder: records with MediaRecorder (webm/opus in Chromium
 // and Firefox, mp4 in Safari) and puts the clip into the form's own file input, so the
 // form posts it like a chosen file. Without a microphone the file input still works.
+//
+// A moment with photos, a video or a voice clip is posted with XMLHttpRequest, with a
+// progress bar (static/js/design/upload-progress.js), and the page stays: the new feed,
+// the messages and the form (its errors, or emptied after posting) are taken from the
+// server's answer. The shared data-upload-progress forms replace the whole document
+// instead, which would stop this recorder. A text-only moment, or a browser without
+// JavaScript, posts the form as usual.
+import { progressBar, uploadWithProgress } from "../design/upload-progress.js";
+
 const MAX_SECONDS = 120;
 
 function setup(form) {
@@ -55,4 +64,57 @@ function setup(form) {
   });
 }
 
-document.querySelectorAll("form[data-composer]").forEach(setup);
+function swap(current, answered) {
+  if (current && answered) current.replaceWith(document.importNode(answered, true));
+}
+
+function showMessages(page) {
+  const answered = page.querySelector(".messages");
+  const current = document.querySelector(".messages");
+  if (current) current.remove();
+  if (answered) document.getElementById("main")?.before(document.importNode(answered, true));
+}
+
+function bindSubmit(form) {
+  form.addEventListener("submit", async (event) => {
+    const files = [...form.querySelectorAll('input[type="file"]')].some((input) => input.files?.length);
+    if (!files) return; // nothing to upload: the form posts as usual
+    event.preventDefault();
+    const data = new FormData(form);
+    const buttons = () => form.querySelectorAll('button[type="submit"]');
+    for (const button of buttons()) button.disabled = true;
+    form.querySelector('[data-testid="upload-progress"]')?.remove();
+    const bar = progressBar(form, form.dataset.uploadLabel || "Uploading…");
+    let answer;
+    try {
+      answer = await uploadWithProgress(form.action || window.location.href, data, { bar });
+    } catch {
+      bar.fail(form.dataset.uploadFailed || "The upload failed. Check your connection and try again.");
+      for (const button of buttons()) button.disabled = false;
+      return;
+    }
+    const page = new DOMParser().parseFromString(answer.text, "text/html");
+    const answeredForm = page.querySelector("form[data-composer]");
+    if (!answeredForm) {
+      bar.fail(form.dataset.uploadFailed || "The upload failed. Check your connection and try again.");
+      for (const button of buttons()) button.disabled = false;
+      return;
+    }
+    showMessages(page);
+    // The form as the server answered it: emptied after posting, or with its errors beside
+    // the fields; the recorder is set up again on its new buttons.
+    form.replaceChildren(...[...answeredForm.childNodes].map((node) => document.importNode(node, true)));
+    setup(form);
+    if (answer.ok && !answeredForm.hasAttribute("data-bound")) {
+      // Posted: the new moment is in the answered feed; the finished bar stays in view.
+      swap(document.querySelector('[data-testid="feed"]'), page.querySelector('[data-testid="feed"]'));
+      form.append(bar.element);
+      bar.done(form.dataset.uploadDone || "Uploaded.");
+    }
+  });
+}
+
+document.querySelectorAll("form[data-composer]").forEach((form) => {
+  setup(form);
+  bindSubmit(form);
+});

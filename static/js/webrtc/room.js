@@ -317,7 +317,7 @@ function showWaiting(data) {
   if (!waitingList || waitingList.querySelector(`[data-user="${data.user}"]`)) return;
   const item = document.createElement("li");
   item.dataset.user = data.user;
-  const button = Object.assign(document.createElement("button"), { type: "button", textContent: `Let ${data.name} in` });
+  const button = Object.assign(document.createElement("button"), { type: "button", textContent: interpolate(gettext("Let %(name)s in"), { name: data.name }) });
   button.addEventListener("click", () => { send({ type: "admit", user: data.user }); removeWaiting(data.user); });
   item.append(`${data.name} is waiting. `, button);
   waitingList.append(item);
@@ -389,7 +389,7 @@ async function uploadRecording(blob) {
   const form = new FormData();
   form.append("file", blob, "recording.webm");
   // XHR rather than fetch: it reports the bytes sent, for the progress bar.
-  const bar = progressBar(recordingList?.parentElement ?? statusEl.parentElement, "Uploading the recording…");
+  const bar = progressBar(recordingList?.parentElement ?? statusEl.parentElement, gettext("Uploading the recording…"));
   let response;
   try {
     response = await uploadWithProgress(`/api/v1/rooms/${roomId}/recordings/`, form, {
