@@ -99,10 +99,13 @@ def cancel_subscription(request: HttpRequest, pk: int) -> HttpResponse:
     except ServiceError as error:
         messages.error(request, str(error.detail))
         return redirect("website-wallet")
+    ends = subscription.current_period_end
     messages.success(
         request,
         _("Your subscription is cancelled: it stays until %(date)s and is not renewed.")
-        % {"date": date_format(subscription.current_period_end, "DATE_FORMAT")},
+        % {"date": date_format(ends, "DATE_FORMAT")}
+        if ends
+        else _("Your subscription is cancelled: it is not renewed."),
     )
     return redirect("website-wallet")
 

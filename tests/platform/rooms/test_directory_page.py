@@ -1,5 +1,7 @@
 """The voice rooms page: rooms found by topic, and the form that opens one."""
 
+from typing import Any
+
 import pytest
 
 from rooms import services
@@ -7,7 +9,9 @@ from rooms import services
 pytestmark = pytest.mark.django_db
 
 
-def test_voice_rooms_are_found_by_topic(client, student, django_assert_max_num_queries):
+def test_voice_rooms_are_found_by_topic(
+    client: Any, student: Any, django_assert_max_num_queries: Any
+) -> None:
     for topic in ("Travel in Mexico", "Cooking paella", "Football talk"):
         services.create_voice_room(student, topic, "es")
     client.force_login(student)
@@ -25,7 +29,9 @@ def test_voice_rooms_are_found_by_topic(client, student, django_assert_max_num_q
     assert "No open room about “chess”: open one!" in none
 
 
-def test_the_new_room_form_offers_the_languages_the_server_accepts(client, student):
+def test_the_new_room_form_offers_the_languages_the_server_accepts(
+    client: Any, student: Any
+) -> None:
     """The language was a free text box: a code the API refuses (400) left the button doing
     nothing. It is a list of the accepted languages now, with a place for the refusal."""
     client.force_login(student)
