@@ -17,6 +17,7 @@ from .models import (
     Entry,
     LedgerAccount,
     Plan,
+    Subscription,
     Transfer,
 )
 from .services import allowance_key, current_plan, current_subscription, period_of, quantize
@@ -107,6 +108,11 @@ def entries_for_account_holder(owner: User) -> QuerySet[Entry]:
 
 def active_packages() -> QuerySet[CreditPackage]:
     return CreditPackage.objects.filter(active=True).prefetch_related("prices")
+
+
+def subscription_of(user: User, pk: Any) -> Subscription | None:
+    """One of the user's own subscriptions, or None (another person's is not theirs)."""
+    return Subscription.objects.filter(pk=pk, user=user).select_related("plan").first()
 
 
 def active_plans() -> QuerySet[Plan]:

@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -82,6 +83,31 @@ def checkout(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(
         request, "payments/checkout.html", {"payment": result.payment, "client": result.client}
     )
+
+
+@login_required
+@require_POST
+def cancel_subscription(request: HttpRequest, pk: int) -> HttpResponse:
+    """The wallet's "Cancel subscription": the plan stays until the paid period ends and is
+    not renewed (the same service as the API's)."""
+    subscription = credit_selectors.subscription_of(user_of(request), pk)
+    if subscription is None:
+        messages.error(request, _("No such subscription of yours."))
+        return redirect("website-wallet")
+    try:
+        subscription = services.cancel_subscription(user_of(request), subscription)
+    except ServiceError as error:
+        messages.error(request, str(error.detail))
+        return redirect("website-wallet")
+    ends = subscription.current_period_end
+    messages.success(
+        request,
+        _("Your subscription is cancelled: it stays until %(date)s and is not renewed.")
+        % {"date": date_format(ends, "DATE_FORMAT")}
+        if ends
+        else _("Your subscription is cancelled: it is not renewed."),
+    )
+    return redirect("website-wallet")
 
 
 @login_required

@@ -102,11 +102,14 @@ def room_for(user: Any, room_id: Any) -> Room:
         raise RoomNotFound() from exc
 
 
-def voice_directory() -> QuerySet[Room]:
-    """Open public voice rooms with how many people are in each now."""
+def voice_directory(topic: str = "") -> QuerySet[Room]:
+    """Open public voice rooms with how many people are in each now; with ``topic``, those
+    whose topic contains it (any case)."""
+    rooms = Room.objects.filter(kind=Room.Kind.VOICE, ended_at__isnull=True)
+    if topic:
+        rooms = rooms.filter(topic__icontains=topic)
     return (
-        Room.objects.filter(kind=Room.Kind.VOICE, ended_at__isnull=True)
-        .select_related("host")
+        rooms.select_related("host")
         .annotate(present=Count("attendances", filter=Q(attendances__left_at__isnull=True)))
         .order_by("-created_at")
     )

@@ -9,7 +9,19 @@ from . import selectors, services
 
 @login_required
 def voice_directory(request: HttpRequest) -> HttpResponse:
-    return render(request, "rooms/directory.html", {"rooms": selectors.voice_directory()[:100]})
+    """Open voice rooms, found by topic (``?topic=``); a form opens a new one."""
+    from accounts.models import language_choices
+
+    topic = request.GET.get("topic", "").strip()[:200]
+    return render(
+        request,
+        "rooms/directory.html",
+        {
+            "rooms": selectors.voice_directory(topic)[:100],
+            "topic": topic,
+            "languages": language_choices(),
+        },
+    )
 
 
 @login_required

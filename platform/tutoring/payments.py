@@ -147,6 +147,15 @@ def website_card_provider() -> str:
     return choose()
 
 
+def tip_providers() -> list[tuple[str, str]]:
+    """The "Pay with" choices of a tip: those the website can take payments with now (the
+    demo card on a fresh install, first when it is the default), without bank transfer,
+    which is for large amounts only."""
+    from payments.conf import website_providers
+
+    return [(value, str(label)) for value, label in website_providers() if value != "bank_transfer"]
+
+
 def start_booking_checkout(booking: "Booking", *, provider: str, user: "User") -> dict[str, Any]:
     from payments.services import start_checkout
 

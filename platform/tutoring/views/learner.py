@@ -248,17 +248,9 @@ def booking_detail(request: HttpRequest, pk: str) -> HttpResponse:
             "classroom_open": booking_selectors.classroom_is_open(booking),
             "review": booking_selectors.review_of(booking),
             "can_tip": booking.learner_id == request.user.pk and gift_services.can_gift(booking),
-            "tip_providers": tip_providers(),
+            "tip_providers": payments.tip_providers(),
         },
     )
-
-
-def tip_providers() -> list[tuple[str, str]]:
-    """Every payment provider but bank transfer, which is for large amounts only (a
-    provider added to payments, such as a demo one, is offered without a change here)."""
-    from payments.models import Provider
-
-    return [(value, str(label)) for value, label in Provider.choices if value != "bank_transfer"]
 
 
 @login_required
@@ -306,7 +298,7 @@ def tip(request: HttpRequest, pk: str) -> HttpResponse:
     except InvalidOperation:
         messages.error(request, "Enter an amount.")
         return redirect("tutoring-booking", pk=booking.pk)
-    provider = request.POST.get("provider", "stripe")
+    provider = request.POST.get("provider", payments.website_card_provider())
     try:
         gift = gift_services.create_gift(
             booking,
@@ -318,8 +310,12 @@ def tip(request: HttpRequest, pk: str) -> HttpResponse:
     except ServiceError as error:
         messages.error(request, str(error.detail))
         return redirect("tutoring-booking", pk=booking.pk)
+    # Once paid, back to the lesson the tip thanks for (not the wallet).
+    done_next = reverse("tutoring-booking", args=[booking.pk])
     return TemplateResponse(
-        request, "payments/checkout.html", {"payment": checkout.payment, "client": checkout.client}
+        request,
+        "payments/checkout.html",
+        {"payment": checkout.payment, "client": checkout.client, "done_next": done_next},
     )
 
 

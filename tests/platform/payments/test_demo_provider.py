@@ -235,6 +235,35 @@ def test_a_plan_bought_with_the_demo_card_is_one_prepaid_period(
     assert subscription.status == SubscriptionStatus.CANCELED
 
 
+def test_the_wallet_cancels_a_plan_at_the_end_of_its_period(
+    api_client, client, checkout, student, other_student, premium_plan
+):
+    """The wallet showed "renews …" with no way to stop it but the API: it has a Cancel
+    button now, for the subscriber's own plan only."""
+    payment_id = checkout("subscription", {"plan": "premium"})["payment"]["id"]
+    assert confirm(api_client, payment_id, GOOD).json()["status"] == "succeeded"
+    subscription = Subscription.objects.get(user=student)
+    url = f"/wallet/subscriptions/{subscription.pk}/cancel/"
+
+    client.force_login(other_student)
+    assert f'action="{url}"' not in client.get("/wallet/").content.decode()
+    client.post(url)
+    subscription.refresh_from_db()
+    assert not subscription.cancel_at_period_end
+
+    client.force_login(student)
+    page = client.get("/wallet/").content.decode()
+    assert f'action="{url}"' in page and "renews" in page
+    assert client.get(url).status_code == 405
+    response = client.post(url, follow=True)
+    subscription.refresh_from_db()
+    assert subscription.cancel_at_period_end
+    assert subscription.status == SubscriptionStatus.ACTIVE  # until the paid period ends
+    page = response.content.decode()
+    assert "Your subscription is cancelled" in page and "ends" in page
+    assert f'action="{url}"' not in page
+
+
 def test_when_disabled_checkout_and_confirm_are_refused(api_client, checkout, settings, student):
     payment_id = checkout()["payment"]["id"]
     settings.PAYMENTS_DEMO_ENABLED = False

@@ -171,3 +171,30 @@ def test_another_learners_booking_cannot_be_reviewed_tipped_or_confirmed(
         response = method(f"/tutoring/bookings/{booking.pk}/{action}", {"rating": "1"})
         assert response.status_code == 404, action
     assert not Review.objects.exists() and not Gift.objects.exists()
+
+
+def test_a_tip_offers_only_what_the_server_takes_and_returns_to_the_lesson(
+    client, make_listing, make_gig, student, settings
+) -> None:
+    """A fresh `make run` has no Stripe keys: the tip form offered Stripe first (and PayPal,
+    Razorpay), which only answered "not configured". It offers the demo card, chosen, and
+    the card form leads back to the lesson once paid."""
+    settings.PAYMENTS_DEMO_ENABLED = True
+    settings.STRIPE_SECRET_KEY = ""
+    settings.RAZORPAY_KEY_ID = ""
+    listing = make_listing()
+    booking = _completed(_confirmed(listing, make_gig(listing), student, _start_in(60 * 26)))
+    client.force_login(student)
+
+    page = client.get(f"/tutoring/bookings/{booking.pk}/").content.decode()
+    choices = page[page.index('name="provider"') : page.index("Send tip")]
+    assert '<option value="demo">' in choices
+    for unavailable in ("stripe", "paypal", "razorpay", "bank_transfer"):
+        assert f'value="{unavailable}"' not in choices
+
+    response = client.post(f"/tutoring/bookings/{booking.pk}/tip/", {"amount": "5"})
+    assert response.status_code == 200
+    payment = Payment.objects.get(purpose="session_gift")
+    assert payment.provider == "demo"
+    done = f"/payments/{payment.pk}/done/?next=/tutoring/bookings/{booking.pk}/"
+    assert f'data-done-url="{done}"' in response.content.decode().replace("%2F", "/")
