@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from accounts.roles import Role
 from messaging.services import block_user
@@ -87,6 +88,17 @@ def test_likes_are_grouped_into_one_unread_notification(
         "C Fan and 2 others liked your moment",
         "D Fan and 3 others liked your moment",
     ]
+
+
+def test_a_follow_tells_the_followee_in_the_language_it_is_sent_in(
+    student: Any, other_student: Any
+) -> None:
+    with translation.override("es"):
+        services.follow(other_student, student.pk)
+    told = Notification.objects.get(recipient=student, type="social.follow")
+    assert told.title == "Lena Learner empezó a seguirte"  # the wording table's msgid, translated
+    assert told.url == f"/social/people/{other_student.pk}/"
+    assert told.data == {"user_id": str(other_student.pk)}
 
 
 def test_word_diff_marks_deleted_and_inserted_words() -> None:
