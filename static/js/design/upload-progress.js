@@ -86,6 +86,12 @@ export function uploadWithProgress(url, body, { method = "POST", headers = {}, b
   });
 }
 
+// Where a form posts. Not `form.action`: a field named "action" (the materials library has
+// one) shadows that property, and the upload went to ".../[object HTMLInputElement]".
+export function actionOf(form) {
+  return new URL(form.getAttribute("action") || window.location.href, window.location.href).href;
+}
+
 function bindForm(form) {
   form.addEventListener("submit", async (event) => {
     if (!form.querySelector('input[type="file"]')?.files?.length) return; // nothing to show
@@ -96,10 +102,10 @@ function bindForm(form) {
     for (const button of form.querySelectorAll("button, input[type=submit]")) button.disabled = true;
     const bar = progressBar(form, form.dataset.uploadLabel || "Uploading…");
     try {
-      const answer = await uploadWithProgress(form.action || window.location.href, data, { bar });
+      const answer = await uploadWithProgress(actionOf(form), data, { bar });
       bar.done(form.dataset.uploadDone || "Uploaded.");
       const target = new URL(answer.url || window.location.href, window.location.href);
-      const posted = new URL(form.action || window.location.href, window.location.href);
+      const posted = new URL(actionOf(form));
       if (answer.ok && target.href !== posted.href) {
         // The request already followed the redirect after a successful upload, and that page
         // carries the one-time "saved" message: show it at its own address, don't load it again.

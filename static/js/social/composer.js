@@ -8,7 +8,7 @@
 // server's answer. The shared data-upload-progress forms replace the whole document
 // instead, which would stop this recorder. A text-only moment, or a browser without
 // JavaScript, posts the form as usual.
-import { progressBar, uploadWithProgress } from "../design/upload-progress.js";
+import { actionOf, progressBar, uploadWithProgress } from "../design/upload-progress.js";
 
 const MAX_SECONDS = 120;
 
@@ -87,7 +87,7 @@ function bindSubmit(form) {
     const bar = progressBar(form, form.dataset.uploadLabel || "Uploading…");
     let answer;
     try {
-      answer = await uploadWithProgress(form.action || window.location.href, data, { bar });
+      answer = await uploadWithProgress(actionOf(form), data, { bar });
     } catch {
       bar.fail(form.dataset.uploadFailed || "The upload failed. Check your connection and try again.");
       for (const button of buttons()) button.disabled = false;
