@@ -61,6 +61,7 @@ def test_a_learner_reports_a_lesson_from_its_page_and_both_sides_answer_on_the_d
     assert booking.status == BookingStatus.DISPUTED
     learner_files = Evidence.objects.filter(dispute=dispute).exclude(file="")
     assert learner_files.count() == 1
+    learner_file = learner_files.get()
     # The teacher is told, with the dispute's page.
     told = Notification.objects.get(recipient=teacher, type="disputes.dispute_updated")
     assert told.url == f"/disputes/{dispute.pk}/"
@@ -70,7 +71,7 @@ def test_a_learner_reports_a_lesson_from_its_page_and_both_sides_answer_on_the_d
         seen = client.get(told.url)
     assert b"The teacher left after ten minutes" in seen.content
     assert b"the teacher or provider who was paid" in seen.content
-    download = client.get(f"/disputes/{dispute.pk}/evidence/{learner_files.get().pk}/file/")
+    download = client.get(f"/disputes/{dispute.pk}/evidence/{learner_file.pk}/file/")
     assert download.status_code == 200
     assert b"".join(download.streaming_content) == PNG  # type: ignore[attr-defined]
     answered = client.post(
@@ -91,10 +92,7 @@ def test_a_learner_reports_a_lesson_from_its_page_and_both_sides_answer_on_the_d
     # Nobody else sees the dispute or its files.
     client.force_login(other_student)
     assert client.get(f"/disputes/{dispute.pk}/").status_code == 404
-    assert (
-        client.get(f"/disputes/{dispute.pk}/evidence/{learner_files.get().pk}/file/").status_code
-        == 404
-    )
+    assert client.get(f"/disputes/{dispute.pk}/evidence/{learner_file.pk}/file/").status_code == 404
 
 
 def test_a_stay_is_reported_through_the_api_and_its_host_answers(
