@@ -8,16 +8,19 @@ intakes in the same prefetch, so list endpoints cost a fixed number of queries.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import (
     Avg,
     Count,
+    DateField,
+    DateTimeField,
     DecimalField,
     ExpressionWrapper,
     F,
+    Func,
     IntegerField,
     Min,
     OuterRef,
@@ -28,7 +31,8 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce
+from django.utils import timezone
 from wagtail.models import Locale, Page
 
 from accounts.models import User
@@ -904,20 +908,29 @@ def money_vendors() -> QuerySet[User]:
     ).order_by("email")
 
 
-def vendor_dashboard(vendor: User, today: date) -> dict[str, Any]:
-    """The vendor's admin home panel: arrivals in the next two weeks, requests waiting for
+def vendor_dashboard(vendor: User, now: datetime) -> dict[str, Any]:
+    """The vendor's admin home panel: arrivals in the next two weeks (counted by each
+    booking's destination calendar, as the arrival reminders are), requests waiting for
     them, occupancy over the next 30 days, what they sold this year and reviews to answer."""
     from datetime import timedelta
 
+    # PostgreSQL's timezone(zone, instant) is the wall-clock time at the destination.
+    today_there = Cast(
+        Func(F("time_zone"), Value(now), function="timezone", output_field=DateTimeField()),
+        DateField(),
+    )
+    horizon = ExpressionWrapper(today_there + Value(14), output_field=DateField())
     arrivals = list(
         vendor_bookings(vendor)
         .filter(status__in=["confirmed", "paid"])
+        .alias(today_there=today_there, horizon=horizon)
         .filter(
-            Q(course_start__gte=today, course_start__lte=today + timedelta(days=14))
-            | Q(check_in__gte=today, check_in__lte=today + timedelta(days=14))
+            Q(course_start__gte=F("today_there"), course_start__lte=F("horizon"))
+            | Q(check_in__gte=F("today_there"), check_in__lte=F("horizon"))
         )
         .order_by("course_start", "check_in")[:10]
     )
+    today = timezone.localdate(now)
     waiting = AbroadBooking.objects.filter(
         status="awaiting_vendor", awaiting_vendors__contains=[str(vendor.pk)]
     ).count()

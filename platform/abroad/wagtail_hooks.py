@@ -421,7 +421,7 @@ class VendorDashboardPanel(Component):
         self.user = user
 
     def get_context_data(self, parent_context: Mapping[str, Any] | None = None) -> dict[str, Any]:
-        return selectors.vendor_dashboard(self.user, timezone.localdate())
+        return selectors.vendor_dashboard(self.user, timezone.now())
 
 
 @hooks.register("construct_homepage_panels")

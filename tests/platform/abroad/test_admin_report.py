@@ -112,4 +112,4 @@ def test_the_vendor_dashboard_shows_arrivals_requests_occupancy_and_revenue(
     # Arrivals, requests, the listings, three for each period's occupancy (bookings, rooms,
     # intakes; the next 30 days and this year) and the reviews to answer: none per row.
     with assert_num_queries(10):
-        selectors.vendor_dashboard(homestay_owner, timezone.localdate())
+        selectors.vendor_dashboard(homestay_owner, timezone.now())

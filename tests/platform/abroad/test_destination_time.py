@@ -137,7 +137,7 @@ def test_the_confirmation_its_calendar_file_and_the_trip_page_name_the_destinati
     booking = _paid_stay(make_homestay, homestay_owner, student, _winter_check_in())
     tasks.email_booking(str(booking.pk), "confirmation")
     [message] = mail.outbox
-    assert f"{booking.check_in:%a %-d %b %Y} (local date, Pacific/Auckland)" in message.body
+    assert f"Arrival: {booking.check_in:%-d %b %Y} (local date, Pacific/Auckland)" in message.body
     [(_name, content, _type)] = message.attachments
     calendar = Calendar.from_ical(content)
     assert str(calendar["x-wr-timezone"]) == "Pacific/Auckland"
@@ -147,3 +147,21 @@ def test_the_confirmation_its_calendar_file_and_the_trip_page_name_the_destinati
     client.force_login(student)
     page = client.get(f"/abroad/trips/{booking.pk}/").content.decode()
     assert "(local date, Pacific/Auckland)" in page
+
+
+@pytest.mark.parametrize(("hour", "shown"), [(11, True), (10, False)])
+def test_the_vendor_dashboard_counts_arrivals_by_the_destinations_calendar(  # type: ignore[no-untyped-def]
+    abroad_tree, make_homestay, homestay_owner, student, monkeypatch, hour, shown
+) -> None:
+    """Arrivals "in the next two weeks" on the host's dashboard: 11:30 UTC fifteen days
+    before is 00:30 fourteen days before in Auckland (shown); 10:30 UTC is still the
+    evening before there (not yet)."""
+    from abroad import selectors
+
+    _in_zone(abroad_tree, "Pacific/Auckland")
+    check_in = _winter_check_in()
+    monkeypatch.setattr(tasks.notify_paid, "delay", lambda booking_id: None)
+    booking = _paid_stay(make_homestay, homestay_owner, student, check_in)
+    now = _utc(check_in - timedelta(days=15), hour, 30)
+    arrivals = selectors.vendor_dashboard(homestay_owner, now)["arrivals"]
+    assert [b.pk for b in arrivals] == ([booking.pk] if shown else [])
