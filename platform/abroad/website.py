@@ -329,7 +329,7 @@ def vendor_earnings(request: HttpRequest) -> HttpResponse:
     """A partner's earnings per booking, available and pending balances, their payouts and
     a payout request (``payouts.services``, as teachers ask for theirs)."""
     from payouts import services as payout_services
-    from payouts.models import PayoutMethod
+    from payouts.errors import NoPayoutMethod
     from payouts.selectors import payee_profile_of, payout_requests_of
 
     user = user_of(request)
@@ -353,29 +353,20 @@ def vendor_earnings(request: HttpRequest) -> HttpResponse:
         return redirect("abroad-vendor-earnings")
     if posted and form.is_valid():
         data = form.cleaned_data
-        method = (
-            PayoutMethod.STRIPE_CONNECT
-            if payee and payee.stripe_account_id
-            else PayoutMethod.BANK_TRANSFER
-        )
-        if method == PayoutMethod.BANK_TRANSFER and not (payee and payee.has_bank_account):
+        try:
+            payout_services.request_payout_to_own_account(
+                user,
+                amount=data["amount"],
+                currency=data["currency"],
+                idempotency_key=f"abroad-web:{user.pk}:{data['key']}"[:200],
+            )
+        except NoPayoutMethod:
             form.add_error(None, _("Add your bank details first, so that we can pay you."))
+        except ServiceError as error:
+            form.add_error("amount", str(error.detail))
         else:
-            try:
-                payout_services.request_payout(
-                    user,
-                    amount=data["amount"],
-                    currency=data["currency"],
-                    method=method,
-                    idempotency_key=f"abroad-web:{user.pk}:{data['key']}"[:200],
-                )
-            except ServiceError as error:
-                form.add_error("amount", str(error.detail))
-            else:
-                messages.success(
-                    request, _("Payout requested; we will let you know when it is paid.")
-                )
-                return redirect("abroad-vendor-earnings")
+            messages.success(request, _("Payout requested; we will let you know when it is paid."))
+            return redirect("abroad-vendor-earnings")
     return TemplateResponse(
         request,
         "abroad/vendor_earnings.html",

@@ -10,6 +10,12 @@ class PayoutNotAllowed(ServiceError):
     default_detail = "This payout cannot be made."
 
 
+class NoPayoutMethod(ServiceError):
+    status_code = 409
+    default_code = "no_payout_method"
+    default_detail = "Add your bank details first, so that we can pay you."
+
+
 class PayoutPending(ServiceError):
     status_code = 409
     default_code = "payout_pending"

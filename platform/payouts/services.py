@@ -35,6 +35,7 @@ from payments.providers import stripe_client
 from .errors import (
     EarningsUnpaid,
     InvalidTaxDocument,
+    NoPayoutMethod,
     PayoutExceedsPayable,
     PayoutNotAllowed,
     PayoutPending,
@@ -231,6 +232,24 @@ def delete_tax_document(payee: User, document_id: Any) -> None:
     document.delete()
     if name:
         transaction.on_commit(lambda: private_storage().delete(name))
+
+
+def request_payout_to_own_account(
+    payee: User, *, amount: Decimal, currency: str, idempotency_key: str
+) -> PayoutRequest:
+    """A payout request from the website's earnings pages (teachers and partners alike): to
+    the payee's Stripe account when they have one, else by bank transfer, which needs their
+    bank details first (``NoPayoutMethod``)."""
+    payee_profile = PayeeProfile.objects.filter(user=payee).first()
+    if payee_profile and payee_profile.stripe_account_id:
+        method = PayoutMethod.STRIPE_CONNECT
+    elif payee_profile and payee_profile.has_bank_account:
+        method = PayoutMethod.BANK_TRANSFER
+    else:
+        raise NoPayoutMethod()
+    return request_payout(
+        payee, amount=amount, currency=currency, method=method, idempotency_key=idempotency_key
+    )
 
 
 def request_payout(

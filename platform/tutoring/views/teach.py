@@ -616,7 +616,8 @@ def request_decline(request: HttpRequest, pk: str) -> HttpResponse:
 @teacher_required
 def earnings(request: HttpRequest) -> HttpResponse:
     from payouts import services as payout_services
-    from payouts.models import PayeeProfile, PayoutMethod, PayoutRequest
+    from payouts.errors import NoPayoutMethod
+    from payouts.models import PayeeProfile, PayoutRequest
 
     user = user_of(request)
     rows = dashboard.earnings(user)
@@ -639,30 +640,21 @@ def earnings(request: HttpRequest) -> HttpResponse:
         return redirect("tutoring-teach-earnings")
     if action == "payout" and payout_form.is_valid():
         data = payout_form.cleaned_data
-        method = (
-            PayoutMethod.STRIPE_CONNECT
-            if payee and payee.stripe_account_id
-            else PayoutMethod.BANK_TRANSFER
-        )
-        if method == PayoutMethod.BANK_TRANSFER and not (payee and payee.has_bank_account):
+        try:
+            payout_services.request_payout_to_own_account(
+                user,
+                amount=data["amount"],
+                currency=data["currency"],
+                # The form's own key: a double click or a resent form is one payout.
+                idempotency_key=f"web:{user.pk}:{data['key']}"[:200],
+            )
+        except NoPayoutMethod:
             payout_form.add_error(None, _("Add your bank details first, so that we can pay you."))
+        except ServiceError as error:
+            payout_form.add_error("amount", str(error.detail))
         else:
-            try:
-                payout_services.request_payout(
-                    user,
-                    amount=data["amount"],
-                    currency=data["currency"],
-                    method=method,
-                    # The form's own key: a double click or a resent form is one payout.
-                    idempotency_key=f"web:{user.pk}:{data['key']}"[:200],
-                )
-            except ServiceError as error:
-                payout_form.add_error("amount", str(error.detail))
-            else:
-                messages.success(
-                    request, _("Payout requested; we will let you know when it is paid.")
-                )
-                return redirect("tutoring-teach-earnings")
+            messages.success(request, _("Payout requested; we will let you know when it is paid."))
+            return redirect("tutoring-teach-earnings")
     return TemplateResponse(
         request,
         "tutoring/teach/earnings.html",

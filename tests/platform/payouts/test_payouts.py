@@ -7,7 +7,7 @@ import pytest
 from accounts.roles import Role
 from credits.models import AccountKind
 from credits.services import platform_account, user_account, verify_balances
-from payouts.models import CommissionRule, PayeeProfile, PayoutStatus
+from payouts.models import CommissionRule, PayeeProfile, PayoutRequest, PayoutStatus
 from payouts.services import accrue_earning, pay_payout, reject_payout, schedule_payouts
 
 pytestmark = pytest.mark.django_db
@@ -103,3 +103,27 @@ def test_statement_csv_and_list_queries(
     api_client.get("/api/v1/payouts/")
     with assert_num_queries(4):  # session, user, email verified, count (no rows)
         assert api_client.get("/api/v1/payouts/").json()["count"] == 0
+
+
+def test_a_website_payout_goes_to_the_payees_own_account_or_asks_for_one(teacher) -> None:
+    """The earnings pages' one rule (teachers and partners): Stripe when connected, else a
+    bank transfer, which needs bank details first; refused, nothing moves."""
+    from payouts.errors import NoPayoutMethod
+    from payouts.models import PayoutMethod
+    from payouts.services import request_payout_to_own_account
+
+    accrue_earning(
+        teacher, gross=Decimal("100"), currency="USD", role=Role.TEACHER, idempotency_key="w"
+    )
+    with pytest.raises(NoPayoutMethod):
+        request_payout_to_own_account(
+            teacher, amount=Decimal("10"), currency="USD", idempotency_key="w1"
+        )
+    assert not PayoutRequest.objects.filter(payee=teacher).exists()
+    PayeeProfile.objects.update_or_create(
+        user=teacher, defaults={"stripe_account_id": "acct_1Teacher"}
+    )
+    payout = request_payout_to_own_account(
+        teacher, amount=Decimal("10"), currency="USD", idempotency_key="w2"
+    )
+    assert payout.method == PayoutMethod.STRIPE_CONNECT
