@@ -29,3 +29,8 @@ def disputes_of(user: User) -> QuerySet[Dispute]:
 def evidence_of(dispute: Dispute) -> QuerySet[Evidence]:
     """A dispute's evidence, oldest first, with its authors (one query)."""
     return dispute.evidence.select_related("author").order_by("created_at", "pk")
+
+
+def latest_dispute_of_payment(user: User, payment_id: object) -> Dispute | None:
+    """The newest dispute about ``payment_id`` that ``user`` is a side of, if any."""
+    return disputes_of(user).filter(payment_id=payment_id).first()

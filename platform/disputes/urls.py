@@ -15,6 +15,11 @@ urlpatterns = [
         views.report_problem,
         name="website-report-problem",
     ),
+    path(
+        "payments/<uuid:payment_id>/dispute/",
+        views.dispute_of_payment,
+        name="website-dispute-of-payment",
+    ),
     path("disputes/<uuid:dispute_id>/", views.dispute_detail, name="website-dispute"),
     path(
         "disputes/<uuid:dispute_id>/evidence/<int:evidence_id>/file/",

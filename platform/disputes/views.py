@@ -133,6 +133,17 @@ def _own_dispute(request: HttpRequest, dispute_id: str) -> Any:
 
 
 @login_required
+def dispute_of_payment(request: HttpRequest, payment_id: str) -> HttpResponse:
+    """Pages that know a payment, not its dispute (a teacher's disputed lesson), link here:
+    the newest dispute about it that this person is a side of, else their disputes."""
+    dispute = selectors.latest_dispute_of_payment(user_of(request), payment_id)
+    if dispute is None:
+        messages.info(request, _("There is no dispute about this payment that you are part of."))
+        return redirect("website-disputes")
+    return redirect("website-dispute", dispute_id=dispute.pk)
+
+
+@login_required
 def dispute_detail(request: HttpRequest, dispute_id: str) -> HttpResponse:
     dispute = _own_dispute(request, dispute_id)
     return TemplateResponse(

@@ -67,6 +67,11 @@ def test_a_learner_reports_a_lesson_from_its_page_and_both_sides_answer_on_the_d
     assert told.url == f"/disputes/{dispute.pk}/"
 
     client.force_login(teacher)
+    # The teacher's page of the disputed lesson leads to this dispute, not only their list.
+    lesson_page = client.get(f"/tutoring/bookings/{booking.pk}/")
+    to_dispute = f"/payments/{booking.payment_reference}/dispute/"
+    assert to_dispute.encode() in lesson_page.content
+    assert client.get(to_dispute)["Location"] == f"/disputes/{dispute.pk}/"
     with django_assert_max_num_queries(13):
         seen = client.get(told.url)
     assert b"The teacher left after ten minutes" in seen.content
@@ -92,6 +97,7 @@ def test_a_learner_reports_a_lesson_from_its_page_and_both_sides_answer_on_the_d
     # Nobody else sees the dispute or its files.
     client.force_login(other_student)
     assert client.get(f"/disputes/{dispute.pk}/").status_code == 404
+    assert client.get(to_dispute)["Location"] == "/disputes/"
     assert client.get(f"/disputes/{dispute.pk}/evidence/{learner_file.pk}/file/").status_code == 404
 
 
