@@ -118,3 +118,44 @@ def test_a_late_event_rolled_up_later_updates_the_following_days(story, act) -> 
     counts = {row.day.isoformat(): (row.dau, row.wau) for row in DailyActive.objects.all()}
     assert counts["2026-03-05"] == (1, 2)
     assert counts["2026-03-10"] == (1, 3)  # Ben's 5th is inside the 10th's 7 days now
+
+
+def test_sliding_wau_and_mau_equal_a_distinct_count_of_each_window(user_factory, act) -> None:  # type: ignore[no-untyped-def]
+    """A backfill counts its first day in full and each next day from the one before; on
+    irregular activity (streaks, gaps longer than a month, returns) every day's
+    counts equal the distinct people in its windows, also after a late event re-rolls a day."""
+    import random
+    from datetime import timedelta
+
+    chance = random.Random(20261207)
+    first = date(2026, 1, 1)
+    days = 75
+    active: set[tuple[object, date]] = set()
+    for n in range(9):
+        person = user_factory(email=f"p{n}@example.com", date_joined=joined("2025-12-01"))
+        offsets: set[int] = set()
+        for _run in range(chance.randint(1, 4)):  # streaks of 1 to 5 days, some overlapping
+            start = chance.randrange(days)
+            offsets.update(range(start, min(days, start + chance.randint(1, 5))))
+        for offset in sorted(offsets):
+            day = first + timedelta(days=offset)
+            act(person, day.isoformat())
+            active.add((person.pk, day))
+
+    def expected(day: date, width: int) -> int:
+        return len({pk for pk, d in active if day - timedelta(days=width) < d <= day})
+
+    def check() -> None:
+        rows = {row.day: (row.dau, row.wau, row.mau) for row in DailyActive.objects.all()}
+        assert len(rows) == days
+        for day, counts in rows.items():
+            assert counts == (expected(day, 1), expected(day, 7), expected(day, 30)), day
+
+    services.roll_up_range(first, first + timedelta(days=days - 1))
+    check()
+    late = user_factory(email="late@example.com", date_joined=joined("2025-12-01"))
+    act_day = first + timedelta(days=20)
+    act(late, act_day.isoformat())
+    active.add((late.pk, act_day))
+    services.roll_up_day(act_day)  # refreshes the 29 days after it from this one
+    check()
