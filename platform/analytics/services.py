@@ -10,7 +10,8 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from django.db import transaction
+from django.conf import settings
+from django.db import connection, transaction
 from django.db.models import CharField, Count, Exists, Max, OuterRef, Q, Sum, Value
 from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce, Concat
@@ -118,6 +119,13 @@ def roll_up_day(day: date, *, refresh_weeks: bool = True, count_in_full: bool = 
     ``count_in_full=False``: the day's WAU/MAU follow from the day before's (a backfill in
     order; see _refresh_active_counts)."""
     started = time.perf_counter()
+    if connection.vendor == "postgresql":
+        # The day's distinct counts sort up to a day of events; PostgreSQL's default 4 MB
+        # spills them to disk at ~100k events a day. Only this transaction gets more.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT set_config('work_mem', %s, true)", [settings.ANALYTICS_ROLLUP_WORK_MEM]
+            )
     events = ActivityEvent.objects.filter(day=day)
 
     DailyMetric.objects.filter(day=day).delete()

@@ -828,6 +828,11 @@ VOCABULARY_FIT_MIN_REVIEWS = env.int("VOCABULARY_FIT_MIN_REVIEWS", default=400)
 # Share of the newest review items held out to check that new parameters predict no worse.
 VOCABULARY_FIT_HOLDOUT = env.float("VOCABULARY_FIT_HOLDOUT", default=0.2)
 
+# --- Analytics --------------------------------------------------------------------------------
+# PostgreSQL work_mem for one day's rollup transaction (its distinct counts sort a day of
+# events; the server's default 4MB spills them to disk at ~100k events a day).
+ANALYTICS_ROLLUP_WORK_MEM = env.str("ANALYTICS_ROLLUP_WORK_MEM", default="64MB")
+
 # Credits alert: a charge that leaves a learner with fewer credits than
 # this to spend sends one "credits running low" notification (0 turns the alert off).
 CREDITS_LOW_BALANCE_THRESHOLD = env.str("CREDITS_LOW_BALANCE_THRESHOLD", default="5")

@@ -159,3 +159,17 @@ def test_sliding_wau_and_mau_equal_a_distinct_count_of_each_window(user_factory,
     active.add((late.pk, act_day))
     services.roll_up_day(act_day)  # refreshes the 29 days after it from this one
     check()
+
+
+def test_a_day_rolls_up_with_the_configured_sort_memory(settings) -> None:  # type: ignore[no-untyped-def]
+    from django.db import connection, transaction
+
+    settings.ANALYTICS_ROLLUP_WORK_MEM = "48MB"
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW work_mem")
+        server_default = cursor.fetchone()[0]
+        with transaction.atomic():
+            services.roll_up_day(date(2026, 3, 2))
+            cursor.execute("SHOW work_mem")
+            assert cursor.fetchone()[0] == "48MB"  # for the rollup's transaction
+    assert server_default != "48MB"
