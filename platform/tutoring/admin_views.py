@@ -10,8 +10,8 @@ from django.db.models import Prefetch, QuerySet
 from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import TeacherCertificate
 from accounts.requests import user_of
+from accounts.selectors import certificates_of
 from core.admin_queues import DecisionView
 
 from .models import Gig, ListingStatus, Review, ReviewStatus, TeacherListing
@@ -77,9 +77,7 @@ class ReviewListingView(DecisionView):
         listing = self.object
         return {
             "profile": getattr(listing.user, "teacher_profile", None),
-            "certificates": TeacherCertificate.objects.filter(teacher__user=listing.user).order_by(
-                "-uploaded_at"
-            ),
+            "certificates": certificates_of(listing.user),
             "reject_form": self.reject_form,
             "can_approve": listing.status != ListingStatus.VERIFIED,
             "here": self.url("edit"),
