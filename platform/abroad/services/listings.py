@@ -20,7 +20,7 @@ def publish_minor_edit(page: Any, *, by: User) -> list[str] | None:
     from wagtail.log_actions import log
     from wagtail.models import TaskState, WorkflowState
 
-    from .minor_edits import minor_changes
+    from ..minor_edits import minor_changes
 
     settings = policy()
     if not settings.minor_edits_skip_review:

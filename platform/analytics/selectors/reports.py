@@ -17,7 +17,7 @@ def reports_for(user: Any) -> Any:
     """Saved reports a person may open: their own, every report for those who see all the
     dashboards, and reports shared with one of their roles."""
 
-    from .models import SavedReport
+    from ..models import SavedReport
 
     reports = SavedReport.objects.select_related("owner").order_by("name")
     if sees_everything(user):
