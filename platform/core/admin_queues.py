@@ -109,7 +109,7 @@ class DecisionView(View):
     context_object_name = "object"
     #: The viewset permission the screen needs.
     permission = "change"
-    http_method_names = ["get", "post"]
+    http_method_names = ["get", "head", "post"]
 
     request: HttpRequest
     object: Any
