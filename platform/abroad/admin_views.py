@@ -5,15 +5,12 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.db.models import QuerySet
+from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.requests import user_of
-from core.api.errors import ServiceError
+from core.admin_queues import DecisionView
 
 from . import services
 from .models import AbroadReview, ApplicationStatus, ReviewStatus, VendorApplication
@@ -35,90 +32,82 @@ class ModerateForm(forms.Form):
     note = forms.CharField(label=_("Moderation note"), required=False, max_length=255)
 
 
-def _require(viewset: Any, request: HttpRequest, action: str) -> None:
-    if not viewset.permission_policy.user_has_permission(request.user, action):
-        raise PermissionDenied
+class VerifyApplicationView(DecisionView):
+    template_name = "abroad/admin/verify_application.html"
+    context_object_name = "application"
 
+    def get_queryset(self) -> QuerySet[VendorApplication]:
+        return VendorApplication.objects.select_related(
+            "user", "destination", "page"
+        ).prefetch_related("documents")
 
-def verify_application(request: HttpRequest, pk: str, *, viewset: Any) -> HttpResponse:
-    _require(viewset, request, "change")
-    application = get_object_or_404(
-        VendorApplication.objects.select_related("user", "destination", "page").prefetch_related(
-            "documents"
-        ),
-        pk=pk,
-    )
-    index_url = reverse(viewset.get_url_name("index"))
-    decline_form = DeclineForm(prefix="decline")
-    revealed_phone = ""
-    if request.method == "POST":
+    def prepare(self) -> None:
+        self.decline_form = DeclineForm(prefix="decline")
+        self.revealed_phone = ""
+
+    def decide(self) -> HttpResponse | None:
+        request, application = self.request, self.object
         decision = request.POST.get("decision")
-        try:
-            if decision == "reveal_phone":
-                # Answered to the POST itself (no URL to share or cache), after the log.
-                revealed_phone = services.reveal_application_phone(application, by=user_of(request))
-            if decision == "approve":
-                services.approve_application(application.pk, by=user_of(request))
-                messages.success(
-                    request,
-                    _("%(name)s is approved: their draft listing is ready for them.")
-                    % {"name": application.organisation},
-                )
-                return redirect(index_url)
-            if decision == "decline":
-                decline_form = DeclineForm(request.POST, prefix="decline")
-                if decline_form.is_valid():
-                    services.decline_application(
-                        application.pk,
-                        by=user_of(request),
-                        reason=decline_form.cleaned_data["reason"],
-                    )
-                    messages.success(
-                        request, _("%(name)s was declined.") % {"name": application.organisation}
-                    )
-                    return redirect(index_url)
-                messages.error(request, _("Say why the application is declined."))
-        except ServiceError as error:
-            messages.error(request, str(error.detail))
-    return TemplateResponse(
-        request,
-        "abroad/admin/verify_application.html",
-        {
-            "application": application,
-            "decline_form": decline_form,
-            "revealed_phone": revealed_phone,
-            "pending": application.status == ApplicationStatus.PENDING,
-            "here": reverse(viewset.get_url_name("edit"), args=[application.pk]),
-            "index_url": index_url,
-            "history_url": reverse(viewset.get_url_name("history"), args=[application.pk]),
-        },
-        status=400 if decline_form.errors else 200,
-    )
-
-
-def moderate_review(request: HttpRequest, pk: str, *, viewset: Any) -> HttpResponse:
-    _require(viewset, request, "change")
-    review = get_object_or_404(AbroadReview.objects.select_related("author", "page"), pk=pk)
-    index_url = reverse(viewset.get_url_name("index"))
-    form = ModerateForm(initial={"status": review.status, "note": review.moderation_note})
-    if request.method == "POST":
-        form = ModerateForm(request.POST)
-        if form.is_valid():
-            services.moderate_review(
-                review.pk,
-                by=user_of(request),
-                status=form.cleaned_data["status"],
-                note=form.cleaned_data["note"],
+        if decision == "reveal_phone":
+            # Answered to the POST itself (no URL to share or cache), after the log.
+            self.revealed_phone = services.reveal_application_phone(
+                application, by=user_of(request)
             )
-            messages.success(request, _("Review saved."))
-            return redirect(index_url)
-    return TemplateResponse(
-        request,
-        "abroad/admin/moderate_review.html",
-        {
-            "review": review,
-            "form": form,
-            "index_url": index_url,
-            "history_url": reverse(viewset.get_url_name("history"), args=[review.pk]),
-        },
-    )
+        if decision == "approve":
+            services.approve_application(application.pk, by=user_of(request))
+            return self.decided(
+                _("%(name)s is approved: their draft listing is ready for them.")
+                % {"name": application.organisation}
+            )
+        if decision == "decline":
+            self.decline_form = DeclineForm(request.POST, prefix="decline")
+            if self.decline_form.is_valid():
+                services.decline_application(
+                    application.pk,
+                    by=user_of(request),
+                    reason=self.decline_form.cleaned_data["reason"],
+                )
+                return self.decided(
+                    _("%(name)s was declined.") % {"name": application.organisation}
+                )
+            messages.error(request, _("Say why the application is declined."))
+        return None
+
+    def get_context_data(self) -> dict[str, Any]:
+        return {
+            "decline_form": self.decline_form,
+            "revealed_phone": self.revealed_phone,
+            "pending": self.object.status == ApplicationStatus.PENDING,
+            "here": self.url("edit"),
+        }
+
+    def response_status(self) -> int:
+        return 400 if self.decline_form.errors else 200
+
+
+class ModerateReviewView(DecisionView):
+    template_name = "abroad/admin/moderate_review.html"
+    context_object_name = "review"
+
+    def get_queryset(self) -> QuerySet[AbroadReview]:
+        return AbroadReview.objects.select_related("author", "page")
+
+    def prepare(self) -> None:
+        self.form = ModerateForm(
+            initial={"status": self.object.status, "note": self.object.moderation_note}
+        )
+
+    def decide(self) -> HttpResponse | None:
+        self.form = ModerateForm(self.request.POST)
+        if not self.form.is_valid():
+            return None
+        services.moderate_review(
+            self.object.pk,
+            by=user_of(self.request),
+            status=self.form.cleaned_data["status"],
+            note=self.form.cleaned_data["note"],
+        )
+        return self.decided(_("Review saved."))
+
+    def get_context_data(self) -> dict[str, Any]:
+        return {"form": self.form}

@@ -113,8 +113,7 @@ def refund_now(booking: "AbroadBooking", amount: Decimal, *, reason: str) -> Non
 def register_purposes() -> None:
     if not apps.is_installed("payments"):
         return
-    from credits.models import AccountKind
-    from credits.services import Leg, platform_account, post_transfer
+    from credits.services import clearing_to_revenue, post_transfer
     from payments.errors import InvalidItem
     from payments.purposes import Purpose, Quote, register
 
@@ -153,13 +152,7 @@ def register_purposes() -> None:
             post_transfer(
                 kind="abroad_booking",
                 idempotency_key=f"payment:{payment.pk}",
-                legs=[
-                    Leg(
-                        platform_account(AccountKind.PROVIDER_CLEARING, payment.currency),
-                        -payment.amount,
-                    ),
-                    Leg(platform_account(AccountKind.REVENUE, payment.currency), payment.amount),
-                ],
+                legs=clearing_to_revenue(payment.currency, payment.amount),
                 memo=payment.description,
                 metadata={"payment": str(payment.pk), "booking": payment.item["booking"]},
             )

@@ -4,7 +4,6 @@ moderation. Moderators hold view/change on both (migration 0006)."""
 
 from collections.abc import Mapping
 from datetime import date, timedelta
-from functools import partial
 from typing import Any
 
 import django_filters
@@ -113,8 +112,7 @@ class VendorApplicationViewSet(ReviewQueueViewSet):
             DateColumn("submitted_at", label=_("Submitted"), sort_key="submitted_at"),
         ]
 
-    def get_decision_view(self) -> Any:
-        return partial(admin_views.verify_application, viewset=self)
+    decision_view_class = admin_views.VerifyApplicationView
 
 
 class ReviewFilterSet(WagtailFilterSet):
@@ -159,8 +157,7 @@ class AbroadReviewViewSet(ReviewQueueViewSet):
             DateColumn("created_at", label=_("Written"), sort_key="created_at"),
         ]
 
-    def get_decision_view(self) -> Any:
-        return partial(admin_views.moderate_review, viewset=self)
+    decision_view_class = admin_views.ModerateReviewView
 
 
 class AbroadAdminGroup(ViewSetGroup):

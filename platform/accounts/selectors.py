@@ -91,6 +91,12 @@ def email_verified_from_prefetch(user: User) -> bool:
     )
 
 
+def teacher_profile_of(user: User) -> TeacherProfile | None:
+    """The person's teacher profile, if they have one (fetched fresh, not the cached
+    relation)."""
+    return TeacherProfile.objects.filter(user=user).first()
+
+
 def certificates_of(user: User) -> QuerySet[TeacherCertificate]:
     return TeacherCertificate.objects.filter(teacher__user=user).order_by("-uploaded_at")
 

@@ -9,16 +9,15 @@ from allauth.account.models import EmailAddress
 from django.contrib import messages
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
-from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.shortcuts import get_object_or_404
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn, TitleColumn
 from wagtail.admin.views.generic import IndexView
 
-from core.admin_queues import ReviewQueueViewSet
+from core.admin_queues import DecisionView, ReviewQueueViewSet
 
 from . import services
 from .downloads import serve_certificate
@@ -83,6 +82,62 @@ def _roles_label(user: User) -> str:
     return ", ".join(sorted(Role(role).label for role in roles_of(user))) or "—"
 
 
+class ManageMemberView(DecisionView):
+    """Suspend or reactivate (with a reason) and assign roles."""
+
+    template_name = "accounts/admin/manage_member.html"
+    context_object_name = "member"
+
+    def get_queryset(self) -> QuerySet[User]:
+        return User.objects.prefetch_related("groups")
+
+    def prepare(self) -> None:
+        self.suspend_form = SuspendForm(prefix="suspend")
+        self.reactivate_form = ReactivateForm(prefix="reactivate")
+        self.roles_form = RolesForm(
+            prefix="roles", initial={"roles": sorted(roles_of(self.object))}
+        )
+
+    def decide(self) -> HttpResponse | None:
+        request, member = self.request, self.object
+        here = self.url("edit")
+        action = request.POST.get("action")
+        if action == "suspend":
+            self.suspend_form = SuspendForm(request.POST, prefix="suspend")
+            if self.suspend_form.is_valid() and member.pk != request.user.pk:
+                services.suspend_user(
+                    member, by=user_of(request), reason=self.suspend_form.cleaned_data["reason"]
+                )
+                return self.decided(_("The account is suspended."), to=here)
+        elif action == "reactivate":
+            self.reactivate_form = ReactivateForm(request.POST, prefix="reactivate")
+            if self.reactivate_form.is_valid():
+                services.reactivate_user(
+                    member, by=user_of(request), reason=self.reactivate_form.cleaned_data["reason"]
+                )
+                return self.decided(_("The account is active again."), to=here)
+        elif action == "roles":
+            self.roles_form = RolesForm(request.POST, prefix="roles")
+            if self.roles_form.is_valid():
+                roles = [Role(r) for r in self.roles_form.cleaned_data["roles"]]
+                services.set_roles(member, roles, by=user_of(request))
+                return self.decided(_("Roles saved."), to=here)
+        messages.error(request, _("The form has errors."))
+        return None
+
+    def get_context_data(self) -> dict[str, Any]:
+        member = self.object
+        return {
+            "roles": sorted(Role(role).label for role in roles_of(member)),
+            "verified": EmailAddress.objects.filter(
+                user=member, email__iexact=member.email, verified=True
+            ).exists(),
+            "suspend_form": self.suspend_form,
+            "reactivate_form": self.reactivate_form,
+            "roles_form": self.roles_form,
+        }
+
+
 class MemberViewSet(ReviewQueueViewSet):
     model = User
     icon = "user"
@@ -113,71 +168,10 @@ class MemberViewSet(ReviewQueueViewSet):
     # The management page replaces the generic edit form; the history is the audit log of
     # suspensions and role changes. Accounts are created by sign-up and deleted by their
     # owner, never from here.
-    def get_decision_view(self) -> Any:
-        return manage_member
+    decision_view_class = ManageMemberView
 
 
 member_viewset = MemberViewSet()
-
-
-def _can_manage(request: HttpRequest) -> bool:
-    return member_viewset.permission_policy.user_has_permission(request.user, "change")
-
-
-def manage_member(request: HttpRequest, pk: str) -> HttpResponse:
-    """Suspend or reactivate (with a reason) and assign roles."""
-    if not _can_manage(request):
-        from django.core.exceptions import PermissionDenied
-
-        raise PermissionDenied
-    member = get_object_or_404(User.objects.prefetch_related("groups"), pk=pk)
-    here = reverse(member_viewset.get_url_name("edit"), args=[member.pk])
-    suspend_form = SuspendForm(prefix="suspend")
-    reactivate_form = ReactivateForm(prefix="reactivate")
-    roles_form = RolesForm(prefix="roles", initial={"roles": sorted(roles_of(member))})
-    if request.method == "POST":
-        action = request.POST.get("action")
-        if action == "suspend":
-            suspend_form = SuspendForm(request.POST, prefix="suspend")
-            if suspend_form.is_valid() and member.pk != request.user.pk:
-                services.suspend_user(
-                    member, by=user_of(request), reason=suspend_form.cleaned_data["reason"]
-                )
-                messages.success(request, _("The account is suspended."))
-                return redirect(here)
-        elif action == "reactivate":
-            reactivate_form = ReactivateForm(request.POST, prefix="reactivate")
-            if reactivate_form.is_valid():
-                services.reactivate_user(
-                    member, by=user_of(request), reason=reactivate_form.cleaned_data["reason"]
-                )
-                messages.success(request, _("The account is active again."))
-                return redirect(here)
-        elif action == "roles":
-            roles_form = RolesForm(request.POST, prefix="roles")
-            if roles_form.is_valid():
-                services.set_roles(
-                    member, [Role(r) for r in roles_form.cleaned_data["roles"]], by=user_of(request)
-                )
-                messages.success(request, _("Roles saved."))
-                return redirect(here)
-        messages.error(request, _("The form has errors."))
-    return TemplateResponse(
-        request,
-        "accounts/admin/manage_member.html",
-        {
-            "member": member,
-            "roles": sorted(Role(role).label for role in roles_of(member)),
-            "verified": EmailAddress.objects.filter(
-                user=member, email__iexact=member.email, verified=True
-            ).exists(),
-            "suspend_form": suspend_form,
-            "reactivate_form": reactivate_form,
-            "roles_form": roles_form,
-            "index_url": reverse(member_viewset.get_url_name("index")),
-            "history_url": reverse(member_viewset.get_url_name("history"), args=[member.pk]),
-        },
-    )
 
 
 @hooks.register("register_admin_viewset")
@@ -198,6 +192,28 @@ class CertificateFilterSet(WagtailFilterSet):
 class CertificateIndexView(IndexView):
     def get_base_queryset(self) -> QuerySet[TeacherCertificate]:
         return TeacherCertificate.objects.select_related("teacher__user").order_by("uploaded_at")
+
+
+class ReviewCertificateView(DecisionView):
+    """Shows the file and records a moderator's verify / reject decision."""
+
+    template_name = "accounts/admin/review_certificate.html"
+    context_object_name = "certificate"
+
+    def get_queryset(self) -> QuerySet[TeacherCertificate]:
+        return TeacherCertificate.objects.select_related("teacher__user")
+
+    def decide(self) -> HttpResponse | None:
+        decision = self.request.POST.get("decision")
+        if decision not in {"verify", "reject"}:
+            return None
+        services.review_certificate(
+            self.object, by=user_of(self.request), verified=decision == "verify"
+        )
+        return self.decided(_("Decision saved."))
+
+    def get_context_data(self) -> dict[str, Any]:
+        return {"file_url": self.url("file")}
 
 
 class CertificateViewSet(ReviewQueueViewSet):
@@ -225,40 +241,13 @@ class CertificateViewSet(ReviewQueueViewSet):
             DateColumn("uploaded_at", label=_("Uploaded")),
         ]
 
-    def get_decision_view(self) -> Any:
-        return review_certificate
+    decision_view_class = ReviewCertificateView
 
     def extra_urlpatterns(self) -> list[Any]:
         return [path("file/<str:pk>/", certificate_file, name="file")]
 
 
 certificate_viewset = CertificateViewSet()
-
-
-def review_certificate(request: HttpRequest, pk: str) -> HttpResponse:
-    """Shows the file and records a moderator's verify / reject decision."""
-    from django.core.exceptions import PermissionDenied
-
-    if not certificate_viewset.permission_policy.user_has_permission(request.user, "change"):
-        raise PermissionDenied
-    certificate = get_object_or_404(
-        TeacherCertificate.objects.select_related("teacher__user"), pk=pk
-    )
-    if request.method == "POST" and request.POST.get("decision") in {"verify", "reject"}:
-        services.review_certificate(
-            certificate, by=user_of(request), verified=request.POST["decision"] == "verify"
-        )
-        messages.success(request, _("Decision saved."))
-        return redirect(reverse(certificate_viewset.get_url_name("index")))
-    return TemplateResponse(
-        request,
-        "accounts/admin/review_certificate.html",
-        {
-            "certificate": certificate,
-            "index_url": reverse(certificate_viewset.get_url_name("index")),
-            "file_url": reverse(certificate_viewset.get_url_name("file"), args=[certificate.pk]),
-        },
-    )
 
 
 def certificate_file(request: HttpRequest, pk: str) -> HttpResponseBase:

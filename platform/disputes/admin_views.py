@@ -6,8 +6,8 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import (
     Http404,
     HttpRequest,
@@ -15,15 +15,13 @@ from django.http import (
     HttpResponseBase,
     HttpResponseForbidden,
 )
-from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from wagtail.log_actions import log
 
 from accounts.requests import user_of
-from core.api.errors import ServiceError
+from core.admin_queues import DecisionView
 from core.downloads import PrivateFile, serve_private_file
 from core.uploads import EXTENSIONS
 
@@ -72,82 +70,80 @@ def _can_decide(request: HttpRequest) -> bool:
     return request.user.has_perm(DECIDE_PERMISSION)
 
 
-def decide_refund_request(request: HttpRequest, pk: str, *, viewset: Any) -> HttpResponse:
-    if not request.user.has_perm("disputes.view_refundrequest") and not _can_decide(request):
-        raise PermissionDenied
-    refund_request = get_object_or_404(
-        RefundRequest.objects.select_related("payment", "user", "refund"), pk=pk
-    )
-    index_url = reverse(viewset.get_url_name("index"))
-    form = RefundDecisionForm(request.POST or None)
-    if request.method == "POST":
+class _FinanceDecisionView(DecisionView):
+    """Seen by those with the queue's view permission or the decision permission; decided
+    only with the decision permission."""
+
+    view_permission = ""
+    form_class: type[forms.Form]
+    decided_message: Any = ""
+
+    def has_permission(self) -> bool:
+        return self.request.user.has_perm(self.view_permission) or _can_decide(self.request)
+
+    def prepare(self) -> None:
+        self.form = self.form_class(self.request.POST or None)
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not _can_decide(request):
             raise PermissionDenied
-        if form.is_valid():
-            try:
-                services.decide_refund_request(
-                    refund_request.pk,
-                    by=user_of(request),
-                    approve=form.cleaned_data["decision"] == "approve",
-                    amount=form.cleaned_data["amount"],
-                    note=form.cleaned_data["note"],
-                )
-            except ServiceError as error:
-                messages.error(request, str(error.detail))
-            else:
-                messages.success(request, _("Refund request decided."))
-                return redirect(index_url)
-    return TemplateResponse(
-        request,
-        "disputes/admin/decide_refund_request.html",
-        {
-            "item": refund_request,
-            "evidence": refund_request.evidence.select_related("author"),
-            "form": form,
-            "can_decide": _can_decide(request),
-            "index_url": index_url,
-            "history_url": reverse(viewset.get_url_name("history"), args=[refund_request.pk]),
-        },
-    )
+        return super().post(request, *args, **kwargs)
+
+    def decide(self) -> HttpResponse | None:
+        if not self.form.is_valid():
+            return None
+        self.apply(self.form.cleaned_data)
+        return self.decided(self.decided_message)
+
+    def apply(self, data: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+    def get_context_data(self) -> dict[str, Any]:
+        return {
+            "evidence": self.object.evidence.select_related("author"),
+            "form": self.form,
+            "can_decide": _can_decide(self.request),
+        }
 
 
-def decide_dispute(request: HttpRequest, pk: str, *, viewset: Any) -> HttpResponse:
-    if not request.user.has_perm("disputes.view_dispute") and not _can_decide(request):
-        raise PermissionDenied
-    dispute = get_object_or_404(
-        Dispute.objects.select_related("payment", "learner", "counterparty"), pk=pk
-    )
-    index_url = reverse(viewset.get_url_name("index"))
-    form = DisputeDecisionForm(request.POST or None)
-    if request.method == "POST":
-        if not _can_decide(request):
-            raise PermissionDenied
-        if form.is_valid():
-            try:
-                services.decide_dispute(
-                    dispute.pk,
-                    by=user_of(request),
-                    outcome=form.cleaned_data["outcome"],
-                    amount=form.cleaned_data["amount"],
-                    reason=form.cleaned_data["reason"],
-                )
-            except ServiceError as error:
-                messages.error(request, str(error.detail))
-            else:
-                messages.success(request, _("Dispute decided."))
-                return redirect(index_url)
-    return TemplateResponse(
-        request,
-        "disputes/admin/decide_dispute.html",
-        {
-            "item": dispute,
-            "evidence": dispute.evidence.select_related("author"),
-            "form": form,
-            "can_decide": _can_decide(request),
-            "index_url": index_url,
-            "history_url": reverse(viewset.get_url_name("history"), args=[dispute.pk]),
-        },
-    )
+class DecideRefundRequestView(_FinanceDecisionView):
+    template_name = "disputes/admin/decide_refund_request.html"
+    context_object_name = "item"
+    view_permission = "disputes.view_refundrequest"
+    form_class = RefundDecisionForm
+    decided_message = _("Refund request decided.")
+
+    def get_queryset(self) -> QuerySet[RefundRequest]:
+        return RefundRequest.objects.select_related("payment", "user", "refund")
+
+    def apply(self, data: dict[str, Any]) -> None:
+        services.decide_refund_request(
+            self.object.pk,
+            by=user_of(self.request),
+            approve=data["decision"] == "approve",
+            amount=data["amount"],
+            note=data["note"],
+        )
+
+
+class DecideDisputeView(_FinanceDecisionView):
+    template_name = "disputes/admin/decide_dispute.html"
+    context_object_name = "item"
+    view_permission = "disputes.view_dispute"
+    form_class = DisputeDecisionForm
+    decided_message = _("Dispute decided.")
+
+    def get_queryset(self) -> QuerySet[Dispute]:
+        return Dispute.objects.select_related("payment", "learner", "counterparty")
+
+    def apply(self, data: dict[str, Any]) -> None:
+        services.decide_dispute(
+            self.object.pk,
+            by=user_of(self.request),
+            outcome=data["outcome"],
+            amount=data["amount"],
+            reason=data["reason"],
+        )
 
 
 # The content type an evidence file is served with, from the extension we gave it after

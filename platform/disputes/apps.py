@@ -9,7 +9,9 @@ class DisputesConfig(AppConfig):
     def ready(self) -> None:
         from credits import claims
 
-        from . import notifications, receivers, services  # noqa: F401
+        from . import notify, receivers, services  # noqa: F401
+
+        notify.register_types()
 
         claims.register(
             claims.Claim(

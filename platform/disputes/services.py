@@ -16,7 +16,6 @@ from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
@@ -32,12 +31,12 @@ from credits.services import (
     repay_oldest_first,
     user_account,
 )
-from notifications.services import notify
 from payments import purposes
 from payments.models import Payment, PaymentStatus
 from payments.services import record_provider_refund, refund_payment
 from payments.webhooks import ProviderDispute
 
+from . import notify
 from .errors import (
     AlreadyDecided,
     DecisionReasonRequired,
@@ -58,7 +57,6 @@ from .models import (
     RefundRequest,
     RefundRequestStatus,
 )
-from .notifications import DISPUTE_UPDATED, REFUND_REQUEST_DECIDED, REFUND_REQUEST_FILED
 
 logger = logging.getLogger(__name__)
 
@@ -162,22 +160,22 @@ def request_refund(
             logger.info("refund request %s left for review", request.pk, exc_info=True)
     with transaction.atomic():
         for admin in _finance_admins():
-            notify(
+            notify.tell(
                 admin,
-                REFUND_REQUEST_FILED,
-                _("Refund request: %(what)s") % {"what": payment.description},
-                f"{request.get_reason_display()}: {request.details}"[:500],
-                {"refund_request": str(request.pk), "payment": str(payment.pk)},
-                url=reverse("disputes_refund_requests:edit", args=[request.pk]),
+                notify.REQUEST_FILED_FOR_FINANCE,
+                text=f"{request.get_reason_display()}: {request.details}"[:500],
+                data={"refund_request": str(request.pk), "payment": str(payment.pk)},
+                url_args=[request.pk],
+                what=payment.description,
             )
         counterparty = _counterparty(payment)
         if counterparty is not None:
-            notify(
+            notify.tell(
                 counterparty,
-                REFUND_REQUEST_FILED,
-                _("A refund was requested for %(what)s") % {"what": payment.description},
-                str(request.get_reason_display()),
-                {"refund_request": str(request.pk)},
+                notify.REQUEST_FILED_FOR_COUNTERPARTY,
+                text=str(request.get_reason_display()),
+                data={"refund_request": str(request.pk)},
+                what=payment.description,
             )
     return request
 
@@ -218,25 +216,16 @@ def _approve(
 
 def _tell_about_request(request: RefundRequest) -> None:
     payment = request.payment
-    if request.status == RefundRequestStatus.APPROVED:
-        title = _("Refund approved: %(amount)s %(currency)s") % {
-            "amount": request.amount_approved,
-            "currency": payment.currency,
-        }
-    else:
-        title = _("Refund request declined")
+    approved = request.status == RefundRequestStatus.APPROVED
+    wording = notify.REQUEST_APPROVED if approved else notify.REQUEST_DECLINED
     data = {"refund_request": str(request.pk), "status": request.status}
-    notify(
-        request.user,
-        REFUND_REQUEST_DECIDED,
-        title,
-        request.decision_note,
-        data,
-        url=reverse("website-refund-requests"),
-    )
+    told: dict[str, Any] = {"amount": request.amount_approved, "currency": payment.currency}
+    notify.tell(request.user, wording, text=request.decision_note, data=data, **told)
     counterparty = _counterparty(payment)
     if counterparty is not None:
-        notify(counterparty, REFUND_REQUEST_DECIDED, title, request.decision_note, data)
+        notify.tell(
+            counterparty, wording, text=request.decision_note, data=data, link=False, **told
+        )
 
 
 def decide_refund_request(
@@ -279,18 +268,11 @@ def decide_refund_request(
 # --- Disputes ----------------------------------------------------------------------------------
 
 
-def _tell_about_dispute(dispute: Dispute, title: str, body: str) -> None:
+def _tell_about_dispute(dispute: Dispute, wording: notify.Wording, **fields: Any) -> None:
     data = {"dispute": str(dispute.pk), "status": dispute.status, "outcome": dispute.outcome}
     for person in (dispute.learner, dispute.counterparty):
         if person is not None:
-            notify(
-                person,
-                DISPUTE_UPDATED,
-                title,
-                body,
-                data,
-                url=reverse("website-dispute", args=[dispute.pk]),
-            )
+            notify.tell(person, wording, data=data, url_args=[dispute.pk], **fields)
 
 
 def open_complaint(payment: Payment, *, by: User, reason: str) -> Dispute:
@@ -314,11 +296,7 @@ def open_complaint(payment: Payment, *, by: User, reason: str) -> Dispute:
         )
         if reason.strip():
             Evidence.objects.create(dispute=dispute, author=by, text=reason.strip())
-        _tell_about_dispute(
-            dispute,
-            _("Dispute opened: %(what)s") % {"what": payment.description},
-            _("Both sides can add their account and files before our team decides."),
-        )
+        _tell_about_dispute(dispute, notify.DISPUTE_OPENED, what=payment.description)
     return dispute
 
 
@@ -385,18 +363,19 @@ def record_provider_dispute(payment: Payment, dispute: ProviderDispute) -> Dispu
         )
         _tell_about_dispute(
             found,
-            _("Chargeback opened: %(what)s") % {"what": payment.description},
-            _("The card holder disputed this payment with their bank (%(reason)s).")
-            % {"reason": dispute.reason or "-"},
+            notify.CHARGEBACK_OPENED,
+            what=payment.description,
+            reason=dispute.reason or "-",
         )
         for admin in _finance_admins():
-            notify(
+            notify.tell(
                 admin,
-                DISPUTE_UPDATED,
-                f"Chargeback {dispute.dispute_id}: {payment.description}",
-                f"{dispute.amount} {dispute.currency}, {dispute.reason}",
-                {"dispute": str(found.pk)},
-                url=reverse("disputes_disputes:edit", args=[found.pk]),
+                notify.CHARGEBACK_FOR_FINANCE,
+                text=f"{dispute.amount} {dispute.currency}, {dispute.reason}",
+                data={"dispute": str(found.pk)},
+                url_args=[found.pk],
+                id=dispute.dispute_id,
+                what=payment.description,
             )
     found.provider_status = dispute.status
     if found.status == DisputeStatus.OPENED and dispute.status in EVIDENCE_STATUSES:
@@ -430,14 +409,12 @@ def add_dispute_evidence(
         )
         other = dispute.counterparty if user.pk == dispute.learner_id else dispute.learner
         if other is not None:
-            notify(
+            notify.tell(
                 other,
-                DISPUTE_UPDATED,
-                _("New evidence in the dispute about %(what)s")
-                % {"what": dispute.payment.description},
-                _("The other side added their account. You can answer on the dispute's page."),
-                {"dispute": str(dispute.pk), "status": dispute.status},
-                url=reverse("website-dispute", args=[dispute.pk]),
+                notify.NEW_EVIDENCE,
+                data={"dispute": str(dispute.pk), "status": dispute.status},
+                url_args=[dispute.pk],
+                what=dispute.payment.description,
             )
     dispute.refresh_from_db()
     return dispute
@@ -514,9 +491,7 @@ def decide_dispute(
         dispute.decided_at = timezone.now()
         dispute.save()
         _tell_about_dispute(
-            dispute,
-            _("Dispute decided: %(outcome)s") % {"outcome": dispute.get_outcome_display()},
-            reason,
+            dispute, notify.DISPUTE_DECIDED, text=reason, outcome=dispute.get_outcome_display()
         )
         log(
             instance=dispute,

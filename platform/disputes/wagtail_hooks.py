@@ -2,7 +2,6 @@
 waiting items first. Finance moderators (the "Finance" group, or anyone holding
 ``disputes.decide_refundrequest``) decide; decisions are in Wagtail's audit log."""
 
-from functools import partial
 from typing import Any
 
 import django_filters
@@ -109,8 +108,7 @@ class RefundRequestViewSet(ReviewQueueViewSet):
             DateColumn("created_at", label=_("Requested"), sort_key="created_at"),
         ]
 
-    def get_decision_view(self) -> Any:
-        return partial(admin_views.decide_refund_request, viewset=self)
+    decision_view_class = admin_views.DecideRefundRequestView
 
 
 class DisputeFilterSet(WagtailFilterSet):
@@ -171,8 +169,7 @@ class DisputeViewSet(ReviewQueueViewSet):
             DateColumn("created_at", label=_("Opened"), sort_key="created_at"),
         ]
 
-    def get_decision_view(self) -> Any:
-        return partial(admin_views.decide_dispute, viewset=self)
+    decision_view_class = admin_views.DecideDisputeView
 
 
 @hooks.register("register_admin_viewset")

@@ -6,11 +6,8 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
+from django.db.models import QuerySet
+from django.http import HttpResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -19,7 +16,7 @@ from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn, TitleCo
 from wagtail.admin.views.generic import IndexView
 
 from accounts.requests import user_of
-from core.admin_queues import ReviewQueueViewSet
+from core.admin_queues import DecisionView, ReviewQueueViewSet
 
 from . import crypto, services
 from .models import Report
@@ -53,6 +50,42 @@ class CloseReportForm(forms.Form):
 class ReportIndexView(IndexView):
     def get_base_queryset(self) -> Any:
         return Report.objects.select_related("reporter", "reported").order_by("-created_at")
+
+
+class ReviewReportView(DecisionView):
+    template_name = "messaging/admin/review_report.html"
+    context_object_name = "report"
+
+    def get_queryset(self) -> QuerySet[Report]:
+        return Report.objects.select_related("reporter", "reported", "resolved_by", "message")
+
+    def prepare(self) -> None:
+        self.form = CloseReportForm()
+
+    def decide(self) -> HttpResponse | None:
+        self.form = CloseReportForm(self.request.POST)
+        if not self.form.is_valid():
+            return None
+        services.close_report(
+            self.object,
+            by=user_of(self.request),
+            status=self.form.cleaned_data["status"],
+            note=self.form.cleaned_data["note"],
+        )
+        return self.decided(_("The report is closed."))
+
+    def get_context_data(self) -> dict[str, Any]:
+        report = self.object
+        quoted = ""
+        if report.message is not None and report.message.body_encrypted:
+            # The reported message is shown to the moderator: reporting it is the reporter's
+            # consent to that (the API only lets a participant quote it).
+            quoted = crypto.decrypt(report.message.body_encrypted)
+        try:
+            member_url = reverse("members:edit", args=[report.reported_id])
+        except NoReverseMatch:  # the accounts admin is not installed
+            member_url = ""
+        return {"quoted": quoted, "form": self.form, "member_url": member_url}
 
 
 class ReportViewSet(ReviewQueueViewSet):
@@ -92,52 +125,10 @@ class ReportViewSet(ReviewQueueViewSet):
 
     # Reports are made by users (API) and closed here, never created or deleted here.
     history = False
-
-    def get_decision_view(self) -> Any:
-        return review_report
+    decision_view_class = ReviewReportView
 
 
 report_viewset = ReportViewSet()
-
-
-def review_report(request: HttpRequest, pk: int) -> HttpResponse:
-    if not report_viewset.permission_policy.user_has_permission(request.user, "change"):
-        raise PermissionDenied
-    report = get_object_or_404(
-        Report.objects.select_related("reporter", "reported", "resolved_by", "message"), pk=pk
-    )
-    form = CloseReportForm()
-    if request.method == "POST":
-        form = CloseReportForm(request.POST)
-        if form.is_valid():
-            services.close_report(
-                report,
-                by=user_of(request),
-                status=form.cleaned_data["status"],
-                note=form.cleaned_data["note"],
-            )
-            messages.success(request, _("The report is closed."))
-            return redirect(report_viewset.get_url_name("index"))
-    quoted = ""
-    if report.message is not None and report.message.body_encrypted:
-        # The reported message is shown to the moderator: reporting it is the reporter's
-        # consent to that (the API only lets a participant quote it).
-        quoted = crypto.decrypt(report.message.body_encrypted)
-    try:
-        member_url = reverse("members:edit", args=[report.reported_id])
-    except NoReverseMatch:  # the accounts admin is not installed
-        member_url = ""
-    return TemplateResponse(
-        request,
-        "messaging/admin/review_report.html",
-        {
-            "report": report,
-            "quoted": quoted,
-            "form": form,
-            "member_url": member_url,
-            "index_url": reverse(report_viewset.get_url_name("index")),
-        },
-    )
 
 
 @hooks.register("register_admin_viewset")

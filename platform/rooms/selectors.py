@@ -20,7 +20,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from .errors import NotAllowed, RecordingNotFound, RoomNotFound
-from .models import Attendance, Member, Recording, Room
+from .models import Attendance, MatchRequest, Member, Recording, Room
 
 
 @dataclass
@@ -204,3 +204,8 @@ def ice_servers(user: Any, now: float | None = None) -> list[dict[str, Any]]:
             }
         )
     return servers
+
+
+def match_partner(request: MatchRequest) -> MatchRequest | None:
+    """The other side of a matched request (the one sharing its call room), if any."""
+    return MatchRequest.objects.filter(room=request.room).exclude(pk=request.pk).first()

@@ -6,16 +6,13 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.db.models import Prefetch, QuerySet
+from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import TeacherCertificate
 from accounts.requests import user_of
+from accounts.selectors import certificates_of
+from core.admin_queues import DecisionView
 
 from .models import Gig, ListingStatus, Review, ReviewStatus, TeacherListing
 from .services import reviews as review_services
@@ -43,88 +40,76 @@ class ModerateForm(forms.Form):
     )
 
 
-def _require(viewset: Any, request: HttpRequest, action: str) -> None:
-    if not viewset.permission_policy.user_has_permission(request.user, action):
-        raise PermissionDenied
-
-
-def review_listing(request: HttpRequest, pk: str, *, viewset: Any) -> HttpResponse:
+class ReviewListingView(DecisionView):
     """A listing with everything needed to verify it (profile, languages, certificates,
     intro video, gigs), and the approve / reject decision."""
-    _require(viewset, request, "change")
-    listing = get_object_or_404(
-        TeacherListing.objects.select_related("user__teacher_profile").prefetch_related(
+
+    template_name = "tutoring/admin/review_listing.html"
+    context_object_name = "listing"
+
+    def get_queryset(self) -> QuerySet[TeacherListing]:
+        return TeacherListing.objects.select_related("user__teacher_profile").prefetch_related(
             "languages",
             Prefetch("gigs", queryset=Gig.objects.select_related("category")),
             "gigs__durations",
-        ),
-        pk=pk,
-    )
-    here = reverse(viewset.get_url_name("edit"), args=[listing.pk])
-    index_url = reverse(viewset.get_url_name("index"))
-    reject_form = RejectForm(prefix="reject")
-    if request.method == "POST":
+        )
+
+    def prepare(self) -> None:
+        self.reject_form = RejectForm(prefix="reject")
+
+    def decide(self) -> HttpResponse | None:
+        request, listing = self.request, self.object
         decision = request.POST.get("decision")
         if decision == "approve":
             teacher_services.approve(listing, by=user_of(request))
-            messages.success(request, _("%(name)s is verified.") % {"name": listing.user})
-            return redirect(index_url)
+            return self.decided(_("%(name)s is verified.") % {"name": listing.user})
         if decision == "reject":
-            reject_form = RejectForm(request.POST, prefix="reject")
-            if reject_form.is_valid():
+            self.reject_form = RejectForm(request.POST, prefix="reject")
+            if self.reject_form.is_valid():
                 teacher_services.reject(
-                    listing, by=user_of(request), reason=reject_form.cleaned_data["reason"]
+                    listing, by=user_of(request), reason=self.reject_form.cleaned_data["reason"]
                 )
-                messages.success(
-                    request, _("%(name)s was asked for changes.") % {"name": listing.user}
-                )
-                return redirect(index_url)
+                return self.decided(_("%(name)s was asked for changes.") % {"name": listing.user})
         messages.error(request, _("Say why the listing is rejected."))
-    certificates = TeacherCertificate.objects.filter(teacher__user=listing.user).order_by(
-        "-uploaded_at"
-    )
-    return TemplateResponse(
-        request,
-        "tutoring/admin/review_listing.html",
-        {
-            "listing": listing,
+        return None
+
+    def get_context_data(self) -> dict[str, Any]:
+        listing = self.object
+        return {
             "profile": getattr(listing.user, "teacher_profile", None),
-            "certificates": certificates,
-            "reject_form": reject_form,
+            "certificates": certificates_of(listing.user),
+            "reject_form": self.reject_form,
             "can_approve": listing.status != ListingStatus.VERIFIED,
-            "here": here,
-            "index_url": index_url,
-            "history_url": reverse(viewset.get_url_name("history"), args=[listing.pk]),
-        },
-        status=400 if reject_form.errors else 200,
-    )
+            "here": self.url("edit"),
+        }
+
+    def response_status(self) -> int:
+        return 400 if self.reject_form.errors else 200
 
 
-def moderate_review(request: HttpRequest, pk: str, *, viewset: Any) -> HttpResponse:
-    _require(viewset, request, "change")
-    review = get_object_or_404(
-        Review.objects.select_related("booking__learner", "booking__gig", "teacher__user"), pk=pk
-    )
-    index_url = reverse(viewset.get_url_name("index"))
-    form = ModerateForm(initial={"status": review.status, "note": review.moderation_note})
-    if request.method == "POST":
-        form = ModerateForm(request.POST)
-        if form.is_valid():
-            review_services.moderate(
-                review,
-                status=form.cleaned_data["status"],
-                note=form.cleaned_data["note"],
-                by=user_of(request),
-            )
-            messages.success(request, _("Review saved."))
-            return redirect(index_url)
-    return TemplateResponse(
-        request,
-        "tutoring/admin/moderate_review.html",
-        {
-            "review": review,
-            "form": form,
-            "index_url": index_url,
-            "history_url": reverse(viewset.get_url_name("history"), args=[review.pk]),
-        },
-    )
+class ModerateReviewView(DecisionView):
+    template_name = "tutoring/admin/moderate_review.html"
+    context_object_name = "review"
+
+    def get_queryset(self) -> QuerySet[Review]:
+        return Review.objects.select_related("booking__learner", "booking__gig", "teacher__user")
+
+    def prepare(self) -> None:
+        self.form = ModerateForm(
+            initial={"status": self.object.status, "note": self.object.moderation_note}
+        )
+
+    def decide(self) -> HttpResponse | None:
+        self.form = ModerateForm(self.request.POST)
+        if not self.form.is_valid():
+            return None
+        review_services.moderate(
+            self.object,
+            status=self.form.cleaned_data["status"],
+            note=self.form.cleaned_data["note"],
+            by=user_of(self.request),
+        )
+        return self.decided(_("Review saved."))
+
+    def get_context_data(self) -> dict[str, Any]:
+        return {"form": self.form}

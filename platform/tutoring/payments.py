@@ -78,26 +78,22 @@ def pay_teacher(booking: "Booking", amount: Decimal, *, reason: str) -> None:
 
 def payment_of(booking: "Booking") -> Any:
     """The payment a booking's refunds leave from: its own, or its package's."""
-    from payments.models import Payment, PaymentStatus
-
     if booking.package_id is not None:
         return package_payment_of(booking.package_id)
-    return (
-        Payment.objects.filter(
-            purpose=BOOKING_PURPOSE, item__booking=str(booking.pk), status=PaymentStatus.SUCCEEDED
-        )
-        .order_by("-succeeded_at")
-        .first()
-    )
+    return _succeeded_payment(BOOKING_PURPOSE, {"booking": str(booking.pk)})
 
 
 def package_payment_of(package_id: Any) -> Any:
-    from payments.models import Payment, PaymentStatus
+    return _succeeded_payment(PACKAGE_PURPOSE, {"package": str(package_id)})
+
+
+def _succeeded_payment(purpose: str, item: dict[str, str]) -> Any:
+    """The newest payment of ``item`` whose money arrived, if any."""
+    from payments.models import PaymentStatus
+    from payments.selectors import payments_of_item
 
     return (
-        Payment.objects.filter(
-            purpose=PACKAGE_PURPOSE, item__package=str(package_id), status=PaymentStatus.SUCCEEDED
-        )
+        payments_of_item(purpose=purpose, item=item, status=PaymentStatus.SUCCEEDED)
         .order_by("-succeeded_at")
         .first()
     )

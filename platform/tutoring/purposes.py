@@ -33,41 +33,75 @@ def register_purposes() -> None:
     from .services.packages import close_for_refund, package_paid
     from .services.sessions import hold_in_dispute, settle_disputed_lesson
 
-    class BookingPurpose(Purpose):
-        name = BOOKING_PURPOSE
+    class PaidInAdvance(Purpose):
+        """A learner's own unpaid thing (a held booking, a pending package) paid in full into
+        revenue, then released to the teacher lesson by lesson; ``item`` is
+        ``{item_key: id}``."""
+
+        item_key = ""
+        model: Any = None
+        unpaid_status = ""
+        #: Refusals of ``quote``: none of yours, or priced in another currency.
+        not_found = ""
+        other_currency = ""
+
+        def describe(self, thing: Any) -> str:
+            raise NotImplementedError
+
+        def paid(self, item_id: str, *, payment_reference: str) -> None:
+            raise NotImplementedError
 
         def quote(self, user: "User", item: dict[str, Any], currency: str) -> Quote:
-            booking = (
-                Booking.objects.select_related("gig")
-                .filter(pk=str(item.get("booking", "")), learner=user, status=BookingStatus.HELD)
+            thing = (
+                self.model.objects.select_related("gig")
+                .filter(
+                    pk=str(item.get(self.item_key, "")),
+                    learner=user,
+                    status=self.unpaid_status,
+                )
                 .first()
             )
-            if booking is None:
-                raise InvalidItem("No held booking of yours with that id.")
-            if booking.currency != currency:
-                raise InvalidItem(f"This lesson is priced in {booking.currency}.")
+            if thing is None:
+                raise InvalidItem(self.not_found)
+            if thing.currency != currency:
+                raise InvalidItem(self.other_currency % thing.currency)
             return Quote(
-                amount=booking.price,
-                currency=booking.currency,
-                description=f"Lesson: {booking.gig.title} ({booking.minutes} min)",
-                item={"booking": str(booking.pk)},
+                amount=thing.price,
+                currency=thing.currency,
+                description=self.describe(thing),
+                item={self.item_key: str(thing.pk)},
             )
 
         def fulfil(self, payment: Any) -> None:
+            item_id = payment.item[self.item_key]
             post_transfer(
-                kind="tutoring_booking",
+                kind=self.name,
                 idempotency_key=f"payment:{payment.pk}",
                 legs=clearing_to_revenue(payment.currency, payment.amount),
                 memo=payment.description,
-                metadata={"payment": str(payment.pk), "booking": payment.item["booking"]},
+                metadata={"payment": str(payment.pk), self.item_key: item_id},
             )
-            confirm_payment(payment.item["booking"], payment_reference=str(payment.pk))
+            self.paid(item_id, payment_reference=str(payment.pk))
 
         def counterparty(self, payment: Any) -> Any:
-            booking = Booking.objects.select_related("teacher__user").get(
-                pk=payment.item["booking"]
+            thing = self.model.objects.select_related("teacher__user").get(
+                pk=payment.item[self.item_key]
             )
-            return booking.teacher.user
+            return thing.teacher.user
+
+    class BookingPurpose(PaidInAdvance):
+        name = BOOKING_PURPOSE
+        item_key = "booking"
+        model = Booking
+        unpaid_status = BookingStatus.HELD
+        not_found = "No held booking of yours with that id."
+        other_currency = "This lesson is priced in %s."
+
+        def describe(self, booking: Any) -> str:
+            return f"Lesson: {booking.gig.title} ({booking.minutes} min)"
+
+        def paid(self, item_id: str, *, payment_reference: str) -> None:
+            confirm_payment(item_id, payment_reference=payment_reference)
 
         def automatic_refund(self, payment: Any) -> Decimal:
             """A cancelled lesson is owed what its cancellation policy set (all of it when
@@ -141,43 +175,21 @@ def register_purposes() -> None:
             )
             gift_paid(gift, payment_reference=str(payment.pk))
 
-    class PackagePurpose(Purpose):
+    class PackagePurpose(PaidInAdvance):
         name = PACKAGE_PURPOSE
+        item_key = "package"
+        model = LessonPackage
+        unpaid_status = PackageStatus.PENDING
+        not_found = "No unpaid package of yours with that id."
+        other_currency = "This package is priced in %s."
 
-        def quote(self, user: "User", item: dict[str, Any], currency: str) -> Quote:
-            package = (
-                LessonPackage.objects.select_related("gig")
-                .filter(pk=str(item.get("package", "")), learner=user, status=PackageStatus.PENDING)
-                .first()
-            )
-            if package is None:
-                raise InvalidItem("No unpaid package of yours with that id.")
-            if package.currency != currency:
-                raise InvalidItem(f"This package is priced in {package.currency}.")
-            return Quote(
-                amount=package.price,
-                currency=package.currency,
-                description=(
-                    f"Package: {package.lessons} lessons of {package.gig.title} ({package.minutes} min)"
-                ),
-                item={"package": str(package.pk)},
+        def describe(self, package: Any) -> str:
+            return (
+                f"Package: {package.lessons} lessons of {package.gig.title} ({package.minutes} min)"
             )
 
-        def fulfil(self, payment: Any) -> None:
-            post_transfer(
-                kind="tutoring_package",
-                idempotency_key=f"payment:{payment.pk}",
-                legs=clearing_to_revenue(payment.currency, payment.amount),
-                memo=payment.description,
-                metadata={"payment": str(payment.pk), "package": payment.item["package"]},
-            )
-            package_paid(payment.item["package"], payment_reference=str(payment.pk))
-
-        def counterparty(self, payment: Any) -> Any:
-            package = LessonPackage.objects.select_related("teacher__user").get(
-                pk=payment.item["package"]
-            )
-            return package.teacher.user
+        def paid(self, item_id: str, *, payment_reference: str) -> None:
+            package_paid(item_id, payment_reference=payment_reference)
 
         def automatic_refund(self, payment: Any) -> Decimal:
             """An open package's unused lessons (``unit_price`` each, pro rata) are refunded

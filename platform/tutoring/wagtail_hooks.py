@@ -7,7 +7,6 @@ admins' (superusers'). Every decision goes through the services, which log it in
 audit log and notify the people concerned.
 """
 
-from functools import partial
 from typing import Any
 
 import django_filters
@@ -100,8 +99,7 @@ class TeacherListingViewSet(ReviewQueueViewSet):
     # Listings are written by their teachers; here they are only verified or rejected.
     decision_route = "review"
 
-    def get_decision_view(self) -> Any:
-        return partial(admin_views.review_listing, viewset=self)
+    decision_view_class = admin_views.ReviewListingView
 
 
 # --- Bookings (read-only) ---------------------------------------------------------------
@@ -271,8 +269,7 @@ class ReviewViewSet(ReviewQueueViewSet):
 
     decision_route = "moderate"
 
-    def get_decision_view(self) -> Any:
-        return partial(admin_views.moderate_review, viewset=self)
+    decision_view_class = admin_views.ModerateReviewView
 
 
 # --- Gig categories (admins add more) ---------------------------------------------------

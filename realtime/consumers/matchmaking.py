@@ -15,7 +15,7 @@ from typing import Any
 from channels.db import database_sync_to_async
 from django.conf import settings
 
-from rooms import services
+from rooms import selectors, services
 from rooms.models import MatchRequest
 
 from .base import UserSocketConsumer
@@ -43,11 +43,7 @@ class MatchConsumer(UserSocketConsumer):
             self.user, language, level, self.channel_name
         )
         if request.status == MatchRequest.Status.MATCHED:
-            partner = await database_sync_to_async(
-                lambda: (
-                    MatchRequest.objects.filter(room=request.room).exclude(pk=request.pk).first()
-                )
-            )()
+            partner = await database_sync_to_async(selectors.match_partner)(request)
             event = {
                 "type": "match.found",
                 "room": str(request.room_id),

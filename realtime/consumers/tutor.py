@@ -373,9 +373,9 @@ class TutorConsumer(JsonSocketConsumer):
 
     async def _limit_reason(self) -> str:
         """``limit`` when the session reached its maximum length, else ``credits``."""
-        from voice_tutor.models import TutorSession
+        from voice_tutor import selectors
 
-        session = await in_thread(TutorSession.objects.get, pk=self.session.pk)
+        session = await in_thread(selectors.session_for, self.user, self.session.pk)
         reached = session.billable_seconds() >= self.tutor_settings.max_seconds - 1
         return "limit" if reached else "credits"
 

@@ -29,6 +29,7 @@ from cms.learning.blocks import TARGET_LANGUAGES
 from cms.learning.models import Level
 
 from .. import payments, selectors, services
+from ..errors import NotBookable
 from ..models import AbroadBooking, AbroadReview, WishlistItem
 from . import serializers as s
 
@@ -479,6 +480,6 @@ class BlockDeleteView(APIView):
     def delete(self, request: Request, pk: int) -> Response:
         try:
             services.unblock_dates(vendor=user_of(request), stay_id=pk)
-        except services.NotBookable as error:
+        except NotBookable as error:
             raise Http404 from error
         return Response(status=status.HTTP_204_NO_CONTENT)

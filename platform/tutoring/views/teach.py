@@ -24,8 +24,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts import selectors as account_selectors
 from accounts import services as account_services
-from accounts.models import TeacherCertificate, TeacherProfile
+from accounts.models import TeacherProfile
 from accounts.permissions import IsEmailVerified
 from accounts.requests import user_of
 from accounts.roles import Role
@@ -134,7 +135,7 @@ def _next_step(step: str) -> str:
 def onboarding(request: HttpRequest) -> HttpResponse:
     """Resumes the wizard at the first step not done yet."""
     listing = _listing(request)
-    teacher = TeacherProfile.objects.filter(user=user_of(request)).first()
+    teacher = account_selectors.teacher_profile_of(user_of(request))
     for slug, _label in STEPS[:3]:  # the later steps are optional or the last
         if not _step_done(slug, listing, teacher):
             return redirect("tutoring-teach-onboarding-step", step=slug)
@@ -160,7 +161,7 @@ def onboarding_step(request: HttpRequest, step: str) -> HttpResponse:
     if isinstance(result, HttpResponse):
         return result
     listing = _listing(request)
-    teacher = TeacherProfile.objects.filter(user=user).first()
+    teacher = account_selectors.teacher_profile_of(user)
     return TemplateResponse(
         request,
         f"tutoring/teach/onboarding_{step}.html",
@@ -268,7 +269,7 @@ def _languages_step(request: HttpRequest, listing: TeacherListing) -> Any:
 
 def _qualifications_step(request: HttpRequest, listing: TeacherListing) -> Any:
     user = user_of(request)
-    teacher = TeacherProfile.objects.filter(user=user).first()
+    teacher = account_selectors.teacher_profile_of(user)
     form = forms.QualificationsStepForm(
         request.POST if request.POST.get("form") == "qualifications" else None,
         initial={
@@ -303,7 +304,7 @@ def _qualifications_step(request: HttpRequest, listing: TeacherListing) -> Any:
     return {
         "form": form,
         "certificate_form": certificate_form,
-        "certificates": TeacherCertificate.objects.filter(teacher__user=user),
+        "certificates": account_selectors.certificates_of(user),
     }
 
 
@@ -615,9 +616,9 @@ def request_decline(request: HttpRequest, pk: str) -> HttpResponse:
 
 @teacher_required
 def earnings(request: HttpRequest) -> HttpResponse:
+    from payouts import selectors as payout_selectors
     from payouts import services as payout_services
     from payouts.errors import NoPayoutMethod
-    from payouts.models import PayeeProfile, PayoutRequest
 
     user = user_of(request)
     rows = dashboard.earnings(user)
@@ -633,7 +634,7 @@ def earnings(request: HttpRequest) -> HttpResponse:
             "amount": rows[0]["available"] if rows and rows[0]["available"] > 0 else None,
         },
     )
-    payee = PayeeProfile.objects.filter(user=user).first()
+    payee = payout_selectors.payee_profile_of(user)
     verified = is_email_verified(user)
     if action and not verified:
         messages.error(request, IsEmailVerified.message)
@@ -664,9 +665,7 @@ def earnings(request: HttpRequest) -> HttpResponse:
             "payout_form": payout_form,
             "payee": payee,
             "verified": verified,
-            "payouts": PayoutRequest.objects.filter(payee=user).order_by("-requested_at")[
-                :PAYOUTS_SHOWN
-            ],
+            "payouts": payout_selectors.payout_requests_of(user, limit=PAYOUTS_SHOWN),
         },
     )
 

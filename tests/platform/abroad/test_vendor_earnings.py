@@ -3,21 +3,15 @@ what is available (released when the stay or course ended, as on the ledger) and
 still pending, their payouts and a payout request through ``payouts``; their own only,
 at a fixed query count; linked from their reduced admin menu."""
 
-from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from abroad import services
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
-from rest_framework.test import APIClient
 
 from cms.abroad.vendors import grant_vendor_subtree
 from credits.models import AccountKind
 from credits.services import user_account
-from payments.models import Payment, PaymentStatus
-from payments.services import confirm_demo_payment
 from payouts.models import PayoutRequest
 from payouts.services import save_bank_account
 
@@ -26,54 +20,13 @@ pytestmark = pytest.mark.django_db
 PAGE = "/abroad/vendor/earnings/"
 
 
-@pytest.fixture(autouse=True)
-def _demo(settings) -> None:  # type: ignore[no-untyped-def]
-    settings.PAYMENTS_DEMO_ENABLED = True
-
-
-def pay(learner, booking_id) -> None:  # type: ignore[no-untyped-def]
-    client = APIClient()
-    client.force_authenticate(learner)
-    response = client.post(f"/api/v1/abroad/bookings/{booking_id}/pay/", {"provider": "demo"})
-    assert response.status_code == 200, response.json()
-    payment = Payment.objects.get(pk=response.json()["payment"]["payment_id"])
-    assert confirm_demo_payment(payment, card="4242 4242 4242 4242").status == (
-        PaymentStatus.SUCCEEDED
-    )
-
-
-def stay(home, learner, days_ahead: int, nights: int = 4):  # type: ignore[no-untyped-def]
-    check_in = timezone.localdate() + timedelta(days=days_ahead)
-    booking = services.hold_booking(
-        learner=learner,
-        room_id=home.rooms.get().pk,
-        check_in=check_in,
-        check_out=check_in + timedelta(days=nights),
-    )
-    pay(learner, booking.pk)
-    return booking
-
-
 @pytest.fixture
-def earned(make_course, make_homestay, institution, homestay_owner, student, other_student):  # type: ignore[no-untyped-def]
+def earned(completed_package, paid_stay, make_homestay, homestay_owner, other_student):  # type: ignore[no-untyped-def]
     """The host: a package stay that ended (released) and an upcoming paid stay (pending);
     the school: the package's course."""
-    intake = make_course(institution).intakes.get()
-    home = make_homestay(homestay_owner)
-    check_in = intake.start_date - timedelta(days=1)
-    package = services.hold_booking(
-        learner=student,
-        intake_id=intake.pk,
-        weeks=2,
-        room_id=home.rooms.get().pk,
-        check_in=check_in,
-        check_out=check_in + timedelta(days=14),
-    )
-    pay(student, package.pk)
-    assert services.complete_due(timezone.now() + timedelta(days=120)) == 1
-    upcoming = stay(make_homestay(homestay_owner, title="Casa Pepe"), other_student, 150)
-    grant_vendor_subtree(homestay_owner, home)
-    return {"package": package, "upcoming": upcoming, "home": home}
+    upcoming = paid_stay(make_homestay(homestay_owner, title="Casa Pepe"), other_student, 150)
+    grant_vendor_subtree(homestay_owner, completed_package["home"])
+    return {**completed_package, "upcoming": upcoming}
 
 
 def test_the_host_sees_their_share_per_booking_available_and_pending_and_nobody_elses(  # type: ignore[no-untyped-def]
@@ -104,14 +57,14 @@ def test_the_host_sees_their_share_per_booking_available_and_pending_and_nobody_
 
 
 def test_the_page_query_count_does_not_grow_with_bookings(  # type: ignore[no-untyped-def]
-    client, earned, homestay_owner, student, make_homestay
+    client, earned, paid_stay, homestay_owner, student, make_homestay
 ) -> None:
     client.force_login(homestay_owner)
     client.get(PAGE)
     with CaptureQueriesContext(connection) as few:
         assert client.get(PAGE).status_code == 200
     for number in range(3):
-        stay(make_homestay(homestay_owner, title=f"Casa {number}"), student, 60 + 7 * number)
+        paid_stay(make_homestay(homestay_owner, title=f"Casa {number}"), student, 60 + 7 * number)
     with CaptureQueriesContext(connection) as many:
         page = client.get(PAGE)
     assert len(page.context["bookings"]) == 5

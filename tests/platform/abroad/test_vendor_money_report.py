@@ -4,7 +4,6 @@ the ledger, a vendor filter, CSV export, a fixed query count, staff only."""
 
 import csv
 import io
-from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -12,47 +11,13 @@ from abroad import services
 from abroad.models import BookingStatus
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
-from rest_framework.test import APIClient
 
 from credits.models import AccountKind
 from credits.services import user_account, verify_balances
-from payments.models import Payment, PaymentStatus
-from payments.services import confirm_demo_payment
 
 pytestmark = pytest.mark.django_db
 
 REPORT = "/admin/reports/abroad-vendors/"
-
-
-@pytest.fixture(autouse=True)
-def _demo(settings) -> None:  # type: ignore[no-untyped-def]
-    settings.PAYMENTS_DEMO_ENABLED = True
-
-
-def pay(learner, booking_id) -> Payment:  # type: ignore[no-untyped-def]
-    client = APIClient()
-    client.force_authenticate(learner)
-    response = client.post(f"/api/v1/abroad/bookings/{booking_id}/pay/", {"provider": "demo"})
-    assert response.status_code == 200, response.json()
-    payment = Payment.objects.get(pk=response.json()["payment"]["payment_id"])
-    assert confirm_demo_payment(payment, card="4242 4242 4242 4242").status == (
-        PaymentStatus.SUCCEEDED
-    )
-    return payment
-
-
-def paid_stay(home, learner, days_ahead: int = 40):  # type: ignore[no-untyped-def]
-    check_in = timezone.localdate() + timedelta(days=days_ahead)
-    booking = services.hold_booking(
-        learner=learner,
-        room_id=home.rooms.get().pk,
-        check_in=check_in,
-        check_out=check_in + timedelta(days=4),
-    )
-    pay(learner, booking.pk)
-    booking.refresh_from_db()
-    return booking
 
 
 def _csv(response) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
@@ -63,26 +28,14 @@ def _csv(response) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
 def test_totals_by_vendor_match_the_ledger_and_the_export_lists_each_part_with_its_payments(  # type: ignore[no-untyped-def]
     client,
     admin,
-    make_course,
+    completed_package,
+    paid_stay,
     make_homestay,
     institution,
     homestay_owner,
-    student,
     other_student,
 ) -> None:
-    intake = make_course(institution).intakes.get()
-    home = make_homestay(homestay_owner)
-    check_in = intake.start_date - timedelta(days=1)
-    trip = services.hold_booking(
-        learner=student,
-        intake_id=intake.pk,
-        weeks=2,
-        room_id=home.rooms.get().pk,
-        check_in=check_in,
-        check_out=check_in + timedelta(days=14),
-    )
-    first = pay(student, trip.pk)
-    assert services.complete_due(timezone.now() + timedelta(days=120)) == 1
+    trip, first = completed_package["package"], completed_package["payment"]
     # A second stay, with another host's room, cancelled by its host: refunded in full.
     other_home = make_homestay(homestay_owner, title="Casa Pepe")
     cancelled = paid_stay(other_home, other_student)
@@ -136,7 +89,7 @@ def test_totals_by_vendor_match_the_ledger_and_the_export_lists_each_part_with_i
 
 
 def test_the_report_query_count_does_not_grow_with_bookings(  # type: ignore[no-untyped-def]
-    client, admin, make_homestay, homestay_owner, student
+    client, admin, paid_stay, make_homestay, homestay_owner, student
 ) -> None:
     client.force_login(admin)
     paid_stay(make_homestay(homestay_owner), student)

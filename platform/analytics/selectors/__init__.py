@@ -1,0 +1,119 @@
+"""Reads for the dashboards: every chart is one function of a date range that reads the
+rollups (never the event table), in a fixed number of queries.
+
+One module per concern: ``base`` (the chart's shape, ``Scope``, the active definition),
+``usage``, ``lessons``, ``marketplace``, ``finance`` and ``goals`` (the charts),
+``registry`` (charts by key, dashboards, who sees which), ``reports`` (custom reports'
+permissions) and ``subscriptions`` (MRR and churn). Callers import from
+``analytics.selectors``: every public name is here.
+"""
+
+from .base import (
+    ACTIVE_DEFINITION,
+    Chart,
+    Scope,
+    today,
+)
+from .finance import (
+    CLEARING,
+    PRODUCTS,
+    currencies,
+    finance_totals,
+    ledger_check,
+    payouts_pending,
+    revenue,
+)
+from .goals import (
+    goals,
+)
+from .lessons import (
+    AI_KINDS,
+    ai_usage,
+    exercise_accuracy,
+    lesson_completion,
+    most_failed,
+    question_accuracy,
+    tutor_sessions,
+)
+from .marketplace import (
+    bookings,
+    marketplace_activity,
+    ratings,
+)
+from .registry import (
+    CHARTS,
+    CREATOR_CHARTS,
+    DASHBOARDS,
+    Dashboard,
+    chart,
+    is_creator,
+    scope_for,
+    sees_everything,
+    summary,
+)
+from .reports import (
+    may_build_reports,
+    may_change_report,
+    reports_for,
+)
+from .subscriptions import (
+    subscription_metrics,
+)
+from .usage import (
+    active_by_country,
+    active_by_language,
+    active_by_platform,
+    active_users,
+    cohort_table,
+    lifecycle,
+    retention,
+    signups_by_role,
+    stickiness,
+)
+
+__all__ = [
+    "ACTIVE_DEFINITION",
+    "AI_KINDS",
+    "CHARTS",
+    "CLEARING",
+    "CREATOR_CHARTS",
+    "DASHBOARDS",
+    "PRODUCTS",
+    "Chart",
+    "Dashboard",
+    "Scope",
+    "active_by_country",
+    "active_by_language",
+    "active_by_platform",
+    "active_users",
+    "ai_usage",
+    "bookings",
+    "chart",
+    "cohort_table",
+    "currencies",
+    "exercise_accuracy",
+    "finance_totals",
+    "goals",
+    "is_creator",
+    "ledger_check",
+    "lesson_completion",
+    "lifecycle",
+    "marketplace_activity",
+    "may_build_reports",
+    "may_change_report",
+    "most_failed",
+    "payouts_pending",
+    "question_accuracy",
+    "ratings",
+    "reports_for",
+    "retention",
+    "revenue",
+    "scope_for",
+    "sees_everything",
+    "signups_by_role",
+    "stickiness",
+    "subscription_metrics",
+    "summary",
+    "today",
+    "tutor_sessions",
+]

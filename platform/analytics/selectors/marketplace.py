@@ -1,0 +1,110 @@
+"""The marketplace charts: bookings, ratings and the teachers' and learners' activity."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from django.db.models import Count, Sum
+from django.db.models.functions import TruncWeek
+from django.utils.translation import gettext as _
+
+from ..models import DailyMetric
+from .base import Chart, Scope, _chart
+
+
+def bookings(scope: Scope) -> Chart:
+    from tutoring.models import Booking, BookingStatus
+
+    weeks = scope.weeks
+    start = datetime.combine(weeks[0], datetime.min.time(), tzinfo=UTC)
+    end = datetime.combine(scope.last + timedelta(days=1), datetime.min.time(), tzinfo=UTC)
+    counts: dict[tuple[date, str], int] = {}
+    for row in (
+        Booking.objects.filter(start__gte=start, start__lt=end)
+        .exclude(status__in=[BookingStatus.HELD, BookingStatus.EXPIRED])
+        .annotate(week=TruncWeek("start", tzinfo=UTC))
+        .values("week", "status")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        counts[(row["week"].date(), row["status"])] = row["n"]
+    held = {BookingStatus.CANCELLED, BookingStatus.NO_SHOW}
+    return _chart(
+        "bookings",
+        _("Lesson bookings, cancellations and no-shows"),
+        "bar",
+        [w.isoformat() for w in weeks],
+        [
+            {
+                "label": _("Booked"),
+                "data": [
+                    sum(n for (wk, status), n in counts.items() if wk == w and status not in held)
+                    for w in weeks
+                ],
+            },
+            {
+                "label": _("Cancelled"),
+                "data": [counts.get((w, BookingStatus.CANCELLED), 0) for w in weeks],
+            },
+            {
+                "label": _("No-shows"),
+                "data": [counts.get((w, BookingStatus.NO_SHOW), 0) for w in weeks],
+            },
+        ],
+        first_column=_("Week of the lesson"),
+        stacked=True,
+    )
+
+
+def ratings(scope: Scope) -> Chart:
+    rows = {
+        row["detail"]: row["n"]
+        for row in DailyMetric.objects.filter(
+            kind="tutoring.review_left", day__range=(scope.first, scope.last)
+        )
+        .values("detail")
+        .annotate(n=Sum("events"))
+        .order_by()
+    }
+    stars = ["1", "2", "3", "4", "5"]
+    total = sum(rows.get(s, 0) for s in stars)
+    average = sum(int(s) * rows.get(s, 0) for s in stars) / total if total else None
+    return _chart(
+        "ratings",
+        _("Lesson ratings"),
+        "bar",
+        stars,
+        [{"label": _("Reviews"), "data": [rows.get(s, 0) for s in stars]}],
+        first_column=_("Stars"),
+        summary={"average": round(average, 2) if average is not None else None, "count": total},
+    )
+
+
+def marketplace_activity(scope: Scope) -> Chart:
+    kinds = {
+        "tutoring.booking_confirmed": _("Bookings confirmed"),
+        "tutoring.lesson_attended": _("Lessons attended"),
+        "abroad.booked": _("Study-abroad bookings"),
+    }
+    weeks = scope.weeks
+    counts: dict[tuple[str, date], int] = {}
+    for row in (
+        DailyMetric.objects.filter(kind__in=kinds, day__range=(weeks[0], scope.last))
+        .annotate(week=TruncWeek("day"))
+        .values("kind", "week")
+        .annotate(n=Sum("events"))
+        .order_by()
+    ):
+        week = row["week"].date() if isinstance(row["week"], datetime) else row["week"]
+        counts[(row["kind"], week)] = row["n"]
+    return _chart(
+        "marketplace_activity",
+        _("Bookings confirmed, lessons attended, study-abroad bookings"),
+        "line",
+        [w.isoformat() for w in weeks],
+        [
+            {"label": label, "data": [counts.get((kind, w), 0) for w in weeks]}
+            for kind, label in kinds.items()
+        ],
+        first_column=_("Week"),
+    )
