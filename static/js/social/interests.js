@@ -24,12 +24,14 @@ function setup(form) {
         button.name = "add";
         button.value = item.tag;
         button.dataset.tag = item.tag;
-        button.className = template?.className || "button-ghost";
+        button.className = template?.className || "button-secondary";
         button.title = item.reason;
+        const tag = document.createElement("span");
+        tag.textContent = `#${item.tag}`;
         const reason = document.createElement("span");
-        reason.className = "meta";
-        reason.textContent = ` · ${item.reason}`;
-        button.append(`#${item.tag}`, reason);
+        reason.className = template?.lastElementChild?.className || "meta";
+        reason.textContent = item.reason;
+        button.append(tag, reason);
         li.append(button);
         return li;
       }),
