@@ -151,3 +151,37 @@ def test_edit_discover_save_connections_comments_and_interests(
     from social.interests import interests_of
 
     assert interests_of(ana) == ["travel"]
+
+
+def test_a_moderator_lifts_a_limit_from_the_limited_authors_screen(
+    browser: Any,
+    live_server: Any,
+    role_user: Any,
+    axe: Any,
+    screenshot: Any,
+    staff_sign_in: Any,
+) -> None:
+    from accounts.roles import Role
+    from social import services
+    from social.models import ModerationAction, SocialProfile
+
+    ana = role_user(Role.STUDENT, email="ana@example.com", first_name="Ana", last_name="López")
+    sam = role_user(Role.STUDENT, email="sam@example.com", first_name="Sam", last_name="Smith")
+    moderator = role_user(Role.MODERATOR, email="mo@example.com", first_name="Mo")
+    report = services.report(sam, target="profile", target_id=str(ana.pk), category="spam")
+    services.decide_report(report, moderator=moderator, kind="limit", reason="Selling followers")
+
+    page = browser.new_context(viewport=DESKTOP).new_page()
+    staff_sign_in(page, live_server.url + "/admin/moderation/social-limited/", moderator)
+    row = page.get_by_test_id(f"limited-{ana.pk}")
+    expect(row).to_contain_text("ana@example.com")
+    expect(row).to_contain_text("Selling followers")
+    axe(page)
+    screenshot("limited-authors", page=page)
+    row.get_by_label("Why the limit is lifted").fill("She explained: a misunderstanding")
+    row.get_by_role("button", name="Lift the limit").click()
+    expect(page.get_by_text("The limit is lifted.")).to_be_visible()
+    expect(page.get_by_text("Nobody is limited.")).to_be_visible()
+    screenshot("limit-lifted", page=page)
+    assert SocialProfile.objects.get(user=ana).limited_at is None
+    assert ModerationAction.objects.filter(subject=ana, kind="unlimit").exists()
