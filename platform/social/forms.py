@@ -64,6 +64,35 @@ class MomentForm(forms.Form):
         return value
 
 
+class MomentEditForm(forms.Form):
+    """What can change within the edit window: the words, who sees it, topics, "correct me".
+    The language and the media stay as posted."""
+
+    text = forms.CharField(
+        label=_("Your moment"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    visibility = forms.ChoiceField(label=_("Who can see it"), choices=Visibility.choices)
+    topics = forms.CharField(
+        label=_("Topics"),
+        required=False,
+        max_length=200,
+        help_text=_("Up to 5, separated by spaces, e.g. travel food"),
+    )
+    correct_me = forms.BooleanField(
+        label=_("Correct me: others may suggest corrections"), required=False
+    )
+
+
+class ConnectionsForm(forms.Form):
+    connections_visibility = forms.ChoiceField(
+        label=_("Who sees your followers and the people you follow"),
+        choices=Visibility.choices,
+    )
+
+
 class CommentForm(forms.Form):
     text = forms.CharField(label=_("Your comment"), max_length=1000)
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)

@@ -111,6 +111,26 @@ class MomentTopic(models.Model):
         return self.tag
 
 
+class Interest(models.Model):
+    """A topic a person likes to talk about, chosen on the interests page (a row each, so
+    "chosen together" is one self-join and shared interests one EXISTS)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="social_interests"
+    )
+    tag = models.CharField(max_length=40)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "tag"], name="social_interest_once"),
+        ]
+        indexes = [models.Index(fields=["tag"], name="social_interest_tag")]
+
+    def __str__(self) -> str:
+        return self.tag
+
+
 class Like(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="moment_likes"

@@ -41,6 +41,7 @@ from .models import (
     Comment,
     Correction,
     Follow,
+    Interest,
     Like,
     ModerationAction,
     Moment,
@@ -118,6 +119,15 @@ def with_details(moments: QuerySet[Moment], viewer: User) -> QuerySet[Moment]:
             Prefetch("topics", queryset=MomentTopic.objects.order_by("tag")),
         )
     )
+
+
+def edit_deadline(moment: Moment) -> Any:
+    """Until when the author may still edit the moment (the edit window)."""
+    return moment.created_at + timedelta(minutes=settings.SOCIAL_EDIT_WINDOW_MINUTES)
+
+
+def can_edit(viewer: Any, moment: Moment) -> bool:
+    return moment.author_id == viewer.pk and timezone.now() <= edit_deadline(moment)
 
 
 def moment_for(viewer: User, moment_id: Any) -> Moment | None:
@@ -253,21 +263,24 @@ def follow_counts(person: User) -> tuple[int, int]:
 
 
 def people_to_follow(viewer: User) -> QuerySet[User]:
-    """People sharing a language with the viewer, best language-exchange partners first:
-    2 points when their native language is one the viewer learns AND they learn the
-    viewer's native language, 1 for each other overlap (same language learnt, or their
-    native language is one the viewer learns). Already-followed people are left out."""
+    """People sharing a language or an interest with the viewer, best language-exchange
+    partners first (their native language is one the viewer learns AND they learn the
+    viewer's native language), then people learning the same language, then people sharing
+    an interest. Already-followed people are left out."""
     learning, native = learner_languages(viewer)
     their_learning = LearningLanguage.objects.filter(profile__user=OuterRef("pk"))
     learns_my_native = Exists(their_learning.filter(language=native)) if native else Value(False)
     shares_learning = Exists(their_learning.filter(language__in=learning))
     native_i_learn = Q(profile__native_language__in=learning)
+    mine = Interest.objects.filter(user=viewer).values("tag")
+    shares_interest = Exists(Interest.objects.filter(user=OuterRef("pk"), tag__in=mine))
     followed = Follow.objects.filter(follower=viewer).values("followee")
     people = (
         shown_people(viewer)
         .exclude(pk=viewer.pk)
         .exclude(pk__in=followed)
-        .filter(native_i_learn | learns_my_native | shares_learning)
+        .annotate(shared_interest=shares_interest)
+        .filter(native_i_learn | learns_my_native | shares_learning | Q(shared_interest=True))
         .annotate(
             exchange=Exists(
                 User.objects.filter(
@@ -276,7 +289,7 @@ def people_to_follow(viewer: User) -> QuerySet[User]:
             ),
             overlap=Exists(their_learning.filter(language__in=learning)),
         )
-        .order_by("-exchange", "-overlap", "-date_joined", "pk")
+        .order_by("-exchange", "-overlap", "-shared_interest", "-date_joined", "pk")
     )
     return _with_follow_flags(people, viewer)
 
@@ -309,6 +322,20 @@ def is_limited(user: Any) -> bool:
 
 def is_new_account(user: User) -> bool:
     return user.date_joined > timezone.now() - timedelta(days=settings.SOCIAL_NEW_ACCOUNT_DAYS)
+
+
+def limited_people() -> QuerySet[SocialProfile]:
+    """Limited (shadow-banned) authors, most recently limited first, with the reason of the
+    limit that is in force (one query for any number of rows)."""
+    last_limit = ModerationAction.objects.filter(
+        subject=OuterRef("user"), kind=ModerationAction.Kind.LIMIT
+    ).order_by("-created_at")
+    return (
+        SocialProfile.objects.filter(limited_at__isnull=False)
+        .select_related("user")
+        .annotate(limit_reason=Subquery(last_limit.values("reason")[:1]))
+        .order_by("-limited_at", "pk")
+    )
 
 
 def reports_of(user: User) -> QuerySet[Report]:

@@ -40,6 +40,7 @@ from .errors import (
     NothingToCorrect,
     PostingTooFast,
 )
+from .interests import clean_tag
 from .media import process_image, process_video, process_voice
 from .models import (
     Appeal,
@@ -47,6 +48,7 @@ from .models import (
     Comment,
     Correction,
     Follow,
+    Interest,
     Like,
     ModerationAction,
     Moment,
@@ -74,7 +76,6 @@ from .notify import (
     tell,
 )
 
-TOPIC = re.compile(r"[^\w-]+")
 # "@Ana", "@AnaGarcia", "@ana.garcia": an @ not inside a word or an email address.
 MENTION = re.compile(r"(?<![\w@.])@([^\W_][\w.\-]{0,60})")
 NOT_A_NAME_CHARACTER = re.compile(r"[\W_]+")
@@ -89,7 +90,7 @@ def clean_topics(topics: Sequence[str]) -> list[str]:
     """Lower-cased, '#'-less, deduplicated in order, at most SOCIAL_MAX_TOPICS of 40 chars."""
     seen: list[str] = []
     for raw in topics:
-        tag = TOPIC.sub("", str(raw).strip().lstrip("#").lower())[:40]
+        tag = clean_tag(raw)
         if tag and tag not in seen:
             seen.append(tag)
     return seen[: settings.SOCIAL_MAX_TOPICS]
@@ -727,6 +728,28 @@ def set_connections_visibility(user: User, visibility: str) -> SocialProfile:
         user=user, defaults={"connections_visibility": visibility}
     )
     return profile
+
+
+MAX_INTERESTS = 10
+
+
+@transaction.atomic
+def set_interests(user: User, tags: Sequence[str]) -> list[str]:
+    """Replaces the person's interests with ``tags`` (cleaned, deduplicated, at most
+    MAX_INTERESTS); they feed the suggestions of others and "people to follow"."""
+    cleaned: list[str] = []
+    for raw in tags:
+        tag = clean_tag(raw)
+        if tag and tag not in cleaned:
+            cleaned.append(tag)
+    cleaned = cleaned[:MAX_INTERESTS]
+    Interest.objects.filter(user=user).exclude(tag__in=cleaned).delete()
+    kept = set(Interest.objects.filter(user=user).values_list("tag", flat=True))
+    Interest.objects.bulk_create(
+        [Interest(user=user, tag=tag) for tag in cleaned if tag not in kept],
+        ignore_conflicts=True,
+    )
+    return cleaned
 
 
 # --- reports, moderation, appeals ---------------------------------------------------------

@@ -9,20 +9,32 @@ from django.conf import settings
 from django.conf.locale import LANG_INFO
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.models import Level
 from accounts.requests import user_of
 from core.api.errors import ServiceError
 
-from . import feeds, selectors, services
+from . import feeds, interests, selectors, services
 from .errors import InvalidMedia
-from .forms import AppealForm, CommentForm, CorrectionForm, MomentForm, ReportForm
+from .forms import (
+    AppealForm,
+    CommentForm,
+    ConnectionsForm,
+    CorrectionForm,
+    MomentEditForm,
+    MomentForm,
+    ReportForm,
+)
 from .models import Report
+
+PAGE_SIZE = 20
 
 REPORT_CATEGORIES = [c for c in Report.Category.choices if c[0] != Report.Category.AUTOMATIC]
 
@@ -81,6 +93,7 @@ def feed(request: HttpRequest) -> HttpResponse:
             "moments": page.moments,
             "next_cursor": page.next_cursor,
             "suggestions": selectors.people_to_follow(user)[:5],
+            "has_interests": bool(interests.interests_of(user)),
             "video_seconds": settings.SOCIAL_MAX_VIDEO_SECONDS,
         },
     )
@@ -117,6 +130,10 @@ def moment_page(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 messages.success(request, _("The moment was shared in the chat."))
                 return redirect("social-moment-page", pk=pk)
+            elif action == "delete_comment":
+                services.delete_comment(user, request.POST.get("comment"))
+                messages.success(request, _("The comment is deleted."))
+                return redirect(f"{request.path}#comments")
             elif action == "ai_correct":
                 services.request_ai_correction(user, pk)
                 return redirect("social-moment-page", pk=pk)
@@ -154,6 +171,8 @@ def moment_page(request: HttpRequest, pk: int) -> HttpResponse:
         "social/moment.html",
         {
             "moment": moment,
+            "can_edit": selectors.can_edit(user, moment),
+            "edit_deadline": selectors.edit_deadline(moment),
             "comments": selectors.comments_of(user, moment)[:100],
             "form": CommentForm(),
             "corrections": corrections,
@@ -193,6 +212,75 @@ def like_toggle(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit your moment's words, visibility, topics and "correct me" within the edit window."""
+    user = user_of(request)
+    moment = selectors.moment_for(user, pk)
+    if moment is None or moment.author_id != user.pk:
+        raise Http404()
+    if not selectors.can_edit(user, moment):
+        messages.error(request, _("A moment can only be edited shortly after posting."))
+        return redirect("social-moment-page", pk=pk)
+    form = MomentEditForm(
+        initial={
+            "text": moment.text,
+            "visibility": moment.visibility,
+            "topics": " ".join(t.tag for t in moment.topics.all()),
+            "correct_me": moment.correct_me,
+        }
+    )
+    if request.method == "POST":
+        form = MomentEditForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                edited = services.edit_moment(
+                    user,
+                    pk,
+                    text=data["text"],
+                    visibility=data["visibility"],
+                    topics=data["topics"].replace(",", " ").split(),
+                    correct_me=data["correct_me"],
+                )
+            except ServiceError as exc:
+                _error(request, exc)
+            else:
+                if edited.status == edited.Status.HELD:
+                    messages.info(request, _("Your moment is waiting for a moderator's review."))
+                else:
+                    messages.success(request, _("Your moment is updated."))
+                return redirect("social-moment-page", pk=pk)
+    return render(
+        request,
+        "social/edit.html",
+        {"moment": moment, "form": form, "edit_deadline": selectors.edit_deadline(moment)},
+    )
+
+
+@login_required
+@require_POST
+def bookmark_toggle(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    try:
+        if request.POST.get("action") == "unbookmark":
+            services.unbookmark(user, pk)
+        else:
+            services.bookmark(user, pk)
+            messages.success(request, _("Saved to your bookmarks."))
+    except ServiceError as exc:
+        _error(request, exc)
+    return redirect(_safe_next(request, "/social/bookmarks/"))
+
+
+@login_required
+def bookmarks(request: HttpRequest) -> HttpResponse:
+    user = user_of(request)
+    moments = selectors.bookmarks_of(user).order_by("-created_at", "-id")
+    page = Paginator(moments, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "social/bookmarks.html", {"page_obj": page, "moments": page})
+
+
+@login_required
 @require_POST
 def delete(request: HttpRequest, pk: int) -> HttpResponse:
     try:
@@ -209,6 +297,14 @@ def profile(request: HttpRequest, pk: Any) -> HttpResponse:
     person = selectors.person_for(user, pk)
     if person is None:
         raise Http404()
+    if request.method == "POST" and request.POST.get("action") == "connections":
+        settings_form = ConnectionsForm(request.POST)
+        if person.pk == user.pk and settings_form.is_valid():
+            services.set_connections_visibility(
+                user, settings_form.cleaned_data["connections_visibility"]
+            )
+            messages.success(request, _("Saved."))
+        return redirect("social-profile-page", pk=person.pk)
     if request.method == "POST":
         try:
             if request.POST.get("action") == "unfollow":
@@ -228,16 +324,71 @@ def profile(request: HttpRequest, pk: Any) -> HttpResponse:
             "following_them": selectors.is_following(user, person),
             "followers": followers,
             "following": following,
+            "connections_visible": selectors.can_see_connections(user, person),
+            "connections_form": ConnectionsForm(
+                initial={"connections_visibility": selectors.connections_visibility(person)}
+            )
+            if person.pk == user.pk
+            else None,
             "moments": selectors.moments_of(user, person).order_by("-created_at")[:30],
             "report_categories": REPORT_CATEGORIES,
         },
     )
 
 
+def _connections(request: HttpRequest, pk: Any, which: str) -> HttpResponse:
+    user = user_of(request)
+    person = selectors.person_for(user, pk)
+    if person is None:
+        raise Http404()
+    visible = selectors.can_see_connections(user, person)
+    page = None
+    if visible:
+        people = (
+            selectors.followers_of(user, person)
+            if which == "followers"
+            else selectors.following_of(user, person)
+        )
+        page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "social/connections.html",
+        {
+            "person": person,
+            "is_me": person.pk == user.pk,
+            "which": which,
+            "visible": visible,
+            "page_obj": page,
+            "setting": selectors.connections_visibility(person),
+        },
+    )
+
+
+@login_required
+def followers(request: HttpRequest, pk: Any) -> HttpResponse:
+    return _connections(request, pk, "followers")
+
+
+@login_required
+def following(request: HttpRequest, pk: Any) -> HttpResponse:
+    return _connections(request, pk, "following")
+
+
 @login_required
 def discover(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     topic = request.GET.get("topic", "")
+    languages = _languages(user)
+    language = request.GET.get("language", "")
+    if language not in {code for code, _name in languages}:
+        language = ""
+    levels = [*Level.choices, ("native", _("Native speakers"))]
+    level = request.GET.get("level", "")
+    if level not in {code for code, _name in levels}:
+        level = ""
+    moments = selectors.discover(user, language=language, level=level, topic=topic)
+    page = Paginator(moments, PAGE_SIZE).get_page(request.GET.get("page"))
+    filters = {key: value for key, value in (("language", language), ("level", level)) if value}
     return render(
         request,
         "social/discover.html",
@@ -245,7 +396,48 @@ def discover(request: HttpRequest) -> HttpResponse:
             "topic": topic,
             "topics": selectors.trending_topics(user),
             "people": selectors.people_to_follow(user)[:8],
-            "moments": selectors.discover(user, topic=topic)[:30],
+            "moments": page,
+            "page_obj": page,
+            "languages": languages,
+            "language": language,
+            "levels": levels,
+            "level": level,
+            "filters": filters,
+            "query_string": urlencode({**filters, **({"topic": topic} if topic else {})}),
+        },
+    )
+
+
+@login_required
+def interests_page(request: HttpRequest) -> HttpResponse:
+    """Choose the topics you like to talk about, with suggestions from what people who learn
+    your language at your level talk about, and people to follow who share them."""
+    user = user_of(request)
+    saved = interests.interests_of(user)
+    if request.method == "POST":
+        typed = request.POST.get("interests", " ".join(saved)).replace(",", " ").split()
+        if request.POST.get("add"):
+            typed.append(request.POST["add"])
+        if request.POST.get("remove"):
+            typed = [tag for tag in typed if tag != request.POST["remove"]]
+        chosen = services.set_interests(user, typed)
+        if len(chosen) < len({interests.clean_tag(t) for t in typed} - {""}):
+            messages.info(
+                request,
+                _("You can keep %(n)d interests: the first ones were saved.")
+                % {"n": services.MAX_INTERESTS},
+            )
+        elif not request.POST.get("add") and not request.POST.get("remove"):
+            messages.success(request, _("Your interests are saved."))
+        return redirect("social-interests-page")
+    return render(
+        request,
+        "social/interests.html",
+        {
+            "interests": saved,
+            "suggestions": interests.suggest_interests(user, chosen=saved, limit=12),
+            "people": selectors.people_to_follow(user)[:6] if saved else [],
+            "max_interests": services.MAX_INTERESTS,
         },
     )
 

@@ -12,10 +12,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn, TitleColumn
 from wagtail.admin.views.generic import IndexView
 
@@ -24,7 +26,7 @@ from core.admin_queues import ReviewQueueViewSet
 
 from . import selectors, services
 from .errors import InvalidDecision
-from .models import Appeal, ModerationAction, Report
+from .models import Appeal, ModerationAction, Report, SocialProfile
 
 DECISIONS = [
     (ModerationAction.Kind.DISMISS, _("Dismiss (publishes a held moment)")),
@@ -40,6 +42,14 @@ class DecisionForm(forms.Form):
     kind = forms.ChoiceField(label=_("Action"), choices=DECISIONS, widget=forms.RadioSelect)
     reason = forms.CharField(
         label=_("Reason (shown to the author)"), widget=forms.Textarea, max_length=2000
+    )
+
+
+class LiftLimitForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why the limit is lifted (kept in the moderation log)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
     )
 
 
@@ -229,6 +239,71 @@ class ActionLogViewSet(ReviewQueueViewSet):
     list_filter = ["kind"]
     search_fields = ["reason", "subject__email"]
     list_display = ["kind", "subject", "moderator", "reason", "created_at"]
+
+
+# --- Limited authors: the silent limit, seen and lifted -----------------------------------
+
+
+def _may_moderate(user: Any) -> bool:
+    return bool(report_viewset.permission_policy.user_has_permission(user, "change"))
+
+
+def limited_authors(request: HttpRequest) -> HttpResponse:
+    """Everyone under the silent limit, with the reason, and a form to lift it (a reason is
+    required; the lift is logged and the author's moments go back into followers' feeds)."""
+    if not _may_moderate(request.user):
+        raise PermissionDenied
+    return TemplateResponse(
+        request,
+        "social/admin/limited.html",
+        {"people": selectors.limited_people()[:200], "form": LiftLimitForm()},
+    )
+
+
+@require_POST
+def lift_limit(request: HttpRequest, user_id: Any) -> HttpResponse:
+    if not _may_moderate(request.user):
+        raise PermissionDenied
+    profile = get_object_or_404(
+        SocialProfile.objects.select_related("user"), user_id=user_id, limited_at__isnull=False
+    )
+    form = LiftLimitForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give a reason to lift the limit."))
+        return redirect("social_limited")
+    try:
+        services.lift_limit(
+            profile.user, moderator=user_of(request), reason=form.cleaned_data["reason"]
+        )
+    except InvalidDecision as exc:
+        messages.error(request, str(exc.detail))
+    else:
+        messages.success(request, _("The limit is lifted."))
+    return redirect("social_limited")
+
+
+@hooks.register("register_admin_urls")
+def limited_urls() -> list[Any]:
+    return [
+        path("moderation/social-limited/", limited_authors, name="social_limited"),
+        path(
+            "moderation/social-limited/<uuid:user_id>/lift/",
+            lift_limit,
+            name="social_lift_limit",
+        ),
+    ]
+
+
+class LimitedMenuItem(MenuItem):
+    def is_shown(self, request: Any) -> bool:
+        return _may_moderate(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def limited_menu_item() -> MenuItem:
+    return LimitedMenuItem(
+        _("Limited authors"), reverse("social_limited"), icon_name="lock", order=614
+    )
 
 
 @hooks.register("register_admin_viewset")

@@ -258,6 +258,22 @@ class ProfileSerializer(SocialPersonSerializer):
     connections_visible = serializers.BooleanField()
 
 
+class InterestsSerializer(serializers.Serializer):
+    interests = serializers.ListField(
+        child=serializers.CharField(max_length=40), max_length=50, allow_empty=True
+    )
+
+
+class InterestSuggestionSerializer(serializers.Serializer):
+    tag = serializers.CharField()
+    score = serializers.FloatField()
+    reason = serializers.CharField(help_text="Why it is suggested, in the person's language")
+
+
+class InterestSuggestionsSerializer(serializers.Serializer):
+    results = InterestSuggestionSerializer(many=True)
+
+
 class SettingsSerializer(serializers.Serializer):
     connections_visibility = serializers.ChoiceField(choices=Visibility.choices)
 

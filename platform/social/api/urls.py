@@ -61,6 +61,12 @@ urlpatterns = [
         name="social-following",
     ),
     path("social/settings/", views.SettingsView.as_view(), name="social-settings"),
+    path("social/interests/", views.InterestsView.as_view(), name="social-interests"),
+    path(
+        "social/interests/suggestions/",
+        views.InterestSuggestionsView.as_view(),
+        name="social-interest-suggestions",
+    ),
     path("social/reports/", views.ReportListView.as_view(), name="social-reports"),
     path("social/actions/", views.ActionListView.as_view(), name="social-actions"),
     path("social/appeals/", views.AppealListView.as_view(), name="social-appeals"),

@@ -16,7 +16,7 @@ from accounts.requests import user_of
 from core.api.pagination import PageNumberPagination
 from core.api.parsers import JSONParser
 
-from .. import feeds, selectors, services
+from .. import feeds, interests, selectors, services
 from ..errors import InvalidMedia, MomentNotFound, NotAllowed, PersonNotFound
 from ..models import MomentMedia
 from . import serializers as s
@@ -323,6 +323,51 @@ class FollowersView(_ConnectionsView):
 @extend_schema(summary="Whom a person follows", responses=s.SocialPersonSerializer(many=True))
 class FollowingView(_ConnectionsView):
     which = "following"
+
+
+class InterestsView(APIView):
+    @extend_schema(
+        summary="Your interests (topics you like to talk about)", responses=s.InterestsSerializer
+    )
+    def get(self, request: Request) -> Response:
+        return Response({"interests": interests.interests_of(user_of(request))})
+
+    @extend_schema(
+        summary="Replace your interests (at most 10; cleaned like topic tags)",
+        request=s.InterestsSerializer,
+        responses=s.InterestsSerializer,
+    )
+    def put(self, request: Request) -> Response:
+        form = s.InterestsSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        saved = services.set_interests(user_of(request), form.validated_data["interests"])
+        return Response({"interests": saved})
+
+
+class InterestSuggestionsView(APIView):
+    @extend_schema(
+        summary="Interests to suggest while you type or pick them",
+        description=(
+            "Ranked by co-occurrence: chosen together by other people, used together on "
+            "moments, used in your learning language at your level, then popularity. "
+            "`chosen` defaults to your saved interests."
+        ),
+        parameters=[
+            OpenApiParameter("q", OpenApiTypes.STR, required=False, description="What is typed"),
+            OpenApiParameter(
+                "chosen", OpenApiTypes.STR, required=False, description="Comma-separated tags"
+            ),
+        ],
+        responses=s.InterestSuggestionsSerializer,
+    )
+    def get(self, request: Request) -> Response:
+        chosen = [tag for tag in request.query_params.get("chosen", "").split(",") if tag][:20]
+        found = interests.suggest_interests(
+            user_of(request), typed=request.query_params.get("q", "")[:40], chosen=chosen
+        )
+        return Response(
+            {"results": [{"tag": x.tag, "score": x.score, "reason": x.reason} for x in found]}
+        )
 
 
 class SettingsView(APIView):
