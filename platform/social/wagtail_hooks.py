@@ -22,7 +22,7 @@ from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn, TitleCo
 from wagtail.admin.views.generic import IndexView
 
 from accounts.requests import user_of
-from core.admin_queues import ReviewQueueViewSet
+from core.admin_queues import DecisionView, ReviewQueueViewSet
 
 from . import selectors, services
 from .errors import InvalidDecision
@@ -83,6 +83,70 @@ class ReportIndexView(IndexView):
         )
 
 
+class ReviewReportView(DecisionView):
+    """A social report's decision: dismiss, hide, limit or suspend (social.services)."""
+
+    template_name = "social/admin/review_report.html"
+    context_object_name = "report"
+
+    def get_queryset(self) -> Any:
+        return Report.objects.select_related("reporter", "reported_user", "moment", "comment")
+
+    def prepare(self) -> None:
+        self.form = DecisionForm()
+
+    def decide(self) -> HttpResponse | None:
+        if self.object.status != Report.Status.OPEN:
+            return None  # decided already: the page shows the decision
+        self.form = DecisionForm(self.request.POST)
+        if not self.form.is_valid():
+            return None
+        try:
+            services.decide_report(
+                self.object,
+                moderator=user_of(self.request),
+                kind=self.form.cleaned_data["kind"],
+                reason=self.form.cleaned_data["reason"],
+            )
+        except InvalidDecision as exc:
+            self.form.add_error("kind", str(exc.detail))
+            return None
+        return self.decided(_("Decision saved."))
+
+    def get_context_data(self) -> dict[str, Any]:
+        return {"form": self.form, **selectors.report_context(self.object)}
+
+
+class ReviewAppealView(DecisionView):
+    """An author's appeal against a moderation action: upheld or overturned."""
+
+    template_name = "social/admin/review_appeal.html"
+    context_object_name = "appeal"
+
+    def get_queryset(self) -> Any:
+        return Appeal.objects.select_related("author", "action", "action__moderator")
+
+    def prepare(self) -> None:
+        self.form = AppealDecisionForm()
+
+    def decide(self) -> HttpResponse | None:
+        if self.object.status != Appeal.Status.OPEN:
+            return None
+        self.form = AppealDecisionForm(self.request.POST)
+        if not self.form.is_valid():
+            return None
+        services.decide_appeal(
+            self.object,
+            moderator=user_of(self.request),
+            overturn=self.form.cleaned_data["overturn"],
+            reason=self.form.cleaned_data["reason"],
+        )
+        return self.decided(_("Appeal decided."))
+
+    def get_context_data(self) -> dict[str, Any]:
+        return {"form": self.form}
+
+
 class SocialReportViewSet(ReviewQueueViewSet):
     model = Report
     icon = "warning"
@@ -119,45 +183,10 @@ class SocialReportViewSet(ReviewQueueViewSet):
             DateColumn("created_at", label=_("Reported")),
         ]
 
-    def get_decision_view(self) -> Any:
-        return review_report
+    decision_view_class = ReviewReportView
 
 
 report_viewset = SocialReportViewSet()
-
-
-def review_report(request: HttpRequest, pk: int) -> HttpResponse:
-    if not report_viewset.permission_policy.user_has_permission(request.user, "change"):
-        raise PermissionDenied
-    report = get_object_or_404(
-        Report.objects.select_related("reporter", "reported_user", "moment", "comment"), pk=pk
-    )
-    form = DecisionForm()
-    if request.method == "POST" and report.status == Report.Status.OPEN:
-        form = DecisionForm(request.POST)
-        if form.is_valid():
-            try:
-                services.decide_report(
-                    report,
-                    moderator=user_of(request),
-                    kind=form.cleaned_data["kind"],
-                    reason=form.cleaned_data["reason"],
-                )
-            except InvalidDecision as exc:
-                form.add_error("kind", str(exc.detail))
-            else:
-                messages.success(request, _("Decision saved."))
-                return redirect(report_viewset.get_url_name("index"))
-    return TemplateResponse(
-        request,
-        "social/admin/review_report.html",
-        {
-            "report": report,
-            "form": form,
-            "index_url": reverse(report_viewset.get_url_name("index")),
-            **selectors.report_context(report),
-        },
-    )
 
 
 class AppealViewSet(ReviewQueueViewSet):
@@ -185,40 +214,10 @@ class AppealViewSet(ReviewQueueViewSet):
             DateColumn("created_at", label=_("Appealed")),
         ]
 
-    def get_decision_view(self) -> Any:
-        return review_appeal
+    decision_view_class = ReviewAppealView
 
 
 appeal_viewset = AppealViewSet()
-
-
-def review_appeal(request: HttpRequest, pk: int) -> HttpResponse:
-    if not appeal_viewset.permission_policy.user_has_permission(request.user, "change"):
-        raise PermissionDenied
-    appeal = get_object_or_404(
-        Appeal.objects.select_related("author", "action", "action__moderator"), pk=pk
-    )
-    form = AppealDecisionForm()
-    if request.method == "POST" and appeal.status == Appeal.Status.OPEN:
-        form = AppealDecisionForm(request.POST)
-        if form.is_valid():
-            services.decide_appeal(
-                appeal,
-                moderator=user_of(request),
-                overturn=form.cleaned_data["overturn"],
-                reason=form.cleaned_data["reason"],
-            )
-            messages.success(request, _("Appeal decided."))
-            return redirect(appeal_viewset.get_url_name("index"))
-    return TemplateResponse(
-        request,
-        "social/admin/review_appeal.html",
-        {
-            "appeal": appeal,
-            "form": form,
-            "index_url": reverse(appeal_viewset.get_url_name("index")),
-        },
-    )
 
 
 class ActionLogViewSet(ReviewQueueViewSet):
