@@ -58,4 +58,5 @@ ENV PATH=/venv-ml/bin:$PATH PYTHONUNBUFFERED=1 HF_HUB_OFFLINE=1
 USER toto
 EXPOSE 8001
 HEALTHCHECK CMD curl -fsS http://127.0.0.1:8001/health || exit 1
-CMD ["uvicorn", "ml.main:app", "--host", "0.0.0.0", "--port", "8001", "--proxy-headers"]
+CMD ["uvicorn", "ml.main:app", "--host", "0.0.0.0", "--port", "8001", "--proxy-headers", \
+     "--ws-ping-timeout", "60"]

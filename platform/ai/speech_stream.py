@@ -34,6 +34,10 @@ from .errors import AIUnavailable
 
 logger = logging.getLogger(__name__)
 
+# Seconds without a keepalive pong before the stream counts as dead (the ML service is
+# started with the same --ws-ping-timeout: scripts/run, Dockerfile).
+SPEECH_STREAM_PING_TIMEOUT = 60.0
+
 PATH = "/v1/realtime/transcription"
 # The service refuses frames over 32 KB (1 s of 16 kHz PCM16); larger buffers are split.
 MAX_FRAME_BYTES = 32 * 1024
@@ -99,6 +103,10 @@ class SpeechStream:
                 open_timeout=self.open_timeout,
                 max_size=2**20,
                 compression=None,  # PCM doesn't compress; deflate would only cost CPU
+                # Keepalive pings find a dead peer; every stage has its own timeout, so a
+                # busy peer (both event loops starved on a loaded machine) gets a minute
+                # before the stream is dropped instead of websockets' 20 s.
+                ping_timeout=SPEECH_STREAM_PING_TIMEOUT,
             )
         except (OSError, TimeoutError, InvalidHandshake, InvalidURI) as exc:
             logger.warning("ML speech stream unreachable: %s", exc)
