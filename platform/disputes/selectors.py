@@ -1,5 +1,7 @@
 """Reads: a person's own refund requests, and the disputes they are a side of."""
 
+from uuid import UUID
+
 from django.db.models import Q, QuerySet
 
 from accounts.models import User
@@ -31,6 +33,6 @@ def evidence_of(dispute: Dispute) -> QuerySet[Evidence]:
     return dispute.evidence.select_related("author").order_by("created_at", "pk")
 
 
-def latest_dispute_of_payment(user: User, payment_id: object) -> Dispute | None:
+def latest_dispute_of_payment(user: User, payment_id: UUID | str) -> Dispute | None:
     """The newest dispute about ``payment_id`` that ``user`` is a side of, if any."""
     return disputes_of(user).filter(payment_id=payment_id).first()
