@@ -38,9 +38,8 @@ def test_manifest_meets_install_criteria(client: Client) -> None:
     ]
 
 
-def test_every_shortcut_opens_a_page_for_a_learner(
-    client: Client, student: Any, learning_tree: Any
-) -> None:
+@pytest.mark.usefixtures("learning_tree")
+def test_every_shortcut_opens_a_page_for_a_learner(client: Client, student: Any) -> None:
     client.force_login(student)  # /learn/ is the CMS's lessons index (learning_tree)
     for shortcut in client.get("/manifest.webmanifest").json()["shortcuts"]:
         assert shortcut["icons"] and client.get(shortcut["icons"][0]["src"]).status_code == 200

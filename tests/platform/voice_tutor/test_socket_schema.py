@@ -42,7 +42,7 @@ def _migrated_rows(transactional_db: None) -> None:
 
 
 async def test_a_guided_session_with_speech_matches_the_schema(
-    learner: Any, avatar: Any, practice: Any, guided: None, live_socket_ml: str
+    learner: Any, avatar: Any, practice: Any, guided: None, live_ml: str
 ) -> None:
     sent: list[dict[str, Any]] = []
     received: list[dict[str, Any]] = []
