@@ -177,6 +177,14 @@ def test_every_learner_page_fits_a_phone_and_passes_axe(
         ("refunds", "/refunds/"),
         ("disputes", "/disputes/"),
         ("abroad", "/abroad/"),
+        # The app's other tabs and sections (issue #20: every learner page at 360x640).
+        ("social", "/social/"),
+        ("words", "/vocabulary/"),
+        ("review", "/vocabulary/review/"),
+        ("practice-partner", "/practice/"),
+        ("voice-tutor", "/tutor/"),
+        ("progress-overview", "/progress/"),
+        ("install-app", "/app/"),
     ]
     for label, path in pages:
         _visit(page, base + path, f"learner-{label}", axe, no_sideways_scroll, screenshot)
