@@ -1,5 +1,7 @@
 """Helpers for tests of the real-time sockets."""
 
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -38,3 +40,20 @@ def role_groups_after_flush(request: pytest.FixtureRequest) -> None:
 
     for name in GROUP_NAMES.values():
         Group.objects.get_or_create(name=name)
+
+
+WEBSOCKET_SCHEMA = Path(__file__).resolve().parents[1] / "docs/api/websocket-messages.schema.json"
+
+
+def assert_frames_match_schema(socket: str, side: str, frames: list[dict[str, Any]]) -> None:
+    """Each frame matches exactly one of ``socket``'s documented ``side`` ("client" or
+    "server") frames in docs/api/websocket-messages.schema.json (what native clients decode
+    with)."""
+    from jsonschema import Draft202012Validator
+
+    schema = json.loads(WEBSOCKET_SCHEMA.read_text())
+    Draft202012Validator.check_schema(schema)
+    judge = Draft202012Validator({**schema, **schema["x-sockets"][socket][side]})
+    for frame in frames:
+        errors = [error.message for error in judge.iter_errors(frame)]
+        assert not errors, (socket, side, frame, errors[:3])  # noqa: S101 - test helper

@@ -91,6 +91,18 @@ def session_cookie() -> str:
     return client.cookies["sessionid"].value
 
 
+def wait_until_true(page, expression: str, timeout: float = 60) -> None:  # type: ignore[no-untyped-def]
+    """Polls ``expression`` with ``page.evaluate`` (DevTools' Runtime.evaluate, which the
+    page's Content Security Policy does not govern): Playwright's ``wait_for_function`` with a
+    string compiles it inside the page, which our CSP (no 'unsafe-eval') refuses. The time
+    measured is taken in the page, so the polling interval does not change it."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{expression} still false after {timeout} s on {page.url}")
+        time.sleep(0.05)
+
+
 def load(page, url: str, selector: str, throttled: bool) -> float:  # type: ignore[no-untyped-def]
     cdp = page.context.new_cdp_session(page)
     cdp.send("Network.enable")
@@ -100,7 +112,7 @@ def load(page, url: str, selector: str, throttled: bool) -> float:  # type: igno
     script = f"({WATCH})({selector!r})"
     page.context.add_init_script(script)
     page.goto(url, wait_until="commit")
-    page.wait_for_function("typeof window.__mainAt === 'number'", timeout=60_000)
+    wait_until_true(page, "typeof window.__mainAt === 'number'")
     took = float(page.evaluate("window.__mainAt"))
     cdp.send("Emulation.setCPUThrottlingRate", {"rate": 1})
     cdp.detach()
@@ -128,7 +140,7 @@ def measure(
                     page = context.new_page()
                     cold.append(load(page, base + path, selector, throttled))
                     page.evaluate("navigator.serviceWorker.ready")
-                    page.wait_for_function("navigator.serviceWorker.controller !== null")
+                    wait_until_true(page, "navigator.serviceWorker.controller !== null")
                     page.wait_for_load_state("networkidle")
                     page.close()
                     warm.append(load(context.new_page(), base + path, selector, throttled))

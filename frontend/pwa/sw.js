@@ -6,7 +6,8 @@
 // - the app shell (stylesheet, Alpine, icons, the site's scripts) and the offline page;
 // - pages visited while online, NetworkFirst: fresh when the network answers in time,
 //   otherwise the copy from the last visit, otherwise the offline page;
-// - lessons the learner opened, with their images and audio (LRU: the least recently used
+// - lessons the learner opened, with their images and audio (fetched whole when the lesson
+//   opens, played offline through range requests; LRU: the least recently used
 //   lessons and media are evicted past MAX_LESSONS / MAX_MEDIA);
 // - the phrasebook and translation history (their API reads, NetworkFirst);
 // - the word bank and the review session with the cards due at the last visit (their own
@@ -19,6 +20,7 @@ import { cleanupOutdatedCaches, matchPrecache, precacheAndRoute } from "workbox-
 import { registerRoute, setCatchHandler } from "workbox-routing";
 import { CacheFirst, NetworkFirst, StaleWhileRevalidate } from "workbox-strategies";
 import { CacheableResponsePlugin } from "workbox-cacheable-response";
+import { RangeRequestsPlugin } from "workbox-range-requests";
 import { replay } from "../../static/js/pwa/outbox-store.js";
 
 const OFFLINE_URL = "/offline/";
@@ -47,17 +49,27 @@ registerRoute(
   }),
 );
 
-// Lesson media: Wagtail images (renditions) and documents, audio; immutable by URL.
+// Lesson media: Wagtail images (renditions) and documents (a lesson's audio and video are
+// documents, /documents/<id>/<name>, served after the collection's privacy check: cached
+// like the lesson page, on the learner's own device, dropped when another person signs in);
+// immutable by URL. Only
+// whole files (200) are cached: a lesson page fetches its audio whole when it opens
+// (static/js/pwa/pwa.js), since <audio preload="none"> would fetch nothing, or only a range.
+// An <audio> element asks with a Range header: the RangeRequestsPlugin answers it with a 206
+// sliced from the cached whole file, so the lesson's audio plays (and seeks) offline.
 registerRoute(
   ({ request, url }) =>
     sameOrigin(url) &&
-    (url.pathname.startsWith("/media/") || ["image", "audio", "video"].includes(request.destination)) &&
+    (url.pathname.startsWith("/media/") ||
+      url.pathname.startsWith("/documents/") ||
+      ["image", "audio", "video"].includes(request.destination)) &&
     !url.pathname.startsWith("/static/"),
   new CacheFirst({
     cacheName: "toto-media",
     plugins: [
       new CacheableResponsePlugin({ statuses: [0, 200] }),
       new ExpirationPlugin({ maxEntries: MAX_MEDIA, purgeOnQuotaError: true }),
+      new RangeRequestsPlugin(),
     ],
   }),
 );

@@ -1,9 +1,10 @@
 """A native client generated from the committed schema (openapi-python-client, a standard
 generator) drives a learner's journey against the live test server: sign up and verify by code
 (allauth headless: its own API, called plainly), then only typed calls: the profile, a lesson,
-its completion, a translation, the phrasebook with an idempotent replay, notifications and the
-Web Push key. A response that does not match the schema fails to parse in the generated models.
-Not yet in the journey: reviews (the vocabulary API is on another branch) and booking a teacher."""
+its completion, a translation, the phrasebook with an idempotent replay, a word saved and its
+flashcard reviewed (with the offline client's idempotent replay), a teacher found, a slot held
+and paid with the demo card, the booking confirmed, notifications and the Web Push key. A
+response that does not match the schema fails to parse in the generated models."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import importlib
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +68,8 @@ def test_a_learner_journey_through_the_generated_client(
     live_server: Any,
     emails: list[Any],
     make_lesson: Any,
+    make_listing: Any,
+    make_gig: Any,
     give_credits: Any,
     ml_service_url: str,
     settings: Any,
@@ -74,7 +78,10 @@ def test_a_learner_journey_through_the_generated_client(
 
     settings.ML_URL = ml_service_url
     settings.ML_API_KEY = ""
+    settings.PAYMENTS_DEMO_ENABLED = True
     lesson = make_lesson("Greetings", description="Say hello")
+    listing = make_listing()  # verified, open 09:00-17:00 UTC every day, teaches Spanish
+    gig = make_gig(listing, durations={30: "15.00", 60: "30.00"})
     api = importlib.import_module
 
     # Sign up and verify (allauth headless app API).
@@ -133,6 +140,76 @@ def test_a_learner_journey_through_the_generated_client(
     assert first.parsed.id == again.parsed.id
     phrasebook = api("toto_client.api.translate.translate_phrasebook_list").sync(client=client)
     assert phrasebook.count == 1 and phrasebook.results[0].tags == ["basics"]
+
+    # A word into the word bank, then today's flashcards: answered once, replayed once (an
+    # offline client resending after a lost answer), counted once.
+    word = api("toto_client.api.vocabulary.vocabulary_words_create").sync_detailed(
+        client=client,
+        body=api("toto_client.models.word_request").WordRequest(
+            language="es", text="buenas noches", translation="good night"
+        ),
+    )
+    assert word.status_code == 201, word.content
+    due = api("toto_client.api.reviews.reviews_due_list").sync(client=client)
+    assert [card.word.text for card in due.results] == ["buenas noches"]
+    card = due.results[0]
+    assert card.is_new is True and card.id == word.parsed.card.id
+    answer = api("toto_client.models.review_request_request").ReviewRequestRequest(
+        card=card.id,
+        rating=3,
+        reviewed_at=datetime.now(tz=UTC) - timedelta(seconds=5),
+        idempotency_key="journey-review-1",
+        duration_ms=2400,
+    )
+    review = api("toto_client.api.reviews.reviews_create")
+    first_review = review.sync_detailed(client=client, body=answer)
+    replayed_review = review.sync_detailed(client=client, body=answer)
+    assert (first_review.status_code, replayed_review.status_code) == (201, 200)
+    assert (first_review.parsed.replayed, replayed_review.parsed.replayed) == (False, True)
+    assert first_review.parsed.due > datetime.now(tz=UTC) - timedelta(minutes=1)
+    from vocabulary.models import ReviewLog
+
+    assert ReviewLog.objects.filter(card_id=card.id).count() == 1
+    after = api("toto_client.api.reviews.reviews_due_list").sync(client=client)
+    assert card.id not in [c.id for c in after.results if not c.is_new]
+
+    # Find a teacher, pick one of their next free slots, hold it, pay with the demo card.
+    teachers = api("toto_client.api.teachers.teachers_list").sync(client=client, language="es")
+    assert [t.id for t in teachers.results] == [listing.pk]
+    teacher = teachers.results[0]
+    assert [g.id for g in teacher.gigs] == [gig.pk]
+    slots = api("toto_client.api.teachers.teachers_next_slots_retrieve").sync(
+        client=client, id=teacher.id, gig=gig.pk, duration=30, tz="Europe/Madrid"
+    )
+    assert slots.time_zone == "Europe/Madrid" and slots.slots, slots
+    booking_body = api("toto_client.models.booking_create_request").BookingCreateRequest(
+        gig=gig.pk, start=slots.slots[0].start, duration=30
+    )
+    held = api("toto_client.api.bookings.bookings_create").sync_detailed(
+        client=client, body=booking_body
+    )
+    assert held.status_code == 201, held.content
+    assert held.parsed.status == "held" and held.parsed.start == slots.slots[0].start
+    pay_body = api("toto_client.models.pay_request").PayRequest(provider="demo")
+    checkout = api("toto_client.api.bookings.bookings_pay_create").sync_detailed(
+        client=client, id=held.parsed.id, body=pay_body
+    )
+    assert checkout.status_code == 200, checkout.content
+    payment_id = checkout.parsed["payment_id"]
+    confirm = api("toto_client.models.demo_confirm_request").DemoConfirmRequest(
+        card="4242 4242 4242 4242", expiry="12/99", cvc="123"
+    )
+    paid = api("toto_client.api.payments.payments_demo_confirm_create").sync_detailed(
+        client=client, id=payment_id, body=confirm
+    )
+    assert paid.status_code == 200, paid.content
+    assert paid.parsed.status == "succeeded", paid.parsed
+    booking = api("toto_client.api.bookings.bookings_retrieve").sync(
+        client=client, id=held.parsed.id
+    )
+    assert booking.status == "confirmed" and booking.gig == gig.pk
+    mine = api("toto_client.api.bookings.bookings_list").sync(client=client)
+    assert [b.id for b in mine.results] == [held.parsed.id]
 
     notifications = api("toto_client.api.notifications.notifications_list").sync(client=client)
     assert notifications.count >= 0

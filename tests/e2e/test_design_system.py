@@ -70,7 +70,7 @@ def test_the_style_guide_shows_every_component_accessibly(
 
 
 def test_the_phone_layout_has_a_bottom_bar_and_the_desktop_a_full_menu(
-    page, live_server, demo_site, signed_in_page, browser
+    page, live_server, demo_site, signed_in_page, browser, screenshot, no_sideways_scroll
 ) -> None:
     from accounts.models import User
 
@@ -91,8 +91,9 @@ def test_the_phone_layout_has_a_bottom_bar_and_the_desktop_a_full_menu(
     teacher.set_viewport_size({"width": 360, "height": 640})
     shortcuts = teacher.get_by_role("navigation", name="Shortcuts")
     expect(shortcuts).to_be_visible()
+    # The issue's tabs (#20): Learn, Translate, Social, Tutors, Me.
     expect(shortcuts.get_by_role("link")).to_have_text(
-        ["Learn", "Teachers", "Chat", "Translate", "Me"]
+        ["Learn", "Translate", "Social", "Tutors", "Me"]
     )
     # Touch targets of at least 44 px, and the bar sits at the bottom of the screen.
     for link in shortcuts.get_by_role("link").all():
@@ -100,15 +101,25 @@ def test_the_phone_layout_has_a_bottom_bar_and_the_desktop_a_full_menu(
         assert box["height"] >= 44 and box["width"] >= 44
     bar = shortcuts.bounding_box()
     assert abs(bar["y"] + bar["height"] - 640) < 1
-    shortcuts.get_by_role("link", name="Teachers").click()
+    screenshot("phone-bottom-bar", page=teacher)
+    shortcuts.get_by_role("link", name="Tutors").click()
     expect(teacher).to_have_url(live_server.url + "/tutoring/")
     expect(
-        teacher.get_by_role("navigation", name="Shortcuts").get_by_role("link", name="Teachers")
+        teacher.get_by_role("navigation", name="Shortcuts").get_by_role("link", name="Tutors")
     ).to_have_attribute("aria-current", "page")
-    # The rest of the sections stay one swipe away in the header, on the same page.
+    teacher.get_by_role("navigation", name="Shortcuts").get_by_role("link", name="Social").click()
+    expect(teacher).to_have_url(live_server.url + "/social/")
     expect(
-        teacher.get_by_role("navigation", name="Main").get_by_role("link", name="Teach")
-    ).to_be_attached()
+        teacher.get_by_role("navigation", name="Shortcuts").get_by_role("link", name="Social")
+    ).to_have_attribute("aria-current", "page")
+    no_sideways_scroll(teacher)
+    screenshot("phone-social-tab", page=teacher)
+    # The rest of the sections stay one swipe away in the header, on the same page: Chat
+    # (no longer a tab) is visible there on a phone, Social (a tab) is not repeated.
+    main_nav = teacher.get_by_role("navigation", name="Main")
+    expect(main_nav.get_by_role("link", name="Teach")).to_be_attached()
+    expect(main_nav.get_by_role("link", name="Chat", exact=True)).to_be_visible()
+    expect(main_nav.get_by_role("link", name="Social", exact=True)).to_be_hidden()
     teacher.context.close()
 
     # A learner has no Teach entry; staff see Admin.
@@ -166,6 +177,14 @@ def test_every_learner_page_fits_a_phone_and_passes_axe(
         ("refunds", "/refunds/"),
         ("disputes", "/disputes/"),
         ("abroad", "/abroad/"),
+        # The app's other tabs and sections (issue #20: every learner page at 360x640).
+        ("social", "/social/"),
+        ("words", "/vocabulary/"),
+        ("review", "/vocabulary/review/"),
+        ("practice-partner", "/practice/"),
+        ("voice-tutor", "/tutor/"),
+        ("progress-overview", "/progress/"),
+        ("install-app", "/app/"),
     ]
     for label, path in pages:
         _visit(page, base + path, f"learner-{label}", axe, no_sideways_scroll, screenshot)

@@ -287,3 +287,54 @@ def review_offline_and_sync(page: Any, base: str, screenshot: Any) -> None:
     )
     assert status == 200
     assert ReviewLog.objects.filter(owner__email="student@toto.localhost").count() == logged + 3
+
+
+def test_a_lesson_opened_online_plays_its_audio_offline(
+    phone: Any, live_server: Any, screenshot: Any, no_sideways_scroll: Any
+) -> None:
+    """<audio preload="none"> fetches nothing while online: the lesson page saves its audio
+    whole through the service worker, which answers the element's range requests offline."""
+    from cms.learning.models import LessonPage
+
+    page = phone
+    base = live_server.url
+    lesson = next(
+        lesson
+        for lesson in LessonPage.objects.live().order_by("path")
+        if any(block.block_type == "audio" for block in lesson.body)
+    )
+    page.goto(base + "/learn/")
+    wait_for_control(page)
+    page.goto(base + lesson.url)
+    article = page.locator("[data-offline-media]")
+    expect(article).to_have_attribute("data-offline-media", "saved", timeout=30_000)
+    player = page.locator(".lesson-block-audio audio").first
+    src = player.get_attribute("src")
+    assert src
+    audio_url = base + src if src.startswith("/") else src
+    assert page.evaluate(
+        "async (url) => Boolean(await (await caches.open('toto-media')).match(url))", audio_url
+    )
+    # Nothing played it online: the element has not fetched a byte.
+    assert player.evaluate("(audio) => audio.readyState") == 0
+
+    page.context.set_offline(True)
+    page.goto(base + lesson.url)
+    expect(page.get_by_role("heading", level=1)).to_contain_text(lesson.title)
+    played = page.locator(".lesson-block-audio audio").first.evaluate(
+        """(audio) => new Promise((resolve) => {
+          const done = (outcome) => resolve({ outcome, error: audio.error && audio.error.code,
+            time: audio.currentTime, duration: audio.duration });
+          audio.addEventListener("error", () => done("error"), { once: true });
+          audio.addEventListener("timeupdate", () => { if (audio.currentTime > 0) done("played"); });
+          audio.addEventListener("ended", () => done("ended"), { once: true });
+          setTimeout(() => done("timeout"), 30000);
+          audio.muted = true;  // autoplay without a tap is allowed muted
+          audio.play().catch((error) => resolve({ outcome: "refused: " + error.name }));
+        })"""
+    )
+    assert played["outcome"] in {"played", "ended"}, played
+    assert played["error"] is None and played["duration"] > 0.5, played
+    no_sideways_scroll(page)
+    screenshot("offline-lesson-audio", page=page)
+    page.context.set_offline(False)

@@ -31,6 +31,34 @@ async function forgetPreviousPerson() {
 forgetPreviousPerson();
 if (signedIn) startOutbox();
 
+// A lesson opened online is saved for offline use with its media: its page is cached by the
+// service worker, but <audio preload="none"> fetches nothing until played (and then only
+// ranges). Once the worker controls the page, each audio and video file of the lesson is
+// fetched whole through it, into its media cache (CacheFirst: files already there cost no
+// request). The lesson page marks its article [data-offline-media] ("saved" once done).
+async function saveLessonMedia() {
+  const main = document.querySelector("main [data-offline-media]");
+  if (!main || !("serviceWorker" in navigator) || !navigator.onLine) return;
+  await navigator.serviceWorker.ready;
+  if (!navigator.serviceWorker.controller) {
+    await new Promise((resolve) =>
+      navigator.serviceWorker.addEventListener("controllerchange", resolve, { once: true }),
+    );
+  }
+  const urls = new Set();
+  main.querySelectorAll("audio[src], video[src], audio source[src], video source[src]").forEach((element) => {
+    const url = new URL(element.getAttribute("src"), window.location.href);
+    if (url.origin === window.location.origin) urls.add(url.href);
+  });
+  const saved = await Promise.allSettled(
+    [...urls].map((url) => fetch(url, { credentials: "same-origin" }).then((response) => response.ok)),
+  );
+  main.dataset.offlineMedia = saved.every((result) => result.status === "fulfilled" && result.value)
+    ? "saved"
+    : "partial";
+}
+saveLessonMedia();
+
 let deferredPrompt = null;
 const installButtons = () => document.querySelectorAll("[data-install-app]");
 const standalone = () =>

@@ -10,6 +10,8 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.test import Client, override_settings
 
+from cms.learning.testing import learning_tree  # noqa: F401
+
 pytestmark = pytest.mark.django_db
 
 
@@ -27,7 +29,22 @@ def test_manifest_meets_install_criteria(client: Client) -> None:
     assert {("192x192", "any"), ("512x512", "any"), ("512x512", "maskable")} <= sizes
     for icon in manifest["icons"]:
         assert client.get(icon["src"]).status_code == 200
-    assert [s["url"] for s in manifest["shortcuts"]][:3] == ["/learn/", "/translate/", "/chat/"]
+    # The shortcuts (#20), in its order: Android's launcher shows the first four.
+    assert [(s["name"], s["url"]) for s in manifest["shortcuts"]] == [
+        ("Learn", "/learn/"),
+        ("Review", "/vocabulary/review/"),
+        ("Translate", "/translate/"),
+        ("Messages", "/chat/"),
+    ]
+
+
+@pytest.mark.usefixtures("learning_tree")
+def test_every_shortcut_opens_a_page_for_a_learner(client: Client, student: Any) -> None:
+    client.force_login(student)  # /learn/ is the CMS's lessons index (learning_tree)
+    for shortcut in client.get("/manifest.webmanifest").json()["shortcuts"]:
+        assert shortcut["icons"] and client.get(shortcut["icons"][0]["src"]).status_code == 200
+        response = client.get(shortcut["url"])
+        assert response.status_code == 200, (shortcut["url"], response.status_code)
 
 
 def test_manifest_is_translated(client: Client) -> None:
