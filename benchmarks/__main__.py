@@ -24,7 +24,13 @@ def scripts() -> list[Path]:
 
 
 def main(names: list[str]) -> int:
-    chosen = [path for path in scripts() if not names or any(n in str(path) for n in names)]
+    # Matched against the path inside benchmarks/ (a checkout under a folder named "pwa"
+    # would otherwise match every script).
+    chosen = [
+        path
+        for path in scripts()
+        if not names or any(n in str(path.relative_to(ROOT)) for n in names)
+    ]
     if not chosen:
         print(
             f"No benchmark matches {names}; there are: {[str(p.relative_to(ROOT)) for p in scripts()]}"
