@@ -23,7 +23,7 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))]
 
 
-def prepare(root: Path) -> tuple[Any, Any]:
+def prepare(root: Path, settings: str = "benchmarks.realtime.settings") -> tuple[Any, Any]:
     """Starts PostgreSQL and Redis under ``root``, points the benchmark settings at them,
     creates the database and migrates it. Returns both servers for the caller to stop."""
     from core.testing.services import PostgresServer, RedisServer
@@ -32,7 +32,7 @@ def prepare(root: Path) -> tuple[Any, Any]:
     redis = RedisServer.start(root)
     os.environ["TOTO_TEST_DATABASE_PORT"] = str(postgres.port)
     os.environ["TOTO_TEST_REDIS_URL"] = redis.url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "benchmarks.realtime.settings"
+    os.environ["DJANGO_SETTINGS_MODULE"] = settings
     import psycopg
 
     with psycopg.connect(

@@ -1,4 +1,5 @@
 import uuid
+from functools import lru_cache
 
 from django.conf import settings
 from django.contrib.auth.base_user import BaseUserManager
@@ -9,8 +10,9 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.choices import FixedChoices
 from core.fields import EncryptedDateField, EncryptedTextField
-from core.timezones import time_zone_choices
+from core.timezones import time_zone_model_choices
 from core.uploads import private_storage
 
 
@@ -118,11 +120,13 @@ def language_choices() -> list[tuple[str, str]]:
     )
 
 
-_language_choices = language_choices  # the name migration 0003 refers to
+@lru_cache(maxsize=1)
+def _language_choices() -> FixedChoices:
+    return FixedChoices(language_choices())  # the name migration 0003 refers to (core.choices)
 
 
-def _time_zone_choices() -> list[tuple[str, str]]:
-    return time_zone_choices()  # the name migration 0003 refers to
+def _time_zone_choices() -> FixedChoices:
+    return time_zone_model_choices()  # the name migration 0003 refers to
 
 
 def _interface_language_choices() -> list[tuple[str, str]]:

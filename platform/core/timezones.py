@@ -10,6 +10,8 @@ from __future__ import annotations
 import zoneinfo
 from functools import lru_cache
 
+from .choices import FixedChoices
+
 
 @lru_cache(maxsize=1)
 def time_zone_names() -> frozenset[str]:
@@ -28,3 +30,9 @@ def time_zone_choices() -> list[tuple[str, str]]:
 
 def is_time_zone(value: str) -> bool:
     return value in time_zone_names()
+
+
+@lru_cache(maxsize=1)
+def time_zone_model_choices() -> FixedChoices:
+    """The choices of a model's time-zone field, computed once (core.choices)."""
+    return FixedChoices(_choices())

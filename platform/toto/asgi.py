@@ -2,12 +2,15 @@
 
 import os
 
-from django.core.asgi import get_asgi_application
-
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "toto.settings.dev")
 
+from django.conf import settings  # noqa: E402
+
+from core.asgi_threads import get_asgi_application  # noqa: E402
+
 # Django must be set up before the consumers (and the models they import) are loaded.
-django_asgi_app = get_asgi_application()
+# Requests reuse WEB_THREADS threads and their database connections (core.asgi_threads).
+django_asgi_app = get_asgi_application(settings.WEB_THREADS)
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 

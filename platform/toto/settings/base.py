@@ -189,7 +189,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             ),
         }
     )
+    # Kept by the thread that opened it (core.asgi_threads): a new SQLite connection parses
+    # the whole schema on its first statement, milliseconds on every request otherwise.
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=600)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Threads that serve HTTP requests' synchronous work in each web process, each keeping its own
+# database connection (core.asgi_threads): at most this many connections per process, and
+# requests beyond it wait. Slow calls (the ML service) hold a thread while they wait.
+WEB_THREADS = env.int("WEB_THREADS", default=32)  # 0: Django's own, a thread per request
 
 AUTH_USER_MODEL = "accounts.User"
 

@@ -7,11 +7,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.timezones import time_zone_choices
+from core.choices import FixedChoices
+from core.timezones import time_zone_model_choices
 
 
-def _time_zone_choices() -> list[tuple[str, str]]:
-    return time_zone_choices()  # the name migration 0001 refers to
+def _time_zone_choices() -> FixedChoices:
+    return time_zone_model_choices()  # the name migration 0001 refers to
 
 
 def new_calendar_token() -> str:
