@@ -296,3 +296,35 @@ def test_schema_documents_the_endpoints(api_client: Any) -> None:
     for path in (WORDS, f"{WORDS}{{id}}/", f"{WORDS}bulk/", f"{WORDS}export/", DUE, REVIEWS,
                  f"{REVIEWS}check/", "/api/v1/vocabulary/schedule/"):  # fmt: skip
         assert path in schema["paths"], path
+
+
+def test_a_review_submit_and_its_replay_pin_their_queries(
+    api_client: Any,
+    student: Any,
+    assert_num_queries: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """The review itself (key check, the card locked with the learner's schedule and zone,
+    the card updated, the log inserted) and, after commit, the XP/streak/quest bookkeeping of
+    gamification and the analytics event: each pinned, so an extra query per review shows."""
+    first, second, third = (add(student, text).card for text in ("uno", "dos", "tres"))
+    api_client.force_login(student)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert answer(api_client, first.pk, 3, "warm-up").status_code == 201
+    # session, user, key lookup, savepoint, card with schedule and zone, update, insert,
+    # release (the test's transaction turns BEGIN/COMMIT into a savepoint)
+    with assert_num_queries(8), django_capture_on_commit_callbacks(execute=False) as hooks:
+        response = answer(api_client, second.pk, 3, "second")
+    assert response.status_code == 201 and response.json()["was_due"] is True
+    assert len(hooks) == 1
+    with assert_num_queries(3):  # session, user, the key's log with its card
+        replay = answer(api_client, second.pk, 3, "second")
+    assert replay.status_code == 200 and replay.json()["due"] == response.json()["due"]
+    # The whole of a due review with its receivers: gamification (the player locked with
+    # zone, the event once, today's quests, XP rules, review counter, paid-once and daily cap
+    # in one read, XP entry, level, the day's row, league, up to three quests' progress,
+    # badges, the player) and analytics' stored event. At most: the day's random quest draw
+    # decides how many quests a review moves.
+    with assert_num_queries(35, exact=False), django_capture_on_commit_callbacks(execute=True):
+        assert answer(api_client, third.pk, 3, "third").status_code == 201
+    assert ReviewLog.objects.filter(owner=student).count() == 3
