@@ -24,6 +24,7 @@ import hashlib
 import json
 import logging
 import random
+import uuid
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -327,14 +328,14 @@ def handle_activity(event: activity.Activity) -> bool:
     Returns False when the event was not for gamification or was already handled."""
     if event.kind not in HANDLED_KINDS:
         return False
-    pk = str(event.user_id)
-    if not _valid_pk(pk):
+    if not _valid_pk(event.user_id):
         return False
+    pk = uuid.UUID(str(event.user_id))
     _rules_cache.rules = None
     with transaction.atomic():
         # The usual case, a learner who already has a row: the row locked, their zone and
         # whether they were deleted, in one query.
-        found = (
+        found: Player | None = (
             Player.objects.select_for_update(of=("self",))
             .filter(pk=pk)
             .annotate(profile_zone=F("user__profile__time_zone"), gone=F("user__deleted_at"))
@@ -376,8 +377,6 @@ def handle_activity(event: activity.Activity) -> bool:
 
 
 def _valid_pk(value: Any) -> bool:
-    import uuid
-
     try:
         uuid.UUID(str(value))
     except ValueError:
