@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from learning.scoring import normalize_text
 
+from . import workload
 from .fitting import Review
 from .models import MASTERED_STABILITY_DAYS, Card, LearnerSchedule, ReviewLog, Word
 from .scheduling import DEFAULT_PARAMETERS
@@ -95,6 +96,33 @@ def review_by_key(owner: Any, idempotency_key: str) -> ReviewLog | None:
         ReviewLog.objects.filter(owner=owner, idempotency_key=idempotency_key)
         .select_related("card")
         .first()
+    )
+
+
+def bank_size(user: Any) -> int:
+    return Word.objects.filter(owner=user).count()
+
+
+def workload_preview(
+    user: Any,
+    *,
+    schedule: LearnerSchedule | None = None,
+    cards: int | None = None,
+    extra: float | None = None,
+) -> list[workload.Estimate]:
+    """Reviews a day at a few desired retentions for this learner (their parameters, bank
+    size and daily limits), through fsrs-rs's simulator. Callers that already hold the
+    schedule or the bank size pass them."""
+    schedule = schedule or schedule_or_default(user)
+    if cards is None:
+        cards = bank_size(user)
+    return workload.preview(
+        schedule.parameters or DEFAULT_PARAMETERS,
+        schedule.desired_retention,
+        cards=cards,
+        new_per_day=schedule.daily_new_limit,
+        review_limit=schedule.daily_review_limit,
+        extra=extra,
     )
 
 

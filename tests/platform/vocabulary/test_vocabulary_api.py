@@ -328,3 +328,35 @@ def test_a_review_submit_and_its_replay_pin_their_queries(
     with assert_num_queries(35, exact=False), django_capture_on_commit_callbacks(execute=True):
         assert answer(api_client, third.pk, 3, "third").status_code == 201
     assert ReviewLog.objects.filter(owner=student).count() == 3
+
+
+def test_retention_workload_preview_comes_from_the_fsrs_simulator(
+    api_client: Any, client: Any, student: Any
+) -> None:
+    for number in range(120):
+        add(student, f"palabra{number}")
+    api_client.force_login(student)
+    LearnerSchedule.objects.create(user=student, desired_retention=0.88, daily_new_limit=10)
+    body = api_client.get("/api/v1/vocabulary/schedule/workload/?retention=0.97").json()
+    assert body["cards"] == 150 and body["days"] == 365  # the bank, rounded up to 50
+    estimates = body["estimates"]
+    assert [row["retention"] for row in estimates] == [0.8, 0.85, 0.88, 0.9, 0.95, 0.97]
+    assert [row["current"] for row in estimates] == [False, False, True, False, False, False]
+    load = [row["reviews_per_day"] for row in estimates]
+    assert all(value > 0 for value in load)
+    assert load == sorted(load) and load[-1] > 2 * load[0]  # remembering more costs more
+    # The learner's own fitted parameters drive it: someone who forgets faster than FSRS's
+    # defaults assume reviews more at the same retentions.
+    from vocabulary.simulation import FORGETFUL_PARAMETERS
+
+    LearnerSchedule.objects.filter(user=student).update(parameters=list(FORGETFUL_PARAMETERS))
+    busier = api_client.get("/api/v1/vocabulary/schedule/workload/").json()["estimates"]
+    assert sum(row["reviews_per_day"] for row in busier) > sum(load[:-1])
+    for bad in ("0.5", "1", "abc"):
+        refused = api_client.get(f"/api/v1/vocabulary/schedule/workload/?retention={bad}")
+        assert refused.status_code == 400 and "retention" in refused.json()["fields"]
+
+    client.force_login(student)
+    page = client.get("/vocabulary/").content.decode()
+    table = page.split('id="workload-title"')[1].split("</table>")[0]
+    assert "0.88 (yours)" in table and table.count("<tr") == 1 + 5
