@@ -19,7 +19,7 @@ from taggit.models import Tag
 
 from accounts.requests import user_of
 
-from . import selectors, services
+from . import selectors, services, workload
 from .forms import BulkForm, QuickAddForm, ScheduleForm, WordEditForm, WordForm
 from .models import Level, ReviewLog, TaggedWord
 
@@ -74,6 +74,7 @@ def word_bank(request: HttpRequest) -> HttpResponse:
         "schedule_form": ScheduleForm(instance=schedule),
         "schedule": schedule,
         "workload": selectors.workload_preview(user, schedule=schedule, cards=total),
+        "workload_cards": workload.simulated_cards(total),
         "filtered": bool(search or status or level or tag),
     }
     return TemplateResponse(request, "vocabulary/word_bank.html", context)
