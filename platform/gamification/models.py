@@ -211,6 +211,10 @@ class Player(models.Model):
     )
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Not a column: the day's quests as ``services.ensure_quests`` loaded them while the row
+    # is locked for one event, so that quest progress needs no second read.
+    quests_of_day: tuple[Any, list[DailyQuest]] | None = None
+
     class Meta:
         constraints = [
             models.CheckConstraint(

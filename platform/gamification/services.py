@@ -24,6 +24,7 @@ import hashlib
 import json
 import logging
 import random
+import uuid
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -32,7 +33,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import F, Sum
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -121,11 +122,12 @@ def _today(player: Player, now: datetime | None = None) -> date:
     return clock.local_day(now or timezone.now(), player.time_zone)
 
 
-def sync_day(player: Player, now: datetime | None = None) -> date:
+def sync_day(player: Player, now: datetime | None = None, *, zone_name: str | None = None) -> date:
     """Follows a change of the learner's zone, closes every day before today, and returns
-    today (the first open day). The caller holds the player's lock and saves it."""
+    today (the first open day). The caller holds the player's lock and saves it; it may pass
+    the profile's zone when it has just read it."""
     now = now or timezone.now()
-    zone_name = _zone_name(player.user_id)
+    zone_name = zone_name or _zone_name(player.user_id)
     if zone_name != player.time_zone:
         old_today = _today(player, now)
         player.time_zone = zone_name
@@ -245,19 +247,21 @@ def award_xp(
     was paid. The caller holds the player's lock and saves the player."""
     if points <= 0:
         return 0
-    if XPEntry.objects.filter(user_id=player.user_id, source_key=source_key).exists():
-        return 0
     rule = _rules().get(reason)
+    entries = XPEntry.objects.filter(user_id=player.user_id)
     if rule is not None and rule.daily_cap:
-        used = (
-            XPEntry.objects.filter(user_id=player.user_id, day=day, reason=reason).aggregate(
-                total=Sum("points")
-            )["total"]
-            or 0
+        # Paid already for this source, and what the reason paid today: one read.
+        once, today = Q(source_key=source_key), Q(day=day, reason=reason)
+        found = entries.filter(once | today).aggregate(
+            paid=Count("id", filter=once), used=Sum("points", filter=today)
         )
-        points = min(points, rule.daily_cap - used)
+        if found["paid"]:
+            return 0
+        points = min(points, rule.daily_cap - (found["used"] or 0))
         if points <= 0:
             return 0
+    elif entries.filter(source_key=source_key).exists():
+        return 0
     XPEntry.objects.create(
         user_id=player.user_id,
         reason=reason,
@@ -324,39 +328,55 @@ def handle_activity(event: activity.Activity) -> bool:
     Returns False when the event was not for gamification or was already handled."""
     if event.kind not in HANDLED_KINDS:
         return False
-    pk = str(event.user_id)
-    user = User.objects.filter(pk=pk).first() if _valid_pk(pk) else None
-    if user is None or user.deleted_at is not None:
+    if not _valid_pk(event.user_id):
         return False
+    pk = uuid.UUID(str(event.user_id))
     _rules_cache.rules = None
     with transaction.atomic():
-        player = locked_player(user)
-        _processed, created = ProcessedEvent.objects.get_or_create(
-            key=event_key(event),
-            defaults={
-                "user_id": user.pk,
-                "kind": event.kind,
-                "data": dict(event.data),
-                "occurred_at": event.occurred_at,
-            },
+        # The usual case, a learner who already has a row: the row locked, their zone and
+        # whether they were deleted, in one query.
+        found: Player | None = (
+            Player.objects.select_for_update(of=("self",))
+            .filter(pk=pk)
+            .annotate(profile_zone=F("user__profile__time_zone"), gone=F("user__deleted_at"))
+            .first()
         )
-        if not created:
+        if found is not None:
+            if getattr(found, "gone", None) is not None:
+                return False
+            player = found
+            zone_name = getattr(found, "profile_zone", None) or "UTC"
+        else:
+            user = User.objects.filter(pk=pk).first()
+            if user is None or user.deleted_at is not None:
+                return False
+            player = locked_player(user)
+            zone_name = None
+        key = event_key(event)
+        # Under the player's lock, so the same event at once is seen by the second one.
+        if ProcessedEvent.objects.filter(key=key).exists():
             return False
+        ProcessedEvent.objects.create(
+            user_id=player.user_id,
+            key=key,
+            kind=event.kind,
+            data=dict(event.data),
+            occurred_at=event.occurred_at,
+        )
         now = timezone.now()
-        today = sync_day(player, now)
+        today = sync_day(player, now, zone_name=zone_name)
         occurred_at = min(event.occurred_at, now)
         day = max(clock.local_day(occurred_at, player.time_zone), today)
         ensure_quests(player, day)
         _HANDLERS[event.kind](player, event, day, occurred_at)
         check_badges(player)
         player.save()
-        transaction.on_commit(lambda: cache.delete(chip_cache_key(user.pk)))
+        user_id = player.user_id
+        transaction.on_commit(lambda: cache.delete(chip_cache_key(user_id)))
     return True
 
 
 def _valid_pk(value: Any) -> bool:
-    import uuid
-
     try:
         uuid.UUID(str(value))
     except ValueError:
@@ -456,30 +476,34 @@ _HANDLERS = {
 # --- Quests -----------------------------------------------------------------------------------
 
 
-def ensure_quests(player: Player, day: date) -> None:
+def ensure_quests(player: Player, day: date) -> list[DailyQuest]:
     """Three quests a day, drawn from the active templates (the same draw for a learner and
-    day, so that a retry after a conflict draws the same three)."""
-    if DailyQuest.objects.filter(user_id=player.user_id, day=day).exists():
-        return
-    templates = list(QuestTemplate.objects.filter(active=True).order_by("slug"))
-    chosen = random.Random(f"{player.user_id}:{day}").sample(  # noqa: S311 - not security
-        templates, min(QUESTS_PER_DAY, len(templates))
-    )
-    DailyQuest.objects.bulk_create(
-        [
-            DailyQuest(
-                user_id=player.user_id,
-                day=day,
-                template=template,
-                title=template.title,
-                metric=template.metric,
-                target=template.target,
-                reward_xp=template.reward_xp,
-            )
-            for template in chosen
-        ],
-        ignore_conflicts=True,
-    )
+    day, so that a retry after a conflict draws the same three). Returns the day's quests and
+    keeps them on the player for the rest of the event (``_progress_quests``)."""
+    quests = list(DailyQuest.objects.filter(user_id=player.user_id, day=day))
+    if not quests:
+        templates = list(QuestTemplate.objects.filter(active=True).order_by("slug"))
+        chosen = random.Random(f"{player.user_id}:{day}").sample(  # noqa: S311 - not security
+            templates, min(QUESTS_PER_DAY, len(templates))
+        )
+        DailyQuest.objects.bulk_create(
+            [
+                DailyQuest(
+                    user_id=player.user_id,
+                    day=day,
+                    template=template,
+                    title=template.title,
+                    metric=template.metric,
+                    target=template.target,
+                    reward_xp=template.reward_xp,
+                )
+                for template in chosen
+            ],
+            ignore_conflicts=True,
+        )
+        quests = list(DailyQuest.objects.filter(user_id=player.user_id, day=day))
+    player.quests_of_day = (day, quests)
+    return quests
 
 
 def _progress_quests(
@@ -487,9 +511,15 @@ def _progress_quests(
 ) -> None:
     if amount <= 0:
         return
-    for quest in DailyQuest.objects.filter(
-        user_id=player.user_id, day=day, metric=metric, completed_at__isnull=True
-    ):
+    loaded = player.quests_of_day
+    quests = (
+        [q for q in loaded[1] if q.metric == metric and q.completed_at is None]
+        if loaded is not None and loaded[0] == day
+        else DailyQuest.objects.filter(
+            user_id=player.user_id, day=day, metric=metric, completed_at__isnull=True
+        )
+    )
+    for quest in quests:
         quest.progress = min(quest.target, quest.progress + amount)
         if quest.progress >= quest.target:
             quest.completed_at = occurred_at

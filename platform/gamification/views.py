@@ -65,6 +65,7 @@ def _page(request: HttpRequest, summary: Any, form: SettingsForm) -> HttpRespons
         elif rank > zones["size"] - zones["demote"] and rank > zones["promote"]:
             zone = "demotion"
         setattr(row, "zone", zone)  # noqa: B010 - an attribute the template reads
+    friends = list(selectors.friends_board(user)[:50])
     days = [
         {"day": day, "status": status, "xp": xp, "label": STATUS_LABELS.get(status, status)}
         for day, status, xp in selectors.calendar(user)
@@ -83,6 +84,8 @@ def _page(request: HttpRequest, summary: Any, form: SettingsForm) -> HttpRespons
             "days": days,
             "badges": list(selectors.badges_for(user)),
             "board": board,
+            "friends": friends,
+            "has_friends": any(row.user_id != user.pk for row in friends),
             "form": form,
             "goal_percent": min(
                 100, round(100 * summary.today_xp / max(1, summary.player.daily_goal))

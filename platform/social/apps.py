@@ -7,6 +7,11 @@ class SocialConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import notify
+        from gamification.hooks import register_friend_source
+
+        from . import notify, selectors
 
         notify.register_types()
+        # The friends' leaderboard: the people a learner follows (gamification asks, through
+        # its hook, and never imports social).
+        register_friend_source(selectors.followed_ids)

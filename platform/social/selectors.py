@@ -256,6 +256,13 @@ def following_of(viewer: User, person: User) -> QuerySet[User]:
     )
 
 
+def followed_ids(user: Any) -> list[Any]:
+    """Whom ``user`` follows and may still see (no block either way, not suspended, deleted
+    or limited): their friends on the gamification friends' leaderboard."""
+    followed = Follow.objects.filter(follower=user).values("followee")
+    return list(shown_people(user).filter(pk__in=followed).values_list("pk", flat=True))
+
+
 def follow_counts(person: User) -> tuple[int, int]:
     followers = Follow.objects.filter(followee=person).filter(_shown_person("follower__")).count()
     following = Follow.objects.filter(follower=person).filter(_shown_person("followee__")).count()

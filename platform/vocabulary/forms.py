@@ -68,6 +68,14 @@ class WordForm(forms.Form):
     )
 
 
+class WordEditForm(WordForm):
+    level = forms.ChoiceField(
+        label=_("CEFR level"), choices=[("", "—"), *Level.choices], required=False
+    )
+
+    field_order = ["text", "translation", "language", "part_of_speech", "example", "level", "tags"]
+
+
 class QuickAddForm(forms.Form):
     """The "Add to my words" buttons on lessons, translations, the phrasebook and tutor
     reports: hidden fields, then back to the page it came from."""

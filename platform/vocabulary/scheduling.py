@@ -18,6 +18,7 @@ import datetime as dt
 import zoneinfo
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import fsrs
 from fsrs.scheduler import FUZZ_RANGES
@@ -36,6 +37,14 @@ LoadFunction = Callable[[dt.date, dt.date], dict[dt.date, int]]
 def scheduler_for(schedule: LearnerSchedule | None) -> fsrs.Scheduler:
     parameters = (schedule.parameters if schedule else None) or DEFAULT_PARAMETERS
     retention = schedule.desired_retention if schedule else 0.9
+    return scheduler_with(tuple(parameters), retention)
+
+
+@lru_cache(maxsize=256)
+def scheduler_with(parameters: tuple[float, ...], retention: float) -> fsrs.Scheduler:
+    """One scheduler per (parameters, retention), shared: a ``Scheduler`` holds only its
+    settings (``review_card`` returns new cards and never changes it), and most learners share
+    the default parameters, so a review need not validate and build one each time."""
     return fsrs.Scheduler(
         parameters=parameters,
         desired_retention=retention,

@@ -14,10 +14,21 @@ from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, W
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from learning.scoring import normalize_text
+
+from . import workload
 from .fitting import Review
 from .models import MASTERED_STABILITY_DAYS, Card, LearnerSchedule, ReviewLog, Word
+from .scheduling import DEFAULT_PARAMETERS
+
+DEFAULT_RETENTION = float(LearnerSchedule._meta.get_field("desired_retention").default)
 
 STATUSES = ("new", "learning", "due", "mastered")
+
+
+def lemma_of(text: str) -> str:
+    # Lessons' tolerant matching: case, spacing and punctuation never make a second word.
+    return normalize_text(text)[:200]
 
 
 def zone_from_name(name: str | None) -> zoneinfo.ZoneInfo:
@@ -43,12 +54,91 @@ def schedule_or_default(user: Any) -> LearnerSchedule:
     return schedule_of(user) or LearnerSchedule(user=user)
 
 
+@dataclass(frozen=True)
+class ReviewSettings:
+    """What scheduling one review needs from the learner: their FSRS settings and zone."""
+
+    parameters: tuple[float, ...]
+    desired_retention: float
+    easy_days: tuple[int, ...]
+    zone: zoneinfo.ZoneInfo
+
+
+def card_to_review(owner: Any, card_id: int) -> tuple[Card, ReviewSettings] | None:
+    """The owner's card with its word, locked for the review, and the owner's schedule and
+    time zone read in the same query (the schedule row may not exist yet: the defaults)."""
+    card = (
+        Card.objects.select_for_update(of=("self",))
+        .select_related("word")
+        .filter(owner=owner, pk=card_id)
+        .annotate(
+            owner_zone=F("owner__profile__time_zone"),
+            owner_retention=F("owner__vocabulary_schedule__desired_retention"),
+            owner_parameters=F("owner__vocabulary_schedule__parameters"),
+            owner_easy_days=F("owner__vocabulary_schedule__easy_days"),
+        )
+        .first()
+    )
+    if card is None:
+        return None
+    retention = getattr(card, "owner_retention", None)
+    settings = ReviewSettings(
+        parameters=tuple(getattr(card, "owner_parameters", None) or DEFAULT_PARAMETERS),
+        desired_retention=DEFAULT_RETENTION if retention is None else float(retention),
+        easy_days=tuple(getattr(card, "owner_easy_days", None) or ()),
+        zone=zone_from_name(getattr(card, "owner_zone", None)),
+    )
+    return card, settings
+
+
+def review_by_key(owner: Any, idempotency_key: str) -> ReviewLog | None:
+    return (
+        ReviewLog.objects.filter(owner=owner, idempotency_key=idempotency_key)
+        .select_related("card")
+        .first()
+    )
+
+
+def bank_size(user: Any) -> int:
+    return Word.objects.filter(owner=user).count()
+
+
+def workload_preview(
+    user: Any,
+    *,
+    schedule: LearnerSchedule | None = None,
+    cards: int | None = None,
+    extra: float | None = None,
+) -> list[workload.Estimate]:
+    """Reviews a day at a few desired retentions for this learner (their parameters, bank
+    size and daily limits), through fsrs-rs's simulator. Callers that already hold the
+    schedule or the bank size pass them."""
+    schedule = schedule or schedule_or_default(user)
+    if cards is None:
+        cards = bank_size(user)
+    return workload.preview(
+        schedule.parameters or DEFAULT_PARAMETERS,
+        schedule.desired_retention,
+        cards=cards,
+        new_per_day=schedule.daily_new_limit,
+        review_limit=schedule.daily_review_limit,
+        extra=extra,
+    )
+
+
 def word_by_lemma(owner: Any, language: str, lemma: str) -> Word | None:
     return (
         Word.objects.filter(owner=owner, language=language, lemma=lemma)
         .select_related("card")
         .first()
     )
+
+
+def clashing_word(word: Word, text: str, language: str) -> Word | None:
+    """Another word of the same owner that ``word`` would duplicate with this text and
+    language (same lemma), or None."""
+    clash = word_by_lemma(word.owner_id, language.strip().lower(), lemma_of(text))
+    return clash if clash is not None and clash.pk != word.pk else None
 
 
 def words_of(owner: Any) -> QuerySet[Word]:

@@ -18,7 +18,6 @@ from django.utils.translation import ngettext
 from core import activity
 from core.lazy import lazy_module
 from core.tags import set_tags
-from learning.scoring import normalize_text
 
 from . import fitting, scheduling, selectors
 from .errors import CardNotFound, ReviewKeyReused
@@ -32,6 +31,7 @@ from .models import (
     Source,
     Word,
 )
+from .selectors import lemma_of
 
 logger = logging.getLogger(__name__)
 
@@ -49,11 +49,6 @@ if TYPE_CHECKING:
     import wordfreq
 else:
     wordfreq = lazy_module("wordfreq")
-
-
-def lemma_of(text: str) -> str:
-    # Lessons' tolerant matching: case, spacing and punctuation never make a second word.
-    return normalize_text(text)[:200]
 
 
 def zipf_of(text: str, language: str) -> float:
@@ -228,6 +223,18 @@ def update_schedule(user: Any, **fields: Any) -> LearnerSchedule:
 # --- Reviews ---------------------------------------------------------------------------------
 
 
+CARD_STATE_FIELDS = [
+    "due",
+    "state",
+    "step",
+    "stability",
+    "difficulty",
+    "last_review",
+    "reps",
+    "lapses",
+]
+
+
 @dataclass(frozen=True)
 class ReviewOutcome:
     log: ReviewLog
@@ -235,14 +242,27 @@ class ReviewOutcome:
     replayed: bool
 
 
-def _balance_for(owner: Any, card: Card, schedule: LearnerSchedule | None) -> scheduling.Balance:
-    zone = selectors.zone_of(owner)
+def _balance_for(
+    owner: Any, card: Card, review_settings: selectors.ReviewSettings
+) -> scheduling.Balance:
+    zone = review_settings.zone
 
     def load(first: dt.date, last: dt.date) -> dict[dt.date, int]:
         return selectors.daily_load(owner, first, last, zone, exclude_card=card.pk)
 
-    easy = frozenset(schedule.easy_days if schedule else [])
+    easy = frozenset(review_settings.easy_days)
     return scheduling.Balance(zone=zone, easy_days=easy, load=load)
+
+
+def _replayed(owner: Any, idempotency_key: str, card_id: int, rating: int) -> ReviewOutcome | None:
+    """The first outcome of this key, or None when the key is new. The same key for another
+    card or rating is a client bug, refused rather than guessed at."""
+    existing = selectors.review_by_key(owner, idempotency_key)
+    if existing is None:
+        return None
+    if existing.card_id != card_id or existing.rating != rating:
+        raise ReviewKeyReused()
+    return ReviewOutcome(existing, existing.card, replayed=True)
 
 
 def submit_review(
@@ -260,25 +280,40 @@ def submit_review(
     - a review newer than the card's last review is applied to the card's state;
     - a review older than it (another device synced later) is stored, and the card's state is
       rebuilt from its whole log in ``reviewed_at`` order, as if it had arrived in time.
-    """
-    with transaction.atomic():
-        card = (
-            Card.objects.select_for_update()
-            .select_related("word")
-            .filter(owner=owner, pk=card_id)
-            .first()
-        )
-        if card is None:
-            raise CardNotFound()
-        existing = ReviewLog.objects.filter(owner=owner, idempotency_key=idempotency_key).first()
-        if existing is not None:
-            if existing.card_id != card.pk or existing.rating != rating:
-                raise ReviewKeyReused()
-            return ReviewOutcome(existing, card, replayed=True)
 
-        schedule = selectors.schedule_of(owner)
-        scheduler = scheduling.scheduler_for(schedule)
-        balance = _balance_for(owner, card, schedule)
+    A replay is answered from the log without a lock. Two requests with one new key at once
+    both get past that check; the key's unique constraint fails the second one's transaction
+    as a whole, which then answers the first one's outcome like any replay.
+    """
+    replayed = _replayed(owner, idempotency_key, card_id, rating)
+    if replayed is not None:
+        return replayed
+    try:
+        return _apply_review(owner, card_id, rating, reviewed_at, duration_ms, idempotency_key)
+    except IntegrityError:
+        replayed = _replayed(owner, idempotency_key, card_id, rating)
+        if replayed is None:
+            raise
+        return replayed
+
+
+def _apply_review(
+    owner: Any,
+    card_id: int,
+    rating: int,
+    reviewed_at: dt.datetime,
+    duration_ms: int,
+    idempotency_key: str,
+) -> ReviewOutcome:
+    with transaction.atomic():
+        found = selectors.card_to_review(owner, card_id)
+        if found is None:
+            raise CardNotFound()
+        card, review_settings = found
+        scheduler = scheduling.scheduler_with(
+            review_settings.parameters, review_settings.desired_retention
+        )
+        balance = _balance_for(owner, card, review_settings)
         if card.last_review is None or reviewed_at >= card.last_review:
             was_new = card.last_review is None
             was_due = was_new or reviewed_at >= card.due
@@ -301,22 +336,19 @@ def submit_review(
             card.reps = len(ordered)
             card.lapses = sum(1 for item in ordered[1:] if item[0] == 1)
         scheduling.copy_into(card, state)
-        card.save()
-        try:
-            with transaction.atomic():
-                log = ReviewLog.objects.create(
-                    card=card,
-                    owner=owner,
-                    rating=rating,
-                    reviewed_at=reviewed_at,
-                    duration_ms=duration_ms,
-                    idempotency_key=idempotency_key,
-                    was_due=was_due,
-                    was_new=was_new,
-                    due_after=card.due,
-                )
-        except IntegrityError as exc:  # the same key used at once for another card
-            raise ReviewKeyReused() from exc
+        card.save(update_fields=CARD_STATE_FIELDS)
+        # No savepoint: a clash on the key fails this whole transaction (see submit_review).
+        log = ReviewLog.objects.create(
+            card=card,
+            owner=owner,
+            rating=rating,
+            reviewed_at=reviewed_at,
+            duration_ms=duration_ms,
+            idempotency_key=idempotency_key,
+            was_due=was_due,
+            was_new=was_new,
+            due_after=card.due,
+        )
         word = card.word
         activity.record(
             owner,

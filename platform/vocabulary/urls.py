@@ -9,4 +9,6 @@ urlpatterns = [
     path("vocabulary/bulk/", views.bulk_edit, name="vocabulary-bulk"),
     path("vocabulary/settings/", views.save_schedule, name="vocabulary-settings"),
     path("vocabulary/review/", views.review, name="vocabulary-review"),
+    path("vocabulary/<int:word_id>/", views.edit_word, name="vocabulary-word"),
+    path("vocabulary/<int:word_id>/delete/", views.delete_word, name="vocabulary-delete"),
 ]

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -19,8 +19,8 @@ from taggit.models import Tag
 
 from accounts.requests import user_of
 
-from . import selectors, services
-from .forms import BulkForm, QuickAddForm, ScheduleForm, WordForm
+from . import selectors, services, workload
+from .forms import BulkForm, QuickAddForm, ScheduleForm, WordEditForm, WordForm
 from .models import Level, ReviewLog, TaggedWord
 
 PAGE_SIZE = 30
@@ -73,6 +73,8 @@ def word_bank(request: HttpRequest) -> HttpResponse:
         "bulk_form": BulkForm(word_ids=[]),
         "schedule_form": ScheduleForm(instance=schedule),
         "schedule": schedule,
+        "workload": selectors.workload_preview(user, schedule=schedule, cards=total),
+        "workload_cards": workload.simulated_cards(total),
         "filtered": bool(search or status or level or tag),
     }
     return TemplateResponse(request, "vocabulary/word_bank.html", context)
@@ -181,3 +183,58 @@ def review(request: HttpRequest) -> HttpResponse:
         "fit_min_reviews": settings.VOCABULARY_FIT_MIN_REVIEWS,
     }
     return TemplateResponse(request, "vocabulary/review.html", context)
+
+
+@login_required
+def edit_word(request: HttpRequest, word_id: int) -> HttpResponse:
+    """One word: change its text, translation, example, level or tags; or delete it. The
+    card and its review history stay with the word (a fixed typo keeps its schedule)."""
+    user = user_of(request)
+    word = selectors.word_for(user, word_id)
+    if word is None:
+        raise Http404
+    if request.method == "POST":
+        form = WordEditForm(request.POST)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            clash = selectors.clashing_word(word, data["text"], data["language"])
+            if clash is not None:
+                form.add_error(
+                    "text",
+                    _("“%(word)s” is already in your words.") % {"word": clash.text},
+                )
+            else:
+                tags = data.pop("tags")
+                services.update_word(word, tags=tags, **data)
+                messages.success(request, _("“%(word)s” is saved.") % {"word": word.text})
+                return redirect("vocabulary-words")
+    else:
+        form = WordEditForm(
+            initial={
+                "text": word.text,
+                "translation": word.translation,
+                "language": word.language,
+                "part_of_speech": word.part_of_speech,
+                "example": word.example,
+                "level": word.level,
+                "tags": ", ".join(sorted(tag.name for tag in word.tags.all())),
+            }
+        )
+    context = {
+        "word": word,
+        "form": form,
+        "status": selectors.status_of(word.card, timezone.now()),
+        "review_count": word.card.reps,
+    }
+    return TemplateResponse(request, "vocabulary/word_edit.html", context)
+
+
+@login_required
+@require_POST
+def delete_word(request: HttpRequest, word_id: int) -> HttpResponse:
+    word = selectors.word_for(user_of(request), word_id)
+    if word is None:
+        raise Http404
+    services.delete_word(word)
+    messages.success(request, _("“%(word)s” is deleted.") % {"word": word.text})
+    return redirect("vocabulary-words")

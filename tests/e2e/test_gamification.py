@@ -83,6 +83,12 @@ def test_the_achievements_page_on_desktop_and_phones(
     axe(page)
     no_sideways_scroll(page)
     screenshot(f"achievements-{size[0]}")
+    # The friends' board: the demo student follows only teachers and staff (social's demo),
+    # who are in no league, so the board offers to find people to follow.
+    friends = page.locator("#friends")
+    expect(friends.get_by_role("link", name="Find people to follow")).to_be_visible()
+    friends.scroll_into_view_if_needed()
+    screenshot(f"friends-{size[0]}")
 
     if size[0] == 1280:
         page.get_by_label("Tuesday").check()

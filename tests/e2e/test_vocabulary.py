@@ -131,3 +131,43 @@ def test_add_words_and_review_with_the_keyboard(
     assert logs.count() == 7
     assert set(logs.values_list("rating", flat=True)) <= {2, 3, 4}  # all right answers
     assert logs.filter(was_new=True).count() == 3
+
+
+@pytest.mark.parametrize(
+    "viewport",
+    [{"width": 1280, "height": 900}, {"width": 360, "height": 640}],
+    ids=["desktop", "phone"],
+)
+def test_edit_one_word_and_see_the_retention_workload(
+    browser, live_server, signed_in_page, student, axe, no_sideways_scroll, screenshot, viewport,
+) -> None:  # fmt: skip
+    from vocabulary.models import Word
+
+    _bank(student)
+    page = signed_in_page(browser, live_server.url, student)
+    page.set_viewport_size(viewport)
+    page.goto(live_server.url + "/vocabulary/")
+    page.get_by_role("link", name="perro").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("perro")
+    page.get_by_label("Translation").fill("dog, hound")
+    page.get_by_label("CEFR level").select_option("A1")
+    no_sideways_scroll(page)
+    axe(page)
+    screenshot(f"edit-{viewport['width']}", page=page)
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("“perro” is saved.")).to_be_visible()
+    word = Word.objects.get(owner=student, text="perro")
+    assert (word.translation, word.level) == ("dog, hound", "A1")
+
+    page.get_by_text("Review settings").click()
+    table = page.locator("table.vocab-workload")
+    expect(table).to_be_visible()
+    expect(table.locator("tr[aria-current=true]")).to_contain_text("0.90 (yours)")
+    no_sideways_scroll(page)
+    axe(page)
+    screenshot(f"workload-{viewport['width']}", page=page)
+
+    page.get_by_role("link", name="gato").click()
+    page.get_by_role("button", name="Delete").click()
+    expect(page.get_by_text("“gato” is deleted.")).to_be_visible()
+    assert not Word.objects.filter(owner=student, text="gato").exists()

@@ -235,3 +235,17 @@ class ScheduleSerializer(serializers.ModelSerializer[LearnerSchedule]):
         if not 0.70 <= value <= 0.97:
             raise serializers.ValidationError("Choose a retention from 0.70 to 0.97.")
         return value
+
+
+class WorkloadEstimateSerializer(serializers.Serializer[Any]):
+    retention = serializers.FloatField()
+    reviews_per_day = serializers.FloatField(
+        help_text="Simulated mean reviews a day over the next year."
+    )
+    current = serializers.BooleanField(help_text="The learner's desired retention now.")
+
+
+class WorkloadSerializer(serializers.Serializer[Any]):
+    cards = serializers.IntegerField(help_text="The bank size the simulation used.")
+    days = serializers.IntegerField()
+    estimates = WorkloadEstimateSerializer(many=True)

@@ -9,5 +9,10 @@ router.register("reviews", views.ReviewViewSet, basename="review")
 
 urlpatterns = [
     path("vocabulary/schedule/", views.ScheduleView.as_view(), name="vocabulary-schedule"),
+    path(
+        "vocabulary/schedule/workload/",
+        views.WorkloadView.as_view(),
+        name="vocabulary-workload",
+    ),
     *router.urls,
 ]

@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 
 from core.api.pagination import PageNumberPagination
 from learning.scoring import normalize_text
-from vocabulary import selectors, services
+from vocabulary import selectors, services, workload
 from vocabulary.errors import CardNotFound
 from vocabulary.models import Card, Level, Word
 
@@ -94,12 +94,10 @@ class WordViewSet(viewsets.ModelViewSet[Word]):
         tags = data.pop("tags", None)
         word = cast(Word, serializer.instance)
         if data.get("text") or data.get("language"):
-            clash = selectors.word_by_lemma(
-                self.request.user,
-                data.get("language", word.language),
-                services.lemma_of(data.get("text", word.text)),
+            clash = selectors.clashing_word(
+                word, data.get("text", word.text), data.get("language", word.language)
             )
-            if clash is not None and clash.pk != word.pk:
+            if clash is not None:
                 raise ValidationError({"text": ["This word is already in your bank."]})
         services.update_word(word, tags=tags, **data)
         serializer.instance = selectors.word_for(self.request.user, word.pk)
@@ -272,3 +270,36 @@ class ScheduleView(APIView):
         serializer.is_valid(raise_exception=True)
         schedule = services.update_schedule(request.user, **serializer.validated_data)
         return Response(s.ScheduleSerializer(schedule).data)
+
+
+class WorkloadView(APIView):
+    """The retention-vs-workload preview: how many reviews a day a desired retention would
+    cost this learner, estimated by fsrs-rs's simulator."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "retention", float, description="Also estimate this retention (0.70 to 0.97)."
+            )
+        ],
+        responses=s.WorkloadSerializer,
+        summary="Reviews a day at a few desired retentions",
+    )
+    def get(self, request: Request) -> Response:
+        extra = None
+        raw = request.query_params.get("retention")
+        if raw:
+            try:
+                extra = float(raw)
+            except ValueError:
+                extra = -1.0
+            if not 0.70 <= extra <= 0.97:
+                raise ValidationError({"retention": ["Choose a retention from 0.70 to 0.97."]})
+        cards = selectors.bank_size(request.user)
+        estimates = selectors.workload_preview(request.user, cards=cards, extra=extra)
+        body = {
+            "cards": workload.simulated_cards(cards),
+            "days": workload.SIMULATED_DAYS,
+            "estimates": estimates,
+        }
+        return Response(s.WorkloadSerializer(body).data)

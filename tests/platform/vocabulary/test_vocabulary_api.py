@@ -296,3 +296,67 @@ def test_schema_documents_the_endpoints(api_client: Any) -> None:
     for path in (WORDS, f"{WORDS}{{id}}/", f"{WORDS}bulk/", f"{WORDS}export/", DUE, REVIEWS,
                  f"{REVIEWS}check/", "/api/v1/vocabulary/schedule/"):  # fmt: skip
         assert path in schema["paths"], path
+
+
+def test_a_review_submit_and_its_replay_pin_their_queries(
+    api_client: Any,
+    student: Any,
+    assert_num_queries: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """The review itself (key check, the card locked with the learner's schedule and zone,
+    the card updated, the log inserted) and, after commit, the XP/streak/quest bookkeeping of
+    gamification and the analytics event: each pinned, so an extra query per review shows."""
+    first, second, third = (add(student, text).card for text in ("uno", "dos", "tres"))
+    api_client.force_login(student)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert answer(api_client, first.pk, 3, "warm-up").status_code == 201
+    # session, user, key lookup, savepoint, card with schedule and zone, update, insert,
+    # release (the test's transaction turns BEGIN/COMMIT into a savepoint)
+    with assert_num_queries(8), django_capture_on_commit_callbacks(execute=False) as hooks:
+        response = answer(api_client, second.pk, 3, "second")
+    assert response.status_code == 201 and response.json()["was_due"] is True
+    assert len(hooks) == 1
+    with assert_num_queries(3):  # session, user, the key's log with its card
+        replay = answer(api_client, second.pk, 3, "second")
+    assert replay.status_code == 200 and replay.json()["due"] == response.json()["due"]
+    # The whole of a due review with its receivers: gamification (the player locked with
+    # zone, the event once, today's quests, XP rules, review counter, paid-once and daily cap
+    # in one read, XP entry, level, the day's row, league, up to three quests' progress,
+    # badges, the player) and analytics' stored event. At most: the day's random quest draw
+    # decides how many quests a review moves.
+    with assert_num_queries(35, exact=False), django_capture_on_commit_callbacks(execute=True):
+        assert answer(api_client, third.pk, 3, "third").status_code == 201
+    assert ReviewLog.objects.filter(owner=student).count() == 3
+
+
+def test_retention_workload_preview_comes_from_the_fsrs_simulator(
+    api_client: Any, client: Any, student: Any
+) -> None:
+    for number in range(120):
+        add(student, f"palabra{number}")
+    api_client.force_login(student)
+    LearnerSchedule.objects.create(user=student, desired_retention=0.88, daily_new_limit=10)
+    body = api_client.get("/api/v1/vocabulary/schedule/workload/?retention=0.97").json()
+    assert body["cards"] == 150 and body["days"] == 365  # the bank, rounded up to 50
+    estimates = body["estimates"]
+    assert [row["retention"] for row in estimates] == [0.8, 0.85, 0.88, 0.9, 0.95, 0.97]
+    assert [row["current"] for row in estimates] == [False, False, True, False, False, False]
+    load = [row["reviews_per_day"] for row in estimates]
+    assert all(value > 0 for value in load)
+    assert load == sorted(load) and load[-1] > 2 * load[0]  # remembering more costs more
+    # The learner's own fitted parameters drive it: someone who forgets faster than FSRS's
+    # defaults assume reviews more at the same retentions.
+    from vocabulary.simulation import FORGETFUL_PARAMETERS
+
+    LearnerSchedule.objects.filter(user=student).update(parameters=list(FORGETFUL_PARAMETERS))
+    busier = api_client.get("/api/v1/vocabulary/schedule/workload/").json()["estimates"]
+    assert sum(row["reviews_per_day"] for row in busier) > sum(load[:-1])
+    for bad in ("0.5", "1", "abc"):
+        refused = api_client.get(f"/api/v1/vocabulary/schedule/workload/?retention={bad}")
+        assert refused.status_code == 400 and "retention" in refused.json()["fields"]
+
+    client.force_login(student)
+    page = client.get("/vocabulary/").content.decode()
+    table = page.split('id="workload-title"')[1].split("</table>")[0]
+    assert "0.88 (yours)" in table and table.count("<tr") == 1 + 5

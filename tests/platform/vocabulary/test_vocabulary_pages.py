@@ -92,3 +92,48 @@ def test_add_form_bulk_and_settings(client: Any, student: Any, other_student: An
     assert refused.status_code == 200
     schedule.refresh_from_db()
     assert schedule.desired_retention == 0.8
+
+
+def test_one_word_is_edited_and_deleted_on_its_own_page(
+    client: Any, student: Any, other_student: Any, assert_num_queries: Any
+) -> None:
+    word = services.add_word(
+        student, text="hola", language="es", translation="hi", tags=["greetings"]
+    ).word
+    services.add_word(student, text="adiós", language="es")
+    client.force_login(student)
+    listing = client.get("/vocabulary/").content.decode()
+    assert f'href="/vocabulary/{word.pk}/"' in listing
+    # session, user, the word with card and tags, the page's header and settings.
+    with assert_num_queries(12, exact=False):
+        page = client.get(f"/vocabulary/{word.pk}/")
+    html = page.content.decode()
+    assert page.status_code == 200 and 'value="hola"' in html and 'value="greetings"' in html
+
+    fields = {"text": "¡Hola!", "translation": "hello", "language": "es",
+              "part_of_speech": "interjection", "example": "¡Hola, Ana!", "level": "A1",
+              "tags": "greetings, basics"}  # fmt: skip
+    saved = client.post(f"/vocabulary/{word.pk}/", fields)
+    assert saved.status_code == 302 and saved["Location"] == "/vocabulary/"
+    word.refresh_from_db()
+    assert (word.text, word.translation, word.level, word.part_of_speech) == (
+        "¡Hola!", "hello", "A1", "interjection",
+    )  # fmt: skip
+    assert sorted(tag.name for tag in word.tags.all()) == ["basics", "greetings"]
+    assert word.card.pk  # the card (and its schedule) stays with the edited word
+
+    clash = client.post(f"/vocabulary/{word.pk}/", {**fields, "text": "Adiós"})
+    assert clash.status_code == 200 and "already in your words" in clash.content.decode()
+    word.refresh_from_db()
+    assert word.text == "¡Hola!"
+    invalid = client.post(f"/vocabulary/{word.pk}/", {**fields, "text": ""})
+    assert invalid.status_code == 200 and 'id="id_text_error"' in invalid.content.decode()
+
+    client.force_login(other_student)  # nobody edits, deletes or sees another's word
+    assert client.get(f"/vocabulary/{word.pk}/").status_code == 404
+    assert client.post(f"/vocabulary/{word.pk}/", fields).status_code == 404
+    assert client.post(f"/vocabulary/{word.pk}/delete/").status_code == 404
+    client.force_login(student)
+    assert client.get(f"/vocabulary/{word.pk}/delete/").status_code == 405
+    gone = client.post(f"/vocabulary/{word.pk}/delete/")
+    assert gone.status_code == 302 and not Word.objects.filter(pk=word.pk).exists()
