@@ -4,9 +4,9 @@ import os
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "toto.settings.dev")
 
-from django.conf import settings  # noqa: E402
+from django.conf import settings
 
-from core.asgi_threads import get_asgi_application  # noqa: E402
+from core.asgi_threads import get_asgi_application
 
 # Django must be set up before the consumers (and the models they import) are loaded.
 # Requests reuse WEB_THREADS threads and their database connections (core.asgi_threads).
