@@ -218,26 +218,6 @@ def run(args: argparse.Namespace) -> None:
         flush=True,
     )
 
-    # WAU/MAU of a day: the distinct count over its windows (the anchor) against the
-    # sliding count from the day before (every other day of a backfill), on the same days.
-    from analytics.models import DailyActive
-    from analytics.services import _full_counts, _sliding_counts
-
-    full_times, sliding_times = [], []
-    for back in range(1, 11):
-        day = today - timedelta(days=back)
-        before = DailyActive.objects.get(day=day - timedelta(days=1))
-        t0 = time.perf_counter()
-        full = _full_counts(day)
-        full_times.append(time.perf_counter() - t0)
-        t0 = time.perf_counter()
-        sliding = _sliding_counts(day, before)
-        sliding_times.append(time.perf_counter() - t0)
-        assert full == sliding, (day, full, sliding)
-    full_ms = statistics.median(full_times) * 1000
-    sliding_ms = statistics.median(sliding_times) * 1000
-    print(f"WAU/MAU of a day: full {full_ms:.1f} ms, sliding {sliding_ms:.1f} ms", flush=True)
-
     from accounts.testing import activate_totp
 
     admin = User.objects.create_superuser(email="bench-admin@example.com", password=None)
@@ -312,11 +292,6 @@ def run(args: argparse.Namespace) -> None:
         f"{statistics.median(per_day):.2f} s, max {max(per_day):.2f} s "
         f"(≈ {statistics.median(per_day) / events_per_day * 1e6:.1f} µs per event), plus "
         "the lifecycle weeks once at the end of the range.",
-        "",
-        f"DAU/WAU/MAU of one day (median of 10 days, equal results): a distinct count over its "
-        f"30 days of UserDay rows {full_ms:.1f} ms; from the day before (who entered, who slid "
-        f"out; every day of a backfill after its first) {sliding_ms:.1f} ms: "
-        f"{full_ms / sliding_ms:.1f}x faster.",
         "",
         "Target (issue #19): every endpoint under 300 ms: "
         + (

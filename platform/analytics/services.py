@@ -12,7 +12,7 @@ from uuid import UUID
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import CharField, Count, Exists, Max, OuterRef, Q, Sum, Value
+from django.db.models import CharField, Count, Max, Q, Sum, Value
 from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce, Concat
 from django.utils import timezone
@@ -112,12 +112,10 @@ def _object_key_expressions() -> list[tuple[str, Concat]]:
 
 
 @transaction.atomic
-def roll_up_day(day: date, *, refresh_weeks: bool = True, count_in_full: bool = True) -> RollupRun:
+def roll_up_day(day: date, *, refresh_weeks: bool = True) -> RollupRun:
     """Rebuild every rollup of one UTC day from the events (and the ledger's entries) of that
     day. Running it again replaces the day: the backfill and the beat job are idempotent.
-    ``refresh_weeks=False``: the caller refreshes the lifecycle weeks once for many days.
-    ``count_in_full=False``: the day's WAU/MAU follow from the day before's (a backfill in
-    order; see _refresh_active_counts)."""
+    ``refresh_weeks=False``: the caller refreshes the lifecycle weeks once for many days."""
     started = time.perf_counter()
     if connection.vendor == "postgresql":
         # The day's distinct counts sort up to a day of events; PostgreSQL's default 4 MB
@@ -186,7 +184,7 @@ def roll_up_day(day: date, *, refresh_weeks: bool = True, count_in_full: bool = 
     _roll_up_ledger(day)
     if refresh_weeks:
         _refresh_weeks([week, week + timedelta(days=7)])
-    _refresh_active_counts(day, anchor=count_in_full)
+    _refresh_active_counts(day)
     event_count = events.count()
     run, _ = RollupRun.objects.update_or_create(
         day=day,
@@ -249,66 +247,26 @@ def _refresh_weeks(weeks: Iterable[date]) -> None:
         UserWeek.objects.bulk_create(rows, batch_size=5000)
 
 
-def _refresh_active_counts(day: date, *, anchor: bool = True) -> None:
+def _refresh_active_counts(day: date) -> None:
     """DAU, WAU (7 days) and MAU (30 days) of ``day`` and of the days after it already
     rolled up whose windows include it.
 
-    ``day`` is counted in full (a distinct count over its windows' UserDay rows) when
-    ``anchor`` is true or the day before has no counts; every following day is counted
-    incrementally from the day before: the window gains the people active on the new day who
-    were not active in the window before, and loses the people whose only day in it was the
-    one that slid out. Each step reads two days of UserDay rows with an index probe per row
-    instead of 30 days of them (at 100k people ≈ 2M rows), so a backfill of 90 days costs
-    one full count. The product never deletes a person's UserDay rows (accounts are
-    anonymised, not deleted), and the beat job anchors every day it rolls up, so a count
-    cannot drift for more than one backfill."""
+    Each day is a distinct count over its 30 days of UserDay rows. Counting a day from the
+    day before instead (who entered the window, who slid out) was tried and measured: no
+    faster at 100k people (benchmarks/analytics/results.md), so the simple count stays."""
     last = DailyActive.objects.aggregate(last=Max("day"))["last"]
     end = max(day, min(last, day + timedelta(days=29))) if last else day
     current = day
-    previous = None if anchor else DailyActive.objects.filter(day=day - timedelta(days=1)).first()
     while current <= end:
-        if current != day and not DailyActive.objects.filter(day=current).exists():
-            previous = None  # a gap: the next day that exists is counted in full
-            current += timedelta(days=1)
-            continue
-        counts = (
-            _sliding_counts(current, previous) if previous is not None else _full_counts(current)
+        window = UserDay.objects.filter(day__gt=current - timedelta(days=30), day__lte=current)
+        counts = window.aggregate(
+            dau=Count("user", filter=Q(day=current)),
+            wau=Count("user", distinct=True, filter=Q(day__gt=current - timedelta(days=7))),
+            mau=Count("user", distinct=True, filter=Q(day__gt=current - timedelta(days=30))),
         )
-        previous, _ = DailyActive.objects.update_or_create(day=current, defaults=counts)
+        if current == day or DailyActive.objects.filter(day=current).exists():
+            DailyActive.objects.update_or_create(day=current, defaults=counts)
         current += timedelta(days=1)
-
-
-def _full_counts(current: date) -> dict[str, int]:
-    window = UserDay.objects.filter(day__gt=current - timedelta(days=30), day__lte=current)
-    return window.aggregate(
-        dau=Count("user", filter=Q(day=current)),
-        wau=Count("user", distinct=True, filter=Q(day__gt=current - timedelta(days=7))),
-        mau=Count("user", distinct=True, filter=Q(day__gt=current - timedelta(days=30))),
-    )
-
-
-def _sliding_counts(current: date, previous: DailyActive) -> dict[str, int]:
-    """The counts of ``current`` from those of the day before (``previous``)."""
-
-    def active_between(first: date, last: date) -> Exists:
-        return Exists(UserDay.objects.filter(user=OuterRef("user"), day__gte=first, day__lte=last))
-
-    counts = {"dau": UserDay.objects.filter(day=current).count()}
-    for field, days in (("wau", 7), ("mau", 30)):
-        # Window of ``current``: [current - days + 1, current]; of the day before:
-        # [current - days, current - 1].
-        gained = (
-            UserDay.objects.filter(day=current)
-            .exclude(active_between(current - timedelta(days=days), current - timedelta(days=1)))
-            .count()
-        )
-        lost = (
-            UserDay.objects.filter(day=current - timedelta(days=days))
-            .exclude(active_between(current - timedelta(days=days - 1), current))
-            .count()
-        )
-        counts[field] = getattr(previous, field) + gained - lost
-    return counts
 
 
 def roll_up_range(first: date, last: date) -> list[RollupRun]:
@@ -316,7 +274,7 @@ def roll_up_range(first: date, last: date) -> list[RollupRun]:
     runs = []
     day = first
     while day <= last:
-        runs.append(roll_up_day(day, refresh_weeks=False, count_in_full=day == first))
+        runs.append(roll_up_day(day, refresh_weeks=False))
         day += timedelta(days=1)
     with transaction.atomic():
         week = monday(first)

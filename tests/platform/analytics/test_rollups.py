@@ -120,10 +120,10 @@ def test_a_late_event_rolled_up_later_updates_the_following_days(story, act) -> 
     assert counts["2026-03-10"] == (1, 3)  # Ben's 5th is inside the 10th's 7 days now
 
 
-def test_sliding_wau_and_mau_equal_a_distinct_count_of_each_window(user_factory, act) -> None:  # type: ignore[no-untyped-def]
-    """A backfill counts its first day in full and each next day from the one before; on
-    irregular activity (streaks, gaps longer than a month, returns) every day's
-    counts equal the distinct people in its windows, also after a late event re-rolls a day."""
+def test_wau_and_mau_equal_a_distinct_count_of_each_window(user_factory, act) -> None:  # type: ignore[no-untyped-def]
+    """On irregular activity (streaks, gaps longer than a month, returns) every day's DAU, WAU
+    and MAU after a backfill equal the distinct people in its windows, and still do after a
+    late event re-rolls a day (which refreshes the 29 days after it)."""
     import random
     from datetime import timedelta
 
