@@ -236,6 +236,6 @@ def parse_apkg(data: bytes, language: str) -> Parsed:
         parts = str(fields).split("\x1f")
         word = note_text(parts[0])
         translation = note_text(parts[1]) if len(parts) > 1 else ""
-        names = tuple(name.replace("_", " ") for name in str(tags or "").split() if name)
-        _keep(parsed, ImportRow(position, word, language, translation=translation, tags=names))
+        labels = tuple(name.replace("_", " ") for name in str(tags or "").split() if name)
+        _keep(parsed, ImportRow(position, word, language, translation=translation, tags=labels))
     return parsed

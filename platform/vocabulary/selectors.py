@@ -148,12 +148,13 @@ def backlog(owner: Any, now: dt.datetime, days: int) -> Backlog:
 
 def recent_shifts(owner: Any, limit: int = 10) -> list[dict[str, Any]]:
     """The learner's last postpones and advances, one line per action (not per card)."""
-    return list(
+    rows = (
         DueShift.objects.filter(owner=owner)
         .values("kind", "created_at")
         .annotate(cards=Count("id"))
         .order_by("-created_at")[:limit]
     )
+    return [dict(row) for row in rows]
 
 
 def review_by_key(owner: Any, idempotency_key: str) -> ReviewLog | None:

@@ -14,6 +14,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from taggit.models import Tag
 
@@ -302,17 +303,32 @@ def _shift(request: HttpRequest, kind: str) -> HttpResponse:
         result = services.postpone_due(user, days=days)
         messages.success(
             request,
-            _(
-                "%(moved)d cards postponed over the next %(days)d days; %(kept)d stay due today "
-                "because they are close to being forgotten."
+            ngettext(
+                "%(moved)d card postponed over the next %(days)d days.",
+                "%(moved)d cards postponed over the next %(days)d days.",
+                result.moved,
             )
-            % {"moved": result.moved, "days": days, "kept": result.kept},
+            % {"moved": result.moved, "days": days},
         )
+        if result.kept:
+            messages.info(
+                request,
+                ngettext(
+                    "%(kept)d card stays due today: you would likely forget it if it waited.",
+                    "%(kept)d cards stay due today: you would likely forget them if they waited.",
+                    result.kept,
+                )
+                % {"kept": result.kept},
+            )
     else:
         result = services.advance_due(user, days=days)
         messages.success(
             request,
-            _("%(moved)d cards due in the next %(days)d days are due now.")
+            ngettext(
+                "%(moved)d card due in the next %(days)d days is due now.",
+                "%(moved)d cards due in the next %(days)d days are due now.",
+                result.moved,
+            )
             % {"moved": result.moved, "days": days},
         )
     return redirect("vocabulary-review")

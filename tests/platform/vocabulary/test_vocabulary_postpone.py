@@ -142,7 +142,7 @@ def test_review_page_controls_confirm_and_history(
     assert "Tick the box to confirm" in unconfirmed.content.decode()
     assert not DueShift.objects.exists()
     moved = client.post("/vocabulary/review/postpone/", {"days": 7, "confirm": "on"}, follow=True)
-    assert "1 cards postponed" in moved.content.decode()
+    assert "1 card postponed" in moved.content.decode()
     assert 'data-testid="shift-history"' in moved.content.decode()
     # session, user, profile, schedule, review count, backlog, history, today's due
     # (zone, counts, ids x2), permissions, site settings…: the same with more history.
