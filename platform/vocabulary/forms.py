@@ -142,3 +142,29 @@ class ScheduleForm(forms.ModelForm[LearnerSchedule]):
             ),
             "reminder_time": _("A daily “words due” reminder at this time, in your time zone."),
         }
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_(
+            "A .csv file (the columns of the export, with a header line) or an Anki .apkg deck."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.apkg"}),
+    )
+    language = forms.ChoiceField(
+        label=_("Language of the words"),
+        choices=lambda: [("", _("From the file's “language” column")), *language_choices()],
+        required=False,
+        help_text=_("Needed for an Anki deck; for a CSV file, used where a row has no language."),
+    )
+
+
+class ShiftForm(forms.Form):
+    """Postpone or advance: how many days, and an explicit yes (cards really move)."""
+
+    days = forms.IntegerField(label=_("Days"), min_value=1, max_value=30, initial=7)
+    confirm = forms.BooleanField(
+        label=_("Yes, move these cards"),
+        error_messages={"required": _("Tick the box to confirm: the cards' due dates change.")},
+    )

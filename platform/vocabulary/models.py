@@ -156,6 +156,34 @@ class ReviewLog(models.Model):
         return f"review {self.rating} of card {self.card_id}"
 
 
+class DueShift(models.Model):
+    """One card moved by a postpone or an advance: its due before and after, kept so the
+    learner's history shows why a card came early or late. Review logs are never touched."""
+
+    class Kind(models.TextChoices):
+        POSTPONE = "postpone", _("Postponed")
+        ADVANCE = "advance", _("Advanced")
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="vocabulary_due_shifts"
+    )
+    card = models.ForeignKey(Card, on_delete=models.CASCADE, related_name="due_shifts")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    old_due = models.DateTimeField()
+    new_due = models.DateTimeField()
+    # fsrs's predicted recall at the old and the new due, for the learner's history.
+    retrievability_before = models.FloatField(null=True, blank=True)
+    retrievability_after = models.FloatField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["owner", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} card {self.card_id}"
+
+
 def default_easy_days() -> list[int]:
     return []
 

@@ -6,7 +6,7 @@ from typing import Any
 from accounts.exporting import iso
 from accounts.models import User
 
-from .models import LearnerSchedule, ReviewLog, Word
+from .models import DueShift, LearnerSchedule, ReviewLog, Word
 
 
 def export_personal_data(user: User) -> dict[str, Any]:
@@ -53,6 +53,21 @@ def export_personal_data(user: User) -> dict[str, Any]:
             for log in ReviewLog.objects.filter(owner=user)
             .select_related("card__word")
             .order_by("reviewed_at", "id")
+        ],
+        "due_shifts": [
+            {
+                "word": shift.card.word.text,
+                "language": shift.card.word.language,
+                "kind": shift.kind,
+                "old_due": iso(shift.old_due),
+                "new_due": iso(shift.new_due),
+                "retrievability_before": shift.retrievability_before,
+                "retrievability_after": shift.retrievability_after,
+                "at": iso(shift.created_at),
+            }
+            for shift in DueShift.objects.filter(owner=user)
+            .select_related("card__word")
+            .order_by("created_at", "id")
         ],
         "schedule": None
         if schedule is None

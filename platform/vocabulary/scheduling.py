@@ -158,3 +158,25 @@ def is_valid_parameters(parameters: Sequence[float]) -> bool:
     except ValueError:
         return False
     return True
+
+
+def retrievability(scheduler: fsrs.Scheduler, card: Card, at: dt.datetime) -> float:
+    """fsrs's predicted chance that the learner recalls ``card`` at ``at``."""
+    return float(scheduler.get_card_retrievability(to_fsrs(card), at.astimezone(dt.UTC)))
+
+
+def latest_day_above(
+    scheduler: fsrs.Scheduler,
+    card: Card,
+    days: Sequence[dt.datetime],
+    floor: float,
+) -> int:
+    """How many of ``days`` (ascending instants) the card can wait through and still have
+    fsrs's retrievability at or above ``floor``: 0 when it should be reviewed now. fsrs's
+    forgetting curve only falls, so the first day below the floor ends the search."""
+    count = 0
+    for moment in days:
+        if retrievability(scheduler, card, moment) < floor:
+            break
+        count += 1
+    return count

@@ -18,7 +18,15 @@ from learning.scoring import normalize_text
 
 from . import workload
 from .fitting import Review
-from .models import MASTERED_STABILITY_DAYS, Card, LearnerSchedule, ReviewLog, Word
+from .models import (
+    MASTERED_STABILITY_DAYS,
+    Card,
+    CardState,
+    DueShift,
+    LearnerSchedule,
+    ReviewLog,
+    Word,
+)
 from .scheduling import DEFAULT_PARAMETERS
 
 DEFAULT_RETENTION = float(LearnerSchedule._meta.get_field("desired_retention").default)
@@ -89,6 +97,64 @@ def card_to_review(owner: Any, card_id: int) -> tuple[Card, ReviewSettings] | No
         zone=zone_from_name(getattr(card, "owner_zone", None)),
     )
     return card, settings
+
+
+def review_settings_of(owner: Any) -> ReviewSettings:
+    """The owner's FSRS settings and zone without a card (postpone, advance)."""
+    schedule = schedule_of(owner)
+    return ReviewSettings(
+        parameters=tuple((schedule.parameters if schedule else None) or DEFAULT_PARAMETERS),
+        desired_retention=schedule.desired_retention if schedule else DEFAULT_RETENTION,
+        easy_days=tuple((schedule.easy_days if schedule else None) or ()),
+        zone=zone_of(owner),
+    )
+
+
+def overdue_cards(owner: Any, now: dt.datetime, *, limit: int) -> list[Card]:
+    """Review-state cards due by ``now``, oldest due first, locked for a postpone."""
+    return list(
+        Card.objects.select_for_update()
+        .filter(owner=owner, state=CardState.REVIEW, last_review__isnull=False, due__lte=now)
+        .order_by("due", "id")[:limit]
+    )
+
+
+def cards_due_between(
+    owner: Any, start: dt.datetime, end: dt.datetime, *, limit: int
+) -> list[Card]:
+    """Review-state cards due after ``start`` up to ``end``, soonest first, locked."""
+    return list(
+        Card.objects.select_for_update()
+        .filter(owner=owner, state=CardState.REVIEW, due__gt=start, due__lte=end)
+        .order_by("due", "id")[:limit]
+    )
+
+
+@dataclass(frozen=True)
+class Backlog:
+    overdue: int  # review cards due now
+    upcoming: int  # review cards due in the next ``days`` days
+    days: int
+
+
+def backlog(owner: Any, now: dt.datetime, days: int) -> Backlog:
+    """What postpone and advance would work on, counted in one query."""
+    counts = Card.objects.filter(owner=owner, state=CardState.REVIEW).aggregate(
+        overdue=Count("id", filter=Q(due__lte=now)),
+        upcoming=Count("id", filter=Q(due__gt=now, due__lte=now + dt.timedelta(days=days))),
+    )
+    return Backlog(overdue=counts["overdue"], upcoming=counts["upcoming"], days=days)
+
+
+def recent_shifts(owner: Any, limit: int = 10) -> list[dict[str, Any]]:
+    """The learner's last postpones and advances, one line per action (not per card)."""
+    rows = (
+        DueShift.objects.filter(owner=owner)
+        .values("kind", "created_at")
+        .annotate(cards=Count("id"))
+        .order_by("-created_at")[:limit]
+    )
+    return [dict(row) for row in rows]
 
 
 def review_by_key(owner: Any, idempotency_key: str) -> ReviewLog | None:

@@ -17,18 +17,21 @@ from django.utils.translation import ngettext
 
 from core import activity
 from core.lazy import lazy_module
-from core.tags import set_tags
+from core.tags import clean_tag_names, set_tags, tags_for
 
 from . import fitting, scheduling, selectors
 from .errors import CardNotFound, ReviewKeyReused
+from .importing import ImportRow, Rejected
 from .models import (
     MASTERED_STABILITY_DAYS,
     MAX_TAGS,
     Card,
+    DueShift,
     LearnerSchedule,
     Level,
     ReviewLog,
     Source,
+    TaggedWord,
     Word,
 )
 from .selectors import lemma_of
@@ -189,6 +192,195 @@ def bulk_edit(
                 names = [name for name in current if name.casefold() not in dropped]
             set_tags(word.tags, names, limit=MAX_TAGS)
     return len(chosen)
+
+
+# --- Import ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    added: int
+    duplicates: int
+    rejected: list[Rejected]
+
+
+def import_words(
+    owner: Any, rows: Sequence[ImportRow], rejected: Sequence[Rejected] = ()
+) -> ImportSummary:
+    """Adds the rows as new words with new cards, all or nothing (one transaction). A row whose
+    lemma and language are already in the bank, or earlier in the file, is skipped and counted
+    as a duplicate (the rule of :func:`add_word`). The writes are in bulk: a few queries for
+    the whole file, not a few per word."""
+    now = timezone.now()
+    existing = set(Word.objects.filter(owner=owner).values_list("language", "lemma"))
+    words: list[Word] = []
+    word_tags: list[tuple[str, ...]] = []
+    refused = list(rejected)
+    duplicates = 0
+    for row in rows:
+        lemma = lemma_of(row.text)
+        if not lemma:
+            refused.append(Rejected(row.line, _("The word has no letters or digits.")))
+            continue
+        key = (row.language, lemma)
+        if key in existing:
+            duplicates += 1
+            continue
+        existing.add(key)
+        zipf = zipf_of(row.text, row.language)
+        words.append(
+            Word(
+                owner=owner,
+                language=row.language,
+                text=row.text,
+                lemma=lemma,
+                translation=row.translation.strip(),
+                part_of_speech=row.part_of_speech.strip(),
+                example=row.example.strip(),
+                source=Source.IMPORT,
+                level=row.level or level_guess(zipf),
+                frequency_band=frequency_band(zipf),
+                created_at=now,
+            )
+        )
+        word_tags.append(tuple(clean_tag_names(row.tags, limit=MAX_TAGS)))
+    with transaction.atomic():
+        Word.objects.bulk_create(words)
+        Card.objects.bulk_create([Card(word=word, owner=owner, due=now) for word in words])
+        tags = {
+            tag.name.casefold(): tag
+            for tag in tags_for(
+                clean_tag_names(
+                    [name for names in word_tags for name in names], limit=len(words) * MAX_TAGS + 1
+                )
+            )
+        }
+        TaggedWord.objects.bulk_create(
+            [
+                TaggedWord(content_object=word, tag=tags[name.casefold()])
+                for word, names in zip(words, word_tags, strict=True)
+                for name in names
+                if name.casefold() in tags
+            ]
+        )
+        for word in words:
+            activity.record(
+                owner,
+                "vocabulary.word_added",
+                obj=word,
+                language=word.language,
+                level=word.level,
+                data={"word_id": word.pk, "source": Source.IMPORT},
+            )
+    refused.sort(key=lambda item: item.line)
+    return ImportSummary(added=len(words), duplicates=duplicates, rejected=refused)
+
+
+# --- Postpone and advance --------------------------------------------------------------------
+
+#: The most cards one postpone or advance moves (the oldest due first).
+MAX_SHIFT_CARDS = 5000
+#: How far below the learner's desired retention a postponed card may fall, and never below
+#: the lowest desired retention a learner may choose.
+POSTPONE_RETENTION_MARGIN = 0.10
+POSTPONE_RETENTION_FLOOR = 0.70
+
+
+@dataclass(frozen=True)
+class ShiftResult:
+    moved: int
+    kept: int = 0  # postpone: overdue cards too close to forgotten to wait
+
+
+def postpone_floor(desired_retention: float) -> float:
+    return max(POSTPONE_RETENTION_FLOOR, round(desired_retention - POSTPONE_RETENTION_MARGIN, 2))
+
+
+def postpone_due(owner: Any, *, days: int, now: dt.datetime | None = None) -> ShiftResult:
+    """After a break: spreads the overdue review cards over the next ``days`` days.
+
+    Each card may wait only as long as fsrs predicts the learner still recalls it with at
+    least :func:`postpone_floor` of the desired retention; a card already below it stays due
+    today. Within what it may wait, a card goes to the least loaded day (the earliest on a
+    tie), the most urgent cards placed first, so no day of the coming week spikes."""
+    now = now or timezone.now()
+    settings_ = selectors.review_settings_of(owner)
+    scheduler = scheduling.scheduler_with(settings_.parameters, settings_.desired_retention)
+    floor = postpone_floor(settings_.desired_retention)
+    today = now.astimezone(settings_.zone).date()
+    targets = [
+        dt.datetime.combine(today + dt.timedelta(days=offset), dt.time(), tzinfo=settings_.zone)
+        for offset in range(1, days + 1)
+    ]
+    with transaction.atomic():
+        cards = selectors.overdue_cards(owner, now, limit=MAX_SHIFT_CARDS)
+        load = selectors.daily_load(owner, targets[0].date(), targets[-1].date(), settings_.zone)
+        reach = [
+            (scheduling.latest_day_above(scheduler, card, targets, floor), card) for card in cards
+        ]
+        shifts: list[DueShift] = []
+        kept = 0
+        for allowed, card in sorted(reach, key=lambda item: (item[0], item[1].due, item[1].pk)):
+            if allowed == 0:
+                kept += 1
+                continue
+            choice = min(
+                range(allowed), key=lambda index: (load.get(targets[index].date(), 0), index)
+            )
+            new_due = targets[choice]
+            load[new_due.date()] = load.get(new_due.date(), 0) + 1
+            shifts.append(
+                DueShift(
+                    owner=owner,
+                    card=card,
+                    kind=DueShift.Kind.POSTPONE,
+                    old_due=card.due,
+                    new_due=new_due,
+                    retrievability_before=scheduling.retrievability(scheduler, card, now),
+                    retrievability_after=scheduling.retrievability(scheduler, card, new_due),
+                    created_at=now,
+                )
+            )
+            card.due = new_due
+        _save_shifts(shifts)
+    return ShiftResult(moved=len(shifts), kept=kept)
+
+
+def advance_due(owner: Any, *, days: int, now: dt.datetime | None = None) -> ShiftResult:
+    """Before a trip: the review cards due in the next ``days`` days become due now, to be
+    reviewed early. fsrs schedules an early review itself (a shorter elapsed time earns a
+    smaller stability gain); nothing but the due moves."""
+    now = now or timezone.now()
+    settings_ = selectors.review_settings_of(owner)
+    scheduler = scheduling.scheduler_with(settings_.parameters, settings_.desired_retention)
+    with transaction.atomic():
+        cards = selectors.cards_due_between(
+            owner, now, now + dt.timedelta(days=days), limit=MAX_SHIFT_CARDS
+        )
+        shifts = [
+            DueShift(
+                owner=owner,
+                card=card,
+                kind=DueShift.Kind.ADVANCE,
+                old_due=card.due,
+                new_due=now,
+                retrievability_before=scheduling.retrievability(scheduler, card, card.due),
+                retrievability_after=scheduling.retrievability(scheduler, card, now),
+                created_at=now,
+            )
+            for card in cards
+        ]
+        for card in cards:
+            card.due = now
+        _save_shifts(shifts)
+    return ShiftResult(moved=len(shifts))
+
+
+def _save_shifts(shifts: list[DueShift]) -> None:
+    if not shifts:
+        return
+    Card.objects.bulk_update([shift.card for shift in shifts], ["due"], batch_size=1000)
+    DueShift.objects.bulk_create(shifts, batch_size=1000)
 
 
 # --- Schedule --------------------------------------------------------------------------------

@@ -9,6 +9,9 @@ urlpatterns = [
     path("vocabulary/bulk/", views.bulk_edit, name="vocabulary-bulk"),
     path("vocabulary/settings/", views.save_schedule, name="vocabulary-settings"),
     path("vocabulary/review/", views.review, name="vocabulary-review"),
+    path("vocabulary/review/postpone/", views.postpone, name="vocabulary-postpone"),
+    path("vocabulary/review/advance/", views.advance, name="vocabulary-advance"),
+    path("vocabulary/import/", views.import_words, name="vocabulary-import"),
     path("vocabulary/<int:word_id>/", views.edit_word, name="vocabulary-word"),
     path("vocabulary/<int:word_id>/delete/", views.delete_word, name="vocabulary-delete"),
 ]

@@ -14,16 +14,29 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from taggit.models import Tag
 
 from accounts.requests import user_of
 
-from . import selectors, services, workload
-from .forms import BulkForm, QuickAddForm, ScheduleForm, WordEditForm, WordForm
+from . import importing, selectors, services, workload
+from .forms import (
+    BulkForm,
+    ImportForm,
+    QuickAddForm,
+    ScheduleForm,
+    ShiftForm,
+    WordEditForm,
+    WordForm,
+)
 from .models import Level, ReviewLog, TaggedWord
 
 PAGE_SIZE = 30
+#: The days the review page's postpone and advance forms offer first.
+SHIFT_DAYS = 7
+#: From this many overdue cards (or a day's review limit, if more) the page suggests postponing.
+BACKLOG_LARGE = 50
 
 
 @login_required
@@ -176,7 +189,12 @@ def review(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     schedule = selectors.schedule_or_default(user)
     counts = ReviewLog.objects.filter(owner=user).aggregate(n=Count("id"))
+    backlog = selectors.backlog(user, timezone.now(), SHIFT_DAYS)
     context = {
+        "backlog": backlog,
+        "backlog_large": backlog.overdue >= max(BACKLOG_LARGE, schedule.daily_review_limit),
+        "shifts": selectors.recent_shifts(user),
+        "shift_days": SHIFT_DAYS,
         "summary": selectors.due_summary(user),
         "schedule": schedule,
         "review_count": counts["n"],
@@ -238,3 +256,91 @@ def delete_word(request: HttpRequest, word_id: int) -> HttpResponse:
     services.delete_word(word)
     messages.success(request, _("“%(word)s” is deleted.") % {"word": word.text})
     return redirect("vocabulary-words")
+
+
+@login_required
+def import_words(request: HttpRequest) -> HttpResponse:
+    """Upload a CSV file or an Anki deck; the summary shows on the same page."""
+    user = user_of(request)
+    summary = None
+    if request.method == "POST":
+        form = ImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                if upload.size > importing.MAX_IMPORT_BYTES:
+                    raise importing.ImportFileError(
+                        _("The file is larger than %(size)d MB.")
+                        % {"size": importing.MAX_IMPORT_BYTES // (1024 * 1024)}
+                    )
+                parsed = importing.parse_upload(
+                    upload.name or "", upload.read(), form.cleaned_data["language"]
+                )
+            except importing.ImportFileError as error:
+                form.add_error("file", str(error))
+            else:
+                summary = services.import_words(user, parsed.rows, parsed.rejected)
+                form = ImportForm(initial={"language": form.cleaned_data["language"]})
+    else:
+        form = ImportForm()
+    context = {
+        "form": form,
+        "summary": summary,
+        "max_rows": importing.MAX_IMPORT_ROWS,
+        "max_mb": importing.MAX_IMPORT_BYTES // (1024 * 1024),
+    }
+    return TemplateResponse(request, "vocabulary/import.html", context)
+
+
+def _shift(request: HttpRequest, kind: str) -> HttpResponse:
+    form = ShiftForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(str(e) for e in errors))
+        return redirect("vocabulary-review")
+    user, days = user_of(request), form.cleaned_data["days"]
+    if kind == "postpone":
+        result = services.postpone_due(user, days=days)
+        messages.success(
+            request,
+            ngettext(
+                "%(moved)d card postponed over the next %(days)d days.",
+                "%(moved)d cards postponed over the next %(days)d days.",
+                result.moved,
+            )
+            % {"moved": result.moved, "days": days},
+        )
+        if result.kept:
+            messages.info(
+                request,
+                ngettext(
+                    "%(kept)d card stays due today: you would likely forget it if it waited.",
+                    "%(kept)d cards stay due today: you would likely forget them if they waited.",
+                    result.kept,
+                )
+                % {"kept": result.kept},
+            )
+    else:
+        result = services.advance_due(user, days=days)
+        messages.success(
+            request,
+            ngettext(
+                "%(moved)d card due in the next %(days)d days is due now.",
+                "%(moved)d cards due in the next %(days)d days are due now.",
+                result.moved,
+            )
+            % {"moved": result.moved, "days": days},
+        )
+    return redirect("vocabulary-review")
+
+
+@login_required
+@require_POST
+def postpone(request: HttpRequest) -> HttpResponse:
+    return _shift(request, "postpone")
+
+
+@login_required
+@require_POST
+def advance(request: HttpRequest) -> HttpResponse:
+    return _shift(request, "advance")

@@ -249,3 +249,37 @@ class WorkloadSerializer(serializers.Serializer[Any]):
     cards = serializers.IntegerField(help_text="The bank size the simulation used.")
     days = serializers.IntegerField()
     estimates = WorkloadEstimateSerializer(many=True)
+
+
+class ImportRequestSerializer(serializers.Serializer[Any]):
+    file = serializers.FileField(
+        help_text="A .csv file (the export's columns, header line required, UTF-8) or an "
+        "Anki .apkg deck."
+    )
+    language = LanguageCodeField(
+        required=False,
+        allow_blank=True,
+        help_text="The deck's language (required for .apkg); for CSV, rows without a language.",
+    )
+
+
+class RejectedRowSerializer(serializers.Serializer[Any]):
+    line = serializers.IntegerField(help_text="The CSV line, or the note's number in the deck.")
+    reason = serializers.CharField()
+
+
+class ImportSummarySerializer(serializers.Serializer[Any]):
+    added = serializers.IntegerField()
+    duplicates = serializers.IntegerField(help_text="Skipped: already in the bank or the file.")
+    rejected = RejectedRowSerializer(many=True)
+
+
+class ShiftRequestSerializer(serializers.Serializer[Any]):
+    days = serializers.IntegerField(min_value=1, max_value=30)
+
+
+class ShiftResultSerializer(serializers.Serializer[Any]):
+    moved = serializers.IntegerField()
+    kept = serializers.IntegerField(
+        help_text="Postpone: overdue cards too close to forgotten to wait; they stay due."
+    )

@@ -10,6 +10,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
@@ -18,7 +19,7 @@ from rest_framework.views import APIView
 
 from core.api.pagination import PageNumberPagination
 from learning.scoring import normalize_text
-from vocabulary import selectors, services, workload
+from vocabulary import importing, selectors, services, workload
 from vocabulary.errors import CardNotFound
 from vocabulary.models import Card, Level, Word
 
@@ -137,6 +138,41 @@ class WordViewSet(viewsets.ModelViewSet[Word]):
         return response
 
     @extend_schema(
+        request={"multipart/form-data": s.ImportRequestSerializer},
+        responses={201: s.ImportSummarySerializer},
+        summary="Import words from a CSV file or an Anki .apkg deck (all or nothing)",
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        pagination_class=None,
+        parser_classes=[MultiPartParser, FormParser],
+        url_path="import",
+        url_name="import",
+    )
+    def import_file(self, request: Request) -> Response:
+        serializer = s.ImportRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        upload = serializer.validated_data["file"]
+        try:
+            if upload.size > importing.MAX_IMPORT_BYTES:
+                raise importing.ImportFileError(
+                    f"The file is larger than {importing.MAX_IMPORT_BYTES // (1024 * 1024)} MB."
+                )
+            parsed = importing.parse_upload(
+                upload.name or "", upload.read(), serializer.validated_data.get("language", "")
+            )
+        except importing.ImportFileError as error:
+            raise ValidationError({"file": [str(error)]}) from error
+        summary = services.import_words(request.user, parsed.rows, parsed.rejected)
+        body = {
+            "added": summary.added,
+            "duplicates": summary.duplicates,
+            "rejected": [{"line": row.line, "reason": row.reason} for row in summary.rejected],
+        }
+        return Response(s.ImportSummarySerializer(body).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
         responses={(200, "audio/mpeg"): bytes},
         summary="The word spoken (text to speech by the ML service, made once and kept)",
     )
@@ -227,6 +263,30 @@ class ReviewViewSet(viewsets.GenericViewSet[Card]):
         }
         code = status.HTTP_200_OK if outcome.replayed else status.HTTP_201_CREATED
         return Response(s.ReviewResultSerializer(body).data, status=code)
+
+    @extend_schema(
+        request=s.ShiftRequestSerializer,
+        responses=s.ShiftResultSerializer,
+        summary="Postpone overdue cards over the next days, as far as recall stays likely",
+    )
+    @action(detail=False, methods=["post"], pagination_class=None)
+    def postpone(self, request: Request) -> Response:
+        serializer = s.ShiftRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        result = services.postpone_due(request.user, days=serializer.validated_data["days"])
+        return Response(s.ShiftResultSerializer({"moved": result.moved, "kept": result.kept}).data)
+
+    @extend_schema(
+        request=s.ShiftRequestSerializer,
+        responses=s.ShiftResultSerializer,
+        summary="Make the cards due in the next days due now (review ahead of a trip)",
+    )
+    @action(detail=False, methods=["post"], pagination_class=None)
+    def advance(self, request: Request) -> Response:
+        serializer = s.ShiftRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        result = services.advance_due(request.user, days=serializer.validated_data["days"])
+        return Response(s.ShiftResultSerializer({"moved": result.moved, "kept": result.kept}).data)
 
     @extend_schema(
         request=s.AnswerCheckRequestSerializer,
