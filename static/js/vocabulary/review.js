@@ -343,7 +343,7 @@ async function start() {
     // NetworkFirst copy), without the cards already answered here and waiting to sync.
     // The page came with them (the due API's first page, in its shapes); an older cached
     // copy of the page without them asks the API.
-    const embedded = document.getElementById("review-due");
+    const embedded = document.getElementById("review-cards");
     const data = embedded ? JSON.parse(embedded.textContent) : await api("reviews/due/?page_size=100");
     const answeredHere = await queuedCards();
     cards = data.results.filter((card) => !answeredHere.has(card.id));

@@ -25,7 +25,7 @@ QUERIES = 18
 
 
 def embedded(html: str) -> dict[str, Any]:
-    found = re.search(r'<script id="review-due" type="application/json">(.*?)</script>', html)
+    found = re.search(r'<script id="review-cards" type="application/json">(.*?)</script>', html)
     assert found is not None, "the page carries today's cards for review.js"
     return json.loads(found.group(1))
 
