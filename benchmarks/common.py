@@ -44,11 +44,12 @@ def prepare(root: Path, settings: str = "benchmarks.realtime.settings") -> tuple
 
 
 def start_daphne(
-    log: Path, *, env: dict[str, str] | None = None, timeout: float = 60
+    log: Path, *, env: dict[str, str] | None = None, timeout: float = 60, root: Path = ROOT
 ) -> tuple[subprocess.Popen[bytes], int]:
     """One daphne serving Toto on a free loopback port (``env`` or this process's
     environment, with the project on ``PYTHONPATH``), its stderr written to ``log``. Returns
-    the process and its port once it listens; the caller terminates it."""
+    the process and its port once it listens; the caller terminates it. ``root``: another
+    checkout of the project to serve (a benchmark comparing two versions on one database)."""
     from core.testing.services import free_port, wait_for_port
 
     port = free_port()
@@ -63,8 +64,8 @@ def start_daphne(
             str(port),
             "toto.asgi:application",
         ],
-        cwd=ROOT,
-        env={**(os.environ if env is None else env), "PYTHONPATH": f"{ROOT / 'platform'}:{ROOT}"},
+        cwd=root,
+        env={**(os.environ if env is None else env), "PYTHONPATH": f"{root / 'platform'}:{root}"},
         stdout=subprocess.DEVNULL,
         stderr=log.open("w"),
     )

@@ -15,9 +15,15 @@ student signed in, Chromium (Playwright) at 390x844. Per page and profile, ``--s
 
 "Main content visible": the page's main selector matches an element with a box, timed by an
 init script (a MutationObserver, then the next animation frame, i.e. once render-blocking CSS
-allowed a frame) as ``performance.now()``, which counts from the navigation's start.
+allowed a frame) as ``performance.now()``, which counts from the navigation's start. Pages
+whose script takes over server-rendered content also report when it has ("ready": the review
+session's stage answers keys once review.js marks it ``data-card``).
 
-    .venv/bin/python benchmarks/pwa/bench.py [--samples 5]
+``--before DIR``: another checkout of the project (e.g. ``git archive main | tar -x -C DIR``,
+plus its ``static/dist`` and compiled ``.mo`` files) served by a second daphne on the same
+database; every load is made on both, one after the other, so both see the same machine load.
+
+    .venv/bin/python benchmarks/pwa/bench.py [--samples 5] [--before DIR]
 
 Writes benchmarks/pwa/results.md. Timings are for reading, not asserting.
 """
@@ -53,32 +59,38 @@ PHONE = {
     "is_mobile": True,
     "has_touch": True,
 }
-WATCH = """(selector) => {
+WATCH = """(selector, key) => {
   const seen = () => {
     const element = document.querySelector(selector);
     return element && element.getClientRects().length > 0;
   };
   const observer = new MutationObserver(() => {
-    if (window.__mainAt !== undefined || !seen()) return;
-    window.__mainAt = null;
+    if (window[key] !== undefined || !seen()) return;
+    window[key] = null;
     observer.disconnect();
-    requestAnimationFrame(() => { window.__mainAt = performance.now(); });
+    requestAnimationFrame(() => { window[key] = performance.now(); });
   });
   observer.observe(document, { childList: true, subtree: true, attributes: true });
 }"""
 
 
-def pages() -> dict[str, tuple[str, str]]:
-    """name -> (path, the selector of its main content)."""
+def pages() -> dict[str, tuple[str, str, str]]:
+    """name -> (path, the selector of its main content, of its script having taken over)."""
     from cms.learning.models import LessonPage
 
     lesson = LessonPage.objects.live().order_by("path").first()
     assert lesson is not None, "the demo data has lessons"
     return {
-        "home": ("/", "main h1"),
-        "lesson player": (lesson.url, ".lesson .exercise"),
-        "review session": ("/vocabulary/review/", "#review-stage[data-card]"),
-        "chat": ("/chat/", "#conversations li"),
+        "home": ("/", "main h1", "main h1"),
+        "lesson player": (lesson.url, ".lesson .exercise", ".lesson .exercise"),
+        # The card's word (or its challenge) on the stage, whoever rendered it; ready once
+        # review.js answers keys on it.
+        "review session": (
+            "/vocabulary/review/",
+            "#review-stage .vocab-front",
+            "#review-stage[data-card] .vocab-front",
+        ),
+        "chat": ("/chat/", "#conversations li", "#conversations li"),
     }
 
 
@@ -103,52 +115,65 @@ def wait_until_true(page, expression: str, timeout: float = 60) -> None:  # type
         time.sleep(0.05)
 
 
-def load(page, url: str, selector: str, throttled: bool) -> float:  # type: ignore[no-untyped-def]
+def load(page, url: str, selectors: tuple[str, str], throttled: bool) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+    """(main content visible, ready) in ms from the navigation's start."""
     cdp = page.context.new_cdp_session(page)
     cdp.send("Network.enable")
     if throttled:
         cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
         cdp.send("Network.emulateNetworkConditions", FAST_3G)
-    script = f"({WATCH})({selector!r})"
-    page.context.add_init_script(script)
+    main, ready = selectors
+    page.context.add_init_script(f"({WATCH})({main!r}, '__mainAt')")
+    page.context.add_init_script(f"({WATCH})({ready!r}, '__readyAt')")
     page.goto(url, wait_until="commit")
     wait_until_true(page, "typeof window.__mainAt === 'number'")
-    took = float(page.evaluate("window.__mainAt"))
+    wait_until_true(page, "typeof window.__readyAt === 'number'")
+    took = (float(page.evaluate("window.__mainAt")), float(page.evaluate("window.__readyAt")))
     cdp.send("Emulation.setCPUThrottlingRate", {"rate": 1})
     cdp.detach()
     return took
 
 
+Row = tuple[str, str, str, str, list[float], list[float]]
+
+
 def measure(
-    base: str, targets: dict[str, tuple[str, str]], cookie: str, samples: int
-) -> list[tuple[str, str, str, list[float]]]:
-    """Playwright's sync API runs an event loop: the ORM is done before it (targets, cookie)."""
+    bases: dict[str, str], targets: dict[str, tuple[str, str, str]], cookie: str, samples: int
+) -> list[Row]:
+    """(version, page, profile, cold/warm, main times, ready times) for every version served
+    (``bases``: version -> base URL), each sample taken on every version in turn. Playwright's
+    sync API runs an event loop: the ORM is done before it (targets, cookie)."""
     from playwright.sync_api import sync_playwright
 
-    rows = []
+    rows: list[Row] = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"]
         )
-        for name, (path, selector) in targets.items():
+        for name, (path, *selectors) in targets.items():
+            watched = (selectors[0], selectors[1])
             for throttled in (True, False):
-                cold: list[float] = []
-                warm: list[float] = []
+                times: dict[tuple[str, str], list[tuple[float, float]]] = {}
                 for _ in range(samples):
-                    context = browser.new_context(**PHONE)
-                    context.add_cookies([{"name": "sessionid", "value": cookie, "url": base}])
-                    page = context.new_page()
-                    cold.append(load(page, base + path, selector, throttled))
-                    page.evaluate("navigator.serviceWorker.ready")
-                    wait_until_true(page, "navigator.serviceWorker.controller !== null")
-                    page.wait_for_load_state("networkidle")
-                    page.close()
-                    warm.append(load(context.new_page(), base + path, selector, throttled))
-                    context.close()
+                    for version, base in bases.items():
+                        context = browser.new_context(**PHONE)
+                        context.add_cookies([{"name": "sessionid", "value": cookie, "url": base}])
+                        page = context.new_page()
+                        cold = load(page, base + path, watched, throttled)
+                        page.evaluate("navigator.serviceWorker.ready")
+                        wait_until_true(page, "navigator.serviceWorker.controller !== null")
+                        page.wait_for_load_state("networkidle")
+                        page.close()
+                        warm = load(context.new_page(), base + path, watched, throttled)
+                        context.close()
+                        times.setdefault((version, "cold"), []).append(cold)
+                        times.setdefault((version, "warm"), []).append(warm)
                 profile = "throttled" if throttled else "unthrottled"
-                rows.append((name, profile, "cold", cold))
-                rows.append((name, profile, "warm", warm))
-                print(name, profile, round(statistics.median(cold)), round(statistics.median(warm)))
+                for (version, kind), pairs in times.items():
+                    main = [pair[0] for pair in pairs]
+                    ready = [pair[1] for pair in pairs]
+                    rows.append((version, name, profile, kind, main, ready))
+                    print(version, name, profile, kind, round(statistics.median(main)))
         browser.close()
     return rows
 
@@ -157,11 +182,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--samples", type=int, default=5)
     parser.add_argument("--out", default=str(Path(__file__).with_name("results.md")))
+    parser.add_argument("--before", type=Path, help="a checkout of the version to compare with")
     args = parser.parse_args()
 
     root = Path(tempfile.mkdtemp(prefix="toto-bench-pwa-"))
     postgres, redis = prepare(root)
-    daphne = None
+    servers: list[subprocess.Popen[bytes]] = []
     load_before = os.getloadavg()
     try:
         env = {**os.environ, "PYTHONPATH": f"{ROOT / 'platform'}:{ROOT}"}
@@ -171,20 +197,36 @@ def main() -> None:
         import django
 
         django.setup()
-        daphne, port = start_daphne(root / "daphne.log", env=env)
-        base = f"http://127.0.0.1:{port}"
+        bases: dict[str, str] = {}
+        trees: dict[str, Path] = {"before": args.before.resolve()} if args.before else {}
+        trees["this version"] = ROOT
+        for version, tree in trees.items():
+            daphne, port = start_daphne(root / f"daphne-{len(servers)}.log", env=env, root=tree)
+            servers.append(daphne)
+            bases[version] = f"http://127.0.0.1:{port}"
         started = time.monotonic()
-        rows = measure(base, pages(), session_cookie(), args.samples)
+        rows = measure(bases, pages(), session_cookie(), args.samples)
         elapsed = time.monotonic() - started
     finally:
-        if daphne is not None:
+        for daphne in servers:
             daphne.terminate()
             daphne.wait(timeout=10)
         redis.stop()
         postgres.stop()
     load_after = os.getloadavg()
+    write(args, rows, load_before, load_after, elapsed)
 
-    medians = {(n, p, k): statistics.median(v) for n, p, k, v in rows}
+
+def write(
+    args: argparse.Namespace,
+    rows: list[Row],
+    load_before: tuple[float, ...],
+    load_after: tuple[float, ...],
+    elapsed: float,
+) -> None:
+    medians = {(v, n, p, k): statistics.median(main) for v, n, p, k, main, _ in rows}
+    ready = {(v, n, p, k): statistics.median(times) for v, n, p, k, _, times in rows}
+    versions = list(dict.fromkeys(v for v, *_ in rows))
     lines = [
         "# The app on a throttled phone (performance budget)",
         "",
@@ -197,17 +239,29 @@ def main() -> None:
         f"Time from navigation start to the main content visible; median of {args.samples}. "
         f"Budget: {BUDGET_MS / 1000} s throttled.",
         "",
-        "| page | load | unthrottled (ms) | throttled (ms) | ratio | within 2.5 s |",
-        "|---|---|---|---|---|---|",
+        *(
+            [
+                f"Two versions served side by side on the same database (before: {args.before}),",
+                "each sample taken on both one after the other.",
+            ]
+            if len(versions) > 1
+            else []
+        ),
+        "",
+        "| version | page | load | unthrottled (ms) | throttled (ms) | ratio | within 2.5 s "
+        "| ready, throttled (ms) |",
+        "|---|---|---|---|---|---|---|---|",
     ]
-    for name in dict.fromkeys(n for n, _, _, _ in rows):
+    for name in dict.fromkeys(n for _, n, *_ in rows):
         for kind in ("cold", "warm"):
-            fast = medians[(name, "unthrottled", kind)]
-            slow = medians[(name, "throttled", kind)]
-            verdict = "yes" if slow <= BUDGET_MS else "**no**"
-            lines.append(
-                f"| {name} | {kind} | {fast:.0f} | {slow:.0f} | {slow / fast:.1f}x | {verdict} |"
-            )
+            for version in versions:
+                fast = medians[(version, name, "unthrottled", kind)]
+                slow = medians[(version, name, "throttled", kind)]
+                verdict = "yes" if slow <= BUDGET_MS else "**no**"
+                lines.append(
+                    f"| {version} | {name} | {kind} | {fast:.0f} | {slow:.0f} | "
+                    f"{slow / fast:.1f}x | {verdict} | {ready[(version, name, 'throttled', kind)]:.0f} |"
+                )
     lines += [
         "",
         "Warm loads: the page's CDP session throttles the page's own requests; the service",

@@ -3,6 +3,9 @@ static/js/vocabulary/review.js against /api/v1/reviews/."""
 
 from __future__ import annotations
 
+import math
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,6 +24,7 @@ from taggit.models import Tag
 from accounts.requests import user_of
 
 from . import importing, selectors, services, workload
+from .api.serializers import DueCardSerializer
 from .forms import (
     BulkForm,
     ImportForm,
@@ -186,21 +190,65 @@ def save_schedule(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def review(request: HttpRequest) -> HttpResponse:
+    """The review session. Today's cards come with the page, in the due API's shapes (the
+    first page of /api/v1/reviews/due/), and the first one is rendered here, so a first visit
+    shows its card without waiting for the script and a second round trip; review.js takes
+    over (the following cards, answers through the offline outbox)."""
     user = user_of(request)
+    now = timezone.now()
     schedule = selectors.schedule_or_default(user)
     counts = ReviewLog.objects.filter(owner=user).aggregate(n=Count("id"))
-    backlog = selectors.backlog(user, timezone.now(), SHIFT_DAYS)
+    summary = selectors.due_summary(user, now)
+    cards = list(selectors.cards_in_order(user, summary.card_ids[:REVIEW_FIRST_PAGE]))
+    due: list[dict[str, Any]] = []
+    if cards:
+        pool = selectors.distractor_pool(user, {card.word.language for card in cards})
+        serializer_context = {"now": now, "pool": pool, "request": request}
+        due = list(DueCardSerializer(cards, many=True, context=serializer_context).data)
+    backlog = selectors.backlog(user, now, SHIFT_DAYS)
     context = {
         "backlog": backlog,
         "backlog_large": backlog.overdue >= max(BACKLOG_LARGE, schedule.daily_review_limit),
         "shifts": selectors.recent_shifts(user),
         "shift_days": SHIFT_DAYS,
-        "summary": selectors.due_summary(user),
+        "summary": summary,
         "schedule": schedule,
         "review_count": counts["n"],
         "fit_min_reviews": settings.VOCABULARY_FIT_MIN_REVIEWS,
+        "due": {
+            "results": due,
+            "review_count": summary.review_count,
+            "new_count": summary.new_count,
+        },
+        "first": first_challenge(due[0]) if due else None,
     }
     return TemplateResponse(request, "vocabulary/review.html", context)
+
+
+# As many cards as review.js asks the due API for (?page_size=100, the API's maximum).
+REVIEW_FIRST_PAGE = 100
+
+
+def first_challenge(card: dict[str, Any]) -> dict[str, Any]:
+    """The challenge review.js would show for this card (its kindOf and shuffle, ported), so
+    the server-rendered first card is the one the script takes over unchanged."""
+    word = card["word"]
+    if card["is_new"] or not word["translation"]:
+        kind = "flip"
+    else:
+        kinds = ["flip", "type", "listen"]
+        if len(card["distractors"]) >= 2:
+            kinds.append("choice")
+        kind = kinds[(card["id"] + card["reps"]) % len(kinds)]
+    options: list[str] = []
+    if kind == "choice":
+        options = [word["translation"], *card["distractors"][:3]]
+        state = card["id"]
+        for i in range(len(options) - 1, 0, -1):
+            state = (state * 9301 + 49297) % 233280
+            j = math.floor((state / 233280) * (i + 1))
+            options[i], options[j] = options[j], options[i]
+    return {"card": card, "kind": kind, "options": options}
 
 
 @login_required

@@ -17,7 +17,7 @@ def test_two_people_chat_live(browser, asgi_live_server, signed_in_page, role_us
 
     sam = role_user(Role.STUDENT, email="sam@example.com", first_name="Sam", last_name="Student")
     lena = role_user(Role.STUDENT, email="lena@example.com", first_name="Lena", last_name="Learner")
-    services.start_conversation(sam, [lena])
+    conversation, _ = services.start_conversation(sam, [lena])
 
     sam_page = signed_in_page(browser, asgi_live_server, sam)
     lena_page = signed_in_page(browser, asgi_live_server, lena)
@@ -35,6 +35,19 @@ def test_two_people_chat_live(browser, asgi_live_server, signed_in_page, role_us
     expect(sam_page.locator("#messages li.theirs")).to_have_text(["¡Claro que sí!"])
     expect(sam_page.locator("#messages li")).to_have_count(2)
     expect(lena_page.locator("#messages li")).to_have_count(2)  # no duplicate of her own
+
+    # Opened by its address (a profile's "Message" button): the page comes with the newest
+    # messages rendered, and chat.js takes them over: sending goes on from there, once.
+    sam_page.goto(f"{asgi_live_server}/chat/?conversation={conversation.pk}")
+    expect(sam_page.locator("#conversation-title")).to_have_text("Lena Learner")
+    expect(sam_page.locator("#messages li")).to_have_count(2)
+    expect(sam_page.locator("#connection-status")).to_have_text("Online")
+    sam_page.get_by_role("textbox", name="Message").fill("¿A las cinco?")
+    sam_page.get_by_role("textbox", name="Message").press("Enter")
+    expect(lena_page.locator("#messages li.theirs")).to_have_text(
+        ["¡Hola Lena! ¿Practicamos?", "¿A las cinco?"]
+    )
+    expect(sam_page.locator("#messages li")).to_have_count(3)
 
     # The bell counts live: a notification for Sam shows up without a reload.
     from notifications.services import notify

@@ -44,6 +44,8 @@ function nameOf(conversation) {
 }
 
 function renderList() {
+  const empty = document.getElementById("conversations-empty");
+  if (empty) empty.hidden = conversations.length > 0;
   list.replaceChildren(
     ...conversations.map((conversation) => {
       const item = document.createElement("li");
@@ -341,8 +343,26 @@ socket.addEventListener("error", ({ detail }) => {
   renderMessages();
 });
 
-// "Message" on a profile lands here with the conversation to open.
+// The first screen came rendered with the page (messaging.views.chat_page), with the same
+// data in the API's shapes: take it over without asking the API again. Without it (an older
+// cached page), ask as before. "Message" on a profile lands here with the conversation to open.
 const asked = new URLSearchParams(location.search).get("conversation");
-loadConversations().then(() => {
-  if (asked && conversations.some((c) => c.id === asked)) open(asked);
-});
+const initialData = document.getElementById("chat-initial");
+if (initialData) {
+  const initial = JSON.parse(initialData.textContent);
+  conversations = initial.conversations;
+  if (initial.current) {
+    initial.messages.forEach(remember);
+    current = initial.current;
+    const conversation = conversations.find((c) => c.id === current);
+    conversation.unread = 0;
+    showSlotsButton(conversation);
+    renderMessages(); // the same items; also marks them read
+    body.focus();
+  }
+  renderList(); // the same items, now with their click handlers
+} else {
+  loadConversations().then(() => {
+    if (asked && conversations.some((c) => c.id === asked)) open(asked);
+  });
+}

@@ -5,10 +5,16 @@
 // there instead (templates/pwa/install.html).
 import { start as startOutbox } from "./outbox.js";
 
-if ("serviceWorker" in navigator) {
+// Registered once the page has loaded: on a first visit the worker's precache would otherwise
+// compete with the page's own files for a slow phone connection.
+function registerWorker() {
   navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => {
     // No service worker (private mode, an old browser): the site still works online.
   });
+}
+if ("serviceWorker" in navigator) {
+  if (document.readyState === "complete") registerWorker();
+  else window.addEventListener("load", registerWorker, { once: true });
 }
 // Pages, lessons and API reads are cached as the signed-in person saw them: when another
 // person (or nobody, after signing out) uses this browser, the copies go. The outbox is

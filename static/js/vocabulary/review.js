@@ -87,8 +87,14 @@ function say(message) {
   $("#review-status").textContent = message;
 }
 
-function fill(template) {
-  stage.replaceChildren($(`#tpl-${template}`).content.cloneNode(true));
+function fill(template, card) {
+  // The server rendered the first card (vocabulary.views.first_challenge): kept as it is
+  // (a word typed before the script ran stays), given its handlers below. Otherwise, a copy.
+  const rendered = stage.dataset.firstCard;
+  delete stage.dataset.firstCard;
+  if (rendered === undefined || rendered !== String(card?.id)) {
+    stage.replaceChildren($(`#tpl-${template}`).content.cloneNode(true));
+  }
   return (slot) => $(`[data-slot="${slot}"]`, stage);
 }
 
@@ -127,8 +133,10 @@ function show() {
   if (position >= cards.length) return finish();
   const card = cards[position];
   const kind = kindOf(card);
+  const wasKind = stage.dataset.kind;
   stage.dataset.kind = kind;
-  stage.dataset.card = String(card.id);
+  if (wasKind !== kind) delete stage.dataset.firstCard; // not the card rendered with the page
+  stage.dataset.card = String(card.id); // the stage answers keys and clicks from here
   delete stage.dataset.verdict;
   shownAt = performance.now();
   audio = null;
@@ -139,7 +147,7 @@ function show() {
 
 function showFlip(card) {
   mode = "front";
-  const slot = fill("flip");
+  const slot = fill("flip", card);
   const front = slot("front");
   front.textContent = card.word.text;
   front.lang = card.word.language;
@@ -172,7 +180,8 @@ function rate(rating) {
 
 function showChoice(card) {
   mode = "choice";
-  const slot = fill("choice");
+  const slot = fill("choice", card);
+  slot("choices").replaceChildren();
   slot("front").textContent = card.word.text;
   slot("front").lang = card.word.language;
   const options = shuffle([card.word.translation, ...card.distractors.slice(0, 3)], card.id);
@@ -202,7 +211,7 @@ function choose(option) {
 
 function showTyping(card, kind) {
   mode = "type";
-  const slot = fill("type");
+  const slot = fill("type", card);
   const listening = kind === "listen";
   slot("kind").textContent = listening ? text.listen : text.typeWord;
   slot("label").textContent = listening ? text.listenLabel : text.typeLabel;
@@ -332,7 +341,10 @@ async function start() {
   try {
     // Online: today's cards; offline: the list from the last visit (the service worker's
     // NetworkFirst copy), without the cards already answered here and waiting to sync.
-    const data = await api("reviews/due/?page_size=100");
+    // The page came with them (the due API's first page, in its shapes); an older cached
+    // copy of the page without them asks the API.
+    const embedded = document.getElementById("review-cards");
+    const data = embedded ? JSON.parse(embedded.textContent) : await api("reviews/due/?page_size=100");
     const answeredHere = await queuedCards();
     cards = data.results.filter((card) => !answeredHere.has(card.id));
   } catch {

@@ -94,9 +94,11 @@ def test_the_javascript_catalogue_is_a_script_file_in_the_page_language(
     client: Client, language: str, expected: str
 ) -> None:
     """Browser strings come from /jsi18n/ (a script file, no inline script under the CSP),
-    loaded by every page before its modules."""
+    loaded by every page before its modules: deferred (not render-blocking), so it runs in
+    document order, before the module scripts that follow it."""
     html = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
-    assert '<script src="/jsi18n/"></script>' in html
+    catalogue = html.index('<script defer src="/jsi18n/"></script>')
+    assert catalogue < html.index('<script type="module"')
     response = client.get("/jsi18n/", HTTP_ACCEPT_LANGUAGE=language)
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/javascript")
