@@ -4,8 +4,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
-from django.middleware.gzip import GZipMiddleware
+from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
 
 from .request_context import request_cache_scope, request_id_var
@@ -93,24 +92,4 @@ class SessionMiddleware(DjangoSessionMiddleware):
             if session.accessed:
                 patch_vary_headers(response, ("Cookie",))
             return response
-        return super().process_response(request, response)
-
-
-class CompressTextMiddleware(GZipMiddleware):
-    """Django's gzip (with its BREACH padding) for whole text answers only: pages, CSS,
-    scripts, JSON, SVG (static files included: WhiteNoise's are file answers). In production Caddy compresses in front (``encode zstd gzip``) and
-    WhiteNoise serves precompressed static files, so this changes little there; a daphne alone
-    (``make run``, the browser tests, benchmarks/pwa) no longer sends a phone 78 kB of CSS
-    uncompressed. Media, partial (206) and already encoded answers pass unchanged."""
-
-    TEXT = ("text/", "application/javascript", "application/json", "image/svg+xml")
-
-    def process_response(
-        self, request: HttpRequest, response: HttpResponseBase
-    ) -> HttpResponseBase:
-        content_type = response.get("Content-Type", "")
-        if response.status_code != 200 or not content_type.startswith(self.TEXT):
-            return response
-        if response.streaming and not isinstance(response, FileResponse):
-            return response  # a live stream (server-sent events, exports) is sent as it comes
         return super().process_response(request, response)

@@ -116,7 +116,6 @@ MIDDLEWARE = [
     "pwa.middleware.HtmlCacheControlMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Pages, CSS, scripts and JSON gzipped when nothing in front does it (core.middleware).
-    "core.middleware.CompressTextMiddleware",
     # Static files in every shape (runserver, daphne, the production image): DEBUG or not.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Content-Security-Policy on every page, the admin's policy under /admin/ (core.csp).
