@@ -135,6 +135,8 @@ def test_edit_discover_save_connections_comments_and_interests(
     page.get_by_test_id("interests-nudge").get_by_role("link").click()
     expect(page.get_by_role("heading", name="What do you like to talk about?")).to_be_visible()
     field = page.get_by_label("Your interests")
+    # The heading shows before the page's module script runs; type once it listens.
+    expect(page.locator("form[data-interests][data-ready='true']")).to_be_attached()
     field.fill("tra")
     suggestions = page.get_by_test_id("interest-suggestions")
     expect(suggestions.get_by_role("button")).to_have_count(1)

@@ -65,6 +65,7 @@ function setup(form) {
     input.focus();
     refresh();
   });
+  form.dataset.ready = "true"; // typing now asks for suggestions (tests wait for this)
 }
 
 document.querySelectorAll("form[data-interests]").forEach(setup);
