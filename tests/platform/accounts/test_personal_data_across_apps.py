@@ -390,11 +390,11 @@ def test_the_export_costs_the_same_number_of_queries_however_much_data(
 # The whole export (session and user included), pinned: a new app's section adds its own
 # fixed number, never one per row.
 # payouts' tax documents: 1; disputes: 3 (refund requests, disputes, evidence given);
-EXPORT_QUERIES = 105  # tutoring's lesson packages: 1; voice_tutor: 1 (its sessions; turns prefetched only when any);
+EXPORT_QUERIES = 106  # tutoring's lesson packages: 1; voice_tutor: 1 (its sessions; turns prefetched only when any);
 # abroad: 7 (bookings, bookings of my listings, wishlist, blocked dates, reviews, partner
 # applications, their documents); social: 12;
-# notifications' Web Push subscriptions: 1; analytics: 2 (events, progress shared with teachers); vocabulary: 3
-# (schedule, words with their cards, reviews; tags prefetched only when there are words);
+# notifications' Web Push subscriptions: 1; analytics: 2 (events, progress shared with teachers); vocabulary: 4
+# (schedule, words with their cards, reviews, postponed/advanced due dates; tags prefetched only when there are words);
 # cms_site: 1 (legal acceptances); gamification: 6 (settings, XP, days, badges, quests,
 # leagues); disputes: 3 (refund requests, disputes, evidence given); payments' billing
 # details (country, tax id): 1
