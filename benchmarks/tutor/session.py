@@ -562,8 +562,8 @@ def write(
         "",
         f"Run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, produced by "
         "`benchmarks/tutor/session.py`. One daphne process and one ML service process "
-        f"(uvicorn) on loopback, {os.cpu_count()} CPU cores **shared with other sessions' "
-        "builds and tests**; load average (1, 5, 15 min) during the run: "
+        f"(uvicorn) on loopback, {os.cpu_count()} CPU cores (other work may share "
+        "them: read the load average); load average (1, 5, 15 min) during the run: "
         + "; ".join(f"{label} {a:.1f}/{b:.1f}/{c:.1f}" for label, (a, b, c) in LOAD)
         + ".",
         "",
