@@ -39,7 +39,7 @@ ENV PATH=/venv/bin:$PATH PYTHONPATH=/app/platform:/app PYTHONUNBUFFERED=1 \
     DJANGO_SETTINGS_MODULE=toto.settings.production
 RUN SECRET_KEY=build DATABASE_URL=sqlite:////tmp/build.sqlite3 REDIS_URL=redis://build:6379/0 \
     HEADLESS_JWT_PRIVATE_KEY="-----BEGIN PRIVATE KEY----- (not used to collect static files)" \
-    sh -c "python manage.py collectstatic --noinput -v0 && python manage.py compilemessages -v0"
+    sh -c "python manage.py collectstatic --noinput -v0 --ignore '*.gz' --ignore '*.br' && python manage.py compilemessages -v0"
 USER toto
 EXPOSE 8000
 HEALTHCHECK CMD curl -fsS http://127.0.0.1:8000/api/v1/health/ || exit 1
