@@ -12,3 +12,6 @@ class AnalyticsConfig(AppConfig):
         from . import receivers  # noqa: F401  (connects to core.activity)
 
         register(NotificationType("progress.weekly", "Weekly progress report", frozenset({EMAIL})))
+        register(
+            NotificationType("progress.monthly", "Monthly progress report", frozenset({EMAIL}))
+        )

@@ -155,18 +155,32 @@ def _next_steps(report: ProgressReport) -> list[str]:
     return steps[:3]
 
 
-def progress_report(user: Any, period: str = "week") -> ProgressReport:
+def progress_report(user: Any, period: str = "week", month: date | None = None) -> ProgressReport:
     """The report for the ``period`` ("week": 7 days, "month": 30 days) ending today (the
-    learner's local day), compared with the same length of time before it."""
-    return progress_reports([user.pk], period)[user.pk]
+    learner's local day), compared with the same length of time before it. With ``month``
+    (any day of it), the report of that calendar month instead (the monthly email's)."""
+    return progress_reports([user.pk], period, month=month)[user.pk]
 
 
-def progress_reports(user_ids: Sequence[Any], period: str = "week") -> dict[Any, ProgressReport]:
+def month_bounds(month: date) -> tuple[date, date]:
+    """The first and last day of the calendar month holding ``month``."""
+    first = month.replace(day=1)
+    following = (first + timedelta(days=32)).replace(day=1)
+    return first, following - timedelta(days=1)
+
+
+def progress_reports(
+    user_ids: Sequence[Any], period: str = "week", *, month: date | None = None
+) -> dict[Any, ProgressReport]:
     """:func:`progress_report` for several learners at once (a teacher's consenting students):
     the same four queries at most, whatever the number of learners or of their activity --
     players, the time zones of those without one yet, events, XP days."""
     length = PERIODS.get(period, 7)
     period = period if period in PERIODS else "week"
+    if month is not None:
+        period = "month"
+        first_day, last_day = month_bounds(month)
+        length = (last_day - first_day).days + 1
     ids = list(dict.fromkeys(user_ids))
     if not ids:
         return {}
@@ -178,7 +192,7 @@ def progress_reports(user_ids: Sequence[Any], period: str = "week") -> dict[Any,
         )
         for pk in missing:
             players[pk] = Player(user_id=pk, time_zone=zones.get(pk) or "UTC")
-    todays = {pk: today_of(players[pk]) for pk in ids}
+    todays = {pk: last_day if month is not None else today_of(players[pk]) for pk in ids}
     earliest = min(todays.values()) - timedelta(days=2 * length - 1)
     latest = max(todays.values())
     rows: dict[Any, list[Mapping[str, Any]]] = defaultdict(list)
@@ -254,7 +268,8 @@ def _report(
 
 
 def weekly_summary(report: ProgressReport) -> str:
-    """The weekly email's text (the notification body; the page has the charts)."""
+    """The weekly and monthly emails' text (the notification body; the page has the
+    charts)."""
     totals = report.totals
     lines = [
         _("Minutes studied: %(n)d") % {"n": round(totals.minutes)},
@@ -302,6 +317,91 @@ def send_weekly_reports(now: Any = None) -> int:
             weekly_summary(report),
             {"week": last_week.isoformat()},
             url="/progress/",
+        ):
+            sent += 1
+    return sent
+
+
+def report_numbers(report: ProgressReport) -> dict[str, Any]:
+    """The report's totals as plain data (the notification keeps them for its email)."""
+    totals = report.totals
+    return {
+        "first": report.first.isoformat(),
+        "last": report.last.isoformat(),
+        "minutes": round(totals.minutes),
+        "previous_minutes": round(report.previous.minutes),
+        "lessons": totals.lessons,
+        "accuracy": totals.accuracy,
+        "words_added": totals.words_added,
+        "words_mastered": totals.words_mastered,
+        "reviews": totals.reviews,
+        "retention": totals.retention,
+        "tutor_sessions": totals.tutor_sessions,
+        "xp": totals.xp,
+        "streak": report.streak,
+        "next_steps": list(report.next_steps),
+    }
+
+
+MONTHLY_KEEP_SECONDS = 40 * 86400
+
+
+def send_monthly_reports(now: Any = None) -> int:
+    """Beat job (hourly: migration 0007). When it is the 1st of the month in a learner's own
+    time zone, a learner active in the month before gets that calendar month's report as a
+    ``progress.monthly`` notification (email by default; off in the notification preferences
+    like any kind). Once per learner and month (``cache.add``, 40 days), however often the job
+    runs; hourly so that every zone's 1st is met while it lasts."""
+    from django.core.cache import cache
+    from django.utils import timezone
+    from django.utils.formats import date_format
+
+    from accounts.models import User
+    from gamification.clock import local_day
+    from notifications.services import notify
+
+    from .models import UserWeek
+    from .services import monday
+
+    moment = now or timezone.now()
+    # Every zone's date is within a day of UTC's: the month that just ended somewhere.
+    utc_today = moment.date()
+    candidates = {month_bounds(utc_today - timedelta(days=n))[0] for n in (-1, 0, 1, 2)}
+    earliest = min(month_bounds(first - timedelta(days=1))[0] for first in candidates)
+    learners = (
+        User.objects.filter(
+            pk__in=UserWeek.objects.filter(
+                week__gte=monday(earliest), week__lte=max(candidates)
+            ).values("user"),
+            is_active=True,
+            deleted_at__isnull=True,
+        )
+        .select_related("profile")
+        .order_by("pk")
+    )
+    sent = 0
+    for learner in learners.iterator(chunk_size=500):
+        profile = getattr(learner, "profile", None)
+        today = local_day(moment, getattr(profile, "time_zone", "") or "UTC")
+        if today.day != 1:
+            continue
+        first, last = month_bounds(today - timedelta(days=1))
+        if not UserWeek.objects.filter(
+            user=learner, week__gte=monday(first), week__lte=last
+        ).exists():
+            continue
+        key = f"progress:monthly:{learner.pk}:{first:%Y-%m}"
+        if not cache.add(key, 1, MONTHLY_KEEP_SECONDS):
+            continue
+        report = progress_report(learner, "month", month=first)
+        month_name = date_format(first, "YEAR_MONTH_FORMAT")
+        if notify(
+            learner,
+            "progress.monthly",
+            _("Your month in Toto: %(month)s") % {"month": month_name},
+            weekly_summary(report),
+            {"month": f"{first:%Y-%m}", "month_name": month_name, **report_numbers(report)},
+            url=f"/progress/?period=month&month={first:%Y-%m}",
         ):
             sent += 1
     return sent

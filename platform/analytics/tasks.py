@@ -24,3 +24,12 @@ def send_weekly_progress_reports() -> int:
     from .progress import send_weekly_reports
 
     return send_weekly_reports()
+
+
+@shared_task(name="analytics.tasks.send_monthly_progress_reports")
+def send_monthly_progress_reports() -> int:
+    """Beat job (hourly: migration 0007): on the 1st of the month in each learner's own zone,
+    last month's report as a ``progress.monthly`` notification; once per learner and month."""
+    from .progress import send_monthly_reports
+
+    return send_monthly_reports()

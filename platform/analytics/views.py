@@ -2,6 +2,7 @@
 where they choose which teachers see it, and the teacher's pages for their consenting
 students."""
 
+from datetime import date, datetime
 from uuid import UUID
 
 from django.contrib import messages
@@ -29,9 +30,18 @@ def _period(request: HttpRequest) -> str:
     return period if period in PERIODS else "week"
 
 
+def _month(request: HttpRequest) -> date | None:
+    """``?month=2026-11``: a calendar month's report (the monthly email links here)."""
+    try:
+        month = datetime.strptime(request.GET.get("month", ""), "%Y-%m").date()  # noqa: DTZ007
+    except ValueError:
+        return None
+    return month if date(2000, 1, 1) <= month <= date.today() else None  # noqa: DTZ011
+
+
 @login_required
 def progress_page(request: HttpRequest) -> HttpResponse:
-    report = progress_report(user_of(request), _period(request))
+    report = progress_report(user_of(request), _period(request), month=_month(request))
     return render(
         request,
         "analytics/progress.html",

@@ -334,6 +334,9 @@ class BadgeAward(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     badge = models.ForeignKey(Badge, on_delete=models.CASCADE, related_name="awards")
     awarded_at = models.DateTimeField(default=timezone.now)
+    # The social moment the learner shared this badge in (an id, not a foreign key:
+    # gamification never imports social). Sharing again while it exists changes nothing.
+    shared_moment_id = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["-awarded_at"]

@@ -54,7 +54,11 @@ def export_personal_data(user: User) -> dict[str, Any]:
             for d in StreakDay.objects.filter(user=user).order_by("day")
         ],
         "badges": [
-            {"badge": a.badge.slug, "awarded_at": iso(a.awarded_at)}
+            {
+                "badge": a.badge.slug,
+                "awarded_at": iso(a.awarded_at),
+                "shared_moment_id": a.shared_moment_id,
+            }
             for a in BadgeAward.objects.filter(user=user).select_related("badge")
         ],
         "quests": [

@@ -234,3 +234,37 @@ def xp_history(user: Any) -> QuerySet[Any]:
     from .models import XPEntry
 
     return XPEntry.objects.filter(user_id=user.pk).order_by("-occurred_at", "-id")
+
+
+def award_of(user: Any, slug: str) -> BadgeAward | None:
+    """The learner's award of the badge ``slug`` (with the badge and its image), or None."""
+    return (
+        BadgeAward.objects.select_related("badge__image")
+        .filter(user_id=user.pk, badge__slug=slug, badge__active=True)
+        .first()
+    )
+
+
+def public_award(user_id: Any, slug: str) -> BadgeAward | None:
+    """An award anyone may see: only one its learner shared in a moment the social feed shows
+    to everybody (public, published, its author not limited, suspended or deleted). Without a
+    registered sharer no award is public."""
+    sharer = hooks.moment_sharer()
+    if sharer is None:
+        return None
+    try:
+        award = (
+            BadgeAward.objects.select_related("badge__image", "user")
+            .filter(
+                user_id=user_id,
+                badge__slug=slug,
+                badge__active=True,
+                shared_moment_id__isnull=False,
+            )
+            .first()
+        )
+    except (ValueError, TypeError):
+        return None
+    if award is None or award.shared_moment_id is None:
+        return None
+    return award if sharer.is_public(award.user, award.shared_moment_id) else None

@@ -42,7 +42,7 @@ from accounts.models import Profile, User
 from core import activity, dispatch
 
 from . import clock, hooks
-from .errors import FreezeLimit, NothingToRepair
+from .errors import BadgeNotEarned, FreezeLimit, NothingToRepair, SharingUnavailable
 from .models import (
     KEEPS_STREAK,
     MAX_FREEZES,
@@ -581,6 +581,41 @@ def _award_badge(player: Player, badge: Badge) -> BadgeAward:
         lambda: hooks.badge_awarded.send_robust(sender=Badge, user=user, award=award)
     )
     return award
+
+
+def share_badge(user: Any, slug: str, *, text: str, visibility: str) -> tuple[str, bool]:
+    """Posts the learner's badge card as a social moment with their ``text``; returns the
+    moment's URL and whether it was made now. Idempotent per award: while the moment it made
+    exists, sharing again (a double click, a retried form) returns that one; after the
+    learner deleted it, sharing makes a new one."""
+    from .cards import badge_card
+
+    sharer = hooks.moment_sharer()
+    if sharer is None:
+        raise SharingUnavailable()
+    with transaction.atomic():
+        award = (
+            BadgeAward.objects.select_for_update(of=("self",))
+            .select_related("badge__image")
+            .filter(user_id=user.pk, badge__slug=slug)
+            .first()
+        )
+        if award is None:
+            raise BadgeNotEarned()
+        if award.shared_moment_id is not None:
+            url = sharer.url_of(user, award.shared_moment_id)
+            if url is not None:
+                return url, False
+        zone = Player.objects.filter(pk=user.pk).values_list("time_zone", flat=True).first()
+        image = badge_card(award, learner_name(user), zone or "UTC")
+        moment_id, url = sharer.post(user, text=text, image=image, visibility=visibility)
+        award.shared_moment_id = moment_id
+        award.save(update_fields=["shared_moment_id"])
+    return url, True
+
+
+def learner_name(user: Any) -> str:
+    return str(user.get_full_name() or user.first_name or _("A Toto learner"))
 
 
 # --- Leagues ----------------------------------------------------------------------------------

@@ -8,15 +8,17 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.api.errors import ServiceError
 
-from . import selectors, services
+from . import hooks, selectors, services
+from .cards import badge_card
 from .forms import SettingsForm
 
 STATUS_LABELS = {
@@ -131,3 +133,102 @@ def repair(request: HttpRequest) -> HttpResponse:
     else:
         messages.success(request, _("Your streak is repaired."))
     return redirect("gamification:achievements")
+
+
+# --- One badge: its page, its image card, sharing it as a moment -----------------------------
+
+
+def _card_response(award: Any, public: bool) -> HttpResponse:
+    zone = selectors.player_of(award.user).time_zone
+    response = HttpResponse(
+        badge_card(award, services.learner_name(award.user), zone), content_type="image/png"
+    )
+    # Drawn from the award alone, so caches may keep it; a private card stays private.
+    response["Cache-Control"] = f"{'public' if public else 'private'}, max-age=3600"
+    return response
+
+
+@login_required
+def badge(request: HttpRequest, slug: str) -> HttpResponse:
+    user: Any = request.user
+    award = selectors.award_of(user, slug)
+    if award is None:
+        raise Http404()
+    sharer = hooks.moment_sharer()
+    public_url = ""
+    shared_url = None
+    if sharer is not None and award.shared_moment_id is not None:
+        shared_url = sharer.url_of(user, award.shared_moment_id)
+        if sharer.is_public(user, award.shared_moment_id):
+            public_url = reverse("gamification:public-badge", args=[user.pk, slug])
+    initial_text = _("I earned the “%(name)s” badge on Toto: %(description)s") % {
+        "name": award.badge.name,
+        "description": award.badge.description,
+    }
+    return TemplateResponse(
+        request,
+        "gamification/badge.html",
+        {
+            "award": award,
+            "badge": award.badge,
+            "can_share": sharer is not None,
+            "visibilities": sharer.visibilities() if sharer else [],
+            "share_text": request.POST.get("text", initial_text),
+            "shared_url": shared_url,
+            "public_url": public_url,
+        },
+    )
+
+
+@login_required
+def badge_card_image(request: HttpRequest, slug: str) -> HttpResponse:
+    award = selectors.award_of(request.user, slug)
+    if award is None:
+        raise Http404()
+    return _card_response(award, public=False)
+
+
+@login_required
+@require_POST
+def share_badge(request: HttpRequest, slug: str) -> HttpResponse:
+    user: Any = request.user
+    text = (request.POST.get("text") or "").strip()[:2000]
+    try:
+        url, made = services.share_badge(
+            user, slug, text=text, visibility=request.POST.get("visibility", "public")
+        )
+    except ServiceError as error:
+        messages.error(request, str(error.detail))
+        return redirect("gamification:badge", slug=slug)
+    if made:
+        messages.success(request, _("Your badge is shared as a moment."))
+    else:
+        messages.info(request, _("You already shared this badge: here is your moment."))
+    return redirect(url)
+
+
+def public_badge(request: HttpRequest, user_id: Any, slug: str) -> HttpResponse:
+    award = selectors.public_award(user_id, slug)
+    if award is None:
+        raise Http404()
+    card_url = request.build_absolute_uri(
+        reverse("gamification:public-badge-card", args=[user_id, slug])
+    )
+    return TemplateResponse(
+        request,
+        "gamification/public_badge.html",
+        {
+            "award": award,
+            "badge": award.badge,
+            "learner_name": services.learner_name(award.user),
+            "card_url": card_url,
+            "page_url": request.build_absolute_uri(),
+        },
+    )
+
+
+def public_badge_card(request: HttpRequest, user_id: Any, slug: str) -> HttpResponse:
+    award = selectors.public_award(user_id, slug)
+    if award is None:
+        raise Http404()
+    return _card_response(award, public=True)

@@ -8,7 +8,8 @@ from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db.models import F
-from django.template.loader import render_to_string, select_template
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template, render_to_string, select_template
 from django.utils import timezone
 
 from . import push, selectors
@@ -26,6 +27,17 @@ def _render(notification: Notification) -> tuple[str, str]:
     return notification.title, select_template(names).render(context)
 
 
+def _html(notification: Notification) -> str | None:
+    """A kind's HTML alternative, when it has one (``notifications/email/<type>.html``)."""
+    try:
+        template = get_template(f"notifications/email/{notification.type}.html")
+    except TemplateDoesNotExist:
+        return None
+    return template.render(
+        {"notification": notification, "site_url": settings.WAGTAILADMIN_BASE_URL}
+    )
+
+
 @shared_task(name="notifications.send_notification_email")
 def send_notification_email(notification_id: str) -> bool:
     """Idempotent: a notification is emailed at most once (acks_late may redeliver)."""
@@ -35,7 +47,7 @@ def send_notification_email(notification_id: str) -> bool:
     if notification is None or notification.emailed_at is not None:
         return False
     subject, text = _render(notification)
-    send_mail(subject, text, None, [notification.recipient.email])
+    send_mail(subject, text, None, [notification.recipient.email], html_message=_html(notification))
     Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
     return True
 

@@ -13,7 +13,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Value
 from django.db.models.functions import Concat, Lower, Replace
@@ -257,6 +257,20 @@ def post_moment(
     transaction.on_commit(lambda: timelines.add([author.pk], own_entry))
     _fan_out_on_commit(moment.pk)
     return moment
+
+
+def post_image_card(
+    author: User, *, text: str, image: bytes, visibility: str = Visibility.PUBLIC
+) -> Moment:
+    """A moment made from an image another app drew for the author (a badge's card): the
+    same checks, media processing and fan-out as any moment, in the author's first learning
+    language (else their own)."""
+    learning, native = selectors.learner_languages(author)
+    language = sorted(learning)[0] if learning else (native or settings.LANGUAGE_CODE[:2])
+    if visibility not in Visibility.values:
+        raise InvalidMoment(_("Choose who may see the moment."))
+    upload = SimpleUploadedFile("card.png", image, content_type="image/png")
+    return post_moment(author, text=text, language=language, visibility=visibility, images=[upload])
 
 
 def _announce(moment: Moment, mentioned: Sequence[User]) -> None:

@@ -97,3 +97,53 @@ def test_the_achievements_page_on_desktop_and_phones(
         expect(page.get_by_text("Your settings are saved.")).to_be_visible()
         expect(page.get_by_label("Tuesday")).to_be_checked()
         expect(page.locator("#goal-progress")).to_be_attached()
+
+
+@pytest.mark.parametrize("size", [(1280, 900), (360, 640)])
+def test_sharing_a_badge_as_a_moment_with_its_card(
+    page, live_server, user_factory, screenshot, axe, no_sideways_scroll, size
+) -> None:  # type: ignore[no-untyped-def]
+    from accounts.models import Profile
+    from gamification.models import Badge, BadgeAward
+    from social.models import Moment
+
+    learner = user_factory(first_name="Nia", last_name="Okafor")
+    Profile.objects.update_or_create(user=learner, defaults={"time_zone": "Europe/Lisbon"})
+    badge = Badge.objects.get(slug="first-lesson")
+    BadgeAward.objects.create(user=learner, badge=badge)
+    sign_in(page, live_server, learner)
+    page.set_viewport_size({"width": size[0], "height": size[1]})
+    page.goto(live_server.url + "/achievements/")
+    page.locator("#badges").get_by_role("link", name="Card and sharing").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(badge.name)
+    card = page.locator("img.badge-card-image")
+    expect(card).to_be_visible()
+    size_loaded = "img => img.decode().then(() => [img.naturalWidth, img.naturalHeight])"
+    assert card.evaluate(size_loaded) == [1200, 630]  # the PNG the card URL served
+    text = page.get_by_label("Text")
+    expect(text).to_have_value(f"I earned the “{badge.name}” badge on Toto: {badge.description}")
+    axe(page)
+    no_sideways_scroll(page)
+    screenshot(f"badge-page-{size[0]}")
+
+    text.fill("My first lesson on Toto! On to the next one.")
+    page.get_by_label("Who can see it").select_option("public")
+    page.get_by_role("button", name="Share as a moment").click()
+    moment = Moment.objects.get(author=learner)
+    expect(page).to_have_url(f"{live_server.url}/social/moments/{moment.pk}/")
+    expect(page.get_by_text("Your badge is shared as a moment.")).to_be_visible()
+    expect(page.get_by_text("My first lesson on Toto! On to the next one.")).to_be_visible()
+    no_sideways_scroll(page)
+    screenshot(f"shared-moment-{size[0]}")
+
+    page.goto(live_server.url + f"/achievements/badges/{badge.slug}/")
+    expect(page.get_by_role("link", name="See your moment")).to_be_visible()
+    public = f"/achievements/people/{learner.pk}/badges/{badge.slug}/"
+    page.context.clear_cookies()  # the public page, as anyone sees it
+    page.goto(live_server.url + public)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Nia Okafor earned")
+    og_image = page.locator('meta[property="og:image"]').get_attribute("content")
+    assert og_image == f"{live_server.url}{public}card.png"
+    axe(page)
+    no_sideways_scroll(page)
+    screenshot(f"public-badge-{size[0]}")
