@@ -115,7 +115,6 @@ MIDDLEWARE = [
     "core.metrics.PrometheusMiddleware",
     "pwa.middleware.HtmlCacheControlMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    # Pages, CSS, scripts and JSON gzipped when nothing in front does it (core.middleware).
     # Static files in every shape (runserver, daphne, the production image): DEBUG or not.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Content-Security-Policy on every page, the admin's policy under /admin/ (core.csp).
