@@ -80,6 +80,7 @@ def ensure_demo_activity() -> str:
     lessons = _lessons() or [(0, [("q1", "multiple_choice"), ("q2", "fill_gap")])]
     course = {lesson_id: course_of({"lesson_id": lesson_id}) for lesson_id, _b in lessons}
     events: list[ActivityEvent] = []
+    words = random.Random(2020)  # noqa: S311 - demo data, not security
 
     def add(person: User, when: datetime, kind: str, platform: str, **extra: Any) -> None:
         data: dict[str, Any] = extra.pop("data", {})
@@ -177,6 +178,42 @@ def ensure_demo_activity() -> str:
                         language=language,
                         data={"mode": rng.choice(["text", "voice", "conversation"])},
                     )
+                if words.random() < 0.3:
+                    # The word bank: its own generator, so the draws above stay as they were.
+                    add(
+                        person,
+                        when,
+                        "vocabulary.word_added",
+                        platform,
+                        language=language,
+                        level=level,
+                        data={"word_id": words.randrange(1, 10**6), "source": "lesson"},
+                    )
+                    for _review in range(words.randrange(1, 8)):
+                        add(
+                            person,
+                            when,
+                            "vocabulary.card_reviewed",
+                            platform,
+                            language=language,
+                            level=level,
+                            data={
+                                "card_id": words.randrange(1, 10**6),
+                                "rating": words.choices([1, 2, 3, 4], weights=[12, 15, 58, 15])[0],
+                                "was_due": True,
+                                "duration_ms": words.randrange(1500, 9000),
+                            },
+                        )
+                    if words.random() < 0.15:
+                        add(
+                            person,
+                            when,
+                            "vocabulary.word_mastered",
+                            platform,
+                            language=language,
+                            level=level,
+                            data={"word_id": words.randrange(1, 10**6)},
+                        )
                 if rng.random() < 0.12:
                     add(
                         person,

@@ -22,6 +22,13 @@ CATEGORIES: dict[str, str] = {
     "accounts": "accounts",
 }
 
+#: Kinds that are an AI feature used (translation included): the AI usage share counts the
+#: people who did one of these on a day, once each.
+AI_KINDS = frozenset({"ai.feature_used", "translation.translated"})
+
+#: The event fields "active people by ..." charts split on (DailyActiveBy.dimension).
+ACTIVE_DIMENSIONS = ("platform", "language", "country")
+
 #: kind -> the data key stored as the event's ``detail`` (one typed dimension per kind).
 DETAIL_KEYS: dict[str, str] = {
     "accounts.signed_up": "role",

@@ -189,6 +189,30 @@ class DailyActive(models.Model):
         return f"{self.day} DAU {self.dau}"
 
 
+class DailyActiveBy(models.Model):
+    """Distinct people active on a UTC day for each value of one dimension of their active
+    events (``platform``, ``language``, ``country``), and ``ai``: the people who used an AI
+    feature that day (value ""). A person counts once per value, however many actions of
+    however many kinds: DailyMetric's ``users`` are distinct per kind and per dimension
+    combination, so summing them counted a person once for each."""
+
+    day = models.DateField()
+    dimension = models.CharField(max_length=16)
+    value = models.CharField(max_length=16, blank=True)
+    users = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "dimension", "value"], name="analytics_active_by_once"
+            )
+        ]
+        indexes = [models.Index(fields=["dimension", "day"], name="analytics_active_by_dim_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.dimension}={self.value} {self.users}"
+
+
 class DailyLedger(models.Model):
     """Ledger entries of one UTC day per currency, account kind and transfer kind (money
     accounts only; user accounts are summed per kind, never per person). The finance

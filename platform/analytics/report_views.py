@@ -70,6 +70,18 @@ class ReportForm(forms.ModelForm):
         data = super().clean() or {}
         if data.get("schedule") and not (data.get("recipients") or "").strip():
             self.add_error("recipients", _("Say who gets the scheduled email."))
+        if data.get("metric") in reports.METRICS and reports.METRICS[data["metric"]].kind == "":
+            # Active people are counted per person and day (UserDay): by date or platform only.
+            if data.get("group_by") not in reports.ACTIVE_DIMENSIONS:
+                self.add_error(
+                    "group_by",
+                    _("Active people can be grouped by day, week, month or platform only."),
+                )
+            for field in ("language", "level", "country"):
+                if data.get(field):
+                    self.add_error(
+                        field, _("Active people can be filtered by platform only; leave it empty.")
+                    )
         return data
 
 

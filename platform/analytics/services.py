@@ -20,11 +20,19 @@ from django.utils import timezone
 from accounts.models import User
 from core.activity import ACTIVE_KINDS, Activity
 
-from .dimensions import country_of, course_of, detail_of, value_of
+from .dimensions import (
+    ACTIVE_DIMENSIONS,
+    AI_KINDS,
+    country_of,
+    course_of,
+    detail_of,
+    value_of,
+)
 from .models import (
     ActivityEvent,
     AnalyticsSettings,
     DailyActive,
+    DailyActiveBy,
     DailyLedger,
     DailyMetric,
     DailyObjectMetric,
@@ -162,8 +170,10 @@ def roll_up_day(day: date, *, refresh_weeks: bool = True) -> RollupRun:
     # ACTIVE: a person is active on a day when they did one of core.activity.ACTIVE_KINDS
     # (a learning, vocabulary, voice-tutor, tutoring, translation/AI, payment, study-abroad
     # or social action). Signing in, signing up, a refund or a page view alone is not.
+    active = events.filter(kind__in=ACTIVE_KINDS)
     UserDay.objects.filter(day=day).delete()
     week = monday(day)
+    platforms = _platform_used_most(active)
     UserDay.objects.bulk_create(
         (
             UserDay(
@@ -171,16 +181,28 @@ def roll_up_day(day: date, *, refresh_weeks: bool = True) -> RollupRun:
                 user_id=row["user"],
                 week=week,
                 cohort_week=monday(utc_day(row["joined"])),
-                platform=row["platform"],
+                platform=platforms.get(row["user"], ""),
                 events=row["n"],
             )
-            for row in events.filter(kind__in=ACTIVE_KINDS)
-            .values("user")
-            .annotate(n=Count("id"), platform=Max("platform"), joined=Max("user__date_joined"))
+            for row in active.values("user")
+            .annotate(n=Count("id"), joined=Max("user__date_joined"))
             .order_by()
         ),
         batch_size=5000,
     )
+    DailyActiveBy.objects.filter(day=day).delete()
+    by: list[DailyActiveBy] = []
+    for dimension in ACTIVE_DIMENSIONS:
+        by.extend(
+            DailyActiveBy(day=day, dimension=dimension, value=row[dimension], users=row["users"])
+            for row in active.values(dimension)
+            .annotate(users=Count("user", distinct=True))
+            .order_by()
+        )
+    ai_people = events.filter(kind__in=AI_KINDS).aggregate(n=Count("user", distinct=True))["n"]
+    if ai_people:
+        by.append(DailyActiveBy(day=day, dimension="ai", value="", users=ai_people))
+    DailyActiveBy.objects.bulk_create(by)
     _roll_up_ledger(day)
     if refresh_weeks:
         _refresh_weeks([week, week + timedelta(days=7)])
@@ -245,6 +267,16 @@ def _refresh_weeks(weeks: Iterable[date]) -> None:
                 UserWeek(week=week, user_id=user_id, cohort_week=cohort_week, status=status)
             )
         UserWeek.objects.bulk_create(rows, batch_size=5000)
+
+
+def _platform_used_most(active: Any) -> dict[Any, str]:
+    """Each active person's platform with the most of their active events that day (a tie
+    goes to the name first in the alphabet, so a rerun gives the same answer)."""
+    rows = active.values_list("user", "platform").annotate(n=Count("id")).order_by()
+    best: dict[Any, str] = {}
+    for user, platform, _n in sorted(rows, key=lambda row: (-row[2], row[1])):
+        best.setdefault(user, platform)
+    return best
 
 
 def _refresh_active_counts(day: date) -> None:

@@ -32,6 +32,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 
+from .request_context import client_platform_var
+
 logger = logging.getLogger(__name__)
 
 #: Sent after commit with ``event=Activity``; ``sender`` is the kind string.
@@ -145,7 +147,7 @@ def record(
     obj: Any = None,
     language: str = "",
     level: str = "",
-    platform: str = PLATFORM_WEB,
+    platform: str | None = None,
     data: Mapping[str, Any] | None = None,
 ) -> Activity:
     """Announce, after the current transaction commits, that ``user`` did ``kind``.
@@ -153,7 +155,8 @@ def record(
     ``user`` is a user or a user's primary key. ``obj`` (optional) is the model instance the
     action was on; its label and primary key become ``object_type`` and ``object_id``.
     ``occurred_at`` defaults to now; an offline client's replay passes the client's time.
-    Returns the event (sent later, or never if the transaction rolls back).
+    ``platform`` defaults to the client of the request being served (``web`` or ``app``,
+    ``core.request_context.client_platform_var``). Returns the event (sent later, or never if the transaction rolls back).
     """
     if kind not in KINDS:
         raise UnknownActivity(f"Unknown activity kind {kind!r}: add it to core.activity.KINDS.")
@@ -169,7 +172,7 @@ def record(
         object_id=str(obj.pk) if obj is not None else "",
         language=language or "",
         level=level or "",
-        platform=platform,
+        platform=platform or client_platform_var.get(),
         data=payload,
     )
     transaction.on_commit(lambda: _send(event))

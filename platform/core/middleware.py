@@ -7,16 +7,26 @@ from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessio
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
 
-from .request_context import request_cache_scope, request_id_var
+from .request_context import client_platform_var, request_cache_scope, request_id_var
 
 REQUEST_ID_HEADER = "X-Request-ID"
 # A proxy's id is reused only if it looks like one: it ends up in logs and response headers.
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,128}$")
 
 
+def client_platform(request: HttpRequest) -> str:
+    """ "app" for token clients (``Authorization: Bearer``, allauth headless' app sessions),
+    else "web"."""
+    authorization = request.headers.get("Authorization", "")
+    if authorization.startswith("Bearer ") or "X-Session-Token" in request.headers:
+        return "app"
+    return "web"
+
+
 class RequestIdMiddleware:
     """Gives every request an id (the proxy's X-Request-ID if sane), logged and echoed back,
-    and the scope of ``core.request_context.once_per_request``."""
+    the scope of ``core.request_context.once_per_request``, and the client's platform
+    (``client_platform_var``)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -26,10 +36,12 @@ class RequestIdMiddleware:
         request_id = incoming if _VALID_REQUEST_ID.match(incoming) else uuid.uuid4().hex
         request.request_id = request_id  # type: ignore[attr-defined]
         token = request_id_var.set(request_id)
+        platform_token = client_platform_var.set(client_platform(request))
         try:
             with request_cache_scope():
                 response = self.get_response(request)
         finally:
+            client_platform_var.reset(platform_token)
             request_id_var.reset(token)
         response[REQUEST_ID_HEADER] = request_id
         return response

@@ -11,6 +11,12 @@ T = TypeVar("T")
 
 request_id_var: ContextVar[str] = ContextVar("request_id", default="-")
 
+#: Which client the request came from: "app" (a token client: the installable app's headless
+#: sessions, native apps, anything sending ``Authorization: Bearer`` or ``X-Session-Token``) or
+#: "web" (the website in a browser, cookies). core.activity stamps it on what people do, so
+#: analytics can tell the two apart. Outside a request (tasks, shells) it is "web".
+client_platform_var: ContextVar[str] = ContextVar("client_platform", default="web")
+
 
 # --- Per-request memo ---------------------------------------------------------------------
 # Some reads are asked for several times while one page is built (Wagtail's default locale,

@@ -11,6 +11,21 @@ def purge_expired_sessions() -> int:
     return deleted
 
 
+@shared_task(name="core.purge_old_security_events", ignore_result=False)
+def purge_old_security_events() -> int:
+    """Deletes security events (with the addresses and user agents they keep) older than
+    SECURITY_EVENT_RETENTION_DAYS: kept as long as a security review needs them, no longer."""
+    from datetime import timedelta
+
+    from django.conf import settings
+
+    from .models import SecurityEvent
+
+    cutoff = timezone.now() - timedelta(days=settings.SECURITY_EVENT_RETENTION_DAYS)
+    deleted, _ = SecurityEvent.objects.filter(created_at__lt=cutoff).delete()
+    return deleted
+
+
 @shared_task(name="core.publish_scheduled_pages", ignore_result=True)
 def publish_scheduled_pages() -> None:
     """Wagtail's scheduled publishing (go-live and expiry dates, in every page tree and on

@@ -8,6 +8,7 @@ permissions) and ``subscriptions`` (MRR and churn). Callers import from
 ``analytics.selectors``: every public name is here.
 """
 
+from ..dimensions import AI_KINDS
 from .base import (
     ACTIVE_DEFINITION,
     Chart,
@@ -27,18 +28,20 @@ from .goals import (
     goals,
 )
 from .lessons import (
-    AI_KINDS,
     ai_usage,
     exercise_accuracy,
     lesson_completion,
     most_failed,
     question_accuracy,
     tutor_sessions,
+    vocabulary,
 )
 from .marketplace import (
     bookings,
+    earnings,
     marketplace_activity,
     ratings,
+    time_to_verification,
 )
 from .registry import (
     CHARTS,
@@ -60,6 +63,7 @@ from .subscriptions import (
     subscription_metrics,
 )
 from .usage import (
+    activation,
     active_by_country,
     active_by_language,
     active_by_platform,
@@ -82,6 +86,7 @@ __all__ = [
     "Chart",
     "Dashboard",
     "Scope",
+    "activation",
     "active_by_country",
     "active_by_language",
     "active_by_platform",
@@ -91,6 +96,7 @@ __all__ = [
     "chart",
     "cohort_table",
     "currencies",
+    "earnings",
     "exercise_accuracy",
     "finance_totals",
     "goals",
@@ -114,6 +120,8 @@ __all__ = [
     "stickiness",
     "subscription_metrics",
     "summary",
+    "time_to_verification",
     "today",
     "tutor_sessions",
+    "vocabulary",
 ]

@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 
-from ..models import AnalyticsSettings, DailyActive, DailyMetric, DailyObjectMetric
+from ..models import (
+    AnalyticsSettings,
+    DailyActive,
+    DailyActiveBy,
+    DailyMetric,
+    DailyObjectMetric,
+)
 from .base import Chart, Scope, _num, _pct
-from .lessons import AI_KINDS
 from .usage import cohort_table
+
+
+def by(label: str, deadline: date | None) -> str:
+    """A goal's label with its target date, when the operator set one."""
+    if deadline is None:
+        return label
+    return _("%(goal)s, by %(date)s") % {"goal": label, "date": deadline.isoformat()}
 
 
 def goals(scope: Scope) -> Chart:
@@ -36,7 +48,6 @@ def goals(scope: Scope) -> Chart:
     metrics = DailyMetric.objects.filter(day__range=(scope.first, scope.last)).aggregate(
         answers=Sum("valued", filter=Q(kind="learning.exercise_attempted")),
         score=Sum("value_sum", filter=Q(kind="learning.exercise_attempted")),
-        ai=Sum("users", filter=Q(kind__in=AI_KINDS)),
         ratings=Sum("valued", filter=Q(kind="tutoring.review_left")),
         stars=Sum("value_sum", filter=Q(kind="tutoring.review_left")),
     )
@@ -49,10 +60,23 @@ def goals(scope: Scope) -> Chart:
     dau_days = DailyActive.objects.filter(day__range=(scope.first, scope.last)).aggregate(
         total=Sum("dau")
     )["total"]
+    ai_days = DailyActiveBy.objects.filter(
+        dimension="ai", day__range=(scope.first, scope.last)
+    ).aggregate(total=Sum("users"))["total"]
     rating = round(_num(metrics["stars"]) / metrics["ratings"], 2) if metrics["ratings"] else None
     lines: list[tuple[str, Any, Any, bool]] = [
-        (_("Daily active users"), settings.goal_dau, latest.dau if latest else 0, True),
-        (_("Monthly active users"), settings.goal_mau, latest.mau if latest else 0, True),
+        (
+            by(_("Daily active users"), settings.goal_dau_by),
+            settings.goal_dau,
+            latest.dau if latest else 0,
+            True,
+        ),
+        (
+            by(_("Monthly active users"), settings.goal_mau_by),
+            settings.goal_mau,
+            latest.mau if latest else 0,
+            True,
+        ),
         (_("7-day retention %"), settings.goal_retention_7d, weighted(week1, 1), True),
         (_("30-day retention %"), settings.goal_retention_30d, weighted(week4, 4), True),
         (
@@ -71,12 +95,17 @@ def goals(scope: Scope) -> Chart:
             # xgettext:no-python-format
             _("AI usage, % of active people-days"),
             settings.goal_ai_usage,
-            _pct(metrics["ai"] or 0, dau_days or 0),
+            _pct(ai_days or 0, dau_days or 0),
             True,
         ),
         (_("Average rating"), float(settings.goal_average_rating), rating, True),
         # xgettext:no-python-format
-        (_("Support tickets, % of users"), settings.goal_support_tickets, None, False),
+        (
+            _("Support tickets, % of users (not measured)"),
+            settings.goal_support_tickets,
+            None,
+            False,
+        ),
     ]
     rows = []
     for label, target, actual, higher_is_better in lines:

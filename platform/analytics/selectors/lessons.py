@@ -11,7 +11,7 @@ from django.db.models import Sum
 from django.db.models.functions import TruncWeek
 from django.utils.translation import gettext as _
 
-from ..models import DailyActive, DailyMetric, DailyObjectMetric
+from ..models import DailyActive, DailyActiveBy, DailyMetric, DailyObjectMetric
 from ..services import monday
 from .base import Chart, Scope, _chart, _num, _pct
 
@@ -192,21 +192,76 @@ def tutor_sessions(scope: Scope) -> Chart:
     )
 
 
-AI_KINDS = frozenset({"ai.feature_used", "translation.translated"})
-
-
-def ai_usage(scope: Scope) -> Chart:
+def vocabulary(scope: Scope) -> Chart:
+    """The word banks, per week: words added, words mastered, flashcard reviews, and the
+    recall rate (reviews answered Hard, Good or Easy rather than Again: FSRS's "retention"
+    as learners actually showed it)."""
     weeks = scope.weeks
-    ai: dict[date, int] = defaultdict(int)
+    counts: dict[tuple[date, str, str], int] = {}
     for row in (
-        DailyMetric.objects.filter(kind__in=AI_KINDS, day__range=(weeks[0], scope.last))
+        DailyMetric.objects.filter(
+            kind__in=(
+                "vocabulary.word_added",
+                "vocabulary.word_mastered",
+                "vocabulary.card_reviewed",
+            ),
+            day__range=(weeks[0], scope.last),
+        )
         .annotate(week=TruncWeek("day"))
-        .values("week")
-        .annotate(n=Sum("users"))
+        .values("week", "kind", "detail")
+        .annotate(n=Sum("events"))
         .order_by()
     ):
         week = row["week"].date() if isinstance(row["week"], datetime) else row["week"]
-        ai[week] = row["n"]
+        key = (
+            week,
+            row["kind"],
+            row["detail"] if row["kind"] == "vocabulary.card_reviewed" else "",
+        )
+        counts[key] = counts.get(key, 0) + row["n"]
+
+    def total(week: date, kind: str) -> int:
+        return sum(n for (w, k, _d), n in counts.items() if w == week and k == kind)
+
+    def recalled(week: date) -> int:
+        return sum(
+            n
+            for (w, k, detail), n in counts.items()
+            if w == week and k == "vocabulary.card_reviewed" and detail not in ("1", "")
+        )
+
+    return _chart(
+        "vocabulary",
+        _("Vocabulary: words added, mastered and reviewed"),
+        "bar",
+        [w.isoformat() for w in weeks],
+        [
+            {"label": _("Words added"), "data": [total(w, "vocabulary.word_added") for w in weeks]},
+            {
+                "label": _("Words mastered"),
+                "data": [total(w, "vocabulary.word_mastered") for w in weeks],
+            },
+            {"label": _("Reviews"), "data": [total(w, "vocabulary.card_reviewed") for w in weeks]},
+            {
+                # xgettext:no-python-format
+                "label": _("Recall %"),
+                "percent": True,
+                "data": [_pct(recalled(w), total(w, "vocabulary.card_reviewed")) for w in weeks],
+            },
+        ],
+        first_column=_("Week"),
+    )
+
+
+def ai_usage(scope: Scope) -> Chart:
+    """People who used an AI feature (translation included) on a day, over everyone active
+    that day, summed per week: each person-day counts once, so the share stays within 100 %."""
+    weeks = scope.weeks
+    ai: dict[date, int] = defaultdict(int)
+    for day, users in DailyActiveBy.objects.filter(
+        dimension="ai", day__range=(weeks[0], scope.last)
+    ).values_list("day", "users"):
+        ai[monday(day)] += users
     active: dict[date, int] = defaultdict(int)
     for day, dau in DailyActive.objects.filter(day__range=(weeks[0], scope.last)).values_list(
         "day", "dau"

@@ -8,7 +8,7 @@ from django.db.models import Count, Sum
 from django.db.models.functions import TruncWeek
 from django.utils.translation import gettext as _
 
-from ..models import DailyMetric
+from ..models import DailyLedger, DailyMetric
 from .base import Chart, Scope, _chart
 
 
@@ -108,3 +108,79 @@ def marketplace_activity(scope: Scope) -> Chart:
         ],
         first_column=_("Week"),
     )
+
+
+def earnings(scope: Scope) -> Chart:
+    """What teachers and vendors earned per week (their earnings accounts in the ledger's daily
+    rollup: lesson and booking earnings, net of clawbacks after refunds) and what they moved
+    to payouts, in the scope's currency."""
+    from decimal import Decimal
+
+    currency = scope.currency or "USD"
+    weeks = scope.weeks
+    earned: dict[date, Decimal] = {}
+    paid: dict[date, Decimal] = {}
+    for row in (
+        DailyLedger.objects.filter(
+            currency=currency, account_kind="earnings", day__range=(weeks[0], scope.last)
+        )
+        .annotate(week=TruncWeek("day"))
+        .values("week", "transfer_kind")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    ):
+        week = row["week"].date() if isinstance(row["week"], datetime) else row["week"]
+        into = paid if row["transfer_kind"].startswith("payout") else earned
+        sign = -1 if into is paid else 1
+        into[week] = into.get(week, Decimal("0")) + sign * row["total"]
+    return _chart(
+        "earnings",
+        _("Teachers' and vendors' earnings and payouts (%(currency)s)") % {"currency": currency},
+        "bar",
+        [w.isoformat() for w in weeks],
+        [
+            {"label": _("Earned"), "data": [str(earned.get(w, Decimal("0"))) for w in weeks]},
+            {"label": _("Sent to payout"), "data": [str(paid.get(w, Decimal("0"))) for w in weeks]},
+        ],
+        first_column=_("Week"),
+        currency=currency,
+    )
+
+
+def time_to_verification(scope: Scope) -> Chart:
+    """How long teachers wait for their certificates to be checked: per week of the decision,
+    how many were decided and the average hours from upload to decision; and how many wait
+    now (the moderation queue)."""
+    from accounts.selectors import certificate_review_times
+
+    weeks = scope.weeks
+    start = datetime.combine(weeks[0], datetime.min.time(), tzinfo=UTC)
+    end = datetime.combine(scope.last + timedelta(days=1), datetime.min.time(), tzinfo=UTC)
+    decided, waiting = certificate_review_times(start, end)
+    by_week: dict[date, list[float]] = {}
+    for reviewed_at, hours in decided:
+        by_week.setdefault(monday_of(reviewed_at), []).append(hours)
+    return _chart(
+        "time_to_verification",
+        _("Teacher certificates: time to a decision"),
+        "bar",
+        [w.isoformat() for w in weeks],
+        [
+            {"label": _("Decided"), "data": [len(by_week.get(w, [])) for w in weeks]},
+            {
+                "label": _("Average hours to a decision"),
+                "data": [
+                    round(sum(by_week[w]) / len(by_week[w]), 1) if by_week.get(w) else None
+                    for w in weeks
+                ],
+            },
+        ],
+        first_column=_("Week of the decision"),
+        summary={"waiting": waiting},
+        notes=_("%(n)s certificates are waiting for a moderator now.") % {"n": waiting},
+    )
+
+
+def monday_of(moment: datetime) -> date:
+    day = moment.astimezone(UTC).date()
+    return day - timedelta(days=day.weekday())

@@ -12,9 +12,23 @@ from ..models import DailyActive
 from .base import Chart, Scope, _pct
 from .finance import payouts_pending, revenue
 from .goals import goals
-from .lessons import ai_usage, exercise_accuracy, lesson_completion, most_failed, tutor_sessions
-from .marketplace import bookings, marketplace_activity, ratings
+from .lessons import (
+    ai_usage,
+    exercise_accuracy,
+    lesson_completion,
+    most_failed,
+    tutor_sessions,
+    vocabulary,
+)
+from .marketplace import (
+    bookings,
+    earnings,
+    marketplace_activity,
+    ratings,
+    time_to_verification,
+)
 from .usage import (
+    activation,
     active_by_country,
     active_by_language,
     active_by_platform,
@@ -41,6 +55,7 @@ CHARTS: dict[str, Callable[[Scope], Chart]] = {
     "signups_by_role": signups_by_role,
     "lifecycle": lifecycle,
     "retention": retention,
+    "activation": activation,
     "active_by_platform": active_by_platform,
     "active_by_language": active_by_language,
     "active_by_country": active_by_country,
@@ -49,9 +64,12 @@ CHARTS: dict[str, Callable[[Scope], Chart]] = {
     "most_failed": most_failed,
     "tutor_sessions": tutor_sessions,
     "ai_usage": ai_usage,
+    "vocabulary": vocabulary,
     "bookings": bookings,
     "ratings": ratings,
     "marketplace_activity": marketplace_activity,
+    "earnings": earnings,
+    "time_to_verification": time_to_verification,
     "revenue": revenue,
     "payouts_pending": payouts_pending,
     "goals": goals,
@@ -70,6 +88,7 @@ DASHBOARDS: dict[str, Dashboard] = {
                 "signups_by_role",
                 "lifecycle",
                 "retention",
+                "activation",
                 "active_by_platform",
                 "active_by_language",
                 "active_by_country",
@@ -84,10 +103,21 @@ DASHBOARDS: dict[str, Dashboard] = {
                 "most_failed",
                 "tutor_sessions",
                 "ai_usage",
+                "vocabulary",
             ),
             for_creators=True,
         ),
-        Dashboard("marketplace", "Marketplace", ("bookings", "marketplace_activity", "ratings")),
+        Dashboard(
+            "marketplace",
+            "Marketplace",
+            (
+                "bookings",
+                "marketplace_activity",
+                "ratings",
+                "earnings",
+                "time_to_verification",
+            ),
+        ),
         Dashboard("finance", "Finance", ("revenue", "payouts_pending")),
         Dashboard("goals", "Goals", ("goals",)),
     ]

@@ -7,14 +7,13 @@ from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, Sum
-from django.db.models.functions import TruncWeek
+from django.db.models import Count, DateField, ExpressionWrapper, Sum
+from django.db.models.functions import TruncDate, TruncWeek
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from core.activity import ACTIVE_KINDS
 
-from ..models import DailyActive, DailyMetric, UserWeek
+from ..models import DailyActive, DailyActiveBy, DailyMetric, UserDay, UserWeek
 from ..services import monday
 from .base import Chart, Scope, _chart, _pct, today
 
@@ -172,6 +171,57 @@ def cohort_table(scope: Scope, *, max_weeks: int = 12) -> dict[str, Any]:
     return {"offsets": offsets, "rows": rows}
 
 
+def activation(scope: Scope) -> Chart:
+    """ACTIVATION: of the people who signed up in a week, the share whose first active day
+    (``UserDay``: an action of core.activity.ACTIVE_KINDS, never a sign-in alone) came within
+    7 days of signing up (the UTC day of sign-up and the 6 after it). A week whose last
+    sign-ups have not had their 7 days yet is partial: its share can still rise."""
+    weeks = scope.weeks[-12:]
+    start = datetime.combine(weeks[0], datetime.min.time(), tzinfo=UTC)
+    end = datetime.combine(weeks[-1] + timedelta(weeks=1), datetime.min.time(), tzinfo=UTC)
+    sizes: dict[date, int] = {
+        row["week"].date(): row["n"]
+        for row in User.objects.filter(date_joined__gte=start, date_joined__lt=end)
+        .annotate(week=TruncWeek("date_joined", tzinfo=UTC))
+        .values("week")
+        .annotate(n=Count("id"))
+        .order_by()
+    }
+    activated: dict[date, int] = {
+        row["cohort_week"]: row["n"]
+        for row in UserDay.objects.filter(
+            user__date_joined__gte=start,
+            user__date_joined__lt=end,
+            day__lt=ExpressionWrapper(
+                TruncDate("user__date_joined", tzinfo=UTC) + timedelta(days=7),
+                output_field=DateField(),
+            ),
+        )
+        .values("cohort_week")
+        .annotate(n=Count("user", distinct=True))
+        .order_by()
+    }
+    settled = today() - timedelta(days=7)
+    return _chart(
+        "activation",
+        _("Activation: sign-ups active within 7 days"),
+        "bar",
+        [w.isoformat() for w in weeks],
+        [
+            {"label": _("Signed up"), "data": [sizes.get(w, 0) for w in weeks]},
+            {"label": _("Active within 7 days"), "data": [activated.get(w, 0) for w in weeks]},
+            {
+                # xgettext:no-python-format
+                "label": _("% activated"),
+                "data": [_pct(activated.get(w, 0), sizes.get(w, 0)) for w in weeks],
+            },
+        ],
+        first_column=_("Week of sign-up"),
+        notes=_("Weeks after %(day)s are still partial: their sign-ups have not had 7 days.")
+        % {"day": settled.isoformat()},
+    )
+
+
 def retention(scope: Scope) -> Chart:
     table = cohort_table(scope)
     columns = [_("Cohort (week of sign-up)"), _("People")] + [
@@ -193,18 +243,15 @@ def retention(scope: Scope) -> Chart:
     }
 
 
-def _daily_by(
-    scope: Scope, field: str, kinds: frozenset[str] | set[str], key: str, title: str
-) -> Chart:
+def _daily_by(scope: Scope, dimension: str, key: str, title: str) -> Chart:
+    """Distinct active people per day and value of one event dimension (DailyActiveBy):
+    someone active in two languages counts in both lines, but once in each."""
     days = scope.days
     counts: dict[str, dict[date, int]] = defaultdict(dict)
-    for row in (
-        DailyMetric.objects.filter(kind__in=kinds, day__range=(scope.first, scope.last))
-        .values("day", field)
-        .annotate(n=Sum("users"))
-        .order_by()
-    ):
-        counts[row[field] or _("unknown")][row["day"]] = row["n"]
+    for day, value, users in DailyActiveBy.objects.filter(
+        dimension=dimension, day__range=(scope.first, scope.last)
+    ).values_list("day", "value", "users"):
+        counts[value or _("unknown")][day] = users
     return _chart(
         key,
         title,
@@ -219,20 +266,14 @@ def _daily_by(
 
 
 def active_by_platform(scope: Scope) -> Chart:
-    return _daily_by(
-        scope, "platform", ACTIVE_KINDS, "active_by_platform", _("Active people-days by platform")
-    )
+    return _daily_by(scope, "platform", "active_by_platform", _("Active people by platform"))
 
 
 def active_by_language(scope: Scope) -> Chart:
-    return _daily_by(
-        scope, "language", ACTIVE_KINDS, "active_by_language", _("Active people-days by language")
-    )
+    return _daily_by(scope, "language", "active_by_language", _("Active people by language"))
 
 
 def active_by_country(scope: Scope) -> Chart:
     """The profile country copied onto each event (an ISO code; "unknown" when the profile
     gives none): never located from an address."""
-    return _daily_by(
-        scope, "country", ACTIVE_KINDS, "active_by_country", _("Active people-days by country")
-    )
+    return _daily_by(scope, "country", "active_by_country", _("Active people by country"))

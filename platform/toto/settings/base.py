@@ -115,7 +115,6 @@ MIDDLEWARE = [
     "core.metrics.PrometheusMiddleware",
     "pwa.middleware.HtmlCacheControlMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    # Pages, CSS, scripts and JSON gzipped when nothing in front does it (core.middleware).
     # Static files in every shape (runserver, daphne, the production image): DEBUG or not.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Content-Security-Policy on every page, the admin's policy under /admin/ (core.csp).
@@ -847,6 +846,9 @@ CREDITS_LOW_BALANCE_THRESHOLD = env.str("CREDITS_LOW_BALANCE_THRESHOLD", default
 # CIDR ranges allowed to reach /admin/ (the client address as TRUSTED_PROXY_COUNT computes it);
 # empty allows every address. Two-factor authentication is required on top either way.
 ADMIN_ALLOWED_NETWORKS = env.list("ADMIN_ALLOWED_NETWORKS", default=[])
+# Security events (failed admin sign-ins, refused admin addresses: IP and user agent) are
+# deleted after this many days by the nightly core.purge_old_security_events job.
+SECURITY_EVENT_RETENTION_DAYS = env.int("SECURITY_EVENT_RETENTION_DAYS", default=180)
 # Signed-in people must accept the published terms, privacy and cookie policies (the API
 # answers 409 terms_not_accepted until they do). Nothing is asked while none is published.
 LEGAL_ACCEPTANCE_REQUIRED = env.bool("LEGAL_ACCEPTANCE_REQUIRED", default=True)

@@ -2,7 +2,7 @@
 
 import csv
 import io
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.db import connection
@@ -20,6 +20,7 @@ QUERIES = {
     "signups_by_role": 3,
     "lifecycle": 3,
     "retention": 4,
+    "activation": 4,
     "active_by_platform": 3,
     "active_by_language": 3,
     "active_by_country": 3,
@@ -31,9 +32,12 @@ QUERIES = {
     "bookings": 3,
     "ratings": 3,
     "marketplace_activity": 3,
+    "earnings": 3,
+    "time_to_verification": 4,
     "revenue": 3,
     "payouts_pending": 3,
-    "goals": 9,
+    "vocabulary": 3,
+    "goals": 10,  # AI usage reads the distinct people of DailyActiveBy
 }
 
 
@@ -175,6 +179,7 @@ def test_goals_compare_the_editable_targets_with_the_actual_values(
 
     settings = AnalyticsSettings.load()
     settings.goal_exercise_accuracy = 60
+    settings.goal_mau_by = date(2027, 6, 30)
     settings.save()
     api_client.force_login(admin)
     rows = {
@@ -184,4 +189,5 @@ def test_goals_compare_the_editable_targets_with_the_actual_values(
     assert rows["Exercise accuracy %"] == [60, 66.7, True]
     assert rows["Daily active users"] == [10000, 1, False]
     assert rows["Average rating"] == [4.5, 4.33, False]
-    assert rows["Support tickets, % of users"] == [5, None, None]
+    assert rows["Monthly active users, by 2027-06-30"][0] == 50000
+    assert rows["Support tickets, % of users (not measured)"] == [5, None, None]

@@ -119,6 +119,14 @@ def test_bad_input_is_refused_with_field_errors(client, admin) -> None:  # type:
     assert set(answer.context["form"].errors) == {"days", "recipients"}
     answer = client.post("/admin/analytics/reports/new/", {**FORM, "recipients": "", "save": "1"})
     assert set(answer.context["form"].errors) == {"recipients"}
+    # Active people are counted per person and day: neither grouped nor filtered by what a
+    # day of a person doesn't have (it was silently ignored before).
+    answer = client.post(
+        "/admin/analytics/reports/new/",
+        {**FORM, "metric": "active_users", "group_by": "language", "country": "ES", "save": "1"},
+    )
+    assert set(answer.context["form"].errors) == {"group_by", "country"}
+    assert not SavedReport.objects.exists()
 
 
 def test_permissions_per_report(client, admin, student, content_creator) -> None:  # type: ignore[no-untyped-def]
