@@ -38,7 +38,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
-from django.middleware.csrf import _unmask_cipher_token  # type: ignore[attr-defined]
+from django.middleware import csrf as django_csrf
 from django.middleware.csrf import get_token
 from django.utils import translation
 from django.utils.crypto import constant_time_compare
@@ -52,6 +52,7 @@ _MASKED_TOKEN = re.compile(rb"(?<![A-Za-z0-9])[A-Za-z0-9]{64}(?![A-Za-z0-9])")
 # language is in the key; the CSRF token is cut out): any other cookie bypasses the cache.
 _NEUTRAL_COOKIES = {"CSRF_COOKIE_NAME", "LANGUAGE_COOKIE_NAME"}
 _COVERED_VARY = {"cookie", "accept-language"}
+_UNSTORED_HEADERS = {"x-request-id", "content-length"}
 _COMMA = re.compile(r"\s*,\s*")
 _SKIPPED_PREFIXES = ("/api/", "/admin/", "/django-admin/", "/static/", "/media/", "/ws/")
 
@@ -170,7 +171,8 @@ def _entry_for(request: HttpRequest, response: HttpResponseBase) -> dict[str, An
             return None  # the token went somewhere this cannot see (a header, JSON)
     return {
         "status": response.status_code,
-        "headers": [(k, v) for k, v in response.items() if k.lower() != "x-request-id"],
+        # Not the request's id, nor a length the fresh CSRF tokens would make wrong.
+        "headers": [(k, v) for k, v in response.items() if k.lower() not in _UNSTORED_HEADERS],
         "content": content,
     }
 
@@ -181,7 +183,10 @@ def _cut_csrf_tokens(content: bytes, secret: str) -> tuple[bytes, int]:
     def cut(match: re.Match[bytes]) -> bytes:
         nonlocal holes
         token = match.group(0).decode()
-        if secret and constant_time_compare(_unmask_cipher_token(token), secret):
+        if secret and constant_time_compare(
+            django_csrf._unmask_cipher_token(token),  # type: ignore[attr-defined]
+            secret,
+        ):
             holes += 1
             return CSRF_HOLE
         return match.group(0)
