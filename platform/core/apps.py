@@ -20,3 +20,8 @@ class CoreConfig(AppConfig):
         from . import flags
 
         flags._connect()
+
+        # Stored anonymous pages are forgotten when content changes (core.page_cache).
+        from . import page_cache
+
+        page_cache.connect()

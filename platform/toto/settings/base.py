@@ -136,9 +136,17 @@ MIDDLEWARE = [
     "cms.site.legal.LegalAcceptanceMiddleware",
     # Accounts awaiting a guardian's consent (MINIMUM_AGE) stay limited (accounts.guardians).
     "accounts.guardians.GuardianConsentMiddleware",
+    # Anonymous visitors' pages from the cache (core.page_cache): after every middleware that
+    # decides who sees what, before those adding constant headers.
+    "core.page_cache.AnonymousPageCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
+
+# Seconds an anonymous visitor's Wagtail page stays in the page cache (core.page_cache;
+# publishing forgets it at once, the limit only bounds what changes without a publication).
+# 0 turns the page cache off.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
 
 ROOT_URLCONF = "toto.urls"
 # The site's own 403 page (or JSON under /api/) instead of Django's plain CSRF page.

@@ -76,3 +76,6 @@ LEGAL_ACCEPTANCE_REQUIRED = False
 # Tests start from the page tree as Wagtail's migrations leave it; the home page that replaces
 # the placeholder on a fresh database is tested in tests/cms/site/test_fresh_home_page.py.
 SITE_CREATE_HOME_PAGE = False
+# Off in tests (a test changing rows and loading a page again expects the new rows); the
+# page cache's own tests turn it on (tests/core/test_page_cache.py).
+PAGE_CACHE_SECONDS = 0

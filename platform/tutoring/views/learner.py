@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 from accounts.requests import user_of
 from accounts.selectors import is_email_verified
 from core.api.errors import ServiceError
+from core.page_cache import cache_for_visitors
 
 from .. import payments
 from ..api.filters import TeacherFilter
@@ -42,6 +43,9 @@ from ..zones import profile_zone, teaching_zone, zone_named
 
 DIRECTORY_PAGE_SIZE = 12
 SLOT_DAYS = 7
+# Anonymous visitors' directory and teacher pages are shared for this long (core.page_cache):
+# ratings, prices and free slots may lag a minute; booking checks the slot again.
+VISITOR_CACHE_SECONDS = 60
 
 
 def learner_zone(request: HttpRequest) -> ZoneInfo:
@@ -53,6 +57,7 @@ def learner_zone(request: HttpRequest) -> ZoneInfo:
     return profile_zone(request.user) if request.user.is_authenticated else zone_named("")
 
 
+@cache_for_visitors(VISITOR_CACHE_SECONDS)
 def directory(request: HttpRequest) -> HttpResponse:
     filterset = TeacherFilter(request.GET or None, queryset=discovery.listed_teachers())
     queryset = filterset.qs if filterset.is_bound else filterset.queryset
@@ -72,6 +77,7 @@ def directory(request: HttpRequest) -> HttpResponse:
     )
 
 
+@cache_for_visitors(VISITOR_CACHE_SECONDS)
 def teacher(request: HttpRequest, pk: str) -> HttpResponse:
     listing = get_object_or_404(discovery.listed_teachers(), pk=pk)
     return _teacher_page(request, listing, None)
