@@ -45,7 +45,7 @@ def fill_from_the_events(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('analytics', '0006_country_and_course'),
+        ('analytics', '0007_monthly_progress_schedule'),
     ]
 
     operations = [
