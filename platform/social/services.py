@@ -435,18 +435,21 @@ def comment(
             raise CommentNotFound()
         if parent.parent_id is not None:
             parent = parent.parent
-    hidden = checks.is_profane(text)
+    mentioned = _mentionable(user, [*mentions, *_mentioned_by_name(user, text, moment)])
+    # The same checks as a moment's (new accounts' links and mentions, repeats, profanity):
+    # a flagged comment is hidden from others and reported, never dropped.
+    reason = checks.hold_reason(user, text, len(mentioned), earlier=Comment)
     new = Comment.objects.create(
-        moment=moment, author=user, parent=parent, text=text, hidden=hidden
+        moment=moment, author=user, parent=parent, text=text, hidden=bool(reason)
     )
-    if hidden:
+    if reason:
         Report.objects.create(
             target=Report.Target.COMMENT,
             reported_user=user,
             moment=moment,
             comment=new,
             category=Report.Category.AUTOMATIC,
-            details="profanity",
+            details=reason,
             snapshot=text,
         )
         return new
@@ -468,7 +471,7 @@ def comment(
     if moment.author_id not in told:
         told.add(moment.author_id)
         tell(moment.author, COMMENTED, **said)
-    for person in _mentionable(user, [*mentions, *_mentioned_by_name(user, text, moment)]):
+    for person in mentioned:
         if person.pk in told or not selectors.visible_moments(person).filter(pk=moment.pk).exists():
             continue
         told.add(person.pk)

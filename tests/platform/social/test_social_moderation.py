@@ -204,6 +204,77 @@ def test_profane_comments_are_hidden_for_review(
     assert Report.objects.filter(category="automatic", target="comment").count() == 1
 
 
+def comments_seen(client: Any, moment: int) -> list[str]:
+    answer = client.get(f"/api/v1/social/moments/{moment}/comments/").json()["results"]
+    return [c["text"] for c in answer]
+
+
+def test_new_accounts_links_in_comments_are_hidden_and_reported(
+    student: Any, other_student: Any, client_for: Any, post: Any, moderator: Any
+) -> None:
+    other_student.date_joined = timezone.now() - timedelta(days=30)
+    other_student.save()
+    moment = post(other_student, "Hola")["id"]
+    spam = "Cheap lessons at https://a.example and https://b.example"
+    made = client_for(student).post(f"/api/v1/social/moments/{moment}/comments/", {"text": spam})
+    assert made.status_code == 201  # nothing tells the author
+    assert comments_seen(client_for(student), moment) == [spam]
+    assert comments_seen(client_for(other_student), moment) == []
+    assert (
+        client_for(other_student).get(f"/api/v1/social/moments/{moment}/").json()["comment_count"]
+        == 0
+    )
+    report = Report.objects.get(category="automatic", target="comment")
+    assert report.details == "links from a new account" and report.comment_id == made.json()["id"]
+    assert not Notification.objects.filter(recipient=other_student).exists()
+    # A moderator's dismissal shows it; an older account's two links pass at once.
+    services.decide_report(report, moderator=moderator, kind="dismiss", reason="A real school")
+    assert comments_seen(client_for(other_student), moment) == [spam]
+    student.date_joined = timezone.now() - timedelta(days=30)
+    student.save()
+    client_for(student).post(f"/api/v1/social/moments/{moment}/comments/", {"text": spam + "!"})
+    assert comments_seen(client_for(other_student), moment) == [spam, spam + "!"]
+
+
+def test_new_accounts_mentions_in_comments_are_held(
+    student: Any, client_for: Any, post: Any, role_user: Any
+) -> None:
+    from accounts.roles import Role
+
+    names = ["Ana", "Bea", "Carla", "Dora"]
+    friends = [role_user(Role.STUDENT, first_name=name, last_name="Friend") for name in names]
+    for friend in friends:
+        services.follow(friend, student.pk)
+    moment = post(student, "Mi momento")["id"]
+    three = client_for(student).post(
+        f"/api/v1/social/moments/{moment}/comments/", {"text": "@Ana @Bea @Carla mirad"}
+    )
+    four = client_for(student).post(
+        f"/api/v1/social/moments/{moment}/comments/", {"text": "@Ana @Bea @Carla @Dora mirad"}
+    )
+    assert three.status_code == four.status_code == 201
+    assert comments_seen(client_for(friends[0]), moment) == ["@Ana @Bea @Carla mirad"]
+    assert Report.objects.get(category="automatic").details == "mentions from a new account"
+    dora = Notification.objects.filter(recipient=friends[3], type="social.mention")
+    assert not dora.exists()
+
+
+def test_repeated_comments_are_hidden_for_review(
+    student: Any, other_student: Any, client_for: Any, post: Any
+) -> None:
+    first, second = post(other_student, "Uno")["id"], post(other_student, "Dos")["id"]
+    said = "Follow me for free lessons!!"
+    for moment in (first, second, first):
+        answer = client_for(student).post(
+            f"/api/v1/social/moments/{moment}/comments/", {"text": said}
+        )
+        assert answer.status_code == 201
+    assert comments_seen(client_for(other_student), first) == [said]
+    assert comments_seen(client_for(other_student), second) == [said]
+    assert comments_seen(client_for(student), first) == [said, said]
+    assert Report.objects.get(category="automatic").details == "repeated content"
+
+
 # Learner sentences with typical mistakes (spelling, false friends, missing accents, mixed
 # languages). None is offensive: every flag is a false positive.
 LEARNER_TEXT = [
