@@ -31,7 +31,33 @@ class AccountAdapter(DefaultAccountAdapter):
 
         if request.user.is_authenticated and pending_verification_email(request):
             return reverse("account_email_verification_sent")
-        return super().get_signup_redirect_url(request)
+        return self._learner_first_step(request.user) or super().get_signup_redirect_url(request)
+
+    def get_email_verification_redirect_url(self, email_address: Any) -> str:
+        """A new learner's code, once confirmed, leads to the interests step (suggestions of
+        topics, then people to follow) with a skip link; teachers keep their own flow."""
+        user = self.request.user
+        first = self._learner_first_step(user) if user.is_authenticated else ""
+        return first or super().get_email_verification_redirect_url(email_address)
+
+    @staticmethod
+    def _learner_first_step(user: Any) -> str:
+        """The interests page (social's, reached by URL name: accounts imports no app above
+        it) for an account that is only a learner and joined in the last day; "" else."""
+        from datetime import timedelta
+
+        from django.urls import reverse
+        from django.utils import timezone
+
+        from .selectors import roles_of
+
+        if not getattr(user, "is_authenticated", False):
+            return ""
+        if roles_of(user) != {Role.STUDENT}:
+            return ""
+        if user.date_joined < timezone.now() - timedelta(days=1):
+            return ""
+        return reverse("social-interests-page") + "?welcome=1"
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         from allauth.core import context as allauth_context

@@ -1,5 +1,6 @@
-"""Automatic checks before a moment is published. A failed check holds the moment for a
-moderator (status "held" plus an automatic report), it never drops it silently; only the
+"""Automatic checks before a moment or a comment is published. A failed check holds the
+moment for a moderator (status "held" plus an automatic report) or hides the comment (with
+an automatic report; the author still sees it), it never drops either silently; only the
 hourly rate limit refuses outright (429), because a flood is not content to review.
 
 Profanity: better-profanity 0.7.0 (an offline word list with leetspeak variants). Its
@@ -19,7 +20,7 @@ from django.utils import timezone
 
 from accounts.models import User
 
-from .models import Moment
+from .models import Comment, Moment
 
 LINK = re.compile(r"(https?://|www\.)\S+|\b[\w-]+\.(com|net|org|io|ru|xyz|info|biz)\b", re.I)
 REPEAT_WINDOW = timedelta(hours=24)
@@ -44,8 +45,11 @@ def normalised(text: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", "", text.lower()).split())
 
 
-def hold_reason(author: User, text: str, mention_count: int) -> str:
-    """Why the moment must wait for a moderator, or "" when it may be published."""
+def hold_reason(
+    author: User, text: str, mention_count: int, *, earlier: type[Moment | Comment] = Moment
+) -> str:
+    """Why the moment (or comment: ``earlier=Comment``, whose repeats are counted among the
+    author's comments) must wait for a moderator, or "" when it may be published."""
     from .selectors import is_new_account
 
     if is_new_account(author):
@@ -56,7 +60,7 @@ def hold_reason(author: User, text: str, mention_count: int) -> str:
     key = normalised(text)
     if key:
         since = timezone.now() - REPEAT_WINDOW
-        recent = Moment.objects.filter(author=author, created_at__gte=since).values_list(
+        recent = earlier.objects.filter(author=author, created_at__gte=since).values_list(
             "text", flat=True
         )[:200]
         if sum(1 for earlier in recent if normalised(earlier) == key) >= REPEAT_LIMIT:

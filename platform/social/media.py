@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from core.antivirus import scan
-from core.uploads import AUDIO_TYPES, RejectedUpload, checked_type, stored_name
+from core.uploads import AUDIO_TYPES, EXTENSIONS, RejectedUpload, checked_type, stored_name
 
 from .errors import InvalidMedia
 
@@ -168,17 +168,54 @@ def process_voice(upload: UploadedFile) -> ProcessedVoice:
         mime = checked_type(upload, AUDIO_TYPES)
     except RejectedUpload as exc:
         raise InvalidMedia(_("A voice clip must be an audio recording.")) from exc
+    unreadable = _("This recording could not be read.")
     duration = probe_duration(data)
     if duration is None or duration <= 0:
-        raise InvalidMedia(_("This recording could not be read."))
+        raise InvalidMedia(unreadable)
     if duration > settings.SOCIAL_MAX_VOICE_SECONDS:
         raise InvalidMedia(
             _("A voice clip may be at most %(seconds)s seconds long.")
             % {"seconds": settings.SOCIAL_MAX_VOICE_SECONDS}
         )
+    cleaned = _without_metadata(data, EXTENSIONS[mime])
+    if cleaned is None:
+        raise InvalidMedia(unreadable)
     return ProcessedVoice(
-        file=ContentFile(data, name=stored_name(mime)), mime=mime, duration_seconds=duration
+        file=ContentFile(cleaned, name=stored_name(mime)), mime=mime, duration_seconds=duration
     )
+
+
+def _without_metadata(data: bytes, extension: str) -> bytes | None:
+    """The clip's first audio stream remuxed (copied, not re-encoded) into the same
+    container without any metadata: a phone's recorder app may tag a clip with the place,
+    the time and the device, as it does a video. None if ffmpeg cannot read it."""
+    with tempfile.TemporaryDirectory(prefix="toto-voice-") as folder:
+        source, target = f"{folder}/source.{extension}", f"{folder}/clip.{extension}"
+        with open(source, "wb") as out:
+            out.write(data)
+        remuxed = _run_ffmpeg(
+            [
+                "-i",
+                source,
+                "-map",
+                "0:a:0",
+                "-c",
+                "copy",
+                "-map_metadata",
+                "-1",
+                "-map_metadata:s",
+                "-1",
+                "-map_chapters",
+                "-1",
+                "-fflags",
+                "+bitexact",
+                target,
+            ]
+        )
+        if not remuxed:
+            return None
+        with open(target, "rb") as stored:
+            return stored.read()
 
 
 def _ffprobe(path: str) -> dict[str, Any]:

@@ -90,9 +90,18 @@ def visible_comments(viewer: User) -> QuerySet[Comment]:
     )
 
 
-def _count(model: Any, **filters: Any) -> Coalesce:
+def _seen_by(viewer: Any, field: str) -> Q:
+    """Rows by the person in ``field`` that ``viewer`` may see: their own, or those of an
+    account others may see with no block either way (a limited person's likes and comments
+    count for themselves only, so a count never gives a shadow-ban away)."""
+    shown = _shown_person(f"{field}__")
+    return (Q(**{field: viewer}) | shown) & ~Q(_blocked_with(viewer, field))
+
+
+def _counted(rows_of_moments: QuerySet[Any]) -> Coalesce:
+    """How many of ``rows_of_moments`` (likes or comments) each outer moment has."""
     rows = (
-        model.objects.filter(moment=OuterRef("pk"), **filters)
+        rows_of_moments.filter(moment=OuterRef("pk"))
         .order_by()
         .values("moment")
         .annotate(n=Count("pk"))
@@ -107,10 +116,8 @@ def with_details(moments: QuerySet[Moment], viewer: User) -> QuerySet[Moment]:
     return (
         moments.select_related("author", "author__profile")
         .annotate(
-            like_count=_count(Like),
-            comment_count=_count(
-                Comment, hidden=False, author__social_profile__limited_at__isnull=True
-            ),
+            like_count=_counted(Like.objects.filter(_seen_by(viewer, "user"))),
+            comment_count=_counted(visible_comments(viewer)),
             liked=Exists(Like.objects.filter(moment=OuterRef("pk"), user=viewer)),
             bookmarked=Exists(Bookmark.objects.filter(moment=OuterRef("pk"), user=viewer)),
         )

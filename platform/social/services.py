@@ -449,18 +449,21 @@ def comment(
             raise CommentNotFound()
         if parent.parent_id is not None:
             parent = parent.parent
-    hidden = checks.is_profane(text)
+    mentioned = _mentionable(user, [*mentions, *_mentioned_by_name(user, text, moment)])
+    # The same checks as a moment's (new accounts' links and mentions, repeats, profanity):
+    # a flagged comment is hidden from others and reported, never dropped.
+    reason = checks.hold_reason(user, text, len(mentioned), earlier=Comment)
     new = Comment.objects.create(
-        moment=moment, author=user, parent=parent, text=text, hidden=hidden
+        moment=moment, author=user, parent=parent, text=text, hidden=bool(reason)
     )
-    if hidden:
+    if reason:
         Report.objects.create(
             target=Report.Target.COMMENT,
             reported_user=user,
             moment=moment,
             comment=new,
             category=Report.Category.AUTOMATIC,
-            details="profanity",
+            details=reason,
             snapshot=text,
         )
         return new
@@ -482,7 +485,7 @@ def comment(
     if moment.author_id not in told:
         told.add(moment.author_id)
         tell(moment.author, COMMENTED, **said)
-    for person in _mentionable(user, [*mentions, *_mentioned_by_name(user, text, moment)]):
+    for person in mentioned:
         if person.pk in told or not selectors.visible_moments(person).filter(pk=moment.pk).exists():
             continue
         told.add(person.pk)
@@ -881,6 +884,9 @@ def decide_report(
         suspend_user(subject, by=moderator, reason=reason)
 
     notified = kind in AUTHOR_WORDS
+    # A suspended person cannot sign in to the appeals page: the decision is not appealable
+    # here, and the email that tells them so says how to contest it (see docs/decisions.md).
+    appealable = notified and kind != Kind.SUSPEND
     action = ModerationAction.objects.create(
         kind=kind,
         moderator=moderator,
@@ -890,9 +896,11 @@ def decide_report(
         comment=comment_obj,
         reason=reason,
         appealable_until=timezone.now() + timedelta(days=settings.SOCIAL_APPEAL_WINDOW_DAYS)
-        if notified
+        if appealable
         else None,
     )
+    if kind == Kind.SUSPEND and subject.email:
+        _email_suspension(subject, reason)
     same_item = Report.objects.select_for_update().filter(
         status=Report.Status.OPEN,
         reported_user=subject,
@@ -909,7 +917,7 @@ def decide_report(
             reporters.append(closing.reporter)
     for reporter in {r.pk: r for r in reporters}.values():
         tell(reporter, REPORT_DECIDED, text=report_outcome(kind), data={"report_outcome": kind})
-    if notified and subject.is_active:
+    if appealable and subject.is_active:  # a suspended person is told by email instead
         tell(
             subject,
             AUTHOR_TOLD,
@@ -922,6 +930,34 @@ def decide_report(
             },
         )
     return action
+
+
+def _email_suspension(subject: User, reason: str) -> None:
+    """The suspension notice, by email (the account can no longer sign in to read a
+    notification): the reason, and that it cannot be appealed on the site."""
+    from django.utils import translation
+
+    language = getattr(getattr(subject, "profile", None), "interface_language", "") or None
+    with translation.override(language):
+        body = "\n\n".join(
+            [
+                _("Your Toto account was suspended by a moderator."),
+                f"{_('Reason')}: {reason}",
+                _(
+                    "A suspension cannot be appealed on the website, because a suspended "
+                    "account cannot sign in. To contest it, write to the team that runs "
+                    "this site."
+                ),
+            ]
+        )
+        subject_line = _("Your Toto account was suspended")
+    dispatch.enqueue_on_commit(
+        "accounts.send_email_message",
+        subject=subject_line,
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[subject.email],
+    )
 
 
 def lift_limit(user: User, *, moderator: User, reason: str) -> ModerationAction:

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
@@ -313,7 +314,8 @@ def profile(request: HttpRequest, pk: Any) -> HttpResponse:
                 services.follow(user, person.pk)
         except ServiceError as exc:
             _error(request, exc)
-        return redirect("social-profile-page", pk=person.pk)
+        # Follow buttons on other pages (a teacher's page) come back to where they were.
+        return redirect(_safe_next(request, reverse("social-profile-page", args=[person.pk])))
     followers, following = selectors.follow_counts(person)
     return render(
         request,
@@ -429,6 +431,8 @@ def interests_page(request: HttpRequest) -> HttpResponse:
             )
         elif not request.POST.get("add") and not request.POST.get("remove"):
             messages.success(request, _("Your interests are saved."))
+        if request.POST.get("welcome"):  # still the sign-up step: keep its skip link
+            return redirect(reverse("social-interests-page") + "?welcome=1")
         return redirect("social-interests-page")
     return render(
         request,
@@ -438,6 +442,7 @@ def interests_page(request: HttpRequest) -> HttpResponse:
             "suggestions": interests.suggest_interests(user, chosen=saved, limit=12),
             "people": selectors.people_to_follow(user)[:6] if saved else [],
             "max_interests": services.MAX_INTERESTS,
+            "welcome": request.GET.get("welcome") == "1",
         },
     )
 

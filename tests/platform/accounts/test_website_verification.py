@@ -48,7 +48,8 @@ def test_sign_up_signs_in_shows_the_code_page_and_a_banner_until_verified(
     assert not is_email_verified(user)
     right = client.post("/accounts/confirm-email/", {"code": code_in(mailbox[0])})
     assert right.status_code == 302
-    assert right["Location"] == "/accounts/profile/"
+    # A new learner's next step is choosing interests (with a skip link to the profile).
+    assert right["Location"] == "/social/interests/?welcome=1"
     assert is_email_verified(user)
     assert BANNER not in client.get("/accounts/profile/").content.decode()
 

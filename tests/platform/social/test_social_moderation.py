@@ -150,15 +150,69 @@ def test_appeal_window_closes(
     assert late.status_code == 409
 
 
-def test_suspend_uses_the_existing_suspension(
-    moderator: Any, student: Any, other_student: Any, client_for: Any, post: Any
+def test_mark_sensitive_covers_the_moment_behind_a_click_and_can_be_appealed(
+    moderator: Any, student: Any, other_student: Any, client_for: Any, post: Any, client: Any
 ) -> None:
+    moment = post(student, "Una foto del accidente")["id"]
+    report_moment(client_for(other_student), moment, category="other")
+    action = services.decide_report(
+        Report.objects.get(), moderator=moderator, kind="sensitive", reason="Graphic"
+    )
+    assert Moment.objects.get(pk=moment).sensitive is True
+    assert Moment.objects.get(pk=moment).status == "published"  # still shown, behind a click
+    seen = client_for(other_student).get(f"/api/v1/social/moments/{moment}/").json()
+    assert seen["sensitive"] is True and seen["text"] == "Una foto del accidente"
+    client.force_login(other_student)
+    page = client.get(f"/social/moments/{moment}/").content.decode()
+    # On the website the words and media wait behind a cover the reader opens.
+    cover = page.index('data-testid="sensitive-cover"><summary>Sensitive content: show')
+    assert page.index("Una foto del accidente", cover) < page.index("</details>", cover)
+    told = Notification.objects.get(recipient=student, type="social.moderation")
+    assert "marked sensitive" in told.body and "Graphic" in told.body
+    # The author appeals once; overturned, the cover goes.
+    appealed = services.appeal(student, action.pk, "It is a drawing")
+    services.decide_appeal(appealed, moderator=moderator, overturn=True, reason="A drawing")
+    assert Moment.objects.get(pk=moment).sensitive is False
+    again = client_for(other_student).get(f"/api/v1/social/moments/{moment}/").json()
+    assert again["sensitive"] is False
+    assert "sensitive-cover" not in client.get(f"/social/moments/{moment}/").content.decode()
+
+
+def test_suspend_uses_the_existing_suspension(
+    moderator: Any,
+    student: Any,
+    other_student: Any,
+    client_for: Any,
+    post: Any,
+    monkeypatch: Any,
+    mailoutbox: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from accounts.tasks import send_email_message
+
+    monkeypatch.setattr(
+        send_email_message, "delay", lambda **kwargs: send_email_message.apply(kwargs=kwargs)
+    )
     moment = post(student, "Spam spam")["id"]
     report_moment(client_for(other_student), moment)
-    services.decide_report(Report.objects.get(), moderator=moderator, kind="suspend", reason="Bot")
+    with django_capture_on_commit_callbacks(execute=True):
+        action = services.decide_report(
+            Report.objects.get(), moderator=moderator, kind="suspend", reason="Bot"
+        )
     student.refresh_from_db()
     assert not student.is_active and student.suspension_reason == "Bot"
     assert client_for(other_student).get(f"/api/v1/social/moments/{moment}/").status_code == 404
+    # The suspended person cannot sign in to an appeals page: told by email, with the
+    # reason, that it is not appealable on the site; and the decision offers no appeal.
+    [notice] = mailoutbox
+    assert notice.to == [student.email] and "Reason: Bot" in notice.body
+    assert "cannot be appealed on the website" in notice.body
+    assert "/social/appeals/" not in notice.body
+    assert action.appealable_until is None
+    with pytest.raises(Exception) as refused:
+        services.appeal(student, action.pk, "It was not me")
+    assert type(refused.value).__name__ == "AppealNotAllowed"
+    assert not Notification.objects.filter(recipient=student, type="social.moderation").exists()
 
 
 def test_new_accounts_links_and_mentions_are_held_not_dropped(
@@ -202,6 +256,77 @@ def test_profane_comments_are_hidden_for_review(
         == []
     )
     assert Report.objects.filter(category="automatic", target="comment").count() == 1
+
+
+def comments_seen(client: Any, moment: int) -> list[str]:
+    answer = client.get(f"/api/v1/social/moments/{moment}/comments/").json()["results"]
+    return [c["text"] for c in answer]
+
+
+def test_new_accounts_links_in_comments_are_hidden_and_reported(
+    student: Any, other_student: Any, client_for: Any, post: Any, moderator: Any
+) -> None:
+    other_student.date_joined = timezone.now() - timedelta(days=30)
+    other_student.save()
+    moment = post(other_student, "Hola")["id"]
+    spam = "Cheap lessons at https://a.example and https://b.example"
+    made = client_for(student).post(f"/api/v1/social/moments/{moment}/comments/", {"text": spam})
+    assert made.status_code == 201  # nothing tells the author
+    assert comments_seen(client_for(student), moment) == [spam]
+    assert comments_seen(client_for(other_student), moment) == []
+    assert (
+        client_for(other_student).get(f"/api/v1/social/moments/{moment}/").json()["comment_count"]
+        == 0
+    )
+    report = Report.objects.get(category="automatic", target="comment")
+    assert report.details == "links from a new account" and report.comment_id == made.json()["id"]
+    assert not Notification.objects.filter(recipient=other_student).exists()
+    # A moderator's dismissal shows it; an older account's two links pass at once.
+    services.decide_report(report, moderator=moderator, kind="dismiss", reason="A real school")
+    assert comments_seen(client_for(other_student), moment) == [spam]
+    student.date_joined = timezone.now() - timedelta(days=30)
+    student.save()
+    client_for(student).post(f"/api/v1/social/moments/{moment}/comments/", {"text": spam + "!"})
+    assert comments_seen(client_for(other_student), moment) == [spam, spam + "!"]
+
+
+def test_new_accounts_mentions_in_comments_are_held(
+    student: Any, client_for: Any, post: Any, role_user: Any
+) -> None:
+    from accounts.roles import Role
+
+    names = ["Ana", "Bea", "Carla", "Dora"]
+    friends = [role_user(Role.STUDENT, first_name=name, last_name="Friend") for name in names]
+    for friend in friends:
+        services.follow(friend, student.pk)
+    moment = post(student, "Mi momento")["id"]
+    three = client_for(student).post(
+        f"/api/v1/social/moments/{moment}/comments/", {"text": "@Ana @Bea @Carla mirad"}
+    )
+    four = client_for(student).post(
+        f"/api/v1/social/moments/{moment}/comments/", {"text": "@Ana @Bea @Carla @Dora mirad"}
+    )
+    assert three.status_code == four.status_code == 201
+    assert comments_seen(client_for(friends[0]), moment) == ["@Ana @Bea @Carla mirad"]
+    assert Report.objects.get(category="automatic").details == "mentions from a new account"
+    dora = Notification.objects.filter(recipient=friends[3], type="social.mention")
+    assert not dora.exists()
+
+
+def test_repeated_comments_are_hidden_for_review(
+    student: Any, other_student: Any, client_for: Any, post: Any
+) -> None:
+    first, second = post(other_student, "Uno")["id"], post(other_student, "Dos")["id"]
+    said = "Follow me for free lessons!!"
+    for moment in (first, second, first):
+        answer = client_for(student).post(
+            f"/api/v1/social/moments/{moment}/comments/", {"text": said}
+        )
+        assert answer.status_code == 201
+    assert comments_seen(client_for(other_student), first) == [said]
+    assert comments_seen(client_for(other_student), second) == [said]
+    assert comments_seen(client_for(student), first) == [said, said]
+    assert Report.objects.get(category="automatic").details == "repeated content"
 
 
 # Learner sentences with typical mistakes (spelling, false friends, missing accents, mixed

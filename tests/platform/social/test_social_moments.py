@@ -2,8 +2,11 @@
 media refused by content, topics, edit window, delete, likes, comments with one level of
 replies, mentions and the activity bus."""
 
+import subprocess
+import tempfile
 from datetime import timedelta
 from io import BytesIO
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -55,6 +58,69 @@ def test_voice_clip_is_probed_and_limited(student: Any, client_for: Any, wav: An
     )
     assert long.status_code == 400 and long.json()["code"] == "invalid_media"
     assert "120 seconds" in long.json()["message"]
+
+
+def tagged_clip(extension: str) -> bytes:
+    """A one-second recording carrying a place and a device in its tags, as phone recorder
+    apps write them."""
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / f"clip.{extension}"
+        subprocess.run(
+            [
+                "ffmpeg",
+                "-nostdin",
+                "-v",
+                "error",
+                "-f",
+                "lavfi",
+                "-i",
+                "sine=frequency=440:duration=1",
+                "-metadata",
+                "title=Recorded at Calle Mayor 5",
+                "-metadata",
+                "artist=PhoneMaker Recorder",
+                "-metadata",
+                "comment=+40.4168-003.7038/",
+                str(out),
+            ],
+            check=True,
+            capture_output=True,
+        )
+        return out.read_bytes()
+
+
+def ffprobe_json(data: bytes) -> str:
+    with tempfile.NamedTemporaryFile() as handle:
+        handle.write(data)
+        handle.flush()
+        found = subprocess.run(
+            ["ffprobe", "-v", "error", "-show_format", "-show_streams", "-of", "json", handle.name],
+            check=True,
+            capture_output=True,
+        )
+    return found.stdout.decode()
+
+
+@pytest.mark.parametrize("extension", ["wav", "ogg"])
+def test_voice_clip_is_stored_without_its_metadata(
+    extension: str, student: Any, client_for: Any
+) -> None:
+    upload = tagged_clip(extension)
+    assert "Calle Mayor" in ffprobe_json(upload) and "+40.4168" in ffprobe_json(upload)
+    answer = client_for(student).post(
+        "/api/v1/social/moments/",
+        {"language": "es", "voice": SimpleUploadedFile(f"clip.{extension}", upload)},
+        format="multipart",
+    )
+    assert answer.status_code == 201, answer.json()
+    [clip] = answer.json()["media"]
+    served = client_for(student).get(clip["url"])
+    assert served.status_code == 200
+    stored = b"".join(served.streaming_content)
+    info = ffprobe_json(stored)
+    assert "Calle Mayor" not in info and "+40.4168" not in info and "PhoneMaker" not in info
+    assert '"codec_type": "audio"' in info
+    assert clip["duration_seconds"] == pytest.approx(1.0, abs=0.1)
 
 
 @pytest.mark.parametrize(

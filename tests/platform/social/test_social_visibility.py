@@ -124,6 +124,60 @@ def test_shadow_ban_from_both_sides(
     assert not Notification.objects.filter(recipient=student, type="social.comment").exists()
 
 
+def likes_and_comments(client: Any, moment: int) -> tuple[int, int, set[str]]:
+    """The counts on the moment and the people on its likes list, as ``client`` sees them."""
+    shown = client.get(f"/api/v1/social/moments/{moment}/").json()
+    likers = client.get(f"/api/v1/social/moments/{moment}/likes/").json()["results"]
+    return shown["like_count"], shown["comment_count"], {p["id"] for p in likers}
+
+
+@pytest.mark.parametrize("how", ["limited", "blocked_by_viewer", "blocked_viewer"])
+def test_counts_and_likers_never_give_away_a_limit_or_a_block(
+    how: str,
+    ana: Any,
+    student: Any,
+    other_student: Any,
+    client_for: Any,
+    post: Any,
+) -> None:
+    moment = post(other_student, "Un momento de Olga")["id"]
+    for person in (ana, student):
+        assert client_for(person).post(f"/api/v1/social/moments/{moment}/likes/").status_code in (
+            200,
+            201,
+        )
+        client_for(person).post(f"/api/v1/social/moments/{moment}/comments/", {"text": "¡Hola!"})
+    everyone = {str(ana.pk), str(student.pk)}
+    assert likes_and_comments(client_for(other_student), moment) == (2, 2, everyone)
+    if how == "limited":
+        SocialProfile.objects.update_or_create(user=ana, defaults={"limited_at": timezone.now()})
+        viewers = [student, other_student]
+    elif how == "blocked_by_viewer":
+        block_user(student, ana)
+        viewers = [student]
+    else:
+        block_user(ana, student)
+        viewers = [student]
+    for viewer in viewers:
+        assert likes_and_comments(client_for(viewer), moment) == (1, 1, {str(student.pk)})
+        feed_card = (
+            next(
+                m
+                for m in client_for(viewer)
+                .get("/api/v1/social/discover/?language=es")
+                .json()["results"]
+                if m["id"] == moment
+            )
+            if viewer != other_student
+            else None
+        )
+        if feed_card is not None:
+            assert (feed_card["like_count"], feed_card["comment_count"]) == (1, 1)
+    if how == "limited":
+        # Ana, limited, still sees her own like and comment counted, as before the limit.
+        assert likes_and_comments(client_for(ana), moment) == (2, 2, everyone)
+
+
 def test_held_and_hidden_moments_are_the_authors_only(
     ana: Any, student: Any, client_for: Any, post: Any
 ) -> None:
