@@ -341,6 +341,7 @@ class PoolWord:
     translation: str
     part_of_speech: str
     frequency_band: int
+    text: str = ""  # the word itself: distractor chips in the word's language
 
 
 def distractor_pool(owner: Any, languages: set[str], limit: int = 1000) -> list[PoolWord]:
@@ -351,7 +352,9 @@ def distractor_pool(owner: Any, languages: set[str], limit: int = 1000) -> list[
         Word.objects.filter(owner=owner, language__in=languages)
         .exclude(translation="")
         .order_by("-created_at")
-        .values_list("pk", "language", "translation", "part_of_speech", "frequency_band")[:limit]
+        .values_list(
+            "pk", "language", "translation", "part_of_speech", "frequency_band", "text"
+        )[:limit]
     )
     return [PoolWord(*row) for row in rows]
 

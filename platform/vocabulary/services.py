@@ -586,6 +586,62 @@ def word_audio(word: Word) -> Word:
     return word
 
 
+@dataclass(frozen=True)
+class SayResult:
+    score: float  # 0..100
+    rating: int
+    expected: str
+    recognized_text: str
+
+
+MAX_SAY_BYTES = 5 * 1024 * 1024
+
+
+def assess_saying(user: Any, card_id: int, audio: Any) -> SayResult:
+    """Say-it: the learner's recording of a card's word, scored by the ML service's
+    pronunciation assessment (as lessons' voice exercises are, and free like them), and the
+    score turned into the rating the review will carry. Nothing is stored here: the review
+    itself goes through :func:`submit_review` with this rating and its duration.
+
+    Raises CardNotFound, ValidationError (not audio, empty, too large), AIInputRejected (no
+    speech heard: the learner may try again) and AIUnavailable."""
+    from ai import client
+    from rest_framework.exceptions import ValidationError
+
+    from core.uploads import AUDIO_TYPES, RejectedUpload, checked_type
+
+    from .challenges import rating_for_score
+
+    card = selectors.card_for(user, card_id)
+    if card is None:
+        raise CardNotFound()
+    if not audio.size:
+        raise ValidationError({"audio": [_("The recording is empty.")]})
+    if audio.size > MAX_SAY_BYTES:
+        raise ValidationError({"audio": [_("The recording is larger than 5 MB.")]})
+    try:
+        # The content decides; the client's name and declared type are never used.
+        mime = checked_type(audio, AUDIO_TYPES)
+    except RejectedUpload as exc:
+        raise ValidationError({"audio": [_("Send an audio recording.")]}) from exc
+    audio.seek(0)
+    word = card.word
+    assessment = client.assess_pronunciation(
+        audio.read(),
+        filename="say-it",
+        content_type=mime,
+        expected_text=word.text,
+        language=word.language,
+    )
+    score = max(0.0, min(100.0, float(assessment["scores"]["pronunciation"])))
+    return SayResult(
+        score=round(score, 1),
+        rating=rating_for_score(score),
+        expected=word.text,
+        recognized_text=str(assessment.get("recognized_text") or ""),
+    )
+
+
 # --- Reminders -------------------------------------------------------------------------------
 
 

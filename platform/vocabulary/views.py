@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from taggit.models import Tag
 
 from accounts.requests import user_of
+from operations.configuration import ml_endpoint
 
 from . import importing, selectors, services, workload
 from .api.serializers import DueCardSerializer
@@ -221,6 +222,8 @@ def review(request: HttpRequest) -> HttpResponse:
             "new_count": summary.new_count,
         },
         "first": first_challenge(due[0]) if due else None,
+        # Say-it needs the ML service (and, checked by review.js, a microphone).
+        "say_it": bool(ml_endpoint()[0]),
     }
     return TemplateResponse(request, "vocabulary/review.html", context)
 
@@ -231,7 +234,9 @@ REVIEW_FIRST_PAGE = 100
 
 def first_challenge(card: dict[str, Any]) -> dict[str, Any]:
     """The challenge review.js would show for this card (its kindOf and shuffle, ported), so
-    the server-rendered first card is the one the script takes over unchanged."""
+    the server-rendered first card is the one the script takes over unchanged. Say-it is
+    never drawn here: only the browser knows whether it has a microphone (review.js draws it,
+    and then replaces this card)."""
     word = card["word"]
     if card["is_new"] or not word["translation"]:
         kind = "flip"
@@ -239,6 +244,8 @@ def first_challenge(card: dict[str, Any]) -> dict[str, Any]:
         kinds = ["flip", "type", "listen"]
         if len(card["distractors"]) >= 2:
             kinds.append("choice")
+        if card.get("chips"):
+            kinds.append("chips")
         kind = kinds[(card["id"] + card["reps"]) % len(kinds)]
     options: list[str] = []
     if kind == "choice":

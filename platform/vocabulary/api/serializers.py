@@ -10,7 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.api.fields import BoundedListField, LanguageCodeField, TagListField
-from vocabulary import selectors
+from vocabulary import challenges, selectors
 from vocabulary.models import MAX_TAGS, Card, LearnerSchedule, Level, Source, Word
 from vocabulary.services import BULK_ACTIONS
 
@@ -139,6 +139,13 @@ class DueWordSerializer(serializers.ModelSerializer[Word]):
         return audio_url(word)
 
 
+class ChipsSerializer(serializers.Serializer[Any]):
+    target = serializers.ChoiceField(choices=["word", "example", "translation"])
+    prompt = serializers.CharField()
+    chips = serializers.ListField(child=serializers.CharField())
+    length = serializers.IntegerField(help_text="How many chips the answer takes.")
+
+
 class DueCardSerializer(CardSerializer):
     word = DueWordSerializer(read_only=True)
     is_new = serializers.BooleanField(read_only=True)
@@ -147,12 +154,22 @@ class DueCardSerializer(CardSerializer):
         "challenge (fewer than three when the bank is small)."
     )
 
+    chips = serializers.SerializerMethodField(
+        help_text="Word chips: a phrase of 3–12 words to build in order (``target`` is what is "
+        "built: the word, its example or its translation; ``prompt`` is shown), its words "
+        "shuffled with a few distractors from the learner's bank; null when there is none."
+    )
+
     class Meta(CardSerializer.Meta):
-        fields = [*CardSerializer.Meta.fields, "is_new", "word", "distractors"]
+        fields = [*CardSerializer.Meta.fields, "is_new", "word", "distractors", "chips"]
         read_only_fields = fields
 
     def get_distractors(self, card: Card) -> list[str]:
         return selectors.pick_distractors(self.context.get("pool", []), card.word)
+
+    @extend_schema_field(ChipsSerializer(allow_null=True))
+    def get_chips(self, card: Card) -> dict[str, Any] | None:
+        return challenges.chips_for(card.word, self.context.get("pool", []))
 
 
 class ReviewRequestSerializer(serializers.Serializer[Any]):
@@ -188,10 +205,10 @@ class AnswerCheckRequestSerializer(serializers.Serializer[Any]):
     card = serializers.IntegerField(min_value=1)
     answer = serializers.CharField(max_length=300, allow_blank=True, trim_whitespace=False)
     direction = serializers.ChoiceField(
-        choices=["word", "translation"],
+        choices=["word", "translation", "example"],
         default="word",
-        help_text="What was typed: the word itself (listening, translation → word) or its "
-        "translation.",
+        help_text="What was typed or built: the word itself (listening, translation → word), "
+        "its translation, or its example sentence (word chips).",
     )
 
 
@@ -283,3 +300,15 @@ class ShiftResultSerializer(serializers.Serializer[Any]):
     kept = serializers.IntegerField(
         help_text="Postpone: overdue cards too close to forgotten to wait; they stay due."
     )
+
+
+class SayRequestSerializer(serializers.Serializer[Any]):
+    card = serializers.IntegerField(min_value=1)
+    audio = serializers.FileField(help_text="The learner saying the word (webm, ogg, wav, mp4).")
+
+
+class SayResultSerializer(serializers.Serializer[Any]):
+    score = serializers.FloatField(help_text="Pronunciation score, 0–100 (the ML service's).")
+    rating = serializers.IntegerField(help_text="1 Again (< 50), 2 Hard (< 70), 3 Good (< 90), 4 Easy.")
+    expected = serializers.CharField()
+    recognized_text = serializers.CharField(allow_blank=True)

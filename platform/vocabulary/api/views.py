@@ -302,7 +302,9 @@ class ReviewViewSet(viewsets.GenericViewSet[Card]):
         if card is None:
             raise CardNotFound()
         word = card.word
-        expected = word.text if data["direction"] == "word" else word.translation
+        expected = {"word": word.text, "translation": word.translation, "example": word.example}[
+            data["direction"]
+        ]
         accepted = [expected, *[part for part in expected.split("/") if part.strip()]]
         given = data["answer"]
         correct = any(normalize_text(given) == normalize_text(item) for item in accepted)
@@ -311,6 +313,36 @@ class ReviewViewSet(viewsets.GenericViewSet[Card]):
             for item in accepted
         )
         return Response({"correct": correct, "expected": expected, "accents_only": accents_only})
+
+
+    @extend_schema(
+        request={"multipart/form-data": s.SayRequestSerializer},
+        responses=s.SayResultSerializer,
+        summary="Say-it: score a recording of the card's word (the ML service's pronunciation "
+        "assessment) and the rating it earns",
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        pagination_class=None,
+        parser_classes=[MultiPartParser, FormParser],
+    )
+    def say(self, request: Request) -> Response:
+        serializer = s.SayRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        result = services.assess_saying(request.user, data["card"], data["audio"])
+        body = {
+            "score": result.score,
+            "rating": result.rating,
+            "expected": result.expected,
+            "recognized_text": result.recognized_text,
+        }
+        return Response(s.SayResultSerializer(body).data)
+
+    def get_throttles(self) -> builtins.list[BaseThrottle]:
+        # Say-it calls the ML service: the stricter AI rate.
+        return [AIRateThrottle()] if self.action == "say" else [UserRateThrottle()]
 
 
 class ScheduleView(APIView):
