@@ -429,7 +429,9 @@ def export_csv(owner: Any) -> str:
     now = timezone.now()
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([*EXPORT_FIELDS, "tags", "status", "due", "stability", "created_at"])
+    writer.writerow(
+        [*EXPORT_FIELDS, "tags", "status", "due", "stability", "created_at", "image_url"]
+    )
     for word in words_of(owner).order_by("created_at", "id"):
         card = word.card
         writer.writerow(
@@ -440,6 +442,7 @@ def export_csv(owner: Any) -> str:
                 card.due.isoformat(),
                 "" if card.stability is None else f"{card.stability:.2f}",
                 word.created_at.isoformat(),
+                word.image.url if word.image else "",
             ]
         )
     return out.getvalue()

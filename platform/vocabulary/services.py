@@ -156,7 +156,36 @@ def update_word(word: Word, *, tags: Iterable[str] | None = None, **fields: Any)
 def delete_word(word: Word) -> None:
     if word.audio:
         word.audio.delete(save=False)
+    if word.image:
+        word.image.delete(save=False)
     word.delete()  # and its card and review log
+
+
+def set_word_image(word: Word, upload: Any | None) -> Word:
+    """The word's picture (optional): checked by its content, re-encoded without metadata and
+    made card-sized by the social app's moment-photo helper (a virus scan included); None
+    removes it. The previous file is deleted. Raises ValidationError({"image": …})."""
+    from rest_framework.exceptions import ValidationError
+
+    from social.errors import InvalidMedia
+    from social.media import process_image
+
+    stored = None
+    if upload is not None:
+        try:
+            processed = process_image(upload)
+        except InvalidMedia as exc:
+            raise ValidationError({"image": [str(exc.detail)]}) from exc
+        stored = processed.thumbnail  # 480 px on the long side: a flashcard's picture
+    old = word.image.name if word.image else ""
+    if stored is not None:
+        word.image.save(f"word-{word.pk}-{stored.name}", stored, save=False)
+    else:
+        word.image = ""
+    Word.objects.filter(pk=word.pk).update(image=word.image.name or "")
+    if old and old != (word.image.name or ""):
+        word.image.storage.delete(old)
+    return word
 
 
 BULK_ACTIONS = ("delete", "add_tags", "remove_tags", "set_level")

@@ -19,6 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
+from rest_framework.exceptions import ValidationError
 from taggit.models import Tag
 
 from accounts.requests import user_of
@@ -101,7 +102,7 @@ def word_bank(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def add_word(request: HttpRequest) -> HttpResponse:
-    form = WordForm(request.POST)
+    form = WordForm(request.POST, request.FILES)
     if not form.is_valid():
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""
@@ -112,7 +113,16 @@ def add_word(request: HttpRequest) -> HttpResponse:
                 else " ".join(str(e) for e in errors),
             )
         return redirect("vocabulary-words")
-    result = services.add_word(user_of(request), **form.cleaned_data)
+    data = dict(form.cleaned_data)
+    image = data.pop("image", None)
+    result = services.add_word(user_of(request), **data)
+    if result.created and image:
+        try:
+            services.set_word_image(result.word, image)
+        except ValidationError as exc:
+            messages.error(request, _("The word is added, without its picture: %(why)s") % {
+                "why": " ".join(str(e) for e in exc.detail.get("image", [])),  # type: ignore[union-attr]
+            })
     if result.created:
         messages.success(request, _("“%(word)s” is in your words.") % {"word": result.word.text})
     else:
@@ -267,9 +277,11 @@ def edit_word(request: HttpRequest, word_id: int) -> HttpResponse:
     if word is None:
         raise Http404
     if request.method == "POST":
-        form = WordEditForm(request.POST)
+        form = WordEditForm(request.POST, request.FILES)
         if form.is_valid():
             data = dict(form.cleaned_data)
+            image = data.pop("image", None)
+            remove_image = data.pop("remove_image", False)
             clash = selectors.clashing_word(word, data["text"], data["language"])
             if clash is not None:
                 form.add_error(
@@ -277,10 +289,17 @@ def edit_word(request: HttpRequest, word_id: int) -> HttpResponse:
                     _("“%(word)s” is already in your words.") % {"word": clash.text},
                 )
             else:
-                tags = data.pop("tags")
-                services.update_word(word, tags=tags, **data)
-                messages.success(request, _("“%(word)s” is saved.") % {"word": word.text})
-                return redirect("vocabulary-words")
+                try:
+                    if image or remove_image:
+                        services.set_word_image(word, image or None)
+                except ValidationError as exc:
+                    for error in exc.detail.get("image", []):  # type: ignore[union-attr]
+                        form.add_error("image", str(error))
+                else:
+                    tags = data.pop("tags")
+                    services.update_word(word, tags=tags, **data)
+                    messages.success(request, _("“%(word)s” is saved.") % {"word": word.text})
+                    return redirect("vocabulary-words")
     else:
         form = WordEditForm(
             initial={

@@ -42,6 +42,13 @@ class CardSerializer(serializers.ModelSerializer[Card]):
         return selectors.status_of(card, self.context.get("now") or timezone.now())
 
 
+def image_url(word: Word, request: Any = None) -> str | None:
+    if not word.image:
+        return None
+    url = word.image.url
+    return request.build_absolute_uri(url) if request is not None else url
+
+
 def audio_url(word: Word) -> str:
     return reverse("vocabulary-word-audio", args=[word.pk])
 
@@ -51,6 +58,14 @@ class WordSerializer(serializers.ModelSerializer[Word]):
     tags = TagListField(max_length=MAX_TAGS)
     card = CardSerializer(read_only=True)
     audio_url = serializers.SerializerMethodField()
+    image = serializers.ImageField(
+        write_only=True,
+        required=False,
+        allow_null=True,
+        help_text="A picture for the card (multipart; JPEG, PNG, WebP or GIF, checked by its "
+        "content and made card-sized). null removes it.",
+    )
+    image_url = serializers.SerializerMethodField(help_text="The word's picture, or null.")
     # DRF's metaclass pops declared fields off the class, so ``Field.source`` survives.
     source = serializers.ChoiceField(choices=Source.choices, default=Source.MANUAL)  # type: ignore[assignment]
     level = serializers.ChoiceField(choices=Level.choices, required=False, allow_blank=True)
@@ -70,6 +85,8 @@ class WordSerializer(serializers.ModelSerializer[Word]):
             "level",
             "frequency_band",
             "audio_url",
+            "image",
+            "image_url",
             "created_at",
             "card",
         ]
@@ -78,6 +95,9 @@ class WordSerializer(serializers.ModelSerializer[Word]):
 
     def get_audio_url(self, word: Word) -> str:
         return audio_url(word)
+
+    def get_image_url(self, word: Word) -> str | None:
+        return image_url(word, self.context.get("request"))
 
     def validate_text(self, value: str) -> str:
         if not value.strip():
@@ -120,6 +140,7 @@ class BulkResultSerializer(serializers.Serializer[Any]):
 
 class DueWordSerializer(serializers.ModelSerializer[Word]):
     audio_url = serializers.SerializerMethodField()
+    image_url = serializers.SerializerMethodField(help_text="The word's picture, or null.")
 
     class Meta:
         model = Word
@@ -132,11 +153,15 @@ class DueWordSerializer(serializers.ModelSerializer[Word]):
             "example",
             "level",
             "audio_url",
+            "image_url",
         ]
         read_only_fields = fields
 
     def get_audio_url(self, word: Word) -> str:
         return audio_url(word)
+
+    def get_image_url(self, word: Word) -> str | None:
+        return image_url(word)
 
 
 class ChipsSerializer(serializers.Serializer[Any]):

@@ -84,7 +84,10 @@ class WordViewSet(viewsets.ModelViewSet[Word]):
         serializer = s.WordSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
+        image = data.pop("image", None)
         result = services.add_word(request.user, **data)
+        if image is not None and result.created:
+            services.set_word_image(result.word, image)
         word = selectors.word_for(request.user, result.word.pk)
         setattr(word, "created", result.created)  # noqa: B010  # read by the serializer
         body = s.WordCreatedSerializer(word, context=self.get_serializer_context()).data
@@ -94,6 +97,8 @@ class WordViewSet(viewsets.ModelViewSet[Word]):
         data = dict(serializer.validated_data)
         tags = data.pop("tags", None)
         word = cast(Word, serializer.instance)
+        if "image" in data:  # a new picture, or null to remove it
+            services.set_word_image(word, data.pop("image"))
         if data.get("text") or data.get("language"):
             clash = selectors.clashing_word(
                 word, data.get("text", word.text), data.get("language", word.language)

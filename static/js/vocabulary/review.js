@@ -315,6 +315,10 @@ function showFlip(card) {
   slot("answer").textContent = card.word.translation || "—";
   slot("example").textContent = card.word.example;
   slot("example").lang = card.word.language;
+  const picture = slot("image");
+  picture.hidden = !card.word.image_url;
+  if (card.word.image_url) picture.src = card.word.image_url;
+  else picture.removeAttribute("src");
   $("[data-action=flip]", stage).addEventListener("click", flip);
   stage.querySelectorAll("[data-rating]").forEach((button) => {
     button.addEventListener("click", () => rate(Number(button.dataset.rating)));
