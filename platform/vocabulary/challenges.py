@@ -5,7 +5,7 @@ translation), cut into words, shuffled with a few distractor words from the lear
 The shuffle is done here, once, so the page's server-drawn first card and review.js show the
 same chips (the script uses the list as given).
 
-Say-it: the ML service's pronunciation score (0–100) mapped to a rating.
+Say-it: the ML service's pronunciation score (0-100) mapped to a rating.
 """
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ DISTRACTOR_CHIPS = 3
 
 # Words as chips: letters, digits and the apostrophes/hyphens inside a word; punctuation goes
 # (answers are compared with the lessons' tolerant matching, which ignores it).
-_WORD = re.compile(r"[\w'’-]+")
+APOSTROPHES = "'\u2019"  # straight and typographic
+_WORD = re.compile(rf"[\w{APOSTROPHES}-]+")
 
 # FSRS ratings (fsrs.Rating values).
 AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
@@ -37,11 +38,13 @@ SLOW_MS = 20000  # as review.js's SLOW_MS
 
 
 def words_of(text: str) -> list[str]:
-    return [match.group(0).strip("'’-") or match.group(0) for match in _WORD.finditer(text)]
+    return [
+        match.group(0).strip(APOSTROPHES + "-") or match.group(0) for match in _WORD.finditer(text)
+    ]
 
 
 def chips_for(word: Word, pool: list[PoolWord]) -> dict[str, Any] | None:
-    """The chips challenge for this word, or None when it has no phrase of 3–12 words.
+    """The chips challenge for this word, or None when it has no phrase of 3-12 words.
 
     What is built, in order of preference: the word itself when it is a phrase (shown: its
     translation), its example sentence (shown: the word and its translation), or its
@@ -77,7 +80,7 @@ def chips_for(word: Word, pool: list[PoolWord]) -> dict[str, Any] | None:
         if len(distractors) == DISTRACTOR_CHIPS:
             break
     chips = [*answer, *distractors]
-    random.Random(word.pk).shuffle(chips)
+    random.Random(word.pk).shuffle(chips)  # noqa: S311 - a fixed shuffle, not a secret
     if chips == [*answer, *distractors] and len(answer) > 1:
         chips = chips[1:] + chips[:1]  # never hand over the answer already in order
     return {"target": target, "prompt": prompt, "chips": chips, "length": len(answer)}
@@ -94,7 +97,7 @@ def rating_for_answer(*, right: bool, took_ms: float, hinted: bool = False) -> i
 
 
 def rating_for_score(score: float) -> int:
-    """Say-it: the pronunciation score (0–100) → rating: < 50 Again, < 70 Hard, < 90 Good,
+    """Say-it: the pronunciation score (0-100) → rating: < 50 Again, < 70 Hard, < 90 Good,
     else Easy."""
     for bound, rating in SAY_BOUNDS:
         if score < bound:

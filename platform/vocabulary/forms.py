@@ -70,7 +70,9 @@ class WordForm(forms.Form):
         label=_("Picture (optional)"),
         required=False,
         help_text=_("A JPEG, PNG, WebP or GIF image, shown on the card."),
-        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}
+        ),
     )
 
 

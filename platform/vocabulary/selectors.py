@@ -352,9 +352,9 @@ def distractor_pool(owner: Any, languages: set[str], limit: int = 1000) -> list[
         Word.objects.filter(owner=owner, language__in=languages)
         .exclude(translation="")
         .order_by("-created_at")
-        .values_list(
-            "pk", "language", "translation", "part_of_speech", "frequency_band", "text"
-        )[:limit]
+        .values_list("pk", "language", "translation", "part_of_speech", "frequency_band", "text")[
+            :limit
+        ]
     )
     return [PoolWord(*row) for row in rows]
 

@@ -634,9 +634,9 @@ def assess_saying(user: Any, card_id: int, audio: Any) -> SayResult:
 
     Raises CardNotFound, ValidationError (not audio, empty, too large), AIInputRejected (no
     speech heard: the learner may try again) and AIUnavailable."""
-    from ai import client
     from rest_framework.exceptions import ValidationError
 
+    from ai import client
     from core.uploads import AUDIO_TYPES, RejectedUpload, checked_type
 
     from .challenges import rating_for_score

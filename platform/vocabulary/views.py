@@ -19,11 +19,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
+from operations.configuration import ml_endpoint
 from rest_framework.exceptions import ValidationError
 from taggit.models import Tag
 
 from accounts.requests import user_of
-from operations.configuration import ml_endpoint
 
 from . import importing, selectors, services, workload
 from .api.serializers import DueCardSerializer
@@ -120,9 +120,13 @@ def add_word(request: HttpRequest) -> HttpResponse:
         try:
             services.set_word_image(result.word, image)
         except ValidationError as exc:
-            messages.error(request, _("The word is added, without its picture: %(why)s") % {
-                "why": " ".join(str(e) for e in exc.detail.get("image", [])),  # type: ignore[union-attr]
-            })
+            messages.error(
+                request,
+                _("The word is added, without its picture: %(why)s")
+                % {
+                    "why": " ".join(str(e) for e in exc.detail.get("image", [])),  # type: ignore[union-attr]
+                },
+            )
     if result.created:
         messages.success(request, _("“%(word)s” is in your words.") % {"word": result.word.text})
     else:

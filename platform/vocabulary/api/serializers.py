@@ -180,7 +180,7 @@ class DueCardSerializer(CardSerializer):
     )
 
     chips = serializers.SerializerMethodField(
-        help_text="Word chips: a phrase of 3–12 words to build in order (``target`` is what is "
+        help_text="Word chips: a phrase of 3-12 words to build in order (``target`` is what is "
         "built: the word, its example or its translation; ``prompt`` is shown), its words "
         "shuffled with a few distractors from the learner's bank; null when there is none."
     )
@@ -333,7 +333,9 @@ class SayRequestSerializer(serializers.Serializer[Any]):
 
 
 class SayResultSerializer(serializers.Serializer[Any]):
-    score = serializers.FloatField(help_text="Pronunciation score, 0–100 (the ML service's).")
-    rating = serializers.IntegerField(help_text="1 Again (< 50), 2 Hard (< 70), 3 Good (< 90), 4 Easy.")
+    score = serializers.FloatField(help_text="Pronunciation score, 0-100 (the ML service's).")
+    rating = serializers.IntegerField(
+        help_text="1 Again (< 50), 2 Hard (< 70), 3 Good (< 90), 4 Easy."
+    )
     expected = serializers.CharField()
     recognized_text = serializers.CharField(allow_blank=True)

@@ -319,7 +319,6 @@ class ReviewViewSet(viewsets.GenericViewSet[Card]):
         )
         return Response({"correct": correct, "expected": expected, "accents_only": accents_only})
 
-
     @extend_schema(
         request={"multipart/form-data": s.SayRequestSerializer},
         responses=s.SayResultSerializer,
