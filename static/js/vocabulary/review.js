@@ -199,8 +199,10 @@ function place(index) {
   chip.dataset.placed = String(index);
   chip.addEventListener("click", () => takeBack(index));
   $("[data-slot=built]", stage).append(chip);
+  // Once as many words are placed as the answer takes, Check; until then the next chip.
   const nextChip = $("[data-slot=chips] .vocab-chip:not([hidden])", stage);
-  (nextChip || $("[data-action=check]", stage)).focus();
+  const full = placed.length >= card.chips.length;
+  (full || !nextChip ? $("[data-action=check]", stage) : nextChip).focus();
   say(placed.map((i) => card.chips.chips[i]).join(" "));
 }
 
