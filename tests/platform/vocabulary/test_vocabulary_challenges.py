@@ -201,3 +201,9 @@ def test_the_review_page_offers_say_it_only_with_an_ml_service(
     assert 'data-say-it="yes"' in client.get("/vocabulary/review/").content.decode()
     settings.ML_URL = ""
     assert 'data-say-it="no"' in client.get("/vocabulary/review/").content.decode()
+
+
+def test_the_schema_documents_say_it_and_chips(api_client: Any) -> None:
+    schema = api_client.get("/api/v1/schema/?format=json").json()
+    assert "multipart/form-data" in schema["paths"][SAY]["post"]["requestBody"]["content"]
+    assert "chips" in schema["components"]["schemas"]["DueCard"]["properties"]
