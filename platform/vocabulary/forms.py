@@ -66,14 +66,26 @@ class WordForm(forms.Form):
     tags = TagsField(
         label=_("Tags"), required=False, help_text=_("Separate tags with commas."), max_length=600
     )
+    image = forms.FileField(
+        label=_("Picture (optional)"),
+        required=False,
+        help_text=_("A JPEG, PNG, WebP or GIF image, shown on the card."),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}
+        ),
+    )
 
 
 class WordEditForm(WordForm):
     level = forms.ChoiceField(
         label=_("CEFR level"), choices=[("", "—"), *Level.choices], required=False
     )
+    remove_image = forms.BooleanField(label=_("Remove the picture"), required=False)
 
-    field_order = ["text", "translation", "language", "part_of_speech", "example", "level", "tags"]
+    field_order = [
+        "text", "translation", "language", "part_of_speech", "example", "level", "tags",
+        "image", "remove_image",
+    ]  # fmt: skip
 
 
 class QuickAddForm(forms.Form):

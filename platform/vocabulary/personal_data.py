@@ -24,6 +24,7 @@ def export_personal_data(user: User) -> dict[str, Any]:
                 "source_ref": word.source_ref,
                 "level": word.level,
                 "frequency_band": word.frequency_band,
+                "image_url": word.image.url if word.image else None,
                 "created_at": iso(word.created_at),
                 "mastered_at": iso(word.mastered_at) if word.mastered_at else None,
                 "card": {

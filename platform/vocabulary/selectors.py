@@ -341,6 +341,7 @@ class PoolWord:
     translation: str
     part_of_speech: str
     frequency_band: int
+    text: str = ""  # the word itself: distractor chips in the word's language
 
 
 def distractor_pool(owner: Any, languages: set[str], limit: int = 1000) -> list[PoolWord]:
@@ -351,7 +352,9 @@ def distractor_pool(owner: Any, languages: set[str], limit: int = 1000) -> list[
         Word.objects.filter(owner=owner, language__in=languages)
         .exclude(translation="")
         .order_by("-created_at")
-        .values_list("pk", "language", "translation", "part_of_speech", "frequency_band")[:limit]
+        .values_list("pk", "language", "translation", "part_of_speech", "frequency_band", "text")[
+            :limit
+        ]
     )
     return [PoolWord(*row) for row in rows]
 
@@ -426,7 +429,9 @@ def export_csv(owner: Any) -> str:
     now = timezone.now()
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([*EXPORT_FIELDS, "tags", "status", "due", "stability", "created_at"])
+    writer.writerow(
+        [*EXPORT_FIELDS, "tags", "status", "due", "stability", "created_at", "image_url"]
+    )
     for word in words_of(owner).order_by("created_at", "id"):
         card = word.card
         writer.writerow(
@@ -437,6 +442,7 @@ def export_csv(owner: Any) -> str:
                 card.due.isoformat(),
                 "" if card.stability is None else f"{card.stability:.2f}",
                 word.created_at.isoformat(),
+                word.image.url if word.image else "",
             ]
         )
     return out.getvalue()

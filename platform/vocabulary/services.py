@@ -156,7 +156,36 @@ def update_word(word: Word, *, tags: Iterable[str] | None = None, **fields: Any)
 def delete_word(word: Word) -> None:
     if word.audio:
         word.audio.delete(save=False)
+    if word.image:
+        word.image.delete(save=False)
     word.delete()  # and its card and review log
+
+
+def set_word_image(word: Word, upload: Any | None) -> Word:
+    """The word's picture (optional): checked by its content, re-encoded without metadata and
+    made card-sized by the social app's moment-photo helper (a virus scan included); None
+    removes it. The previous file is deleted. Raises ValidationError({"image": …})."""
+    from rest_framework.exceptions import ValidationError
+
+    from social.errors import InvalidMedia
+    from social.media import process_image
+
+    stored = None
+    if upload is not None:
+        try:
+            processed = process_image(upload)
+        except InvalidMedia as exc:
+            raise ValidationError({"image": [str(exc.detail)]}) from exc
+        stored = processed.thumbnail  # 480 px on the long side: a flashcard's picture
+    old = word.image.name if word.image else ""
+    if stored is not None:
+        word.image.save(f"word-{word.pk}-{stored.name}", stored, save=False)
+    else:
+        word.image = ""
+    Word.objects.filter(pk=word.pk).update(image=word.image.name or "")
+    if old and old != (word.image.name or ""):
+        word.image.storage.delete(old)
+    return word
 
 
 BULK_ACTIONS = ("delete", "add_tags", "remove_tags", "set_level")
@@ -584,6 +613,62 @@ def word_audio(word: Word) -> Word:
     word.audio.save(f"word-{word.pk}.mp3", ContentFile(speech), save=False)
     Word.objects.filter(pk=word.pk).update(audio=word.audio.name)
     return word
+
+
+@dataclass(frozen=True)
+class SayResult:
+    score: float  # 0..100
+    rating: int
+    expected: str
+    recognized_text: str
+
+
+MAX_SAY_BYTES = 5 * 1024 * 1024
+
+
+def assess_saying(user: Any, card_id: int, audio: Any) -> SayResult:
+    """Say-it: the learner's recording of a card's word, scored by the ML service's
+    pronunciation assessment (as lessons' voice exercises are, and free like them), and the
+    score turned into the rating the review will carry. Nothing is stored here: the review
+    itself goes through :func:`submit_review` with this rating and its duration.
+
+    Raises CardNotFound, ValidationError (not audio, empty, too large), AIInputRejected (no
+    speech heard: the learner may try again) and AIUnavailable."""
+    from rest_framework.exceptions import ValidationError
+
+    from ai import client
+    from core.uploads import AUDIO_TYPES, RejectedUpload, checked_type
+
+    from .challenges import rating_for_score
+
+    card = selectors.card_for(user, card_id)
+    if card is None:
+        raise CardNotFound()
+    if not audio.size:
+        raise ValidationError({"audio": [_("The recording is empty.")]})
+    if audio.size > MAX_SAY_BYTES:
+        raise ValidationError({"audio": [_("The recording is larger than 5 MB.")]})
+    try:
+        # The content decides; the client's name and declared type are never used.
+        mime = checked_type(audio, AUDIO_TYPES)
+    except RejectedUpload as exc:
+        raise ValidationError({"audio": [_("Send an audio recording.")]}) from exc
+    audio.seek(0)
+    word = card.word
+    assessment = client.assess_pronunciation(
+        audio.read(),
+        filename="say-it",
+        content_type=mime,
+        expected_text=word.text,
+        language=word.language,
+    )
+    score = max(0.0, min(100.0, float(assessment["scores"]["pronunciation"])))
+    return SayResult(
+        score=round(score, 1),
+        rating=rating_for_score(score),
+        expected=word.text,
+        recognized_text=str(assessment.get("recognized_text") or ""),
+    )
 
 
 # --- Reminders -------------------------------------------------------------------------------

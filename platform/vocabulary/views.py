@@ -19,6 +19,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
+from operations.configuration import ml_endpoint
+from rest_framework.exceptions import ValidationError
 from taggit.models import Tag
 
 from accounts.requests import user_of
@@ -100,7 +102,7 @@ def word_bank(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def add_word(request: HttpRequest) -> HttpResponse:
-    form = WordForm(request.POST)
+    form = WordForm(request.POST, request.FILES)
     if not form.is_valid():
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""
@@ -111,7 +113,20 @@ def add_word(request: HttpRequest) -> HttpResponse:
                 else " ".join(str(e) for e in errors),
             )
         return redirect("vocabulary-words")
-    result = services.add_word(user_of(request), **form.cleaned_data)
+    data = dict(form.cleaned_data)
+    image = data.pop("image", None)
+    result = services.add_word(user_of(request), **data)
+    if result.created and image:
+        try:
+            services.set_word_image(result.word, image)
+        except ValidationError as exc:
+            messages.error(
+                request,
+                _("The word is added, without its picture: %(why)s")
+                % {
+                    "why": " ".join(str(e) for e in exc.detail.get("image", [])),  # type: ignore[union-attr]
+                },
+            )
     if result.created:
         messages.success(request, _("“%(word)s” is in your words.") % {"word": result.word.text})
     else:
@@ -221,6 +236,8 @@ def review(request: HttpRequest) -> HttpResponse:
             "new_count": summary.new_count,
         },
         "first": first_challenge(due[0]) if due else None,
+        # Say-it needs the ML service (and, checked by review.js, a microphone).
+        "say_it": bool(ml_endpoint()[0]),
     }
     return TemplateResponse(request, "vocabulary/review.html", context)
 
@@ -231,7 +248,9 @@ REVIEW_FIRST_PAGE = 100
 
 def first_challenge(card: dict[str, Any]) -> dict[str, Any]:
     """The challenge review.js would show for this card (its kindOf and shuffle, ported), so
-    the server-rendered first card is the one the script takes over unchanged."""
+    the server-rendered first card is the one the script takes over unchanged. Say-it is
+    never drawn here: only the browser knows whether it has a microphone (review.js draws it,
+    and then replaces this card)."""
     word = card["word"]
     if card["is_new"] or not word["translation"]:
         kind = "flip"
@@ -239,6 +258,8 @@ def first_challenge(card: dict[str, Any]) -> dict[str, Any]:
         kinds = ["flip", "type", "listen"]
         if len(card["distractors"]) >= 2:
             kinds.append("choice")
+        if card.get("chips"):
+            kinds.append("chips")
         kind = kinds[(card["id"] + card["reps"]) % len(kinds)]
     options: list[str] = []
     if kind == "choice":
@@ -260,9 +281,11 @@ def edit_word(request: HttpRequest, word_id: int) -> HttpResponse:
     if word is None:
         raise Http404
     if request.method == "POST":
-        form = WordEditForm(request.POST)
+        form = WordEditForm(request.POST, request.FILES)
         if form.is_valid():
             data = dict(form.cleaned_data)
+            image = data.pop("image", None)
+            remove_image = data.pop("remove_image", False)
             clash = selectors.clashing_word(word, data["text"], data["language"])
             if clash is not None:
                 form.add_error(
@@ -270,10 +293,17 @@ def edit_word(request: HttpRequest, word_id: int) -> HttpResponse:
                     _("“%(word)s” is already in your words.") % {"word": clash.text},
                 )
             else:
-                tags = data.pop("tags")
-                services.update_word(word, tags=tags, **data)
-                messages.success(request, _("“%(word)s” is saved.") % {"word": word.text})
-                return redirect("vocabulary-words")
+                try:
+                    if image or remove_image:
+                        services.set_word_image(word, image or None)
+                except ValidationError as exc:
+                    for error in exc.detail.get("image", []):  # type: ignore[union-attr]
+                        form.add_error("image", str(error))
+                else:
+                    tags = data.pop("tags")
+                    services.update_word(word, tags=tags, **data)
+                    messages.success(request, _("“%(word)s” is saved.") % {"word": word.text})
+                    return redirect("vocabulary-words")
     else:
         form = WordEditForm(
             initial={

@@ -230,6 +230,12 @@ def answer_card(page: Any) -> int:
         page.keyboard.press("1")
         expect(page.locator("#review-stage[data-verdict]")).to_have_count(1)
         page.keyboard.press("Space")
+    elif kind == "chips":  # word chips: one word placed, checked offline by the page itself
+        page.keyboard.press("Space")  # the focused first chip
+        page.locator("#review-stage [data-action=check]").focus()
+        page.keyboard.press("Enter")
+        expect(page.locator("#review-stage[data-verdict]")).to_have_count(1)
+        page.keyboard.press("Space")
     else:  # type or listen: checked offline by the page itself
         page.locator("#review-answer").fill("no idea")
         page.keyboard.press("Enter")

@@ -10,7 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.api.fields import BoundedListField, LanguageCodeField, TagListField
-from vocabulary import selectors
+from vocabulary import challenges, selectors
 from vocabulary.models import MAX_TAGS, Card, LearnerSchedule, Level, Source, Word
 from vocabulary.services import BULK_ACTIONS
 
@@ -42,6 +42,13 @@ class CardSerializer(serializers.ModelSerializer[Card]):
         return selectors.status_of(card, self.context.get("now") or timezone.now())
 
 
+def image_url(word: Word, request: Any = None) -> str | None:
+    if not word.image:
+        return None
+    url = word.image.url
+    return request.build_absolute_uri(url) if request is not None else url
+
+
 def audio_url(word: Word) -> str:
     return reverse("vocabulary-word-audio", args=[word.pk])
 
@@ -51,6 +58,14 @@ class WordSerializer(serializers.ModelSerializer[Word]):
     tags = TagListField(max_length=MAX_TAGS)
     card = CardSerializer(read_only=True)
     audio_url = serializers.SerializerMethodField()
+    image = serializers.ImageField(
+        write_only=True,
+        required=False,
+        allow_null=True,
+        help_text="A picture for the card (multipart; JPEG, PNG, WebP or GIF, checked by its "
+        "content and made card-sized). null removes it.",
+    )
+    image_url = serializers.SerializerMethodField(help_text="The word's picture, or null.")
     # DRF's metaclass pops declared fields off the class, so ``Field.source`` survives.
     source = serializers.ChoiceField(choices=Source.choices, default=Source.MANUAL)  # type: ignore[assignment]
     level = serializers.ChoiceField(choices=Level.choices, required=False, allow_blank=True)
@@ -70,6 +85,8 @@ class WordSerializer(serializers.ModelSerializer[Word]):
             "level",
             "frequency_band",
             "audio_url",
+            "image",
+            "image_url",
             "created_at",
             "card",
         ]
@@ -78,6 +95,9 @@ class WordSerializer(serializers.ModelSerializer[Word]):
 
     def get_audio_url(self, word: Word) -> str:
         return audio_url(word)
+
+    def get_image_url(self, word: Word) -> str | None:
+        return image_url(word, self.context.get("request"))
 
     def validate_text(self, value: str) -> str:
         if not value.strip():
@@ -120,6 +140,7 @@ class BulkResultSerializer(serializers.Serializer[Any]):
 
 class DueWordSerializer(serializers.ModelSerializer[Word]):
     audio_url = serializers.SerializerMethodField()
+    image_url = serializers.SerializerMethodField(help_text="The word's picture, or null.")
 
     class Meta:
         model = Word
@@ -132,11 +153,22 @@ class DueWordSerializer(serializers.ModelSerializer[Word]):
             "example",
             "level",
             "audio_url",
+            "image_url",
         ]
         read_only_fields = fields
 
     def get_audio_url(self, word: Word) -> str:
         return audio_url(word)
+
+    def get_image_url(self, word: Word) -> str | None:
+        return image_url(word)
+
+
+class ChipsSerializer(serializers.Serializer[Any]):
+    target = serializers.ChoiceField(choices=["word", "example", "translation"])
+    prompt = serializers.CharField()
+    chips = serializers.ListField(child=serializers.CharField())
+    length = serializers.IntegerField(help_text="How many chips the answer takes.")
 
 
 class DueCardSerializer(CardSerializer):
@@ -147,12 +179,22 @@ class DueCardSerializer(CardSerializer):
         "challenge (fewer than three when the bank is small)."
     )
 
+    chips = serializers.SerializerMethodField(
+        help_text="Word chips: a phrase of 3-12 words to build in order (``target`` is what is "
+        "built: the word, its example or its translation; ``prompt`` is shown), its words "
+        "shuffled with a few distractors from the learner's bank; null when there is none."
+    )
+
     class Meta(CardSerializer.Meta):
-        fields = [*CardSerializer.Meta.fields, "is_new", "word", "distractors"]
+        fields = [*CardSerializer.Meta.fields, "is_new", "word", "distractors", "chips"]
         read_only_fields = fields
 
     def get_distractors(self, card: Card) -> list[str]:
         return selectors.pick_distractors(self.context.get("pool", []), card.word)
+
+    @extend_schema_field(ChipsSerializer(allow_null=True))
+    def get_chips(self, card: Card) -> dict[str, Any] | None:
+        return challenges.chips_for(card.word, self.context.get("pool", []))
 
 
 class ReviewRequestSerializer(serializers.Serializer[Any]):
@@ -188,10 +230,10 @@ class AnswerCheckRequestSerializer(serializers.Serializer[Any]):
     card = serializers.IntegerField(min_value=1)
     answer = serializers.CharField(max_length=300, allow_blank=True, trim_whitespace=False)
     direction = serializers.ChoiceField(
-        choices=["word", "translation"],
+        choices=["word", "translation", "example"],
         default="word",
-        help_text="What was typed: the word itself (listening, translation → word) or its "
-        "translation.",
+        help_text="What was typed or built: the word itself (listening, translation → word), "
+        "its translation, or its example sentence (word chips).",
     )
 
 
@@ -283,3 +325,17 @@ class ShiftResultSerializer(serializers.Serializer[Any]):
     kept = serializers.IntegerField(
         help_text="Postpone: overdue cards too close to forgotten to wait; they stay due."
     )
+
+
+class SayRequestSerializer(serializers.Serializer[Any]):
+    card = serializers.IntegerField(min_value=1)
+    audio = serializers.FileField(help_text="The learner saying the word (webm, ogg, wav, mp4).")
+
+
+class SayResultSerializer(serializers.Serializer[Any]):
+    score = serializers.FloatField(help_text="Pronunciation score, 0-100 (the ML service's).")
+    rating = serializers.IntegerField(
+        help_text="1 Again (< 50), 2 Hard (< 70), 3 Good (< 90), 4 Easy."
+    )
+    expected = serializers.CharField()
+    recognized_text = serializers.CharField(allow_blank=True)

@@ -84,7 +84,10 @@ class WordViewSet(viewsets.ModelViewSet[Word]):
         serializer = s.WordSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
+        image = data.pop("image", None)
         result = services.add_word(request.user, **data)
+        if image is not None and result.created:
+            services.set_word_image(result.word, image)
         word = selectors.word_for(request.user, result.word.pk)
         setattr(word, "created", result.created)  # noqa: B010  # read by the serializer
         body = s.WordCreatedSerializer(word, context=self.get_serializer_context()).data
@@ -94,6 +97,8 @@ class WordViewSet(viewsets.ModelViewSet[Word]):
         data = dict(serializer.validated_data)
         tags = data.pop("tags", None)
         word = cast(Word, serializer.instance)
+        if "image" in data:  # a new picture, or null to remove it
+            services.set_word_image(word, data.pop("image"))
         if data.get("text") or data.get("language"):
             clash = selectors.clashing_word(
                 word, data.get("text", word.text), data.get("language", word.language)
@@ -302,7 +307,9 @@ class ReviewViewSet(viewsets.GenericViewSet[Card]):
         if card is None:
             raise CardNotFound()
         word = card.word
-        expected = word.text if data["direction"] == "word" else word.translation
+        expected = {"word": word.text, "translation": word.translation, "example": word.example}[
+            data["direction"]
+        ]
         accepted = [expected, *[part for part in expected.split("/") if part.strip()]]
         given = data["answer"]
         correct = any(normalize_text(given) == normalize_text(item) for item in accepted)
@@ -311,6 +318,35 @@ class ReviewViewSet(viewsets.GenericViewSet[Card]):
             for item in accepted
         )
         return Response({"correct": correct, "expected": expected, "accents_only": accents_only})
+
+    @extend_schema(
+        request={"multipart/form-data": s.SayRequestSerializer},
+        responses=s.SayResultSerializer,
+        summary="Say-it: score a recording of the card's word (the ML service's pronunciation "
+        "assessment) and the rating it earns",
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        pagination_class=None,
+        parser_classes=[MultiPartParser, FormParser],
+    )
+    def say(self, request: Request) -> Response:
+        serializer = s.SayRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        result = services.assess_saying(request.user, data["card"], data["audio"])
+        body = {
+            "score": result.score,
+            "rating": result.rating,
+            "expected": result.expected,
+            "recognized_text": result.recognized_text,
+        }
+        return Response(s.SayResultSerializer(body).data)
+
+    def get_throttles(self) -> builtins.list[BaseThrottle]:
+        # Say-it calls the ML service: the stricter AI rate.
+        return [AIRateThrottle()] if self.action == "say" else [UserRateThrottle()]
 
 
 class ScheduleView(APIView):

@@ -1,12 +1,16 @@
 // The review session: today's cards from /api/v1/reviews/due/, one challenge per card (flip,
-// multiple choice from the learner's own bank, type the word, listening), each answer turned
+// multiple choice from the learner's own bank, type the word, listening, word chips to build a
+// phrase, and say-it: the recording scored by the ML service's pronunciation assessment, offered
+// when the service is configured and the browser has a microphone), each answer turned
 // into an FSRS rating and sent to /api/v1/reviews/ with the learner's own time and an
 // idempotency key. Answers go through the site's offline outbox, so a dropped connection
 // loses nothing and a resend is never counted twice; offline, the page and its cards come
 // from the service worker's cache (frontend/pwa/sw.js). Playable with the keyboard
-// alone: Space shows/continues, 1–4 rate or choose, Enter checks, P plays the sound.
-import { api } from "../ai/api.js";
+// alone: Space shows/continues, 1–4 rate or choose, Enter checks, Backspace takes back the last
+// chip, P plays the sound, R records.
+import { api, explain } from "../ai/api.js";
 import { pending, send } from "../pwa/outbox.js";
+import { Recorder } from "../translate/recorder.js";
 
 const $ = (selector, root = document) => root.querySelector(selector);
 const root = $("#review");
@@ -22,6 +26,9 @@ let position = 0;
 let mode = "loading";
 let shownAt = 0;
 let audio = null;
+let canSay = false; // the ML service is configured and the browser has a microphone
+let placed = []; // word chips: the indexes of the chips placed, in order
+let recorder = null; // say-it: the running recorder
 const answered = [];
 const startedAt = performance.now();
 
@@ -110,10 +117,12 @@ function progress() {
     .replace("%(total)s", String(total));
 }
 
-function kindOf(card) {
+function kindOf(card, sayable = false) {
   if (card.is_new || !card.word.translation) return "flip";
   const kinds = ["flip", "type", "listen"];
   if (card.distractors.length >= 2) kinds.push("choice");
+  if (card.chips) kinds.push("chips");
+  if (sayable) kinds.push("say"); // never on the server-drawn first card: it can't know
   return kinds[(card.id + card.reps) % kinds.length];
 }
 
@@ -132,7 +141,7 @@ function show() {
   progress();
   if (position >= cards.length) return finish();
   const card = cards[position];
-  const kind = kindOf(card);
+  const kind = kindOf(card, canSay);
   const wasKind = stage.dataset.kind;
   stage.dataset.kind = kind;
   if (wasKind !== kind) delete stage.dataset.firstCard; // not the card rendered with the page
@@ -142,7 +151,161 @@ function show() {
   audio = null;
   if (kind === "flip") return showFlip(card);
   if (kind === "choice") return showChoice(card);
+  if (kind === "chips") return showChips(card);
+  if (kind === "say") return showSay(card);
   return showTyping(card, kind);
+}
+
+// --- word chips -----------------------------------------------------------------------------
+// The server cut the phrase into words and shuffled them with a few distractors
+// (vocabulary/challenges.py): the learner taps them in order; checked like a typed answer.
+function showChips(card) {
+  mode = "chips";
+  placed = [];
+  const slot = fill("chips", card);
+  const { target, prompt, chips } = card.chips;
+  slot("kind").textContent = target === "example" ? text.buildExample : text.buildPhrase;
+  slot("front").textContent = prompt;
+  if (target === "word") slot("front").lang = card.word.language;
+  else slot("front").removeAttribute("lang");
+  slot("built").replaceChildren();
+  const bank = slot("chips");
+  bank.replaceChildren();
+  chips.forEach((word, index) => {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "button button-secondary vocab-chip";
+    button.dataset.chip = String(index);
+    button.textContent = word;
+    if (target !== "translation") button.lang = card.word.language;
+    button.addEventListener("click", () => place(index));
+    bank.append(button);
+  });
+  stage.dataset.chips = JSON.stringify(chips);
+  $("[data-action=check]", stage).addEventListener("click", checkChips);
+  $("[data-action=undo]", stage).addEventListener("click", undoChip);
+  $(".vocab-chip", stage).focus();
+}
+
+function place(index) {
+  if (mode !== "chips" || placed.includes(index)) return;
+  const card = cards[position];
+  placed.push(index);
+  $(`[data-slot=chips] [data-chip="${index}"]`, stage).hidden = true;
+  const chip = document.createElement("button");
+  chip.type = "button";
+  chip.className = "button vocab-chip";
+  chip.textContent = card.chips.chips[index];
+  chip.dataset.placed = String(index);
+  chip.addEventListener("click", () => takeBack(index));
+  $("[data-slot=built]", stage).append(chip);
+  // Once as many words are placed as the answer takes, Check; until then the next chip.
+  const nextChip = $("[data-slot=chips] .vocab-chip:not([hidden])", stage);
+  const full = placed.length >= card.chips.length;
+  (full || !nextChip ? $("[data-action=check]", stage) : nextChip).focus();
+  say(placed.map((i) => card.chips.chips[i]).join(" "));
+}
+
+function takeBack(index) {
+  if (mode !== "chips" || !placed.includes(index)) return;
+  placed = placed.filter((item) => item !== index);
+  $(`[data-slot=built] [data-placed="${index}"]`, stage)?.remove();
+  const chip = $(`[data-slot=chips] [data-chip="${index}"]`, stage);
+  chip.hidden = false;
+  chip.focus();
+}
+
+function undoChip() {
+  if (placed.length) takeBack(placed[placed.length - 1]);
+}
+
+async function checkChips() {
+  if (mode !== "chips") return;
+  const card = cards[position];
+  if (!placed.length) return undoChip();
+  mode = "checking";
+  const took = performance.now() - shownAt;
+  const { target, chips } = card.chips;
+  const given = placed.map((index) => chips[index]).join(" ");
+  const expected = target === "example" ? card.word.example : target === "translation" ? card.word.translation : card.word.text;
+  let result;
+  try {
+    if (!navigator.onLine) throw new Error("offline");
+    const json = { card: card.id, answer: given, direction: target };
+    result = await api("reviews/check/", { method: "POST", json, signal: AbortSignal.timeout(4000) });
+  } catch {
+    const plain = (value) => value.toLowerCase().replace(/[^\p{L}\p{N}'’]+/gu, " ").trim();
+    result = { correct: plain(given) === plain(expected), accents_only: false, expected };
+  }
+  const right = result.correct || result.accents_only;
+  const rating = !right ? 1 : took > SLOW_MS ? 2 : took < FAST_MS ? 4 : 3;
+  feedback(card, right ? "right" : "wrong", result.expected, rating, took);
+}
+
+// --- say-it ---------------------------------------------------------------------------------
+// Recorded with the translate page's recorder (static/js/translate/recorder.js), scored by
+// /api/v1/reviews/say/ (the ML service's pronunciation assessment); the score gives the rating.
+function showSay(card) {
+  mode = "say";
+  const slot = fill("say", card);
+  slot("front").textContent = card.word.text;
+  slot("front").lang = card.word.language;
+  slot("translation").textContent = card.word.translation;
+  slot("say-status").textContent = "";
+  recorder = new Recorder(slot("wave"));
+  $("[data-action=record]", stage).addEventListener("click", toggleRecording);
+  $("[data-action=play]", stage).addEventListener("click", playSound);
+  $("[data-action=skip]", stage).addEventListener("click", skipSay);
+  $("[data-action=record]", stage).focus();
+}
+
+function skipSay() {
+  // No microphone to hand, or not the place to speak: the same card as a flip card.
+  if (mode !== "say") return;
+  recorder = null;
+  stage.dataset.kind = "flip";
+  showFlip(cards[position]);
+}
+
+async function toggleRecording() {
+  if (mode !== "say" || !recorder) return;
+  const card = cards[position];
+  const button = $("[data-action=record]", stage);
+  const status = $("[data-slot=say-status]", stage);
+  if (!recorder.recorder || recorder.recorder.state !== "recording") {
+    try {
+      await recorder.start();
+    } catch {
+      status.textContent = text.denied;
+      return;
+    }
+    $("[data-slot=record-label]", stage).textContent = text.stop;
+    button.setAttribute("aria-pressed", "true");
+    return;
+  }
+  mode = "scoring";
+  const blob = await recorder.stop();
+  button.setAttribute("aria-pressed", "false");
+  button.disabled = true;
+  status.textContent = text.scoring;
+  const took = performance.now() - shownAt;
+  const form = new FormData();
+  form.append("card", String(card.id));
+  form.append("audio", new File([blob], blob.type.includes("mp4") ? "say.m4a" : "say.webm", { type: blob.type }));
+  let result;
+  try {
+    result = await api("reviews/say/", { method: "POST", form });
+  } catch (error) {
+    status.textContent = `${text.sayFailed} ${explain(error)}`;
+    $("[data-slot=record-label]", stage).textContent = text.record;
+    button.disabled = false;
+    recorder = new Recorder($("[data-slot=wave]", stage));
+    mode = "say";
+    return;
+  }
+  let detail = `${text.score}: ${Math.round(result.score)} / 100`;
+  if (result.recognized_text) detail += ` · ${text.heard}: “${result.recognized_text}”`;
+  feedback(card, result.rating > 1 ? "right" : "wrong", result.expected, result.rating, took, detail);
 }
 
 function showFlip(card) {
@@ -154,6 +317,10 @@ function showFlip(card) {
   slot("answer").textContent = card.word.translation || "—";
   slot("example").textContent = card.word.example;
   slot("example").lang = card.word.language;
+  const picture = slot("image");
+  picture.hidden = !card.word.image_url;
+  if (card.word.image_url) picture.src = card.word.image_url;
+  else picture.removeAttribute("src");
   $("[data-action=flip]", stage).addEventListener("click", flip);
   stage.querySelectorAll("[data-rating]").forEach((button) => {
     button.addEventListener("click", () => rate(Number(button.dataset.rating)));
@@ -261,7 +428,7 @@ function playSound() {
   audio.play().catch(() => {});
 }
 
-function feedback(card, verdict, expected, rating, took) {
+function feedback(card, verdict, expected, rating, took, detail = "") {
   record(card, rating, took);
   mode = "feedback";
   const slot = fill("feedback");
@@ -271,7 +438,7 @@ function feedback(card, verdict, expected, rating, took) {
   slot("result").classList.add(verdict === "wrong" ? "text-danger-700" : "text-success-700");
   slot("answer").textContent = expected;
   slot("answer").lang = card.word.language;
-  slot("rating").textContent = `${text.rated}: ${ratingNames[rating - 1]}`;
+  slot("rating").textContent = `${text.rated}: ${ratingNames[rating - 1]}${detail ? ` · ${detail}` : ""}`;
   say(`${words[verdict]} ${expected}`);
   $("[data-action=next]", stage).addEventListener("click", next);
   $("[data-action=next]", stage).focus();
@@ -314,8 +481,18 @@ document.addEventListener("keydown", (event) => {
   const typing = event.target instanceof HTMLInputElement || event.target instanceof HTMLTextAreaElement;
   if (typing) return; // Enter submits the form by itself
   const onButton = event.target instanceof HTMLButtonElement;
+  if (mode === "chips" && event.key === "Backspace") {
+    event.preventDefault();
+    undoChip();
+    return;
+  }
   if (event.key === " " || event.key === "Enter") {
     if (onButton) return; // the focused button's own click does it
+    if (mode === "chips" && event.key === "Enter") {
+      event.preventDefault();
+      checkChips();
+      return;
+    }
     if (mode === "front" || mode === "feedback") {
       event.preventDefault();
       if (mode === "front") flip();
@@ -332,12 +509,25 @@ document.addEventListener("keydown", (event) => {
     }
     return;
   }
-  if (event.key.toLowerCase() === "p" && mode === "type") playSound();
+  if (event.key.toLowerCase() === "p" && (mode === "type" || mode === "say")) playSound();
+  if (event.key.toLowerCase() === "r" && mode === "say") toggleRecording();
 });
 
 // --- start ----------------------------------------------------------------------------------
+async function microphoneUsable() {
+  if (root.dataset.sayIt !== "yes") return false;
+  if (!navigator.mediaDevices?.getUserMedia || typeof MediaRecorder === "undefined") return false;
+  try {
+    const devices = await navigator.mediaDevices.enumerateDevices();
+    return devices.some((device) => device.kind === "audioinput");
+  } catch {
+    return false;
+  }
+}
+
 async function start() {
   await adoptOldPending();
+  canSay = await microphoneUsable();
   try {
     // Online: today's cards; offline: the list from the last visit (the service worker's
     // NetworkFirst copy), without the cards already answered here and waiting to sync.
