@@ -42,8 +42,8 @@ def test_admin_reads_the_dashboards_as_charts_tables_and_csv(
     expect(page).to_have_url(live_server.url + "/admin/analytics/platform/")
 
     charts = page.locator("[data-analytics-chart]")
-    expect(charts).to_have_count(8)
-    for index in range(8):
+    expect(charts).to_have_count(9)
+    for index in range(9):
         expect(charts.nth(index)).to_have_attribute("data-state", "drawn")
     active = page.locator('[data-analytics-chart][data-src*="/active_users/"]')
     expect(active.get_by_role("heading", name="Active people: DAU, WAU, MAU")).to_be_visible()
@@ -77,7 +77,11 @@ def test_admin_reads_the_dashboards_as_charts_tables_and_csv(
     assert rows[0] == ["Day", "DAU", "WAU (7 days)", "MAU (30 days)"]
     assert len(rows) == 91
 
-    for slug, count in [("learning", 5), ("marketplace", 3), ("finance", 2), ("goals", 1)]:
+    activation = page.locator('[data-analytics-chart][data-src*="/activation/"]')
+    expect(
+        activation.get_by_role("heading", name="Activation: sign-ups active within 7 days")
+    ).to_be_visible()
+    for slug, count in [("learning", 6), ("marketplace", 5), ("finance", 2), ("goals", 1)]:
         page.goto(f"{live_server.url}/admin/analytics/{slug}/")
         charts = page.locator("[data-analytics-chart]")
         expect(charts).to_have_count(count)
@@ -93,7 +97,7 @@ def test_admin_reads_the_dashboards_as_charts_tables_and_csv(
     expect(page.get_by_text("Reconciled with the ledger")).to_be_visible()
 
     page.set_viewport_size({"width": 390, "height": 844})
-    for slug in ("platform", "finance"):
+    for slug in ("platform", "learning", "marketplace", "finance", "goals"):
         page.goto(f"{live_server.url}/admin/analytics/{slug}/")
         expect(page.locator("[data-analytics-chart]").first).to_have_attribute(
             "data-state", "drawn"
