@@ -10,6 +10,7 @@ consumer read the missing ones from the database, which is the source of truth.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from channels.db import database_sync_to_async
@@ -69,6 +70,7 @@ class ChatConsumer(UserSocketConsumer):
     require_verified_email = True
 
     async def on_open(self) -> None:
+        self._nudges: set[asyncio.Future[None]] = set()
         # conversation id → highest sequence delivered on this socket; the client is known to
         # hold everything up to it once it has resumed.
         points = await database_sync_to_async(selectors.resume_points_of)(self.user)
@@ -112,11 +114,14 @@ class ChatConsumer(UserSocketConsumer):
     async def on_send(self, content: dict[str, Any]) -> None:
         client_id = str(content.get("client_id") or "")
         try:
+            # One thread hop for the whole send; its fan-out comes back to this event loop
+            # (defer_fan_out) instead of the thread hopping back here to send it.
             result = await in_thread_pool(services.send_message)(
                 self.user,
                 content.get("conversation"),
                 client_id=client_id,
                 body=str(content.get("body") or ""),
+                defer_fan_out=True,
             )
         except ServiceError as exc:
             await self.error(code_of(exc), str(exc.detail), client_id=client_id)
@@ -131,6 +136,18 @@ class ChatConsumer(UserSocketConsumer):
                 "duplicate": not result.created,
             }
         )
+        # The message is committed. The ack went first (a local write, as before: the sender's
+        # own tabs hear message.new after it), then the members' group sends.
+        for recipients, event in result.deliveries:
+            await asend_to_users(CHAT, recipients, event)
+        if result.created and result.deliveries:
+            # The offline nudge is a Celery publish (and, the first time in a process, the
+            # tasks' import): in the pool, not awaited, so the next frame is not held by it.
+            nudge = asyncio.ensure_future(
+                in_thread_pool(services.enqueue_offline_notifications)(result.message.pk)
+            )
+            self._nudges.add(nudge)
+            nudge.add_done_callback(self._nudges.discard)
 
     async def on_typing(self, content: dict[str, Any]) -> None:
         conversation = content.get("conversation")
