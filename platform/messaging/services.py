@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -307,7 +308,7 @@ def _deliveries(
 
 def _send_on_commit(deliveries: list[tuple[list[Any], dict[str, Any]]]) -> None:
     for recipients, event in deliveries:
-        transaction.on_commit(lambda r=recipients, e=event: send_to_users(CHAT, r, e))
+        transaction.on_commit(partial(send_to_users, CHAT, recipients, event))
 
 
 def _fan_out(

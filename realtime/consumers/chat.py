@@ -11,6 +11,7 @@ consumer read the missing ones from the database, which is the source of truth.
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from channels.db import database_sync_to_async
@@ -24,6 +25,8 @@ from tutoring.selectors.chat import next_slots_in_conversation
 from .base import UserSocketConsumer, int_field
 
 MAX_REPLAY = 1000
+# Queues the offline nudges of this process's chat sockets (a Celery publish each).
+NUDGES = ThreadPoolExecutor(max_workers=1, thread_name_prefix="chat-nudges")
 # "slots" reads a teacher's calendar (about ten queries): a user asks at most this many times
 # a minute, over all their sockets.
 SLOTS_PER_MINUTE = 10
@@ -142,9 +145,10 @@ class ChatConsumer(UserSocketConsumer):
             await asend_to_users(CHAT, recipients, event)
         if result.created and result.deliveries:
             # The offline nudge is a Celery publish (and, the first time in a process, the
-            # tasks' import): in the pool, not awaited, so the next frame is not held by it.
-            nudge = asyncio.ensure_future(
-                in_thread_pool(services.enqueue_offline_notifications)(result.message.pk)
+            # tasks' import: seconds on a loaded machine): on its own thread, not awaited and
+            # not in the shared pool, where a slow first publish held up every send behind it.
+            nudge = asyncio.get_running_loop().run_in_executor(
+                NUDGES, services.enqueue_offline_notifications, result.message.pk
             )
             self._nudges.add(nudge)
             nudge.add_done_callback(self._nudges.discard)
