@@ -69,7 +69,26 @@ def chosen_models(app_labels: Iterable[str] = PEOPLE_APPS) -> list[type[models.M
         and not _is_page(model)
         and isinstance(model._meta.pk, keys)
     ]
-    return _ordered(found)
+    return _ordered(_owned(found))
+
+
+def _owned(found: list[type[models.Model]]) -> list[type[models.Model]]:
+    """The models that belong to people: the user, and whatever points at an owned model
+    (a booking, its events, a ledger entry through its account). Settings-like tables (XP
+    rules, prices, badges) are not multiplied: there is one of each whatever the users."""
+    owned = {get_user_model()}
+    grew = True
+    while grew:
+        grew = False
+        for model in found:
+            if model not in owned and any(
+                field.related_model in owned
+                for field in model._meta.concrete_fields
+                if isinstance(field, ForeignKey)
+            ):
+                owned.add(model)
+                grew = True
+    return [model for model in found if model in owned]
 
 
 def _ordered(found: list[type[models.Model]]) -> list[type[models.Model]]:
