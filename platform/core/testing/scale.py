@@ -76,7 +76,7 @@ def _owned(found: list[type[models.Model]]) -> list[type[models.Model]]:
     """The models that belong to people: the user, and whatever points at an owned model
     (a booking, its events, a ledger entry through its account). Settings-like tables (XP
     rules, prices, badges) are not multiplied: there is one of each whatever the users."""
-    owned = {get_user_model()}
+    owned: set[type[models.Model]] = {get_user_model()}
     grew = True
     while grew:
         grew = False
@@ -104,7 +104,7 @@ def _ordered(found: list[type[models.Model]]) -> list[type[models.Model]]:
         for field in model._meta.concrete_fields:
             target = field.related_model if isinstance(field, ForeignKey) else None
             if target in chosen and target not in path:
-                visit(target, path)  # type: ignore[arg-type]
+                visit(target, path)
         seen.add(model)
         done.append(model)
 
@@ -138,17 +138,15 @@ def scale(factor: int, app_labels: Iterable[str] = PEOPLE_APPS) -> dict[str, tup
                 if pk.related_model not in mapped:
                     report[table] = (_count(cursor, table), "its parent is not copied")
                     continue
-                parent = _q(_map_table(pk.related_model))  # type: ignore[arg-type]
-                new = (
-                    f"(SELECT p.new FROM {parent} p WHERE p.old = t.{_q(pk.column)} AND p.k = g.k)"
-                )
+                parent = _q(_map_table(pk.related_model))
+                new = f"(SELECT p.new FROM {parent} p WHERE p.old = t.{_q(str(pk.column))} AND p.k = g.k)"
             else:
                 new = f"nextval(pg_get_serial_sequence('{table}', '{pk.column}'))"
             try:
                 with transaction.atomic():
                     cursor.execute(
                         f"CREATE UNLOGGED TABLE {_q(_map_table(model))} AS SELECT"
-                        f" t.{_q(pk.column)} AS old, g.k, {new} AS new FROM {_q(table)} t"
+                        f" t.{_q(str(pk.column))} AS old, g.k, {new} AS new FROM {_q(table)} t"
                         " CROSS JOIN generate_series(1, %s) AS g(k)",
                         [factor - 1],
                     )
@@ -163,13 +161,13 @@ def scale(factor: int, app_labels: Iterable[str] = PEOPLE_APPS) -> dict[str, tup
             table = model._meta.db_table
             columns, values = [], []
             for field in model._meta.concrete_fields:
-                column = _q(field.column)
+                column = _q(str(field.column))
                 columns.append(column)
                 target = field.related_model if field.is_relation else None
                 if field.primary_key:
                     values.append("m.new")
                 elif target in mapped:
-                    other = _q(_map_table(target))  # type: ignore[arg-type]
+                    other = _q(_map_table(target))
                     values.append(
                         f"COALESCE((SELECT x.new FROM {other} x WHERE x.old = t.{column}"
                         f" AND x.k = m.k), t.{column})"
@@ -185,7 +183,7 @@ def scale(factor: int, app_labels: Iterable[str] = PEOPLE_APPS) -> dict[str, tup
                     cursor.execute(
                         f"INSERT INTO {_q(table)} ({', '.join(columns)}) SELECT"
                         f" {', '.join(values)} FROM {_q(table)} t JOIN"
-                        f" {_q(_map_table(model))} m ON m.old = t.{_q(model._meta.pk.column)}"  # type: ignore[union-attr]
+                        f" {_q(_map_table(model))} m ON m.old = t.{_q(str(model._meta.pk.column))}"
                     )
                     # Deferred foreign keys are checked here, inside the savepoint.
                     cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
