@@ -29,6 +29,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from core.testing.scale import scale
+from credits.testing import give_credits  # noqa: F401 - fixture
+from tutoring.testing import make_gig, make_listing  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +38,9 @@ FACTOR = 40
 
 
 @pytest.fixture
-def world(make_listing: Any, make_gig: Any, student: Any, give_credits: Any) -> dict[str, Any]:
+def world(
+    make_listing: Any, make_gig: Any, student: Any, give_credits: Any  # noqa: F811 - imported
+) -> dict[str, Any]:
     from messaging.services import send_message, start_conversation
     from notifications.services import notify
     from tutoring.services.bookings import hold_booking
