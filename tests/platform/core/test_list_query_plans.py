@@ -39,7 +39,10 @@ FACTOR = 40
 
 @pytest.fixture
 def world(
-    make_listing: Any, make_gig: Any, student: Any, give_credits: Any  # noqa: F811 - imported
+    make_listing: Any,  # noqa: F811
+    make_gig: Any,  # noqa: F811
+    student: Any,
+    give_credits: Any,  # noqa: F811 - a fixture imported above
 ) -> dict[str, Any]:
     from messaging.services import send_message, start_conversation
     from notifications.services import notify
