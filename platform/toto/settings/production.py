@@ -8,7 +8,7 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import LOGGING, env
+from .base import LOGGING, WEB_THREADS, env
 from .database import configure
 
 DEBUG = False
@@ -22,7 +22,9 @@ DATABASES = {
         pool=env.bool("DATABASE_POOL", default=True),
         max_age=env.int("DATABASE_CONN_MAX_AGE", default=60),
         min_size=env.int("DATABASE_POOL_MIN_SIZE", default=2),
-        max_size=env.int("DATABASE_POOL_MAX_SIZE", default=16),
+        # As many as the threads that run requests (core.asgi_threads): the pool adds no
+        # second queue; lower it (PgBouncer, many processes) once measured on your load.
+        max_size=env.int("DATABASE_POOL_MAX_SIZE", default=WEB_THREADS or 16),
         timeout=env.float("DATABASE_POOL_TIMEOUT", default=10.0),
     )
 }
