@@ -61,7 +61,7 @@ def world(
                 check_availability=False,
             )
     for n in range(6):
-        notify(student, "test", f"Notification {n}")
+        notify(student, "system", f"Notification {n}")
         give_credits(student, 5, key=f"grant-{n}")
     conversation, _created = start_conversation(student, [listings[0].user])
     for n in range(5):
