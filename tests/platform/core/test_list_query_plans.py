@@ -13,8 +13,7 @@ planner's choice would say nothing about production's 100x (benchmarks/db measur
 With it the planner still falls back to a Seq Scan when *no index can serve the query's
 filter or order* - the setting only makes sequential scans look expensive - so "no Seq Scan
 on the big table" asserts exactly what matters here: an index exists that fits the list's
-query. Dropping one of those indexes makes the matching test fail (tried on the
-notification, ledger entry and booking indexes while writing this).
+query.
 """
 
 from __future__ import annotations
