@@ -95,7 +95,7 @@ def plans_of(api_client: Any, user: Any, path: str, table: str) -> list[str]:
     ("who", "path", "table", "minimum_rows"),
     [
         ("student", "/api/v1/teachers/", "tutoring_teacherlisting", 3 * FACTOR),
-        ("student", "/api/v1/lessons/", "learning_lessonpage", 0),
+        ("student", "/api/v1/lessons/", "cms_learning_lessonpage", 0),
         ("student", "/api/v1/notifications/", "notifications_notification", 6 * FACTOR),
         ("student", "/api/v1/conversations/", "messaging_participant", 2 * FACTOR),
         ("student", "/api/v1/wallet/transactions/", "credits_entry", 6 * FACTOR),
