@@ -8,13 +8,26 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import LOGGING, env
+from .base import LOGGING, WEB_THREADS, env
+from .database import configure
 
 DEBUG = False
 SECRET_KEY = env.str("SECRET_KEY")
-DATABASES = {"default": env.db("DATABASE_URL")}
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Connections: Django's psycopg pool per process (DATABASE_POOL=on, the default) or a
+# persistent connection per request thread (off); measured in benchmarks/db/results-pool.md,
+# chosen in docs/decisions.md, sized in docs/scaling.md.
+DATABASES = {
+    "default": configure(
+        env.db("DATABASE_URL"),
+        pool=env.bool("DATABASE_POOL", default=True),
+        max_age=env.int("DATABASE_CONN_MAX_AGE", default=60),
+        min_size=env.int("DATABASE_POOL_MIN_SIZE", default=2),
+        # As many as the threads that run requests (core.asgi_threads): the pool adds no
+        # second queue; lower it (PgBouncer, many processes) once measured on your load.
+        max_size=env.int("DATABASE_POOL_MAX_SIZE", default=WEB_THREADS or 16),
+        timeout=env.float("DATABASE_POOL_TIMEOUT", default=10.0),
+    )
+}
 # The RSA key that signs the API's JWTs (PEM, PKCS#8 or PKCS#1), required: in the variable
 # (newlines may be written as \n) or in a file named by HEADLESS_JWT_PRIVATE_KEY_FILE (a
 # Docker/Kubernetes secret). Rotating it signs everyone out of the app.
