@@ -1,6 +1,7 @@
-"""A native client generated from the committed schema (openapi-python-client, a standard
-generator) drives a learner's journey against the live test server: sign up and verify by code
-(allauth headless: its own API, called plainly), then only typed calls: the profile, a lesson,
+"""Native clients generated from the committed schemas (openapi-python-client, a standard
+generator) drive a learner's journey against the live test server: sign up and verify by code
+through a client generated from allauth headless's committed specification
+(docs/api/auth-openapi.yaml), then only typed calls of the /api/v1 client: the profile, a lesson,
 its completion, a translation, the phrasebook with an idempotent replay, a word saved and its
 flashcard reviewed (with the offline client's idempotent replay), a teacher found, a slot held
 and paid with the demo card, the booking confirmed, notifications and the Web Push key. A
@@ -17,14 +18,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = ROOT / "docs" / "api" / "openapi.yaml"
+AUTH_SCHEMA = ROOT / "docs" / "api" / "auth-openapi.yaml"
 GENERATOR = Path(sys.executable).with_name("openapi-python-client")
 # Time zones include GMT0 and GMT+0, one Python name: literal enums keep the values as strings.
-CONFIG = "literal_enums: true\npackage_name_override: toto_client\n"
+CONFIG = "literal_enums: true\npackage_name_override: {package}\n"
 PASSWORD = "Gr33n-tea-at-noon"
 
 
@@ -39,26 +40,34 @@ def _import_unset_where_used(package: Path) -> None:
             module.write_text("from ...types import Unset\n" + text)
 
 
-@pytest.fixture(scope="module")
-def toto_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+def _generated(schema: Path, package: str, folder: Path) -> Iterator[Any]:
     if not GENERATOR.exists():
         pytest.fail("openapi-python-client is missing: make install-test installs it")
-    folder = tmp_path_factory.mktemp("client")
-    (folder / "config.yaml").write_text(CONFIG)
+    (folder / "config.yaml").write_text(CONFIG.format(package=package))
     generated = subprocess.run(
-        [str(GENERATOR), "generate", "--path", str(SCHEMA), "--meta", "none",
-         "--config", str(folder / "config.yaml"), "--output-path", str(folder / "toto_client")],
+        [str(GENERATOR), "generate", "--path", str(schema), "--meta", "none",
+         "--config", str(folder / "config.yaml"), "--output-path", str(folder / package)],
         capture_output=True, text=True, timeout=300, cwd=folder,
     )  # fmt: skip
     assert generated.returncode == 0, generated.stdout[-3000:] + generated.stderr[-3000:]
-    _import_unset_where_used(folder / "toto_client")
+    _import_unset_where_used(folder / package)
     sys.path.insert(0, str(folder))
     try:
-        yield importlib.import_module("toto_client")
+        yield importlib.import_module(package)
     finally:
         sys.path.remove(str(folder))
-        for name in [n for n in sys.modules if n == "toto_client" or n.startswith("toto_client.")]:
+        for name in [n for n in sys.modules if n == package or n.startswith(f"{package}.")]:
             del sys.modules[name]
+
+
+@pytest.fixture(scope="module")
+def toto_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    yield from _generated(SCHEMA, "toto_client", tmp_path_factory.mktemp("client"))
+
+
+@pytest.fixture(scope="module")
+def auth_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    yield from _generated(AUTH_SCHEMA, "allauth_client", tmp_path_factory.mktemp("auth"))
 
 
 @pytest.fixture
@@ -78,6 +87,7 @@ def emails(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
 @pytest.mark.django_db(transaction=True)
 def test_a_learner_journey_through_the_generated_client(
     toto_client: Any,
+    auth_client: Any,
     live_server: Any,
     emails: list[Any],
     make_lesson: Any,
@@ -97,23 +107,33 @@ def test_a_learner_journey_through_the_generated_client(
     gig = make_gig(listing, durations={30: "15.00", 60: "30.00"})
     api = importlib.import_module
 
-    # Sign up and verify (allauth headless app API).
-    with httpx.Client(base_url=live_server.url, timeout=30) as auth:
-        signed_up = auth.post(
-            "/api/auth/app/v1/auth/signup",
-            json={"email": "nia@example.com", "password": PASSWORD, "role": "student",
-                  "full_name": "Nia Learner"},
-        )  # fmt: skip
-        assert signed_up.status_code in (200, 401), signed_up.text
-        meta = signed_up.json()["meta"]
-        token = meta["access_token"]
-        verified = auth.post(
-            "/api/auth/app/v1/auth/email/verify",
-            json={"key": code_in(emails[-1])},
-            headers={"Authorization": f"Bearer {token}"},
-        )
-        assert verified.status_code == 200, verified.text
-        token = verified.json()["meta"].get("access_token", token)
+    # Sign up and verify (allauth headless app API, typed by its committed specification).
+    accounts = auth_client.Client(base_url=live_server.url, timeout=30)
+    signup = api("allauth_client.models.signup")
+    signed_up = api("allauth_client.api.authentication_account.post_api_auth_client_v1_auth_signup")
+    answer = signed_up.sync_detailed(
+        "app",
+        client=accounts,
+        body=signup.Signup(email="nia@example.com", password=PASSWORD, role="student",
+                           full_name="Nia Learner"),
+    )  # fmt: skip
+    # Signed in at once (200, AuthenticatedResponse: e-mail verification is not mandatory) or
+    # the e-mail still to verify first (401, AuthenticationResponse): a token either way.
+    assert answer.status_code in (200, 401), answer.content
+    token = answer.parsed.meta.access_token
+    assert isinstance(token, str) and token, answer.content
+    verify = api("allauth_client.models.verify_email")
+    verified = api(
+        "allauth_client.api.authentication_account.post_api_auth_client_v1_auth_email_verify"
+    ).sync_detailed(
+        "app",
+        client=auth_client.AuthenticatedClient(base_url=live_server.url, token=token, timeout=30),
+        body=verify.VerifyEmail(key=code_in(emails[-1])),
+    )
+    assert verified.status_code == 200, verified.content
+    assert verified.parsed.data.user.email == "nia@example.com", verified.content
+    if isinstance(verified.parsed.meta.access_token, str):
+        token = verified.parsed.meta.access_token
 
     from django.contrib.auth import get_user_model
 
@@ -208,7 +228,9 @@ def test_a_learner_journey_through_the_generated_client(
         client=client, id=held.parsed.id, body=pay_body
     )
     assert checkout.status_code == 200, checkout.content
-    payment_id = checkout.parsed["payment_id"]
+    assert (checkout.parsed.provider, checkout.parsed.demo) == ("demo", True)
+    assert checkout.parsed.test_cards and checkout.parsed.amount == 1500, checkout.content
+    payment_id = checkout.parsed.payment_id
     confirm = api("toto_client.models.demo_confirm_request").DemoConfirmRequest(
         card="4242 4242 4242 4242", expiry="12/99", cvc="123"
     )

@@ -5,6 +5,16 @@ request field or parameter newly required. Additions pass (the committed file th
 it current). After an intended change (a new endpoint, or a break announced for v2), update it:
 
     .venv/bin/python manage.py spectacular --file docs/api/openapi.yaml --validate
+
+Sign-up, login, e-mail verification and tokens are allauth headless's own API under
+/api/auth/; its served specification (HEADLESS_SERVE_SPECIFICATION, /api/auth/openapi.yaml) is
+committed as docs/api/auth-openapi.yaml and held to the same rules. After an allauth upgrade or
+a change of its settings that is intended, save the served file again:
+
+    DJANGO_SETTINGS_MODULE=toto.settings.test .venv/bin/python -c "import sys;\
+    sys.path.insert(0, 'platform'); import django; django.setup();\
+    from django.test import Client; open('docs/api/auth-openapi.yaml', 'wb').write(\
+    Client().get('/api/auth/openapi.yaml', HTTP_HOST='localhost').content)"
 """
 
 from __future__ import annotations
@@ -17,6 +27,7 @@ import yaml
 from drf_spectacular.generators import SchemaGenerator
 
 COMMITTED = Path(__file__).resolve().parents[2] / "docs" / "api" / "openapi.yaml"
+COMMITTED_AUTH = COMMITTED.with_name("auth-openapi.yaml")
 METHODS = ("get", "put", "post", "patch", "delete")
 UPDATE = "If the change is intended, see docs/api-versioning.md and update docs/api/openapi.yaml."
 
@@ -26,10 +37,12 @@ class Document:
         self.schema = schema
 
     def resolve(self, node: Any) -> Any:
+        """Follows ``#/components/<kind>/<name>`` references: schemas here, and also
+        parameters, request bodies and responses in allauth's specification."""
         seen = 0
         while isinstance(node, dict) and "$ref" in node and seen < 20:
-            name = node["$ref"].rsplit("/", 1)[1]
-            node = self.schema["components"]["schemas"].get(name, {})
+            _, kind, name = node["$ref"].rsplit("/", 2)
+            node = self.schema.get("components", {}).get(kind, {}).get(name, {})
             seen += 1
         return node or {}
 
@@ -140,8 +153,15 @@ def breaking_changes(committed: dict[str, Any], live: dict[str, Any]) -> list[st
                 problems.append(f"{where}: operation removed")
                 continue
             old_op, new_op = old_item[method], new_item[method]
-            old_params = {(p["in"], p["name"]): p for p in old_op.get("parameters", [])}
-            for param in new_op.get("parameters", []):
+            old_params = {
+                (p["in"], p["name"]): p
+                for p in map(old_doc.resolve, [*old_item.get("parameters", []),
+                                               *old_op.get("parameters", [])])
+            }  # fmt: skip
+            new_params = map(
+                new_doc.resolve, [*new_item.get("parameters", []), *new_op.get("parameters", [])]
+            )
+            for param in new_params:
                 key = (param["in"], param["name"])
                 if param.get("required") and not old_params.get(key, {}).get("required"):
                     problems.append(
@@ -156,12 +176,11 @@ def breaking_changes(committed: dict[str, Any], live: dict[str, Any]) -> list[st
                         f"{where} ?{param['name']}",
                         problems,
                     )
-            old_body, new_body = (
-                _json_body(old_op.get("requestBody", {})),
-                _json_body(new_op.get("requestBody", {})),
-            )
+            old_request = old_doc.resolve(old_op.get("requestBody", {}))
+            new_request = new_doc.resolve(new_op.get("requestBody", {}))
+            old_body, new_body = _json_body(old_request), _json_body(new_request)
             if new_body is not None:
-                if old_body is None and new_op.get("requestBody", {}).get("required"):
+                if old_body is None and new_request.get("required"):
                     problems.append(f"{where}: request body newly required")
                 elif old_body is not None:
                     compare_request(old_doc, old_body, new_doc, new_body, f"{where} body", problems)
@@ -172,7 +191,8 @@ def breaking_changes(committed: dict[str, Any], live: dict[str, Any]) -> list[st
                 if new_response is None:
                     problems.append(f"{where}: response {code} removed")
                     continue
-                old_schema, new_schema = _json_body(old_response), _json_body(new_response)
+                old_schema = _json_body(old_doc.resolve(old_response))
+                new_schema = _json_body(new_doc.resolve(new_response))
                 if old_schema is not None and new_schema is not None:
                     compare_response(
                         old_doc, old_schema, new_doc, new_schema, f"{where} {code}", problems
@@ -211,6 +231,42 @@ def test_the_live_schema_keeps_the_committed_contract(
     assert not problems, (
         "The API broke its committed contract:\n  " + "\n  ".join(problems) + f"\n{UPDATE}"
     )
+
+
+@pytest.fixture(scope="module")
+def committed_auth() -> dict[str, Any]:
+    return yaml.safe_load(COMMITTED_AUTH.read_text())
+
+
+@pytest.fixture
+def live_auth(client: Any) -> dict[str, Any]:
+    """allauth headless's specification as the running site serves it."""
+    served = client.get("/api/auth/openapi.yaml", HTTP_HOST="localhost")
+    assert served.status_code == 200, served.content[:500]
+    return yaml.safe_load(served.content)
+
+
+def test_the_auth_api_keeps_its_committed_contract(
+    committed_auth: dict[str, Any], live_auth: dict[str, Any]
+) -> None:
+    problems = breaking_changes(committed_auth, live_auth)
+    assert not problems, (
+        "allauth's API broke its committed contract:\n  " + "\n  ".join(problems)
+        + "\nIf intended, save the served /api/auth/openapi.yaml as docs/api/auth-openapi.yaml"
+        " (see this module's docstring)."
+    )  # fmt: skip
+
+
+def test_the_committed_auth_contract_has_the_app_journey(committed_auth: dict[str, Any]) -> None:
+    """What the native clients use: sign-up with Toto's own fields, e-mail verification by
+    code, login and token refresh."""
+    paths = committed_auth["paths"]
+    for path in ("auth/signup", "auth/email/verify", "auth/login"):
+        assert "post" in paths[f"/api/auth/{{client}}/v1/{path}"], path
+    assert "post" in paths["/api/auth/app/v1/tokens/refresh"]
+    signup = committed_auth["components"]["schemas"]["BaseSignup"]
+    assert {"email", "full_name", "role"} <= set(signup["required"])
+    assert signup["properties"]["role"]["enum"] == ["student", "teacher"]
 
 
 def test_every_committed_path_is_versioned(committed: dict[str, Any]) -> None:
@@ -328,3 +384,43 @@ def test_the_checker_lets_additions_through() -> None:
         }
 
     assert _changed(add) == []
+
+
+def test_the_checker_follows_references_to_parameters_bodies_and_responses() -> None:
+    """allauth's specification refers to shared parameters, request bodies and responses."""
+    import copy
+
+    json_schema = lambda name: {"content": {"application/json": {"schema": {"$ref": name}}}}  # noqa: E731
+    base = {
+        "paths": {
+            "/api/auth/{client}/v1/auth/signup": {
+                "post": {
+                    "parameters": [{"$ref": "#/components/parameters/Client"}],
+                    "requestBody": {"$ref": "#/components/requestBodies/Signup"},
+                    "responses": {"200": {"$ref": "#/components/responses/Authenticated"}},
+                }
+            }
+        },
+        "components": {
+            "parameters": {
+                "Client": {"in": "path", "name": "client", "required": False, "schema": {}}
+            },
+            "requestBodies": {"Signup": json_schema("#/components/schemas/Signup")},
+            "responses": {"Authenticated": json_schema("#/components/schemas/Meta")},
+            "schemas": {
+                "Signup": {"type": "object", "properties": {"email": {}, "phone": {}}},
+                "Meta": {"type": "object", "properties": {"access_token": {"type": "string"}}},
+            },
+        },
+    }
+    live = copy.deepcopy(base)
+    live["components"]["parameters"]["Client"]["required"] = True
+    live["components"]["schemas"]["Signup"]["required"] = ["phone"]
+    live["components"]["schemas"]["Meta"]["properties"].pop("access_token")
+    where = "POST /api/auth/{client}/v1/auth/signup"
+    assert breaking_changes(base, live) == [
+        f"{where} 200.access_token: response field removed",
+        f"{where} body.phone: request field newly required",
+        f"{where}: parameter client (path) newly required",
+    ]
+    assert breaking_changes(base, copy.deepcopy(base)) == []

@@ -142,11 +142,14 @@ def test_every_learner_page_fits_a_phone_and_passes_axe(
     browser, live_server, demo_site, signed_in_page, viewport, axe, no_sideways_scroll, screenshot
 ) -> None:
     from accounts.models import User
+    from cms.abroad.models import HomestayPage
     from cms.learning.models import LessonPage
     from tutoring.selectors import discovery
 
     lesson = LessonPage.objects.live().get(title="Hello and goodbye")
     listing = discovery.listed_teachers().first()
+    homestay = HomestayPage.objects.live().order_by("path").first()
+    assert homestay is not None, "the demo site has a homestay"
     page = signed_in_page(
         browser, live_server.url, User.objects.get(email="student@toto.localhost")
     )
@@ -185,6 +188,10 @@ def test_every_learner_page_fits_a_phone_and_passes_axe(
         ("voice-tutor", "/tutor/"),
         ("progress-overview", "/progress/"),
         ("install-app", "/app/"),
+        ("abroad-compare", "/abroad/compare/"),
+        ("abroad-trips", "/abroad/trips/"),
+        ("homestay", homestay.url),
+        ("voice-tutor-history", "/tutor/history/"),
     ]
     for label, path in pages:
         _visit(page, base + path, f"learner-{label}", axe, no_sideways_scroll, screenshot)

@@ -168,6 +168,7 @@ def test_install_criteria_and_offline_lessons_phrasebook_and_outbox(
     )
     expect(page.get_by_role("button", name="Turn on notifications")).to_be_visible()
     screenshot("profile-push", page=page)
+    switch_push_on_and_off(page, base)
     registrations: list[str] = []
     cdp.on(
         "ServiceWorker.workerRegistrationUpdated",
@@ -206,6 +207,84 @@ def test_install_criteria_and_offline_lessons_phrasebook_and_outbox(
     page.goto(lesson_url)
     expect(page.get_by_role("heading", name="You are offline")).to_be_visible()
     page.context.set_offline(False)
+
+
+# Chromium subscribes only through Google's FCM (unreachable here): the Push API's subscribe
+# answers a subscription of the real shape instead, pointing at this server. Everything else
+# (the permission, the VAPID key, the page's script, the API and its rows) is the real one.
+FAKE_PUSH = """(() => {
+  if (typeof window === "undefined" || !("PushManager" in window)) return;
+  const flag = "e2e-fake-push";
+  const subscription = () => ({
+    endpoint: location.origin + "/push-stand-in/e2e-device",
+    expirationTime: null,
+    options: { userVisibleOnly: true },
+    toJSON() {
+      return { endpoint: this.endpoint, expirationTime: null, keys: %s };
+    },
+    unsubscribe: async () => { localStorage.removeItem(flag); return true; },
+  });
+  PushManager.prototype.subscribe = async function () {
+    localStorage.setItem(flag, "1");
+    return subscription();
+  };
+  PushManager.prototype.getSubscription = async function () {
+    return localStorage.getItem(flag) ? subscription() : null;
+  };
+})();"""
+
+
+def fake_push_keys() -> dict[str, str]:
+    """Keys of a real subscription's shape: an uncompressed P-256 point (65 bytes) and a
+    16-byte auth secret, base64url without padding."""
+    import base64
+    import secrets
+
+    def b64(raw: bytes) -> str:
+        return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+    point = (
+        ec.generate_private_key(ec.SECP256R1())
+        .public_key()
+        .public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
+    )
+    return {"p256dh": b64(point), "auth": b64(secrets.token_bytes(16))}
+
+
+def switch_push_on_and_off(page: Any, base: str) -> None:
+    """The profile's switch: on registers this device's subscription (a row for the learner),
+    off removes it."""
+    from django.test import override_settings
+
+    keys = fake_push_keys()
+    page.context.add_init_script(FAKE_PUSH % json.dumps(keys))
+    # The stand-in endpoint is on this server: a push service host for this walk only.
+    with override_settings(WEB_PUSH_ENDPOINT_HOSTS=["localhost"]):
+        _switch(page, base, keys)
+
+
+def _switch(page: Any, base: str, keys: dict[str, str]) -> None:
+    from notifications.models import WebPushSubscription
+
+    page.reload()
+    rows = WebPushSubscription.objects.filter(endpoint=base + "/push-stand-in/e2e-device")
+    assert not rows.exists()
+    status = page.locator("[data-web-push-status]")
+    expect(status).to_have_text("Notifications are off for this device.")
+    page.get_by_role("button", name="Turn on notifications").click()
+    turn_off = page.get_by_role("button", name="Turn off on this device")
+    expect(turn_off).to_be_visible()
+    expect(status).to_have_text("Notifications are on for this device.")
+    row = rows.get()
+    assert (row.user.email, row.p256dh, row.auth) == (
+        "student@toto.localhost",
+        keys["p256dh"],
+        keys["auth"],
+    )
+    turn_off.click()
+    expect(page.get_by_role("button", name="Turn on notifications")).to_be_visible()
+    expect(status).to_have_text("Notifications are off for this device.")
+    assert not rows.exists()
 
 
 OUTBOX_BODIES = """() => new Promise((resolve, reject) => {
@@ -252,12 +331,19 @@ def review_offline_and_sync(page: Any, base: str, screenshot: Any) -> None:
 
     page.goto(base + "/vocabulary/")
     expect(page.get_by_role("heading", level=1)).to_be_visible()
+    online_words = page.locator("ul.vocab-list li.vocab-word").count()
     page.goto(base + "/vocabulary/review/")
     expect(page.locator("#review-stage[data-card]")).to_have_count(1)
     logged = ReviewLog.objects.filter(owner__email="student@toto.localhost").count()
 
     page.context.set_offline(True)
-    page.reload()
+    # The word bank offline: the list as last seen online, from the service worker's cache.
+    page.goto(base + "/vocabulary/")
+    words = page.locator("ul.vocab-list li.vocab-word")
+    expect(words.first).to_be_visible()
+    assert words.count() == online_words > 0
+    screenshot("word-bank-offline", page=page)
+    page.goto(base + "/vocabulary/review/")
     expect(page.get_by_role("heading", name="Review words")).to_be_visible()
     answered = [answer_card(page) for _ in range(3)]
     indicator = page.locator("[data-outbox]")
@@ -344,3 +430,57 @@ def test_a_lesson_opened_online_plays_its_audio_offline(
     no_sideways_scroll(page)
     screenshot("offline-lesson-audio", page=page)
     page.context.set_offline(False)
+
+
+IPHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "device_scale_factor": 3,
+    "is_mobile": True,
+    "has_touch": True,
+    "user_agent": (
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 "
+        "(KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1"
+    ),
+}
+# What Chromium fires when the app can be installed; the page keeps it and offers its button.
+OFFER_INSTALL = """() => {
+  if (!window.installOffered) {
+    const offer = new Event("beforeinstallprompt", { cancelable: true });
+    offer.prompt = async () => { window.installPrompted = true; };
+    offer.userChoice = Promise.resolve({ outcome: "accepted", platform: "web" });
+    window.dispatchEvent(offer);
+    window.installOffered = offer.defaultPrevented;  // the page's script took it
+  }
+  return window.installOffered;
+}"""
+
+
+def test_the_install_button_follows_the_browsers_offer_and_iphones_get_the_steps(
+    browser: Any, live_server: Any, screenshot: Any, no_sideways_scroll: Any
+) -> None:
+    android = browser.new_context(**PHONE)
+    page = android.new_page()
+    page.goto(live_server.url + "/app/")
+    install = page.get_by_role("button", name="Install Toto")
+    expect(page.get_by_role("heading", name="Toto on your phone")).to_be_visible()
+    expect(install).to_be_hidden()  # no offer yet: no button that does nothing
+    expect(page.locator("[data-install-ios]")).to_be_hidden()
+    page.wait_for_function(OFFER_INSTALL, polling=200, timeout=15_000)
+    expect(install).to_be_visible()
+    screenshot("install-offered", page=page)
+    install.click()
+    page.wait_for_function("window.installPrompted === true")
+    expect(install).to_be_hidden()
+    android.close()
+
+    iphone = browser.new_context(**IPHONE)
+    page = iphone.new_page()
+    page.goto(live_server.url + "/app/")
+    steps = page.locator("[data-install-ios]")
+    expect(steps).to_be_visible()
+    expect(steps.get_by_role("heading", name="On iPhone and iPad (Safari)")).to_be_visible()
+    expect(steps.locator("li")).to_have_count(3)
+    expect(page.get_by_role("button", name="Install Toto")).to_be_hidden()
+    no_sideways_scroll(page)
+    screenshot("install-iphone", page=page)
+    iphone.close()

@@ -52,6 +52,35 @@ async def test_token_clients_need_no_origin(student) -> None:
         await socket.disconnect()
 
 
+def _routes() -> list[str]:
+    from realtime.routing import websocket_urlpatterns
+
+    return [str(pattern.pattern) for pattern in websocket_urlpatterns]
+
+
+@pytest.mark.parametrize("route", _routes())
+async def test_every_socket_serves_a_token_client_without_origin(student, route: str) -> None:
+    """A native app sends no Origin: each routed socket serves it on its token alone (and
+    answers a keep-alive, or the echo socket's hello), where a cookie socket is refused."""
+    from rooms import services as rooms
+
+    path = "/" + route
+    if "<uuid:room_id>" in route:
+        room = await sync_to_async(rooms.create_voice_room)(student, "Café", "fr")
+        path = path.replace("<uuid:room_id>", str(room.pk))
+    assert "<" not in path, f"{route}: a new parameter; give it a value here"
+    token = await sync_to_async(_login)("sam@example.com")
+    socket = await connect(f"{path}?token={token}", origin=None)
+    request, answer = ({"type": "hello"}, "hello") if route == "ws/echo/" else (
+        {"type": "ping"}, "pong"
+    )  # fmt: skip
+    await socket.send_json_to(request)
+    assert (await receive_until(socket, answer))["type"] == answer
+    await socket.disconnect()
+    _, cookie = await sync_to_async(_website_session)(student)
+    assert await refused(path, headers=[(b"cookie", cookie)], origin=None) == 4403
+
+
 async def test_cookie_sockets_need_one_of_our_origins(student) -> None:
     _, cookie = await sync_to_async(_website_session)(student)
     headers = [(b"cookie", cookie)]

@@ -1,5 +1,5 @@
 """docs/api/websocket-messages.schema.json is what native clients decode socket frames with:
-real frames from the chat, notifications and room sockets (over the real ASGI app and Redis
+real frames from the chat, notifications, room and matchmaking sockets (over the real ASGI app and Redis
 channel layer) must each match exactly one of that socket's documented server frames, and the
 frames a client sends here match the documented client frames. The voice tutor's socket:
 tests/platform/voice_tutor/test_socket_schema.py."""
@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from asgiref.sync import sync_to_async
+from django.test import override_settings
 from jsonschema import Draft202012Validator
 
 from core.testing.websockets import connect
@@ -104,6 +105,52 @@ async def test_notification_frames_match_the_schema(student: Any) -> None:
     assert {"unread_count", "notification.new"} <= {frame["type"] for frame in frames}
     check("/ws/notifications/", "server", frames)
     await bell.disconnect()
+
+
+async def _until(socket: Any, type_: str, frames: list[dict[str, Any]]) -> dict[str, Any]:
+    """The next frame of ``type_``, keeping every frame received on the way."""
+    for _ in range(20):
+        frame = await socket.receive_json_from(timeout=10)
+        frames.append(frame)
+        if frame["type"] == type_:
+            return frame
+    raise AssertionError(f"no {type_} frame")
+
+
+@override_settings(MATCHMAKING_TIMEOUT_SECONDS=1)
+async def test_match_frames_match_the_schema(
+    student: Any, other_student: Any, teacher: Any
+) -> None:
+    """Two learners paired (waiting, then found), a third alone (waiting, then none after the
+    timeout), a cancel, a keep-alive and an unknown frame: every frame as documented."""
+    find = {"type": "match.find", "language": "es", "level": "A2"}
+    sent = [find, {"type": "match.cancel"}, {"type": "ping"}]
+    assert_frames_match_schema("/ws/match/", "client", sent)
+    frames: list[dict[str, Any]] = []
+    sam = await connect("/ws/match/", user=student)
+    lena = await connect("/ws/match/", user=other_student)
+    await sam.send_json_to(find)
+    await _until(sam, "match.waiting", frames)
+    await lena.send_json_to(find)
+    found = [await _until(sam, "match.found", frames), await _until(lena, "match.found", frames)]
+    assert found[0]["room"] == found[1]["room"]
+    alone = await connect("/ws/match/", user=teacher)
+    await alone.send_json_to({"type": "ping"})
+    await _until(alone, "pong", frames)
+    await alone.send_json_to({"type": "no.such.thing"})
+    await _until(alone, "error", frames)
+    await alone.send_json_to({**find, "language": "fr"})
+    await _until(alone, "match.waiting", frames)
+    await alone.send_json_to({"type": "match.cancel"})
+    await _until(alone, "match.cancelled", frames)
+    await alone.send_json_to({**find, "language": "fr"})
+    await _until(alone, "match.none", frames)
+    types = {frame["type"] for frame in frames}
+    assert types == {"match.waiting", "match.found", "pong", "error", "match.cancelled",
+                     "match.none"}  # fmt: skip
+    assert_frames_match_schema("/ws/match/", "server", frames)
+    for socket in (sam, lena, alone):
+        await socket.disconnect()
 
 
 def test_the_schema_rejects_a_frame_that_breaks_it() -> None:

@@ -18,7 +18,7 @@ from .. import payments
 from ..models import Gig, LessonPackage, MeetingProvider
 from ..selectors import packages as package_selectors
 from ..services import packages as package_services
-from .serializers import BookingSerializer, PaySerializer
+from .serializers import BookingSerializer, CheckoutClientSerializer, PaySerializer
 
 if TYPE_CHECKING:
     from rest_framework.permissions import _SupportsHasPermission
@@ -109,7 +109,7 @@ class PackageViewSet(
         )
         return Response(PackageSerializer(package).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=PaySerializer, responses={200: dict})
+    @extend_schema(request=PaySerializer, responses={200: CheckoutClientSerializer})
     @action(detail=True, methods=["post"])
     def pay(self, request: Request, pk: str | None = None) -> Response:
         """Starts the checkout of an unpaid package (purpose ``tutoring_package``); returns

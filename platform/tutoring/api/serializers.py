@@ -4,6 +4,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from rest_framework import serializers
 
+from payments.models import Provider as PaymentProvider
+
 from ..models import (
     Booking,
     BookingEvent,
@@ -281,6 +283,45 @@ class PaySerializer(serializers.Serializer):
     )
 
 
+class DemoTestCardSerializer(serializers.Serializer):
+    number = serializers.CharField()
+    outcome = serializers.CharField(help_text="What paying with this card does.")
+    label = serializers.CharField()  # type: ignore[assignment]  # the key the client reads
+
+
+class CheckoutClientSerializer(serializers.Serializer):
+    """What a payment provider's client needs to finish paying (payments' start_checkout):
+    ``payment_id`` and ``provider`` always, then the chosen provider's own fields."""
+
+    payment_id = serializers.UUIDField(
+        help_text="The payment to confirm (the demo provider: POST /payments/{id}/demo-confirm/)."
+    )
+    provider = serializers.ChoiceField(choices=PaymentProvider.choices)
+    currency = serializers.CharField()
+    amount = serializers.JSONField(
+        help_text="Minor units (an integer) for card providers and the demo; a decimal string "
+        "for bank transfer."
+    )
+    description = serializers.CharField(required=False, help_text="Razorpay and demo.")
+    # Stripe (and PayPal through Stripe)
+    publishable_key = serializers.CharField(required=False, allow_null=True)
+    client_secret = serializers.CharField(required=False, allow_null=True)
+    payment_intent = serializers.CharField(required=False)
+    subscription = serializers.CharField(required=False, help_text="Stripe Billing plans.")
+    payment_method_types = serializers.ListField(child=serializers.CharField(), required=False)
+    # Razorpay
+    key_id = serializers.CharField(required=False, allow_null=True)
+    order_id = serializers.CharField(required=False)
+    name = serializers.CharField(required=False)
+    prefill = serializers.DictField(child=serializers.CharField(), required=False)
+    # Bank transfer
+    reference = serializers.CharField(required=False, help_text="Quote it with the transfer.")
+    bank_details = serializers.CharField(required=False)
+    # Demo (test cards, no real money)
+    demo = serializers.BooleanField(required=False)
+    test_cards = DemoTestCardSerializer(many=True, required=False)
+
+
 class GiftCreateSerializer(serializers.Serializer):
     amount = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=Decimal("1"))
     message = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
@@ -293,3 +334,8 @@ class GiftSerializer(serializers.ModelSerializer):
     class Meta:
         model = Gift
         fields = ["id", "amount", "currency", "message", "paid_at", "created_at"]
+
+
+class GiftCheckoutSerializer(serializers.Serializer):
+    gift = GiftSerializer()
+    checkout = CheckoutClientSerializer()

@@ -279,7 +279,9 @@ class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             status=status.HTTP_201_CREATED,
         )
 
-    @extend_schema(request=serializers.PaySerializer, responses={200: dict})
+    @extend_schema(
+        request=serializers.PaySerializer, responses={200: serializers.CheckoutClientSerializer}
+    )
     @action(detail=True, methods=["post"])
     def pay(self, request: Request, pk: str | None = None) -> Response:
         """Starts the checkout of a held booking; returns what the provider's client needs."""
@@ -384,7 +386,10 @@ class SessionGiftView(generics.GenericAPIView):
     serializer_class = serializers.GiftCreateSerializer
     permission_classes = [permissions.IsAuthenticated, IsEmailVerified]
 
-    @extend_schema(request=serializers.GiftCreateSerializer, responses={201: dict})
+    @extend_schema(
+        request=serializers.GiftCreateSerializer,
+        responses={201: serializers.GiftCheckoutSerializer},
+    )
     def post(self, request: Request, pk: str) -> Response:
         booking = booking_selectors.bookings_of(user_of(request)).filter(pk=pk).first()
         if booking is None:
