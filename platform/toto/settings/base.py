@@ -656,6 +656,12 @@ SPECTACULAR_SETTINGS = {
         "TutoringLessonTypeEnum": "tutoring.models.bookings.LessonType",
         "MeetingProviderEnum": "tutoring.models.bookings.MeetingProvider",
         "PaymentProviderEnum": "payments.models.Provider",
+        # What a word-chips challenge builds (vocabulary.challenges); social reports' "target" is another.
+        "ChipsTargetEnum": [
+            ("word", "word"),
+            ("example", "example"),
+            ("translation", "translation"),
+        ],
         "MaterialKindEnum": "materials.models.MaterialKind",
         "MaterialPackStatusEnum": "materials.models.PackStatus",
         "PackPurchaseStatusEnum": "materials.models.PurchaseStatus",
