@@ -99,8 +99,8 @@ def goals(scope: Scope) -> Chart:
             True,
         ),
         (_("Average rating"), float(settings.goal_average_rating), rating, True),
-        # xgettext:no-python-format
         (
+            # xgettext:no-python-format
             _("Support tickets, % of users (not measured)"),
             settings.goal_support_tickets,
             None,

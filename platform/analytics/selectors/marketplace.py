@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from django.db.models import Count, Sum
 from django.db.models.functions import TruncWeek
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ..models import DailyLedger, DailyMetric
 from .base import Chart, Scope, _chart
@@ -177,7 +178,12 @@ def time_to_verification(scope: Scope) -> Chart:
         ],
         first_column=_("Week of the decision"),
         summary={"waiting": waiting},
-        notes=_("%(n)s certificates are waiting for a moderator now.") % {"n": waiting},
+        notes=ngettext(
+            "%(n)s certificate is waiting for a moderator now.",
+            "%(n)s certificates are waiting for a moderator now.",
+            waiting,
+        )
+        % {"n": waiting},
     )
 
 
