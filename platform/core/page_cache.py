@@ -11,9 +11,12 @@ message, did not touch the session, used no CSP nonce, says nothing against shar
 
 The key: scheme, host, path with query string, the content language (URL prefix) and the
 interface language (switcher cookie, else Accept-Language: accounts.middleware), and the
-current version. Publishing, unpublishing, moving or deleting a page, saving a snippet, a
-setting, an image or a document, or a site, replaces the version: every stored page is
-forgotten at once (``connect``).
+current version. Publishing, unpublishing, moving or deleting a page, an editor creating,
+editing or deleting a snippet in the admin, saving a setting, an image or a document, or a
+site, replaces the version: every stored page is forgotten at once (``connect`` and
+core.wagtail_hooks). Snippets count only when an editor changes them: several admin screens
+are snippet viewsets over rows the services write all day (payments, ledger entries, AI
+usage), and a write of those must not empty the cache.
 
 CSRF: every page carries the language switcher's form and hence a CSRF token. The token is
 per visitor, so it is cut out of the stored page (any 64-character string that unmasks to the
@@ -29,6 +32,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import logging
 import re
 import uuid
 from collections.abc import Callable
@@ -54,6 +58,8 @@ _NEUTRAL_COOKIES = {"CSRF_COOKIE_NAME", "LANGUAGE_COOKIE_NAME"}
 _COVERED_VARY = {"cookie", "accept-language"}
 _UNSTORED_HEADERS = {"x-request-id", "content-length"}
 _COMMA = re.compile(r"\s*,\s*")
+logger = logging.getLogger(__name__)
+
 _SKIPPED_PREFIXES = ("/api/", "/admin/", "/django-admin/", "/static/", "/media/", "/ws/")
 
 View = TypeVar("View", bound=Callable[..., Any])
@@ -83,7 +89,12 @@ def forget_all(**kwargs: Any) -> None:
     two has stored it under the version that is replaced here)."""
 
     def bump() -> None:
-        cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+        try:
+            cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+        except Exception:
+            # A publish must not fail because the cache is down; what it stored expires on
+            # its own (PAGE_CACHE_SECONDS) and a cache that comes back empty has nothing old.
+            logger.warning("page cache unavailable; version not replaced", exc_info=True)
 
     bump()
     transaction.on_commit(bump)
@@ -120,8 +131,13 @@ class AnonymousPageCacheMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if not _may_use_cache(request):
             return self.get_response(request)
-        key = _key(request, current_version())
-        stored = cache.get(key)
+        try:
+            key = _key(request, current_version())
+            stored = cache.get(key)
+        except Exception:
+            # The cache (Redis) is down: serve the page as if there were no cache at all.
+            logger.warning("page cache unavailable; serving uncached", exc_info=True)
+            return self.get_response(request)
         if stored is not None:
             return _answer_from(request, stored)
         response = self.get_response(request)
@@ -129,8 +145,12 @@ class AnonymousPageCacheMiddleware:
         if seconds and request.method == "GET":
             entry = _entry_for(request, response)
             if entry is not None:
-                cache.set(key, entry, seconds)
-                response[HEADER] = "miss"
+                try:
+                    cache.set(key, entry, seconds)
+                except Exception:
+                    logger.warning("page cache unavailable; page not stored", exc_info=True)
+                else:
+                    response[HEADER] = "miss"
         return response
 
     def process_view(self, request: HttpRequest, view_func: Callable[..., Any], *args: Any) -> None:
@@ -234,25 +254,35 @@ def connect() -> None:
 
 @functools.cache
 def _shown_on_pages(model: type) -> bool:
-    """Rows of ``model`` appear on pages and change without a page being published."""
+    """Rows of ``model`` appear on pages and change without a page being published (snippets:
+    see ``forget_after_snippet_edit``)."""
     from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
     from wagtail.documents.models import AbstractDocument
     from wagtail.images.models import AbstractImage
     from wagtail.models import Site
-    from wagtail.snippets.models import get_snippet_models
 
-    return (
-        issubclass(
-            model, (Site, AbstractImage, AbstractDocument, BaseSiteSetting, BaseGenericSetting)
-        )
-        or model in get_snippet_models()
+    return issubclass(
+        model, (Site, AbstractImage, AbstractDocument, BaseSiteSetting, BaseGenericSetting)
     )
 
 
-def _on_saved(sender: type, raw: bool = False, **kwargs: Any) -> None:
-    # A page's own save is a draft or a publication; publishing sends page_published.
-    if not raw and _shown_on_pages(sender):
-        forget_all()
+def forget_after_snippet_edit(request: HttpRequest, *objects: Any) -> None:
+    """Wagtail's after_create/edit/delete_snippet hooks: an editor changed content."""
+    forget_all()
+
+
+def _on_saved(sender: type, raw: bool = False, created: bool = False, **kwargs: Any) -> None:
+    # A page's own save is a draft or a publication; publishing sends page_published. A new
+    # image, document or setting row changes no page yet: a page shows an image once it is
+    # published with it, and a settings row is created holding the defaults already in force
+    # (``Settings.load()`` on first read). A new site can change what a host serves.
+    from wagtail.models import Site
+
+    if raw or not _shown_on_pages(sender):
+        return
+    if created and not issubclass(sender, Site):
+        return
+    forget_all()
 
 
 def _on_deleted(sender: type, **kwargs: Any) -> None:

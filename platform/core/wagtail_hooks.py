@@ -145,3 +145,13 @@ def admin_inline_init_js() -> str:
 def admin_theme_css() -> str:
     """The admin in the design system's colours and font (static/css/admin-theme.css)."""
     return format_html('<link rel="stylesheet" href="{}">', static("css/admin-theme.css"))
+
+
+# An editor changed a snippet in the admin: anonymous pages showing it are forgotten.
+@hooks.register("after_create_snippet")
+@hooks.register("after_edit_snippet")
+@hooks.register("after_delete_snippet")
+def forget_cached_pages(request, *objects):  # type: ignore[no-untyped-def]
+    from .page_cache import forget_after_snippet_edit
+
+    forget_after_snippet_edit(request, *objects)

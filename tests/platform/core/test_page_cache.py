@@ -201,3 +201,52 @@ def test_a_plain_page_of_an_opted_in_view_is_stored_and_others_are_not() -> None
     assert _through_middleware(opted_in)[HEADER] == "hit"
     assert _through_middleware(not_opted_in, "/other/").get(HEADER) is None
     assert _through_middleware(not_opted_in, "/other/").get(HEADER) is None
+
+
+def test_an_editor_changing_a_snippet_forgets_pages_but_service_writes_do_not(
+    admin: Any, student: Any
+) -> None:
+    """Several admin screens are snippet viewsets over rows services write all day (payments,
+    ledger entries): writing those keeps the cache; an editor's snippet edit empties it."""
+    from decimal import Decimal
+
+    from django.urls import reverse
+
+    from core.page_cache import current_version
+    from credits.services import grant_credits
+    from payouts.models import CommissionRule
+
+    before = current_version()
+    grant_credits(student, Decimal("5"), idempotency_key="page-cache-promo")  # ledger entries
+    assert current_version() == before
+
+    client = Client()
+    client.force_login(admin)
+    add = reverse(CommissionRule.snippet_viewset.get_url_name("add"))  # type: ignore[attr-defined]
+    saved = client.post(add, {"role": "teacher", "tier": "gold", "rate_percent": "12.5"})
+    assert saved.status_code == 302, saved.content[:2000]
+    assert CommissionRule.objects.filter(tier="gold").exists()
+    assert current_version() != before
+
+
+def test_a_cache_that_is_down_serves_pages_uncached(
+    new_lesson: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page cache's Redis down must not take anonymous pages (or a publish) down with it:
+    its reads and writes fail, the page is rendered as without a cache."""
+    from core import page_cache
+
+    url = new_lesson().url
+
+    class Down:
+        def __getattr__(self, name: str) -> Any:
+            def refuse(*args: Any, **kwargs: Any) -> None:
+                raise ConnectionError("the cache is down")
+
+            return refuse
+
+    monkeypatch.setattr(page_cache, "cache", Down())
+    answer = Client().get(url)
+    assert answer.status_code == 200
+    assert HEADER not in answer
+    page_cache.forget_all()  # a publish's invalidation logs and goes on
