@@ -24,9 +24,11 @@ def configure(
     max_size: int = 16,
     timeout: float = 10.0,
 ) -> dict[str, Any]:
-    """``database`` (one DATABASES entry) set up for persistent or pooled connections."""
+    """``database`` (one DATABASES entry) set up for persistent or pooled connections. The
+    pool is PostgreSQL's (psycopg's): any other engine keeps persistent connections (the
+    image's build step runs production settings on a throwaway SQLite database)."""
     database = {**database, "OPTIONS": dict(database.get("OPTIONS", {}))}
-    if pool:
+    if pool and "postgresql" in str(database.get("ENGINE", "")):
         database["CONN_MAX_AGE"] = 0
         database["CONN_HEALTH_CHECKS"] = False
         database["OPTIONS"]["pool"] = {

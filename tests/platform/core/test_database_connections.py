@@ -13,11 +13,21 @@ from toto.settings.database import configure
 
 
 def test_the_pool_takes_over_the_connections_lifetime() -> None:
-    database = configure({"ENGINE": "x", "CONN_MAX_AGE": 60}, pool=True, max_size=8)
+    database = configure(
+        {"ENGINE": "django.db.backends.postgresql", "CONN_MAX_AGE": 60}, pool=True, max_size=8
+    )
 
     assert database["CONN_MAX_AGE"] == 0  # Django refuses a pool with persistent connections
     assert database["OPTIONS"]["pool"]["max_size"] == 8
     assert database["OPTIONS"]["pool"]["min_size"] == 2
+
+
+def test_other_engines_keep_persistent_connections() -> None:
+    """The image's build step runs production settings on SQLite, which has no pool option."""
+    database = configure({"ENGINE": "django.db.backends.sqlite3"}, pool=True)
+
+    assert "pool" not in database["OPTIONS"]
+    assert database["CONN_MAX_AGE"] == 60
 
 
 def test_without_the_pool_each_thread_keeps_its_connection() -> None:
@@ -36,7 +46,7 @@ def test_a_pooled_connection_answers_and_goes_back_to_the_pool() -> None:
     from django.db.backends.postgresql.base import DatabaseWrapper
 
     settings: dict[str, Any] = configure(
-        {**connections["default"].settings_dict}, pool=True, min_size=1, max_size=2
+        {**connections["default"].settings_dict}, pool=True, min_size=1, max_size=1
     )
     wrapper = DatabaseWrapper(settings, alias="pooled")
     try:
@@ -48,7 +58,7 @@ def test_a_pooled_connection_answers_and_goes_back_to_the_pool() -> None:
             cursor.execute("SELECT pg_backend_pid()")
             again = cursor.fetchone()[0]
         wrapper.close()
-        assert again == first  # the same backend, kept by the pool
+        assert again == first  # the pool's one backend, kept open between requests
         assert wrapper.pool is not None
     finally:
         wrapper.close_pool()
