@@ -28,6 +28,9 @@ PAYMENTS_DEMO_ENABLED = env.bool("PAYMENTS_DEMO_ENABLED", default=True)
 # just written; in developer mode WhiteNoise also looks again on every request.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+# Anonymous pages from the page cache (core.page_cache) as in production, except in developer
+# mode, where a template edit must show at once.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=0 if DEBUG else 300)
 
 # The key the ML service expects (scripts/run exports the same file's key to it): made once at
 # first start, so the service never listens without one, even on loopback.
