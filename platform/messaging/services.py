@@ -8,8 +8,7 @@ participant's ``chat`` group. Clients that missed events resume from their last 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
-from functools import partial
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -185,9 +184,6 @@ class SendResult:
     message: Message
     created: bool
     body: str
-    # With ``defer_fan_out``: the (user ids, event) sends the caller makes, the message
-    # being committed (see send_message).
-    deliveries: list[tuple[list[Any], dict[str, Any]]] = field(default_factory=list)
 
 
 def send_message(
@@ -197,18 +193,9 @@ def send_message(
     client_id: str,
     body: str = "",
     attachment: UploadedFile | None = None,
-    defer_fan_out: bool = False,
 ) -> SendResult:
     """Stores a message and fans it out after commit. Idempotent on ``client_id``: sending
-    the same id again returns the stored message and sends nothing.
-
-    ``defer_fan_out``: the fan-out is not sent here but returned in ``deliveries`` for the
-    caller to send (``core.fanout.asend_to_users``), and the caller then calls
-    ``enqueue_offline_notifications`` (a Celery publish, off the recipients' path). The
-    chat socket does this: it awaits the group sends on its own event loop instead of this
-    thread blocking on a hop back to that loop. Only outside a transaction (the message is
-    then committed when this returns); inside one everything stays on commit."""
-    defer_fan_out = defer_fan_out and not transaction.get_connection().in_atomic_block
+    the same id again returns the stored message and sends nothing."""
     _require_verified(sender)
     body = (body or "").strip()
     client_id = (client_id or "").strip()
@@ -238,14 +225,11 @@ def send_message(
         ).first()
         if existing is not None:
             return SendResult(existing, False, crypto.decrypt(existing.body_encrypted))
-        # Members, and blocks between each and the sender, in one query.
-        members = selectors.members_and_blocks(conversation.pk, sender.pk)
-        member_ids = list(members)
-        if conversation.kind == Conversation.Kind.DIRECT and any(
-            blocked_by or blocking for blocked_by, blocking in members.values()
-        ):
-            raise Blocked()
-        blockers = {pk for pk, (blocked_by, _) in members.items() if blocked_by}
+        member_ids = selectors.participant_ids(conversation.pk)
+        if conversation.kind == Conversation.Kind.DIRECT:
+            other_ids = [user_id for user_id in member_ids if user_id != sender.pk]
+            if other_ids and selectors.is_blocked_between(sender.pk, other_ids[0]):
+                raise Blocked()
         now = timezone.now()
         seq = conversation.last_seq + 1
         event_number = conversation.last_event + 1
@@ -276,50 +260,28 @@ def send_message(
                 for token in tokens
             ]
         )
-        deliveries = _deliveries(conversation, "message.new", message, body, member_ids, blockers)
-        if not defer_fan_out:
-            _send_on_commit(deliveries)
-            transaction.on_commit(lambda: enqueue_offline_notifications(message.pk))
-    return SendResult(message, True, body, deliveries if defer_fan_out else [])
-
-
-def _deliveries(
-    conversation: Conversation,
-    kind: str,
-    message: Message,
-    body: str,
-    member_ids: list[Any],
-    blockers: set[Any] | None = None,
-) -> list[tuple[list[Any], dict[str, Any]]]:
-    """``kind`` for ``message`` to every member; in groups, members who blocked the sender
-    get it without content (``hidden``), so their sequence stays whole. ``blockers``: which
-    members blocked the sender, if the caller knows already."""
-    if conversation.kind != Conversation.Kind.GROUP or message.sender_id is None:
-        blockers = set()
-    elif blockers is None:
-        blockers = selectors.blockers_of(message.sender_id, member_ids)
-    visible = {"type": kind, "message": message_event(message, body, hidden=False)}
-    deliveries = [([pk for pk in member_ids if pk not in blockers], visible)]
-    if blockers:
-        masked = {"type": kind, "message": message_event(message, "", hidden=True)}
-        deliveries.append((list(blockers), masked))
-    return deliveries
-
-
-def _send_on_commit(deliveries: list[tuple[list[Any], dict[str, Any]]]) -> None:
-    for recipients, event in deliveries:
-        transaction.on_commit(partial(send_to_users, CHAT, recipients, event))
+        _fan_out(conversation, "message.new", message, body, member_ids)
+        transaction.on_commit(lambda: _enqueue_offline_notifications(message.pk))
+    return SendResult(message, True, body)
 
 
 def _fan_out(
     conversation: Conversation, kind: str, message: Message, body: str, member_ids: list[Any]
 ) -> None:
-    """Sends ``kind`` for ``message`` to every member after commit (see _deliveries)."""
-    _send_on_commit(_deliveries(conversation, kind, message, body, member_ids))
+    """Sends ``kind`` for ``message`` to every member after commit; in groups, members who
+    blocked the sender get it without content (``hidden``), so their sequence stays whole."""
+    blockers: set[Any] = set()
+    if conversation.kind == Conversation.Kind.GROUP and message.sender_id is not None:
+        blockers = selectors.blockers_of(message.sender_id, member_ids)
+    visible = {"type": kind, "message": message_event(message, body, hidden=False)}
+    recipients = [pk for pk in member_ids if pk not in blockers]
+    transaction.on_commit(lambda: send_to_users(CHAT, recipients, visible))
+    if blockers:
+        masked = {"type": kind, "message": message_event(message, "", hidden=True)}
+        transaction.on_commit(lambda: send_to_users(CHAT, blockers, masked))
 
 
-def enqueue_offline_notifications(message_id: Any) -> None:
-    """Queues notify_offline_recipients for a committed message; never raises."""
+def _enqueue_offline_notifications(message_id: Any) -> None:
     try:
         dispatch.enqueue("messaging.notify_offline_recipients", str(message_id))
     except Exception:  # the message is stored and fanned out; a lost nudge is not an error

@@ -10,8 +10,6 @@ consumer read the missing ones from the database, which is the source of truth.
 
 from __future__ import annotations
 
-import asyncio
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from channels.db import database_sync_to_async
@@ -25,8 +23,6 @@ from tutoring.selectors.chat import next_slots_in_conversation
 from .base import UserSocketConsumer, int_field
 
 MAX_REPLAY = 1000
-# Queues the offline nudges of this process's chat sockets (a Celery publish each).
-NUDGES = ThreadPoolExecutor(max_workers=1, thread_name_prefix="chat-nudges")
 # "slots" reads a teacher's calendar (about ten queries): a user asks at most this many times
 # a minute, over all their sockets.
 SLOTS_PER_MINUTE = 10
@@ -73,7 +69,6 @@ class ChatConsumer(UserSocketConsumer):
     require_verified_email = True
 
     async def on_open(self) -> None:
-        self._nudges: set[asyncio.Future[None]] = set()
         # conversation id → highest sequence delivered on this socket; the client is known to
         # hold everything up to it once it has resumed.
         points = await database_sync_to_async(selectors.resume_points_of)(self.user)
@@ -117,14 +112,11 @@ class ChatConsumer(UserSocketConsumer):
     async def on_send(self, content: dict[str, Any]) -> None:
         client_id = str(content.get("client_id") or "")
         try:
-            # One thread hop for the whole send; its fan-out comes back to this event loop
-            # (defer_fan_out) instead of the thread hopping back here to send it.
             result = await in_thread_pool(services.send_message)(
                 self.user,
                 content.get("conversation"),
                 client_id=client_id,
                 body=str(content.get("body") or ""),
-                defer_fan_out=True,
             )
         except ServiceError as exc:
             await self.error(code_of(exc), str(exc.detail), client_id=client_id)
@@ -139,19 +131,6 @@ class ChatConsumer(UserSocketConsumer):
                 "duplicate": not result.created,
             }
         )
-        # The message is committed. The ack went first (a local write, as before: the sender's
-        # own tabs hear message.new after it), then the members' group sends.
-        for recipients, event in result.deliveries:
-            await asend_to_users(CHAT, recipients, event)
-        if result.created and result.deliveries:
-            # The offline nudge is a Celery publish (and, the first time in a process, the
-            # tasks' import: seconds on a loaded machine): on its own thread, not awaited and
-            # not in the shared pool, where a slow first publish held up every send behind it.
-            nudge = asyncio.get_running_loop().run_in_executor(
-                NUDGES, services.enqueue_offline_notifications, result.message.pk
-            )
-            self._nudges.add(nudge)
-            nudge.add_done_callback(self._nudges.discard)
 
     async def on_typing(self, content: dict[str, Any]) -> None:
         conversation = content.get("conversation")

@@ -243,29 +243,3 @@ async def test_an_idle_socket_outlives_the_channel_layer_s_blocking_read(
     )
     assert (await receive_until(lena, "message.new"))["message"]["body"] == "¿sigues ahí?"
     await lena.disconnect()
-
-
-async def test_a_socket_send_enqueues_the_offline_check_once_after_the_fan_out(
-    student, other_student, conversation, group_sends, monkeypatch
-) -> None:
-    from messaging import tasks
-
-    enqueued: list[str] = []
-    monkeypatch.setattr(tasks.notify_offline_recipients, "delay", enqueued.append)
-    sam = await connect("/ws/chat/", user=student)
-    await drain(sam)
-    payload = {
-        "type": "message.send",
-        "conversation": str(conversation.pk),
-        "client_id": "nudge",
-        "body": "¿Estás?",
-    }
-    for _ in range(2):  # a resend enqueues nothing more
-        await sam.send_json_to(payload)
-        ack = await receive_until(sam, "message.ack")  # skips sam's own message.new
-    for _ in range(50):  # the nudge is queued from the thread pool, not awaited
-        if enqueued:
-            break
-        await asyncio.sleep(0.05)
-    assert enqueued == [ack["id"]]
-    await sam.disconnect()
