@@ -201,14 +201,7 @@ def _without_metadata(data: bytes, extension: str) -> bytes | None:
                 "0:a:0",
                 "-c",
                 "copy",
-                "-map_metadata",
-                "-1",
-                "-map_metadata:s",
-                "-1",
-                "-map_chapters",
-                "-1",
-                "-fflags",
-                "+bitexact",
+                *NO_METADATA,
                 target,
             ]
         )
@@ -244,6 +237,20 @@ def _ffprobe(path: str) -> dict[str, Any]:
     except (subprocess.SubprocessError, ValueError, OSError):
         return {}
     return found
+
+
+# ffmpeg output options that keep no metadata of any kind: global (location, creation_time,
+# device), per stream, chapters; byte-exact muxing (no encoder tag). Voice clips and videos.
+NO_METADATA = (
+    "-map_metadata",
+    "-1",
+    "-map_metadata:s",
+    "-1",
+    "-map_chapters",
+    "-1",
+    "-fflags",
+    "+bitexact",
+)
 
 
 def _run_ffmpeg(arguments: list[str]) -> bool:
@@ -343,16 +350,7 @@ def process_video(upload: UploadedFile) -> ProcessedVideo:
                 *audio_arguments,
                 "-c:v",
                 "copy",
-                # No metadata of any kind: global (location, creation_time, device),
-                # per stream, chapters; no subtitle or data tracks.
-                "-map_metadata",
-                "-1",
-                "-map_metadata:s",
-                "-1",
-                "-map_chapters",
-                "-1",
-                "-fflags",
-                "+bitexact",
+                *NO_METADATA,
                 *(["-movflags", "+faststart"] if container == "mp4" else []),
                 target,
             ]
