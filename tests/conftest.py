@@ -122,6 +122,18 @@ def moderator(role_user: Callable[..., Any]) -> Any:
 
 
 @pytest.fixture
+def senior_moderator(role_user: Callable[..., Any]) -> Any:
+    """A moderator in "Senior moderators": may also limit, suspend and decide appeals."""
+    from social.moderation import make_senior
+
+    user = role_user(
+        Role.MODERATOR, email="sena@example.com", first_name="Sena", last_name="Senior"
+    )
+    make_senior(user)
+    return user
+
+
+@pytest.fixture
 def admin(role_user: Callable[..., Any]) -> Any:
     return role_user(Role.ADMIN, email="ada@example.com", first_name="Ada", last_name="Admin")
 

@@ -372,6 +372,12 @@ class ModerationAction(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        permissions = [
+            (
+                "senior_moderation",
+                "Can limit and suspend authors, lift limits and decide appeals",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.subject}"

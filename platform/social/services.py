@@ -24,7 +24,7 @@ from accounts.models import LearningLanguage, Profile, User
 from core import activity, dispatch
 from messaging.selectors import is_blocked_between
 
-from . import checks, selectors, timelines
+from . import checks, moderation, selectors, timelines
 from .errors import (
     AppealNotAllowed,
     CannotFollow,
@@ -855,6 +855,7 @@ def decide_report(
         raise InvalidDecision(_("Only moments can be marked sensitive."))
     if kind not in Kind.values or kind in (Kind.UNLIMIT, Kind.RESTORE):
         raise InvalidDecision()
+    moderation.require(moderator, kind)
 
     if kind == Kind.APPROVE and moment is not None:
         moment.status, moment.held_reason = Moment.Status.PUBLISHED, ""
@@ -963,6 +964,7 @@ def _email_suspension(subject: User, reason: str) -> None:
 def lift_limit(user: User, *, moderator: User, reason: str) -> ModerationAction:
     if not reason.strip():
         raise InvalidDecision(_("A reason is required."))
+    moderation.require_senior(moderator, moderation.LIFT_LIMIT)
     with transaction.atomic():
         _set_limited(user, False)
         action = ModerationAction.objects.create(
@@ -1001,6 +1003,7 @@ def decide_appeal(appeal_obj: Appeal, *, moderator: User, overturn: bool, reason
     reason = reason.strip()
     if not reason:
         raise InvalidDecision(_("A reason is required."))
+    moderation.require_senior(moderator, moderation.DECIDE_APPEALS)
     appeal_obj = Appeal.objects.select_for_update().select_related("action").get(pk=appeal_obj.pk)
     if appeal_obj.status != Appeal.Status.OPEN:
         raise InvalidDecision(_("This appeal is already decided."))

@@ -1,7 +1,8 @@
 """The social moderation queue in the Wagtail admin: reports (and moments held by the
 automatic checks) with their context, decided with a graded action and a required reason;
 appeals; and the audit log of every action. Moderators and admins (social.change_report,
-social.change_appeal, social.view_moderationaction)."""
+social.view_appeal, social.view_moderationaction); limit, suspend, lifting a limit and
+deciding appeals need a senior moderator (social.moderation, enforced in the services)."""
 
 from typing import Any
 
@@ -24,8 +25,8 @@ from wagtail.admin.views.generic import IndexView
 from accounts.requests import user_of
 from core.admin_queues import DecisionView, ReviewQueueViewSet
 
-from . import selectors, services
-from .errors import InvalidDecision
+from . import moderation, selectors, services
+from .errors import InvalidDecision, NotAllowed
 from .models import Appeal, ModerationAction, Report, SocialProfile
 
 DECISIONS = [
@@ -43,6 +44,14 @@ class DecisionForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason (shown to the author)"), widget=forms.Textarea, max_length=2000
     )
+
+    def __init__(self, *args: Any, moderator: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Only the actions this moderator may take are offered (moderation.SENIOR_KINDS
+        # need a senior moderator); the service refuses the others whatever is posted.
+        self.fields["kind"].widget.choices = [
+            (kind, label) for kind, label in DECISIONS if moderation.may_decide(moderator, kind)
+        ]
 
 
 class LiftLimitForm(forms.Form):
@@ -93,12 +102,12 @@ class ReviewReportView(DecisionView):
         return Report.objects.select_related("reporter", "reported_user", "moment", "comment")
 
     def prepare(self) -> None:
-        self.form = DecisionForm()
+        self.form = DecisionForm(moderator=self.request.user)
 
     def decide(self) -> HttpResponse | None:
         if self.object.status != Report.Status.OPEN:
             return None  # decided already: the page shows the decision
-        self.form = DecisionForm(self.request.POST)
+        self.form = DecisionForm(self.request.POST, moderator=self.request.user)
         if not self.form.is_valid():
             return None
         try:
@@ -114,7 +123,11 @@ class ReviewReportView(DecisionView):
         return self.decided(_("Decision saved."))
 
     def get_context_data(self) -> dict[str, Any]:
-        return {"form": self.form, **selectors.report_context(self.object)}
+        return {
+            "form": self.form,
+            "senior": moderation.is_senior(self.request.user),
+            **selectors.report_context(self.object),
+        }
 
 
 class ReviewAppealView(DecisionView):
@@ -122,6 +135,8 @@ class ReviewAppealView(DecisionView):
 
     template_name = "social/admin/review_appeal.html"
     context_object_name = "appeal"
+    # Every moderator may read an appeal; only a senior one decides it (the service checks).
+    permission = "view"
 
     def get_queryset(self) -> Any:
         return Appeal.objects.select_related("author", "action", "action__moderator")
@@ -144,7 +159,7 @@ class ReviewAppealView(DecisionView):
         return self.decided(_("Appeal decided."))
 
     def get_context_data(self) -> dict[str, Any]:
-        return {"form": self.form}
+        return {"form": self.form, "senior": moderation.is_senior(self.request.user)}
 
 
 class SocialReportViewSet(ReviewQueueViewSet):
@@ -255,7 +270,11 @@ def limited_authors(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(
         request,
         "social/admin/limited.html",
-        {"people": selectors.limited_people()[:200], "form": LiftLimitForm()},
+        {
+            "people": selectors.limited_people()[:200],
+            "form": LiftLimitForm(),
+            "senior": moderation.is_senior(request.user),
+        },
     )
 
 
@@ -274,7 +293,7 @@ def lift_limit(request: HttpRequest, user_id: Any) -> HttpResponse:
         services.lift_limit(
             profile.user, moderator=user_of(request), reason=form.cleaned_data["reason"]
         )
-    except InvalidDecision as exc:
+    except (InvalidDecision, NotAllowed) as exc:
         messages.error(request, str(exc.detail))
     else:
         messages.success(request, _("The limit is lifted."))

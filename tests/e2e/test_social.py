@@ -62,10 +62,12 @@ def test_voice_moment_like_reply_and_limit(
     from accounts.roles import Role
     from social import services
     from social.models import Moment, MomentMedia
+    from social.moderation import make_senior
 
     ana = role_user(Role.STUDENT, email="ana@example.com", first_name="Ana", last_name="López")
     sam = role_user(Role.STUDENT, email="sam@example.com", first_name="Sam", last_name="Smith")
     moderator = role_user(Role.MODERATOR, email="mo@example.com", first_name="Mo")
+    make_senior(moderator)  # limiting an author is a senior moderator's
     LearningLanguage.objects.create(profile=ana.profile, language="es", level="A2")
     services.follow(sam, ana.pk)
 

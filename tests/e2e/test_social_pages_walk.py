@@ -169,7 +169,10 @@ def test_a_moderator_lifts_a_limit_from_the_limited_authors_screen(
 
     ana = role_user(Role.STUDENT, email="ana@example.com", first_name="Ana", last_name="López")
     sam = role_user(Role.STUDENT, email="sam@example.com", first_name="Sam", last_name="Smith")
+    from social.moderation import make_senior
+
     moderator = role_user(Role.MODERATOR, email="mo@example.com", first_name="Mo")
+    make_senior(moderator)  # lifting a limit is a senior moderator's
     report = services.report(sam, target="profile", target_id=str(ana.pk), category="spam")
     services.decide_report(report, moderator=moderator, kind="limit", reason="Selling followers")
 

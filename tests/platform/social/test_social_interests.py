@@ -76,14 +76,14 @@ def test_topics_used_together_on_moments_are_suggested(
 
 
 def test_suggestions_leave_out_hidden_and_limited_authors_topics(
-    student: Any, other_student: Any, moderator: Any, post: Any
+    student: Any, other_student: Any, senior_moderator: Any, post: Any
 ) -> None:
     post(other_student, "Solo yo", topics=["secret"], visibility="only_me")
     post(other_student, "Compra seguidores", topics=["spamtopic"])
     report = services.report(
         student, target="profile", target_id=str(other_student.pk), category="spam"
     )
-    services.decide_report(report, moderator=moderator, kind="limit", reason="Spam")
+    services.decide_report(report, moderator=senior_moderator, kind="limit", reason="Spam")
     tags = [s.tag for s in interests.suggest_interests(student)]
     assert "secret" not in tags and "spamtopic" not in tags
 

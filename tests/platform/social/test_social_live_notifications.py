@@ -81,7 +81,7 @@ async def test_follow_like_comment_reply_and_mention_arrive_live(
 
 
 async def test_a_limited_persons_follow_and_like_tell_nobody(
-    student: Any, other_student: Any, moderator: Any
+    student: Any, other_student: Any, senior_moderator: Any
 ) -> None:
     moment = await sync_to_async(services.post_moment)(student, text="Hola", language="es")
 
@@ -89,7 +89,7 @@ async def test_a_limited_persons_follow_and_like_tell_nobody(
         report = services.report(
             student, target="profile", target_id=str(other_student.pk), category="spam"
         )
-        services.decide_report(report, moderator=moderator, kind="limit", reason="Spam")
+        services.decide_report(report, moderator=senior_moderator, kind="limit", reason="Spam")
 
     await sync_to_async(limit_lena)()
     assert await sync_to_async(

@@ -47,9 +47,9 @@ def test_reports_are_made_on_visible_things_only(
     assert len(mine) == 2
 
 
-def test_moderator_limits_an_author_in_the_admin(
+def test_senior_moderator_limits_an_author_in_the_admin(
     client: Any,
-    moderator: Any,
+    senior_moderator: Any,
     student: Any,
     other_student: Any,
     teacher: Any,
@@ -60,7 +60,7 @@ def test_moderator_limits_an_author_in_the_admin(
     moment = post(student, "Compra seguidores baratos")["id"]
     report_id = report_moment(client_for(other_student), moment).json()["id"]
     report_moment(client_for(teacher), moment)
-    client.force_login(moderator)
+    client.force_login(senior_moderator)
     page = client.get(f"/admin/moderation/social-reports/edit/{report_id}/")
     assert page.status_code == 200
     assert b"Compra seguidores baratos" in page.content
@@ -76,7 +76,9 @@ def test_moderator_limits_an_author_in_the_admin(
     assert done.status_code == 302
     action = ModerationAction.objects.get()
     assert (
-        action.kind == "limit" and action.moderator == moderator and action.appealable_until is None
+        action.kind == "limit"
+        and action.senior_moderator == senior_moderator
+        and action.appealable_until is None
     )
     assert set(Report.objects.values_list("status", flat=True)) == {"decided"}
     # Silent to the author; reporters are told action was taken.
@@ -98,7 +100,12 @@ def test_students_cannot_open_the_queue(client: Any, student: Any) -> None:
 
 
 def test_hide_warn_and_appeal_once(
-    moderator: Any, student: Any, other_student: Any, client_for: Any, post: Any
+    moderator: Any,
+    senior_moderator: Any,
+    student: Any,
+    other_student: Any,
+    client_for: Any,
+    post: Any,
 ) -> None:
     moment = post(student, "Algo feo")["id"]
     report_moment(client_for(other_student), moment, "harassment")
@@ -127,7 +134,10 @@ def test_hide_warn_and_appeal_once(
     assert someone_else.status_code == 409
 
     services.decide_appeal(
-        Appeal.objects.get(), moderator=moderator, overturn=True, reason="Context shows a joke"
+        Appeal.objects.get(),
+        moderator=senior_moderator,
+        overturn=True,
+        reason="Context shows a joke",
     )
     assert Moment.objects.get(pk=moment).status == "published"
     assert client_for(other_student).get(f"/api/v1/social/moments/{moment}/").status_code == 200
@@ -151,7 +161,13 @@ def test_appeal_window_closes(
 
 
 def test_mark_sensitive_covers_the_moment_behind_a_click_and_can_be_appealed(
-    moderator: Any, student: Any, other_student: Any, client_for: Any, post: Any, client: Any
+    moderator: Any,
+    senior_moderator: Any,
+    student: Any,
+    other_student: Any,
+    client_for: Any,
+    post: Any,
+    client: Any,
 ) -> None:
     moment = post(student, "Una foto del accidente")["id"]
     report_moment(client_for(other_student), moment, category="other")
@@ -171,7 +187,7 @@ def test_mark_sensitive_covers_the_moment_behind_a_click_and_can_be_appealed(
     assert "marked sensitive" in told.body and "Graphic" in told.body
     # The author appeals once; overturned, the cover goes.
     appealed = services.appeal(student, action.pk, "It is a drawing")
-    services.decide_appeal(appealed, moderator=moderator, overturn=True, reason="A drawing")
+    services.decide_appeal(appealed, moderator=senior_moderator, overturn=True, reason="A drawing")
     assert Moment.objects.get(pk=moment).sensitive is False
     again = client_for(other_student).get(f"/api/v1/social/moments/{moment}/").json()
     assert again["sensitive"] is False
@@ -179,7 +195,7 @@ def test_mark_sensitive_covers_the_moment_behind_a_click_and_can_be_appealed(
 
 
 def test_suspend_uses_the_existing_suspension(
-    moderator: Any,
+    senior_moderator: Any,
     student: Any,
     other_student: Any,
     client_for: Any,
@@ -197,7 +213,7 @@ def test_suspend_uses_the_existing_suspension(
     report_moment(client_for(other_student), moment)
     with django_capture_on_commit_callbacks(execute=True):
         action = services.decide_report(
-            Report.objects.get(), moderator=moderator, kind="suspend", reason="Bot"
+            Report.objects.get(), moderator=senior_moderator, kind="suspend", reason="Bot"
         )
     student.refresh_from_db()
     assert not student.is_active and student.suspension_reason == "Bot"

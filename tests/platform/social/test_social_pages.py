@@ -281,9 +281,9 @@ def test_comment_delete_by_its_author_or_the_moments_author_and_report_by_others
 # --- lifting a limit in the admin -----------------------------------------------------------
 
 
-def test_a_moderator_lifts_a_limit_in_the_admin(
+def test_a_senior_moderator_lifts_a_limit_in_the_admin(
     client: Any,
-    moderator: Any,
+    senior_moderator: Any,
     student: Any,
     other_student: Any,
     teacher: Any,
@@ -297,10 +297,12 @@ def test_a_moderator_lifts_a_limit_in_the_admin(
     report = services.report(
         other_student, target="moment", target_id=str(moment), category="spam", details=""
     )
-    services.decide_report(report, moderator=moderator, kind="limit", reason="Selling followers")
+    services.decide_report(
+        report, senior_moderator=senior_moderator, kind="limit", reason="Selling followers"
+    )
     assert client_for(teacher).get(f"/api/v1/social/moments/{moment}/").status_code == 404
 
-    signed_in(client, moderator)
+    signed_in(client, senior_moderator)
     admin_home = client.get("/admin/").content.decode()
     assert "/admin/moderation/social-limited/" in admin_home
     with django_assert_max_num_queries(40) as few:
@@ -320,7 +322,7 @@ def test_a_moderator_lifts_a_limit_in_the_admin(
                 category="spam",
                 details="",
             ),
-            moderator=moderator,
+            senior_moderator=senior_moderator,
             kind="limit",
             reason=f"Spam {n}",
         )
@@ -335,7 +337,7 @@ def test_a_moderator_lifts_a_limit_in_the_admin(
     assert done.status_code == 302
     assert SocialProfile.objects.get(user=student).limited_at is None
     logged = ModerationAction.objects.get(subject=student, kind="unlimit")
-    assert logged.moderator == moderator and "misunderstanding" in logged.reason
+    assert logged.senior_moderator == senior_moderator and "misunderstanding" in logged.reason
     assert client_for(teacher).get(f"/api/v1/social/moments/{moment}/").status_code == 200
     assert "sam@example.com" not in client.get("/admin/moderation/social-limited/").content.decode()
     assert client.post(lift, {"reason": "again"}).status_code == 404
