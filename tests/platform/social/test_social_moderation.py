@@ -77,7 +77,7 @@ def test_senior_moderator_limits_an_author_in_the_admin(
     action = ModerationAction.objects.get()
     assert (
         action.kind == "limit"
-        and action.senior_moderator == senior_moderator
+        and action.moderator == senior_moderator
         and action.appealable_until is None
     )
     assert set(Report.objects.values_list("status", flat=True)) == {"decided"}

@@ -298,7 +298,7 @@ def test_a_senior_moderator_lifts_a_limit_in_the_admin(
         other_student, target="moment", target_id=str(moment), category="spam", details=""
     )
     services.decide_report(
-        report, senior_moderator=senior_moderator, kind="limit", reason="Selling followers"
+        report, moderator=senior_moderator, kind="limit", reason="Selling followers"
     )
     assert client_for(teacher).get(f"/api/v1/social/moments/{moment}/").status_code == 404
 
@@ -322,7 +322,7 @@ def test_a_senior_moderator_lifts_a_limit_in_the_admin(
                 category="spam",
                 details="",
             ),
-            senior_moderator=senior_moderator,
+            moderator=senior_moderator,
             kind="limit",
             reason=f"Spam {n}",
         )
@@ -337,7 +337,7 @@ def test_a_senior_moderator_lifts_a_limit_in_the_admin(
     assert done.status_code == 302
     assert SocialProfile.objects.get(user=student).limited_at is None
     logged = ModerationAction.objects.get(subject=student, kind="unlimit")
-    assert logged.senior_moderator == senior_moderator and "misunderstanding" in logged.reason
+    assert logged.moderator == senior_moderator and "misunderstanding" in logged.reason
     assert client_for(teacher).get(f"/api/v1/social/moments/{moment}/").status_code == 200
     assert "sam@example.com" not in client.get("/admin/moderation/social-limited/").content.decode()
     assert client.post(lift, {"reason": "again"}).status_code == 404
