@@ -192,7 +192,7 @@ def post_moment(
     processed_voice = process_voice(voice) if voice is not None else None
     processed_video = process_video(video) if video is not None else None
     mentioned = _mentionable(author, [*mentions, *_mentioned_by_name(author, text)])
-    reason = checks.hold_reason(author, text, len(mentioned))
+    reason = checks.hold_reason(author, text, len(mentioned), language=language)
     moment = Moment.objects.create(
         author=author,
         text=text,
@@ -326,7 +326,7 @@ def edit_moment(
             raise InvalidMoment(_("Write something, or add photos or a voice clip."))
         moment.text = text
         fields.append("text")
-        if moment.status == Moment.Status.PUBLISHED and checks.is_profane(text):
+        if moment.status == Moment.Status.PUBLISHED and checks.is_profane(text, moment.language):
             moment.status, moment.held_reason = Moment.Status.HELD, "profanity"
             fields += ["status", "held_reason"]
             Report.objects.create(
@@ -452,7 +452,9 @@ def comment(
     mentioned = _mentionable(user, [*mentions, *_mentioned_by_name(user, text, moment)])
     # The same checks as a moment's (new accounts' links and mentions, repeats, profanity):
     # a flagged comment is hidden from others and reported, never dropped.
-    reason = checks.hold_reason(user, text, len(mentioned), earlier=Comment)
+    reason = checks.hold_reason(
+        user, text, len(mentioned), earlier=Comment, language=moment.language
+    )
     new = Comment.objects.create(
         moment=moment, author=user, parent=parent, text=text, hidden=bool(reason)
     )
@@ -521,7 +523,7 @@ def suggest_correction(user: User, moment_id: Any, *, text: str, note: str = "")
     text, note = text.strip(), note.strip()
     if not text or text == moment.text:
         raise InvalidMoment(_("Change something in the text to suggest a correction."))
-    if checks.is_profane(text) or checks.is_profane(note):
+    if checks.is_profane(text, moment.language) or checks.is_profane(note, moment.language):
         raise InvalidMoment(_("A correction cannot contain offensive words."))
     existing = (
         Correction.objects.select_for_update()
