@@ -13,6 +13,9 @@ STUDENT = "student@toto.localhost"
 TEACHER = "teacher@toto.localhost"
 CREATOR = "creator@toto.localhost"
 ADMIN = "admin@toto.localhost"
+# The demo moderator (accounts.demo) is a plain one; this one may also limit, suspend and
+# decide appeals (social.moderation).
+SENIOR_MODERATOR = "senior.moderator@toto.localhost"
 
 FOLLOWS = [
     (STUDENT, TEACHER),
@@ -110,7 +113,33 @@ def ensure_demo_social() -> str:
             made = services.comment(people[commenter], moment.pk, text=body)
             if reply:
                 services.comment(people[author], moment.pk, text=reply, parent_id=made.pk)
-    return f"social: {len(MOMENTS)} moments ({posted} new), {len(FOLLOWS)} follows"
+    ensure_demo_senior_moderator()
+    return (
+        f"social: {len(MOMENTS)} moments ({posted} new), {len(FOLLOWS)} follows; "
+        f"senior moderator login {SENIOR_MODERATOR}"
+    )
+
+
+def ensure_demo_senior_moderator() -> None:
+    from allauth.account.models import EmailAddress
+
+    from accounts.demo import DEMO_PASSWORD
+    from accounts.roles import Role
+    from accounts.services import grant_role
+
+    from .moderation import make_senior
+
+    user_model = get_user_model()
+    user = user_model.objects.filter(email__iexact=SENIOR_MODERATOR).first()
+    if user is None:
+        user = user_model(email=SENIOR_MODERATOR, first_name="Sena", last_name="Senior")
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+    EmailAddress.objects.get_or_create(
+        user=user, email=SENIOR_MODERATOR, defaults={"primary": True, "verified": True}
+    )
+    grant_role(user, Role.MODERATOR)
+    make_senior(user)
 
 
 CORRECT_ME_TEXT = "Ayer yo soy muy cansado después de la clase de @Tomás."

@@ -156,3 +156,19 @@ def test_appeals_are_read_by_moderators_and_decided_by_seniors(
     assert decided.status == "overturned" and decided.decided_by == senior_moderator
     restore = ModerationAction.objects.get(kind="restore")
     assert restore.moderator == senior_moderator
+
+
+def test_the_demo_has_a_plain_and_a_senior_moderator() -> None:
+    from django.contrib.auth import get_user_model
+
+    from accounts.demo import DEMO_STEPS as accounts_steps
+    from social.demo import SENIOR_MODERATOR, ensure_demo_social
+
+    for step in accounts_steps:
+        step()
+    ensure_demo_social()
+    ensure_demo_social()  # idempotent
+    users = get_user_model().objects
+    assert moderation.is_senior(users.get(email=SENIOR_MODERATOR))
+    assert not moderation.is_senior(users.get(email="moderator@toto.localhost"))
+    assert users.filter(email=SENIOR_MODERATOR).count() == 1
