@@ -367,12 +367,12 @@ def lesson_steps(scope: Scope) -> Chart:
     )
     prefix = f"block:{lesson.pk}:"
     reached: dict[str, int] = defaultdict(int)
-    for row in DailyObjectMetric.objects.filter(
+    for object_key, users in DailyObjectMetric.objects.filter(
         kind="learning.exercise_attempted",
         day__range=(scope.first, scope.last),
         object_key__startswith=prefix,
     ).values_list("object_key", "users"):
-        reached[row[0].removeprefix(prefix)] += row[1]
+        reached[object_key.removeprefix(prefix)] += users
     steps = [(str(child.id), child.block_type) for child in lesson.exercises()]
     labels = [
         f"{n}. {block_type.replace('_', ' ')}" for n, (_id, block_type) in enumerate(steps, 1)
