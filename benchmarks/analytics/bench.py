@@ -9,8 +9,9 @@ Starts its own throwaway PostgreSQL and Redis (core.testing.services), migrates,
 activity events spread over ``--days`` days, all in SQL (``generate_series``, INSERT …
 SELECT; lessons in 20 courses, exercises with scores, AI use, tutoring, payments, on web and
 app, in five languages), rolls every day up with analytics.services.roll_up_range (timed per
-day), then requests every chart's JSON endpoint and two custom reports' CSV exports (grouped
-by country and by course) ``--rounds`` times through Django's test client as an admin
+day), then requests every chart's JSON endpoint, the learning charts narrowed by course and
+level, and three custom reports' CSV exports (grouped by country, by course, and by day
+over a fixed from/to range) ``--rounds`` times through Django's test client as an admin
 (authentication, permission check, selectors, JSON/CSV) and reports the median. Baseline:
 ``SELECT count(*)`` of one day's events of one kind on the (day, kind) index, through the
 ORM, in the same process: ratio = endpoint / baseline. The defaults are the issue's size
