@@ -9,8 +9,9 @@ Starts its own throwaway PostgreSQL and Redis (core.testing.services), migrates,
 activity events spread over ``--days`` days, all in SQL (``generate_series``, INSERT …
 SELECT; lessons in 20 courses, exercises with scores, AI use, tutoring, payments, on web and
 app, in five languages), rolls every day up with analytics.services.roll_up_range (timed per
-day), then requests every chart's JSON endpoint and two custom reports' CSV exports (grouped
-by country and by course) ``--rounds`` times through Django's test client as an admin
+day), then requests every chart's JSON endpoint, the learning charts narrowed by course and
+level, and three custom reports' CSV exports (grouped by country, by course, and by day
+over a fixed from/to range) ``--rounds`` times through Django's test client as an admin
 (authentication, permission check, selectors, JSON/CSV) and reports the median. Baseline:
 ``SELECT count(*)`` of one day's events of one kind on the (day, kind) index, through the
 ORM, in the same process: ratio = endpoint / baseline. The defaults are the issue's size
@@ -241,8 +242,18 @@ def run(args: argparse.Namespace) -> None:
         lambda: ActivityEvent.objects.filter(day=day, kind="ai.feature_used").count()
     )
     rows = []
-    for key in selectors.CHARTS:
-        url = f"/api/v1/analytics/charts/{key}/?days={args.days}"
+    # Every chart, then the learning charts narrowed by course and level (the course and
+    # lesson ids are the generator's: lesson pages themselves are not generated, so the
+    # drop-off per step reads the rollups and finds no lesson body).
+    narrowed = [
+        ("lesson_completion", "&course=1000&level=A1"),
+        ("lesson_steps", "&course=1000"),
+        ("lesson_steps", "&lesson=3"),
+        ("exercise_accuracy", "&course=1000&level=A1"),
+    ]
+    for key, extra in [*((key, "") for key in selectors.CHARTS), *narrowed]:
+        url = f"/api/v1/analytics/charts/{key}/?days={args.days}{extra}"
+        key = f"{key} ({extra.lstrip('&')})" if extra else key
 
         def fetch(url: str = url) -> None:
             response = client.get(url)
@@ -254,12 +265,17 @@ def run(args: argparse.Namespace) -> None:
 
     from analytics.models import SavedReport
 
-    for group_by in ("country", "course"):
+    ranges = {"country": (None, None), "course": (None, None)}
+    # A fixed from/to range: the 30 days that end a week ago.
+    ranges["day"] = (today - timedelta(days=36), today - timedelta(days=7))
+    for group_by, (date_from, date_to) in ranges.items():
         report = SavedReport.objects.create(
             name=f"Answers by {group_by}",
             metric="exercise_attempts",
             group_by=group_by,
             days=args.days,
+            date_from=date_from,
+            date_to=date_to,
             owner=admin,
         )
         url = f"/admin/analytics/reports/{report.pk}/export.csv"
@@ -269,7 +285,8 @@ def run(args: argparse.Namespace) -> None:
             assert response.status_code == 200, (response.status_code, response.get("Location"))
 
         ms, queries = timed(export)
-        rows.append((f"report CSV by {group_by}", ms, queries))
+        fixed = f", {date_from} to {date_to}" if date_from else ""
+        rows.append((f"report CSV by {group_by}{fixed}", ms, queries))
         print(f"  report by {group_by}: {ms:.1f} ms", flush=True)
 
     load = os.getloadavg()

@@ -4,6 +4,8 @@ static/js/analytics/dashboard.js fills from the JSON endpoints (analytics.api)."
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
+from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -24,6 +26,22 @@ def dashboards_for(request: HttpRequest) -> list[selectors.Dashboard]:
     if selectors.is_creator(user):
         return [d for d in selectors.DASHBOARDS.values() if d.for_creators]
     return []
+
+
+def _learning_narrowing(request: HttpRequest) -> dict[str, Any]:
+    """``?course=&level=&lesson=`` of the learning dashboard; anything malformed is ignored
+    (the JSON endpoint validates the same parameters and refuses them with a 400)."""
+    levels = {code for code, _label in selectors.levels()}
+    narrowing: dict[str, Any] = {
+        "course": None,
+        "level": request.GET.get("level", "") if request.GET.get("level") in levels else "",
+        "lesson": None,
+    }
+    for name in ("course", "lesson"):
+        raw = request.GET.get(name, "")
+        if raw.isdigit() and int(raw) > 0:
+            narrowing[name] = int(raw)
+    return narrowing
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -48,14 +66,28 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     currency = request.GET.get("currency", "USD")
     if currency not in selectors.currencies():
         currency = "USD"
+    query: dict[str, str] = {"days": days, "currency": currency}
+    filters = None
+    if slug == "learning":
+        narrowing = _learning_narrowing(request)
+        query.update({name: str(value) for name, value in narrowing.items() if value})
+        last = selectors.today()
+        scope = selectors.scope_for(user_of(request), last, last, **narrowing)
+        if scope is not None:
+            filters = {
+                **selectors.learning_filter_choices(scope),
+                "levels": selectors.levels(),
+                **{name: value or "" for name, value in narrowing.items()},
+            }
+    encoded = urlencode(query)
     context = {
         "dashboards": dashboards,
         "current": current,
         "charts": [
             {
                 "key": key,
-                "url": reverse("analytics-chart", args=[key]),
-                "csv_url": reverse("analytics-chart-csv", args=[key]),
+                "url": f"{reverse('analytics-chart', args=[key])}?{encoded}",
+                "csv_url": f"{reverse('analytics-chart-csv', args=[key])}?{encoded}",
             }
             for key in charts
         ],
@@ -64,6 +96,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         "currency": currency,
         "currencies": selectors.currencies() if slug == "finance" else [],
         "creator_only": creator_only,
+        "filters": filters,
         "last_run": RollupRun.objects.order_by("-finished_at").first(),
     }
     if slug == "finance" and not creator_only:

@@ -311,7 +311,9 @@ class ReportSchedule(models.TextChoices):
 
 class SavedReport(models.Model):
     """A custom report (analytics.reports): a metric from the rollups, grouped by one
-    dimension, filtered, over the last ``days`` days. Seen by its owner, by people with the
+    dimension, filtered, over the last ``days`` days or, when ``date_from`` and ``date_to``
+    are set, over exactly those days (both ends included; a fixed range that every preview,
+    export and scheduled email repeats). Seen by its owner, by people with the
     dashboards permission, and by members of ``shared_with``; changed by its owner and admins.
     Written only by analytics.services (save_report, send_due_reports)."""
 
@@ -323,6 +325,8 @@ class SavedReport(models.Model):
     platform = models.CharField(_("platform"), max_length=8, blank=True)
     country = models.CharField(_("country"), max_length=2, blank=True)
     days = models.PositiveSmallIntegerField(_("last N days"), default=30)
+    date_from = models.DateField(_("from"), null=True, blank=True)
+    date_to = models.DateField(_("to"), null=True, blank=True)
     schedule = models.CharField(
         _("email"), max_length=10, choices=ReportSchedule.choices, blank=True, default=""
     )
@@ -342,7 +346,14 @@ class SavedReport(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(days__gte=1, days__lte=366), name="analytics_report_days"
-            )
+            ),
+            # Both ends or neither, in order; the length bound (366 days) is the form's, as
+            # the database cannot subtract dates in a check portable to SQLite and PostgreSQL.
+            models.CheckConstraint(
+                condition=models.Q(date_from__isnull=True, date_to__isnull=True)
+                | models.Q(date_from__isnull=False, date_to__gte=models.F("date_from")),
+                name="analytics_report_range",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -24,7 +24,22 @@ class ReportForm(forms.ModelForm):
         label=_("Metric"), choices=[(key, m.label) for key, m in reports.METRICS.items()]
     )
     group_by = forms.ChoiceField(label=_("Group by"), choices=list(reports.DIMENSIONS.items()))
-    days = forms.IntegerField(label=_("Last N days"), min_value=1, max_value=reports.MAX_DAYS)
+    days = forms.IntegerField(
+        label=_("Last N days"),
+        min_value=1,
+        max_value=reports.MAX_DAYS,
+        required=False,
+        help_text=_("Used when no from/to dates are given."),
+    )
+    date_from = forms.DateField(
+        label=_("From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("A fixed range instead of the last N days: give both dates."),
+    )
+    date_to = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     shared_with = forms.ModelMultipleChoiceField(
         label=_("Shared with roles"),
         queryset=Group.objects.order_by("name"),
@@ -43,6 +58,8 @@ class ReportForm(forms.ModelForm):
             "platform",
             "country",
             "days",
+            "date_from",
+            "date_to",
             "schedule",
             "recipients",
             "shared_with",
@@ -66,8 +83,39 @@ class ReportForm(forms.ModelForm):
             country_validator(value)
         return value
 
+    def _clean_range(self, data: dict[str, Any]) -> None:
+        """A fixed range has both ends, in order, none after today, at most MAX_DAYS long;
+        without one, the last N days are required."""
+        first, last = data.get("date_from"), data.get("date_to")
+        if "date_from" in self.errors or "date_to" in self.errors:
+            return
+        if first is None and last is None:
+            if not data.get("days") and "days" not in self.errors:
+                self.add_error("days", _("Give the last N days, or a from and a to date."))
+            return
+        if first is None or last is None:
+            self.add_error(
+                "date_to" if last is None else "date_from",
+                _("Give both the from and the to date, or neither."),
+            )
+            return
+        today = selectors.today()
+        if first > last:
+            self.add_error("date_to", _("The to date is before the from date."))
+        elif last > today:
+            self.add_error("date_to", _("The to date is in the future; the latest is today."))
+        elif (last - first).days + 1 > reports.MAX_DAYS:
+            self.add_error(
+                "date_to",
+                _("A report covers at most %(days)s days.") % {"days": reports.MAX_DAYS},
+            )
+        if not data.get("days"):
+            # The model keeps a relative length too (used if the dates are removed later).
+            data["days"] = self.instance.days or 30
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        self._clean_range(data)
         if data.get("schedule") and not (data.get("recipients") or "").strip():
             self.add_error("recipients", _("Say who gets the scheduled email."))
         if data.get("metric") in reports.METRICS and reports.METRICS[data["metric"]].kind == "":

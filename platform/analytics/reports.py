@@ -109,11 +109,22 @@ def _course_titles(rows: list[dict[str, Any]]) -> dict[Any, str]:
     return {pk: titles.get(pk, f"#{pk}") for pk in ids}
 
 
+def date_range(report: SavedReport, *, today: date) -> tuple[date, date]:
+    """The report's first and last day: its fixed range when it has one, else the last
+    ``days`` days up to ``today``. Either way at most ``MAX_DAYS`` long and never past
+    ``today`` (a range saved long ago still reads the same days; only its end is clipped
+    if it was saved with an end that has not come yet)."""
+    if report.date_from and report.date_to:
+        last = min(report.date_to, today)
+        first = max(min(report.date_from, last), last - timedelta(days=MAX_DAYS - 1))
+        return first, last
+    days = max(1, min(report.days, MAX_DAYS))
+    return today - timedelta(days=days - 1), today
+
+
 def run(report: SavedReport, *, today: date) -> ReportResult:
     metric = METRICS[report.metric]
-    days = max(1, min(report.days, MAX_DAYS))
-    last = today
-    first = today - timedelta(days=days - 1)
+    first, last = date_range(report, today=today)
     group_by = report.group_by if report.group_by in DIMENSIONS else "day"
     rows: Any
     if metric.kind == "":

@@ -6,6 +6,7 @@ from typing import Any
 
 import httpx
 from django.db import transaction
+from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from . import configuration
@@ -37,10 +38,53 @@ def configure(name: str, new_value: str, user: Any) -> None:
     transaction.on_commit(configuration.forget)
 
 
+# The credentials each connection test needs: without them it says so instead of calling.
+REQUIRED_FOR_TEST: dict[str, tuple[str, ...]] = {
+    "stripe": ("STRIPE_SECRET_KEY",),
+    "razorpay": ("RAZORPAY_KEY_ID", "RAZORPAY_KEY_SECRET"),
+    "zoom": ("ZOOM_ACCOUNT_ID", "ZOOM_CLIENT_ID", "ZOOM_CLIENT_SECRET"),
+}
+
+
+def _provider_error(response: httpx.Response) -> str:
+    """The provider's own words from an error answer, in each one's real shape: Stripe and
+    OpenAI ``{"error": {"message"}}``, Razorpay ``{"error": {"description"}}``, Zoom
+    ``{"reason", "error"}``; else the status code alone."""
+    try:
+        body = response.json()
+    except ValueError:
+        return ""
+    if not isinstance(body, dict):
+        return ""
+    error = body.get("error")
+    if isinstance(error, dict):
+        return str(error.get("message") or error.get("description") or error.get("code") or "")
+    return str(body.get("reason") or body.get("message") or error or "")
+
+
+def _without_secrets(text: str, secrets: list[str]) -> str:
+    """Providers quote part of a rejected key back (Stripe: "Invalid API Key provided:
+    sk_test_****1234"); an error shown in the admin never repeats a configured secret, in
+    full or the masked key token the provider quotes."""
+    import re
+
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "[hidden]")
+    return re.sub(r"\b(sk|rk|pk)[-_][\w*-]{4,}", "[hidden key]", text)
+
+
 def test_connection(group: str) -> tuple[bool, str]:
     """Tries the configured values of one service (as they are now, environment first) and
-    says whether it answered. Nothing is charged or changed at the provider."""
+    says whether it answered. Nothing is charged or changed at the provider: each test is a
+    read (Stripe balance, Razorpay's latest payment, the OpenAI-compatible model list) or,
+    for Zoom, the server-to-server OAuth token request that every Zoom call starts with."""
     value = configuration.value
+    missing = [name for name in REQUIRED_FOR_TEST.get(group, ()) if not value(name)]
+    if missing:
+        labels = ", ".join(str(configuration.KEYS_BY_NAME[name].label) for name in missing)
+        return False, _("Not configured: %(names)s.") % {"names": labels}
+    secrets = [value(key.name) for key in configuration.SERVICE_KEYS if key.secret]
     try:
         if group == "ml":
             url, key = configuration.ml_endpoint()
@@ -87,7 +131,13 @@ def test_connection(group: str) -> tuple[bool, str]:
     except httpx.HTTPError as exc:
         return False, f"Could not connect: {type(exc).__name__}"
     if response.status_code >= 400:
-        return False, f"The service answered {response.status_code}."
+        said = _without_secrets(_provider_error(response), secrets)[:300]
+        if response.status_code in (401, 403):
+            head = _("The service refused the credentials (%(status)s).")
+        else:
+            head = _("The service answered %(status)s.")
+        message = head % {"status": response.status_code}
+        return False, f"{message} {said}".strip() if said else message
     return (
         True,
         f"Connected ({response.status_code}, {response.elapsed.total_seconds() * 1000:.0f} ms).",

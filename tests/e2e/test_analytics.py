@@ -5,10 +5,14 @@ desktop and on a phone, without a Content-Security-Policy violation (the autouse
 
 import csv
 import io
+import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
+
+from analytics import selectors
 
 pytestmark = pytest.mark.e2e
 
@@ -81,7 +85,7 @@ def test_admin_reads_the_dashboards_as_charts_tables_and_csv(
     expect(
         activation.get_by_role("heading", name="Activation: sign-ups active within 7 days")
     ).to_be_visible()
-    for slug, count in [("learning", 6), ("marketplace", 5), ("finance", 2), ("goals", 1)]:
+    for slug, count in [("learning", 7), ("marketplace", 6), ("finance", 2), ("goals", 1)]:
         page.goto(f"{live_server.url}/admin/analytics/{slug}/")
         charts = page.locator("[data-analytics-chart]")
         expect(charts).to_have_count(count)
@@ -96,6 +100,55 @@ def test_admin_reads_the_dashboards_as_charts_tables_and_csv(
     page.goto(live_server.url + "/admin/analytics/finance/")
     expect(page.get_by_text("Reconciled with the ledger")).to_be_visible()
 
+    # The learning charts narrowed to a level, and a chosen lesson's drop-off per step.
+    page.goto(live_server.url + "/admin/analytics/learning/")
+    steps = page.locator('[data-analytics-chart][data-src*="/lesson_steps/"]')
+    expect(steps).to_have_attribute("data-state", "drawn")
+    expect(steps.get_by_role("heading", name=re.compile("^Drop-off per step: "))).to_be_visible()
+    page.get_by_label("Level").select_option("A1")
+    page.get_by_role("button", name="Show").click()
+    expect(page).to_have_url(re.compile(r"level=A1"))
+    lesson = page.get_by_label("Lesson (drop-off per step)")
+    chosen = lesson.locator("option").nth(1).text_content()
+    lesson.select_option(index=1)
+    page.get_by_role("button", name="Show").click()
+    expect(page).to_have_url(re.compile(r"level=A1&lesson="))
+    expect(steps).to_have_attribute("data-state", "drawn")
+    expect(steps.get_by_role("heading", name=f"Drop-off per step: {chosen}")).to_be_visible()
+    steps.get_by_role("button", name="Table view").click()
+    expect(steps.get_by_role("rowheader", name="Finished")).to_be_visible()
+    fill = "/admin/analytics/marketplace/"
+    page.goto(live_server.url + fill)
+    expect(
+        page.locator('[data-analytics-chart][data-src*="/availability_fill_rate/"]')
+    ).to_have_attribute("data-state", "drawn")
+    page.goto(live_server.url + "/admin/analytics/learning/?level=A1")
+    screenshot("learning-filtered-desktop")
+
+    # A report over a fixed from/to range.
+    today = selectors.today()
+    first, last = today - timedelta(days=20), today - timedelta(days=6)
+    page.goto(live_server.url + "/admin/analytics/reports/new/")
+    page.get_by_label("Name").fill("Answers, a fixed fortnight")
+    page.get_by_label("Metric").select_option(label="Exercise answers")
+    page.get_by_label("Group by").select_option(label="Date (day)")
+    page.get_by_label("From", exact=True).fill(first.isoformat())
+    page.get_by_label("To", exact=True).fill(last.isoformat())
+    page.get_by_role("button", name="Preview").click()
+    result = page.locator("[data-report-chart]")
+    expect(result.get_by_role("rowheader", name=first.isoformat())).to_be_visible()
+    expect(
+        result.get_by_role("rowheader", name=(last + timedelta(days=1)).isoformat())
+    ).to_have_count(0)
+    screenshot("report-dates-preview-desktop")
+    page.get_by_role("button", name="Save report").click()
+    expect(page.locator("[data-report-range]")).to_contain_text("Fixed range")
+    screenshot("report-dates-desktop")
+    page.set_viewport_size({"width": 360, "height": 640})
+    page.reload()
+    no_sideways_scroll(page)
+    screenshot("report-dates-phone")
+
     page.set_viewport_size({"width": 390, "height": 844})
     for slug in ("platform", "learning", "marketplace", "finance", "goals"):
         page.goto(f"{live_server.url}/admin/analytics/{slug}/")
@@ -104,3 +157,8 @@ def test_admin_reads_the_dashboards_as_charts_tables_and_csv(
         )
         no_sideways_scroll(page)
         screenshot(f"{slug}-phone")
+    page.set_viewport_size({"width": 360, "height": 640})
+    page.goto(f"{live_server.url}/admin/analytics/learning/?level=A1")
+    expect(page.locator('[data-src*="/lesson_steps/"]')).to_have_attribute("data-state", "drawn")
+    no_sideways_scroll(page)
+    screenshot("learning-filtered-phone")

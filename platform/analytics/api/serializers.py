@@ -1,19 +1,24 @@
 from rest_framework import serializers
 
-from ..selectors import currencies
+from ..selectors import currencies, levels
 
 
 class ChartQuerySerializer(serializers.Serializer[dict[str, object]]):
-    """The date range (the last ``days`` UTC days, ending today or at ``until``) and, for
-    money charts, the currency."""
+    """The date range (the last ``days`` UTC days, ending today or at ``until``), for
+    money charts the currency, and for the learning charts a course (its page id), a CEFR
+    level and, for the drop-off per step, a lesson (its page id)."""
 
     days = serializers.IntegerField(min_value=7, max_value=366, default=90)
     until = serializers.DateField(required=False)
     currency = serializers.ChoiceField(choices=[], required=False, default="USD")
+    course = serializers.IntegerField(min_value=1, required=False)
+    level = serializers.ChoiceField(choices=[], required=False, allow_blank=True)
+    lesson = serializers.IntegerField(min_value=1, required=False)
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["currency"].choices = currencies()  # type: ignore[attr-defined]
+        self.fields["level"].choices = levels()  # type: ignore[attr-defined]
 
 
 class ChartSerializer(serializers.Serializer[dict[str, object]]):

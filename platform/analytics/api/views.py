@@ -32,8 +32,15 @@ def chart_for(request: Request, key: str) -> dict[str, Any]:
     query.is_valid(raise_exception=True)
     last = query.validated_data.get("until") or selectors.today()
     first = last - timedelta(days=query.validated_data["days"] - 1)
+    data = query.validated_data
     scope = selectors.scope_for(
-        user_of(request), first, last, query.validated_data.get("currency", "")
+        user_of(request),
+        first,
+        last,
+        data.get("currency", ""),
+        course=data.get("course"),
+        level=data.get("level", ""),
+        lesson=data.get("lesson"),
     )
     if scope is None:
         raise PermissionDenied("Analytics are for the team.")

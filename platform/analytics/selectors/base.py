@@ -29,12 +29,17 @@ Chart = dict[str, Any]
 @dataclass(frozen=True)
 class Scope:
     """Who is asking and for which days. ``lesson_ids`` is None for those who see
-    everything; for a content creator it is the set of lessons they own."""
+    everything; for a content creator it is the set of lessons they own. ``course`` (the
+    course page's id) and ``level`` (CEFR, "A1"…) narrow the learning charts; ``lesson``
+    picks the lesson of the drop-off-per-step chart."""
 
     first: date
     last: date
     lesson_ids: frozenset[int] | None = None
     currency: str = ""
+    course: int | None = None
+    level: str = ""
+    lesson: int | None = None
 
     @property
     def days(self) -> list[date]:

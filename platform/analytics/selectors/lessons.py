@@ -7,6 +7,7 @@ from collections import defaultdict
 from datetime import date, datetime
 from typing import Any
 
+from django.db import models
 from django.db.models import Sum
 from django.db.models.functions import TruncWeek
 from django.utils.translation import gettext as _
@@ -22,7 +23,38 @@ def _lesson_titles(ids: set[int]) -> dict[int, str]:
     return dict(Page.objects.filter(id__in=ids).values_list("id", "title"))
 
 
-def _object_rows(scope: Scope, kinds: set[str], prefix: str) -> list[dict[str, Any]]:
+def lessons_in(scope: Scope) -> frozenset[int] | None:
+    """The lessons the learning charts may count: the creator's own (``scope.lesson_ids``)
+    narrowed to the chosen course and level; None when nothing narrows them. One query when
+    a course or a level is chosen (a course is the lesson's parent page: a SubcategoryPage)."""
+    if scope.course is None and not scope.level:
+        return scope.lesson_ids
+    from wagtail.models import Page
+
+    from cms.learning.models import LessonPage
+
+    lessons = LessonPage.objects.all()
+    if scope.course is not None:
+        from django.db.models.functions import Left, Length
+
+        course_path = Page.objects.filter(pk=scope.course).values("path")[:1]
+        lessons = lessons.annotate(parent=Left("path", Length("path") - Page.steplen)).filter(
+            parent=models.Subquery(course_path)
+        )
+    if scope.level:
+        lessons = lessons.filter(level=scope.level)
+    found = frozenset(lessons.values_list("pk", flat=True))
+    return found if scope.lesson_ids is None else found & scope.lesson_ids
+
+
+_UNSET: Any = object()
+
+
+def _object_rows(
+    scope: Scope, kinds: set[str], prefix: str, allowed: Any = _UNSET
+) -> list[dict[str, Any]]:
+    if allowed is _UNSET:
+        allowed = lessons_in(scope)
     rows = (
         DailyObjectMetric.objects.filter(
             kind__in=kinds, day__range=(scope.first, scope.last), object_key__startswith=prefix
@@ -34,7 +66,7 @@ def _object_rows(scope: Scope, kinds: set[str], prefix: str) -> list[dict[str, A
     result: list[dict[str, Any]] = []
     for row in rows:
         lesson_id = _lesson_of(row["object_key"])
-        if scope.lesson_ids is not None and lesson_id not in scope.lesson_ids:
+        if allowed is not None and lesson_id not in allowed:
             continue
         result.append({**row, "lesson_id": lesson_id})
     return result
@@ -81,11 +113,16 @@ def lesson_completion(scope: Scope) -> Chart:
 def exercise_accuracy(scope: Scope) -> Chart:
     if scope.lesson_ids is not None:
         return question_accuracy(scope)
+    metrics = DailyMetric.objects.filter(
+        kind="learning.exercise_attempted", day__range=(scope.first, scope.last)
+    )
+    # Events carry their lesson's course and level (analytics.dimensions): no page join.
+    if scope.course is not None:
+        metrics = metrics.filter(course=scope.course)
+    if scope.level:
+        metrics = metrics.filter(level=scope.level)
     rows = list(
-        DailyMetric.objects.filter(
-            kind="learning.exercise_attempted", day__range=(scope.first, scope.last)
-        )
-        .values("detail")
+        metrics.values("detail")
         .annotate(total=Sum("value_sum"), n=Sum("valued"))
         .order_by("detail")
     )
@@ -281,3 +318,110 @@ def ai_usage(scope: Scope) -> Chart:
         ],
         first_column=_("Week"),
     )
+
+
+def lesson_steps(scope: Scope) -> Chart:
+    """Drop-off per step of one lesson: for each exercise step, in the lesson's order, the
+    learners who answered it, then those who finished the lesson; each as a share of the
+    first step. Read from the per-object daily rollups ("block:<lesson>:<step>" and
+    "lesson:<lesson>"), so a learner counts once per day they worked on the step (the same
+    learner-days as "Lesson completion"): an event-table count of distinct learners would
+    scan every answer of the period. The lesson is ``scope.lesson`` or, when none is
+    chosen, the lesson practised most in the period among those the scope may see.
+    Queries: the rollup rows of the period (one), the chosen lesson's body (one), and the
+    course/level lessons when narrowed (one)."""
+    from cms.learning.models import LessonPage
+
+    allowed = lessons_in(scope)
+    lesson_id = scope.lesson
+    if lesson_id is not None and allowed is not None and lesson_id not in allowed:
+        lesson_id = None
+    rows = _object_rows(
+        scope, {"learning.exercise_attempted", "learning.lesson_completed"}, "lesson:", allowed
+    )
+    if lesson_id is None:
+        practised: dict[int, int] = defaultdict(int)
+        for row in rows:
+            if row["kind"] == "learning.exercise_attempted" and row["lesson_id"] is not None:
+                practised[row["lesson_id"]] += row["users"]
+        lesson_id = min(practised, key=lambda i: (-practised[i], i)) if practised else None
+    lesson = (
+        LessonPage.objects.filter(pk=lesson_id).only("id", "title", "body").first()
+        if lesson_id is not None
+        else None
+    )
+    if lesson is None:
+        return _chart(
+            "lesson_steps",
+            _("Drop-off per step"),
+            "bar",
+            [],
+            [{"label": _("Learners"), "data": []}, {"label": _("% of step 1"), "data": []}],
+            first_column=_("Step"),
+            notes=_("No lesson was practised in this period (with these filters)."),
+        )
+    finished = sum(
+        row["users"]
+        for row in rows
+        if row["kind"] == "learning.lesson_completed" and row["lesson_id"] == lesson.pk
+    )
+    prefix = f"block:{lesson.pk}:"
+    reached: dict[str, int] = defaultdict(int)
+    for object_key, users in DailyObjectMetric.objects.filter(
+        kind="learning.exercise_attempted",
+        day__range=(scope.first, scope.last),
+        object_key__startswith=prefix,
+    ).values_list("object_key", "users"):
+        reached[object_key.removeprefix(prefix)] += users
+    steps = [(str(child.id), child.block_type) for child in lesson.exercises()]
+    labels = [
+        f"{n}. {block_type.replace('_', ' ')}" for n, (_id, block_type) in enumerate(steps, 1)
+    ]
+    counts = [reached.get(block_id, 0) for block_id, _type in steps]
+    labels.append(_("Finished"))
+    counts.append(finished)
+    first = counts[0] if steps else finished
+    return _chart(
+        "lesson_steps",
+        _("Drop-off per step: %(lesson)s") % {"lesson": lesson.title},
+        "bar",
+        labels,
+        [
+            {"label": _("Learners"), "data": counts},
+            {"label": _("% of step 1"), "data": [_pct(c, first) for c in counts], "percent": True},
+        ],
+        first_column=_("Step"),
+        notes=_(
+            "Learners (per day) who answered each exercise step in the lesson's order, then "
+            "those who finished it. Pick a lesson to see another one."
+        ),
+        lesson=lesson.pk,
+    )
+
+
+def levels() -> list[tuple[str, str]]:
+    from cms.learning.models import Level
+
+    return [(str(value), str(label)) for value, label in Level.choices]
+
+
+#: At most this many courses and lessons are offered in the dashboard's filters.
+FILTER_CHOICES = 300
+
+
+def learning_filter_choices(scope: Scope) -> dict[str, list[tuple[int, str]]]:
+    """The courses and the lessons (of the chosen course and level) a person may pick on
+    the learning dashboard, by title. Two queries."""
+    from cms.learning.models import LessonPage, SubcategoryPage
+
+    courses = SubcategoryPage.objects.order_by("title")
+    lessons = LessonPage.objects.order_by("title")
+    allowed = lessons_in(scope) if scope.lesson_ids is not None else None
+    if allowed is not None:
+        lessons = lessons.filter(pk__in=allowed)
+    elif scope.course is not None or scope.level:
+        lessons = lessons.filter(pk__in=lessons_in(scope) or [])
+    return {
+        "courses": list(courses.values_list("pk", "title")[:FILTER_CHOICES]),
+        "lessons": list(lessons.values_list("pk", "title")[:FILTER_CHOICES]),
+    }

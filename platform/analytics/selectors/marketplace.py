@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from ..models import DailyLedger, DailyMetric
-from .base import Chart, Scope, _chart
+from .base import Chart, Scope, _chart, _pct
 
 
 def bookings(scope: Scope) -> Chart:
@@ -54,6 +54,41 @@ def bookings(scope: Scope) -> Chart:
         ],
         first_column=_("Week of the lesson"),
         stacked=True,
+    )
+
+
+def availability_fill_rate(scope: Scope) -> Chart:
+    """Per UTC week: the hours teachers offered, the hours booked, and the fill rate (booked
+    / offered). The definitions of both are written in tutoring.selectors.fill_rate. Three
+    queries: weekly hours, exceptions, bookings."""
+    from tutoring.selectors.fill_rate import (
+        availability_minutes_by_week,
+        booked_minutes_by_week,
+    )
+
+    weeks = scope.weeks
+    offered = availability_minutes_by_week(weeks)
+    booked = booked_minutes_by_week(weeks)
+    return _chart(
+        "availability_fill_rate",
+        _("Fill rate of availability"),
+        "bar",
+        [w.isoformat() for w in weeks],
+        [
+            {"label": _("Hours offered"), "data": [round(offered[w] / 60, 1) for w in weeks]},
+            {"label": _("Hours booked"), "data": [round(booked[w] / 60, 1) for w in weeks]},
+            {
+                "label": _("Fill rate %"),
+                "data": [_pct(booked[w], offered[w]) for w in weeks],
+                "percent": True,
+            },
+        ],
+        first_column=_("Week"),
+        notes=_(
+            "Offered: verified teachers' weekly hours as they are now, plus extra hours, minus "
+            "time off. Booked: one-to-one lessons that took a slot (no-shows included; "
+            "cancelled and expired ones gave it back)."
+        ),
     )
 
 

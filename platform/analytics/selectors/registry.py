@@ -16,11 +16,13 @@ from .lessons import (
     ai_usage,
     exercise_accuracy,
     lesson_completion,
+    lesson_steps,
     most_failed,
     tutor_sessions,
     vocabulary,
 )
 from .marketplace import (
+    availability_fill_rate,
     bookings,
     earnings,
     marketplace_activity,
@@ -60,12 +62,14 @@ CHARTS: dict[str, Callable[[Scope], Chart]] = {
     "active_by_language": active_by_language,
     "active_by_country": active_by_country,
     "lesson_completion": lesson_completion,
+    "lesson_steps": lesson_steps,
     "exercise_accuracy": exercise_accuracy,
     "most_failed": most_failed,
     "tutor_sessions": tutor_sessions,
     "ai_usage": ai_usage,
     "vocabulary": vocabulary,
     "bookings": bookings,
+    "availability_fill_rate": availability_fill_rate,
     "ratings": ratings,
     "marketplace_activity": marketplace_activity,
     "earnings": earnings,
@@ -99,6 +103,7 @@ DASHBOARDS: dict[str, Dashboard] = {
             "Learning",
             (
                 "lesson_completion",
+                "lesson_steps",
                 "exercise_accuracy",
                 "most_failed",
                 "tutor_sessions",
@@ -112,6 +117,7 @@ DASHBOARDS: dict[str, Dashboard] = {
             "Marketplace",
             (
                 "bookings",
+                "availability_fill_rate",
                 "marketplace_activity",
                 "ratings",
                 "earnings",
@@ -125,7 +131,9 @@ DASHBOARDS: dict[str, Dashboard] = {
 
 
 #: The charts a content creator may read (their own lessons only).
-CREATOR_CHARTS = frozenset({"lesson_completion", "exercise_accuracy", "most_failed"})
+CREATOR_CHARTS = frozenset(
+    {"lesson_completion", "lesson_steps", "exercise_accuracy", "most_failed"}
+)
 
 
 def sees_everything(user: Any) -> bool:
@@ -139,15 +147,18 @@ def is_creator(user: Any) -> bool:
     return bool(user.is_active and user.is_staff and has_role(user, Role.CONTENT_CREATOR))
 
 
-def scope_for(user: Any, first: date, last: date, currency: str = "") -> Scope | None:
-    """The scope ``user`` may read, or None if they may not read analytics at all."""
+def scope_for(
+    user: Any, first: date, last: date, currency: str = "", **narrowing: Any
+) -> Scope | None:
+    """The scope ``user`` may read, or None if they may not read analytics at all.
+    ``narrowing``: ``course``, ``level`` and ``lesson`` of the learning charts."""
     if sees_everything(user):
-        return Scope(first, last, None, currency)
+        return Scope(first, last, None, currency, **narrowing)
     if is_creator(user):
         from wagtail.models import Page
 
         owned = frozenset(Page.objects.filter(owner=user).values_list("id", flat=True))
-        return Scope(first, last, owned, currency)
+        return Scope(first, last, owned, currency, **narrowing)
     return None
 
 

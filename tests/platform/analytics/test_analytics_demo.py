@@ -10,7 +10,13 @@ from analytics.models import ActivityEvent, DailyActive
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_activity_fills_every_chart_and_is_generated_once(admin) -> None:
+def test_demo_activity_fills_every_chart_and_is_generated_once(admin, make_lesson) -> None:  # type: ignore[no-untyped-def]
+    # A lesson with exercise steps, as the learning demo makes: drop-off per step needs one.
+    step = {"expected_text": "Hola", "language": "es", "show_text": True, "pass_score": 50}
+    make_lesson(
+        "Saludos",
+        body=[("voice", {**step, "prompt": p, "points": 1, "hints": []}) for p in ("1", "2")],
+    )
     started = time.perf_counter()
     summary = demo.ensure_demo_activity()
     seconds = time.perf_counter() - started
@@ -26,8 +32,15 @@ def test_demo_activity_fills_every_chart_and_is_generated_once(admin) -> None:
     scope = selectors.Scope(today - timedelta(days=89), today)
     empty = []
     for key in selectors.CHARTS:
-        if key in {"bookings", "revenue", "payouts_pending", "earnings", "time_to_verification"}:
-            continue  # real bookings, payments and certificates: their apps' demos make those
+        if key in {
+            "bookings",
+            "availability_fill_rate",
+            "revenue",
+            "payouts_pending",
+            "earnings",
+            "time_to_verification",
+        }:
+            continue  # real bookings, hours, payments, certificates: their apps' demos make those
         chart = selectors.CHARTS[key](scope)
         numbers = [
             cell for row in chart["rows"] for cell in row[1:] if isinstance(cell, (int, float))

@@ -25,11 +25,13 @@ QUERIES = {
     "active_by_language": 3,
     "active_by_country": 3,
     "lesson_completion": 4,
+    "lesson_steps": 4,  # its lesson is not a LessonPage here: test_lesson_steps pins 5
     "exercise_accuracy": 3,
     "most_failed": 4,
     "tutor_sessions": 3,
     "ai_usage": 4,
     "bookings": 3,
+    "availability_fill_rate": 5,
     "ratings": 3,
     "marketplace_activity": 3,
     "earnings": 3,
