@@ -21,7 +21,7 @@ kept). Timings are for reading, not asserting: the tests pin query counts, never
     .venv/bin/python benchmarks/social/bench.py --hit-rate [--people 300]
 
 measures instead the interest suggestions at registration (social.interests) by hold-out:
-``--people`` profiles (native and learning languages drawn like the demo's) get interests
+``--people`` profiles (a native and one or two learning languages each, seeded) get interests
 from the demo data's own generator (social.demo.ensure_demo_interests); for every profile
 with at least three interests, each interest in turn is hidden and the suggester is asked
 with the others; hit@5 / hit@10 is how often the hidden one is among the first 5 / 10
@@ -286,7 +286,8 @@ def write_hit_rate(path: Path, people: int, result: dict[str, object]) -> None:
     lines = [
         HIT_RATE_TITLE,
         "",
-        f"{people} profiles (native and learning languages drawn as in the demo), given"
+        f"{people} profiles (a native and one or two learning languages each, drawn at random,"
+        " seeded), given"
         " interests by the demo data's own generator (`social.demo.ensure_demo_interests`:"
         " three to six tags, mostly from one kind of person drawn by the languages learnt,"
         f" often one or two from a second kind, sometimes one of anything): {result['tags']}"
