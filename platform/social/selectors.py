@@ -278,12 +278,11 @@ def follow_counts(person: User) -> tuple[int, int]:
     return followers, following
 
 
-def people_candidates(viewer: User, learning: set[str], native: str) -> QuerySet[Any] | None:
+def people_candidates(viewer: User, learning: set[str], native: str) -> QuerySet[Any]:
     """The ids of everyone sharing a language or an interest with the viewer: a UNION of
     three sets, each read from an index (profiles by native language, learning languages by
     language, interests by tag), instead of an OR of EXISTS tested on every account, which
-    no index can serve (benchmarks/db/results.md). None when the viewer has nothing to
-    share."""
+    no index can serve (benchmarks/db/results.md)."""
     parts: list[QuerySet[Any]] = []
     if learning:
         parts.append(
@@ -324,13 +323,24 @@ def people_to_follow(viewer: User) -> QuerySet[User]:
     overlap: Any = (
         Exists(their_learning.filter(language__in=learning)) if learning else Value(False)
     )
+    ranks = [
+        name
+        for name, value in (("exchange", exchange), ("overlap", overlap))
+        if not isinstance(value, Value)
+    ]
     people = (
         shown_people(viewer)
         .filter(pk__in=candidates)
         .exclude(pk=viewer.pk)
         .exclude(pk__in=followed)
         .annotate(shared_interest=shares_interest, exchange=exchange, overlap=overlap)
-        .order_by("-exchange", "-overlap", "-shared_interest", "-date_joined", "pk")
+        # A constant (nothing to exchange or share) orders nothing and is left out.
+        .order_by(
+            *[f"-{name}" for name in ranks],
+            "-shared_interest",
+            "-date_joined",
+            "pk",
+        )
     )
     return _with_follow_flags(people, viewer)
 
