@@ -204,6 +204,8 @@ class Profile(models.Model):
 
     class Meta:
         verbose_name = _("profile")
+        # People to follow gathers candidates by native language (social.selectors).
+        indexes = [models.Index(fields=["native_language", "user"], name="accounts_profile_native")]
 
     def __str__(self) -> str:
         return str(self.user)
@@ -252,6 +254,10 @@ class LearningLanguage(models.Model):
             models.UniqueConstraint(
                 fields=["profile", "language"], name="accounts_learning_language_once"
             ),
+        ]
+        # Learners of a language, for people to follow (social.selectors).
+        indexes = [
+            models.Index(fields=["language", "profile"], name="accounts_learning_by_language")
         ]
 
     def __str__(self) -> str:

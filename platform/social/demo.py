@@ -2,12 +2,15 @@
 English (learners in the language they learn, the teacher in both), with topics, likes,
 comments and a reply. Idempotent: a moment whose author and text exist is not posted again."""
 
-from collections.abc import Callable
+import random
+from collections.abc import Callable, Sequence
 
 from django.contrib.auth import get_user_model
 
+from accounts.models import LearningLanguage, Profile
+
 from . import services
-from .models import Comment, Correction, Moment
+from .models import Comment, Correction, Interest, Moment
 
 STUDENT = "student@toto.localhost"
 TEACHER = "teacher@toto.localhost"
@@ -174,4 +177,86 @@ def ensure_demo_correction() -> str:
     return f"social: a correct-me moment ({int(posted)} new)"
 
 
-DEMO_STEPS: list[Callable[[], str]] = [ensure_demo_social, ensure_demo_correction]
+# What people like to talk about, by the kind of person (the tags overlap between kinds, as
+# they do in life: anime is screen time and Japan, tapas is food and Spain).
+PERSONAS: dict[str, list[str]] = {
+    "traveller": ["travel", "backpacking", "hiking", "photography", "camping", "road-trips"],
+    "foodie": ["cooking", "baking", "street-food", "wine", "coffee", "vegetarian", "tapas"],
+    "music": ["music", "guitar", "singing", "concerts", "jazz", "k-pop"],
+    "screen": ["movies", "series", "anime", "documentaries", "podcasts"],
+    "sport": ["football", "running", "yoga", "cycling", "swimming", "tennis"],
+    "books": ["reading", "poetry", "history", "philosophy", "writing"],
+    "career": ["programming", "startups", "business", "job-interviews", "design"],
+    "games": ["gaming", "board-games", "chess", "anime"],
+    "exams": ["dele", "ielts", "grammar", "exam-prep", "pronunciation"],
+    "spanish": ["flamenco", "salsa", "tapas", "football", "travel", "telenovelas"],
+    "japanese": ["anime", "manga", "j-pop", "calligraphy", "ramen"],
+    "french": ["cinema", "wine", "literature", "cheese", "paris"],
+    "teaching": ["teaching", "grammar", "pronunciation", "exam-prep", "lesson-plans"],
+}
+# Whom a language draws (a learner of Japanese is likelier to like anime).
+DRAWN_BY = {"es": "spanish", "ja": "japanese", "fr": "french", "en": "career"}
+
+# The named demo people, by hand; everyone else with a profile gets generated ones.
+DEMO_INTERESTS: dict[str, list[str]] = {
+    STUDENT: ["travel", "tapas", "football", "podcasts", "photography"],
+    TEACHER: ["teaching", "flamenco", "grammar", "history", "cooking"],
+    CREATOR: ["writing", "podcasts", "design", "movies"],
+}
+
+
+def generated_interests(key: str, languages: Sequence[str], teacher: bool) -> list[str]:
+    """Three to six believable interests for one person, the same every run for ``key``:
+    mostly from one kind of person (drawn by the languages they learn or teach), often a
+    few from a second kind, sometimes one of anything."""
+    rng = random.Random(key)  # noqa: S311 - demo data, not security
+    kinds = sorted(PERSONAS)
+    drawn = [DRAWN_BY[code] for code in languages if code in DRAWN_BY]
+    if teacher:
+        drawn.append("teaching")
+    first = rng.choice(drawn) if drawn and rng.random() < 0.6 else rng.choice(kinds)
+    tags = rng.sample(PERSONAS[first], k=min(len(PERSONAS[first]), rng.randint(3, 4)))
+    if rng.random() < 0.6:
+        second = rng.choice([kind for kind in kinds if kind != first])
+        tags += rng.sample(PERSONAS[second], k=rng.randint(1, 2))
+    if rng.random() < 0.3:
+        tags.append(rng.choice(sorted({tag for kind in kinds for tag in PERSONAS[kind]})))
+    unique = list(dict.fromkeys(tags))
+    return unique[:6]
+
+
+def ensure_demo_interests() -> str:
+    """Interests for every demo person with a profile who has none yet (the named ones by
+    hand, the others generated), so that interest suggestions and people to follow have a
+    community to learn from."""
+    with_interests = Interest.objects.values("user")
+    people = (
+        get_user_model()
+        .objects.filter(profile__isnull=False)
+        .exclude(pk__in=with_interests)
+        .order_by("email")
+    )
+    learning: dict[object, list[str]] = {}
+    for user_id, language in LearningLanguage.objects.values_list("profile__user", "language"):
+        learning.setdefault(user_id, []).append(language)
+    natives = dict(Profile.objects.values_list("user", "native_language"))
+    teachers = set(
+        get_user_model().objects.filter(teacher_profile__isnull=False).values_list("pk", flat=True)
+    )
+    given = 0
+    for person in people:
+        tags = DEMO_INTERESTS.get(person.email) or generated_interests(
+            person.email,
+            learning.get(person.pk, []) + ([natives[person.pk]] if person.pk in teachers else []),
+            person.pk in teachers,
+        )
+        services.set_interests(person, tags)
+        given += 1
+    return f"social: interests for {given} people"
+
+
+DEMO_STEPS: list[Callable[[], str]] = [
+    ensure_demo_social,
+    ensure_demo_correction,
+    ensure_demo_interests,
+]

@@ -2,7 +2,9 @@
 
 A page costs the same whatever its size: one Redis range (two if stale ids had to be
 skipped), then three SQL queries (moments with authors and counts, media, topics). A cold
-or expired timeline costs one more query to rebuild it from the database.
+or expired timeline costs one more query to rebuild it from the database. Past the end of
+the timeline (its cap, or the end of the feed) the page goes on from the database with the
+same rules and cursor: three queries more.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ MAX_ROUNDS = 3
 class FeedPage:
     moments: list[Moment]
     next_cursor: str | None
-    source: str  # "redis", "rebuilt" or "database"
+    source: str  # "redis", "rebuilt" or "database", "+database" when it went past Redis
 
 
 def rebuild(user: User) -> int:
@@ -63,6 +65,15 @@ def _cursor(value: str | None) -> int | None:
 
 
 def home_page(user: User, *, cursor: str | None, size: int) -> FeedPage:
+    """A page of the home feed, newest first, below ``cursor`` (a creation time in
+    microseconds, the score of the last moment of the page before).
+
+    Redis answers first. When the timeline runs out (its cap of SOCIAL_TIMELINE_MAX ids, or
+    a rebuild that kept only the newest ones), the page goes on from the database below the
+    last score read, with the same visibility rules and the same cursor: a reader can page
+    down to their oldest moment and each visible one comes once. A page past the timeline
+    costs one Redis range more than a database page (the page where the timeline ends is
+    read from the database whole when nothing was found before in Redis)."""
     before = _cursor(cursor)
     if not timelines.enabled():
         return _database_page(user, before, size)
@@ -75,7 +86,13 @@ def home_page(user: User, *, cursor: str | None, size: int) -> FeedPage:
     exhausted = False
     for _round in range(MAX_ROUNDS):
         want = size - len(found)
-        entries = timelines.page(user.pk, before=last_score, count=want + want // 2 + 2)
+        asked = want + want // 2 + 2
+        entries = timelines.page(user.pk, before=last_score, count=asked)
+        if not found and len(entries) < asked:
+            # The timeline ends within this page: the database answers all of it (the same
+            # rules, and the moments the timeline no longer holds), in the same queries.
+            page = _database_page(user, last_score, size)
+            return FeedPage(page.moments, page.next_cursor, f"{source}+database")
         if not entries:
             exhausted = True
             break
@@ -93,11 +110,15 @@ def home_page(user: User, *, cursor: str | None, size: int) -> FeedPage:
                 last_score = score
         if len(found) >= size:
             break
-        if len(entries) < want + want // 2 + 2:
+        if len(entries) < asked:
             exhausted = True
             break
+    if exhausted:
+        # Past the end of the timeline after stale ids: the database may hold older ones.
+        rest = _database_page(user, last_score, size - len(found))
+        return FeedPage(found + rest.moments, rest.next_cursor, f"{source}+database")
     next_cursor = None
-    if found and not exhausted and last_score is not None:
+    if found and last_score is not None:
         next_cursor = str(last_score)
     return FeedPage(moments=found, next_cursor=next_cursor, source=source)
 

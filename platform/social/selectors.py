@@ -18,8 +18,10 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import (
+    BooleanField,
     Count,
     Exists,
+    ExpressionWrapper,
     F,
     IntegerField,
     OuterRef,
@@ -276,34 +278,69 @@ def follow_counts(person: User) -> tuple[int, int]:
     return followers, following
 
 
+def people_candidates(viewer: User, learning: set[str], native: str) -> QuerySet[Any]:
+    """The ids of everyone sharing a language or an interest with the viewer: a UNION of
+    three sets, each read from an index (profiles by native language, learning languages by
+    language, interests by tag), instead of an OR of EXISTS tested on every account, which
+    no index can serve (benchmarks/db/results.md)."""
+    parts: list[QuerySet[Any]] = []
+    if learning:
+        parts.append(
+            Profile.objects.filter(native_language__in=learning).values_list("user_id", flat=True)
+        )
+    languages = learning | ({native} if native else set())
+    if languages:
+        parts.append(
+            LearningLanguage.objects.filter(language__in=languages).values_list(
+                "profile__user_id", flat=True
+            )
+        )
+    mine = Interest.objects.filter(user=viewer).values("tag")
+    parts.append(Interest.objects.filter(tag__in=mine).values_list("user_id", flat=True))
+    first, *rest = parts
+    return first.union(*rest) if rest else first
+
+
 def people_to_follow(viewer: User) -> QuerySet[User]:
     """People sharing a language or an interest with the viewer, best language-exchange
     partners first (their native language is one the viewer learns AND they learn the
     viewer's native language), then people learning the same language, then people sharing
-    an interest. Already-followed people are left out."""
+    an interest. Already-followed people are left out. The candidates come from
+    ``people_candidates`` (indexed); only they are ranked."""
     learning, native = learner_languages(viewer)
     their_learning = LearningLanguage.objects.filter(profile__user=OuterRef("pk"))
-    learns_my_native = Exists(their_learning.filter(language=native)) if native else Value(False)
-    shares_learning = Exists(their_learning.filter(language__in=learning))
-    native_i_learn = Q(profile__native_language__in=learning)
     mine = Interest.objects.filter(user=viewer).values("tag")
     shares_interest = Exists(Interest.objects.filter(user=OuterRef("pk"), tag__in=mine))
     followed = Follow.objects.filter(follower=viewer).values("followee")
+    candidates = people_candidates(viewer, learning, native)
+    exchange: Any = Value(False)
+    if learning and native:
+        exchange = ExpressionWrapper(
+            Exists(Profile.objects.filter(user=OuterRef("pk"), native_language__in=learning))
+            & Exists(their_learning.filter(language=native)),
+            output_field=BooleanField(),
+        )
+    overlap: Any = (
+        Exists(their_learning.filter(language__in=learning)) if learning else Value(False)
+    )
+    ranks = [
+        name
+        for name, value in (("exchange", exchange), ("overlap", overlap))
+        if not isinstance(value, Value)
+    ]
     people = (
         shown_people(viewer)
+        .filter(pk__in=candidates)
         .exclude(pk=viewer.pk)
         .exclude(pk__in=followed)
-        .annotate(shared_interest=shares_interest)
-        .filter(native_i_learn | learns_my_native | shares_learning | Q(shared_interest=True))
-        .annotate(
-            exchange=Exists(
-                User.objects.filter(
-                    pk=OuterRef("pk"), profile__native_language__in=learning
-                ).filter(Exists(their_learning.filter(language=native)) if native else Q(pk=None))
-            ),
-            overlap=Exists(their_learning.filter(language__in=learning)),
+        .annotate(shared_interest=shares_interest, exchange=exchange, overlap=overlap)
+        # A constant (nothing to exchange or share) orders nothing and is left out.
+        .order_by(
+            *[f"-{name}" for name in ranks],
+            "-shared_interest",
+            "-date_joined",
+            "pk",
         )
-        .order_by("-exchange", "-overlap", "-shared_interest", "-date_joined", "pk")
     )
     return _with_follow_flags(people, viewer)
 
