@@ -356,7 +356,10 @@ def lesson_steps(scope: Scope) -> Chart:
             _("Drop-off per step"),
             "bar",
             [],
-            [{"label": _("Learners"), "data": []}, {"label": _("% of step 1"), "data": []}],
+            [
+                {"label": _("Learners"), "data": []},
+                {"label": _("Share of step 1 (percent)"), "data": []},
+            ],
             first_column=_("Step"),
             notes=_("No lesson was practised in this period (with these filters)."),
         )
@@ -388,7 +391,11 @@ def lesson_steps(scope: Scope) -> Chart:
         labels,
         [
             {"label": _("Learners"), "data": counts},
-            {"label": _("% of step 1"), "data": [_pct(c, first) for c in counts], "percent": True},
+            {
+                "label": _("Share of step 1 (percent)"),
+                "data": [_pct(c, first) for c in counts],
+                "percent": True,
+            },
         ],
         first_column=_("Step"),
         notes=_(

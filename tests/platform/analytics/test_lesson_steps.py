@@ -123,7 +123,7 @@ def test_drop_off_per_step_of_a_chosen_lesson(api_client, admin, courses) -> Non
             )
         )
     )
-    assert csv_rows[0] == ["Step", "Learners", "% of step 1"]
+    assert csv_rows[0] == ["Step", "Learners", "Share of step 1 (percent)"]
     assert csv_rows[-1] == ["Finished", "1", "25.0"]
 
 
