@@ -13,6 +13,9 @@ starts in parallel and is not waited for):
 * **after**: ``prepare_embedded --serve`` (skips a no-op migrate and an unchanged demo, then
   serves in the same process) until healthy, the logins read from a file: one Django process.
 
+With ``BEFORE=<another checkout> PREPARED=<dir>``: the second start of that checkout against
+this one on copies of one prepared database (``against_checkout``), without the first start.
+
 Per process: ``manage.py check`` as it is (heavy libraries load on first use, ``core.lazy``)
 against the same with those libraries imported up front, as before.
 """
@@ -44,12 +47,14 @@ def manage(env: dict[str, str], *args: str) -> None:
     subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=True)
 
 
-def serve_until_healthy(env: dict[str, str], *command: str) -> None:
+def serve_until_healthy(
+    env: dict[str, str], *command: str, root: Path = ROOT, python: str = PYTHON
+) -> None:
     """Runs ``manage.py <command> 127.0.0.1:<port>`` until /api/v1/health/ answers."""
     port = free_port()
     server = subprocess.Popen(
-        [PYTHON, "manage.py", *command, f"127.0.0.1:{port}"],
-        cwd=ROOT,
+        [python, "manage.py", *command, f"127.0.0.1:{port}"],
+        cwd=root,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -65,7 +70,11 @@ def serve_until_healthy(env: dict[str, str], *command: str) -> None:
         raise RuntimeError("the server never became healthy")
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=60)  # a loaded machine: daphne closes its connections first
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
 
 
 def before(env: dict[str, str]) -> None:
@@ -117,7 +126,73 @@ def row(label: str, base: list[float], new: list[float]) -> str:
     )
 
 
+def against_checkout(before_root: Path, prepared: Path) -> None:
+    """The second start of another checkout (``BEFORE=<its root>``, its own .venv) against
+    this one, alternating, each on its own copy of one database already migrated and loaded
+    (``PREPARED=<dir>`` holding ``toto.sqlite3`` and ``var/``): what this branch changed."""
+    import shutil
+
+    before_python = str(before_root / ".venv" / "bin" / "python")
+    times: dict[str, list[float]] = {"before": [], "after": []}
+    with tempfile.TemporaryDirectory() as tmp:
+        envs = {}
+        for name in times:
+            shutil.copytree(prepared, Path(tmp) / name)
+            # The demo state names the database it describes: name the copy.
+            state = Path(tmp) / name / "var" / "demo-state.json"
+            if state.exists():
+                old = str(prepared / "toto.sqlite3")
+                new = str(Path(tmp) / name / "toto.sqlite3")
+                state.write_text(state.read_text().replace(old, new))
+            envs[name] = {
+                **os.environ,
+                "DJANGO_SETTINGS_MODULE": "toto.settings.dev",
+                "TOTO_VAR_DIR": str(Path(tmp) / name / "var"),
+                "DATABASE_URL": f"sqlite:///{tmp}/{name}/toto.sqlite3",
+            }
+        for round_number in range(ROUNDS + 1):  # the first round warms both up, not counted
+            for name, root, python in (
+                ("before", before_root, before_python),
+                ("after", ROOT, PYTHON),
+            ):
+                started = time.perf_counter()
+                serve_until_healthy(
+                    envs[name], "prepare_embedded", "--serve", root=root, python=python
+                )
+                took = time.perf_counter() - started
+                print(f"round {round_number} {name}: {took:.2f} s", flush=True)
+                if round_number:
+                    times[name].append(took)
+    load = os.getloadavg()
+    commit = subprocess.run(
+        ["git", "-C", str(before_root), "log", "-1", "--format=%h"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    lines = [
+        "# `make run` second start: this branch against the checkout before it",
+        "",
+        f"{ROUNDS} alternating rounds after a warm-up round, on {os.cpu_count()} cores shared "
+        f"with other sessions; load average at the end {load[0]:.1f} / {load[1]:.1f} / "
+        f"{load[2]:.1f} (1/5/15 min). `prepare_embedded --serve` until /api/v1/health/ answers, "
+        "each on its own copy of one migrated and loaded SQLite database; the ML service left "
+        "out (it starts beside it, niced).",
+        "",
+        f"| what | before ({commit or before_root}) | after | after / before |",
+        "|---|---|---|---|",
+        row("second start until healthy", times["before"], times["after"]),
+        "",
+    ]
+    output = Path(os.environ.get("OUT", Path(__file__).with_name("results.md")))
+    output.write_text("\n".join(lines))
+    print("\n".join(lines))
+
+
 def main() -> None:
+    if os.environ.get("BEFORE") and os.environ.get("PREPARED"):
+        against_checkout(Path(os.environ["BEFORE"]), Path(os.environ["PREPARED"]))
+        return
     with tempfile.TemporaryDirectory() as tmp:
         env = {
             **os.environ,

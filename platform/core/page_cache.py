@@ -34,6 +34,7 @@ import functools
 import hashlib
 import logging
 import re
+import time
 import uuid
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -49,6 +50,8 @@ from django.utils.crypto import constant_time_compare
 
 VERSION_KEY = "page-cache:version"
 HEADER = "X-Page-Cache"
+# Where the middleware leaves, in the ASGI scope, how long the front may keep the answer.
+SCOPE_KEY = "toto.page_cache_seconds"
 # Stands in for a visitor's CSRF token in a stored page; cannot occur in escaped HTML text.
 CSRF_HOLE = b"\x00csrf\x00"
 _MASKED_TOKEN = re.compile(rb"(?<![A-Za-z0-9])[A-Za-z0-9]{64}(?![A-Za-z0-9])")
@@ -139,18 +142,22 @@ class AnonymousPageCacheMiddleware:
             logger.warning("page cache unavailable; serving uncached", exc_info=True)
             return self.get_response(request)
         if stored is not None:
+            if "expires" in stored:
+                _vouch(request, int(stored["expires"] - time.time()))
             return _answer_from(request, stored)
         response = self.get_response(request)
         seconds = getattr(request, "_page_cache_seconds", 0)
         if seconds and request.method == "GET":
             entry = _entry_for(request, response)
             if entry is not None:
+                entry["expires"] = time.time() + seconds
                 try:
                     cache.set(key, entry, seconds)
                 except Exception:
                     logger.warning("page cache unavailable; page not stored", exc_info=True)
                 else:
                     response[HEADER] = "miss"
+                    _vouch(request, seconds)
         return response
 
     def process_view(self, request: HttpRequest, view_func: Callable[..., Any], *args: Any) -> None:
@@ -158,6 +165,15 @@ class AnonymousPageCacheMiddleware:
         if seconds is None and view_func.__module__ == "wagtail.views":
             seconds = settings.PAGE_CACHE_SECONDS
         request._page_cache_seconds = seconds or 0  # type: ignore[attr-defined]
+
+
+def _vouch(request: HttpRequest, seconds: int) -> None:
+    """Tells the ASGI front (``FrontPageCache``, through the request's ASGI scope) that this
+    answer may be shared for ``seconds`` more: the only way it learns that a page passed every
+    check above."""
+    scope = getattr(request, "scope", None)
+    if isinstance(scope, dict) and seconds > 0:
+        scope[SCOPE_KEY] = seconds
 
 
 def _entry_for(request: HttpRequest, response: HttpResponseBase) -> dict[str, Any] | None:

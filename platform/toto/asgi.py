@@ -13,7 +13,9 @@ from core.asgi_threads import get_asgi_application
 django_asgi_app = get_asgi_application(settings.WEB_THREADS)
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from operations import maintenance  # noqa: E402
 
+from core.page_cache_front import FrontPageCache  # noqa: E402
 from core.server import answer_overlong_request_lines  # noqa: E402
 from realtime.auth import (  # noqa: E402
     OriginUnlessTokenMiddleware,
@@ -25,7 +27,12 @@ answer_overlong_request_lines()
 
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        # Anonymous pages from the page cache in the event loop, before Django's handler and
+        # middleware; never while maintenance mode is on (or not known from the cache).
+        "http": FrontPageCache(
+            django_asgi_app,
+            gates={maintenance.CACHE_KEY: lambda state: not state.enabled},
+        ),
         # Origin is checked for cookie sockets only; token sockets (native apps) send none.
         "websocket": OriginUnlessTokenMiddleware(
             TokenOrSessionAuthMiddlewareStack(URLRouter(websocket_urlpatterns))

@@ -147,6 +147,9 @@ MIDDLEWARE = [
 # publishing forgets it at once, the limit only bounds what changes without a publication).
 # 0 turns the page cache off.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
+# Its pages answered in the event loop before Django's middleware (core.page_cache_front);
+# off, every hit goes through the middleware (the benchmark's comparison, a kill switch).
+PAGE_CACHE_FRONT = env.bool("PAGE_CACHE_FRONT", default=True)
 
 ROOT_URLCONF = "toto.urls"
 # The site's own 403 page (or JSON under /api/) instead of Django's plain CSRF page.
