@@ -274,7 +274,12 @@ def _fan_out(
     if conversation.kind == Conversation.Kind.GROUP and message.sender_id is not None:
         blockers = selectors.blockers_of(message.sender_id, member_ids)
     visible = {"type": kind, "message": message_event(message, body, hidden=False)}
-    recipients = [pk for pk in member_ids if pk not in blockers]
+    # The others first, the sender's own tabs last: the group sends run one after the other,
+    # and each process's channel-layer reader pops one event at a time in the order they were
+    # queued, so a recipient no longer waits behind the echo to the sender's own socket.
+    recipients = sorted(
+        (pk for pk in member_ids if pk not in blockers), key=lambda pk: pk == message.sender_id
+    )
     transaction.on_commit(lambda: send_to_users(CHAT, recipients, visible))
     if blockers:
         masked = {"type": kind, "message": message_event(message, "", hidden=True)}
