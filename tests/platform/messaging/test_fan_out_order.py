@@ -23,6 +23,7 @@ def sends(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, ...]]:
 @pytest.mark.parametrize("who_sends", ["teacher", "student", "other_student"])
 def test_the_sender_s_own_sockets_hear_a_message_after_everyone_else(
     request: pytest.FixtureRequest,
+    who_sends: str,
     student: Any,
     other_student: Any,
     teacher: Any,
