@@ -350,6 +350,14 @@ STAGES = [
     ("Celery enqueue (offline nudge)", "enqueue.duration", None),
     ("send_message in its thread, total", "thread.end", "thread.start"),
     ("fan-out start → recipient's consumer (Redis)", "recipient.event", "fanout.start"),
+    (
+        "  fan-out start → recipient's group send starts",
+        "recipient.group_send.start",
+        "fanout.start",
+    ),
+    ("  recipient's group send", "recipient.group_send.end", "recipient.group_send.start"),
+    ("  group send done → popped from Redis", "recipient.popped", "recipient.group_send.end"),
+    ("  popped → recipient's consumer runs", "recipient.event", "recipient.popped"),
     ("recipient consumer → recipient client", "received", "recipient.sent"),
     ("thread end → ack sent (hop back, ack)", "consumer.acked", "thread.end"),
     ("sender → recipient, total", "received", "sent"),
@@ -407,7 +415,13 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=0, help="open loop: messages/s in total")
     parser.add_argument("--duration", type=float, default=20, help="open loop: seconds")
     parser.add_argument("--processes", type=int, default=1, choices=(1, 2))
-    parser.add_argument("--compare", type=Path, help="another checkout: closed loop on it too")
+    parser.add_argument(
+        "--compare",
+        type=Path,
+        action="append",
+        default=[],
+        help="another checkout (e.g. a worktree of main): closed loop on it too; repeatable",
+    )
     parser.add_argument("--profile", action="store_true", help="per-stage breakdown")
     parser.add_argument("--no-closed", action="store_true", help="skip the closed loop")
     parser.add_argument("--out", default=str(HERE / "results-run.md"))
@@ -452,12 +466,12 @@ def main() -> None:
                 lambda s: echo_run(s, args.sockets, args.messages),
             )
             if not args.no_closed:
-                if args.compare and count == 1:
+                for other in args.compare if count == 1 else []:
                     run(
-                        f"chat, closed loop, **before** ({args.compare}) ({servers_name})",
+                        f"chat, closed loop, **{other.name}** ({servers_name})",
                         count,
-                        args.compare,
-                        lambda s: closed_loop(s, pairs, args.messages, "before"),
+                        other,
+                        lambda s, o=other.name: closed_loop(s, pairs, args.messages, o),
                     )
                 run(
                     f"chat, closed loop ({servers_name})",

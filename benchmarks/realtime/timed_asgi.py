@@ -18,6 +18,7 @@ from typing import Any
 
 from toto.asgi import application  # noqa: F401  (sets Django up)
 
+from channels_redis.core import RedisChannelLayer
 from django.db import connection
 
 from messaging import crypto, services
@@ -99,6 +100,52 @@ async def on_send(self: Any, content: dict[str, Any]) -> None:
 
 chat.ChatConsumer.on_send = on_send  # type: ignore[method-assign]
 
+# The channel layer, per group send and per event popped from Redis, so that the time from
+# the fan-out to the recipient's consumer splits into: the group sends before the
+# recipient's, the recipient's group send, the wait in Redis until this process's reader
+# pops it (channels-redis reads one event at a time, four round trips each), and the wait
+# from the pop to the recipient's consumer running.
+_group_sends: dict[tuple[str, str], tuple[float, float]] = {}
+_pops: dict[tuple[str, str], float] = {}
+
+
+def _event_client_id(message: dict[str, Any]) -> str | None:
+    event = message.get("event") if isinstance(message, dict) else None
+    if not isinstance(event, dict) or event.get("type") != "message.new":
+        return None
+    return str((event.get("message") or {}).get("client_id"))
+
+
+_group_send = RedisChannelLayer.group_send
+
+
+async def group_send(self: Any, group: str, message: dict[str, Any]) -> None:
+    started = time.perf_counter()
+    try:
+        return await _group_send(self, group, message)
+    finally:
+        client_id = _event_client_id(message)
+        if client_id is not None:
+            _group_sends[(group, client_id)] = (started, time.perf_counter())
+
+
+RedisChannelLayer.group_send = group_send  # type: ignore[method-assign]
+
+_receive_single = RedisChannelLayer.receive_single
+
+
+async def receive_single(self: Any, channel: str) -> Any:
+    result = await _receive_single(self, channel)
+    client_id = _event_client_id(result[1])
+    if client_id is not None:
+        now = time.perf_counter()
+        for name in result[0] if isinstance(result[0], list) else [result[0]]:
+            _pops[(name, client_id)] = now
+    return result
+
+
+RedisChannelLayer.receive_single = receive_single  # type: ignore[method-assign]
+
 _stream_event = chat.ChatConsumer.stream_event
 
 
@@ -107,7 +154,15 @@ async def stream_event(self: Any, message: dict[str, Any]) -> None:
     payload = event.get("message") or {}
     mine = payload.get("sender") == str(self.user.pk)
     if event.get("type") == "message.new" and not mine:
-        mark(str(payload.get("client_id")), "recipient.event")
+        client_id = str(payload.get("client_id"))
+        sent = _group_sends.pop((f"chat.{self.user.pk.hex}", client_id), None)
+        if sent is not None:
+            mark(client_id, "recipient.group_send.start", sent[0])
+            mark(client_id, "recipient.group_send.end", sent[1])
+        popped = _pops.pop((self.channel_name, client_id), None)
+        if popped is not None:
+            mark(client_id, "recipient.popped", popped)
+        mark(client_id, "recipient.event")
     await _stream_event(self, message)
     if event.get("type") == "message.new" and not mine:
         mark(str(payload.get("client_id")), "recipient.sent")
