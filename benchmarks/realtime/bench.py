@@ -338,6 +338,20 @@ async def open_loop(
     }
 
 
+async def warm_chat(servers: Servers, pair: Pair) -> None:
+    """One chat message through every server before the clock starts: a process's first
+    send imports every app's Celery tasks (autodiscovery, for the offline nudge), seconds of
+    import on a loaded machine that would otherwise sit in the measured messages' p99.
+    ``--cold`` skips this (the start-up cost then shows in the results)."""
+    for index in range(len(servers.ports)):
+        (sender,) = await open_many([(servers.url(index, "/ws/chat/"), pair[0])])
+        (recipient,) = await open_many([(servers.url(index + 1, "/ws/chat/"), pair[1])])
+        await sender.send(message_frame(pair[2], f"warm-{index}-{time.monotonic_ns()}", 0))
+        while json.loads(await asyncio.wait_for(recipient.recv(), 120))["type"] != "message.new":
+            pass
+        await asyncio.gather(sender.close(), recipient.close())
+
+
 # --- the stage breakdown (--profile) ----------------------------------------------------------
 STAGES = [
     ("client → chat consumer (daphne, frame decode)", "consumer.frame", "sent"),
@@ -423,6 +437,9 @@ def main() -> None:
         help="another checkout (e.g. a worktree of main): closed loop on it too; repeatable",
     )
     parser.add_argument("--profile", action="store_true", help="per-stage breakdown")
+    parser.add_argument(
+        "--cold", action="store_true", help="no warm-up message (first-send imports measured)"
+    )
     parser.add_argument("--no-closed", action="store_true", help="skip the closed loop")
     parser.add_argument("--out", default=str(HERE / "results-run.md"))
     args = parser.parse_args()
@@ -443,6 +460,8 @@ def main() -> None:
         servers = Servers(workdir, count, root=root, timing=timing)
         try:
             asyncio.run(echo_run(servers, 4, 5))  # warm up
+            if not args.cold:
+                asyncio.run(warm_chat(servers, warm_pair))
             loads.append(os.getloadavg())
             result = asyncio.run(scenario(servers))
             loads.append(os.getloadavg())
@@ -455,7 +474,7 @@ def main() -> None:
         return result
 
     try:
-        pairs = make_pairs(args.sockets // 2)
+        *pairs, warm_pair = make_pairs(args.sockets // 2 + 1)
         counts = [1, 2] if args.processes == 2 else [1]
         for count in counts:
             servers_name = "1 process" if count == 1 else "2 processes"
