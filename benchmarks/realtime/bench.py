@@ -5,7 +5,7 @@ row lock, insert, commit) → fan-out through the Redis channel layer → recipi
 Measured from the sender's send to the recipient's receipt (one clock: same process).
 Baseline in the same run: the bare echo consumer (/ws/echo/), round trip.
 
-    .venv/bin/python benchmarks/realtime/bench.py --sockets 10 [--compare /work/main] [--profile]
+    .venv/bin/python benchmarks/realtime/bench.py --sockets 10 [--compare /tmp/chat-base] [--profile]
     .venv/bin/python benchmarks/realtime/bench.py --sockets 100 --processes 2
     .venv/bin/python benchmarks/realtime/bench.py --sockets 1000 --rate 100 --processes 2
 
@@ -18,8 +18,11 @@ Scenarios, each on fresh sockets:
 - ``--processes 2``: the scenarios again on two daphne processes on two ports, each pair's
   sender on one and recipient on the other, so every message crosses between them through
   Redis (channels-redis); the capacity ratio 2 : 1 comes from the same run.
-- ``--compare DIR``: the closed loop also against another checkout (e.g. main) on the same
-  database, for before / after in one run.
+- ``--compare DIR`` (repeatable): the closed loop also against other checkouts (e.g.
+  ``git worktree add --detach /tmp/chat-base main``) on the same database, one after the
+  other and before this checkout's, for before / after in one run.
+- Every server gets one chat message before the clock starts (``--cold``: not), so that a
+  process's first-send imports are not in the measured latencies.
 - ``--profile``: the server is ``timed_asgi`` (stage timers on the send path) and the result
   has a per-stage breakdown.
 
