@@ -143,6 +143,20 @@ def blockers_of(sender_id: Any, user_ids: list[Any]) -> set[uuid.UUID]:
     )
 
 
+def members_and_blocks(conversation_id: Any, user_id: Any) -> dict[uuid.UUID, tuple[bool, bool]]:
+    """Every member of the conversation → (they blocked ``user_id``, ``user_id`` blocked
+    them), in one query: what sending a message needs (participant_ids, is_blocked_between
+    and blockers_of in one)."""
+    blocked_by = Block.objects.filter(blocker_id=OuterRef("user_id"), blocked_id=user_id)
+    blocking = Block.objects.filter(blocker_id=user_id, blocked_id=OuterRef("user_id"))
+    return {
+        member: (by, them)
+        for member, by, them in Participant.objects.filter(conversation_id=conversation_id)
+        .annotate(blocked_by=Exists(blocked_by), blocking=Exists(blocking))
+        .values_list("user_id", "blocked_by", "blocking")
+    }
+
+
 def is_blocked_between(user_a: Any, user_b: Any) -> bool:
     """The one block check for one person reaching another (direct chats, calls, random
     matching): a block either way stops it. Other apps (rooms) call this one, so a

@@ -225,11 +225,13 @@ def send_message(
         ).first()
         if existing is not None:
             return SendResult(existing, False, crypto.decrypt(existing.body_encrypted))
-        member_ids = selectors.participant_ids(conversation.pk)
-        if conversation.kind == Conversation.Kind.DIRECT:
-            other_ids = [user_id for user_id in member_ids if user_id != sender.pk]
-            if other_ids and selectors.is_blocked_between(sender.pk, other_ids[0]):
-                raise Blocked()
+        # Members, and blocks either way between each and the sender, in one query.
+        members = selectors.members_and_blocks(conversation.pk, sender.pk)
+        member_ids = list(members)
+        if conversation.kind == Conversation.Kind.DIRECT and any(
+            blocked_by or blocking for blocked_by, blocking in members.values()
+        ):
+            raise Blocked()
         now = timezone.now()
         seq = conversation.last_seq + 1
         event_number = conversation.last_event + 1
@@ -260,21 +262,34 @@ def send_message(
                 for token in tokens
             ]
         )
-        _fan_out(conversation, "message.new", message, body, member_ids)
+        blockers = {pk for pk, (blocked_by, _) in members.items() if blocked_by}
+        _fan_out(conversation, "message.new", message, body, member_ids, blockers)
         transaction.on_commit(lambda: _enqueue_offline_notifications(message.pk))
     return SendResult(message, True, body)
 
 
 def _fan_out(
-    conversation: Conversation, kind: str, message: Message, body: str, member_ids: list[Any]
+    conversation: Conversation,
+    kind: str,
+    message: Message,
+    body: str,
+    member_ids: list[Any],
+    blockers: set[Any] | None = None,
 ) -> None:
     """Sends ``kind`` for ``message`` to every member after commit; in groups, members who
-    blocked the sender get it without content (``hidden``), so their sequence stays whole."""
-    blockers: set[Any] = set()
-    if conversation.kind == Conversation.Kind.GROUP and message.sender_id is not None:
+    blocked the sender get it without content (``hidden``), so their sequence stays whole.
+    ``blockers``: which members blocked the sender, when the caller read it already."""
+    if conversation.kind != Conversation.Kind.GROUP or message.sender_id is None:
+        blockers = set()
+    elif blockers is None:
         blockers = selectors.blockers_of(message.sender_id, member_ids)
     visible = {"type": kind, "message": message_event(message, body, hidden=False)}
-    recipients = [pk for pk in member_ids if pk not in blockers]
+    # The others first, the sender's own tabs last: the group sends run one after the other,
+    # and each process's channel-layer reader pops one event at a time in the order they were
+    # queued, so a recipient no longer waits behind the echo to the sender's own socket.
+    recipients = sorted(
+        (pk for pk in member_ids if pk not in blockers), key=lambda pk: pk == message.sender_id
+    )
     transaction.on_commit(lambda: send_to_users(CHAT, recipients, visible))
     if blockers:
         masked = {"type": kind, "message": message_event(message, "", hidden=True)}
