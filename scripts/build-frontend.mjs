@@ -101,9 +101,11 @@ execFileSync(
   ],
   { cwd: root, stdio: "inherit" },
 );
-if (!readFileSync(join(dist, "sw.js"), "utf8").includes("self.__WB_MANIFEST")) {
-  console.error("build-frontend: self.__WB_MANIFEST is missing from the bundled service worker");
-  process.exit(1);
+for (const placeholder of ["self.__WB_MANIFEST", "self.__TOTO_LESSON_CACHE_BYTES"]) {
+  if (!readFileSync(join(dist, "sw.js"), "utf8").includes(placeholder)) {
+    console.error(`build-frontend: ${placeholder} is missing from the bundled service worker`);
+    process.exit(1);
+  }
 }
 
 // Compressed copies beside the text files, which WhiteNoise sends to browsers that accept

@@ -23,7 +23,10 @@ session's stage answers keys once review.js marks it ``data-card``).
 plus its ``static/dist`` and compiled ``.mo`` files) served by a second daphne on the same
 database; every load is made on both, one after the other, so both see the same machine load.
 
-    .venv/bin/python benchmarks/pwa/bench.py [--samples 5] [--before DIR]
+    .venv/bin/python benchmarks/pwa/bench.py [--samples 5] [--before DIR] [--only "review session"]
+
+``--only``: measure only the named pages (repeatable), e.g. one page before/after on a busy
+machine.
 
 Writes benchmarks/pwa/results.md. Timings are for reading, not asserting.
 """
@@ -183,6 +186,7 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=5)
     parser.add_argument("--out", default=str(Path(__file__).with_name("results.md")))
     parser.add_argument("--before", type=Path, help="a checkout of the version to compare with")
+    parser.add_argument("--only", action="append", help="a page's name (home, chat, ...)")
     args = parser.parse_args()
 
     root = Path(tempfile.mkdtemp(prefix="toto-bench-pwa-"))
@@ -205,7 +209,13 @@ def main() -> None:
             servers.append(daphne)
             bases[version] = f"http://127.0.0.1:{port}"
         started = time.monotonic()
-        rows = measure(bases, pages(), session_cookie(), args.samples)
+        targets = pages()
+        if args.only:
+            unknown = set(args.only) - set(targets)
+            if unknown:
+                parser.error(f"no page named {sorted(unknown)}; pages: {sorted(targets)}")
+            targets = {name: targets[name] for name in args.only}
+        rows = measure(bases, targets, session_cookie(), args.samples)
         elapsed = time.monotonic() - started
     finally:
         for daphne in servers:

@@ -7,8 +7,9 @@
 // - pages visited while online, NetworkFirst: fresh when the network answers in time,
 //   otherwise the copy from the last visit, otherwise the offline page;
 // - lessons the learner opened, with their images and audio (fetched whole when the lesson
-//   opens, played offline through range requests; LRU: the least recently used
-//   lessons and media are evicted past MAX_LESSONS / MAX_MEDIA);
+//   opens, played offline through range requests), under a byte cap: past LESSON_BYTES the
+//   least recently used lessons go, page and media together (lesson-cache.js); other media
+//   past MAX_MEDIA entries;
 // - the phrasebook and translation history (their API reads, NetworkFirst);
 // - the word bank and the review session with the cards due at the last visit (their own
 //   cache, so other pages do not push them out); answers made offline go to the outbox;
@@ -22,9 +23,11 @@ import { CacheFirst, NetworkFirst, StaleWhileRevalidate } from "workbox-strategi
 import { CacheableResponsePlugin } from "workbox-cacheable-response";
 import { RangeRequestsPlugin } from "workbox-range-requests";
 import { replay } from "../../static/js/pwa/outbox-store.js";
+import { LESSON_PATH, LessonBytesPlugin, lessonOf } from "./lesson-cache.js";
 
 const OFFLINE_URL = "/offline/";
-const MAX_LESSONS = 30;
+// The pwa app's view writes settings.PWA_LESSON_CACHE_BYTES here (50 MB by default).
+const LESSON_BYTES = Number(self.__TOTO_LESSON_CACHE_BYTES) || 50 * 1024 * 1024;
 const MAX_MEDIA = 120;
 const NETWORK_TIMEOUT = 4; // seconds before a page falls back to its cached copy
 const ok = new CacheableResponsePlugin({ statuses: [200] });
@@ -36,16 +39,17 @@ precacheAndRoute(self.__WB_MANIFEST);
 
 const sameOrigin = (url) => url.origin === self.location.origin;
 const isLesson = ({ request, url }) =>
-  request.mode === "navigate" && sameOrigin(url) && url.pathname.startsWith("/learn/");
+  request.mode === "navigate" && sameOrigin(url) && LESSON_PATH.test(url.pathname);
 
-// Lessons first: their own cache with an LRU cap, so a week of lessons does not push out
-// the phrasebook, and a learner's older lessons go first.
+// Lessons first: their own caches under one byte cap, so a week of lessons does not push out
+// the phrasebook, and a learner's least recently used lessons go first, with their media.
+const lessonBytes = new LessonBytesPlugin({ maxBytes: LESSON_BYTES });
 registerRoute(
   isLesson,
   new NetworkFirst({
     cacheName: "toto-lessons",
     networkTimeoutSeconds: NETWORK_TIMEOUT,
-    plugins: [ok, new ExpirationPlugin({ maxEntries: MAX_LESSONS, purgeOnQuotaError: true })],
+    plugins: [ok, lessonBytes],
   }),
 );
 
@@ -57,13 +61,22 @@ registerRoute(
 // (static/js/pwa/pwa.js), since <audio preload="none"> would fetch nothing, or only a range.
 // An <audio> element asks with a Range header: the RangeRequestsPlugin answers it with a 206
 // sliced from the cached whole file, so the lesson's audio plays (and seeks) offline.
+const isMedia = ({ request, url }) =>
+  sameOrigin(url) &&
+  (url.pathname.startsWith("/media/") ||
+    url.pathname.startsWith("/documents/") ||
+    ["image", "audio", "video"].includes(request.destination)) &&
+  !url.pathname.startsWith("/static/");
+// A lesson page's own media count in its bytes and go with it.
 registerRoute(
-  ({ request, url }) =>
-    sameOrigin(url) &&
-    (url.pathname.startsWith("/media/") ||
-      url.pathname.startsWith("/documents/") ||
-      ["image", "audio", "video"].includes(request.destination)) &&
-    !url.pathname.startsWith("/static/"),
+  ({ request, url }) => isMedia({ request, url }) && lessonOf(request) !== null,
+  new CacheFirst({
+    cacheName: "toto-lesson-media",
+    plugins: [new CacheableResponsePlugin({ statuses: [0, 200] }), lessonBytes, new RangeRequestsPlugin()],
+  }),
+);
+registerRoute(
+  isMedia,
   new CacheFirst({
     cacheName: "toto-media",
     plugins: [

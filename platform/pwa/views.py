@@ -24,6 +24,8 @@ BACKGROUND_COLOR = "#f6f7f4"  # canvas
 OFFLINE_URL = "/offline/"
 SERVICE_WORKER_BUNDLE = "dist/sw.js"  # built by scripts/build-frontend.mjs
 PRECACHE_PLACEHOLDER = "self.__WB_MANIFEST"
+# The lessons' offline byte cap (frontend/pwa/lesson-cache.js), from settings.
+LESSON_BYTES_PLACEHOLDER = "self.__TOTO_LESSON_CACHE_BYTES"
 # The app shell: what every page needs, cached at install so any page visited before renders
 # offline. App-specific scripts are cached on first use (the service worker's static route).
 APP_SHELL = [
@@ -139,7 +141,9 @@ def precache_entries() -> list[dict[str, str | None]]:
 @require_safe
 def service_worker(request: HttpRequest) -> HttpResponse:
     bundle = _read_static(SERVICE_WORKER_BUNDLE).decode()
-    body = bundle.replace(PRECACHE_PLACEHOLDER, json.dumps(precache_entries()), 1)
+    body = bundle.replace(PRECACHE_PLACEHOLDER, json.dumps(precache_entries()), 1).replace(
+        LESSON_BYTES_PLACEHOLDER, str(int(settings.PWA_LESSON_CACHE_BYTES)), 1
+    )
     response = HttpResponse(body, content_type="text/javascript; charset=utf-8")
     # Browsers check for a new worker at every navigation (at most daily): never serve a stale
     # one from the HTTP cache. Root scope, though the file could live anywhere.

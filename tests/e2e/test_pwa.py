@@ -405,7 +405,8 @@ def test_a_lesson_opened_online_plays_its_audio_offline(
     assert src
     audio_url = base + src if src.startswith("/") else src
     assert page.evaluate(
-        "async (url) => Boolean(await (await caches.open('toto-media')).match(url))", audio_url
+        "async (url) => Boolean(await (await caches.open('toto-lesson-media')).match(url))",
+        audio_url,
     )
     # Nothing played it online: the element has not fetched a byte.
     assert player.evaluate("(audio) => audio.readyState") == 0
@@ -484,3 +485,180 @@ def test_the_install_button_follows_the_browsers_offer_and_iphones_get_the_steps
     no_sideways_scroll(page)
     screenshot("install-iphone", page=page)
     iphone.close()
+
+
+LESSON_CACHE = """async () => {
+  const cache = await caches.open("toto-lessons");
+  return (await cache.keys()).map((request) => new URL(request.url).pathname);
+}"""
+# What the service worker recorded of the lessons' caches (frontend/pwa/lesson-cache.js).
+LESSON_RECORDS = """() => new Promise((resolve, reject) => {
+  const open = indexedDB.open("toto-lesson-cache");
+  open.onerror = reject;
+  open.onsuccess = () => {
+    const read = open.result.transaction("entries").objectStore("entries").getAll();
+    read.onsuccess = () => { open.result.close(); resolve(read.result); };
+  };
+})"""
+NEW_WORKER = """async () => {
+  const changed = new Promise((resolve) =>
+    navigator.serviceWorker.addEventListener("controllerchange", resolve, { once: true }));
+  await (await navigator.serviceWorker.ready).update();
+  await changed;
+  await Promise.all(["toto-lessons", "toto-lesson-media"].map((name) => caches.delete(name)));
+}"""
+
+
+def open_lesson(page: Any, url: str) -> None:
+    """Opens a lesson online and waits until its page and media are in the worker's caches."""
+    page.goto(url)
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    if page.locator("[data-offline-media]").count():
+        expect(page.locator("[data-offline-media]")).to_have_attribute(
+            "data-offline-media", "saved", timeout=30_000
+        )
+    page.wait_for_load_state("networkidle")
+    page.wait_for_function(
+        "(url) => caches.open('toto-lessons').then((c) => c.match(url)).then(Boolean)",
+        arg=url,
+    )
+
+
+def test_lessons_past_the_byte_cap_evict_the_least_recently_used(
+    phone: Any, live_server: Any, settings: Any
+) -> None:
+    """Lessons opened in turn under a byte cap that holds the last two of them (pages and
+    media): the two opened first are evicted, page and files (the offline page instead), the
+    two most recent read offline. Reading one offline counts as using it: it
+    outlives a newer one when the next lesson comes in."""
+    from cms.learning.models import LessonPage
+
+    page = phone
+    base = live_server.url
+    candidates = [base + lesson.url for lesson in LessonPage.objects.live().order_by("path")[:7]]
+    assert len(candidates) == 7
+    page.goto(base + "/")
+    wait_for_control(page)
+    # First, with the default cap (50 MB), what each lesson weighs as the worker counts it.
+    for url in candidates:
+        open_lesson(page, url)
+    records = page.evaluate(LESSON_RECORDS)
+    assert {url for record in records for url in record["lessons"]} == set(candidates)
+
+    def weight(lessons: tuple[str, ...]) -> int:  # a shared file counted once
+        return sum(r["bytes"] for r in records if set(r["lessons"]) & set(lessons))
+
+    def page_bytes(url: str) -> int:
+        return next(r["bytes"] for r in records if r["url"] == url)
+
+    # The heaviest lesson fourth, the cap what the third and fourth weigh together (plus less
+    # than any page, for pages that differ by a few bytes between visits): the first two must
+    # go, and when the fifth (lighter) comes after the third was read offline, the fourth goes.
+    heaviest = max(candidates, key=lambda url: weight((url,)))
+    rest = [url for url in candidates if url != heaviest]
+    urls = [rest[0], rest[1], rest[2], heaviest, rest[3]]
+    assert weight((urls[2], urls[4])) <= weight((urls[2], urls[3]))
+    margin = min(page_bytes(url) for url in urls) // 2
+    settings.PWA_LESSON_CACHE_BYTES = weight((urls[2], urls[3])) + margin
+    page.evaluate(NEW_WORKER)  # the cap is in the worker's script: a new worker takes over
+
+    for url in urls[:4]:
+        open_lesson(page, url)
+    page.wait_for_function(
+        "() => caches.open('toto-lessons').then((c) => c.keys()).then((k) => k.length === 2)"
+    )
+    assert sorted(page.evaluate(LESSON_CACHE)) == sorted(u.removeprefix(base) for u in urls[2:4])
+    kept = page.evaluate(LESSON_RECORDS)
+    assert sum(r["bytes"] for r in kept) <= settings.PWA_LESSON_CACHE_BYTES
+    assert {u for r in kept for u in r["lessons"]} == set(urls[2:4])
+    media = page.evaluate(
+        "() => caches.open('toto-lesson-media').then((c) => c.keys()).then((k) => k.map((r) => r.url))"
+    )
+    assert sorted(media) == sorted(r["url"] for r in kept if r["url"] not in urls)
+
+    page.context.set_offline(True)
+    for url in urls[:2]:
+        page.goto(url)
+        expect(page.get_by_role("heading", name="You are offline")).to_be_visible()
+    # Lesson 3 read offline last, so lesson 4 is now the least recently used one.
+    for url in (urls[3], urls[2]):
+        page.goto(url)
+        expect(page.locator("main h1").first).not_to_have_text("You are offline")
+    page.context.set_offline(False)
+    open_lesson(page, urls[4])
+    page.wait_for_function(
+        "() => caches.open('toto-lessons').then((c) => c.keys()).then((k) => k.length === 2)"
+    )
+    assert sorted(page.evaluate(LESSON_CACHE)) == sorted(
+        u.removeprefix(base) for u in (urls[2], urls[4])
+    )
+
+
+def test_reviews_queued_offline_sync_in_the_background_with_no_page_open(
+    phone: Any, live_server: Any
+) -> None:
+    """Reviews answered offline, then every page of the site closed: the service worker's
+    Background Sync event (fired through DevTools, as Chromium fires it when the network
+    returns) replays them alone, once each; a second sync and a page load add nothing."""
+    from vocabulary.models import ReviewLog
+
+    page = phone
+    base = live_server.url
+    mine = ReviewLog.objects.filter(owner__email="student@toto.localhost")
+    page.goto(base + "/vocabulary/review/")
+    wait_for_control(page)
+    page.reload()
+    expect(page.locator("#review-stage[data-card]")).to_have_count(1)
+    logged = mine.count()
+
+    page.context.set_offline(True)
+    page.reload()
+    answered = [answer_card(page) for _ in range(2)]
+    expect(page.locator("[data-outbox]")).to_have_text("2 changes waiting to sync")
+    queued = [json.loads(body) for body, _ in page.evaluate(OUTBOX_BODIES)]
+    assert [review["card"] for review in queued] == answered
+
+    # Every page of the site closed; a blank tab (no origin, not a client of the worker)
+    # keeps the browser and a DevTools session open.
+    blank = page.context.new_page()
+    page.close()
+    page.context.set_offline(False)
+    cdp = page.context.new_cdp_session(blank)
+    registrations: list[str] = []
+    cdp.on(
+        "ServiceWorker.workerRegistrationUpdated",
+        lambda event: registrations.extend(
+            r["registrationId"] for r in event["registrations"] if r["scopeURL"] == base + "/"
+        ),
+    )
+    cdp.send("ServiceWorker.enable")
+    blank.wait_for_timeout(500)
+    assert registrations
+    # The worker stopped (as the browser stops an idle one): the sync starts it afresh.
+    cdp.send("ServiceWorker.stopAllWorkers")
+    assert mine.count() == logged
+    for attempt in range(2):
+        cdp.send(
+            "ServiceWorker.dispatchSyncEvent",
+            {
+                "origin": base,
+                "registrationId": registrations[0],
+                "tag": "toto-outbox",
+                "lastChance": False,
+            },
+        )
+        for _ in range(100):
+            if mine.count() == logged + 2:
+                break
+            blank.wait_for_timeout(100)
+        assert mine.count() == logged + 2, attempt
+    logs = mine.filter(idempotency_key__in=[r["idempotency_key"] for r in queued])
+    assert sorted((log.card_id, log.reviewed_at) for log in logs) == sorted(
+        (r["card"], dt.datetime.fromisoformat(r["reviewed_at"])) for r in queued
+    )
+    # Nothing left in the outbox: the next page shows no waiting changes and sends nothing.
+    again = page.context.new_page()
+    again.goto(base + "/vocabulary/")
+    expect(again.locator("[data-outbox]")).to_be_hidden()
+    assert again.evaluate(OUTBOX_BODIES) == []
+    assert mine.count() == logged + 2

@@ -741,6 +741,9 @@ WEB_PUSH_ENDPOINT_HOSTS = env.list(
     ],
 )
 WEB_PUSH_TTL = env.int("WEB_PUSH_TTL", default=24 * 3600)
+# The installable app keeps the lessons a learner opened (pages and media) for offline use up
+# to this many bytes on the device; past it the least recently used lessons go (docs/pwa.md).
+PWA_LESSON_CACHE_BYTES = env.int("PWA_LESSON_CACHE_BYTES", default=50 * 1024 * 1024)
 
 # WebRTC: STUN/TURN servers handed to clients. TURN credentials follow coturn's REST API
 # scheme (use-auth-secret / static-auth-secret = TURN_SECRET).

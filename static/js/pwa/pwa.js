@@ -20,7 +20,7 @@ if ("serviceWorker" in navigator) {
 // person (or nobody, after signing out) uses this browser, the copies go. The outbox is
 // replayed only for a signed-in page (its writes carry the CSRF token of the session that
 // made them; after a new sign-in the server refuses them instead of applying them).
-const RUNTIME_CACHES = ["toto-pages", "toto-lessons", "toto-words", "toto-api", "toto-media"];
+const RUNTIME_CACHES = ["toto-pages", "toto-lessons", "toto-lesson-media", "toto-words", "toto-api", "toto-media"];
 const signedIn = document.body.dataset.signedIn ?? "";
 async function forgetPreviousPerson() {
   let previous = null;

@@ -83,6 +83,13 @@ def test_service_worker_revisions_follow_the_files(client: Client, tmp_path: Any
     assert changed != first
 
 
+def test_service_worker_carries_the_lessons_byte_cap_from_settings(client: Client) -> None:
+    with override_settings(PWA_LESSON_CACHE_BYTES=123_457):
+        body = client.get("/sw.js").content.decode()
+    assert "self.__TOTO_LESSON_CACHE_BYTES" not in body
+    assert "Number(123457)" in body
+
+
 def test_offline_and_install_pages(client: Client) -> None:
     offline = client.get("/offline/")
     assert offline.status_code == 200
