@@ -40,6 +40,7 @@ def test_completing_a_lesson_updates_the_streak_chip(
     expect(chip.locator("[data-streak]")).to_have_attribute("data-streak", "0")
     expect(chip.locator("[data-xp]")).to_have_attribute("data-xp", "0")
 
+    expect(page.locator("article.lesson[data-ready=true]")).to_be_attached()
     mc = page.locator("section[data-exercise-type=multiple_choice]")
     mc.get_by_label("Hi", exact=True).check()
     mc.get_by_role("button", name="Check").click()

@@ -192,6 +192,8 @@ def test_a_learner_walks_the_whole_journey(  # type: ignore[no-untyped-def]
     shot("04-learn")
     page.get_by_role("link", name="Hello and goodbye").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Hello and goodbye")
+    # The player's script wires the answer forms when it has loaded (slower on a phone).
+    expect(page.locator("article.lesson[data-ready=true]")).to_be_attached()
     choice = page.locator("section[data-exercise-type=multiple_choice]")
     choice.get_by_label("Hi", exact=True).check()
     choice.get_by_role("button", name="Check").click()

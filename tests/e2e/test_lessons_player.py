@@ -44,6 +44,7 @@ def test_a_learner_completes_a_lesson_with_every_exercise_type(
         return section.locator(".exercise-result")
 
     # Multiple choice, with the mouse.
+    expect(page.locator("article.lesson[data-ready=true]")).to_be_attached()
     mc = page.locator("section[data-exercise-type=multiple_choice]")
     mc.get_by_label("Hi", exact=True).check()
     expect(check(mc)).to_contain_text("Correct!")

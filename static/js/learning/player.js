@@ -283,4 +283,6 @@ if (lesson) {
     }
   });
   void startedAt;
+  // Every answer form is wired: a click before this would have submitted the form natively.
+  lesson.dataset.ready = "true";
 }
