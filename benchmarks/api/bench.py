@@ -31,7 +31,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT / "platform"), str(ROOT)]
 
-from benchmarks.common import prepare, start_daphne  # noqa: E402
+from benchmarks.common import load_demo_data, prepare, start_daphne  # noqa: E402
 from benchmarks.loadgen import Cell, build_request, cpu_seconds, run_cell  # noqa: E402
 
 HOST = "127.0.0.1"
@@ -152,15 +152,7 @@ def main() -> None:
     postgres, redis = prepare(root, "benchmarks.api.settings")
     processes: list[subprocess.Popen[bytes]] = []
     try:
-        started = time.monotonic()
-        subprocess.run(
-            [sys.executable, "manage.py", "load_demo_data"],
-            cwd=ROOT,
-            check=True,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        print(f"demo data loaded in {time.monotonic() - started:.0f} s", flush=True)
+        load_demo_data()
         ids = fixtures()
 
         server, port = serve(root / "daphne.log", threads=32)

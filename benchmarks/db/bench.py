@@ -36,7 +36,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT / "platform"), str(ROOT)]
 
-from benchmarks.common import prepare  # noqa: E402
+from benchmarks.common import load_demo_data, prepare  # noqa: E402
 
 LIMIT_MS = 100.0
 BIG_TABLE_ROWS = 10_000
@@ -196,15 +196,7 @@ def main() -> None:
     os.environ["TOTO_BENCH_MEDIA_ROOT"] = str(root / "media")
     postgres, redis = prepare(root, "benchmarks.api.settings")
     try:
-        started = time.monotonic()
-        subprocess.run(
-            [sys.executable, "manage.py", "load_demo_data"],
-            cwd=ROOT,
-            check=True,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        print(f"demo data loaded in {time.monotonic() - started:.0f} s", flush=True)
+        load_demo_data()
         import django
 
         django.setup()

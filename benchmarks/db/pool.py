@@ -19,7 +19,6 @@ import asyncio
 import os
 import platform
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -29,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT / "platform"), str(ROOT)]
 
 from benchmarks.api.bench import HOST, endpoints, fixtures, measure, sign_in  # noqa: E402
-from benchmarks.common import prepare, start_daphne  # noqa: E402
+from benchmarks.common import load_demo_data, prepare, start_daphne  # noqa: E402
 from benchmarks.loadgen import run_cell  # noqa: E402
 
 VARIANTS = [
@@ -73,13 +72,7 @@ def main() -> None:
     held: dict[str, list[int]] = {}
     server = None
     try:
-        subprocess.run(
-            [sys.executable, "manage.py", "load_demo_data"],
-            cwd=ROOT,
-            check=True,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        load_demo_data()
         ids = fixtures()
         for round_ in range(args.rounds):
             for label, variables in VARIANTS:
