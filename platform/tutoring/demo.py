@@ -99,6 +99,27 @@ GIGS: dict[str, list[DemoGig]] = {
 }
 
 
+# The categories migration tutoring/0003 seeds; a test database flushed between browser tests
+# has lost them, so the demo puts back the ones it uses.
+DEMO_CATEGORIES = {
+    "language-tutor": ("Language tutor", "One-to-one language lessons.", True),
+    "chirologist": ("Chirologist", "Palm reading sessions.", False),
+}
+
+
+def _category(slug: str) -> GigCategory:
+    name, description, is_language = DEMO_CATEGORIES[slug]
+    category, _created = GigCategory.objects.get_or_create(
+        slug=slug,
+        defaults={
+            "name": name,
+            "description": description,
+            "is_language_teaching": is_language,
+        },
+    )
+    return category
+
+
 def _user(email: str, first: str, last: str) -> User:
     user_model = get_user_model()
     user = user_model.objects.filter(email__iexact=email).first()
@@ -158,7 +179,7 @@ def ensure_demo_teachers() -> str:
         for category, title, language, currency, durations, rate in GIGS[email]:
             gig = Gig.objects.create(
                 listing=listing,
-                category=GigCategory.objects.get(slug=category),
+                category=_category(category),
                 title=title,
                 about=f"{title} with {first}.",
                 language=language,
