@@ -60,12 +60,19 @@ def prepare(root: Path, settings: str = "benchmarks.realtime.settings") -> tuple
 
 
 def start_daphne(
-    log: Path, *, env: dict[str, str] | None = None, timeout: float = 60, root: Path = ROOT
+    log: Path,
+    *,
+    env: dict[str, str] | None = None,
+    timeout: float = 60,
+    root: Path = ROOT,
+    extra_path: Path | None = None,
 ) -> tuple[subprocess.Popen[bytes], int]:
     """One daphne serving Toto on a free loopback port (``env`` or this process's
     environment, with the project on ``PYTHONPATH``), its stderr written to ``log``. Returns
     the process and its port once it listens; the caller terminates it. ``root``: another
-    checkout of the project to serve (a benchmark comparing two versions on one database)."""
+    checkout of the project to serve (a benchmark comparing two versions on one database);
+    ``extra_path``: a folder put on ``PYTHONPATH`` after the project (e.g. a settings module
+    written for the run)."""
     from core.testing.services import free_port, wait_for_port
 
     port = free_port()
@@ -81,7 +88,12 @@ def start_daphne(
             "toto.asgi:application",
         ],
         cwd=root,
-        env={**(os.environ if env is None else env), "PYTHONPATH": f"{root / 'platform'}:{root}"},
+        env={
+            **(os.environ if env is None else env),
+            "PYTHONPATH": ":".join(
+                str(path) for path in (root / "platform", root, extra_path) if path is not None
+            ),
+        },
         stdout=subprocess.DEVNULL,
         stderr=log.open("w"),
     )

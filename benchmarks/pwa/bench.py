@@ -24,6 +24,13 @@ plus its ``static/dist`` and compiled ``.mo`` files) served by a second daphne o
 database; every load is made on both, one after the other, so both see the same machine load.
 
     .venv/bin/python benchmarks/pwa/bench.py [--samples 5] [--before DIR] [--only "review session"]
+        [--static production|source]
+
+``--static``: ``production`` (the default) serves what ``collectstatic`` writes with
+production's storage (hashed names cached for a year, gzip/brotli copies WhiteNoise sends to a
+browser that accepts them) behind Caddy compressing the pages as ``deploy/Caddyfile`` does: the
+shape the budget is for. ``source`` serves the source folders from daphne alone, as ``make run``
+does; ``both`` serves this version both ways, each sample taken on both.
 
 ``--only``: measure only the named pages (repeatable), e.g. one page before/after on a busy
 machine.
@@ -36,6 +43,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -187,6 +195,14 @@ def main() -> None:
     parser.add_argument("--out", default=str(Path(__file__).with_name("results.md")))
     parser.add_argument("--before", type=Path, help="a checkout of the version to compare with")
     parser.add_argument("--only", action="append", help="a page's name (home, chat, ...)")
+    parser.add_argument(
+        "--static",
+        choices=("production", "source", "both"),
+        default="production",
+        help="production: collectstatic with hashed names and gzip/brotli copies (as deployed); "
+        "source: the source folders, unhashed and uncompressed (as under `make run`); "
+        "both: this version served both ways in one run",
+    )
     args = parser.parse_args()
 
     root = Path(tempfile.mkdtemp(prefix="toto-bench-pwa-"))
@@ -202,11 +218,25 @@ def main() -> None:
 
         django.setup()
         bases: dict[str, str] = {}
-        trees: dict[str, Path] = {"before": args.before.resolve()} if args.before else {}
-        trees["this version"] = ROOT
-        for version, tree in trees.items():
-            daphne, port = start_daphne(root / f"daphne-{len(servers)}.log", env=env, root=tree)
+        # version -> (checkout, static files): --before and this version in one shape, or
+        # this version in both shapes (--static both).
+        shapes = ("source", "production") if args.static == "both" else (args.static,)
+        trees: dict[str, tuple[Path, str]] = (
+            {"before": (args.before.resolve(), shapes[-1])} if args.before else {}
+        )
+        for shape in shapes:
+            label = f"this version, {shape} static" if len(shapes) > 1 else "this version"
+            trees[label] = (ROOT, shape)
+        for version, (tree, shape) in trees.items():
+            n = len(servers)
+            served = static_env(env, root, tree, n) if shape == "production" else env
+            daphne, port = start_daphne(
+                root / f"daphne-{n}.log", env=served, root=tree, extra_path=root
+            )
             servers.append(daphne)
+            if shape == "production":
+                caddy, port = start_proxy(root, n, port)
+                servers.append(caddy)
             bases[version] = f"http://127.0.0.1:{port}"
         started = time.monotonic()
         targets = pages()
@@ -227,6 +257,48 @@ def main() -> None:
     write(args, rows, load_before, load_after, elapsed)
 
 
+def static_env(env: dict[str, str], root: Path, tree: Path, n: int) -> dict[str, str]:
+    """The environment of a daphne serving ``tree`` with production's static files: its own
+    ``collectstatic`` output (hashed names, gzip and brotli copies) under ``root``. The
+    settings module is copied beside it, so an older checkout (``--before``) is served alike."""
+    shutil.copy(Path(__file__).with_name("settings.py"), root / "toto_bench_pwa_settings.py")
+    served = {
+        **env,
+        "PYTHONPATH": f"{tree / 'platform'}:{tree}:{root}",
+        "DJANGO_SETTINGS_MODULE": "toto_bench_pwa_settings",
+        "TOTO_BENCH_STATIC_ROOT": str(root / f"static-{n}"),
+    }
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=tree,
+        env=served,
+        check=True,
+    )
+    return served
+
+
+def start_proxy(root: Path, n: int, upstream: int) -> tuple[subprocess.Popen[bytes], int]:
+    """Caddy in front of the daphne on ``upstream``, compressing as deploy/Caddyfile does
+    (``encode zstd gzip``; what WhiteNoise sent compressed already passes as it is), over plain
+    HTTP on loopback. Returns the process and its port."""
+    from core.testing.services import free_port, wait_for_port
+
+    port = free_port()
+    config = root / f"Caddyfile-{n}"
+    config.write_text(
+        "{\n\tadmin off\n\tauto_https off\n}\n"
+        f"http://127.0.0.1:{port} {{\n\tencode zstd gzip\n"
+        f"\treverse_proxy 127.0.0.1:{upstream}\n}}\n"
+    )
+    process = subprocess.Popen(
+        ["caddy", "run", "--config", str(config), "--adapter", "caddyfile"],
+        stdout=subprocess.DEVNULL,
+        stderr=(root / f"caddy-{n}.log").open("w"),
+    )
+    wait_for_port(port, 30, "caddy")
+    return process, port
+
+
 def write(
     args: argparse.Namespace,
     rows: list[Row],
@@ -243,7 +315,17 @@ def write(
         f"Machine: {os.cpu_count()} CPU cores (shared), Python {platform.python_version()}, "
         f"Chromium at 390x844; load average {load_before[0]:.1f} before, {load_after[0]:.1f} after "
         f"({elapsed:.0f} s of loads). One daphne on 127.0.0.1 with PostgreSQL and Redis on",
-        "loopback, WhiteNoise serving unhashed static files (as under `make run`), the demo student.",
+        "loopback, the demo student. Static files: "
+        + (
+            "collected as in production (hashed names, gzip/brotli copies, served by WhiteNoise), "
+            "behind Caddy compressing the rest as deploy/Caddyfile does (`encode zstd gzip`)."
+            if args.static == "production"
+            else "the source folders, unhashed and uncompressed (as under `make run`)."
+            if args.static == "source"
+            else "both ways, side by side: the source folders from daphne alone (as under "
+            "`make run`), and collected as in production (hashed names, gzip/brotli copies) "
+            "behind Caddy compressing the rest as deploy/Caddyfile does."
+        ),
         "Throttled: CPU 4x slower (`Emulation.setCPUThrottlingRate`), DevTools' Fast 3G "
         "(562.5 ms latency, 180,000 B/s down, 84,375 B/s up; `Network.emulateNetworkConditions`).",
         f"Time from navigation start to the main content visible; median of {args.samples}. "
@@ -253,6 +335,11 @@ def write(
             [
                 f"Two versions served side by side on the same database (before: {args.before}),",
                 "each sample taken on both one after the other.",
+            ]
+            if args.before
+            else [
+                "The same version served both ways on the same database, each sample taken on",
+                "both one after the other.",
             ]
             if len(versions) > 1
             else []

@@ -73,6 +73,6 @@ X_FRAME_OPTIONS = "DENY"
 STORAGES = {
     **STORAGES,  # noqa: F405
     # Hashed names (cached for a year by browsers) and gzip/brotli copies, served by WhiteNoise.
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "core.static_storage.StaticFilesStorage"},
 }
 LOGGING["handlers"]["console"]["formatter"] = env.str("LOG_FORMAT", default="json")

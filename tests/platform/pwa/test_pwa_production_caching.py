@@ -4,6 +4,7 @@ from the HTTP cache and precaching the hashed URLs; HTML "no-cache, private" in 
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -74,6 +75,17 @@ def test_production_caching_headers(tmp_path: Path) -> None:
     assert served["hashed"]["url"] in shell
     assert all(revision is None for revision in shell.values())  # the hashed URL is the revision
     assert served["icon"]["url"] in served["manifest_icons"]
+
+    # Hashed modules import hashed modules (core.static_storage): a page's modulepreloads and
+    # its imports name the same files, each cached for a year.
+    names = json.loads((tmp_path / "static" / "staticfiles.json").read_text())["paths"]
+    review = (tmp_path / "static" / names["js/vocabulary/review.js"]).read_text()
+    imports = re.findall(r'^import [^"]*"([^"]+)";?$', review, re.MULTILINE)
+    assert len(imports) >= 3, imports
+    hashed = re.compile(r"\.[0-9a-f]{12}\.js$")
+    assert all(hashed.search(url) for url in imports), imports
+    api = (tmp_path / "static" / "js" / "vocabulary" / imports[0]).resolve()
+    assert api.name == Path(names["js/ai/api.js"]).name and api.exists()
 
 
 @pytest.mark.django_db
