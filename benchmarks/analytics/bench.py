@@ -378,6 +378,31 @@ def _new_activation(weeks: list) -> Any:  # type: ignore[type-arg]
     )
 
 
+def _goal_sums(scope: Any, kinds: list[str] | None) -> Any:
+    """The goals panel's sums as a one-group query (so it can be EXPLAINed like the others):
+    over every DailyMetric row of the period (``kinds`` None: as before) or over the
+    DailyKindTotal rows of ``kinds`` (as now)."""
+    from django.db.models import Q, Sum, Value
+
+    from analytics.models import DailyKindTotal, DailyMetric
+
+    if kinds is None:
+        rows = DailyMetric.objects.filter(day__range=(scope.first, scope.last))
+    else:
+        rows = DailyKindTotal.objects.filter(kind__in=kinds, day__range=(scope.first, scope.last))
+    return (
+        rows.annotate(one=Value(1))
+        .values("one")
+        .annotate(
+            answers=Sum("valued", filter=Q(kind="learning.exercise_attempted")),
+            score=Sum("value_sum", filter=Q(kind="learning.exercise_attempted")),
+            ratings=Sum("valued", filter=Q(kind="tutoring.review_left")),
+            stars=Sum("value_sum", filter=Q(kind="tutoring.review_left")),
+        )
+        .order_by()
+    )
+
+
 def compare_queries(today: Any, days: int, timed: Any) -> list[str]:
     """Old and new queries on the same data in the same run (median ms, EXPLAIN ANALYZE),
     and the goals panel's queries one by one."""
@@ -421,6 +446,12 @@ def compare_queries(today: Any, days: int, timed: Any) -> list[str]:
             .annotate(n=Sum("users"))
             .order_by()
         ),
+        "goals: DailyMetric sums over the period, every kind's rows": lambda: _goal_sums(
+            scope, None
+        ),
+        "goals: DailyKindTotal sums over the period, the two kinds' rows": lambda: _goal_sums(
+            scope, ["learning.exercise_attempted", "tutoring.review_left"]
+        ),
     }
     lines = [
         "### Old and new queries, same data, same run",
@@ -443,6 +474,25 @@ def compare_queries(today: Any, days: int, timed: Any) -> list[str]:
     for old, new in zip(labels[::2], labels[1::2], strict=True):
         assert results[old] == results[new], (old, results[old], results[new])
     lines += ["", "Each pair returned the same rows (asserted).", ""]
+    # What the upkeep adds to a day's rollup: one mid-period day again, whole and the
+    # FirstActive step alone (both idempotent), and the CohortWeek step of its week.
+    from django.db import transaction
+
+    from analytics import services
+
+    day = today - timedelta(days=days // 2)
+    whole, _q = timed(lambda: services.roll_up_day(day))
+    first, _q = timed(lambda: transaction.atomic(services._record_first_active)(day))
+    week_rows = list(UserWeek.objects.filter(week=services.monday(day)))
+    cohort, _q = timed(
+        lambda: transaction.atomic(services._count_cohort_weeks)(services.monday(day), week_rows)
+    )
+    lines += [
+        f"Upkeep in the rollup ({day}, rolled up again): the whole day {whole:.0f} ms, of "
+        f"which FirstActive {first:.1f} ms; CohortWeek of its week ({len(week_rows):,} "
+        f"UserWeek rows) {cohort:.1f} ms.",
+        "",
+    ]
     with CaptureQueriesContext(connection) as captured:
         selectors.goals(scope)
     lines += ["### The goals panel's queries one by one", "", "| ms | query |", "|---:|---|"]

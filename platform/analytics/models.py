@@ -97,6 +97,27 @@ class DailyMetric(models.Model):
         return f"{self.day} {self.kind} {self.events}"
 
 
+class DailyKindTotal(models.Model):
+    """``DailyMetric`` summed over its dimensions: one row per day and kind, written with the
+    day's DailyMetric rows (``roll_up_day``), for totals that need no dimension (the goals
+    panel's exercise accuracy and average rating read 90 rows a kind instead of every
+    dimension combination of 90 days). No ``users``: distinct people do not add up."""
+
+    day = models.DateField()
+    kind = models.CharField(max_length=64)
+    events = models.PositiveIntegerField()
+    value_sum = models.DecimalField(max_digits=20, decimal_places=4, default=Decimal("0"))
+    valued = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "day"], name="analytics_daily_kind_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.kind} {self.events}"
+
+
 class DailyObjectMetric(models.Model):
     """Events of one kind about one object (a lesson, an exercise in a lesson, a teacher) on
     one UTC day: completions and drop-off per lesson, most-failed questions."""

@@ -35,6 +35,7 @@ from .models import (
     CohortWeek,
     DailyActive,
     DailyActiveBy,
+    DailyKindTotal,
     DailyLedger,
     DailyMetric,
     DailyObjectMetric,
@@ -138,7 +139,7 @@ def roll_up_day(day: date, *, refresh_weeks: bool = True) -> RollupRun:
     events = ActivityEvent.objects.filter(day=day)
 
     DailyMetric.objects.filter(day=day).delete()
-    DailyMetric.objects.bulk_create(
+    metrics = DailyMetric.objects.bulk_create(
         DailyMetric(day=day, **row)
         for row in events.values(
             "kind", "app", "language", "level", "platform", "country", "course", "detail"
@@ -151,6 +152,8 @@ def roll_up_day(day: date, *, refresh_weeks: bool = True) -> RollupRun:
         )
         .order_by()
     )
+
+    _total_kinds(day, metrics)
 
     DailyObjectMetric.objects.filter(day=day).delete()
     objects: list[DailyObjectMetric] = []
@@ -244,6 +247,20 @@ def _roll_up_ledger(day: date) -> None:
         .annotate(total=Sum("amount"), n=Count("id"))
         .order_by()
     )
+
+
+def _total_kinds(day: date, metrics: Iterable[DailyMetric]) -> None:
+    """Rewrite ``DailyKindTotal`` for ``day`` from the DailyMetric rows just written."""
+    totals: dict[str, DailyKindTotal] = {}
+    for metric in metrics:
+        total = totals.setdefault(
+            metric.kind, DailyKindTotal(day=day, kind=metric.kind, events=0, valued=0)
+        )
+        total.events += metric.events
+        total.valued += metric.valued
+        total.value_sum += metric.value_sum
+    DailyKindTotal.objects.filter(day=day).delete()
+    DailyKindTotal.objects.bulk_create(totals[kind] for kind in sorted(totals))
 
 
 def _record_first_active(day: date) -> None:

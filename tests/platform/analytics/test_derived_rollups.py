@@ -1,8 +1,9 @@
-"""FirstActive (each person's first active day) and CohortWeek (UserWeek counted per cohort,
-week and status), the two tables the rollup keeps so that activation, retention, goals and
-lifecycle stop scanning every active person: right whatever the order days are rolled up in,
-when a day is rolled up again, after an account is deleted or its user row removed, and
-equal to counting UserDay and UserWeek directly."""
+"""FirstActive (each person's first active day), CohortWeek (UserWeek counted per cohort,
+week and status) and DailyKindTotal (DailyMetric summed per day and kind), the tables the
+rollup keeps so that activation, retention, goals and lifecycle stop scanning every active
+person or every dimension row: right whatever the order days are rolled up in, when a day is
+rolled up again, after an account is deleted or its user row removed, and equal to counting
+UserDay, UserWeek and DailyMetric directly."""
 
 import importlib
 import random
@@ -12,11 +13,19 @@ from types import SimpleNamespace
 import pytest
 from django.apps import apps
 from django.db import connection
-from django.db.models import Count, Min
+from django.db.models import Count, Min, Sum
 
 from accounts.models import User
 from analytics import selectors, services
-from analytics.models import ActivityEvent, CohortWeek, FirstActive, UserDay, UserWeek
+from analytics.models import (
+    ActivityEvent,
+    CohortWeek,
+    DailyKindTotal,
+    DailyMetric,
+    FirstActive,
+    UserDay,
+    UserWeek,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -55,6 +64,22 @@ def counted_from_user_weeks() -> dict[tuple[date, date, str], int]:
         (row["cohort_week"], row["week"], row["status"]): row["n"]
         for row in UserWeek.objects.values("cohort_week", "week", "status").annotate(
             n=Count("user")
+        )
+    }
+
+
+def kind_totals() -> dict[tuple[date, str], tuple[int, int, object]]:
+    return {
+        (row.day, row.kind): (row.events, row.valued, row.value_sum)
+        for row in DailyKindTotal.objects.all()
+    }
+
+
+def summed_from_daily_metrics() -> dict[tuple[date, str], tuple[int, int, object]]:
+    return {
+        (row["day"], row["kind"]): (row["e"], row["v"], row["s"])
+        for row in DailyMetric.objects.values("day", "kind").annotate(
+            e=Sum("events"), v=Sum("valued"), s=Sum("value_sum")
         )
     }
 
@@ -126,7 +151,11 @@ def test_both_tables_equal_a_direct_count_whatever_the_order_of_the_days(  # typ
     ]
     for person in people:
         for day in rng.sample(days, rng.randint(0, 6)):
-            act(person, day.isoformat(), kind=rng.choice(["ai.feature_used", "accounts.signed_in"]))
+            kind = rng.choice(
+                ["ai.feature_used", "accounts.signed_in", "learning.exercise_attempted"]
+            )
+            extra = {"score": rng.choice([0, 0.5, 1])} if kind.startswith("learning.") else {}
+            act(person, day.isoformat(), kind=kind, **extra)
     order = days[:]
     rng.shuffle(order)
     for day in order:
@@ -135,6 +164,7 @@ def test_both_tables_equal_a_direct_count_whatever_the_order_of_the_days(  # typ
         services.roll_up_day(day)
     assert first_active() == counted_from_user_days()
     assert cohort_weeks() == counted_from_user_weeks()
+    assert kind_totals() == summed_from_daily_metrics()
     scope = selectors.Scope(MONDAY, days[-1])
     charts = (
         selectors.activation(scope),
@@ -149,9 +179,9 @@ def test_both_tables_equal_a_direct_count_whatever_the_order_of_the_days(  # typ
         selectors.retention(scope),
         selectors.lifecycle(scope),
     ) == charts
-    before = (first_active(), cohort_weeks())
+    before = (first_active(), cohort_weeks(), kind_totals())
     services.roll_up_range(days[0], days[-1])
-    assert (first_active(), cohort_weeks()) == before
+    assert (first_active(), cohort_weeks(), kind_totals()) == before
 
 
 def test_a_deleted_account_keeps_its_counts_and_a_deleted_user_row_leaves_them(  # type: ignore[no-untyped-def]
@@ -187,21 +217,21 @@ def test_a_deleted_account_keeps_its_counts_and_a_deleted_user_row_leaves_them( 
     assert lifecycle["2026-03-09"] == [0, 2, 0, 0]
 
 
-def test_the_migration_fills_both_tables_from_the_rollups_already_written(  # type: ignore[no-untyped-def]
+def test_the_migration_fills_the_tables_from_the_rollups_already_written(  # type: ignore[no-untyped-def]
     user_factory, act
 ) -> None:
     ana = user_factory(email="ana@example.com", date_joined=joined(MONDAY))
     ben = user_factory(email="ben@example.com", date_joined=joined(MONDAY + timedelta(days=8)))
     act(ana, "2026-03-04")
     act(ana, "2026-03-12")
-    act(ben, "2026-03-17")
+    act(ben, "2026-03-17", score=0.5)
+    act(ben, "2026-03-17", kind="tutoring.review_left", rating=4)
     services.roll_up_range(date(2026, 3, 2), date(2026, 3, 17))
-    written = (first_active(), cohort_weeks())
-    assert written[0] and written[1]
+    written = (first_active(), cohort_weeks(), kind_totals())
+    assert all(written)
     FirstActive.objects.all().delete()
     CohortWeek.objects.all().delete()
-    migration = importlib.import_module(
-        "analytics.migrations.0011_fill_first_active_and_cohort_weeks"
-    )
+    DailyKindTotal.objects.all().delete()
+    migration = importlib.import_module("analytics.migrations.0011_fill_new_rollup_tables")
     migration.fill(apps, SimpleNamespace(connection=connection))
-    assert (first_active(), cohort_weeks()) == written
+    assert (first_active(), cohort_weeks(), kind_totals()) == written
