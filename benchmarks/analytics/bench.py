@@ -27,6 +27,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "platform"))
@@ -174,6 +175,12 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=90)
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--out", default=str(Path(__file__).with_name("results.md")))
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="Also EXPLAIN ANALYZE the queries FirstActive and CohortWeek replaced against "
+        "their replacements, and time the goals panel's queries one by one.",
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as folder:
@@ -289,6 +296,7 @@ def run(args: argparse.Namespace) -> None:
         rows.append((f"report CSV by {group_by}{fixed}", ms, queries))
         print(f"  report by {group_by}: {ms:.1f} ms", flush=True)
 
+    compared = compare_queries(today, args.days, timed) if args.explain else []
     load = os.getloadavg()
     lines = [
         "# Analytics dashboards: endpoint times from the rollups, rollup time per day",
@@ -317,9 +325,180 @@ def run(args: argparse.Namespace) -> None:
             else "NOT met for " + ", ".join(k for k, ms, _q in rows if ms >= 300) + "."
         ),
         "",
+        *compared,
     ]
     Path(args.out).write_text("\n".join(lines))
     print("\n".join(lines))
+
+
+def _legacy_activation(weeks: list) -> Any:  # type: ignore[type-arg]
+    """The activation count before FirstActive (kept here to measure against): every
+    UserDay of the cohorts' people joined to their user, distinct people per cohort week."""
+    from datetime import UTC, datetime, timedelta
+
+    from django.db.models import Count, DateField, ExpressionWrapper
+    from django.db.models.functions import TruncDate
+
+    from analytics.models import UserDay
+
+    start = datetime.combine(weeks[0], datetime.min.time(), tzinfo=UTC)
+    end = datetime.combine(weeks[-1] + timedelta(weeks=1), datetime.min.time(), tzinfo=UTC)
+    return (
+        UserDay.objects.filter(
+            user__date_joined__gte=start,
+            user__date_joined__lt=end,
+            day__lt=ExpressionWrapper(
+                TruncDate("user__date_joined", tzinfo=UTC) + timedelta(days=7),
+                output_field=DateField(),
+            ),
+        )
+        .values("cohort_week")
+        .annotate(n=Count("user", distinct=True))
+        .order_by()
+    )
+
+
+def _new_activation(weeks: list) -> Any:  # type: ignore[type-arg]
+    from datetime import timedelta
+
+    from django.db.models import Count, DateField, ExpressionWrapper, F
+
+    from analytics.models import FirstActive
+
+    return (
+        FirstActive.objects.filter(
+            cohort_week__in=weeks,
+            day__lt=ExpressionWrapper(
+                F("joined_day") + timedelta(days=7), output_field=DateField()
+            ),
+        )
+        .values("cohort_week")
+        .annotate(n=Count("user"))
+        .order_by()
+    )
+
+
+def _goal_sums(scope: Any, kinds: list[str] | None) -> Any:
+    """The goals panel's sums as a one-group query (so it can be EXPLAINed like the others):
+    over every DailyMetric row of the period (``kinds`` None: as before) or over the
+    DailyKindTotal rows of ``kinds`` (as now)."""
+    from django.db.models import Q, Sum, Value
+
+    from analytics.models import DailyKindTotal, DailyMetric
+
+    if kinds is None:
+        rows = DailyMetric.objects.filter(day__range=(scope.first, scope.last))
+    else:
+        rows = DailyKindTotal.objects.filter(kind__in=kinds, day__range=(scope.first, scope.last))
+    return (
+        rows.annotate(one=Value(1))
+        .values("one")
+        .annotate(
+            answers=Sum("valued", filter=Q(kind="learning.exercise_attempted")),
+            score=Sum("value_sum", filter=Q(kind="learning.exercise_attempted")),
+            ratings=Sum("valued", filter=Q(kind="tutoring.review_left")),
+            stars=Sum("value_sum", filter=Q(kind="tutoring.review_left")),
+        )
+        .order_by()
+    )
+
+
+def compare_queries(today: Any, days: int, timed: Any) -> list[str]:
+    """Old and new queries on the same data in the same run (median ms, EXPLAIN ANALYZE),
+    and the goals panel's queries one by one."""
+    from datetime import timedelta
+
+    from django.db import connection
+    from django.db.models import Count, Sum
+    from django.test.utils import CaptureQueriesContext
+
+    from analytics import selectors
+    from analytics.models import CohortWeek, UserWeek
+
+    scope = selectors.Scope(today - timedelta(days=days), today)
+    weeks = scope.weeks[-12:]
+    pairs = {
+        "activation: distinct people per cohort (UserDay ⋈ User)": lambda: _legacy_activation(
+            weeks
+        ),
+        "activation: FirstActive rows per cohort": lambda: _new_activation(weeks),
+        "cohort table: UserWeek counted per cohort and week": lambda: (
+            UserWeek.objects.filter(cohort_week__in=weeks, week__gte=weeks[0])
+            .values("cohort_week", "week")
+            .annotate(n=Count("user"))
+            .order_by()
+        ),
+        "cohort table: CohortWeek summed per cohort and week": lambda: (
+            CohortWeek.objects.filter(cohort_week__in=weeks, week__gte=weeks[0])
+            .values("cohort_week", "week")
+            .annotate(n=Sum("users"))
+            .order_by()
+        ),
+        "lifecycle: UserWeek counted per week and status": lambda: (
+            UserWeek.objects.filter(week__range=(weeks[0] - timedelta(weeks=1), weeks[-1]))
+            .values("week", "status")
+            .annotate(n=Count("user"))
+            .order_by()
+        ),
+        "lifecycle: CohortWeek summed per week and status": lambda: (
+            CohortWeek.objects.filter(week__range=(weeks[0] - timedelta(weeks=1), weeks[-1]))
+            .values("week", "status")
+            .annotate(n=Sum("users"))
+            .order_by()
+        ),
+        "goals: DailyMetric sums over the period, every kind's rows": lambda: _goal_sums(
+            scope, None
+        ),
+        "goals: DailyKindTotal sums over the period, the two kinds' rows": lambda: _goal_sums(
+            scope, ["learning.exercise_attempted", "tutoring.review_left"]
+        ),
+    }
+    lines = [
+        "### Old and new queries, same data, same run",
+        "",
+        "| query | median ms |",
+        "|---|---:|",
+    ]
+    plans = []
+    results = {}
+    for label, make in pairs.items():
+        ms, _queries = timed(lambda make=make: list(make()))
+        results[label] = sorted(tuple(row.values()) for row in make())
+        lines.append(f"| {label} | {ms:.1f} |")
+        sql, params = make().query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        plans += [f"{label}:", "", "```", plan, "```", ""]
+    labels = list(pairs)
+    for old, new in zip(labels[::2], labels[1::2], strict=True):
+        assert results[old] == results[new], (old, results[old], results[new])
+    lines += ["", "Each pair returned the same rows (asserted).", ""]
+    # What the upkeep adds to a day's rollup: one mid-period day again, whole and the
+    # FirstActive step alone (both idempotent), and the CohortWeek step of its week.
+    from django.db import transaction
+
+    from analytics import services
+
+    day = today - timedelta(days=days // 2)
+    whole, _q = timed(lambda: services.roll_up_day(day))
+    first, _q = timed(lambda: transaction.atomic(services._record_first_active)(day))
+    week_rows = list(UserWeek.objects.filter(week=services.monday(day)))
+    cohort, _q = timed(
+        lambda: transaction.atomic(services._count_cohort_weeks)(services.monday(day), week_rows)
+    )
+    lines += [
+        f"Upkeep in the rollup ({day}, rolled up again): the whole day {whole:.0f} ms, of "
+        f"which FirstActive {first:.1f} ms; CohortWeek of its week ({len(week_rows):,} "
+        f"UserWeek rows) {cohort:.1f} ms.",
+        "",
+    ]
+    with CaptureQueriesContext(connection) as captured:
+        selectors.goals(scope)
+    lines += ["### The goals panel's queries one by one", "", "| ms | query |", "|---:|---|"]
+    for query in captured.captured_queries:
+        lines.append(f"| {float(query['time']) * 1000:.1f} | `{query['sql'][:110]}…` |")
+    return [*lines, "", "### EXPLAIN ANALYZE", "", *plans]
 
 
 if __name__ == "__main__":

@@ -97,6 +97,27 @@ class DailyMetric(models.Model):
         return f"{self.day} {self.kind} {self.events}"
 
 
+class DailyKindTotal(models.Model):
+    """``DailyMetric`` summed over its dimensions: one row per day and kind, written with the
+    day's DailyMetric rows (``roll_up_day``), for totals that need no dimension (the goals
+    panel's exercise accuracy and average rating read 90 rows a kind instead of every
+    dimension combination of 90 days). No ``users``: distinct people do not add up."""
+
+    day = models.DateField()
+    kind = models.CharField(max_length=64)
+    events = models.PositiveIntegerField()
+    value_sum = models.DecimalField(max_digits=20, decimal_places=4, default=Decimal("0"))
+    valued = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "day"], name="analytics_daily_kind_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.kind} {self.events}"
+
+
 class DailyObjectMetric(models.Model):
     """Events of one kind about one object (a lesson, an exercise in a lesson, a teacher) on
     one UTC day: completions and drop-off per lesson, most-failed questions."""
@@ -175,6 +196,54 @@ class UserWeek(models.Model):
 
     def __str__(self) -> str:
         return f"{self.week} {self.user_id} {self.status}"
+
+
+class FirstActive(models.Model):
+    """Each person's first active day (their earliest ``UserDay``), kept by the rollup so
+    that activation counts one row per person instead of joining every active day to its
+    person. ``roll_up_day`` upserts the day's people keeping the earlier day (a day rolled up
+    out of order moves it back, a day rolled up again leaves it) and recomputes the people
+    whose first day it was when they are no longer active on it. ``cohort_week`` and
+    ``joined_day`` are the person's sign-up week (Monday) and UTC day of sign-up. An
+    anonymised account keeps its row, as it keeps its ``UserDay`` rows; a deleted user row
+    takes it away (cascade)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    day = models.DateField()
+    cohort_week = models.DateField()
+    joined_day = models.DateField()
+
+    class Meta:
+        indexes = [models.Index(fields=["cohort_week", "day"], name="analytics_first_cohort")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} first active {self.day}"
+
+
+class CohortWeek(models.Model):
+    """``UserWeek`` counted: the people of one sign-up week active in one week, per lifecycle
+    status. Rewritten with the weeks the rollup refreshes (``_refresh_weeks``) and for a
+    cohort when one of its people's user row is deleted, so that the retention table, the
+    goals panel and the lifecycle chart read a few hundred rows instead of every active
+    person of twelve weeks."""
+
+    cohort_week = models.DateField()
+    week = models.DateField()
+    status = models.CharField(max_length=12, choices=UserWeek.Status.choices)
+    users = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["week", "cohort_week", "status"], name="analytics_cohort_week_once"
+            )
+        ]
+        indexes = [models.Index(fields=["cohort_week", "week"], name="analytics_cohortweek_cw")]
+
+    def __str__(self) -> str:
+        return f"{self.cohort_week} in {self.week} {self.status}: {self.users}"
 
 
 class DailyActive(models.Model):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import Counter
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -12,7 +13,7 @@ from uuid import UUID
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import CharField, Count, Max, Q, Sum, Value
+from django.db.models import CharField, Count, Max, Min, Q, Sum, Value
 from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce, Concat
 from django.utils import timezone
@@ -31,11 +32,14 @@ from .dimensions import (
 from .models import (
     ActivityEvent,
     AnalyticsSettings,
+    CohortWeek,
     DailyActive,
     DailyActiveBy,
+    DailyKindTotal,
     DailyLedger,
     DailyMetric,
     DailyObjectMetric,
+    FirstActive,
     ProgressShare,
     ReportSchedule,
     RollupRun,
@@ -135,7 +139,7 @@ def roll_up_day(day: date, *, refresh_weeks: bool = True) -> RollupRun:
     events = ActivityEvent.objects.filter(day=day)
 
     DailyMetric.objects.filter(day=day).delete()
-    DailyMetric.objects.bulk_create(
+    metrics = DailyMetric.objects.bulk_create(
         DailyMetric(day=day, **row)
         for row in events.values(
             "kind", "app", "language", "level", "platform", "country", "course", "detail"
@@ -148,6 +152,8 @@ def roll_up_day(day: date, *, refresh_weeks: bool = True) -> RollupRun:
         )
         .order_by()
     )
+
+    _total_kinds(day, metrics)
 
     DailyObjectMetric.objects.filter(day=day).delete()
     objects: list[DailyObjectMetric] = []
@@ -190,6 +196,7 @@ def roll_up_day(day: date, *, refresh_weeks: bool = True) -> RollupRun:
         ),
         batch_size=5000,
     )
+    _record_first_active(day)
     DailyActiveBy.objects.filter(day=day).delete()
     by: list[DailyActiveBy] = []
     for dimension in ACTIVE_DIMENSIONS:
@@ -242,6 +249,97 @@ def _roll_up_ledger(day: date) -> None:
     )
 
 
+def _total_kinds(day: date, metrics: Iterable[DailyMetric]) -> None:
+    """Rewrite ``DailyKindTotal`` for ``day`` from the DailyMetric rows just written."""
+    totals: dict[str, DailyKindTotal] = {}
+    for metric in metrics:
+        total = totals.setdefault(
+            metric.kind, DailyKindTotal(day=day, kind=metric.kind, events=0, valued=0)
+        )
+        total.events += metric.events
+        total.valued += metric.valued
+        total.value_sum += metric.value_sum
+    DailyKindTotal.objects.filter(day=day).delete()
+    DailyKindTotal.objects.bulk_create(totals[kind] for kind in sorted(totals))
+
+
+def _record_first_active(day: date) -> None:
+    """Keep ``FirstActive`` right after ``day``'s ``UserDay`` rows were rewritten: the day's
+    people are upserted keeping the earlier of their known first day and ``day`` (so days
+    rolled up in any order, or again, give the same rows), then the people whose first day
+    was ``day`` but who are no longer active on it get their first day from ``UserDay``
+    again (or lose the row when they have no active day left)."""
+    first = FirstActive._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {first} (user_id, day, cohort_week, joined_day)
+            SELECT ud.user_id, ud.day, ud.cohort_week, {_joined_day_sql("u.date_joined")}
+            FROM {UserDay._meta.db_table} AS ud
+            JOIN {User._meta.db_table} AS u ON u.id = ud.user_id
+            WHERE ud.day = %s
+            ON CONFLICT (user_id) DO UPDATE SET
+                day = CASE WHEN excluded.day < {first}.day THEN excluded.day
+                           ELSE {first}.day END,
+                cohort_week = excluded.cohort_week,
+                joined_day = excluded.joined_day
+            """,  # noqa: S608 - only table names of our models are interpolated
+            [day],
+        )
+    gone = list(
+        FirstActive.objects.filter(day=day)
+        .exclude(user__in=UserDay.objects.filter(day=day).values("user"))
+        .values_list("user", flat=True)
+    )
+    if gone:
+        earliest = dict(
+            UserDay.objects.filter(user__in=gone)
+            .values("user")
+            .annotate(first=Min("day"))
+            .values_list("user", "first")
+        )
+        FirstActive.objects.filter(user__in=set(gone) - set(earliest)).delete()
+        for user_id, first_day in earliest.items():
+            FirstActive.objects.filter(user=user_id).update(day=first_day)
+
+
+def _joined_day_sql(column: str) -> str:
+    """The UTC day of a sign-up timestamp column, in this database's SQL."""
+    if connection.vendor == "postgresql":
+        return f"({column} AT TIME ZONE 'UTC')::date"
+    return f"date({column})"  # SQLite keeps aware datetimes as UTC text
+
+
+def _count_cohort_weeks(week: date, rows: Iterable[UserWeek]) -> None:
+    """Rewrite ``CohortWeek`` for ``week`` from its freshly built ``UserWeek`` rows."""
+    counts = Counter((row.cohort_week, row.status) for row in rows)
+    CohortWeek.objects.filter(week=week).delete()
+    CohortWeek.objects.bulk_create(
+        CohortWeek(cohort_week=cohort_week, week=week, status=status, users=n)
+        for (cohort_week, status), n in sorted(counts.items())
+    )
+
+
+def recount_cohort(cohort_week: date) -> None:
+    """Rewrite ``CohortWeek`` for one sign-up week from ``UserWeek`` (after a user row of
+    that cohort was deleted: its ``UserWeek`` rows went with it)."""
+    CohortWeek.objects.filter(cohort_week=cohort_week).delete()
+    CohortWeek.objects.bulk_create(
+        CohortWeek(cohort_week=cohort_week, **row)
+        for row in UserWeek.objects.filter(cohort_week=cohort_week)
+        .values("week", "status")
+        .annotate(users=Count("user"))
+        .order_by()
+    )
+
+
+def recount_cohort_of(date_joined: datetime) -> None:
+    """``recount_cohort`` for the sign-up week of ``date_joined``, when it has counts."""
+    cohort_week = monday(utc_day(date_joined))
+    if CohortWeek.objects.filter(cohort_week=cohort_week).exists():
+        recount_cohort(cohort_week)
+
+
 def _refresh_weeks(weeks: Iterable[date]) -> None:
     """Rebuild the lifecycle rows of whole weeks from their UserDay rows (a week's statuses
     depend on the week before, so a day's rollup refreshes its week and the next)."""
@@ -267,6 +365,7 @@ def _refresh_weeks(weeks: Iterable[date]) -> None:
                 UserWeek(week=week, user_id=user_id, cohort_week=cohort_week, status=status)
             )
         UserWeek.objects.bulk_create(rows, batch_size=5000)
+        _count_cohort_weeks(week, rows)
 
 
 def _platform_used_most(active: Any) -> dict[Any, str]:

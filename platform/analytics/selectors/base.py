@@ -19,7 +19,8 @@ from ..services import monday
 #: core.activity.ACTIVE_KINDS that day — a learning, vocabulary, voice-tutor, tutoring,
 #: translation/AI, payment, study-abroad or social action. Sign-ins, sign-ups, refunds and
 #: page views do not count. The rollup (services.roll_up_day) applies it when it writes
-#: UserDay; every count below reads UserDay, UserWeek or DailyActive only.
+#: UserDay; every count below reads UserDay, UserWeek, DailyActive or what the rollup
+#: derives from them (FirstActive, CohortWeek) only.
 ACTIVE_DEFINITION = ACTIVE_KINDS
 
 

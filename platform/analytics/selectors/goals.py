@@ -12,7 +12,7 @@ from ..models import (
     AnalyticsSettings,
     DailyActive,
     DailyActiveBy,
-    DailyMetric,
+    DailyKindTotal,
     DailyObjectMetric,
 )
 from .base import Chart, Scope, _num, _pct
@@ -45,14 +45,21 @@ def goals(scope: Scope) -> Chart:
         size = sum(r["size"] for r in rows)
         return round(sum(r["cells"][offset] * r["size"] for r in rows) / size, 1) if size else None
 
-    metrics = DailyMetric.objects.filter(day__range=(scope.first, scope.last)).aggregate(
+    # DailyKindTotal: DailyMetric summed per day and kind by the rollup (90 rows a kind
+    # instead of every dimension combination: benchmarks/analytics/results.md).
+    metrics = DailyKindTotal.objects.filter(
+        kind__in=["learning.exercise_attempted", "tutoring.review_left"],
+        day__range=(scope.first, scope.last),
+    ).aggregate(
         answers=Sum("valued", filter=Q(kind="learning.exercise_attempted")),
         score=Sum("value_sum", filter=Q(kind="learning.exercise_attempted")),
         ratings=Sum("valued", filter=Q(kind="tutoring.review_left")),
         stars=Sum("value_sum", filter=Q(kind="tutoring.review_left")),
     )
     lessons = DailyObjectMetric.objects.filter(
-        day__range=(scope.first, scope.last), object_key__startswith="lesson:"
+        kind__in=["learning.exercise_attempted", "learning.lesson_completed"],
+        day__range=(scope.first, scope.last),
+        object_key__startswith="lesson:",
     ).aggregate(
         started=Sum("users", filter=Q(kind="learning.exercise_attempted")),
         completed=Sum("users", filter=Q(kind="learning.lesson_completed")),

@@ -7,13 +7,13 @@ from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, DateField, ExpressionWrapper, Sum
-from django.db.models.functions import TruncDate, TruncWeek
+from django.db.models import Count, DateField, ExpressionWrapper, F, Sum
+from django.db.models.functions import TruncWeek
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 
-from ..models import DailyActive, DailyActiveBy, DailyMetric, UserDay, UserWeek
+from ..models import CohortWeek, DailyActive, DailyActiveBy, DailyMetric, FirstActive
 from ..services import monday
 from .base import Chart, Scope, _chart, _pct, today
 
@@ -89,9 +89,9 @@ def lifecycle(scope: Scope) -> Chart:
     before = weeks[0] - timedelta(weeks=1)
     counts: dict[tuple[date, str], int] = {
         (row["week"], row["status"]): row["n"]
-        for row in UserWeek.objects.filter(week__range=(before, weeks[-1]))
+        for row in CohortWeek.objects.filter(week__range=(before, weeks[-1]))
         .values("week", "status")
-        .annotate(n=Count("user"))
+        .annotate(n=Sum("users"))
         .order_by()
     }
     totals: dict[date, int] = defaultdict(int)
@@ -144,11 +144,12 @@ def cohort_table(scope: Scope, *, max_weeks: int = 12) -> dict[str, Any]:
         .order_by()
     ):
         sizes[row["week"].date()] = row["n"]
+    # CohortWeek: UserWeek counted per cohort, week and status by the rollup.
     active: dict[tuple[date, date], int] = {
         (row["cohort_week"], row["week"]): row["n"]
-        for row in UserWeek.objects.filter(cohort_week__in=weeks, week__gte=weeks[0])
+        for row in CohortWeek.objects.filter(cohort_week__in=weeks, week__gte=weeks[0])
         .values("cohort_week", "week")
-        .annotate(n=Count("user"))
+        .annotate(n=Sum("users"))
         .order_by()
     }
     offsets = list(range(len(weeks)))
@@ -187,18 +188,17 @@ def activation(scope: Scope) -> Chart:
         .annotate(n=Count("id"))
         .order_by()
     }
+    # FirstActive: each person's first UserDay, kept by the rollup; one row per person.
     activated: dict[date, int] = {
         row["cohort_week"]: row["n"]
-        for row in UserDay.objects.filter(
-            user__date_joined__gte=start,
-            user__date_joined__lt=end,
+        for row in FirstActive.objects.filter(
+            cohort_week__in=weeks,
             day__lt=ExpressionWrapper(
-                TruncDate("user__date_joined", tzinfo=UTC) + timedelta(days=7),
-                output_field=DateField(),
+                F("joined_day") + timedelta(days=7), output_field=DateField()
             ),
         )
         .values("cohort_week")
-        .annotate(n=Count("user", distinct=True))
+        .annotate(n=Count("user"))
         .order_by()
     }
     settled = today() - timedelta(days=7)
