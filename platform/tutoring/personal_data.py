@@ -38,6 +38,7 @@ from .models import (
     TimeRequest,
 )
 from .models.teachers import new_calendar_token
+from .services.availability_history import record_offered_hours_on_commit
 from .services.departures import cancel_upcoming_lessons
 from .services.packages import close_packages_of
 
@@ -247,6 +248,7 @@ def erase_personal_data(user: User) -> None:
     Gig.objects.filter(listing__user=user).update(
         is_active=False, about="", experience="", education="", certificates=""
     )
+    record_offered_hours_on_commit()  # an unlisted teacher's hours are no longer offered
     if video:  # the uploaded intro video (public media) goes once the erasure is committed
         from django.core.files.storage import default_storage
         from django.db import transaction

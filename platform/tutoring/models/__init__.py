@@ -1,7 +1,7 @@
 """The tutoring marketplace, split by concept: teachers and gigs, availability, bookings and
 their sessions, reviews, materials."""
 
-from .availability import AvailabilityException, ExceptionKind, WeeklyHours
+from .availability import AvailabilityException, ExceptionKind, OfferedHoursWeek, WeeklyHours
 from .bookings import (
     ACTIVE_BOOKING_STATUSES,
     Booking,
@@ -38,6 +38,7 @@ __all__ = [
     "LessonType",
     "ListingStatus",
     "MeetingProvider",
+    "OfferedHoursWeek",
     "PackageStatus",
     "PricingMode",
     "Review",

@@ -66,3 +66,23 @@ class AvailabilityException(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.start:%Y-%m-%d %H:%M}"
+
+
+class OfferedHoursWeek(models.Model):
+    """The verified teachers' recurring weekly hours in total, as they stood at the last
+    change within a UTC week (Monday): the history weekly hours do not keep, for the fill
+    rate of past weeks. Written by ``tutoring.services.availability_history`` after every
+    change of weekly hours or of a listing's verification; a week without a row carries the
+    last earlier one forward."""
+
+    week = models.DateField(unique=True)
+    minutes = models.PositiveIntegerField()
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["week"]
+        verbose_name = _("offered hours in a week")
+        verbose_name_plural = _("offered hours per week")
+
+    def __str__(self) -> str:
+        return f"{self.week}: {self.minutes} min"

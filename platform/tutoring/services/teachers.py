@@ -27,6 +27,7 @@ from ..models import (
     WeeklyHours,
 )
 from ..models.availability import Weekday
+from .availability_history import record_offered_hours_on_commit
 
 
 def _profile_value(user: User, field: str, default: str) -> str:
@@ -93,6 +94,7 @@ def _decide(listing: TeacherListing, *, by: User, status: str, reason: str) -> T
         )
         log(instance=listing, action=action, user=by, data={"reason": reason})
         dispatch.enqueue_on_commit("tutoring.tasks.listing_reviewed", str(listing.pk))
+        record_offered_hours_on_commit()
     return listing
 
 
@@ -114,6 +116,8 @@ def set_weekly_hours(listing: TeacherListing, hours: Iterable[tuple[int, time, t
     for row in rows:
         row.full_clean(exclude=["listing"])
     WeeklyHours.objects.bulk_create(rows)
+    if listing.status == ListingStatus.VERIFIED:
+        record_offered_hours_on_commit()
 
 
 def add_exception(

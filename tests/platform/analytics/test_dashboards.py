@@ -31,7 +31,7 @@ QUERIES = {
     "tutor_sessions": 3,
     "ai_usage": 4,
     "bookings": 3,
-    "availability_fill_rate": 5,
+    "availability_fill_rate": 6,  # + the offered-hours history (tutoring.OfferedHoursWeek)
     "ratings": 3,
     "marketplace_activity": 3,
     "earnings": 3,
