@@ -20,6 +20,11 @@ from django.core.cache import cache
 from core.api.errors import ServiceError, code_of
 from core.fanout import CHAT, asend_to_users
 from messaging import presence, selectors, services
+
+# Registers the offline-nudge task in this process now: otherwise the first message's nudge
+# finds it missing and Celery imports every app's tasks (seconds of imports on a pool
+# thread, next to the event loop, while the first messages are being fanned out).
+from messaging import tasks as _nudge_task  # noqa: F401  isort: skip
 from tutoring.selectors.chat import next_slots_in_conversation
 
 from .base import UserSocketConsumer, int_field
