@@ -136,7 +136,7 @@ async def group_send(self: Any, group: str, message: dict[str, Any]) -> None:
 
 _layer_class.group_send = group_send  # type: ignore[method-assign]
 
-_receive_single = RedisChannelLayer.receive_single
+_receive_single = _layer_class.receive_single
 
 
 async def receive_single(self: Any, channel: str) -> Any:
@@ -149,7 +149,7 @@ async def receive_single(self: Any, channel: str) -> Any:
     return result
 
 
-RedisChannelLayer.receive_single = receive_single  # type: ignore[method-assign]
+_layer_class.receive_single = receive_single  # type: ignore[method-assign]
 
 _stream_event = chat.ChatConsumer.stream_event
 
