@@ -206,7 +206,46 @@ def send_message(
     ``SendResult.fan_out`` and ``SendResult.nudge`` (the chat socket does it on its event
     loop right after this returns, instead of from this thread). Only outside a
     transaction: inside one, the commit that makes them safe has not happened yet."""
-    defer = defer and not transaction.get_connection().in_atomic_block
+    outermost = not transaction.get_connection().in_atomic_block
+    try:
+        return _store_message(
+            sender,
+            conversation_id,
+            client_id=client_id,
+            body=body,
+            attachment=attachment,
+            defer=defer and outermost,
+            outermost=outermost,
+        )
+    except IntegrityError:
+        if not outermost:
+            raise
+        # The same client id committed by a concurrent send while this one waited for the
+        # row lock (the locking statement's snapshot is older than that commit): the second
+        # try reads it and answers as a duplicate.
+        if attachment is not None:
+            attachment.seek(0)
+        return _store_message(
+            sender,
+            conversation_id,
+            client_id=client_id,
+            body=body,
+            attachment=attachment,
+            defer=defer,
+            outermost=outermost,
+        )
+
+
+def _store_message(
+    sender: User,
+    conversation_id: Any,
+    *,
+    client_id: str,
+    body: str,
+    attachment: UploadedFile | None,
+    defer: bool,
+    outermost: bool,
+) -> SendResult:
     body = (body or "").strip()
     client_id = (client_id or "").strip()
     if not client_id or len(client_id) > 64:
@@ -230,8 +269,19 @@ def send_message(
             raise selectors.ConversationNotFound()
         if not conversation.sender_verified:
             raise EmailNotVerified()
-        if conversation.existing_id is not None:
-            existing = Message.objects.get(pk=conversation.existing_id)
+        existing_id = conversation.existing_id
+        if existing_id is None and not outermost:
+            # Inside a caller's transaction a failed insert could not be retried: read again
+            # after the lock, with a fresh snapshot.
+            existing_id = (
+                Message.objects.filter(
+                    conversation=conversation, sender=sender, client_id=client_id
+                )
+                .values_list("pk", flat=True)
+                .first()
+            )
+        if existing_id is not None:
+            existing = Message.objects.get(pk=existing_id)
             return SendResult(existing, False, crypto.decrypt(existing.body_encrypted))
         # Members, and blocks either way between each and the sender, in one query.
         members = selectors.members_and_blocks(conversation.pk, sender.pk)
