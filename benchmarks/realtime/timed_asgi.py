@@ -134,7 +134,7 @@ async def group_send(self: Any, group: str, message: dict[str, Any]) -> None:
             _group_sends[(group, client_id)] = (started, time.perf_counter())
 
 
-_layer_class.group_send = group_send  # type: ignore[method-assign]
+_layer_class.group_send = group_send
 
 _receive_single = _layer_class.receive_single
 
@@ -149,7 +149,7 @@ async def receive_single(self: Any, channel: str) -> Any:
     return result
 
 
-_layer_class.receive_single = receive_single  # type: ignore[method-assign]
+_layer_class.receive_single = receive_single
 
 _stream_event = chat.ChatConsumer.stream_event
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -263,13 +264,13 @@ def _store_message(
     with transaction.atomic():
         # The row lock serialises sequence allocation per conversation (and only there).
         # Its statement also checks the verified address and the idempotency key.
-        conversation = selectors.locked_for_send(conversation_id, sender, client_id)
-        if conversation is None:
+        locked = selectors.locked_for_send(conversation_id, sender, client_id)
+        if locked is None:
             _require_verified(sender)  # an unverified sender hears that first, as before
             raise selectors.ConversationNotFound()
-        if not conversation.sender_verified:
+        conversation, verified, existing_id = locked
+        if not verified:
             raise EmailNotVerified()
-        existing_id = conversation.existing_id
         if existing_id is None and not outermost:
             # Inside a caller's transaction a failed insert could not be retried: read again
             # after the lock, with a fresh snapshot.
@@ -362,7 +363,7 @@ def _fan_out(
     if defer:
         return sends
     for users, event in sends:
-        transaction.on_commit(lambda users=users, event=event: send_to_users(CHAT, users, event))
+        transaction.on_commit(partial(send_to_users, CHAT, users, event))
     return []
 
 
