@@ -18,9 +18,11 @@ Scenarios, each on fresh sockets:
 - ``--processes 2``: the scenarios again on two daphne processes on two ports, each pair's
   sender on one and recipient on the other, so every message crosses between them through
   Redis (channels-redis); the capacity ratio 2 : 1 comes from the same run.
-- ``--compare DIR`` (repeatable): the closed loop also against other checkouts (e.g.
-  ``git worktree add --detach /tmp/chat-base main``) on the same database, one after the
-  other and before this checkout's, for before / after in one run.
+- ``--compare DIR`` (repeatable): the closed loop (and the open loop, with ``--rate``, one
+  process) also against other checkouts (e.g. ``git worktree add --detach /tmp/chat-base
+  main``) on the same database, one after the other and before this checkout's, for
+  before / after in one run. Compare open loops: a closed loop's offered load depends on
+  how soon each version acks.
 - Every server gets one chat message before the clock starts (``--cold``: not), so that a
   process's first-send imports are not in the measured latencies.
 - ``--profile``: the server is ``timed_asgi`` (stage timers on the send path) and the result
@@ -502,6 +504,17 @@ def main() -> None:
                     lambda s, c=count: closed_loop(s, pairs, args.messages, f"closed{c}"),
                 )
             if args.rate:
+                # The other checkouts too (one process): the same offered load for each, where
+                # a closed loop's pace depends on how soon each version acks.
+                for other in args.compare if count == 1 else []:
+                    run(
+                        f"chat, open loop {args.rate:.0f} msg/s, **{other.name}** ({servers_name})",
+                        count,
+                        other,
+                        lambda s, o=other.name: open_loop(
+                            s, pairs, args.rate, args.duration, f"open-{o}"
+                        ),
+                    )
                 run(
                     f"chat, open loop {args.rate:.0f} msg/s ({servers_name})",
                     count,

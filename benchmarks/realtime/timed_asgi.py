@@ -18,6 +18,7 @@ from typing import Any
 
 from toto.asgi import application  # noqa: F401  (sets Django up)
 
+from channels.layers import get_channel_layer
 from channels_redis.core import RedisChannelLayer
 from django.db import connection
 
@@ -116,7 +117,11 @@ def _event_client_id(message: dict[str, Any]) -> str | None:
     return str((event.get("message") or {}).get("client_id"))
 
 
-_group_send = RedisChannelLayer.group_send
+# The layer class the settings name (a subclass may have its own group_send).
+_layer_class = type(get_channel_layer())
+if not issubclass(_layer_class, RedisChannelLayer):
+    _layer_class = RedisChannelLayer
+_group_send = _layer_class.group_send
 
 
 async def group_send(self: Any, group: str, message: dict[str, Any]) -> None:
@@ -129,9 +134,9 @@ async def group_send(self: Any, group: str, message: dict[str, Any]) -> None:
             _group_sends[(group, client_id)] = (started, time.perf_counter())
 
 
-RedisChannelLayer.group_send = group_send  # type: ignore[method-assign]
+_layer_class.group_send = group_send
 
-_receive_single = RedisChannelLayer.receive_single
+_receive_single = _layer_class.receive_single
 
 
 async def receive_single(self: Any, channel: str) -> Any:
@@ -144,7 +149,7 @@ async def receive_single(self: Any, channel: str) -> Any:
     return result
 
 
-RedisChannelLayer.receive_single = receive_single  # type: ignore[method-assign]
+_layer_class.receive_single = receive_single
 
 _stream_event = chat.ChatConsumer.stream_event
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING, Any, TypedDict
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 
 from accounts.models import User
 
@@ -155,6 +155,33 @@ def members_and_blocks(conversation_id: Any, user_id: Any) -> dict[uuid.UUID, tu
         .annotate(blocked_by=Exists(blocked_by), blocking=Exists(blocking))
         .values_list("user_id", "blocked_by", "blocking")
     }
+
+
+def locked_for_send(
+    conversation_id: Any, sender: User, client_id: str
+) -> tuple[Conversation, bool, Any] | None:
+    """The conversation ``sender`` takes part in, locked (``FOR UPDATE``: the lock that
+    orders sends), in the one statement a send starts with, with what the send checks next:
+    (conversation, the sender has a verified address equal to the account's, the id of the
+    message already stored under ``client_id`` or None). The subqueries see the statement's
+    snapshot, taken before any wait for the lock."""
+    from allauth.account.models import EmailAddress
+
+    verified = EmailAddress.objects.filter(
+        user_id=sender.pk, email__iexact=sender.email, verified=True
+    )
+    existing = Message.objects.filter(
+        conversation_id=OuterRef("pk"), sender_id=sender.pk, client_id=client_id
+    ).values("pk")[:1]
+    row = (
+        Conversation.objects.select_for_update()
+        .filter(pk=conversation_id, participants__user=sender)
+        .annotate(sender_verified=Exists(verified), existing_id=Subquery(existing))
+        .first()
+    )
+    if row is None:
+        return None
+    return row, bool(row.sender_verified), row.existing_id
 
 
 def is_blocked_between(user_a: Any, user_b: Any) -> bool:

@@ -8,7 +8,8 @@ participant's ``chat`` group. Clients that missed events resume from their last 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -184,6 +185,10 @@ class SendResult:
     message: Message
     created: bool
     body: str
+    # With ``send_message(defer=True)``: the sends to make (user ids, event), in order, and
+    # the message whose offline nudge to queue once they are made.
+    fan_out: list[tuple[list[Any], dict[str, Any]]] = field(default_factory=list)
+    nudge: Any = None
 
 
 def send_message(
@@ -193,10 +198,55 @@ def send_message(
     client_id: str,
     body: str = "",
     attachment: UploadedFile | None = None,
+    defer: bool = False,
 ) -> SendResult:
     """Stores a message and fans it out after commit. Idempotent on ``client_id``: sending
-    the same id again returns the stored message and sends nothing."""
-    _require_verified(sender)
+    the same id again returns the stored message and sends nothing.
+
+    ``defer``: the caller fans out and queues the offline nudge itself, from
+    ``SendResult.fan_out`` and ``SendResult.nudge`` (the chat socket does it on its event
+    loop right after this returns, instead of from this thread). Only outside a
+    transaction: inside one, the commit that makes them safe has not happened yet."""
+    outermost = not transaction.get_connection().in_atomic_block
+    try:
+        return _store_message(
+            sender,
+            conversation_id,
+            client_id=client_id,
+            body=body,
+            attachment=attachment,
+            defer=defer and outermost,
+            outermost=outermost,
+        )
+    except IntegrityError:
+        if not outermost:
+            raise
+        # The same client id committed by a concurrent send while this one waited for the
+        # row lock (the locking statement's snapshot is older than that commit): the second
+        # try reads it and answers as a duplicate.
+        if attachment is not None:
+            attachment.seek(0)
+        return _store_message(
+            sender,
+            conversation_id,
+            client_id=client_id,
+            body=body,
+            attachment=attachment,
+            defer=defer,
+            outermost=outermost,
+        )
+
+
+def _store_message(
+    sender: User,
+    conversation_id: Any,
+    *,
+    client_id: str,
+    body: str,
+    attachment: UploadedFile | None,
+    defer: bool,
+    outermost: bool,
+) -> SendResult:
     body = (body or "").strip()
     client_id = (client_id or "").strip()
     if not client_id or len(client_id) > 64:
@@ -213,17 +263,26 @@ def send_message(
 
     with transaction.atomic():
         # The row lock serialises sequence allocation per conversation (and only there).
-        conversation = (
-            Conversation.objects.select_for_update()
-            .filter(pk=conversation_id, participants__user=sender)
-            .first()
-        )
-        if conversation is None:
+        # Its statement also checks the verified address and the idempotency key.
+        locked = selectors.locked_for_send(conversation_id, sender, client_id)
+        if locked is None:
+            _require_verified(sender)  # an unverified sender hears that first, as before
             raise selectors.ConversationNotFound()
-        existing = Message.objects.filter(
-            conversation=conversation, sender=sender, client_id=client_id
-        ).first()
-        if existing is not None:
+        conversation, verified, existing_id = locked
+        if not verified:
+            raise EmailNotVerified()
+        if existing_id is None and not outermost:
+            # Inside a caller's transaction a failed insert could not be retried: read again
+            # after the lock, with a fresh snapshot.
+            existing_id = (
+                Message.objects.filter(
+                    conversation=conversation, sender=sender, client_id=client_id
+                )
+                .values_list("pk", flat=True)
+                .first()
+            )
+        if existing_id is not None:
+            existing = Message.objects.get(pk=existing_id)
             return SendResult(existing, False, crypto.decrypt(existing.body_encrypted))
         # Members, and blocks either way between each and the sender, in one query.
         members = selectors.members_and_blocks(conversation.pk, sender.pk)
@@ -263,9 +322,12 @@ def send_message(
             ]
         )
         blockers = {pk for pk, (blocked_by, _) in members.items() if blocked_by}
-        _fan_out(conversation, "message.new", message, body, member_ids, blockers)
-        transaction.on_commit(lambda: _enqueue_offline_notifications(message.pk))
-    return SendResult(message, True, body)
+        fan_out = _fan_out(
+            conversation, "message.new", message, body, member_ids, blockers, defer=defer
+        )
+        if not defer:
+            transaction.on_commit(lambda: enqueue_offline_notifications(message.pk))
+    return SendResult(message, True, body, fan_out, message.pk if defer else None)
 
 
 def _fan_out(
@@ -275,10 +337,14 @@ def _fan_out(
     body: str,
     member_ids: list[Any],
     blockers: set[Any] | None = None,
-) -> None:
+    *,
+    defer: bool = False,
+) -> list[tuple[list[Any], dict[str, Any]]]:
     """Sends ``kind`` for ``message`` to every member after commit; in groups, members who
     blocked the sender get it without content (``hidden``), so their sequence stays whole.
-    ``blockers``: which members blocked the sender, when the caller read it already."""
+    ``blockers``: which members blocked the sender, when the caller read it already.
+    ``defer``: sends nothing and returns the (user ids, event) sends for the caller to make
+    after commit, in order."""
     if conversation.kind != Conversation.Kind.GROUP or message.sender_id is None:
         blockers = set()
     elif blockers is None:
@@ -290,13 +356,20 @@ def _fan_out(
     recipients = sorted(
         (pk for pk in member_ids if pk not in blockers), key=lambda pk: pk == message.sender_id
     )
-    transaction.on_commit(lambda: send_to_users(CHAT, recipients, visible))
+    sends: list[tuple[list[Any], dict[str, Any]]] = [(recipients, visible)]
     if blockers:
         masked = {"type": kind, "message": message_event(message, "", hidden=True)}
-        transaction.on_commit(lambda: send_to_users(CHAT, blockers, masked))
+        sends.append((list(blockers), masked))
+    if defer:
+        return sends
+    for users, event in sends:
+        transaction.on_commit(partial(send_to_users, CHAT, users, event))
+    return []
 
 
-def _enqueue_offline_notifications(message_id: Any) -> None:
+def enqueue_offline_notifications(message_id: Any) -> None:
+    """Queues the offline nudge for a committed message (``send_message(defer=True)``'s
+    caller does it once the message is fanned out)."""
     try:
         dispatch.enqueue("messaging.notify_offline_recipients", str(message_id))
     except Exception:  # the message is stored and fanned out; a lost nudge is not an error

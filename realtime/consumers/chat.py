@@ -10,6 +10,8 @@ consumer read the missing ones from the database, which is the source of truth.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from typing import Any
 
 from channels.db import database_sync_to_async
@@ -18,9 +20,16 @@ from django.core.cache import cache
 from core.api.errors import ServiceError, code_of
 from core.fanout import CHAT, asend_to_users
 from messaging import presence, selectors, services
+
+# Registers the offline-nudge task in this process now: otherwise the first message's nudge
+# finds it missing and Celery imports every app's tasks (seconds of imports on a pool
+# thread, next to the event loop, while the first messages are being fanned out).
+from messaging import tasks as _nudge_task  # noqa: F401  isort: skip
 from tutoring.selectors.chat import next_slots_in_conversation
 
 from .base import UserSocketConsumer, int_field
+
+logger = logging.getLogger(__name__)
 
 MAX_REPLAY = 1000
 # "slots" reads a teacher's calendar (about ten queries): a user asks at most this many times
@@ -67,6 +76,11 @@ def in_thread_pool(func: Any) -> Any:
 class ChatConsumer(UserSocketConsumer):
     stream = CHAT
     require_verified_email = True
+    _fanning_out: asyncio.Task[None] | None = None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._after_sends: set[asyncio.Task[None]] = set()
 
     async def on_open(self) -> None:
         # conversation id → highest sequence delivered on this socket; the client is known to
@@ -83,6 +97,10 @@ class ChatConsumer(UserSocketConsumer):
         await self.send_json({"type": "hello", "user": str(self.user.pk)})
 
     async def release(self) -> None:
+        # A message acknowledged on this socket is still fanned out and nudged if the socket
+        # closes right after.
+        if self._after_sends:
+            await asyncio.gather(*list(self._after_sends), return_exceptions=True)
         if hasattr(self, "group"):
             try:
                 went_offline = await database_sync_to_async(presence.disconnected)(self.user.pk)
@@ -117,10 +135,13 @@ class ChatConsumer(UserSocketConsumer):
                 content.get("conversation"),
                 client_id=client_id,
                 body=str(content.get("body") or ""),
+                defer=True,
             )
         except ServiceError as exc:
             await self.error(code_of(exc), str(exc.detail), client_id=client_id)
             return
+        if result.fan_out or result.nudge is not None:
+            self._after_commit(result.fan_out, result.nudge)
         await self.send_json(
             {
                 "type": "message.ack",
@@ -131,6 +152,34 @@ class ChatConsumer(UserSocketConsumer):
                 "duplicate": not result.created,
             }
         )
+
+    def _after_commit(self, sends: list[tuple[list[Any], dict[str, Any]]], nudge: Any) -> None:
+        """Fans a committed message out from this event loop (no thread hop: the send's
+        thread has returned), then queues its offline nudge on the thread pool, off the
+        path of the next message. One socket's fan-outs run one after the other, in the
+        order its messages were committed."""
+        previous = self._fanning_out
+
+        async def fan_out() -> None:
+            if previous is not None:
+                await previous
+            try:
+                for user_ids, event in sends:
+                    await asend_to_users(CHAT, user_ids, event)
+            except Exception:  # the message is stored: resume recovers a lost event
+                logger.exception("A chat fan-out failed")
+            if nudge is not None:
+                self._keep(asyncio.ensure_future(self._nudge(nudge)))
+
+        self._fanning_out = self._keep(asyncio.ensure_future(fan_out()))
+
+    async def _nudge(self, message_id: Any) -> None:
+        await in_thread_pool(services.enqueue_offline_notifications)(message_id)
+
+    def _keep(self, task: asyncio.Task[None]) -> asyncio.Task[None]:
+        self._after_sends.add(task)
+        task.add_done_callback(self._after_sends.discard)
+        return task
 
     async def on_typing(self, content: dict[str, Any]) -> None:
         conversation = content.get("conversation")

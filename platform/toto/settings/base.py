@@ -223,7 +223,8 @@ if REDIS_URL:
     }
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            # channels-redis with two round trips per group send instead of four.
+            "BACKEND": "realtime.layers.TotoRedisChannelLayer",
             # channels-redis blocks 5 s in BZPOPMIN; redis-py 8 times reads out at 5 s by
             # default, which killed every socket idle that long. Give reads more room.
             "CONFIG": {

@@ -76,7 +76,7 @@ def test_production_variables_switch_every_service() -> None:
     )
     assert shape["db"] == "django.db.backends.postgresql"
     assert shape["cache"] == "django.core.cache.backends.redis.RedisCache"
-    assert shape["channels"] == "channels_redis.core.RedisChannelLayer"
+    assert shape["channels"] == "realtime.layers.TotoRedisChannelLayer"
     assert shape["eager"] is False
     assert shape["broker"] == "redis://redis:6379/0"
     assert shape["email"] == "django.core.mail.backends.smtp.EmailBackend"

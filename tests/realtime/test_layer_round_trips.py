@@ -1,0 +1,91 @@
+"""realtime.layers.TotoRedisChannelLayer: fewer Redis round trips, the same deliveries."""
+
+import asyncio
+from typing import Any
+
+from channels.layers import get_channel_layer
+
+from realtime.layers import POP_BATCH, TotoRedisChannelLayer
+
+
+class Commands:
+    """Counts the commands the layer's Redis connections execute (a pipeline is one)."""
+
+    def __init__(self, layer: TotoRedisChannelLayer, monkeypatch: Any) -> None:
+        self.names: list[str] = []
+        connection = layer.connection(0)
+        original = type(connection).execute_command
+        pipeline_class = type(connection.pipeline())
+        original_pipeline = pipeline_class.execute
+
+        async def execute_command(client: Any, *args: Any, **kwargs: Any) -> Any:
+            self.names.append(str(args[0]).upper())
+            return await original(client, *args, **kwargs)
+
+        async def execute_pipeline(pipe: Any, *args: Any, **kwargs: Any) -> Any:
+            self.names.append("PIPELINE")
+            return await original_pipeline(pipe, *args, **kwargs)
+
+        monkeypatch.setattr(type(connection), "execute_command", execute_command)
+        monkeypatch.setattr(pipeline_class, "execute", execute_pipeline)
+
+
+async def test_a_group_send_to_two_channels_is_two_round_trips(monkeypatch: Any) -> None:
+    layer = get_channel_layer()
+    assert isinstance(layer, TotoRedisChannelLayer)
+    first, second = await layer.new_channel(), await layer.new_channel()
+    await layer.group_add("two-trips", first)
+    await layer.group_add("two-trips", second)
+    commands = Commands(layer, monkeypatch)
+    await layer.group_send("two-trips", {"type": "chat.message", "n": 1})
+    assert commands.names == ["PIPELINE", "EVAL"]
+    assert await layer.receive(first) == {"type": "chat.message", "n": 1}
+    assert await layer.receive(second) == {"type": "chat.message", "n": 1}
+    await layer.group_send("nobody-here", {"type": "chat.message", "n": 2})
+    assert commands.names[-1] == "PIPELINE"  # an empty group: nothing queued
+    await layer.group_discard("two-trips", first)
+    await layer.group_discard("two-trips", second)
+
+
+async def test_a_burst_is_read_in_one_round_trip_in_order_and_nothing_stays_backed_up(
+    monkeypatch: Any,
+) -> None:
+    layer = get_channel_layer()
+    channels = [await layer.new_channel() for _ in range(3)]
+    for channel in channels:
+        await layer.group_add("burst", channel)
+    count = POP_BATCH + 5  # more than one batch
+    for n in range(count):
+        await layer.group_send("burst", {"type": "chat.message", "n": n})
+    commands = Commands(layer, monkeypatch)
+    # One Redis entry per message for the whole process (its channels share one key).
+    for channel in channels:
+        received = [(await layer.receive(channel))["n"] for _ in range(count)]
+        assert received == list(range(count))
+    assert commands.names.count("EVAL") == 2  # two batches, not one read per message
+    assert "BZPOPMIN" not in commands.names
+    # The next read drops what was handed on from the backup queue and waits for more.
+    waiting = asyncio.ensure_future(layer.receive(channels[0]))
+    await asyncio.sleep(0.2)
+    connection = layer.connection(0)
+    process_key = layer.prefix + layer.non_local_name(channels[0])
+    assert await connection.zcard(process_key) == 0
+    assert await connection.zcard(layer._backup_channel_name(process_key)) == 0
+    await layer.group_send("burst", {"type": "chat.message", "n": "late"})
+    assert (await asyncio.wait_for(waiting, 5))["n"] == "late"
+    for channel in channels:
+        await layer.group_discard("burst", channel)
+
+
+async def test_a_read_cancelled_while_waiting_loses_nothing() -> None:
+    layer = get_channel_layer()
+    channel = await layer.new_channel()
+    await layer.group_add("cancelled", channel)
+    waiting = asyncio.ensure_future(layer.receive(channel))
+    await asyncio.sleep(0.2)
+    waiting.cancel()
+    await asyncio.gather(waiting, return_exceptions=True)
+    await layer.group_send("cancelled", {"type": "chat.message", "n": 1})
+    await layer.group_send("cancelled", {"type": "chat.message", "n": 2})
+    assert [(await layer.receive(channel))["n"] for _ in range(2)] == [1, 2]
+    await layer.group_discard("cancelled", channel)
