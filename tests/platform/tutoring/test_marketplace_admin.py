@@ -19,10 +19,12 @@ from tutoring.models import (
     BookingStatus,
     GigCategory,
     ListingStatus,
+    OfferedHoursWeek,
     Review,
     ReviewStatus,
     TeacherListing,
 )
+from tutoring.selectors.fill_rate import recurring_minutes_now
 
 pytestmark = pytest.mark.django_db
 
@@ -89,7 +91,13 @@ def test_the_queue_shows_certificates_and_video_and_approving_lists_the_teacher(
     assert submitted.status == ListingStatus.VERIFIED and submitted.reviewed_by == staff
     entry = ModelLogEntry.objects.get(action="tutoring.approve_listing")
     assert entry.user == staff and entry.object_id == str(submitted.pk)
-    assert len(callbacks) == 1  # the notification task, enqueued after commit
+    # After commit: the notification task, and the week's offered hours recorded again
+    # (a verified teacher's hours now count, tutoring.services.availability_history).
+    assert len(callbacks) == 2
+    (record,) = [c for c in callbacks if c.__name__ == "record_offered_hours"]
+    assert not OfferedHoursWeek.objects.exists()
+    record()
+    assert OfferedHoursWeek.objects.get().minutes == recurring_minutes_now()
     tasks.listing_reviewed(str(submitted.pk))
     assert Notification.objects.get(recipient=submitted.user).type == "tutoring.listing_verified"
     history = client.get(f"{QUEUE}history/{submitted.pk}/")
