@@ -89,3 +89,37 @@ async def test_a_read_cancelled_while_waiting_loses_nothing() -> None:
     await layer.group_send("cancelled", {"type": "chat.message", "n": 2})
     assert [(await layer.receive(channel))["n"] for _ in range(2)] == [1, 2]
     await layer.group_discard("cancelled", channel)
+
+
+async def test_a_burst_of_group_sends_waits_for_the_pool_instead_of_failing(
+    monkeypatch: Any,
+) -> None:
+    """redis-py's pool per loop raises past 100 connections rather than waiting: 300 group
+    sends at once (a chat fan-out under load) must all be delivered, the layer keeping at
+    most REDIS_CONCURRENCY commands in flight."""
+    from realtime import layers
+
+    layer = get_channel_layer()
+    assert isinstance(layer, TotoRedisChannelLayer)
+    channel = await layer.new_channel()
+    await layer.group_add("burst", channel)
+    in_flight = peak = 0
+    original = TotoRedisChannelLayer._group_send
+
+    async def counted(self: Any, group: str, message: dict[str, Any]) -> None:
+        nonlocal in_flight, peak
+        in_flight += 1
+        peak = max(peak, in_flight)
+        try:
+            await original(self, group, message)
+        finally:
+            in_flight -= 1
+
+    monkeypatch.setattr(TotoRedisChannelLayer, "_group_send", counted)
+    await asyncio.gather(
+        *(layer.group_send("burst", {"type": "chat.message", "n": n}) for n in range(300))
+    )
+    assert peak == layers.REDIS_CONCURRENCY
+    received = [(await layer.receive(channel))["n"] for _ in range(300)]
+    assert sorted(received) == list(range(300))
+    await layer.group_discard("burst", channel)
