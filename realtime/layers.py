@@ -51,6 +51,16 @@ return over_capacity
 """
 
 
+def _raise_if_cancelling(task: asyncio.Task[Any] | None) -> None:
+    """Ends a read whose task was asked to stop. A cancellation is sometimes used up below
+    us without reaching this loop (seen in CI: a consumer's reader stayed "cancelling" in its
+    next BZPOPMIN, so the consumer's shutdown, which awaits its reader, never ended and the
+    room seat it held was never given back). ``Task.cancelling()`` still counts the request,
+    so the loop checks it between Redis calls: such a read ends within ``brpop_timeout``."""
+    if task is not None and task.cancelling():
+        raise asyncio.CancelledError
+
+
 class TotoRedisChannelLayer(RedisChannelLayer):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -98,7 +108,9 @@ class TotoRedisChannelLayer(RedisChannelLayer):
         channel_key = self.prefix + channel
         backup = self._backup_channel_name(channel_key)
         popped = self._popped[channel_key]
+        task = asyncio.current_task()
         while not popped:
+            _raise_if_cancelling(task)
             connection = self.connection(index)
             done, self._handed_on[channel_key] = self._handed_on[channel_key], 0
             # If this call is cancelled after Redis ran it, those handed on are not dropped
@@ -106,9 +118,11 @@ class TotoRedisChannelLayer(RedisChannelLayer):
             # sequence), never a loss.
             result = await connection.eval(POP_LUA, 2, channel_key, backup, done, POP_BATCH)
             popped.extend(result[0::2])
+            _raise_if_cancelling(task)
             if popped:
                 break
             item = await connection.bzpopmin(channel_key, timeout=self.brpop_timeout)
+            _raise_if_cancelling(task)
             if item is not None:
                 _, member, score = item
                 await connection.zadd(backup, {member: float(score)})

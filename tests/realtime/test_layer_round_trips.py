@@ -123,3 +123,37 @@ async def test_a_burst_of_group_sends_waits_for_the_pool_instead_of_failing(
     received = [(await layer.receive(channel))["n"] for _ in range(300)]
     assert sorted(received) == list(range(300))
     await layer.group_discard("burst", channel)
+
+
+async def test_a_reader_asked_to_stop_ends_even_when_redis_py_swallows_the_cancel(
+    monkeypatch: Any,
+) -> None:
+    """A consumer's shutdown awaits its reader: if the reader's cancellation is used up
+    below the layer (here: the blocking pop returns "nothing came" instead of raising), the
+    layer still ends the read at its next Redis call instead of waiting for messages again
+    forever (what CI saw: a room seat never given back)."""
+    layer = get_channel_layer()
+    assert isinstance(layer, TotoRedisChannelLayer)
+    monkeypatch.setattr(layer, "brpop_timeout", 1)
+    channel = await layer.new_channel()
+    connection_class = type(layer.connection(0))
+    original = connection_class.bzpopmin
+    waiting = asyncio.Event()
+
+    async def bzpopmin_swallowing_cancel(client: Any, *args: Any, **kwargs: Any) -> Any:
+        waiting.set()
+        try:
+            return await original(client, *args, **kwargs)
+        except asyncio.CancelledError:
+            return None  # the cancellation goes no further, as below redis-py's call
+
+    monkeypatch.setattr(connection_class, "bzpopmin", bzpopmin_swallowing_cancel)
+    reader = asyncio.ensure_future(layer.receive(channel))
+    await asyncio.wait_for(waiting.wait(), 10)
+    reader.cancel()
+    await asyncio.wait([reader], timeout=5)
+    assert reader.done() and reader.cancelled()
+    # Nothing is lost: a message sent afterwards is read by the next reader.
+    monkeypatch.setattr(connection_class, "bzpopmin", original)
+    await layer.send(channel, {"type": "after.cancel"})
+    assert (await asyncio.wait_for(layer.receive(channel), 10))["type"] == "after.cancel"
