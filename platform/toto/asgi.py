@@ -16,7 +16,7 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from operations import maintenance  # noqa: E402
 
 from core.page_cache_front import FrontPageCache  # noqa: E402
-from core.server import answer_overlong_request_lines  # noqa: E402
+from core.server import answer_overlong_request_lines, warm_up_then_freeze_gc  # noqa: E402
 from realtime.auth import (  # noqa: E402
     OriginUnlessTokenMiddleware,
     TokenOrSessionAuthMiddlewareStack,
@@ -24,6 +24,8 @@ from realtime.auth import (  # noqa: E402
 from realtime.routing import websocket_urlpatterns  # noqa: E402
 
 answer_overlong_request_lines()
+if settings.SERVER_WARM_UP:
+    warm_up_then_freeze_gc()
 
 application = ProtocolTypeRouter(
     {

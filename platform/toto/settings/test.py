@@ -56,6 +56,7 @@ CHANNEL_LAYERS = {
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = REDIS_URL
 CELERY_TASK_ALWAYS_EAGER = False
+SERVER_WARM_UP = False  # the test process imports toto.asgi for in-process sockets
 ML_URL = os.environ.get("TOTO_TEST_ML_URL", "http://127.0.0.1:1")
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {  # noqa: F405
