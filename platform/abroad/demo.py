@@ -7,12 +7,13 @@ through the services."""
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from cms.abroad.models import HomestayRoom
+from cms.abroad.models import HomestayRoom, time_zone_of
 
 from . import services
 from .models import (
@@ -94,7 +95,9 @@ def _past_stay(learner: Any, room: HomestayRoom, days_ago: int) -> AbroadBooking
     from payments.ledger import clearing_to_revenue
 
     then = timezone.now() - timedelta(days=days_ago)
-    check_in = timezone.localdate(then) + timedelta(days=1)
+    # The day after "then" at the homestay: in a zone ahead of the server's it may already
+    # be tomorrow there (a first `make run` after 15:00 UTC failed on a Tokyo homestay).
+    check_in = timezone.localdate(then, ZoneInfo(time_zone_of(room.page))) + timedelta(days=1)
     while check_in.weekday() not in room.page.check_in_weekdays():
         check_in += timedelta(days=1)
     booking = services.hold_booking(

@@ -2,7 +2,7 @@
 with seats left and the calendar, wishlist, compare, booking a package and the pay page,
 My trips; and the demo data itself (believable, owned by the vendor logins, idempotent)."""
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import pytest
 from abroad.models import (
@@ -196,3 +196,14 @@ def test_the_host_answers_a_request_on_their_page(client, demo) -> None:
     client.post(f"/abroad/vendor/{waiting.pk}/answer/", {"answer": "accept"})
     waiting.refresh_from_db()
     assert waiting.status == BookingStatus.HELD
+
+
+def test_the_demo_loads_late_in_the_evening_utc(monkeypatch) -> None:
+    """A first `make run` at 23:12 UTC failed: a past stay's check-in, "the day after" by the
+    server's date, was already today at a homestay in a zone ahead of UTC."""
+    from datetime import datetime, time
+
+    late = datetime.combine(timezone.now().date(), time(23, 30), tzinfo=UTC)
+    monkeypatch.setattr(timezone, "now", lambda: late)
+    steps = load()
+    assert "2 past stays reviewed" in steps[-2]
