@@ -13,7 +13,7 @@ def test_the_warm_up_imports_views_and_tasks_then_freezes_the_heap() -> None:
     gc.unfreeze()
     try:
         assert gc.get_freeze_count() == 0
-        thread = warm_up_then_freeze_gc()
+        thread = warm_up_then_freeze_gc(delay=0)
         thread.join(120)
         assert not thread.is_alive()
         # Every app's tasks are registered (the first chat send no longer imports them) ...
