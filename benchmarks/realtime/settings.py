@@ -6,4 +6,4 @@ from toto.settings.test import DATABASES
 
 DATABASES["default"]["CONN_MAX_AGE"] = 60
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-SERVER_WARM_UP = True  # as a served process runs (the test settings turn it off)
+SERVER_GC_FREEZE = True  # as a served process runs (the test settings turn it off)

@@ -34,12 +34,6 @@ class UnknownTask(LookupError):
     pass
 
 
-def import_all_tasks() -> None:
-    """Imports every app's tasks module now (a server process warming up), once."""
-    with _discovery:
-        current_app.loader.import_default_modules()
-
-
 def task(name: str) -> Any:
     """The registered task called ``name``: autodiscovery runs once if it is not there yet."""
     registry = current_app.tasks

@@ -16,7 +16,7 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from operations import maintenance  # noqa: E402
 
 from core.page_cache_front import FrontPageCache  # noqa: E402
-from core.server import answer_overlong_request_lines, warm_up_then_freeze_gc  # noqa: E402
+from core.server import answer_overlong_request_lines, freeze_gc_heap  # noqa: E402
 from realtime.auth import (  # noqa: E402
     OriginUnlessTokenMiddleware,
     TokenOrSessionAuthMiddlewareStack,
@@ -24,8 +24,6 @@ from realtime.auth import (  # noqa: E402
 from realtime.routing import websocket_urlpatterns  # noqa: E402
 
 answer_overlong_request_lines()
-if settings.SERVER_WARM_UP:
-    warm_up_then_freeze_gc()
 
 application = ProtocolTypeRouter(
     {
@@ -41,3 +39,6 @@ application = ProtocolTypeRouter(
         ),
     }
 )
+# Last, once everything the application imports is loaded (core.server.freeze_gc_heap).
+if settings.SERVER_GC_FREEZE:
+    freeze_gc_heap()

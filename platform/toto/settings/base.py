@@ -208,9 +208,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # database connection (core.asgi_threads): at most this many connections per process, and
 # requests beyond it wait. Slow calls (the ML service) hold a thread while they wait.
 WEB_THREADS = env.int("WEB_THREADS", default=32)  # 0: Django's own, a thread per request
-# A server process imports its views and tasks in the background at start, then freezes what
-# is alive out of the garbage collector's full passes (core.server.warm_up_then_freeze_gc).
-SERVER_WARM_UP = env.bool("SERVER_WARM_UP", default=True)
+# A server process freezes what its imports left alive out of the garbage collector's full
+# passes before it takes traffic (core.server.freeze_gc_heap).
+SERVER_GC_FREEZE = env.bool("SERVER_GC_FREEZE", default=True)
 
 AUTH_USER_MODEL = "accounts.User"
 
