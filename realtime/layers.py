@@ -23,6 +23,7 @@ import weakref
 from typing import Any
 
 from channels_redis.core import RedisChannelLayer
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 logger = logging.getLogger(__name__)
 
@@ -116,7 +117,14 @@ class TotoRedisChannelLayer(RedisChannelLayer):
             # If this call is cancelled after Redis ran it, those handed on are not dropped
             # from the backup and come back once more: a duplicate (consumers drop them by
             # sequence), never a loss.
-            result = await connection.eval(POP_LUA, 2, channel_key, backup, done, POP_BATCH)
+            try:
+                result = await connection.eval(POP_LUA, 2, channel_key, backup, done, POP_BATCH)
+            except (ConnectionError, RedisConnectionError):
+                # After a Redis restart the pool hands out stale connections (join_group
+                # retries too); the failed one is dropped and a second try gets a fresh one.
+                # Run twice, the script loses nothing: what it moved to the backup queue
+                # goes back in front. A second failure propagates.
+                result = await connection.eval(POP_LUA, 2, channel_key, backup, done, POP_BATCH)
             popped.extend(result[0::2])
             _raise_if_cancelling(task)
             if popped:

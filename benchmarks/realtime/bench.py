@@ -134,6 +134,16 @@ class Servers:
             self.ports.append(port)
             self.logs.append(log)
 
+    def cpu_seconds(self) -> float:
+        """User + system CPU time the server processes have used so far (from /proc): CPU per
+        message is steadier than latency on a machine shared with the load generator."""
+        ticks = os.sysconf("SC_CLK_TCK")
+        total = 0
+        for process in self.processes:
+            fields = Path(f"/proc/{process.pid}/stat").read_text().rpartition(")")[2].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+        return total / ticks
+
     def url(self, index: int, path: str) -> str:
         return f"ws://127.0.0.1:{self.ports[index % len(self.ports)]}{path}"
 
@@ -177,6 +187,7 @@ async def echo_run(servers: Servers, sockets: int, messages: int) -> dict[str, A
     clients = await open_many([(servers.url(i, "/ws/echo/"), None) for i in range(sockets)])
     latencies: list[float] = []
     started = time.perf_counter()
+    cpu = servers.cpu_seconds()
 
     async def one(ws: Any) -> None:
         for n in range(messages):
@@ -188,8 +199,15 @@ async def echo_run(servers: Servers, sockets: int, messages: int) -> dict[str, A
 
     await asyncio.gather(*[one(ws) for ws in clients])
     rate = len(latencies) / (time.perf_counter() - started)
+    cpu = servers.cpu_seconds() - cpu
     await asyncio.gather(*[ws.close() for ws in clients])
-    return {"latencies": latencies, "rate": rate, "duplicates": 0, "lost": 0}
+    return {
+        "latencies": latencies,
+        "rate": rate,
+        "duplicates": 0,
+        "lost": 0,
+        "cpu_ms": 1000 * cpu / max(1, len(latencies)),
+    }
 
 
 def message_frame(conversation: str, client_id: str, n: int) -> str:
@@ -272,6 +290,7 @@ async def closed_loop(
             await asyncio.sleep(0.01)
 
     started = time.perf_counter()
+    cpu = servers.cpu_seconds()
     await asyncio.gather(
         *[
             send(ws, i, conv)
@@ -280,6 +299,7 @@ async def closed_loop(
     )
     await delivery.wait_for_all(30)
     elapsed = time.perf_counter() - started
+    cpu = servers.cpu_seconds() - cpu
     await asyncio.gather(*[ws.close() for ws in [*senders, *recipients]])
     await asyncio.gather(*receivers)
     return {
@@ -288,6 +308,7 @@ async def closed_loop(
         "duplicates": delivery.duplicates,
         "lost": delivery.lost(),
         "delivery": delivery,
+        "cpu_ms": 1000 * cpu / max(1, len(delivery.received_at)),
     }
 
 
@@ -314,6 +335,7 @@ async def open_loop(
     late = 0.0
     sending: set[asyncio.Future[None]] = set()
     started = time.perf_counter()
+    cpu = servers.cpu_seconds()
     for k in range(total):
         due = started + k / rate
         wait = due - time.perf_counter()
@@ -330,6 +352,7 @@ async def open_loop(
     elapsed = time.perf_counter() - started
     await asyncio.gather(*sending)
     await delivery.wait_for_all(30)
+    cpu = servers.cpu_seconds() - cpu
     await asyncio.gather(*[ws.close() for ws in [*senders, *recipients]])
     await asyncio.gather(*readers)
     return {
@@ -340,6 +363,7 @@ async def open_loop(
         "acks": acks["count"],
         "late": late,
         "delivery": delivery,
+        "cpu_ms": 1000 * cpu / max(1, len(delivery.received_at)),
     }
 
 
@@ -417,13 +441,13 @@ def row(name: str, result: dict[str, Any]) -> str:
     return (
         f"| {name} | {len(values)} | {statistics.median(values) * 1000:.1f} | "
         f"{percentile(values, 0.99) * 1000:.1f} | {result['rate']:.0f} | "
-        f"{result['lost']} | {result['duplicates']} |"
+        f"{result['lost']} | {result['duplicates']} | {result['cpu_ms']:.2f} |"
     )
 
 
 HEADER = [
-    "| path | samples | p50 (ms) | p99 (ms) | messages/s | lost | duplicated |",
-    "|---|---|---|---|---|---|---|",
+    "| path | samples | p50 (ms) | p99 (ms) | messages/s | lost | duplicated | server CPU/msg (ms) |",
+    "|---|---|---|---|---|---|---|---|",
 ]
 
 
@@ -544,6 +568,7 @@ def main() -> None:
             lines.append(
                 f"- {label}: p50 **{statistics.median(result['latencies']) / statistics.median(base['latencies']):.1f}x**"
                 f" the echo's, p99 **{percentile(result['latencies'], 0.99) / percentile(base['latencies'], 0.99):.1f}x**"
+                + f"; server CPU per message **{result['cpu_ms'] / base['cpu_ms']:.1f}x**"
                 + (
                     f"; scheduler late by at most {result['late'] * 1000:.0f} ms"
                     if "late" in result

@@ -58,6 +58,12 @@ def disconnected(user_id: Any) -> bool:
     return False
 
 
+def all_online(user_ids: list[Any]) -> bool:
+    """Whether every one of ``user_ids`` has a chat socket open now (one cache round trip)."""
+    keys = [_key("online", user_id) for user_id in user_ids]
+    return len(cache.get_many(keys)) == len(keys)
+
+
 def status_of(user_ids: list[Any]) -> dict[str, dict[str, Any]]:
     """user id → {"online": bool, "last_seen": datetime | None}. Two cache round trips
     whatever the number of users. Callers filter by contacts first (see selectors)."""

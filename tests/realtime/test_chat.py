@@ -243,3 +243,38 @@ async def test_an_idle_socket_outlives_the_channel_layer_s_blocking_read(
     )
     assert (await receive_until(lena, "message.new"))["message"]["body"] == "¿sigues ahí?"
     await lena.disconnect()
+
+
+async def test_frames_and_events_reach_their_handlers_without_a_hop_to_the_sync_thread(
+    student, other_student, conversation, monkeypatch
+) -> None:
+    """Channels' dispatch would hop to its one thread-sensitive thread before every frame
+    and every group event (close_old_connections); our consumers query only through
+    database_sync_to_async, which closes old connections in its own thread."""
+    import channels.consumer
+
+    hops: list[str] = []
+
+    async def hop() -> None:
+        hops.append("close_old_connections")
+
+    monkeypatch.setattr(channels.consumer, "aclose_old_connections", hop)
+    sam = await connect("/ws/chat/", user=student)
+    lena = await connect("/ws/chat/", user=other_student)
+    await drain(sam)
+    await drain(lena)
+    await sam.send_json_to(
+        {
+            "type": "message.send",
+            "conversation": str(conversation.pk),
+            "client_id": "h-1",
+            "body": "sin saltos",
+        }
+    )
+    await receive_until(sam, "message.ack")
+    assert (await receive_until(lena, "message.new"))["message"]["body"] == "sin saltos"
+    await sam.send_json_to({"type": "ping"})
+    assert (await receive_until(sam, "pong")) == {"type": "pong"}
+    assert hops == []
+    await sam.disconnect()
+    await lena.disconnect()

@@ -45,6 +45,41 @@ def test_sending_enqueues_the_offline_check_after_commit_only_once(
     assert enqueued == [sent["id"]]
 
 
+def test_nothing_is_enqueued_when_every_recipient_has_the_chat_open(
+    api_client, teacher, student, other_student, group, enqueued, django_capture_on_commit_callbacks
+):
+    presence.connected(student.pk)
+    presence.connected(other_student.pk)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            send_over_api(api_client, teacher, group, "both-online")
+        assert enqueued == []
+        presence.disconnected(other_student.pk)
+        with django_capture_on_commit_callbacks(execute=True):
+            sent = send_over_api(api_client, teacher, group, "one-away")
+        assert enqueued == [sent["id"]]
+    finally:
+        presence.disconnected(student.pk)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_deferred_send_hands_its_nudge_back_only_when_someone_is_away(
+    teacher, student, other_student, group
+):
+    """The chat socket's path (defer=True): it queues the nudge itself, after the fan-out."""
+    presence.connected(student.pk)
+    presence.connected(other_student.pk)
+    try:
+        sent = services.send_message(teacher, group.pk, client_id="d1", body="hola", defer=True)
+        assert sent.nudge is None
+        assert sorted(sent.nudged) == sorted([student.pk, other_student.pk])
+        presence.disconnected(student.pk)
+        sent = services.send_message(teacher, group.pk, client_id="d2", body="hola", defer=True)
+        assert sent.nudge == sent.message.pk
+    finally:
+        presence.disconnected(other_student.pk)
+
+
 def test_offline_recipients_are_notified_online_ones_are_not(
     api_client, teacher, student, other_student, group, enqueued
 ):
