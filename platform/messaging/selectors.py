@@ -6,9 +6,11 @@ someone else asking gets "not found", never a hint that it exists.
 
 from __future__ import annotations
 
+import functools
 import uuid
 from typing import TYPE_CHECKING, Any, TypedDict
 
+from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 
 from accounts.models import User
@@ -146,7 +148,21 @@ def blockers_of(sender_id: Any, user_ids: list[Any]) -> set[uuid.UUID]:
 def members_and_blocks(conversation_id: Any, user_id: Any) -> dict[uuid.UUID, tuple[bool, bool]]:
     """Every member of the conversation → (they blocked ``user_id``, ``user_id`` blocked
     them), in one query: what sending a message needs (participant_ids, is_blocked_between
-    and blockers_of in one)."""
+    and blockers_of in one). On PostgreSQL the statement is written out (see
+    ``_SEND_STATEMENTS``); elsewhere the ORM builds it."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _send_statements()["members_and_blocks"],
+                {"conversation": conversation_id, "user": user_id},
+            )
+            return {member: (by, them) for member, by, them in cursor.fetchall()}
+    return _members_and_blocks_orm(conversation_id, user_id)
+
+
+def _members_and_blocks_orm(
+    conversation_id: Any, user_id: Any
+) -> dict[uuid.UUID, tuple[bool, bool]]:
     blocked_by = Block.objects.filter(blocker_id=OuterRef("user_id"), blocked_id=user_id)
     blocking = Block.objects.filter(blocker_id=user_id, blocked_id=OuterRef("user_id"))
     return {
@@ -157,6 +173,56 @@ def members_and_blocks(conversation_id: Any, user_id: Any) -> dict[uuid.UUID, tu
     }
 
 
+# The two reads every chat message starts with, written out for PostgreSQL: building them
+# through the ORM (subqueries, annotations, compilation) was a fifth of a chat server's CPU
+# per message (py-spy, benchmarks/realtime). They say what the ORM versions below them say,
+# which stay for other databases (SQLite, the embedded default); a test runs both on the
+# same rows and compares (tests/platform/messaging/test_send_statements.py).
+_SEND_STATEMENTS = {
+    "members_and_blocks": """
+        SELECT p.user_id,
+               EXISTS (SELECT 1 FROM {block} b
+                        WHERE b.blocker_id = p.user_id AND b.blocked_id = %(user)s),
+               EXISTS (SELECT 1 FROM {block} b
+                        WHERE b.blocker_id = %(user)s AND b.blocked_id = p.user_id)
+          FROM {participant} p
+         WHERE p.conversation_id = %(conversation)s
+    """,
+    # FOR UPDATE locks the conversation's row and the sender's participant row, as the ORM's
+    # select_for_update() over the join does.
+    "locked_for_send": """
+        SELECT c.*,
+               EXISTS (SELECT 1 FROM {email} e
+                        WHERE e.user_id = %(sender)s AND e.verified
+                          AND UPPER(e.email::text) = UPPER(%(email)s)) AS sender_verified,
+               (SELECT m.id FROM {message} m
+                 WHERE m.conversation_id = c.id AND m.sender_id = %(sender)s
+                   AND m.client_id = %(client_id)s
+                 LIMIT 1) AS existing_id
+          FROM {conversation} c
+         INNER JOIN {participant} p ON p.conversation_id = c.id
+         WHERE c.id = %(conversation)s AND p.user_id = %(sender)s
+         LIMIT 1
+           FOR UPDATE
+    """,
+}
+
+
+@functools.cache
+def _send_statements() -> dict[str, str]:
+    from allauth.account.models import EmailAddress
+
+    tables = {
+        "block": Block._meta.db_table,
+        "participant": Participant._meta.db_table,
+        "conversation": Conversation._meta.db_table,
+        "message": Message._meta.db_table,
+        "email": EmailAddress._meta.db_table,
+    }
+    quoted = {name: connection.ops.quote_name(table) for name, table in tables.items()}
+    return {name: sql.format(**quoted) for name, sql in _SEND_STATEMENTS.items()}
+
+
 def locked_for_send(
     conversation_id: Any, sender: User, client_id: str
 ) -> tuple[Conversation, bool, Any] | None:
@@ -165,6 +231,25 @@ def locked_for_send(
     (conversation, the sender has a verified address equal to the account's, the id of the
     message already stored under ``client_id`` or None). The subqueries see the statement's
     snapshot, taken before any wait for the lock."""
+    if connection.vendor != "postgresql":
+        return _locked_for_send_orm(conversation_id, sender, client_id)
+    params = {
+        # An id that is not one raises ValidationError here, as the ORM's filter does.
+        "conversation": Conversation._meta.pk.to_python(conversation_id),
+        "sender": sender.pk,
+        "email": sender.email,
+        "client_id": client_id,
+    }
+    rows = list(Conversation.objects.raw(_send_statements()["locked_for_send"], params))
+    if not rows:
+        return None
+    row = rows[0]
+    return row, bool(getattr(row, "sender_verified")), getattr(row, "existing_id")  # noqa: B009
+
+
+def _locked_for_send_orm(
+    conversation_id: Any, sender: User, client_id: str
+) -> tuple[Conversation, bool, Any] | None:
     from allauth.account.models import EmailAddress
 
     verified = EmailAddress.objects.filter(
