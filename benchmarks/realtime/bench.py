@@ -28,6 +28,9 @@ Scenarios, each on fresh sockets:
 - ``--profile``: the server is ``timed_asgi`` (stage timers on the send path) and the result
   has a per-stage breakdown.
 
+Every row also has the servers' CPU per message (user + system time of the daphne
+processes over the measured window) and how busy the whole machine was: steadier than
+latency on a machine the load generator shares.
 Starts its own throwaway PostgreSQL and Redis (core.testing.services) and writes ``--out``.
 """
 
@@ -157,6 +160,24 @@ class Servers:
                 print(f"--- {log.name}\n{text[-8000:]}", file=sys.stderr)
 
 
+def machine_busy() -> tuple[float, float]:
+    """(busy, total) CPU time of the whole machine so far, from /proc/stat: with two cores
+    shared by the servers, PostgreSQL, Redis and this load generator, how much was left."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle, iowait
+    return sum(fields) - idle, sum(fields)
+
+
+def usage(cpu: float, machine: tuple[float, float], messages: int) -> dict[str, float]:
+    """The measured window's server CPU per message and how busy the whole machine was
+    (from the values taken at its start)."""
+    busy, total = machine_busy()
+    return {
+        "cpu_ms": 1000 * cpu / max(1, messages),
+        "machine_busy": (busy - machine[0]) / max(1, total - machine[1]),
+    }
+
+
 # --- clients ----------------------------------------------------------------------------------
 async def open_socket(url: str, session: str | None = None) -> Any:
     import websockets
@@ -187,7 +208,7 @@ async def echo_run(servers: Servers, sockets: int, messages: int) -> dict[str, A
     clients = await open_many([(servers.url(i, "/ws/echo/"), None) for i in range(sockets)])
     latencies: list[float] = []
     started = time.perf_counter()
-    cpu = servers.cpu_seconds()
+    cpu, machine = servers.cpu_seconds(), machine_busy()
 
     async def one(ws: Any) -> None:
         for n in range(messages):
@@ -206,7 +227,7 @@ async def echo_run(servers: Servers, sockets: int, messages: int) -> dict[str, A
         "rate": rate,
         "duplicates": 0,
         "lost": 0,
-        "cpu_ms": 1000 * cpu / max(1, len(latencies)),
+        **usage(cpu, machine, len(latencies)),
     }
 
 
@@ -290,7 +311,7 @@ async def closed_loop(
             await asyncio.sleep(0.01)
 
     started = time.perf_counter()
-    cpu = servers.cpu_seconds()
+    cpu, machine = servers.cpu_seconds(), machine_busy()
     await asyncio.gather(
         *[
             send(ws, i, conv)
@@ -308,7 +329,7 @@ async def closed_loop(
         "duplicates": delivery.duplicates,
         "lost": delivery.lost(),
         "delivery": delivery,
-        "cpu_ms": 1000 * cpu / max(1, len(delivery.received_at)),
+        **usage(cpu, machine, len(delivery.received_at)),
     }
 
 
@@ -335,7 +356,7 @@ async def open_loop(
     late = 0.0
     sending: set[asyncio.Future[None]] = set()
     started = time.perf_counter()
-    cpu = servers.cpu_seconds()
+    cpu, machine = servers.cpu_seconds(), machine_busy()
     for k in range(total):
         due = started + k / rate
         wait = due - time.perf_counter()
@@ -363,7 +384,7 @@ async def open_loop(
         "acks": acks["count"],
         "late": late,
         "delivery": delivery,
-        "cpu_ms": 1000 * cpu / max(1, len(delivery.received_at)),
+        **usage(cpu, machine, len(delivery.received_at)),
     }
 
 
@@ -441,13 +462,14 @@ def row(name: str, result: dict[str, Any]) -> str:
     return (
         f"| {name} | {len(values)} | {statistics.median(values) * 1000:.1f} | "
         f"{percentile(values, 0.99) * 1000:.1f} | {result['rate']:.0f} | "
-        f"{result['lost']} | {result['duplicates']} | {result['cpu_ms']:.2f} |"
+        f"{result['lost']} | {result['duplicates']} | {result['cpu_ms']:.2f} | "
+        f"{100 * result['machine_busy']:.0f} |"
     )
 
 
 HEADER = [
-    "| path | samples | p50 (ms) | p99 (ms) | messages/s | lost | duplicated | server CPU/msg (ms) |",
-    "|---|---|---|---|---|---|---|---|",
+    "| path | samples | p50 (ms) | p99 (ms) | messages/s | lost | duplicated | server CPU/msg (ms) | machine busy (%) |",
+    "|---|---|---|---|---|---|---|---|---|",
 ]
 
 
