@@ -177,7 +177,7 @@ def _members_and_blocks_orm(
 # through the ORM (subqueries, annotations, compilation) was a fifth of a chat server's CPU
 # per message (py-spy, benchmarks/realtime). They say what the ORM versions below them say,
 # which stay for other databases (SQLite, the embedded default); a test runs both on the
-# same rows and compares (tests/platform/messaging/test_send_statements.py).
+# same rows and compares (tests/platform/messaging/test_send_reads.py).
 _SEND_STATEMENTS = {
     "members_and_blocks": """
         SELECT p.user_id,
