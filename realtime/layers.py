@@ -122,9 +122,11 @@ class TotoRedisChannelLayer(RedisChannelLayer):
             except (ConnectionError, RedisConnectionError):
                 # After a Redis restart the pool hands out stale connections (join_group
                 # retries too); the failed one is dropped and a second try gets a fresh one.
-                # Run twice, the script loses nothing: what it moved to the backup queue
-                # goes back in front. A second failure propagates.
-                result = await connection.eval(POP_LUA, 2, channel_key, backup, done, POP_BATCH)
+                # The first try may have run before its answer was lost, moving the waiting
+                # messages to the backup queue: the retry drops nothing as handed on, so
+                # the whole backup goes back in front (at worst a duplicate, never a loss).
+                # A second failure propagates.
+                result = await connection.eval(POP_LUA, 2, channel_key, backup, 0, POP_BATCH)
             popped.extend(result[0::2])
             _raise_if_cancelling(task)
             if popped:

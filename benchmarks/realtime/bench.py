@@ -31,6 +31,7 @@ Scenarios, each on fresh sockets:
 Every row also has the servers' CPU per message (user + system time of the daphne
 processes over the measured window) and how busy the whole machine was: steadier than
 latency on a machine the load generator shares.
+
 Starts its own throwaway PostgreSQL and Redis (core.testing.services) and writes ``--out``.
 """
 

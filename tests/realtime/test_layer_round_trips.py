@@ -157,3 +157,38 @@ async def test_a_reader_asked_to_stop_ends_even_when_redis_py_swallows_the_cance
     monkeypatch.setattr(connection_class, "bzpopmin", original)
     await layer.send(channel, {"type": "after.cancel"})
     assert (await asyncio.wait_for(layer.receive(channel), 10))["type"] == "after.cancel"
+
+
+async def test_a_read_whose_answer_is_lost_is_retried_without_losing_what_it_took(
+    monkeypatch: Any,
+) -> None:
+    """The reader retries its pop once on a connection error (a stale pooled connection
+    after a Redis restart). If the first pop ran before the connection dropped, it had
+    already moved the waiting messages to the backup queue: the retry must put them back,
+    not drop them as handed on."""
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    layer = get_channel_layer()
+    channel = await layer.new_channel()
+    await layer.group_add("dropped", channel)
+    for n in range(3):
+        await layer.group_send("dropped", {"type": "chat.message", "n": n})
+    assert [(await layer.receive(channel))["n"] for _ in range(3)] == [0, 1, 2]
+    for n in range(3, 6):
+        await layer.group_send("dropped", {"type": "chat.message", "n": n})
+
+    connection_class = type(layer.connection(0))
+    original = connection_class.eval
+    failures = []
+
+    async def eval_then_drop_the_answer(client: Any, *args: Any, **kwargs: Any) -> Any:
+        result = await original(client, *args, **kwargs)
+        if not failures:
+            failures.append(args)
+            raise RedisConnectionError("Connection closed by server.")
+        return result
+
+    monkeypatch.setattr(connection_class, "eval", eval_then_drop_the_answer)
+    received = [(await asyncio.wait_for(layer.receive(channel), 5))["n"] for _ in range(3)]
+    assert failures and received == [3, 4, 5]
+    await layer.group_discard("dropped", channel)
